@@ -1,0 +1,26 @@
+"""Reflex configuration: one port, no telemetry, no framework badge, Redis when REDIS_URL is set."""
+
+import os
+
+import reflex as rx
+
+# Reflex reads REFLEX_REDIS_URL, not our REDIS_URL: map ours onto it so one
+# variable turns on shared UI state for several backend workers.
+if os.environ.get("REDIS_URL") and not os.environ.get("REFLEX_REDIS_URL"):
+    os.environ["REFLEX_REDIS_URL"] = os.environ["REDIS_URL"]
+
+_port = int(os.environ.get("PORT", "8000") or "8000")
+
+config = rx.Config(
+    app_name="shopapp",
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    backend_port=_port,
+    frontend_port=_port,
+    api_url=os.environ.get("PUBLIC_URL", f"http://localhost:{_port}"),
+    deploy_url=os.environ.get("PUBLIC_URL", f"http://localhost:{_port}"),
+    # Plain elements + Tailwind keep the shopper's pages light (see shared/REFLEX_NOTES.md).
+    plugins=[rx.plugins.TailwindV4Plugin()],
+    # Sitemaps are made per shop by our own route, not one for the platform.
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)

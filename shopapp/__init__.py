@@ -1,0 +1,1 @@
+"""shopapp: a platform on which anyone opens and runs an online shop in minutes."""

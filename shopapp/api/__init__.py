@@ -1,0 +1,22 @@
+"""The REST API at /api/v1: one FastAPI app, one router per resource, mounted in front of Reflex."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from shopapp.api import account, api_keys, errors, health, media, shop, staff, storefront
+
+
+def create_api() -> FastAPI:
+    api = FastAPI(
+        title="shopapp API",
+        version="1",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    errors.install(api)
+    for module in (health, account, shop, api_keys, staff, storefront):
+        api.include_router(module.router, prefix="/api/v1")
+    api.include_router(media.router)
+    return api

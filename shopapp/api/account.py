@@ -1,0 +1,49 @@
+"""Sign-up, log-in and log-out over HTTP."""
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+
+from shopapp.api.deps import acting, bearer_token, client_ip
+from shopapp.db import session_scope
+from shopapp.services import accounts
+
+router = APIRouter(prefix="/auth", tags=["accounts"])
+
+
+class SignupBody(BaseModel):
+    email: str
+    password: str
+    shop_name: str
+    shop_slug: str
+
+
+class LoginBody(BaseModel):
+    email: str
+    password: str
+
+
+@router.post("/signup", status_code=201)
+def signup(body: SignupBody):
+    with session_scope() as session:
+        signed = accounts.signup(session, **body.model_dump())
+        return {"token": signed.token, "shop": {"id": signed.shop.id, "slug": signed.shop.slug, "name": signed.shop.name}}
+
+
+@router.post("/login")
+def login(body: LoginBody, request: Request):
+    with session_scope() as session:
+        signed = accounts.login(session, email=body.email, password=body.password, ip=client_ip(request))
+        return {"token": signed.token, "shop": {"id": signed.shop.id, "slug": signed.shop.slug, "name": signed.shop.name}}
+
+
+@router.post("/logout", status_code=204)
+def logout(request: Request):
+    with session_scope() as session:
+        accounts.logout(session, bearer_token(request))
+
+
+@router.get("/me")
+def me(request: Request):
+    with acting(request) as (session, actor):
+        email = accounts.user_email(session, actor.user_id) if actor.user_id else None
+        return {"user_id": actor.user_id, "email": email, "shop_id": actor.shop_id, "role": actor.role}

@@ -1,0 +1,44 @@
+"""What every route needs: the caller's token, a unit of work acting as them, JSON-ready output."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+
+from fastapi import Request
+from sqlmodel import Session
+
+from shopapp.db import session_scope
+from shopapp.services import accounts
+from shopapp.services.permissions import Actor
+
+
+def bearer_token(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+@contextmanager
+def acting(request: Request) -> Iterator[tuple[Session, Actor]]:
+    """One transaction on behalf of whoever the bearer token belongs to."""
+    with session_scope() as session:
+        yield session, accounts.authenticate(session, bearer_token(request))
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def jsonable(value):
+    """Plain JSON values; times in ISO 8601 UTC with a Z, as API.md promises."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(item) for item in value]
+    return value

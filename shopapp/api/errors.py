@@ -1,0 +1,83 @@
+"""Every error the API answers, in one shape: {"error": {code, message, fields}}, with a request id."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from shopapp.i18n import error_message, field_message, pick_lang
+from shopapp.services.errors import DomainError
+
+log = logging.getLogger("shopapp.api")
+
+
+def install(api: FastAPI) -> None:
+    api.middleware("http")(_request_id)
+    api.add_exception_handler(DomainError, _domain_error)
+    api.add_exception_handler(RequestValidationError, _validation_error)
+    api.add_exception_handler(HTTPException, _http_error)
+    api.add_exception_handler(Exception, _unexpected_error)
+
+
+def error_response(request: Request, status: int, code: str, fields: dict[str, str] | None = None, **params) -> JSONResponse:
+    lang = request_lang(request)
+    body = {
+        "code": code,
+        "message": error_message(code, lang, **params),
+        "fields": {name: field_message(problem, lang) for name, problem in (fields or {}).items()},
+        "field_codes": fields or {},
+        "request_id": getattr(request.state, "request_id", ""),
+    }
+    headers = {"X-Request-ID": body["request_id"]}
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
+
+
+def request_lang(request: Request) -> str:
+    return pick_lang(request.query_params.get("lang") or request.headers.get("accept-language"))
+
+
+async def _request_id(request: Request, call_next):
+    request.state.request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex[:16]
+    response = await call_next(request)
+    response.headers["X-Request-ID"] = request.state.request_id
+    return response
+
+
+async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
+    return error_response(request, exc.status, exc.code, exc.fields, **exc.params)
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    fields: dict[str, str] = {}
+    for problem in exc.errors():
+        if problem.get("type") == "json_invalid":
+            return error_response(request, 400, "malformed_json")
+        location = [str(part) for part in problem.get("loc", ()) if part not in ("body", "query", "path")]
+        name = ".".join(location) or "body"
+        fields[name] = "required" if problem.get("type") == "missing" else _field_code(problem.get("type", ""))
+    return error_response(request, 422, "invalid_input", fields)
+
+
+def _field_code(pydantic_type: str) -> str:
+    if pydantic_type.startswith(("int", "float")):
+        return "must_be_number"
+    if pydantic_type.startswith("string") or pydantic_type == "str_type":
+        return "must_be_text"
+    return "invalid"
+
+
+async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(exc.status_code, "invalid_input")
+    return error_response(request, exc.status_code, code)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    request_id = getattr(request.state, "request_id", "") or uuid.uuid4().hex[:16]
+    request.state.request_id = request_id
+    log.exception("request %s %s %s failed", request_id, request.method, request.url.path)
+    return error_response(request, 500, "internal_error", request_id=request_id)

@@ -1,0 +1,98 @@
+"""Creating the demo shop through the same services an owner uses."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from shopapp.db import session_scope
+from shopapp.demo.catalogue import TEAS, TEAWARE, WEIGHT_FACTORS, WEIGHTS
+from shopapp.demo.pictures import product_picture
+from shopapp.models import Shop
+from shopapp.models.base import utcnow
+from shopapp.services import accounts, catalog, media, shops
+
+log = logging.getLogger(__name__)
+
+DEMO_SLUG = "demo-tea"
+DEMO_EMAIL = "demo@example.com"
+DEMO_PASSWORD = "demo-tea-2026"
+PROFILE = {
+    "description": "一叶一世界。精选中国名茶与手作茶器，产地直采，新鲜到家。",
+    "contact_phone": "400-800-1234",
+    "shipping_policy": "现货商品 48 小时内发货，默认顺丰或中通；满 99 元包邮（偏远地区除外）。预售商品按页面标注时间发货。",
+    "returns_policy": "收货后 7 天内，未拆封茶叶和完好茶具支持无理由退货；茶具运输破损请拍照联系客服，包赔包换。",
+}
+
+
+def seed_demo(*, if_empty: bool = False) -> bool:
+    """Create the demo shop; returns False when it (or, with if_empty, any shop) already exists."""
+    with session_scope() as session:
+        if _skip(session, if_empty):
+            return False
+        signed = accounts.signup(
+            session, email=DEMO_EMAIL, password=DEMO_PASSWORD, shop_name="一叶茶舍", shop_slug=DEMO_SLUG
+        )
+        owner = accounts.authenticate(session, signed.token)
+        shops.update_profile(session, owner, PROFILE)
+        categories = {name: catalog.create_category(session, owner, name).id for name in _category_names()}
+    # Each product in its own transaction: pictures take a moment, and other writers should not wait on all of them.
+    for index, product in enumerate(_products(categories)):
+        with session_scope() as session:
+            owner = accounts.authenticate(session, signed.token)
+            created = catalog.create_product(session, owner, product["data"])
+            session.flush()
+            for variant in range(product["pictures"]):
+                picture = product_picture(product["data"]["title"], product["colour"], teaware=product["teaware"], variant=variant)
+                media.add_product_image(session, owner, created.id, picture, alt=product["data"]["title"])
+        log.info("demo product %s/%s: %s", index + 1, len(TEAS) + len(TEAWARE), product["data"]["title"])
+    return True
+
+
+def _skip(session: Session, if_empty: bool) -> bool:
+    if if_empty:
+        return session.exec(select(Shop.id)).first() is not None
+    return shops.slug_taken(session, DEMO_SLUG)
+
+
+def _category_names() -> list[str]:
+    return list(dict.fromkeys(row[0] for row in TEAS + TEAWARE))
+
+
+def _products(categories: dict[str, int]) -> list[dict]:
+    products = []
+    for number, (category, title, description, price, colour) in enumerate(TEAS):
+        variants = [
+            {"sku": f"T{number + 1:02d}-{grams}", "option_values": [value], "price": _round(price * factor),
+             "stock": 0 if (number == 4 and grams == 250) else 20 + 7 * number % 40, "weight_grams": grams + 80}
+            for value, factor, grams in zip(WEIGHTS["values"], WEIGHT_FACTORS, (50, 100, 250))
+        ]
+        data = _product(title, description, categories[category], [WEIGHTS], variants)
+        if number == 13:  # the new-season silver needle is on pre-sale
+            data["presale"] = {"ships_at": (utcnow() + timedelta(days=20)).date().isoformat()}
+        products.append({"data": data, "colour": colour, "teaware": False, "pictures": 1})
+    for number, (category, title, description, option, price, colour) in enumerate(TEAWARE):
+        values = option["values"] if option else [None]
+        variants = [
+            {"sku": f"W{number + 1:02d}-{index + 1}", "option_values": [value] if value else [],
+             "price": price + index * _round(price * 0.15), "stock": 8 + 3 * index, "weight_grams": 600}
+            for index, value in enumerate(values)
+        ]
+        data = _product(title, description, categories[category], [option] if option else [], variants)
+        products.append({"data": data, "colour": colour, "teaware": True, "pictures": 2 if option else 1})
+    return products
+
+
+def _product(title: str, description: str, category_id: int, options: list, variants: list) -> dict:
+    return {
+        "title": title, "description_html": f"<p>{description}</p>", "status": "active", "product_type": "physical",
+        "options": options, "variants": variants, "category_ids": [category_id], "tags": ["demo"],
+        "seo_description": description,
+    }
+
+
+def _round(amount: float) -> int:
+    """Prices made by a factor are rounded to whole yuan, as a shop would list them."""
+    return int(round(amount / 100)) * 100

@@ -1,0 +1,106 @@
+"""Scheduled work: outbox delivery, session clean-up, and (as features land) order expiry and tracking.
+
+Each job holds a lease in the database while it runs, so with several workers (web
+processes or `python -m shopapp jobs`) a job runs once per interval, not once per worker.
+Jobs commit item by item, so a crash mid-job loses nothing: the next run picks up the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from shopapp.db import session_scope
+from shopapp.models import AuthSession, JobLease, LoginAttempt
+from shopapp.models.base import utcnow
+from shopapp.services import outbox
+
+log = logging.getLogger(__name__)
+HOLDER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every_seconds: int
+    run: Callable[[Session], object]
+
+
+def purge_expired_sessions(session: Session) -> int:
+    now = utcnow()
+    gone = session.exec(delete(AuthSession).where(AuthSession.expires_at < now - timedelta(days=7))).rowcount
+    session.exec(delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(days=1)))
+    return gone
+
+
+JOBS: list[Job] = [
+    Job("deliver_email", 5, outbox.deliver_due),
+    Job("purge_expired_sessions", 3600, purge_expired_sessions),
+]
+
+
+def run_due_jobs(jobs: list[Job] | None = None) -> list[str]:
+    """Run every job whose lease is free; returns the names of the jobs run by this worker."""
+    ran = []
+    for job in jobs or JOBS:
+        if not _take_lease(job):
+            continue
+        try:
+            with session_scope() as session:
+                job.run(session)
+            ran.append(job.name)
+        except Exception:  # noqa: BLE001 - one failing job must not stop the others
+            log.exception("job %s failed", job.name)
+    return ran
+
+
+def run_forever(stop: threading.Event, tick_seconds: float = 1.0) -> None:
+    log.info("jobs running in %s", HOLDER)
+    while not stop.is_set():
+        run_due_jobs()
+        stop.wait(tick_seconds)
+
+
+def _take_lease(job: Job) -> bool:
+    now = utcnow()
+    with session_scope() as session:
+        taken = session.exec(
+            update(JobLease)
+            .where(JobLease.name == job.name, JobLease.leased_until <= now)
+            .values(holder=HOLDER, leased_until=now + timedelta(seconds=job.every_seconds))
+        ).rowcount
+        if taken:
+            return True
+        if session.get(JobLease, job.name) is not None:
+            return False
+    try:
+        with session_scope() as session:
+            session.add(JobLease(name=job.name, holder=HOLDER, leased_until=now + timedelta(seconds=job.every_seconds)))
+        return True
+    except IntegrityError:
+        return False  # another worker created it first
+
+
+def start_in_background() -> threading.Event:
+    """Start the job loop on a daemon thread inside this process; set the event to stop it."""
+    stop = threading.Event()
+    threading.Thread(target=run_forever, args=(stop,), name="shopapp-jobs", daemon=True).start()
+    return stop
+
+
+def main_loop() -> None:
+    stop = threading.Event()
+    try:
+        run_forever(stop)
+    except KeyboardInterrupt:
+        stop.set()
+

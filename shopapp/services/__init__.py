@@ -1,0 +1,1 @@
+"""The domain logic: plain Python, no web framework. The UI and the API only call these."""

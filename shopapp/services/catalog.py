@@ -1,0 +1,588 @@
+"""What a shop sells: products, their options and variants, and categories."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from datetime import date
+
+import nh3
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
+
+from shopapp.models import Category, Product, ProductCategory, ProductImage, Variant
+from shopapp.models.base import utcnow
+from shopapp.services import inventory
+from shopapp.services.errors import Invalid, NotFound, require_fields
+from shopapp.services.permissions import Actor, require
+
+STATUSES = ("draft", "active", "archived")
+PRODUCT_TYPES = ("physical", "virtual")
+MAX_OPTIONS = 3
+MAX_VARIANTS = 100
+MAX_TAGS = 30
+# ¥10,000,000 in 分: far above any real price, far below PostgreSQL INTEGER's limit.
+MAX_AMOUNT = 1_000_000_000
+MAX_PER_PAGE = 250
+
+PRODUCT_FIELDS = (
+    "title", "description_html", "status", "product_type", "options", "variants", "category_ids",
+    "tags", "seo_title", "seo_description", "presale",
+)
+VARIANT_FIELDS = (
+    "id", "sku", "option_values", "price", "compare_at_price", "cost", "stock", "weight_grams",
+    "barcode", "enabled",
+)
+# What GET answers but nobody sets: ignored, so a product read can be sent back as a PATCH.
+_READ_ONLY = frozenset({"id", "images", "created_at", "updated_at"})
+_TEXT_LIMITS = {"title": 120, "description_html": 100_000, "seo_title": 120, "seo_description": 300}
+
+
+# Products ------------------------------------------------------------------------------------
+
+def create_product(session: Session, actor: Actor, data: dict) -> Product:
+    """A new product with its variants; every field is checked before anything is saved.
+
+    Options without variants make the full grid of variants; no options make one variant.
+    """
+    require(actor, "manage_catalog")
+    errors: dict[str, str] = {}
+    # The title is the one field a new product must have, so it is checked even when absent.
+    fields = _checked_fields(session, actor.shop_id, {"title": None, **_as_dict(data)}, errors)
+    options = fields.get("options", [])
+    if "variants" in data:
+        specs = _checked_variants(session, actor.shop_id, data["variants"], _usable(options, errors), [], errors)
+    else:
+        specs = _grid(options, [], errors)
+    require_fields(errors)
+    product = Product(shop_id=actor.shop_id)
+    _save(session, actor, product, fields, specs)
+    return product
+
+
+def update_product(session: Session, actor: Actor, product_id: int, changes: dict) -> Product:
+    """Change any subset of fields. A `variants` list is the whole new list: entries with an
+    `id` update that variant, entries without one are new, variants left out are deleted.
+    New options without `variants` keep the variants that still fit and add the missing ones."""
+    require(actor, "manage_catalog")
+    product = get_product(session, actor.shop_id, product_id)
+    errors: dict[str, str] = {}
+    fields = _checked_fields(session, actor.shop_id, _as_dict(changes), errors)
+    options = fields.get("options", product.options)
+    current = _variants(session, product)
+    specs = None
+    if "variants" in changes:
+        specs = _checked_variants(
+            session, actor.shop_id, changes["variants"], _usable(options, errors), current, errors, product.id,
+        )
+    elif "options" in fields and fields["options"] != product.options:
+        specs = _grid(options, current, errors)
+    require_fields(errors)
+    _save(session, actor, product, fields, specs)
+    return product
+
+
+def delete_product(session: Session, actor: Actor, product_id: int) -> None:
+    """Remove the product, its variants, their stock ledger, its images and category links."""
+    require(actor, "manage_catalog")
+    product = get_product(session, actor.shop_id, product_id)
+    variant_ids = [v.id for v in _variants(session, product)]
+    inventory.forget_variants(session, actor.shop_id, variant_ids)
+    for table in (ProductCategory, ProductImage, Variant):
+        session.exec(delete(table).where(table.shop_id == actor.shop_id, table.product_id == product.id))
+    session.delete(product)
+    session.flush()
+
+
+def get_product(session: Session, shop_id: int, product_id: int) -> Product:
+    product = session.get(Product, product_id)
+    if product is None or product.shop_id != shop_id:
+        raise NotFound()
+    return product
+
+
+def product_dict(session: Session, product: Product, *, with_cost: bool) -> dict:
+    """The product as the API shows it; `with_cost` only for the shop's own staff."""
+    images = session.exec(
+        select(ProductImage).where(ProductImage.shop_id == product.shop_id, ProductImage.product_id == product.id)
+        .order_by(ProductImage.position, ProductImage.id)
+    ).all()
+    category_ids = session.exec(
+        select(ProductCategory.category_id).where(
+            ProductCategory.shop_id == product.shop_id, ProductCategory.product_id == product.id,
+        ).order_by(ProductCategory.category_id)
+    ).all()
+    return {
+        "id": product.id,
+        "title": product.title,
+        "description_html": product.description_html,
+        "status": product.status,
+        "product_type": product.product_type,
+        "options": product.options,
+        "variants": [_variant_dict(v, with_cost) for v in _variants(session, product)],
+        "images": [_image_dict(image) for image in images],
+        "category_ids": list(category_ids),
+        "tags": product.tags,
+        "seo_title": product.seo_title,
+        "seo_description": product.seo_description,
+        "presale": _presale_dict(product),
+        "created_at": product.created_at,
+        "updated_at": product.updated_at,
+    }
+
+
+def list_products(
+    session: Session, shop_id: int, *, q: str | None = None, status: str | None = None,
+    category_id: int | None = None, page: int = 1, per_page: int = 50, active_only: bool = False,
+) -> tuple[list[dict], int]:
+    """One page of product summaries, most recently changed first, and how many match in all."""
+    query = select(Product).where(Product.shop_id == shop_id)
+    status = "active" if active_only else status
+    if status:
+        if status not in STATUSES:
+            raise Invalid(fields={"status": "status_invalid"})
+        query = query.where(Product.status == status)
+    if q and q.strip():
+        query = query.where(Product.title.icontains(q.strip(), autoescape=True))
+    if category_id is not None:
+        query = query.where(Product.id.in_(
+            select(ProductCategory.product_id)
+            .where(ProductCategory.shop_id == shop_id, ProductCategory.category_id == category_id)
+        ))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    products = session.exec(
+        query.order_by(Product.updated_at.desc(), Product.id.desc())
+        .offset((max(1, page) - 1) * per_page).limit(per_page)
+    ).all()
+    return _summaries(session, shop_id, products), total
+
+
+# Categories ----------------------------------------------------------------------------------
+
+def create_category(session: Session, actor: Actor, name: str, parent_id: int | None = None) -> Category:
+    require(actor, "manage_catalog")
+    errors: dict[str, str] = {}
+    name = _text(name, errors, "name", 40, required=True)
+    if parent_id is not None and not _categories_exist(session, actor.shop_id, [parent_id]):
+        errors["parent_id"] = "category_not_found"
+    require_fields(errors)
+    siblings = session.exec(
+        select(Category.name).where(Category.shop_id == actor.shop_id, Category.parent_id == parent_id)
+    ).all()
+    if name in siblings:
+        require_fields({"name": "category_name_taken"})
+    category = Category(shop_id=actor.shop_id, name=name, parent_id=parent_id, position=len(siblings))
+    session.add(category)
+    session.flush()
+    return category
+
+
+def list_categories(session: Session, shop_id: int) -> list[dict]:
+    """Every category of the shop, flat; `parent_id` makes the tree."""
+    rows = session.exec(
+        select(Category).where(Category.shop_id == shop_id).order_by(Category.position, Category.id)
+    ).all()
+    return [{"id": c.id, "name": c.name, "parent_id": c.parent_id, "position": c.position} for c in rows]
+
+
+# Checking input ------------------------------------------------------------------------------
+
+def _checked_fields(session: Session, shop_id: int, data: dict, errors: dict[str, str]) -> dict:
+    """The product's own fields (not its variants), cleaned; problems go to `errors`."""
+    clean: dict = {}
+    for field, value in data.items():
+        if field in _READ_ONLY or field == "variants":
+            continue
+        if field not in PRODUCT_FIELDS:
+            errors[field] = "unknown_field"
+        elif field in _TEXT_LIMITS:
+            clean[field] = _text(value, errors, field, _TEXT_LIMITS[field], required=field == "title")
+        elif field == "status":
+            clean[field] = _choice(value, STATUSES, errors, field, "status_invalid")
+        elif field == "product_type":
+            clean[field] = _choice(value, PRODUCT_TYPES, errors, field, "product_type_invalid")
+        elif field == "options":
+            clean[field] = _checked_options(value, errors)
+        elif field == "tags":
+            clean[field] = _checked_tags(value, errors)
+        elif field == "category_ids":
+            clean[field] = _checked_category_ids(session, shop_id, value, errors)
+        elif field == "presale":
+            clean["presale_ships_at"] = _checked_presale(value, errors)
+    if "description_html" in clean:
+        clean["description_html"] = _clean_html(clean["description_html"])
+    return clean
+
+
+def _clean_html(html: str) -> str:
+    """Shop owners paste descriptions from anywhere: keep the formatting, drop scripts,
+    styles, event handlers and javascript: links (nh3 is the Ammonia sanitiser)."""
+    return nh3.clean(html) if html else ""
+
+
+def _checked_options(raw, errors: dict[str, str]) -> list[dict]:
+    if not isinstance(raw, list):
+        errors["options"] = "invalid"
+        return []
+    if len(raw) > MAX_OPTIONS:
+        errors["options"] = "too_many_options"
+        return []
+    options, names = [], set()
+    for i, option in enumerate(raw):
+        if not isinstance(option, dict):
+            errors[f"options.{i}"] = "invalid"
+            continue
+        name = _text(option.get("name"), errors, f"options.{i}.name", 30, required=True)
+        if name and name in names:
+            errors[f"options.{i}.name"] = "option_name_duplicate"
+        names.add(name)
+        values = _checked_option_values(option.get("values"), errors, f"options.{i}.values")
+        options.append({"name": name, "values": values})
+    return options
+
+
+def _checked_option_values(raw, errors: dict[str, str], field: str) -> list[str]:
+    if not isinstance(raw, list) or not raw:
+        errors[field] = "required"
+        return []
+    if len(raw) > MAX_VARIANTS:
+        errors[field] = "too_many_values"
+        return []
+    values: list[str] = []
+    for j, value in enumerate(raw):
+        value = _text(value, errors, f"{field}.{j}", 60, required=True)
+        if value and value in values:
+            errors[f"{field}.{j}"] = "option_value_duplicate"
+        values.append(value)
+    return values
+
+
+def _usable(options: list[dict], errors: dict[str, str]) -> list[dict] | None:
+    """The options to match variants against, or None when they are wrong themselves
+    (matching against wrong options would only add noise to the form)."""
+    return None if any(key.startswith("options") for key in errors) else options
+
+
+def _grid(options: list[dict], current: list[Variant], errors: dict[str, str]) -> list[dict]:
+    """One variant for every combination of option values; existing variants that fit are kept."""
+    if math.prod(len(option["values"]) for option in options) > MAX_VARIANTS:
+        errors["options"] = "too_many_variants"
+        return []
+    combos = list(itertools.product(*(option["values"] for option in options)))
+    kept = {tuple(v.option_values): v.id for v in current}
+    if len(current) == 1 and not current[0].option_values:
+        # A product's first option turns its one plain variant into the first combination,
+        # so its SKU and stock stay.
+        kept = {combos[0]: current[0].id}
+    # New combinations start at the product's lowest price, so the shop's price range stays the same.
+    price = min((v.price for v in current), default=0)
+    return [
+        {"id": kept[combo], "option_values": list(combo)} if combo in kept
+        else {"option_values": list(combo), "price": price}
+        for combo in combos
+    ]
+
+
+def _checked_variants(
+    session: Session, shop_id: int, raw, options: list[dict] | None, current: list[Variant],
+    errors: dict[str, str], product_id: int | None = None,
+) -> list[dict]:
+    if not isinstance(raw, list) or not raw:
+        errors["variants"] = "required"
+        return []
+    if len(raw) > MAX_VARIANTS:
+        errors["variants"] = "too_many_variants"
+        return []
+    by_id = {v.id: v for v in current}
+    specs, skus, combos = [], {}, set()
+    for i, item in enumerate(raw):
+        spec = _checked_variant(item, by_id, options, errors, f"variants.{i}")
+        if spec is None:
+            continue
+        if spec["sku"] in skus:
+            errors[f"variants.{i}.sku"] = "sku_duplicate"
+        elif spec["sku"]:
+            skus[spec["sku"]] = i
+        if tuple(spec["option_values"]) in combos:
+            errors[f"variants.{i}.option_values"] = "variant_duplicate"
+        combos.add(tuple(spec["option_values"]))
+        specs.append(spec)
+    _check_skus_free(session, shop_id, skus, product_id, errors)
+    return specs
+
+
+def _checked_variant(
+    item, by_id: dict[int, Variant], options: list[dict] | None, errors: dict[str, str], prefix: str,
+) -> dict | None:
+    """One variant entry, merged over the variant it updates (if any) and checked whole."""
+    if not isinstance(item, dict):
+        errors[prefix] = "invalid"
+        return None
+    for field in item.keys() - set(VARIANT_FIELDS):
+        errors[f"{prefix}.{field}"] = "unknown_field"
+    variant_id = item.get("id")
+    existing = by_id.get(variant_id) if isinstance(variant_id, int) else None
+    if variant_id is not None and existing is None:
+        errors[f"{prefix}.id"] = "variant_not_found"
+        return None
+    values = {**(_variant_values(existing) if existing else {"stock": 0}), **item}
+
+    def number(field: str, *, required=False, negative="must_not_be_negative", too_large="number_too_large"):
+        return _whole(
+            values.get(field), errors, f"{prefix}.{field}", required=required, negative=negative, too_large=too_large,
+        )
+
+    spec = {
+        "sku": _text(values.get("sku"), errors, f"{prefix}.sku", 64) or None,
+        "option_values": _checked_option_choice(
+            values.get("option_values", []), options, errors, f"{prefix}.option_values",
+        ),
+        "price": number("price", required=True, negative="price_negative"),
+        "compare_at_price": number("compare_at_price", negative="price_negative"),
+        "cost": number("cost"),
+        "weight_grams": number("weight_grams"),
+        "barcode": _text(values.get("barcode"), errors, f"{prefix}.barcode", 64),
+        "enabled": values.get("enabled", True),
+    }
+    if not isinstance(spec["enabled"], bool):
+        errors[f"{prefix}.enabled"] = "invalid"
+    if spec["compare_at_price"] is not None and spec["price"] is not None and spec["compare_at_price"] < spec["price"]:
+        errors.setdefault(f"{prefix}.compare_at_price", "compare_at_price_below_price")
+    # Stock is only written when asked: re-writing a value read earlier could undo a sale made since.
+    if existing is None or "stock" in item:
+        spec["stock"] = number("stock", required=True, negative="stock_negative", too_large="stock_too_large")
+    if existing is not None:
+        spec["id"] = existing.id
+    return spec
+
+
+def _checked_option_choice(raw, options: list[dict] | None, errors: dict[str, str], field: str) -> list[str]:
+    """A variant's option values: one value of each option, in the options' order."""
+    if not isinstance(raw, list) or not all(isinstance(value, str) for value in raw):
+        errors[field] = "option_values_mismatch"
+        return []
+    chosen = [value.strip() for value in raw]
+    if options is not None and (
+        len(chosen) != len(options) or any(value not in option["values"] for value, option in zip(chosen, options))
+    ):
+        errors[field] = "option_values_mismatch"
+    return chosen
+
+
+def _check_skus_free(
+    session: Session, shop_id: int, skus: dict[str, int], product_id: int | None, errors: dict[str, str],
+) -> None:
+    """A SKU names one variant in the whole shop (another shop may use the same one)."""
+    if not skus:
+        return
+    query = select(Variant.sku).where(Variant.shop_id == shop_id, Variant.sku.in_(list(skus)))
+    if product_id is not None:
+        query = query.where(Variant.product_id != product_id)
+    for sku in session.exec(query).all():
+        errors.setdefault(f"variants.{skus[sku]}.sku", "sku_taken")
+
+
+def _checked_tags(raw, errors: dict[str, str]) -> list[str]:
+    if not isinstance(raw, list):
+        errors["tags"] = "invalid"
+        return []
+    tags: list[str] = []
+    for i, tag in enumerate(raw):
+        tag = _text(tag, errors, f"tags.{i}", 30)
+        if tag and tag not in tags:
+            tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        errors["tags"] = "too_many_tags"
+    return tags
+
+
+def _checked_category_ids(session: Session, shop_id: int, raw, errors: dict[str, str]) -> list[int]:
+    if not isinstance(raw, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in raw):
+        errors["category_ids"] = "invalid"
+        return []
+    ids = sorted(set(raw))
+    if not _categories_exist(session, shop_id, ids):
+        errors["category_ids"] = "category_not_found"
+    return ids
+
+
+def _categories_exist(session: Session, shop_id: int, ids: list) -> bool:
+    if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        return False
+    found = session.exec(select(func.count()).where(Category.shop_id == shop_id, Category.id.in_(ids))).one()
+    return found == len(set(ids))
+
+
+def _checked_presale(raw, errors: dict[str, str]) -> date | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        errors["presale"] = "invalid"
+        return None
+    try:
+        return date.fromisoformat(raw.get("ships_at"))
+    except (TypeError, ValueError):
+        errors["presale.ships_at"] = "date_invalid"
+        return None
+
+
+def _text(value, errors: dict[str, str], field: str, limit: int, *, required: bool = False) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors[field] = "must_be_text"
+        return ""
+    value = value.strip()
+    if required and not value:
+        errors[field] = "required"
+    elif len(value) > limit:
+        errors[field] = "too_long"
+    return value
+
+
+def _whole(value, errors: dict[str, str], field: str, *, required: bool, negative: str, too_large: str) -> int | None:
+    """A whole number of 分, grams or units; None when absent and allowed to be."""
+    if value is None:
+        if required:
+            errors[field] = "required"
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        errors[field] = "must_be_whole_number"
+        return None
+    if value < 0:
+        errors[field] = negative
+    elif value > MAX_AMOUNT:
+        errors[field] = too_large
+    return value
+
+
+def _choice(value, allowed: tuple[str, ...], errors: dict[str, str], field: str, code: str) -> str:
+    if value not in allowed:
+        errors[field] = code
+    return value
+
+
+def _as_dict(data) -> dict:
+    if not isinstance(data, dict):
+        raise Invalid(fields={"product": "invalid"})
+    return data
+
+
+# Saving --------------------------------------------------------------------------------------
+
+def _save(session: Session, actor: Actor, product: Product, fields: dict, specs: list[dict] | None) -> None:
+    category_ids = fields.pop("category_ids", None)
+    for field, value in fields.items():
+        setattr(product, field, value)
+    product.updated_at = utcnow()
+    session.add(product)
+    session.flush()
+    if category_ids is not None:
+        session.exec(delete(ProductCategory).where(
+            ProductCategory.shop_id == product.shop_id, ProductCategory.product_id == product.id,
+        ))
+        session.add_all(
+            ProductCategory(shop_id=product.shop_id, product_id=product.id, category_id=c) for c in category_ids
+        )
+    if specs is not None:
+        _save_variants(session, actor.label, product, specs)
+    session.flush()
+
+
+def _save_variants(session: Session, actor_label: str, product: Product, specs: list[dict]) -> None:
+    current = {v.id: v for v in _variants(session, product)}
+    kept = {spec["id"] for spec in specs if "id" in spec}
+    removed = [variant_id for variant_id in current if variant_id not in kept]
+    inventory.forget_variants(session, product.shop_id, removed)
+    for variant_id in removed:
+        session.delete(current[variant_id])
+    # Two variants may swap SKUs in one edit; clearing the changed ones first keeps the
+    # shop-wide unique SKU index from seeing a duplicate half-way through.
+    for spec in specs:
+        if "id" in spec and "sku" in spec and spec["sku"] != current[spec["id"]].sku:
+            current[spec["id"]].sku = None
+    session.flush()
+
+    stock_moves = []
+    for position, spec in enumerate(specs):
+        spec = dict(spec)
+        stock = spec.pop("stock", None)
+        variant = current.get(spec.pop("id", None)) or Variant(shop_id=product.shop_id, product_id=product.id)
+        stock_moves.append((variant, stock, "product edit" if variant.id else "initial stock"))
+        for field, value in spec.items():
+            setattr(variant, field, value)
+        variant.position = position
+        session.add(variant)
+    session.flush()
+    for variant, stock, reason in stock_moves:
+        if stock is not None:
+            inventory.set_stock(session, actor_label, product.shop_id, variant.id, stock, reason)
+
+
+# Reading -------------------------------------------------------------------------------------
+
+def _variants(session: Session, product: Product) -> list[Variant]:
+    return list(session.exec(
+        select(Variant).where(Variant.shop_id == product.shop_id, Variant.product_id == product.id)
+        .order_by(Variant.position, Variant.id)
+    ).all())
+
+
+def _variant_values(variant: Variant) -> dict:
+    return {
+        "sku": variant.sku, "option_values": variant.option_values, "price": variant.price,
+        "compare_at_price": variant.compare_at_price, "cost": variant.cost, "stock": variant.stock,
+        "weight_grams": variant.weight_grams, "barcode": variant.barcode, "enabled": variant.enabled,
+    }
+
+
+def _variant_dict(variant: Variant, with_cost: bool) -> dict:
+    shown = {"id": variant.id, **_variant_values(variant)}
+    if not with_cost:
+        del shown["cost"]
+    return shown
+
+
+def _image_dict(image: ProductImage) -> dict:
+    # Imported here: media depends on storage and Pillow, which reading a product without images never needs.
+    from shopapp.services.media import image_urls
+
+    urls = image_urls(image)
+    return {"id": image.id, "url": urls["url"], "thumb_url": urls["thumb_url"], "alt": image.alt}
+
+
+def _presale_dict(product: Product) -> dict | None:
+    return {"ships_at": product.presale_ships_at.isoformat()} if product.presale_ships_at else None
+
+
+def _summaries(session: Session, shop_id: int, products: list[Product]) -> list[dict]:
+    """List rows: price range and stock of the enabled variants, and the first image."""
+    ids = [p.id for p in products]
+    figures = {
+        row[0]: row[1:] for row in session.exec(
+            select(
+                Variant.product_id, func.min(Variant.price), func.max(Variant.price), func.sum(Variant.stock), func.count(),
+            )
+            .where(Variant.shop_id == shop_id, Variant.product_id.in_(ids), Variant.enabled.is_(True))
+            .group_by(Variant.product_id)
+        ).all()
+    }
+    first_images: dict[int, ProductImage] = {}
+    for image in session.exec(
+        select(ProductImage).where(ProductImage.shop_id == shop_id, ProductImage.product_id.in_(ids))
+        .order_by(ProductImage.product_id, ProductImage.position, ProductImage.id)
+    ).all():
+        first_images.setdefault(image.product_id, image)
+    summaries = []
+    for product in products:
+        price_min, price_max, stock, variant_count = figures.get(product.id, (None, None, 0, 0))
+        image = first_images.get(product.id)
+        summaries.append({
+            "id": product.id, "title": product.title, "status": product.status,
+            "product_type": product.product_type, "price_min": price_min, "price_max": price_max,
+            "stock": int(stock or 0), "variant_count": variant_count,
+            "image": _image_dict(image) if image else None, "presale": _presale_dict(product),
+            "updated_at": product.updated_at,
+        })
+    return summaries

@@ -1,0 +1,72 @@
+"""E-mail: written to the outbox with the change that causes it, delivered later by a job.
+
+By default a message is "delivered" by writing it to the log; with SMTP_URL it goes out over SMTP.
+A failed delivery is retried with back-off; a sent message is never sent again.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import timedelta
+from email.message import EmailMessage
+from urllib.parse import unquote, urlparse
+
+from sqlmodel import Session, select
+
+from shopapp.models import OutboxEmail
+from shopapp.models.base import utcnow
+from shopapp.settings import get_settings
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+
+
+def queue_email(session: Session, *, to: str, subject: str, body: str, shop_id: int | None = None) -> OutboxEmail:
+    message = OutboxEmail(shop_id=shop_id, to=to, subject=subject[:200], body=body)
+    session.add(message)
+    return message
+
+
+def deliver_due(session: Session, limit: int = 50) -> int:
+    """Send what is due; returns how many were sent. Each message is committed on its own."""
+    due = session.exec(
+        select(OutboxEmail)
+        .where(OutboxEmail.status == "pending", OutboxEmail.next_attempt_at <= utcnow())
+        .order_by(OutboxEmail.id)
+        .limit(limit)
+    ).all()
+    sent = 0
+    for message in due:
+        try:
+            _send(message)
+        except Exception as exc:  # noqa: BLE001 - any failure is retried later
+            message.attempts += 1
+            message.last_error = str(exc)[:500]
+            message.status = "failed" if message.attempts >= MAX_ATTEMPTS else "pending"
+            message.next_attempt_at = utcnow() + timedelta(seconds=30 * 2**message.attempts)
+            log.warning("e-mail %s to %s failed (attempt %s): %s", message.id, message.to, message.attempts, exc)
+        else:
+            message.status, message.sent_at = "sent", utcnow()
+            sent += 1
+        session.add(message)
+        session.commit()
+    return sent
+
+
+def _send(message: OutboxEmail) -> None:
+    settings = get_settings()
+    if not settings.smtp_url:
+        log.info("e-mail to %s: %s\n%s", message.to, message.subject, message.body)
+        return
+    email = EmailMessage()
+    email["From"], email["To"], email["Subject"] = settings.mail_from, message.to, message.subject
+    email.set_content(message.body)
+    url = urlparse(settings.smtp_url)
+    client_class = smtplib.SMTP_SSL if url.scheme == "smtps" else smtplib.SMTP
+    with client_class(url.hostname, url.port or (465 if url.scheme == "smtps" else 25), timeout=20) as client:
+        if url.scheme == "smtp" and client.has_extn("starttls"):
+            client.starttls()
+        if url.username:
+            client.login(unquote(url.username), unquote(url.password or ""))
+        client.send_message(email)

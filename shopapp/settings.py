@@ -1,0 +1,169 @@
+"""The one Settings object: read from the environment, with embedded defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlparse
+
+
+class SettingsError(ValueError):
+    """A variable in the environment has a value we cannot use; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    port: int
+    data_dir: Path
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    storage_url: str | None
+    s3_endpoint_url: str | None
+    s3_access_key_id: str | None
+    s3_secret_access_key: str | None
+    s3_region: str
+    openai_base_url: str | None
+    openai_api_key: str | None
+    openai_model: str
+    smtp_url: str | None
+    mail_from: str
+    public_url: str
+    unpaid_order_ttl_seconds: int
+    session_ttl_seconds: int
+    run_jobs: bool
+    log_level: str
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+# Every variable, its default and what it means; the README's table is made from this.
+VARIABLES: list[tuple[str, str, str]] = [
+    ("PORT", "8000", "Port the platform serves on (storefront, console, API)."),
+    ("DATA_DIR", "./data", "Folder for the SQLite file, uploaded media and the generated secret key."),
+    ("DATABASE_URL", "sqlite:///$DATA_DIR/shopapp.db", "SQLAlchemy URL; postgresql://user@host:5432/db for PostgreSQL."),
+    ("REDIS_URL", "(unset)", "redis://host:6379/0: shared UI state and locks, so several backend workers can serve."),
+    ("SECRET_KEY", "(generated into $DATA_DIR/secret_key)", "Signs links and sandbox payment notifications."),
+    ("STORAGE_URL", "(unset: $DATA_DIR/media)", "s3://bucket to keep images in any S3-compatible store."),
+    ("S3_ENDPOINT_URL / S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY / S3_REGION", "(unset) / / / us-east-1", "Endpoint and keys for STORAGE_URL=s3://..."),
+    ("OPENAI_BASE_URL / OPENAI_API_KEY / OPENAI_MODEL", "(unset) / (unset) / gpt-4o-mini", "Any OpenAI-compatible endpoint for the AI helpers; unset = offline engine."),
+    ("SMTP_URL", "(unset: e-mail printed in the log)", "smtp://user:pass@host:587 (smtps:// for TLS) to send e-mail."),
+    ("MAIL_FROM", "noreply@shopapp.local", "Sender address of platform e-mail."),
+    ("PUBLIC_URL", "http://localhost:$PORT", "Address shoppers and owners reach the platform at (links in e-mail)."),
+    ("UNPAID_ORDER_TTL_SECONDS", "1800", "Unpaid orders are cancelled and their stock released after this many seconds."),
+    ("SESSION_TTL_SECONDS", "2592000", "How long a log-in lasts (30 days)."),
+    ("RUN_JOBS", "true", "Run scheduled jobs inside the web process; false when a separate `python -m shopapp jobs` runs."),
+    ("LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR."),
+]
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process; raises SettingsError naming the bad variable."""
+    return load_settings(os.environ)
+
+
+def load_settings(env) -> Settings:
+    port = _int(env, "PORT", 8000, low=1, high=65535)
+    data_dir = Path(env.get("DATA_DIR") or "./data").resolve()
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SettingsError(f"DATA_DIR: cannot create folder {data_dir}: {exc.strerror}") from exc
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'shopapp.db'}"
+    return Settings(
+        port=port,
+        data_dir=data_dir,
+        database_url=_database_url(database_url),
+        redis_url=_url(env, "REDIS_URL", {"redis", "rediss"}),
+        secret_key=env.get("SECRET_KEY") or _stored_secret(data_dir),
+        storage_url=_url(env, "STORAGE_URL", {"s3", "file"}),
+        s3_endpoint_url=_url(env, "S3_ENDPOINT_URL", {"http", "https"}),
+        s3_access_key_id=env.get("S3_ACCESS_KEY_ID") or None,
+        s3_secret_access_key=env.get("S3_SECRET_ACCESS_KEY") or None,
+        s3_region=env.get("S3_REGION") or "us-east-1",
+        openai_base_url=_url(env, "OPENAI_BASE_URL", {"http", "https"}),
+        openai_api_key=env.get("OPENAI_API_KEY") or None,
+        openai_model=env.get("OPENAI_MODEL") or "gpt-4o-mini",
+        smtp_url=_url(env, "SMTP_URL", {"smtp", "smtps"}),
+        mail_from=env.get("MAIL_FROM") or "noreply@shopapp.local",
+        public_url=(_url(env, "PUBLIC_URL", {"http", "https"}) or f"http://localhost:{port}").rstrip("/"),
+        unpaid_order_ttl_seconds=_int(env, "UNPAID_ORDER_TTL_SECONDS", 1800, low=10, high=30 * 86400),
+        session_ttl_seconds=_int(env, "SESSION_TTL_SECONDS", 30 * 86400, low=60, high=365 * 86400),
+        run_jobs=_bool(env, "RUN_JOBS", True),
+        log_level=_choice(env, "LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"}),
+    )
+
+
+def _int(env, name: str, default: int, *, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _bool(env, name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _choice(env, name: str, default: str, allowed: set[str]) -> str:
+    raw = (env.get(name) or default).upper()
+    if raw not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(sorted(allowed))}, got {raw!r}")
+    return raw
+
+
+def _url(env, name: str, schemes: set[str]) -> str | None:
+    raw = env.get(name)
+    if not raw:
+        return None
+    parsed = urlparse(raw)
+    if parsed.scheme not in schemes or not (parsed.netloc or parsed.path):
+        raise SettingsError(f"{name} must be a {'/'.join(sorted(schemes))}:// URL, got {raw!r}")
+    return raw
+
+
+def _database_url(raw: str) -> str:
+    scheme = urlparse(raw).scheme
+    if scheme.startswith("sqlite"):
+        return raw
+    if scheme in {"postgresql", "postgres", "postgresql+psycopg"}:
+        # One driver everywhere: psycopg 3.
+        return "postgresql+psycopg://" + raw.split("://", 1)[1]
+    raise SettingsError(f"DATABASE_URL must be a sqlite:/// or postgresql:// URL, got {raw!r}")
+
+
+def _stored_secret(data_dir: Path) -> str:
+    """A secret generated once and kept under DATA_DIR, so restarts keep sessions and links valid."""
+    path = data_dir / "secret_key"
+    try:
+        # O_EXCL: when several workers start at once, exactly one writes it.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()

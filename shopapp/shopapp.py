@@ -1,0 +1,50 @@
+"""The Reflex app: registers every page, mounts /api/v1 in front, starts the jobs. Nothing else."""
+
+import asyncio
+import contextlib
+
+import reflex as rx
+
+from shopapp.api import create_api
+from shopapp.logs import setup_logging
+from shopapp.settings import get_settings
+from shopapp.ui.console import home as console_home  # noqa: F401 - registers /console
+from shopapp.ui.console import settings as console_settings  # noqa: F401 - registers /console/settings
+from shopapp.ui.platform import invite  # noqa: F401 - registers /invite/[invite_code]
+from shopapp.ui.platform.home import home_page
+from shopapp.ui.platform.login import login_page
+from shopapp.ui.platform.signup import signup_page
+from shopapp.ui.store import home as store_home  # noqa: F401 - registers /s/[slug]
+from shopapp.ui.not_found import not_found_page
+
+setup_logging()
+
+app = rx.App(
+    api_transformer=create_api(),
+    html_lang="zh-CN",
+    head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
+)
+app.add_page(home_page, route="/", title="开店宝 · 几分钟开一家自己的网店",
+             description="个人网店平台：店铺装修、商品库存、订单物流、营销和智能客服，一站搞定。")
+app.add_page(signup_page, route="/signup", title="开店宝 · 免费开店")
+app.add_page(login_page, route="/login", title="开店宝 · 登录")
+app.add_page(not_found_page, route="404", title="开店宝 · 页面不存在")
+
+
+@contextlib.asynccontextmanager
+async def scheduled_jobs():
+    """Jobs run inside the web process unless RUN_JOBS=false (a separate `python -m shopapp jobs`)."""
+    if not get_settings().run_jobs:
+        yield
+        return
+    from shopapp import jobs
+
+    stop = jobs.start_in_background()
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.sleep(0)
+
+
+app.register_lifespan_task(scheduled_jobs)

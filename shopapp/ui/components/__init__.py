@@ -1,0 +1,1 @@
+"""Visual parts shared by every area of the UI."""

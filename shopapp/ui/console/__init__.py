@@ -1,0 +1,1 @@
+"""The owner's console: every page a shop's staff work in."""

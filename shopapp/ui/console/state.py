@@ -1,0 +1,40 @@
+"""The signed-in console: who is here, in which shop, with which role. Every console page builds on it."""
+
+import reflex as rx
+
+from shopapp.db import session_scope
+from shopapp.services import accounts, shops
+from shopapp.services.permissions import can
+from shopapp.ui import routes
+from shopapp.ui.state import SessionState
+
+
+class ConsoleState(SessionState):
+    shop_name: str = ""
+    shop_slug: str = ""
+    role: str = ""
+    email: str = ""
+    can_edit_shop: bool = False
+    ready: bool = False
+
+    @rx.event
+    def check_login(self):
+        """on_load of every console page: no valid session, no console."""
+        actor = self._signed_in()
+        if actor is None:
+            self.ready = False
+            return rx.redirect(routes.LOGIN)
+        with session_scope() as session:
+            shop = shops.get_shop(session, actor.shop_id)
+            self.email = accounts.user_email(session, actor.user_id)
+        self.shop_name, self.shop_slug, self.role = shop.name, shop.slug, actor.role
+        self.can_edit_shop = can(actor, "edit_shop")
+        self.ready = True
+
+    @rx.event
+    def logout(self):
+        with session_scope() as session:
+            accounts.logout(session, self.token)
+        self.token, self.ready = "", False
+        return rx.redirect(routes.LOGIN)
+

@@ -1,0 +1,1 @@
+"""The platform's own pages: the home that sells the product, sign-up, log-in, invitations."""

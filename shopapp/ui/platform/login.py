@@ -1,0 +1,47 @@
+"""Log-in to the console."""
+
+import reflex as rx
+
+from shopapp.db import session_scope
+from shopapp.services import accounts
+from shopapp.services.errors import DomainError
+from shopapp.ui import routes
+from shopapp.ui.components.forms import form_error, form_field, submit_button
+from shopapp.ui.components.text import tr
+from shopapp.ui.platform.layout import auth_card
+from shopapp.ui.state import FormMixin, SessionState
+
+
+class LoginState(FormMixin, SessionState):
+    @rx.event
+    def submit(self, form: dict):
+        self._start_submit()
+        yield
+        try:
+            with session_scope() as session:
+                signed = accounts.login(
+                    session, email=form.get("email", ""), password=form.get("password", ""),
+                    ip=self.router.session.client_ip,
+                )
+        except DomainError as exc:
+            self._show_error(exc)
+            return
+        self.token, self.busy = signed.token, False
+        yield rx.redirect(routes.CONSOLE)
+
+
+def login_page() -> rx.Component:
+    errors = LoginState.errors
+    return auth_card(
+        "login.title",
+        rx.el.form(
+            form_error(LoginState.error),
+            form_field("form.email", "email", errors, type="email", autocomplete="email"),
+            form_field("form.password", "password", errors, type="password", autocomplete="current-password"),
+            submit_button("form.submit_login", LoginState.busy),
+            on_submit=LoginState.submit,
+            reset_on_submit=False,
+            no_validate=True,
+        ),
+        rx.el.a(tr("login.no_account"), href=routes.SIGNUP, class_name="mt-4 block text-center text-sm text-emerald-700"),
+    )

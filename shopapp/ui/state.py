@@ -1,0 +1,68 @@
+"""The two base states every page builds on: the reader's language, and who is signed in.
+
+The storefront's states inherit LangState only; the console's and the desk's inherit
+SessionState, so a shopper's page never carries a staff session.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from shopapp.db import session_scope
+from shopapp.i18n import CATALOGUES, DEFAULT_LANG, error_message, field_message, pick_lang
+from shopapp.services import accounts
+from shopapp.services.errors import DomainError, Unauthorized
+from shopapp.services.permissions import Actor
+
+YEAR = 365 * 24 * 3600
+
+
+class LangState(rx.State):
+    lang: str = rx.Cookie(DEFAULT_LANG, name="shopapp_lang", max_age=YEAR, same_site="lax")
+
+    @rx.var
+    def tr(self) -> dict[str, str]:
+        """The whole catalogue of the reader's language (small: a few KB)."""
+        return CATALOGUES[pick_lang(self.lang)]
+
+    @rx.event
+    def toggle_lang(self):
+        self.lang = "en" if pick_lang(self.lang) == DEFAULT_LANG else DEFAULT_LANG
+
+    def _message(self, error: DomainError) -> str:
+        return error_message(error.code, pick_lang(self.lang), **error.params)
+
+    def _field_messages(self, error: DomainError) -> dict[str, str]:
+        lang = pick_lang(self.lang)
+        return {name: field_message(code, lang) for name, code in error.fields.items()}
+
+
+class SessionState(LangState):
+    """The staff session token: an opaque, revocable token whose hash is all the database keeps."""
+
+    token: str = rx.Cookie("", name="shopapp_session", max_age=30 * 24 * 3600, same_site="strict")
+
+    def _actor(self) -> Actor:
+        """Who is signed in, checked again on every call (a revoked session stops at once)."""
+        with session_scope() as session:
+            return accounts.authenticate(session, self.token)
+
+    def _signed_in(self) -> Actor | None:
+        try:
+            return self._actor()
+        except Unauthorized:
+            return None
+
+
+class FormMixin(rx.State, mixin=True):
+    """What every form page shows: a message per field, one for the form, and a busy flag."""
+
+    errors: dict[str, str] = {}
+    error: str = ""
+    busy: bool = False
+
+    def _start_submit(self):
+        self.busy, self.errors, self.error = True, {}, ""
+
+    def _show_error(self, exc: DomainError):
+        self.busy, self.errors, self.error = False, self._field_messages(exc), self._message(exc)

@@ -1,0 +1,63 @@
+"""The storefront's frame: the shop's header and footer, or a friendly page when the shop does not exist."""
+
+import reflex as rx
+
+from shopapp.ui import routes
+from shopapp.ui.components.text import lang_switch, tr
+from shopapp.ui.store.state import StoreState
+
+
+def store_frame(*children: rx.Component) -> rx.Component:
+    return rx.cond(
+        StoreState.not_found,
+        shop_not_found(),
+        rx.el.div(
+            rx.el.header(
+                rx.el.a(
+                    rx.cond(StoreState.shop["logo_url"] != "", rx.el.img(src=StoreState.shop["logo_url"], alt="", class_name="h-8 w-8 rounded-full object-cover")),
+                    rx.el.span(StoreState.shop["name"], class_name="truncate", data_testid="store-name"),
+                    href="/s/" + StoreState.shop["slug"],
+                    class_name="flex min-w-0 items-center gap-2 text-lg font-bold text-gray-900",
+                ),
+                lang_switch(),
+                class_name="sticky top-0 z-10 flex items-center justify-between gap-2 border-b bg-white/95 px-4 py-3 backdrop-blur",
+            ),
+            rx.el.main(*children, class_name="mx-auto max-w-5xl"),
+            _footer(),
+            class_name="min-h-screen bg-gray-50 text-gray-900",
+        ),
+    )
+
+
+def shop_not_found() -> rx.Component:
+    return rx.el.main(
+        rx.el.div("404", class_name="text-6xl font-black text-gray-200"),
+        rx.el.h1(tr("store.not_found.title"), class_name="mt-4 text-2xl font-bold", data_testid="store-not-found"),
+        rx.el.p(tr("store.not_found.body"), class_name="mt-2 text-gray-600"),
+        rx.el.a(tr("store.not_found.home"), href=routes.HOME, class_name="mt-6 inline-block text-emerald-700 underline"),
+        class_name="flex min-h-screen flex-col items-center justify-center px-6 text-center",
+    )
+
+
+def _footer() -> rx.Component:
+    return rx.el.footer(
+        rx.cond(
+            (StoreState.shop["shipping_policy"] != "") | (StoreState.shop["returns_policy"] != ""),
+            rx.el.div(
+                rx.el.h2(tr("store.policies"), class_name="mb-2 font-semibold"),
+                _policy("store.shipping_policy", StoreState.shop["shipping_policy"]),
+                _policy("store.returns_policy", StoreState.shop["returns_policy"]),
+                class_name="mb-6 text-left text-sm text-gray-600",
+            ),
+        ),
+        rx.cond(StoreState.shop["contact_phone"] != "", rx.el.p(tr("store.contact"), ": ", StoreState.shop["contact_phone"])),
+        rx.el.p(tr("store.powered_by"), class_name="mt-2"),
+        class_name="mx-auto max-w-5xl px-4 py-8 text-center text-xs text-gray-500",
+    )
+
+
+def _policy(title_key: str, text) -> rx.Component:
+    return rx.cond(
+        text != "",
+        rx.el.details(rx.el.summary(tr(title_key), class_name="cursor-pointer py-1"), rx.el.p(text, class_name="whitespace-pre-line pb-2")),
+    )

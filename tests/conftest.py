@@ -1,0 +1,65 @@
+"""Shared fixtures: a private data folder, a clean database per test, and a signed-up shop.
+
+The suite runs on the embedded defaults (SQLite under a temporary DATA_DIR); when
+DATABASE_URL / REDIS_URL are set it runs against those real services instead.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+# Before anything reads settings: a private data folder, never the developer's ./data.
+os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="shopapp-test-")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ["RUN_JOBS"] = "false"
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session, SQLModel
+
+import shopapp.models  # noqa: F401 - registers every table
+from shopapp.db import get_engine, session_scope
+from shopapp.services import accounts
+from shopapp.services.permissions import Actor
+
+
+@pytest.fixture(scope="session")
+def engine():
+    engine = get_engine()
+    SQLModel.metadata.drop_all(engine)
+    SQLModel.metadata.create_all(engine)
+    return engine
+
+
+@pytest.fixture(autouse=True)
+def clean_database(request, engine):
+    """Every test starts from empty tables (e2e tests use their own server and data folder)."""
+    yield
+    if "e2e" in request.keywords:
+        return
+    with engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(text(f'DELETE FROM "{table.name}"'))
+
+
+@pytest.fixture
+def session(engine):
+    with session_scope() as session:
+        yield session
+
+
+@pytest.fixture
+def owner(session: Session) -> Actor:
+    """The owner of a freshly signed-up shop 'tea-house'."""
+    signed = accounts.signup(session, email="owner@example.com", password="secret-pass", shop_name="茶舍", shop_slug="tea-house")
+    session.commit()
+    return accounts.authenticate(session, signed.token)
+
+
+def make_shop(session: Session, slug: str, email: str | None = None) -> Actor:
+    signed = accounts.signup(
+        session, email=email or f"{slug}@example.com", password="secret-pass", shop_name=slug.title(), shop_slug=slug
+    )
+    session.commit()
+    return accounts.authenticate(session, signed.token)

@@ -1,0 +1,101 @@
+"""Browser journeys: the real production build, served once per test run, driven in Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.api.conftest import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+IPHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def platform_url() -> str:
+    """`make run`'s steps, on a private data folder and port: migrate, seed the demo, serve the build."""
+    port = free_port()
+    env = {
+        **os.environ, "DATA_DIR": tempfile.mkdtemp(prefix="shopapp-e2e-"), "PORT": str(port),
+        "REFLEX_TELEMETRY_ENABLED": "false", "REFLEX_CHECK_LATEST_VERSION": "false", "REFLEX_USE_SYSTEM_BUN": "1",
+    }
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    env["PATH"] = f"{ROOT / '.tools/node_modules/.bin'}:{Path(sys.executable).parent}:{env['PATH']}"
+    for command in (["migrate"], ["seed-demo"]):
+        subprocess.run([sys.executable, "-m", "shopapp", *command], env=env, cwd=ROOT, check=True)
+    log = open(Path(env["DATA_DIR"]) / "server.log", "w")
+    server = subprocess.Popen(
+        ["reflex", "run", "--env", "prod", "--single-port", "--backend-port", str(port)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(url, server, log.name)
+        yield url
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+def _wait_until_serving(url: str, server: subprocess.Popen, log_path: str) -> None:
+    deadline = time.time() + 600
+    while time.time() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server stopped while starting:\n{Path(log_path).read_text()[-3000:]}")
+        try:
+            if httpx.get(url + "/", timeout=2).status_code == 200 and httpx.get(url + "/api/v1/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"the server did not start in time:\n{Path(log_path).read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, platform_url):
+    context = browser.new_context(base_url=platform_url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, platform_url):
+    context = browser.new_context(base_url=platform_url, **IPHONE)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()

@@ -1,0 +1,188 @@
+"""Stock: never below zero, every move in the ledger, right under concurrent sales."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlmodel import select
+
+from shopapp.db import session_scope
+from shopapp.models import StockMove, Variant
+from shopapp.services import catalog, inventory
+from shopapp.services.errors import Conflict, Forbidden, Invalid, NotFound
+from shopapp.services.permissions import Actor
+from tests.conftest import make_shop
+
+
+def _variant_with_stock(session, actor, stock: int, sku: str = "TEA-1") -> int:
+    """A committed variant; the session is left idle (on SQLite any open transaction holds the write lock)."""
+    product = catalog.create_product(
+        session, actor, {"title": "龙井", "variants": [{"sku": sku, "price": 3800, "stock": stock}]},
+    )
+    variant_id = session.exec(select(Variant.id).where(Variant.product_id == product.id)).one()
+    session.commit()
+    return variant_id
+
+
+def _stock(session, variant_id: int) -> int:
+    return session.exec(select(Variant.stock).where(Variant.id == variant_id)).one()
+
+
+def _ledger(session, variant_id: int) -> list[StockMove]:
+    return list(session.exec(select(StockMove).where(StockMove.variant_id == variant_id).order_by(StockMove.id)).all())
+
+
+def test_stock_never_goes_below_zero(session, owner):
+    variant_id = _variant_with_stock(session, owner, 5)
+    with pytest.raises(Conflict) as refused:
+        inventory.adjust_stock(session, "order:1", owner.shop_id, variant_id, -6, "sale")
+    assert refused.value.code == "insufficient_stock"
+    assert _stock(session, variant_id) == 5
+    assert inventory.adjust_stock(session, "order:1", owner.shop_id, variant_id, -5, "sale") == 0
+    with pytest.raises(Conflict):
+        inventory.adjust_stock(session, "order:2", owner.shop_id, variant_id, -1, "sale")
+    with pytest.raises(Invalid):
+        inventory.set_stock(session, "user:1", owner.shop_id, variant_id, -1, "count")
+    assert _stock(session, variant_id) == 0
+
+
+def test_every_stock_move_is_in_the_ledger(session, owner):
+    variant_id = _variant_with_stock(session, owner, 5)
+    inventory.adjust_stock(session, "api_key:2", owner.shop_id, variant_id, 3, "restock")
+    inventory.adjust_stock(session, "order:12", owner.shop_id, variant_id, -2, "sale")
+    inventory.set_stock(session, "user:3", owner.shop_id, variant_id, 10, "stocktake")
+
+    moves = _ledger(session, variant_id)
+    assert [(m.delta, m.before, m.after) for m in moves] == [(5, 0, 5), (3, 5, 8), (-2, 8, 6), (4, 6, 10)]
+    assert [m.reason for m in moves] == ["initial stock", "restock", "sale", "stocktake"]
+    assert [m.actor for m in moves] == [owner.label, "api_key:2", "order:12", "user:3"]
+    assert all(m.shop_id == owner.shop_id for m in moves)
+    assert _stock(session, variant_id) == 10
+
+
+def test_a_refused_move_leaves_no_ledger_row(session, owner):
+    variant_id = _variant_with_stock(session, owner, 1)
+    with pytest.raises(Conflict):
+        inventory.adjust_stock(session, "order:1", owner.shop_id, variant_id, -2, "sale")
+    assert len(_ledger(session, variant_id)) == 1
+
+
+def test_a_variant_already_loaded_shows_its_new_stock(session, owner):
+    variant_id = _variant_with_stock(session, owner, 5)
+    variant = session.get(Variant, variant_id)
+    inventory.adjust_stock(session, "order:1", owner.shop_id, variant_id, -2, "sale")
+    assert variant.stock == 3
+
+
+def test_another_shops_variant_is_not_found(session, owner):
+    variant_id = _variant_with_stock(session, owner, 5)
+    other = make_shop(session, "green-leaf")
+    with pytest.raises(NotFound):
+        inventory.adjust_stock(session, other.label, other.shop_id, variant_id, -1, "sale")
+    with pytest.raises(NotFound):
+        inventory.set_stock(session, other.label, other.shop_id, variant_id, 0, "stocktake")
+    with pytest.raises(NotFound):
+        inventory.adjust_stock_as(session, other, variant_id, delta=1, reason="restock")
+    assert _stock(session, variant_id) == 5
+
+
+def test_a_stock_move_needs_a_whole_number_and_a_reason(session, owner):
+    variant_id = _variant_with_stock(session, owner, 5)
+    with pytest.raises(Invalid) as refused:
+        inventory.adjust_stock(session, "user:1", owner.shop_id, variant_id, 1.5, " ")
+    assert refused.value.fields == {"delta": "must_be_whole_number", "reason": "required"}
+    with pytest.raises(Invalid) as refused:
+        inventory.adjust_stock(session, "user:1", owner.shop_id, variant_id, inventory.MAX_STOCK, "restock")
+    assert refused.value.fields == {"delta": "stock_too_large"}
+    assert len(_ledger(session, variant_id)) == 1
+
+
+def test_staff_who_may_not_manage_the_catalog_cannot_move_stock(session, owner):
+    variant_id = _variant_with_stock(session, owner, 5)
+    support = Actor(shop_id=owner.shop_id, role="support", user_id=999)
+    with pytest.raises(Forbidden):
+        inventory.adjust_stock_as(session, support, variant_id, delta=1, reason="restock")
+    operations = Actor(shop_id=owner.shop_id, role="operations", user_id=998)
+    assert inventory.adjust_stock_as(session, operations, variant_id, set_to=7, reason="stocktake") == 7
+    assert _ledger(session, variant_id)[-1].actor == "user:998"
+
+
+def test_adjust_stock_as_takes_a_delta_or_a_set_value_not_both(session, owner):
+    variant_id = _variant_with_stock(session, owner, 5)
+    for both_or_neither in ({"delta": 1, "set_to": 3}, {}):
+        with pytest.raises(Invalid) as refused:
+            inventory.adjust_stock_as(session, owner, variant_id, reason="restock", **both_or_neither)
+        assert refused.value.fields == {"delta": "delta_or_set"}
+    assert inventory.adjust_stock_as(session, owner, variant_id, delta=-2, reason="damaged") == 3
+
+
+def test_low_stock_lists_the_emptiest_variants_first(session, owner):
+    sizes = [{"name": "规格", "values": ["50g", "100g", "250g", "500g"]}]
+    catalog.create_product(session, owner, {"title": "白茶", "status": "active", "options": sizes, "variants": [
+        {"sku": "W-1", "option_values": ["50g"], "price": 100, "stock": 4},
+        {"sku": "W-2", "option_values": ["100g"], "price": 100, "stock": 0},
+        {"sku": "W-3", "option_values": ["250g"], "price": 100, "stock": 50},
+        {"sku": "W-4", "option_values": ["500g"], "price": 100, "stock": 1, "enabled": False},
+    ]})
+    catalog.create_product(
+        session, owner, {"title": "旧茶", "status": "archived", "variants": [{"sku": "O-1", "price": 1, "stock": 0}]},
+    )
+    items, total = inventory.low_stock(session, owner.shop_id, threshold=5)
+    assert total == 2
+    assert [(i["sku"], i["stock"], i["title"]) for i in items] == [("W-2", 0, "白茶"), ("W-1", 4, "白茶")]
+    assert inventory.low_stock(session, make_shop(session, "green-leaf").shop_id) == ([], 0)
+
+
+def test_concurrent_sales_never_oversell(session, owner):
+    variant_id = _variant_with_stock(session, owner, 5)
+    shoppers = 8
+    start = threading.Barrier(shoppers)
+    outcomes: list[str] = []
+
+    def buy_one(order_no: int) -> None:
+        start.wait()
+        try:
+            with session_scope() as own_session:
+                inventory.adjust_stock(own_session, f"order:{order_no}", owner.shop_id, variant_id, -1, "sale")
+            outcomes.append("sold")
+        except Conflict:
+            outcomes.append("sold out")
+
+    threads = [threading.Thread(target=buy_one, args=(n,)) for n in range(shoppers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes.count("sold") == 5
+    assert outcomes.count("sold out") == shoppers - 5
+    assert _stock(session, variant_id) == 0
+    sales = [m for m in _ledger(session, variant_id) if m.reason == "sale"]
+    assert len(sales) == 5
+    assert sorted(m.after for m in sales) == [0, 1, 2, 3, 4]
+
+
+def test_a_stocktake_during_sales_keeps_the_ledger_whole(session, owner):
+    variant_id = _variant_with_stock(session, owner, 20)
+    start = threading.Barrier(8)
+
+    def move(n: int) -> None:
+        start.wait()
+        with session_scope() as own_session:
+            if n % 4 == 0:  # two stocktakes, to values the six sales can never reach from the other
+                inventory.set_stock(own_session, "user:1", owner.shop_id, variant_id, 100 * (n // 4 + 1), "stocktake")
+            else:
+                inventory.adjust_stock(own_session, f"order:{n}", owner.shop_id, variant_id, -1, "sale")
+
+    threads = [threading.Thread(target=move, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    moves = _ledger(session, variant_id)
+    assert len(moves) == 9
+    # Each move starts where the one before it ended, and the last one ends at the stock.
+    assert all(later.before == earlier.after for earlier, later in zip(moves, moves[1:]))
+    assert sum(m.delta for m in moves) == moves[-1].after == _stock(session, variant_id)
