@@ -5,12 +5,16 @@ from sqlmodel import SQLModel
 
 import shopapp.models  # noqa: F401 - registers every table
 from shopapp.db import get_engine
+from shopapp.migrations import include_object
 
 target_metadata = SQLModel.metadata
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=str(get_engine().url), target_metadata=target_metadata, literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=str(get_engine().url), target_metadata=target_metadata, literal_binds=True, render_as_batch=True,
+        include_object=include_object,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -26,7 +30,11 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:
     # render_as_batch: SQLite can only ALTER tables by copying them; Alembic's batch mode does that.
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True)
+    # include_object: the full-text search index is raw SQL no model describes (shopapp/migrations.py).
+    context.configure(
+        connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True,
+        include_object=include_object,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

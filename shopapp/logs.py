@@ -35,3 +35,5 @@ def setup_logging() -> None:
     handler.addFilter(SecretScrubber())
     root.addHandler(handler)
     root.setLevel(get_settings().log_level)
+    # Migrations run at every start; their step-by-step chatter is not news.
+    logging.getLogger("alembic").setLevel(logging.WARNING)

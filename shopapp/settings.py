@@ -36,6 +36,10 @@ class Settings:
     session_ttl_seconds: int
     run_jobs: bool
     log_level: str
+    alipay_app_id: str | None = None
+    alipay_private_key: str | None = None
+    alipay_public_key: str | None = None
+    alipay_gateway: str = "https://openapi.alipay.com/gateway.do"
 
     @property
     def media_dir(self) -> Path:
@@ -63,6 +67,9 @@ VARIABLES: list[tuple[str, str, str]] = [
     ("SESSION_TTL_SECONDS", "2592000", "How long a log-in lasts (30 days)."),
     ("RUN_JOBS", "true", "Run scheduled jobs inside the web process; false when a separate `python -m shopapp jobs` runs."),
     ("LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR."),
+    ("ALIPAY_APP_ID", "(unset: sandbox payments)", "Alipay open-platform app id; with the two keys, shoppers pay with Alipay."),
+    ("ALIPAY_PRIVATE_KEY / ALIPAY_PUBLIC_KEY", "(unset) / (unset)", "Our RSA2 private key and Alipay's public key (PEM, or the bare base64 Alipay's tool shows)."),
+    ("ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do", "Alipay's gateway; https://openapi-sandbox.dl.alipaydev.com/gateway.do for Alipay's own sandbox."),
 ]
 
 
@@ -101,6 +108,10 @@ def load_settings(env) -> Settings:
         session_ttl_seconds=_int(env, "SESSION_TTL_SECONDS", 30 * 86400, low=60, high=365 * 86400),
         run_jobs=_bool(env, "RUN_JOBS", True),
         log_level=_choice(env, "LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"}),
+        alipay_app_id=env.get("ALIPAY_APP_ID") or None,
+        alipay_private_key=env.get("ALIPAY_PRIVATE_KEY") or None,
+        alipay_public_key=env.get("ALIPAY_PUBLIC_KEY") or None,
+        alipay_gateway=_url(env, "ALIPAY_GATEWAY", {"http", "https"}) or "https://openapi.alipay.com/gateway.do",
     )
 
 

@@ -9,12 +9,15 @@ from shopapp.api import create_api
 from shopapp.logs import setup_logging
 from shopapp.settings import get_settings
 from shopapp.ui.console import home as console_home  # noqa: F401 - registers /console
+from shopapp.ui.console import product_editor  # noqa: F401 - registers /console/products/[product_id]
+from shopapp.ui.console import products  # noqa: F401 - registers /console/products
 from shopapp.ui.console import settings as console_settings  # noqa: F401 - registers /console/settings
 from shopapp.ui.platform import invite  # noqa: F401 - registers /invite/[invite_code]
 from shopapp.ui.platform.home import home_page
 from shopapp.ui.platform.login import login_page
 from shopapp.ui.platform.signup import signup_page
 from shopapp.ui.store import home as store_home  # noqa: F401 - registers /s/[slug]
+from shopapp.ui.store import product as store_product  # noqa: F401 - registers /s/[slug]/p/[product_id]
 from shopapp.ui.not_found import not_found_page
 
 setup_logging()
@@ -22,6 +25,7 @@ setup_logging()
 app = rx.App(
     api_transformer=create_api(),
     html_lang="zh-CN",
+    stylesheets=["/shopapp.css"],
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
 )
 app.add_page(home_page, route="/", title="开店宝 · 几分钟开一家自己的网店",

@@ -2,7 +2,7 @@
 
 # (category, title, description, options, base price per first option value, extra per step, colour)
 WEIGHTS = {"name": "规格", "values": ["50克", "100克", "250克"]}
-WEIGHT_FACTORS = (1, 1.9, 4.5)
+WEIGHT_FACTORS = (10, 19, 45)  # tenths: 100 克 costs 1.9 times 50 克
 
 TEAS = [
     ("绿茶", "西湖龙井绿茶 明前特级", "产自杭州西湖产区，明前采摘，豆花香清幽，汤色嫩绿明亮。", 12800, "#7fa650"),

@@ -65,7 +65,7 @@ def _products(categories: dict[str, int]) -> list[dict]:
     products = []
     for number, (category, title, description, price, colour) in enumerate(TEAS):
         variants = [
-            {"sku": f"T{number + 1:02d}-{grams}", "option_values": [value], "price": _round(price * factor),
+            {"sku": f"T{number + 1:02d}-{grams}", "option_values": [value], "price": _round(price * factor, 10),
              "stock": 0 if (number == 4 and grams == 250) else 20 + 7 * number % 40, "weight_grams": grams + 80}
             for value, factor, grams in zip(WEIGHTS["values"], WEIGHT_FACTORS, (50, 100, 250))
         ]
@@ -77,7 +77,7 @@ def _products(categories: dict[str, int]) -> list[dict]:
         values = option["values"] if option else [None]
         variants = [
             {"sku": f"W{number + 1:02d}-{index + 1}", "option_values": [value] if value else [],
-             "price": price + index * _round(price * 0.15), "stock": 8 + 3 * index, "weight_grams": 600}
+             "price": price + index * _round(price * 15, 100), "stock": 8 + 3 * index, "weight_grams": 600}
             for index, value in enumerate(values)
         ]
         data = _product(title, description, categories[category], [option] if option else [], variants)
@@ -93,6 +93,6 @@ def _product(title: str, description: str, category_id: int, options: list, vari
     }
 
 
-def _round(amount: float) -> int:
-    """Prices made by a factor are rounded to whole yuan, as a shop would list them."""
-    return int(round(amount / 100)) * 100
+def _round(amount: int, divisor: int) -> int:
+    """amount / divisor in 分, rounded half up to whole yuan, as a shop would list it (integers only)."""
+    return (amount + divisor * 50) // (divisor * 100) * 100

@@ -5,10 +5,17 @@ from shopapp.models.catalog import Category, Product, ProductCategory, ProductIm
 from shopapp.models.inventory import StockMove
 from shopapp.models.jobs import JobLease
 from shopapp.models.notifications import OutboxEmail
+from shopapp.models.orders import (
+    Cart, CartItem, IdempotencyRecord, Order, OrderEvent, OrderItem, Payment, PaymentNotification, ShippingMethod,
+)
+from shopapp.models.search import ProductSearch
 from shopapp.models.shops import ApiKey, Shop, StaffInvite, StaffMember
+from shopapp.models.stock_alerts import StockNotification
 
 __all__ = [
     "ApiKey", "AuthSession", "Category", "JobLease", "LoginAttempt", "OutboxEmail", "Product",
-    "ProductCategory", "ProductImage", "Shop", "StaffInvite", "StaffMember", "StockMove",
+    "ProductCategory", "ProductImage", "ProductSearch", "Shop", "StaffInvite", "StaffMember", "StockMove",
     "User", "Variant",
+    "Cart", "CartItem", "IdempotencyRecord", "Order", "OrderEvent", "OrderItem", "Payment", "PaymentNotification",
+    "ShippingMethod", "StockNotification",
 ]

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from shopapp.models import Category, Product, ProductCategory, ProductImage, Variant
 from shopapp.models.base import utcnow
-from shopapp.services import inventory
+from shopapp.services import inventory, search
 from shopapp.services.errors import Invalid, NotFound, require_fields
 from shopapp.services.permissions import Actor, require
 
@@ -40,10 +40,11 @@ _TEXT_LIMITS = {"title": 120, "description_html": 100_000, "seo_title": 120, "se
 
 # Products ------------------------------------------------------------------------------------
 
-def create_product(session: Session, actor: Actor, data: dict) -> Product:
+def create_product(session: Session, actor: Actor, data: dict, *, stock_reason: str | None = None) -> Product:
     """A new product with its variants; every field is checked before anything is saved.
 
     Options without variants make the full grid of variants; no options make one variant.
+    `stock_reason` names the stock moves in the ledger (default "initial stock").
     """
     require(actor, "manage_catalog")
     errors: dict[str, str] = {}
@@ -56,14 +57,47 @@ def create_product(session: Session, actor: Actor, data: dict) -> Product:
         specs = _grid(options, [], errors)
     require_fields(errors)
     product = Product(shop_id=actor.shop_id)
-    _save(session, actor, product, fields, specs)
+    _save(session, actor, product, fields, specs, stock_reason)
+    search.index_product(session, product.id)
     return product
 
 
-def update_product(session: Session, actor: Actor, product_id: int, changes: dict) -> Product:
+def create_products(
+    session: Session, actor: Actor, items: list[dict], *, stock_reason: str | None = None,
+) -> list[dict[str, str]]:
+    """Many new products at once (the CSV import): each item is checked exactly as create_product
+    checks it, and all are saved, in bulk, only when none has a problem. Returns each item's field errors."""
+    require(actor, "manage_catalog")
+    checked: list[tuple[dict, list[dict]]] = []
+    problems: list[dict[str, str]] = []
+    skus: set[str] = set()
+    for data in items:
+        errors: dict[str, str] = {}
+        fields = _checked_fields(session, actor.shop_id, {"title": None, **_as_dict(data)}, errors)
+        options = fields.get("options", [])
+        if "variants" in data:
+            specs = _checked_variants(session, actor.shop_id, data["variants"], _usable(options, errors), [], errors)
+        else:
+            specs = _grid(options, [], errors)
+        # A SKU names one variant in the whole shop, so also across the items of one call.
+        for i, spec in enumerate(specs):
+            if spec.get("sku") in skus:
+                errors.setdefault(f"variants.{i}.sku", "sku_taken")
+        skus.update(spec["sku"] for spec in specs if spec.get("sku"))
+        checked.append((fields, specs))
+        problems.append(errors)
+    if not any(problems):
+        _save_new(session, actor, checked, stock_reason or "initial stock")
+    return problems
+
+
+def update_product(
+    session: Session, actor: Actor, product_id: int, changes: dict, *, stock_reason: str | None = None,
+) -> Product:
     """Change any subset of fields. A `variants` list is the whole new list: entries with an
     `id` update that variant, entries without one are new, variants left out are deleted.
-    New options without `variants` keep the variants that still fit and add the missing ones."""
+    New options without `variants` keep the variants that still fit and add the missing ones.
+    `stock_reason` names the stock moves in the ledger (default "product edit")."""
     require(actor, "manage_catalog")
     product = get_product(session, actor.shop_id, product_id)
     errors: dict[str, str] = {}
@@ -78,20 +112,26 @@ def update_product(session: Session, actor: Actor, product_id: int, changes: dic
     elif "options" in fields and fields["options"] != product.options:
         specs = _grid(options, current, errors)
     require_fields(errors)
-    _save(session, actor, product, fields, specs)
+    _save(session, actor, product, fields, specs, stock_reason)
+    search.index_product(session, product.id)
     return product
 
 
 def delete_product(session: Session, actor: Actor, product_id: int) -> None:
     """Remove the product, its variants, their stock ledger, its images and category links."""
+    # Imported here, as in image_dict: media needs Pillow, which the rest of the catalogue never does.
+    from shopapp.services.media import forget_product_images
+
     require(actor, "manage_catalog")
     product = get_product(session, actor.shop_id, product_id)
     variant_ids = [v.id for v in _variants(session, product)]
     inventory.forget_variants(session, actor.shop_id, variant_ids)
-    for table in (ProductCategory, ProductImage, Variant):
+    forget_product_images(session, actor.shop_id, product.id)
+    for table in (ProductCategory, Variant):
         session.exec(delete(table).where(table.shop_id == actor.shop_id, table.product_id == product.id))
     session.delete(product)
     session.flush()
+    search.index_product(session, product.id)
 
 
 def get_product(session: Session, shop_id: int, product_id: int) -> Product:
@@ -120,7 +160,7 @@ def product_dict(session: Session, product: Product, *, with_cost: bool) -> dict
         "product_type": product.product_type,
         "options": product.options,
         "variants": [_variant_dict(v, with_cost) for v in _variants(session, product)],
-        "images": [_image_dict(image) for image in images],
+        "images": [image_dict(image) for image in images],
         "category_ids": list(category_ids),
         "tags": product.tags,
         "seo_title": product.seo_title,
@@ -131,31 +171,28 @@ def product_dict(session: Session, product: Product, *, with_cost: bool) -> dict
     }
 
 
+def storefront_product(session: Session, shop_id: int, product_id: int) -> dict:
+    """An active product as shoppers see it: no cost, only the variants on sale; drafts are not found."""
+    product = get_product(session, shop_id, product_id)
+    if product.status != "active":
+        raise NotFound()
+    shown = product_dict(session, product, with_cost=False)
+    shown["variants"] = [variant for variant in shown["variants"] if variant["enabled"]]
+    return shown
+
+
 def list_products(
     session: Session, shop_id: int, *, q: str | None = None, status: str | None = None,
     category_id: int | None = None, page: int = 1, per_page: int = 50, active_only: bool = False,
+    price_min: int | None = None, price_max: int | None = None, in_stock: bool | None = None,
+    sort: str = "relevance",
 ) -> tuple[list[dict], int]:
-    """One page of product summaries, most recently changed first, and how many match in all."""
-    query = select(Product).where(Product.shop_id == shop_id)
-    status = "active" if active_only else status
-    if status:
-        if status not in STATUSES:
-            raise Invalid(fields={"status": "status_invalid"})
-        query = query.where(Product.status == status)
-    if q and q.strip():
-        query = query.where(Product.title.icontains(q.strip(), autoescape=True))
-    if category_id is not None:
-        query = query.where(Product.id.in_(
-            select(ProductCategory.product_id)
-            .where(ProductCategory.shop_id == shop_id, ProductCategory.category_id == category_id)
-        ))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    per_page = max(1, min(per_page, MAX_PER_PAGE))
-    products = session.exec(
-        query.order_by(Product.updated_at.desc(), Product.id.desc())
-        .offset((max(1, page) - 1) * per_page).limit(per_page)
-    ).all()
-    return _summaries(session, shop_id, products), total
+    """One page of product summaries and how many match in all: the console, the storefront and
+    the API all list through services/search.py (its search_products says what each filter does)."""
+    return search.search_products(
+        session, shop_id, q=q, status=status, active_only=active_only, category_id=category_id,
+        price_min=price_min, price_max=price_max, in_stock=in_stock, sort=sort, page=page, per_page=per_page,
+    )
 
 
 # Categories ----------------------------------------------------------------------------------
@@ -471,7 +508,9 @@ def _as_dict(data) -> dict:
 
 # Saving --------------------------------------------------------------------------------------
 
-def _save(session: Session, actor: Actor, product: Product, fields: dict, specs: list[dict] | None) -> None:
+def _save(
+    session: Session, actor: Actor, product: Product, fields: dict, specs: list[dict] | None, stock_reason: str | None,
+) -> None:
     category_ids = fields.pop("category_ids", None)
     for field, value in fields.items():
         setattr(product, field, value)
@@ -486,11 +525,43 @@ def _save(session: Session, actor: Actor, product: Product, fields: dict, specs:
             ProductCategory(shop_id=product.shop_id, product_id=product.id, category_id=c) for c in category_ids
         )
     if specs is not None:
-        _save_variants(session, actor.label, product, specs)
+        _save_variants(session, actor.label, product, specs, stock_reason)
     session.flush()
 
 
-def _save_variants(session: Session, actor_label: str, product: Product, specs: list[dict]) -> None:
+def _save_new(session: Session, actor: Actor, checked: list[tuple[dict, list[dict]]], stock_reason: str) -> None:
+    """create_products' writing: a few statements for all products, instead of a dozen for each."""
+    products = [
+        Product(shop_id=actor.shop_id, **{k: v for k, v in fields.items() if k != "category_ids"})
+        for fields, _ in checked
+    ]
+    session.add_all(products)
+    session.flush()
+    rows: list = []
+    stock: list[int] = []
+    for product, (fields, specs) in zip(products, checked):
+        rows += [
+            ProductCategory(shop_id=actor.shop_id, product_id=product.id, category_id=c)
+            for c in fields.get("category_ids", [])
+        ]
+        for position, spec in enumerate(specs):
+            # Values left out (None) take the column's default, as in create_product.
+            values = {k: v for k, v in spec.items() if k != "stock" and v is not None}
+            rows.append(Variant(shop_id=actor.shop_id, product_id=product.id, position=position, **values))
+            stock.append(spec.get("stock") or 0)
+    session.add_all(rows)
+    session.flush()
+    variants = [row for row in rows if isinstance(row, Variant)]
+    inventory.stock_new_variants(
+        session, actor.label, actor.shop_id, {v.id: units for v, units in zip(variants, stock)}, stock_reason,
+    )
+    search.index_products(session, actor.shop_id, [product.id for product in products])
+    session.flush()
+
+
+def _save_variants(
+    session: Session, actor_label: str, product: Product, specs: list[dict], stock_reason: str | None,
+) -> None:
     current = {v.id: v for v in _variants(session, product)}
     kept = {spec["id"] for spec in specs if "id" in spec}
     removed = [variant_id for variant_id in current if variant_id not in kept]
@@ -509,7 +580,7 @@ def _save_variants(session: Session, actor_label: str, product: Product, specs: 
         spec = dict(spec)
         stock = spec.pop("stock", None)
         variant = current.get(spec.pop("id", None)) or Variant(shop_id=product.shop_id, product_id=product.id)
-        stock_moves.append((variant, stock, "product edit" if variant.id else "initial stock"))
+        stock_moves.append((variant, stock, stock_reason or ("product edit" if variant.id else "initial stock")))
         for field, value in spec.items():
             setattr(variant, field, value)
         variant.position = position
@@ -544,7 +615,8 @@ def _variant_dict(variant: Variant, with_cost: bool) -> dict:
     return shown
 
 
-def _image_dict(image: ProductImage) -> dict:
+def image_dict(image: ProductImage) -> dict:
+    """An image as the API shows it: {id, url, thumb_url, alt}."""
     # Imported here: media depends on storage and Pillow, which reading a product without images never needs.
     from shopapp.services.media import image_urls
 
@@ -556,7 +628,7 @@ def _presale_dict(product: Product) -> dict | None:
     return {"ships_at": product.presale_ships_at.isoformat()} if product.presale_ships_at else None
 
 
-def _summaries(session: Session, shop_id: int, products: list[Product]) -> list[dict]:
+def product_summaries(session: Session, shop_id: int, products: list[Product]) -> list[dict]:
     """List rows: price range and stock of the enabled variants, and the first image."""
     ids = [p.id for p in products]
     figures = {
@@ -582,7 +654,30 @@ def _summaries(session: Session, shop_id: int, products: list[Product]) -> list[
             "id": product.id, "title": product.title, "status": product.status,
             "product_type": product.product_type, "price_min": price_min, "price_max": price_max,
             "stock": int(stock or 0), "variant_count": variant_count,
-            "image": _image_dict(image) if image else None, "presale": _presale_dict(product),
+            "image": image_dict(image) if image else None, "presale": _presale_dict(product),
             "updated_at": product.updated_at,
         })
     return summaries
+
+
+def plan_variant_grid(raw_options: list[dict], current: list[dict]) -> list[dict]:
+    """The variant grid the product editor shows for these options, before anything is saved.
+
+    Rows that still fit keep their values (price, SKU, stock ...); new combinations start at the
+    lowest current price. Raises Invalid for bad options or a grid over MAX_VARIANTS.
+    """
+    errors: dict[str, str] = {}
+    options = _checked_options(raw_options, errors)
+    require_fields(errors)
+    if math.prod(len(option["values"]) for option in options) > MAX_VARIANTS:
+        raise Invalid(fields={"options": "too_many_variants"})
+    combos = list(itertools.product(*(option["values"] for option in options)))
+    rows = {tuple(row.get("option_values") or ()): row for row in current}
+    if len(current) == 1 and not current[0].get("option_values"):
+        rows = {combos[0]: current[0]}  # the first option turns the plain variant into the first combination
+    price = min((row.get("price") or 0 for row in current), default=0)
+    return [
+        {**rows[combo], "option_values": list(combo)} if combo in rows
+        else {"option_values": list(combo), "price": price, "stock": 0, "enabled": True}
+        for combo in combos
+    ]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, select
 
-from shopapp.models import Product, StockMove, Variant
+from shopapp.models import Product, StockMove, StockNotification, Variant
 from shopapp.services.errors import Conflict, Invalid, NotFound, require_fields
 from shopapp.services.permissions import Actor, require
 
@@ -67,6 +67,35 @@ def set_stock(session: Session, actor_label: str, shop_id: int, variant_id: int,
     return value
 
 
+def stock_new_variants(session: Session, actor_label: str, shop_id: int, stock: dict[int, int], reason: str) -> None:
+    """The first stock of variants created in this transaction (variant id -> units), in one statement.
+
+    Nobody can have asked to hear about a variant that did not exist, so no back-in-stock alert is due.
+    """
+    for value in stock.values():
+        _check_move(value, reason, "stock")
+        if value < 0:
+            raise Invalid(fields={"stock": "stock_negative"})
+    changes = [{"variant_id": variant_id, "units": units} for variant_id, units in stock.items() if units]
+    if not changes:
+        return
+    session.connection().execute(
+        update(Variant.__table__)
+        .where(Variant.id == bindparam("variant_id"), Variant.shop_id == shop_id, Variant.stock == 0)
+        .values(stock=bindparam("units")),
+        changes,
+    )
+    session.add_all(
+        StockMove(shop_id=shop_id, variant_id=c["variant_id"], delta=c["units"], before=0, after=c["units"],
+                  reason=reason.strip(), actor=(actor_label or "")[:100])
+        for c in changes
+    )
+    for c in changes:
+        loaded = session.identity_map.get(identity_key(Variant, c["variant_id"]))
+        if loaded is not None:
+            set_committed_value(loaded, "stock", c["units"])
+
+
 def adjust_stock_as(
     session: Session, actor: Actor, variant_id: int, *, reason: str,
     delta: int | None = None, set_to: int | None = None,
@@ -121,9 +150,12 @@ def stock_moves(session: Session, shop_id: int, variant_id: int, limit: int = 50
 
 
 def forget_variants(session: Session, shop_id: int, variant_ids: list[int]) -> None:
-    """Drop the ledger of variants that are being deleted (the ledger rows point at them)."""
+    """Drop the ledger and back-in-stock registrations of variants being deleted (their rows point at them)."""
     if variant_ids:
         session.exec(delete(StockMove).where(StockMove.shop_id == shop_id, StockMove.variant_id.in_(variant_ids)))
+        session.exec(delete(StockNotification).where(
+            StockNotification.shop_id == shop_id, StockNotification.variant_id.in_(variant_ids)
+        ))
 
 
 def _check_move(amount: int, reason: str, field: str) -> None:
@@ -158,3 +190,7 @@ def _record(
     loaded = session.identity_map.get(identity_key(Variant, variant_id))
     if loaded is not None:
         set_committed_value(loaded, "stock", after)
+    if before == 0 < after:
+        from shopapp.services import stock_alerts  # stock_alerts reads variants; imported here to keep inventory first
+
+        stock_alerts.variant_restocked(session, shop_id, variant_id)

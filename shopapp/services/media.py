@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import io
+import logging
 import uuid
 from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageOps
-from sqlalchemy import func
+from sqlalchemy import event, func
 from sqlmodel import Session, select
 
 from shopapp.models import Product, ProductImage
 from shopapp.services import storage
-from shopapp.services.errors import Invalid, NotFound
+from shopapp.services.errors import Invalid, NotFound, require_fields
 from shopapp.services.permissions import Actor, require
+
+log = logging.getLogger("shopapp.media")
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Checked from the header, before decoding. Pillow's own Image.MAX_IMAGE_PIXELS is left alone
@@ -23,6 +26,8 @@ RENDITION_WIDTHS = (160, 480, 960, 1600)
 THUMB_WIDTH = 480
 WEBP_QUALITY = 82
 ALT_MAX_LENGTH = 200
+# Where a session keeps the storage keys to delete once it commits.
+_PENDING_FILES = "media_files_to_delete"
 
 # The formats we accept, told apart by their first bytes (never by the file name or the browser's word).
 _SIGNATURES = (
@@ -75,6 +80,58 @@ def add_product_image(session: Session, actor: Actor, product_id: int, data: byt
         storage.delete_prefix(key)
         raise
     return image
+
+
+def update_image(
+    session: Session, actor: Actor, image_id: int, *, alt: str | None = None, position: int | None = None,
+    product_id: int | None = None,
+) -> ProductImage:
+    """Change an image's alt text and/or move it among its product's images; position 0 is the main image.
+
+    `product_id`, when given, must be the image's product (the API's path names both).
+    """
+    require(actor, "manage_catalog")
+    image = _own_image(session, actor.shop_id, image_id, product_id)
+    errors: dict[str, str] = {}
+    if alt is not None:
+        if not isinstance(alt, str):
+            errors["alt"] = "must_be_text"
+        elif len(alt.strip()) > ALT_MAX_LENGTH:
+            errors["alt"] = "too_long"
+    if position is not None:
+        if not isinstance(position, int) or isinstance(position, bool):
+            errors["position"] = "must_be_whole_number"
+        elif position < 0:
+            errors["position"] = "must_not_be_negative"
+    require_fields(errors)
+    if alt is not None:
+        image.alt = alt.strip()
+        session.add(image)
+    if position is not None:
+        images = [other for other in _images(session, actor.shop_id, image.product_id) if other.id != image.id]
+        images.insert(min(position, len(images)), image)
+        _renumber(session, images)
+    session.flush()
+    return image
+
+
+def delete_image(session: Session, actor: Actor, image_id: int, *, product_id: int | None = None) -> None:
+    """Remove an image; the next one becomes the main image. Its files go once the deletion is committed."""
+    require(actor, "manage_catalog")
+    image = _own_image(session, actor.shop_id, image_id, product_id)
+    session.delete(image)
+    session.flush()
+    _renumber(session, _images(session, actor.shop_id, image.product_id))
+    _delete_files_after_commit(session, [image.key])
+
+
+def forget_product_images(session: Session, shop_id: int, product_id: int) -> None:
+    """Drop the rows of a product that is being deleted; the files follow once that is committed."""
+    images = _images(session, shop_id, product_id)
+    for image in images:
+        session.delete(image)
+    session.flush()
+    _delete_files_after_commit(session, [image.key for image in images])
 
 
 def image_urls(image: ProductImage) -> dict[str, str]:
@@ -174,3 +231,48 @@ def _next_position(session: Session, shop_id: int, product_id: int) -> int:
         )
     ).one()
     return 0 if last is None else last + 1
+
+
+def _own_image(session: Session, shop_id: int, image_id: int, product_id: int | None) -> ProductImage:
+    image = session.get(ProductImage, image_id)
+    if image is None or image.shop_id != shop_id or (product_id is not None and image.product_id != product_id):
+        raise NotFound()
+    return image
+
+
+def _images(session: Session, shop_id: int, product_id: int) -> list[ProductImage]:
+    return list(session.exec(
+        select(ProductImage).where(ProductImage.shop_id == shop_id, ProductImage.product_id == product_id)
+        .order_by(ProductImage.position, ProductImage.id)
+    ).all())
+
+
+def _renumber(session: Session, images: list[ProductImage]) -> None:
+    for position, image in enumerate(images):
+        if image.position != position:
+            image.position = position
+            session.add(image)
+    session.flush()
+
+
+def _delete_files_after_commit(session: Session, keys: list[str]) -> None:
+    """A rolled-back deletion must keep its pictures, so the files go only after the commit."""
+    if not keys:
+        return
+    if not event.contains(session, "after_commit", _delete_pending_files):
+        event.listen(session, "after_commit", _delete_pending_files)
+        event.listen(session, "after_rollback", _forget_pending_files)
+    session.info.setdefault(_PENDING_FILES, []).extend(keys)
+
+
+
+def _delete_pending_files(session: Session) -> None:
+    for key in session.info.pop(_PENDING_FILES, []):
+        try:
+            storage.delete_prefix(key)
+        except Exception:  # noqa: BLE001 - the rows are gone for good; a leftover file only costs space
+            log.exception("could not delete the files of image %s", key)
+
+
+def _forget_pending_files(session: Session) -> None:
+    session.info.pop(_PENDING_FILES, None)

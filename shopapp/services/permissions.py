@@ -14,6 +14,7 @@ ACTIONS = {
     "view_console": "support",
     "answer_customers": "support",
     "manage_catalog": "operations",
+    "view_orders": "support",
     "manage_orders": "operations",
     "edit_shop": "admin",
     "manage_staff": "admin",

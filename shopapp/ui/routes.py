@@ -6,6 +6,9 @@ LOGIN = "/login"
 INVITE = "/invite/[invite_code]"
 CONSOLE = "/console"
 CONSOLE_SETTINGS = "/console/settings"
+CONSOLE_PRODUCTS = "/console/products"
+CONSOLE_PRODUCT_NEW = "/console/products/new"
+CONSOLE_PRODUCT = "/console/products/[product_id]"
 STORE_HOME = "/s/[slug]"
 STORE_PRODUCT = "/s/[slug]/p/[product_id]"
 
@@ -16,3 +19,7 @@ def store_home(slug: str) -> str:
 
 def product_page(slug: str, product_id: int) -> str:
     return f"/s/{slug}/p/{product_id}"
+
+
+def console_product(product_id: int | str) -> str:
+    return f"/console/products/{product_id}"

@@ -11,6 +11,7 @@ from shopapp.ui.console.state import ConsoleState
 # Only entries that work; the list grows as features land.
 NAV = [
     (routes.CONSOLE, "console.nav.home"),
+    (routes.CONSOLE_PRODUCTS, "console.nav.products"),
     (routes.CONSOLE_SETTINGS, "console.nav.settings"),
 ]
 
@@ -35,7 +36,7 @@ def _frame(route: str, content: rx.Component) -> rx.Component:
     return rx.el.div(
         rx.el.aside(
             rx.el.div(ConsoleState.shop_name, class_name="truncate text-lg font-bold text-emerald-800", data_testid="console-shop-name"),
-            rx.el.nav(*[_nav_link(href, key, href == route) for href, key in NAV], class_name="flex gap-1 md:mt-6 md:flex-col"),
+            rx.el.nav(*[_nav_link(href, key, _is_current(href, route)) for href, key in NAV], class_name="flex gap-1 md:mt-6 md:flex-col"),
             class_name="border-b bg-white px-4 py-3 md:w-56 md:shrink-0 md:border-b-0 md:border-r md:py-6",
         ),
         rx.el.div(
@@ -60,6 +61,10 @@ def _frame(route: str, content: rx.Component) -> rx.Component:
         ),
         class_name="min-h-screen bg-gray-50 text-gray-900 md:flex",
     )
+
+
+def _is_current(href: str, route: str) -> bool:
+    return href == route or (href != routes.CONSOLE and route.startswith(href + "/"))
 
 
 def _nav_link(href: str, key: str, active: bool) -> rx.Component:

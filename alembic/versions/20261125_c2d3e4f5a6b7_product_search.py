@@ -1,0 +1,95 @@
+"""product search: a search document per product and its full-text index
+
+Revision ID: c2d3e4f5a6b7
+Revises: 7f11a90299c3
+Create Date: 2026-11-25 10:00:00.000000
+
+The full-text index is raw SQL that no model describes (services/search.py explains it):
+SQLite gets a contentless FTS5 table fed by triggers, PostgreSQL a generated tsvector column
+with a GIN index. alembic/env.py skips these objects when comparing models and database.
+The statements are copied here, not imported, so this revision stays what it was when
+services/search.py changes; keep them in step with search.SQLITE_OBJECTS / POSTGRESQL_OBJECTS.
+"""
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+
+revision: str = 'c2d3e4f5a6b7'
+down_revision: str | None = '7f11a90299c3'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+SQLITE_OBJECTS = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS product_search_fts USING fts5("
+    "shop, title, body, content='', tokenize='unicode61 remove_diacritics 0')",
+    """CREATE TRIGGER IF NOT EXISTS product_search_fts_insert AFTER INSERT ON product_search BEGIN
+        INSERT INTO product_search_fts(rowid, shop, title, body)
+        VALUES (new.product_id, 's' || new.shop_id, new.title_terms, new.body_terms);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS product_search_fts_delete AFTER DELETE ON product_search BEGIN
+        INSERT INTO product_search_fts(product_search_fts, rowid, shop, title, body)
+        VALUES ('delete', old.product_id, 's' || old.shop_id, old.title_terms, old.body_terms);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS product_search_fts_update AFTER UPDATE ON product_search BEGIN
+        INSERT INTO product_search_fts(product_search_fts, rowid, shop, title, body)
+        VALUES ('delete', old.product_id, 's' || old.shop_id, old.title_terms, old.body_terms);
+        INSERT INTO product_search_fts(rowid, shop, title, body)
+        VALUES (new.product_id, 's' || new.shop_id, new.title_terms, new.body_terms);
+    END""",
+)
+POSTGRESQL_OBJECTS = (
+    """ALTER TABLE product_search ADD COLUMN IF NOT EXISTS document tsvector GENERATED ALWAYS AS (
+        array_to_tsvector(ARRAY['#' || shop_id::text])
+        || setweight(to_tsvector('simple'::regconfig, title_terms), 'A')
+        || to_tsvector('simple'::regconfig, body_terms)
+    ) STORED""",
+    "CREATE INDEX IF NOT EXISTS ix_product_search_document ON product_search USING gin (document)",
+)
+
+
+def upgrade() -> None:
+    op.create_table('product_search',
+    sa.Column('product_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('shop_id', sa.Integer(), nullable=False),
+    sa.Column('title_terms', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('body_terms', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.ForeignKeyConstraint(['shop_id'], ['shop.id'], ),
+    sa.PrimaryKeyConstraint('product_id')
+    )
+    with op.batch_alter_table('product_search', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_product_search_shop_id'), ['shop_id'], unique=False)
+
+    for statement in SQLITE_OBJECTS if op.get_bind().dialect.name == "sqlite" else POSTGRESQL_OBJECTS:
+        op.execute(statement)
+    _index_existing_products()
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        # The triggers go with their table; the FTS5 table (and its shadow tables) must be dropped.
+        op.execute("DROP TABLE IF EXISTS product_search_fts")
+    with op.batch_alter_table('product_search', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_product_search_shop_id'))
+
+    op.drop_table('product_search')
+
+
+def _index_existing_products() -> None:
+    """Products made before this revision get their search documents. The index is derived
+    data, so it is built with today's tokeniser (services/search.py), which only reads the
+    product's id, shop, title, description and its variants' SKUs and barcodes."""
+    from sqlmodel import Session
+
+    from shopapp.services import search
+
+    connection = op.get_bind()
+    shop_ids = connection.execute(sa.text("SELECT DISTINCT shop_id FROM product ORDER BY shop_id")).scalars().all()
+    if not shop_ids:
+        return
+    with Session(bind=connection) as session:
+        for shop_id in shop_ids:
+            search.reindex_shop(session, shop_id)
+        session.flush()

@@ -1,0 +1,18 @@
+"""Each product's search document: the words product search looks for (kept by services/search.py)."""
+
+from sqlmodel import Field, SQLModel
+
+
+class ProductSearch(SQLModel, table=True):
+    """One row per product. The full-text index over it is made with raw SQL (an FTS5 table on
+    SQLite, a tsvector column with a GIN index on PostgreSQL): see services/search.py.
+
+    No foreign key to product: a row that outlives its product is never shown (search joins the
+    product) and product ids are never reused, so deleting a product never depends on it.
+    """
+
+    __tablename__ = "product_search"
+    product_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    shop_id: int = Field(foreign_key="shop.id", index=True)
+    title_terms: str = ""  # the title as search terms: Latin words and overlapping CJK pairs
+    body_terms: str = ""  # SKUs, barcodes and the description's text, as search terms

@@ -1,0 +1,576 @@
+"""The catalogue as a spreadsheet: the CSV export, and the all-or-nothing import that takes it back.
+
+One row per variant. Rows are matched to what the shop has by `product_id`, else by an
+existing `sku`; other rows make new products, consecutive rows with the same title (or an
+empty one) being variants of one product. Product columns (title, status, category ...)
+are repeated on each row of a product or left empty after the first; two different values
+for one product are an error. A column left out of the file leaves that field as it is.
+An empty cell keeps the value where a field must have one (title, status, product_type,
+price, stock, weight_grams, enabled) and clears it where it may be empty (sku, compare_at_price,
+cost, barcode, category, tags, presale_ships_at, description_html, seo_title, seo_description).
+Prices are yuan ("12.99"); the header is row 1, the first product row is row 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import NamedTuple
+
+from sqlmodel import Session, select
+
+from shopapp.models import Category, Product, ProductCategory, Variant
+from shopapp.services import catalog
+from shopapp.services.errors import Invalid
+from shopapp.services.permissions import Actor, require
+from shopapp.services.pricing import parse_money, yuan_text
+
+COLUMNS = (
+    "product_id", "title", "status", "product_type", "category", "tags",
+    "option1_name", "option1_value", "option2_name", "option2_value", "option3_name", "option3_value",
+    "sku", "price", "compare_at_price", "cost", "stock", "weight_grams", "barcode", "enabled",
+    "presale_ships_at", "description_html", "seo_title", "seo_description",
+)
+# What describes the product as a whole rather than one of its variants.
+PRODUCT_COLUMNS = (
+    "title", "status", "product_type", "category", "tags", "option1_name", "option2_name", "option3_name",
+    "presale_ships_at", "description_html", "seo_title", "seo_description",
+)
+OPTION_COLUMNS = tuple(c for c in COLUMNS if c.startswith("option"))
+STOCK_REASON = "CSV import"
+LIST_SEPARATOR = "|"  # between tags, and between categories
+PATH_SEPARATOR = "/"  # between a category and its sub-category: 茶叶/绿茶
+# The API refuses bigger bodies before reading them; 10 000 rows are about 3 MB.
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+_WHOLE_NUMBER = re.compile(r"[+-]?\d+")
+_YES = {"true", "1", "yes", "y", "on", "是", "启用"}
+_NO = {"false", "0", "no", "n", "off", "否", "停用"}
+# Where a field the catalogue names lives in the sheet.
+_PRODUCT_FIELD_COLUMNS = {"category_ids": "category", "presale": "presale_ships_at", "options": "option1_name", "variants": "sku"}
+_VARIANT_FIELD_COLUMNS = {"option_values": "option1_value", "id": "sku"}
+
+
+class RowError(NamedTuple):
+    row: int  # 1 is the header
+    column: str  # "" when the whole row is meant
+    code: str  # a field.<code> message key
+
+
+@dataclass
+class ImportResult:
+    created: int  # products
+    updated: int  # products that changed
+    errors: list[RowError]
+
+
+def export_csv(session: Session, actor: Actor) -> str:
+    """Every product of the shop, one row per variant, starting with a BOM so Excel reads it as UTF-8."""
+    require(actor, "manage_catalog")
+    shop = _ShopCatalog.load(session, actor.shop_id)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for product in sorted(shop.products.values(), key=lambda p: p.id):
+        for variant in shop.variants.get(product.id, []):
+            cells = _product_cells(product, shop) | _variant_cells(product, variant)
+            writer.writerow([cells.get(column, "") for column in COLUMNS])
+    return "\ufeff" + buffer.getvalue()
+
+
+def import_csv(
+    session: Session, actor: Actor, text: str, *, dry_run: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Create and update products from a sheet. Every problem comes back with its row number;
+    when there is any, or on a dry run, nothing is changed. `progress(rows_done, rows)` is called as it goes."""
+    require(actor, "manage_catalog")
+    errors = _Errors()
+    header, records = _read_sheet(text, errors)
+    shop = _ShopCatalog.load(session, actor.shop_id)
+    groups = _grouped(_rows(header, records, errors), shop, errors) if header else []
+    created = updated = done = 0
+    total = sum(len(group.rows) for group in groups)
+    # All the writing happens inside a savepoint, so a problem found late still undoes everything.
+    savepoint = session.begin_nested()
+    try:
+        for group in groups:
+            outcome = _apply(session, actor, group, shop, errors)
+            if outcome == "created":
+                created += 1
+            elif outcome == "updated":
+                updated += 1
+            done += len(group.rows)
+            if progress and (done == total or done // 100 != (done - len(group.rows)) // 100):
+                progress(done, total)
+    except BaseException:
+        savepoint.rollback()
+        raise
+    if errors or dry_run:
+        savepoint.rollback()
+    else:
+        savepoint.commit()
+    if errors and not dry_run:
+        created = updated = 0
+    return ImportResult(created=created, updated=updated, errors=errors.sorted())
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without Excel's BOM), else GB18030, which Chinese Excel uses for "CSV"."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise Invalid(fields={"file": "csv_encoding"})
+
+
+# What the shop already has ---------------------------------------------------------------------
+
+@dataclass
+class _ShopCatalog:
+    """The shop's products, variants and categories, read once for a whole export or import."""
+
+    products: dict[int, Product]
+    variants: dict[int, list[Variant]]  # by product id, in the product's order
+    variant_by_sku: dict[str, Variant]
+    category_ids: dict[int, list[int]]  # by product id, sorted
+    category_paths: dict[int, str]  # id -> "茶叶/绿茶"
+
+    @classmethod
+    def load(cls, session: Session, shop_id: int) -> _ShopCatalog:
+        products = {p.id: p for p in session.exec(select(Product).where(Product.shop_id == shop_id)).all()}
+        variants: dict[int, list[Variant]] = {}
+        for variant in session.exec(
+            select(Variant).where(Variant.shop_id == shop_id).order_by(Variant.product_id, Variant.position, Variant.id)
+        ).all():
+            variants.setdefault(variant.product_id, []).append(variant)
+        category_ids: dict[int, list[int]] = {}
+        for product_id, category_id in session.exec(
+            select(ProductCategory.product_id, ProductCategory.category_id)
+            .where(ProductCategory.shop_id == shop_id).order_by(ProductCategory.category_id)
+        ).all():
+            category_ids.setdefault(product_id, []).append(category_id)
+        categories = session.exec(select(Category).where(Category.shop_id == shop_id)).all()
+        return cls(
+            products=products,
+            variants=variants,
+            variant_by_sku={v.sku: v for vs in variants.values() for v in vs if v.sku},
+            category_ids=category_ids,
+            category_paths=_category_paths(categories),
+        )
+
+    def category_id(self, name: str) -> int | str:
+        """The id for a path ("茶叶/绿茶") or a name used once ("绿茶"), else the problem's code."""
+        by_path = [cid for cid, path in self.category_paths.items() if path == name]
+        if len(by_path) == 1:
+            return by_path[0]
+        by_name = [cid for cid, path in self.category_paths.items() if path.rsplit(PATH_SEPARATOR, 1)[-1] == name]
+        if len(by_path) > 1 or len(by_name) > 1:
+            return "category_ambiguous"
+        return by_name[0] if by_name else "category_not_found"
+
+
+def _category_paths(categories: list[Category]) -> dict[int, str]:
+    by_id = {c.id: c for c in categories}
+    paths = {}
+    for category in categories:
+        names, step, seen = [], category, set()
+        while step is not None and step.id not in seen:  # a loop in the tree must not hang the import
+            seen.add(step.id)
+            names.append(step.name)
+            step = by_id.get(step.parent_id)
+        paths[category.id] = PATH_SEPARATOR.join(reversed(names))
+    return paths
+
+
+# Export ----------------------------------------------------------------------------------------
+
+def _product_cells(product: Product, shop: _ShopCatalog) -> dict[str, str]:
+    cells = {
+        "product_id": str(product.id), "title": product.title, "status": product.status,
+        "product_type": product.product_type,
+        "category": LIST_SEPARATOR.join(shop.category_paths[c] for c in shop.category_ids.get(product.id, [])),
+        "tags": LIST_SEPARATOR.join(product.tags),
+        "presale_ships_at": product.presale_ships_at.isoformat() if product.presale_ships_at else "",
+        "description_html": product.description_html, "seo_title": product.seo_title,
+        "seo_description": product.seo_description,
+    }
+    for k, option in enumerate(product.options[:3], start=1):
+        cells[f"option{k}_name"] = option["name"]
+    return cells
+
+
+def _variant_cells(product: Product, variant: Variant) -> dict[str, str]:
+    cells = {
+        "sku": variant.sku or "", "price": yuan_text(variant.price),
+        "compare_at_price": yuan_text(variant.compare_at_price), "cost": yuan_text(variant.cost),
+        "stock": str(variant.stock), "weight_grams": str(variant.weight_grams), "barcode": variant.barcode,
+        "enabled": "true" if variant.enabled else "false",
+    }
+    for k, value in enumerate(variant.option_values[:3], start=1):
+        cells[f"option{k}_value"] = value
+    return cells
+
+
+# Reading the sheet -----------------------------------------------------------------------------
+
+class _Errors:
+    """Problems by row and column; the first one found for a cell is the one reported."""
+
+    def __init__(self):
+        self._found: dict[tuple[int, str], str] = {}
+
+    def add(self, row: int, column: str, code: str) -> None:
+        # Options are one thing to the reader: one problem per row with them is enough.
+        key = (row, "option" if column.startswith("option") else column)
+        self._found.setdefault(key, RowError(row, column, code))
+
+    def __bool__(self) -> bool:
+        return bool(self._found)
+
+    def sorted(self) -> list[RowError]:
+        order = {column: i for i, column in enumerate(("",) + COLUMNS)}
+        return sorted(self._found.values(), key=lambda e: (e.row, order.get(e.column, len(order)), e.column))
+
+
+def _read_sheet(text: str, errors: _Errors) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The known header columns (None for ones to skip) and the non-empty records with their row numbers."""
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    records: list[tuple[int, list[str]]] = []
+    number = 0
+    try:
+        # Rows are counted as a spreadsheet shows them: a cell may hold several lines.
+        for number, record in enumerate(reader, start=1):
+            if any(cell.strip() for cell in record):
+                records.append((number, record))
+    except csv.Error:
+        errors.add(number + 1, "", "csv_malformed")
+    if not records:
+        errors.add(1, "", "csv_empty")
+        return [], []
+    header = _checked_header(records[0][1], errors)
+    return header, records[1:]
+
+
+def _checked_header(cells: list[str], errors: _Errors) -> list[str]:
+    header: list[str] = []
+    for cell in cells:
+        name = cell.strip().lower()
+        if name and name not in COLUMNS:
+            errors.add(1, name, "unknown_column")
+        elif name in header:
+            errors.add(1, name, "column_duplicate")
+        header.append(name if name in COLUMNS and name not in header else "")
+    if not {"product_id", "sku", "title"} & set(header):
+        errors.add(1, "title", "required")
+        return []
+    return header
+
+
+@dataclass
+class _Row:
+    number: int
+    cells: dict[str, str]  # the sheet's known columns, stripped
+    product_id: int | None = None
+    sku: str | None = None
+
+    def title(self) -> str:
+        return self.cells.get("title", "")
+
+
+@dataclass
+class _Group:
+    """The rows of one product, and that product when the shop already has it."""
+
+    rows: list[_Row]
+    product: Product | None
+    title: str
+    entry_rows: list[int | None] = field(default_factory=list)  # the row behind each variant sent
+
+
+def _rows(header: list[str], records: list[tuple[int, list[str]]], errors: _Errors) -> list[_Row]:
+    rows = []
+    for number, record in records:
+        if any(cell.strip() for cell in record[len(header):]):
+            errors.add(number, "", "too_many_cells")
+        cells = {column: cell.strip() for column, cell in zip(header, record) if column}
+        row = _Row(number=number, cells=cells, sku=cells.get("sku") or None)
+        if cells.get("product_id"):
+            row.product_id = _whole_number(row, "product_id", errors)
+        rows.append(row)
+    return rows
+
+
+def _grouped(rows: list[_Row], shop: _ShopCatalog, errors: _Errors) -> list[_Group]:
+    """Rows gathered into the products they describe, existing ones first met first."""
+    groups: list[_Group] = []
+    existing: dict[int, _Group] = {}
+    skus: set[str] = set()
+    previous: _Group | None = None
+    for row in rows:
+        if row.sku and row.sku in skus:
+            errors.add(row.number, "sku", "sku_repeated_in_file")
+            continue
+        skus.add(row.sku)
+        owner = shop.variant_by_sku.get(row.sku) if row.sku else None
+        if "product_id" in row.cells and row.cells["product_id"] and row.product_id is None:
+            continue  # not a number: already reported
+        if row.product_id is not None:
+            if row.product_id not in shop.products:
+                errors.add(row.number, "product_id", "product_not_found")
+                previous = None
+                continue
+            if owner is not None and owner.product_id != row.product_id:
+                errors.add(row.number, "sku", "sku_taken")
+                continue
+            product_id = row.product_id
+        elif owner is not None:
+            product_id = owner.product_id
+        elif previous is not None and row.title() in ("", previous.title):
+            previous.rows.append(row)
+            continue
+        else:
+            previous = _Group(rows=[row], product=None, title=row.title())
+            groups.append(previous)
+            continue
+        if product_id not in existing:
+            product = shop.products[product_id]
+            existing[product_id] = _Group(rows=[], product=product, title=row.title() or product.title)
+            groups.append(existing[product_id])
+        previous = existing[product_id]
+        previous.rows.append(row)
+    return groups
+
+
+# Applying one product --------------------------------------------------------------------------
+
+def _apply(session: Session, actor: Actor, group: _Group, shop: _ShopCatalog, errors: _Errors) -> str | None:
+    """Create or update the group's product through the catalogue; "created", "updated" or None."""
+    cells = _agreed_cells(group, errors)
+    fields = _product_fields(group, cells, shop, errors)
+    option_names = _option_names(group, cells, errors)
+    entries = [_variant_entry(row, option_names, errors) for row in group.rows]
+    try:
+        if group.product is None:
+            group.entry_rows = [row.number for row in group.rows]
+            if option_names is not None:
+                fields["options"] = _options(option_names, [], [e.get("option_values", []) for e in entries])
+            catalog.create_product(session, actor, {**fields, "variants": entries}, stock_reason=STOCK_REASON)
+            return "created"
+        changes = _changes(group, shop, fields, option_names, entries, errors)
+        if not changes:
+            return None
+        catalog.update_product(session, actor, group.product.id, changes, stock_reason=STOCK_REASON)
+        return "updated"
+    except Invalid as refused:
+        for name, code in refused.fields.items():
+            errors.add(*_located(name, group), code)
+        return None
+
+
+def _product_fields(group: _Group, cells: dict[str, tuple[str, int]], shop: _ShopCatalog, errors: _Errors) -> dict:
+    """The product's fields from its rows; only what the sheet has a column for."""
+    fields: dict = {}
+    for column in ("title", "status", "product_type"):
+        text, _ = cells.get(column, ("", 0))
+        if text or (column == "title" and group.product is None):
+            fields[column] = text
+    for column in ("description_html", "seo_title", "seo_description"):
+        if column in cells:
+            fields[column] = cells[column][0]
+    if "tags" in cells:
+        fields["tags"] = _split(cells["tags"][0])
+    if "category" in cells:
+        text, row = cells["category"]
+        fields["category_ids"] = sorted({cid for cid in (_category(shop, name, row, errors) for name in _split(text)) if cid})
+    if "presale_ships_at" in cells:
+        text, row = cells["presale_ships_at"]
+        ships_at = _date(text, row, errors)
+        fields["presale"] = {"ships_at": ships_at.isoformat()} if ships_at else None
+    return fields
+
+
+def _agreed_cells(group: _Group, errors: _Errors) -> dict[str, tuple[str, int]]:
+    """Each product column's value and the row it comes from: the first filled-in one; others must match."""
+    agreed: dict[str, tuple[str, int]] = {}
+    for row in group.rows:
+        for column in PRODUCT_COLUMNS:
+            if column not in row.cells:
+                continue
+            text = row.cells[column]
+            if column not in agreed or (text and not agreed[column][0]):
+                agreed[column] = (text, row.number)
+            elif text and text != agreed[column][0]:
+                errors.add(row.number, column, "product_field_differs")
+    return agreed
+
+
+def _option_names(group: _Group, cells: dict[str, tuple[str, int]], errors: _Errors) -> list[str] | None:
+    """The product's option names in order; None when the sheet has no option columns."""
+    if not any(column in group.rows[0].cells for column in OPTION_COLUMNS):
+        return None
+    names = [cells.get(f"option{k}_name", ("", 0))[0] for k in (1, 2, 3)]
+    while names and not names[-1]:
+        names.pop()
+    for k, name in enumerate(names, start=1):
+        if not name:
+            errors.add(group.rows[0].number, f"option{k}_name", "required")
+    return names
+
+
+def _variant_entry(row: _Row, option_names: list[str] | None, errors: _Errors) -> dict:
+    """One row as a catalogue variant; cells that do not parse are left out (and reported)."""
+    entry: dict = {}
+    cells = row.cells
+    if "sku" in cells:
+        entry["sku"] = row.sku
+    if option_names is not None:
+        values = [cells.get(f"option{k}_value", "") for k in (1, 2, 3)]
+        for k, value in enumerate(values, start=1):
+            if k <= len(option_names) and not value:
+                errors.add(row.number, f"option{k}_value", "required")
+            elif k > len(option_names) and value:
+                errors.add(row.number, f"option{k}_name", "required")
+        entry["option_values"] = values[:len(option_names)]
+    for column in ("price", "compare_at_price", "cost"):
+        if cells.get(column):
+            amount = _money(row, column, errors)
+            if amount is not None:
+                entry[column] = amount
+        elif column in cells and column != "price":
+            entry[column] = None
+    for column in ("stock", "weight_grams"):
+        if cells.get(column):
+            number = _whole_number(row, column, errors)
+            if number is not None:
+                entry[column] = number
+    if "barcode" in cells:
+        entry["barcode"] = cells["barcode"]
+    if cells.get("enabled"):
+        enabled = cells["enabled"].lower()
+        if enabled in _YES | _NO:
+            entry["enabled"] = enabled in _YES
+        else:
+            errors.add(row.number, "enabled", "yes_or_no")
+    return entry
+
+
+def _changes(
+    group: _Group, shop: _ShopCatalog, fields: dict, option_names: list[str] | None, rows: list[dict], errors: _Errors,
+) -> dict:
+    """What update_product needs to make the existing product look like its rows; {} when it already does."""
+    product = group.product
+    current = shop.variants.get(product.id, [])
+    entries: list[dict] = [{"id": v.id} for v in current]
+    group.entry_rows = [None] * len(current)
+    by_sku = {v.sku: i for i, v in enumerate(current) if v.sku}
+    by_options = {tuple(v.option_values): i for i, v in enumerate(current)}
+    for row, values in zip(group.rows, rows):
+        i = by_sku.get(row.sku) if row.sku else None
+        if i is None and "option_values" in values:
+            i = by_options.get(tuple(values["option_values"]))
+        if i is None:
+            entries.append(values)
+            group.entry_rows.append(row.number)
+        elif group.entry_rows[i] is not None:
+            errors.add(row.number, "option1_value", "variant_duplicate")
+        else:
+            entries[i].update(values)
+            group.entry_rows[i] = row.number
+    changes = {name: value for name, value in fields.items() if value != _current(product, name, shop)}
+    if option_names is not None:
+        used = [e.get("option_values", current[i].option_values if i < len(current) else []) for i, e in enumerate(entries)]
+        options = _options(option_names, product.options, used)
+        if options != product.options:
+            changes["options"] = options
+    if "options" in changes or len(entries) > len(current) or any(
+        _differs(entry, variant) for entry, variant in zip(entries, current)
+    ):
+        changes["variants"] = entries
+    return changes
+
+
+def _options(names: list[str], current: list[dict], used: list[list[str]]) -> list[dict]:
+    """Options with the values the variants use: the product's order first, new values as met."""
+    options = []
+    for k, name in enumerate(names):
+        seen = [values[k] for values in used if len(values) > k and values[k]]
+        known = current[k]["values"] if k < len(current) else []
+        ordered = [value for value in known if value in seen]
+        ordered += [value for value in dict.fromkeys(seen) if value not in ordered]
+        options.append({"name": name, "values": ordered})
+    return options
+
+
+def _current(product: Product, name: str, shop: _ShopCatalog):
+    if name == "category_ids":
+        return shop.category_ids.get(product.id, [])
+    if name == "presale":
+        return {"ships_at": product.presale_ships_at.isoformat()} if product.presale_ships_at else None
+    return getattr(product, name)
+
+
+def _differs(entry: dict, variant: Variant) -> bool:
+    return any(getattr(variant, name) != value for name, value in entry.items() if name != "id")
+
+
+def _located(name: str, group: _Group) -> tuple[int, str]:
+    """The row and column behind a field the catalogue refused ("variants.2.price", "title" ...)."""
+    parts = name.split(".")
+    first = group.rows[0].number
+    if parts[0] == "variants" and len(parts) > 1 and parts[1].isdigit():
+        index = int(parts[1])
+        row = group.entry_rows[index] if index < len(group.entry_rows) else None
+        field_name = parts[2] if len(parts) > 2 else "sku"
+        return row or first, _VARIANT_FIELD_COLUMNS.get(field_name, field_name)
+    if parts[0] == "options" and len(parts) > 1 and parts[1].isdigit():
+        k = int(parts[1]) + 1
+        return first, f"option{k}_value" if "values" in parts else f"option{k}_name"
+    return first, _PRODUCT_FIELD_COLUMNS.get(parts[0], parts[0])
+
+
+# Cells -----------------------------------------------------------------------------------------
+
+def _money(row: _Row, column: str, errors: _Errors) -> int | None:
+    try:
+        return parse_money(row.cells[column], allow_negative=True, field=column)
+    except Invalid as refused:
+        errors.add(row.number, column, refused.fields[column])
+        return None
+
+
+def _whole_number(row: _Row, column: str, errors: _Errors) -> int | None:
+    text = row.cells[column]
+    if not _WHOLE_NUMBER.fullmatch(text):
+        errors.add(row.number, column, "must_be_whole_number")
+        return None
+    return int(text)
+
+
+def _date(text: str, row: int, errors: _Errors) -> date | None:
+    if not text:
+        return None
+    for parse in (date.fromisoformat, lambda t: datetime.strptime(t, "%Y/%m/%d").date()):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    errors.add(row, "presale_ships_at", "date_invalid")
+    return None
+
+
+def _category(shop: _ShopCatalog, name: str, row: int, errors: _Errors) -> int | None:
+    found = shop.category_id(name)
+    if isinstance(found, str):
+        errors.add(row, "category", found)
+        return None
+    return found
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]

@@ -1,0 +1,222 @@
+"""The platform's side of payments: choosing a provider, creating payments, and acting on verified notifications."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from shopapp.models import Order, Payment, PaymentNotification
+from shopapp.models.base import utcnow
+from shopapp.services import orders
+from shopapp.services.errors import Conflict, Invalid, NotFound
+from shopapp.services.payments.alipay import Alipay
+from shopapp.services.payments.base import PaymentProvider
+from shopapp.services.payments.sandbox import SandboxGateway
+from shopapp.settings import get_settings
+
+log = logging.getLogger(__name__)
+PROVIDERS = ("sandbox", "alipay")
+# Why money went straight back, as the provider shows it to the shopper.
+REFUND_REASONS = {"order_cancelled": "订单已取消，自动退款", "paid_twice": "重复付款，自动退款"}
+
+
+@dataclass(frozen=True)
+class HandledNotification:
+    payment_id: int
+    status: str  # the payment's status afterwards
+    repeat: bool  # True when this notification had been handled before (nothing changed)
+    acknowledgement: str  # what to answer the provider
+
+
+def provider(name: str) -> PaymentProvider:
+    """The provider called `name`, if this platform is set up for it."""
+    settings = get_settings()
+    if name == "sandbox":
+        return SandboxGateway(settings.secret_key, settings.public_url)
+    if name == "alipay" and alipay_configured():
+        return Alipay(
+            app_id=settings.alipay_app_id, private_key=settings.alipay_private_key,
+            alipay_public_key=settings.alipay_public_key, gateway=settings.alipay_gateway,
+            notify_url=f"{settings.public_url}/api/v1/payments/alipay/notify",
+        )
+    raise NotFound("payment_provider_not_found")
+
+
+def alipay_configured() -> bool:
+    settings = get_settings()
+    return bool(settings.alipay_app_id and settings.alipay_private_key and settings.alipay_public_key)
+
+
+def default_provider_name(currency: str = "CNY") -> str:
+    """Alipay when it is set up (it takes yuan only), else the built-in sandbox."""
+    return "alipay" if currency == "CNY" and alipay_configured() else "sandbox"
+
+
+def create_payment(
+    session: Session, order: Order, *, provider_name: str, subject: str, return_url: str, mobile: bool = True,
+) -> tuple[Payment, str]:
+    """A pending payment of the order's total with `provider_name`, and the URL the shopper pays at."""
+    gateway = provider(provider_name)
+    attempt = len(session.exec(select(Payment.id).where(Payment.order_id == order.id)).all()) + 1
+    payment = Payment(
+        shop_id=order.shop_id, order_id=order.id, provider=gateway.name, reference=f"{order.order_no}-{attempt}",
+        amount=order.total, currency=order.currency,
+    )
+    session.add(payment)
+    session.flush()
+    return payment, gateway.create_payment(payment, order, subject=subject, return_url=return_url, mobile=mobile)
+
+
+def pay_url(session: Session, order: Order, *, subject: str, return_url: str, mobile: bool = True) -> str | None:
+    """Where the shopper pays an order still awaiting payment (the latest payment's page), else None."""
+    if order.status != "pending_payment":
+        return None
+    payment = session.exec(select(Payment).where(Payment.order_id == order.id).order_by(Payment.id.desc())).first()
+    if payment is None or payment.status not in ("pending", "failed"):
+        return None
+    return provider(payment.provider).create_payment(payment, order, subject=subject, return_url=return_url, mobile=mobile)
+
+
+def handle_notification(session: Session, provider_name: str, payload: Mapping[str, str]) -> HandledNotification:
+    """Act once on a provider's notification.
+
+    The signature is verified before anything is read or changed (SignatureInvalid otherwise).
+    A repeat changes nothing. Success moves a pending order to paid; success for an order that
+    no longer wants the money (cancelled, expired, or already paid) is refunded at once and the
+    order stays as it is. An amount that differs from the payment's is refused.
+    """
+    if provider_name not in PROVIDERS:
+        raise NotFound("payment_provider_not_found")
+    gateway = provider(provider_name)
+    notice = gateway.verify_notification(payload)
+    payment = session.exec(
+        select(Payment).where(Payment.reference == notice.payment_reference, Payment.provider == gateway.name)
+    ).first()
+    if payment is None:
+        raise NotFound("payment_not_found")
+    if notice.outcome == "succeeded" and notice.amount != payment.amount:
+        log.warning("payment %s: %s says %s was paid, expected %s", payment.reference, gateway.name, notice.amount, payment.amount)
+        raise Conflict("payment_amount_mismatch")
+    if not _first_time(session, gateway.name, notice.notification_id, notice.outcome, payment, payload):
+        return HandledNotification(payment.id, payment.status, True, gateway.acknowledgement)
+    if notice.outcome == "succeeded":
+        _succeeded(session, gateway, payment, notice.provider_reference)
+    elif notice.outcome == "failed":
+        _failed(session, payment, notice.provider_reference)
+    session.refresh(payment)
+    return HandledNotification(payment.id, payment.status, False, gateway.acknowledgement)
+
+
+def sandbox_pay(session: Session, payment_id: int, outcome: str) -> dict:
+    """The sandbox pay page's button: the gateway signs a notification and delivers it to us.
+
+    Delivered in-process to handle_notification, byte for byte what /payments/sandbox/notify
+    would receive (see sandbox.py for why not over HTTP).
+    """
+    if outcome not in ("success", "fail"):
+        raise Invalid(fields={"outcome": "outcome_invalid"})
+    payment = session.get(Payment, payment_id)
+    if payment is None or payment.provider != "sandbox":
+        raise NotFound("payment_not_found")
+    if payment.status in ("succeeded", "refunded"):
+        raise Conflict("payment_already_completed")
+    gateway = provider("sandbox")
+    notification = gateway.notification(payment, "succeeded" if outcome == "success" else "failed")
+    handled = handle_notification(session, "sandbox", notification)
+    order = session.get(Order, payment.order_id)
+    return {"status": handled.status, "order_no": order.order_no, "order_status": order.status}
+
+
+def payment_page(session: Session, payment_id: int) -> dict:
+    """What the sandbox pay page shows: amount, order number, shop, status."""
+    payment = session.get(Payment, payment_id)
+    if payment is None or payment.provider != "sandbox":
+        raise NotFound("payment_not_found")
+    order = session.get(Order, payment.order_id)
+    return {
+        "id": payment.id, "amount": payment.amount, "currency": payment.currency, "status": payment.status,
+        "order_no": order.order_no, "order_status": order.status,
+    }
+
+
+# Helpers ---------------------------------------------------------------------------------------
+
+def _first_time(
+    session: Session, provider_name: str, notification_id: str, outcome: str, payment: Payment, payload: Mapping,
+) -> bool:
+    """Record the notification; False when it was recorded before (a repeat, perhaps racing this one)."""
+    def seen() -> bool:
+        return session.exec(select(PaymentNotification.id).where(
+            PaymentNotification.provider == provider_name, PaymentNotification.notification_id == notification_id,
+        )).first() is not None
+
+    if seen():
+        return False
+    digest = hashlib.sha256(json.dumps(dict(payload), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    try:
+        with session.begin_nested():
+            session.add(PaymentNotification(
+                provider=provider_name, notification_id=notification_id[:100], payment_id=payment.id,
+                outcome=outcome, digest=digest,
+            ))
+    except IntegrityError:
+        return False  # the same notification, delivered twice at once: the other one acts
+    return True
+
+
+def _succeeded(session: Session, gateway: PaymentProvider, payment: Payment, provider_reference: str) -> None:
+    # Only one notification moves a payment to succeeded (Alipay sends TRADE_SUCCESS, then TRADE_FINISHED).
+    moved = session.exec(
+        update(Payment).where(Payment.id == payment.id, Payment.status.in_(("pending", "failed")))
+        .values(status="succeeded", provider_reference=provider_reference[:100], updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(payment)
+    if not moved:
+        return
+    order = session.get(Order, payment.order_id, populate_existing=True)
+    actor = f"payment:{gateway.name}"
+    if order.status == "pending_payment":
+        try:
+            orders.transition(session, order, "paid", actor, {"payment_id": payment.id, "amount": payment.amount})
+            return
+        except Conflict:
+            pass  # the order was cancelled or paid a moment ago: the money goes back below
+    _refund_unwanted(session, gateway, payment, order, actor)
+
+
+def _refund_unwanted(session: Session, gateway: PaymentProvider, payment: Payment, order: Order, actor: str) -> None:
+    """Money for an order that no longer wants it goes straight back; the order is never revived."""
+    reason = "order_cancelled" if order.status == "cancelled" else "paid_twice"
+    refund_reference = gateway.refund(payment, payment.amount, REFUND_REASONS[reason])
+    payment.status, payment.refunded_amount = "refunded", payment.amount
+    payment.refund_reference, payment.updated_at = refund_reference[:100], utcnow()
+    session.add(payment)
+    values = {"refunded_total": Order.refunded_total + payment.amount, "updated_at": utcnow()}
+    if order.status == "cancelled":
+        values["financial_status"] = "refunded"  # money came in late and went back in full
+    session.exec(update(Order).where(Order.id == order.id).values(**values).execution_options(synchronize_session=False))
+    session.refresh(order)
+    orders.record_event(session, order, "payment_refunded", actor, {
+        "payment_id": payment.id, "amount": payment.amount, "reason": reason, "automatic": True,
+    })
+    log.info("payment %s refunded automatically (%s)", payment.reference, reason)
+
+
+def _failed(session: Session, payment: Payment, provider_reference: str) -> None:
+    moved = session.exec(
+        update(Payment).where(Payment.id == payment.id, Payment.status == "pending")
+        .values(status="failed", provider_reference=provider_reference[:100], updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved:
+        order = session.get(Order, payment.order_id)
+        orders.record_event(session, order, "payment_failed", f"payment:{payment.provider}", {"payment_id": payment.id})
+

@@ -1,0 +1,263 @@
+"""Console product list: search, status tabs, sorting, one page at a time, bulk edits."""
+
+import math
+
+import reflex as rx
+
+from shopapp.db import session_scope
+from shopapp.services import catalog, catalog_bulk, inventory, shops
+from shopapp.services.errors import DomainError
+from shopapp.services.pricing import format_price_range, parse_money
+from shopapp.ui import routes
+from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
+from shopapp.ui.components.pager import pager
+from shopapp.ui.components.text import tr
+from shopapp.ui.console.layout import console_page
+from shopapp.ui.console.state import ConsoleState
+
+PER_PAGE = 20
+LOW_STOCK = 5
+TABS = (("", "products.tab.all"), ("active", "products.status.active"), ("draft", "products.status.draft"), ("archived", "products.status.archived"))
+BULK_ACTIONS = ("set_status", "price_by_amount", "price_by_percent", "set_stock", "add_tag")
+
+
+class ProductListState(ConsoleState):
+    q: str = ""
+    status: str = ""
+    page: int = 1
+    total: int = 0
+    rows: list[dict[str, str]] = []
+    selected: list[str] = []
+    bulk_action: str = "set_status"
+    notice: str = ""
+    problem: str = ""
+    loading: bool = False
+    low_stock_count: int = 0
+
+    @rx.var
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / PER_PAGE))
+
+    @rx.event
+    def load(self):
+        actor = self._signed_in()
+        if actor is None:
+            return
+        self.loading = True
+        with session_scope() as session:
+            items, self.total = catalog.list_products(
+                session, actor.shop_id, q=self.q or None, status=self.status or None, page=self.page, per_page=PER_PAGE,
+            )
+            currency = shops.get_shop(session, actor.shop_id).currency
+            self.low_stock_count = inventory.low_stock(session, actor.shop_id, threshold=LOW_STOCK, per_page=1)[1]
+        self.rows = [_row(item, currency) for item in items]
+        self.selected = [i for i in self.selected if any(r["id"] == i for r in self.rows)]
+        self.loading = False
+
+    @rx.event
+    def search(self, form: dict):
+        self.q, self.page = form.get("q", "").strip(), 1
+        return ProductListState.load
+
+    @rx.event
+    def show_status(self, status: str):
+        self.status, self.page, self.selected = status, 1, []
+        return ProductListState.load
+
+    @rx.event
+    def next_page(self):
+        self.page = min(self.page + 1, self.pages)
+        return ProductListState.load
+
+    @rx.event
+    def prev_page(self):
+        self.page = max(1, self.page - 1)
+        return ProductListState.load
+
+    @rx.event
+    def toggle(self, product_id: str):
+        self.selected = [i for i in self.selected if i != product_id] if product_id in self.selected else [*self.selected, product_id]
+
+    @rx.event
+    def toggle_all(self):
+        ids = [r["id"] for r in self.rows]
+        self.selected = [] if all(i in self.selected for i in ids) else ids
+
+    @rx.event
+    def choose_bulk_action(self, action: str):
+        self.bulk_action = action
+
+    @rx.event
+    def apply_bulk(self, form: dict):
+        self.notice, self.problem = "", ""
+        value = form.get("value", "")
+        try:
+            if self.bulk_action == "price_by_amount":
+                value = parse_money(value, allow_negative=True)
+            with session_scope() as session:
+                count = catalog_bulk.bulk_edit(session, self._actor(), [int(i) for i in self.selected], self.bulk_action, value)
+        except DomainError as exc:
+            fields = self._field_messages(exc)
+            self.problem = next(iter(fields.values()), self._message(exc))
+            return
+        self.notice = self.tr["products.bulk.done"].format(count=count)
+        self.selected = []
+        return ProductListState.load
+
+
+def _row(item: dict, currency: str) -> dict[str, str]:
+    image = item["image"] or {}
+    low, high = item["price_min"], item["price_max"]
+    return {
+        "id": str(item["id"]),
+        "title": item["title"],
+        "status": item["status"],
+        "price": format_price_range(low, high, currency) if low is not None else "—",
+        "stock": str(item["stock"]),
+        "low": "yes" if item["stock"] <= LOW_STOCK else "",
+        "variants": str(item["variant_count"]),
+        "thumb": image.get("thumb_url", ""),
+        "url": routes.console_product(item["id"]),
+    }
+
+
+@console_page(routes.CONSOLE_PRODUCTS, "console.nav.products", on_load=ProductListState.load)
+def product_list() -> rx.Component:
+    return rx.el.div(
+        rx.el.div(
+            rx.el.h1(tr("console.nav.products"), class_name="text-2xl font-bold"),
+            rx.el.a(tr("products.new"), href=routes.CONSOLE_PRODUCT_NEW, class_name=PRIMARY_BUTTON),
+            class_name="flex items-center justify-between",
+        ),
+        rx.cond(
+            ProductListState.low_stock_count > 0,
+            rx.el.p(
+                tr("products.low_stock_badge"), ": ", ProductListState.low_stock_count,
+                class_name="mt-3 inline-block rounded-full bg-amber-100 px-3 py-1 text-sm text-amber-800", data_testid="low-stock-badge",
+            ),
+        ),
+        _toolbar(),
+        _bulk_bar(),
+        rx.cond(
+            ProductListState.total == 0,
+            rx.el.p(
+                rx.cond(ProductListState.q != "", tr("products.no_match"), tr("products.empty")),
+                class_name="mt-8 rounded-2xl border border-dashed bg-white p-8 text-center text-gray-500",
+            ),
+            _table(),
+        ),
+        pager(ProductListState.page, ProductListState.pages, ProductListState.total, ProductListState.prev_page, ProductListState.next_page),
+    )
+
+
+def _toolbar() -> rx.Component:
+    return rx.el.div(
+        rx.el.div(*[_tab(value, key) for value, key in TABS], role="tablist", class_name="flex gap-1 overflow-x-auto"),
+        rx.el.form(
+            rx.el.input(name="q", type="search", placeholder=tr("products.search"), aria_label=tr("products.search"), class_name=INPUT + " sm:w-64"),
+            rx.el.button(tr("products.search_button"), type="submit", class_name=SECONDARY_BUTTON),
+            on_submit=ProductListState.search,
+            reset_on_submit=False,
+            class_name="flex gap-2",
+        ),
+        class_name="mt-4 flex flex-col gap-3 sm:flex-row sm:items-center sm:justify-between",
+    )
+
+
+def _tab(value: str, key: str) -> rx.Component:
+    active = ProductListState.status == value
+    return rx.el.button(
+        tr(key), on_click=ProductListState.show_status(value), type="button", role="tab", aria_selected=rx.cond(active, "true", "false"),
+        class_name=rx.cond(active, "rounded-lg bg-emerald-700 px-3 py-1.5 text-sm text-white", "rounded-lg px-3 py-1.5 text-sm text-gray-700 hover:bg-gray-100"),
+    )
+
+
+def _bulk_bar() -> rx.Component:
+    return rx.cond(
+        ProductListState.selected.length() > 0,
+        rx.el.form(
+            rx.el.span(tr("products.bulk.selected"), ": ", ProductListState.selected.length(), class_name="text-sm font-semibold"),
+            rx.el.select(
+                *[rx.el.option(tr(f"products.bulk.{action}"), value=action) for action in BULK_ACTIONS],
+                value=ProductListState.bulk_action, on_change=ProductListState.choose_bulk_action,
+                aria_label=tr("products.bulk.action"), class_name=INPUT + " sm:w-48",
+            ),
+            rx.match(
+                ProductListState.bulk_action,
+                ("set_status", rx.el.select(
+                    *[rx.el.option(tr(f"products.status.{s}"), value=s) for s in ("active", "draft", "archived")],
+                    name="value", aria_label=tr("products.bulk.value"), class_name=INPUT + " sm:w-32",
+                )),
+                rx.el.input(name="value", aria_label=tr("products.bulk.value"), placeholder=tr("products.bulk.value_hint"), class_name=INPUT + " sm:w-32"),
+            ),
+            rx.el.button(tr("products.bulk.apply"), type="submit", class_name=PRIMARY_BUTTON + " py-2 text-sm"),
+            on_submit=ProductListState.apply_bulk,
+            reset_on_submit=True,
+            class_name="mt-4 flex flex-col gap-2 rounded-2xl border border-emerald-200 bg-emerald-50 p-3 sm:flex-row sm:items-center",
+        ),
+        rx.cond(
+            (ProductListState.notice != "") | (ProductListState.problem != ""),
+            rx.el.p(
+                ProductListState.notice, ProductListState.problem, role="status",
+                class_name=rx.cond(ProductListState.problem != "", "mt-4 text-sm text-red-700", "mt-4 text-sm text-emerald-700"),
+            ),
+        ),
+    )
+
+
+def _table() -> rx.Component:
+    return rx.el.div(
+        rx.el.table(
+            rx.el.thead(
+                rx.el.tr(
+                    rx.el.th(rx.el.input(type="checkbox", on_change=ProductListState.toggle_all, aria_label=tr("products.select_all")), class_name="w-8 p-2"),
+                    rx.el.th(tr("products.col.product"), class_name="p-2 text-left"),
+                    rx.el.th(tr("products.col.status"), class_name="hidden p-2 text-left sm:table-cell"),
+                    rx.el.th(tr("products.col.price"), class_name="p-2 text-right"),
+                    rx.el.th(tr("products.col.stock"), class_name="p-2 text-right"),
+                    rx.el.th(tr("products.col.variants"), class_name="hidden p-2 text-right sm:table-cell"),
+                    class_name="border-b text-sm text-gray-600",
+                ),
+            ),
+            rx.el.tbody(rx.foreach(ProductListState.rows, _product_row)),
+            class_name="w-full",
+        ),
+        class_name="mt-4 overflow-x-auto rounded-2xl border bg-white",
+        aria_busy=rx.cond(ProductListState.loading, "true", "false"),
+    )
+
+
+def _product_row(row: dict) -> rx.Component:
+    return rx.el.tr(
+        rx.el.td(
+            rx.el.input(type="checkbox", checked=ProductListState.selected.contains(row["id"]), on_change=ProductListState.toggle(row["id"]),
+                        aria_label=row["title"]),
+            class_name="p-2",
+        ),
+        rx.el.td(
+            rx.el.a(
+                rx.cond(row["thumb"] != "", rx.el.img(src=row["thumb"], alt="", width="40", height="40", loading="lazy", class_name="h-10 w-10 rounded object-cover"),
+                        rx.el.div(class_name="h-10 w-10 rounded bg-gray-100")),
+                rx.el.span(row["title"], class_name="line-clamp-2"),
+                href=row["url"], class_name="flex items-center gap-2 hover:text-emerald-700",
+            ),
+            class_name="p-2",
+        ),
+        rx.el.td(_status_badge(row["status"]), class_name="hidden p-2 sm:table-cell"),
+        rx.el.td(row["price"], class_name="whitespace-nowrap p-2 text-right"),
+        rx.el.td(
+            rx.el.span(row["stock"], class_name=rx.cond(row["low"] != "", "rounded bg-amber-100 px-1.5 text-amber-800", "")),
+            class_name="p-2 text-right",
+        ),
+        rx.el.td(row["variants"], class_name="hidden p-2 text-right sm:table-cell"),
+        class_name="border-b text-sm last:border-0",
+    )
+
+
+def _status_badge(status) -> rx.Component:
+    return rx.match(
+        status,
+        ("active", rx.el.span(tr("products.status.active"), class_name="rounded bg-emerald-100 px-2 py-0.5 text-xs text-emerald-800")),
+        ("draft", rx.el.span(tr("products.status.draft"), class_name="rounded bg-gray-100 px-2 py-0.5 text-xs text-gray-700")),
+        rx.el.span(tr("products.status.archived"), class_name="rounded bg-gray-200 px-2 py-0.5 text-xs text-gray-500"),
+    )

@@ -1,0 +1,211 @@
+"""A product page on the storefront: gallery, variant picker, price and stock, pre-sale, notify-me."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from shopapp.db import session_scope
+from shopapp.services import catalog, stock_alerts
+from shopapp.services.errors import DomainError
+from shopapp.services.pricing import format_money
+from shopapp.ui import routes
+from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON
+from shopapp.ui.components.text import tr
+from shopapp.ui.store.layout import store_frame
+from shopapp.ui.store.state import StoreState
+
+
+class ProductPageState(StoreState):
+    product: dict[str, str] = {}
+    images: list[dict[str, str]] = []
+    options: list[str] = []  # option names, in order
+    option_values: list[list[str]] = []
+    variants: list[dict[str, str]] = []  # {id, key, price, compare_at, stock}
+    chosen: list[str] = []
+    missing: bool = False
+    notify_done: bool = False
+    notify_error: str = ""
+
+    @rx.event
+    def load(self):
+        self._load_shop()
+        self.notify_done, self.notify_error = False, ""
+        if self.not_found:
+            return
+        try:
+            with session_scope() as session:
+                shown = catalog.storefront_product(session, int(self.shop["id"]), int(self.product_id))
+        except (DomainError, ValueError):
+            self.missing, self.product = True, {}
+            return
+        currency = self.shop["currency"]
+        presale = shown["presale"] or {}
+        self.missing = False
+        self.product = {"id": str(shown["id"]), "title": shown["title"], "description_html": shown["description_html"],
+                        "presale_ships_at": presale.get("ships_at", "")}
+        self.images = [{"url": i["url"], "thumb": i["thumb_url"], "alt": i["alt"] or shown["title"]} for i in shown["images"]]
+        self.options = [o["name"] for o in shown["options"]]
+        self.option_values = [o["values"] for o in shown["options"]]
+        self.variants = [
+            {"id": str(v["id"]), "key": "|".join(v["option_values"]), "price": format_money(v["price"], currency),
+             "compare_at": format_money(v["compare_at_price"], currency) if (v["compare_at_price"] or 0) > v["price"] else "",
+             "stock": str(v["stock"])}
+            for v in shown["variants"]
+        ]
+        in_stock = next((v for v in shown["variants"] if v["stock"] > 0), shown["variants"][0] if shown["variants"] else None)
+        self.chosen = list(in_stock["option_values"]) if in_stock else []
+
+    @rx.event
+    def choose(self, dimension: int, value: str):
+        chosen = list(self.chosen)
+        chosen[dimension] = value
+        self.chosen = chosen
+        self.notify_done, self.notify_error = False, ""
+
+    @rx.var
+    def current(self) -> dict[str, str]:
+        key = "|".join(self.chosen)
+        return next((v for v in self.variants if v["key"] == key), {"id": "", "price": "", "compare_at": "", "stock": "0"})
+
+    @rx.var
+    def choices(self) -> list[list[dict[str, str]]]:
+        """Per option, each value with whether it is chosen and whether that combination is on sale and in stock."""
+        stock = {v["key"]: int(v["stock"]) for v in self.variants}
+        rows = []
+        for dimension, values in enumerate(self.option_values):
+            row = []
+            for value in values:
+                combo = list(self.chosen)
+                combo[dimension] = value
+                key = "|".join(combo)
+                state = "in_stock" if stock.get(key, 0) > 0 else ("sold_out" if key in stock else "unavailable")
+                row.append({"value": value, "dimension": str(dimension), "chosen": "yes" if self.chosen[dimension] == value else "",
+                            "state": state})
+            rows.append(row)
+        return rows
+
+    @rx.event
+    def notify_me(self, form: dict):
+        self.notify_error = ""
+        try:
+            with session_scope() as session:
+                stock_alerts.register(session, int(self.shop["id"]), int(self.product["id"]),
+                                      variant_id=int(self.current["id"]), email=form.get("email", ""))
+        except DomainError as exc:
+            self.notify_error = next(iter(self._field_messages(exc).values()), self._message(exc))
+            return
+        self.notify_done = True
+
+
+@rx.page(route=routes.STORE_PRODUCT, title="开店宝", on_load=ProductPageState.load)
+def product_page() -> rx.Component:
+    state = ProductPageState
+    return store_frame(
+        rx.cond(
+            state.missing,
+            rx.el.div(
+                rx.el.h1(tr("store.product_missing"), class_name="text-xl font-bold", data_testid="product-missing"),
+                rx.el.a(tr("store.products"), href="/s/" + state.shop["slug"], class_name="mt-4 inline-block text-emerald-700 underline"),
+                class_name="px-6 py-16 text-center",
+            ),
+            rx.el.article(
+                _gallery(),
+                rx.el.div(
+                    rx.el.h1(state.product["title"], class_name="text-xl font-bold leading-snug", data_testid="product-title"),
+                    rx.el.div(
+                        rx.el.span(state.current["price"], class_name="text-2xl font-bold text-red-600", data_testid="product-price"),
+                        rx.cond(state.current["compare_at"] != "",
+                                rx.el.s(state.current["compare_at"], class_name="ml-2 text-sm text-gray-400")),
+                        class_name="mt-2",
+                    ),
+                    rx.cond(state.product["presale_ships_at"] != "", rx.el.p(
+                        tr("store.presale_notice"), " ", state.product["presale_ships_at"],
+                        class_name="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-800", data_testid="presale-notice",
+                    )),
+                    _picker(),
+                    _stock_state(),
+                    class_name="px-4 py-4 md:py-0",
+                ),
+                rx.el.section(
+                    rx.el.h2(tr("store.details"), class_name="mb-2 font-semibold"),
+                    rx.html(state.product["description_html"], class_name="prose max-w-none text-gray-700"),
+                    class_name="px-4 py-4 md:col-span-2",
+                ),
+                class_name="bg-white pb-24 md:grid md:grid-cols-2 md:gap-6 md:p-6",
+            ),
+        ),
+    )
+
+
+def _gallery() -> rx.Component:
+    state = ProductPageState
+    return rx.el.div(
+        rx.el.div(
+            rx.foreach(state.images, lambda image, i: rx.el.img(
+                src=image["url"], alt=image["alt"], width="960", height="960",
+                loading=rx.cond(i == 0, "eager", "lazy"), fetchpriority=rx.cond(i == 0, "high", "auto"),
+                class_name="aspect-square w-full shrink-0 snap-center object-cover",
+            )),
+            class_name="flex snap-x snap-mandatory overflow-x-auto",
+            aria_label=tr("store.gallery"),
+            data_testid="gallery",
+        ),
+        rx.cond(state.images.length() > 1, rx.el.p(
+            state.images.length(), " ", tr("store.photos_swipe"), class_name="px-4 pt-1 text-xs text-gray-500",
+        )),
+    )
+
+
+def _picker() -> rx.Component:
+    state = ProductPageState
+    return rx.el.div(
+        rx.foreach(state.options, lambda name, dimension: rx.el.fieldset(
+            rx.el.legend(name, class_name="mb-2 text-sm text-gray-600"),
+            rx.el.div(rx.foreach(state.choices[dimension], _value_button), class_name="flex flex-wrap gap-2"),
+            class_name="mt-4",
+        )),
+    )
+
+
+def _value_button(choice: dict) -> rx.Component:
+    state = ProductPageState
+    return rx.el.button(
+        choice["value"],
+        rx.cond(choice["state"] == "sold_out", rx.el.span(" · ", tr("store.sold_out"), class_name="text-xs")),
+        on_click=state.choose(choice["dimension"].to(int), choice["value"]),
+        type="button",
+        disabled=choice["state"] == "unavailable",
+        aria_pressed=rx.cond(choice["chosen"] != "", "true", "false"),
+        class_name=rx.cond(
+            choice["chosen"] != "",
+            "rounded-lg border-2 border-red-500 bg-red-50 px-3 py-1.5 text-sm text-red-700",
+            rx.cond(choice["state"] == "in_stock",
+                    "rounded-lg border border-gray-300 px-3 py-1.5 text-sm text-gray-800",
+                    "rounded-lg border border-dashed border-gray-300 px-3 py-1.5 text-sm text-gray-400"),
+        ),
+    )
+
+
+def _stock_state() -> rx.Component:
+    state = ProductPageState
+    return rx.cond(
+        state.current["stock"].to(int) > 0,
+        rx.el.p(tr("store.in_stock"), class_name="mt-4 text-sm text-emerald-700", data_testid="stock-state"),
+        rx.el.div(
+            rx.el.p(tr("store.sold_out_notify"), class_name="text-sm font-medium text-gray-800", data_testid="stock-state"),
+            rx.cond(
+                state.notify_done,
+                rx.el.p(tr("store.notify_done"), role="status", class_name="mt-2 text-sm text-emerald-700"),
+                rx.el.form(
+                    rx.el.input(name="email", type="email", placeholder=tr("form.email"), aria_label=tr("form.email"),
+                                autocomplete="email", class_name=INPUT),
+                    rx.el.button(tr("store.notify_me"), type="submit", class_name=PRIMARY_BUTTON + " whitespace-nowrap"),
+                    on_submit=state.notify_me,
+                    reset_on_submit=False,
+                    class_name="mt-2 flex gap-2",
+                ),
+            ),
+            rx.cond(state.notify_error != "", rx.el.p(state.notify_error, role="alert", class_name="mt-1 text-sm text-red-600")),
+            class_name="mt-4 rounded-xl bg-gray-50 p-3",
+        ),
+    )

@@ -1,0 +1,80 @@
+"""The owner's product workbench in the browser: create with a variant grid, fix a bad price, bulk edit."""
+
+import io
+import re
+
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.e2e.steps import log_in_as_demo_owner
+
+
+def test_the_owner_creates_a_product_with_a_variant_grid(page):
+    log_in_as_demo_owner(page)
+    page.goto("/console/products/new")
+    page.get_by_label("商品名称").fill("手工粗陶杯")
+    page.get_by_label("商品名称").blur()
+    page.get_by_role("button", name="添加规格维度").click()
+    page.get_by_role("button", name="添加规格维度").click()
+    names, values = page.get_by_label("规格名，如 颜色"), page.get_by_label("规格值，用逗号分隔")
+    names.nth(0).fill("颜色")
+    values.nth(0).fill("米白, 炭黑")
+    names.nth(1).fill("容量")
+    values.nth(1).fill("200毫升，300毫升")
+    values.nth(1).blur()
+    page.get_by_test_id("generate-grid").click()
+    grid = page.get_by_test_id("variant-grid")
+    expect(grid.locator("tbody tr")).to_have_count(4)
+    expect(grid).to_contain_text("炭黑 / 300毫升")
+
+    page.get_by_label("米白 / 200毫升 价格（元）").fill("-5")
+    page.get_by_label("米白 / 200毫升 价格（元）").blur()
+    page.get_by_test_id("save-product").click()
+    expect(grid.get_by_role("alert")).to_have_text("价格不能是负数")
+
+    for label, price in (("米白 / 200毫升", "39"), ("米白 / 300毫升", "49"), ("炭黑 / 200毫升", "39.9"), ("炭黑 / 300毫升", "49.9")):
+        page.get_by_label(f"{label} 价格（元）").fill(price)
+        page.get_by_label(f"{label} 库存").fill("12")
+        page.get_by_label(f"{label} 库存").blur()
+    page.get_by_test_id("save-product").click()
+    expect(page).to_have_url(re.compile(r"/console/products/\d+/?$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("手工粗陶杯")
+    expect(page.get_by_label("炭黑 / 200毫升 价格（元）")).to_have_value("39.90")
+
+    page.get_by_role("link", name="商品").first.click()
+    page.get_by_label("搜索商品名称或货号").fill("粗陶")
+    page.get_by_role("button", name="搜索").click()
+    row = page.get_by_role("row", name=re.compile("手工粗陶杯"))
+    expect(row).to_contain_text("¥39–¥49.90")
+    expect(row).to_contain_text("48")
+
+
+def test_the_owner_uploads_images_to_a_product(page):
+    log_in_as_demo_owner(page)
+    page.goto("/console/products")
+    page.get_by_role("link", name="日式铸铁壶 无涂层").click()
+    images = page.get_by_test_id("image-list").locator("li")
+    expect(images).to_have_count(1)
+    picture = io.BytesIO()
+    Image.new("RGB", (800, 600), (30, 90, 60)).save(picture, "PNG")
+    page.locator("input[type=file]").set_input_files(
+        [{"name": "side.png", "mimeType": "image/png", "buffer": picture.getvalue()},
+         {"name": "notes.png", "mimeType": "image/png", "buffer": b"this is not a picture"}]
+    )
+    expect(images).to_have_count(2)
+    expect(page.get_by_role("alert").first).to_contain_text("notes.png")
+
+
+def test_bulk_edit_moves_chosen_products_to_draft(page):
+    log_in_as_demo_owner(page)
+    page.goto("/console/products")
+    for name in ("茉莉花茶 飘雪", "杭白菊 胎菊"):
+        box = page.get_by_role("checkbox", name=name)
+        box.click()  # the page's state holds the choice, so the tick appears a moment later
+        expect(box).to_be_checked()
+    page.get_by_label("值").select_option("draft")
+    page.get_by_role("button", name="应用").click()
+    expect(page.get_by_role("status")).to_have_text("已更新 2 件商品")
+    page.get_by_role("tab", name="草稿").click()
+    expect(page.get_by_role("row", name=re.compile("茉莉花茶"))).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("杭白菊"))).to_be_visible()

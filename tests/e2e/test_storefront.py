@@ -1,0 +1,36 @@
+"""A shopper on a phone: browse the demo shop, pick a variant, ask to hear when a sold-out one is back."""
+
+import re
+
+from playwright.sync_api import expect
+
+
+def test_a_shopper_picks_variants_and_sees_price_and_stock_change(phone):
+    phone.goto("/s/demo-tea")
+    phone.get_by_role("link", name=re.compile("安吉白茶")).click()
+    expect(phone).to_have_url(re.compile(r"/s/demo-tea/p/\d+/?$"))
+    expect(phone.get_by_test_id("product-title")).to_have_text("安吉白茶 珍稀品种")
+    expect(phone.get_by_test_id("product-price")).to_have_text("¥118")
+    phone.get_by_role("button", name="100克").click()
+    expect(phone.get_by_test_id("product-price")).to_have_text("¥224")
+    expect(phone.get_by_test_id("stock-state")).to_have_text("有货，付款后尽快发出")
+
+    phone.get_by_role("button", name=re.compile("250克")).click()
+    expect(phone.get_by_test_id("stock-state")).to_contain_text("暂时售罄")
+    phone.get_by_label("邮箱").fill("fan@example")
+    phone.get_by_role("button", name="到货通知我").click()
+    expect(phone.get_by_role("alert")).to_have_text("邮箱格式不正确")
+    phone.get_by_label("邮箱").fill("fan@example.com")
+    phone.get_by_role("button", name="到货通知我").click()
+    expect(phone.get_by_role("status")).to_contain_text("登记成功")
+
+
+def test_a_presale_product_says_when_it_ships(phone):
+    phone.goto("/s/demo-tea")
+    phone.get_by_role("link", name=re.compile("白毫银针")).click()
+    expect(phone.get_by_test_id("presale-notice")).to_contain_text("预计发货日期")
+
+
+def test_a_missing_product_is_a_friendly_page(phone):
+    phone.goto("/s/demo-tea/p/999999")
+    expect(phone.get_by_test_id("product-missing")).to_be_visible()

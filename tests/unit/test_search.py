@@ -1,0 +1,202 @@
+"""Product search: Chinese and English words, SKUs, ranking, filters and sorts, one shop at a time."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from shopapp.models import ProductSearch
+from shopapp.services import catalog, search
+from shopapp.services.errors import Invalid
+from tests.conftest import make_shop
+
+
+def _product(session, actor, title: str, *, price: int = 1000, stock: int = 10, sku: str | None = None, **fields):
+    variant = {"price": price, "stock": stock, **({"sku": sku} if sku else {})}
+    return catalog.create_product(session, actor, {"title": title, "status": "active", "variants": [variant], **fields})
+
+
+def _titles(session, shop_id: int, **filters) -> list[str]:
+    items, total = search.search_products(session, shop_id, **filters)
+    assert total == len(items) or total > len(items) == filters.get("per_page")
+    return [item["title"] for item in items]
+
+
+def _refused(**filters) -> dict[str, str]:
+    with pytest.raises(Invalid) as refused:
+        search.search_products(None, 1, **filters)
+    return refused.value.fields
+
+
+def test_a_chinese_word_finds_a_longer_title(session, owner):
+    _product(session, owner, "西湖龙井绿茶")
+    _product(session, owner, "祁门红茶")
+    assert _titles(session, owner.shop_id, q="龙井") == ["西湖龙井绿茶"]
+    assert _titles(session, owner.shop_id, q="绿茶") == ["西湖龙井绿茶"]
+    assert _titles(session, owner.shop_id, q="西湖龙井绿茶") == ["西湖龙井绿茶"]
+    assert _titles(session, owner.shop_id, q="红茶") == ["祁门红茶"]
+    assert _titles(session, owner.shop_id, q="龙井红茶") == []
+
+
+def test_one_chinese_character_finds_every_title_containing_it(session, owner):
+    _product(session, owner, "西湖龙井")
+    _product(session, owner, "祁门红茶")
+    assert _titles(session, owner.shop_id, q="井") == ["西湖龙井"]
+    assert sorted(_titles(session, owner.shop_id, q="茶")) == ["祁门红茶"]
+    assert _titles(session, owner.shop_id, q="湖") == ["西湖龙井"]
+
+
+def test_words_of_a_query_must_all_match_in_any_order_and_script(session, owner):
+    _product(session, owner, "Dragon Well 龙井 Green Tea")
+    _product(session, owner, "Green Tea Cup")
+    assert sorted(_titles(session, owner.shop_id, q="green tea")) == ["Dragon Well 龙井 Green Tea", "Green Tea Cup"]
+    assert _titles(session, owner.shop_id, q="TEA 龙井") == ["Dragon Well 龙井 Green Tea"]
+    # Full-width letters, as Chinese keyboards type them, are the same letters.
+    assert _titles(session, owner.shop_id, q="ＤＲＡＧＯＮ") == ["Dragon Well 龙井 Green Tea"]
+    # The last word is matched while it is being typed.
+    assert _titles(session, owner.shop_id, q="drag") == ["Dragon Well 龙井 Green Tea"]
+    assert _titles(session, owner.shop_id, q="cups") == []
+
+
+def test_a_sku_or_part_of_it_finds_its_product(session, owner):
+    _product(session, owner, "西湖龙井", sku="LJ-2024-250")
+    _product(session, owner, "祁门红茶", sku="QM-2024-100")
+    assert _titles(session, owner.shop_id, q="LJ-2024-250") == ["西湖龙井"]
+    assert _titles(session, owner.shop_id, q="lj-2024") == ["西湖龙井"]
+    assert sorted(_titles(session, owner.shop_id, q="2024")) == ["祁门红茶", "西湖龙井"]
+
+
+def test_descriptions_are_searched_without_their_markup(session, owner):
+    _product(session, owner, "明前茶", description_html="<p>产自<strong>西湖</strong>龙井村</p><p>Hand&nbsp;picked</p>")
+    assert _titles(session, owner.shop_id, q="龙井村") == ["明前茶"]
+    assert _titles(session, owner.shop_id, q="hand picked") == ["明前茶"]
+    assert _titles(session, owner.shop_id, q="strong") == []
+
+
+def test_a_title_match_ranks_above_a_description_only_match(session, owner):
+    _product(session, owner, "紫砂壶", description_html="<p>泡龙井最好的壶</p>")
+    _product(session, owner, "狮峰龙井")
+    _product(session, owner, "茶杯", description_html="<p>适合龙井，也适合红茶</p>")
+    titles = _titles(session, owner.shop_id, q="龙井")
+    assert titles[0] == "狮峰龙井"
+    assert sorted(titles[1:]) == ["紫砂壶", "茶杯"]
+
+
+def test_a_query_of_punctuation_only_finds_nothing(session, owner):
+    _product(session, owner, "普洱 100%")
+    for q in ("%", "！？。", "--", "'\"*():"):
+        assert search.search_products(session, owner.shop_id, q=q) == ([], 0)
+    # Full-text query syntax typed by a shopper is taken as words and punctuation, never as syntax.
+    assert _titles(session, owner.shop_id, q='"普洱" 100%*') == ["普洱 100%"]
+    assert _titles(session, owner.shop_id, q="普洱 NEAR(") == []
+    assert _titles(session, owner.shop_id, q="   ") == ["普洱 100%"]
+
+
+def test_another_shops_products_never_appear(session, owner):
+    other = make_shop(session, "other-tea")
+    _product(session, owner, "西湖龙井", sku="LJ-1")
+    _product(session, other, "西湖龙井 other", sku="LJ-1")
+    assert _titles(session, owner.shop_id, q="龙井") == ["西湖龙井"]
+    assert _titles(session, owner.shop_id, q="LJ-1") == ["西湖龙井"]
+    assert _titles(session, owner.shop_id) == ["西湖龙井"]
+    assert _titles(session, other.shop_id, q="龙井") == ["西湖龙井 other"]
+
+
+def test_the_storefront_shows_only_active_products(session, owner):
+    _product(session, owner, "龙井 在售")
+    _product(session, owner, "龙井 草稿", status="draft")
+    _product(session, owner, "龙井 下架", status="archived")
+    assert _titles(session, owner.shop_id, q="龙井", active_only=True) == ["龙井 在售"]
+    # active_only wins over a status asked for in the storefront's query string.
+    assert _titles(session, owner.shop_id, q="龙井", active_only=True, status="archived") == ["龙井 在售"]
+    assert _titles(session, owner.shop_id, q="龙井", status="archived") == ["龙井 下架"]
+    assert len(_titles(session, owner.shop_id, q="龙井")) == 3
+
+
+def test_edits_and_deletes_show_in_search_at_once(session, owner):
+    product = _product(session, owner, "西湖龙井", sku="LJ-1")
+    catalog.update_product(session, owner, product.id, {"title": "安吉白茶"})
+    assert _titles(session, owner.shop_id, q="龙井") == []
+    assert _titles(session, owner.shop_id, q="白茶") == ["安吉白茶"]
+    shown = catalog.product_dict(session, product, with_cost=True)
+    catalog.update_product(session, owner, product.id, {"variants": [{**shown["variants"][0], "sku": "BC-9"}]})
+    assert _titles(session, owner.shop_id, q="LJ-1") == []
+    assert _titles(session, owner.shop_id, q="BC-9") == ["安吉白茶"]
+    catalog.delete_product(session, owner, product.id)
+    assert _titles(session, owner.shop_id, q="白茶") == []
+    assert session.exec(select(ProductSearch)).all() == []
+
+
+def test_filters_narrow_the_search(session, owner):
+    green = catalog.create_category(session, owner, "绿茶")
+    _product(session, owner, "龙井 便宜", price=500, category_ids=[green.id])
+    _product(session, owner, "龙井 贵", price=50000)
+    _product(session, owner, "龙井 售罄", price=800, stock=0, category_ids=[green.id])
+    catalog.create_product(session, owner, {"title": "龙井 多规格", "status": "active", "options": [
+        {"name": "重量", "values": ["50g", "500g"]}], "variants": [
+        {"option_values": ["50g"], "price": 3000, "stock": 0},
+        {"option_values": ["500g"], "price": 20000, "stock": 3, "enabled": False},
+    ]})
+    shop = owner.shop_id
+    assert sorted(_titles(session, shop, q="龙井", category_id=green.id)) == ["龙井 便宜", "龙井 售罄"]
+    assert sorted(_titles(session, shop, q="龙井", price_min=600, price_max=5000)) == ["龙井 售罄", "龙井 多规格"]
+    assert _titles(session, shop, q="龙井", price_min=40000) == ["龙井 贵"]
+    # A variant not for sale neither prices nor stocks its product.
+    assert sorted(_titles(session, shop, q="龙井", in_stock=True)) == ["龙井 便宜", "龙井 贵"]
+    assert sorted(_titles(session, shop, q="龙井", in_stock=False)) == ["龙井 售罄", "龙井 多规格"]
+    assert _titles(session, shop, category_id=green.id, in_stock=True) == ["龙井 便宜"]
+
+
+def test_sorts_order_by_price_age_and_title(session, owner):
+    for title, price in (("B 龙井", 3000), ("A 龙井", 1000), ("C 龙井", 2000)):
+        _product(session, owner, title, price=price)
+    shop = owner.shop_id
+    assert _titles(session, shop, q="龙井", sort="price_asc") == ["A 龙井", "C 龙井", "B 龙井"]
+    assert _titles(session, shop, q="龙井", sort="price_desc") == ["B 龙井", "C 龙井", "A 龙井"]
+    assert _titles(session, shop, q="龙井", sort="newest") == ["C 龙井", "A 龙井", "B 龙井"]
+    assert _titles(session, shop, sort="title") == ["A 龙井", "B 龙井", "C 龙井"]
+    # Without a query, "relevance" is the most recently changed first.
+    first = session.exec(select(ProductSearch.product_id).order_by(ProductSearch.product_id)).first()
+    catalog.update_product(session, owner, first, {"seo_title": "changed"})
+    assert _titles(session, shop)[0] == "B 龙井"
+
+
+def test_pages_and_total_of_a_search(session, owner):
+    for n in range(7):
+        _product(session, owner, f"龙井 {n}")
+    _product(session, owner, "红茶")
+    first, total = search.search_products(session, owner.shop_id, q="龙井", per_page=3)
+    last, _ = search.search_products(session, owner.shop_id, q="龙井", per_page=3, page=3)
+    assert (total, len(first), len(last)) == (7, 3, 1)
+    assert first[0].keys() >= {"id", "title", "status", "price_min", "price_max", "stock", "image"}
+
+
+def test_the_catalogue_list_is_the_search(session, owner):
+    _product(session, owner, "西湖龙井绿茶", price=500)
+    _product(session, owner, "祁门红茶", price=900)
+    items, total = catalog.list_products(session, owner.shop_id, q="绿茶", price_max=600, sort="price_asc")
+    assert (total, [i["title"] for i in items]) == (1, ["西湖龙井绿茶"])
+
+
+def test_bad_filters_are_refused_by_field():
+    assert _refused(sort="cheapest") == {"sort": "sort_invalid"}
+    assert _refused(price_min=-1, price_max="10") == {"price_min": "price_negative", "price_max": "must_be_whole_number"}
+    assert _refused(price_min=500, price_max=100) == {"price_max": "price_range_invalid"}
+    assert _refused(status="sold", in_stock="yes") == {"status": "status_invalid", "in_stock": "invalid"}
+    assert _refused(q="龙" * 201) == {"q": "too_long"}
+
+
+def test_reindexing_a_shop_rebuilds_its_documents(session, owner):
+    other = make_shop(session, "other-tea")
+    _product(session, owner, "西湖龙井")
+    _product(session, other, "祁门红茶")
+    session.exec(ProductSearch.__table__.delete())
+    assert _titles(session, owner.shop_id, q="龙井") == []
+    assert search.reindex_shop(session, owner.shop_id) == 1
+    assert _titles(session, owner.shop_id, q="龙井") == ["西湖龙井"]
+    assert _titles(session, other.shop_id, q="红茶") == []
+
+
+def test_document_terms_pair_chinese_characters_and_keep_latin_words():
+    assert search.document_terms("西湖龙井 Green-Tea ２５０g") == "西湖 湖龙 龙井 井 green tea 250g"
+    assert search.document_terms("茶") == "茶"
