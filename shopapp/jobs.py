@@ -22,7 +22,7 @@ from sqlmodel import Session
 from shopapp.db import session_scope
 from shopapp.models import AuthSession, JobLease, LoginAttempt
 from shopapp.models.base import utcnow
-from shopapp.services import outbox
+from shopapp.services import idempotency, orders, outbox
 
 log = logging.getLogger(__name__)
 HOLDER = f"{socket.gethostname()}:{os.getpid()}"
@@ -45,6 +45,8 @@ def purge_expired_sessions(session: Session) -> int:
 JOBS: list[Job] = [
     Job("deliver_email", 5, outbox.deliver_due),
     Job("purge_expired_sessions", 3600, purge_expired_sessions),
+    Job("expire_unpaid_orders", 15, orders.expire_unpaid_orders),
+    Job("purge_idempotency_records", 3600, idempotency.purge_old),
 ]
 
 

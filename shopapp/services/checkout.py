@@ -138,7 +138,8 @@ def _place(
     email = checked_email(email, errors)
     address = checked_address(address, errors)
     note = _checked_note(note, errors)
-    method = shipping.method_for_checkout(session, shop.id, shipping_method_id, address["province"] or None, errors)
+    province = address["province"] if "address.province" not in errors else None
+    method = shipping.method_for_checkout(session, shop.id, shipping_method_id, province, errors)
     provider = provider or payments.default_provider_name(shop.currency)
     if provider not in payments.PROVIDERS:
         errors["provider"] = "payment_provider_invalid"

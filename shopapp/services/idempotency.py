@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from shopapp.models import IdempotencyRecord
+from shopapp.models.base import utcnow
 from shopapp.services.errors import Conflict, Invalid
 
 MAX_KEY = 100
+KEEP = timedelta(hours=24)
 
 
 def recall(session: Session, shop_id: int, endpoint: str, key: str, request: dict) -> dict | None:
@@ -46,6 +50,11 @@ def remember(session: Session, shop_id: int, endpoint: str, key: str, response: 
     record.response = response
     session.add(record)
     session.flush()
+
+
+def purge_old(session: Session, keep: timedelta = KEEP) -> int:
+    """The job: forget answers older than a day (a client retries within minutes, not days)."""
+    return session.exec(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < utcnow() - keep)).rowcount
 
 
 def _find(session: Session, shop_id: int, endpoint: str, key: str) -> IdempotencyRecord | None:

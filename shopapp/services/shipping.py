@@ -66,6 +66,9 @@ def method_for_checkout(
     """The chosen method (or the first one serving the province), or a field error on shipping_method_id."""
     field = "shipping_method_id"
     active = [m for m in _methods(session, shop_id) if m.active]
+    if not active:
+        errors[field] = "shipping_method_not_found"
+        return None
     if method_id is not None:
         chosen = next((m for m in active if m.id == method_id), None)
         if chosen is None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 from sqlmodel import Session, select
 
 from shopapp.models import Shop
 from shopapp.models.base import utcnow
+from shopapp.services import media, storage
 from shopapp.services.errors import NotFound, require_fields
 from shopapp.services.permissions import Actor, require
 from shopapp.services.validation import checked_email
@@ -106,3 +108,16 @@ def shop_public(shop: Shop) -> dict:
         "contact_phone": shop.contact_phone, "shipping_policy": shop.shipping_policy,
         "returns_policy": shop.returns_policy,
     }
+
+
+def set_logo(session: Session, actor: Actor, data: bytes) -> Shop:
+    """An uploaded logo, checked and re-encoded like every image, kept as a small square-ish WebP."""
+    require(actor, "edit_shop")
+    processed = media.process_image(data)  # before any query: image work never holds the write lock
+    width = min(processed.renditions)  # the smallest rendition (160 px, or less for a tiny logo) is plenty
+    key = f"shops/{actor.shop_id}/logo/{uuid.uuid4().hex}/{width}.webp"
+    storage.put(key, processed.renditions[width], "image/webp")
+    shop = get_shop(session, actor.shop_id)
+    shop.logo_url, shop.updated_at = storage.url(key), utcnow()
+    session.add(shop)
+    return shop

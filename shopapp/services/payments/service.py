@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from shopapp.models import Order, Payment, PaymentNotification
 from shopapp.models.base import utcnow
-from shopapp.services import orders
+from shopapp.services import idempotency, orders
 from shopapp.services.errors import Conflict, Invalid, NotFound
 from shopapp.services.payments.alipay import Alipay
 from shopapp.services.payments.base import PaymentProvider
@@ -114,24 +114,33 @@ def handle_notification(session: Session, provider_name: str, payload: Mapping[s
     return HandledNotification(payment.id, payment.status, False, gateway.acknowledgement)
 
 
-def sandbox_pay(session: Session, payment_id: int, outcome: str) -> dict:
+def sandbox_pay(session: Session, payment_id: int, outcome: str, idempotency_key: str | None = None) -> dict:
     """The sandbox pay page's button: the gateway signs a notification and delivers it to us.
 
-    Delivered in-process to handle_notification, byte for byte what /payments/sandbox/notify
-    would receive (see sandbox.py for why not over HTTP).
+    Delivered in-process to handle_notification, exactly what /payments/sandbox/notify would
+    receive (see sandbox.py for why not over HTTP). Answers {status, order_no, order_status};
+    a repeat with the same Idempotency-Key answers the first result again.
     """
     if outcome not in ("success", "fail"):
         raise Invalid(fields={"outcome": "outcome_invalid"})
     payment = session.get(Payment, payment_id)
     if payment is None or payment.provider != "sandbox":
         raise NotFound("payment_not_found")
+    request = {"payment_id": payment_id, "outcome": outcome}
+    if idempotency_key is not None:
+        earlier = idempotency.recall(session, payment.shop_id, "sandbox_pay", idempotency_key, request)
+        if earlier is not None:
+            return earlier
     if payment.status in ("succeeded", "refunded"):
         raise Conflict("payment_already_completed")
     gateway = provider("sandbox")
     notification = gateway.notification(payment, "succeeded" if outcome == "success" else "failed")
     handled = handle_notification(session, "sandbox", notification)
     order = session.get(Order, payment.order_id)
-    return {"status": handled.status, "order_no": order.order_no, "order_status": order.status}
+    answer = {"status": handled.status, "order_no": order.order_no, "order_status": order.status}
+    if idempotency_key is not None:
+        idempotency.remember(session, payment.shop_id, "sandbox_pay", idempotency_key, answer)
+    return answer
 
 
 def payment_page(session: Session, payment_id: int) -> dict:

@@ -14,7 +14,8 @@ from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.state import ConsoleState
 from shopapp.ui.state import FormMixin
 
-PROFILE_TEXT_FIELDS = ("name", "description", "logo_url", "contact_email", "contact_phone")
+PROFILE_TEXT_FIELDS = ("name", "description", "contact_email", "contact_phone")
+LOGO_UPLOAD = "shop_logo"
 POLICY_FIELDS = ("shipping_policy", "returns_policy")
 
 
@@ -45,6 +46,18 @@ class ProfileState(FormMixin, ConsoleState):
             self._show_error(exc)
             return
         self.busy, self.saved, self.shop_name = False, True, self.profile["name"]
+
+    @rx.event
+    async def upload_logo(self, files: list[rx.UploadFile]):
+        self.errors = {}
+        for file in files[:1]:
+            data = await file.read()
+            try:
+                with session_scope() as session:
+                    shop = shops.set_logo(session, self._actor(), data)
+                    self.profile = {**self.profile, "logo_url": shop.logo_url}
+            except DomainError as exc:
+                self.errors = {"logo": next(iter(self._field_messages(exc).values()), self._message(exc))}
 
 
 class StaffState(FormMixin, ConsoleState):
@@ -103,7 +116,7 @@ class StaffState(FormMixin, ConsoleState):
 class ApiKeysState(FormMixin, ConsoleState):
     keys: list[dict[str, str]] = []
     new_key: str = ""
-    confirming: int = 0
+    confirming: str = ""  # the id of the key we are asking "are you sure?" about
 
     @rx.event
     def load(self):
@@ -116,7 +129,7 @@ class ApiKeysState(FormMixin, ConsoleState):
                 {"id": str(k["id"]), "name": k["name"], "prefix": k["prefix"], "revoked": "yes" if k["revoked"] else ""}
                 for k in api_keys.list_keys(session, actor)
             ]
-        self.confirming = 0
+        self.confirming = ""
 
     @rx.event
     def create(self, form: dict):
@@ -134,17 +147,17 @@ class ApiKeysState(FormMixin, ConsoleState):
         yield ApiKeysState.load
 
     @rx.event
-    def ask(self, key_id: int):
+    def ask(self, key_id: str):
         self.confirming = key_id
 
     @rx.event
     def cancel(self):
-        self.confirming = 0
+        self.confirming = ""
 
     @rx.event
     def revoke(self):
         with session_scope() as session:
-            api_keys.revoke(session, self._actor(), self.confirming)
+            api_keys.revoke(session, self._actor(), int(self.confirming))
         return ApiKeysState.load
 
 
@@ -172,6 +185,7 @@ def _profile_form() -> rx.Component:
         rx.cond(~ConsoleState.can_edit_shop, rx.el.p(tr("settings.no_permission"), class_name="mb-4 text-sm text-amber-700")),
         form_error(ProfileState.error),
         rx.el.fieldset(
+            _logo(),
             *[form_field(f"settings.{name}", name, errors, value=profile[name]) for name in PROFILE_TEXT_FIELDS],
             select_field("settings.currency", "currency", [(c, f"currency.{c}") for c in CURRENCIES], errors, value=profile["currency"]),
             *[form_field(f"settings.{name}", name, errors, value=profile[name], multiline=True) for name in POLICY_FIELDS],
@@ -185,6 +199,27 @@ def _profile_form() -> rx.Component:
         on_submit=ProfileState.save,
         reset_on_submit=False,
         no_validate=True,
+    )
+
+
+def _logo() -> rx.Component:
+    logo = ProfileState.profile["logo_url"]
+    return rx.el.div(
+        rx.el.span(tr("settings.logo"), class_name="mb-1 block text-sm font-medium text-gray-800"),
+        rx.el.div(
+            rx.cond(logo != "", rx.el.img(src=logo, alt=tr("settings.logo"), class_name="h-16 w-16 rounded-full border object-cover"),
+                    rx.el.div(class_name="h-16 w-16 rounded-full bg-gray-100")),
+            rx.upload.root(
+                rx.el.div(tr("settings.logo_upload"), class_name=SECONDARY_BUTTON + " cursor-pointer"),
+                id=LOGO_UPLOAD, multiple=False, max_size=10 * 1024 * 1024,
+                accept={"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"], "image/gif": [".gif"]},
+                on_drop=ProfileState.upload_logo(rx.upload_files(upload_id=LOGO_UPLOAD)),
+                disabled=~ConsoleState.can_edit_shop,
+            ),
+            class_name="flex items-center gap-4",
+        ),
+        rx.cond(ProfileState.errors.contains("logo"), rx.el.p(ProfileState.errors["logo"], role="alert", class_name="mt-1 text-sm text-red-600")),
+        class_name="mb-4",
     )
 
 
@@ -284,7 +319,7 @@ def _key_row(key: dict) -> rx.Component:
         rx.cond(
             key["revoked"] != "",
             rx.el.span(tr("settings.api_keys.revoked"), class_name="text-sm text-gray-500"),
-            _confirmable(ApiKeysState.confirming == key["id"].to(int), ApiKeysState.ask(key["id"].to(int)), ApiKeysState.revoke,
+            _confirmable(ApiKeysState.confirming == key["id"], ApiKeysState.ask(key["id"]), ApiKeysState.revoke,
                          ApiKeysState.cancel, "settings.api_keys.revoke", "settings.api_keys.revoke_confirm"),
         ),
         class_name="flex flex-wrap items-center justify-between gap-2 py-2",

@@ -1,0 +1,41 @@
+"""Shipping methods: the shop's own (console, API keys) and the ones a shopper may choose."""
+
+from fastapi import APIRouter, Request
+
+from shopapp.api.deps import acting
+from shopapp.db import session_scope
+from shopapp.services import cart, shipping, shops
+
+router = APIRouter(tags=["shipping"])
+
+
+@router.get("/store/{slug}/shipping-methods")
+def store_methods(slug: str, province: str | None = None, cart_token: str | None = None):
+    """Active methods serving `province`; with `cart_token`, each `fee` is for that cart."""
+    with session_scope() as session:
+        shop = shops.shop_by_slug(session, slug)
+        weight = subtotal = 0
+        if cart_token:
+            view = cart.view_cart(session, shop.id, cart_token)
+            weight, subtotal = view["weight_grams"], view["subtotal"]
+        items = shipping.store_methods(session, shop.id, province=province, weight_grams=weight, subtotal=subtotal)
+        return {"items": items, "total": len(items)}
+
+
+@router.get("/shipping-methods")
+def list_methods(request: Request):
+    with acting(request) as (session, actor):
+        items = shipping.list_methods(session, actor)
+        return {"items": items, "total": len(items)}
+
+
+@router.post("/shipping-methods", status_code=201)
+def create_method(data: dict, request: Request):
+    with acting(request) as (session, actor):
+        return shipping.create_method(session, actor, data)
+
+
+@router.patch("/shipping-methods/{method_id}")
+def update_method(method_id: int, changes: dict, request: Request):
+    with acting(request) as (session, actor):
+        return shipping.update_method(session, actor, method_id, changes)

@@ -1,0 +1,46 @@
+"""Shop settings in the browser: profile and logo show on the storefront; staff invitations; API keys."""
+
+import io
+import re
+
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.e2e.steps import log_in_as_demo_owner
+
+
+def test_profile_and_logo_changes_show_on_the_storefront(page):
+    log_in_as_demo_owner(page)
+    page.get_by_role("link", name="店铺设置").click()
+    policy = page.get_by_label("发货政策")
+    policy.fill("每天下午四点前付款，当天发货。")
+    page.get_by_role("button", name="保存").first.click()
+    expect(page.get_by_role("status").first).to_have_text("已保存")
+
+    logo = io.BytesIO()
+    Image.new("RGB", (300, 300), (200, 40, 40)).save(logo, "JPEG")
+    page.locator("#shop_logo input[type=file]").set_input_files({"name": "logo.jpg", "mimeType": "image/jpeg", "buffer": logo.getvalue()})
+    expect(page.get_by_role("img", name="店铺 Logo")).to_have_attribute("src", re.compile(r"/media/shops/\d+/logo/"))
+
+    page.goto("/s/demo-tea")
+    page.get_by_text("发货", exact=True).click()
+    expect(page.get_by_text("每天下午四点前付款，当天发货。")).to_be_visible()
+    expect(page.locator("header img")).to_have_attribute("src", re.compile("/logo/"))
+
+
+def test_the_owner_invites_staff_and_manages_api_keys(page):
+    log_in_as_demo_owner(page)
+    page.goto("/console/settings")
+    page.locator("#invite_email").fill("helper@example.com")
+    page.locator("#invite_role").select_option("support")
+    page.get_by_role("button", name="邀请员工").click()
+    expect(page.get_by_text("邀请已发送到 helper@example.com")).to_be_visible()
+    expect(page.get_by_text("待接受的邀请")).to_be_visible()
+
+    page.get_by_label("密钥名称").fill("ERP 同步")
+    page.get_by_role("button", name="创建密钥").click()
+    expect(page.get_by_test_id("new-api-key")).to_have_text(re.compile(r"^sk_"))
+    page.get_by_role("button", name="吊销").click()
+    expect(page.get_by_text("吊销后使用此密钥的程序将立即失效，确定吗？")).to_be_visible()
+    page.get_by_role("button", name="确定").click()
+    expect(page.get_by_text("已吊销")).to_be_visible()

@@ -1,0 +1,43 @@
+"""Builders the money-path tests share: a product on sale, a cart holding it, a good address."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from shopapp.models import Variant
+from shopapp.services import cart, catalog
+from shopapp.services.permissions import Actor
+
+ADDRESS = {
+    "name": "张三", "phone": "13800138000", "province": "浙江省", "city": "杭州市", "district": "西湖区",
+    "line1": "文三路 100 号", "postcode": "310000",
+}
+
+
+def product_on_sale(
+    session: Session, actor: Actor, *, stock: int = 10, price: int = 3800, weight_grams: int = 250,
+    sku: str = "TEA-1", title: str = "龙井", status: str = "active", presale: str | None = None,
+) -> int:
+    """A committed active product with one variant; returns the variant id."""
+    data = {"title": title, "status": status, "variants": [
+        {"sku": sku, "price": price, "stock": stock, "weight_grams": weight_grams},
+    ]}
+    if presale:
+        data["presale"] = {"ships_at": presale}
+    product = catalog.create_product(session, actor, data)
+    variant_id = session.exec(select(Variant.id).where(Variant.product_id == product.id)).one()
+    session.commit()
+    return variant_id
+
+
+def cart_with(session: Session, shop_id: int, *lines: tuple[int, int]) -> str:
+    """A committed cart holding (variant_id, qty) lines; returns its token."""
+    token = cart.create_cart(session, shop_id)
+    for variant_id, qty in lines:
+        cart.add_item(session, shop_id, token, variant_id, qty)
+    session.commit()
+    return token
+
+
+def stock_of(session: Session, variant_id: int) -> int:
+    return session.exec(select(Variant.stock).where(Variant.id == variant_id).execution_options(populate_existing=True)).one()
