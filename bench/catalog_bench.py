@@ -59,7 +59,7 @@ SEARCHES = (
     ("铁观音 礼盒", {}), ("紫砂壶", {}), ("茶", {}), ("dragon well", {}), ("green tea", {}), ("gift", {}),
     ("SKU LJ-000123", {}), ("绿茶 (storefront, in stock, ¥50–¥200)", {"active_only": True, "in_stock": True, "price_min": 5000, "price_max": 20000}),
     ("绿茶 (price low to high)", {"sort": "price_asc"}), ("龙井 (page 20)", {"page": 20}),
-    ("龙井 (small shop)", {"shop_id": 500}),
+    ("茶 (small shop)", {"shop_id": 500}),
 )
 LISTS = (
     ("first page", {}), ("page 1000 (offset 49 950)", {"page": 1000}), ("storefront first page", {"active_only": True}),

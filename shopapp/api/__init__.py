@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from shopapp.api import account, api_keys, errors, health, media, shop, staff, stock_alerts, storefront
+from shopapp.api import account, api_keys, errors, health, media, seo, shop, staff, stock_alerts, storefront
 from shopapp.api import carts, checkout, orders, payments, shipping
 
 
@@ -20,4 +20,5 @@ def create_api() -> FastAPI:
     for module in (health, account, shop, api_keys, staff, storefront, stock_alerts, carts, checkout, payments, orders, shipping):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(media.router)
+    api.include_router(seo.router)
     return api

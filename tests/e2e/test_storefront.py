@@ -34,3 +34,14 @@ def test_a_presale_product_says_when_it_ships(phone):
 def test_a_missing_product_is_a_friendly_page(phone):
     phone.goto("/s/demo-tea/p/999999")
     expect(phone.get_by_test_id("product-missing")).to_be_visible()
+
+
+def test_shared_links_preview_and_the_page_still_works(phone, platform_url):
+    import httpx
+
+    first_html = httpx.get(f"{platform_url}/s/demo-tea/p/1").text
+    assert '<meta property="og:title" content="西湖龙井绿茶 明前特级 · 一叶茶舍"/>' in first_html
+    assert '"@type": "Product"' in first_html and 'property="og:image"' in first_html
+    phone.goto("/s/demo-tea/p/1")
+    expect(phone.get_by_test_id("product-title")).to_have_text("西湖龙井绿茶 明前特级")
+    expect(phone).to_have_title(re.compile("西湖龙井绿茶"))

@@ -40,7 +40,7 @@ def product_card(item: dict, shop: dict[str, str]) -> dict[str, str]:
     }
 
 
-@rx.page(route=routes.STORE_HOME, title="开店宝", on_load=StoreHomeState.load)
+@rx.page(route=routes.STORE_HOME, title=StoreHomeState.shop["name"].to(str), on_load=StoreHomeState.load)
 def store_home() -> rx.Component:
     return store_frame(
         rx.cond(

@@ -97,7 +97,7 @@ class ProductPageState(StoreState):
         self.notify_done = True
 
 
-@rx.page(route=routes.STORE_PRODUCT, title="开店宝", on_load=ProductPageState.load)
+@rx.page(route=routes.STORE_PRODUCT, title=ProductPageState.product["title"].to(str), on_load=ProductPageState.load)
 def product_page() -> rx.Component:
     state = ProductPageState
     return store_frame(

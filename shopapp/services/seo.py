@@ -1,0 +1,94 @@
+"""What search engines and chat-app link previews see of a shop: titles, descriptions, images, JSON-LD, sitemaps."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from shopapp.models import Product
+from shopapp.services import catalog, shops
+from shopapp.services.pricing import yuan_text
+from shopapp.settings import get_settings
+
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def shop_page_tags(session: Session, slug: str) -> dict:
+    """Tags for a shop's home; NotFound when there is no such shop."""
+    shop = shops.shop_by_slug(session, slug)
+    base = get_settings().public_url
+    return {
+        "title": shop.name,
+        "description": shop.description or shop.name,
+        "image": _absolute(shop.logo_url),
+        "url": f"{base}/s/{shop.slug}",
+        "type": "website",
+        "json_ld": {"@context": "https://schema.org", "@type": "Store", "name": shop.name, "url": f"{base}/s/{shop.slug}",
+                    **({"telephone": shop.contact_phone} if shop.contact_phone else {})},
+    }
+
+
+def product_page_tags(session: Session, slug: str, product_id: int) -> dict:
+    """Tags for an active product's page, with schema.org Product JSON-LD; NotFound otherwise."""
+    shop = shops.shop_by_slug(session, slug)
+    product = catalog.storefront_product(session, shop.id, product_id)
+    base = get_settings().public_url
+    url = f"{base}/s/{shop.slug}/p/{product['id']}"
+    description = plain_text(product["seo_description"] or product["description_html"])[:300] or product["title"]
+    image = _absolute(product["images"][0]["url"]) if product["images"] else ""
+    prices = [v["price"] for v in product["variants"]] or [0]
+    in_stock = any(v["stock"] > 0 for v in product["variants"])
+    offer = {
+        "@type": "AggregateOffer" if len(set(prices)) > 1 else "Offer",
+        "priceCurrency": shop.currency,
+        "availability": "https://schema.org/InStock" if in_stock else (
+            "https://schema.org/PreOrder" if product["presale"] else "https://schema.org/OutOfStock"),
+        "url": url,
+    }
+    if offer["@type"] == "Offer":
+        offer["price"] = yuan_text(prices[0])
+    else:
+        offer.update(lowPrice=yuan_text(min(prices)), highPrice=yuan_text(max(prices)), offerCount=len(prices))
+    return {
+        "title": f"{product['seo_title'] or product['title']} · {shop.name}",
+        "description": description,
+        "image": image,
+        "url": url,
+        "type": "product",
+        "json_ld": {
+            "@context": "https://schema.org", "@type": "Product", "name": product["title"], "description": description,
+            "image": [_absolute(i["url"]) for i in product["images"]],
+            "sku": next((v["sku"] for v in product["variants"] if v["sku"]), None) or str(product["id"]),
+            "brand": {"@type": "Brand", "name": shop.name}, "offers": offer,
+        },
+    }
+
+
+def sitemap(session: Session, slug: str) -> str:
+    """The shop's sitemap.xml: its home and every active product."""
+    shop = shops.shop_by_slug(session, slug)
+    base = get_settings().public_url
+    rows = session.exec(
+        select(Product.id, Product.updated_at).where(Product.shop_id == shop.id, Product.status == "active").order_by(Product.id)
+    ).all()
+    urls = [(f"{base}/s/{shop.slug}", shop.updated_at)] + [(f"{base}/s/{shop.slug}/p/{pid}", changed) for pid, changed in rows]
+    entries = "".join(f"<url><loc>{html.escape(loc)}</loc><lastmod>{_day(changed)}</lastmod></url>" for loc, changed in urls)
+    return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
+
+
+def plain_text(fragment: str) -> str:
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment or ""))).strip()
+
+
+def _absolute(url: str) -> str:
+    if not url or url.startswith(("http://", "https://")):
+        return url or ""
+    return get_settings().public_url + url
+
+
+def _day(moment: datetime | None) -> str:
+    return moment.date().isoformat() if moment else ""
