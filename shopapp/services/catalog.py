@@ -93,11 +93,13 @@ def create_products(
 
 def update_product(
     session: Session, actor: Actor, product_id: int, changes: dict, *, stock_reason: str | None = None,
+    reindex: bool = True,
 ) -> Product:
     """Change any subset of fields. A `variants` list is the whole new list: entries with an
     `id` update that variant, entries without one are new, variants left out are deleted.
     New options without `variants` keep the variants that still fit and add the missing ones.
-    `stock_reason` names the stock moves in the ledger (default "product edit")."""
+    `stock_reason` names the stock moves in the ledger (default "product edit"); `reindex=False`
+    when the caller updates many products and then calls search.index_products once for them all."""
     require(actor, "manage_catalog")
     product = get_product(session, actor.shop_id, product_id)
     errors: dict[str, str] = {}
@@ -113,7 +115,8 @@ def update_product(
         specs = _grid(options, current, errors)
     require_fields(errors)
     _save(session, actor, product, fields, specs, stock_reason)
-    search.index_product(session, product.id)
+    if reindex:
+        search.index_product(session, product.id)
     return product
 
 

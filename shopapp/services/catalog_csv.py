@@ -24,7 +24,7 @@ from typing import NamedTuple
 from sqlmodel import Session, select
 
 from shopapp.models import Category, Product, ProductCategory, Variant
-from shopapp.services import catalog
+from shopapp.services import catalog, search
 from shopapp.services.errors import Invalid
 from shopapp.services.permissions import Actor, require
 from shopapp.services.pricing import parse_money, yuan_text
@@ -95,15 +95,19 @@ def import_csv(
     header, records = _read_sheet(text, errors)
     shop = _ShopCatalog.load(session, actor.shop_id)
     groups = _grouped(_rows(header, records, errors), shop, errors) if header else []
-    created = updated = 0
+    created = 0
     counter = _Progress(sum(len(group.rows) for group in groups), progress)
     # All the writing happens inside a savepoint, so a problem found late still undoes everything.
     savepoint = session.begin_nested()
     try:
+        changed = []
         for group in groups:
             if group.product is not None:
-                updated += _update(session, actor, group, shop, errors)
+                if _update(session, actor, group, shop, errors):
+                    changed.append(group.product.id)
                 counter.advance(len(group.rows))
+        search.index_products(session, actor.shop_id, changed)
+        updated = len(changed)
         new = [group for group in groups if group.product is None]
         for start in range(0, len(new), CREATE_BATCH):
             batch = new[start:start + CREATE_BATCH]
@@ -386,7 +390,7 @@ def _update(session: Session, actor: Actor, group: _Group, shop: _ShopCatalog, e
     if not changes:
         return False
     try:
-        catalog.update_product(session, actor, group.product.id, changes, stock_reason=STOCK_REASON)
+        catalog.update_product(session, actor, group.product.id, changes, stock_reason=STOCK_REASON, reindex=False)
     except Invalid as refused:
         for name, code in refused.fields.items():
             errors.add(*_located(name, group), code)
