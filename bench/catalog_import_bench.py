@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
 # Before shopapp reads its settings: a private data folder, never the developer's ./data.
@@ -80,7 +81,7 @@ def every_price_raised(sheet: str) -> str:
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
     writer.writeheader()
     for row in rows:
-        writer.writerow(row | {"price": str(int(float(row["price"])) + 1)})
+        writer.writerow(row | {"price": str(Decimal(row["price"]) + 1)})
     return buffer.getvalue()
 
 

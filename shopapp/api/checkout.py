@@ -42,7 +42,9 @@ def place_order(slug: str, body: CheckoutRequest, idempotency_key: str | None = 
 def quote(slug: str, cart_token: str, shipping_method_id: int | None = None, province: str | None = None):
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        return jsonable(checkout.quote(session, shop.id, cart_token, shipping_method_id=shipping_method_id, province=province))
+        return jsonable(checkout.quote(
+            session, shop.id, cart_token, shipping_method_id=shipping_method_id, province=province,
+        ))
 
 
 @router.get("/orders/{order_no}")

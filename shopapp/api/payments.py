@@ -31,10 +31,6 @@ async def form_or_json(request: Request) -> dict:
     return body
 
 
-def _is_form(request: Request) -> bool:
-    return request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
-
-
 @router.get("/sandbox/{payment_id}/pay", response_class=HTMLResponse)
 def sandbox_pay_page(payment_id: int, return_url: str = ""):
     """The sandbox's hosted pay page: the amount, and a button for each outcome."""
@@ -49,7 +45,8 @@ def sandbox_pay_page(payment_id: int, return_url: str = ""):
     )
     return (
         '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
-        f'<title>沙箱支付 Sandbox</title><body style="font-family:sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem">'
+        '<title>沙箱支付 Sandbox</title>'
+        '<body style="font-family:sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem">'
         f'<h1>沙箱支付 Sandbox payment</h1><p>订单 Order {html.escape(page["order_no"])}</p>'
         f'<p style="font-size:2rem">{amount}</p>{buttons}'
         '<p style="color:#666">测试用支付网关，不会扣款。 A test gateway: no money moves.</p></body></html>'
@@ -82,3 +79,6 @@ def notify(provider: str, payload: dict = Depends(form_or_json)):
         return PlainTextResponse(handled.acknowledgement)
     return {"status": handled.status, "repeat": handled.repeat}
 
+
+def _is_form(request: Request) -> bool:
+    return request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded")

@@ -2,8 +2,9 @@
 
 from fastapi import APIRouter
 
+from shopapp.api.deps import jsonable
 from shopapp.db import session_scope
-from shopapp.services import shops
+from shopapp.services import catalog, shops
 
 router = APIRouter(prefix="/store/{slug}", tags=["storefront"])
 
@@ -12,3 +13,22 @@ router = APIRouter(prefix="/store/{slug}", tags=["storefront"])
 def shop_home(slug: str):
     with session_scope() as session:
         return shops.shop_public(shops.shop_by_slug(session, slug))
+
+
+@router.get("/products")
+def store_products(slug: str, q: str | None = None, category_id: int | None = None, page: int = 1, per_page: int = 50):
+    """The shop's active products; drafts and archived ones are never listed."""
+    with session_scope() as session:
+        shop = shops.shop_by_slug(session, slug)
+        items, total = catalog.list_products(
+            session, shop.id, q=q, category_id=category_id, page=page, per_page=per_page, active_only=True,
+        )
+        return jsonable({"items": items, "total": total})
+
+
+@router.get("/products/{product_id}")
+def store_product(slug: str, product_id: int):
+    """An active product without cost data; a draft, or another shop's product, is not found."""
+    with session_scope() as session:
+        shop = shops.shop_by_slug(session, slug)
+        return jsonable(catalog.storefront_product(session, shop.id, product_id))

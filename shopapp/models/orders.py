@@ -149,7 +149,9 @@ class IdempotencyRecord(SQLModel, table=True):
     """The first answer to a request carrying an Idempotency-Key, given again to its repeats."""
 
     __tablename__ = "idempotency_record"
-    __table_args__ = (UniqueConstraint("shop_id", "endpoint", "key"), Index("ix_idempotency_record_created", "created_at"))
+    __table_args__ = (
+        UniqueConstraint("shop_id", "endpoint", "key"), Index("ix_idempotency_record_created", "created_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     shop_id: int = Field(foreign_key="shop.id")
     endpoint: str = Field(max_length=60)

@@ -166,7 +166,8 @@ def _checked_qty(qty) -> int:
 
 
 def _sellable_variant(session: Session, shop_id: int, variant_id) -> Variant:
-    variant = session.get(Variant, variant_id) if isinstance(variant_id, int) and not isinstance(variant_id, bool) else None
+    is_id = isinstance(variant_id, int) and not isinstance(variant_id, bool)
+    variant = session.get(Variant, variant_id) if is_id else None
     if variant is None or variant.shop_id != shop_id:
         raise Invalid(fields={"variant_id": "variant_not_found"})
     product = session.get(Product, variant.product_id)

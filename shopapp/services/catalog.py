@@ -57,7 +57,7 @@ def create_product(session: Session, actor: Actor, data: dict, *, stock_reason: 
         specs = _grid(options, [], errors)
     require_fields(errors)
     product = Product(shop_id=actor.shop_id)
-    _save(session, actor, product, fields, specs, stock_reason)
+    _save(session, actor, product, fields, specs, stock_reason, current=[])
     search.index_product(session, product.id)
     return product
 
@@ -68,24 +68,22 @@ def create_products(
     """Many new products at once (the CSV import): each item is checked exactly as create_product
     checks it, and all are saved, in bulk, only when none has a problem. Returns each item's field errors."""
     require(actor, "manage_catalog")
+    shop_categories = set(session.exec(select(Category.id).where(Category.shop_id == actor.shop_id)).all())
     checked: list[tuple[dict, list[dict]]] = []
     problems: list[dict[str, str]] = []
-    skus: set[str] = set()
     for data in items:
         errors: dict[str, str] = {}
-        fields = _checked_fields(session, actor.shop_id, {"title": None, **_as_dict(data)}, errors)
+        fields = _checked_fields(session, actor.shop_id, {"title": None, **_as_dict(data)}, errors, shop_categories)
         options = fields.get("options", [])
         if "variants" in data:
-            specs = _checked_variants(session, actor.shop_id, data["variants"], _usable(options, errors), [], errors)
+            specs = _checked_variants(
+                session, actor.shop_id, data["variants"], _usable(options, errors), [], errors, check_skus=False,
+            )
         else:
             specs = _grid(options, [], errors)
-        # A SKU names one variant in the whole shop, so also across the items of one call.
-        for i, spec in enumerate(specs):
-            if spec.get("sku") in skus:
-                errors.setdefault(f"variants.{i}.sku", "sku_taken")
-        skus.update(spec["sku"] for spec in specs if spec.get("sku"))
         checked.append((fields, specs))
         problems.append(errors)
+    _check_batch_skus(session, actor.shop_id, [specs for _, specs in checked], problems)
     if not any(problems):
         _save_new(session, actor, checked, stock_reason or "initial stock")
     return problems
@@ -114,7 +112,7 @@ def update_product(
     elif "options" in fields and fields["options"] != product.options:
         specs = _grid(options, current, errors)
     require_fields(errors)
-    _save(session, actor, product, fields, specs, stock_reason)
+    _save(session, actor, product, fields, specs, stock_reason, current=current)
     if reindex:
         search.index_product(session, product.id)
     return product
@@ -228,8 +226,11 @@ def list_categories(session: Session, shop_id: int) -> list[dict]:
 
 # Checking input ------------------------------------------------------------------------------
 
-def _checked_fields(session: Session, shop_id: int, data: dict, errors: dict[str, str]) -> dict:
-    """The product's own fields (not its variants), cleaned; problems go to `errors`."""
+def _checked_fields(
+    session: Session, shop_id: int, data: dict, errors: dict[str, str], shop_categories: set[int] | None = None,
+) -> dict:
+    """The product's own fields (not its variants), cleaned; problems go to `errors`.
+    `shop_categories`: all the shop's category ids, when the caller has read them already."""
     clean: dict = {}
     for field, value in data.items():
         if field in _READ_ONLY or field == "variants":
@@ -247,7 +248,7 @@ def _checked_fields(session: Session, shop_id: int, data: dict, errors: dict[str
         elif field == "tags":
             clean[field] = _checked_tags(value, errors)
         elif field == "category_ids":
-            clean[field] = _checked_category_ids(session, shop_id, value, errors)
+            clean[field] = _checked_category_ids(session, shop_id, value, errors, shop_categories)
         elif field == "presale":
             clean["presale_ships_at"] = _checked_presale(value, errors)
     if "description_html" in clean:
@@ -326,8 +327,9 @@ def _grid(options: list[dict], current: list[Variant], errors: dict[str, str]) -
 
 def _checked_variants(
     session: Session, shop_id: int, raw, options: list[dict] | None, current: list[Variant],
-    errors: dict[str, str], product_id: int | None = None,
+    errors: dict[str, str], product_id: int | None = None, *, check_skus: bool = True,
 ) -> list[dict]:
+    """The variants, checked; `check_skus=False` when the caller checks the shop's SKUs itself, for many products at once."""
     if not isinstance(raw, list) or not raw:
         errors["variants"] = "required"
         return []
@@ -348,7 +350,10 @@ def _checked_variants(
             errors[f"variants.{i}.option_values"] = "variant_duplicate"
         combos.add(tuple(spec["option_values"]))
         specs.append(spec)
-    _check_skus_free(session, shop_id, skus, product_id, errors)
+    if check_skus:
+        # A SKU one of the product's own variants already carries cannot be another product's.
+        owned = {v.sku for v in current}
+        _check_skus_free(session, shop_id, {sku: i for sku, i in skus.items() if sku not in owned}, product_id, errors)
     return specs
 
 
@@ -410,6 +415,25 @@ def _checked_option_choice(raw, options: list[dict] | None, errors: dict[str, st
     return chosen
 
 
+def _check_batch_skus(
+    session: Session, shop_id: int, batch: list[list[dict]], problems: list[dict[str, str]],
+) -> None:
+    """A SKU names one variant in the whole shop: none of the batch's may be taken, or used twice in it."""
+    wanted = [spec["sku"] for specs in batch for spec in specs if spec.get("sku")]
+    taken: set[str] = set()
+    for start in range(0, len(wanted), 1000):
+        taken.update(session.exec(
+            select(Variant.sku).where(Variant.shop_id == shop_id, Variant.sku.in_(wanted[start:start + 1000]))
+        ).all())
+    seen: set[str] = set()
+    for specs, errors in zip(batch, problems):
+        for i, spec in enumerate(specs):
+            sku = spec.get("sku")
+            if sku and (sku in taken or sku in seen):
+                errors.setdefault(f"variants.{i}.sku", "sku_taken")
+        seen.update(spec["sku"] for spec in specs if spec.get("sku"))
+
+
 def _check_skus_free(
     session: Session, shop_id: int, skus: dict[str, int], product_id: int | None, errors: dict[str, str],
 ) -> None:
@@ -437,12 +461,18 @@ def _checked_tags(raw, errors: dict[str, str]) -> list[str]:
     return tags
 
 
-def _checked_category_ids(session: Session, shop_id: int, raw, errors: dict[str, str]) -> list[int]:
+def _checked_category_ids(
+    session: Session, shop_id: int, raw, errors: dict[str, str], shop_categories: set[int] | None,
+) -> list[int]:
     if not isinstance(raw, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in raw):
         errors["category_ids"] = "invalid"
         return []
     ids = sorted(set(raw))
-    if not _categories_exist(session, shop_id, ids):
+    if shop_categories is not None:
+        found = shop_categories.issuperset(ids)
+    else:
+        found = _categories_exist(session, shop_id, ids)
+    if not found:
         errors["category_ids"] = "category_not_found"
     return ids
 
@@ -513,6 +543,7 @@ def _as_dict(data) -> dict:
 
 def _save(
     session: Session, actor: Actor, product: Product, fields: dict, specs: list[dict] | None, stock_reason: str | None,
+    *, current: list[Variant],
 ) -> None:
     category_ids = fields.pop("category_ids", None)
     for field, value in fields.items():
@@ -528,7 +559,7 @@ def _save(
             ProductCategory(shop_id=product.shop_id, product_id=product.id, category_id=c) for c in category_ids
         )
     if specs is not None:
-        _save_variants(session, actor.label, product, specs, stock_reason)
+        _save_variants(session, actor.label, product, specs, stock_reason, current)
     session.flush()
 
 
@@ -564,8 +595,9 @@ def _save_new(session: Session, actor: Actor, checked: list[tuple[dict, list[dic
 
 def _save_variants(
     session: Session, actor_label: str, product: Product, specs: list[dict], stock_reason: str | None,
+    variants: list[Variant],
 ) -> None:
-    current = {v.id: v for v in _variants(session, product)}
+    current = {v.id: v for v in variants}
     kept = {spec["id"] for spec in specs if "id" in spec}
     removed = [variant_id for variant_id in current if variant_id not in kept]
     inventory.forget_variants(session, product.shop_id, removed)

@@ -6,8 +6,9 @@ empty one) being variants of one product. Product columns (title, status, catego
 are repeated on each row of a product or left empty after the first; two different values
 for one product are an error. A column left out of the file leaves that field as it is.
 An empty cell keeps the value where a field must have one (title, status, product_type,
-price, stock, weight_grams, enabled) and clears it where it may be empty (sku, compare_at_price,
-cost, barcode, category, tags, presale_ships_at, description_html, seo_title, seo_description).
+price, stock, weight_grams, enabled, and an existing product's options when all its option
+cells are blank) and clears it where it may be empty (sku, compare_at_price, cost, barcode,
+category, tags, presale_ships_at, description_html, seo_title, seo_description).
 Prices are yuan ("12.99"); the header is row 1, the first product row is row 2.
 """
 
@@ -47,7 +48,7 @@ PATH_SEPARATOR = "/"  # between a category and its sub-category: 茶叶/绿茶
 # The API refuses bigger bodies before reading them; 10 000 rows are about 3 MB.
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 # New products are saved this many at a time: few statements, and progress still moves.
-CREATE_BATCH = 500
+CREATE_BATCH = 100
 
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+")
 _YES = {"true", "1", "yes", "y", "on", "是", "启用"}
@@ -333,7 +334,7 @@ def _grouped(rows: list[_Row], shop: _ShopCatalog, errors: _Errors) -> list[_Gro
     for row in rows:
         if row.sku and row.sku in skus:
             errors.add(row.number, "sku", "sku_repeated_in_file")
-            continue
+            row.sku = None  # the row's other cells are still checked
         skus.add(row.sku)
         owner = shop.variant_by_sku.get(row.sku) if row.sku else None
         if "product_id" in row.cells and row.cells["product_id"] and row.product_id is None:
@@ -444,9 +445,11 @@ def _agreed_cells(group: _Group, errors: _Errors) -> dict[str, tuple[str, int]]:
 
 
 def _option_names(group: _Group, cells: dict[str, tuple[str, int]], errors: _Errors) -> list[str] | None:
-    """The product's option names in order; None when the sheet has no option columns."""
+    """The product's option names in order; None to leave the options as they are."""
     if not any(column in group.rows[0].cells for column in OPTION_COLUMNS):
         return None
+    if group.product is not None and not any(row.cells.get(c) for row in group.rows for c in OPTION_COLUMNS):
+        return None  # blank option cells never strip an existing product of its options
     names = [cells.get(f"option{k}_name", ("", 0))[0] for k in (1, 2, 3)]
     while names and not names[-1]:
         names.pop()
@@ -505,15 +508,18 @@ def _changes(
     by_options = {tuple(v.option_values): i for i, v in enumerate(current)}
     for row, values in zip(group.rows, rows):
         i = by_sku.get(row.sku) if row.sku else None
-        if i is None and "option_values" in values:
-            i = by_options.get(tuple(values["option_values"]))
+        if i is None:
+            # Without option values a row can only mean the one combination of a product without options.
+            combination = values.get("option_values", [] if not product.options else None)
+            i = by_options.get(tuple(combination)) if combination is not None else None
         if i is None:
             entries.append(values)
             group.entry_rows.append(row.number)
         elif group.entry_rows[i] is not None:
             errors.add(row.number, "option1_value", "variant_duplicate")
         else:
-            entries[i].update(values)
+            # Only what differs: stock that is already right is then never written, nor its row locked.
+            entries[i].update({k: v for k, v in values.items() if getattr(current[i], k) != v})
             group.entry_rows[i] = row.number
     changes = {name: value for name, value in fields.items() if value != _current(product, name, shop)}
     if option_names is not None:
@@ -521,9 +527,7 @@ def _changes(
         options = _options(option_names, product.options, used)
         if options != product.options:
             changes["options"] = options
-    if "options" in changes or len(entries) > len(current) or any(
-        _differs(entry, variant) for entry, variant in zip(entries, current)
-    ):
+    if "options" in changes or len(entries) > len(current) or any(len(entry) > 1 for entry in entries):
         changes["variants"] = entries
     return changes
 
@@ -546,10 +550,6 @@ def _current(product: Product, name: str, shop: _ShopCatalog):
     if name == "presale":
         return {"ships_at": product.presale_ships_at.isoformat()} if product.presale_ships_at else None
     return getattr(product, name)
-
-
-def _differs(entry: dict, variant: Variant) -> bool:
-    return any(getattr(variant, name) != value for name, value in entry.items() if name != "id")
 
 
 def _located(name: str, group: _Group) -> tuple[int, str]:

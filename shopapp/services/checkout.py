@@ -58,7 +58,8 @@ def place_order(
 
 
 def quote(
-    session: Session, shop_id: int, cart_token: str, *, shipping_method_id: int | None = None, province: str | None = None,
+    session: Session, shop_id: int, cart_token: str, *,
+    shipping_method_id: int | None = None, province: str | None = None,
 ) -> dict:
     """The totals the checkout page shows before the order is placed, computed as place_order will."""
     cart = carts.load_cart(session, shop_id, cart_token)
@@ -140,8 +141,9 @@ def _place(
     note = _checked_note(note, errors)
     province = address["province"] if "address.province" not in errors else None
     method = shipping.method_for_checkout(session, shop.id, shipping_method_id, province, errors)
-    provider = provider or payments.default_provider_name(shop.currency)
-    if provider not in payments.PROVIDERS:
+    offered = payments.available_providers(shop.currency)
+    provider = provider or (offered[0] if offered else "")
+    if provider not in offered:
         errors["provider"] = "payment_provider_invalid"
     require_fields(errors)
 
@@ -198,7 +200,8 @@ def _reserve_stock(session: Session, order: Order, lines: list[carts.Line]) -> N
     for line in sorted(lines, key=lambda line: line.variant_id):
         try:
             inventory.adjust_stock(
-                session, f"order:{order.order_no}", order.shop_id, line.variant_id, -line.qty, f"order {order.order_no}",
+                session, f"order:{order.order_no}", order.shop_id, line.variant_id, -line.qty,
+                f"order {order.order_no}",
             )
         except Conflict as refused:
             available = refused.params.get("available", 0)
@@ -229,8 +232,6 @@ def _subject(shop: Shop, order: Order) -> str:
 def _queue_confirmation(session: Session, shop: Shop, order: Order, link: str) -> None:
     """The shopper's e-mail with the order link: their way back to pay, cancel or follow it."""
     params = {"shop": shop.name, "order_no": order.order_no, "link": link}
-    queue_email(
-        session, shop_id=shop.id, to=order.email,
-        subject=t("email.order_placed.subject", "zh-CN", **params) + " / " + t("email.order_placed.subject", "en", **params),
-        body=t("email.order_placed.body", "zh-CN", **params) + "\n\n" + t("email.order_placed.body", "en", **params),
-    )
+    subject = " / ".join(t("email.order_placed.subject", lang, **params) for lang in ("zh-CN", "en"))
+    body = "\n\n".join(t("email.order_placed.body", lang, **params) for lang in ("zh-CN", "en"))
+    queue_email(session, shop_id=shop.id, to=order.email, subject=subject, body=body)

@@ -141,7 +141,9 @@ def get_order(session: Session, actor: Actor, order_id: int) -> Order:
 
 def shopper_order(session: Session, shop_id: int, order_no: str, token: str) -> Order:
     """The order behind a shopper's link; a wrong token is told apart from nothing (404)."""
-    order = session.exec(select(Order).where(Order.order_no == (order_no or "").upper(), Order.shop_id == shop_id)).first()
+    order = session.exec(
+        select(Order).where(Order.order_no == (order_no or "").upper(), Order.shop_id == shop_id)
+    ).first()
     if order is None or not hmac.compare_digest(order.token_hash, token_hash(token or "")):
         raise NotFound("order_not_found")
     return order
@@ -173,8 +175,10 @@ def list_orders(
     if q and q.strip():
         text = q.strip()
         conditions.append(or_(
-            Order.order_no.icontains(text, autoescape=True), Order.email.icontains(text, autoescape=True),
-            Order.recipient_name.icontains(text, autoescape=True), Order.recipient_phone.contains(text, autoescape=True),
+            Order.order_no.icontains(text, autoescape=True),
+            Order.email.icontains(text, autoescape=True),
+            Order.recipient_name.icontains(text, autoescape=True),
+            Order.recipient_phone.contains(text, autoescape=True),
         ))
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
@@ -211,7 +215,8 @@ def order_dict(session: Session, order: Order) -> dict:
         "note": order.note,
         "payments": [
             {"id": p.id, "provider": p.provider, "status": p.status, "amount": p.amount,
-             "refunded_amount": p.refunded_amount, "provider_reference": p.provider_reference, "created_at": p.created_at}
+             "refunded_amount": p.refunded_amount, "provider_reference": p.provider_reference,
+             "created_at": p.created_at}
             for p in payments
         ],
         "shipments": [],
@@ -273,9 +278,13 @@ def _release_stock(session: Session, order: Order) -> None:
     # Variant-id order, as at checkout, so a release and a checkout never deadlock.
     for item in sorted(order_items(session, order), key=lambda i: i.variant_id):
         try:
-            inventory.adjust_stock(session, f"order:{order.order_no}", order.shop_id, item.variant_id, item.qty, "order cancelled")
-        except NotFound:
-            record_event(session, order, "stock_not_released", "system", {"variant_id": item.variant_id, "qty": item.qty})
+            inventory.adjust_stock(
+                session, f"order:{order.order_no}", order.shop_id, item.variant_id, item.qty, "order cancelled",
+            )
+        except NotFound:  # the product was deleted since: nothing to put back
+            record_event(
+                session, order, "stock_not_released", "system", {"variant_id": item.variant_id, "qty": item.qty},
+            )
 
 
 def _order_fields(order: Order) -> dict:
@@ -306,7 +315,8 @@ def _moment(value, errors: dict[str, str], field: str, *, end: bool = False) -> 
         return None
     if isinstance(value, str):
         try:
-            value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value.replace("Z", "+00:00"))
+            text = value.strip().replace("Z", "+00:00")
+            value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
         except ValueError:
             errors[field] = "date_invalid"
             return None

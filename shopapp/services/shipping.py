@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from shopapp.models import Shop, ShippingMethod
 from shopapp.models.base import utcnow
-from shopapp.services.errors import Invalid, NotFound, require_fields
+from shopapp.services.errors import NotFound, require_fields
 from shopapp.services.permissions import Actor, require
 
 # The 34 province-level divisions, as addresses and shipping regions name them.
@@ -134,7 +134,10 @@ _SHORT_NAMES = _short_names()
 
 def _methods(session: Session, shop_id: int) -> list[ShippingMethod]:
     """The shop's methods, giving it the default one the first time it has none."""
-    query = select(ShippingMethod).where(ShippingMethod.shop_id == shop_id).order_by(ShippingMethod.position, ShippingMethod.id)
+    query = (
+        select(ShippingMethod).where(ShippingMethod.shop_id == shop_id)
+        .order_by(ShippingMethod.position, ShippingMethod.id)
+    )
     methods = list(session.exec(query).all())
     if methods:
         return methods

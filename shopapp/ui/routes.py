@@ -11,6 +11,9 @@ CONSOLE_PRODUCT_NEW = "/console/products/new"
 CONSOLE_PRODUCT = "/console/products/[product_id]"
 STORE_HOME = "/s/[slug]"
 STORE_PRODUCT = "/s/[slug]/p/[product_id]"
+STORE_CART = "/s/[slug]/cart"
+STORE_CHECKOUT = "/s/[slug]/checkout"
+STORE_ORDER = "/s/[slug]/orders/[order_no]"
 
 
 def store_home(slug: str) -> str:
@@ -23,3 +26,15 @@ def product_page(slug: str, product_id: int) -> str:
 
 def console_product(product_id: int | str) -> str:
     return f"/console/products/{product_id}"
+
+
+def store_checkout(slug: str) -> str:
+    return f"/s/{slug}/checkout"
+
+
+def store_cart(slug: str) -> str:
+    return f"/s/{slug}/cart"
+
+
+def store_order(slug: str, order_no: str, token: str) -> str:
+    return f"/s/{slug}/orders/{order_no}?token={token}"

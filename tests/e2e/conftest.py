@@ -47,7 +47,8 @@ def platform_url() -> str:
         ["reflex", "run", "--env", "prod", "--single-port", "--backend-port", str(port)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
-    url = f"http://127.0.0.1:{port}"
+    # localhost, as in PUBLIC_URL: links the platform builds (pay pages, order pages) stay on one origin.
+    url = f"http://localhost:{port}"
     try:
         _wait_until_serving(url, server, log.name)
         yield url

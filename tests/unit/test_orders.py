@@ -214,3 +214,10 @@ def test_dates_mean_whole_days_in_china_time():
     start = orders._moment(date(2025, 11, 11), {}, "created_from")
     end = orders._moment(date(2025, 11, 11), {}, "created_to", end=True)
     assert start.isoformat() == "2025-11-11T00:00:00+08:00" and end.isoformat() == "2025-11-12T00:00:00+08:00"
+
+
+def test_the_expiry_job_runs_every_15_seconds():
+    from shopapp.jobs import JOBS
+
+    job = next(j for j in JOBS if j.name == "expire_unpaid_orders")
+    assert job.every_seconds == 15 and job.run is orders.expire_unpaid_orders

@@ -53,7 +53,9 @@ class Alipay(PaymentProvider):
         self._alipay_key = load_public_key(alipay_public_key)
         self._http = http
 
-    def create_payment(self, payment: Payment, order: Order, *, subject: str, return_url: str, mobile: bool = True) -> str:
+    def create_payment(
+        self, payment: Payment, order: Order, *, subject: str, return_url: str, mobile: bool = True,
+    ) -> str:
         """A signed GET URL of alipay.trade.wap.pay (phones) or alipay.trade.page.pay (computers)."""
         biz = {
             "out_trade_no": payment.reference,
@@ -107,7 +109,9 @@ class Alipay(PaymentProvider):
 
     def verify(self, content: str, signature: str) -> bool:
         try:
-            self._alipay_key.verify(base64.b64decode(signature, validate=True), content.encode("utf-8"), padding.PKCS1v15(), hashes.SHA256())
+            self._alipay_key.verify(
+                base64.b64decode(signature, validate=True), content.encode("utf-8"), padding.PKCS1v15(), hashes.SHA256(),
+            )
         except (InvalidSignature, binascii.Error, ValueError, TypeError):
             return False
         return True

@@ -43,7 +43,9 @@ class PaymentProvider(ABC):
     acknowledgement: str = "success"
 
     @abstractmethod
-    def create_payment(self, payment: Payment, order: Order, *, subject: str, return_url: str, mobile: bool = True) -> str:
+    def create_payment(
+        self, payment: Payment, order: Order, *, subject: str, return_url: str, mobile: bool = True,
+    ) -> str:
         """The pay_url the shopper is sent to."""
 
     @abstractmethod

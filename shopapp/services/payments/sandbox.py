@@ -32,7 +32,9 @@ class SandboxGateway(PaymentProvider):
         self._key = secret_key.encode()
         self._public_url = public_url.rstrip("/")
 
-    def create_payment(self, payment: Payment, order: Order, *, subject: str, return_url: str, mobile: bool = True) -> str:
+    def create_payment(
+        self, payment: Payment, order: Order, *, subject: str, return_url: str, mobile: bool = True,
+    ) -> str:
         url = f"{self._public_url}/api/v1/payments/sandbox/{payment.id}/pay"
         return f"{url}?{urlencode({'return_url': return_url})}" if return_url else url
 

@@ -36,9 +36,13 @@ class HandledNotification:
 
 
 def provider(name: str) -> PaymentProvider:
-    """The provider called `name`, if this platform is set up for it."""
+    """The provider called `name`, if this platform offers it.
+
+    The sandbox exists only while no real gateway is set up: once Alipay is, nobody may
+    "pay" an order by pressing the sandbox's success button.
+    """
     settings = get_settings()
-    if name == "sandbox":
+    if name == "sandbox" and not alipay_configured():
         return SandboxGateway(settings.secret_key, settings.public_url)
     if name == "alipay" and alipay_configured():
         return Alipay(
@@ -54,9 +58,11 @@ def alipay_configured() -> bool:
     return bool(settings.alipay_app_id and settings.alipay_private_key and settings.alipay_public_key)
 
 
-def default_provider_name(currency: str = "CNY") -> str:
-    """Alipay when it is set up (it takes yuan only), else the built-in sandbox."""
-    return "alipay" if currency == "CNY" and alipay_configured() else "sandbox"
+def available_providers(currency: str = "CNY") -> list[str]:
+    """What a shop in `currency` can take payment with: Alipay (yuan only) once set up, else the sandbox."""
+    if alipay_configured():
+        return ["alipay"] if currency == "CNY" else []
+    return ["sandbox"]
 
 
 def create_payment(
@@ -81,7 +87,10 @@ def pay_url(session: Session, order: Order, *, subject: str, return_url: str, mo
     payment = session.exec(select(Payment).where(Payment.order_id == order.id).order_by(Payment.id.desc())).first()
     if payment is None or payment.status not in ("pending", "failed"):
         return None
-    return provider(payment.provider).create_payment(payment, order, subject=subject, return_url=return_url, mobile=mobile)
+    if payment.provider not in available_providers(order.currency):
+        return None  # its gateway was switched off since
+    gateway = provider(payment.provider)
+    return gateway.create_payment(payment, order, subject=subject, return_url=return_url, mobile=mobile)
 
 
 def handle_notification(session: Session, provider_name: str, payload: Mapping[str, str]) -> HandledNotification:
@@ -102,7 +111,9 @@ def handle_notification(session: Session, provider_name: str, payload: Mapping[s
     if payment is None:
         raise NotFound("payment_not_found")
     if notice.outcome == "succeeded" and notice.amount != payment.amount:
-        log.warning("payment %s: %s says %s was paid, expected %s", payment.reference, gateway.name, notice.amount, payment.amount)
+        log.warning(
+            "payment %s: %s says %s was paid, expected %s", payment.reference, gateway.name, notice.amount, payment.amount,
+        )
         raise Conflict("payment_amount_mismatch")
     if not _first_time(session, gateway.name, notice.notification_id, notice.outcome, payment, payload):
         return HandledNotification(payment.id, payment.status, True, gateway.acknowledgement)
@@ -145,6 +156,7 @@ def sandbox_pay(session: Session, payment_id: int, outcome: str, idempotency_key
 
 def payment_page(session: Session, payment_id: int) -> dict:
     """What the sandbox pay page shows: amount, order number, shop, status."""
+    provider("sandbox")  # gone once a real gateway is set up
     payment = session.get(Payment, payment_id)
     if payment is None or payment.provider != "sandbox":
         raise NotFound("payment_not_found")
@@ -211,7 +223,9 @@ def _refund_unwanted(session: Session, gateway: PaymentProvider, payment: Paymen
     values = {"refunded_total": Order.refunded_total + payment.amount, "updated_at": utcnow()}
     if order.status == "cancelled":
         values["financial_status"] = "refunded"  # money came in late and went back in full
-    session.exec(update(Order).where(Order.id == order.id).values(**values).execution_options(synchronize_session=False))
+    session.exec(
+        update(Order).where(Order.id == order.id).values(**values).execution_options(synchronize_session=False)
+    )
     session.refresh(order)
     orders.record_event(session, order, "payment_refunded", actor, {
         "payment_id": payment.id, "amount": payment.amount, "reason": reason, "automatic": True,

@@ -19,7 +19,18 @@ def store_frame(*children: rx.Component) -> rx.Component:
                     href="/s/" + StoreState.shop["slug"],
                     class_name="flex min-w-0 items-center gap-2 text-lg font-bold text-gray-900",
                 ),
-                lang_switch(),
+                rx.el.div(
+                    lang_switch(),
+                    rx.el.a(
+                        tr("store.cart"),
+                        rx.cond(StoreState.cart_count > 0, rx.el.span(
+                            StoreState.cart_count, class_name="ml-1 rounded-full bg-red-600 px-1.5 text-xs text-white", data_testid="cart-count",
+                        )),
+                        href="/s/" + StoreState.shop["slug"] + "/cart",
+                        class_name="rounded border border-gray-300 px-2 py-1 text-sm text-gray-800",
+                    ),
+                    class_name="flex items-center gap-2",
+                ),
                 class_name="sticky top-0 z-10 flex items-center justify-between gap-2 border-b bg-white/95 px-4 py-3 backdrop-blur",
             ),
             rx.el.main(*children, class_name="mx-auto max-w-5xl"),

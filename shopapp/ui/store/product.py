@@ -5,11 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from shopapp.db import session_scope
+from shopapp.services import cart as carts
 from shopapp.services import catalog, stock_alerts
 from shopapp.services.errors import DomainError
 from shopapp.services.pricing import format_money
 from shopapp.ui import routes
-from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON
+from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.layout import store_frame
 from shopapp.ui.store.state import StoreState
@@ -25,6 +26,9 @@ class ProductPageState(StoreState):
     missing: bool = False
     notify_done: bool = False
     notify_error: str = ""
+    qty: int = 1
+    cart_message: str = ""
+    cart_problem: str = ""
 
     @rx.event
     def load(self):
@@ -60,7 +64,26 @@ class ProductPageState(StoreState):
         chosen = list(self.chosen)
         chosen[dimension] = value
         self.chosen = chosen
-        self.notify_done, self.notify_error = False, ""
+        self.notify_done, self.notify_error, self.cart_message, self.cart_problem = False, "", "", ""
+
+    @rx.event
+    def change_qty(self, step: int):
+        self.qty = max(1, min(99, self.qty + step))
+
+    @rx.event
+    def add_to_cart(self, then_checkout: bool = False):
+        self.cart_message, self.cart_problem = "", ""
+        try:
+            with session_scope() as session:
+                token = self._cart_token_or_new(session)
+                view = carts.add_item(session, int(self.shop["id"]), token, int(self.current["id"]), self.qty)
+        except DomainError as exc:
+            self.cart_problem = self._message(exc)
+            return
+        self.cart_count = view["item_count"]
+        if then_checkout:
+            return rx.redirect(routes.store_checkout(self.shop["slug"]))
+        self.cart_message = self.tr["store.added_to_cart"]
 
     @rx.var
     def current(self) -> dict[str, str]:
@@ -124,6 +147,7 @@ def product_page() -> rx.Component:
                     )),
                     _picker(),
                     _stock_state(),
+                    _buy_bar(),
                     class_name="px-4 py-4 md:py-0",
                 ),
                 rx.el.section(
@@ -207,5 +231,36 @@ def _stock_state() -> rx.Component:
             ),
             rx.cond(state.notify_error != "", rx.el.p(state.notify_error, role="alert", class_name="mt-1 text-sm text-red-600")),
             class_name="mt-4 rounded-xl bg-gray-50 p-3",
+        ),
+    )
+
+
+def _buy_bar() -> rx.Component:
+    """Quantity and the two buttons; a bar stuck to the bottom of a phone's screen, in place on a desktop."""
+    state = ProductPageState
+    return rx.cond(
+        state.current["stock"].to(int) > 0,
+        rx.el.div(
+            rx.cond(state.cart_problem != "", rx.el.p(state.cart_problem, role="alert", class_name="mb-2 text-sm text-red-600")),
+            rx.cond(state.cart_message != "", rx.el.p(
+                state.cart_message, " ",
+                rx.el.a(tr("store.go_to_cart"), href="/s/" + state.shop["slug"] + "/cart", class_name="underline"),
+                role="status", class_name="mb-2 text-sm text-emerald-700",
+            )),
+            rx.el.div(
+                rx.el.div(
+                    rx.el.button("−", on_click=state.change_qty(-1), type="button", aria_label=tr("store.qty_less"), class_name="h-10 w-10 text-lg"),
+                    rx.el.span(state.qty, class_name="w-8 text-center", aria_label=tr("store.qty"), data_testid="qty"),
+                    rx.el.button("+", on_click=state.change_qty(1), type="button", aria_label=tr("store.qty_more"), class_name="h-10 w-10 text-lg"),
+                    class_name="flex items-center rounded-lg border border-gray-300",
+                ),
+                rx.el.button(tr("store.add_to_cart"), on_click=state.add_to_cart(False), type="button",
+                             class_name=SECONDARY_BUTTON + " flex-1 py-2.5 text-base"),
+                rx.el.button(tr("store.buy_now"), on_click=state.add_to_cart(True), type="button",
+                             class_name=PRIMARY_BUTTON + " flex-1 bg-red-600 hover:bg-red-700"),
+                class_name="flex items-center gap-2",
+            ),
+            class_name="fixed inset-x-0 bottom-0 z-20 border-t bg-white p-3 md:static md:mt-6 md:border-0 md:p-0",
+            data_testid="buy-bar",
         ),
     )

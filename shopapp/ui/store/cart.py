@@ -1,0 +1,145 @@
+"""The shopper's cart: lines with quantities, problems said plainly, the subtotal, on to checkout."""
+
+import reflex as rx
+
+from shopapp.db import session_scope
+from shopapp.services import cart as carts
+from shopapp.services.errors import DomainError
+from shopapp.services.pricing import format_money
+from shopapp.ui import routes
+from shopapp.ui.components.forms import PRIMARY_BUTTON
+from shopapp.ui.components.text import tr
+from shopapp.ui.store.layout import store_frame
+from shopapp.ui.store.state import StoreState
+
+
+class CartPageState(StoreState):
+    lines: list[dict[str, str]] = []
+    subtotal: str = ""
+    can_checkout: bool = False
+    problem: str = ""
+    loaded: bool = False
+
+    @rx.event
+    def load(self):
+        self._load_shop()
+        self.problem = ""
+        if not self.not_found:
+            self._show(self._view())
+        self.loaded = True
+
+    @rx.event
+    def change_qty(self, variant_id: str, step: int):
+        line = next((line for line in self.lines if line["variant_id"] == variant_id), None)
+        if line is None:
+            return
+        qty = int(line["qty"]) + step
+        self._change(lambda session, token: carts.update_item(session, int(self.shop["id"]), token, int(variant_id), qty))
+
+    @rx.event
+    def remove(self, variant_id: str):
+        self._change(lambda session, token: carts.remove_item(session, int(self.shop["id"]), token, int(variant_id)))
+
+    def _change(self, change):
+        self.problem = ""
+        try:
+            with session_scope() as session:
+                view = change(session, self._cart_token())
+        except DomainError as exc:
+            self.problem = self._message(exc)
+            view = self._view()
+        self._show(view)
+
+    def _view(self) -> dict | None:
+        token = self._cart_token()
+        if not token:
+            return None
+        try:
+            with session_scope() as session:
+                return carts.view_cart(session, int(self.shop["id"]), token)
+        except DomainError:
+            return None
+
+    def _show(self, view: dict | None):
+        if view is None:
+            self.lines, self.subtotal, self.can_checkout, self.cart_count = [], "", False, 0
+            return
+        currency = view["currency"]
+        self.lines = [_line(item, currency, self.tr, self.shop["slug"]) for item in view["items"]]
+        self.subtotal = format_money(view["subtotal"], currency)
+        self.can_checkout, self.cart_count = view["can_checkout"], view["item_count"]
+
+
+def _line(item: dict, currency: str, words: dict[str, str], slug: str) -> dict[str, str]:
+    problem = item["problem"] or ""
+    message = words.get(f"error.{problem}", "").format(available=item.get("available", 0)) if problem else ""
+    return {
+        "variant_id": str(item["variant_id"]), "title": item["title"], "options": " / ".join(item["option_values"]),
+        "qty": str(item["qty"]), "unit_price": format_money(item["unit_price"], currency),
+        "total": format_money(item["total"], currency), "image": item["image_url"] or "",
+        "url": routes.product_page(slug, item["product_id"]) if item["product_id"] else "",
+        "problem": message, "presale": str(item["presale_ships_at"] or ""),
+    }
+
+
+@rx.page(route=routes.STORE_CART, title="购物车", on_load=CartPageState.load)
+def cart_page() -> rx.Component:
+    state = CartPageState
+    return store_frame(
+        rx.el.h1(tr("store.cart"), class_name="px-4 pt-4 text-xl font-bold"),
+        rx.cond(state.problem != "", rx.el.p(state.problem, role="alert", class_name="mx-4 mt-2 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-700")),
+        rx.cond(
+            state.lines.length() == 0,
+            rx.cond(state.loaded, rx.el.div(
+                rx.el.p(tr("store.cart_empty"), class_name="text-gray-500", data_testid="cart-empty"),
+                rx.el.a(tr("store.keep_shopping"), href="/s/" + state.shop["slug"], class_name="mt-4 inline-block text-emerald-700 underline"),
+                class_name="px-4 py-16 text-center",
+            )),
+            rx.el.div(
+                rx.el.ul(rx.foreach(state.lines, _cart_line), class_name="divide-y bg-white", data_testid="cart-lines"),
+                rx.el.div(
+                    rx.el.div(
+                        rx.el.span(tr("store.subtotal"), class_name="text-gray-600"),
+                        rx.el.span(state.subtotal, class_name="text-xl font-bold text-red-600", data_testid="cart-subtotal"),
+                        class_name="flex items-baseline gap-2",
+                    ),
+                    rx.cond(
+                        state.can_checkout,
+                        rx.el.a(tr("store.checkout"), href="/s/" + state.shop["slug"] + "/checkout", class_name=PRIMARY_BUTTON + " bg-red-600 hover:bg-red-700"),
+                        rx.el.span(tr("store.fix_cart_first"), class_name="text-sm text-red-700"),
+                    ),
+                    class_name="fixed inset-x-0 bottom-0 z-20 flex items-center justify-between border-t bg-white p-3 md:static md:mt-4",
+                ),
+                class_name="mt-3 pb-24",
+            ),
+        ),
+    )
+
+
+def _cart_line(line: dict) -> rx.Component:
+    state = CartPageState
+    return rx.el.li(
+        rx.el.a(rx.el.img(src=line["image"], alt=line["title"], width="80", height="80", class_name="h-20 w-20 rounded-lg bg-gray-100 object-cover"),
+                href=line["url"]),
+        rx.el.div(
+            rx.el.p(line["title"], class_name="line-clamp-2 text-sm"),
+            rx.cond(line["options"] != "", rx.el.p(line["options"], class_name="text-xs text-gray-500")),
+            rx.cond(line["presale"] != "", rx.el.p(tr("store.presale_notice"), " ", line["presale"], class_name="text-xs text-amber-700")),
+            rx.cond(line["problem"] != "", rx.el.p(line["problem"], role="alert", class_name="text-xs text-red-600")),
+            rx.el.div(
+                rx.el.span(line["unit_price"], class_name="font-semibold text-red-600"),
+                rx.el.div(
+                    rx.el.button("−", on_click=state.change_qty(line["variant_id"], -1), type="button",
+                                 disabled=line["qty"] == "1", aria_label=tr("store.qty_less"), class_name="h-8 w-8"),
+                    rx.el.span(line["qty"], class_name="w-8 text-center", data_testid="line-qty"),
+                    rx.el.button("+", on_click=state.change_qty(line["variant_id"], 1), type="button",
+                                 aria_label=tr("store.qty_more"), class_name="h-8 w-8"),
+                    class_name="flex items-center rounded-lg border border-gray-300",
+                ),
+                class_name="mt-1 flex items-center justify-between",
+            ),
+            rx.el.button(tr("store.remove"), on_click=state.remove(line["variant_id"]), type="button", class_name="mt-1 text-xs text-gray-500 underline"),
+            class_name="min-w-0 flex-1",
+        ),
+        class_name="flex gap-3 p-3",
+    )

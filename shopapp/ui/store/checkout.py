@@ -1,0 +1,199 @@
+"""Checkout: contact, a Chinese address with 省/市/区 pickers, shipping, note; totals always from the server."""
+
+import json
+import uuid
+
+import reflex as rx
+
+from shopapp.db import session_scope
+from shopapp.services import checkout, regions, shipping
+from shopapp.services.errors import DomainError
+from shopapp.services.pricing import format_money
+from shopapp.ui import routes
+from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, form_error, form_field
+from shopapp.ui.components.text import tr
+from shopapp.ui.state import FormMixin
+from shopapp.ui.store.layout import store_frame
+from shopapp.ui.store.state import StoreState
+
+
+class CheckoutState(FormMixin, StoreState):
+    provinces: list[str] = []
+    cities: list[str] = []
+    districts: list[str] = []
+    province: str = ""
+    city: str = ""
+    district: str = ""
+    methods: list[dict[str, str]] = []
+    method_id: str = ""
+    totals: dict[str, str] = {}
+    attempt: str = ""  # one Idempotency-Key per visit: a double tap never places two orders
+
+    @rx.event
+    def load(self):
+        self._load_shop()
+        if self.not_found:
+            return
+        if not self._cart_token():
+            return rx.redirect(routes.store_cart(self.shop["slug"]))
+        self.provinces, self.attempt = regions.provinces(), uuid.uuid4().hex
+        self.errors, self.error, self.busy = {}, "", False
+        return self._requote()
+
+    @rx.event
+    def choose_province(self, province: str):
+        self.province, self.city, self.district = province, "", ""
+        self.cities, self.districts = regions.cities(province), []
+        return self._requote()
+
+    @rx.event
+    def choose_city(self, city: str):
+        self.city, self.district = city, ""
+        self.districts = regions.districts(self.province, city)
+
+    @rx.event
+    def choose_district(self, district: str):
+        self.district = district
+
+    @rx.event
+    def choose_method(self, method_id: str):
+        self.method_id = method_id
+        return self._requote()
+
+    def _requote(self):
+        try:
+            with session_scope() as session:
+                shop_id, token = int(self.shop["id"]), self._cart_token()
+                quote = checkout.quote(session, shop_id, token, shipping_method_id=int(self.method_id) if self.method_id else None,
+                                       province=self.province or None)
+                methods = shipping.store_methods(session, shop_id, province=self.province or None,
+                                                 weight_grams=quote["weight_grams"], subtotal=quote["subtotal"])
+        except DomainError as exc:
+            if exc.code in ("cart_not_found", "cart_empty"):
+                return rx.redirect(routes.store_cart(self.shop["slug"]))
+            self._show_error(exc)
+            return
+        if not quote["can_checkout"] or not quote["items"]:
+            return rx.redirect(routes.store_cart(self.shop["slug"]))
+        currency = quote["currency"]
+        self.methods = [{"id": str(m["id"]), "name": m["name"], "fee": format_money(m["fee"], currency)} for m in methods]
+        chosen = quote["shipping_method"]
+        self.method_id = str(chosen["id"]) if chosen else ""
+        self.totals = {
+            "items": str(quote["item_count"]), "subtotal": format_money(quote["subtotal"], currency),
+            "shipping": format_money(quote["shipping_total"], currency), "total": format_money(quote["total"], currency),
+        }
+
+    @rx.event
+    def place(self, form: dict):
+        self._start_submit()
+        yield
+        address = {
+            "name": form.get("name", ""), "phone": form.get("phone", ""), "province": self.province, "city": self.city,
+            "district": self.district, "line1": form.get("line1", ""), "postcode": form.get("postcode", ""),
+        }
+        try:
+            with session_scope() as session:
+                placed = checkout.place_order(
+                    session, int(self.shop["id"]), self._cart_token(), form.get("email", ""), address,
+                    int(self.method_id) if self.method_id else None, form.get("note", ""), self.attempt,
+                )
+        except DomainError as exc:
+            self._show_error(exc)
+            self.errors = {key.removeprefix("address."): message for key, message in self.errors.items()}
+            return
+        self._forget_cart()
+        self.busy, self.cart_count = False, 0
+        if placed["payment"]:
+            # The pay page is the gateway's, not one of our app's routes: a full page load, not an in-app move.
+            yield rx.call_script(f"window.location.assign({json.dumps(placed['payment']['pay_url'])})")
+        else:
+            yield rx.redirect(routes.store_order(self.shop["slug"], placed["order_no"], placed["token"]))
+
+
+@rx.page(route=routes.STORE_CHECKOUT, title="结算", on_load=CheckoutState.load)
+def checkout_page() -> rx.Component:
+    state = CheckoutState
+    errors = state.errors
+    return store_frame(
+        rx.el.form(
+            rx.el.h1(tr("store.checkout"), class_name="text-xl font-bold"),
+            form_error(state.error),
+            _box("store.contact_section",
+                 form_field("form.email", "email", errors, type="email", autocomplete="email", hint_key="store.email_hint")),
+            _box(
+                "store.address_section",
+                form_field("address.name", "name", errors, autocomplete="name"),
+                form_field("address.phone", "phone", errors, type="tel", autocomplete="tel", inputmode="numeric"),
+                rx.el.div(
+                    _picker("address.province", "province", state.provinces, state.province, state.choose_province),
+                    _picker("address.city", "city", state.cities, state.city, state.choose_city),
+                    _picker("address.district", "district", state.districts, state.district, state.choose_district),
+                    class_name="grid grid-cols-3 gap-2",
+                ),
+                form_field("address.line1", "line1", errors, autocomplete="street-address"),
+                form_field("address.postcode", "postcode", errors, inputmode="numeric", autocomplete="postal-code"),
+            ),
+            _box("store.shipping_section", _methods()),
+            _box("store.note_section", form_field("store.note", "note", errors, multiline=True)),
+            _summary(),
+            rx.el.div(
+                rx.el.span(tr("store.total"), " ", rx.el.b(state.totals["total"], class_name="text-xl text-red-600", data_testid="checkout-total")),
+                rx.el.button(rx.cond(state.busy, tr("form.saving"), tr("store.place_order")), type="submit", disabled=state.busy,
+                             class_name=PRIMARY_BUTTON + " bg-red-600 hover:bg-red-700"),
+                class_name="fixed inset-x-0 bottom-0 z-20 flex items-center justify-between border-t bg-white p-3 md:static md:mt-4",
+            ),
+            on_submit=state.place,
+            reset_on_submit=False,
+            no_validate=True,
+            class_name="space-y-3 px-4 pb-28 pt-4",
+        ),
+    )
+
+
+def _box(title_key: str, *children) -> rx.Component:
+    return rx.el.section(rx.el.h2(tr(title_key), class_name="mb-3 font-semibold"), *children, class_name="rounded-2xl bg-white p-4")
+
+
+def _picker(label_key: str, name: str, options, value, on_change) -> rx.Component:
+    errors = CheckoutState.errors
+    return rx.el.div(
+        rx.el.label(tr(label_key), html_for=name, class_name="mb-1 block text-sm font-medium text-gray-800"),
+        rx.el.select(
+            rx.el.option(tr("store.choose"), value=""),
+            rx.foreach(options, lambda option: rx.el.option(option, value=option)),
+            id=name, value=value, on_change=on_change, class_name=INPUT + " px-2",
+            aria_invalid=rx.cond(errors.contains(name), "true", "false"),
+        ),
+        rx.cond(errors.contains(name), rx.el.p(errors[name], role="alert", class_name="mt-1 text-sm text-red-600")),
+        class_name="mb-4 min-w-0",
+    )
+
+
+def _methods() -> rx.Component:
+    state = CheckoutState
+    return rx.el.fieldset(
+        rx.el.legend(tr("store.shipping_section"), class_name="sr-only"),
+        rx.foreach(state.methods, lambda m: rx.el.label(
+            rx.el.input(type="radio", name="shipping_method", value=m["id"], checked=state.method_id == m["id"],
+                        on_change=state.choose_method(m["id"]), class_name="mr-2"),
+            rx.el.span(m["name"], class_name="flex-1"),
+            rx.el.span(m["fee"], class_name="text-gray-700"),
+            class_name="flex items-center rounded-lg border px-3 py-2",
+        )),
+        rx.cond(state.errors.contains("shipping_method_id"), rx.el.p(state.errors["shipping_method_id"], role="alert", class_name="text-sm text-red-600")),
+        class_name="space-y-2",
+    )
+
+
+def _summary() -> rx.Component:
+    totals = CheckoutState.totals
+    return rx.el.section(
+        _total_row("store.subtotal", totals["subtotal"]),
+        _total_row("store.shipping_fee", totals["shipping"]),
+        class_name="space-y-1 rounded-2xl bg-white p-4 text-sm",
+    )
+
+
+def _total_row(key: str, value) -> rx.Component:
+    return rx.el.div(rx.el.span(tr(key), class_name="text-gray-600"), rx.el.span(value), class_name="flex justify-between")

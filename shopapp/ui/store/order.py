@@ -1,0 +1,121 @@
+"""The shopper's order page (reached by the link with its token): status, items, totals, payment, shipping."""
+
+import reflex as rx
+
+from shopapp.db import session_scope
+from shopapp.services import checkout
+from shopapp.services.errors import DomainError
+from shopapp.services.pricing import format_money
+from shopapp.ui import routes
+from shopapp.ui.components.forms import PRIMARY_BUTTON
+from shopapp.ui.components.text import tr
+from shopapp.ui.store.layout import store_frame
+from shopapp.ui.store.state import StoreState
+
+
+class OrderPageState(StoreState):
+    order: dict[str, str] = {}
+    items: list[dict[str, str]] = []
+    timeline: list[dict[str, str]] = []
+    missing: bool = False
+
+    @rx.event
+    def load(self):
+        self._load_shop()
+        if self.not_found:
+            return
+        token = self.router.url.query_parameters.get("token", "")
+        try:
+            with session_scope() as session:
+                page = checkout.order_page(session, int(self.shop["id"]), self.order_no, token)
+        except DomainError:
+            self.missing, self.order, self.items = True, {}, []
+            return
+        currency = page["currency"]
+        address = page["address"] or {}
+        self.missing = False
+        self.order = {
+            "order_no": page["order_no"], "status": page["status"], "pay_url": page.get("pay_url") or "",
+            "subtotal": format_money(page["subtotal"], currency), "shipping": format_money(page["shipping_total"], currency),
+            "discount": format_money(page["discount_total"], currency), "total": format_money(page["total"], currency),
+            "refunded": format_money(page["refunded_total"], currency) if page["refunded_total"] else "",
+            "recipient": f"{address.get('name', '')} {address.get('phone', '')}",
+            "address": " ".join(address.get(k, "") for k in ("province", "city", "district", "line1")),
+            "shipping_method": page["shipping_method"] or "", "email": page["email"],
+            "expires_at": page["expires_at"].strftime("%Y-%m-%d %H:%M UTC") if page["expires_at"] else "",
+        }
+        self.items = [
+            {"title": i["title"], "options": " / ".join(i["option_values"]), "qty": str(i["qty"]),
+             "total": format_money(i["total"], currency)}
+            for i in page["items"]
+        ]
+        self.timeline = [{"type": e["type"], "at": e["at"].strftime("%Y-%m-%d %H:%M")} for e in page["timeline"]]
+
+
+STATUSES = ("pending_payment", "paid", "partially_shipped", "shipped", "delivered", "completed", "cancelled", "closed")
+
+
+def status_label(status) -> rx.Component:
+    return rx.match(status, *[(s, tr(f"order.status.{s}")) for s in STATUSES], status)
+
+
+@rx.page(route=routes.STORE_ORDER, title="订单详情", on_load=OrderPageState.load)
+def order_page() -> rx.Component:
+    state = OrderPageState
+    order = state.order
+    return store_frame(
+        rx.cond(
+            state.missing,
+            rx.el.p(tr("order.missing"), class_name="px-6 py-16 text-center text-gray-600", data_testid="order-missing"),
+            rx.el.div(
+                rx.el.section(
+                    rx.el.p(tr("order.number"), " ", order["order_no"], class_name="text-sm text-gray-500"),
+                    rx.el.h1(status_label(order["status"]), class_name="mt-1 text-2xl font-bold", data_testid="order-status"),
+                    rx.cond(order["status"] == "pending_payment", rx.el.div(
+                        rx.el.p(tr("order.pay_before"), " ", order["expires_at"], class_name="mt-1 text-sm text-amber-700"),
+                        rx.el.a(tr("order.pay_now"), href=order["pay_url"], class_name=PRIMARY_BUTTON + " mt-3 bg-red-600 hover:bg-red-700"),
+                    )),
+                    class_name="rounded-2xl bg-white p-4",
+                ),
+                rx.el.section(
+                    rx.el.ul(rx.foreach(state.items, lambda i: rx.el.li(
+                        rx.el.span(i["title"], rx.cond(i["options"] != "", rx.el.span(" · ", i["options"], class_name="text-gray-500")), class_name="flex-1"),
+                        rx.el.span("×", i["qty"], class_name="w-10 text-gray-500"),
+                        rx.el.span(i["total"]),
+                        class_name="flex gap-2 py-1 text-sm",
+                    ))),
+                    rx.el.div(
+                        _row("store.subtotal", order["subtotal"]), _row("store.shipping_fee", order["shipping"]),
+                        _row("store.total", order["total"]),
+                        rx.cond(order["refunded"] != "", _row("order.refunded", order["refunded"])),
+                        class_name="mt-2 space-y-1 border-t pt-2 text-sm",
+                    ),
+                    class_name="rounded-2xl bg-white p-4",
+                ),
+                rx.el.section(
+                    rx.el.h2(tr("store.address_section"), class_name="mb-1 font-semibold"),
+                    rx.el.p(order["recipient"], class_name="text-sm"),
+                    rx.el.p(order["address"], class_name="text-sm text-gray-600"),
+                    rx.el.p(order["shipping_method"], class_name="text-sm text-gray-600"),
+                    class_name="rounded-2xl bg-white p-4",
+                ),
+                rx.el.section(
+                    rx.el.h2(tr("order.timeline"), class_name="mb-1 font-semibold"),
+                    rx.el.ol(rx.foreach(state.timeline, lambda e: rx.el.li(
+                        rx.el.span(e["at"], class_name="mr-2 text-gray-500"), rx.match(
+                            e["type"], ("placed", tr("order.event.placed")), ("paid", tr("order.status.paid")),
+                            ("cancelled", tr("order.status.cancelled")), ("payment_failed", tr("order.event.payment_failed")),
+                            ("payment_refunded", tr("order.event.payment_refunded")), e["type"],
+                        ),
+                        class_name="text-sm",
+                    ))),
+                    class_name="rounded-2xl bg-white p-4",
+                ),
+                class_name="space-y-3 p-4",
+            ),
+        ),
+    )
+
+
+def _row(key: str, value) -> rx.Component:
+    return rx.el.div(rx.el.span(tr(key), class_name="text-gray-600"), rx.el.span(value), class_name="flex justify-between")
