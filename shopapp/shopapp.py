@@ -9,6 +9,7 @@ from shopapp.api import create_api
 from shopapp.logs import setup_logging
 from shopapp.settings import get_settings
 from shopapp.ui.console import home as console_home  # noqa: F401 - registers /console
+from shopapp.ui.console import orders as console_orders  # noqa: F401 - registers /console/orders[/...]
 from shopapp.ui.console import product_editor  # noqa: F401 - registers /console/products/[product_id]
 from shopapp.ui.console import products  # noqa: F401 - registers /console/products
 from shopapp.ui.console import settings as console_settings  # noqa: F401 - registers /console/settings

@@ -9,6 +9,8 @@ CONSOLE_SETTINGS = "/console/settings"
 CONSOLE_PRODUCTS = "/console/products"
 CONSOLE_PRODUCT_NEW = "/console/products/new"
 CONSOLE_PRODUCT = "/console/products/[product_id]"
+CONSOLE_ORDERS = "/console/orders"
+CONSOLE_ORDER = "/console/orders/[order_id]"
 STORE_HOME = "/s/[slug]"
 STORE_PRODUCT = "/s/[slug]/p/[product_id]"
 STORE_CART = "/s/[slug]/cart"
@@ -38,3 +40,7 @@ def store_cart(slug: str) -> str:
 
 def store_order(slug: str, order_no: str, token: str) -> str:
     return f"/s/{slug}/orders/{order_no}?token={token}"
+
+
+def console_order(order_id: int | str) -> str:
+    return f"/console/orders/{order_id}"

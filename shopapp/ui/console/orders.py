@@ -1,0 +1,296 @@
+"""Console orders: status tabs, search, date range, one page at a time, live; and one order in full."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from datetime import UTC, timedelta, timezone
+
+import reflex as rx
+
+from shopapp.db import session_scope
+from shopapp.services import orders
+from shopapp.services.errors import DomainError
+from shopapp.services.pricing import format_money
+from shopapp.ui import routes
+from shopapp.ui.components.forms import DANGER_BUTTON, INPUT, SECONDARY_BUTTON
+from shopapp.ui.components.pager import pager
+from shopapp.ui.components.text import tr
+from shopapp.ui.console.layout import console_page
+from shopapp.ui.console.state import ConsoleState
+from shopapp.ui.store.order import status_label
+
+PER_PAGE = 20
+TABS = ("", "pending_payment", "paid", "shipped", "completed", "cancelled")
+CHINA = timezone(timedelta(hours=8))
+LIVE_SECONDS = 5
+LIVE_FOR_MINUTES = 30
+
+
+def china_time(moment) -> str:
+    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+class OrderListState(ConsoleState):
+    status: str = ""
+    q: str = ""
+    created_from: str = ""
+    created_to: str = ""
+    page: int = 1
+    total: int = 0
+    rows: list[dict[str, str]] = []
+    problem: str = ""
+    watching: bool = False
+
+    @rx.var
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / PER_PAGE))
+
+    @rx.event
+    def load(self):
+        self._load()
+        if not self.watching:
+            return OrderListState.watch
+
+    def _load(self):
+        actor = self._signed_in()
+        if actor is None:
+            return
+        self.problem = ""
+        try:
+            with session_scope() as session:
+                items, self.total = orders.list_orders(
+                    session, actor, status=self.status or None, q=self.q or None, created_from=self.created_from or None,
+                    created_to=self.created_to or None, page=self.page, per_page=PER_PAGE,
+                )
+        except DomainError as exc:
+            self.problem = next(iter(self._field_messages(exc).values()), self._message(exc))
+            return
+        self.rows = [
+            {"id": str(o["id"]), "order_no": o["order_no"], "status": o["status"], "email": o["email"],
+             "recipient": o["recipient_name"], "total": format_money(o["total"], o["currency"]),
+             "items": str(o["item_count"]), "created": china_time(o["created_at"]), "url": routes.console_order(o["id"])}
+            for o in items
+        ]
+
+    @rx.event(background=True)
+    async def watch(self):
+        """Refresh the list every few seconds while it is open, so a new paid order shows up by itself."""
+        async with self:
+            self.watching = True
+        try:
+            for _ in range(LIVE_FOR_MINUTES * 60 // LIVE_SECONDS):
+                await asyncio.sleep(LIVE_SECONDS)
+                async with self:
+                    if not self.router.url.path.rstrip("/").endswith("/console/orders"):
+                        return
+                    self._load()
+        finally:
+            async with self:
+                self.watching = False
+
+    @rx.event
+    def filter(self, form: dict):
+        self.q, self.created_from, self.created_to = form.get("q", "").strip(), form.get("from", ""), form.get("to", "")
+        self.page = 1
+        self._load()
+
+    @rx.event
+    def show_status(self, status: str):
+        self.status, self.page = status, 1
+        self._load()
+
+    @rx.event
+    def next_page(self):
+        self.page = min(self.page + 1, self.pages)
+        self._load()
+
+    @rx.event
+    def prev_page(self):
+        self.page = max(1, self.page - 1)
+        self._load()
+
+
+@console_page(routes.CONSOLE_ORDERS, "console.nav.orders", on_load=OrderListState.load)
+def order_list() -> rx.Component:
+    state = OrderListState
+    return rx.el.div(
+        rx.el.h1(tr("console.nav.orders"), class_name="text-2xl font-bold"),
+        rx.el.div(*[_tab(s) for s in TABS], role="tablist", class_name="mt-4 flex gap-1 overflow-x-auto"),
+        rx.el.form(
+            rx.el.input(name="q", type="search", placeholder=tr("orders.search"), aria_label=tr("orders.search"), class_name=INPUT + " sm:w-64"),
+            rx.el.label(tr("orders.from"), rx.el.input(name="from", type="date", class_name=INPUT), class_name="text-sm"),
+            rx.el.label(tr("orders.to"), rx.el.input(name="to", type="date", class_name=INPUT), class_name="text-sm"),
+            rx.el.button(tr("products.search_button"), type="submit", class_name=SECONDARY_BUTTON),
+            on_submit=state.filter,
+            reset_on_submit=False,
+            class_name="mt-3 flex flex-col gap-2 sm:flex-row sm:items-end",
+        ),
+        rx.cond(state.problem != "", rx.el.p(state.problem, role="alert", class_name="mt-2 text-sm text-red-600")),
+        rx.cond(
+            state.total == 0,
+            rx.el.p(tr("orders.empty"), class_name="mt-8 rounded-2xl border border-dashed bg-white p-8 text-center text-gray-500"),
+            rx.el.div(
+                rx.el.table(
+                    rx.el.thead(rx.el.tr(
+                        *[rx.el.th(tr(k), class_name="p-2 text-left") for k in ("orders.col.number", "orders.col.status", "orders.col.customer")],
+                        rx.el.th(tr("orders.col.total"), class_name="p-2 text-right"),
+                        rx.el.th(tr("orders.col.created"), class_name="hidden p-2 text-left sm:table-cell"),
+                        class_name="border-b text-sm text-gray-600",
+                    )),
+                    rx.el.tbody(rx.foreach(state.rows, _order_row), data_testid="order-rows"),
+                    class_name="w-full",
+                ),
+                class_name="mt-4 overflow-x-auto rounded-2xl border bg-white",
+            ),
+        ),
+        pager(state.page, state.pages, state.total, state.prev_page, state.next_page),
+    )
+
+
+def _tab(status: str) -> rx.Component:
+    active = OrderListState.status == status
+    return rx.el.button(
+        tr(f"order.status.{status}") if status else tr("products.tab.all"),
+        on_click=OrderListState.show_status(status), type="button", role="tab", aria_selected=rx.cond(active, "true", "false"),
+        class_name=rx.cond(active, "whitespace-nowrap rounded-lg bg-emerald-700 px-3 py-1.5 text-sm text-white",
+                           "whitespace-nowrap rounded-lg px-3 py-1.5 text-sm text-gray-700 hover:bg-gray-100"),
+    )
+
+
+def _order_row(row: dict) -> rx.Component:
+    return rx.el.tr(
+        rx.el.td(rx.el.a(row["order_no"], href=row["url"], class_name="font-mono text-emerald-700 hover:underline"), class_name="p-2"),
+        rx.el.td(status_label(row["status"]), class_name="p-2 text-sm"),
+        rx.el.td(row["recipient"], rx.el.div(row["email"], class_name="text-xs text-gray-500"), class_name="p-2 text-sm"),
+        rx.el.td(row["total"], class_name="whitespace-nowrap p-2 text-right"),
+        rx.el.td(row["created"], class_name="hidden whitespace-nowrap p-2 text-sm text-gray-600 sm:table-cell"),
+        class_name="border-b last:border-0",
+    )
+
+
+class OrderDetailState(ConsoleState):
+    order: dict[str, str] = {}
+    items: list[dict[str, str]] = []
+    events: list[dict[str, str]] = []
+    payments: list[dict[str, str]] = []
+    problem: str = ""
+    confirming_cancel: bool = False
+
+    @rx.event
+    def load(self):
+        actor = self._signed_in()
+        if actor is None:
+            return
+        self.problem, self.confirming_cancel = "", False
+        try:
+            with session_scope() as session:
+                shown = orders.order_dict(session, orders.get_order(session, actor, int(self.order_id)))
+        except (DomainError, ValueError):
+            return rx.redirect(routes.CONSOLE_ORDERS)
+        self._show(shown)
+
+    def _show(self, shown: dict):
+        money = lambda amount: format_money(amount, shown["currency"])  # noqa: E731 - one currency per order
+        address = shown["address"] or {}
+        self.order = {
+            "id": str(shown["id"]), "order_no": shown["order_no"], "status": shown["status"], "email": shown["email"],
+            "financial": shown["financial_status"], "fulfillment": shown["fulfillment_status"],
+            "subtotal": money(shown["subtotal"]), "shipping": money(shown["shipping_total"]),
+            "discount": money(shown["discount_total"]), "total": money(shown["total"]), "refunded": money(shown["refunded_total"]),
+            "recipient": f"{address.get('name', '')} {address.get('phone', '')}",
+            "address": " ".join(address.get(k, "") for k in ("province", "city", "district", "line1", "postcode")),
+            "shipping_method": shown["shipping_method"] or "", "note": shown["note"] or "",
+            "created": china_time(shown["created_at"]),
+        }
+        self.items = [
+            {"title": i["title"], "options": " / ".join(i["option_values"]), "sku": i["sku"] or "", "qty": str(i["qty"]),
+             "unit_price": money(i["unit_price"]), "total": money(i["total"])}
+            for i in shown["items"]
+        ]
+        self.payments = [{"provider": p["provider"], "status": p["status"], "amount": money(p["amount"]),
+                          "reference": p["provider_reference"] or ""} for p in shown["payments"]]
+        self.events = [{"type": e["type"], "at": china_time(e["at"]), "actor": e["actor"]} for e in shown["events"]]
+
+    @rx.event
+    def ask_cancel(self):
+        self.confirming_cancel = True
+
+    @rx.event
+    def keep(self):
+        self.confirming_cancel = False
+
+    @rx.event
+    def cancel(self):
+        self.confirming_cancel = False
+        try:
+            with session_scope() as session:
+                order = orders.cancel_order(session, self._actor(), int(self.order["id"]), "cancelled by the shop")
+                shown = orders.order_dict(session, order)
+        except DomainError as exc:
+            self.problem = self._message(exc)
+            return
+        self._show(shown)
+
+
+@console_page(routes.CONSOLE_ORDER, "console.nav.orders", on_load=OrderDetailState.load)
+def order_detail() -> rx.Component:
+    state = OrderDetailState
+    order = state.order
+    return rx.el.div(
+        rx.el.a("← ", tr("console.nav.orders"), href=routes.CONSOLE_ORDERS, class_name="text-sm text-emerald-700"),
+        rx.el.div(
+            rx.el.h1(tr("order.number"), " ", order["order_no"], class_name="font-mono text-xl font-bold"),
+            rx.el.span(status_label(order["status"]), class_name="rounded-full bg-gray-100 px-3 py-1 text-sm", data_testid="console-order-status"),
+            class_name="mt-1 flex flex-wrap items-center gap-3",
+        ),
+        rx.el.p(order["created"], class_name="text-sm text-gray-500"),
+        rx.cond(state.problem != "", rx.el.p(state.problem, role="alert", class_name="mt-2 text-sm text-red-600")),
+        rx.cond(order["status"] == "pending_payment", rx.el.div(
+            rx.cond(
+                state.confirming_cancel,
+                rx.el.div(
+                    rx.el.span(tr("orders.cancel_confirm"), class_name="text-sm text-red-700"),
+                    rx.el.button(tr("confirm.yes"), on_click=state.cancel, type="button", class_name=DANGER_BUTTON),
+                    rx.el.button(tr("form.cancel"), on_click=state.keep, type="button", class_name=SECONDARY_BUTTON),
+                    class_name="flex flex-wrap items-center gap-2",
+                ),
+                rx.el.button(tr("orders.cancel"), on_click=state.ask_cancel, type="button", class_name=DANGER_BUTTON),
+            ),
+            class_name="mt-3",
+        )),
+        rx.el.div(
+            _card("orders.items", rx.el.ul(rx.foreach(state.items, lambda i: rx.el.li(
+                rx.el.div(i["title"], rx.cond(i["options"] != "", rx.el.span(" · ", i["options"], class_name="text-gray-500")),
+                          rx.el.div(i["sku"], class_name="text-xs text-gray-500"), class_name="flex-1"),
+                rx.el.span(i["unit_price"], " × ", i["qty"], class_name="text-sm text-gray-600"),
+                rx.el.span(i["total"], class_name="w-24 text-right"),
+                class_name="flex items-start gap-3 py-2",
+            )), class_name="divide-y"),
+                rx.el.div(
+                    _line("store.subtotal", order["subtotal"]), _line("store.shipping_fee", order["shipping"]),
+                    _line("store.total", order["total"]), _line("order.refunded", order["refunded"]),
+                    class_name="mt-2 space-y-1 border-t pt-2 text-sm",
+                )),
+            _card("store.address_section", rx.el.p(order["recipient"]), rx.el.p(order["address"], class_name="text-gray-600"),
+                  rx.el.p(order["shipping_method"], class_name="text-gray-600"), rx.el.p(order["email"], class_name="text-gray-600"),
+                  rx.cond(order["note"] != "", rx.el.p(tr("store.note_section"), ": ", order["note"], class_name="mt-2 text-amber-800"))),
+            _card("orders.payments", rx.el.ul(rx.foreach(state.payments, lambda p: rx.el.li(
+                p["provider"], " · ", p["status"], " · ", p["amount"], " ", rx.el.span(p["reference"], class_name="font-mono text-xs text-gray-500"),
+                class_name="text-sm",
+            )))),
+            _card("order.timeline", rx.el.ol(rx.foreach(state.events, lambda e: rx.el.li(
+                rx.el.span(e["at"], class_name="mr-2 text-gray-500"), e["type"], rx.el.span(" · ", e["actor"], class_name="text-gray-400"),
+                class_name="text-sm",
+            )), data_testid="order-timeline")),
+            class_name="mt-4 grid gap-4 lg:grid-cols-2",
+        ),
+    )
+
+
+def _card(title_key: str, *children) -> rx.Component:
+    return rx.el.section(rx.el.h2(tr(title_key), class_name="mb-2 font-semibold"), *children, class_name="rounded-2xl border bg-white p-4")
+
+
+def _line(key: str, value) -> rx.Component:
+    return rx.el.div(rx.el.span(tr(key), class_name="text-gray-600"), rx.el.span(value), class_name="flex justify-between")
