@@ -36,3 +36,12 @@ def test_the_secret_key_is_generated_once_and_kept(tmp_path):
 def test_postgres_urls_use_the_psycopg_driver(tmp_path):
     settings = load_settings({"DATA_DIR": str(tmp_path), "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/shop"})
     assert settings.database_url == "postgresql+psycopg://postgres@127.0.0.1:5432/shop"
+
+
+def test_the_readme_lists_every_variable():
+    from pathlib import Path
+
+    from shopapp.settings import VARIABLES
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert [name for name, _, _ in VARIABLES if f"`{name}`" not in readme] == []
