@@ -40,6 +40,10 @@ class Settings:
     alipay_private_key: str | None = None
     alipay_public_key: str | None = None
     alipay_gateway: str = "https://openapi.alipay.com/gateway.do"
+    auto_complete_days: int = 7
+    tracking_url: str | None = None
+    tracking_customer: str | None = None
+    tracking_key: str | None = None
 
     @property
     def media_dir(self) -> Path:
@@ -70,6 +74,8 @@ VARIABLES: list[tuple[str, str, str]] = [
     ("ALIPAY_APP_ID", "(unset: sandbox payments)", "Alipay open-platform app id; with the two keys, shoppers pay with Alipay."),
     ("ALIPAY_PRIVATE_KEY / ALIPAY_PUBLIC_KEY", "(unset) / (unset)", "Our RSA2 private key and Alipay's public key (PEM, or the bare base64 Alipay's tool shows)."),
     ("ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do", "Alipay's gateway; https://openapi-sandbox.dl.alipaydev.com/gateway.do for Alipay's own sandbox."),
+    ("AUTO_COMPLETE_DAYS", "7", "Delivered orders complete (确认收货) on their own after this many days."),
+    ("TRACKING_URL / TRACKING_CUSTOMER / TRACKING_KEY", "(unset: no tracking polls) / (unset) / (unset)", "A 快递100-style tracking query URL, customer id and key; set all three to follow parcels."),
 ]
 
 
@@ -112,6 +118,10 @@ def load_settings(env) -> Settings:
         alipay_private_key=env.get("ALIPAY_PRIVATE_KEY") or None,
         alipay_public_key=env.get("ALIPAY_PUBLIC_KEY") or None,
         alipay_gateway=_url(env, "ALIPAY_GATEWAY", {"http", "https"}) or "https://openapi.alipay.com/gateway.do",
+        auto_complete_days=_int(env, "AUTO_COMPLETE_DAYS", 7, low=1, high=90),
+        tracking_url=_url(env, "TRACKING_URL", {"http", "https"}),
+        tracking_customer=env.get("TRACKING_CUSTOMER") or None,
+        tracking_key=env.get("TRACKING_KEY") or None,
     )
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from shopapp.models import Variant
-from shopapp.services import cart, catalog
+from shopapp.models import Order, Variant
+from shopapp.services import cart, catalog, checkout
+from shopapp.services.payments import service as payments
 from shopapp.services.permissions import Actor
 
 ADDRESS = {
@@ -41,3 +42,13 @@ def cart_with(session: Session, shop_id: int, *lines: tuple[int, int]) -> str:
 
 def stock_of(session: Session, variant_id: int) -> int:
     return session.exec(select(Variant.stock).where(Variant.id == variant_id).execution_options(populate_existing=True)).one()
+
+
+def paid_order(session: Session, actor: Actor, *lines: tuple[int, int], email: str = "buyer@example.com", **address):
+    """A committed order of (variant_id, qty) lines, paid through the sandbox; returns (Order, the shopper's link token)."""
+    token = cart_with(session, actor.shop_id, *lines)
+    placed = checkout.place_order(session, actor.shop_id, token, email, {**ADDRESS, **address})
+    payments.sandbox_pay(session, placed["payment"]["id"], "success")
+    order = session.get(Order, placed["order_id"], populate_existing=True)
+    session.commit()  # leaves the session idle: on SQLite an open transaction would hold the write lock
+    return order, placed["token"]

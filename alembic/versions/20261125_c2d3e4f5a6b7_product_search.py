@@ -1,4 +1,4 @@
-"""product search: a search document per product and its full-text index
+"""product search: a search document per product, its full-text index, product list indexes
 
 Revision ID: c2d3e4f5a6b7
 Revises: 7f11a90299c3
@@ -22,29 +22,35 @@ down_revision: str | None = '7f11a90299c3'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+
+
+def _in_shop(terms: str, shop_id: str) -> str:
+    """SQL putting the shop in front of every term: '龙井 绿茶' of shop 7 → 's7x龙井 s7x绿茶'."""
+    return f"CASE WHEN {terms} = '' THEN '' ELSE 's' || {shop_id} || 'x' || replace({terms}, ' ', ' s' || {shop_id} || 'x') END"
+
+
+def _fts_row(row: str) -> str:
+    return f"{row}.product_id, {_in_shop(f'{row}.title_terms', f'{row}.shop_id')}, {_in_shop(f'{row}.body_terms', f'{row}.shop_id')}"
+
+
 SQLITE_OBJECTS = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS product_search_fts USING fts5("
-    "shop, title, body, content='', tokenize='unicode61 remove_diacritics 0')",
-    """CREATE TRIGGER IF NOT EXISTS product_search_fts_insert AFTER INSERT ON product_search BEGIN
-        INSERT INTO product_search_fts(rowid, shop, title, body)
-        VALUES (new.product_id, 's' || new.shop_id, new.title_terms, new.body_terms);
+    "title, body, content='', tokenize='unicode61 remove_diacritics 0')",
+    f"""CREATE TRIGGER IF NOT EXISTS product_search_fts_insert AFTER INSERT ON product_search BEGIN
+        INSERT INTO product_search_fts(rowid, title, body) VALUES ({_fts_row("new")});
     END""",
-    """CREATE TRIGGER IF NOT EXISTS product_search_fts_delete AFTER DELETE ON product_search BEGIN
-        INSERT INTO product_search_fts(product_search_fts, rowid, shop, title, body)
-        VALUES ('delete', old.product_id, 's' || old.shop_id, old.title_terms, old.body_terms);
+    f"""CREATE TRIGGER IF NOT EXISTS product_search_fts_delete AFTER DELETE ON product_search BEGIN
+        INSERT INTO product_search_fts(product_search_fts, rowid, title, body) VALUES ('delete', {_fts_row("old")});
     END""",
-    """CREATE TRIGGER IF NOT EXISTS product_search_fts_update AFTER UPDATE ON product_search BEGIN
-        INSERT INTO product_search_fts(product_search_fts, rowid, shop, title, body)
-        VALUES ('delete', old.product_id, 's' || old.shop_id, old.title_terms, old.body_terms);
-        INSERT INTO product_search_fts(rowid, shop, title, body)
-        VALUES (new.product_id, 's' || new.shop_id, new.title_terms, new.body_terms);
+    f"""CREATE TRIGGER IF NOT EXISTS product_search_fts_update AFTER UPDATE ON product_search BEGIN
+        INSERT INTO product_search_fts(product_search_fts, rowid, title, body) VALUES ('delete', {_fts_row("old")});
+        INSERT INTO product_search_fts(rowid, title, body) VALUES ({_fts_row("new")});
     END""",
 )
 POSTGRESQL_OBJECTS = (
-    """ALTER TABLE product_search ADD COLUMN IF NOT EXISTS document tsvector GENERATED ALWAYS AS (
-        array_to_tsvector(ARRAY['#' || shop_id::text])
-        || setweight(to_tsvector('simple'::regconfig, title_terms), 'A')
-        || to_tsvector('simple'::regconfig, body_terms)
+    f"""ALTER TABLE product_search ADD COLUMN IF NOT EXISTS document tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('simple'::regconfig, {_in_shop("title_terms", "shop_id::text")}), 'A')
+        || to_tsvector('simple'::regconfig, {_in_shop("body_terms", "shop_id::text")})
     ) STORED""",
     "CREATE INDEX IF NOT EXISTS ix_product_search_document ON product_search USING gin (document)",
 )
@@ -66,8 +72,16 @@ def upgrade() -> None:
         op.execute(statement)
     _index_existing_products()
 
+    with op.batch_alter_table('product', schema=None) as batch_op:
+        batch_op.create_index('ix_product_shop_updated', ['shop_id', 'updated_at', 'id'], unique=False)
+        batch_op.create_index('ix_product_shop_title', ['shop_id', 'title'], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('product', schema=None) as batch_op:
+        batch_op.drop_index('ix_product_shop_title')
+        batch_op.drop_index('ix_product_shop_updated')
+
     if op.get_bind().dialect.name == "sqlite":
         # The triggers go with their table; the FTS5 table (and its shadow tables) must be dropped.
         op.execute("DROP TABLE IF EXISTS product_search_fts")

@@ -1,7 +1,9 @@
 """All tables, imported here so SQLModel.metadata (and Alembic) sees every one."""
 
 from shopapp.models.accounts import AuthSession, LoginAttempt, User
+from shopapp.models.aftersales import AftersalesRequest, Refund, RefundItem
 from shopapp.models.catalog import Category, Product, ProductCategory, ProductImage, Variant
+from shopapp.models.fulfillment import Shipment, ShipmentItem, TrackingEvent
 from shopapp.models.inventory import StockMove
 from shopapp.models.jobs import JobLease
 from shopapp.models.notifications import OutboxEmail
@@ -11,11 +13,15 @@ from shopapp.models.orders import (
 from shopapp.models.search import ProductSearch
 from shopapp.models.shops import ApiKey, Shop, StaffInvite, StaffMember
 from shopapp.models.stock_alerts import StockNotification
+from shopapp.models.support import Conversation, Message, QuickReply
+from shopapp.models.themes import StoreTheme
 
 __all__ = [
     "ApiKey", "AuthSession", "Category", "JobLease", "LoginAttempt", "OutboxEmail", "Product",
     "ProductCategory", "ProductImage", "ProductSearch", "Shop", "StaffInvite", "StaffMember", "StockMove",
     "User", "Variant",
     "Cart", "CartItem", "IdempotencyRecord", "Order", "OrderEvent", "OrderItem", "Payment", "PaymentNotification",
-    "ShippingMethod", "StockNotification",
+    "ShippingMethod", "StockNotification", "StoreTheme",
+    "Conversation", "Message", "QuickReply",
+    "AftersalesRequest", "Refund", "RefundItem", "Shipment", "ShipmentItem", "TrackingEvent",
 ]

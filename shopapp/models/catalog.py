@@ -23,7 +23,13 @@ _NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 
 
 class Product(SQLModel, table=True):
-    __table_args__ = (Index("ix_product_shop_status_updated", "shop_id", "status", "updated_at"), _NEVER_REUSE_IDS)
+    __table_args__ = (
+        Index("ix_product_shop_status_updated", "shop_id", "status", "updated_at"),
+        # The product list's sorts without a status filter (services/search.py): read in order, never sorted.
+        Index("ix_product_shop_updated", "shop_id", "updated_at", "id"),
+        Index("ix_product_shop_title", "shop_id", "title"),
+        _NEVER_REUSE_IDS,
+    )
     id: int | None = Field(default=None, primary_key=True)
     shop_id: int = Field(foreign_key="shop.id")
     title: str = Field(max_length=120)

@@ -216,6 +216,41 @@ def create_category(session: Session, actor: Actor, name: str, parent_id: int | 
     return category
 
 
+def rename_category(session: Session, actor: Actor, category_id: int, name: str) -> Category:
+    require(actor, "manage_catalog")
+    category = _category(session, actor.shop_id, category_id)
+    errors: dict[str, str] = {}
+    name = _text(name, errors, "name", 40, required=True)
+    require_fields(errors)
+    taken = session.exec(select(Category.id).where(
+        Category.shop_id == actor.shop_id, Category.parent_id == category.parent_id, Category.name == name, Category.id != category.id,
+    )).first()
+    if taken:
+        require_fields({"name": "category_name_taken"})
+    category.name = name
+    session.add(category)
+    return category
+
+
+def delete_category(session: Session, actor: Actor, category_id: int) -> None:
+    """Remove a category; its products stay (only the link goes) and its children move up a level."""
+    require(actor, "manage_catalog")
+    category = _category(session, actor.shop_id, category_id)
+    for child in session.exec(select(Category).where(Category.shop_id == actor.shop_id, Category.parent_id == category.id)).all():
+        child.parent_id = category.parent_id
+        session.add(child)
+    session.exec(delete(ProductCategory).where(ProductCategory.shop_id == actor.shop_id, ProductCategory.category_id == category.id))
+    session.flush()
+    session.delete(category)
+
+
+def _category(session: Session, shop_id: int, category_id: int) -> Category:
+    category = session.get(Category, category_id)
+    if category is None or category.shop_id != shop_id:
+        raise NotFound()
+    return category
+
+
 def list_categories(session: Session, shop_id: int) -> list[dict]:
     """Every category of the shop, flat; `parent_id` makes the tree."""
     rows = session.exec(

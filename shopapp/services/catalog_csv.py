@@ -54,7 +54,9 @@ _WHOLE_NUMBER = re.compile(r"[+-]?\d+")
 _YES = {"true", "1", "yes", "y", "on", "是", "启用"}
 _NO = {"false", "0", "no", "n", "off", "否", "停用"}
 # Where a field the catalogue names lives in the sheet.
-_PRODUCT_FIELD_COLUMNS = {"category_ids": "category", "presale": "presale_ships_at", "options": "option1_name", "variants": "sku"}
+_PRODUCT_FIELD_COLUMNS = {
+    "category_ids": "category", "presale": "presale_ships_at", "options": "option1_name", "variants": "option1_value",
+}
 _VARIANT_FIELD_COLUMNS = {"option_values": "option1_value", "id": "sku"}
 
 
@@ -79,8 +81,9 @@ def export_csv(session: Session, actor: Actor) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for product in sorted(shop.products.values(), key=lambda p: p.id):
+        product_cells = _product_cells(product, shop)
         for variant in shop.variants.get(product.id, []):
-            cells = _product_cells(product, shop) | _variant_cells(product, variant)
+            cells = product_cells | _variant_cells(variant)
             writer.writerow([cells.get(column, "") for column in COLUMNS])
     return "\ufeff" + buffer.getvalue()
 
@@ -96,12 +99,12 @@ def import_csv(
     header, records = _read_sheet(text, errors)
     shop = _ShopCatalog.load(session, actor.shop_id)
     groups = _grouped(_rows(header, records, errors), shop, errors) if header else []
-    created = 0
+    created = updated = 0
     counter = _Progress(sum(len(group.rows) for group in groups), progress)
     # All the writing happens inside a savepoint, so a problem found late still undoes everything.
     savepoint = session.begin_nested()
     try:
-        changed = []
+        changed: list[int] = []
         for group in groups:
             if group.product is not None:
                 if _update(session, actor, group, shop, errors):
@@ -147,6 +150,8 @@ class _ShopCatalog:
     variant_by_sku: dict[str, Variant]
     category_ids: dict[int, list[int]]  # by product id, sorted
     category_paths: dict[int, str]  # id -> "茶叶/绿茶"
+    categories_by_path: dict[str, list[int]]
+    categories_by_name: dict[str, list[int]]
 
     @classmethod
     def load(cls, session: Session, shop_id: int) -> _ShopCatalog:
@@ -163,20 +168,28 @@ class _ShopCatalog:
         ).all():
             category_ids.setdefault(product_id, []).append(category_id)
         categories = session.exec(select(Category).where(Category.shop_id == shop_id)).all()
+        paths = _category_paths(categories)
+        by_path: dict[str, list[int]] = {}
+        by_name: dict[str, list[int]] = {}
+        for category in categories:
+            by_path.setdefault(paths[category.id], []).append(category.id)
+            by_name.setdefault(category.name, []).append(category.id)
         return cls(
             products=products,
             variants=variants,
             variant_by_sku={v.sku: v for vs in variants.values() for v in vs if v.sku},
             category_ids=category_ids,
-            category_paths=_category_paths(categories),
+            category_paths=paths,
+            categories_by_path=by_path,
+            categories_by_name=by_name,
         )
 
     def category_id(self, name: str) -> int | str:
         """The id for a path ("茶叶/绿茶") or a name used once ("绿茶"), else the problem's code."""
-        by_path = [cid for cid, path in self.category_paths.items() if path == name]
+        by_path = self.categories_by_path.get(name, [])
+        by_name = self.categories_by_name.get(name, [])
         if len(by_path) == 1:
             return by_path[0]
-        by_name = [cid for cid, path in self.category_paths.items() if path.rsplit(PATH_SEPARATOR, 1)[-1] == name]
         if len(by_path) > 1 or len(by_name) > 1:
             return "category_ambiguous"
         return by_name[0] if by_name else "category_not_found"
@@ -212,7 +225,7 @@ def _product_cells(product: Product, shop: _ShopCatalog) -> dict[str, str]:
     return cells
 
 
-def _variant_cells(product: Product, variant: Variant) -> dict[str, str]:
+def _variant_cells(variant: Variant) -> dict[str, str]:
     cells = {
         "sku": variant.sku or "", "price": yuan_text(variant.price),
         "compare_at_price": yuan_text(variant.compare_at_price), "cost": yuan_text(variant.cost),
@@ -242,7 +255,7 @@ class _Errors:
     """Problems by row and column; the first one found for a cell is the one reported."""
 
     def __init__(self):
-        self._found: dict[tuple[int, str], str] = {}
+        self._found: dict[tuple[int, str], RowError] = {}
 
     def add(self, row: int, column: str, code: str) -> None:
         # Options are one thing to the reader: one problem per row with them is enough.
@@ -258,7 +271,7 @@ class _Errors:
 
 
 def _read_sheet(text: str, errors: _Errors) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The known header columns (None for ones to skip) and the non-empty records with their row numbers."""
+    """The header's known columns ("" for ones to skip) and the non-empty records with their row numbers."""
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     records: list[tuple[int, list[str]]] = []
     number = 0
@@ -326,7 +339,7 @@ def _rows(header: list[str], records: list[tuple[int, list[str]]], errors: _Erro
 
 
 def _grouped(rows: list[_Row], shop: _ShopCatalog, errors: _Errors) -> list[_Group]:
-    """Rows gathered into the products they describe, existing ones first met first."""
+    """Rows gathered into the products they describe, in the order the products are first met."""
     groups: list[_Group] = []
     existing: dict[int, _Group] = {}
     skus: set[str] = set()
@@ -421,7 +434,8 @@ def _product_fields(group: _Group, cells: dict[str, tuple[str, int]], shop: _Sho
         fields["tags"] = _split(cells["tags"][0])
     if "category" in cells:
         text, row = cells["category"]
-        fields["category_ids"] = sorted({cid for cid in (_category(shop, name, row, errors) for name in _split(text)) if cid})
+        found = (_category(shop, name, row, errors) for name in _split(text))
+        fields["category_ids"] = sorted({category_id for category_id in found if category_id})
     if "presale_ships_at" in cells:
         text, row = cells["presale_ships_at"]
         ships_at = _date(text, row, errors)
@@ -523,7 +537,10 @@ def _changes(
             group.entry_rows[i] = row.number
     changes = {name: value for name, value in fields.items() if value != _current(product, name, shop)}
     if option_names is not None:
-        used = [e.get("option_values", current[i].option_values if i < len(current) else []) for i, e in enumerate(entries)]
+        used = [
+            entry.get("option_values", current[i].option_values if i < len(current) else [])
+            for i, entry in enumerate(entries)
+        ]
         options = _options(option_names, product.options, used)
         if options != product.options:
             changes["options"] = options

@@ -11,7 +11,7 @@ from shopapp.i18n import t
 from shopapp.models import Order, OrderItem, Shop
 from shopapp.models.base import utcnow
 from shopapp.services import cart as carts
-from shopapp.services import idempotency, inventory, orders, shipping, shops
+from shopapp.services import fulfillment, idempotency, inventory, orders, shipping, shops
 from shopapp.services.errors import Conflict, require_fields
 from shopapp.services.outbox import queue_email
 from shopapp.services.payments import service as payments
@@ -181,6 +181,7 @@ def _place(
     payment_answer = None
     if order.total == 0:
         orders.transition(session, order, "paid", "system", {"amount": 0})  # nothing to pay: a free order
+        fulfillment.complete_if_virtual(session, order, "system")
     else:
         payment, pay_url = payments.create_payment(
             session, order, provider_name=provider, subject=_subject(shop, order), return_url=link, mobile=mobile,

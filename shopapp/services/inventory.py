@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, delete, func, update
+from sqlalchemy import case, delete, func, insert, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, select
 
 from shopapp.models import Product, StockMove, StockNotification, Variant
+from shopapp.models.base import utcnow
 from shopapp.services.errors import Conflict, Invalid, NotFound, require_fields
 from shopapp.services.permissions import Actor, require
 
@@ -76,24 +77,27 @@ def stock_new_variants(session: Session, actor_label: str, shop_id: int, stock: 
         _check_move(value, reason, "stock")
         if value < 0:
             raise Invalid(fields={"stock": "stock_negative"})
-    changes = [{"variant_id": variant_id, "units": units} for variant_id, units in stock.items() if units]
-    if not changes:
-        return
-    session.connection().execute(
-        update(Variant.__table__)
-        .where(Variant.id == bindparam("variant_id"), Variant.shop_id == shop_id, Variant.stock == 0)
-        .values(stock=bindparam("units")),
-        changes,
-    )
-    session.add_all(
-        StockMove(shop_id=shop_id, variant_id=c["variant_id"], delta=c["units"], before=0, after=c["units"],
-                  reason=reason.strip(), actor=(actor_label or "")[:100])
-        for c in changes
-    )
-    for c in changes:
-        loaded = session.identity_map.get(identity_key(Variant, c["variant_id"]))
+    changes = {variant_id: units for variant_id, units in stock.items() if units}
+    ids = list(changes)
+    # One statement per thousand variants: row-by-row updates cost a round trip each on PostgreSQL.
+    for start in range(0, len(ids), 1000):
+        batch = ids[start:start + 1000]
+        session.exec(
+            update(Variant)
+            .where(Variant.id.in_(batch), Variant.shop_id == shop_id, Variant.stock == 0)
+            .values(stock=case({variant_id: changes[variant_id] for variant_id in batch}, value=Variant.id))
+            .execution_options(synchronize_session=False)
+        )
+    if changes:
+        session.execute(insert(StockMove), [
+            {"shop_id": shop_id, "variant_id": variant_id, "delta": units, "before": 0, "after": units,
+             "reason": reason.strip(), "actor": (actor_label or "")[:100], "created_at": utcnow()}
+            for variant_id, units in changes.items()
+        ])
+    for variant_id, units in changes.items():
+        loaded = session.identity_map.get(identity_key(Variant, variant_id))
         if loaded is not None:
-            set_committed_value(loaded, "stock", c["units"])
+            set_committed_value(loaded, "stock", units)
 
 
 def adjust_stock_as(

@@ -27,7 +27,7 @@ STATUSES = (
 # that was never paid; "closed" ends a paid one whose money went back in full (refunds).
 TRANSITIONS: dict[str, frozenset[str]] = {
     "pending_payment": frozenset({"paid", "cancelled"}),
-    "paid": frozenset({"partially_shipped", "shipped", "closed"}),
+    "paid": frozenset({"partially_shipped", "shipped", "completed", "closed"}),  # completed: virtual goods only
     "partially_shipped": frozenset({"shipped", "closed"}),
     "shipped": frozenset({"delivered", "completed", "closed"}),
     "delivered": frozenset({"completed", "closed"}),
@@ -98,9 +98,14 @@ def record_event(session: Session, order: Order, type_: str, actor: str, data: d
 
 
 def cancel_order(session: Session, actor: Actor, order_id: int, reason: str = "") -> Order:
-    """Staff cancel an unpaid order; its reserved stock goes back on sale."""
+    """Staff cancel an order not shipped yet; its stock goes back on sale. A paid one is refunded in full (closed)."""
     require(actor, "manage_orders")
-    return _cancel(session, get_order(session, actor, order_id), actor.label, reason)
+    order = get_order(session, actor, order_id)
+    if order.status != "pending_payment":
+        from shopapp.services import refunds  # refunds builds on this module
+
+        return refunds.cancel_paid_order(session, actor, order, reason)
+    return _cancel(session, order, actor.label, reason)
 
 
 def cancel_my_order(session: Session, shop_id: int, order_no: str, token: str, reason: str = "") -> Order:
@@ -219,7 +224,7 @@ def order_dict(session: Session, order: Order) -> dict:
              "created_at": p.created_at}
             for p in payments
         ],
-        "shipments": [],
+        "shipments": _shipments(session, order),
         "events": [{"type": e.type, "at": e.at, "actor": e.actor, "data": e.data} for e in events],
     }
 
@@ -233,7 +238,7 @@ def shopper_order_dict(session: Session, order: Order) -> dict:
         **_order_fields(order),
         "items": [item_dict(item) for item in order_items(session, order)],
         "note": order.note,
-        "shipments": [],
+        "shipments": _shipments(session, order),
         "timeline": [{"type": type_, "at": at} for type_, at in events if type_ in _SHOPPER_EVENTS],
     }
 
@@ -262,7 +267,11 @@ def new_order_no(session: Session) -> str:
 
 # Helpers ---------------------------------------------------------------------------------------
 
-_SHOPPER_EVENTS = frozenset({"placed", "paid", "cancelled", "payment_failed", "payment_refunded", *STATUSES})
+_SHOPPER_EVENTS = frozenset({
+    "placed", "paid", "cancelled", "payment_failed", "payment_refunded", "shipment_added", "refunded",
+    "aftersales_requested", "aftersales_approved", "aftersales_refused", "aftersales_return_shipped",
+    "aftersales_received", *STATUSES,
+})
 
 
 def _cancel(session: Session, order: Order, actor_label: str, reason: str) -> Order:
@@ -285,6 +294,12 @@ def _release_stock(session: Session, order: Order) -> None:
             record_event(
                 session, order, "stock_not_released", "system", {"variant_id": item.variant_id, "qty": item.qty},
             )
+
+
+def _shipments(session: Session, order: Order) -> list[dict]:
+    from shopapp.services import fulfillment  # fulfillment builds on this module
+
+    return fulfillment.order_shipments(session, order)
 
 
 def _order_fields(order: Order) -> dict:

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlparse
 
 from sqlmodel import Session, select
 
+from shopapp.i18n import t
 from shopapp.models import OutboxEmail
 from shopapp.models.base import utcnow
 from shopapp.settings import get_settings
@@ -26,6 +27,13 @@ def queue_email(session: Session, *, to: str, subject: str, body: str, shop_id: 
     message = OutboxEmail(shop_id=shop_id, to=to, subject=subject[:200], body=body)
     session.add(message)
     return message
+
+
+def queue_bilingual(session: Session, shop_id: int, to: str, key: str, **params) -> OutboxEmail:
+    """An e-mail from the catalogue's `<key>.subject` / `<key>.body`, in Chinese and then English."""
+    subject = " / ".join(t(f"{key}.subject", lang, **params) for lang in ("zh-CN", "en"))
+    body = "\n\n".join(t(f"{key}.body", lang, **params) for lang in ("zh-CN", "en"))
+    return queue_email(session, shop_id=shop_id, to=to, subject=subject, body=body)
 
 
 def deliver_due(session: Session, limit: int = 50) -> int:

@@ -16,6 +16,7 @@ ACTIONS = {
     "manage_catalog": "operations",
     "view_orders": "support",
     "manage_orders": "operations",
+    "view_reports": "operations",
     "edit_shop": "admin",
     "manage_staff": "admin",
     "manage_api_keys": "admin",

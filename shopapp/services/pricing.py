@@ -53,3 +53,10 @@ def yuan_text(amount: int | None) -> str:
     sign = "-" if amount < 0 else ""
     units, cents = divmod(abs(amount), 100)
     return f"{sign}{units}" if cents == 0 else f"{sign}{units}.{cents:02d}"
+
+
+def average(total: int, count: int) -> int:
+    """An average amount (e.g. per order), rounded half up to the fen; 0 when there is nothing to share."""
+    if count <= 0:
+        return 0
+    return int((Decimal(total) / Decimal(count)).quantize(Decimal(1), rounding=ROUND_HALF_UP))

@@ -11,13 +11,13 @@ straddle two words, which the phrase match and ranking keep low.
 The terms are kept in `product_search` (models/search.py); the full-text index over them is made
 with raw SQL, by the migration and by `ensure_search_objects`:
 - SQLite: a contentless FTS5 table (rowid = product id) fed by triggers on product_search, ranked
-  with bm25, the title weighing ten times the body;
+  with bm25;
 - PostgreSQL: a generated tsvector column with a GIN index, ranked with ts_rank (title weight A,
   body D). The 'simple' parser only ever sees our space-separated terms, so its locale never
   matters.
-Both carry the shop as a term of its own (FTS5: a `shop` column holding "s<id>"; PostgreSQL: a
-"#<id>" lexeme no query term can spell), so the index itself keeps to one shop: a small shop's
-search never walks a big shop's matches.
+In both, every term carries its shop ("龙井" of shop 7 is indexed as "s7x龙井"), so each shop has
+posting lists of its own: a search never walks another shop's matches, a one-character prefix
+query only expands the shop's own terms, and bm25's word statistics are the shop's.
 
 Prices, stock, status and categories are read live from the catalogue, never copied here: they
 change through bulk edits and sales, which never touch this index.
@@ -29,8 +29,7 @@ import html
 import re
 import unicodedata
 
-from sqlalchemy import cast, column, delete, func, insert, literal_column, table, text
-from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy import column, delete, func, insert, literal_column, table, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -46,35 +45,46 @@ MAX_QUERY_GROUPS = 12
 # description in full would only add noise and index size.
 DESCRIPTION_CHARS = 3000
 MAX_TERM_LENGTH = 64
+# Matches scored one by one; a broader search is ordered by the index (see _search_page).
+RANK_LIMIT = 2000
+# A search's total stops here ("10 000 or more"), as Elasticsearch's does: counting every one of
+# 90 000 matches costs PostgreSQL a heap visit each, and nobody pages that far.
+MAX_COUNTED = 10_000
 REINDEX_BATCH = 1000
 
 FTS_TABLE = "product_search_fts"
 PG_VECTOR_INDEX = "ix_product_search_document"
+
+
+def _in_shop(terms: str, shop_id: str) -> str:
+    """SQL putting the shop in front of every term: '龙井 绿茶' of shop 7 → 's7x龙井 s7x绿茶'."""
+    return f"CASE WHEN {terms} = '' THEN '' ELSE 's' || {shop_id} || 'x' || replace({terms}, ' ', ' s' || {shop_id} || 'x') END"
+
+
+def _fts_row(row: str) -> str:
+    return f"{row}.product_id, {_in_shop(f'{row}.title_terms', f'{row}.shop_id')}, {_in_shop(f'{row}.body_terms', f'{row}.shop_id')}"
+
+
 # The raw SQL that makes the full-text index. The migration c2d3e4f5a6b7 holds its own copy (a
 # migration must not change when this module does); keep the two in step.
 SQLITE_OBJECTS = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-    "shop, title, body, content='', tokenize='unicode61 remove_diacritics 0')",
+    "title, body, content='', tokenize='unicode61 remove_diacritics 0')",
     f"""CREATE TRIGGER IF NOT EXISTS product_search_fts_insert AFTER INSERT ON product_search BEGIN
-        INSERT INTO {FTS_TABLE}(rowid, shop, title, body)
-        VALUES (new.product_id, 's' || new.shop_id, new.title_terms, new.body_terms);
+        INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES ({_fts_row("new")});
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS product_search_fts_delete AFTER DELETE ON product_search BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, shop, title, body)
-        VALUES ('delete', old.product_id, 's' || old.shop_id, old.title_terms, old.body_terms);
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body) VALUES ('delete', {_fts_row("old")});
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS product_search_fts_update AFTER UPDATE ON product_search BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, shop, title, body)
-        VALUES ('delete', old.product_id, 's' || old.shop_id, old.title_terms, old.body_terms);
-        INSERT INTO {FTS_TABLE}(rowid, shop, title, body)
-        VALUES (new.product_id, 's' || new.shop_id, new.title_terms, new.body_terms);
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body) VALUES ('delete', {_fts_row("old")});
+        INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES ({_fts_row("new")});
     END""",
 )
 POSTGRESQL_OBJECTS = (
-    """ALTER TABLE product_search ADD COLUMN IF NOT EXISTS document tsvector GENERATED ALWAYS AS (
-        array_to_tsvector(ARRAY['#' || shop_id::text])
-        || setweight(to_tsvector('simple'::regconfig, title_terms), 'A')
-        || to_tsvector('simple'::regconfig, body_terms)
+    f"""ALTER TABLE product_search ADD COLUMN IF NOT EXISTS document tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('simple'::regconfig, {_in_shop("title_terms", "shop_id::text")}), 'A')
+        || to_tsvector('simple'::regconfig, {_in_shop("body_terms", "shop_id::text")})
     ) STORED""",
     f"CREATE INDEX IF NOT EXISTS {PG_VECTOR_INDEX} ON product_search USING gin (document)",
 )
@@ -154,30 +164,41 @@ def search_products(
 ) -> tuple[list[dict], int]:
     """One page of product summaries (as `catalog.product_summaries`) and how many match in all.
 
-    `q` matches titles, descriptions and SKUs; without it every product is listed. `relevance`
-    is the best match first, or the most recently changed first when there is no `q`. Prices
-    are in 分: a product matches a price range when one of its variants for sale is in it, and
-    price sorts use its lowest price. `active_only` is the storefront's view.
+    `q` matches titles, descriptions and SKUs; without it every product is listed and the total
+    is exact; with it the total stops at MAX_COUNTED ("10 000 or more"). `relevance` puts title
+    matches before the rest (see `_search_page`), or is the most recently changed first when
+    there is no `q`; `newest` is the most recently created first. Prices are in 分: a product
+    matches a price range when one of its variants for sale is in it, and price sorts use its
+    lowest price. `active_only` is the storefront's view.
     """
     status = "active" if active_only else status
     _check_filters(q, status, category_id, price_min, price_max, in_stock, sort)
-    query = select(Product.id).where(Product.shop_id == shop_id)
-    score = None
+    _plan_each_search(session)
+    per_page = max(1, min(per_page, catalog.MAX_PER_PAGE))
+    offset = (max(1, page) - 1) * per_page
+
+    filters = (status, category_id, price_min, price_max, in_stock)
+
+    def narrowed(query):
+        query = query.where(Product.shop_id == shop_id)
+        return _filtered(query, shop_id, *filters)
+
     if q and q.strip():
         groups = _query_groups(q)
         if not groups:
             return [], 0  # only punctuation: nothing to look for
-        hits = _hits(session, shop_id, groups)
-        query = query.join(hits, hits.c.product_id == Product.id)
-        score = hits.c.score
-    query = _filtered(query, shop_id, status, category_id, price_min, price_max, in_stock)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    per_page = max(1, min(per_page, catalog.MAX_PER_PAGE))
-    page_ids = session.exec(
-        query.order_by(*_order(sort, score, shop_id)).offset((max(1, page) - 1) * per_page).limit(per_page)
-    ).all()
-    products = {p.id: p for p in session.exec(select(Product).where(Product.id.in_(page_ids))).all()}
-    return catalog.product_summaries(session, shop_id, [products[i] for i in page_ids]), total
+        # Without filters, and in an order the index knows, the index alone answers: a product
+        # row costs a microsecond to read, the index's thousands of matches far less.
+        index_only = sort in ("relevance", "newest") and all(value is None for value in filters)
+        page_ids, total = _search_page(session, shop_id, groups, narrowed, index_only, sort, offset, per_page)
+    else:
+        query = narrowed(select(Product.id))
+        total = session.exec(select(func.count()).select_from(query.subquery())).one()
+        page_ids = _ids(session, query.order_by(*_order(sort, shop_id, Product.id)), offset, per_page)
+    # The shop again (the index is the shop's own; this keeps it so even if it ever were not),
+    # checked here: in the WHERE clause it led SQLite to walk the shop's index instead of the ids.
+    products = {p.id: p for p in session.exec(select(Product).where(Product.id.in_(page_ids))).all() if p.shop_id == shop_id}
+    return catalog.product_summaries(session, shop_id, [products[i] for i in page_ids if i in products]), total
 
 
 # Helpers: documents ---------------------------------------------------------------------------
@@ -260,38 +281,121 @@ def _query_groups(q: str) -> list[tuple[list[str], bool]]:
     return groups
 
 
-def _hits(session: Session, shop_id: int, groups: list[tuple[list[str], bool]]):
-    """The shop's products matching every group, with a score where lower is better."""
-    if session.get_bind().dialect.name == "sqlite":
-        return _fts5_hits(shop_id, groups)
-    return _postgresql_hits(shop_id, groups)
+def _plan_each_search(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        # psycopg prepares a statement after five runs; PostgreSQL may then plan it once for every
+        # search, but the best plan depends on the words and the shop (5 products or 100 000):
+        # such a generic plan measured 300 times slower.
+        session.connection().exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
 
 
-def _fts5_hits(shop_id: int, groups):
+def _search_page(session: Session, shop_id: int, groups, narrowed, index_only: bool, sort: str, offset: int, limit: int):
+    """The ids of one page of matches, and how many match (up to MAX_COUNTED).
+
+    Relevance: up to RANK_LIMIT matches are all scored (bm25 on SQLite, ts_rank on PostgreSQL,
+    a title word weighing a hundred times a description word) and the best come first. Scoring
+    costs about a microsecond a match, too slow for "茶" in a tea shop of 100 000 products, so
+    beyond that title matches come first and then the rest, each newest first: both databases
+    read those in order from the index and stop after one page.
+    """
+    postgresql = session.get_bind().dialect.name == "postgresql"
+
+    def matching(where: str, scored: bool = False, counting: bool = False):
+        hits = _hits(postgresql, shop_id, groups, where, scored)
+        if counting and postgresql:
+            # Told "LIMIT 10 000", PostgreSQL scans the table hoping to meet 10 000 matches
+            # early (40 ms for 绿茶); planned apart, the GIN index finds them (10 ms).
+            hits = hits.cte("hits").prefix_with("MATERIALIZED")
+        else:
+            hits = hits.subquery("hits")
+        if index_only:
+            return select(hits.c.product_id), hits
+        return narrowed(select(Product.id).join(hits, hits.c.product_id == Product.id)), hits
+
+    total = _count(session, matching("anywhere", counting=True)[0])
+    if offset >= total:
+        return [], total
+    everywhere, hits = matching("anywhere")
+    if sort != "relevance":
+        return _ids(session, everywhere.order_by(*_order(sort, shop_id, hits.c.product_id)), offset, limit), total
+    if total <= RANK_LIMIT:
+        scored, hits = matching("anywhere", scored=True)
+        return _ids(session, scored.order_by(hits.c.score, hits.c.product_id.desc()), offset, limit), total
+    in_title, title_hits = matching("title")
+    page_ids = _ids(session, in_title.order_by(title_hits.c.product_id.desc()), offset, limit)
+    if len(page_ids) < limit:
+        # The title matches end on this page, or before it (then counting them says where).
+        title_total = offset + len(page_ids) if page_ids or not offset else _count(session, matching("title", counting=True)[0])
+        rest, rest_hits = matching("elsewhere")
+        page_ids += _ids(
+            session, rest.order_by(rest_hits.c.product_id.desc()), max(0, offset - title_total), limit - len(page_ids),
+        )
+    return page_ids, total
+
+
+def _count(session: Session, query) -> int:
+    return session.exec(select(func.count()).select_from(query.limit(MAX_COUNTED).subquery())).one()
+
+
+def _ids(session: Session, query, offset: int, limit: int) -> list[int]:
+    return list(session.exec(query.offset(offset).limit(limit)).all())
+
+
+def _hits(postgresql: bool, shop_id: int, groups, where: str, scored: bool):
+    """The shop's products whose title and description together ("anywhere"), title ("title")
+    or not title ("elsewhere") match every group; `scored` adds a score, lower is better."""
+    if postgresql:
+        return _postgresql_hits(shop_id, groups, where, scored)
+    return _fts5_hits(shop_id, groups, where, scored)
+
+
+def _fts5_hits(shop_id: int, groups, where: str, scored: bool):
     fts = table(FTS_TABLE, column("rowid"))
-    phrases = " AND ".join('"' + " ".join(terms) + '"' + (" *" if prefix else "") for terms, prefix in groups)
-    match = f"shop : s{shop_id} AND {{title body}} : ({phrases})"
-    # bm25 is lower for better matches; the shop column weighs nothing.
-    rank = func.bm25(literal_column(FTS_TABLE), 0.0, 10.0, 1.0)
-    return (
-        select(fts.c.rowid.label("product_id"), rank.label("score"))
-        .where(text(f"{FTS_TABLE} MATCH :match").bindparams(match=match))
-        .subquery("hits")
+    phrases = " AND ".join(
+        '"' + " ".join(_shop_term(shop_id, term) for term in terms) + '"' + (" *" if prefix else "")
+        for terms, prefix in groups
     )
+    match = {
+        "anywhere": f"{{title body}} : ({phrases})",
+        "title": f"{{title}} : ({phrases})",
+        "elsewhere": f"{{title body}} : ({phrases}) NOT {{title}} : ({phrases})",
+    }[where]
+    columns = [fts.c.rowid.label("product_id")]
+    if scored:
+        # bm25 is lower for better matches; a title word weighs a hundred body words.
+        columns.append(func.bm25(literal_column(FTS_TABLE), 100.0, 1.0).label("score"))
+    return select(*columns).where(text(f"{FTS_TABLE} MATCH :match").bindparams(match=match))
 
 
-def _postgresql_hits(shop_id: int, groups):
-    terms = " & ".join(
-        "(" + " <-> ".join(f"'{term}'" for term in terms) + (":*" if prefix else "") + ")" for terms, prefix in groups
-    )
-    words = func.to_tsquery(literal_column("'simple'::regconfig"), terms)
+def _postgresql_hits(shop_id: int, groups, where: str, scored: bool):
+    def terms(weight: str = "") -> str:
+        """to_tsquery's syntax: 'a':A <-> 'b':*A is "a then b…", both in the title."""
+        phrases = []
+        for group, prefix in groups:
+            marks = ["*" if prefix and i == len(group) - 1 else "" for i in range(len(group))]
+            phrases.append(" <-> ".join(
+                f"'{_shop_term(shop_id, term)}'" + (f":{mark}{weight}" if mark or weight else "")
+                for term, mark in zip(group, marks)
+            ))
+        return " & ".join(f"({phrase})" for phrase in phrases)
+
+    match = {"anywhere": terms(), "title": terms("A"), "elsewhere": f"{terms()} & !({terms('A')})"}[where]
     document = literal_column("product_search.document")
-    in_shop = cast(f"'#{shop_id}'", TSQUERY).op("&&")(words)
-    return (
-        select(ProductSearch.product_id, (-func.ts_rank(document, words)).label("score"))
-        .where(document.op("@@")(in_shop))
-        .subquery("hits")
-    )
+    columns = [ProductSearch.product_id]
+    if scored:
+        # Weights D, C, B, A: the body is D, the title A.
+        weights = literal_column("'{0.01, 0.01, 0.01, 1.0}'::float4[]")
+        columns.append((-func.ts_rank(weights, document, _tsquery(terms()))).label("score"))
+    return select(*columns).where(document.op("@@")(_tsquery(match)))
+
+
+def _tsquery(terms: str):
+    return func.to_tsquery(literal_column("'simple'::regconfig"), terms)
+
+
+def _shop_term(shop_id: int, term: str) -> str:
+    """A term as the index holds it for one shop (see _in_shop)."""
+    return f"s{shop_id}x{term}"
 
 
 def _filtered(query, shop_id, status, category_id, price_min, price_max, in_stock):
@@ -322,7 +426,9 @@ def _for_sale(shop_id: int):
     )
 
 
-def _order(sort: str, score, shop_id: int) -> list:
+def _order(sort: str, shop_id: int, product_id) -> list:
+    """ORDER BY for a sort; `product_id` is the column the database reads in order (the search
+    index's, when there is a query), so "newest" needs no sort."""
     if sort in ("price_asc", "price_desc"):
         lowest = (
             select(func.min(Variant.price))
@@ -331,11 +437,10 @@ def _order(sort: str, score, shop_id: int) -> list:
         )
         # Products with nothing for sale have no price: they come last either way.
         price = lowest.asc() if sort == "price_asc" else lowest.desc()
-        return [price.nulls_last(), Product.id.desc()]
+        return [price.nulls_last(), product_id.desc()]
     if sort == "newest":
-        return [Product.created_at.desc(), Product.id.desc()]
+        # Ids only grow (never reused): the newest product has the highest.
+        return [product_id.desc()]
     if sort == "title":
-        return [Product.title, Product.id]
-    if score is not None:
-        return [score, Product.id.desc()]
-    return [Product.updated_at.desc(), Product.id.desc()]
+        return [Product.title, product_id]
+    return [Product.updated_at.desc(), product_id.desc()]

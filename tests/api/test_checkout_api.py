@@ -187,7 +187,10 @@ def test_illegal_transitions_answer_409(client, shop):
     slug = shop["shop"]["slug"]
     body = _checkout(client, slug, _cart(client, slug, (_product(shop), 1))).json()
     client.post(f"/payments/sandbox/{body['payment']['id']}/pay", json={"outcome": "success"})
-    answer = client.post(f"/orders/{body['order_id']}/cancel", json={}, headers=shop["headers"])
+    shipped = client.post(f"/orders/{body['order_id']}/shipments", json={"carrier": "SF", "tracking_no": "SF1234567890123"},
+                          headers=shop["headers"])
+    assert shipped.status_code == 201, shipped.text
+    answer = client.post(f"/orders/{body['order_id']}/cancel", json={}, headers=shop["headers"])  # shipped: refund instead
     assert answer.status_code == 409 and answer.json()["error"]["code"] == "illegal_transition"
     again = client.post(f"/payments/sandbox/{body['payment']['id']}/pay", json={"outcome": "success"})
     assert again.status_code == 409 and again.json()["error"]["code"] == "payment_already_completed"

@@ -78,3 +78,16 @@ def test_bulk_edit_moves_chosen_products_to_draft(page):
     page.get_by_role("tab", name="草稿").click()
     expect(page.get_by_role("row", name=re.compile("茉莉花茶"))).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("杭白菊"))).to_be_visible()
+
+
+def test_the_owner_builds_the_category_tree(page):
+    log_in_as_demo_owner(page)
+    page.get_by_role("link", name="分类").click()
+    page.get_by_label("分类名称").fill("普洱生茶")
+    page.get_by_label("上级分类").select_option(label="普洱茶")
+    page.get_by_role("button", name="添加分类").click()
+    tree = page.get_by_test_id("category-tree")
+    expect(tree.get_by_label("普洱生茶")).to_be_visible()
+    page.get_by_label("分类名称").fill("绿茶")
+    page.get_by_role("button", name="添加分类").click()
+    expect(page.get_by_role("alert").filter(has_text="同一层级下已有同名分类")).to_be_visible()

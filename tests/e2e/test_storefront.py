@@ -45,3 +45,17 @@ def test_shared_links_preview_and_the_page_still_works(phone, platform_url):
     phone.goto("/s/demo-tea/p/1")
     expect(phone.get_by_test_id("product-title")).to_have_text("西湖龙井绿茶 明前特级")
     expect(phone).to_have_title(re.compile("西湖龙井绿茶"))
+
+
+def test_a_shopper_searches_in_chinese_and_browses_a_category(phone):
+    phone.goto("/s/demo-tea")
+    phone.get_by_role("searchbox").fill("红茶")
+    phone.get_by_role("searchbox").press("Enter")
+    expect(phone).to_have_url(re.compile(r"/s/demo-tea/search\?q="))
+    expect(phone.get_by_role("link", name=re.compile("祁门红茶"))).to_be_visible()
+    expect(phone.get_by_role("link", name=re.compile("西湖龙井"))).to_have_count(0)
+    phone.goto("/s/demo-tea")
+    phone.get_by_role("navigation", name="商品分类").get_by_role("link", name="茶具").click()
+    expect(phone.get_by_test_id("result-count")).to_contain_text("7")
+    phone.get_by_role("combobox", name="排序").select_option("price_desc")
+    expect(phone.locator("main ul li").first).to_contain_text("日式铸铁壶")

@@ -16,7 +16,7 @@ from shopapp.services import checkout, orders
 from shopapp.services.errors import Conflict, Forbidden, Invalid, NotFound
 from shopapp.services.permissions import Actor
 from tests.conftest import make_shop
-from tests.shopping import ADDRESS, cart_with, product_on_sale, stock_of
+from tests.shopping import ADDRESS, cart_with, paid_order, product_on_sale, stock_of
 
 
 def _order(session, actor, variant_id: int, qty: int = 1, **address_changes) -> Order:
@@ -90,13 +90,16 @@ def test_cancelling_an_unpaid_order_puts_its_stock_back(session, owner):
     assert stock_of(session, tea) == 5
 
 
-def test_a_paid_order_cannot_be_cancelled(session, owner):
+def test_a_paid_order_is_cancelled_by_refunding_it_in_full(session, owner):
     tea = product_on_sale(session, owner, stock=5)
-    order = _order(session, owner, tea, 1)
-    orders.transition(session, order, "paid", "payment:sandbox")
+    order, _ = paid_order(session, owner, (tea, 1))
+    assert stock_of(session, tea) == 4
+    orders.cancel_order(session, owner, order.id, "")
+    assert (order.status, order.financial_status, order.refunded_total) == ("closed", "refunded", order.total)
+    assert stock_of(session, tea) == 5
     with pytest.raises(Conflict) as refused:
         orders.cancel_order(session, owner, order.id, "")
-    assert refused.value.code == "illegal_transition" and stock_of(session, tea) == 4
+    assert refused.value.code == "illegal_transition" and stock_of(session, tea) == 5
 
 
 def test_the_shopper_cancels_with_the_order_link_only(session, owner):

@@ -82,6 +82,21 @@ def test_a_title_match_ranks_above_a_description_only_match(session, owner):
     assert sorted(titles[1:]) == ["紫砂壶", "茶杯"]
 
 
+def test_a_broad_search_lists_title_matches_first_then_newest_and_counts_up_to_a_limit(session, owner, monkeypatch):
+    # Scoring every match is kept for narrow searches; past RANK_LIMIT the index's order is used.
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    monkeypatch.setattr(search, "MAX_COUNTED", 4)
+    for title, description in (("龙井 1", ""), ("茶杯", "<p>泡龙井</p>"), ("龙井 2", ""), ("茶盘", "<p>龙井</p>"), ("龙井 3", "")):
+        _product(session, owner, title, description_html=description, status="draft" if title == "龙井 2" else "active")
+    first, total = search.search_products(session, owner.shop_id, q="龙井", per_page=2)
+    second, _ = search.search_products(session, owner.shop_id, q="龙井", per_page=2, page=2)
+    assert total == 4  # "4 or more"
+    assert [i["title"] for i in first + second] == ["龙井 3", "龙井 2", "龙井 1", "茶盘"]
+    assert _titles(session, owner.shop_id, q="龙井", per_page=1, page=4) == ["茶盘"]
+    assert search.search_products(session, owner.shop_id, q="龙井", per_page=2, page=3) == ([], 4)
+    assert _titles(session, owner.shop_id, q="龙井", active_only=True) == ["龙井 3", "龙井 1", "茶盘", "茶杯"]
+
+
 def test_a_query_of_punctuation_only_finds_nothing(session, owner):
     _product(session, owner, "普洱 100%")
     for q in ("%", "！？。", "--", "'\"*():"):

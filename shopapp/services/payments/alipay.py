@@ -95,11 +95,11 @@ class Alipay(PaymentProvider):
         answer = self._call("alipay.trade.query", {"out_trade_no": payment.reference})
         return _TRADE_OUTCOME.get(answer.get("trade_status", ""), "pending")
 
-    def refund(self, payment: Payment, amount: int, reason: str) -> str:
-        # One out_request_no per payment: Alipay refunds a repeated request only once.
+    def refund(self, payment: Payment, amount: int, reason: str, request_no: str | None = None) -> str:
+        # One out_request_no per refund: Alipay refunds a repeated request only once.
         answer = self._call("alipay.trade.refund", {
             "out_trade_no": payment.reference, "refund_amount": yuan(amount),
-            "refund_reason": reason[:256], "out_request_no": f"{payment.reference}-R",
+            "refund_reason": reason[:256], "out_request_no": request_no or f"{payment.reference}-R",
         })
         return answer.get("trade_no", "")
 

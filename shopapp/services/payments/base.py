@@ -57,8 +57,11 @@ class PaymentProvider(ABC):
         """What the provider says about the payment now: one of OUTCOMES."""
 
     @abstractmethod
-    def refund(self, payment: Payment, amount: int, reason: str) -> str:
-        """Give `amount` back; returns the provider's refund reference. Safe to repeat for one payment."""
+    def refund(self, payment: Payment, amount: int, reason: str, request_no: str | None = None) -> str:
+        """Give `amount` back; returns the provider's refund reference.
+
+        Safe to repeat with the same `request_no` (one per refund; None means the payment's one full refund).
+        """
 
 
 def sign_content(params: Mapping[str, object], leave_out: tuple[str, ...] = ("sign",)) -> str:

@@ -76,8 +76,8 @@ class SandboxGateway(PaymentProvider):
     def query(self, payment: Payment) -> str:
         return _STATUS_OUTCOME.get(payment.status, "pending")
 
-    def refund(self, payment: Payment, amount: int, reason: str) -> str:
-        return f"SBXR{payment.reference}"
+    def refund(self, payment: Payment, amount: int, reason: str, request_no: str | None = None) -> str:
+        return f"SBXR{request_no or payment.reference}"
 
     def _signature(self, params: Mapping[str, object]) -> str:
         content = sign_content(params, leave_out=_NOT_SIGNED)

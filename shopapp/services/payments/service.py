@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from shopapp.models import Order, Payment, PaymentNotification
 from shopapp.models.base import utcnow
-from shopapp.services import idempotency, orders
+from shopapp.services import fulfillment, idempotency, orders
 from shopapp.services.errors import Conflict, Invalid, NotFound
 from shopapp.services.payments.alipay import Alipay
 from shopapp.services.payments.base import PaymentProvider
@@ -207,9 +207,11 @@ def _succeeded(session: Session, gateway: PaymentProvider, payment: Payment, pro
     if order.status == "pending_payment":
         try:
             orders.transition(session, order, "paid", actor, {"payment_id": payment.id, "amount": payment.amount})
-            return
         except Conflict:
             pass  # the order was cancelled or paid a moment ago: the money goes back below
+        else:
+            fulfillment.complete_if_virtual(session, order, actor)  # virtual goods: nothing to ship
+            return
     _refund_unwanted(session, gateway, payment, order, actor)
 
 

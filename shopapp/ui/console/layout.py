@@ -12,6 +12,7 @@ from shopapp.ui.console.state import ConsoleState
 NAV = [
     (routes.CONSOLE, "console.nav.home"),
     (routes.CONSOLE_PRODUCTS, "console.nav.products"),
+    (routes.CONSOLE_CATEGORIES, "console.nav.categories"),
     (routes.CONSOLE_ORDERS, "console.nav.orders"),
     (routes.CONSOLE_SETTINGS, "console.nav.settings"),
 ]

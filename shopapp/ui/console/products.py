@@ -126,7 +126,11 @@ def product_list() -> rx.Component:
     return rx.el.div(
         rx.el.div(
             rx.el.h1(tr("console.nav.products"), class_name="text-2xl font-bold"),
-            rx.el.a(tr("products.new"), href=routes.CONSOLE_PRODUCT_NEW, class_name=PRIMARY_BUTTON),
+            rx.el.div(
+                rx.el.a(tr("import.title"), href=routes.CONSOLE_PRODUCT_IMPORT, class_name=SECONDARY_BUTTON),
+                rx.el.a(tr("products.new"), href=routes.CONSOLE_PRODUCT_NEW, class_name=PRIMARY_BUTTON),
+                class_name="flex gap-2",
+            ),
             class_name="flex items-center justify-between",
         ),
         rx.cond(

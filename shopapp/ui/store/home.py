@@ -1,28 +1,57 @@
-"""A shop's home page: its products, mobile first."""
+"""A shop's home page, mobile first: the sections the owner arranged (banner, categories, products, text)."""
+
+import dataclasses
+from urllib.parse import urlencode
 
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import catalog
+from shopapp.services import themes
 from shopapp.services.pricing import format_money
 from shopapp.ui import routes
+from shopapp.ui.components.forms import INPUT
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.layout import store_frame
 from shopapp.ui.store.state import StoreState
 
 
+@dataclasses.dataclass
+class HomeSection:
+    type: str = ""
+    title: str = ""
+    subtitle: str = ""
+    text: str = ""
+    image_url: str = ""
+    link: str = ""
+    products: list[dict[str, str]] = dataclasses.field(default_factory=list)
+    categories: list[dict[str, str]] = dataclasses.field(default_factory=list)
+
+
 class StoreHomeState(StoreState):
-    products: list[dict[str, str]] = []
+    sections: list[HomeSection] = []
 
     @rx.event
     def load(self):
         self._load_shop()
         if self.not_found:
-            self.products = []
+            self.sections = []
             return
         with session_scope() as session:
-            items, _ = catalog.list_products(session, int(self.shop["id"]), active_only=True, per_page=60)
-        self.products = [product_card(item, self.shop) for item in items]
+            filled = themes.home_page(session, int(self.shop["id"]))
+        self.sections = [self._section(section) for section in filled]
+
+    @rx.event
+    def search(self, form: dict):
+        return rx.redirect(f"/s/{self.shop['slug']}/search?{urlencode({'q': form.get('q', '').strip()})}")
+
+    def _section(self, section: dict) -> HomeSection:
+        slug = self.shop["slug"]
+        return HomeSection(
+            type=section["type"], title=section.get("title", ""), subtitle=section.get("subtitle", ""),
+            text=section.get("text", ""), image_url=section.get("image_url", ""), link=section.get("link", ""),
+            products=[product_card(item, self.shop) for item in section["products"]],
+            categories=[{"name": c["name"], "url": f"/s/{slug}/search?category={c['id']}"} for c in section["categories"]],
+        )
 
 
 def product_card(item: dict, shop: dict[str, str]) -> dict[str, str]:
@@ -43,23 +72,82 @@ def product_card(item: dict, shop: dict[str, str]) -> dict[str, str]:
 @rx.page(route=routes.STORE_HOME, title=StoreHomeState.shop["name"].to(str), on_load=StoreHomeState.load)
 def store_home() -> rx.Component:
     return store_frame(
-        rx.cond(
-            StoreHomeState.shop["description"] != "",
-            rx.el.p(StoreHomeState.shop["description"], class_name="px-4 pt-4 text-gray-600"),
+        rx.el.form(
+            rx.el.input(name="q", type="search", placeholder=tr("store.search_placeholder"), aria_label=tr("store.search_placeholder"),
+                        class_name=INPUT + " rounded-full bg-gray-100"),
+            on_submit=StoreHomeState.search,
+            class_name="px-4 pt-3",
         ),
-        rx.el.h2(tr("store.products"), class_name="px-4 pb-2 pt-6 text-base font-semibold"),
-        rx.cond(
-            StoreHomeState.products.length() == 0,
-            rx.el.p(tr("store.empty"), class_name="px-4 py-12 text-center text-gray-500"),
-            rx.el.ul(rx.foreach(StoreHomeState.products, _product_card), class_name="grid grid-cols-2 gap-3 px-4 sm:grid-cols-3 lg:grid-cols-4"),
+        rx.foreach(StoreHomeState.sections, _section),
+    )
+
+
+def _section(section: HomeSection) -> rx.Component:
+    return rx.match(
+        section.type,
+        ("banner", _banner(section)),
+        ("category_list", _categories(section)),
+        ("featured_products", _products(section, "store.featured")),
+        ("product_grid", _products(section, "store.products")),
+        ("rich_text", rx.el.section(rx.el.h2(section.title, class_name="mb-2 font-semibold"),
+                                    rx.el.p(section.text, class_name="whitespace-pre-line text-gray-700"), class_name="px-4 pt-6")),
+        ("image_text", rx.el.section(
+            rx.el.img(src=section.image_url, alt=section.title, loading="lazy", class_name="w-full rounded-xl object-cover"),
+            rx.el.h2(section.title, class_name="mt-2 font-semibold"), rx.el.p(section.text, class_name="text-gray-700"),
+            class_name="px-4 pt-6",
+        )),
+        rx.fragment(),
+    )
+
+
+def _banner(section: HomeSection) -> rx.Component:
+    shop = StoreHomeState.shop
+    return rx.el.section(
+        rx.el.h1(rx.cond(section.title != "", section.title, shop["name"]), class_name="text-2xl font-bold"),
+        rx.el.p(rx.cond(section.subtitle != "", section.subtitle, shop["description"]), class_name="mt-1 text-sm opacity-90"),
+        class_name="mx-4 mt-3 rounded-2xl bg-gradient-to-br from-emerald-700 to-emerald-500 px-5 py-8 text-white",
+        style=rx.cond(section.image_url != "", {"backgroundImage": "url(" + section.image_url + ")", "backgroundSize": "cover"}, {}),
+    )
+
+
+def _categories(section: HomeSection) -> rx.Component:
+    return rx.cond(
+        section.categories.length() > 0,
+        rx.el.nav(
+            rx.foreach(section.categories, lambda c: rx.el.a(
+                c["name"], href=c["url"], class_name="whitespace-nowrap rounded-full bg-white px-3 py-1.5 text-sm text-gray-800 shadow-sm",
+            )),
+            aria_label=tr("store.categories"),
+            class_name="flex gap-2 overflow-x-auto px-4 pt-4",
         ),
     )
 
 
-def _product_card(product: dict) -> rx.Component:
+def _products(section: HomeSection, default_title_key: str) -> rx.Component:
+    return rx.el.section(
+        rx.el.h2(rx.cond(section.title != "", section.title, tr(default_title_key)), class_name="px-4 pb-2 pt-6 text-base font-semibold"),
+        rx.cond(
+            section.products.length() == 0,
+            rx.el.p(tr("store.empty"), class_name="px-4 py-12 text-center text-gray-500"),
+            product_grid(section.products),
+        ),
+        rx.cond(section.type == "product_grid", rx.el.a(
+            tr("store.all_products"), " →", href="/s/" + StoreHomeState.shop["slug"] + "/search",
+            class_name="block px-4 py-4 text-center text-sm text-emerald-700",
+        )),
+    )
+
+
+def product_grid(products) -> rx.Component:
+    return rx.el.ul(rx.foreach(products, _product_card), class_name="grid grid-cols-2 gap-3 px-4 sm:grid-cols-3 lg:grid-cols-4")
+
+
+def _product_card(product: dict, index) -> rx.Component:
+    first_screen = index < 4  # what a phone shows first loads at once; the rest as the shopper scrolls
     return rx.el.li(
         rx.el.a(
-            rx.el.img(src=product["thumb_url"], alt=product["title"], loading="lazy", width="480", height="480",
+            rx.el.img(src=product["thumb_url"], alt=product["title"], width="480", height="480",
+                      loading=rx.cond(first_screen, "eager", "lazy"), fetchpriority=rx.cond(index < 2, "high", "auto"),
                       class_name="aspect-square w-full rounded-t-xl bg-gray-100 object-cover"),
             rx.el.div(
                 rx.el.h3(product["title"], class_name="line-clamp-2 text-sm text-gray-900"),

@@ -33,7 +33,8 @@ def store_frame(*children: rx.Component) -> rx.Component:
                 ),
                 class_name="sticky top-0 z-10 flex items-center justify-between gap-2 border-b bg-white/95 px-4 py-3 backdrop-blur",
             ),
-            rx.el.main(*children, class_name="mx-auto max-w-5xl"),
+            # At least a screen tall: the footer never jumps down when the page's content arrives.
+            rx.el.main(*children, class_name="mx-auto min-h-screen max-w-5xl"),
             _footer(),
             class_name="min-h-screen bg-gray-50 text-gray-900",
         ),

@@ -170,7 +170,8 @@ def _gallery() -> rx.Component:
                 loading=rx.cond(i == 0, "eager", "lazy"), fetchpriority=rx.cond(i == 0, "high", "auto"),
                 class_name="aspect-square w-full shrink-0 snap-center object-cover",
             )),
-            class_name="flex snap-x snap-mandatory overflow-x-auto",
+            # The square is there before the pictures arrive, so nothing below it jumps.
+            class_name="flex aspect-square w-full snap-x snap-mandatory overflow-x-auto bg-gray-100",
             aria_label=tr("store.gallery"),
             data_testid="gallery",
         ),
