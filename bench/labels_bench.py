@@ -27,7 +27,7 @@ from sqlmodel import SQLModel  # noqa: E402
 import shopapp.models  # noqa: E402,F401 - registers every table
 from shopapp.db import get_engine, session_scope  # noqa: E402
 from shopapp.services import accounts, fulfillment, search, waybills  # noqa: E402
-from tests.shopping import ADDRESS, paid_order, product_on_sale  # noqa: E402
+from tests.shopping import paid_order, product_on_sale  # noqa: E402
 
 LABELS = 100
 NAMES = ("张三", "李四", "王五", "欧阳娜娜", "赵六", "钱七", "孙八", "周九")

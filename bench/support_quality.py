@@ -103,7 +103,8 @@ def seed(session):
     shops.update_profile(session, owner, {"shipping_policy": SHIPPING_POLICY, "returns_policy": RETURNS_POLICY})
     variants = {
         "tea": _product(session, owner, "西湖龙井 明前特级 250g", [], [((), 6800, 40)]),
-        "shirt": _product(session, owner, "纯棉短袖T恤", [("尺码", ["S", "M", "L"])], [(("S",), 9900, 8), (("M",), 9900, 0), (("L",), 9900, 15)]),
+        "shirt": _product(session, owner, "纯棉短袖T恤", [("尺码", ["S", "M", "L"])],
+                          [(("S",), 9900, 8), (("M",), 9900, 0), (("L",), 9900, 15)]),
         "linen": _product(session, owner, "Linen Shirt", [("Size", ["S", "M", "L", "XL"])],
                           [(("S",), 25900, 6), (("M",), 25900, 9), (("L",), 25900, 0), (("XL",), 25900, 2)]),
         "set": _product(session, owner, "白瓷茶具套装", [("颜色", ["白色", "青色"])], [(("白色",), 18800, 0), (("青色",), 18800, 0)]),
@@ -113,7 +114,8 @@ def seed(session):
     session.commit()
     facts = {}
     for key, (email, name, phone, street, state, product, waybill) in CUSTOMERS.items():
-        order, link = _order(session, owner, variants[product][0], email, name, phone, street, pay=state not in ("pending", "cancelled"))
+        paid = state not in ("pending", "cancelled")
+        order, link = _order(session, owner, variants[product][0], email, name, phone, street, pay=paid)
         if state == "cancelled":
             orders.cancel_order(session, owner, order.id, "顾客要求取消")
         if waybill:
@@ -189,7 +191,8 @@ def score(ai_engine, owner, facts: dict, questions: list[dict], show: bool) -> d
         if leaked:
             results["leaks"].append((question["id"], leaked))
         if show:
-            print(f"\n#{question['id']} [{question['topic']}, {question['verify']}] {' / '.join(_fill(m, facts) for m in question['messages'])}")
+            asked = " / ".join(_fill(m, facts) for m in question["messages"])
+            print(f"\n#{question['id']} [{question['topic']}, {question['verify']}] {asked}")
             print(f"  -> {top}")
     return results
 
@@ -211,7 +214,10 @@ def _ask(owner, facts: dict, question: dict):
             support.post_shopper_message(session, owner.shop_id, conversation.id, token, text)
         session.flush()
         context = retrieval.reply_context(session, conversation)
-        allowed = {key for key, seeded in facts.items() if conversation.verified and seeded["email"] == conversation.verified_email}
+        allowed = {
+            key for key, seeded in facts.items()
+            if conversation.verified and seeded["email"] == conversation.verified_email
+        }
     return context, allowed
 
 

@@ -26,11 +26,13 @@ depends_on: str | Sequence[str] | None = None
 
 def _in_shop(terms: str, shop_id: str) -> str:
     """SQL putting the shop in front of every term: '龙井 绿茶' of shop 7 → 's7x龙井 s7x绿茶'."""
-    return f"CASE WHEN {terms} = '' THEN '' ELSE 's' || {shop_id} || 'x' || replace({terms}, ' ', ' s' || {shop_id} || 'x') END"
+    prefix = f"'s' || {shop_id} || 'x'"
+    return f"CASE WHEN {terms} = '' THEN '' ELSE {prefix} || replace({terms}, ' ', ' ' || {prefix}) END"
 
 
 def _fts_row(row: str) -> str:
-    return f"{row}.product_id, {_in_shop(f'{row}.title_terms', f'{row}.shop_id')}, {_in_shop(f'{row}.body_terms', f'{row}.shop_id')}"
+    shop_id = f"{row}.shop_id"
+    return f"{row}.product_id, {_in_shop(f'{row}.title_terms', shop_id)}, {_in_shop(f'{row}.body_terms', shop_id)}"
 
 
 SQLITE_OBJECTS = (

@@ -14,10 +14,17 @@ from shopapp.services import accounts
 from shopapp.services.permissions import Actor
 
 
+SESSION_COOKIE = "shopapp_session"
+
+
 def bearer_token(request: Request) -> str:
+    """The Authorization bearer token; for GETs also the console's session cookie, so a signed-in
+    owner can open a PDF label from a link (the cookie is SameSite=strict, and GETs change nothing)."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""
+    if scheme.lower() == "bearer":
+        return token.strip()
+    return request.cookies.get(SESSION_COOKIE, "") if request.method == "GET" else ""
 
 
 @contextmanager

@@ -90,4 +90,5 @@ def _render(request: Request, shipment_ids: list[int]) -> bytes:
 
 
 def _pdf(data: bytes, filename: str) -> Response:
-    return Response(data, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'})
+    headers = {"Content-Disposition": f'inline; filename="{filename}"'}
+    return Response(data, media_type="application/pdf", headers=headers)

@@ -21,8 +21,8 @@ from shopapp.services import fulfillment, media, orders, refunds, shops, storage
 from shopapp.services.errors import Conflict, Invalid, NotFound, require_fields
 from shopapp.services.outbox import queue_bilingual
 from shopapp.services.permissions import Actor, require
-from shopapp.services.validation import checked_text
 from shopapp.services.pricing import format_money
+from shopapp.services.validation import checked_text
 
 KINDS = ("refund_only", "return_and_refund")
 STATUSES = ("requested", "awaiting_return", "returning", "refunded", "refused")

@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from shopapp.models import Order, OrderEvent, OrderItem, Product, Shipment, ShipmentItem, TrackingEvent
-from shopapp.models.aftersales import Refund, RefundItem
+from shopapp.models.aftersales import RefundItem
 from shopapp.models.base import utcnow
 from shopapp.services import orders, shops
 from shopapp.services.errors import Conflict, Invalid, NotFound, require_fields
@@ -89,10 +89,10 @@ def merge_ship(session: Session, actor: Actor, order_ids: list[int], carrier: st
         raise Conflict("merge_different_customers")
     if len({_address_key(order.address) for order in merged}) > 1:
         raise Conflict("merge_different_addresses")
+    lines = {order.id: _lines_to_ship(None, remaining_to_ship(session, order)) for order in merged}
     shipment = _new_shipment(session, merged[0], carrier, tracking_no)
     for order in merged:
-        lines = _lines_to_ship(None, remaining_to_ship(session, order))
-        _add_lines(session, shipment, order, lines)
+        _add_lines(session, shipment, order, lines[order.id])
     for order in merged:
         _after_shipping(session, order, shipment, actor.label)
     return shipment
@@ -364,7 +364,7 @@ def _physical_item_ids(session: Session, shop_id: int, items: list[OrderItem]) -
     """Lines that need a parcel: all but virtual goods (a deleted product is taken as physical)."""
     virtual = set(session.exec(
         select(Product.id).where(
-            Product.shop_id == shop_id, Product.id.in_({i.product_id for i in items}), Product.product_type == "virtual",
+            Product.shop_id == shop_id, Product.id.in_(sorted({i.product_id for i in items})), Product.product_type == "virtual",
         )
     ).all()) if items else set()
     return {item.id for item in items if item.product_id not in virtual}

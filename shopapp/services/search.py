@@ -58,11 +58,13 @@ PG_VECTOR_INDEX = "ix_product_search_document"
 
 def _in_shop(terms: str, shop_id: str) -> str:
     """SQL putting the shop in front of every term: '龙井 绿茶' of shop 7 → 's7x龙井 s7x绿茶'."""
-    return f"CASE WHEN {terms} = '' THEN '' ELSE 's' || {shop_id} || 'x' || replace({terms}, ' ', ' s' || {shop_id} || 'x') END"
+    prefix = f"'s' || {shop_id} || 'x'"
+    return f"CASE WHEN {terms} = '' THEN '' ELSE {prefix} || replace({terms}, ' ', ' ' || {prefix}) END"
 
 
 def _fts_row(row: str) -> str:
-    return f"{row}.product_id, {_in_shop(f'{row}.title_terms', f'{row}.shop_id')}, {_in_shop(f'{row}.body_terms', f'{row}.shop_id')}"
+    shop_id = f"{row}.shop_id"
+    return f"{row}.product_id, {_in_shop(f'{row}.title_terms', shop_id)}, {_in_shop(f'{row}.body_terms', shop_id)}"
 
 
 # The raw SQL that makes the full-text index. The migration c2d3e4f5a6b7 holds its own copy (a
@@ -197,7 +199,8 @@ def search_products(
         page_ids = _ids(session, query.order_by(*_order(sort, shop_id, Product.id)), offset, per_page)
     # The shop again (the index is the shop's own; this keeps it so even if it ever were not),
     # checked here: in the WHERE clause it led SQLite to walk the shop's index instead of the ids.
-    products = {p.id: p for p in session.exec(select(Product).where(Product.id.in_(page_ids))).all() if p.shop_id == shop_id}
+    found = session.exec(select(Product).where(Product.id.in_(page_ids))).all()
+    products = {product.id: product for product in found if product.shop_id == shop_id}
     return catalog.product_summaries(session, shop_id, [products[i] for i in page_ids if i in products]), total
 
 
@@ -219,7 +222,9 @@ def _insert_documents(session: Session, shop_id: int, product_ids: list[int]) ->
         {
             "product_id": product_id, "shop_id": shop_id, "title_terms": document_terms(title),
             # Codes first: a long description is cut, the SKUs never are.
-            "body_terms": document_terms(" ".join(codes.get(product_id, [])) + " " + plain_text(description)[:DESCRIPTION_CHARS]),
+            "body_terms": document_terms(
+                " ".join(codes.get(product_id, [])) + " " + plain_text(description)[:DESCRIPTION_CHARS]
+            ),
         }
         for product_id, title, description in products
     ]
@@ -230,7 +235,10 @@ def _insert_documents(session: Session, shop_id: int, product_ids: list[int]) ->
 def _runs(text_: str) -> list[tuple[bool, str]]:
     """(is it CJK, the run) for every run of letters or digits; full-width forms and case folded."""
     folded = unicodedata.normalize("NFKC", text_ or "").casefold()
-    return [(bool(match.group(1)), match.group(0)[:MAX_TERM_LENGTH]) for match in _RUNS.finditer(folded)]
+    return [
+        (True, match.group(0)) if match.group(1) else (False, match.group(0)[:MAX_TERM_LENGTH])
+        for match in _RUNS.finditer(folded)
+    ]
 
 
 def _pairs(run: str) -> list[str]:
@@ -289,7 +297,9 @@ def _plan_each_search(session: Session) -> None:
         session.connection().exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
 
 
-def _search_page(session: Session, shop_id: int, groups, narrowed, index_only: bool, sort: str, offset: int, limit: int):
+def _search_page(
+    session: Session, shop_id: int, groups, narrowed, index_only: bool, sort: str, offset: int, limit: int,
+) -> tuple[list[int], int]:
     """The ids of one page of matches, and how many match (up to MAX_COUNTED).
 
     Relevance: up to RANK_LIMIT matches are all scored (bm25 on SQLite, ts_rank on PostgreSQL,
@@ -325,7 +335,10 @@ def _search_page(session: Session, shop_id: int, groups, narrowed, index_only: b
     page_ids = _ids(session, in_title.order_by(title_hits.c.product_id.desc()), offset, limit)
     if len(page_ids) < limit:
         # The title matches end on this page, or before it (then counting them says where).
-        title_total = offset + len(page_ids) if page_ids or not offset else _count(session, matching("title", counting=True)[0])
+        if page_ids or not offset:
+            title_total = offset + len(page_ids)
+        else:
+            title_total = _count(session, matching("title", counting=True)[0])
         rest, rest_hits = matching("elsewhere")
         page_ids += _ids(
             session, rest.order_by(rest_hits.c.product_id.desc()), max(0, offset - title_total), limit - len(page_ids),

@@ -102,3 +102,9 @@ def test_public_storefront_info_and_a_missing_shop(client, shop):
     assert client.get("/store/tea-house").json()["name"] == "tea-house 店"
     missing = client.get("/store/no-such-shop")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "shop_not_found"
+
+
+def test_the_console_cookie_reads_but_never_writes(client, shop):
+    cookies = {"shopapp_session": shop["token"]}
+    assert client.get("/shop", cookies=cookies).status_code == 200
+    assert client.patch("/shop", json={"name": "x"}, cookies=cookies).status_code == 401

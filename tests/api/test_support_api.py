@@ -146,7 +146,8 @@ def test_the_inbox_answers_replies_notes_close_reopen_and_hand_over(client, stor
     owner_id = client.get("/staff", headers=store["headers"]).json()["members"][0]["user_id"]
     handed = client.post(f"/conversations/{conversation_id}/assign", json={"user_id": owner_id}, headers=store["headers"])
     assert handed.json()["assigned_user_id"] == owner_id
-    assert client.post(f"/conversations/{conversation_id}/assign", json={"user_id": 99999}, headers=store["headers"]).status_code == 422
+    stranger = client.post(f"/conversations/{conversation_id}/assign", json={"user_id": 99999}, headers=store["headers"])
+    assert stranger.status_code == 422
     assert client.post(f"/conversations/{conversation_id}/close", headers=store["headers"]).json()["status"] == "closed"
     closed = client.post(f"/conversations/{conversation_id}/messages", json={"text": "?"}, headers=store["headers"])
     assert closed.status_code == 409 and closed.json()["error"]["code"] == "conversation_closed"
@@ -251,7 +252,8 @@ def test_an_unreachable_model_answers_a_clear_error_and_offline_suggestions(clie
     started = _li_verified(client, store)
     before = client.get(f"/conversations/{started['conversation_id']}", headers=store["headers"]).json()
     answer = client.post(
-        f"/conversations/{started['conversation_id']}/reply-suggestions", json={}, headers={**store["headers"], "Accept-Language": "en"},
+        f"/conversations/{started['conversation_id']}/reply-suggestions", json={},
+        headers={**store["headers"], "Accept-Language": "en"},
     )
     body = answer.json()
     assert answer.status_code == 200 and body["engine"] == "offline"
@@ -280,12 +282,14 @@ def test_a_malformed_model_answer_gives_offline_suggestions_labelled_as_such(cli
 def test_product_copy_is_a_suggestion_with_a_title_of_at_most_60_characters(client, store):
     path = f"/products/{store['product_id']}/ai-copy"
     before = client.get(f"/products/{store['product_id']}", headers=store["headers"]).json()
-    answer = client.post(path, json={"fields": ["title", "description"], "tone": "premium", "keywords": ["春茶", "礼盒"]}, headers=store["headers"])
+    asked = {"fields": ["title", "description"], "tone": "premium", "keywords": ["春茶", "礼盒"]}
+    answer = client.post(path, json=asked, headers=store["headers"])
     body = answer.json()
     assert answer.status_code == 200 and body["engine"] == "offline"
     assert len(body["title"]) <= 60 and body["title"].startswith("臻选 春茶 礼盒 西湖龙井") and "<p>" in body["description_html"]
     assert client.get(f"/products/{store['product_id']}", headers=store["headers"]).json() == before
-    assert client.post(path, json={"tone": "shouty"}, headers=store["headers"]).json()["error"]["field_codes"] == {"tone": "tone_invalid"}
+    refused = client.post(path, json={"tone": "shouty"}, headers=store["headers"])
+    assert refused.status_code == 422 and refused.json()["error"]["field_codes"] == {"tone": "tone_invalid"}
     other = signup(client, "other-shop")
     assert client.post(path, json={}, headers=other["headers"]).status_code == 404
 

@@ -48,3 +48,37 @@ def test_the_owner_cancels_an_unpaid_order_after_confirming(page, platform_url):
     page.get_by_role("button", name="取消订单").click()
     page.get_by_role("button", name="确定").click()
     expect(page.get_by_test_id("console-order-status")).to_have_text("已取消")
+
+
+def test_the_owner_ships_a_paid_order_tracks_it_and_refunds_part(page, platform_url):
+    order_no = place_order(platform_url, pay=True)
+    log_in_as_demo_owner(page)
+    page.goto("/console/orders")
+    page.get_by_label("订单号、邮箱、收货人或手机号").fill(order_no)
+    page.get_by_role("button", name="搜索").click()
+    page.get_by_role("link", name=order_no).click()
+    expect(page.get_by_test_id("console-order-status")).to_have_text("待发货")
+
+    page.get_by_label("快递公司").select_option("SF")
+    page.get_by_label("快递单号").fill("12345")
+    page.get_by_role("button", name="确认发货").click()
+    expect(page.get_by_role("alert").first).to_be_visible()  # a malformed tracking number changes nothing
+    expect(page.get_by_test_id("console-order-status")).to_have_text("待发货")
+
+    page.get_by_label("快递单号").fill("SF1234567890123")
+    page.get_by_role("button", name="确认发货").click()
+    expect(page.get_by_test_id("console-order-status")).to_have_text("已发货")
+    label = page.get_by_role("link", name="打印面单")
+    expect(label).to_have_attribute("href", re.compile(r"/api/v1/shipments/\d+/label\.pdf"))
+    pdf = page.request.get(label.get_attribute("href"))
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
+
+    page.get_by_label("物流状态").select_option("delivered")
+    page.get_by_label("物流说明，如：已到达杭州转运中心").fill("本人签收")
+    page.get_by_role("button", name="添加物流记录").click()
+    expect(page.get_by_test_id("console-order-status")).to_have_text("已签收")
+
+    page.get_by_label("退款金额（元）").fill("10")
+    page.get_by_label("退款原因").fill("包装破损补偿")
+    page.get_by_role("button", name="退款").click()
+    expect(page.get_by_role("status")).to_have_text("退款已提交，款项原路退回。")

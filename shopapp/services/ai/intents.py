@@ -15,7 +15,8 @@ _RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("where_is_order", (
         "到哪", "物流", "快递到", "单号", "运单", "查件", "还没到", "没收到", "没到", "到了吗", "签收", "在哪里",
         "什么时候到", "多久到", "几天到", "送到", "派送", "包裹",
-        "where is my", "where's my", "wheres my", "where is it", "where's it", "tracking", "track my", "track the", "delivered", "arrive",
+        "where is my", "where's my", "wheres my", "where is it", "where's it", "tracking", "track my", "track the",
+        "delivered", "arrive",
         "not received", "haven't received", "havent received", "hasn't come", "package", "parcel",
     )),
     ("when_ship", (

@@ -406,12 +406,12 @@ def _stock_reply(context: ReplyContext, product: dict) -> Suggestion:
     asked = _asked_variant(context.question, variants)
     if asked:
         value = " / ".join(asked["option_values"])
-        key = "variant_sold_out" if asked["stock"] <= 0 else "variant_low_stock" if asked["stock"] <= LOW_STOCK else "variant_in_stock"
-        return Suggestion(_sentences(context, [_say(context, key, title=title, value=value, stock=asked["stock"])] + extra), source)
+        said = _say(context, "variant_" + _stock_word(asked["stock"]), title=title, value=value, stock=asked["stock"])
+        return Suggestion(_sentences(context, [said] + extra), source)
     if len(variants) <= 1 or not product["options"]:
         stock = sum(v["stock"] for v in variants)
-        key = "sold_out" if stock <= 0 else "low_stock" if stock <= LOW_STOCK else "in_stock"
-        return Suggestion(_sentences(context, [_say(context, key, title=title, stock=stock)] + extra), source)
+        said = _say(context, _stock_word(stock), title=title, stock=stock)
+        return Suggestion(_sentences(context, [said] + extra), source)
     available = [" / ".join(v["option_values"]) for v in variants if v["stock"] > 0]
     sold_out = [" / ".join(v["option_values"]) for v in variants if v["stock"] <= 0]
     if not available:
@@ -420,6 +420,10 @@ def _stock_reply(context: ReplyContext, product: dict) -> Suggestion:
     if sold_out:
         sentences.append(_say(context, "variants_sold_out", sold_out=_join(context, sold_out)))
     return Suggestion(_sentences(context, sentences + extra), source)
+
+
+def _stock_word(stock: int) -> str:
+    return "sold_out" if stock <= 0 else "low_stock" if stock <= LOW_STOCK else "in_stock"
 
 
 def _asked_variant(question: str, variants: list[dict]) -> dict | None:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import math
+import uuid
 from datetime import UTC, timedelta, timezone
 
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import orders
+from shopapp.services import fulfillment, orders, refunds
 from shopapp.services.errors import DomainError
-from shopapp.services.pricing import format_money
+from shopapp.services.pricing import format_money, parse_money, yuan_text
 from shopapp.ui import routes
-from shopapp.ui.components.forms import DANGER_BUTTON, INPUT, SECONDARY_BUTTON
+from shopapp.ui.components.forms import DANGER_BUTTON, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.pager import pager
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
@@ -25,6 +27,26 @@ TABS = ("", "pending_payment", "paid", "shipped", "completed", "cancelled")
 CHINA = timezone(timedelta(hours=8))
 LIVE_SECONDS = 5
 LIVE_FOR_MINUTES = 30
+
+
+@dataclasses.dataclass
+class ShipmentView:
+    id: str = ""
+    carrier: str = ""
+    tracking_no: str = ""
+    status: str = ""
+    contents: str = ""  # "items" would clash with the dict-like var's own items()
+    label_url: str = ""
+    events: list[dict[str, str]] = dataclasses.field(default_factory=list)
+
+
+def _shipment_view(shipment: dict) -> ShipmentView:
+    return ShipmentView(
+        id=str(shipment["id"]), carrier=shipment["carrier_name"], tracking_no=shipment["tracking_no"], status=shipment["status"],
+        contents="，".join(f"{i['title']} ×{i['qty']}" for i in shipment["items"]),
+        label_url=f"/api/v1/shipments/{shipment['id']}/label.pdf",
+        events=[{"at": china_time(e["at"]), "status": e["status"], "description": e["description"]} for e in shipment["events"]],
+    )
 
 
 def china_time(moment) -> str:
@@ -174,8 +196,12 @@ class OrderDetailState(ConsoleState):
     items: list[dict[str, str]] = []
     events: list[dict[str, str]] = []
     payments: list[dict[str, str]] = []
+    shipments: list[ShipmentView] = []
+    carriers: list[dict[str, str]] = []
     problem: str = ""
+    notice: str = ""
     confirming_cancel: bool = False
+    form_key: int = 0
 
     @rx.event
     def load(self):
@@ -183,12 +209,26 @@ class OrderDetailState(ConsoleState):
         if actor is None:
             return
         self.problem, self.confirming_cancel = "", False
+        self.notice = ""
+        self.carriers = [{"code": c["code"], "name": c["name"]} for c in fulfillment.carriers()]
         try:
-            with session_scope() as session:
-                shown = orders.order_dict(session, orders.get_order(session, actor, int(self.order_id)))
+            self._reload(actor)
         except (DomainError, ValueError):
             return rx.redirect(routes.CONSOLE_ORDERS)
+
+    def _reload(self, actor=None):
+        actor = actor or self._actor()
+        with session_scope() as session:
+            order = orders.get_order(session, actor, int(self.order_id))
+            shown = orders.order_dict(session, order)
+            remaining = fulfillment.remaining_to_ship(session, order)
+            refundable = refunds.refundable(session, order)
         self._show(shown)
+        for item in self.items:
+            item["to_ship"] = str(remaining.get(int(item["id"]), 0))
+        self.order["refundable"] = yuan_text(refundable)
+        self.shipments = [_shipment_view(s) for s in shown["shipments"]]
+        self.form_key += 1
 
     def _show(self, shown: dict):
         money = lambda amount: format_money(amount, shown["currency"])  # noqa: E731 - one currency per order
@@ -204,8 +244,8 @@ class OrderDetailState(ConsoleState):
             "created": china_time(shown["created_at"]),
         }
         self.items = [
-            {"title": i["title"], "options": " / ".join(i["option_values"]), "sku": i["sku"] or "", "qty": str(i["qty"]),
-             "unit_price": money(i["unit_price"]), "total": money(i["total"])}
+            {"id": str(i["id"]), "title": i["title"], "options": " / ".join(i["option_values"]), "sku": i["sku"] or "",
+             "qty": str(i["qty"]), "unit_price": money(i["unit_price"]), "total": money(i["total"]), "to_ship": "0"}
             for i in shown["items"]
         ]
         self.payments = [{"provider": p["provider"], "status": p["status"], "amount": money(p["amount"]),
@@ -223,14 +263,48 @@ class OrderDetailState(ConsoleState):
     @rx.event
     def cancel(self):
         self.confirming_cancel = False
+        self._act(lambda session, actor: orders.cancel_order(session, actor, int(self.order["id"]), "cancelled by the shop"))
+
+    @rx.event
+    def ship(self, form: dict):
+        items = [
+            {"order_item_id": int(item["id"]), "qty": int(form.get(f"ship_{item['id']}") or 0)}
+            for item in self.items if (form.get(f"ship_{item['id']}") or "0").strip() not in ("", "0")
+        ]
+        if not all(str(form.get(f"ship_{i['id']}") or "0").strip().isdigit() for i in self.items):
+            self.problem = self.tr["field.must_be_whole_number"]
+            return
+        self._act(lambda session, actor: fulfillment.ship(
+            session, actor, int(self.order["id"]), items, form.get("carrier", ""), form.get("tracking_no", "")),
+            notice_key="orders.shipped_notice")
+
+    @rx.event
+    def add_event(self, form: dict):
+        self._act(lambda session, actor: fulfillment.add_tracking_event(
+            session, actor, int(form.get("shipment_id", 0)), form.get("status", ""), form.get("description", "")))
+
+    @rx.event
+    def refund(self, form: dict):
+        try:
+            amount = parse_money(form.get("amount", ""), field="amount")
+        except DomainError as exc:
+            self.problem = next(iter(self._field_messages(exc).values()))
+            return
+        self._act(lambda session, actor: refunds.refund(
+            session, actor, int(self.order["id"]), amount, form.get("reason", ""), idempotency_key=form.get("attempt") or None),
+            notice_key="orders.refunded_notice")
+
+    def _act(self, action, notice_key: str = ""):
+        self.problem, self.notice = "", ""
         try:
             with session_scope() as session:
-                order = orders.cancel_order(session, self._actor(), int(self.order["id"]), "cancelled by the shop")
-                shown = orders.order_dict(session, order)
+                action(session, self._actor())
         except DomainError as exc:
-            self.problem = self._message(exc)
+            fields = self._field_messages(exc)
+            self.problem = "；".join(fields.values()) if fields else self._message(exc)
             return
-        self._show(shown)
+        self._reload()
+        self.notice = self.tr[notice_key] if notice_key else ""
 
 
 @console_page(routes.CONSOLE_ORDER, "console.nav.orders", on_load=OrderDetailState.load)
@@ -259,6 +333,14 @@ def order_detail() -> rx.Component:
             ),
             class_name="mt-3",
         )),
+        rx.cond(state.notice != "", rx.el.p(state.notice, role="status", class_name="mt-2 text-sm text-emerald-700")),
+        rx.el.div(
+            rx.cond((order["status"] == "paid") | (order["status"] == "partially_shipped"), _card("orders.ship", _ship_form())),
+            rx.cond(state.shipments.length() > 0, _card("orders.shipments", rx.foreach(state.shipments, _shipment))),
+            rx.cond(order["refundable"] != "0", _card("orders.refund", _refund_form())),
+            key=state.form_key.to_string(),
+            class_name="mt-4 grid gap-4 lg:grid-cols-2",
+        ),
         rx.el.div(
             _card("orders.items", rx.el.ul(rx.foreach(state.items, lambda i: rx.el.li(
                 rx.el.div(i["title"], rx.cond(i["options"] != "", rx.el.span(" · ", i["options"], class_name="text-gray-500")),
@@ -294,3 +376,65 @@ def _card(title_key: str, *children) -> rx.Component:
 
 def _line(key: str, value) -> rx.Component:
     return rx.el.div(rx.el.span(tr(key), class_name="text-gray-600"), rx.el.span(value), class_name="flex justify-between")
+
+
+def _ship_form() -> rx.Component:
+    state = OrderDetailState
+    return rx.el.form(
+        rx.el.p(tr("orders.ship_hint"), class_name="mb-2 text-sm text-gray-600"),
+        rx.foreach(state.items, lambda i: rx.cond(i["to_ship"] != "0", rx.el.label(
+            rx.el.span(i["title"], rx.cond(i["options"] != "", " · " + i["options"], ""), class_name="flex-1 text-sm"),
+            rx.el.input(name="ship_" + i["id"], default_value=i["to_ship"], inputmode="numeric", aria_label=tr("orders.ship_qty") + " " + i["title"],
+                        class_name="w-16 rounded border px-2 py-1 text-right"),
+            class_name="mb-2 flex items-center gap-2",
+        ))),
+        rx.el.div(
+            rx.el.select(rx.foreach(state.carriers, lambda c: rx.el.option(c["name"], value=c["code"])),
+                         name="carrier", aria_label=tr("orders.carrier"), class_name=INPUT + " sm:w-40"),
+            rx.el.input(name="tracking_no", placeholder=tr("orders.tracking_no"), aria_label=tr("orders.tracking_no"), class_name=INPUT),
+            class_name="flex flex-col gap-2 sm:flex-row",
+        ),
+        rx.el.button(tr("orders.ship_button"), type="submit", class_name=PRIMARY_BUTTON + " mt-3"),
+        on_submit=state.ship, reset_on_submit=False,
+    )
+
+
+def _shipment(shipment: ShipmentView) -> rx.Component:
+    state = OrderDetailState
+    return rx.el.div(
+        rx.el.div(
+            rx.el.span(shipment.carrier, " ", rx.el.span(shipment.tracking_no, class_name="font-mono")),
+            rx.el.a(tr("orders.print_label"), href=shipment.label_url, target="_blank", class_name="text-sm text-emerald-700 underline"),
+            class_name="flex items-center justify-between",
+        ),
+        rx.el.p(shipment.contents, class_name="text-sm text-gray-600"),
+        rx.el.ol(rx.foreach(shipment.events, lambda e: rx.el.li(
+            rx.el.span(e["at"], class_name="mr-2 text-gray-500"), e["description"], class_name="text-xs",
+        )), class_name="mt-1 space-y-0.5"),
+        rx.el.form(
+            rx.el.input(type="hidden", name="shipment_id", value=shipment.id),
+            rx.el.select(*[rx.el.option(tr(f"tracking.{s}"), value=s) for s in fulfillment.SHIPMENT_STATUSES if s != "shipped"],
+                         name="status", aria_label=tr("orders.tracking_status"), class_name="rounded border px-2 py-1 text-sm"),
+            rx.el.input(name="description", placeholder=tr("orders.tracking_description"), aria_label=tr("orders.tracking_description"),
+                        class_name="min-w-0 flex-1 rounded border px-2 py-1 text-sm"),
+            rx.el.button(tr("orders.add_event"), type="submit", class_name=SECONDARY_BUTTON + " py-1"),
+            on_submit=state.add_event, reset_on_submit=True,
+            class_name="mt-2 flex flex-wrap gap-2",
+        ),
+        class_name="border-b py-2 last:border-0",
+    )
+
+
+def _refund_form() -> rx.Component:
+    state = OrderDetailState
+    return rx.el.form(
+        rx.el.p(tr("orders.refundable"), ": ¥", state.order["refundable"], class_name="mb-2 text-sm text-gray-600"),
+        rx.el.input(type="hidden", name="attempt", value=state.form_key.to_string() + "-" + state.order["id"]),
+        rx.el.div(
+            rx.el.input(name="amount", inputmode="decimal", placeholder=tr("orders.refund_amount"), aria_label=tr("orders.refund_amount"), class_name=INPUT + " sm:w-32"),
+            rx.el.input(name="reason", placeholder=tr("orders.refund_reason"), aria_label=tr("orders.refund_reason"), class_name=INPUT),
+            class_name="flex flex-col gap-2 sm:flex-row",
+        ),
+        rx.el.button(tr("orders.refund_button"), type="submit", class_name=DANGER_BUTTON + " mt-3"),
+        on_submit=state.refund, reset_on_submit=False,
+    )
