@@ -20,6 +20,7 @@ from shopapp.ui.platform.home import home_page
 from shopapp.ui.platform.login import login_page
 from shopapp.ui.platform.signup import signup_page
 from shopapp.ui.store import home as store_home  # noqa: F401 - registers /s/[slug]
+from shopapp.ui.support import desk  # noqa: F401 - registers /support
 from shopapp.ui.store import cart as store_cart  # noqa: F401 - registers /s/[slug]/cart
 from shopapp.ui.store import checkout as store_checkout  # noqa: F401 - registers /s/[slug]/checkout
 from shopapp.ui.store import order as store_order  # noqa: F401 - registers /s/[slug]/orders/[order_no]

@@ -312,9 +312,10 @@ def _search_page(
 
     def matching(where: str, scored: bool = False, counting: bool = False):
         hits = _hits(postgresql, shop_id, groups, where, scored)
-        if counting and postgresql:
+        if counting and postgresql and index_only:
             # Told "LIMIT 10 000", PostgreSQL scans the table hoping to meet 10 000 matches
-            # early (40 ms for 绿茶); planned apart, the GIN index finds them (10 ms).
+            # early (40 ms for 绿茶); planned apart, the GIN index finds them (10 ms). Joined
+            # to the products, it walks both in id order and stops at 10 000, which is better.
             hits = hits.cte("hits").prefix_with("MATERIALIZED")
         else:
             hits = hits.subquery("hits")

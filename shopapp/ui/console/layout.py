@@ -14,6 +14,7 @@ NAV = [
     (routes.CONSOLE_PRODUCTS, "console.nav.products"),
     (routes.CONSOLE_CATEGORIES, "console.nav.categories"),
     (routes.CONSOLE_ORDERS, "console.nav.orders"),
+    (routes.SUPPORT, "console.nav.support"),
     (routes.CONSOLE_SETTINGS, "console.nav.settings"),
 ]
 

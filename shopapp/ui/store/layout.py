@@ -4,6 +4,7 @@ import reflex as rx
 
 from shopapp.ui import routes
 from shopapp.ui.components.text import lang_switch, tr
+from shopapp.ui.store.chat import chat_widget
 from shopapp.ui.store.state import StoreState
 
 
@@ -36,6 +37,7 @@ def store_frame(*children: rx.Component) -> rx.Component:
             # At least a screen tall: the footer never jumps down when the page's content arrives.
             rx.el.main(*children, class_name="mx-auto min-h-screen max-w-5xl"),
             _footer(),
+            chat_widget(),
             class_name="min-h-screen bg-gray-50 text-gray-900",
         ),
     )

@@ -9,6 +9,7 @@ from shopapp.services.pricing import format_money
 from shopapp.ui import routes
 from shopapp.ui.components.forms import PRIMARY_BUTTON
 from shopapp.ui.components.text import tr
+from shopapp.ui.store.chat import ChatState
 from shopapp.ui.store.layout import store_frame
 from shopapp.ui.store.state import StoreState
 
@@ -18,6 +19,7 @@ class OrderPageState(StoreState):
     items: list[dict[str, str]] = []
     timeline: list[dict[str, str]] = []
     missing: bool = False
+    order_token: str = ""
 
     @rx.event
     def load(self):
@@ -25,6 +27,7 @@ class OrderPageState(StoreState):
         if self.not_found:
             return
         token = self.router.url.query_parameters.get("token", "")
+        self.order_token = token
         try:
             with session_scope() as session:
                 page = checkout.order_page(session, int(self.shop["id"]), self.order_no, token)
@@ -75,6 +78,8 @@ def order_page() -> rx.Component:
                         rx.el.p(tr("order.pay_before"), " ", order["expires_at"], class_name="mt-1 text-sm text-amber-700"),
                         rx.el.a(tr("order.pay_now"), href=order["pay_url"], class_name=PRIMARY_BUTTON + " mt-3 bg-red-600 hover:bg-red-700"),
                     )),
+                    rx.el.button(tr("chat.about_order"), on_click=ChatState.open_for_order(order["order_no"], state.order_token),
+                                 type="button", class_name="mt-3 text-sm text-emerald-700 underline"),
                     class_name="rounded-2xl bg-white p-4",
                 ),
                 rx.el.section(

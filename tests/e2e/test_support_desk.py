@@ -1,0 +1,54 @@
+"""Issue 7's promise: a shopper asks where their order is; the agent sees it live, the assistant drafts a
+reply naming the carrier and tracking number, the agent edits and sends, the shopper sees it live."""
+
+import re
+
+import httpx
+from playwright.sync_api import expect
+
+from tests.e2e.steps import DEMO_EMAIL, DEMO_PASSWORD, log_in_as_demo_owner
+from tests.e2e.test_console_orders import ADDRESS
+
+
+def paid_and_shipped_order(platform_url: str) -> tuple[str, str]:
+    api = f"{platform_url}/api/v1"
+    product = httpx.get(f"{api}/store/demo-tea/products/3").json()
+    cart = httpx.post(f"{api}/store/demo-tea/carts").json()["cart_token"]
+    httpx.post(f"{api}/store/demo-tea/carts/{cart}/items", json={"variant_id": product["variants"][0]["id"], "qty": 1}).raise_for_status()
+    placed = httpx.post(f"{api}/store/demo-tea/checkout", json={"cart_token": cart, "email": "wang5@example.com", "address": ADDRESS}).json()
+    httpx.post(f"{api}/payments/sandbox/{placed['payment']['id']}/pay", json={"outcome": "success"}).raise_for_status()
+    owner = {"Authorization": "Bearer " + httpx.post(f"{api}/auth/login", json={"email": DEMO_EMAIL, "password": DEMO_PASSWORD}).json()["token"]}
+    shipped = httpx.post(f"{api}/orders/{placed['order_id']}/shipments", headers=owner,
+                         json={"items": None, "carrier": "ZTO", "tracking_no": "75312345678901"})
+    shipped.raise_for_status()
+    return placed["order_no"], placed["token"]
+
+
+def test_where_is_my_order_from_question_to_answer(browser, platform_url, phone):
+    order_no, token = paid_and_shipped_order(platform_url)
+    phone.goto(f"/s/demo-tea/orders/{order_no}?token={token}")
+    phone.get_by_role("button", name="咨询这个订单").click()
+    phone.get_by_label("邮箱").fill("wang5@example.com")
+    phone.get_by_label("输入消息…").fill("我的订单到哪了?")
+    phone.get_by_role("button", name="发送").click()
+    expect(phone.get_by_test_id("chat-messages")).to_contain_text("我的订单到哪了?")
+
+    agent = browser.new_context(base_url=platform_url, viewport={"width": 1400, "height": 900}).new_page()
+    log_in_as_demo_owner(agent)
+    agent.get_by_role("link", name="客服").click()
+    agent.get_by_test_id("support-queue").get_by_role("button", name=re.compile("wang5@example.com")).click()
+    expect(agent.get_by_test_id("verified-badge")).to_have_text("已验证身份")
+    expect(agent.get_by_test_id("customer-orders")).to_contain_text("75312345678901")
+    agent.get_by_test_id("ai-draft").click()
+    expect(agent.get_by_test_id("ai-text")).to_contain_text("75312345678901", timeout=30_000)
+    expect(agent.get_by_test_id("ai-text")).to_contain_text("中通")
+    expect(agent.get_by_test_id("ai-sources")).to_contain_text("shipment")
+    expect(agent.get_by_test_id("ai-engine")).to_contain_text("离线助手")
+    agent.get_by_role("button", name="插入到回复框").click()
+    reply = agent.get_by_label("回复顾客…")
+    expect(reply).to_have_value(re.compile("75312345678901"))
+    reply.fill(reply.input_value() + " 祝您生活愉快！")
+    agent.get_by_role("button", name="发送").click()
+
+    expect(phone.get_by_test_id("chat-messages")).to_contain_text("祝您生活愉快！", timeout=20_000)
+    expect(phone.get_by_test_id("chat-messages")).to_contain_text("75312345678901")
