@@ -6,9 +6,11 @@ Create Date: 2026-11-25 10:00:00.000000
 
 The full-text index is raw SQL that no model describes (services/search.py explains it):
 SQLite gets a contentless FTS5 table fed by triggers, PostgreSQL a generated tsvector column
-with a GIN index. alembic/env.py skips these objects when comparing models and database.
-The statements are copied here, not imported, so this revision stays what it was when
-services/search.py changes; keep them in step with search.SQLITE_OBJECTS / POSTGRESQL_OBJECTS.
+with a GIN index; on both a trigger on product copies its status. alembic/env.py skips these
+objects when comparing models and database. The statements are copied here, not imported, so
+this revision stays what it was when services/search.py changes; keep them in step with
+search.SQLITE_OBJECTS / POSTGRESQL_OBJECTS. A later SQLite batch migration that rebuilds product
+or product_search loses their triggers: shopapp.migrations.upgrade puts them back.
 """
 from collections.abc import Sequence
 
@@ -23,7 +25,6 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-
 def _in_shop(terms: str, shop_id: str) -> str:
     """SQL putting the shop in front of every term: '龙井 绿茶' of shop 7 → 's7x龙井 s7x绿茶'."""
     prefix = f"'s' || {shop_id} || 'x'"
@@ -32,29 +33,45 @@ def _in_shop(terms: str, shop_id: str) -> str:
 
 def _fts_row(row: str) -> str:
     shop_id = f"{row}.shop_id"
-    return f"{row}.product_id, {_in_shop(f'{row}.title_terms', shop_id)}, {_in_shop(f'{row}.body_terms', shop_id)}"
+    terms = f"{_in_shop(f'{row}.title_terms', shop_id)}, {_in_shop(f'{row}.body_terms', shop_id)}"
+    return f"{row}.product_id, {terms}, {_in_shop(f'{row}.status', shop_id)}"
 
 
 SQLITE_OBJECTS = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS product_search_fts USING fts5("
-    "title, body, content='', tokenize='unicode61 remove_diacritics 0')",
+    "title, body, status, content='', tokenize='unicode61 remove_diacritics 0')",
     f"""CREATE TRIGGER IF NOT EXISTS product_search_fts_insert AFTER INSERT ON product_search BEGIN
-        INSERT INTO product_search_fts(rowid, title, body) VALUES ({_fts_row("new")});
+        INSERT INTO product_search_fts(rowid, title, body, status) VALUES ({_fts_row("new")});
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS product_search_fts_delete AFTER DELETE ON product_search BEGIN
-        INSERT INTO product_search_fts(product_search_fts, rowid, title, body) VALUES ('delete', {_fts_row("old")});
+        INSERT INTO product_search_fts(product_search_fts, rowid, title, body, status)
+        VALUES ('delete', {_fts_row("old")});
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS product_search_fts_update AFTER UPDATE ON product_search BEGIN
-        INSERT INTO product_search_fts(product_search_fts, rowid, title, body) VALUES ('delete', {_fts_row("old")});
-        INSERT INTO product_search_fts(rowid, title, body) VALUES ({_fts_row("new")});
+        INSERT INTO product_search_fts(product_search_fts, rowid, title, body, status)
+        VALUES ('delete', {_fts_row("old")});
+        INSERT INTO product_search_fts(rowid, title, body, status) VALUES ({_fts_row("new")});
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS product_search_follows_status AFTER UPDATE OF status ON product BEGIN
+        UPDATE product_search SET status = new.status WHERE product_id = new.id;
     END""",
 )
 POSTGRESQL_OBJECTS = (
+    # The status is a lexeme the parser can never make from a word ("!active").
     f"""ALTER TABLE product_search ADD COLUMN IF NOT EXISTS document tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('simple'::regconfig, {_in_shop("title_terms", "shop_id::text")}), 'A')
         || to_tsvector('simple'::regconfig, {_in_shop("body_terms", "shop_id::text")})
+        || array_to_tsvector(ARRAY['!' || status])
     ) STORED""",
     "CREATE INDEX IF NOT EXISTS ix_product_search_document ON product_search USING gin (document)",
+    """CREATE OR REPLACE FUNCTION product_search_follows_status() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE product_search SET status = NEW.status WHERE product_id = NEW.id;
+        RETURN NULL;
+    END $$""",
+    "DROP TRIGGER IF EXISTS product_search_follows_status ON product",
+    """CREATE TRIGGER product_search_follows_status AFTER UPDATE OF status ON product
+        FOR EACH ROW EXECUTE FUNCTION product_search_follows_status()""",
 )
 
 
@@ -62,6 +79,7 @@ def upgrade() -> None:
     op.create_table('product_search',
     sa.Column('product_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('shop_id', sa.Integer(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('title_terms', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('body_terms', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.ForeignKeyConstraint(['shop_id'], ['shop.id'], ),
@@ -84,9 +102,14 @@ def downgrade() -> None:
         batch_op.drop_index('ix_product_shop_title')
         batch_op.drop_index('ix_product_shop_updated')
 
+    # The triggers on product_search go with it; the one on product, the FTS5 table (with its
+    # shadow tables) and PostgreSQL's trigger function must be dropped.
     if op.get_bind().dialect.name == "sqlite":
-        # The triggers go with their table; the FTS5 table (and its shadow tables) must be dropped.
+        op.execute("DROP TRIGGER IF EXISTS product_search_follows_status")
         op.execute("DROP TABLE IF EXISTS product_search_fts")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS product_search_follows_status ON product")
+        op.execute("DROP FUNCTION IF EXISTS product_search_follows_status()")
     with op.batch_alter_table('product_search', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_product_search_shop_id'))
 

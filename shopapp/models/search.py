@@ -14,5 +14,6 @@ class ProductSearch(SQLModel, table=True):
     __tablename__ = "product_search"
     product_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     shop_id: int = Field(foreign_key="shop.id", index=True)
+    status: str = Field(default="draft", max_length=10)  # the product's, kept in step by a trigger
     title_terms: str = ""  # the title as search terms: Latin words and overlapping CJK pairs
     body_terms: str = ""  # SKUs, barcodes and the description's text, as search terms

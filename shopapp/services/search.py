@@ -19,8 +19,9 @@ In both, every term carries its shop ("龙井" of shop 7 is indexed as "s7x龙�
 posting lists of its own: a search never walks another shop's matches, a one-character prefix
 query only expands the shop's own terms, and bm25's word statistics are the shop's.
 
-Prices, stock, status and categories are read live from the catalogue, never copied here: they
-change through bulk edits and sales, which never touch this index.
+The product's status is in the index too, so the storefront's "active only" search never reads a
+product row per match; a trigger on product keeps it so whoever changes a status (bulk edits do).
+Prices, stock and categories are read live from the catalogue: sales and bulk edits change them.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from dataclasses import dataclass
 
-from sqlalchemy import column, delete, func, insert, literal_column, table, text
+from sqlalchemy import cast, column, delete, func, insert, literal_column, table, text
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -54,6 +57,7 @@ REINDEX_BATCH = 1000
 
 FTS_TABLE = "product_search_fts"
 PG_VECTOR_INDEX = "ix_product_search_document"
+STATUS_TRIGGER = "product_search_follows_status"
 
 
 def _in_shop(terms: str, shop_id: str) -> str:
@@ -64,31 +68,47 @@ def _in_shop(terms: str, shop_id: str) -> str:
 
 def _fts_row(row: str) -> str:
     shop_id = f"{row}.shop_id"
-    return f"{row}.product_id, {_in_shop(f'{row}.title_terms', shop_id)}, {_in_shop(f'{row}.body_terms', shop_id)}"
+    terms = f"{_in_shop(f'{row}.title_terms', shop_id)}, {_in_shop(f'{row}.body_terms', shop_id)}"
+    return f"{row}.product_id, {terms}, {_in_shop(f'{row}.status', shop_id)}"
 
 
 # The raw SQL that makes the full-text index. The migration c2d3e4f5a6b7 holds its own copy (a
 # migration must not change when this module does); keep the two in step.
 SQLITE_OBJECTS = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-    "title, body, content='', tokenize='unicode61 remove_diacritics 0')",
+    "title, body, status, content='', tokenize='unicode61 remove_diacritics 0')",
     f"""CREATE TRIGGER IF NOT EXISTS product_search_fts_insert AFTER INSERT ON product_search BEGIN
-        INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES ({_fts_row("new")});
+        INSERT INTO {FTS_TABLE}(rowid, title, body, status) VALUES ({_fts_row("new")});
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS product_search_fts_delete AFTER DELETE ON product_search BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body) VALUES ('delete', {_fts_row("old")});
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body, status)
+        VALUES ('delete', {_fts_row("old")});
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS product_search_fts_update AFTER UPDATE ON product_search BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body) VALUES ('delete', {_fts_row("old")});
-        INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES ({_fts_row("new")});
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body, status)
+        VALUES ('delete', {_fts_row("old")});
+        INSERT INTO {FTS_TABLE}(rowid, title, body, status) VALUES ({_fts_row("new")});
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {STATUS_TRIGGER} AFTER UPDATE OF status ON product BEGIN
+        UPDATE product_search SET status = new.status WHERE product_id = new.id;
     END""",
 )
 POSTGRESQL_OBJECTS = (
+    # The status is a lexeme the parser can never make from a word ("!active").
     f"""ALTER TABLE product_search ADD COLUMN IF NOT EXISTS document tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('simple'::regconfig, {_in_shop("title_terms", "shop_id::text")}), 'A')
         || to_tsvector('simple'::regconfig, {_in_shop("body_terms", "shop_id::text")})
+        || array_to_tsvector(ARRAY['!' || status])
     ) STORED""",
     f"CREATE INDEX IF NOT EXISTS {PG_VECTOR_INDEX} ON product_search USING gin (document)",
+    f"""CREATE OR REPLACE FUNCTION {STATUS_TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE product_search SET status = NEW.status WHERE product_id = NEW.id;
+        RETURN NULL;
+    END $$""",
+    f"DROP TRIGGER IF EXISTS {STATUS_TRIGGER} ON product",
+    f"""CREATE TRIGGER {STATUS_TRIGGER} AFTER UPDATE OF status ON product
+        FOR EACH ROW EXECUTE FUNCTION {STATUS_TRIGGER}()""",
 )
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
@@ -126,8 +146,9 @@ def reindex_shop(session: Session, shop_id: int) -> int:
 
 
 def ensure_search_objects(engine: Engine) -> None:
-    """Make the full-text index on a database built by `SQLModel.metadata.create_all` (the test
-    suite) rather than by the migrations; does nothing where it already exists."""
+    """Make the full-text index and its triggers where they are missing: on a database built by
+    `SQLModel.metadata.create_all` (the test suite), or after migrations (SQLite's batch mode
+    drops a rebuilt table's triggers). Changes nothing that exists."""
     statements = SQLITE_OBJECTS if engine.dialect.name == "sqlite" else POSTGRESQL_OBJECTS
     with engine.begin() as connection:
         for statement in statements:
@@ -189,10 +210,11 @@ def search_products(
         groups = _query_groups(q)
         if not groups:
             return [], 0  # only punctuation: nothing to look for
-        # Without filters, and in an order the index knows, the index alone answers: a product
-        # row costs a microsecond to read, the index's thousands of matches far less.
-        index_only = sort in ("relevance", "newest") and all(value is None for value in filters)
-        page_ids, total = _search_page(session, shop_id, groups, narrowed, index_only, sort, offset, per_page)
+        # With no filter but the status, in an order the index knows, the index alone answers:
+        # a product row costs a microsecond to read, the index's thousands of matches far less.
+        index_only = sort in ("relevance", "newest") and all(value is None for value in filters[1:])
+        words = _Words(session.get_bind().dialect.name == "postgresql", shop_id, groups, status)
+        page_ids, total = _search_page(session, words, narrowed, index_only, sort, offset, per_page)
     else:
         query = narrowed(select(Product.id))
         total = session.exec(select(func.count()).select_from(query.subquery())).one()
@@ -200,7 +222,7 @@ def search_products(
     # The shop again (the index is the shop's own; this keeps it so even if it ever were not),
     # checked here: in the WHERE clause it led SQLite to walk the shop's index instead of the ids.
     found = session.exec(select(Product).where(Product.id.in_(page_ids))).all()
-    products = {product.id: product for product in found if product.shop_id == shop_id}
+    products = {p.id: p for p in found if p.shop_id == shop_id and status in (None, p.status)}
     return catalog.product_summaries(session, shop_id, [products[i] for i in page_ids if i in products]), total
 
 
@@ -208,7 +230,7 @@ def search_products(
 
 def _insert_documents(session: Session, shop_id: int, product_ids: list[int]) -> None:
     products = session.exec(
-        select(Product.id, Product.title, Product.description_html)
+        select(Product.id, Product.title, Product.description_html, Product.status)
         .where(Product.shop_id == shop_id, Product.id.in_(product_ids))
     ).all()
     codes: dict[int, list[str]] = {}
@@ -220,13 +242,13 @@ def _insert_documents(session: Session, shop_id: int, product_ids: list[int]) ->
         codes.setdefault(product_id, []).extend(code for code in (sku, barcode) if code)
     rows = [
         {
-            "product_id": product_id, "shop_id": shop_id, "title_terms": document_terms(title),
+            "product_id": product_id, "shop_id": shop_id, "status": status, "title_terms": document_terms(title),
             # Codes first: a long description is cut, the SKUs never are.
             "body_terms": document_terms(
                 " ".join(codes.get(product_id, [])) + " " + plain_text(description)[:DESCRIPTION_CHARS]
             ),
         }
-        for product_id, title, description in products
+        for product_id, title, description, status in products
     ]
     if rows:
         session.connection().execute(insert(ProductSearch.__table__), rows)
@@ -298,7 +320,7 @@ def _plan_each_search(session: Session) -> None:
 
 
 def _search_page(
-    session: Session, shop_id: int, groups, narrowed, index_only: bool, sort: str, offset: int, limit: int,
+    session: Session, words: _Words, narrowed, index_only: bool, sort: str, offset: int, limit: int,
 ) -> tuple[list[int], int]:
     """The ids of one page of matches, and how many match (up to MAX_COUNTED).
 
@@ -308,11 +330,9 @@ def _search_page(
     beyond that title matches come first and then the rest, each newest first: both databases
     read those in order from the index and stop after one page.
     """
-    postgresql = session.get_bind().dialect.name == "postgresql"
-
     def matching(where: str, scored: bool = False, counting: bool = False):
-        hits = _hits(postgresql, shop_id, groups, where, scored)
-        if counting and postgresql and index_only:
+        hits = words.hits(where, scored)
+        if counting and words.postgresql and index_only:
             # Told "LIMIT 10 000", PostgreSQL scans the table hoping to meet 10 000 matches
             # early (40 ms for 绿茶); planned apart, the GIN index finds them (10 ms). Joined
             # to the products, it walks both in id order and stops at 10 000, which is better.
@@ -328,7 +348,7 @@ def _search_page(
         return [], total
     everywhere, hits = matching("anywhere")
     if sort != "relevance":
-        return _ids(session, everywhere.order_by(*_order(sort, shop_id, hits.c.product_id)), offset, limit), total
+        return _ids(session, everywhere.order_by(*_order(sort, words.shop_id, hits.c.product_id)), offset, limit), total
     if total <= RANK_LIMIT:
         scored, hits = matching("anywhere", scored=True)
         return _ids(session, scored.order_by(hits.c.score, hits.c.product_id.desc()), offset, limit), total
@@ -355,52 +375,65 @@ def _ids(session: Session, query, offset: int, limit: int) -> list[int]:
     return list(session.exec(query.offset(offset).limit(limit)).all())
 
 
-def _hits(postgresql: bool, shop_id: int, groups, where: str, scored: bool):
-    """The shop's products whose title and description together ("anywhere"), title ("title")
-    or not title ("elsewhere") match every group; `scored` adds a score, lower is better."""
-    if postgresql:
-        return _postgresql_hits(shop_id, groups, where, scored)
-    return _fts5_hits(shop_id, groups, where, scored)
+@dataclass(frozen=True)
+class _Words:
+    """A query's words, for one shop and maybe one status, as one database's index matches them."""
 
+    postgresql: bool
+    shop_id: int
+    groups: list[tuple[list[str], bool]]
+    status: str | None
 
-def _fts5_hits(shop_id: int, groups, where: str, scored: bool):
-    fts = table(FTS_TABLE, column("rowid"))
-    phrases = " AND ".join(
-        '"' + " ".join(_shop_term(shop_id, term) for term in terms) + '"' + (" *" if prefix else "")
-        for terms, prefix in groups
-    )
-    match = {
-        "anywhere": f"{{title body}} : ({phrases})",
-        "title": f"{{title}} : ({phrases})",
-        "elsewhere": f"{{title body}} : ({phrases}) NOT {{title}} : ({phrases})",
-    }[where]
-    columns = [fts.c.rowid.label("product_id")]
-    if scored:
-        # bm25 is lower for better matches; a title word weighs a hundred body words.
-        columns.append(func.bm25(literal_column(FTS_TABLE), 100.0, 1.0).label("score"))
-    return select(*columns).where(text(f"{FTS_TABLE} MATCH :match").bindparams(match=match))
+    def hits(self, where: str, scored: bool = False):
+        """The products whose title and description together ("anywhere"), title ("title") or
+        not title ("elsewhere") match every group; `scored` adds a score, lower is better."""
+        return self._postgresql_hits(where, scored) if self.postgresql else self._fts5_hits(where, scored)
 
+    def _fts5_hits(self, where: str, scored: bool):
+        phrases = " AND ".join(
+            '"' + " ".join(_shop_term(self.shop_id, term) for term in terms) + '"' + (" *" if prefix else "")
+            for terms, prefix in self.groups
+        )
+        match = {
+            "anywhere": f"{{title body}} : ({phrases})",
+            "title": f"{{title}} : ({phrases})",
+            "elsewhere": f"{{title body}} : ({phrases}) NOT {{title}} : ({phrases})",
+        }[where]
+        if self.status:
+            match = f"status : {_shop_term(self.shop_id, self.status)} AND ({match})"
+        fts = table(FTS_TABLE, column("rowid"))
+        columns = [fts.c.rowid.label("product_id")]
+        if scored:
+            # bm25 is lower for better matches; a title word weighs a hundred body words.
+            columns.append(func.bm25(literal_column(FTS_TABLE), 100.0, 1.0, 0.0).label("score"))
+        return select(*columns).where(text(f"{FTS_TABLE} MATCH :match").bindparams(match=match))
 
-def _postgresql_hits(shop_id: int, groups, where: str, scored: bool):
-    def terms(weight: str = "") -> str:
+    def _postgresql_hits(self, where: str, scored: bool):
+        words = {
+            "anywhere": self._tsquery(), "title": self._tsquery("A"),
+            "elsewhere": f"{self._tsquery()} & !({self._tsquery('A')})",
+        }[where]
+        match = _tsquery(words)
+        if self.status:
+            match = cast(f"'!{self.status}'", TSQUERY).op("&&")(match)
+        document = literal_column("product_search.document")
+        columns = [ProductSearch.product_id]
+        if scored:
+            # Weights D, C, B, A: the body is D, the title A.
+            weights = literal_column("'{0.01, 0.01, 0.01, 1.0}'::float4[]")
+            columns.append((-func.ts_rank(weights, document, _tsquery(self._tsquery()))).label("score"))
+        return select(*columns).where(document.op("@@")(match))
+
+    def _tsquery(self, weight: str = "") -> str:
         """to_tsquery's syntax: 'a':A <-> 'b':*A is "a then b…", both in the title."""
         phrases = []
-        for group, prefix in groups:
+        for group, prefix in self.groups:
             marks = ["*" if prefix and i == len(group) - 1 else "" for i in range(len(group))]
             phrases.append(" <-> ".join(
-                f"'{_shop_term(shop_id, term)}'" + (f":{mark}{weight}" if mark or weight else "")
+                f"'{_shop_term(self.shop_id, term)}'" + (f":{mark}{weight}" if mark or weight else "")
                 for term, mark in zip(group, marks)
             ))
         return " & ".join(f"({phrase})" for phrase in phrases)
-
-    match = {"anywhere": terms(), "title": terms("A"), "elsewhere": f"{terms()} & !({terms('A')})"}[where]
-    document = literal_column("product_search.document")
-    columns = [ProductSearch.product_id]
-    if scored:
-        # Weights D, C, B, A: the body is D, the title A.
-        weights = literal_column("'{0.01, 0.01, 0.01, 1.0}'::float4[]")
-        columns.append((-func.ts_rank(weights, document, _tsquery(terms()))).label("score"))
-    return select(*columns).where(document.op("@@")(_tsquery(match)))
 
 
 def _tsquery(terms: str):

@@ -27,7 +27,7 @@ def place_order(platform_url: str, *, pay: bool) -> str:
 
 def test_a_new_paid_order_shows_up_without_a_reload(page, platform_url):
     log_in_as_demo_owner(page)
-    page.get_by_role("link", name="订单").click()
+    page.get_by_role("link", name="订单", exact=True).click()
     expect(page.get_by_role("heading", name="订单")).to_be_visible()
     order_no = place_order(platform_url, pay=True)
     row = page.get_by_role("row", name=re.compile(order_no))
@@ -82,3 +82,14 @@ def test_the_owner_ships_a_paid_order_tracks_it_and_refunds_part(page, platform_
     page.get_by_label("退款原因").fill("包装破损补偿")
     page.get_by_role("button", name="退款").click()
     expect(page.get_by_role("status")).to_have_text("退款已提交，款项原路退回。")
+
+
+def test_the_console_home_shows_the_days_numbers(page, platform_url):
+    place_order(platform_url, pay=True)
+    log_in_as_demo_owner(page)
+    figures = page.get_by_test_id("sales-figures")
+    expect(figures).to_contain_text("成交额")
+    expect(figures).to_contain_text(re.compile(r"¥[1-9]"))
+    page.get_by_role("tab", name="近 30 天").click()
+    expect(figures).to_contain_text("付款订单")
+    expect(page.locator(".recharts-surface")).to_be_visible()

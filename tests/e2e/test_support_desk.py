@@ -27,6 +27,7 @@ def paid_and_shipped_order(platform_url: str) -> tuple[str, str]:
 def test_where_is_my_order_from_question_to_answer(browser, platform_url, phone):
     order_no, token = paid_and_shipped_order(platform_url)
     phone.goto(f"/s/demo-tea/orders/{order_no}?token={token}")
+    expect(phone.get_by_test_id("parcel")).to_contain_text("75312345678901")
     phone.get_by_role("button", name="咨询这个订单").click()
     phone.get_by_label("邮箱").fill("wang5@example.com")
     phone.get_by_label("输入消息…").fill("我的订单到哪了?")

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from shopapp.models import ProductSearch
-from shopapp.services import catalog, search
+from shopapp.services import catalog, catalog_bulk, search
 from shopapp.services.errors import Invalid
 from tests.conftest import make_shop
 
@@ -126,6 +126,15 @@ def test_the_storefront_shows_only_active_products(session, owner):
     assert _titles(session, owner.shop_id, q="龙井", active_only=True, status="archived") == ["龙井 在售"]
     assert _titles(session, owner.shop_id, q="龙井", status="archived") == ["龙井 下架"]
     assert len(_titles(session, owner.shop_id, q="龙井")) == 3
+
+
+def test_a_status_changed_by_a_bulk_edit_shows_in_the_storefront_search(session, owner):
+    draft = _product(session, owner, "西湖龙井", status="draft")
+    active = _product(session, owner, "狮峰龙井")
+    catalog_bulk.bulk_edit(session, owner, [draft.id], "set_status", "active")
+    catalog_bulk.bulk_edit(session, owner, [active.id], "set_status", "archived")
+    assert _titles(session, owner.shop_id, q="龙井", active_only=True) == ["西湖龙井"]
+    assert _titles(session, owner.shop_id, q="龙井", status="archived") == ["狮峰龙井"]
 
 
 def test_edits_and_deletes_show_in_search_at_once(session, owner):

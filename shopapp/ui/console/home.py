@@ -1,9 +1,14 @@
 """Console home: the shop at a glance and what to do next."""
 
+from datetime import datetime
+
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import dashboard
+from shopapp.services import analytics, dashboard, shops
+from shopapp.services.orders import CHINA_TIME
+from shopapp.services.permissions import can
+from shopapp.services.pricing import format_money
 from shopapp.ui import routes
 from shopapp.ui.components.roles import role_label
 from shopapp.ui.components.text import tr
@@ -13,6 +18,11 @@ from shopapp.ui.console.state import ConsoleState
 
 class ConsoleHomeState(ConsoleState):
     numbers: dict[str, int] = {}
+    period: str = "today"
+    figures: dict[str, dict[str, str]] = {}
+    queues: dict[str, int] = {}
+    daily: list[dict[str, str | int]] = []
+    can_see_sales: bool = False
 
     @rx.event
     def load(self):
@@ -21,6 +31,24 @@ class ConsoleHomeState(ConsoleState):
             return
         with session_scope() as session:
             self.numbers = dashboard.overview(session, actor)
+            currency = shops.get_shop(session, actor.shop_id).currency
+            self.can_see_sales = can(actor, "view_reports")
+            if self.can_see_sales:
+                board = analytics.dashboard(session, actor, datetime.now(CHINA_TIME).date())
+        if not self.can_see_sales:
+            return
+        money = lambda amount: format_money(amount, currency)  # noqa: E731 - one currency per shop
+        self.figures = {
+            period: {"gmv": money(f["gmv"]), "paid_orders": str(f["paid_orders"]), "average_order_value": money(f["average_order_value"]),
+                     "refunds": money(f["refunds"]), "net_sales": money(f["net_sales"])}
+            for period, f in ((p, board[p]) for p in ("today", "last_7_days", "last_30_days"))
+        }
+        self.queues = {"ship": board["orders_waiting_to_ship"], "aftersales": board["aftersales_waiting"]}
+        self.daily = [{"day": d["date"].strftime("%m-%d"), "gmv": d["gmv"] // 100, "orders": d["paid_orders"]} for d in board["daily"]]
+
+    @rx.event
+    def show_period(self, period: str):
+        self.period = period
 
 
 @console_page(routes.CONSOLE, "console.nav.home", on_load=ConsoleHomeState.load)
@@ -42,6 +70,7 @@ def console_home() -> rx.Component:
             _number("console.home.staff", ConsoleHomeState.numbers["staff"]),
             class_name="mt-6 grid grid-cols-3 gap-3",
         ),
+        rx.cond(ConsoleHomeState.can_see_sales, _sales()),
         rx.el.section(
             rx.el.h2(tr("console.home.next"), class_name="text-lg font-semibold"),
             rx.el.ul(
@@ -65,3 +94,43 @@ def _number(label_key: str, value) -> rx.Component:
 
 def _next_step(href, key: str) -> rx.Component:
     return rx.el.li(rx.el.a("→ ", tr(key), href=href, class_name="text-emerald-700 hover:underline"))
+
+
+PERIODS = (("today", "dashboard.today"), ("last_7_days", "dashboard.7_days"), ("last_30_days", "dashboard.30_days"))
+FIGURES = ("gmv", "paid_orders", "average_order_value", "refunds", "net_sales")
+
+
+def _sales() -> rx.Component:
+    state = ConsoleHomeState
+    shown = state.figures[state.period]
+    return rx.el.section(
+        rx.el.div(
+            rx.el.h2(tr("dashboard.title"), class_name="text-lg font-semibold"),
+            rx.el.div(*[rx.el.button(tr(key), on_click=state.show_period(period), type="button", role="tab",
+                                     aria_selected=rx.cond(state.period == period, "true", "false"),
+                                     class_name=rx.cond(state.period == period, "rounded-lg bg-emerald-700 px-3 py-1 text-sm text-white",
+                                                        "rounded-lg px-3 py-1 text-sm text-gray-700"))
+                        for period, key in PERIODS], role="tablist", class_name="flex gap-1"),
+            class_name="flex flex-wrap items-center justify-between gap-2",
+        ),
+        rx.el.div(*[_number(f"dashboard.{key}", shown[key]) for key in FIGURES], class_name="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-5",
+                  data_testid="sales-figures"),
+        rx.el.div(
+            rx.el.a(tr("dashboard.waiting_to_ship"), ": ", state.queues["ship"], href=routes.CONSOLE_ORDERS, class_name="text-emerald-700 hover:underline"),
+            rx.el.span(tr("dashboard.aftersales_waiting"), ": ", state.queues["aftersales"]),
+            class_name="mt-3 flex gap-6 text-sm",
+        ),
+        rx.el.div(
+            rx.recharts.bar_chart(
+                rx.recharts.bar(data_key="gmv", fill="#047857", name=tr("dashboard.gmv_yuan")),
+                rx.recharts.x_axis(data_key="day"),
+                rx.recharts.y_axis(),
+                rx.recharts.graphing_tooltip(),
+                data=state.daily,
+                width="100%",
+                height=220,
+            ),
+            class_name="mt-4 h-56 w-full",
+        ),
+        class_name="mt-8 rounded-2xl border bg-white p-5",
+    )

@@ -17,6 +17,8 @@ from shopapp.ui.store.state import StoreState
 class OrderPageState(StoreState):
     order: dict[str, str] = {}
     items: list[dict[str, str]] = []
+    parcels: list[dict[str, str]] = []
+    tracking: list[dict[str, str]] = []
     timeline: list[dict[str, str]] = []
     missing: bool = False
     order_token: str = ""
@@ -53,6 +55,11 @@ class OrderPageState(StoreState):
             for i in page["items"]
         ]
         self.timeline = [{"type": e["type"], "at": e["at"].strftime("%Y-%m-%d %H:%M")} for e in page["timeline"]]
+        self.parcels = [{"carrier": p["carrier_name"], "tracking_no": p["tracking_no"], "status": p["status"]} for p in page["shipments"]]
+        self.tracking = [
+            {"at": e["at"].strftime("%m-%d %H:%M"), "text": " ".join(x for x in (e.get("location") or "", e["description"]) if x)}
+            for p in page["shipments"] for e in p["events"]
+        ]
 
 
 STATUSES = ("pending_payment", "paid", "partially_shipped", "shipped", "delivered", "completed", "cancelled", "closed")
@@ -104,6 +111,15 @@ def order_page() -> rx.Component:
                     rx.el.p(order["shipping_method"], class_name="text-sm text-gray-600"),
                     class_name="rounded-2xl bg-white p-4",
                 ),
+                rx.cond(state.parcels.length() > 0, rx.el.section(
+                    rx.el.h2(tr("order.tracking"), class_name="mb-1 font-semibold"),
+                    rx.foreach(state.parcels, lambda p: rx.el.p(p["carrier"], " ", rx.el.span(p["tracking_no"], class_name="font-mono"),
+                                                                 class_name="text-sm", data_testid="parcel")),
+                    rx.el.ol(rx.foreach(state.tracking, lambda e: rx.el.li(
+                        rx.el.span(e["at"], class_name="mr-2 text-gray-500"), e["text"], class_name="text-sm",
+                    )), class_name="mt-2 space-y-1 border-l-2 border-emerald-200 pl-3"),
+                    class_name="rounded-2xl bg-white p-4",
+                )),
                 rx.el.section(
                     rx.el.h2(tr("order.timeline"), class_name="mb-1 font-semibold"),
                     rx.el.ol(rx.foreach(state.timeline, lambda e: rx.el.li(
