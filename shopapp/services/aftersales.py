@@ -167,6 +167,16 @@ def list_requests(
     return [request_dict(request, order_no) for request, order_no in rows], total
 
 
+def order_requests(session: Session, actor: Actor, order_id: int) -> list[dict]:
+    """The requests of one order, oldest first, for the console's order page."""
+    order = orders.get_order(session, actor, order_id)
+    rows = session.exec(
+        select(AftersalesRequest).where(AftersalesRequest.shop_id == actor.shop_id, AftersalesRequest.order_id == order.id)
+        .order_by(AftersalesRequest.id)
+    ).all()
+    return [request_dict(request, order.order_no) for request in rows]
+
+
 def shopper_requests(session: Session, shop_id: int, order_no: str, token: str) -> list[dict]:
     """The requests of the shopper's own order, oldest first."""
     order = orders.shopper_order(session, shop_id, order_no, token)

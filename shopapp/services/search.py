@@ -349,7 +349,7 @@ def _search_page(
     everywhere, hits = matching("anywhere")
     if sort != "relevance":
         return _ids(session, everywhere.order_by(*_order(sort, words.shop_id, hits.c.product_id)), offset, limit), total
-    if total <= RANK_LIMIT:
+    if total <= RANK_LIMIT < MAX_COUNTED:
         scored, hits = matching("anywhere", scored=True)
         return _ids(session, scored.order_by(hits.c.score, hits.c.product_id.desc()), offset, limit), total
     in_title, title_hits = matching("title")

@@ -11,7 +11,7 @@ from datetime import UTC, timedelta, timezone
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import fulfillment, orders, refunds
+from shopapp.services import aftersales, fulfillment, orders, refunds
 from shopapp.services.errors import DomainError
 from shopapp.services.pricing import format_money, parse_money, yuan_text
 from shopapp.ui import routes
@@ -197,6 +197,8 @@ class OrderDetailState(ConsoleState):
     events: list[dict[str, str]] = []
     payments: list[dict[str, str]] = []
     shipments: list[ShipmentView] = []
+    requests: list[dict[str, str]] = []
+    request_notes: dict[str, str] = {}
     carriers: list[dict[str, str]] = []
     problem: str = ""
     notice: str = ""
@@ -223,11 +225,18 @@ class OrderDetailState(ConsoleState):
             shown = orders.order_dict(session, order)
             remaining = fulfillment.remaining_to_ship(session, order)
             refundable = refunds.refundable(session, order)
+            requests = aftersales.order_requests(session, actor, order.id)
         self._show(shown)
         for item in self.items:
             item["to_ship"] = str(remaining.get(int(item["id"]), 0))
         self.order["refundable"] = yuan_text(refundable)
         self.shipments = [_shipment_view(s) for s in shown["shipments"]]
+        self.requests = [
+            {"id": str(r["id"]), "kind": r["kind"], "status": r["status"], "reason": r["reason"], "message": r["message"] or "",
+             "return": f"{r['return_carrier'] or ''} {r['return_tracking_no'] or ''}".strip(),
+             "photos": ",".join(p["thumb_url"] for p in r["photos"])}
+            for r in requests
+        ]
         self.form_key += 1
 
     def _show(self, shown: dict):
@@ -284,6 +293,20 @@ class OrderDetailState(ConsoleState):
             session, actor, int(form.get("shipment_id", 0)), form.get("status", ""), form.get("description", "")))
 
     @rx.event
+    def set_request_note(self, request_id: str, text: str):
+        self.request_notes = {**self.request_notes, request_id: text}
+
+    @rx.event
+    def decide(self, request_id_text: str, decision: str):
+        request_id, message = int(request_id_text), self.request_notes.get(request_id_text, "")
+        if decision == "approve":
+            self._act(lambda session, actor: aftersales.approve(session, actor, request_id, message=message), notice_key="aftersales.decided")
+        elif decision == "refuse":
+            self._act(lambda session, actor: aftersales.refuse(session, actor, request_id, message), notice_key="aftersales.decided")
+        else:
+            self._act(lambda session, actor: aftersales.received(session, actor, request_id), notice_key="aftersales.decided")
+
+    @rx.event
     def refund(self, form: dict):
         try:
             amount = parse_money(form.get("amount", ""), field="amount")
@@ -337,6 +360,7 @@ def order_detail() -> rx.Component:
         rx.el.div(
             rx.cond((order["status"] == "paid") | (order["status"] == "partially_shipped"), _card("orders.ship", _ship_form())),
             rx.cond(state.shipments.length() > 0, _card("orders.shipments", rx.foreach(state.shipments, _shipment))),
+            rx.cond(state.requests.length() > 0, _card("aftersales.title", rx.foreach(state.requests, _request_card))),
             rx.cond(order["refundable"] != "0", _card("orders.refund", _refund_form())),
             key=state.form_key.to_string(),
             class_name="mt-4 grid gap-4 lg:grid-cols-2",
@@ -437,4 +461,34 @@ def _refund_form() -> rx.Component:
         ),
         rx.el.button(tr("orders.refund_button"), type="submit", class_name=DANGER_BUTTON + " mt-3"),
         on_submit=state.refund, reset_on_submit=False,
+    )
+
+
+def _request_card(request: dict) -> rx.Component:
+    state = OrderDetailState
+    return rx.el.div(
+        rx.el.p(rx.match(request["kind"], ("refund_only", tr("aftersales.refund_only")), tr("aftersales.return_and_refund")), " · ",
+                rx.match(request["status"], *[(s, tr(f"aftersales.status.{s}")) for s in aftersales.STATUSES], request["status"]),
+                class_name="text-sm font-medium", data_testid="console-aftersales-status"),
+        rx.el.p(request["reason"], class_name="text-sm text-gray-600"),
+        rx.cond(request["return"] != "", rx.el.p(tr("aftersales.return_tracking"), ": ", request["return"], class_name="text-sm")),
+        rx.cond(
+            (request["status"] == "requested") | (request["status"] == "returning") | (request["status"] == "awaiting_return"),
+            rx.el.div(
+                rx.el.input(placeholder=tr("aftersales.message"), aria_label=tr("aftersales.message"), class_name=INPUT,
+                            on_blur=lambda text: state.set_request_note(request["id"], text)),
+                rx.el.div(
+                    rx.cond(request["status"] == "requested",
+                            rx.el.button(tr("aftersales.approve"), on_click=state.decide(request["id"], "approve"), type="button",
+                                         class_name=PRIMARY_BUTTON + " py-1 text-sm")),
+                    rx.cond(request["status"] == "returning",
+                            rx.el.button(tr("aftersales.received"), on_click=state.decide(request["id"], "received"), type="button",
+                                         class_name=PRIMARY_BUTTON + " py-1 text-sm")),
+                    rx.el.button(tr("aftersales.refuse"), on_click=state.decide(request["id"], "refuse"), type="button", class_name=DANGER_BUTTON),
+                    class_name="mt-2 flex gap-2",
+                ),
+                class_name="mt-2",
+            ),
+        ),
+        class_name="border-b py-2 last:border-0",
     )

@@ -3,11 +3,11 @@
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import checkout
+from shopapp.services import aftersales, checkout, fulfillment
 from shopapp.services.errors import DomainError
 from shopapp.services.pricing import format_money
 from shopapp.ui import routes
-from shopapp.ui.components.forms import PRIMARY_BUTTON
+from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.chat import ChatState
 from shopapp.ui.store.layout import store_frame
@@ -15,9 +15,50 @@ from shopapp.ui.store.state import StoreState
 
 
 class OrderPageState(StoreState):
+    photo_names: list[str] = []
+    _photos: list[bytes] = []  # backend only: pictures waiting for the request to be sent
+
+    @rx.event
+    async def add_photos(self, files: list[rx.UploadFile]):
+        for file in files:
+            if len(self._photos) < 3:
+                self._photos.append(await file.read())
+                self.photo_names.append(file.name or "photo")
+
+    @rx.event
+    def request_aftersales(self, form: dict):
+        self.aftersales_problem = ""
+        try:
+            with session_scope() as session:
+                aftersales.request_aftersales(session, int(self.shop["id"]), self.order_no, self.order_token,
+                                              form.get("kind", ""), form.get("reason", ""), list(self._photos))
+        except DomainError as exc:
+            fields = self._field_messages(exc)
+            self.aftersales_problem = "；".join(fields.values()) if fields else self._message(exc)
+            return
+        self._photos, self.photo_names = [], []
+        return OrderPageState.load
+
+    @rx.event
+    def send_return(self, form: dict):
+        self.aftersales_problem = ""
+        try:
+            with session_scope() as session:
+                aftersales.submit_return(session, int(self.shop["id"]), self.order_no, self.order_token,
+                                         int(form.get("request_id", 0)), form.get("carrier", ""), form.get("tracking_no", ""))
+        except DomainError as exc:
+            fields = self._field_messages(exc)
+            self.aftersales_problem = "；".join(fields.values()) if fields else self._message(exc)
+            return
+        return OrderPageState.load
+
+
     order: dict[str, str] = {}
     items: list[dict[str, str]] = []
     parcels: list[dict[str, str]] = []
+    requests: list[dict[str, str]] = []
+    aftersales_problem: str = ""
+    can_request: bool = False
     tracking: list[dict[str, str]] = []
     timeline: list[dict[str, str]] = []
     missing: bool = False
@@ -55,11 +96,23 @@ class OrderPageState(StoreState):
             for i in page["items"]
         ]
         self.timeline = [{"type": e["type"], "at": e["at"].strftime("%Y-%m-%d %H:%M")} for e in page["timeline"]]
+        with session_scope() as session:
+            self.requests = [_request_view(r, currency) for r in aftersales.shopper_requests(session, int(self.shop["id"]), self.order_no, token)]
+        open_request = any(r["status"] in aftersales.OPEN for r in self.requests)
+        self.can_request = page["status"] in ("paid", "partially_shipped", "shipped", "delivered", "completed") and not open_request
         self.parcels = [{"carrier": p["carrier_name"], "tracking_no": p["tracking_no"], "status": p["status"]} for p in page["shipments"]]
         self.tracking = [
             {"at": e["at"].strftime("%m-%d %H:%M"), "text": " ".join(x for x in (e.get("location") or "", e["description"]) if x)}
             for p in page["shipments"] for e in p["events"]
         ]
+
+
+def _request_view(request: dict, currency: str) -> dict[str, str]:
+    return {
+        "id": str(request["id"]), "kind": request["kind"], "status": request["status"], "reason": request["reason"],
+        "message": request["message"] or "", "amount": format_money(request["amount"], currency) if request["amount"] else "",
+        "return_tracking_no": request["return_tracking_no"] or "",
+    }
 
 
 STATUSES = ("pending_payment", "paid", "partially_shipped", "shipped", "delivered", "completed", "cancelled", "closed")
@@ -120,6 +173,7 @@ def order_page() -> rx.Component:
                     )), class_name="mt-2 space-y-1 border-l-2 border-emerald-200 pl-3"),
                     class_name="rounded-2xl bg-white p-4",
                 )),
+                _aftersales(),
                 rx.el.section(
                     rx.el.h2(tr("order.timeline"), class_name="mb-1 font-semibold"),
                     rx.el.ol(rx.foreach(state.timeline, lambda e: rx.el.li(
@@ -140,3 +194,58 @@ def order_page() -> rx.Component:
 
 def _row(key: str, value) -> rx.Component:
     return rx.el.div(rx.el.span(tr(key), class_name="text-gray-600"), rx.el.span(value), class_name="flex justify-between")
+
+
+def _aftersales() -> rx.Component:
+    state = OrderPageState
+    return rx.cond(
+        (state.requests.length() > 0) | state.can_request,
+        rx.el.section(
+            rx.el.h2(tr("aftersales.title"), class_name="mb-1 font-semibold"),
+            rx.foreach(state.requests, _request_card),
+            rx.cond(state.aftersales_problem != "", rx.el.p(state.aftersales_problem, role="alert", class_name="text-sm text-red-600")),
+            rx.cond(state.can_request, rx.el.form(
+                rx.el.fieldset(
+                    rx.el.legend(tr("aftersales.kind"), class_name="text-sm text-gray-600"),
+                    rx.el.label(rx.el.input(type="radio", name="kind", value="refund_only", default_checked=True, class_name="mr-1"),
+                                tr("aftersales.refund_only"), class_name="mr-4 text-sm"),
+                    rx.el.label(rx.el.input(type="radio", name="kind", value="return_and_refund", class_name="mr-1"),
+                                tr("aftersales.return_and_refund"), class_name="text-sm"),
+                ),
+                rx.el.textarea(name="reason", rows=3, placeholder=tr("aftersales.reason"), aria_label=tr("aftersales.reason"), class_name=INPUT + " mt-2"),
+                rx.upload.root(
+                    rx.el.div(tr("aftersales.photos"), class_name="mt-2 cursor-pointer rounded-lg border border-dashed p-3 text-center text-sm text-gray-600"),
+                    id="aftersales_photos", multiple=True, max_files=3,
+                    accept={"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"]},
+                    on_drop=state.add_photos(rx.upload_files(upload_id="aftersales_photos")),
+                ),
+                rx.foreach(state.photo_names, lambda name: rx.el.p(name, class_name="text-xs text-gray-500")),
+                rx.el.button(tr("aftersales.submit"), type="submit", class_name=SECONDARY_BUTTON + " mt-2"),
+                on_submit=state.request_aftersales,
+                reset_on_submit=True,
+                class_name="mt-2",
+            )),
+            class_name="rounded-2xl bg-white p-4",
+        ),
+    )
+
+
+def _request_card(request: dict) -> rx.Component:
+    state = OrderPageState
+    return rx.el.div(
+        rx.el.p(rx.match(request["kind"], ("refund_only", tr("aftersales.refund_only")), tr("aftersales.return_and_refund")),
+                " · ", rx.match(request["status"], *[(s, tr(f"aftersales.status.{s}")) for s in aftersales.STATUSES], request["status"]),
+                class_name="text-sm font-medium", data_testid="aftersales-status"),
+        rx.el.p(request["reason"], class_name="text-sm text-gray-600"),
+        rx.cond(request["message"] != "", rx.el.p(tr("aftersales.shop_says"), ": ", request["message"], class_name="text-sm text-amber-800")),
+        rx.cond(request["status"] == "awaiting_return", rx.el.form(
+            rx.el.input(type="hidden", name="request_id", value=request["id"]),
+            rx.el.select(*[rx.el.option(c["name"], value=c["code"]) for c in fulfillment.carriers()], name="carrier",
+                         aria_label=tr("orders.carrier"), class_name="rounded border px-2 py-1 text-sm"),
+            rx.el.input(name="tracking_no", placeholder=tr("orders.tracking_no"), aria_label=tr("aftersales.return_tracking"),
+                        class_name="min-w-0 flex-1 rounded border px-2 py-1 text-sm"),
+            rx.el.button(tr("aftersales.send_return"), type="submit", class_name=SECONDARY_BUTTON + " py-1"),
+            on_submit=state.send_return, reset_on_submit=False, class_name="mt-2 flex flex-wrap gap-2",
+        )),
+        class_name="border-t py-2 first:border-0",
+    )
