@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from tests.api.conftest import free_port
 
@@ -21,6 +22,10 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run",
 ]
 IPHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
+
+
+# A 2-core CI machine building and serving while the browser runs: give each expectation time.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items):

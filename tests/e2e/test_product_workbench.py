@@ -91,3 +91,19 @@ def test_the_owner_builds_the_category_tree(page):
     page.get_by_label("分类名称").fill("绿茶")
     page.get_by_role("button", name="添加分类").click()
     expect(page.get_by_role("alert").filter(has_text="同一层级下已有同名分类")).to_be_visible()
+
+
+def test_the_assistant_suggests_a_title_the_owner_may_take(page):
+    log_in_as_demo_owner(page)
+    page.goto("/console/products")
+    page.get_by_label("搜索商品名称或货号").fill("正山小种")
+    page.get_by_role("button", name="搜索").click()
+    page.get_by_role("link", name="正山小种 桐木关").click()
+    page.get_by_label("语气").select_option("premium")
+    page.get_by_test_id("ai-copy").click()
+    title = page.get_by_test_id("ai-title")
+    expect(title).to_be_visible(timeout=20_000)
+    suggested = title.inner_text()
+    assert 0 < len(suggested) <= 60
+    page.get_by_role("button", name="采用").first.click()
+    expect(page.get_by_label("商品名称")).to_have_value(suggested)

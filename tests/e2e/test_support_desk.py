@@ -53,3 +53,26 @@ def test_where_is_my_order_from_question_to_answer(browser, platform_url, phone)
 
     expect(phone.get_by_test_id("chat-messages")).to_contain_text("祝您生活愉快！", timeout=20_000)
     expect(phone.get_by_test_id("chat-messages")).to_contain_text("75312345678901")
+
+
+
+def test_agents_keep_quick_replies_and_hand_conversations_over(browser, platform_url, phone):
+    phone.goto("/s/demo-tea")
+    phone.get_by_test_id("chat-open").click()
+    phone.get_by_label("邮箱").fill("asker@example.com")
+    phone.get_by_label("输入消息…").fill("Do you ship to Hong Kong?")
+    phone.get_by_role("button", name="发送").click()
+
+    agent = browser.new_context(base_url=platform_url, viewport={"width": 1400, "height": 900}).new_page()
+    log_in_as_demo_owner(agent)
+    agent.goto("/support")
+    agent.get_by_test_id("support-queue").get_by_role("button", name=re.compile("asker@example.com")).click()
+    expect(agent.get_by_test_id("verified-badge")).to_have_text("未验证")
+    agent.get_by_role("button", name="管理快捷回复").click()
+    agent.get_by_label("标题").fill("港澳台")
+    agent.get_by_label("回复内容").fill("支持寄往港澳台，运费按重量计算。")
+    agent.get_by_role("button", name="添加").click()
+    agent.get_by_label("快捷回复").select_option(label="港澳台")
+    expect(agent.get_by_label("回复顾客…")).to_have_value("支持寄往港澳台，运费按重量计算。")
+    agent.get_by_label("转交给").select_option(label="demo@example.com")
+    expect(agent.get_by_label("转交给")).to_have_value(re.compile(r"\d+"))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import reflex as rx
 
 from shopapp.db import session_scope
 from shopapp.services import catalog, media, shops
+from shopapp.services.ai import service as ai
 from shopapp.services.errors import DomainError, Invalid
 from shopapp.services.pricing import parse_money, yuan_text
 from shopapp.ui import routes
@@ -39,6 +41,12 @@ class ProductEditorState(FormMixin, ConsoleState):
     upload_progress: int = 0
     uploading: bool = False
     form_key: int = 0  # bumped after every load, so inputs show the loaded values
+    copy_tone: str = "simple"
+    copy_keywords: str = ""
+    copy_title: str = ""
+    copy_description: str = ""
+    copy_engine: str = ""
+    copy_busy: bool = False
 
     @rx.event
     def load(self):
@@ -86,6 +94,42 @@ class ProductEditorState(FormMixin, ConsoleState):
     @rx.event
     def set_description(self, html: str):
         self.description = html
+
+    @rx.event
+    def set_copy_tone(self, tone: str):
+        self.copy_tone = tone
+
+    @rx.event
+    def set_copy_keywords(self, keywords: str):
+        self.copy_keywords = keywords
+
+    @rx.event(background=True)
+    async def suggest_copy(self):
+        """Ask the AI helper for a title and a description; only suggestions, the owner decides."""
+        async with self:
+            if self.is_new or self.copy_busy:
+                return
+            self.copy_busy = True
+            try:
+                with session_scope() as session:
+                    request = ai.copy_request(session, self._actor(), int(self.product["id"]), ["title", "description"],
+                                              self.copy_tone, self.copy_keywords)
+            except DomainError as exc:
+                self.copy_busy, self.error = False, self._message(exc)
+                return
+        answer = await asyncio.to_thread(ai.write_copy, request)  # no transaction held while the model writes
+        async with self:
+            self.copy_busy, self.copy_engine = False, answer["engine"]
+            self.copy_title, self.copy_description = answer.get("title", ""), answer.get("description_html", "")
+
+    @rx.event
+    def accept_title(self):
+        self.product["title"], self.copy_title = self.copy_title, ""
+        self.form_key += 1
+
+    @rx.event
+    def accept_description(self):
+        self.description, self.copy_description = self.copy_description, ""
 
     @rx.event
     def toggle_category(self, category_id: str):
@@ -295,7 +339,7 @@ def product_editor() -> rx.Component:
             _section("products.section.basics", _basics()),
             _section("products.section.description", rich_text_editor(
                 value=state.description, on_change=state.set_description, placeholder=tr("products.description_hint"),
-            )),
+            ), rx.cond(~state.is_new, _ai_copy())),
             rx.cond(~state.is_new, _section("products.section.images", _images()),
                     _section("products.section.images", rx.el.p(tr("products.images_after_save"), class_name="text-sm text-gray-500"))),
             _section("products.section.variants", _options(), _variant_grid()),
@@ -310,6 +354,34 @@ def product_editor() -> rx.Component:
             class_name="sticky bottom-0 mt-4 flex items-center justify-end gap-4 border-t bg-gray-50/95 py-3",
         ),
         class_name="max-w-5xl",
+    )
+
+
+def _ai_copy() -> rx.Component:
+    state = ProductEditorState
+    return rx.el.div(
+        rx.el.div(
+            rx.el.select(*[rx.el.option(tr(f"copy.tone.{t}"), value=t) for t in ("simple", "premium", "playful")], value=state.copy_tone,
+                         on_change=state.set_copy_tone, aria_label=tr("copy.tone"), class_name="rounded border px-2 py-1 text-sm"),
+            rx.el.input(placeholder=tr("copy.keywords"), aria_label=tr("copy.keywords"), on_blur=state.set_copy_keywords,
+                        class_name="min-w-0 flex-1 rounded border px-2 py-1 text-sm"),
+            rx.el.button(rx.cond(state.copy_busy, tr("copy.working"), tr("copy.suggest")), on_click=state.suggest_copy, disabled=state.copy_busy,
+                         type="button", class_name=SECONDARY_BUTTON + " py-1", data_testid="ai-copy"),
+            class_name="flex flex-wrap items-center gap-2",
+        ),
+        rx.cond(state.copy_title != "", rx.el.div(
+            rx.el.p(tr("copy.title_suggestion"), ": ", rx.el.b(state.copy_title, data_testid="ai-title"), class_name="text-sm"),
+            rx.el.button(tr("copy.use"), on_click=state.accept_title, type="button", class_name="text-sm text-emerald-700 underline"),
+            class_name="mt-2 flex flex-wrap items-center gap-2",
+        )),
+        rx.cond(state.copy_description != "", rx.el.div(
+            rx.html(state.copy_description, class_name="rounded border bg-gray-50 p-2 text-sm"),
+            rx.el.button(tr("copy.use"), on_click=state.accept_description, type="button", class_name="text-sm text-emerald-700 underline"),
+            class_name="mt-2",
+        )),
+        rx.cond(state.copy_engine != "", rx.el.p(tr("support.engine"), ": ", rx.cond(state.copy_engine == "offline", tr("support.engine_offline"), state.copy_engine),
+                                                  class_name="mt-1 text-xs text-gray-500")),
+        class_name="mt-3 rounded-xl border border-dashed p-3",
     )
 
 

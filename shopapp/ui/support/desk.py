@@ -9,7 +9,7 @@ import threading
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import support
+from shopapp.services import staff, support
 from shopapp.services.ai import service as ai
 from shopapp.services.errors import DomainError
 from shopapp.services.pricing import format_money
@@ -40,6 +40,8 @@ class DeskState(ConsoleState):
     ai_busy: bool = False
     ai_problem: str = ""
     quick_replies: list[dict[str, str]] = []
+    colleagues: list[dict[str, str]] = []
+    show_quick_replies: bool = False
     problem: str = ""
     watching: bool = False
 
@@ -47,12 +49,36 @@ class DeskState(ConsoleState):
     def load(self):
         if self._signed_in() is None:
             return
+        self._load_quick_replies()
         with session_scope() as session:
-            items, _ = support.list_quick_replies(session, self._actor())
-        self.quick_replies = [{"title": q["title"], "text": q["text"]} for q in items]
+            members = staff.list_staff(session, self._actor())["members"]
+        self.colleagues = [{"user_id": str(m["user_id"]), "email": m["email"]} for m in members]
         self._refresh()
         if not self.watching:
             return DeskState.watch
+
+    def _load_quick_replies(self):
+        with session_scope() as session:
+            items, _ = support.list_quick_replies(session, self._actor())
+        self.quick_replies = [{"id": str(q["id"]), "title": q["title"], "text": q["text"]} for q in items]
+
+    @rx.event
+    def toggle_quick_replies(self):
+        self.show_quick_replies = not self.show_quick_replies
+
+    @rx.event
+    def add_quick_reply(self, form: dict):
+        self._act(lambda session, actor: support.create_quick_reply(session, actor, form.get("title", ""), form.get("text", "")))
+        self._load_quick_replies()
+
+    @rx.event
+    def delete_quick_reply(self, quick_reply_id: str):
+        self._act(lambda session, actor: support.delete_quick_reply(session, actor, int(quick_reply_id)))
+        self._load_quick_replies()
+
+    @rx.event
+    def hand_over(self, user_id: str):
+        self._act(lambda session, actor: support.assign(session, actor, int(self.selected), int(user_id) if user_id else None))
 
     @rx.event
     def show(self, status: str):
@@ -187,6 +213,7 @@ class DeskState(ConsoleState):
         self.conversation = {
             "id": str(shown["id"]), "email": shown["email"], "status": shown["status"],
             "verified": "yes" if customer["verified"] else "", "verified_by": customer["verified_by"] or "",
+            "assigned": str(shown["assigned_user_id"] or ""),
         }
         self.messages = [
             {"author": m["author"], "text": m["text"], "internal": "yes" if m["internal"] else "", "at": china_time(m["at"])}
@@ -262,6 +289,12 @@ def _conversation() -> rx.Component:
                             rx.el.span(tr("support.verified"), class_name="ml-2 rounded bg-emerald-100 px-1.5 text-xs text-emerald-800", data_testid="verified-badge"),
                             rx.el.span(tr("support.unverified"), class_name="ml-2 rounded bg-amber-100 px-1.5 text-xs text-amber-800", data_testid="verified-badge")),
                 ),
+                rx.el.select(
+                    rx.el.option(tr("support.nobody"), value=""),
+                    rx.foreach(state.colleagues, lambda c: rx.el.option(c["email"], value=c["user_id"])),
+                    value=conversation["assigned"], on_change=state.hand_over, aria_label=tr("support.hand_over"),
+                    class_name="rounded border px-2 py-1 text-sm",
+                ),
                 rx.cond(conversation["status"] == "open",
                         rx.el.button(tr("support.close"), on_click=state.close_conversation, type="button", class_name=SECONDARY_BUTTON + " py-1"),
                         rx.el.button(tr("support.reopen"), on_click=state.reopen_conversation, type="button", class_name=SECONDARY_BUTTON + " py-1")),
@@ -276,10 +309,13 @@ def _conversation() -> rx.Component:
                 rx.el.div(
                     rx.el.select(rx.el.option(tr("support.quick_replies"), value=""), rx.foreach(state.quick_replies, lambda q: rx.el.option(q["title"], value=q["text"])),
                                  on_change=state.use_text, aria_label=tr("support.quick_replies"), class_name="rounded border px-2 py-1 text-sm"),
+                    rx.el.button(tr("support.manage_quick_replies"), on_click=state.toggle_quick_replies, type="button",
+                                 class_name="text-sm text-gray-600 underline"),
                     rx.el.button(tr("support.note"), on_click=state.note, type="button", class_name=SECONDARY_BUTTON + " py-1"),
                     rx.el.button(tr("support.send"), on_click=state.send, type="button", class_name=PRIMARY_BUTTON + " py-1.5 text-sm"),
                     class_name="mt-2 flex flex-wrap items-center justify-end gap-2",
                 ),
+                rx.cond(state.show_quick_replies, _quick_reply_manager()),
                 class_name="border-t p-3",
             ),
             class_name="min-w-0 flex-1 rounded-2xl border bg-white",
@@ -341,4 +377,23 @@ def _customer() -> rx.Component:
         rx.el.p(state.policies["shipping_policy"], class_name="text-xs text-gray-600"),
         rx.el.p(state.policies["returns_policy"], class_name="mt-1 text-xs text-gray-600"),
         class_name="rounded-2xl border bg-white p-4 xl:w-72 xl:shrink-0",
+    )
+
+
+def _quick_reply_manager() -> rx.Component:
+    state = DeskState
+    return rx.el.div(
+        rx.el.ul(rx.foreach(state.quick_replies, lambda q: rx.el.li(
+            rx.el.span(rx.el.b(q["title"]), " — ", q["text"], class_name="min-w-0 flex-1 truncate text-sm"),
+            rx.el.button(tr("products.remove"), on_click=state.delete_quick_reply(q["id"]), type="button", class_name="text-xs text-red-700"),
+            class_name="flex items-center gap-2 py-1",
+        ))),
+        rx.el.form(
+            rx.el.input(name="title", placeholder=tr("support.quick_title"), aria_label=tr("support.quick_title"), class_name=INPUT + " sm:w-40"),
+            rx.el.input(name="text", placeholder=tr("support.quick_text"), aria_label=tr("support.quick_text"), class_name=INPUT),
+            rx.el.button(tr("support.quick_add"), type="submit", class_name=SECONDARY_BUTTON),
+            on_submit=state.add_quick_reply, reset_on_submit=True,
+            class_name="mt-2 flex flex-col gap-2 sm:flex-row",
+        ),
+        class_name="mt-3 rounded-xl bg-gray-50 p-3",
     )
