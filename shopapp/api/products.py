@@ -53,11 +53,13 @@ class NewCategory(BaseModel):
 @router.get("/products")
 def list_products(
     request: Request, q: str | None = None, status: str | None = None, category_id: int | None = None,
+    price_min: int | None = None, price_max: int | None = None, in_stock: bool | None = None, sort: str = "relevance",
     page: int = 1, per_page: int = 50,
 ):
     with acting(request) as (session, actor):
         items, total = catalog.list_products(
-            session, actor.shop_id, q=q, status=status, category_id=category_id, page=page, per_page=per_page,
+            session, actor.shop_id, q=q, status=status, category_id=category_id, price_min=price_min, price_max=price_max,
+            in_stock=in_stock, sort=sort, page=page, per_page=per_page,
         )
         return jsonable({"items": items, "total": total})
 

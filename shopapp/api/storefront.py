@@ -16,12 +16,16 @@ def shop_home(slug: str):
 
 
 @router.get("/products")
-def store_products(slug: str, q: str | None = None, category_id: int | None = None, page: int = 1, per_page: int = 50):
+def store_products(
+    slug: str, q: str | None = None, category_id: int | None = None, price_min: int | None = None,
+    price_max: int | None = None, in_stock: bool | None = None, sort: str = "relevance", page: int = 1, per_page: int = 50,
+):
     """The shop's active products; drafts and archived ones are never listed."""
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
         items, total = catalog.list_products(
-            session, shop.id, q=q, category_id=category_id, page=page, per_page=per_page, active_only=True,
+            session, shop.id, q=q, category_id=category_id, price_min=price_min, price_max=price_max, in_stock=in_stock,
+            sort=sort, page=page, per_page=per_page, active_only=True,
         )
         return jsonable({"items": items, "total": total})
 

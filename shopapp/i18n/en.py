@@ -576,4 +576,10 @@ MESSAGES = {
     'support.quick_title': 'Title',
     'support.quick_text': 'Reply text',
     'support.quick_add': 'Add',
+    'products.sort.relevance': 'Recently changed',
+    'products.sort.newest': 'Newest',
+    'products.sort.title': 'Title',
+    'products.sort.price_asc': 'Price: low to high',
+    'products.sort.price_desc': 'Price: high to low',
+    'products.all_categories': 'All categories',
 }

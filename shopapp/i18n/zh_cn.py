@@ -584,4 +584,10 @@ MESSAGES = {
     'support.quick_title': '标题',
     'support.quick_text': '回复内容',
     'support.quick_add': '添加',
+    'products.sort.relevance': '最近更新',
+    'products.sort.newest': '最新创建',
+    'products.sort.title': '名称',
+    'products.sort.price_asc': '价格从低到高',
+    'products.sort.price_desc': '价格从高到低',
+    'products.all_categories': '全部分类',
 }

@@ -107,3 +107,12 @@ def test_the_assistant_suggests_a_title_the_owner_may_take(page):
     assert 0 < len(suggested) <= 60
     page.get_by_role("button", name="采用").first.click()
     expect(page.get_by_label("商品名称")).to_have_value(suggested)
+
+
+def test_the_product_list_sorts_and_filters(page):
+    log_in_as_demo_owner(page)
+    page.goto("/console/products")
+    page.get_by_role("combobox", name="分类").select_option(label="茶具")
+    expect(page.get_by_text("共: 7")).to_be_visible()
+    page.get_by_role("combobox", name="排序").select_option("price_desc")
+    expect(page.locator("tbody tr").first).to_contain_text("日式铸铁壶")

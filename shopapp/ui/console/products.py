@@ -18,12 +18,17 @@ from shopapp.ui.console.state import ConsoleState
 PER_PAGE = 20
 LOW_STOCK = 5
 TABS = (("", "products.tab.all"), ("active", "products.status.active"), ("draft", "products.status.draft"), ("archived", "products.status.archived"))
+SORTS = ("relevance", "newest", "title", "price_asc", "price_desc")
 BULK_ACTIONS = ("set_status", "price_by_amount", "price_by_percent", "set_stock", "add_tag")
 
 
 class ProductListState(ConsoleState):
     q: str = ""
     status: str = ""
+    sort: str = "relevance"
+    category_id: str = ""
+    in_stock_only: bool = False
+    categories: list[dict[str, str]] = []
     page: int = 1
     total: int = 0
     rows: list[dict[str, str]] = []
@@ -47,7 +52,10 @@ class ProductListState(ConsoleState):
         with session_scope() as session:
             items, self.total = catalog.list_products(
                 session, actor.shop_id, q=self.q or None, status=self.status or None, page=self.page, per_page=PER_PAGE,
+                sort=self.sort, category_id=int(self.category_id) if self.category_id else None,
+                in_stock=True if self.in_stock_only else None,
             )
+            self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in catalog.list_categories(session, actor.shop_id)]
             currency = shops.get_shop(session, actor.shop_id).currency
             self.low_stock_count = inventory.low_stock(session, actor.shop_id, threshold=LOW_STOCK, per_page=1)[1]
         self.rows = [_row(item, currency) for item in items]
@@ -57,6 +65,21 @@ class ProductListState(ConsoleState):
     @rx.event
     def search(self, form: dict):
         self.q, self.page = form.get("q", "").strip(), 1
+        return ProductListState.load
+
+    @rx.event
+    def choose_sort(self, sort: str):
+        self.sort, self.page = sort, 1
+        return ProductListState.load
+
+    @rx.event
+    def choose_category(self, category_id: str):
+        self.category_id, self.page = category_id, 1
+        return ProductListState.load
+
+    @rx.event
+    def toggle_in_stock(self):
+        self.in_stock_only, self.page = not self.in_stock_only, 1
         return ProductListState.load
 
     @rx.event
@@ -155,6 +178,10 @@ def product_list() -> rx.Component:
 
 
 def _toolbar() -> rx.Component:
+    return rx.fragment(_search_bar(), _filters())
+
+
+def _search_bar() -> rx.Component:
     return rx.el.div(
         rx.el.div(*[_tab(value, key) for value, key in TABS], role="tablist", class_name="flex gap-1 overflow-x-auto"),
         rx.el.form(
@@ -165,6 +192,20 @@ def _toolbar() -> rx.Component:
             class_name="flex gap-2",
         ),
         class_name="mt-4 flex flex-col gap-3 sm:flex-row sm:items-center sm:justify-between",
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.el.div(
+        rx.el.select(*[rx.el.option(tr(f"products.sort.{s}"), value=s) for s in SORTS], value=ProductListState.sort,
+                     on_change=ProductListState.choose_sort, aria_label=tr("store.sort"), class_name="rounded border px-2 py-1 text-sm"),
+        rx.el.select(rx.el.option(tr("products.all_categories"), value=""),
+                     rx.foreach(ProductListState.categories, lambda c: rx.el.option(c["name"], value=c["id"])),
+                     value=ProductListState.category_id, on_change=ProductListState.choose_category,
+                     aria_label=tr("products.field.categories"), class_name="rounded border px-2 py-1 text-sm"),
+        rx.el.label(rx.el.input(type="checkbox", checked=ProductListState.in_stock_only, on_change=ProductListState.toggle_in_stock, class_name="mr-1"),
+                    tr("store.in_stock_only"), class_name="text-sm"),
+        class_name="mt-2 flex flex-wrap items-center gap-3",
     )
 
 
