@@ -15,6 +15,7 @@ from shopapp.models.base import utcnow
 from shopapp.services import inventory, search
 from shopapp.services.errors import Invalid, NotFound, require_fields
 from shopapp.services.permissions import Actor, require
+from shopapp.services.validation import checked_text
 
 STATUSES = ("draft", "active", "archived")
 PRODUCT_TYPES = ("physical", "virtual")
@@ -533,17 +534,7 @@ def _checked_presale(raw, errors: dict[str, str]) -> date | None:
 
 
 def _text(value, errors: dict[str, str], field: str, limit: int, *, required: bool = False) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors[field] = "must_be_text"
-        return ""
-    value = value.strip()
-    if required and not value:
-        errors[field] = "required"
-    elif len(value) > limit:
-        errors[field] = "too_long"
-    return value
+    return checked_text(value, errors, field, limit=limit, required=required)
 
 
 def _whole(value, errors: dict[str, str], field: str, *, required: bool, negative: str, too_large: str) -> int | None:

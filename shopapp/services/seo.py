@@ -9,11 +9,10 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from shopapp.models import Product
-from shopapp.services import catalog, shops
+from shopapp.services import catalog, search, shops
 from shopapp.services.pricing import yuan_text
 from shopapp.settings import get_settings
 
-_TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
 
@@ -38,7 +37,8 @@ def product_page_tags(session: Session, slug: str, product_id: int) -> dict:
     product = catalog.storefront_product(session, shop.id, product_id)
     base = get_settings().public_url
     url = f"{base}/s/{shop.slug}/p/{product['id']}"
-    description = plain_text(product["seo_description"] or product["description_html"])[:300] or product["title"]
+    # One line of words: a preview shows no markup and no runs of spaces.
+    description = _SPACE.sub(" ", search.plain_text(product["seo_description"] or product["description_html"])).strip()[:300] or product["title"]
     image = _absolute(product["images"][0]["url"]) if product["images"] else ""
     prices = [v["price"] for v in product["variants"]] or [0]
     in_stock = any(v["stock"] > 0 for v in product["variants"])
@@ -78,10 +78,6 @@ def sitemap(session: Session, slug: str) -> str:
     urls = [(f"{base}/s/{shop.slug}", shop.updated_at)] + [(f"{base}/s/{shop.slug}/p/{pid}", changed) for pid, changed in rows]
     entries = "".join(f"<url><loc>{html.escape(loc)}</loc><lastmod>{_day(changed)}</lastmod></url>" for loc, changed in urls)
     return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
-
-
-def plain_text(fragment: str) -> str:
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment or ""))).strip()
 
 
 def _absolute(url: str) -> str:

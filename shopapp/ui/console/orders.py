@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import math
 import uuid
@@ -20,6 +19,7 @@ from shopapp.ui.components.pager import pager
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.state import ConsoleState
+from shopapp.ui.live import refresh_while_open
 from shopapp.ui.store.order import status_label
 
 PER_PAGE = 20
@@ -98,18 +98,7 @@ class OrderListState(ConsoleState):
     @rx.event(background=True)
     async def watch(self):
         """Refresh the list every few seconds while it is open, so a new paid order shows up by itself."""
-        async with self:
-            self.watching = True
-        try:
-            for _ in range(LIVE_FOR_MINUTES * 60 // LIVE_SECONDS):
-                await asyncio.sleep(LIVE_SECONDS)
-                async with self:
-                    if not self.router.url.path.rstrip("/").endswith("/console/orders"):
-                        return
-                    self._load()
-        finally:
-            async with self:
-                self.watching = False
+        await refresh_while_open(self, "/console/orders", LIVE_SECONDS, LIVE_FOR_MINUTES, self._load)
 
     @rx.event
     def filter(self, form: dict):

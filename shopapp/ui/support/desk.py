@@ -19,6 +19,7 @@ from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.orders import china_time
 from shopapp.ui.console.state import ConsoleState
+from shopapp.ui.live import refresh_while_open
 from shopapp.ui.store.order import status_label
 
 POLL_SECONDS = 3
@@ -167,18 +168,8 @@ class DeskState(ConsoleState):
 
     @rx.event(background=True)
     async def watch(self):
-        async with self:
-            self.watching = True
-        try:
-            for _ in range(POLL_FOR_MINUTES * 60 // POLL_SECONDS):
-                await asyncio.sleep(POLL_SECONDS)
-                async with self:
-                    if not self.router.url.path.rstrip("/").endswith("/support"):
-                        return
-                    self._refresh()
-        finally:
-            async with self:
-                self.watching = False
+        """New shopper messages and conversations appear while the desk is open."""
+        await refresh_while_open(self, "/support", POLL_SECONDS, POLL_FOR_MINUTES, self._refresh)
 
     def _act(self, action):
         self.problem = ""
