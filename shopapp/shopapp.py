@@ -22,6 +22,7 @@ from shopapp.ui.platform.signup import signup_page
 from shopapp.ui.store import home as store_home  # noqa: F401 - registers /s/[slug]
 from shopapp.ui.support import desk  # noqa: F401 - registers /support
 from shopapp.ui.store import cart as store_cart  # noqa: F401 - registers /s/[slug]/cart
+from shopapp.ui.store import chat as store_chat  # noqa: F401 - registers /s/[slug]/chat/[chat_key]
 from shopapp.ui.store import checkout as store_checkout  # noqa: F401 - registers /s/[slug]/checkout
 from shopapp.ui.store import order as store_order  # noqa: F401 - registers /s/[slug]/orders/[order_no]
 from shopapp.ui.store import search as store_search  # noqa: F401 - registers /s/[slug]/search

@@ -582,4 +582,7 @@ MESSAGES = {
     'products.sort.price_asc': 'Price: low to high',
     'products.sort.price_desc': 'Price: high to low',
     'products.all_categories': 'All categories',
+    'chat.link': 'Continue on another device:',
+    'chat.link_text': "this conversation's link (keep it)",
+    'chat.restored': 'Your conversation is open again.',
 }

@@ -590,4 +590,7 @@ MESSAGES = {
     'products.sort.price_asc': '价格从低到高',
     'products.sort.price_desc': '价格从高到低',
     'products.all_categories': '全部分类',
+    'chat.link': '换个设备继续聊：',
+    'chat.link_text': '本对话的链接（请保存）',
+    'chat.restored': '已为你打开之前的对话。',
 }

@@ -18,6 +18,7 @@ STORE_HOME = "/s/[slug]"
 STORE_PRODUCT = "/s/[slug]/p/[product_id]"
 STORE_CART = "/s/[slug]/cart"
 STORE_SEARCH = "/s/[slug]/search"
+STORE_CHAT = "/s/[slug]/chat/[chat_key]"
 STORE_CHECKOUT = "/s/[slug]/checkout"
 STORE_ORDER = "/s/[slug]/orders/[order_no]"
 

@@ -54,6 +54,11 @@ def test_where_is_my_order_from_question_to_answer(browser, platform_url, phone)
     expect(phone.get_by_test_id("chat-messages")).to_contain_text("祝您生活愉快！", timeout=20_000)
     expect(phone.get_by_test_id("chat-messages")).to_contain_text("75312345678901")
 
+    link = phone.get_by_test_id("chat-link").get_attribute("href")
+    elsewhere = browser.new_context(base_url=platform_url).new_page()
+    elsewhere.goto(link)
+    expect(elsewhere.get_by_test_id("chat-messages")).to_contain_text("祝您生活愉快！")
+
 
 
 def test_agents_keep_quick_replies_and_hand_conversations_over(browser, platform_url, phone):

@@ -14,6 +14,7 @@ import reflex as rx
 from shopapp.db import session_scope
 from shopapp.services import support
 from shopapp.services.errors import DomainError
+from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.state import StoreState
@@ -43,6 +44,21 @@ class ChatState(StoreState):
     def open_for_order(self, order_no: str, order_token: str):
         self.order_no, self.order_token = order_no, order_token
         return ChatState.open_chat
+
+    @rx.event
+    def restore(self):
+        """The conversation link (/s/<shop>/chat/<id>.<token>) brings a conversation back on any device."""
+        self._load_shop()
+        conversation_id, _, token = self.chat_key.partition(".")
+        if self.not_found or not conversation_id.isdigit():
+            return
+        self._remember(int(conversation_id), token)
+        return ChatState.open_chat
+
+    @rx.var
+    def link(self) -> str:
+        known = self._conversation()
+        return f"/s/{self.shop.get('slug', '')}/chat/{known['id']}.{known['token']}" if known else ""
 
     @rx.event
     def close_chat(self):
@@ -138,6 +154,10 @@ def chat_widget() -> rx.Component:
                     rx.foreach(state.messages, _bubble),
                     class_name="flex-1 space-y-2 overflow-y-auto p-3", data_testid="chat-messages", aria_live="polite",
                 ),
+                rx.cond(state.link != "", rx.el.p(
+                    tr("chat.link"), " ", rx.el.a(tr("chat.link_text"), href=state.link, class_name="underline", data_testid="chat-link"),
+                    class_name="px-3 text-xs text-gray-500",
+                )),
                 rx.cond(state.problem != "", rx.el.p(state.problem, role="alert", class_name="px-3 text-sm text-red-600")),
                 rx.el.form(
                     rx.cond(state.messages.length() == 0, rx.el.div(
@@ -171,3 +191,10 @@ def _bubble(message: dict) -> rx.Component:
                            rx.cond(message["author"] == "system", "mx-auto max-w-[90%] text-center text-xs text-gray-500",
                                    "mr-auto max-w-[80%] rounded-2xl bg-gray-100 px-3 py-2 text-sm text-gray-900")),
     )
+
+
+@rx.page(route=routes.STORE_CHAT, title="联系客服", on_load=ChatState.restore)
+def chat_page() -> rx.Component:
+    from shopapp.ui.store.layout import store_frame  # the frame holds the chat widget itself
+
+    return store_frame(rx.el.p(tr("chat.restored"), class_name="px-4 py-16 text-center text-gray-600"))
