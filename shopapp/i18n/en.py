@@ -585,4 +585,8 @@ MESSAGES = {
     'chat.link': 'Continue on another device:',
     'chat.link_text': "this conversation's link (keep it)",
     'chat.restored': 'Your conversation is open again.',
+    'products.waiting_shoppers': 'Shoppers waiting',
+    'orders.export': 'Export CSV',
+    'orders.note': 'Internal note (the customer never sees it)',
+    'orders.add_note': 'Add note',
 }

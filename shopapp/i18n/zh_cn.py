@@ -593,4 +593,8 @@ MESSAGES = {
     'chat.link': '换个设备继续聊：',
     'chat.link_text': '本对话的链接（请保存）',
     'chat.restored': '已为你打开之前的对话。',
+    'products.waiting_shoppers': '到货登记人数',
+    'orders.export': '导出 CSV',
+    'orders.note': '内部备注（顾客看不到）',
+    'orders.add_note': '添加备注',
 }

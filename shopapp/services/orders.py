@@ -15,6 +15,7 @@ from shopapp.models import Order, OrderEvent, OrderItem, Payment
 from shopapp.models.base import utcnow
 from shopapp.services import inventory
 from shopapp.services.errors import Conflict, Invalid, NotFound, require_fields
+from shopapp.services.validation import checked_text
 from shopapp.services.permissions import Actor, require
 from shopapp.services.tokens import token_hash
 
@@ -95,6 +96,14 @@ def record_event(session: Session, order: Order, type_: str, actor: str, data: d
     event = OrderEvent(order_id=order.id, shop_id=order.shop_id, type=type_, actor=actor[:100], data=data or {})
     session.add(event)
     return event
+
+
+def add_note(session: Session, actor: Actor, order_id: int, text: str) -> OrderEvent:
+    """An internal note on the order's timeline: staff see it, the shopper never does."""
+    errors: dict[str, str] = {}
+    text = checked_text(text, errors, "text", limit=1000, required=True)
+    require_fields(errors)
+    return record_event(session, get_order(session, actor, order_id), "note", actor.label, {"text": text})
 
 
 def cancel_order(session: Session, actor: Actor, order_id: int, reason: str = "") -> Order:

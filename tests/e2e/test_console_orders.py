@@ -93,3 +93,19 @@ def test_the_console_home_shows_the_days_numbers(page, platform_url):
     page.get_by_role("tab", name="近 30 天").click()
     expect(figures).to_contain_text("付款订单")
     expect(page.locator(".recharts-surface")).to_be_visible()
+
+
+def test_orders_export_and_internal_notes(page, platform_url):
+    order_no = place_order(platform_url, pay=True)
+    log_in_as_demo_owner(page)
+    page.goto("/console/orders")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="导出 CSV").click()
+    exported = download.value.path().read_text(encoding="utf-8-sig")
+    assert exported.startswith("order_no,") and order_no in exported
+    page.get_by_label("订单号、邮箱、收货人或手机号").fill(order_no)
+    page.get_by_role("button", name="搜索").click()
+    page.get_by_role("link", name=order_no).click()
+    page.get_by_label("内部备注（顾客看不到）").fill("顾客要求周一送达")
+    page.get_by_role("button", name="添加备注").click()
+    expect(page.get_by_test_id("order-timeline")).to_contain_text("顾客要求周一送达")

@@ -116,3 +116,12 @@ def test_the_product_list_sorts_and_filters(page):
     expect(page.get_by_text("共: 7")).to_be_visible()
     page.get_by_role("combobox", name="排序").select_option("price_desc")
     expect(page.locator("tbody tr").first).to_contain_text("日式铸铁壶")
+
+
+def test_the_low_stock_badge_opens_the_list_with_waiting_shoppers(page):
+    log_in_as_demo_owner(page)
+    page.goto("/console/products")
+    page.get_by_test_id("low-stock-badge").click()
+    low = page.get_by_test_id("low-stock-list")
+    expect(low).to_contain_text("安吉白茶 珍稀品种")
+    expect(low).to_contain_text("250克")

@@ -10,7 +10,7 @@ from datetime import UTC, timedelta, timezone
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import aftersales, fulfillment, orders, refunds
+from shopapp.services import aftersales, fulfillment, order_export, orders, refunds
 from shopapp.services.errors import DomainError
 from shopapp.services.pricing import format_money, parse_money, yuan_text
 from shopapp.ui import routes
@@ -112,6 +112,20 @@ class OrderListState(ConsoleState):
         self._load()
 
     @rx.event
+    def export(self):
+        """The orders the list shows (all pages), as a CSV file Excel opens."""
+        try:
+            with session_scope() as session:
+                text = order_export.export_orders(
+                    session, self._actor(), status=self.status or None, q=self.q or None,
+                    created_from=self.created_from or None, created_to=self.created_to or None,
+                )
+        except DomainError as exc:
+            self.problem = self._message(exc)
+            return
+        return rx.download(data=text.encode("utf-8"), filename="orders.csv")
+
+    @rx.event
     def next_page(self):
         self.page = min(self.page + 1, self.pages)
         self._load()
@@ -126,7 +140,11 @@ class OrderListState(ConsoleState):
 def order_list() -> rx.Component:
     state = OrderListState
     return rx.el.div(
-        rx.el.h1(tr("console.nav.orders"), class_name="text-2xl font-bold"),
+        rx.el.div(
+            rx.el.h1(tr("console.nav.orders"), class_name="text-2xl font-bold"),
+            rx.el.button(tr("orders.export"), on_click=state.export, type="button", class_name=SECONDARY_BUTTON),
+            class_name="flex items-center justify-between",
+        ),
         rx.el.div(*[_tab(s) for s in TABS], role="tablist", class_name="mt-4 flex gap-1 overflow-x-auto"),
         rx.el.form(
             rx.el.input(name="q", type="search", placeholder=tr("orders.search"), aria_label=tr("orders.search"), class_name=INPUT + " sm:w-64"),
@@ -248,7 +266,10 @@ class OrderDetailState(ConsoleState):
         ]
         self.payments = [{"provider": p["provider"], "status": p["status"], "amount": money(p["amount"]),
                           "reference": p["provider_reference"] or ""} for p in shown["payments"]]
-        self.events = [{"type": e["type"], "at": china_time(e["at"]), "actor": e["actor"]} for e in shown["events"]]
+        self.events = [
+            {"type": e["type"], "at": china_time(e["at"]), "actor": e["actor"], "text": (e["data"] or {}).get("text", "") if e["type"] == "note" else ""}
+            for e in shown["events"]
+        ]
 
     @rx.event
     def ask_cancel(self):
@@ -280,6 +301,10 @@ class OrderDetailState(ConsoleState):
     def add_event(self, form: dict):
         self._act(lambda session, actor: fulfillment.add_tracking_event(
             session, actor, int(form.get("shipment_id", 0)), form.get("status", ""), form.get("description", "")))
+
+    @rx.event
+    def add_note(self, form: dict):
+        self._act(lambda session, actor: orders.add_note(session, actor, int(self.order["id"]), form.get("note", "")))
 
     @rx.event
     def set_request_note(self, request_id: str, text: str):
@@ -376,8 +401,14 @@ def order_detail() -> rx.Component:
             )))),
             _card("order.timeline", rx.el.ol(rx.foreach(state.events, lambda e: rx.el.li(
                 rx.el.span(e["at"], class_name="mr-2 text-gray-500"), e["type"], rx.el.span(" · ", e["actor"], class_name="text-gray-400"),
+                rx.cond(e["text"] != "", rx.el.span(" — ", e["text"], class_name="text-amber-800")),
                 class_name="text-sm",
-            )), data_testid="order-timeline")),
+            )), data_testid="order-timeline"),
+                rx.el.form(
+                    rx.el.input(name="note", placeholder=tr("orders.note"), aria_label=tr("orders.note"), class_name="min-w-0 flex-1 rounded border px-2 py-1 text-sm"),
+                    rx.el.button(tr("orders.add_note"), type="submit", class_name=SECONDARY_BUTTON + " py-1"),
+                    on_submit=state.add_note, reset_on_submit=True, class_name="mt-2 flex gap-2",
+                )),
             class_name="mt-4 grid gap-4 lg:grid-cols-2",
         ),
     )

@@ -5,7 +5,7 @@ import math
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import catalog, catalog_bulk, inventory, shops
+from shopapp.services import catalog, catalog_bulk, inventory, shops, stock_alerts
 from shopapp.services.errors import DomainError
 from shopapp.services.pricing import format_price_range, parse_money
 from shopapp.ui import routes
@@ -38,6 +38,8 @@ class ProductListState(ConsoleState):
     problem: str = ""
     loading: bool = False
     low_stock_count: int = 0
+    low_rows: list[dict[str, str]] = []
+    show_low: bool = False
 
     @rx.var
     def pages(self) -> int:
@@ -66,6 +68,22 @@ class ProductListState(ConsoleState):
     def search(self, form: dict):
         self.q, self.page = form.get("q", "").strip(), 1
         return ProductListState.load
+
+    @rx.event
+    def toggle_low_stock(self):
+        """The variants about to run out, emptiest first, with how many shoppers wait for each product."""
+        self.show_low = not self.show_low
+        if not self.show_low:
+            return
+        actor = self._actor()
+        with session_scope() as session:
+            items, _ = inventory.low_stock(session, actor.shop_id, threshold=LOW_STOCK, per_page=100)
+            waiting = stock_alerts.demand_by_product(session, actor, list({i["product_id"] for i in items}))
+        self.low_rows = [
+            {"title": i["title"], "options": " / ".join(i["option_values"]), "sku": i["sku"] or "", "stock": str(i["stock"]),
+             "waiting": str(waiting.get(i["product_id"], 0)), "url": routes.console_product(i["product_id"])}
+            for i in items
+        ]
 
     @rx.event
     def choose_sort(self, sort: str):
@@ -158,11 +176,13 @@ def product_list() -> rx.Component:
         ),
         rx.cond(
             ProductListState.low_stock_count > 0,
-            rx.el.p(
+            rx.el.button(
                 tr("products.low_stock_badge"), ": ", ProductListState.low_stock_count,
+                on_click=ProductListState.toggle_low_stock, type="button", aria_expanded=rx.cond(ProductListState.show_low, "true", "false"),
                 class_name="mt-3 inline-block rounded-full bg-amber-100 px-3 py-1 text-sm text-amber-800", data_testid="low-stock-badge",
             ),
         ),
+        rx.cond(ProductListState.show_low, _low_stock_list()),
         _toolbar(),
         _bulk_bar(),
         rx.cond(
@@ -305,4 +325,22 @@ def _status_badge(status) -> rx.Component:
         ("active", rx.el.span(tr("products.status.active"), class_name="rounded bg-emerald-100 px-2 py-0.5 text-xs text-emerald-800")),
         ("draft", rx.el.span(tr("products.status.draft"), class_name="rounded bg-gray-100 px-2 py-0.5 text-xs text-gray-700")),
         rx.el.span(tr("products.status.archived"), class_name="rounded bg-gray-200 px-2 py-0.5 text-xs text-gray-500"),
+    )
+
+
+def _low_stock_list() -> rx.Component:
+    return rx.el.table(
+        rx.el.thead(rx.el.tr(
+            *[rx.el.th(tr(k), class_name="p-2 text-left") for k in ("products.col.product", "products.col.variant", "products.col.sku")],
+            rx.el.th(tr("products.col.stock"), class_name="p-2 text-right"),
+            rx.el.th(tr("products.waiting_shoppers"), class_name="p-2 text-right"),
+            class_name="border-b text-sm text-gray-600",
+        )),
+        rx.el.tbody(rx.foreach(ProductListState.low_rows, lambda r: rx.el.tr(
+            rx.el.td(rx.el.a(r["title"], href=r["url"], class_name="hover:text-emerald-700"), class_name="p-2"),
+            rx.el.td(r["options"], class_name="p-2"), rx.el.td(r["sku"], class_name="p-2 font-mono text-xs"),
+            rx.el.td(r["stock"], class_name="p-2 text-right"), rx.el.td(r["waiting"], class_name="p-2 text-right"),
+            class_name="border-b text-sm last:border-0",
+        ))),
+        class_name="mt-3 w-full rounded-2xl border bg-white", data_testid="low-stock-list",
     )
