@@ -6,7 +6,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-_FILE = Path(__file__).resolve().parent.parent / "data" / "regions.json"
+_FILE = Path(__file__).resolve().parent.parent / "reference" / "regions.json"
 
 
 @lru_cache(maxsize=1)

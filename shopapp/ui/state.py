@@ -36,6 +36,11 @@ class LangState(rx.State):
         lang = pick_lang(self.lang)
         return {name: field_message(code, lang) for name, code in error.fields.items()}
 
+    def _problem_text(self, error: DomainError) -> str:
+        """One line for a page without per-field places: the field messages, else the error's own."""
+        fields = self._field_messages(error)
+        return "；".join(fields.values()) if fields else self._message(error)
+
 
 class SessionState(LangState):
     """The staff session token: an opaque, revocable token whose hash is all the database keeps."""

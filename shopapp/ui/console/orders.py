@@ -332,16 +332,10 @@ class OrderDetailState(ConsoleState):
             notice_key="orders.refunded_notice")
 
     def _act(self, action, notice_key: str = ""):
-        self.problem, self.notice = "", ""
-        try:
-            with session_scope() as session:
-                action(session, self._actor())
-        except DomainError as exc:
-            fields = self._field_messages(exc)
-            self.problem = "；".join(fields.values()) if fields else self._message(exc)
-            return
-        self._reload()
-        self.notice = self.tr[notice_key] if notice_key else ""
+        self.notice, self.problem = "", self._attempt(action)
+        if not self.problem:
+            self._reload()
+            self.notice = self.tr[notice_key] if notice_key else ""
 
 
 @console_page(routes.CONSOLE_ORDER, "console.nav.orders", on_load=OrderDetailState.load)

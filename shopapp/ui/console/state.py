@@ -4,6 +4,7 @@ import reflex as rx
 
 from shopapp.db import session_scope
 from shopapp.services import accounts, shops
+from shopapp.services.errors import DomainError
 from shopapp.services.permissions import can
 from shopapp.ui import routes
 from shopapp.ui.state import SessionState
@@ -30,6 +31,15 @@ class ConsoleState(SessionState):
         self.shop_name, self.shop_slug, self.role = shop.name, shop.slug, actor.role
         self.can_edit_shop = can(actor, "edit_shop")
         self.ready = True
+
+    def _attempt(self, action) -> str:
+        """Run `action(session, actor)` as one unit of work; the problem to show, or "" when it worked."""
+        try:
+            with session_scope() as session:
+                action(session, self._actor())
+        except DomainError as exc:
+            return self._problem_text(exc)
+        return ""
 
     @rx.event
     def logout(self):

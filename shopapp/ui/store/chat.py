@@ -80,8 +80,7 @@ class ChatState(StoreState):
                     )
                     self._remember(conversation.id, token)
         except DomainError as exc:
-            fields = self._field_messages(exc)
-            self.problem = "；".join(fields.values()) if fields else self._message(exc)
+            self.problem = self._problem_text(exc)
             return
         self._refresh()
         if not self.polling:

@@ -33,8 +33,7 @@ class OrderPageState(StoreState):
                 aftersales.request_aftersales(session, int(self.shop["id"]), self.order_no, self.order_token,
                                               form.get("kind", ""), form.get("reason", ""), list(self._photos))
         except DomainError as exc:
-            fields = self._field_messages(exc)
-            self.aftersales_problem = "；".join(fields.values()) if fields else self._message(exc)
+            self.aftersales_problem = self._problem_text(exc)
             return
         self._photos, self.photo_names = [], []
         return OrderPageState.load
@@ -47,8 +46,7 @@ class OrderPageState(StoreState):
                 aftersales.submit_return(session, int(self.shop["id"]), self.order_no, self.order_token,
                                          int(form.get("request_id", 0)), form.get("carrier", ""), form.get("tracking_no", ""))
         except DomainError as exc:
-            fields = self._field_messages(exc)
-            self.aftersales_problem = "；".join(fields.values()) if fields else self._message(exc)
+            self.aftersales_problem = self._problem_text(exc)
             return
         return OrderPageState.load
 

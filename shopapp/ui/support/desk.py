@@ -172,15 +172,9 @@ class DeskState(ConsoleState):
         await refresh_while_open(self, "/support", POLL_SECONDS, POLL_FOR_MINUTES, self._refresh)
 
     def _act(self, action):
-        self.problem = ""
-        try:
-            with session_scope() as session:
-                action(session, self._actor())
-        except DomainError as exc:
-            fields = self._field_messages(exc)
-            self.problem = "；".join(fields.values()) if fields else self._message(exc)
-            return
-        self._refresh()
+        self.problem = self._attempt(action)
+        if not self.problem:
+            self._refresh()
 
     def _refresh(self):
         actor = self._signed_in()
