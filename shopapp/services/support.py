@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 
 from shopapp.i18n import t
 from shopapp.models import Conversation, Message, Order, QuickReply, Shop, StaffMember, User
+from shopapp.models.aftersales import AftersalesRequest
 from shopapp.models.base import utcnow
 from shopapp.services import fulfillment, orders
 from shopapp.services.errors import Conflict, Invalid, NotFound, require_fields
@@ -452,6 +453,13 @@ def _order_context(session: Session, order: Order) -> dict:
             for p in full["payments"]
         ],
         "shipments": [_shipment_context(s) for s in full.get("shipments") or []],
+        "aftersales": [
+            {"id": r.id, "kind": r.kind, "status": r.status, "reason": r.reason, "message": r.message or ""}
+            for r in session.exec(
+                select(AftersalesRequest).where(AftersalesRequest.shop_id == order.shop_id, AftersalesRequest.order_id == order.id)
+                .order_by(AftersalesRequest.id)
+            ).all()
+        ],
     }
 
 

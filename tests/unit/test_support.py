@@ -249,3 +249,17 @@ def test_quick_replies_are_kept_per_shop(session, owner):
     assert refused.value.fields == {"title": "required", "text": "too_long"}
     support.delete_quick_reply(session, owner, row.id)
     assert support.list_quick_replies(session, owner)[1] == 0
+
+
+def test_the_desk_sees_the_customers_after_sales_requests(session, owner):
+    from shopapp.services import aftersales, support
+    from tests.shopping import paid_order, product_on_sale
+
+    variant_id = product_on_sale(session, owner, stock=5, price=3800)
+    order, token = paid_order(session, owner, (variant_id, 1), email="fan@example.com")
+    aftersales.request_aftersales(session, owner.shop_id, order.order_no, token, "refund_only", "买错了")
+    conversation, _ = support.start_conversation(session, owner.shop_id, "fan@example.com", "退款进度?", order_no=order.order_no,
+                                                 order_token=token)
+    shown = support.get_conversation(session, owner, conversation.id)
+    assert shown["orders"][0]["aftersales"][0]["kind"] == "refund_only"
+    assert shown["orders"][0]["aftersales"][0]["status"] == "requested"

@@ -221,6 +221,8 @@ def _order_line(order: dict) -> dict[str, str]:
         "order_no": order["order_no"], "status": order["status"], "total": format_money(order["total"], order["currency"]),
         "items": "，".join(f"{i['title']}×{i['qty']}" for i in order["items"]),
         "tracking": f"{shipment.get('carrier_name', '')} {shipment.get('tracking_no', '')}".strip(),
+        "payment": ", ".join(f"{p['provider']} {p['status']}" for p in order.get("payments") or []),
+        "aftersales": "，".join(f"{r['kind']} {r['status']}" for r in order.get("aftersales") or []),
         "latest": latest.get("description", ""),
     }
 
@@ -355,7 +357,10 @@ def _customer() -> rx.Component:
         rx.el.ul(rx.foreach(state.orders, lambda o: rx.el.li(
             rx.el.div(rx.el.span(o["order_no"], class_name="font-mono"), status_label(o["status"]), class_name="flex justify-between text-sm"),
             rx.el.p(o["items"], " · ", o["total"], class_name="text-xs text-gray-600"),
+            rx.cond(o["payment"] != "", rx.el.p(tr("orders.payments"), ": ", o["payment"], class_name="text-xs text-gray-600")),
             rx.cond(o["tracking"] != "", rx.el.p(o["tracking"], " — ", o["latest"], class_name="text-xs text-gray-600")),
+            rx.cond(o["aftersales"] != "", rx.el.p(tr("aftersales.title"), ": ", o["aftersales"], class_name="text-xs text-amber-700",
+                                                   data_testid="customer-aftersales")),
             class_name="border-t py-2",
         )), data_testid="customer-orders"),
         rx.el.h2(tr("store.policies"), class_name="mb-1 mt-4 font-semibold"),
