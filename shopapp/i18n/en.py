@@ -589,4 +589,9 @@ MESSAGES = {
     'orders.export': 'Export CSV',
     'orders.note': 'Internal note (the customer never sees it)',
     'orders.add_note': 'Add note',
+    'orders.merge_ship': 'Ship together',
+    'orders.merged_notice': 'Shipped together in one parcel.',
+    'orders.batch_labels': 'Print labels',
+    'orders.open_labels': 'Open the labels PDF',
+    'orders.no_parcels': 'The chosen orders have no parcels yet.',
 }

@@ -597,4 +597,9 @@ MESSAGES = {
     'orders.export': '导出 CSV',
     'orders.note': '内部备注（顾客看不到）',
     'orders.add_note': '添加备注',
+    'orders.merge_ship': '合并发货',
+    'orders.merged_notice': '已合并为一个包裹发货。',
+    'orders.batch_labels': '批量打印面单',
+    'orders.open_labels': '打开面单 PDF',
+    'orders.no_parcels': '所选订单还没有包裹。',
 }

@@ -109,3 +109,27 @@ def test_orders_export_and_internal_notes(page, platform_url):
     page.get_by_label("内部备注（顾客看不到）").fill("顾客要求周一送达")
     page.get_by_role("button", name="添加备注").click()
     expect(page.get_by_test_id("order-timeline")).to_contain_text("顾客要求周一送达")
+
+
+def test_two_orders_of_one_customer_ship_together_and_print_in_one_pdf(page, platform_url):
+    first, second = place_order(platform_url, pay=True), place_order(platform_url, pay=True)
+    log_in_as_demo_owner(page)
+    page.goto("/console/orders")
+    page.get_by_role("tab", name="待发货").click()
+    for order_no in (first, second):
+        box = page.get_by_role("checkbox", name=order_no)
+        box.click()
+        expect(box).to_be_checked()
+    page.get_by_label("快递公司").select_option("ZTO")
+    page.get_by_label("快递单号").fill("75398765432101")
+    page.get_by_role("button", name="合并发货").click()
+    expect(page.get_by_role("status")).to_have_text("已合并为一个包裹发货。")
+
+    page.get_by_role("tab", name="已发货").click()
+    for order_no in (first, second):
+        page.get_by_role("checkbox", name=order_no).click()
+    page.get_by_role("button", name="批量打印面单").click()
+    link = page.get_by_test_id("labels-link")
+    expect(link).to_have_attribute("href", re.compile(r"labels\.pdf\?ids=\d+$"))
+    pdf = page.request.get(link.get_attribute("href"))
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")

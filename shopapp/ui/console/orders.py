@@ -61,12 +61,41 @@ class OrderListState(ConsoleState):
     page: int = 1
     total: int = 0
     rows: list[dict[str, str]] = []
+    selected: list[str] = []
+    labels_url: str = ""
+    notice: str = ""
     problem: str = ""
     watching: bool = False
 
     @rx.var
     def pages(self) -> int:
         return max(1, math.ceil(self.total / PER_PAGE))
+
+    @rx.event
+    def toggle(self, order_id: str):
+        self.selected = [i for i in self.selected if i != order_id] if order_id in self.selected else [*self.selected, order_id]
+        self.labels_url = ""
+
+    @rx.event
+    def merge_ship(self, form: dict):
+        """One parcel for the chosen paid orders of one customer to one address (合并发货)."""
+        ids = [int(i) for i in self.selected]
+        self.notice, self.problem = "", self._attempt(
+            lambda session, actor: fulfillment.merge_ship(session, actor, ids, form.get("carrier", ""), form.get("tracking_no", "")))
+        if not self.problem:
+            self.notice, self.selected = self.tr["orders.merged_notice"], []
+            self._load()
+
+    @rx.event
+    def prepare_labels(self):
+        """Every parcel of the chosen orders in one PDF, for printing in one go."""
+        actor, shipment_ids = self._actor(), []
+        with session_scope() as session:
+            for order_id in self.selected:
+                order = orders.get_order(session, actor, int(order_id))
+                shipment_ids += [s["id"] for s in fulfillment.order_shipments(session, order) if s["id"] not in shipment_ids]
+        self.labels_url = f"/api/v1/shipments/labels.pdf?ids={','.join(map(str, shipment_ids))}" if shipment_ids else ""
+        self.problem = "" if shipment_ids else self.tr["orders.no_parcels"]
 
     @rx.event
     def load(self):
@@ -156,12 +185,15 @@ def order_list() -> rx.Component:
             class_name="mt-3 flex flex-col gap-2 sm:flex-row sm:items-end",
         ),
         rx.cond(state.problem != "", rx.el.p(state.problem, role="alert", class_name="mt-2 text-sm text-red-600")),
+        rx.cond(state.notice != "", rx.el.p(state.notice, role="status", class_name="mt-2 text-sm text-emerald-700")),
+        rx.cond(state.selected.length() > 0, _batch_bar()),
         rx.cond(
             state.total == 0,
             rx.el.p(tr("orders.empty"), class_name="mt-8 rounded-2xl border border-dashed bg-white p-8 text-center text-gray-500"),
             rx.el.div(
                 rx.el.table(
                     rx.el.thead(rx.el.tr(
+                        rx.el.th(class_name="w-8 p-2"),
                         *[rx.el.th(tr(k), class_name="p-2 text-left") for k in ("orders.col.number", "orders.col.status", "orders.col.customer")],
                         rx.el.th(tr("orders.col.total"), class_name="p-2 text-right"),
                         rx.el.th(tr("orders.col.created"), class_name="hidden p-2 text-left sm:table-cell"),
@@ -187,8 +219,32 @@ def _tab(status: str) -> rx.Component:
     )
 
 
+def _batch_bar() -> rx.Component:
+    state = OrderListState
+    return rx.el.div(
+        rx.el.form(
+            rx.el.span(tr("products.bulk.selected"), ": ", state.selected.length(), class_name="text-sm font-semibold"),
+            rx.el.select(*[rx.el.option(c["name"], value=c["code"]) for c in fulfillment.carriers()], name="carrier",
+                         aria_label=tr("orders.carrier"), class_name=INPUT + " sm:w-36"),
+            rx.el.input(name="tracking_no", placeholder=tr("orders.tracking_no"), aria_label=tr("orders.tracking_no"), class_name=INPUT + " sm:w-52"),
+            rx.el.button(tr("orders.merge_ship"), type="submit", class_name=PRIMARY_BUTTON + " py-2 text-sm"),
+            on_submit=state.merge_ship, reset_on_submit=False,
+            class_name="flex flex-col gap-2 sm:flex-row sm:items-center",
+        ),
+        rx.el.div(
+            rx.el.button(tr("orders.batch_labels"), on_click=state.prepare_labels, type="button", class_name=SECONDARY_BUTTON),
+            rx.cond(state.labels_url != "", rx.el.a(tr("orders.open_labels"), href=state.labels_url, target="_blank",
+                                                    class_name="text-sm text-emerald-700 underline", data_testid="labels-link")),
+            class_name="mt-2 flex items-center gap-3",
+        ),
+        class_name="mt-3 rounded-2xl border border-emerald-200 bg-emerald-50 p-3",
+    )
+
+
 def _order_row(row: dict) -> rx.Component:
     return rx.el.tr(
+        rx.el.td(rx.el.input(type="checkbox", checked=OrderListState.selected.contains(row["id"]), on_change=OrderListState.toggle(row["id"]),
+                             aria_label=row["order_no"]), class_name="p-2"),
         rx.el.td(rx.el.a(row["order_no"], href=row["url"], class_name="font-mono text-emerald-700 hover:underline"), class_name="p-2"),
         rx.el.td(status_label(row["status"]), class_name="p-2 text-sm"),
         rx.el.td(row["recipient"], rx.el.div(row["email"], class_name="text-xs text-gray-500"), class_name="p-2 text-sm"),
