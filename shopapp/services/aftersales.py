@@ -167,6 +167,15 @@ def list_requests(
     return [request_dict(request, order_no) for request, order_no in rows], total
 
 
+def can_request(session: Session, shop_id: int, order_no: str, token: str) -> bool:
+    """Whether the shopper's order page offers a new request: paid, money left to give back, none open."""
+    order = orders.shopper_order(session, shop_id, order_no, token)
+    return (
+        order.status in refunds.REFUNDABLE_STATUSES and bool(refunds.refundable(session, order))
+        and _open_request(session, order) is None
+    )
+
+
 def order_requests(session: Session, actor: Actor, order_id: int) -> list[dict]:
     """The requests of one order, oldest first, for the console's order page."""
     order = orders.get_order(session, actor, order_id)

@@ -71,3 +71,17 @@ class FormMixin(rx.State, mixin=True):
 
     def _show_error(self, exc: DomainError):
         self.busy, self.errors, self.error = False, self._field_messages(exc), self._message(exc)
+
+
+class ConfirmMixin(rx.State, mixin=True):
+    """A destructive button asks "are you sure?" in place: `confirming` names what is being asked about."""
+
+    confirming: str = ""
+
+    @rx.event
+    def ask(self, what: str):
+        self.confirming = what
+
+    @rx.event
+    def cancel(self):
+        self.confirming = ""

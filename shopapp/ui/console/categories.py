@@ -10,12 +10,11 @@ from shopapp.ui.components.forms import DANGER_BUTTON, INPUT, PRIMARY_BUTTON, SE
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.state import ConsoleState
-from shopapp.ui.state import FormMixin
+from shopapp.ui.state import ConfirmMixin, FormMixin
 
 
-class CategoriesState(FormMixin, ConsoleState):
+class CategoriesState(ConfirmMixin, FormMixin, ConsoleState):
     rows: list[dict[str, str]] = []  # depth-first, with "depth" for indentation
-    confirming: str = ""
 
     @rx.event
     def load(self):
@@ -35,13 +34,6 @@ class CategoriesState(FormMixin, ConsoleState):
     def rename(self, category_id: str, name: str):
         self._change(lambda session, actor: catalog.rename_category(session, actor, int(category_id), name))
 
-    @rx.event
-    def ask(self, category_id: str):
-        self.confirming = category_id
-
-    @rx.event
-    def cancel(self):
-        self.confirming = ""
 
     @rx.event
     def remove(self):

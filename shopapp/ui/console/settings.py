@@ -12,7 +12,7 @@ from shopapp.ui.components.roles import role_label
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.state import ConsoleState
-from shopapp.ui.state import FormMixin
+from shopapp.ui.state import ConfirmMixin, FormMixin
 
 PROFILE_TEXT_FIELDS = ("name", "description", "contact_email", "contact_phone")
 LOGO_UPLOAD = "shop_logo"
@@ -60,11 +60,10 @@ class ProfileState(FormMixin, ConsoleState):
                 self.errors = {"logo": next(iter(self._field_messages(exc).values()), self._message(exc))}
 
 
-class StaffState(FormMixin, ConsoleState):
+class StaffState(ConfirmMixin, FormMixin, ConsoleState):
     members: list[dict[str, str]] = []
     invites: list[dict[str, str]] = []
     notice: str = ""
-    confirming: str = ""  # "member:3" or "invite:5" while asking "are you sure?"
 
     @rx.event
     def load(self):
@@ -93,13 +92,6 @@ class StaffState(FormMixin, ConsoleState):
         self.notice = self.tr["settings.staff.invite_sent"].format(email=form.get("invite_email", "").strip())
         yield StaffState.load
 
-    @rx.event
-    def ask(self, what: str):
-        self.confirming = what
-
-    @rx.event
-    def cancel(self):
-        self.confirming = ""
 
     @rx.event
     def confirm(self):
@@ -113,10 +105,9 @@ class StaffState(FormMixin, ConsoleState):
         return StaffState.load
 
 
-class ApiKeysState(FormMixin, ConsoleState):
+class ApiKeysState(ConfirmMixin, FormMixin, ConsoleState):
     keys: list[dict[str, str]] = []
     new_key: str = ""
-    confirming: str = ""  # the id of the key we are asking "are you sure?" about
 
     @rx.event
     def load(self):
@@ -146,13 +137,6 @@ class ApiKeysState(FormMixin, ConsoleState):
         self.busy = False
         yield ApiKeysState.load
 
-    @rx.event
-    def ask(self, key_id: str):
-        self.confirming = key_id
-
-    @rx.event
-    def cancel(self):
-        self.confirming = ""
 
     @rx.event
     def revoke(self):

@@ -95,9 +95,9 @@ class OrderPageState(StoreState):
         ]
         self.timeline = [{"type": e["type"], "at": e["at"].strftime("%Y-%m-%d %H:%M")} for e in page["timeline"]]
         with session_scope() as session:
-            self.requests = [_request_view(r, currency) for r in aftersales.shopper_requests(session, int(self.shop["id"]), self.order_no, token)]
-        open_request = any(r["status"] in aftersales.OPEN for r in self.requests)
-        self.can_request = page["status"] in ("paid", "partially_shipped", "shipped", "delivered", "completed") and not open_request
+            shop_id = int(self.shop["id"])
+            self.requests = [_request_view(r, currency) for r in aftersales.shopper_requests(session, shop_id, self.order_no, token)]
+            self.can_request = aftersales.can_request(session, shop_id, self.order_no, token)
         self.parcels = [{"carrier": p["carrier_name"], "tracking_no": p["tracking_no"], "status": p["status"]} for p in page["shipments"]]
         self.tracking = [
             {"at": e["at"].strftime("%m-%d %H:%M"), "text": " ".join(x for x in (e.get("location") or "", e["description"]) if x)}
