@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Request
 from pydantic import BaseModel
 
-from shopapp.api.deps import jsonable
+from shopapp.api.deps import bearer_token, jsonable
 from shopapp.db import session_scope
 from shopapp.services import checkout, shops
 
@@ -29,12 +29,13 @@ class Cancellation(BaseModel):
 
 
 @router.post("/checkout", status_code=201)
-def place_order(slug: str, body: CheckoutRequest, idempotency_key: str | None = Header(default=None)):
+def place_order(slug: str, body: CheckoutRequest, request: Request, idempotency_key: str | None = Header(default=None)):
+    """A logged-in shopper (Authorization: Bearer cs_...) finds the order in their account."""
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
         return checkout.place_order(
             session, shop.id, body.cart_token, body.email, body.address, body.shipping_method_id, body.note,
-            idempotency_key, provider=body.provider, mobile=body.device != "desktop",
+            idempotency_key, provider=body.provider, mobile=body.device != "desktop", customer_token=bearer_token(request),
         )
 
 
@@ -48,14 +49,17 @@ def quote(slug: str, cart_token: str, shipping_method_id: int | None = None, pro
 
 
 @router.get("/orders/{order_no}")
-def order_page(slug: str, order_no: str, token: str = "", device: str = "mobile"):
+def order_page(slug: str, order_no: str, request: Request, token: str = "", device: str = "mobile"):
+    """By the order link's `token`, or by the shopper's log-in (bearer) for an order in their account."""
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
+        token = token or bearer_token(request)
         return jsonable(checkout.order_page(session, shop.id, order_no, token, mobile=device != "desktop"))
 
 
 @router.post("/orders/{order_no}/cancel")
-def cancel_order(slug: str, order_no: str, body: Cancellation | None = None, token: str = ""):
+def cancel_order(slug: str, order_no: str, request: Request, body: Cancellation | None = None, token: str = ""):
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
+        token = token or bearer_token(request)
         return jsonable(checkout.cancel_my_order(session, shop.id, order_no, token, (body or Cancellation()).reason))

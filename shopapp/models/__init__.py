@@ -2,6 +2,7 @@
 
 from shopapp.models.accounts import AuthSession, LoginAttempt, User
 from shopapp.models.aftersales import AftersalesRequest, Refund, RefundItem
+from shopapp.models.customers import Customer, CustomerSession
 from shopapp.models.catalog import Category, Product, ProductCategory, ProductImage, Variant
 from shopapp.models.fulfillment import Shipment, ShipmentItem, TrackingEvent
 from shopapp.models.inventory import StockMove
@@ -22,6 +23,6 @@ __all__ = [
     "User", "Variant",
     "Cart", "CartItem", "IdempotencyRecord", "Order", "OrderEvent", "OrderItem", "Payment", "PaymentNotification",
     "ShippingMethod", "StockNotification", "StoreTheme",
-    "Conversation", "Message", "QuickReply",
+    "Conversation", "Message", "QuickReply", "Customer", "CustomerSession",
     "AftersalesRequest", "Refund", "RefundItem", "Shipment", "ShipmentItem", "TrackingEvent",
 ]

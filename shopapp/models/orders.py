@@ -12,11 +12,15 @@ from shopapp.models.base import json_column, utcnow
 
 
 class Cart(SQLModel, table=True):
-    __table_args__ = (Index("ix_cart_shop_updated", "shop_id", "updated_at"),)
+    __table_args__ = (
+        Index("ix_cart_shop_updated", "shop_id", "updated_at"),
+        Index("ix_cart_shop_customer", "shop_id", "customer_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     shop_id: int = Field(foreign_key="shop.id")
     token_hash: str = Field(max_length=64, unique=True, index=True)
     email: str = Field(default="", max_length=254)
+    customer_id: int | None = None  # a logged-in shopper's cart
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -54,6 +58,7 @@ class Order(SQLModel, table=True):
         Index("ix_order_shop_status_created", "shop_id", "status", "created_at"),
         Index("ix_order_status_expires", "status", "expires_at"),
         Index("ix_order_shop_phone", "shop_id", "recipient_phone"),
+        Index("ix_order_shop_customer_created", "shop_id", "customer_id", "created_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     shop_id: int = Field(foreign_key="shop.id")
@@ -64,6 +69,7 @@ class Order(SQLModel, table=True):
     fulfillment_status: str = Field(default="unfulfilled", max_length=20)
     currency: str = Field(default="CNY", max_length=3)
     email: str = Field(max_length=254)
+    customer_id: int | None = None  # placed while logged in (a plain number, like the lines' ids)
     address: dict = Field(default_factory=dict, sa_column=json_column())
     # Copied from the address so the console can search by them.
     recipient_name: str = Field(default="", max_length=40)

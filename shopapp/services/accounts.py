@@ -57,11 +57,11 @@ def signup(session: Session, *, email: str, password: str, shop_name: str, shop_
 def login(session: Session, *, email: str, password: str, ip: str = "") -> SignedIn:
     """A session in the user's first shop; too many failures lock the e-mail for a while."""
     email = (email or "").strip().lower()
-    _check_attempts(session, email)
+    check_attempts(session, email)
     user = user_by_email(session, email)
     if user is None or not password_matches(user.password_hash, password or ""):
         # The failure is recorded even though the caller rolls back: it commits on its own.
-        _record_failure(session, email, ip)
+        record_failure(session, email, ip)
         raise Unauthorized("wrong_credentials")
     membership = session.exec(
         select(StaffMember).where(StaffMember.user_id == user.id).order_by(StaffMember.id)
@@ -140,7 +140,8 @@ def password_matches(password_hash: str, password: str) -> bool:
         return False
 
 
-def _check_attempts(session: Session, email: str) -> None:
+def check_attempts(session: Session, email: str) -> None:
+    """Too many recent failures for this e-mail (or any log-in key): RateLimited."""
     since = utcnow() - LOGIN_WINDOW
     failures = session.exec(
         select(func.count()).select_from(LoginAttempt).where(LoginAttempt.email == email, LoginAttempt.at > since)
@@ -149,7 +150,7 @@ def _check_attempts(session: Session, email: str) -> None:
         raise RateLimited("too_many_attempts", minutes=int(LOGIN_WINDOW.total_seconds() // 60))
 
 
-def _record_failure(session: Session, email: str, ip: str) -> None:
+def record_failure(session: Session, email: str, ip: str) -> None:
     session.add(LoginAttempt(email=email, ip=ip[:64], succeeded=False))
     session.commit()
 

@@ -46,14 +46,48 @@ class Line:
         return max(0, self.variant.stock) if self.variant else 0
 
 
-def create_cart(session: Session, shop_id: int, email: str = "") -> str:
-    """A new empty cart; returns its token, the only way back to it."""
+def create_cart(session: Session, shop_id: int, email: str = "", customer_id: int | None = None) -> str:
+    """A new empty cart (a logged-in shopper's when `customer_id` is given); returns its token, the only way back to it."""
     if session.get(Shop, shop_id) is None:
         raise NotFound()
     token = new_token("cart")
-    session.add(Cart(shop_id=shop_id, token_hash=token_hash(token), email=(email or "").strip()[:254]))
+    session.add(Cart(
+        shop_id=shop_id, token_hash=token_hash(token), email=(email or "").strip()[:254], customer_id=customer_id,
+    ))
     session.flush()
     return token
+
+
+def bring_into_account(session: Session, shop_id: int, customer_id: int, cart_token: str | None) -> str | None:
+    """On log-in: the guest cart becomes the account's cart, with the lines the account's earlier cart held added in.
+
+    Returns the token the browser keeps from now on: the guest cart's own; with no guest cart, a
+    fresh token for the account's saved cart (a device that still holds its old token starts a new
+    cart); None when there is no cart at all. Another account's cart is never taken over.
+    """
+    guest = _cart_or_none(session, shop_id, cart_token)
+    if guest is not None and guest.customer_id not in (None, customer_id):
+        guest = None
+    saved = session.exec(
+        select(Cart).where(Cart.shop_id == shop_id, Cart.customer_id == customer_id)
+        .order_by(Cart.updated_at.desc(), Cart.id.desc())
+    ).first()
+    if guest is None:
+        if saved is None:
+            return None
+        token = new_token("cart")
+        saved.token_hash = token_hash(token)
+        session.add(saved)
+        session.flush()
+        return token
+    if saved is not None and saved.id != guest.id:
+        _merge_lines(session, source=saved, into=guest)
+        delete_cart(session, saved)
+    guest.customer_id = customer_id
+    guest.updated_at = utcnow()
+    session.add(guest)
+    session.flush()
+    return cart_token
 
 
 def add_item(session: Session, shop_id: int, cart_token: str, variant_id: int, qty: int = 1) -> dict:
@@ -191,6 +225,30 @@ def _problem(variant: Variant | None, product: Product | None, qty: int) -> str 
     if qty > variant.stock:
         return "only_n_left"
     return None
+
+
+def _cart_or_none(session: Session, shop_id: int, cart_token: str | None) -> Cart | None:
+    try:
+        return load_cart(session, shop_id, cart_token) if cart_token else None
+    except NotFound:
+        return None
+
+
+def _merge_lines(session: Session, *, source: Cart, into: Cart) -> None:
+    """Add the source cart's lines to `into`: same variant, quantities add up (to at most 99).
+
+    Stock is not checked here: a line that cannot be bought shows its problem in the cart.
+    """
+    lines = {item.variant_id: item for item in session.exec(select(CartItem).where(CartItem.cart_id == into.id)).all()}
+    for item in session.exec(select(CartItem).where(CartItem.cart_id == source.id).order_by(CartItem.id)).all():
+        kept = lines.get(item.variant_id)
+        if kept is not None:
+            kept.qty = min(MAX_QTY, kept.qty + item.qty)
+            session.add(kept)
+        elif len(lines) < MAX_LINES:
+            lines[item.variant_id] = CartItem(cart_id=into.id, shop_id=into.shop_id, variant_id=item.variant_id, qty=item.qty)
+            session.add(lines[item.variant_id])
+    session.flush()
 
 
 def _item(session: Session, cart: Cart, variant_id) -> CartItem | None:

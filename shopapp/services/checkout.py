@@ -11,7 +11,7 @@ from shopapp.i18n import t
 from shopapp.models import Order, OrderItem, Shop
 from shopapp.models.base import utcnow
 from shopapp.services import cart as carts
-from shopapp.services import fulfillment, idempotency, inventory, orders, shipping, shops
+from shopapp.services import customers, fulfillment, idempotency, inventory, orders, shipping, shops
 from shopapp.services.errors import Conflict, require_fields
 from shopapp.services.outbox import queue_email
 from shopapp.services.payments import service as payments
@@ -29,7 +29,7 @@ MAX_NOTE = 500
 def place_order(
     session: Session, shop_id: int, cart_token: str, email: str, address: dict,
     shipping_method_id: int | None = None, note: str = "", idempotency_key: str | None = None,
-    *, provider: str | None = None, mobile: bool = True,
+    *, provider: str | None = None, mobile: bool = True, customer_token: str | None = None,
 ) -> dict:
     """Turn the cart into an order awaiting payment; returns what the shopper needs next:
     {order_id, order_no, total, currency, expires_at, payment: {id, provider, pay_url}, token}.
@@ -37,10 +37,14 @@ def place_order(
     Totals come from the catalogue and the shipping method, never from the client. Stock for
     every line is reserved in variant-id order (two checkouts wait for each other, never
     deadlock); if any line cannot be had, nothing at all is kept. The same Idempotency-Key
-    with the same request returns the first answer and does nothing again.
+    with the same request returns the first answer and does nothing again. With a shopper's
+    log-in token the order goes into their account's order history.
     """
     shop = shops.get_shop(session, shop_id)
-    request = {
+    # Only a shopper's log-in counts here; other bearer tokens (an API key) place guest orders.
+    logged_in = customers.is_customer_token(customer_token)
+    customer_id = customers.customer_for_token(session, shop_id, customer_token).id if logged_in else None
+    request = {"customer_id": customer_id,
         "cart": token_hash(cart_token or ""), "email": email, "address": address,
         "shipping_method_id": shipping_method_id, "note": note, "provider": provider,
     }
@@ -51,7 +55,7 @@ def place_order(
             earlier = idempotency.recall(session, shop_id, "checkout", idempotency_key, request)
             if earlier is not None:
                 return earlier
-        placed = _place(session, shop, cart_token, email, address, shipping_method_id, note, provider, mobile)
+        placed = _place(session, shop, cart_token, email, address, shipping_method_id, note, provider, mobile, customer_id)
         if idempotency_key is not None:
             idempotency.remember(session, shop_id, "checkout", idempotency_key, placed)
     return placed
@@ -79,11 +83,16 @@ def quote(
 
 
 def order_page(session: Session, shop_id: int, order_no: str, token: str, *, mobile: bool = True) -> dict:
-    """The shopper's order page: status, items, totals, and where to pay while it awaits payment."""
+    """The shopper's order page: status, items, totals, and where to pay while it awaits payment.
+
+    `token` is the order link's token or the shopper's log-in token (orders in their account).
+    """
     order = orders.shopper_order(session, shop_id, order_no, token)
     shop = shops.get_shop(session, shop_id)
+    # A log-in token never travels to the payment provider in the return address.
+    link_token = "" if customers.is_customer_token(token) else token
     url = payments.pay_url(
-        session, order, subject=_subject(shop, order), return_url=_order_link(shop, order, token), mobile=mobile,
+        session, order, subject=_subject(shop, order), return_url=_order_link(shop, order, link_token), mobile=mobile,
     )
     return {**orders.shopper_order_dict(session, order), "pay_url": url}
 
@@ -132,7 +141,7 @@ def checked_address(raw, errors: dict[str, str]) -> dict:
 
 def _place(
     session: Session, shop: Shop, cart_token: str, email: str, address: dict, shipping_method_id: int | None,
-    note: str, provider: str | None, mobile: bool,
+    note: str, provider: str | None, mobile: bool, customer_id: int | None,
 ) -> dict:
     cart = carts.load_cart(session, shop.id, cart_token)
     errors: dict[str, str] = {}
@@ -160,7 +169,7 @@ def _place(
     presale_dates = [line.product.presale_ships_at for line in lines if line.product.presale_ships_at]
     order = Order(
         shop_id=shop.id, order_no=orders.new_order_no(session), token_hash=token_hash(token), currency=shop.currency,
-        email=email, address=address, recipient_name=address["name"], recipient_phone=address["phone"],
+        email=email, customer_id=customer_id, address=address, recipient_name=address["name"], recipient_phone=address["phone"],
         shipping_method_id=method.id, shipping_method_name=method.name, subtotal=subtotal, discount_total=0,
         shipping_total=shipping_total, total=subtotal + shipping_total, weight_grams=weight, note=note,
         presale=bool(presale_dates), ships_at=max(presale_dates, default=None),
@@ -223,7 +232,8 @@ def _checked_note(note, errors: dict[str, str]) -> str:
 
 
 def _order_link(shop: Shop, order: Order, token: str) -> str:
-    return f"{get_settings().public_url}/s/{shop.slug}/orders/{order.order_no}?token={token}"
+    link = f"{get_settings().public_url}/s/{shop.slug}/orders/{order.order_no}"
+    return f"{link}?token={token}" if token else link
 
 
 def _subject(shop: Shop, order: Order) -> str:

@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 
 from shopapp.models import Order, OrderEvent, OrderItem, Payment
 from shopapp.models.base import utcnow
-from shopapp.services import inventory
-from shopapp.services.errors import Conflict, Invalid, NotFound, require_fields
+from shopapp.services import customers, inventory
+from shopapp.services.errors import Conflict, DomainError, Invalid, NotFound, require_fields
 from shopapp.services.validation import checked_text
 from shopapp.services.permissions import Actor, require
 from shopapp.services.tokens import token_hash
@@ -154,13 +154,34 @@ def get_order(session: Session, actor: Actor, order_id: int) -> Order:
 
 
 def shopper_order(session: Session, shop_id: int, order_no: str, token: str) -> Order:
-    """The order behind a shopper's link; a wrong token is told apart from nothing (404)."""
+    """The order behind a shopper's link, or one in the account of the logged-in shopper whose
+    token this is; a wrong token is not told apart from nothing (404)."""
     order = session.exec(
         select(Order).where(Order.order_no == (order_no or "").upper(), Order.shop_id == shop_id)
     ).first()
-    if order is None or not hmac.compare_digest(order.token_hash, token_hash(token or "")):
+    if order is None:
+        raise NotFound("order_not_found")
+    if customers.is_customer_token(token):
+        if not _in_account(session, order, token):
+            raise NotFound("order_not_found")
+    elif not hmac.compare_digest(order.token_hash, token_hash(token or "")):
         raise NotFound("order_not_found")
     return order
+
+
+def customer_orders(session: Session, shop_id: int, customer_token: str, *, page: int = 1, per_page: int = 20) -> tuple[list[dict], int]:
+    """The logged-in shopper's order history, newest first."""
+    customer = customers.customer_for_token(session, shop_id, customer_token)
+    conditions = [Order.shop_id == shop_id, Order.customer_id == customer.id]
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    page = max(1, page)
+    total = session.exec(select(func.count()).select_from(Order).where(*conditions)).one()
+    rows = session.exec(
+        select(Order).where(*conditions).order_by(Order.created_at.desc(), Order.id.desc())
+        .offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    counts = _item_counts(session, shop_id, [o.id for o in rows])
+    return [order_summary(order, counts.get(order.id, 0)) for order in rows], total
 
 
 def list_orders(
@@ -281,6 +302,13 @@ _SHOPPER_EVENTS = frozenset({
     "aftersales_requested", "aftersales_approved", "aftersales_refused", "aftersales_return_shipped",
     "aftersales_received", *STATUSES,
 })
+
+
+def _in_account(session: Session, order: Order, customer_token: str) -> bool:
+    try:
+        return order.customer_id == customers.customer_for_token(session, order.shop_id, customer_token).id
+    except DomainError:
+        return False
 
 
 def _cancel(session: Session, order: Order, actor_label: str, reason: str) -> Order:

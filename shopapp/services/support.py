@@ -22,8 +22,8 @@ from shopapp.i18n import t
 from shopapp.models import Conversation, Message, Order, QuickReply, Shop, StaffMember, User
 from shopapp.models.aftersales import AftersalesRequest
 from shopapp.models.base import utcnow
-from shopapp.services import fulfillment, orders
-from shopapp.services.errors import Conflict, Invalid, NotFound, require_fields
+from shopapp.services import customers, fulfillment, orders
+from shopapp.services.errors import Conflict, DomainError, Invalid, NotFound, require_fields
 from shopapp.services.permissions import Actor, require
 from shopapp.services.tokens import new_token, token_hash
 from shopapp.services.validation import checked_email, checked_text
@@ -42,12 +42,12 @@ ORDER_NO_PATTERN = re.compile(r"(?<![0-9A-Za-z])(\d{6}[2-9A-HJ-NP-Za-hj-np-z]{8}
 
 def start_conversation(
     session: Session, shop_id: int, email: str, message: str, order_no: str | None = None,
-    order_token: str | None = None, *, signed_in: bool = False,
+    order_token: str | None = None, *, shopper_token: str | None = None,
 ) -> tuple[Conversation, str]:
     """A new conversation with its first message; returns it and the shopper's token (shown once).
 
-    `order_token` is the order page's link token for `order_no`; `signed_in` is for a caller
-    that has already checked the shopper's account owns `email`.
+    `order_token` is the order page's link token for `order_no` (or the shopper's log-in token);
+    a `shopper_token` (log-in) whose account has this e-mail verifies the shopper at once.
     """
     errors: dict[str, str] = {}
     email = checked_email(email, errors)
@@ -62,7 +62,7 @@ def start_conversation(
     session.add(conversation)
     session.flush()
     session.add(Message(conversation_id=conversation.id, shop_id=shop_id, author="shopper", text=text, at=now))
-    if signed_in:
+    if _logged_in_as(session, shop_id, shopper_token, email):
         _verify(session, conversation, "logged_in", email, None)
     else:
         _verify_from(session, conversation, order_no, order_token, text)
@@ -390,6 +390,15 @@ def _verify_from(
         if order is not None and order.email.lower() == conversation.email:
             _verify(session, conversation, "order_number", conversation.email, order)
             return
+
+
+def _logged_in_as(session: Session, shop_id: int, shopper_token: str | None, email: str) -> bool:
+    if not customers.is_customer_token(shopper_token):
+        return False
+    try:
+        return customers.customer_for_token(session, shop_id, shopper_token).email == email
+    except DomainError:
+        return False
 
 
 def _verify(session: Session, conversation: Conversation, how: str, email: str, order: Order | None) -> None:

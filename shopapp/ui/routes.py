@@ -21,6 +21,7 @@ STORE_SEARCH = "/s/[slug]/search"
 STORE_CHAT = "/s/[slug]/chat/[chat_key]"
 STORE_CHECKOUT = "/s/[slug]/checkout"
 STORE_ORDER = "/s/[slug]/orders/[order_no]"
+STORE_ACCOUNT = "/s/[slug]/account"
 
 
 def store_home(slug: str) -> str:
@@ -45,6 +46,15 @@ def store_cart(slug: str) -> str:
 
 def store_order(slug: str, order_no: str, token: str) -> str:
     return f"/s/{slug}/orders/{order_no}?token={token}"
+
+
+def store_account(slug: str) -> str:
+    return f"/s/{slug}/account"
+
+
+def store_account_order(slug: str, order_no: str) -> str:
+    """An order in the shopper's account: the page opens it with their log-in, no link token."""
+    return f"/s/{slug}/orders/{order_no}"
 
 
 def console_order(order_id: int | str) -> str:

@@ -15,3 +15,14 @@ def log_in_as_demo_owner(page: Page) -> None:
     page.get_by_role("button", name="登录").click()
     expect(page).to_have_url(re.compile("/console/?$"))
     expect(page.get_by_test_id("console-shop-name")).to_have_text("一叶茶舍")
+
+
+def fill_checkout_address(page: Page, *, postcode: str = "310012") -> None:
+    """A good Chinese address on the checkout page (收货人 … 邮编)."""
+    page.get_by_label("收货人").fill("张三")
+    page.get_by_label("手机号").fill("138 0013 8000")
+    page.get_by_label("省份").select_option("浙江省")
+    page.get_by_label("城市").select_option("杭州市")
+    page.get_by_label("区/县").select_option("西湖区")
+    page.get_by_label("详细地址").fill("文三路 100 号 2 幢 301")
+    page.get_by_label("邮编").fill(postcode)

@@ -4,6 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.e2e.steps import fill_checkout_address
+
 
 def test_a_shopper_buys_a_chosen_variant_and_pays(phone):
     phone.goto("/s/demo-tea")
@@ -23,13 +25,7 @@ def test_a_shopper_buys_a_chosen_variant_and_pays(phone):
 
     expect(phone.get_by_test_id("checkout-total")).to_have_text(re.compile("¥"))
     phone.get_by_label("邮箱").fill("buyer@example.com")
-    phone.get_by_label("收货人").fill("张三")
-    phone.get_by_label("手机号").fill("138 0013 8000")
-    phone.get_by_label("省份").select_option("浙江省")
-    phone.get_by_label("城市").select_option("杭州市")
-    phone.get_by_label("区/县").select_option("西湖区")
-    phone.get_by_label("详细地址").fill("文三路 100 号 2 幢 301")
-    phone.get_by_label("邮编").fill("31001")
+    fill_checkout_address(phone, postcode="31001")
     phone.get_by_role("button", name="提交订单").click()
     expect(phone.get_by_role("alert").filter(has_text="邮编为 6 位数字")).to_be_visible()
     expect(phone.get_by_label("收货人")).to_have_value("张三")

@@ -77,6 +77,7 @@ class ChatState(StoreState):
                     conversation, token = support.start_conversation(
                         session, int(self.shop["id"]), form.get("email", ""), text,
                         order_no=self.order_no or form.get("order_no") or None, order_token=self.order_token or None,
+                        shopper_token=self._shopper_token() or None,
                     )
                     self._remember(conversation.id, token)
         except DomainError as exc:

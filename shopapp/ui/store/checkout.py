@@ -97,6 +97,7 @@ class CheckoutState(FormMixin, StoreState):
                 placed = checkout.place_order(
                     session, int(self.shop["id"]), self._cart_token(), form.get("email", ""), address,
                     int(self.method_id) if self.method_id else None, form.get("note", ""), self.attempt,
+                    customer_token=self._shopper_token() or None,
                 )
         except DomainError as exc:
             self._show_error(exc)
@@ -120,7 +121,8 @@ def checkout_page() -> rx.Component:
             rx.el.h1(tr("store.checkout"), class_name="text-xl font-bold"),
             form_error(state.error),
             _box("store.contact_section",
-                 form_field("form.email", "email", errors, type="email", autocomplete="email", hint_key="store.email_hint")),
+                 form_field("form.email", "email", errors, type="email", autocomplete="email", hint_key="store.email_hint",
+                            value=state.shopper.get("email", ""), key=state.shopper.get("email", "guest"))),
             _box(
                 "store.address_section",
                 form_field("address.name", "name", errors, autocomplete="name"),

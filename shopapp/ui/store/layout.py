@@ -22,6 +22,8 @@ def store_frame(*children: rx.Component) -> rx.Component:
                 ),
                 rx.el.div(
                     lang_switch(),
+                    rx.el.a(tr("store.account"), href="/s/" + StoreState.shop["slug"] + "/account",
+                            class_name="px-1 py-1 text-sm text-gray-800", data_testid="account-link"),
                     rx.el.a(
                         tr("store.cart"),
                         rx.cond(StoreState.cart_count > 0, rx.el.span(

@@ -67,7 +67,8 @@ class OrderPageState(StoreState):
         self._load_shop()
         if self.not_found:
             return
-        token = self.router.url.query_parameters.get("token", "")
+        # The link's token, or else the shopper's log-in for an order in their account.
+        token = self.router.url.query_parameters.get("token", "") or self._shopper_token()
         self.order_token = token
         try:
             with session_scope() as session:
@@ -127,7 +128,11 @@ def order_page() -> rx.Component:
     return store_frame(
         rx.cond(
             state.missing,
-            rx.el.p(tr("order.missing"), class_name="px-6 py-16 text-center text-gray-600", data_testid="order-missing"),
+            rx.el.div(
+                rx.el.p(tr("order.missing"), class_name="text-gray-600", data_testid="order-missing"),
+                rx.el.a(tr("order.see_account"), href="/s/" + state.shop["slug"] + "/account", class_name="mt-4 inline-block text-emerald-700 underline"),
+                class_name="px-6 py-16 text-center",
+            ),
             rx.el.div(
                 rx.el.section(
                     rx.el.p(tr("order.number"), " ", order["order_no"], class_name="text-sm text-gray-500"),

@@ -1,7 +1,7 @@
-"""The storefront's state: which shop (from the URL) and the shopper's cart, never anything of the staff session.
+"""The storefront's state: which shop (from the URL), the shopper's cart and log-in, never anything of the staff session.
 
-The cart lives in the database; the browser keeps only its token (per shop, in LocalStorage),
-so a cart survives reloads, return visits and a lost websocket.
+The cart and the shopper's account live in the database; the browser keeps only their tokens
+(per shop, in LocalStorage), so a cart survives reloads, return visits and a lost websocket.
 """
 
 import json
@@ -10,7 +10,7 @@ import reflex as rx
 
 from shopapp.db import session_scope
 from shopapp.services import cart as carts
-from shopapp.services import shops
+from shopapp.services import customers, shops
 from shopapp.services.errors import DomainError, NotFound
 from shopapp.ui.state import LangState
 
@@ -20,6 +20,8 @@ class StoreState(LangState):
     not_found: bool = False
     cart_count: int = 0
     cart_tokens: str = rx.LocalStorage("{}", name="shopapp_carts", sync=True)
+    shopper_tokens: str = rx.LocalStorage("{}", name="shopapp_shoppers", sync=True)
+    shopper: dict[str, str] = {}  # {"email", "name"} while a shopper is logged in to this shop
 
     def _load_shop(self):
         try:
@@ -27,27 +29,21 @@ class StoreState(LangState):
                 shop = shops.shop_public(shops.shop_by_slug(session, self.slug))
                 self.shop = {key: str(value) for key, value in shop.items()}
                 self.not_found = False
+                self._load_shopper(session)
                 self.cart_count = self._count_cart(session)
         except NotFound:
-            self.shop, self.not_found, self.cart_count = {}, True, 0
+            self.shop, self.not_found, self.cart_count, self.shopper = {}, True, 0, {}
+
+    # The cart's token -----------------------------------------------------------------------
 
     def _cart_token(self) -> str:
-        return self._tokens().get(self.shop.get("slug", ""), "")
+        return _per_shop(self.cart_tokens).get(self.shop.get("slug", ""), "")
 
-    def _remember_cart(self, token: str):
-        self.cart_tokens = json.dumps({**self._tokens(), self.shop["slug"]: token})
+    def _remember_cart(self, token: str | None):
+        self.cart_tokens = _kept(self.cart_tokens, self.shop.get("slug", ""), token)
 
     def _forget_cart(self):
-        tokens = self._tokens()
-        tokens.pop(self.shop.get("slug", ""), None)
-        self.cart_tokens = json.dumps(tokens)
-
-    def _tokens(self) -> dict[str, str]:
-        try:
-            tokens = json.loads(self.cart_tokens or "{}")
-        except ValueError:
-            return {}
-        return tokens if isinstance(tokens, dict) else {}
+        self._remember_cart(None)
 
     def _count_cart(self, session) -> int:
         token = self._cart_token()
@@ -67,6 +63,59 @@ class StoreState(LangState):
                 return token
             except NotFound:
                 pass
-        token = carts.create_cart(session, int(self.shop["id"]))
+        shopper_id = int(self.shopper["id"]) if self.shopper else None
+        token = carts.create_cart(session, int(self.shop["id"]), customer_id=shopper_id)
         self._remember_cart(token)
         return token
+
+    # The shopper's log-in -------------------------------------------------------------------
+
+    def _shopper_token(self) -> str:
+        return _per_shop(self.shopper_tokens).get(self.shop.get("slug", ""), "")
+
+    def _remember_shopper(self, logged_in: customers.LoggedIn):
+        """After log-in or registration: keep the token and the cart the account now owns."""
+        self.shopper_tokens = _kept(self.shopper_tokens, self.shop["slug"], logged_in.token)
+        self.shopper = _shopper_view(logged_in.customer)
+        if logged_in.cart_token:
+            self._remember_cart(logged_in.cart_token)
+
+    def _forget_shopper(self):
+        """After log-out: the account's cart stays with the account, not on this device."""
+        self.shopper_tokens = _kept(self.shopper_tokens, self.shop.get("slug", ""), None)
+        self.shopper = {}
+        self._forget_cart()
+        self.cart_count = 0
+
+    def _load_shopper(self, session):
+        token = self._shopper_token()
+        if not token:
+            self.shopper = {}
+            return
+        try:
+            self.shopper = _shopper_view(customers.customer_dict(customers.customer_for_token(session, int(self.shop["id"]), token)))
+        except DomainError:  # expired or logged out elsewhere
+            self.shopper_tokens = _kept(self.shopper_tokens, self.shop["slug"], None)
+            self.shopper = {}
+
+
+def _shopper_view(customer: dict) -> dict[str, str]:
+    return {"id": str(customer["id"]), "email": customer["email"], "name": customer["name"] or customer["email"]}
+
+
+def _per_shop(raw: str) -> dict[str, str]:
+    """A LocalStorage value holding one token per shop slug; anything unreadable counts as none."""
+    try:
+        tokens = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    return tokens if isinstance(tokens, dict) else {}
+
+
+def _kept(raw: str, slug: str, token: str | None) -> str:
+    tokens = _per_shop(raw)
+    if token:
+        tokens[slug] = token
+    else:
+        tokens.pop(slug, None)
+    return json.dumps(tokens)

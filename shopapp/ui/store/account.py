@@ -1,0 +1,180 @@
+"""The shopper's account in this shop: log in or register, then the order history; log out.
+
+Logging in brings the guest cart along (services.customers); the tokens stay in this browser
+only (StoreState), and an order in the history opens without its link's token.
+"""
+
+import reflex as rx
+
+from shopapp.db import session_scope
+from shopapp.services import customers, orders
+from shopapp.services.errors import DomainError
+from shopapp.services.pricing import format_money
+from shopapp.ui import routes
+from shopapp.ui.components.forms import SECONDARY_BUTTON, form_error, form_field, submit_button
+from shopapp.ui.components.pager import pager
+from shopapp.ui.components.text import tr
+from shopapp.ui.state import FormMixin
+from shopapp.ui.store.layout import store_frame
+from shopapp.ui.store.order import status_label
+from shopapp.ui.store.state import StoreState
+
+PER_PAGE = 10
+
+
+class AccountState(FormMixin, StoreState):
+    registering: bool = False
+    history: list[dict[str, str]] = []
+    total: int = 0
+    page: int = 1
+    loaded: bool = False
+
+    @rx.var
+    def pages(self) -> int:
+        return max(1, -(-self.total // PER_PAGE))
+
+    @rx.event
+    def load(self):
+        self._load_shop()
+        self.errors, self.error, self.busy, self.page = {}, "", False, 1
+        if not self.not_found:
+            self._load_history()
+        self.loaded = True
+
+    @rx.event
+    def show_register(self, registering: bool):
+        self.registering, self.errors, self.error = registering, {}, ""
+
+    @rx.event
+    def submit(self, form: dict):
+        self._start_submit()
+        yield
+        details = {"email": form.get("email", ""), "password": form.get("password", ""), "cart_token": self._cart_token() or None}
+        try:
+            with session_scope() as session:
+                shop_id = int(self.shop["id"])
+                if self.registering:
+                    logged_in = customers.register(session, shop_id, name=form.get("name", ""), **details)
+                else:
+                    logged_in = customers.log_in(session, shop_id, **details)
+        except DomainError as exc:
+            self._show_error(exc)
+            return
+        self._remember_shopper(logged_in)
+        self.busy = False
+        with session_scope() as session:
+            self.cart_count = self._count_cart(session)
+        self._load_history()
+
+    @rx.event
+    def log_out(self):
+        with session_scope() as session:
+            customers.log_out(session, self._shopper_token())
+        self._forget_shopper()
+        self.history, self.total = [], 0
+
+    @rx.event
+    def turn_page(self, step: int):
+        self.page = min(max(1, self.page + step), self.pages)
+        self._load_history()
+
+    def _load_history(self):
+        if not self.shopper:
+            self.history, self.total = [], 0
+            return
+        try:
+            with session_scope() as session:
+                rows, self.total = orders.customer_orders(
+                    session, int(self.shop["id"]), self._shopper_token(), page=self.page, per_page=PER_PAGE,
+                )
+        except DomainError:
+            self._forget_shopper()
+            return
+        slug = self.shop["slug"]
+        self.history = [{
+            "order_no": row["order_no"], "status": row["status"], "items": str(row["item_count"]),
+            "total": format_money(row["total"], row["currency"]), "at": row["created_at"].strftime("%Y-%m-%d %H:%M"),
+            "url": routes.store_account_order(slug, row["order_no"]),
+        } for row in rows]
+
+
+@rx.page(route=routes.STORE_ACCOUNT, title="我的", on_load=AccountState.load)
+def account_page() -> rx.Component:
+    state = AccountState
+    return store_frame(
+        rx.cond(
+            state.shopper.contains("email"),
+            _orders(),
+            rx.cond(state.loaded, _log_in_form()),
+        ),
+    )
+
+
+def _log_in_form() -> rx.Component:
+    state = AccountState
+    errors = state.errors
+    return rx.el.form(
+        rx.el.h1(rx.cond(state.registering, tr("account.register_title"), tr("account.login_title")), class_name="text-xl font-bold"),
+        rx.el.p(tr("account.why"), class_name="mb-4 mt-1 text-sm text-gray-600"),
+        form_error(state.error),
+        rx.cond(state.registering, form_field("account.name", "name", errors, autocomplete="name")),
+        form_field("form.email", "email", errors, type="email", autocomplete="email"),
+        form_field("form.password", "password", errors, type="password",
+                   autocomplete=rx.cond(state.registering, "new-password", "current-password"),
+                   hint_key="form.password_hint"),
+        rx.cond(
+            state.registering,
+            submit_button("account.register", state.busy, data_testid="account-submit"),
+            submit_button("form.submit_login", state.busy, data_testid="account-submit"),
+        ),
+        rx.el.button(
+            rx.cond(state.registering, tr("account.have_account"), tr("account.no_account")),
+            on_click=state.show_register(~state.registering), type="button",
+            class_name="mt-4 w-full text-center text-sm text-emerald-700 underline",
+        ),
+        on_submit=state.submit,
+        reset_on_submit=False,
+        no_validate=True,
+        class_name="mx-4 mt-4 rounded-2xl bg-white p-4",
+    )
+
+
+def _orders() -> rx.Component:
+    state = AccountState
+    return rx.el.div(
+        rx.el.div(
+            rx.el.h1(tr("account.hello"), " ", state.shopper["name"], class_name="text-xl font-bold", data_testid="account-name"),
+            rx.el.button(tr("account.log_out"), on_click=state.log_out, type="button", class_name=SECONDARY_BUTTON),
+            class_name="flex items-center justify-between gap-2",
+        ),
+        rx.el.h2(tr("account.orders"), class_name="mt-4 font-semibold"),
+        rx.cond(
+            state.history.length() == 0,
+            rx.el.div(
+                rx.el.p(tr("account.no_orders"), class_name="text-gray-500", data_testid="account-no-orders"),
+                rx.el.a(tr("store.keep_shopping"), href="/s/" + state.shop["slug"], class_name="mt-3 inline-block text-emerald-700 underline"),
+                class_name="py-10 text-center",
+            ),
+            rx.el.div(
+                rx.el.ul(rx.foreach(state.history, _order_row), class_name="mt-2 divide-y rounded-2xl bg-white", data_testid="account-orders"),
+                rx.cond(state.pages > 1, pager(state.page, state.pages, state.total, state.turn_page(-1), state.turn_page(1))),
+            ),
+        ),
+        class_name="px-4 pb-10 pt-4",
+    )
+
+
+def _order_row(row: dict) -> rx.Component:
+    return rx.el.li(rx.el.a(
+        rx.el.div(
+            rx.el.span(tr("order.number"), " ", row["order_no"], class_name="text-sm text-gray-500"),
+            rx.el.span(status_label(row["status"]), class_name="text-sm font-semibold text-red-600"),
+            class_name="flex justify-between",
+        ),
+        rx.el.div(
+            rx.el.span(row["at"], " · ", row["items"], " ", tr("account.pieces"), class_name="text-sm text-gray-600"),
+            rx.el.span(row["total"], class_name="font-bold"),
+            class_name="mt-1 flex justify-between",
+        ),
+        href=row["url"], class_name="block p-3",
+    ))

@@ -1,0 +1,60 @@
+"""A shopper's account on a phone: the guest cart survives registering, the order lands in 我的订单,
+and logging in again on a fresh browser brings the account back."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import IPHONE
+from tests.e2e.steps import fill_checkout_address
+
+EMAIL = "lin.account@example.com"
+PASSWORD = "tea-lover-2026"
+
+
+def test_a_guest_registers_keeps_the_cart_and_finds_the_order_in_the_account(phone, browser, platform_url):
+    phone.goto("/s/demo-tea")
+    phone.get_by_role("link", name=re.compile("祁门红茶")).click()
+    phone.get_by_role("button", name="100克").click()
+    phone.get_by_role("button", name="加入购物车").click()
+    expect(phone.get_by_test_id("cart-count")).to_have_text("1")
+
+    phone.get_by_test_id("account-link").click()
+    phone.get_by_role("button", name="还没有账号？注册一个").click()
+    phone.get_by_label("邮箱").fill(EMAIL)
+    phone.get_by_label("密码").fill("12345678")
+    phone.get_by_test_id("account-submit").click()
+    expect(phone.get_by_role("alert").filter(has_text="不能全是数字")).to_be_visible()
+    phone.get_by_label("密码").fill(PASSWORD)
+    phone.get_by_test_id("account-submit").click()
+    expect(phone.get_by_test_id("account-no-orders")).to_be_visible()
+    expect(phone.get_by_test_id("cart-count")).to_have_text("1")  # the guest cart came along
+
+    phone.get_by_role("link", name="购物车").click()
+    phone.get_by_role("link", name="去结算").click()
+    expect(phone.get_by_label("邮箱")).to_have_value(EMAIL)  # known from the account
+    fill_checkout_address(phone)
+    phone.get_by_role("button", name="提交订单").click()
+    phone.get_by_role("button", name=re.compile("支付成功")).click(timeout=30_000)
+    expect(phone.get_by_test_id("order-status")).to_have_text("待发货", timeout=30_000)
+
+    phone.get_by_test_id("account-link").click()
+    expect(phone.get_by_test_id("account-orders")).to_contain_text("待发货")
+    phone.get_by_test_id("account-orders").get_by_role("link").first.click()
+    expect(phone.get_by_test_id("order-status")).to_have_text("待发货")  # opened by the log-in, no link token
+    expect(phone.get_by_text("祁门红茶 特级")).to_be_visible()
+
+    # Another phone: log in, and the order history is there too.
+    other = browser.new_context(base_url=platform_url, **IPHONE)
+    try:
+        second = other.new_page()
+        second.set_default_timeout(20_000)
+        second.goto("/s/demo-tea/account")
+        second.get_by_label("邮箱").fill(EMAIL)
+        second.get_by_label("密码").fill(PASSWORD)
+        second.get_by_test_id("account-submit").click()
+        expect(second.get_by_test_id("account-orders")).to_contain_text("待发货")
+        second.get_by_role("button", name="退出登录").click()
+        expect(second.get_by_role("heading", name="登录本店账号")).to_be_visible()
+    finally:
+        other.close()
