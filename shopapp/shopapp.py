@@ -16,12 +16,13 @@ from shopapp.ui.console import product_editor  # noqa: F401 - registers /console
 from shopapp.ui.console import products  # noqa: F401 - registers /console/products
 from shopapp.ui.console import settings as console_settings  # noqa: F401 - registers /console/settings
 from shopapp.ui.platform import invite  # noqa: F401 - registers /invite/[invite_code]
+from shopapp.ui.platform import password_reset  # noqa: F401 - registers /forgot-password, /reset-password/[reset_token]
 from shopapp.ui.platform.home import home_page
 from shopapp.ui.platform.login import login_page
 from shopapp.ui.platform.signup import signup_page
 from shopapp.ui.store import home as store_home  # noqa: F401 - registers /s/[slug]
 from shopapp.ui.support import desk  # noqa: F401 - registers /support
-from shopapp.ui.store import account as store_account  # noqa: F401 - registers /s/[slug]/account
+from shopapp.ui.store import account as store_account  # noqa: F401 - registers /s/[slug]/account and its reset page
 from shopapp.ui.store import cart as store_cart  # noqa: F401 - registers /s/[slug]/cart
 from shopapp.ui.store import chat as store_chat  # noqa: F401 - registers /s/[slug]/chat/[chat_key]
 from shopapp.ui.store import checkout as store_checkout  # noqa: F401 - registers /s/[slug]/checkout

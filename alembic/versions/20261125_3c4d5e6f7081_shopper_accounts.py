@@ -1,4 +1,4 @@
-"""Shopper accounts: customers per shop, their log-ins, and which cart and orders are theirs.
+"""Shopper accounts: customers per shop, their log-ins, which cart and orders are theirs; password reset links.
 
 Revision ID: 3c4d5e6f7081
 Revises: f5a6b7c8d9e0
@@ -46,6 +46,23 @@ def upgrade() -> None:
         batch_op.create_index('ix_customer_session_customer', ['customer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_customer_session_token_hash'), ['token_hash'], unique=True)
 
+    op.create_table('password_reset',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('customer_id', sa.Integer(), nullable=True),
+    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('used_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('password_reset', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_password_reset_customer_id'), ['customer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_password_reset_token_hash'), ['token_hash'], unique=True)
+        batch_op.create_index(batch_op.f('ix_password_reset_user_id'), ['user_id'], unique=False)
+
     with op.batch_alter_table('cart', schema=None) as batch_op:
         batch_op.add_column(sa.Column('customer_id', sa.Integer(), nullable=True))
         batch_op.create_index('ix_cart_shop_customer', ['shop_id', 'customer_id'], unique=False)
@@ -64,6 +81,12 @@ def downgrade() -> None:
     with op.batch_alter_table('cart', schema=None) as batch_op:
         batch_op.drop_index('ix_cart_shop_customer')
         batch_op.drop_column('customer_id')
+
+    with op.batch_alter_table('password_reset', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_password_reset_user_id'))
+        batch_op.drop_index(batch_op.f('ix_password_reset_token_hash'))
+        batch_op.drop_index(batch_op.f('ix_password_reset_customer_id'))
+    op.drop_table('password_reset')
 
     with op.batch_alter_table('customer_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_customer_session_token_hash'))

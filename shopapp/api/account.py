@@ -5,7 +5,7 @@ from pydantic import BaseModel
 
 from shopapp.api.deps import acting, bearer_token, client_ip
 from shopapp.db import session_scope
-from shopapp.services import accounts
+from shopapp.services import accounts, password_resets
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
 
@@ -20,6 +20,15 @@ class SignupBody(BaseModel):
 class LoginBody(BaseModel):
     email: str
     password: str
+
+
+class ResetRequest(BaseModel):
+    email: str = ""
+
+
+class NewPassword(BaseModel):
+    token: str = ""
+    password: str = ""
 
 
 @router.post("/signup", status_code=201)
@@ -47,3 +56,19 @@ def me(request: Request):
     with acting(request) as (session, actor):
         email = accounts.user_email(session, actor.user_id) if actor.user_id else None
         return {"user_id": actor.user_id, "email": email, "shop_id": actor.shop_id, "role": actor.role}
+
+
+@router.post("/password-reset", status_code=202)
+def ask_for_password_reset(body: ResetRequest):
+    """E-mails a reset link when the address has an account; the answer is the same either way."""
+    with session_scope() as session:
+        password_resets.request_owner_reset(session, body.email)
+        return {"status": "sent_if_known"}
+
+
+@router.post("/password-reset/confirm")
+def reset_password(body: NewPassword):
+    """`{token, password}` from the e-mailed link → `{token}`: signed in with the new password."""
+    with session_scope() as session:
+        signed = password_resets.reset_owner_password(session, body.token, body.password)
+        return {"token": signed.token, "shop": {"id": signed.shop.id, "slug": signed.shop.slug, "name": signed.shop.name}}

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from shopapp.api.deps import bearer_token, client_ip, jsonable
 from shopapp.db import session_scope
-from shopapp.services import customers, orders, shops
+from shopapp.services import customers, orders, password_resets, shops
 
 router = APIRouter(prefix="/store/{slug}/customers", tags=["customers"])
 
@@ -18,6 +18,15 @@ class Registration(BaseModel):
     password: str = ""
     name: str = ""
     cart_token: str | None = None
+
+
+class ResetRequest(BaseModel):
+    email: str = ""
+
+
+class NewPassword(BaseModel):
+    token: str = ""
+    password: str = ""
 
 
 class Credentials(BaseModel):
@@ -63,6 +72,23 @@ def my_orders(slug: str, request: Request, page: int = 1, per_page: int = 20):
         shop = shops.shop_by_slug(session, slug)
         items, total = orders.customer_orders(session, shop.id, bearer_token(request), page=page, per_page=per_page)
         return jsonable({"items": items, "total": total})
+
+
+@router.post("/password-reset", status_code=202)
+def ask_for_password_reset(slug: str, body: ResetRequest):
+    """E-mails a reset link when the address has an account in this shop; the answer is the same either way."""
+    with session_scope() as session:
+        shop = shops.shop_by_slug(session, slug)
+        password_resets.request_shopper_reset(session, shop.id, body.email)
+        return {"status": "sent_if_known"}
+
+
+@router.post("/password-reset/confirm")
+def reset_password(slug: str, body: NewPassword):
+    """`{token, password}` from the e-mailed link → `{token, customer, cart_token}`: logged in."""
+    with session_scope() as session:
+        shop = shops.shop_by_slug(session, slug)
+        return _answer(password_resets.reset_shopper_password(session, shop.id, body.token, body.password))
 
 
 def _answer(logged_in: customers.LoggedIn) -> dict:

@@ -1,6 +1,6 @@
 """All tables, imported here so SQLModel.metadata (and Alembic) sees every one."""
 
-from shopapp.models.accounts import AuthSession, LoginAttempt, User
+from shopapp.models.accounts import AuthSession, LoginAttempt, PasswordReset, User
 from shopapp.models.aftersales import AftersalesRequest, Refund, RefundItem
 from shopapp.models.customers import Customer, CustomerSession
 from shopapp.models.catalog import Category, Product, ProductCategory, ProductImage, Variant
@@ -18,7 +18,7 @@ from shopapp.models.support import Conversation, Message, QuickReply
 from shopapp.models.themes import StoreTheme
 
 __all__ = [
-    "ApiKey", "AuthSession", "Category", "JobLease", "LoginAttempt", "OutboxEmail", "Product",
+    "ApiKey", "AuthSession", "PasswordReset", "Category", "JobLease", "LoginAttempt", "OutboxEmail", "Product",
     "ProductCategory", "ProductImage", "ProductSearch", "Shop", "StaffInvite", "StaffMember", "StockMove",
     "User", "Variant",
     "Cart", "CartItem", "IdempotencyRecord", "Order", "OrderEvent", "OrderItem", "Payment", "PaymentNotification",

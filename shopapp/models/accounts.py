@@ -37,3 +37,17 @@ class LoginAttempt(SQLModel, table=True):
     ip: str = Field(default="", max_length=64)
     succeeded: bool = False
     at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class PasswordReset(SQLModel, table=True):
+    """A "forgot password" link sent by e-mail: for an owner's log-in (`user_id`) or a shopper's
+    account in one shop (`customer_id`). Only the token's SHA-256 is kept; it works once, briefly."""
+
+    __tablename__ = "password_reset"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None

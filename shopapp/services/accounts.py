@@ -63,6 +63,11 @@ def login(session: Session, *, email: str, password: str, ip: str = "") -> Signe
         # The failure is recorded even though the caller rolls back: it commits on its own.
         record_failure(session, email, ip)
         raise Unauthorized("wrong_credentials")
+    return sign_in(session, user)
+
+
+def sign_in(session: Session, user: User) -> SignedIn:
+    """A new session for the user in their first shop."""
     membership = session.exec(
         select(StaffMember).where(StaffMember.user_id == user.id).order_by(StaffMember.id)
     ).first()
@@ -70,6 +75,18 @@ def login(session: Session, *, email: str, password: str, ip: str = "") -> Signe
         raise Unauthorized("no_shop")
     shop = session.get(Shop, membership.shop_id)
     return SignedIn(token=start_session(session, user.id, shop.id), user_id=user.id, shop=shop)
+
+
+def change_password(session: Session, user: User, password: str) -> None:
+    """A new password; every session signed in with the old one ends."""
+    errors: dict[str, str] = {}
+    check_password(password, errors)
+    require_fields(errors)
+    user.password_hash = _hasher.hash(password)
+    session.add(user)
+    session.exec(
+        update(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None)).values(revoked_at=utcnow())
+    )
 
 
 def start_session(session: Session, user_id: int, shop_id: int) -> str:

@@ -7,13 +7,12 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from shopapp.i18n import t
 from shopapp.models import Order, OrderItem, Shop
 from shopapp.models.base import utcnow
 from shopapp.services import cart as carts
 from shopapp.services import customers, fulfillment, idempotency, inventory, orders, shipping, shops
 from shopapp.services.errors import Conflict, require_fields
-from shopapp.services.outbox import queue_email
+from shopapp.services.outbox import queue_bilingual
 from shopapp.services.payments import service as payments
 from shopapp.services.tokens import new_token, token_hash
 from shopapp.services.validation import checked_email
@@ -242,7 +241,4 @@ def _subject(shop: Shop, order: Order) -> str:
 
 def _queue_confirmation(session: Session, shop: Shop, order: Order, link: str) -> None:
     """The shopper's e-mail with the order link: their way back to pay, cancel or follow it."""
-    params = {"shop": shop.name, "order_no": order.order_no, "link": link}
-    subject = " / ".join(t("email.order_placed.subject", lang, **params) for lang in ("zh-CN", "en"))
-    body = "\n\n".join(t("email.order_placed.body", lang, **params) for lang in ("zh-CN", "en"))
-    queue_email(session, shop_id=shop.id, to=order.email, subject=subject, body=body)
+    queue_bilingual(session, shop.id, order.email, "email.order_placed", shop=shop.name, order_no=order.order_no, link=link)

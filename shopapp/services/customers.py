@@ -74,6 +74,29 @@ def log_out(session: Session, token: str) -> None:
     )
 
 
+def change_password(session: Session, customer: Customer, password: str) -> None:
+    """A new password; every log-in made with the old one ends."""
+    errors: dict[str, str] = {}
+    accounts.check_password(password, errors)
+    require_fields(errors)
+    customer.password_hash = accounts.hash_password(password)
+    session.add(customer)
+    session.exec(
+        update(CustomerSession)
+        .where(CustomerSession.customer_id == customer.id, CustomerSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def sign_in(session: Session, customer: Customer) -> LoggedIn:
+    """A new log-in for the shopper (after a password reset: no cart to bring along)."""
+    return _logged_in(session, customer, None)
+
+
+def customer_by_email(session: Session, shop_id: int, email: str) -> Customer | None:
+    return _by_email(session, shop_id, (email or "").strip().lower())
+
+
 def customer_for_token(session: Session, shop_id: int, token: str | None) -> Customer:
     """The shopper behind a log-in token in this shop; Unauthorized when unknown, expired, revoked or another shop's."""
     if not token or not is_customer_token(token):

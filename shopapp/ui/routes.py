@@ -4,6 +4,8 @@ HOME = "/"
 SIGNUP = "/signup"
 LOGIN = "/login"
 INVITE = "/invite/[invite_code]"
+FORGOT_PASSWORD = "/forgot-password"
+RESET_PASSWORD = "/reset-password/[reset_token]"
 CONSOLE = "/console"
 CONSOLE_SETTINGS = "/console/settings"
 CONSOLE_PRODUCTS = "/console/products"
@@ -22,6 +24,7 @@ STORE_CHAT = "/s/[slug]/chat/[chat_key]"
 STORE_CHECKOUT = "/s/[slug]/checkout"
 STORE_ORDER = "/s/[slug]/orders/[order_no]"
 STORE_ACCOUNT = "/s/[slug]/account"
+STORE_PASSWORD_RESET = "/s/[slug]/account/reset/[reset_token]"
 
 
 def store_home(slug: str) -> str:

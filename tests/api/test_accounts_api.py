@@ -1,11 +1,13 @@
 """The accounts API over HTTP: sign-up, log-in, the error shape for every bad input."""
 
+import re
+
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
 from shopapp.db import session_scope
-from shopapp.models import Shop, User
+from shopapp.models import OutboxEmail, Shop, User
 from tests.api.conftest import signup
 
 GOOD = {"email": "li@example.com", "password": "green-tea-88", "shop_name": "李记茶庄", "shop_slug": "li-tea"}
@@ -95,3 +97,15 @@ def test_no_token_answers_401_with_the_error_shape(client):
     answer = client.get("/shop")
     assert answer.status_code == 401
     assert answer.json()["error"]["code"] == "login_required"
+
+
+def test_an_owner_who_forgot_the_password_signs_in_again_by_the_emailed_link(client, shop):
+    assert client.post("/auth/password-reset", json={"email": "tea-house@example.com"}).status_code == 202
+    assert client.post("/auth/password-reset", json={"email": "nobody@example.com"}).status_code == 202
+    with session_scope() as session:
+        body = session.exec(select(OutboxEmail.body).where(OutboxEmail.to == "tea-house@example.com")).all()[-1]
+    token = re.search(r"/reset-password/(\S+)", body).group(1)
+    answer = client.post("/auth/password-reset/confirm", json={"token": token, "password": "a-brand-new-pass"})
+    assert answer.status_code == 200 and answer.json()["shop"]["slug"] == "tea-house"
+    assert client.get("/shop", headers=shop["headers"]).status_code == 401  # the old session ended
+    assert client.post("/auth/login", json={"email": "tea-house@example.com", "password": "a-brand-new-pass"}).status_code == 200

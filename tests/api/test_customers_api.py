@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+from sqlmodel import select
+
+from shopapp.db import session_scope
+from shopapp.models import OutboxEmail
 from tests.api.conftest import signup
 from tests.api.test_checkout_api import CHECKOUT, _cart, _product
 
@@ -57,3 +63,21 @@ def test_a_shoppers_token_is_worthless_in_another_shop(client, shop):
     assert client.get(f"/store/{other['shop']['slug']}/customers/me", headers=_bearer(token)).status_code == 401
     # Nor is it an owner's token.
     assert client.get("/orders", headers=_bearer(token)).status_code == 401
+
+
+def test_a_shopper_who_forgot_the_password_sets_a_new_one_by_the_emailed_link(client, shop):
+    slug = shop["shop"]["slug"]
+    client.post(f"/store/{slug}/customers", json={"email": "lin@example.com", "password": PASSWORD})
+    for email in ("lin@example.com", "nobody@example.com"):
+        answer = client.post(f"/store/{slug}/customers/password-reset", json={"email": email})
+        assert answer.status_code == 202 and answer.json() == {"status": "sent_if_known"}
+    with session_scope() as session:
+        body = session.exec(select(OutboxEmail.body).where(OutboxEmail.to == "lin@example.com")).all()[-1]
+    token = re.search(r"/account/reset/(\S+)", body).group(1)
+    weak = client.post(f"/store/{slug}/customers/password-reset/confirm", json={"token": token, "password": "123"})
+    assert weak.status_code == 422
+    done = client.post(f"/store/{slug}/customers/password-reset/confirm", json={"token": token, "password": "new-tea-pass-2"})
+    assert done.status_code == 200 and done.json()["customer"]["email"] == "lin@example.com"
+    again = client.post(f"/store/{slug}/customers/password-reset/confirm", json={"token": token, "password": "new-tea-pass-3"})
+    assert again.status_code == 404 and again.json()["error"]["code"] == "reset_link_invalid"
+    assert client.post(f"/store/{slug}/customers/login", json={"email": "lin@example.com", "password": "new-tea-pass-2"}).status_code == 200

@@ -35,11 +35,17 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def platform_url() -> str:
+def platform_data() -> Path:
+    """The served platform's private data folder (its SQLite database is shopapp.db in it)."""
+    return Path(tempfile.mkdtemp(prefix="shopapp-e2e-"))
+
+
+@pytest.fixture(scope="session")
+def platform_url(platform_data) -> str:
     """`make run`'s steps, on a private data folder and port: migrate, seed the demo, serve the build."""
     port = free_port()
     env = {
-        **os.environ, "DATA_DIR": tempfile.mkdtemp(prefix="shopapp-e2e-"), "PORT": str(port),
+        **os.environ, "DATA_DIR": str(platform_data), "PORT": str(port),
         "REFLEX_TELEMETRY_ENABLED": "false", "REFLEX_CHECK_LATEST_VERSION": "false", "REFLEX_USE_SYSTEM_BUN": "1",
     }
     env.pop("DATABASE_URL", None)

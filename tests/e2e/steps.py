@@ -1,6 +1,8 @@
 """Steps several journeys share."""
 
 import re
+import sqlite3
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -26,3 +28,11 @@ def fill_checkout_address(page: Page, *, postcode: str = "310012") -> None:
     page.get_by_label("区/县").select_option("西湖区")
     page.get_by_label("详细地址").fill("文三路 100 号 2 幢 301")
     page.get_by_label("邮编").fill(postcode)
+
+
+def last_email_to(platform_data: Path, address: str) -> str:
+    """The body of the newest e-mail the served platform wrote to its outbox for `address`."""
+    with sqlite3.connect(platform_data / "shopapp.db") as db:
+        row = db.execute("SELECT body FROM outbox_email WHERE \"to\" = ? ORDER BY id DESC LIMIT 1", (address,)).fetchone()
+    assert row, f"no e-mail to {address}"
+    return row[0]

@@ -3,10 +3,11 @@ and logging in again on a fresh browser brings the account back."""
 
 import re
 
+import httpx
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import IPHONE
-from tests.e2e.steps import fill_checkout_address
+from tests.e2e.steps import fill_checkout_address, last_email_to
 
 EMAIL = "lin.account@example.com"
 PASSWORD = "tea-lover-2026"
@@ -21,6 +22,7 @@ def test_a_guest_registers_keeps_the_cart_and_finds_the_order_in_the_account(pho
 
     phone.get_by_test_id("account-link").click()
     phone.get_by_role("button", name="还没有账号？注册一个").click()
+    expect(phone.get_by_role("heading", name="注册本店账号")).to_be_visible()
     phone.get_by_label("邮箱").fill(EMAIL)
     phone.get_by_label("密码").fill("12345678")
     phone.get_by_test_id("account-submit").click()
@@ -58,3 +60,23 @@ def test_a_guest_registers_keeps_the_cart_and_finds_the_order_in_the_account(pho
         expect(second.get_by_role("heading", name="登录本店账号")).to_be_visible()
     finally:
         other.close()
+
+
+def test_a_shopper_who_forgot_the_password_gets_back_in_by_the_emailed_link(phone, platform_url, platform_data):
+    email = "forgetful@example.com"
+    answer = httpx.post(f"{platform_url}/api/v1/store/demo-tea/customers", json={"email": email, "password": "first-pass-2026"})
+    assert answer.status_code == 201
+
+    phone.goto("/s/demo-tea/account")
+    phone.get_by_role("button", name="忘记密码？").click()
+    expect(phone.get_by_role("heading", name="找回密码")).to_be_visible()
+    phone.get_by_label("邮箱").fill(email)
+    phone.get_by_test_id("account-submit").click()
+    expect(phone.get_by_test_id("reset-sent")).to_be_visible()
+
+    link = re.search(r"https?://\S+/account/reset/\S+", last_email_to(platform_data, email)).group(0)
+    phone.goto(link)
+    phone.get_by_label("新密码").fill("second-pass-2026")
+    phone.get_by_role("button", name="保存并登录").click()
+    expect(phone.get_by_test_id("account-no-orders")).to_be_visible()
+    expect(phone).to_have_url(re.compile("/s/demo-tea/account$"))

@@ -43,5 +43,6 @@ def login_page() -> rx.Component:
             reset_on_submit=False,
             no_validate=True,
         ),
-        rx.el.a(tr("login.no_account"), href=routes.SIGNUP, class_name="mt-4 block text-center text-sm text-emerald-700"),
+        rx.el.a(tr("reset.forgot"), href=routes.FORGOT_PASSWORD, class_name="mt-4 block text-center text-sm text-gray-600"),
+        rx.el.a(tr("login.no_account"), href=routes.SIGNUP, class_name="mt-2 block text-center text-sm text-emerald-700"),
     )

@@ -1,4 +1,5 @@
-"""The shopper's account in this shop: log in or register, then the order history; log out.
+"""The shopper's account in this shop: log in, register or reset a forgotten password, then the
+order history; log out.
 
 Logging in brings the guest cart along (services.customers); the tokens stay in this browser
 only (StoreState), and an order in the history opens without its link's token.
@@ -7,7 +8,7 @@ only (StoreState), and an order in the history opens without its link's token.
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import customers, orders
+from shopapp.services import customers, orders, password_resets
 from shopapp.services.errors import DomainError
 from shopapp.services.pricing import format_money
 from shopapp.ui import routes
@@ -23,7 +24,8 @@ PER_PAGE = 10
 
 
 class AccountState(FormMixin, StoreState):
-    registering: bool = False
+    mode: str = "login"  # login, register, forgot
+    reset_sent: bool = False
     history: list[dict[str, str]] = []
     total: int = 0
     page: int = 1
@@ -36,46 +38,56 @@ class AccountState(FormMixin, StoreState):
     @rx.event
     def load(self):
         self._load_shop()
-        self.errors, self.error, self.busy, self.page = {}, "", False, 1
+        self.errors, self.error, self.busy, self.page, self.reset_sent = {}, "", False, 1, False
         if not self.not_found:
             self._load_history()
         self.loaded = True
 
     @rx.event
-    def show_register(self, registering: bool):
-        self.registering, self.errors, self.error = registering, {}, ""
+    def switch(self, mode: str):
+        self.mode, self.errors, self.error, self.reset_sent = mode, {}, "", False
 
     @rx.event
     def submit(self, form: dict):
         self._start_submit()
         yield
-        details = {"email": form.get("email", ""), "password": form.get("password", ""), "cart_token": self._cart_token() or None}
+        email, password = form.get("email", ""), form.get("password", "")
         try:
             with session_scope() as session:
                 shop_id = int(self.shop["id"])
-                if self.registering:
-                    logged_in = customers.register(session, shop_id, name=form.get("name", ""), **details)
+                if self.mode == "forgot":
+                    password_resets.request_shopper_reset(session, shop_id, email)
+                elif self.mode == "register":
+                    logged_in = customers.register(session, shop_id, email=email, password=password,
+                                                   name=form.get("name", ""), cart_token=self._cart_token() or None)
                 else:
-                    logged_in = customers.log_in(session, shop_id, **details)
+                    logged_in = customers.log_in(session, shop_id, email=email, password=password,
+                                                 cart_token=self._cart_token() or None, ip=self.router.session.client_ip)
         except DomainError as exc:
             self._show_error(exc)
             return
-        self._remember_shopper(logged_in)
         self.busy = False
-        with session_scope() as session:
-            self.cart_count = self._count_cart(session)
-        self._load_history()
+        if self.mode == "forgot":
+            self.reset_sent = True
+            return
+        self._welcome(logged_in)
 
     @rx.event
     def log_out(self):
         with session_scope() as session:
             customers.log_out(session, self._shopper_token())
         self._forget_shopper()
-        self.history, self.total = [], 0
+        self.history, self.total, self.mode = [], 0, "login"
 
     @rx.event
     def turn_page(self, step: int):
         self.page = min(max(1, self.page + step), self.pages)
+        self._load_history()
+
+    def _welcome(self, logged_in: customers.LoggedIn):
+        self._remember_shopper(logged_in)
+        with session_scope() as session:
+            self.cart_count = self._count_cart(session)
         self._load_history()
 
     def _load_history(self):
@@ -98,6 +110,26 @@ class AccountState(FormMixin, StoreState):
         } for row in rows]
 
 
+class PasswordResetState(AccountState):
+    """The page the e-mailed link opens: a new password, then logged in and on to the account."""
+
+    @rx.event
+    def save_password(self, form: dict):
+        self._start_submit()
+        yield
+        try:
+            with session_scope() as session:
+                logged_in = password_resets.reset_shopper_password(
+                    session, int(self.shop["id"]), self.reset_token, form.get("password", ""),
+                )
+        except DomainError as exc:
+            self._show_error(exc)
+            return
+        self.busy = False
+        self._welcome(logged_in)
+        yield rx.redirect(routes.store_account(self.shop["slug"]))
+
+
 @rx.page(route=routes.STORE_ACCOUNT, title="我的", on_load=AccountState.load)
 def account_page() -> rx.Component:
     state = AccountState
@@ -105,37 +137,66 @@ def account_page() -> rx.Component:
         rx.cond(
             state.shopper.contains("email"),
             _orders(),
-            rx.cond(state.loaded, _log_in_form()),
+            rx.cond(state.loaded, rx.cond(state.reset_sent, _reset_sent(), _log_in_form())),
         ),
     )
+
+
+@rx.page(route=routes.STORE_PASSWORD_RESET, title="设置新密码", on_load=PasswordResetState.load)
+def password_reset_page() -> rx.Component:
+    state = PasswordResetState
+    return store_frame(rx.el.form(
+        rx.el.h1(tr("reset.new_title"), class_name="mb-4 text-xl font-bold"),
+        form_error(state.error),
+        form_field("reset.new_password", "password", state.errors, type="password", autocomplete="new-password",
+                   hint_key="form.password_hint"),
+        submit_button("reset.save", state.busy),
+        on_submit=state.save_password, reset_on_submit=False, no_validate=True,
+        class_name="mx-4 mt-4 rounded-2xl bg-white p-4",
+    ))
 
 
 def _log_in_form() -> rx.Component:
     state = AccountState
     errors = state.errors
     return rx.el.form(
-        rx.el.h1(rx.cond(state.registering, tr("account.register_title"), tr("account.login_title")), class_name="text-xl font-bold"),
-        rx.el.p(tr("account.why"), class_name="mb-4 mt-1 text-sm text-gray-600"),
+        rx.el.h1(rx.match(state.mode, ("register", tr("account.register_title")), ("forgot", tr("reset.request_title")), tr("account.login_title")),
+                 class_name="text-xl font-bold"),
+        rx.el.p(rx.cond(state.mode == "forgot", tr("reset.request_intro"), tr("account.why")), class_name="mb-4 mt-1 text-sm text-gray-600"),
         form_error(state.error),
-        rx.cond(state.registering, form_field("account.name", "name", errors, autocomplete="name")),
+        rx.cond(state.mode == "register", form_field("account.name", "name", errors, autocomplete="name")),
         form_field("form.email", "email", errors, type="email", autocomplete="email"),
-        form_field("form.password", "password", errors, type="password",
-                   autocomplete=rx.cond(state.registering, "new-password", "current-password"),
-                   hint_key="form.password_hint"),
-        rx.cond(
-            state.registering,
-            submit_button("account.register", state.busy, data_testid="account-submit"),
+        rx.cond(state.mode != "forgot", form_field(
+            "form.password", "password", errors, type="password",
+            autocomplete=rx.cond(state.mode == "register", "new-password", "current-password"), hint_key="form.password_hint",
+        )),
+        rx.match(
+            state.mode,
+            ("register", submit_button("account.register", state.busy, data_testid="account-submit")),
+            ("forgot", submit_button("reset.send", state.busy, data_testid="account-submit")),
             submit_button("form.submit_login", state.busy, data_testid="account-submit"),
         ),
-        rx.el.button(
-            rx.cond(state.registering, tr("account.have_account"), tr("account.no_account")),
-            on_click=state.show_register(~state.registering), type="button",
-            class_name="mt-4 w-full text-center text-sm text-emerald-700 underline",
+        rx.el.div(
+            rx.cond(state.mode == "login", _switch("reset.forgot", "forgot"), _switch("account.have_account", "login")),
+            rx.cond(state.mode != "register", _switch("account.no_account", "register")),
+            class_name="mt-4 flex justify-between gap-2",
         ),
         on_submit=state.submit,
         reset_on_submit=False,
         no_validate=True,
         class_name="mx-4 mt-4 rounded-2xl bg-white p-4",
+    )
+
+
+def _switch(label_key: str, mode: str) -> rx.Component:
+    return rx.el.button(tr(label_key), on_click=AccountState.switch(mode), type="button", class_name="text-sm text-emerald-700 underline")
+
+
+def _reset_sent() -> rx.Component:
+    return rx.el.div(
+        rx.el.p(tr("reset.sent"), role="status", data_testid="reset-sent"),
+        _switch("reset.back_to_login", "login"),
+        class_name="mx-4 mt-4 space-y-3 rounded-2xl bg-white p-4 text-sm text-emerald-800",
     )
 
 

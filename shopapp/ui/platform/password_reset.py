@@ -1,0 +1,79 @@
+"""忘记密码 for owners and staff: ask for a link by e-mail, then choose a new password from it."""
+
+import reflex as rx
+
+from shopapp.db import session_scope
+from shopapp.services import password_resets
+from shopapp.services.errors import DomainError
+from shopapp.ui import routes
+from shopapp.ui.components.forms import form_error, form_field, submit_button
+from shopapp.ui.components.text import tr
+from shopapp.ui.platform.layout import auth_card
+from shopapp.ui.state import FormMixin, LangState, SessionState
+
+
+class ForgotPasswordState(FormMixin, LangState):
+    sent: bool = False
+
+    @rx.event
+    def submit(self, form: dict):
+        self._start_submit()
+        yield
+        try:
+            with session_scope() as session:
+                password_resets.request_owner_reset(session, form.get("email", ""))
+        except DomainError as exc:
+            self._show_error(exc)
+            return
+        self.busy, self.sent = False, True
+
+
+class ResetPasswordState(FormMixin, SessionState):
+    @rx.event
+    def submit(self, form: dict):
+        self._start_submit()
+        yield
+        try:
+            with session_scope() as session:
+                signed = password_resets.reset_owner_password(session, self.reset_token, form.get("password", ""))
+        except DomainError as exc:
+            self._show_error(exc)
+            return
+        self.token, self.busy = signed.token, False
+        yield rx.redirect(routes.CONSOLE)
+
+
+@rx.page(route=routes.FORGOT_PASSWORD, title="开店宝 · 找回密码")
+def forgot_password_page() -> rx.Component:
+    state = ForgotPasswordState
+    return auth_card(
+        "reset.request_title",
+        rx.cond(
+            state.sent,
+            rx.el.p(tr("reset.sent"), role="status", class_name="rounded-lg bg-emerald-50 px-3 py-2 text-emerald-800", data_testid="reset-sent"),
+            rx.el.form(
+                rx.el.p(tr("reset.request_intro"), class_name="mb-4 text-sm text-gray-600"),
+                form_error(state.error),
+                form_field("form.email", "email", state.errors, type="email", autocomplete="email"),
+                submit_button("reset.send", state.busy),
+                on_submit=state.submit, reset_on_submit=False, no_validate=True,
+            ),
+        ),
+        rx.el.a(tr("reset.back_to_login"), href=routes.LOGIN, class_name="mt-4 block text-center text-sm text-emerald-700"),
+    )
+
+
+@rx.page(route=routes.RESET_PASSWORD, title="开店宝 · 设置新密码")
+def reset_password_page() -> rx.Component:
+    state = ResetPasswordState
+    return auth_card(
+        "reset.new_title",
+        rx.el.form(
+            form_error(state.error),
+            form_field("reset.new_password", "password", state.errors, type="password", autocomplete="new-password",
+                       hint_key="form.password_hint"),
+            submit_button("reset.save", state.busy),
+            on_submit=state.submit, reset_on_submit=False, no_validate=True,
+        ),
+        rx.el.a(tr("reset.forgot"), href=routes.FORGOT_PASSWORD, class_name="mt-4 block text-center text-sm text-emerald-700"),
+    )
