@@ -1,6 +1,7 @@
 """Reflex configuration: one port, no telemetry, no framework badge, Redis when REDIS_URL is set."""
 
 import os
+import sys
 
 import reflex as rx
 
@@ -11,12 +12,17 @@ if os.environ.get("REDIS_URL") and not os.environ.get("REFLEX_REDIS_URL"):
 
 _port = int(os.environ.get("PORT", "8000") or "8000")
 
+# `reflex run --backend-only` stops with "Cannot specify --frontend-port" when this
+# file names a front-end port, so a backend-only start (workers behind a static
+# front end, the load tests) leaves it out.
+_backend_only = "--backend-only" in sys.argv or os.environ.get("REFLEX_BACKEND_ONLY", "").lower() in {"1", "true", "yes"}
+
 config = rx.Config(
     app_name="shopapp",
     telemetry_enabled=False,
     show_built_with_reflex=False,
     backend_port=_port,
-    frontend_port=_port,
+    frontend_port=None if _backend_only else _port,
     api_url=os.environ.get("PUBLIC_URL", f"http://localhost:{_port}"),
     deploy_url=os.environ.get("PUBLIC_URL", f"http://localhost:{_port}"),
     # Plain elements + Tailwind keep the shopper's pages light (see shared/REFLEX_NOTES.md).

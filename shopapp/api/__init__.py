@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from shopapp.api import account, api_keys, caching, errors, health, media, seo, shop, staff, stock_alerts, storefront
+from shopapp.api import account, api_keys, caching, errors, health, media, seo, served_by, shop, staff, stock_alerts, storefront
 from shopapp.api import carts, checkout, customers, orders, payments, products, shipping
 from shopapp.api import ai, support
 from shopapp.api import aftersales, fulfillment, refunds
@@ -20,6 +20,7 @@ def create_api() -> FastAPI:
     )
     errors.install(api)
     caching.install(api)
+    served_by.install(api)
     for module in (health, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(media.router)
