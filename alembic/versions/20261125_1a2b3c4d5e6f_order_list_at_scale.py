@@ -14,8 +14,8 @@ are copied here, not imported, so this revision stays what it was when services/
 changes; keep them in step with orders.POSTGRESQL_SEARCH_OBJECTS. SQLite gets nothing more: its
 shops are small enough to read.
 
-Building the indexes locks the order table against writes while they build: about 15 s for
-1 000 000 orders on the bench machine (bench/README.md).
+Building the indexes locks the order table against writes while they build: 15 s (idle) to
+35 s (busy) for 1 000 000 orders on the 2-core bench machine (bench/README.md).
 """
 from collections.abc import Sequence
 

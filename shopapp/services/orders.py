@@ -64,6 +64,8 @@ MAX_REASON = 200
 # the surname.
 SEARCH_COLUMNS = ("order_no", "email", "recipient_name", "recipient_phone")
 MIN_FRAGMENT = 3
+# A search matching at most this many orders is counted and paged from one read of its matches.
+FEW_MATCHES = 1000
 # On PostgreSQL each searched column has a trigram index (pg_trgm), so a fragment is found without
 # reading every order of the shop. Raw SQL: no model can say `gin_trgm_ops`, and SQLite has no
 # such index (its shops are small enough to read). The migration 1a2b3c4d5e6f holds its own
@@ -210,22 +212,14 @@ def list_orders(
         conditions.append(Order.created_at >= start)
     if end:
         conditions.append(Order.created_at < end)
+    per_page = _page_size(per_page)
+    offset = (max(1, page) - 1) * per_page
+    found = None
     if q and q.strip():
         conditions.append(_matching(q.strip()))
-    per_page = _page_size(per_page)
-    _plan_each_list(session)
-    # Without a search, PostgreSQL counts in the index (shop, [status,] created_at, id) alone.
-    total = session.exec(select(func.count()).select_from(Order).where(*conditions)).one()
-    newest_first = (Order.created_at.desc(), Order.id.desc())
-    page_ids = select(Order.id).where(*conditions).order_by(*newest_first).limit(per_page)
-    if position:
-        page_ids = page_ids.where(tuple_(Order.created_at, Order.id) < position)
-    else:
-        page_ids = page_ids.offset((max(1, page) - 1) * per_page)
-    # A deferred join: the ids are read from the same index, skipping the offset there (page 1 000
-    # skips 50 000 index entries, not 50 000 orders); only the page's own orders are then read.
-    page_ids = page_ids.subquery("page_ids")
-    rows = session.exec(select(Order).join(page_ids, Order.id == page_ids.c.id).order_by(*newest_first)).all()
+        _plan_each_search(session)
+        found = _few_matches(session, conditions, position, offset, per_page)
+    rows, total = found or _page_from_index(session, conditions, position, offset, per_page)
     counts = _item_counts(session, actor.shop_id, [o.id for o in rows])
     return [order_summary(order, counts.get(order.id, 0)) for order in rows], total
 
@@ -377,6 +371,41 @@ def _matching(text: str):
     return or_(*(getattr(Order, column).ilike(pattern, escape="\\") for column in SEARCH_COLUMNS))
 
 
+def _page_from_index(
+    session: Session, conditions: list, position: tuple[datetime, int] | None, offset: int, per_page: int,
+) -> tuple[list[Order], int]:
+    """The page's orders and how many match. Without a search PostgreSQL counts in the index
+    (shop_id, [status,] created_at, id) alone, and the page is a deferred join: its ids are read
+    from that index, skipping the offset there (page 1 000 skips 50 000 index entries, not 50 000
+    orders), and only then the page's own orders."""
+    total = session.exec(select(func.count()).select_from(Order).where(*conditions)).one()
+    newest_first = (Order.created_at.desc(), Order.id.desc())
+    page_ids = select(Order.id).where(*conditions).order_by(*newest_first).limit(per_page)
+    if position:
+        page_ids = page_ids.where(tuple_(Order.created_at, Order.id) < position)
+    else:
+        page_ids = page_ids.offset(offset)
+    page_ids = page_ids.subquery("page_ids")
+    rows = session.exec(select(Order).join(page_ids, Order.id == page_ids.c.id).order_by(*newest_first)).all()
+    return list(rows), total
+
+
+def _few_matches(
+    session: Session, conditions: list, position: tuple[datetime, int] | None, offset: int, per_page: int,
+) -> tuple[list[Order], int] | None:
+    """A search's page of orders and how many match, from one read of its matches (the trigram
+    indexes are the costly part: counting and paging apart would read them twice); None when it
+    matches more than FEW_MATCHES orders, which _page_from_index pages better."""
+    hits = session.exec(select(Order.created_at, Order.id).where(*conditions).limit(FEW_MATCHES + 1)).all()
+    if len(hits) > FEW_MATCHES:
+        return None
+    newest_first = sorted(((created_at, order_id) for created_at, order_id in hits), reverse=True)
+    following = [hit for hit in newest_first if hit < position] if position else newest_first[offset:]
+    page_ids = [order_id for _, order_id in following[:per_page]]
+    by_id = {o.id: o for o in session.exec(select(Order).where(Order.id.in_(page_ids))).all()} if page_ids else {}
+    return [by_id[order_id] for order_id in page_ids], len(hits)
+
+
 def _page_size(per_page: int) -> int:
     return max(1, min(per_page, MAX_PER_PAGE))
 
@@ -398,11 +427,11 @@ def _cursor_position(after: str | None, errors: dict[str, str]) -> tuple[datetim
     return position
 
 
-def _plan_each_list(session: Session) -> None:
+def _plan_each_search(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         # psycopg prepares a statement after five runs; PostgreSQL may then plan it once for every
-        # list, but the best plan depends on the shop (10 orders or 100 000) and the search
-        # ("王小明" is found through the trigram indexes, "example" by reading the shop's orders).
+        # search, but the best plan depends on the words: "王小明" is found through the trigram
+        # indexes, "example" (in every e-mail) by reading the shop's orders.
         session.connection().exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
 
 

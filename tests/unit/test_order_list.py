@@ -137,3 +137,21 @@ def test_search_never_finds_another_shops_order(session, owner):
     assert orders.list_orders(session, owner, q="12345678") == ([], 0)
     assert orders.list_orders(session, owner, q=theirs.order_no) == ([], 0)
     assert orders.list_orders(session, other, q="12345678")[1] == 1
+
+
+def test_a_search_matching_many_orders_pages_and_counts_like_one_matching_few(session, owner, monkeypatch):
+    # A search of up to FEW_MATCHES orders is paged from one read of its matches, a broader one
+    # from the index: both give the same pages, cursor walk and total.
+    newest_first = _orders_at(session, owner, [(n % 4) * 10 for n in range(31)])
+
+    def listed() -> tuple:
+        pages = [orders.list_orders(session, owner, q="example", page=page, per_page=7) for page in (1, 3, 5, 6)]
+        return [_ids(items) for items, _ in pages], {total for _, total in pages}, \
+            _walk_by_cursor(session, owner, per_page=7, q="example.com")
+
+    few = listed()
+    monkeypatch.setattr(orders, "FEW_MATCHES", 3)
+    many = listed()
+    assert few == many
+    assert few[0] == [newest_first[0:7], newest_first[14:21], newest_first[28:31], []]
+    assert few[1] == {31} and few[2] == newest_first
