@@ -6,7 +6,7 @@ from alembic import command
 from alembic.config import Config
 
 from shopapp.db import get_engine
-from shopapp.services import search
+from shopapp.services import orders, search
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,10 +18,13 @@ def alembic_config() -> Config:
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Alembic's hook for comparing models with the database: the full-text search index is raw
-    SQL no model describes (an FTS5 table and its shadow tables, a tsvector column and its GIN
-    index; see services/search.py), so it is left out rather than reported as extra."""
+    """Alembic's hook for comparing models with the database: the search indexes are raw SQL no
+    model describes (products: an FTS5 table and its shadow tables, a tsvector column and its GIN
+    index, see services/search.py; orders: PostgreSQL trigram indexes, see services/orders.py),
+    so they are left out rather than reported as extra."""
     table_name = getattr(getattr(obj, "table", None), "name", None)
+    if type_ == "index" and name in orders.SEARCH_INDEXES:
+        return False
     return not search.is_search_object(type_, name, table_name)
 
 

@@ -1,6 +1,6 @@
 """The shop's orders for its staff and API keys: list, read, cancel."""
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from shopapp.api.deps import acting, jsonable
@@ -15,14 +15,22 @@ class Cancellation(BaseModel):
 
 @router.get("")
 def list_orders(
-    request: Request, status: str | None = None, q: str | None = None, created_from: str | None = None,
-    created_to: str | None = None, page: int = 1, per_page: int = 50,
+    request: Request, response: Response, status: str | None = None, q: str | None = None,
+    created_from: str | None = None, created_to: str | None = None, page: int = 1, per_page: int = 50,
+    after: str | None = None,
 ):
+    """`?page=&per_page=` like every list. A client walking all the orders follows the header
+    `Link: <...?after=...>; rel="next"` instead (RFC 8288, as Shopify's and GitHub's APIs page):
+    the cursor meets every order once, however deep and however many arrive meanwhile."""
     with acting(request) as (session, actor):
         items, total = orders.list_orders(
             session, actor, status=status, q=q, created_from=created_from, created_to=created_to,
-            page=page, per_page=per_page,
+            page=page, per_page=per_page, after=after,
         )
+        cursor = orders.next_after(items, per_page)
+        if cursor:
+            following = request.url.remove_query_params("page").include_query_params(after=cursor)
+            response.headers["Link"] = f'<{following}>; rel="next"'
         return jsonable({"items": items, "total": total})
 
 

@@ -301,6 +301,7 @@ MESSAGES = {
     'error.payment_already_completed': 'This payment is already completed',
     'field.qty_out_of_range': 'The quantity must be between 1 and 99',
     'field.order_status_invalid': 'Choose a valid order status',
+    'field.cursor_invalid': 'Not a valid page position; start again from the first page',
     'field.shipping_method_not_found': 'Choose a valid shipping method',
     'field.shipping_region_not_served': 'This shipping method does not deliver to this region',
     'field.province_invalid': 'Choose a province',

@@ -309,6 +309,7 @@ MESSAGES = {
     'error.payment_already_completed': '这笔支付已经完成',
     'field.qty_out_of_range': '数量须在 1 到 99 之间',
     'field.order_status_invalid': '请选择有效的订单状态',
+    'field.cursor_invalid': '翻页位置无效，请从第一页重新开始',
     'field.shipping_method_not_found': '请选择有效的配送方式',
     'field.shipping_region_not_served': '这个配送方式不送达该地区',
     'field.province_invalid': '请选择省份',

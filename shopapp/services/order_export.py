@@ -23,11 +23,12 @@ MAX_ORDERS = 50_000
 def export_orders(session: Session, actor: Actor, **filters) -> str:
     """The orders matching the list's filters (status, q, created_from, created_to), newest first, as CSV with a BOM."""
     require(actor, "manage_orders")
-    summaries, _ = orders.list_orders(session, actor, page=1, per_page=orders.MAX_PER_PAGE, **filters)
-    ids, page = [s["id"] for s in summaries], 1
-    while len(summaries) == orders.MAX_PER_PAGE and len(ids) < MAX_ORDERS:
-        page += 1
-        summaries, _ = orders.list_orders(session, actor, page=page, per_page=orders.MAX_PER_PAGE, **filters)
+    summaries, _ = orders.list_orders(session, actor, per_page=orders.MAX_PER_PAGE, **filters)
+    ids = [s["id"] for s in summaries]
+    # Page after page by cursor: the 200th page costs what the first does, and an order placed
+    # during the export cannot push one already listed onto the next page twice.
+    while (after := orders.next_after(summaries, orders.MAX_PER_PAGE)) and len(ids) < MAX_ORDERS:
+        summaries, _ = orders.list_orders(session, actor, per_page=orders.MAX_PER_PAGE, after=after, **filters)
         ids += [s["id"] for s in summaries]
     out = io.StringIO()
     out.write("\ufeff")  # Excel reads UTF-8 only with it

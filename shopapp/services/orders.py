@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 import logging
 import secrets
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, or_, tuple_, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
@@ -54,6 +57,25 @@ FULFILLMENT_STATUSES = ("unfulfilled", "partially_shipped", "shipped", "delivere
 CHINA_TIME = timezone(timedelta(hours=8))
 MAX_PER_PAGE = 250
 MAX_REASON = 200
+# The order list's search finds a fragment anywhere in these. A shorter query than MIN_FRAGMENT
+# characters must start one of them instead: PostgreSQL's trigram index needs three characters
+# to find a fragment, and one or two characters anywhere match most orders anyway ("8" is in
+# nearly every phone number). Two-character names (李四) are still found, as names start with
+# the surname.
+SEARCH_COLUMNS = ("order_no", "email", "recipient_name", "recipient_phone")
+MIN_FRAGMENT = 3
+# A search matching at most this many orders is counted and paged from one read of its matches.
+FEW_MATCHES = 1000
+# On PostgreSQL each searched column has a trigram index (pg_trgm), so a fragment is found without
+# reading every order of the shop. Raw SQL: no model can say `gin_trgm_ops`, and SQLite has no
+# such index (its shops are small enough to read). The migration 1a2b3c4d5e6f holds its own
+# copy; keep the two in step.
+SEARCH_INDEXES = tuple(f"ix_order_{column}_trgm" for column in SEARCH_COLUMNS)
+POSTGRESQL_SEARCH_OBJECTS = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    *(f'CREATE INDEX IF NOT EXISTS ix_order_{column}_trgm ON "order" USING gin ({column} gin_trgm_ops)'
+      for column in SEARCH_COLUMNS),
+)
 # Letters and digits nobody misreads on a phone call (no 0/O, 1/I).
 _ORDER_NO_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -173,32 +195,30 @@ def customer_orders(session: Session, shop_id: int, customer_token: str, *, page
     """The logged-in shopper's order history, newest first."""
     customer = customers.customer_for_token(session, shop_id, customer_token)
     conditions = [Order.shop_id == shop_id, Order.customer_id == customer.id]
-    per_page = max(1, min(per_page, MAX_PER_PAGE))
-    page = max(1, page)
-    total = session.exec(select(func.count()).select_from(Order).where(*conditions)).one()
-    rows = session.exec(
-        select(Order).where(*conditions).order_by(Order.created_at.desc(), Order.id.desc())
-        .offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    counts = _item_counts(session, shop_id, [o.id for o in rows])
-    return [order_summary(order, counts.get(order.id, 0)) for order in rows], total
+    per_page = _page_size(per_page)
+    rows, total = _page_from_index(session, conditions, None, (max(1, page) - 1) * per_page, per_page)
+    return _summaries(session, shop_id, rows), total
 
 
 def list_orders(
     session: Session, actor: Actor, *, status: str | None = None, q: str | None = None,
     created_from: date | datetime | None = None, created_to: date | datetime | None = None,
-    page: int = 1, per_page: int = 50,
+    page: int = 1, per_page: int = 50, after: str | None = None,
 ) -> tuple[list[dict], int]:
     """One page of order summaries, newest first, and how many match in all.
 
-    `q` finds an order number, e-mail, recipient or phone; a date in the date filters
-    means that whole day in China time (`created_to` includes its day).
+    `q` finds a fragment of an order number, e-mail, recipient or phone (a query of one or two
+    characters the start of one: see MIN_FRAGMENT); a date in the date filters means that whole
+    day in China time (`created_to` includes its day). `after`, a cursor from `next_after`, starts
+    the page just after that order instead of at `page`: walking the cursors meets every order
+    exactly once, even while new orders arrive.
     """
     require(actor, "view_orders")
     errors: dict[str, str] = {}
     if status and status not in STATUSES:
         errors["status"] = "order_status_invalid"
     start, end = _moment(created_from, errors, "created_from"), _moment(created_to, errors, "created_to", end=True)
+    position = _cursor_position(after, errors)
     require_fields(errors)
     conditions = [Order.shop_id == actor.shop_id]
     if status:
@@ -207,23 +227,35 @@ def list_orders(
         conditions.append(Order.created_at >= start)
     if end:
         conditions.append(Order.created_at < end)
+    per_page = _page_size(per_page)
+    offset = (max(1, page) - 1) * per_page
+    found = None
     if q and q.strip():
-        text = q.strip()
-        conditions.append(or_(
-            Order.order_no.icontains(text, autoescape=True),
-            Order.email.icontains(text, autoescape=True),
-            Order.recipient_name.icontains(text, autoescape=True),
-            Order.recipient_phone.contains(text, autoescape=True),
-        ))
-    per_page = max(1, min(per_page, MAX_PER_PAGE))
-    page = max(1, page)
-    total = session.exec(select(func.count()).select_from(Order).where(*conditions)).one()
-    rows = session.exec(
-        select(Order).where(*conditions).order_by(Order.created_at.desc(), Order.id.desc())
-        .offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    counts = _item_counts(session, actor.shop_id, [o.id for o in rows])
-    return [order_summary(order, counts.get(order.id, 0)) for order in rows], total
+        conditions.append(_matching(q.strip()))
+        _plan_each_search(session)
+        found = _few_matches(session, conditions, position, offset, per_page)
+    rows, total = found or _page_from_index(session, conditions, position, offset, per_page)
+    return _summaries(session, actor.shop_id, rows), total
+
+
+def next_after(items: list[dict], per_page: int = 50) -> str | None:
+    """The cursor (`after`) of the page that follows these summaries from `list_orders` asked with
+    `per_page`; None when they were the last page (not a full one)."""
+    if not items or len(items) < _page_size(per_page):
+        return None
+    last = items[-1]
+    text = f"{last['created_at'].isoformat()}|{last['id']}"
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def ensure_search_indexes(engine: Engine) -> None:
+    """Make the order search's trigram indexes where they are missing (PostgreSQL only): on a
+    database built by `SQLModel.metadata.create_all`, as the test suite's is."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as connection:
+        for statement in POSTGRESQL_SEARCH_OBJECTS:
+            connection.exec_driver_sql(statement)
 
 
 def order_summary(order: Order, item_count: int) -> dict:
@@ -349,6 +381,84 @@ def _order_fields(order: Order) -> dict:
         "ships_at": order.ships_at, "expires_at": order.expires_at if order.status == "pending_payment" else None,
         "paid_at": order.paid_at, "cancelled_at": order.cancelled_at, "created_at": order.created_at,
     }
+
+
+def _matching(text: str):
+    """Orders whose number, e-mail, recipient or phone hold the text, in any case; a text shorter
+    than MIN_FRAGMENT must start one of them."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%" if len(text) >= MIN_FRAGMENT else f"{escaped}%"
+    # ILIKE on PostgreSQL (what its trigram indexes serve), lower() LIKE lower() on SQLite.
+    return or_(*(getattr(Order, column).ilike(pattern, escape="\\") for column in SEARCH_COLUMNS))
+
+
+def _page_from_index(
+    session: Session, conditions: list, position: tuple[datetime, int] | None, offset: int, per_page: int,
+) -> tuple[list[Order], int]:
+    """The page's orders and how many match. Without a search PostgreSQL counts in the index
+    (shop_id, [status,] created_at, id) alone, and the page is a deferred join: its ids are read
+    from that index, skipping the offset there (page 1 000 skips 50 000 index entries, not 50 000
+    orders), and only then the page's own orders."""
+    total = session.exec(select(func.count()).select_from(Order).where(*conditions)).one()
+    newest_first = (Order.created_at.desc(), Order.id.desc())
+    page_ids = select(Order.id).where(*conditions).order_by(*newest_first).limit(per_page)
+    if position:
+        page_ids = page_ids.where(tuple_(Order.created_at, Order.id) < position)
+    else:
+        page_ids = page_ids.offset(offset)
+    page_ids = page_ids.subquery("page_ids")
+    rows = session.exec(select(Order).join(page_ids, Order.id == page_ids.c.id).order_by(*newest_first)).all()
+    return list(rows), total
+
+
+def _few_matches(
+    session: Session, conditions: list, position: tuple[datetime, int] | None, offset: int, per_page: int,
+) -> tuple[list[Order], int] | None:
+    """A search's page of orders and how many match, from one read of its matches (the trigram
+    indexes are the costly part: counting and paging apart would read them twice); None when it
+    matches more than FEW_MATCHES orders, which _page_from_index pages better."""
+    hits = session.exec(select(Order.created_at, Order.id).where(*conditions).limit(FEW_MATCHES + 1)).all()
+    if len(hits) > FEW_MATCHES:
+        return None
+    newest_first = sorted(((created_at, order_id) for created_at, order_id in hits), reverse=True)
+    following = [hit for hit in newest_first if hit < position] if position else newest_first[offset:]
+    page_ids = [order_id for _, order_id in following[:per_page]]
+    by_id = {o.id: o for o in session.exec(select(Order).where(Order.id.in_(page_ids))).all()} if page_ids else {}
+    return [by_id[order_id] for order_id in page_ids], len(hits)
+
+
+def _page_size(per_page: int) -> int:
+    return max(1, min(per_page, MAX_PER_PAGE))
+
+
+def _cursor_position(after: str | None, errors: dict[str, str]) -> tuple[datetime, int] | None:
+    """(created_at, id) of the order a cursor from `next_after` points at."""
+    if not after:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(after + "=" * (-len(after) % 4)).decode()
+        moment, order_id = text.split("|")
+        position = datetime.fromisoformat(moment), int(order_id)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        errors["after"] = "cursor_invalid"
+        return None
+    if position[0].tzinfo is None:
+        errors["after"] = "cursor_invalid"
+        return None
+    return position
+
+
+def _plan_each_search(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        # psycopg prepares a statement after five runs; PostgreSQL may then plan it once for every
+        # search, but the best plan depends on the words: "王小明" is found through the trigram
+        # indexes, "example" (in every e-mail) by reading the shop's orders.
+        session.connection().exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
+
+
+def _summaries(session: Session, shop_id: int, rows: list[Order]) -> list[dict]:
+    counts = _item_counts(session, shop_id, [o.id for o in rows])
+    return [order_summary(order, counts.get(order.id, 0)) for order in rows]
 
 
 def _item_counts(session: Session, shop_id: int, order_ids: list[int]) -> dict[int, int]:
