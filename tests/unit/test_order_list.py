@@ -155,3 +155,13 @@ def test_a_search_matching_many_orders_pages_and_counts_like_one_matching_few(se
     assert few == many
     assert few[0] == [newest_first[0:7], newest_first[14:21], newest_first[28:31], []]
     assert few[1] == {31} and few[2] == newest_first
+
+
+def test_a_search_matching_very_many_orders_says_how_many_up_to_a_limit(session, owner, monkeypatch):
+    # As the product search does: "10 000 or more" rather than testing every one of 100 000 matches.
+    newest_first = _orders_at(session, owner, list(range(12)))
+    monkeypatch.setattr(orders, "FEW_MATCHES", 3)
+    monkeypatch.setattr(orders, "MAX_COUNTED", 10)
+    items, total = orders.list_orders(session, owner, q="example", per_page=5)
+    assert total == 10 and _ids(items) == newest_first[:5]
+    assert orders.list_orders(session, owner, per_page=5)[1] == 12  # without a search every order counts
