@@ -38,6 +38,9 @@ app = rx.App(
     html_lang="zh-CN",
     stylesheets=["/shopapp.css"],
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
+    # No toast library (sonner, 9 KB compressed) on every page: nothing calls rx.toast. A lost connection
+    # still shows Reflex's connection indicator, only not its "cannot connect" toast.
+    toaster=None,
 )
 app.add_page(home_page, route="/", title="开店宝 · 几分钟开一家自己的网店",
              description="个人网店平台：店铺装修、商品库存、订单物流、营销和智能客服，一站搞定。")

@@ -1,11 +1,15 @@
 """Shop and product pages as first sent by the server: the app's page shell with that page's title,
 description, Open Graph tags, canonical link and JSON-LD, so link previews and crawlers see them
-without running JavaScript (Reflex 0.10 renders dynamic routes only in the browser)."""
+without running JavaScript (Reflex 0.10 renders dynamic routes only in the browser).
+
+The shell also names what the page needs first (its route's code and its largest picture), so the
+browser fetches them alongside the app's code instead of after it has run."""
 
 from __future__ import annotations
 
 import html
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,19 +22,22 @@ from shopapp.services.errors import NotFound
 
 router = APIRouter(include_in_schema=False)
 SHELL = Path(__file__).resolve().parents[2] / ".web" / "build" / "client" / "__spa-fallback.html"
+ASSETS = SHELL.parent / "assets"
+# React Router's paths of the two pages (routes.STORE_HOME and routes.STORE_PRODUCT in its notation).
+SHOP_ROUTE, PRODUCT_ROUTE = "s/:slug", "s/:slug/p/:product_id"
 BARE_SHELL = '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"/></head><body></body></html>'
 
 
 @router.get("/s/{slug}")
 @router.get("/s/{slug}/")
 def shop_page(slug: str):
-    return _page(lambda session: seo.shop_page_tags(session, slug))
+    return _page(lambda session: seo.shop_page_tags(session, slug), SHOP_ROUTE)
 
 
 @router.get("/s/{slug}/p/{product_id}")
 @router.get("/s/{slug}/p/{product_id}/")
 def product_page(slug: str, product_id: int):
-    return _page(lambda session: seo.product_page_tags(session, slug, product_id))
+    return _page(lambda session: seo.product_page_tags(session, slug, product_id), PRODUCT_ROUTE)
 
 
 @router.get("/s/{slug}/sitemap.xml")
@@ -42,14 +49,23 @@ def sitemap(slug: str):
         return Response(status_code=404)
 
 
-def _page(tags_for) -> HTMLResponse:
+def _page(tags_for, route: str) -> HTMLResponse:
     try:
         with session_scope() as session:
             tags = tags_for(session)
     except NotFound:
         # The app still renders its friendly "not found" page; crawlers get the right status.
         return HTMLResponse(_shell(), status_code=404)
-    return HTMLResponse(_shell().replace("</head>", _head(tags) + "</head>", 1))
+    return HTMLResponse(_shell().replace("</head>", _preloads(route, tags["first_image"]) + _head(tags) + "</head>", 1))
+
+
+def _preloads(route: str, first_image: str) -> str:
+    """Without these the browser learns of the route's code only once React Router has started, and of
+    the picture only once the page's data has arrived over the websocket."""
+    links = [f'<link rel="modulepreload" href="{html.escape(src)}"/>' for src in _route_modules(route)]
+    if first_image:
+        links.append(f'<link rel="preload" as="image" href="{html.escape(first_image)}" fetchpriority="high"/>')
+    return "".join(links)
 
 
 def _head(tags: dict) -> str:
@@ -72,13 +88,35 @@ def _head(tags: dict) -> str:
 
 
 @lru_cache(maxsize=1)
-def _cached_shell(mtime: float) -> str:
-    return SHELL.read_text()
+def _cached_shell(path: Path, mtime: float) -> str:
+    return path.read_text()
 
 
 def _shell() -> str:
     """The built app's page shell (re-read after a rebuild); a bare page when there is no build (API tests)."""
     try:
-        return _cached_shell(SHELL.stat().st_mtime)
+        return _cached_shell(SHELL, SHELL.stat().st_mtime)
     except FileNotFoundError:
         return BARE_SHELL
+
+
+def _route_modules(route: str) -> list[str]:
+    """The route's module and its imports, less those the shell already preloads; none without a build."""
+    shell = _shell()
+    manifest = re.search(r'href="/assets/(manifest-[\w-]+\.js)"', shell)
+    if not manifest:
+        return []
+    try:
+        modules = _manifest_routes(ASSETS / manifest.group(1)).get(route, [])
+    except (OSError, ValueError, KeyError):  # a build being replaced: the page works without the hints
+        return []
+    return [src for src in modules if f'href="{src}"' not in shell]
+
+
+@lru_cache(maxsize=4)
+def _manifest_routes(manifest: Path) -> dict[str, list[str]]:
+    """{route path: [module, *imports]} from React Router's build manifest, `window.__reactRouterManifest={...};`
+    (a rebuild writes a new file name, so caching by path is safe)."""
+    text = manifest.read_text()
+    routes = json.loads(text[text.index("{"):text.rindex("}") + 1])["routes"]
+    return {r["path"]: [r["module"], *r.get("imports", [])] for r in routes.values() if r.get("path") is not None and r.get("module")}

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from shopapp.models import Product
-from shopapp.services import catalog, search, shops
+from shopapp.services import catalog, search, shops, themes
 from shopapp.services.pricing import yuan_text
 from shopapp.settings import get_settings
 
@@ -28,6 +28,7 @@ def shop_page_tags(session: Session, slug: str) -> dict:
         "type": "website",
         "json_ld": {"@context": "https://schema.org", "@type": "Store", "name": shop.name, "url": f"{base}/s/{shop.slug}",
                     **({"telephone": shop.contact_phone} if shop.contact_phone else {})},
+        "first_image": _home_first_image(session, shop.id),
     }
 
 
@@ -59,6 +60,7 @@ def product_page_tags(session: Session, slug: str, product_id: int) -> dict:
         "image": image,
         "url": url,
         "type": "product",
+        "first_image": product["images"][0]["url"] if product["images"] else "",
         "json_ld": {
             "@context": "https://schema.org", "@type": "Product", "name": product["title"], "description": description,
             "image": [_absolute(i["url"]) for i in product["images"]],
@@ -66,6 +68,17 @@ def product_page_tags(session: Session, slug: str, product_id: int) -> dict:
             "brand": {"@type": "Brand", "name": shop.name}, "offers": offer,
         },
     }
+
+
+def _home_first_image(session: Session, shop_id: int) -> str:
+    """The first picture the shop's home shows, top down (on a phone, its largest: the page's LCP), so the
+    page can ask for it with the page: a banner's or picture section's own, else the first product card's."""
+    for section in themes.home_page(session, shop_id):
+        if section.get("image_url") and section["type"] in ("banner", "image_text"):
+            return section["image_url"]
+        if section["products"]:
+            return (section["products"][0]["image"] or {}).get("thumb_url", "")
+    return ""
 
 
 def sitemap(session: Session, slug: str) -> str:
