@@ -6,7 +6,7 @@ Create Date: 2026-11-25 12:00:00
 
 - product: presale_quota, presale_sold; min_price and in_stock, the summary of its variants that
   the product list filters and sorts on (services/inventory.refresh_products keeps it), with
-  indexes (shop_id, status, min_price, id) and (shop_id, min_price, id), backfilled here;
+  indexes (shop_id, [status,] min_price, id, in_stock, updated_at), backfilled here;
 - variant: presale_ships_at, presale_quota, presale_sold (its own pre-sale);
 - stock_move: pool (stock or which quota), product_id; variant_id may be empty (a product quota's
   own change);
@@ -43,8 +43,13 @@ def upgrade() -> None:
     op.add_column("product", sa.Column("presale_sold", sa.Integer(), nullable=False, server_default="0"))
     op.add_column("product", sa.Column("min_price", sa.Integer(), nullable=True))
     op.add_column("product", sa.Column("in_stock", sa.Boolean(), nullable=False, server_default=sa.false()))
-    op.create_index("ix_product_shop_status_price", "product", ["shop_id", "status", "min_price", "id"], unique=False)
-    op.create_index("ix_product_shop_price", "product", ["shop_id", "min_price", "id"], unique=False)
+    op.create_index(
+        "ix_product_shop_status_price", "product", ["shop_id", "status", "min_price", "id", "in_stock", "updated_at"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_product_shop_price", "product", ["shop_id", "min_price", "id", "in_stock", "updated_at"], unique=False,
+    )
 
     op.add_column("variant", sa.Column("presale_ships_at", sa.Date(), nullable=True))
     op.add_column("variant", sa.Column("presale_quota", sa.Integer(), nullable=True))

@@ -38,9 +38,11 @@ class Product(SQLModel, table=True):
         # The product list's sorts without a status filter (services/search.py): read in order, never sorted.
         Index("ix_product_shop_updated", "shop_id", "updated_at", "id"),
         Index("ix_product_shop_title", "shop_id", "title"),
-        # Price sorts and price ranges read these in order (services/search.py).
-        Index("ix_product_shop_status_price", "shop_id", "status", "min_price", "id"),
-        Index("ix_product_shop_price", "shop_id", "min_price", "id"),
+        # Price sorts and price ranges read these in order (services/search.py); in_stock and
+        # updated_at ride along, so "in stock only" and a price range in the default order are
+        # answered, and counted, from the index alone.
+        Index("ix_product_shop_status_price", "shop_id", "status", "min_price", "id", "in_stock", "updated_at"),
+        Index("ix_product_shop_price", "shop_id", "min_price", "id", "in_stock", "updated_at"),
         _NEVER_REUSE_IDS,
     )
     id: int | None = Field(default=None, primary_key=True)

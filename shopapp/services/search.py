@@ -218,7 +218,8 @@ def search_products(
         # a product row costs a microsecond to read, the index's thousands of matches far less.
         index_only = sort in ("relevance", "newest") and all(value is None for value in filters[1:])
         words = _Words(session.get_bind().dialect.name == "postgresql", shop_id, groups, status)
-        page_ids, total = _search_page(session, words, narrowed, index_only, sort, offset, per_page)
+        priced = price_min is not None or price_max is not None
+        page_ids, total = _search_page(session, words, narrowed, index_only, priced, sort, offset, per_page)
     else:
         query = narrowed(select(Product.id))
         total = _count_all(session, query)
@@ -327,9 +328,14 @@ def _plan_each_search(session: Session) -> None:
 
 
 def _search_page(
-    session: Session, words: _Words, narrowed, index_only: bool, sort: str, offset: int, limit: int,
+    session: Session, words: _Words, narrowed, index_only: bool, priced: bool, sort: str, offset: int, limit: int,
 ) -> tuple[list[int], int]:
     """The ids of one page of matches, and how many match (up to MAX_COUNTED).
+
+    Matches are read, and their products looked up, except where the products come first and
+    the matches (collected once) only say which to keep: sorted by a product column (price,
+    title), read in order from its index; and counted within a price range (`priced`), read
+    from the price index.
 
     Relevance: up to RANK_LIMIT matches are all scored (bm25 on SQLite, ts_rank on PostgreSQL,
     a title word weighing a hundred times a description word) and the best come first. Scoring
@@ -337,7 +343,7 @@ def _search_page(
     beyond that title matches come first and then the rest, each newest first: both databases
     read those in order from the index and stop after one page.
     """
-    def matching(where: str, scored: bool = False, counting: bool = False):
+    def matching(where: str, scored: bool = False, counting: bool = False, among: bool = False):
         hits = words.hits(where, scored)
         if counting and words.postgresql and index_only:
             # Told "LIMIT 10 000", PostgreSQL scans the table hoping to meet 10 000 matches
@@ -348,14 +354,22 @@ def _search_page(
             hits = hits.subquery("hits")
         if index_only:
             return select(hits.c.product_id), hits
-        return narrowed(select(Product.id).join(hits, hits.c.product_id == Product.id)), hits
+        if among:
+            return narrowed(select(Product.id).where(Product.id.in_(select(hits.c.product_id)))), hits
+        # "+ 0" on SQLite with a price range: it would walk the products in the range and run the
+        # full-text query once for each (seconds); without a usable rowid it reads the matches
+        # once and looks their products up instead.
+        match_id = hits.c.product_id + 0 if priced and not words.postgresql else hits.c.product_id
+        return narrowed(select(Product.id).join(hits, match_id == Product.id)), hits
 
-    total = _count(session, matching("anywhere", counting=True)[0])
+    total = _count(session, matching("anywhere", counting=True, among=priced)[0])
     if offset >= total:
         return [], total
-    everywhere, hits = matching("anywhere")
     if sort in PRICE_SORTS:
-        return _priced_first(session, everywhere, sort, offset, limit), total
+        return _priced_first(session, matching("anywhere", among=True)[0], sort, offset, limit), total
+    if sort == "title":
+        return _ids(session, matching("anywhere", among=True)[0].order_by(*_order(sort, Product.id)), offset, limit), total
+    everywhere, hits = matching("anywhere")
     if sort != "relevance":
         return _ids(session, everywhere.order_by(*_order(sort, hits.c.product_id)), offset, limit), total
     if total <= RANK_LIMIT < MAX_COUNTED:
