@@ -203,7 +203,7 @@ def measure(rounds: int) -> None:
     every_cpu = [t for label, _ in searches for t in cpu[label]]
     print(f"{'all searches':<44}{'':>7}{_p(every, 50):>8.1f}{_p(every, 95):>8.1f}{'':>8}"
           f"{_p(every_cpu, 50):>8.1f}{_p(every_cpu, 95):>8.1f}   target p95 < 50")
-    _table("search_products with variant filters and sorts", "hits", filtered, wall, cpu, totals)
+    _table("search_products with filters and sorts", "hits", filtered, wall, cpu, totals)
     _table("list_products (no q, 50 a page)", "total", lists, wall, cpu, totals)
     print("target for the first page and page 1000: p95 < 100")
 
