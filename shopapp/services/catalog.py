@@ -558,7 +558,9 @@ def _checked_presale(
         errors[f"{field}.ships_at"] = "date_in_past"
     quota = raw.get("quota")
     if quota is not None:
-        _whole(quota, errors, f"{field}.quota", required=False, negative="must_not_be_negative", too_large="number_too_large")
+        _whole(
+            quota, errors, f"{field}.quota", required=False, negative="must_not_be_negative", too_large="number_too_large",
+        )
         if f"{field}.quota" not in errors and quota < sold:
             errors[f"{field}.quota"] = "presale_quota_below_sold"
     return ships_at, quota
@@ -611,8 +613,9 @@ def _save(
     product.updated_at = utcnow()
     session.add(product)
     session.flush()
-    if presale is not _UNCHANGED and _quota_changes(product, presale and presale[1]):
-        inventory.set_presale_quota(session, actor.label, product.shop_id, product.id, presale and presale[1], QUOTA_REASON)
+    quota = presale and presale[1] if presale is not _UNCHANGED else None
+    if presale is not _UNCHANGED and _quota_changes(product, quota):
+        inventory.set_presale_quota(session, actor.label, product.shop_id, product.id, quota, QUOTA_REASON)
     if category_ids is not None:
         session.exec(delete(ProductCategory).where(
             ProductCategory.shop_id == product.shop_id, ProductCategory.product_id == product.id,
@@ -748,7 +751,8 @@ def _variant_dict(variant: Variant, product: Product, with_cost: bool) -> dict:
     shipping = inventory.presale_date(variant, product)
     shown = {
         "id": variant.id, **_variant_values(variant), "available": inventory.available(variant, product),
-        "sells_from": inventory.sells_from(variant, product), "presale_ships_at": shipping.isoformat() if shipping else None,
+        "sells_from": inventory.sells_from(variant, product),
+        "presale_ships_at": shipping.isoformat() if shipping else None,
     }
     if not with_cost:
         del shown["cost"]

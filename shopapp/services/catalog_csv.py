@@ -450,7 +450,8 @@ def _product_fields(group: _Group, cells: dict[str, tuple[str, int]], shop: _Sho
         fields["category_ids"] = sorted({category_id for category_id in found if category_id})
     if any(column in cells for column in PRODUCT_PRESALE):
         row = next(cells[column][1] for column in PRODUCT_PRESALE if column in cells)
-        sheet = _PresaleCells.read({c: cells[c][0] for c in PRODUCT_PRESALE if c in cells}, PRODUCT_PRESALE, row, errors)
+        texts = {column: cells[column][0] for column in PRODUCT_PRESALE if column in cells}
+        sheet = _PresaleCells.read(texts, PRODUCT_PRESALE, row, errors)
         fields["presale"] = sheet.resolved(group.product, errors)
     return fields
 

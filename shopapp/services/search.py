@@ -368,7 +368,8 @@ def _search_page(
     if sort in PRICE_SORTS:
         return _priced_first(session, matching("anywhere", among=True)[0], sort, offset, limit), total
     if sort == "title":
-        return _ids(session, matching("anywhere", among=True)[0].order_by(*_order(sort, Product.id)), offset, limit), total
+        by_title = matching("anywhere", among=True)[0].order_by(*_order(sort, Product.id))
+        return _ids(session, by_title, offset, limit), total
     everywhere, hits = matching("anywhere")
     if sort != "relevance":
         return _ids(session, everywhere.order_by(*_order(sort, hits.c.product_id)), offset, limit), total
