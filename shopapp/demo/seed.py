@@ -70,8 +70,9 @@ def _products(categories: dict[str, int]) -> list[dict]:
             for value, factor, grams in zip(WEIGHTS["values"], WEIGHT_FACTORS, (50, 100, 250))
         ]
         data = _product(title, description, categories[category], [WEIGHTS], variants)
-        if number == 13:  # the new-season silver needle is on pre-sale
-            data["presale"] = {"ships_at": (utcnow() + timedelta(days=20)).date().isoformat()}
+        if number == 13:  # the new-season silver needle is on pre-sale, 200 units of it; the big tin ships later
+            data["presale"] = {"ships_at": (utcnow() + timedelta(days=20)).date().isoformat(), "quota": 200}
+            variants[-1]["presale"] = {"ships_at": (utcnow() + timedelta(days=35)).date().isoformat(), "quota": 30}
         products.append({"data": data, "colour": colour, "teaware": False, "pictures": 1})
     for number, (category, title, description, option, price, colour) in enumerate(TEAWARE):
         values = option["values"] if option else [None]

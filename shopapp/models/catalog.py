@@ -1,4 +1,14 @@
-"""Products, their variants, images and categories."""
+"""Products, their variants, images and categories.
+
+Pre-sale (预售), the whole model: a product, or one of its variants, is on pre-sale when it has
+a `presale_ships_at` date. A variant ships on its own date when it has one (one colour ships
+later), else on its product's. Either may also have a `presale_quota`: how many units may be sold
+on that pre-sale in all, with `presale_sold` counting the units orders hold (services/inventory.py
+changes it, conditionally and atomically, like stock). A variant sells from the first quota found:
+its own, else its product's (shared by all the product's variants), else from stock as usual; a
+quota sale leaves stock alone (the goods do not exist yet). Ending a pre-sale clears its quota
+and count. Order items record their ship date and which quota they came from (`sold_from`).
+"""
 
 from datetime import date, datetime
 
@@ -28,6 +38,11 @@ class Product(SQLModel, table=True):
         # The product list's sorts without a status filter (services/search.py): read in order, never sorted.
         Index("ix_product_shop_updated", "shop_id", "updated_at", "id"),
         Index("ix_product_shop_title", "shop_id", "title"),
+        # Price sorts and price ranges read these in order (services/search.py); in_stock and
+        # updated_at ride along, so "in stock only" and a price range in the default order are
+        # answered, and counted, from the index alone.
+        Index("ix_product_shop_status_price", "shop_id", "status", "min_price", "id", "in_stock", "updated_at"),
+        Index("ix_product_shop_price", "shop_id", "min_price", "id", "in_stock", "updated_at"),
         _NEVER_REUSE_IDS,
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -41,6 +56,12 @@ class Product(SQLModel, table=True):
     seo_title: str = Field(default="", max_length=120)
     seo_description: str = Field(default="", max_length=300)
     presale_ships_at: date | None = None
+    presale_quota: int | None = None  # units its pre-sale may sell in all (None: sells from stock)
+    presale_sold: int = 0  # units of that quota orders hold; changed only by services.inventory
+    # A summary of the variants for the product list's filters and sorts, kept by
+    # services.inventory.refresh_products whenever prices, stock or pre-sale quotas change.
+    min_price: int | None = None  # the lowest price of an enabled variant; None when none is for sale
+    in_stock: bool = False  # an enabled variant can be bought now (stock, or pre-sale places left)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -73,6 +94,9 @@ class Variant(SQLModel, table=True):
     barcode: str = Field(default="", max_length=64)
     enabled: bool = True
     position: int = 0
+    presale_ships_at: date | None = None  # its own pre-sale date, before its product's
+    presale_quota: int | None = None  # its own pre-sale quota, instead of its product's
+    presale_sold: int = 0  # changed only by services.inventory
 
 
 class ProductImage(SQLModel, table=True):

@@ -1,4 +1,4 @@
-"""The stock ledger: one row for every move of every variant's stock."""
+"""The stock ledger: one row for every move of a variant's stock or of a pre-sale quota's places left."""
 
 from datetime import datetime
 
@@ -13,7 +13,10 @@ class StockMove(SQLModel, table=True):
     __table_args__ = (Index("ix_stock_move_shop_variant", "shop_id", "variant_id", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     shop_id: int = Field(foreign_key="shop.id")
-    variant_id: int = Field(foreign_key="variant.id")
+    variant_id: int | None = Field(default=None, foreign_key="variant.id")  # None: a product quota's own change
+    # "stock", or the pre-sale quota whose places left moved: "variant_quota", "product_quota".
+    pool: str = Field(default="stock", max_length=16)
+    product_id: int | None = None  # the product whose pre-sale quota moved (quota rows only)
     delta: int
     before: int
     after: int

@@ -108,7 +108,10 @@ class OrderItem(SQLModel, table=True):
     unit_price: int
     total: int
     weight_grams: int = 0  # of one unit
-    presale_ships_at: date | None = None
+    presale_ships_at: date | None = None  # the date this line ships on pre-sale (the variant's, else the product's)
+    # Where its units were taken from, so cancelling gives them back there: "stock", or the
+    # pre-sale quota of the variant ("variant_quota") or of its product ("product_quota").
+    sold_from: str = Field(default="stock", max_length=16)
 
 
 class OrderEvent(SQLModel, table=True):

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from shopapp.models import Cart, CartItem, Product, ProductImage, Shop, Variant
 from shopapp.models.base import utcnow
+from shopapp.services import inventory
 from shopapp.services.errors import Conflict, Invalid, NotFound
 from shopapp.services.tokens import new_token, token_hash
 
@@ -43,7 +44,8 @@ class Line:
 
     @property
     def available(self) -> int:
-        return max(0, self.variant.stock) if self.variant else 0
+        """Stock, or the places left in the pre-sale quota the variant sells from."""
+        return inventory.available(self.variant, self.product) if self.variant and self.product else 0
 
 
 def create_cart(session: Session, shop_id: int, email: str = "", customer_id: int | None = None) -> str:
@@ -94,12 +96,12 @@ def add_item(session: Session, shop_id: int, cart_token: str, variant_id: int, q
     """Put `qty` more of a variant in the cart (a line's quantity stays within 1..99)."""
     cart = load_cart(session, shop_id, cart_token)
     qty = _checked_qty(qty)
-    variant = _sellable_variant(session, shop_id, variant_id)
+    variant, product = _sellable_variant(session, shop_id, variant_id)
     item = _item(session, cart, variant.id)
     wanted = qty + (item.qty if item else 0)
     if wanted > MAX_QTY:
         raise Invalid(fields={"qty": "qty_out_of_range"})
-    _check_stock(variant, wanted)
+    _check_stock(variant, product, wanted)
     if item is None:
         if _line_count(session, cart) >= MAX_LINES:
             raise Conflict("cart_full")
@@ -117,7 +119,7 @@ def update_item(session: Session, shop_id: int, cart_token: str, variant_id: int
     if item is None:
         raise NotFound("cart_item_not_found")
     if qty > item.qty:  # fewer is always allowed, so a shopper can get down to what is left
-        _check_stock(_sellable_variant(session, shop_id, variant_id), qty)
+        _check_stock(*_sellable_variant(session, shop_id, variant_id), qty)
     item.qty = qty
     _save(session, cart, item)
     return cart_dict(session, cart)
@@ -199,7 +201,7 @@ def _checked_qty(qty) -> int:
     return qty
 
 
-def _sellable_variant(session: Session, shop_id: int, variant_id) -> Variant:
+def _sellable_variant(session: Session, shop_id: int, variant_id) -> tuple[Variant, Product]:
     is_id = isinstance(variant_id, int) and not isinstance(variant_id, bool)
     variant = session.get(Variant, variant_id) if is_id else None
     if variant is None or variant.shop_id != shop_id:
@@ -207,22 +209,24 @@ def _sellable_variant(session: Session, shop_id: int, variant_id) -> Variant:
     product = session.get(Product, variant.product_id)
     if not variant.enabled or product is None or product.status != "active":
         raise Conflict("product_unavailable", variant_id=variant.id)
-    return variant
+    return variant, product
 
 
-def _check_stock(variant: Variant, wanted: int) -> None:
-    if variant.stock <= 0:
+def _check_stock(variant: Variant, product: Product, wanted: int) -> None:
+    left = inventory.available(variant, product)
+    if left <= 0:
         raise Conflict("sold_out", variant_id=variant.id, available=0)
-    if wanted > variant.stock:
-        raise Conflict("only_n_left", available=variant.stock, variant_id=variant.id)
+    if wanted > left:
+        raise Conflict("only_n_left", available=left, variant_id=variant.id)
 
 
 def _problem(variant: Variant | None, product: Product | None, qty: int) -> str | None:
     if variant is None or product is None or not variant.enabled or product.status != "active":
         return "product_unavailable"
-    if variant.stock <= 0:
+    left = inventory.available(variant, product)
+    if left <= 0:
         return "sold_out"
-    if qty > variant.stock:
+    if qty > left:
         return "only_n_left"
     return None
 
@@ -268,7 +272,7 @@ def _save(session: Session, cart: Cart, item: CartItem) -> None:
 
 def _line_dict(line: Line, images: dict[int, str]) -> dict:
     variant, product = line.variant, line.product
-    presale: date | None = product.presale_ships_at if product else None
+    presale: date | None = inventory.presale_date(variant, product) if variant and product else None
     shown = {
         "variant_id": line.variant_id,
         "product_id": product.id if product else None,

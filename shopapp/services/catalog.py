@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import nh3
 from sqlalchemy import delete, func
@@ -32,10 +32,16 @@ PRODUCT_FIELDS = (
 )
 VARIANT_FIELDS = (
     "id", "sku", "option_values", "price", "compare_at_price", "cost", "stock", "weight_grams",
-    "barcode", "enabled",
+    "barcode", "enabled", "presale",
 )
 # What GET answers but nobody sets: ignored, so a product read can be sent back as a PATCH.
 _READ_ONLY = frozenset({"id", "images", "created_at", "updated_at"})
+_VARIANT_READ_ONLY = frozenset({"available", "sells_from", "presale_ships_at"})
+_PRESALE_KEYS = frozenset({"ships_at", "quota", "sold"})  # sold is read-only
+# Pre-sale dates are the shop's days, in China time.
+CHINA_TIME = timezone(timedelta(hours=8))
+QUOTA_REASON = "pre-sale quota"
+_UNCHANGED = object()  # a field the edit leaves as it is
 _TEXT_LIMITS = {"title": 120, "description_html": 100_000, "seo_title": 120, "seo_description": 300}
 
 
@@ -102,7 +108,7 @@ def update_product(
     require(actor, "manage_catalog")
     product = get_product(session, actor.shop_id, product_id)
     errors: dict[str, str] = {}
-    fields = _checked_fields(session, actor.shop_id, _as_dict(changes), errors)
+    fields = _checked_fields(session, actor.shop_id, _as_dict(changes), errors, current=product)
     options = fields.get("options", product.options)
     current = _variants(session, product)
     specs = None
@@ -113,6 +119,7 @@ def update_product(
     elif "options" in fields and fields["options"] != product.options:
         specs = _grid(options, current, errors)
     require_fields(errors)
+    inventory.lock_variants(session, product.shop_id, product.id)
     _save(session, actor, product, fields, specs, stock_reason, current=current)
     if reindex:
         search.index_product(session, product.id)
@@ -127,7 +134,7 @@ def delete_product(session: Session, actor: Actor, product_id: int) -> None:
     require(actor, "manage_catalog")
     product = get_product(session, actor.shop_id, product_id)
     variant_ids = [v.id for v in _variants(session, product)]
-    inventory.forget_variants(session, actor.shop_id, variant_ids)
+    inventory.forget_variants(session, actor.shop_id, variant_ids, product_id=product.id)
     forget_product_images(session, actor.shop_id, product.id)
     for table in (ProductCategory, Variant):
         session.exec(delete(table).where(table.shop_id == actor.shop_id, table.product_id == product.id))
@@ -161,7 +168,7 @@ def product_dict(session: Session, product: Product, *, with_cost: bool) -> dict
         "status": product.status,
         "product_type": product.product_type,
         "options": product.options,
-        "variants": [_variant_dict(v, with_cost) for v in _variants(session, product)],
+        "variants": [_variant_dict(v, product, with_cost) for v in _variants(session, product)],
         "images": [image_dict(image) for image in images],
         "category_ids": list(category_ids),
         "tags": product.tags,
@@ -264,9 +271,11 @@ def list_categories(session: Session, shop_id: int) -> list[dict]:
 
 def _checked_fields(
     session: Session, shop_id: int, data: dict, errors: dict[str, str], shop_categories: set[int] | None = None,
+    *, current: Product | None = None,
 ) -> dict:
     """The product's own fields (not its variants), cleaned; problems go to `errors`.
-    `shop_categories`: all the shop's category ids, when the caller has read them already."""
+    `shop_categories`: all the shop's category ids, when the caller has read them already;
+    `current`: the product being changed (None for a new one)."""
     clean: dict = {}
     for field, value in data.items():
         if field in _READ_ONLY or field == "variants":
@@ -286,7 +295,10 @@ def _checked_fields(
         elif field == "category_ids":
             clean[field] = _checked_category_ids(session, shop_id, value, errors, shop_categories)
         elif field == "presale":
-            clean["presale_ships_at"] = _checked_presale(value, errors)
+            clean["presale"] = _checked_presale(
+                value, errors, "presale", current.presale_ships_at if current else None,
+                current.presale_sold if current else 0,
+            )
     if "description_html" in clean:
         clean["description_html"] = _clean_html(clean["description_html"])
     return clean
@@ -400,7 +412,7 @@ def _checked_variant(
     if not isinstance(item, dict):
         errors[prefix] = "invalid"
         return None
-    for field in item.keys() - set(VARIANT_FIELDS):
+    for field in item.keys() - set(VARIANT_FIELDS) - _VARIANT_READ_ONLY:
         errors[f"{prefix}.{field}"] = "unknown_field"
     variant_id = item.get("id")
     existing = by_id.get(variant_id) if isinstance(variant_id, int) else None
@@ -425,6 +437,10 @@ def _checked_variant(
         "weight_grams": number("weight_grams"),
         "barcode": _text(values.get("barcode"), errors, f"{prefix}.barcode", 64),
         "enabled": values.get("enabled", True),
+        "presale": _checked_presale(
+            values.get("presale"), errors, f"{prefix}.presale", existing.presale_ships_at if existing else None,
+            existing.presale_sold if existing else 0,
+        ),
     }
     if not isinstance(spec["enabled"], bool):
         errors[f"{prefix}.enabled"] = "invalid"
@@ -520,17 +536,34 @@ def _categories_exist(session: Session, shop_id: int, ids: list) -> bool:
     return found == len(set(ids))
 
 
-def _checked_presale(raw, errors: dict[str, str]) -> date | None:
+def _checked_presale(
+    raw, errors: dict[str, str], field: str, current_date: date | None, sold: int,
+) -> tuple[date | None, int | None] | None:
+    """A pre-sale {ships_at, quota?} as (date, quota), or None for none. A new date must not be
+    in the past (the one already set may be: the shop is shipping it); the quota is a whole number
+    of units, never below those already sold on it."""
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        errors["presale"] = "invalid"
+        errors[field] = "invalid"
         return None
+    for key in raw.keys() - _PRESALE_KEYS:
+        errors[f"{field}.{key}"] = "unknown_field"
+    ships_at = None
     try:
-        return date.fromisoformat(raw.get("ships_at"))
+        ships_at = date.fromisoformat(raw.get("ships_at"))
     except (TypeError, ValueError):
-        errors["presale.ships_at"] = "date_invalid"
-        return None
+        errors[f"{field}.ships_at"] = "date_invalid"
+    if ships_at and ships_at != current_date and ships_at < datetime.now(CHINA_TIME).date():
+        errors[f"{field}.ships_at"] = "date_in_past"
+    quota = raw.get("quota")
+    if quota is not None:
+        _whole(
+            quota, errors, f"{field}.quota", required=False, negative="must_not_be_negative", too_large="number_too_large",
+        )
+        if f"{field}.quota" not in errors and quota < sold:
+            errors[f"{field}.quota"] = "presale_quota_below_sold"
+    return ships_at, quota
 
 
 def _text(value, errors: dict[str, str], field: str, limit: int, *, required: bool = False) -> str:
@@ -572,11 +605,17 @@ def _save(
     *, current: list[Variant],
 ) -> None:
     category_ids = fields.pop("category_ids", None)
+    presale = fields.pop("presale", _UNCHANGED)
     for field, value in fields.items():
         setattr(product, field, value)
+    if presale is not _UNCHANGED:
+        product.presale_ships_at = presale[0] if presale else None
     product.updated_at = utcnow()
     session.add(product)
     session.flush()
+    quota = presale and presale[1] if presale is not _UNCHANGED else None
+    if presale is not _UNCHANGED and _quota_changes(product, quota):
+        inventory.set_presale_quota(session, actor.label, product.shop_id, product.id, quota, QUOTA_REASON)
     if category_ids is not None:
         session.exec(delete(ProductCategory).where(
             ProductCategory.shop_id == product.shop_id, ProductCategory.product_id == product.id,
@@ -587,34 +626,52 @@ def _save(
     if specs is not None:
         _save_variants(session, actor.label, product, specs, stock_reason, current)
     session.flush()
+    inventory.refresh_products(session, product.shop_id, [product.id])
 
 
 def _save_new(session: Session, actor: Actor, checked: list[tuple[dict, list[dict]]], stock_reason: str) -> None:
     """create_products' writing: a few statements for all products, instead of a dozen for each."""
     products = [
-        Product(shop_id=actor.shop_id, **{k: v for k, v in fields.items() if k != "category_ids"})
+        Product(
+            shop_id=actor.shop_id, presale_ships_at=(fields.get("presale") or (None,))[0],
+            **{k: v for k, v in fields.items() if k not in ("category_ids", "presale")},
+        )
         for fields, _ in checked
     ]
     session.add_all(products)
     session.flush()
     rows: list = []
     stock: list[int] = []
+    quotas: list[tuple[Product, Variant | None, int]] = []  # pre-sale quotas, set once the rows exist
     for product, (fields, specs) in zip(products, checked):
+        if (fields.get("presale") or (None, None))[1] is not None:
+            quotas.append((product, None, fields["presale"][1]))
         rows += [
             ProductCategory(shop_id=actor.shop_id, product_id=product.id, category_id=c)
             for c in fields.get("category_ids", [])
         ]
         for position, spec in enumerate(specs):
             # Values left out (None) take the column's default, as in create_product.
-            values = {k: v for k, v in spec.items() if k != "stock" and v is not None}
-            rows.append(Variant(shop_id=actor.shop_id, product_id=product.id, position=position, **values))
+            values = {k: v for k, v in spec.items() if k not in ("stock", "presale") and v is not None}
+            presale = spec.get("presale") or (None, None)
+            variant = Variant(
+                shop_id=actor.shop_id, product_id=product.id, position=position, presale_ships_at=presale[0], **values,
+            )
+            rows.append(variant)
             stock.append(spec.get("stock") or 0)
+            if presale[1] is not None:
+                quotas.append((product, variant, presale[1]))
     session.add_all(rows)
     session.flush()
     variants = [row for row in rows if isinstance(row, Variant)]
     inventory.stock_new_variants(
         session, actor.label, actor.shop_id, {v.id: units for v, units in zip(variants, stock)}, stock_reason,
     )
+    for product, variant, quota in quotas:
+        inventory.set_presale_quota(
+            session, actor.label, actor.shop_id, product.id, quota, QUOTA_REASON, variant_id=variant and variant.id,
+        )
+    inventory.refresh_products(session, actor.shop_id, [product.id for product in products])
     search.index_products(session, actor.shop_id, [product.id for product in products])
     session.flush()
 
@@ -637,22 +694,39 @@ def _save_variants(
     session.flush()
 
     stock_moves = []
+    quotas = []
     for position, spec in enumerate(specs):
         spec = dict(spec)
         stock = spec.pop("stock", None)
+        presale = spec.pop("presale", _UNCHANGED)
         variant = current.get(spec.pop("id", None)) or Variant(shop_id=product.shop_id, product_id=product.id)
         stock_moves.append((variant, stock, stock_reason or ("product edit" if variant.id else "initial stock")))
         for field, value in spec.items():
             setattr(variant, field, value)
+        if presale is not _UNCHANGED:
+            variant.presale_ships_at = presale[0] if presale else None
+            quotas.append((variant, presale and presale[1], position))
         variant.position = position
         session.add(variant)
     session.flush()
     for variant, stock, reason in stock_moves:
         if stock is not None:
             inventory.set_stock(session, actor_label, product.shop_id, variant.id, stock, reason)
+    for variant, quota, position in quotas:
+        if not _quota_changes(variant, quota):
+            continue
+        inventory.set_presale_quota(
+            session, actor_label, product.shop_id, product.id, quota, QUOTA_REASON, variant_id=variant.id,
+            field=f"variants.{position}.presale.quota",
+        )
 
 
 # Reading -------------------------------------------------------------------------------------
+
+def _quota_changes(row: Product | Variant, quota: int | None) -> bool:
+    """Whether setting this quota changes anything (ending a pre-sale also clears its count)."""
+    return quota != row.presale_quota or (quota is None and row.presale_sold != 0)
+
 
 def _variants(session: Session, product: Product) -> list[Variant]:
     return list(session.exec(
@@ -666,11 +740,20 @@ def _variant_values(variant: Variant) -> dict:
         "sku": variant.sku, "option_values": variant.option_values, "price": variant.price,
         "compare_at_price": variant.compare_at_price, "cost": variant.cost, "stock": variant.stock,
         "weight_grams": variant.weight_grams, "barcode": variant.barcode, "enabled": variant.enabled,
+        "presale": _presale_dict(variant),
     }
 
 
-def _variant_dict(variant: Variant, with_cost: bool) -> dict:
-    shown = {"id": variant.id, **_variant_values(variant)}
+def _variant_dict(variant: Variant, product: Product, with_cost: bool) -> dict:
+    """The variant with its own fields, plus (read-only) what a shopper gets: `available` units,
+    which `sells_from` says are pre-sale places ("variant_quota", "product_quota") or "stock",
+    and `presale_ships_at`, the day it ships on pre-sale (its own, else its product's)."""
+    shipping = inventory.presale_date(variant, product)
+    shown = {
+        "id": variant.id, **_variant_values(variant), "available": inventory.available(variant, product),
+        "sells_from": inventory.sells_from(variant, product),
+        "presale_ships_at": shipping.isoformat() if shipping else None,
+    }
     if not with_cost:
         del shown["cost"]
     return shown
@@ -685,17 +768,21 @@ def image_dict(image: ProductImage) -> dict:
     return {"id": image.id, "url": urls["url"], "thumb_url": urls["thumb_url"], "alt": image.alt}
 
 
-def _presale_dict(product: Product) -> dict | None:
-    return {"ships_at": product.presale_ships_at.isoformat()} if product.presale_ships_at else None
+def _presale_dict(row: Product | Variant) -> dict | None:
+    """A product's or a variant's own pre-sale as the API shows it: {ships_at, quota, sold}."""
+    if not row.presale_ships_at:
+        return None
+    return {"ships_at": row.presale_ships_at.isoformat(), "quota": row.presale_quota, "sold": row.presale_sold}
 
 
 def product_summaries(session: Session, shop_id: int, products: list[Product]) -> list[dict]:
-    """List rows: price range and stock of the enabled variants, and the first image."""
+    """List rows: price range and stock of the enabled variants, whether any can be bought, and the first image."""
     ids = [p.id for p in products]
     figures = {
         row[0]: row[1:] for row in session.exec(
             select(
                 Variant.product_id, func.min(Variant.price), func.max(Variant.price), func.sum(Variant.stock), func.count(),
+                func.min(Variant.presale_ships_at),
             )
             .where(Variant.shop_id == shop_id, Variant.product_id.in_(ids), Variant.enabled.is_(True))
             .group_by(Variant.product_id)
@@ -709,13 +796,15 @@ def product_summaries(session: Session, shop_id: int, products: list[Product]) -
         first_images.setdefault(image.product_id, image)
     summaries = []
     for product in products:
-        price_min, price_max, stock, variant_count = figures.get(product.id, (None, None, 0, 0))
+        price_min, price_max, stock, variant_count, variant_presale = figures.get(product.id, (None, None, 0, 0, None))
         image = first_images.get(product.id)
+        # A product with only some variants on pre-sale is shown on pre-sale from its earliest one's date.
+        presale = _presale_dict(product) or ({"ships_at": variant_presale.isoformat()} if variant_presale else None)
         summaries.append({
             "id": product.id, "title": product.title, "status": product.status,
             "product_type": product.product_type, "price_min": price_min, "price_max": price_max,
-            "stock": int(stock or 0), "variant_count": variant_count,
-            "image": image_dict(image) if image else None, "presale": _presale_dict(product),
+            "stock": int(stock or 0), "variant_count": variant_count, "in_stock": product.in_stock,
+            "image": image_dict(image) if image else None, "presale": presale,
             "updated_at": product.updated_at,
         })
     return summaries

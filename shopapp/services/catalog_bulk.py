@@ -58,25 +58,36 @@ def _edit_products(session: Session, products: list[Product], action: str, value
 def _edit_variants(session: Session, actor: Actor, products: list[Product], action: str, value: int | float) -> None:
     variants = session.exec(
         select(Variant).where(Variant.shop_id == actor.shop_id, Variant.product_id.in_([p.id for p in products]))
-        .order_by(Variant.id)  # the same lock order as checkouts, so the two never deadlock
+        .order_by(Variant.product_id, Variant.id)
     ).all()
+    prices: dict[int, int] = {}
     if action == "set_stock":
         if value < 0 or value != int(value):
             require_fields({"value": "must_not_be_negative"})
-        for variant in variants:
-            inventory.set_stock(session, actor.label, actor.shop_id, variant.id, int(value), "bulk edit")
     else:
         prices = {v.id: _new_price(v.price, action, value) for v in variants}
         if any(price < 0 for price in prices.values()):
             require_fields({"value": "price_negative"})
         if any(price > MAX_AMOUNT for price in prices.values()):
             require_fields({"value": "number_too_large"})
-        for variant in variants:
-            variant.price = prices[variant.id]
-            session.add(variant)
+    # Product by product, its variants before its row: the lock order of checkouts (services/inventory.py),
+    # so a bulk edit and a checkout never deadlock.
+    by_product: dict[int, list[Variant]] = {}
+    for variant in variants:
+        by_product.setdefault(variant.product_id, []).append(variant)
     for product in products:
+        inventory.lock_variants(session, actor.shop_id, product.id)
+        for variant in by_product.get(product.id, []):
+            if action == "set_stock":
+                inventory.set_stock(session, actor.label, actor.shop_id, variant.id, int(value), "bulk edit")
+            else:
+                variant.price = prices[variant.id]
+                session.add(variant)
+        session.flush()
         product.updated_at = utcnow()
         session.add(product)
+        session.flush()
+        inventory.refresh_products(session, actor.shop_id, [product.id])
 
 
 def _new_price(price: int, action: str, value: int | float) -> int:

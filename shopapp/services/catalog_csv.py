@@ -8,7 +8,10 @@ for one product are an error. A column left out of the file leaves that field as
 An empty cell keeps the value where a field must have one (title, status, product_type,
 price, stock, weight_grams, enabled, and an existing product's options when all its option
 cells are blank) and clears it where it may be empty (sku, compare_at_price, cost, barcode,
-category, tags, presale_ships_at, description_html, seo_title, seo_description).
+category, tags, presale_ships_at, presale_quota, variant_presale_ships_at, variant_presale_quota,
+description_html, seo_title, seo_description).
+Pre-sale: presale_ships_at and presale_quota are the product's, variant_presale_ships_at and
+variant_presale_quota a variant's own (models/catalog.py); an empty date means no pre-sale.
 Prices are yuan ("12.99"); the header is row 1, the first product row is row 2.
 """
 
@@ -34,13 +37,16 @@ COLUMNS = (
     "product_id", "title", "status", "product_type", "category", "tags",
     "option1_name", "option1_value", "option2_name", "option2_value", "option3_name", "option3_value",
     "sku", "price", "compare_at_price", "cost", "stock", "weight_grams", "barcode", "enabled",
-    "presale_ships_at", "description_html", "seo_title", "seo_description",
+    "variant_presale_ships_at", "variant_presale_quota",
+    "presale_ships_at", "presale_quota", "description_html", "seo_title", "seo_description",
 )
 # What describes the product as a whole rather than one of its variants.
 PRODUCT_COLUMNS = (
     "title", "status", "product_type", "category", "tags", "option1_name", "option2_name", "option3_name",
-    "presale_ships_at", "description_html", "seo_title", "seo_description",
+    "presale_ships_at", "presale_quota", "description_html", "seo_title", "seo_description",
 )
+PRODUCT_PRESALE = ("presale_ships_at", "presale_quota")
+VARIANT_PRESALE = ("variant_presale_ships_at", "variant_presale_quota")
 OPTION_COLUMNS = tuple(c for c in COLUMNS if c.startswith("option"))
 STOCK_REASON = "CSV import"
 LIST_SEPARATOR = "|"  # between tags, and between categories
@@ -57,7 +63,7 @@ _NO = {"false", "0", "no", "n", "off", "否", "停用"}
 _PRODUCT_FIELD_COLUMNS = {
     "category_ids": "category", "presale": "presale_ships_at", "options": "option1_name", "variants": "option1_value",
 }
-_VARIANT_FIELD_COLUMNS = {"option_values": "option1_value", "id": "sku"}
+_VARIANT_FIELD_COLUMNS = {"option_values": "option1_value", "id": "sku", "presale": "variant_presale_ships_at"}
 
 
 class RowError(NamedTuple):
@@ -105,11 +111,11 @@ def import_csv(
     savepoint = session.begin_nested()
     try:
         changed: list[int] = []
-        for group in groups:
-            if group.product is not None:
-                if _update(session, actor, group, shop, errors):
-                    changed.append(group.product.id)
-                counter.advance(len(group.rows))
+        # In product-id order: the lock order of checkouts (services/inventory.py), so the two never deadlock.
+        for group in sorted((g for g in groups if g.product is not None), key=lambda g: g.product.id):
+            if _update(session, actor, group, shop, errors):
+                changed.append(group.product.id)
+            counter.advance(len(group.rows))
         search.index_products(session, actor.shop_id, changed)
         updated = len(changed)
         new = [group for group in groups if group.product is None]
@@ -217,6 +223,7 @@ def _product_cells(product: Product, shop: _ShopCatalog) -> dict[str, str]:
         "category": LIST_SEPARATOR.join(shop.category_paths[c] for c in shop.category_ids.get(product.id, [])),
         "tags": LIST_SEPARATOR.join(product.tags),
         "presale_ships_at": product.presale_ships_at.isoformat() if product.presale_ships_at else "",
+        "presale_quota": _count_text(product.presale_quota),
         "description_html": product.description_html, "seo_title": product.seo_title,
         "seo_description": product.seo_description,
     }
@@ -231,6 +238,8 @@ def _variant_cells(variant: Variant) -> dict[str, str]:
         "compare_at_price": yuan_text(variant.compare_at_price), "cost": yuan_text(variant.cost),
         "stock": str(variant.stock), "weight_grams": str(variant.weight_grams), "barcode": variant.barcode,
         "enabled": "true" if variant.enabled else "false",
+        "variant_presale_ships_at": variant.presale_ships_at.isoformat() if variant.presale_ships_at else "",
+        "variant_presale_quota": _count_text(variant.presale_quota),
     }
     for k, value in enumerate(variant.option_values[:3], start=1):
         cells[f"option{k}_value"] = value
@@ -386,6 +395,9 @@ def _create(session: Session, actor: Actor, groups: list[_Group], shop: _ShopCat
     items = []
     for group in groups:
         fields, option_names, entries = _read_group(group, shop, errors)
+        for entry in entries:
+            if "presale" in entry:
+                entry["presale"] = entry["presale"].resolved(None, errors)
         if option_names is not None:
             fields["options"] = _options(option_names, [], [e.get("option_values", []) for e in entries])
         group.entry_rows = [row.number for row in group.rows]
@@ -436,10 +448,11 @@ def _product_fields(group: _Group, cells: dict[str, tuple[str, int]], shop: _Sho
         text, row = cells["category"]
         found = (_category(shop, name, row, errors) for name in _split(text))
         fields["category_ids"] = sorted({category_id for category_id in found if category_id})
-    if "presale_ships_at" in cells:
-        text, row = cells["presale_ships_at"]
-        ships_at = _date(text, row, errors)
-        fields["presale"] = {"ships_at": ships_at.isoformat()} if ships_at else None
+    if any(column in cells for column in PRODUCT_PRESALE):
+        row = next(cells[column][1] for column in PRODUCT_PRESALE if column in cells)
+        texts = {column: cells[column][0] for column in PRODUCT_PRESALE if column in cells}
+        sheet = _PresaleCells.read(texts, PRODUCT_PRESALE, row, errors)
+        fields["presale"] = sheet.resolved(group.product, errors)
     return fields
 
 
@@ -507,6 +520,9 @@ def _variant_entry(row: _Row, option_names: list[str] | None, errors: _Errors) -
             entry["enabled"] = enabled in _YES
         else:
             errors.add(row.number, "enabled", "yes_or_no")
+    if any(column in cells for column in VARIANT_PRESALE):
+        # Read whole once the variant it updates is known (_create, _changes).
+        entry["presale"] = _PresaleCells.read(cells, VARIANT_PRESALE, row.number, errors)
     return entry
 
 
@@ -526,6 +542,8 @@ def _changes(
             # Without option values a row can only mean the one combination of a product without options.
             combination = values.get("option_values", [] if not product.options else None)
             i = by_options.get(tuple(combination)) if combination is not None else None
+        if "presale" in values:
+            values = {**values, "presale": values["presale"].resolved(current[i] if i is not None else None, errors)}
         if i is None:
             entries.append(values)
             group.entry_rows.append(row.number)
@@ -533,7 +551,7 @@ def _changes(
             errors.add(row.number, "option1_value", "variant_duplicate")
         else:
             # Only what differs: stock that is already right is then never written, nor its row locked.
-            entries[i].update({k: v for k, v in values.items() if getattr(current[i], k) != v})
+            entries[i].update({k: v for k, v in values.items() if _variant_value(current[i], k) != v})
             group.entry_rows[i] = row.number
     changes = {name: value for name, value in fields.items() if value != _current(product, name, shop)}
     if option_names is not None:
@@ -565,8 +583,54 @@ def _current(product: Product, name: str, shop: _ShopCatalog):
     if name == "category_ids":
         return shop.category_ids.get(product.id, [])
     if name == "presale":
-        return {"ships_at": product.presale_ships_at.isoformat()} if product.presale_ships_at else None
+        return _presale_value(product)
     return getattr(product, name)
+
+
+def _variant_value(variant: Variant, name: str):
+    return _presale_value(variant) if name == "presale" else getattr(variant, name)
+
+
+def _presale_value(row: Product | Variant) -> dict | None:
+    """A product's or variant's pre-sale as the catalogue takes it (what _PresaleCells.resolved gives)."""
+    if not row.presale_ships_at:
+        return None
+    return {"ships_at": row.presale_ships_at.isoformat(), "quota": row.presale_quota}
+
+
+class _PresaleCells:
+    """A pre-sale as the sheet gives it: a date and a quota column, either of which the sheet may lack
+    (then the shop's value stays)."""
+
+    _ABSENT = object()
+
+    def __init__(self, ships_at, quota, columns: tuple[str, str], row: int):
+        self.ships_at, self.quota, self.columns, self.row = ships_at, quota, columns, row
+
+    @classmethod
+    def read(cls, cells: dict[str, str], columns: tuple[str, str], row: int, errors: _Errors) -> _PresaleCells:
+        date_column, quota_column = columns
+        ships_at = _date(cells[date_column], row, errors, date_column) if date_column in cells else cls._ABSENT
+        quota = cls._ABSENT
+        if quota_column in cells:
+            text = cells[quota_column]
+            quota = None
+            if text and _WHOLE_NUMBER.fullmatch(text):
+                quota = int(text)
+            elif text:
+                errors.add(row, quota_column, "must_be_whole_number")
+        return cls(ships_at, quota, columns, row)
+
+    def resolved(self, current: Product | Variant | None, errors: _Errors) -> dict | None:
+        """{ships_at, quota} for the catalogue, or None for no pre-sale; `current` is what the shop has."""
+        now = _presale_value(current) if current is not None else None
+        ships_at = self.ships_at if self.ships_at is not self._ABSENT else (now and date.fromisoformat(now["ships_at"]))
+        quota = self.quota if self.quota is not self._ABSENT else (now and now["quota"])
+        if not ships_at:
+            if quota is not None and self.quota is not self._ABSENT:
+                errors.add(self.row, self.columns[0], "required")  # a quota is for a pre-sale, which needs its date
+            return None
+        return {"ships_at": ships_at.isoformat(), "quota": quota}
 
 
 def _located(name: str, group: _Group) -> tuple[int, str]:
@@ -577,7 +641,11 @@ def _located(name: str, group: _Group) -> tuple[int, str]:
         index = int(parts[1])
         row = group.entry_rows[index] if index < len(group.entry_rows) else None
         field_name = parts[2] if len(parts) > 2 else "sku"
+        if parts[2:] == ["presale", "quota"]:
+            return row or first, "variant_presale_quota"
         return row or first, _VARIANT_FIELD_COLUMNS.get(field_name, field_name)
+    if parts == ["presale", "quota"]:
+        return first, "presale_quota"
     if parts[0] == "options" and len(parts) > 1 and parts[1].isdigit():
         k = int(parts[1]) + 1
         return first, f"option{k}_value" if "values" in parts else f"option{k}_name"
@@ -602,7 +670,7 @@ def _whole_number(row: _Row, column: str, errors: _Errors) -> int | None:
     return int(text)
 
 
-def _date(text: str, row: int, errors: _Errors) -> date | None:
+def _date(text: str, row: int, errors: _Errors, column: str) -> date | None:
     if not text:
         return None
     for parse in (date.fromisoformat, lambda t: datetime.strptime(t, "%Y/%m/%d").date()):
@@ -610,8 +678,12 @@ def _date(text: str, row: int, errors: _Errors) -> date | None:
             return parse(text)
         except ValueError:
             continue
-    errors.add(row, "presale_ships_at", "date_invalid")
+    errors.add(row, column, "date_invalid")
     return None
+
+
+def _count_text(units: int | None) -> str:
+    return "" if units is None else str(units)
 
 
 def _category(shop: _ShopCatalog, name: str, row: int, errors: _Errors) -> int | None:

@@ -33,19 +33,20 @@ def place_order(
     """Turn the cart into an order awaiting payment; returns what the shopper needs next:
     {order_id, order_no, total, currency, expires_at, payment: {id, provider, pay_url}, token}.
 
-    Totals come from the catalogue and the shipping method, never from the client. Stock for
-    every line is reserved in variant-id order (two checkouts wait for each other, never
-    deadlock); if any line cannot be had, nothing at all is kept. The same Idempotency-Key
-    with the same request returns the first answer and does nothing again. With a shopper's
-    log-in token the order goes into their account's order history.
+    Totals come from the catalogue and the shipping method, never from the client. Every line's
+    units are taken from where its variant sells (stock, or a pre-sale quota) in the inventory's
+    lock order (two checkouts wait for each other, never deadlock); if any line cannot be had,
+    nothing at all is kept. The same Idempotency-Key with the same request returns the first
+    answer and does nothing again. With a shopper's log-in token the order goes into their
+    account's order history.
     """
     shop = shops.get_shop(session, shop_id)
     # Only a shopper's log-in counts here; other bearer tokens (an API key) place guest orders.
     logged_in = customers.is_customer_token(customer_token)
     customer_id = customers.customer_for_token(session, shop_id, customer_token).id if logged_in else None
-    request = {"customer_id": customer_id,
+    request = {
         "cart": token_hash(cart_token or ""), "email": email, "address": address,
-        "shipping_method_id": shipping_method_id, "note": note, "provider": provider,
+        "shipping_method_id": shipping_method_id, "note": note, "provider": provider, "customer_id": customer_id,
     }
     # A savepoint around everything: a refused line undoes the lines reserved before it,
     # whatever the caller does with the session afterwards.
@@ -165,7 +166,8 @@ def _place(
     weight = sum(line.weight_grams for line in lines)
     shipping_total = shipping.shipping_fee(method, weight, subtotal)
     token = new_token("ord")
-    presale_dates = [line.product.presale_ships_at for line in lines if line.product.presale_ships_at]
+    ships_at = {line.variant_id: inventory.presale_date(line.variant, line.product) for line in lines}
+    presale_dates = [day for day in ships_at.values() if day]
     order = Order(
         shop_id=shop.id, order_no=orders.new_order_no(session), token_hash=token_hash(token), currency=shop.currency,
         email=email, customer_id=customer_id, address=address, recipient_name=address["name"], recipient_phone=address["phone"],
@@ -176,14 +178,14 @@ def _place(
     )
     session.add(order)
     session.flush()
+    sold_from = _take_units(session, order, lines)
     for line in lines:
         session.add(OrderItem(
             order_id=order.id, shop_id=shop.id, variant_id=line.variant_id, product_id=line.product.id,
             title=line.product.title, sku=line.variant.sku, option_values=line.variant.option_values, qty=line.qty,
             unit_price=line.unit_price, total=line.total, weight_grams=line.variant.weight_grams,
-            presale_ships_at=line.product.presale_ships_at,
+            presale_ships_at=ships_at[line.variant_id], sold_from=sold_from[line.variant_id],
         ))
-    _reserve_stock(session, order, lines)
     orders.record_event(session, order, "placed", "shopper", {"total": order.total})
     link = _order_link(shop, order, token)
     payment_answer = None
@@ -204,18 +206,17 @@ def _place(
     }
 
 
-def _reserve_stock(session: Session, order: Order, lines: list[carts.Line]) -> None:
-    # Variant-id order: every checkout locks rows in the same order, so none waits on another in a circle.
-    for line in sorted(lines, key=lambda line: line.variant_id):
-        try:
-            inventory.adjust_stock(
-                session, f"order:{order.order_no}", order.shop_id, line.variant_id, -line.qty,
-                f"order {order.order_no}",
-            )
-        except Conflict as refused:
-            available = refused.params.get("available", 0)
-            code = "only_n_left" if available > 0 else "sold_out"
-            raise Conflict(code, available=available, variant_id=line.variant_id) from None
+def _take_units(session: Session, order: Order, lines: list[carts.Line]) -> dict[int, str]:
+    """Each line's units, from stock or its pre-sale quota; variant id -> where they came from."""
+    try:
+        return inventory.take_for_order(
+            session, f"order:{order.order_no}", order.shop_id, [(line.variant_id, line.qty) for line in lines],
+            f"order {order.order_no}",
+        )
+    except Conflict as refused:
+        available = refused.params.get("available", 0)
+        code = "only_n_left" if available > 0 else "sold_out"
+        raise Conflict(code, available=available, variant_id=refused.params.get("variant_id")) from None
 
 
 def _checked_note(note, errors: dict[str, str]) -> str:

@@ -317,7 +317,7 @@ def item_dict(item: OrderItem) -> dict:
     return {
         "id": item.id, "variant_id": item.variant_id, "product_id": item.product_id, "title": item.title,
         "sku": item.sku, "option_values": item.option_values, "qty": item.qty, "unit_price": item.unit_price,
-        "total": item.total, "presale_ships_at": item.presale_ships_at,
+        "total": item.total, "presale_ships_at": item.presale_ships_at, "sold_from": item.sold_from,
     }
 
 
@@ -357,16 +357,15 @@ def _cancel(session: Session, order: Order, actor_label: str, reason: str) -> Or
 
 
 def _release_stock(session: Session, order: Order) -> None:
-    # Variant-id order, as at checkout, so a release and a checkout never deadlock.
-    for item in sorted(order_items(session, order), key=lambda i: i.variant_id):
-        try:
-            inventory.adjust_stock(
-                session, f"order:{order.order_no}", order.shop_id, item.variant_id, item.qty, "order cancelled",
-            )
-        except NotFound:  # the product was deleted since: nothing to put back
-            record_event(
-                session, order, "stock_not_released", "system", {"variant_id": item.variant_id, "qty": item.qty},
-            )
+    """Every unit goes back where it came from: stock, or the pre-sale quota it took a place in."""
+    items = order_items(session, order)
+    kept = inventory.put_back_for_order(
+        session, f"order:{order.order_no}", order.shop_id,
+        [(item.variant_id, item.product_id, item.qty, item.sold_from) for item in items], "order cancelled",
+    )
+    # The product was deleted since, or its pre-sale ended: nothing to put back.
+    for variant_id, qty in kept:
+        record_event(session, order, "stock_not_released", "system", {"variant_id": variant_id, "qty": qty})
 
 
 def _shipments(session: Session, order: Order) -> list[dict]:

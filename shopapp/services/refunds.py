@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from shopapp.models import Order, OrderItem, Payment
+from shopapp.models import Order, Payment
 from shopapp.models.aftersales import Refund, RefundItem
 from shopapp.models.base import utcnow
 from shopapp.services import fulfillment, idempotency, inventory, orders, shops
@@ -57,8 +57,9 @@ def cancel_paid_order(session: Session, actor: Actor, order: Order, reason: str 
         {"order_item_id": item_id, "qty": units, "restock": True}
         for item_id, units in unrefunded_units(session, order).items() if units
     ]
-    if order.total == 0:  # a free order: nothing to pay back
-        _restock(session, actor.label, order, {line["order_item_id"]: line["qty"] for line in lines})
+    if order.total == 0:  # a free order: nothing to pay back (and nothing shipped yet)
+        units = {line["order_item_id"]: line["qty"] for line in lines}
+        _restock(session, actor.label, order, units, unshipped=units)
         orders.transition(session, order, "closed", actor.label, {"reason": reason})
     else:
         left = refundable(session, order)
@@ -131,8 +132,8 @@ def _refund(
         raise Invalid(fields={"amount": "refund_too_large"})
     lines = _checked_lines(session, order, items)
     refund_row = _pay_back(session, actor, order, amount, reason, aftersales_id)
-    _record_lines(session, order, refund_row, lines, returned)
-    _restock(session, actor.label, order, {i: qty for i, (qty, restock) in lines.items() if restock})
+    unshipped = _record_lines(session, order, refund_row, lines, returned)
+    _restock(session, actor.label, order, {i: qty for i, (qty, restock) in lines.items() if restock}, unshipped)
     _settle_order(session, actor, order, refund_row)
     shop = shops.get_shop(session, order.shop_id)
     queue_bilingual(
@@ -218,32 +219,37 @@ def _pay_back(
 
 def _record_lines(
     session: Session, order: Order, refund_row: Refund, lines: dict[int, tuple[int, bool]], returned: bool,
-) -> None:
+) -> dict[int, int]:
+    """The refund's lines; answers order_item_id -> how many of its units were never shipped."""
     still_to_ship = {} if returned else fulfillment.remaining_to_ship(session, order)
+    unshipped = {item_id: min(qty, still_to_ship.get(item_id, 0)) for item_id, (qty, _) in lines.items()}
     session.add_all(
         RefundItem(
             refund_id=refund_row.id, shop_id=order.shop_id, order_id=order.id, order_item_id=item_id, qty=qty,
-            restock=restock, unshipped_qty=min(qty, still_to_ship.get(item_id, 0)),
+            restock=restock, unshipped_qty=unshipped[item_id],
         )
         for item_id, (qty, restock) in sorted(lines.items())
     )
     session.flush()
+    return unshipped
 
 
-def _restock(session: Session, actor_label: str, order: Order, units: dict[int, int]) -> None:
-    """Lines coming back go on sale again, in variant-id order like every other stock move."""
-    variants = dict(session.exec(
-        select(OrderItem.id, OrderItem.variant_id).where(OrderItem.order_id == order.id)
-    ).all())
-    for item_id, qty in sorted(units.items(), key=lambda pair: variants[pair[0]]):
-        try:
-            inventory.adjust_stock(
-                session, actor_label, order.shop_id, variants[item_id], qty, f"refund {order.order_no}",
-            )
-        except NotFound:  # the product was deleted since: nothing to put back
-            orders.record_event(session, order, "stock_not_restocked", "system", {
-                "variant_id": variants[item_id], "qty": qty,
-            })
+def _restock(
+    session: Session, actor_label: str, order: Order, units: dict[int, int], unshipped: dict[int, int],
+) -> None:
+    """Lines coming back go on sale again. Units never shipped go back where they were taken from
+    (stock, or their pre-sale quota); units that were shipped and came back are goods in hand: stock."""
+    items = {item.id: item for item in orders.order_items(session, order)}
+    lines = []
+    for item_id, qty in units.items():
+        item = items[item_id]
+        never_shipped = min(qty, unshipped.get(item_id, 0))
+        lines.append((item.variant_id, item.product_id, never_shipped, item.sold_from))
+        lines.append((item.variant_id, item.product_id, qty - never_shipped, inventory.STOCK))
+    kept = inventory.put_back_for_order(session, actor_label, order.shop_id, lines, f"refund {order.order_no}")
+    # The product was deleted since, or its pre-sale ended: nothing to put back.
+    for variant_id, qty in kept:
+        orders.record_event(session, order, "stock_not_restocked", "system", {"variant_id": variant_id, "qty": qty})
 
 
 def _settle_order(session: Session, actor: Actor, order: Order, refund_row: Refund) -> None:

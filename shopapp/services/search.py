@@ -21,7 +21,9 @@ query only expands the shop's own terms, and bm25's word statistics are the shop
 
 The product's status is in the index too, so the storefront's "active only" search never reads a
 product row per match; a trigger on product keeps it so whoever changes a status (bulk edits do).
-Prices, stock and categories are read live from the catalogue: sales and bulk edits change them.
+Price and stock filters and price sorts read the product row's summary of its variants (min_price,
+in_stock: services/inventory.refresh_products keeps it as sales, restocks and edits change them),
+in order from the indexes (shop_id, [status,] min_price, id); categories are read live.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from shopapp.services import catalog
 from shopapp.services.errors import require_fields
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc", "title")
+PRICE_SORTS = ("price_asc", "price_desc")
 MAX_QUERY_LENGTH = 200
 # A query of more groups than this is cut: each one is another posting list to intersect.
 MAX_QUERY_GROUPS = 12
@@ -190,9 +193,10 @@ def search_products(
     `q` matches titles, descriptions and SKUs; without it every product is listed and the total
     is exact; with it the total stops at MAX_COUNTED ("10 000 or more"). `relevance` puts title
     matches before the rest (see `_search_page`), or is the most recently changed first when
-    there is no `q`; `newest` is the most recently created first. Prices are in 分: a product
-    matches a price range when one of its variants for sale is in it, and price sorts use its
-    lowest price. `active_only` is the storefront's view.
+    there is no `q`; `newest` is the most recently created first. Prices are in 分: a product's
+    price is its lowest price for sale, which a price range matches and price sorts order by
+    (equal prices oldest first going up, newest first going down; products with nothing for sale
+    come last). `in_stock`: some variant can be bought now. `active_only` is the storefront's view.
     """
     status = "active" if active_only else status
     _check_filters(q, status, category_id, price_min, price_max, in_stock, sort)
@@ -214,11 +218,15 @@ def search_products(
         # a product row costs a microsecond to read, the index's thousands of matches far less.
         index_only = sort in ("relevance", "newest") and all(value is None for value in filters[1:])
         words = _Words(session.get_bind().dialect.name == "postgresql", shop_id, groups, status)
-        page_ids, total = _search_page(session, words, narrowed, index_only, sort, offset, per_page)
+        priced = price_min is not None or price_max is not None
+        page_ids, total = _search_page(session, words, narrowed, index_only, priced, sort, offset, per_page)
     else:
         query = narrowed(select(Product.id))
-        total = session.exec(select(func.count()).select_from(query.subquery())).one()
-        page_ids = _ids(session, query.order_by(*_order(sort, shop_id, Product.id)), offset, per_page)
+        total = _count_all(session, query)
+        if sort in PRICE_SORTS:
+            page_ids = _priced_first(session, query, sort, offset, per_page)
+        else:
+            page_ids = _ids(session, query.order_by(*_order(sort, Product.id)), offset, per_page)
     # The shop again (the index is the shop's own; this keeps it so even if it ever were not),
     # checked here: in the WHERE clause it led SQLite to walk the shop's index instead of the ids.
     found = session.exec(select(Product).where(Product.id.in_(page_ids))).all()
@@ -320,9 +328,14 @@ def _plan_each_search(session: Session) -> None:
 
 
 def _search_page(
-    session: Session, words: _Words, narrowed, index_only: bool, sort: str, offset: int, limit: int,
+    session: Session, words: _Words, narrowed, index_only: bool, priced: bool, sort: str, offset: int, limit: int,
 ) -> tuple[list[int], int]:
     """The ids of one page of matches, and how many match (up to MAX_COUNTED).
+
+    Matches are read, and their products looked up, except where the products come first and
+    the matches (collected once) only say which to keep: sorted by a product column (price,
+    title), read in order from its index; and counted within a price range (`priced`), read
+    from the price index.
 
     Relevance: up to RANK_LIMIT matches are all scored (bm25 on SQLite, ts_rank on PostgreSQL,
     a title word weighing a hundred times a description word) and the best come first. Scoring
@@ -330,7 +343,7 @@ def _search_page(
     beyond that title matches come first and then the rest, each newest first: both databases
     read those in order from the index and stop after one page.
     """
-    def matching(where: str, scored: bool = False, counting: bool = False):
+    def matching(where: str, scored: bool = False, counting: bool = False, among: bool = False):
         hits = words.hits(where, scored)
         if counting and words.postgresql and index_only:
             # Told "LIMIT 10 000", PostgreSQL scans the table hoping to meet 10 000 matches
@@ -341,14 +354,25 @@ def _search_page(
             hits = hits.subquery("hits")
         if index_only:
             return select(hits.c.product_id), hits
-        return narrowed(select(Product.id).join(hits, hits.c.product_id == Product.id)), hits
+        if among:
+            return narrowed(select(Product.id).where(Product.id.in_(select(hits.c.product_id)))), hits
+        # "+ 0" on SQLite with a price range: it would walk the products in the range and run the
+        # full-text query once for each (seconds); without a usable rowid it reads the matches
+        # once and looks their products up instead.
+        match_id = hits.c.product_id + 0 if priced and not words.postgresql else hits.c.product_id
+        return narrowed(select(Product.id).join(hits, match_id == Product.id)), hits
 
-    total = _count(session, matching("anywhere", counting=True)[0])
+    total = _count(session, matching("anywhere", counting=True, among=priced)[0])
     if offset >= total:
         return [], total
+    if sort in PRICE_SORTS:
+        return _priced_first(session, matching("anywhere", among=True)[0], sort, offset, limit), total
+    if sort == "title":
+        by_title = matching("anywhere", among=True)[0].order_by(*_order(sort, Product.id))
+        return _ids(session, by_title, offset, limit), total
     everywhere, hits = matching("anywhere")
     if sort != "relevance":
-        return _ids(session, everywhere.order_by(*_order(sort, words.shop_id, hits.c.product_id)), offset, limit), total
+        return _ids(session, everywhere.order_by(*_order(sort, hits.c.product_id)), offset, limit), total
     if total <= RANK_LIMIT < MAX_COUNTED:
         scored, hits = matching("anywhere", scored=True)
         return _ids(session, scored.order_by(hits.c.score, hits.c.product_id.desc()), offset, limit), total
@@ -369,6 +393,27 @@ def _search_page(
 
 def _count(session: Session, query) -> int:
     return session.exec(select(func.count()).select_from(query.limit(MAX_COUNTED).subquery())).one()
+
+
+def _count_all(session: Session, query) -> int:
+    return session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
+
+
+def _priced_first(session: Session, query, sort: str, offset: int, limit: int) -> list[int]:
+    """A page of a price sort: the products with a price, in price order (read in order from the
+    price index, forwards or backwards), then those with nothing for sale, newest first. Two
+    queries, because "no price last" both ways is an order neither database's index can give."""
+    ascending = sort == "price_asc"
+    priced = query.where(Product.min_price.is_not(None)).order_by(
+        *((Product.min_price.asc(), Product.id.asc()) if ascending else (Product.min_price.desc(), Product.id.desc()))
+    )
+    page_ids = _ids(session, priced, offset, limit)
+    if len(page_ids) < limit:
+        # The priced products end on this page, or before it (then counting them says where).
+        priced_total = offset + len(page_ids) if page_ids or not offset else _count_all(session, priced)
+        unpriced = query.where(Product.min_price.is_(None)).order_by(Product.id.desc())
+        page_ids += _ids(session, unpriced, max(0, offset - priced_total), limit - len(page_ids))
+    return page_ids
 
 
 def _ids(session: Session, query, offset: int, limit: int) -> list[int]:
@@ -453,38 +498,18 @@ def _filtered(query, shop_id, status, category_id, price_min, price_max, in_stoc
             select(ProductCategory.product_id)
             .where(ProductCategory.shop_id == shop_id, ProductCategory.category_id == category_id)
         ))
-    if price_min is not None or price_max is not None:
-        priced = _for_sale(shop_id)
-        if price_min is not None:
-            priced = priced.where(Variant.price >= price_min)
-        if price_max is not None:
-            priced = priced.where(Variant.price <= price_max)
-        query = query.where(priced.exists())
+    if price_min is not None:
+        query = query.where(Product.min_price >= price_min)
+    if price_max is not None:
+        query = query.where(Product.min_price <= price_max)
     if in_stock is not None:
-        stocked = _for_sale(shop_id).where(Variant.stock > 0).exists()
-        query = query.where(stocked if in_stock else ~stocked)
+        query = query.where(Product.in_stock == in_stock)
     return query
 
 
-def _for_sale(shop_id: int):
-    """The enabled variants of the product in the outer query."""
-    return select(Variant.id).where(
-        Variant.shop_id == shop_id, Variant.product_id == Product.id, Variant.enabled.is_(True),
-    )
-
-
-def _order(sort: str, shop_id: int, product_id) -> list:
-    """ORDER BY for a sort; `product_id` is the column the database reads in order (the search
-    index's, when there is a query), so "newest" needs no sort."""
-    if sort in ("price_asc", "price_desc"):
-        lowest = (
-            select(func.min(Variant.price))
-            .where(Variant.shop_id == shop_id, Variant.product_id == Product.id, Variant.enabled.is_(True))
-            .scalar_subquery()
-        )
-        # Products with nothing for sale have no price: they come last either way.
-        price = lowest.asc() if sort == "price_asc" else lowest.desc()
-        return [price.nulls_last(), product_id.desc()]
+def _order(sort: str, product_id) -> list:
+    """ORDER BY for a sort but the price ones (_priced_first); `product_id` is the column the
+    database reads in order (the search index's, when there is a query), so "newest" needs no sort."""
     if sort == "newest":
         # Ids only grow (never reused): the newest product has the highest.
         return [product_id.desc()]

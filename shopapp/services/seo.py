@@ -42,12 +42,13 @@ def product_page_tags(session: Session, slug: str, product_id: int) -> dict:
     description = _SPACE.sub(" ", search.plain_text(product["seo_description"] or product["description_html"])).strip()[:300] or product["title"]
     image = _absolute(product["images"][0]["url"]) if product["images"] else ""
     prices = [v["price"] for v in product["variants"]] or [0]
-    in_stock = any(v["stock"] > 0 for v in product["variants"])
+    in_stock = any(v["available"] > 0 and not v["presale_ships_at"] for v in product["variants"])
+    presale = any(v["available"] > 0 and v["presale_ships_at"] for v in product["variants"])
     offer = {
         "@type": "AggregateOffer" if len(set(prices)) > 1 else "Offer",
         "priceCurrency": shop.currency,
         "availability": "https://schema.org/InStock" if in_stock else (
-            "https://schema.org/PreOrder" if product["presale"] else "https://schema.org/OutOfStock"),
+            "https://schema.org/PreOrder" if presale else "https://schema.org/OutOfStock"),
         "url": url,
     }
     if offer["@type"] == "Offer":

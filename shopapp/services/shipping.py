@@ -141,8 +141,10 @@ def _methods(session: Session, shop_id: int) -> list[ShippingMethod]:
     methods = list(session.exec(query).all())
     if methods:
         return methods
-    # Lock the shop row so two first visits cannot both create the default.
-    if session.exec(select(Shop.id).where(Shop.id == shop_id).with_for_update()).first() is None:
+    # Lock the shop row so two first visits cannot both create the default. FOR NO KEY UPDATE
+    # (key_share): a plain FOR UPDATE would also block every row being written that points at
+    # the shop (foreign-key checks), e.g. a stock move, and deadlock with the checkout holding it.
+    if session.exec(select(Shop.id).where(Shop.id == shop_id).with_for_update(key_share=True)).first() is None:
         raise NotFound()
     methods = list(session.exec(query).all())
     if not methods:

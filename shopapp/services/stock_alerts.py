@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from shopapp.i18n import t
 from shopapp.models import Product, Shop, StockNotification, Variant
 from shopapp.models.base import utcnow
+from shopapp.services import inventory
 from shopapp.services.errors import Conflict, NotFound, require_fields
 from shopapp.services.outbox import queue_email
 from shopapp.services.permissions import Actor, require
@@ -27,7 +28,7 @@ def register(session: Session, shop_id: int, product_id: int, *, variant_id: int
     if (variant is None or product is None or variant.shop_id != shop_id or variant.product_id != product_id
             or product.status != "active"):
         raise NotFound()
-    if variant.stock > 0:
+    if inventory.available(variant, product) > 0:
         raise Conflict("in_stock_now", fields={"variant_id": "in_stock_now"})
     existing = session.exec(
         select(StockNotification).where(

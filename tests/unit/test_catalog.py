@@ -210,12 +210,15 @@ def test_product_dict_follows_the_api_shape(session, owner, monkeypatch):
         "id", "title", "description_html", "status", "product_type", "options", "variants", "images",
         "category_ids", "presale", "created_at", "updated_at",
     }
-    assert set(shown["variants"][0]) >= {"id", "sku", "option_values", "price", "compare_at_price", "stock", "weight_grams"}
+    assert set(shown["variants"][0]) >= {
+        "id", "sku", "option_values", "price", "compare_at_price", "stock", "weight_grams", "presale", "available",
+        "presale_ships_at",
+    }
     image_id = session.exec(select(ProductImage.id)).one()
     assert shown["images"] == [{"id": image_id, "url": "/m/p/1/1024.webp", "thumb_url": "/m/p/1/320.webp", "alt": "茶叶"}]
     assert shown["category_ids"] == [category.id]
     assert shown["tags"] == ["绿茶", "明前"]
-    assert shown["presale"] == {"ships_at": "2030-04-01"}
+    assert shown["presale"] == {"ships_at": "2030-04-01", "quota": None, "sold": 0}
     items, _ = catalog.list_products(session, owner.shop_id)
     assert items[0]["image"]["thumb_url"] == "/m/p/1/320.webp"
 

@@ -30,17 +30,19 @@ def _variant(session, sku: str) -> Variant:
 
 @pytest.fixture
 def green_tea(session, owner) -> Product:
-    """A product with two sizes in 茶叶/绿茶, the kind of thing a tea shop exports."""
+    """A product with two sizes in 茶叶/绿茶 on pre-sale (50 places; the big tin ships later, 10 of it),
+    the kind of thing a tea shop exports."""
     tea = catalog.create_category(session, owner, "茶叶")
     green = catalog.create_category(session, owner, "绿茶", tea.id)
     return catalog.create_product(session, owner, {
         "title": "西湖龙井, \"明前\"", "status": "active", "category_ids": [green.id], "tags": ["明前", "新茶"],
-        "description_html": "<p>产地：杭州\n西湖</p>", "presale": {"ships_at": "2030-04-01"}, "seo_title": "龙井",
+        "description_html": "<p>产地：杭州\n西湖</p>", "presale": {"ships_at": "2030-04-01", "quota": 50}, "seo_title": "龙井",
         "options": [{"name": "规格", "values": ["250g", "500g"]}],
         "variants": [
             {"sku": "LJ-250", "option_values": ["250g"], "price": 12800, "compare_at_price": 15000, "cost": 6000,
              "stock": 5, "weight_grams": 300, "barcode": "6901234567892"},
-            {"sku": "LJ-500", "option_values": ["500g"], "price": 23999, "stock": 2, "enabled": False},
+            {"sku": "LJ-500", "option_values": ["500g"], "price": 23999, "stock": 2, "enabled": False,
+             "presale": {"ships_at": "2030-05-01", "quota": 10}},
         ],
     })
 
@@ -64,8 +66,8 @@ def test_the_export_has_one_row_per_variant_with_prices_in_yuan(session, owner, 
     assert lines[0].split(",") == list(catalog_csv.COLUMNS)
     first = lines[1]
     assert first.startswith(f'{green_tea.id},"西湖龙井, ""明前""",active,physical,茶叶/绿茶,明前|新茶,规格,250g,')
-    assert ",LJ-250,128,150,60,5,300,6901234567892,true,2030-04-01," in first
-    assert ",LJ-500,239.99,,,2,0,,false," in lines[3]  # the description's line break is inside quotes
+    assert ",LJ-250,128,150,60,5,300,6901234567892,true,,,2030-04-01,50," in first
+    assert ",LJ-500,239.99,,,2,0,,false,2030-05-01,10,2030-04-01,50," in lines[3]  # the description's line break is inside quotes
 
 
 def test_the_export_starts_with_a_bom_so_excel_reads_chinese(session, owner, green_tea):
@@ -82,6 +84,62 @@ def test_an_edited_export_updates_through_the_ledger(session, owner, green_tea):
     assert (variant.price, variant.stock) == (9950, 12)
     move = session.exec(select(StockMove).where(StockMove.variant_id == variant.id).order_by(StockMove.id.desc())).first()
     assert (move.delta, move.after, move.reason, move.actor) == (7, 12, "CSV import", owner.label)
+
+
+def test_pre_sales_and_their_quotas_import_for_products_and_variants(session, owner):
+    text = (
+        "title,option1_name,option1_value,sku,price,presale_ships_at,presale_quota,"
+        "variant_presale_ships_at,variant_presale_quota\n"
+        "新茶,颜色,绿,N-G,10,2030-04-01,100,,\n"
+        "新茶,,红,N-R,10,,,2030/06/01,5\n"
+    )
+    result = _import(session, owner, text)
+
+    assert (result.created, result.errors) == (1, [])
+    shown = catalog.product_dict(session, session.exec(select(Product)).one(), with_cost=True)
+    assert shown["presale"] == {"ships_at": "2030-04-01", "quota": 100, "sold": 0}
+    assert [(v["presale"], v["presale_ships_at"], v["available"]) for v in shown["variants"]] == [
+        (None, "2030-04-01", 100), ({"ships_at": "2030-06-01", "quota": 5, "sold": 0}, "2030-06-01", 5),
+    ]
+
+
+def test_a_pre_sale_date_alone_keeps_its_quota(session, owner, green_tea):
+    result = _import(session, owner, "sku,presale_ships_at\nLJ-250,2030-04-20\n")
+
+    assert (result.updated, result.errors) == (1, [])
+    session.refresh(green_tea)
+    assert (green_tea.presale_ships_at.isoformat(), green_tea.presale_quota) == ("2030-04-20", 50)
+    assert _variant(session, "LJ-500").presale_quota == 10
+
+
+def test_an_empty_pre_sale_date_ends_the_pre_sale(session, owner, green_tea):
+    result = _import(session, owner, "sku,presale_ships_at,presale_quota,variant_presale_ships_at\nLJ-500,,,\n")
+
+    assert (result.updated, result.errors) == (1, [])
+    session.refresh(green_tea)
+    variant = _variant(session, "LJ-500")
+    assert (green_tea.presale_ships_at, green_tea.presale_quota, variant.presale_ships_at, variant.presale_quota) == (
+        None, None, None, None,
+    )
+
+
+def test_bad_pre_sale_cells_are_reported_in_their_columns(session, owner, green_tea):
+    text = (
+        "sku,title,price,presale_ships_at,presale_quota,variant_presale_ships_at,variant_presale_quota\n"
+        "LJ-250,,,2030-04-01,-3,,\n"              # row 2
+        "X-1,新茶,10,,5,,\n"                        # row 3: a quota needs a date
+        "X-2,别的茶,10,,,2030-13-01,lots\n"          # row 4
+    )
+    result = _import(session, owner, text)
+
+    assert result.errors == [
+        RowError(2, "presale_quota", "must_not_be_negative"),
+        RowError(3, "presale_ships_at", "required"),
+        RowError(4, "variant_presale_ships_at", "date_invalid"),
+        RowError(4, "variant_presale_quota", "must_be_whole_number"),
+    ]
+    for error in result.errors:
+        assert f"field.{error.code}" in ZH_CN and f"field.{error.code}" in EN
 
 
 # Creating and matching --------------------------------------------------------------------------

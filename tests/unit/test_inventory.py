@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import select
 
 from shopapp.db import session_scope
-from shopapp.models import StockMove, Variant
-from shopapp.services import catalog, inventory
+from shopapp.models import Product, StockMove, Variant
+from shopapp.services import catalog, catalog_bulk, inventory
 from shopapp.services.errors import Conflict, Forbidden, Invalid, NotFound
 from shopapp.services.permissions import Actor
 from tests.conftest import make_shop
@@ -186,3 +186,68 @@ def test_a_stocktake_during_sales_keeps_the_ledger_whole(session, owner):
     # Each move starts where the one before it ended, and the last one ends at the stock.
     assert all(later.before == earlier.after for earlier, later in zip(moves, moves[1:]))
     assert sum(m.delta for m in moves) == moves[-1].after == _stock(session, variant_id)
+
+
+# The product list's summary ---------------------------------------------------------------------
+
+def _product(session, actor, sizes: dict[str, tuple[int, int]], sku: str = "W") -> int:
+    """A committed product with a variant per size {name: (price, stock)}; returns its id."""
+    product = catalog.create_product(session, actor, {
+        "title": "白茶", "status": "active", "options": [{"name": "规格", "values": list(sizes)}],
+        "variants": [
+            {"sku": f"{sku}-{name}", "option_values": [name], "price": price, "stock": stock}
+            for name, (price, stock) in sizes.items()
+        ],
+    })
+    session.commit()
+    return product.id
+
+
+def _summary(session, product_id: int) -> tuple[int | None, bool]:
+    product = session.get(Product, product_id, populate_existing=True)
+    return product.min_price, product.in_stock
+
+
+def _variant_ids(session, product_id: int) -> list[int]:
+    return list(session.exec(select(Variant.id).where(Variant.product_id == product_id).order_by(Variant.id)).all())
+
+
+def test_the_summary_follows_sales_restocks_and_edits(session, owner):
+    product_id = _product(session, owner, {"50g": (3800, 1), "100g": (6800, 0)})
+    small, big = _variant_ids(session, product_id)
+    assert _summary(session, product_id) == (3800, True)
+    inventory.adjust_stock(session, "order:1", owner.shop_id, small, -1, "sale")
+    assert _summary(session, product_id) == (3800, False)
+    inventory.set_stock(session, "user:1", owner.shop_id, big, 4, "stocktake")
+    assert _summary(session, product_id) == (3800, True)
+    shown = catalog.product_dict(session, session.get(Product, product_id), with_cost=True)
+    catalog.update_product(session, owner, product_id, {"variants": [
+        {**shown["variants"][0], "enabled": False}, {**shown["variants"][1], "price": 5900},
+    ]})
+    assert _summary(session, product_id) == (5900, True)
+    catalog_bulk.bulk_edit(session, owner, [product_id], "price_by_amount", -900)
+    catalog_bulk.bulk_edit(session, owner, [product_id], "set_stock", 0)
+    assert _summary(session, product_id) == (5000, False)
+    catalog.update_product(session, owner, product_id, {"presale": {"ships_at": "2030-04-01", "quota": 1}})
+    assert _summary(session, product_id) == (5000, True)  # a pre-sale place can be bought
+
+
+def test_the_summary_is_right_when_the_last_units_of_two_variants_sell_at_once(session, owner):
+    """Each shopper takes the last unit of a different size: whoever refreshes last must see both."""
+    for round_ in range(6):
+        product_id = _product(session, owner, {"50g": (3800, 1), "100g": (6800, 1)}, sku=f"R{round_}")
+        variant_ids = _variant_ids(session, product_id)
+        session.commit()  # idle: on SQLite an open transaction holds the write lock
+        start = threading.Barrier(2)
+
+        def buy(variant_id: int) -> None:
+            start.wait()
+            with session_scope() as own:
+                inventory.take_for_order(own, "order:x", owner.shop_id, [(variant_id, 1)], "sale")
+
+        threads = [threading.Thread(target=buy, args=(v,)) for v in variant_ids]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert _summary(session, product_id) == (3800, False)

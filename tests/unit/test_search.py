@@ -185,6 +185,33 @@ def test_sorts_order_by_price_age_and_title(session, owner):
     assert _titles(session, shop)[0] == "B 龙井"
 
 
+def test_price_sorts_put_products_with_nothing_for_sale_last_on_every_page(session, owner):
+    for title, price in (("B 龙井", 3000), ("A 龙井", 1000), ("C 龙井", 2000)):
+        _product(session, owner, title, price=price)
+    catalog.create_product(session, owner, {"title": "D 龙井", "status": "active", "variants": [
+        {"price": 1, "enabled": False},
+    ]})
+    shop = owner.shop_id
+    for q in (None, "龙井"):
+        assert _titles(session, shop, q=q, sort="price_asc") == ["A 龙井", "C 龙井", "B 龙井", "D 龙井"]
+        assert _titles(session, shop, q=q, sort="price_desc") == ["B 龙井", "C 龙井", "A 龙井", "D 龙井"]
+        pages = [search.search_products(session, shop, q=q, sort="price_asc", per_page=3, page=n)[0] for n in (1, 2)]
+        assert [[item["title"] for item in page] for page in pages] == [["A 龙井", "C 龙井", "B 龙井"], ["D 龙井"]]
+        assert _titles(session, shop, q=q, sort="price_desc", per_page=2, page=2) == ["A 龙井", "D 龙井"]
+        last, _ = search.search_products(session, shop, q=q, sort="price_desc", per_page=1, page=4)
+        assert [item["title"] for item in last] == ["D 龙井"]
+
+
+def test_a_price_range_matches_a_products_lowest_price_for_sale(session, owner):
+    catalog.create_product(session, owner, {"title": "龙井 两种", "status": "active", "options": [
+        {"name": "重量", "values": ["50g", "500g"]}], "variants": [
+        {"option_values": ["50g"], "price": 3000, "stock": 1}, {"option_values": ["500g"], "price": 20000, "stock": 1},
+    ]})
+    for q in (None, "龙井"):
+        assert _titles(session, owner.shop_id, q=q, price_min=2000, price_max=5000) == ["龙井 两种"]
+        assert _titles(session, owner.shop_id, q=q, price_min=10000) == []
+
+
 def test_pages_and_total_of_a_search(session, owner):
     for n in range(7):
         _product(session, owner, f"龙井 {n}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from shopapp.models import Category, Conversation, Product, ProductCategory, Shop, Variant
-from shopapp.services import search, support
+from shopapp.services import inventory, search, support
 from shopapp.services.ai.engines import ProductFacts, ReplyContext
 from shopapp.services.ai.intents import detect_intent, detect_language
 
@@ -113,7 +113,8 @@ def _product_facts_for_reply(session: Session, shop_id: int, product_id: int) ->
         "id": product.id, "title": product.title, "options": product.options,
         "presale_ships_at": product.presale_ships_at.isoformat() if product.presale_ships_at else None,
         "variants": [
-            {"option_values": v.option_values, "stock": v.stock, "price": v.price}
+            # What a shopper can buy: pre-sale places left when the variant sells from a quota.
+            {"option_values": v.option_values, "stock": inventory.available(v, product), "price": v.price}
             for v in _enabled_variants(session, shop_id, product_id)
         ],
     }

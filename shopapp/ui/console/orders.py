@@ -317,7 +317,8 @@ class OrderDetailState(ConsoleState):
         }
         self.items = [
             {"id": str(i["id"]), "title": i["title"], "options": " / ".join(i["option_values"]), "sku": i["sku"] or "",
-             "qty": str(i["qty"]), "unit_price": money(i["unit_price"]), "total": money(i["total"]), "to_ship": "0"}
+             "qty": str(i["qty"]), "unit_price": money(i["unit_price"]), "total": money(i["total"]), "to_ship": "0",
+             "ships_at": i["presale_ships_at"].isoformat() if i["presale_ships_at"] else ""}
             for i in shown["items"]
         ]
         self.payments = [{"provider": p["provider"], "status": p["status"], "amount": money(p["amount"]),
@@ -432,7 +433,10 @@ def order_detail() -> rx.Component:
         rx.el.div(
             _card("orders.items", rx.el.ul(rx.foreach(state.items, lambda i: rx.el.li(
                 rx.el.div(i["title"], rx.cond(i["options"] != "", rx.el.span(" · ", i["options"], class_name="text-gray-500")),
-                          rx.el.div(i["sku"], class_name="text-xs text-gray-500"), class_name="flex-1"),
+                          rx.el.div(i["sku"], class_name="text-xs text-gray-500"),
+                          rx.cond(i["ships_at"] != "", rx.el.div(tr("store.presale"), " · ", tr("order.ships_on"), " ", i["ships_at"],
+                                                                 class_name="text-xs text-amber-700", data_testid="item-ships-at")),
+                          class_name="flex-1"),
                 rx.el.span(i["unit_price"], " × ", i["qty"], class_name="text-sm text-gray-600"),
                 rx.el.span(i["total"], class_name="w-24 text-right"),
                 class_name="flex items-start gap-3 py-2",

@@ -22,7 +22,7 @@ from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.state import ConsoleState
 from shopapp.ui.state import FormMixin
 
-TEXT_FIELDS = ("title", "seo_title", "seo_description", "tags", "presale_ships_at")
+TEXT_FIELDS = ("title", "seo_title", "seo_description", "tags", "presale_ships_at", "presale_quota")
 MONEY_CELLS = ("price", "compare_at_price", "cost")
 NUMBER_CELLS = ("stock", "weight_grams")
 UPLOAD_ID = "product_images"
@@ -69,7 +69,7 @@ class ProductEditorState(FormMixin, ConsoleState):
     def _show_new(self):
         self.is_new, self.description, self.chosen_categories, self.images, self.options = True, "", [], [], []
         self.product = {"title": "", "status": "draft", "product_type": "physical", "seo_title": "", "seo_description": "",
-                        "tags": "", "presale_ships_at": ""}
+                        "tags": "", "presale_ships_at": "", "presale_quota": "", "presale_sold": "0"}
         self.variants = [_variant_row({"price": 0, "stock": 0, "enabled": True, "option_values": []})]
 
     def _show(self, product: dict):
@@ -79,7 +79,8 @@ class ProductEditorState(FormMixin, ConsoleState):
             "id": str(product["id"]), "title": product["title"], "status": product["status"],
             "product_type": product["product_type"], "seo_title": product["seo_title"],
             "seo_description": product["seo_description"], "tags": ", ".join(product["tags"]),
-            "presale_ships_at": presale.get("ships_at", ""),
+            "presale_ships_at": presale.get("ships_at", ""), "presale_quota": _count_text(presale.get("quota")),
+            "presale_sold": str(presale.get("sold") or 0),
         }
         self.description = product["description_html"]
         self.chosen_categories = [str(i) for i in product["category_ids"]]
@@ -196,6 +197,11 @@ class ProductEditorState(FormMixin, ConsoleState):
         if was_new:
             yield rx.redirect(routes.console_product(shown["id"]))
 
+    def _show_error(self, exc: DomainError):
+        super()._show_error(exc)
+        # The service names a pre-sale's parts "presale.ships_at"; the form's inputs are "presale_ships_at".
+        self.errors = {name.replace("presale.", "presale_"): message for name, message in self.errors.items()}
+
     @rx.event
     async def upload_images(self, files: list[rx.UploadFile]):
         self.uploading, self.errors = True, {}
@@ -266,17 +272,18 @@ class ProductEditorState(FormMixin, ConsoleState):
                 if key == "stock" and row["id"] and row["stock"] == row["stock_loaded"]:
                     continue  # untouched: never overwrite sales made since the form was opened
                 spec[key] = _whole(row[key], f"variants.{index}.{key}", errors)
+            spec["presale"] = _presale(row["presale_ships_at"], row["presale_quota"], f"variants.{index}.presale_quota", errors)
             variants.append(spec)
+        presale = _presale(self.product["presale_ships_at"], self.product["presale_quota"], "presale_quota", errors)
         if errors:
             raise Invalid(fields=errors)
-        presale = self.product["presale_ships_at"].strip()
         return {
             "title": self.product["title"], "description_html": self.description, "status": self.product["status"],
             "product_type": self.product["product_type"], "seo_title": self.product["seo_title"],
             "seo_description": self.product["seo_description"],
             "tags": [t.strip() for t in self.product["tags"].replace("，", ",").split(",") if t.strip()],
             "category_ids": [int(c) for c in self.chosen_categories],
-            "presale": {"ships_at": presale} if presale else None,
+            "presale": presale,
             "options": self._options(), "variants": variants,
         }
 
@@ -299,6 +306,8 @@ def _variant_row(spec: dict, keep: dict | None = None) -> dict[str, str]:
         "weight_grams": str(spec.get("weight_grams") or 0),
         "barcode": spec.get("barcode") or "",
         "enabled": "yes" if spec.get("enabled", True) else "",
+        "presale_ships_at": (spec.get("presale") or {}).get("ships_at") or "",
+        "presale_quota": _count_text((spec.get("presale") or {}).get("quota")),
     }
 
 
@@ -313,6 +322,17 @@ def _money(text: str, field: str, errors: dict[str, str]) -> int | None:
     except Invalid as exc:
         errors.update(exc.fields)
         return None
+
+
+def _presale(ships_at: str, quota: str, quota_field: str, errors: dict[str, str]) -> dict | None:
+    """A pre-sale as the catalogue takes it: no date, no pre-sale; an empty quota sells from stock."""
+    if not ships_at.strip():
+        return None
+    return {"ships_at": ships_at.strip(), "quota": _whole(quota, quota_field, errors) if quota.strip() else None}
+
+
+def _count_text(units: int | None) -> str:
+    return "" if units is None else str(units)
 
 
 def _whole(text: str, field: str, errors: dict[str, str]) -> int | None:
@@ -415,9 +435,16 @@ def _basics() -> rx.Component:
             rx.cond(state.errors.contains("category_ids"), rx.el.p(state.errors["category_ids"], role="alert", class_name="mt-1 text-sm text-red-600")),
             class_name="mb-4",
         ),
+        _text("products.field.tags", "tags", hint_key="products.tags_hint"),
         rx.el.div(
-            _text("products.field.tags", "tags", hint_key="products.tags_hint"),
             _text("products.field.presale", "presale_ships_at", type="date", hint_key="products.presale_hint"),
+            rx.el.div(
+                _text("products.field.presale_quota", "presale_quota", inputmode="numeric", hint_key="products.presale_quota_hint"),
+                rx.cond(state.product["presale_sold"] != "0", rx.el.p(
+                    tr("products.presale_sold"), " ", state.product["presale_sold"], class_name="-mt-3 mb-4 text-sm text-amber-800",
+                    data_testid="presale-sold",
+                )),
+            ),
             class_name="grid gap-x-4 sm:grid-cols-2",
         ),
     )
@@ -485,7 +512,10 @@ def _option_row(option: dict, index) -> rx.Component:
 GRID_COLUMNS = (("sku", "products.col.sku", "w-32"), ("price", "products.col.price", "w-24"),
                 ("compare_at_price", "products.col.compare_at", "w-24"), ("cost", "products.col.cost", "w-24"),
                 ("stock", "products.col.stock", "w-20"), ("weight_grams", "products.col.weight", "w-20"),
-                ("barcode", "products.col.barcode", "w-32"))
+                ("barcode", "products.col.barcode", "w-32"), ("presale_ships_at", "products.col.presale_ships_at", "w-36"),
+                ("presale_quota", "products.col.presale_quota", "w-20"))
+# The keyboard a phone shows for each cell.
+_INPUT_MODES = {"sku": "text", "barcode": "numeric", "presale_quota": "numeric", "stock": "numeric", "weight_grams": "numeric"}
 
 
 def _variant_grid() -> rx.Component:
@@ -517,7 +547,8 @@ def _variant_cells(row: dict, index) -> rx.Component:
                     default_value=row[key], aria_label=row["label"] + " " + tr(label_key),
                     on_blur=lambda value, key=key: state.set_cell(index, key, value),
                     aria_invalid=rx.cond(state.errors.contains(prefix + key), "true", "false"),
-                    inputmode=rx.cond(key == "sku", "text", "decimal") if key != "barcode" else "numeric",
+                    type="date" if key == "presale_ships_at" else "text",
+                    inputmode=_INPUT_MODES.get(key, "decimal"),
                     class_name=f"{width} rounded border border-gray-300 px-2 py-1 aria-[invalid=true]:border-red-500",
                 ),
                 rx.cond(state.errors.contains(prefix + key), rx.el.p(state.errors[prefix + key], role="alert", class_name="text-xs text-red-600")),

@@ -91,7 +91,8 @@ class OrderPageState(StoreState):
         }
         self.items = [
             {"title": i["title"], "options": " / ".join(i["option_values"]), "qty": str(i["qty"]),
-             "total": format_money(i["total"], currency)}
+             "total": format_money(i["total"], currency),
+             "ships_at": i["presale_ships_at"].isoformat() if i["presale_ships_at"] else ""}
             for i in page["items"]
         ]
         self.timeline = [{"type": e["type"], "at": e["at"].strftime("%Y-%m-%d %H:%M")} for e in page["timeline"]]
@@ -147,7 +148,10 @@ def order_page() -> rx.Component:
                 ),
                 rx.el.section(
                     rx.el.ul(rx.foreach(state.items, lambda i: rx.el.li(
-                        rx.el.span(i["title"], rx.cond(i["options"] != "", rx.el.span(" · ", i["options"], class_name="text-gray-500")), class_name="flex-1"),
+                        rx.el.span(i["title"], rx.cond(i["options"] != "", rx.el.span(" · ", i["options"], class_name="text-gray-500")),
+                                   rx.cond(i["ships_at"] != "", rx.el.span(tr("store.presale"), " · ", tr("order.ships_on"), " ", i["ships_at"],
+                                                                           class_name="block text-xs text-amber-700", data_testid="item-ships-at")),
+                                   class_name="flex-1"),
                         rx.el.span("×", i["qty"], class_name="w-10 text-gray-500"),
                         rx.el.span(i["total"]),
                         class_name="flex gap-2 py-1 text-sm",

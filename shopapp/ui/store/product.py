@@ -21,7 +21,7 @@ class ProductPageState(StoreState):
     images: list[dict[str, str]] = []
     options: list[str] = []  # option names, in order
     option_values: list[list[str]] = []
-    variants: list[dict[str, str]] = []  # {id, key, price, compare_at, stock}
+    variants: list[dict[str, str]] = []  # {id, key, price, compare_at, stock, ships_at, places_left}
     chosen: list[str] = []
     missing: bool = False
     notify_done: bool = False
@@ -43,20 +43,21 @@ class ProductPageState(StoreState):
             self.missing, self.product = True, {}
             return
         currency = self.shop["currency"]
-        presale = shown["presale"] or {}
         self.missing = False
-        self.product = {"id": str(shown["id"]), "title": shown["title"], "description_html": shown["description_html"],
-                        "presale_ships_at": presale.get("ships_at", "")}
+        self.product = {"id": str(shown["id"]), "title": shown["title"], "description_html": shown["description_html"]}
         self.images = [{"url": i["url"], "thumb": i["thumb_url"], "alt": i["alt"] or shown["title"]} for i in shown["images"]]
         self.options = [o["name"] for o in shown["options"]]
         self.option_values = [o["values"] for o in shown["options"]]
+        # "stock" is what can be bought now: pre-sale places when the variant sells from a quota
+        # ("places_left" then says how many), else its stock.
         self.variants = [
             {"id": str(v["id"]), "key": "|".join(v["option_values"]), "price": format_money(v["price"], currency),
              "compare_at": format_money(v["compare_at_price"], currency) if (v["compare_at_price"] or 0) > v["price"] else "",
-             "stock": str(v["stock"])}
+             "stock": str(v["available"]), "ships_at": v["presale_ships_at"] or "",
+             "places_left": str(v["available"]) if v["sells_from"] != "stock" else ""}
             for v in shown["variants"]
         ]
-        in_stock = next((v for v in shown["variants"] if v["stock"] > 0), shown["variants"][0] if shown["variants"] else None)
+        in_stock = next((v for v in shown["variants"] if v["available"] > 0), shown["variants"][0] if shown["variants"] else None)
         self.chosen = list(in_stock["option_values"]) if in_stock else []
 
     @rx.event
@@ -88,7 +89,8 @@ class ProductPageState(StoreState):
     @rx.var
     def current(self) -> dict[str, str]:
         key = "|".join(self.chosen)
-        return next((v for v in self.variants if v["key"] == key), {"id": "", "price": "", "compare_at": "", "stock": "0"})
+        return next((v for v in self.variants if v["key"] == key),
+                    {"id": "", "price": "", "compare_at": "", "stock": "0", "ships_at": "", "places_left": ""})
 
     @rx.var
     def choices(self) -> list[list[dict[str, str]]]:
@@ -141,10 +143,7 @@ def product_page() -> rx.Component:
                                 rx.el.s(state.current["compare_at"], class_name="ml-2 text-sm text-gray-400")),
                         class_name="mt-2",
                     ),
-                    rx.cond(state.product["presale_ships_at"] != "", rx.el.p(
-                        tr("store.presale_notice"), " ", state.product["presale_ships_at"],
-                        class_name="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-800", data_testid="presale-notice",
-                    )),
+                    _presale_notice(),
                     _picker(),
                     _stock_state(),
                     _buy_bar(),
@@ -211,28 +210,54 @@ def _value_button(choice: dict) -> rx.Component:
     )
 
 
+def _presale_notice() -> rx.Component:
+    """The chosen variant's pre-sale: when it ships, and how many places are left when there is a quota."""
+    state = ProductPageState
+    return rx.cond(state.current["ships_at"] != "", rx.el.div(
+        rx.el.p(tr("store.presale_notice"), " ", state.current["ships_at"], data_testid="presale-notice"),
+        rx.cond(
+            (state.current["places_left"] != "") & (state.current["stock"] != "0"),
+            rx.el.p(tr("store.presale_left_before"), " ", rx.el.b(state.current["places_left"]), " ", tr("store.presale_left_after"),
+                    class_name="mt-1 font-medium", data_testid="presale-places"),
+        ),
+        class_name="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-800",
+    ))
+
+
 def _stock_state() -> rx.Component:
     state = ProductPageState
     return rx.cond(
         state.current["stock"].to(int) > 0,
-        rx.el.p(tr("store.in_stock"), class_name="mt-4 text-sm text-emerald-700", data_testid="stock-state"),
-        rx.el.div(
-            rx.el.p(tr("store.sold_out_notify"), class_name="text-sm font-medium text-gray-800", data_testid="stock-state"),
-            rx.cond(
-                state.notify_done,
-                rx.el.p(tr("store.notify_done"), role="status", class_name="mt-2 text-sm text-emerald-700"),
-                rx.el.form(
-                    rx.el.input(name="email", type="email", placeholder=tr("form.email"), aria_label=tr("form.email"),
-                                autocomplete="email", class_name=INPUT),
-                    rx.el.button(tr("store.notify_me"), type="submit", class_name=PRIMARY_BUTTON + " whitespace-nowrap"),
-                    on_submit=state.notify_me,
-                    reset_on_submit=False,
-                    class_name="mt-2 flex gap-2",
-                ),
-            ),
-            rx.cond(state.notify_error != "", rx.el.p(state.notify_error, role="alert", class_name="mt-1 text-sm text-red-600")),
-            class_name="mt-4 rounded-xl bg-gray-50 p-3",
+        rx.cond(state.current["ships_at"] != "", rx.fragment(),
+                rx.el.p(tr("store.in_stock"), class_name="mt-4 text-sm text-emerald-700", data_testid="stock-state")),
+        rx.cond(
+            state.current["places_left"] != "",
+            # A quota used up: the pre-sale is over for this variant, there is no restock to wait for.
+            rx.el.p(tr("store.presale_sold_out"), class_name="mt-4 rounded-xl bg-gray-50 p-3 text-sm font-medium text-gray-800",
+                    data_testid="stock-state"),
+            _notify_me(),
         ),
+    )
+
+
+def _notify_me() -> rx.Component:
+    state = ProductPageState
+    return rx.el.div(
+        rx.el.p(tr("store.sold_out_notify"), class_name="text-sm font-medium text-gray-800", data_testid="stock-state"),
+        rx.cond(
+            state.notify_done,
+            rx.el.p(tr("store.notify_done"), role="status", class_name="mt-2 text-sm text-emerald-700"),
+            rx.el.form(
+                rx.el.input(name="email", type="email", placeholder=tr("form.email"), aria_label=tr("form.email"),
+                            autocomplete="email", class_name=INPUT),
+                rx.el.button(tr("store.notify_me"), type="submit", class_name=PRIMARY_BUTTON + " whitespace-nowrap"),
+                on_submit=state.notify_me,
+                reset_on_submit=False,
+                class_name="mt-2 flex gap-2",
+            ),
+        ),
+        rx.cond(state.notify_error != "", rx.el.p(state.notify_error, role="alert", class_name="mt-1 text-sm text-red-600")),
+        class_name="mt-4 rounded-xl bg-gray-50 p-3",
     )
 
 
