@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+
 from sqlmodel import Session, select
+
+from shopapp.db import session_scope
+from shopapp.services.errors import Conflict
 
 from shopapp.models import Order, Variant
 from shopapp.services import cart, catalog, checkout
@@ -52,3 +57,26 @@ def paid_order(session: Session, actor: Actor, *lines: tuple[int, int], email: s
     order = session.get(Order, placed["order_id"], populate_existing=True)
     session.commit()  # leaves the session idle: on SQLite an open transaction would hold the write lock
     return order, placed["token"]
+
+
+def checkouts_at_once(shop_id: int, tokens: list[str]) -> list[str]:
+    """Every cart checked out at the same moment, each in its own thread and transaction, as
+    shoppers all pressing "pay" together: per cart "ordered" or the refusal's code."""
+    start = threading.Barrier(len(tokens))
+    outcomes: list[str] = []
+
+    def press_pay(token: str) -> None:
+        start.wait()
+        try:
+            with session_scope() as own:
+                checkout.place_order(own, shop_id, token, "buyer@example.com", dict(ADDRESS))
+            outcomes.append("ordered")
+        except Conflict as refused:
+            outcomes.append(refused.code)
+
+    threads = [threading.Thread(target=press_pay, args=(token,)) for token in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes

@@ -48,6 +48,20 @@ def _checkout(client, slug: str, token: str, **body) -> httpx.Response:
     return client.post(f"/store/{slug}/checkout", json={**CHECKOUT, "cart_token": token, **body}, headers=headers)
 
 
+def checkouts_at_once_over_http(api_url: str, slug: str, tokens: list[str]) -> list[tuple[int, str]]:
+    """Every cart checked out at the same moment, each on its own connection: (status, error code) per cart."""
+    start = threading.Barrier(len(tokens))
+
+    def press_pay(token: str) -> tuple[int, str]:
+        with httpx.Client(base_url=api_url + "/api/v1", timeout=60) as own:
+            start.wait()
+            answer = _checkout(own, slug, token)
+            return answer.status_code, answer.json().get("error", {}).get("code", "")
+
+    with ThreadPoolExecutor(max_workers=len(tokens)) as pool:
+        return list(pool.map(press_pay, tokens))
+
+
 def _counts() -> tuple[int, int, int]:
     with session_scope() as session:
         return tuple(session.exec(select(func.count()).select_from(table)).one() for table in (Order, OrderEvent, PaymentNotification))
@@ -285,16 +299,7 @@ def test_concurrent_checkouts_over_http_never_oversell(client, shop, api_url):
     # row, which would queue these checkouts one behind another and hide a race in the stock.
     assert client.get(f"/store/{slug}/shipping-methods").status_code == 200
     tokens = [_cart(client, slug, (tea, 1)) for _ in range(12)]
-    start = threading.Barrier(len(tokens))
-
-    def press_pay(token: str) -> tuple[int, str]:
-        with httpx.Client(base_url=api_url + "/api/v1", timeout=60) as own:
-            start.wait()
-            answer = _checkout(own, slug, token)
-            return answer.status_code, answer.json().get("error", {}).get("code", "")
-
-    with ThreadPoolExecutor(max_workers=len(tokens)) as pool:
-        results = list(pool.map(press_pay, tokens))
+    results = checkouts_at_once_over_http(api_url, slug, tokens)
     assert sorted(results).count((201, "")) == 5
     assert results.count((409, "sold_out")) == 7
     assert _stock(tea) == 0 and _counts()[0] == 5

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
-import httpx
-
-from tests.api.test_checkout_api import _cart, _checkout
+from tests.api.test_checkout_api import _cart, _checkout, checkouts_at_once_over_http
 
 COLOURS = {"name": "颜色", "values": ["白", "黑"]}
 
@@ -96,16 +92,7 @@ def test_concurrent_checkouts_over_http_never_sell_more_than_the_quota(client, s
     slug = shop["shop"]["slug"]
     white = product["variants"][0]["id"]
     tokens = [_cart(client, slug, (white, 1)) for _ in range(9)]
-    start = threading.Barrier(len(tokens))
-
-    def press_pay(token: str) -> tuple[int, str]:
-        with httpx.Client(base_url=api_url + "/api/v1", timeout=60) as own:
-            start.wait()
-            answer = _checkout(own, slug, token)
-            return answer.status_code, answer.json().get("error", {}).get("code", "")
-
-    with ThreadPoolExecutor(max_workers=len(tokens)) as pool:
-        results = list(pool.map(press_pay, tokens))
+    results = checkouts_at_once_over_http(api_url, slug, tokens)
     assert results.count((201, "")) == 5 and results.count((409, "sold_out")) == 4
     shown = client.get(f"/products/{product['id']}", headers=shop["headers"]).json()
     assert shown["presale"]["sold"] == 5 and shown["variants"][0]["stock"] == 0

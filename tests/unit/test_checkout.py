@@ -15,7 +15,7 @@ from shopapp.services import cart, catalog, catalog_bulk, checkout, orders, ship
 from shopapp.services.errors import Conflict, Invalid, NotFound
 from shopapp.settings import get_settings
 from tests.conftest import make_shop
-from tests.shopping import ADDRESS, cart_with, product_on_sale, stock_of
+from tests.shopping import ADDRESS, cart_with, checkouts_at_once, product_on_sale, stock_of
 
 
 def _place(session, shop_id, token, **changes):
@@ -219,23 +219,7 @@ def test_checkout_never_sells_more_than_stock(session, owner):
     shoppers = 12
     tokens = [cart_with(session, owner.shop_id, (tea, 1)) for _ in range(shoppers)]
     session.commit()
-    start = threading.Barrier(shoppers)
-    outcomes: list[str] = []
-
-    def shop(token: str) -> None:
-        start.wait()
-        try:
-            with session_scope() as own:
-                _place(own, owner.shop_id, token)
-            outcomes.append("ordered")
-        except Conflict as refused:
-            outcomes.append(refused.code)
-
-    threads = [threading.Thread(target=shop, args=(token,)) for token in tokens]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = checkouts_at_once(owner.shop_id, tokens)
 
     assert outcomes.count("ordered") == 5
     assert outcomes.count("sold_out") == shoppers - 5

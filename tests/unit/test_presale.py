@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
-from shopapp.db import session_scope
 from shopapp.models import Order, OrderEvent, OrderItem, Product, StockMove, Variant
 from shopapp.models.base import utcnow
 from shopapp.services import cart, catalog, checkout, inventory, orders
 from shopapp.services.errors import Conflict, Invalid
-from tests.shopping import ADDRESS, cart_with, paid_order, stock_of
+from tests.shopping import ADDRESS, cart_with, checkouts_at_once, paid_order, stock_of
 
 COLOURS = [{"name": "颜色", "values": ["白", "黑"]}]
 
@@ -116,23 +114,7 @@ def test_concurrent_checkouts_never_sell_more_than_the_quota(session, owner, who
         _, pot = _teapot(session, owner, black={"presale": presale})
     shoppers = 12
     tokens = [cart_with(session, owner.shop_id, (pot, 1)) for _ in range(shoppers)]
-    start = threading.Barrier(shoppers)
-    outcomes: list[str] = []
-
-    def shop(token: str) -> None:
-        start.wait()
-        try:
-            with session_scope() as own:
-                checkout.place_order(own, owner.shop_id, token, "buyer@example.com", ADDRESS)
-            outcomes.append("ordered")
-        except Conflict as refused:
-            outcomes.append(refused.code)
-
-    threads = [threading.Thread(target=shop, args=(token,)) for token in tokens]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = checkouts_at_once(owner.shop_id, tokens)
 
     assert outcomes.count("ordered") == 5 and outcomes.count("sold_out") == shoppers - 5
     pool = _fresh(session, Product, _product_of(session, pot).id) if whose == "product" else _fresh(session, Variant, pot)
