@@ -8,11 +8,11 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from shopapp.db import session_scope
-from shopapp.demo.catalogue import TEAS, TEAWARE, WEIGHT_FACTORS, WEIGHTS
+from shopapp.demo.catalogue import SIGNATURE_TEAS, TEAS, TEAWARE, WEIGHT_FACTORS, WEIGHTS
 from shopapp.demo.pictures import product_picture
-from shopapp.models import Shop
+from shopapp.models import Product, Shop
 from shopapp.models.base import utcnow
-from shopapp.services import accounts, catalog, media, shops
+from shopapp.services import accounts, catalog, media, shops, themes
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,22 @@ def seed_demo(*, if_empty: bool = False) -> bool:
                 picture = product_picture(product["data"]["title"], product["colour"], teaware=product["teaware"], variant=variant)
                 media.add_product_image(session, owner, created.id, picture, alt=product["data"]["title"])
         log.info("demo product %s/%s: %s", index + 1, len(TEAS) + len(TEAWARE), product["data"]["title"])
+    with session_scope() as session:
+        _feature_signature_teas(session, accounts.authenticate(session, signed.token))
     return True
+
+
+def _feature_signature_teas(session: Session, owner) -> None:
+    """The home's featured section shows the house's best-known teas; the grid below, the newest."""
+    titles = {title: product_id for product_id, title in session.exec(
+        select(Product.id, Product.title).where(Product.shop_id == owner.shop_id)
+    ).all()}
+    featured = [titles[title] for title in SIGNATURE_TEAS]
+    sections = [
+        dict(section, product_ids=featured) if section["type"] == "featured_products" else section
+        for section in themes.home_sections(session, owner.shop_id)
+    ]
+    themes.save_sections(session, owner, sections)
 
 
 def _skip(session: Session, if_empty: bool) -> bool:

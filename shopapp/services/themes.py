@@ -20,7 +20,8 @@ DEFAULT_SECTIONS = [
     {"type": "banner", "title": "", "subtitle": "", "image_url": "", "link": ""},  # empty title = the shop's name and description
     {"type": "category_list", "title": ""},
     {"type": "featured_products", "title": "", "product_ids": [], "limit": 4},  # no ids = the newest
-    {"type": "product_grid", "title": "", "limit": 40},
+    # A phone's first few screens, then "查看全部商品": 40 cards at once made the home slow to start.
+    {"type": "product_grid", "title": "", "limit": 12},
 ]
 _TEXT_LIMITS = {"title": 60, "subtitle": 200, "text": 5000, "image_url": 500, "link": 500}
 
