@@ -15,6 +15,7 @@ from shopapp.services.errors import DomainError, Unauthorized
 from shopapp.services.permissions import Actor
 
 YEAR = 365 * 24 * 3600
+FAILED = object()  # what FormMixin._submit answers when the form was refused
 
 
 class LangState(rx.State):
@@ -71,6 +72,17 @@ class FormMixin(rx.State, mixin=True):
 
     def _show_error(self, exc: DomainError):
         self.busy, self.errors, self.error = False, self._field_messages(exc), self._message(exc)
+
+    def _submit(self, action):
+        """Run `action(session)` in one transaction: its result, or FAILED after showing why next to the form."""
+        try:
+            with session_scope() as session:
+                result = action(session)
+        except DomainError as exc:
+            self._show_error(exc)
+            return FAILED
+        self.busy = False
+        return result
 
 
 class ConfirmMixin(rx.State, mixin=True):

@@ -2,14 +2,12 @@
 
 import reflex as rx
 
-from shopapp.db import session_scope
 from shopapp.services import accounts
-from shopapp.services.errors import DomainError
 from shopapp.ui import routes
 from shopapp.ui.components.forms import form_error, form_field, submit_button
 from shopapp.ui.components.text import tr
 from shopapp.ui.platform.layout import auth_card
-from shopapp.ui.state import FormMixin, SessionState
+from shopapp.ui.state import FAILED, FormMixin, SessionState
 
 
 class LoginState(FormMixin, SessionState):
@@ -17,16 +15,12 @@ class LoginState(FormMixin, SessionState):
     def submit(self, form: dict):
         self._start_submit()
         yield
-        try:
-            with session_scope() as session:
-                signed = accounts.login(
-                    session, email=form.get("email", ""), password=form.get("password", ""),
-                    ip=self.router.session.client_ip,
-                )
-        except DomainError as exc:
-            self._show_error(exc)
+        signed = self._submit(lambda session: accounts.login(
+            session, email=form.get("email", ""), password=form.get("password", ""), ip=self.router.session.client_ip,
+        ))
+        if signed is FAILED:
             return
-        self.token, self.busy = signed.token, False
+        self.token = signed.token
         yield rx.redirect(routes.CONSOLE)
 
 

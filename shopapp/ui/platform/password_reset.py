@@ -2,14 +2,12 @@
 
 import reflex as rx
 
-from shopapp.db import session_scope
 from shopapp.services import password_resets
-from shopapp.services.errors import DomainError
 from shopapp.ui import routes
 from shopapp.ui.components.forms import form_error, form_field, submit_button
 from shopapp.ui.components.text import tr
 from shopapp.ui.platform.layout import auth_card
-from shopapp.ui.state import FormMixin, LangState, SessionState
+from shopapp.ui.state import FAILED, FormMixin, LangState, SessionState
 
 
 class ForgotPasswordState(FormMixin, LangState):
@@ -19,13 +17,8 @@ class ForgotPasswordState(FormMixin, LangState):
     def submit(self, form: dict):
         self._start_submit()
         yield
-        try:
-            with session_scope() as session:
-                password_resets.request_owner_reset(session, form.get("email", ""))
-        except DomainError as exc:
-            self._show_error(exc)
-            return
-        self.busy, self.sent = False, True
+        if self._submit(lambda session: password_resets.request_owner_reset(session, form.get("email", ""))) is not FAILED:
+            self.sent = True
 
 
 class ResetPasswordState(FormMixin, SessionState):
@@ -33,13 +26,10 @@ class ResetPasswordState(FormMixin, SessionState):
     def submit(self, form: dict):
         self._start_submit()
         yield
-        try:
-            with session_scope() as session:
-                signed = password_resets.reset_owner_password(session, self.reset_token, form.get("password", ""))
-        except DomainError as exc:
-            self._show_error(exc)
+        signed = self._submit(lambda session: password_resets.reset_owner_password(session, self.reset_token, form.get("password", "")))
+        if signed is FAILED:
             return
-        self.token, self.busy = signed.token, False
+        self.token = signed.token
         yield rx.redirect(routes.CONSOLE)
 
 

@@ -2,14 +2,12 @@
 
 import reflex as rx
 
-from shopapp.db import session_scope
 from shopapp.services import accounts
-from shopapp.services.errors import DomainError
 from shopapp.ui import routes
 from shopapp.ui.components.forms import form_error, form_field, submit_button
 from shopapp.ui.components.text import tr
 from shopapp.ui.platform.layout import auth_card
-from shopapp.ui.state import FormMixin, SessionState
+from shopapp.ui.state import FAILED, FormMixin, SessionState
 
 
 class SignupState(FormMixin, SessionState):
@@ -17,16 +15,13 @@ class SignupState(FormMixin, SessionState):
     def submit(self, form: dict):
         self._start_submit()
         yield
-        try:
-            with session_scope() as session:
-                signed = accounts.signup(
-                    session, email=form.get("email", ""), password=form.get("password", ""),
-                    shop_name=form.get("shop_name", ""), shop_slug=form.get("shop_slug", ""),
-                )
-        except DomainError as exc:
-            self._show_error(exc)
+        signed = self._submit(lambda session: accounts.signup(
+            session, email=form.get("email", ""), password=form.get("password", ""),
+            shop_name=form.get("shop_name", ""), shop_slug=form.get("shop_slug", ""),
+        ))
+        if signed is FAILED:
             return
-        self.token, self.busy = signed.token, False
+        self.token = signed.token
         yield rx.redirect(routes.CONSOLE)
 
 

@@ -15,7 +15,7 @@ from shopapp.ui import routes
 from shopapp.ui.components.forms import SECONDARY_BUTTON, form_error, form_field, submit_button
 from shopapp.ui.components.pager import pager
 from shopapp.ui.components.text import tr
-from shopapp.ui.state import FormMixin
+from shopapp.ui.state import FAILED, FormMixin
 from shopapp.ui.store.layout import store_frame
 from shopapp.ui.store.order import status_label
 from shopapp.ui.store.state import StoreState
@@ -51,26 +51,25 @@ class AccountState(FormMixin, StoreState):
     def submit(self, form: dict):
         self._start_submit()
         yield
-        email, password = form.get("email", ""), form.get("password", "")
-        try:
-            with session_scope() as session:
-                shop_id = int(self.shop["id"])
-                if self.mode == "forgot":
-                    password_resets.request_shopper_reset(session, shop_id, email)
-                elif self.mode == "register":
-                    logged_in = customers.register(session, shop_id, email=email, password=password,
-                                                   name=form.get("name", ""), cart_token=self._cart_token() or None)
-                else:
-                    logged_in = customers.log_in(session, shop_id, email=email, password=password,
-                                                 cart_token=self._cart_token() or None, ip=self.router.session.client_ip)
-        except DomainError as exc:
-            self._show_error(exc)
+        email, password, shop_id = form.get("email", ""), form.get("password", ""), int(self.shop["id"])
+        cart_token = self._cart_token() or None
+
+        def act(session):
+            if self.mode == "forgot":
+                return password_resets.request_shopper_reset(session, shop_id, email)
+            if self.mode == "register":
+                return customers.register(session, shop_id, email=email, password=password,
+                                          name=form.get("name", ""), cart_token=cart_token)
+            return customers.log_in(session, shop_id, email=email, password=password,
+                                    cart_token=cart_token, ip=self.router.session.client_ip)
+
+        result = self._submit(act)
+        if result is FAILED:
             return
-        self.busy = False
         if self.mode == "forgot":
             self.reset_sent = True
-            return
-        self._welcome(logged_in)
+        else:
+            self._welcome(result)
 
     @rx.event
     def log_out(self):
@@ -117,15 +116,11 @@ class PasswordResetState(AccountState):
     def save_password(self, form: dict):
         self._start_submit()
         yield
-        try:
-            with session_scope() as session:
-                logged_in = password_resets.reset_shopper_password(
-                    session, int(self.shop["id"]), self.reset_token, form.get("password", ""),
-                )
-        except DomainError as exc:
-            self._show_error(exc)
+        logged_in = self._submit(lambda session: password_resets.reset_shopper_password(
+            session, int(self.shop["id"]), self.reset_token, form.get("password", ""),
+        ))
+        if logged_in is FAILED:
             return
-        self.busy = False
         self._welcome(logged_in)
         yield rx.redirect(routes.store_account(self.shop["slug"]))
 
