@@ -73,13 +73,15 @@ class FormMixin(rx.State, mixin=True):
     def _show_error(self, exc: DomainError):
         self.busy, self.errors, self.error = False, self._field_messages(exc), self._message(exc)
 
-    def _submit(self, action):
-        """Run `action(session)` in one transaction: its result, or FAILED after showing why next to the form."""
+    def _submit(self, action, fields: str = ""):
+        """Run `action(session)` in one transaction: its result, or FAILED after showing why next to the form.
+        `fields` prefixes the field names, where one page holds several forms ("invite_" + "email")."""
         try:
             with session_scope() as session:
                 result = action(session)
         except DomainError as exc:
             self._show_error(exc)
+            self.errors = {fields + name: message for name, message in self.errors.items()}
             return FAILED
         self.busy = False
         return result

@@ -12,7 +12,7 @@ from shopapp.ui.components.roles import role_label
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.state import ConsoleState
-from shopapp.ui.state import ConfirmMixin, FormMixin
+from shopapp.ui.state import FAILED, ConfirmMixin, FormMixin
 
 PROFILE_TEXT_FIELDS = ("name", "description", "contact_email", "contact_phone")
 LOGO_UPLOAD = "shop_logo"
@@ -38,14 +38,11 @@ class ProfileState(FormMixin, ConsoleState):
         self._start_submit()
         self.saved = False
         yield
-        try:
-            with session_scope() as session:
-                shop = shops.update_profile(session, self._actor(), form)
-                self.profile = {key: str(value) for key, value in shops.shop_public(shop).items()}
-        except DomainError as exc:
-            self._show_error(exc)
+        profile = self._submit(lambda session: shops.shop_public(shops.update_profile(session, self._actor(), form)))
+        if profile is FAILED:
             return
-        self.busy, self.saved, self.shop_name = False, True, self.profile["name"]
+        self.profile = {key: str(value) for key, value in profile.items()}
+        self.saved, self.shop_name = True, self.profile["name"]
 
     @rx.event
     async def upload_logo(self, files: list[rx.UploadFile]):
@@ -81,14 +78,12 @@ class StaffState(ConfirmMixin, FormMixin, ConsoleState):
         self._start_submit()
         self.notice = ""
         yield
-        try:
-            with session_scope() as session:
-                staff.invite(session, self._actor(), email=form.get("invite_email", ""), role=form.get("invite_role", ""))
-        except DomainError as exc:
-            self._show_error(exc)
-            self.errors = {f"invite_{k}": v for k, v in self.errors.items()}
+        invited = self._submit(
+            lambda session: staff.invite(session, self._actor(), email=form.get("invite_email", ""), role=form.get("invite_role", "")),
+            fields="invite_",
+        )
+        if invited is FAILED:
             return
-        self.busy = False
         self.notice = self.tr["settings.staff.invite_sent"].format(email=form.get("invite_email", "").strip())
         yield StaffState.load
 
@@ -127,14 +122,10 @@ class ApiKeysState(ConfirmMixin, FormMixin, ConsoleState):
         self._start_submit()
         self.new_key = ""
         yield
-        try:
-            with session_scope() as session:
-                _, self.new_key = api_keys.create(session, self._actor(), form.get("key_name", ""))
-        except DomainError as exc:
-            self._show_error(exc)
-            self.errors = {f"key_{k}": v for k, v in self.errors.items()}
+        created = self._submit(lambda session: api_keys.create(session, self._actor(), form.get("key_name", "")), fields="key_")
+        if created is FAILED:
             return
-        self.busy = False
+        self.new_key = created[1]
         yield ApiKeysState.load
 
 
