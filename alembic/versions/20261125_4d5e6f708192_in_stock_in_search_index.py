@@ -1,4 +1,4 @@
-"""product search: "in stock" in the search index, beside the status
+"""product search: "in stock" in the search index, beside the status; an index of each category's products
 
 Revision ID: 4d5e6f708192
 Revises: 2b3c4d5e6f70
@@ -9,7 +9,9 @@ it: on PostgreSQL the lexeme '!stock' in the generated tsvector (the column is d
 again, with its GIN index), on SQLite the term "stock" in the FTS5 column `status` (the triggers
 that feed it are replaced and its content rebuilt). The trigger on product that copied the
 status (product_search_follows_status) becomes product_search_follows_product, copying status
-and in_stock, and only when one of them changes. The statements are copied here, not imported, so
+and in_stock, and only when one of them changes. product_category gets an index (shop_id,
+category_id, product_id), which lists and counts a category's products on its own. The
+statements are copied here, not imported, so
 this revision stays what it was when services/search.py changes; keep them in step with
 search.SQLITE_OBJECTS / POSTGRESQL_OBJECTS.
 """
@@ -105,6 +107,9 @@ BACKFILL = """UPDATE product_search SET in_stock = (
 
 
 def upgrade() -> None:
+    op.create_index(
+        "ix_product_category_shop_category", "product_category", ["shop_id", "category_id", "product_id"], unique=False,
+    )
     if op.get_bind().dialect.name == "sqlite":
         # Dropped first: the backfill must not feed the FTS5 table row by row.
         for name in (*FTS_TRIGGERS, OLD_TRIGGER):
@@ -126,6 +131,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_product_category_shop_category", table_name="product_category")
     if op.get_bind().dialect.name == "sqlite":
         for name in (*FTS_TRIGGERS, NEW_TRIGGER):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
