@@ -68,6 +68,8 @@ class Product(SQLModel, table=True):
 
 class ProductCategory(SQLModel, table=True):
     __tablename__ = "product_category"
+    # A category's products in one index, read alone (services/search.py counts a category so).
+    __table_args__ = (Index("ix_product_category_shop_category", "shop_id", "category_id", "product_id"),)
     product_id: int = Field(foreign_key="product.id", primary_key=True)
     category_id: int = Field(foreign_key="category.id", primary_key=True, index=True)
     shop_id: int = Field(foreign_key="shop.id", index=True)

@@ -15,5 +15,6 @@ class ProductSearch(SQLModel, table=True):
     product_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     shop_id: int = Field(foreign_key="shop.id", index=True)
     status: str = Field(default="draft", max_length=10)  # the product's, kept in step by a trigger
+    in_stock: bool = False  # the product's, kept in step by the same trigger
     title_terms: str = ""  # the title as search terms: Latin words and overlapping CJK pairs
     body_terms: str = ""  # SKUs, barcodes and the description's text, as search terms

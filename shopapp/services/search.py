@@ -19,11 +19,14 @@ In both, every term carries its shop ("龙井" of shop 7 is indexed as "s7x龙�
 posting lists of its own: a search never walks another shop's matches, a one-character prefix
 query only expands the shop's own terms, and bm25's word statistics are the shop's.
 
-The product's status is in the index too, so the storefront's "active only" search never reads a
-product row per match; a trigger on product keeps it so whoever changes a status (bulk edits do).
-Price and stock filters and price sorts read the product row's summary of its variants (min_price,
-in_stock: services/inventory.refresh_products keeps it as sales, restocks and edits change them),
-in order from the indexes (shop_id, [status,] min_price, id); categories are read live.
+The product's status, and whether it is in stock, are in the index too (PostgreSQL: the lexemes
+'!active' and '!stock', which the parser can never make from a word; SQLite: the terms of the FTS5
+column `status`), so the storefront's "active, in stock" search is an intersection of posting
+lists and never reads a product row per match. A trigger on product copies both to
+product_search whenever they change, whoever changes them (bulk edits change statuses; sales and
+restocks change in_stock through services/inventory.refresh_products). Price filters, "not in
+stock" and price sorts read the product row's summary of its variants (min_price, in_stock), in
+order from the indexes (shop_id, [status,] min_price, id); categories are read live.
 """
 
 from __future__ import annotations
@@ -60,7 +63,11 @@ REINDEX_BATCH = 1000
 
 FTS_TABLE = "product_search_fts"
 PG_VECTOR_INDEX = "ix_product_search_document"
-STATUS_TRIGGER = "product_search_follows_status"
+# Copies the product's status and in_stock to its search document (revision 4d5e6f708192 renamed it
+# from product_search_follows_status when in_stock joined the status).
+PRODUCT_TRIGGER = "product_search_follows_product"
+# A product in stock has this term beside its status (no status is called "stock").
+IN_STOCK = "stock"
 
 
 def _in_shop(terms: str, shop_id: str) -> str:
@@ -72,11 +79,13 @@ def _in_shop(terms: str, shop_id: str) -> str:
 def _fts_row(row: str) -> str:
     shop_id = f"{row}.shop_id"
     terms = f"{_in_shop(f'{row}.title_terms', shop_id)}, {_in_shop(f'{row}.body_terms', shop_id)}"
-    return f"{row}.product_id, {terms}, {_in_shop(f'{row}.status', shop_id)}"
+    # The FTS5 column `status` holds the status and, for a product in stock, IN_STOCK too.
+    status = f"{row}.status || CASE WHEN {row}.in_stock THEN ' {IN_STOCK}' ELSE '' END"
+    return f"{row}.product_id, {terms}, {_in_shop(status, shop_id)}"
 
 
-# The raw SQL that makes the full-text index. The migration c2d3e4f5a6b7 holds its own copy (a
-# migration must not change when this module does); keep the two in step.
+# The raw SQL that makes the full-text index. The migrations c2d3e4f5a6b7 and 4d5e6f708192 hold their
+# own copies (a migration must not change when this module does); keep the latest in step.
 SQLITE_OBJECTS = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
     "title, body, status, content='', tokenize='unicode61 remove_diacritics 0')",
@@ -92,26 +101,32 @@ SQLITE_OBJECTS = (
         VALUES ('delete', {_fts_row("old")});
         INSERT INTO {FTS_TABLE}(rowid, title, body, status) VALUES ({_fts_row("new")});
     END""",
-    f"""CREATE TRIGGER IF NOT EXISTS {STATUS_TRIGGER} AFTER UPDATE OF status ON product BEGIN
-        UPDATE product_search SET status = new.status WHERE product_id = new.id;
+    # Only a real change rewrites the document (inventory.refresh_products sets in_stock after
+    # every sale, nearly always to what it was).
+    f"""CREATE TRIGGER IF NOT EXISTS {PRODUCT_TRIGGER} AFTER UPDATE OF status, in_stock ON product
+        WHEN old.status IS NOT new.status OR old.in_stock IS NOT new.in_stock BEGIN
+        UPDATE product_search SET status = new.status, in_stock = new.in_stock WHERE product_id = new.id;
     END""",
 )
 POSTGRESQL_OBJECTS = (
-    # The status is a lexeme the parser can never make from a word ("!active").
+    # The status and IN_STOCK are lexemes the parser can never make from a word ("!active").
     f"""ALTER TABLE product_search ADD COLUMN IF NOT EXISTS document tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('simple'::regconfig, {_in_shop("title_terms", "shop_id::text")}), 'A')
         || to_tsvector('simple'::regconfig, {_in_shop("body_terms", "shop_id::text")})
-        || array_to_tsvector(ARRAY['!' || status])
+        || array_to_tsvector(CASE WHEN in_stock THEN ARRAY['!' || status, '!{IN_STOCK}'] ELSE ARRAY['!' || status] END)
     ) STORED""",
     f"CREATE INDEX IF NOT EXISTS {PG_VECTOR_INDEX} ON product_search USING gin (document)",
-    f"""CREATE OR REPLACE FUNCTION {STATUS_TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE OR REPLACE FUNCTION {PRODUCT_TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        UPDATE product_search SET status = NEW.status WHERE product_id = NEW.id;
+        UPDATE product_search SET status = NEW.status, in_stock = NEW.in_stock WHERE product_id = NEW.id;
         RETURN NULL;
     END $$""",
-    f"DROP TRIGGER IF EXISTS {STATUS_TRIGGER} ON product",
-    f"""CREATE TRIGGER {STATUS_TRIGGER} AFTER UPDATE OF status ON product
-        FOR EACH ROW EXECUTE FUNCTION {STATUS_TRIGGER}()""",
+    f"DROP TRIGGER IF EXISTS {PRODUCT_TRIGGER} ON product",
+    # Only a real change rewrites the document and its index entries (inventory.refresh_products
+    # sets in_stock after every sale, nearly always to what it was).
+    f"""CREATE TRIGGER {PRODUCT_TRIGGER} AFTER UPDATE OF status, in_stock ON product FOR EACH ROW
+        WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.in_stock IS DISTINCT FROM NEW.in_stock)
+        EXECUTE FUNCTION {PRODUCT_TRIGGER}()""",
 )
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
@@ -200,7 +215,10 @@ def search_products(
     """
     status = "active" if active_only else status
     _check_filters(q, status, category_id, price_min, price_max, in_stock, sort)
-    _plan_each_search(session)
+    groups = _query_groups(q) if q and q.strip() else None
+    if groups == []:
+        return [], 0  # only punctuation: nothing to look for
+    _plan_for_search(session, True)
     per_page = max(1, min(per_page, catalog.MAX_PER_PAGE))
     offset = (max(1, page) - 1) * per_page
 
@@ -210,19 +228,24 @@ def search_products(
         query = query.where(Product.shop_id == shop_id)
         return _filtered(query, shop_id, *filters)
 
-    if q and q.strip():
-        groups = _query_groups(q)
-        if not groups:
-            return [], 0  # only punctuation: nothing to look for
-        # With no filter but the status, in an order the index knows, the index alone answers:
-        # a product row costs a microsecond to read, the index's thousands of matches far less.
-        index_only = sort in ("relevance", "newest") and all(value is None for value in filters[1:])
-        words = _Words(session.get_bind().dialect.name == "postgresql", shop_id, groups, status)
+    if groups:
+        # The status and "in stock" are in the index: with no other filter, the index alone says
+        # what matches (a product row costs a microsecond to read, the index's thousands of
+        # matches far less).
+        in_index = category_id is None and price_min is None and price_max is None and in_stock in (None, True)
+        words = _Words(session.get_bind().dialect.name == "postgresql", shop_id, groups, status, in_stock is True)
         priced = price_min is not None or price_max is not None
-        page_ids, total = _search_page(session, words, narrowed, index_only, priced, sort, offset, per_page)
+        page_ids, total = _search_page(session, words, narrowed, in_index, priced, sort, offset, per_page)
     else:
         query = narrowed(select(Product.id))
-        total = _count_all(session, query)
+        if category_id is not None and (status, price_min, price_max, in_stock) == (None, None, None, None):
+            # A category link carries its product's shop, so counting a category's links counts
+            # its products; joined to them, the shop's every product is read (45 ms on SQLite).
+            total = _count_all(session, select(ProductCategory.product_id).where(
+                ProductCategory.shop_id == shop_id, ProductCategory.category_id == category_id,
+            ))
+        else:
+            total = _count_all(session, query)
         if sort in PRICE_SORTS:
             page_ids = _priced_first(session, query, sort, offset, per_page)
         else:
@@ -230,7 +253,10 @@ def search_products(
     # The shop again (the index is the shop's own; this keeps it so even if it ever were not),
     # checked here: in the WHERE clause it led SQLite to walk the shop's index instead of the ids.
     found = session.exec(select(Product).where(Product.id.in_(page_ids))).all()
-    products = {p.id: p for p in found if p.shop_id == shop_id and status in (None, p.status)}
+    products = {
+        p.id: p for p in found if p.shop_id == shop_id and status in (None, p.status) and in_stock in (None, p.in_stock)
+    }
+    _plan_for_search(session, False)
     return catalog.product_summaries(session, shop_id, [products[i] for i in page_ids if i in products]), total
 
 
@@ -238,7 +264,7 @@ def search_products(
 
 def _insert_documents(session: Session, shop_id: int, product_ids: list[int]) -> None:
     products = session.exec(
-        select(Product.id, Product.title, Product.description_html, Product.status)
+        select(Product.id, Product.title, Product.description_html, Product.status, Product.in_stock)
         .where(Product.shop_id == shop_id, Product.id.in_(product_ids))
     ).all()
     codes: dict[int, list[str]] = {}
@@ -250,13 +276,14 @@ def _insert_documents(session: Session, shop_id: int, product_ids: list[int]) ->
         codes.setdefault(product_id, []).extend(code for code in (sku, barcode) if code)
     rows = [
         {
-            "product_id": product_id, "shop_id": shop_id, "status": status, "title_terms": document_terms(title),
+            "product_id": product_id, "shop_id": shop_id, "status": status, "in_stock": in_stock,
+            "title_terms": document_terms(title),
             # Codes first: a long description is cut, the SKUs never are.
             "body_terms": document_terms(
                 " ".join(codes.get(product_id, [])) + " " + plain_text(description)[:DESCRIPTION_CHARS]
             ),
         }
-        for product_id, title, description, status in products
+        for product_id, title, description, status, in_stock in products
     ]
     if rows:
         session.connection().execute(insert(ProductSearch.__table__), rows)
@@ -319,23 +346,39 @@ def _query_groups(q: str) -> list[tuple[list[str], bool]]:
     return groups
 
 
-def _plan_each_search(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
+def _plan_for_search(session: Session, searching: bool) -> None:
+    """PostgreSQL's planner settings for this transaction's searches (`searching`), or back to
+    its usual ones for whatever the transaction does next."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    if searching:
         # psycopg prepares a statement after five runs; PostgreSQL may then plan it once for every
         # search, but the best plan depends on the words and the shop (5 products or 100 000):
         # such a generic plan measured 300 times slower.
         session.connection().exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
+        # The default random_page_cost (4) prices a page the GIN index's matches are read from
+        # as a disk seek, four times a page of the table read whole: when a quarter of the shop
+        # matches, PostgreSQL then reads product_search whole, hoping to meet 10 000 matches early,
+        # and evaluates every document on the way (30-40 ms for the storefront's 绿茶, where the
+        # index names the matches: 14 ms). A search's pages are in memory: 1.1 says so, and the
+        # table is still read whole when nearly every product matches (茶), where that is faster.
+        session.connection().exec_driver_sql("SET LOCAL random_page_cost = 1.1")
+    else:
+        session.connection().exec_driver_sql("SET LOCAL plan_cache_mode = DEFAULT")
+        session.connection().exec_driver_sql("SET LOCAL random_page_cost = DEFAULT")
 
 
 def _search_page(
-    session: Session, words: _Words, narrowed, index_only: bool, priced: bool, sort: str, offset: int, limit: int,
+    session: Session, words: _Words, narrowed, in_index: bool, priced: bool, sort: str, offset: int, limit: int,
 ) -> tuple[list[int], int]:
     """The ids of one page of matches, and how many match (up to MAX_COUNTED).
 
-    Matches are read, and their products looked up, except where the products come first and
-    the matches (collected once) only say which to keep: sorted by a product column (price,
-    title), read in order from its index; and counted within a price range (`priced`), read
-    from the price index.
+    When every filter is in the index (`in_index`: none, the status, in stock), the index alone
+    counts the matches, whatever the sort, and gives the page in the orders it knows (relevance,
+    newest). Otherwise matches are read, and their products looked up, except where the products
+    come first and the matches (collected once) only say which to keep: sorted by a product
+    column (price, title), read in order from its index; and counted within a price range
+    (`priced`), read from the price index.
 
     Relevance: up to RANK_LIMIT matches are all scored (bm25 on SQLite, ts_rank on PostgreSQL,
     a title word weighing a hundred times a description word) and the best come first. Scoring
@@ -345,6 +388,7 @@ def _search_page(
     """
     def matching(where: str, scored: bool = False, counting: bool = False, among: bool = False):
         hits = words.hits(where, scored)
+        index_only = in_index and (counting or sort in ("relevance", "newest"))
         if counting and words.postgresql and index_only:
             # Told "LIMIT 10 000", PostgreSQL scans the table hoping to meet 10 000 matches
             # early (40 ms for 绿茶); planned apart, the GIN index finds them (10 ms). Joined
@@ -422,12 +466,14 @@ def _ids(session: Session, query, offset: int, limit: int) -> list[int]:
 
 @dataclass(frozen=True)
 class _Words:
-    """A query's words, for one shop and maybe one status, as one database's index matches them."""
+    """A query's words, for one shop and maybe one status and "in stock", as one database's index
+    matches them."""
 
     postgresql: bool
     shop_id: int
     groups: list[tuple[list[str], bool]]
     status: str | None
+    in_stock: bool
 
     def hits(self, where: str, scored: bool = False):
         """The products whose title and description together ("anywhere"), title ("title") or
@@ -444,8 +490,8 @@ class _Words:
             "title": f"{{title}} : ({phrases})",
             "elsewhere": f"{{title body}} : ({phrases}) NOT {{title}} : ({phrases})",
         }[where]
-        if self.status:
-            match = f"status : {_shop_term(self.shop_id, self.status)} AND ({match})"
+        for mark in self._marks():
+            match = f"status : {_shop_term(self.shop_id, mark)} AND ({match})"
         fts = table(FTS_TABLE, column("rowid"))
         columns = [fts.c.rowid.label("product_id")]
         if scored:
@@ -459,8 +505,8 @@ class _Words:
             "elsewhere": f"{self._tsquery()} & !({self._tsquery('A')})",
         }[where]
         match = _tsquery(words)
-        if self.status:
-            match = cast(f"'!{self.status}'", TSQUERY).op("&&")(match)
+        for mark in self._marks():
+            match = cast(f"'!{mark}'", TSQUERY).op("&&")(match)
         document = literal_column("product_search.document")
         columns = [ProductSearch.product_id]
         if scored:
@@ -468,6 +514,10 @@ class _Words:
             weights = literal_column("'{0.01, 0.01, 0.01, 1.0}'::float4[]")
             columns.append((-func.ts_rank(weights, document, _tsquery(self._tsquery()))).label("score"))
         return select(*columns).where(document.op("@@")(match))
+
+    def _marks(self) -> list[str]:
+        """The status and IN_STOCK terms asked for (see _fts_row and POSTGRESQL_OBJECTS)."""
+        return ([self.status] if self.status else []) + ([IN_STOCK] if self.in_stock else [])
 
     def _tsquery(self, weight: str = "") -> str:
         """to_tsquery's syntax: 'a':A <-> 'b':*A is "a then b…", both in the title."""

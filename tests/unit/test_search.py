@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from shopapp.models import ProductSearch
-from shopapp.services import catalog, catalog_bulk, search
+from shopapp.services import catalog, catalog_bulk, inventory, search
 from shopapp.services.errors import Invalid
 from tests.conftest import make_shop
 
@@ -135,6 +135,21 @@ def test_a_status_changed_by_a_bulk_edit_shows_in_the_storefront_search(session,
     catalog_bulk.bulk_edit(session, owner, [active.id], "set_status", "archived")
     assert _titles(session, owner.shop_id, q="龙井", active_only=True) == ["西湖龙井"]
     assert _titles(session, owner.shop_id, q="龙井", status="archived") == ["狮峰龙井"]
+
+
+def test_a_product_sold_out_or_restocked_shows_in_the_in_stock_search_at_once(session, owner):
+    # "In stock" is read from the search index itself (the count too), which a trigger keeps.
+    product = _product(session, owner, "西湖龙井", stock=1)
+    _product(session, owner, "狮峰龙井", stock=0)
+    variant_id = catalog.product_dict(session, product, with_cost=True)["variants"][0]["id"]
+    shop = owner.shop_id
+    assert search.search_products(session, shop, q="龙井", in_stock=True, active_only=True)[1] == 1
+    inventory.adjust_stock(session, "test", shop, variant_id, -1, "damaged")
+    assert search.search_products(session, shop, q="龙井", in_stock=True, active_only=True) == ([], 0)
+    assert sorted(_titles(session, shop, q="龙井", in_stock=False)) == ["狮峰龙井", "西湖龙井"]
+    inventory.set_stock(session, "test", shop, variant_id, 5, "stocktake")
+    assert _titles(session, shop, q="龙井", in_stock=True, sort="price_asc") == ["西湖龙井"]
+    assert search.search_products(session, shop, q="龙井", in_stock=True, active_only=True)[1] == 1
 
 
 def test_edits_and_deletes_show_in_search_at_once(session, owner):
