@@ -1,5 +1,6 @@
 """Each product's search document: the words product search looks for (kept by services/search.py)."""
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 
@@ -12,9 +13,11 @@ class ProductSearch(SQLModel, table=True):
     """
 
     __tablename__ = "product_search"
+    __table_args__ = (Index("ix_product_search_shop_price", "shop_id", "min_price"),)
     product_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     shop_id: int = Field(foreign_key="shop.id", index=True)
     status: str = Field(default="draft", max_length=10)  # the product's, kept in step by a trigger
     in_stock: bool = False  # the product's, kept in step by the same trigger
+    min_price: int | None = None  # the product's lowest price for sale in 分, kept in step too
     title_terms: str = ""  # the title as search terms: Latin words and overlapping CJK pairs
     body_terms: str = ""  # SKUs, barcodes and the description's text, as search terms

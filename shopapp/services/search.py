@@ -22,11 +22,14 @@ query only expands the shop's own terms, and bm25's word statistics are the shop
 The product's status, and whether it is in stock, are in the index too (PostgreSQL: the lexemes
 '!active' and '!stock', which the parser can never make from a word; SQLite: the terms of the FTS5
 column `status`), so the storefront's "active, in stock" search is an intersection of posting
-lists and never reads a product row per match. A trigger on product copies both to
-product_search whenever they change, whoever changes them (bulk edits change statuses; sales and
-restocks change in_stock through services/inventory.refresh_products). Price filters, "not in
-stock" and price sorts read the product row's summary of its variants (min_price, in_stock), in
-order from the indexes (shop_id, [status,] min_price, id); categories are read live.
+lists and never reads a product row per match. On PostgreSQL the product's lowest price is beside
+them (product_search.min_price, indexed with the shop), so a price range is one more bitmap the
+database ANDs with the words' before it reads a row. A trigger on product copies all three to
+product_search whenever they change, whoever changes them (bulk edits change statuses; sales,
+restocks and price edits change in_stock and min_price through inventory.refresh_products).
+"Not in stock", price sorts and, on SQLite, price ranges read the product row's summary of its
+variants (min_price, in_stock), in order from the indexes (shop_id, [status,] min_price, id);
+categories are read live.
 """
 
 from __future__ import annotations
@@ -63,8 +66,8 @@ REINDEX_BATCH = 1000
 
 FTS_TABLE = "product_search_fts"
 PG_VECTOR_INDEX = "ix_product_search_document"
-# Copies the product's status and in_stock to its search document (revision 4d5e6f708192 renamed it
-# from product_search_follows_status when in_stock joined the status).
+# Copies the product's status, in_stock and min_price to its search document (revision 4d5e6f708192
+# renamed it from product_search_follows_status when the other two joined the status).
 PRODUCT_TRIGGER = "product_search_follows_product"
 # A product in stock has this term beside its status (no status is called "stock").
 IN_STOCK = "stock"
@@ -96,16 +99,20 @@ SQLITE_OBJECTS = (
         INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body, status)
         VALUES ('delete', {_fts_row("old")});
     END""",
-    f"""CREATE TRIGGER IF NOT EXISTS product_search_fts_update AFTER UPDATE ON product_search BEGIN
+    # Only a change of what the FTS5 table holds rewrites its entry (not a new min_price).
+    f"""CREATE TRIGGER IF NOT EXISTS product_search_fts_update
+        AFTER UPDATE OF title_terms, body_terms, status, in_stock ON product_search BEGIN
         INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body, status)
         VALUES ('delete', {_fts_row("old")});
         INSERT INTO {FTS_TABLE}(rowid, title, body, status) VALUES ({_fts_row("new")});
     END""",
     # Only a real change rewrites the document (inventory.refresh_products sets in_stock after
     # every sale, nearly always to what it was).
-    f"""CREATE TRIGGER IF NOT EXISTS {PRODUCT_TRIGGER} AFTER UPDATE OF status, in_stock ON product
-        WHEN old.status IS NOT new.status OR old.in_stock IS NOT new.in_stock BEGIN
-        UPDATE product_search SET status = new.status, in_stock = new.in_stock WHERE product_id = new.id;
+    f"""CREATE TRIGGER IF NOT EXISTS {PRODUCT_TRIGGER} AFTER UPDATE OF status, in_stock, min_price ON product
+        WHEN old.status IS NOT new.status OR old.in_stock IS NOT new.in_stock OR old.min_price IS NOT new.min_price
+        BEGIN
+        UPDATE product_search SET status = new.status, in_stock = new.in_stock, min_price = new.min_price
+        WHERE product_id = new.id;
     END""",
 )
 POSTGRESQL_OBJECTS = (
@@ -118,14 +125,16 @@ POSTGRESQL_OBJECTS = (
     f"CREATE INDEX IF NOT EXISTS {PG_VECTOR_INDEX} ON product_search USING gin (document)",
     f"""CREATE OR REPLACE FUNCTION {PRODUCT_TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        UPDATE product_search SET status = NEW.status, in_stock = NEW.in_stock WHERE product_id = NEW.id;
+        UPDATE product_search SET status = NEW.status, in_stock = NEW.in_stock, min_price = NEW.min_price
+        WHERE product_id = NEW.id;
         RETURN NULL;
     END $$""",
     f"DROP TRIGGER IF EXISTS {PRODUCT_TRIGGER} ON product",
     # Only a real change rewrites the document and its index entries (inventory.refresh_products
     # sets in_stock after every sale, nearly always to what it was).
-    f"""CREATE TRIGGER {PRODUCT_TRIGGER} AFTER UPDATE OF status, in_stock ON product FOR EACH ROW
-        WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.in_stock IS DISTINCT FROM NEW.in_stock)
+    f"""CREATE TRIGGER {PRODUCT_TRIGGER} AFTER UPDATE OF status, in_stock, min_price ON product FOR EACH ROW
+        WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.in_stock IS DISTINCT FROM NEW.in_stock
+              OR OLD.min_price IS DISTINCT FROM NEW.min_price)
         EXECUTE FUNCTION {PRODUCT_TRIGGER}()""",
 )
 
@@ -229,12 +238,13 @@ def search_products(
         return _filtered(query, shop_id, *filters)
 
     if groups:
-        # The status and "in stock" are in the index: with no other filter, the index alone says
-        # what matches (a product row costs a microsecond to read, the index's thousands of
-        # matches far less).
-        in_index = category_id is None and price_min is None and price_max is None and in_stock in (None, True)
-        words = _Words(session.get_bind().dialect.name == "postgresql", shop_id, groups, status, in_stock is True)
+        # The status, "in stock" and (PostgreSQL) the price are in the index: with no other
+        # filter, the index alone says what matches (a product row costs a microsecond to read,
+        # the index's thousands of matches far less).
+        postgresql = session.get_bind().dialect.name == "postgresql"
         priced = price_min is not None or price_max is not None
+        in_index = category_id is None and in_stock in (None, True) and (postgresql or not priced)
+        words = _Words(postgresql, shop_id, groups, status, in_stock is True, (price_min, price_max) if postgresql else (None, None))
         page_ids, total = _search_page(session, words, narrowed, in_index, priced, sort, offset, per_page)
     else:
         query = narrowed(select(Product.id))
@@ -264,7 +274,7 @@ def search_products(
 
 def _insert_documents(session: Session, shop_id: int, product_ids: list[int]) -> None:
     products = session.exec(
-        select(Product.id, Product.title, Product.description_html, Product.status, Product.in_stock)
+        select(Product.id, Product.title, Product.description_html, Product.status, Product.in_stock, Product.min_price)
         .where(Product.shop_id == shop_id, Product.id.in_(product_ids))
     ).all()
     codes: dict[int, list[str]] = {}
@@ -276,14 +286,14 @@ def _insert_documents(session: Session, shop_id: int, product_ids: list[int]) ->
         codes.setdefault(product_id, []).extend(code for code in (sku, barcode) if code)
     rows = [
         {
-            "product_id": product_id, "shop_id": shop_id, "status": status, "in_stock": in_stock,
+            "product_id": product_id, "shop_id": shop_id, "status": status, "in_stock": in_stock, "min_price": min_price,
             "title_terms": document_terms(title),
             # Codes first: a long description is cut, the SKUs never are.
             "body_terms": document_terms(
                 " ".join(codes.get(product_id, [])) + " " + plain_text(description)[:DESCRIPTION_CHARS]
             ),
         }
-        for product_id, title, description, status, in_stock in products
+        for product_id, title, description, status, in_stock, min_price in products
     ]
     if rows:
         session.connection().execute(insert(ProductSearch.__table__), rows)
@@ -373,7 +383,8 @@ def _search_page(
 ) -> tuple[list[int], int]:
     """The ids of one page of matches, and how many match (up to MAX_COUNTED).
 
-    When every filter is in the index (`in_index`: none, the status, in stock), the index alone
+    When every filter is in the index (`in_index`: none, the status, in stock, on PostgreSQL a
+    price range), the index alone
     counts the matches, whatever the sort, and gives the page in the orders it knows (relevance,
     newest). Otherwise matches are read, and their products looked up, except where the products
     come first and the matches (collected once) only say which to keep: sorted by a product
@@ -466,14 +477,15 @@ def _ids(session: Session, query, offset: int, limit: int) -> list[int]:
 
 @dataclass(frozen=True)
 class _Words:
-    """A query's words, for one shop and maybe one status and "in stock", as one database's index
-    matches them."""
+    """A query's words, for one shop and maybe one status, "in stock" and (PostgreSQL) a price
+    range, as one database's index matches them."""
 
     postgresql: bool
     shop_id: int
     groups: list[tuple[list[str], bool]]
     status: str | None
     in_stock: bool
+    prices: tuple[int | None, int | None]  # lowest, highest; PostgreSQL only
 
     def hits(self, where: str, scored: bool = False):
         """The products whose title and description together ("anywhere"), title ("title") or
@@ -513,7 +525,16 @@ class _Words:
             # Weights D, C, B, A: the body is D, the title A.
             weights = literal_column("'{0.01, 0.01, 0.01, 1.0}'::float4[]")
             columns.append((-func.ts_rank(weights, document, _tsquery(self._tsquery()))).label("score"))
-        return select(*columns).where(document.op("@@")(match))
+        query = select(*columns).where(document.op("@@")(match))
+        low, high = self.prices
+        if low is not None or high is not None:
+            # The shop's price index gives a bitmap the database ANDs with the words' (see above).
+            query = query.where(ProductSearch.shop_id == self.shop_id)
+        if low is not None:
+            query = query.where(ProductSearch.min_price >= low)
+        if high is not None:
+            query = query.where(ProductSearch.min_price <= high)
+        return query
 
     def _marks(self) -> list[str]:
         """The status and IN_STOCK terms asked for (see _fts_row and POSTGRESQL_OBJECTS)."""

@@ -227,6 +227,18 @@ def test_a_price_range_matches_a_products_lowest_price_for_sale(session, owner):
         assert _titles(session, owner.shop_id, q=q, price_min=10000) == []
 
 
+def test_a_new_price_shows_in_a_price_range_search_at_once(session, owner):
+    # On PostgreSQL the price range is read from the search index (the count too), which a trigger keeps.
+    shop = owner.shop_id
+    cheap = _product(session, owner, "西湖龙井", price=3000)
+    _product(session, owner, "狮峰龙井", price=30000)
+    assert search.search_products(session, shop, q="龙井", price_min=2000, price_max=5000, active_only=True)[1] == 1
+    catalog_bulk.bulk_edit(session, owner, [cheap.id], "price_by_amount", 40000)  # ¥30 -> ¥430
+    assert search.search_products(session, shop, q="龙井", price_min=2000, price_max=5000, active_only=True) == ([], 0)
+    assert sorted(_titles(session, shop, q="龙井", price_min=20000, active_only=True)) == ["狮峰龙井", "西湖龙井"]
+    assert _titles(session, shop, q="龙井", price_max=35000, in_stock=True) == ["狮峰龙井"]
+
+
 def test_pages_and_total_of_a_search(session, owner):
     for n in range(7):
         _product(session, owner, f"龙井 {n}")
