@@ -74,7 +74,8 @@ FILTERED_SEARCHES = (
 )
 LISTS = (
     ("first page", {}), ("page 1000 (offset 49 950)", {"page": 1000}), ("storefront first page", {"active_only": True}),
-    ("status draft", {"status": "draft"}), ("category 绿茶", {"category_id": GREEN_TEA}), ("newest", {"sort": "newest"}),
+    ("status draft", {"status": "draft"}), ("category 绿茶", {"category_id": GREEN_TEA}),
+    ("storefront category 绿茶", {"active_only": True, "category_id": GREEN_TEA}), ("newest", {"sort": "newest"}),
     ("title", {"sort": "title"}), ("price low to high", {"sort": "price_asc"}), ("in stock", {"in_stock": True}),
     ("price high to low", {"sort": "price_desc"}), ("¥50–¥200", {"price_min": 5000, "price_max": 20000}),
     ("storefront in stock, price low to high", {"active_only": True, "in_stock": True, "sort": "price_asc"}),

@@ -248,12 +248,8 @@ def search_products(
         page_ids, total = _search_page(session, words, narrowed, in_index, priced, sort, offset, per_page)
     else:
         query = narrowed(select(Product.id))
-        if category_id is not None and (status, price_min, price_max, in_stock) == (None, None, None, None):
-            # A category link carries its product's shop, so counting a category's links counts
-            # its products; joined to them, the shop's every product is read (45 ms on SQLite).
-            total = _count_all(session, select(ProductCategory.product_id).where(
-                ProductCategory.shop_id == shop_id, ProductCategory.category_id == category_id,
-            ))
+        if category_id is not None:
+            total = _count_all(session, _in_category(session, shop_id, *filters))
         else:
             total = _count_all(session, query)
         if sort in PRICE_SORTS:
@@ -576,6 +572,24 @@ def _filtered(query, shop_id, status, category_id, price_min, price_max, in_stoc
     if in_stock is not None:
         query = query.where(Product.in_stock == in_stock)
     return query
+
+
+def _in_category(session: Session, shop_id, status, category_id, price_min, price_max, in_stock):
+    """The category's products, for counting: from its links, each product looked up by its id.
+
+    A category link carries its product's shop, so with no other filter the links alone count
+    the products. Otherwise SQLite would walk the shop's products (80 000 active ones) and look
+    each up among the links (45 ms for the storefront's 绿茶); "+ 0" keeps it from the shop's
+    indexes, so it starts from the links instead (15 ms). PostgreSQL hashes the two lists."""
+    links = select(ProductCategory.product_id).where(
+        ProductCategory.shop_id == shop_id, ProductCategory.category_id == category_id,
+    )
+    if (status, price_min, price_max, in_stock) == (None, None, None, None):
+        return links
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    query = links.join(Product, Product.id == ProductCategory.product_id)
+    query = query.where((Product.shop_id + 0 if sqlite else Product.shop_id) == shop_id)
+    return _filtered(query, shop_id, status, None, price_min, price_max, in_stock)
 
 
 def _order(sort: str, product_id) -> list:

@@ -184,6 +184,10 @@ def test_filters_narrow_the_search(session, owner):
     assert sorted(_titles(session, shop, q="龙井", in_stock=True)) == ["龙井 便宜", "龙井 贵"]
     assert sorted(_titles(session, shop, q="龙井", in_stock=False)) == ["龙井 售罄", "龙井 多规格"]
     assert _titles(session, shop, category_id=green.id, in_stock=True) == ["龙井 便宜"]
+    # The storefront's category page: active products only, counted so too.
+    _product(session, owner, "龙井 草稿", category_ids=[green.id], status="draft")
+    assert sorted(_titles(session, shop, category_id=green.id, active_only=True)) == ["龙井 便宜", "龙井 售罄"]
+    assert _titles(session, shop, category_id=green.id, active_only=True, price_min=600) == ["龙井 售罄"]
 
 
 def test_sorts_order_by_price_age_and_title(session, owner):
