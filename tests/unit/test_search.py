@@ -282,3 +282,11 @@ def test_reindexing_a_shop_rebuilds_its_documents(session, owner):
 def test_document_terms_pair_chinese_characters_and_keep_latin_words():
     assert search.document_terms("西湖龙井 Green-Tea ２５０g") == "西湖 湖龙 龙井 井 green tea 250g"
     assert search.document_terms("茶") == "茶"
+
+
+def test_a_list_says_more_than_where_a_search_stopped_counting():
+    from shopapp.ui.components.pager import shown_total
+
+    assert shown_total(search.MAX_COUNTED, "茶", search.MAX_COUNTED) == "10000+"
+    assert shown_total(9_999, "茶", search.MAX_COUNTED) == "9999"
+    assert shown_total(100_000, "", search.MAX_COUNTED) == "100000"  # no query: every product counted

@@ -6,6 +6,12 @@ from shopapp.ui.components.forms import SECONDARY_BUTTON
 from shopapp.ui.components.text import tr
 
 
+def shown_total(total: int, q: str, counted_up_to: int) -> str:
+    """A list's total as people read it: "10000+" where a search stopped counting at the
+    service's limit (search.MAX_COUNTED, orders.MAX_COUNTED); a list without a query counts all."""
+    return f"{total}+" if q.strip() and total >= counted_up_to else str(total)
+
+
 def pager(page: rx.Var, pages: rx.Var, total: rx.Var, on_prev, on_next) -> rx.Component:
     return rx.el.nav(
         rx.el.span(tr("list.total"), ": ", total, class_name="text-sm text-gray-600"),

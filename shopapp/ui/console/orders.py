@@ -15,7 +15,7 @@ from shopapp.services.errors import DomainError
 from shopapp.services.pricing import format_money, parse_money, yuan_text
 from shopapp.ui import routes
 from shopapp.ui.components.forms import DANGER_BUTTON, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
-from shopapp.ui.components.pager import pager
+from shopapp.ui.components.pager import pager, shown_total
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.state import ConsoleState
@@ -60,6 +60,7 @@ class OrderListState(ConsoleState):
     created_to: str = ""
     page: int = 1
     total: int = 0
+    total_text: str = "0"
     rows: list[dict[str, str]] = []
     selected: list[str] = []
     labels_url: str = ""
@@ -117,6 +118,7 @@ class OrderListState(ConsoleState):
         except DomainError as exc:
             self.problem = next(iter(self._field_messages(exc).values()), self._message(exc))
             return
+        self.total_text = shown_total(self.total, self.q, orders.MAX_COUNTED)
         self.rows = [
             {"id": str(o["id"]), "order_no": o["order_no"], "status": o["status"], "email": o["email"],
              "recipient": o["recipient_name"], "total": format_money(o["total"], o["currency"]),
@@ -205,7 +207,7 @@ def order_list() -> rx.Component:
                 class_name="mt-4 overflow-x-auto rounded-2xl border bg-white",
             ),
         ),
-        pager(state.page, state.pages, state.total, state.prev_page, state.next_page),
+        pager(state.page, state.pages, state.total_text, state.prev_page, state.next_page),
     )
 
 

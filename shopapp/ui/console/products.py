@@ -5,12 +5,12 @@ import math
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import catalog, catalog_bulk, inventory, shops, stock_alerts
+from shopapp.services import catalog, catalog_bulk, inventory, search, shops, stock_alerts
 from shopapp.services.errors import DomainError
 from shopapp.services.pricing import format_price_range, parse_money
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
-from shopapp.ui.components.pager import pager
+from shopapp.ui.components.pager import pager, shown_total
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.state import ConsoleState
@@ -31,6 +31,7 @@ class ProductListState(ConsoleState):
     categories: list[dict[str, str]] = []
     page: int = 1
     total: int = 0
+    total_text: str = "0"
     rows: list[dict[str, str]] = []
     selected: list[str] = []
     bulk_action: str = "set_status"
@@ -57,6 +58,7 @@ class ProductListState(ConsoleState):
                 sort=self.sort, category_id=int(self.category_id) if self.category_id else None,
                 in_stock=True if self.in_stock_only else None,
             )
+            self.total_text = shown_total(self.total, self.q, search.MAX_COUNTED)
             self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in catalog.list_categories(session, actor.shop_id)]
             currency = shops.get_shop(session, actor.shop_id).currency
             self.low_stock_count = inventory.low_stock(session, actor.shop_id, threshold=LOW_STOCK, per_page=1)[1]
@@ -193,7 +195,7 @@ def product_list() -> rx.Component:
             ),
             _table(),
         ),
-        pager(ProductListState.page, ProductListState.pages, ProductListState.total, ProductListState.prev_page, ProductListState.next_page),
+        pager(ProductListState.page, ProductListState.pages, ProductListState.total_text, ProductListState.prev_page, ProductListState.next_page),
     )
 
 

@@ -3,10 +3,11 @@
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import catalog
+from shopapp.services import catalog, search
 from shopapp.services.errors import DomainError
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, SECONDARY_BUTTON
+from shopapp.ui.components.pager import shown_total
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.home import product_card, product_grid
 from shopapp.ui.store.layout import store_frame
@@ -24,6 +25,7 @@ class SearchState(StoreState):
     categories: list[dict[str, str]] = []
     products: list[dict[str, str]] = []
     total: int = 0
+    total_text: str = "0"
     page: int = 1
     problem: str = ""
 
@@ -77,6 +79,7 @@ class SearchState(StoreState):
         except DomainError as exc:
             self.problem = self._message(exc)
             return
+        self.total_text = shown_total(self.total, self.q, search.MAX_COUNTED)
         cards = [product_card(item, self.shop) for item in items]
         self.products = self.products + cards if append else cards
 
@@ -101,7 +104,7 @@ def search_page() -> rx.Component:
                          on_change=state.choose_sort, aria_label=tr("store.sort"), class_name="rounded border px-2 py-1 text-sm"),
             rx.el.label(rx.el.input(type="checkbox", checked=state.in_stock, on_change=state.toggle_in_stock, class_name="mr-1"),
                         tr("store.in_stock_only"), class_name="text-sm"),
-            rx.el.span(state.total, " ", tr("store.results"), class_name="ml-auto text-sm text-gray-500", data_testid="result-count"),
+            rx.el.span(state.total_text, " ", tr("store.results"), class_name="ml-auto text-sm text-gray-500", data_testid="result-count"),
             class_name="flex items-center gap-3 px-4 py-3",
         ),
         rx.cond(state.problem != "", rx.el.p(state.problem, role="alert", class_name="px-4 text-sm text-red-600")),
