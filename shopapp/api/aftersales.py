@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from shopapp.api.deps import acting, jsonable
-from shopapp.api.products import TooLarge
+from shopapp.api.bodies import bounded_body, form_in, refuse_declared_size
 from shopapp.db import session_scope
 from shopapp.models import Order
 from shopapp.services import aftersales, media, shops
@@ -120,23 +120,8 @@ def _answer(session, found) -> dict:
 
 
 async def _form(request: Request):
-    """The multipart form, read only up to MAX_REQUEST_BYTES (a chunked upload declares no length)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
-        raise TooLarge(limit_mb=MAX_REQUEST_BYTES // (1024 * 1024))
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_REQUEST_BYTES:
-            raise TooLarge(limit_mb=MAX_REQUEST_BYTES // (1024 * 1024))
-    sent = False
-
-    async def receive() -> dict:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": bytes(body), "more_body": False}
-
+    """The multipart form, read only up to MAX_REQUEST_BYTES."""
+    refuse_declared_size(request, MAX_REQUEST_BYTES)
+    body = await bounded_body(request, MAX_REQUEST_BYTES)
     # One file more than allowed, so the service answers "too_many_photos" rather than a bare 400.
-    return await Request(request.scope, receive).form(max_files=aftersales.MAX_PHOTOS + 1, max_fields=5)
+    return await form_in(request, body, max_files=aftersales.MAX_PHOTOS + 1, max_fields=5)

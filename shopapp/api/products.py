@@ -10,25 +10,19 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from shopapp.api.bodies import bounded_body, form_in, refuse_declared_size
 from shopapp.api.deps import acting, bearer_token, jsonable
 from shopapp.api.errors import request_lang
 from shopapp.db import session_scope
 from shopapp.i18n import field_message
 from shopapp.services import accounts, catalog, catalog_csv, inventory, media
-from shopapp.services.errors import DomainError, Invalid
+from shopapp.services.errors import Invalid
 from shopapp.services.permissions import Actor
 
 router = APIRouter(tags=["catalog"])
 
 # Room for the multipart boundaries, part headers and the alt text around the picture itself.
 MAX_IMAGE_REQUEST_BYTES = media.MAX_UPLOAD_BYTES + 64 * 1024
-
-
-class TooLarge(DomainError):
-    """A request body over the limit; refused without reading the rest of it."""
-
-    code = "upload_too_large"
-    status = 413
 
 
 class ImageChange(BaseModel):
@@ -85,9 +79,9 @@ def export_products(request: Request):
 @router.post("/products/import")
 async def import_products(request: Request, dry_run: bool = False):
     """A CSV body; answers every problem with its row number, and changes nothing when there is one."""
-    _refuse_declared_size(request, catalog_csv.MAX_IMPORT_BYTES)
+    refuse_declared_size(request, catalog_csv.MAX_IMPORT_BYTES)
     actor = await run_in_threadpool(_actor, request)
-    text = catalog_csv.decode_csv(await _bounded_body(request, catalog_csv.MAX_IMPORT_BYTES))
+    text = catalog_csv.decode_csv(await bounded_body(request, catalog_csv.MAX_IMPORT_BYTES))
     result = await run_in_threadpool(_import, actor, text, dry_run)
     lang = request_lang(request)
     return {
@@ -130,9 +124,9 @@ def delete_product(product_id: int, request: Request):
 @router.post("/products/{product_id}/images", status_code=201)
 async def add_image(product_id: int, request: Request):
     """Multipart `file` (JPEG, PNG, WebP or GIF, at most 10 MB) and optional `alt`."""
-    _refuse_declared_size(request, MAX_IMAGE_REQUEST_BYTES)
+    refuse_declared_size(request, MAX_IMAGE_REQUEST_BYTES)
     actor = await run_in_threadpool(_actor, request)
-    form = await _form(request, await _bounded_body(request, MAX_IMAGE_REQUEST_BYTES))
+    form = await form_in(request, await bounded_body(request, MAX_IMAGE_REQUEST_BYTES), max_files=1, max_fields=5)
     try:
         upload, alt = form.get("file"), form.get("alt") or ""
         if not isinstance(upload, UploadFile):
@@ -199,36 +193,6 @@ def _actor(request: Request) -> Actor:
     write lock, so it must not stay open while a body arrives or a picture is decoded."""
     with session_scope() as session:
         return accounts.authenticate(session, bearer_token(request))
-
-
-def _refuse_declared_size(request: Request, limit: int) -> None:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise TooLarge(limit_mb=limit // (1024 * 1024))
-
-
-async def _bounded_body(request: Request, limit: int) -> bytes:
-    """The body, read only until it passes `limit` bytes (a chunked upload declares no length)."""
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise TooLarge(limit_mb=limit // (1024 * 1024))
-    return bytes(body)
-
-
-async def _form(request: Request, body: bytes):
-    """The multipart form in a body already read (and measured)."""
-    sent = False
-
-    async def receive() -> dict:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return await Request(request.scope, receive).form(max_files=1, max_fields=5)
 
 
 def _add_image(actor: Actor, product_id: int, data: bytes, alt: str) -> dict:
