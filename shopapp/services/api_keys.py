@@ -6,8 +6,8 @@ from sqlmodel import Session, select
 
 from shopapp.models import ApiKey
 from shopapp.models.base import utcnow
-from shopapp.services.errors import NotFound, require_fields
-from shopapp.services.permissions import Actor, require
+from shopapp.services.errors import require_fields
+from shopapp.services.permissions import Actor, require, shop_row
 from shopapp.services.tokens import new_token, token_hash
 
 
@@ -37,8 +37,6 @@ def list_keys(session: Session, actor: Actor) -> list[dict]:
 
 def revoke(session: Session, actor: Actor, key_id: int) -> None:
     require(actor, "manage_api_keys")
-    row = session.get(ApiKey, key_id)
-    if row is None or row.shop_id != actor.shop_id:
-        raise NotFound()
+    row = shop_row(session, ApiKey, actor.shop_id, key_id)
     row.revoked_at = row.revoked_at or utcnow()
     session.add(row)

@@ -14,7 +14,7 @@ from shopapp.models import Category, Product, ProductCategory, ProductImage, Var
 from shopapp.models.base import utcnow
 from shopapp.services import inventory, search
 from shopapp.services.errors import Invalid, NotFound, require_fields
-from shopapp.services.permissions import Actor, require
+from shopapp.services.permissions import Actor, require, shop_row
 from shopapp.services.validation import checked_text
 
 STATUSES = ("draft", "active", "archived")
@@ -144,10 +144,7 @@ def delete_product(session: Session, actor: Actor, product_id: int) -> None:
 
 
 def get_product(session: Session, shop_id: int, product_id: int) -> Product:
-    product = session.get(Product, product_id)
-    if product is None or product.shop_id != shop_id:
-        raise NotFound()
-    return product
+    return shop_row(session, Product, shop_id, product_id)
 
 
 def product_dict(session: Session, product: Product, *, with_cost: bool) -> dict:
@@ -253,10 +250,7 @@ def delete_category(session: Session, actor: Actor, category_id: int) -> None:
 
 
 def _category(session: Session, shop_id: int, category_id: int) -> Category:
-    category = session.get(Category, category_id)
-    if category is None or category.shop_id != shop_id:
-        raise NotFound()
-    return category
+    return shop_row(session, Category, shop_id, category_id)
 
 
 def list_categories(session: Session, shop_id: int) -> list[dict]:

@@ -16,7 +16,7 @@ from shopapp.models.base import utcnow
 from shopapp.services import orders, shops
 from shopapp.services.errors import Conflict, Invalid, NotFound, require_fields
 from shopapp.services.outbox import queue_bilingual
-from shopapp.services.permissions import Actor, require
+from shopapp.services.permissions import Actor, require, shop_row
 from shopapp.services.validation import checked_text
 from shopapp.settings import get_settings
 
@@ -177,10 +177,7 @@ def complete_if_virtual(session: Session, order: Order, actor_label: str) -> boo
 
 def get_shipment(session: Session, actor: Actor, shipment_id: int) -> Shipment:
     require(actor, "view_orders")
-    shipment = session.get(Shipment, shipment_id)
-    if shipment is None or shipment.shop_id != actor.shop_id:
-        raise NotFound()
-    return shipment
+    return shop_row(session, Shipment, actor.shop_id, shipment_id)
 
 
 def shipments_of(session: Session, actor: Actor, shipment_ids: list[int]) -> list[Shipment]:

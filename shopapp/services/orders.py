@@ -19,7 +19,7 @@ from shopapp.models.base import utcnow
 from shopapp.services import customers, inventory
 from shopapp.services.errors import Conflict, DomainError, Invalid, NotFound, require_fields
 from shopapp.services.validation import checked_text
-from shopapp.services.permissions import Actor, require
+from shopapp.services.permissions import Actor, require, shop_row
 from shopapp.services.tokens import token_hash
 
 log = logging.getLogger(__name__)
@@ -172,10 +172,7 @@ def expire_unpaid_orders(session: Session, limit: int = 200) -> int:
 
 def get_order(session: Session, actor: Actor, order_id: int) -> Order:
     require(actor, "view_orders")
-    order = session.get(Order, order_id)
-    if order is None or order.shop_id != actor.shop_id:
-        raise NotFound()
-    return order
+    return shop_row(session, Order, actor.shop_id, order_id)
 
 
 def shopper_order(session: Session, shop_id: int, order_no: str, token: str) -> Order:

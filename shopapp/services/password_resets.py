@@ -16,6 +16,7 @@ from shopapp.models import Customer, PasswordReset, User
 from shopapp.models.base import utcnow
 from shopapp.services import accounts, customers, shops
 from shopapp.services.errors import NotFound, require_fields
+from shopapp.services.permissions import shop_row
 from shopapp.services.outbox import queue_bilingual
 from shopapp.services.tokens import new_token, token_hash
 from shopapp.services.validation import checked_email
@@ -61,9 +62,7 @@ def reset_owner_password(session: Session, token: str, password: str) -> account
 def reset_shopper_password(session: Session, shop_id: int, token: str, password: str) -> customers.LoggedIn:
     """Set the new password from a link and log the shopper in (links of another shop do nothing here)."""
     reset = _usable(session, token, PasswordReset.customer_id.is_not(None))
-    customer = session.get(Customer, reset.customer_id)
-    if customer is None or customer.shop_id != shop_id:
-        raise NotFound("reset_link_invalid")
+    customer = shop_row(session, Customer, shop_id, reset.customer_id, "reset_link_invalid")
     customers.change_password(session, customer, password)
     reset.used_at = utcnow()
     session.add(reset)

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
-from shopapp.services.errors import Forbidden
+from sqlmodel import Session
+
+from shopapp.services.errors import Forbidden, NotFound
+
+Row = TypeVar("Row")
 
 ROLES = ("owner", "admin", "operations", "support")
 _RANK = {"support": 1, "operations": 2, "admin": 3, "owner": 4}
@@ -45,3 +50,12 @@ def can(actor: Actor, action: str) -> bool:
 def require(actor: Actor, action: str) -> None:
     if not can(actor, action):
         raise Forbidden("role_not_allowed", role=actor.role, action=action)
+
+
+def shop_row(session: Session, model: type[Row], shop_id: int, row_id: int, not_found: str | None = None) -> Row:
+    """The row of `model` with this id, if it is the shop's. Another shop's row is NotFound, as
+    a missing one is: a shop never learns that another shop's object exists."""
+    row = session.get(model, row_id)
+    if row is None or row.shop_id != shop_id:
+        raise NotFound(not_found) if not_found else NotFound()
+    return row

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from shopapp.models import Shop, ShippingMethod
 from shopapp.models.base import utcnow
 from shopapp.services.errors import NotFound, require_fields
-from shopapp.services.permissions import Actor, require
+from shopapp.services.permissions import Actor, require, shop_row
 
 # The 34 province-level divisions, as addresses and shipping regions name them.
 PROVINCES = (
@@ -96,9 +96,7 @@ def create_method(session: Session, actor: Actor, data: dict) -> dict:
 def update_method(session: Session, actor: Actor, method_id: int, changes: dict) -> dict:
     """Change any subset of METHOD_FIELDS; `active: false` takes a method off the checkout."""
     require(actor, "manage_orders")
-    method = session.get(ShippingMethod, method_id)
-    if method is None or method.shop_id != actor.shop_id:
-        raise NotFound()
+    method = shop_row(session, ShippingMethod, actor.shop_id, method_id)
     errors: dict[str, str] = {}
     fields = _checked(changes if isinstance(changes, dict) else {}, errors, new=False)
     require_fields(errors)

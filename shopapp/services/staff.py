@@ -12,7 +12,7 @@ from shopapp.models.base import utcnow
 from shopapp.services import accounts
 from shopapp.services.errors import Conflict, Forbidden, NotFound, require_fields
 from shopapp.services.outbox import queue_email
-from shopapp.services.permissions import ROLES, Actor, require
+from shopapp.services.permissions import ROLES, Actor, require, shop_row
 from shopapp.services.tokens import new_token, token_hash
 from shopapp.services.validation import checked_email
 from shopapp.settings import get_settings
@@ -122,18 +122,13 @@ def remove(session: Session, actor: Actor, member_id: int) -> None:
 
 def revoke_invite(session: Session, actor: Actor, invite_id: int) -> None:
     require(actor, "manage_staff")
-    row = session.get(StaffInvite, invite_id)
-    if row is None or row.shop_id != actor.shop_id:
-        raise NotFound()
+    row = shop_row(session, StaffInvite, actor.shop_id, invite_id)
     row.revoked_at = utcnow()
     session.add(row)
 
 
 def _member(session: Session, actor: Actor, member_id: int) -> StaffMember:
-    member = session.get(StaffMember, member_id)
-    if member is None or member.shop_id != actor.shop_id:
-        raise NotFound()
-    return member
+    return shop_row(session, StaffMember, actor.shop_id, member_id)
 
 
 def _open_invite(session: Session, token: str) -> StaffInvite:

@@ -24,7 +24,7 @@ from shopapp.models.aftersales import AftersalesRequest
 from shopapp.models.base import utcnow
 from shopapp.services import customers, fulfillment, orders
 from shopapp.services.errors import Conflict, DomainError, Invalid, NotFound, require_fields
-from shopapp.services.permissions import Actor, require
+from shopapp.services.permissions import Actor, require, shop_row
 from shopapp.services.tokens import new_token, token_hash
 from shopapp.services.validation import checked_email, checked_text
 
@@ -254,10 +254,7 @@ def assign(session: Session, actor: Actor, conversation_id: int, user_id: int | 
 
 def conversation_row(session: Session, actor: Actor, conversation_id: int) -> Conversation:
     require(actor, "answer_customers")
-    conversation = session.get(Conversation, conversation_id)
-    if conversation is None or conversation.shop_id != actor.shop_id:
-        raise NotFound("conversation_not_found")
-    return conversation
+    return shop_row(session, Conversation, actor.shop_id, conversation_id, "conversation_not_found")
 
 
 # What staff and the AI helpers may know ------------------------------------------------------
@@ -493,7 +490,4 @@ def _shipment_context(shipment: dict) -> dict:
 
 def _quick_reply(session: Session, actor: Actor, quick_reply_id: int) -> QuickReply:
     require(actor, "answer_customers")
-    row = session.get(QuickReply, quick_reply_id)
-    if row is None or row.shop_id != actor.shop_id:
-        raise NotFound()
-    return row
+    return shop_row(session, QuickReply, actor.shop_id, quick_reply_id)
