@@ -37,6 +37,7 @@ from tests.shopping import ADDRESS  # noqa: E402
 class Tally:
     checkout_ms: list[float] = field(default_factory=list)  # checkouts that placed an order
     journey_ms: list[float] = field(default_factory=list)  # new cart + add + checkout, for those orders
+    browse_ms: list[float] = field(default_factory=list)  # a product page or a search, while the race runs
     sold_out_at_checkout: int = 0
     sold_out_at_add: int = 0
     errors: Counter = field(default_factory=Counter)
@@ -48,27 +49,33 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="backend worker processes (more than 1 needs REDIS_URL)")
     parser.add_argument("--shoppers", type=int, default=20, help="shoppers buying at the same time")
     parser.add_argument("--stock", type=int, default=500, help="units of the hot SKU; the run ends when they are gone")
+    parser.add_argument("--browsers", type=int, default=10, help="shoppers only looking (product, search) meanwhile")
+    parser.add_argument("--look-every", type=float, default=0.2, help="seconds between one browser's looks")
     args = parser.parse_args()
     database_url, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
     if args.workers > 1 and not redis_url:
         sys.exit("several workers share their state through Redis: set REDIS_URL")
 
     print(f"database {'PostgreSQL' if database_url else 'SQLite (temporary)'}, "
-          f"redis {'yes' if redis_url else 'no'}, {args.workers} worker(s), {args.shoppers} shoppers, {args.stock} units")
+          f"redis {'yes' if redis_url else 'no'}, {args.workers} worker(s), {args.shoppers} shoppers, "
+          f"{args.browsers} browsers, {args.stock} units")
     started = time.monotonic()
     with production_backend(workers=args.workers, database_url=database_url, redis_url=redis_url) as backend:
         print(f"backend serving after {time.monotonic() - started:.1f} s, worker pids {sorted(backend.worker_pids())}")
-        asyncio.run(run(backend.url + "/api/v1", args.shoppers, args.stock))
+        asyncio.run(run(backend.url + "/api/v1", args.shoppers, args.browsers, args.look_every, args.stock))
 
 
-async def run(api: str, shoppers: int, stock: int) -> None:
+async def run(api: str, shoppers: int, browsers: int, look_every: float, stock: int) -> None:
     async with httpx.AsyncClient(base_url=api, timeout=60) as owner:
         slug, headers, product_id, variant_id = await open_shop(owner, stock)
         store = f"{api}/store/{slug}"
         tally = Tally()
-        began = time.monotonic()
+        began, sold_out = time.monotonic(), asyncio.Event()
+        lookers = [asyncio.create_task(browser(store, product_id, look_every, tally, sold_out)) for _ in range(browsers)]
         await asyncio.gather(*(shopper(store, variant_id, tally) for _ in range(shoppers)))
         seconds = time.monotonic() - began
+        sold_out.set()
+        await asyncio.gather(*lookers)
         left = (await owner.get(f"/products/{product_id}", headers=headers)).json()["variants"][0]["stock"]
         orders = (await owner.get("/orders", headers=headers)).json()["total"]
     report(tally, seconds, stock, left, orders)
@@ -121,12 +128,31 @@ async def shopper(store: str, variant_id: int, tally: Tally) -> None:
                 return
 
 
+async def browser(store: str, product_id: int, look_every: float, tally: Tally, sold_out: asyncio.Event) -> None:
+    """Someone who only looks, one look every `look_every` seconds: the product page's data, then
+    a search, and again (paced, as people are: a look that waits does not bring the next one sooner)."""
+    async with httpx.AsyncClient(base_url=store, timeout=60) as client:
+        while not sold_out.is_set():
+            for path in (f"/products/{product_id}", "/products?q=龙井"):
+                began = time.monotonic()
+                answer = await client.get(path)
+                if answer.status_code != 200:
+                    tally.errors[f"{answer.status_code} {answer.text[:80]}"] += 1
+                    return
+                took = time.monotonic() - began
+                tally.browse_ms.append(took * 1000)
+                await asyncio.sleep(max(0.0, look_every - took))
+
+
 def report(tally: Tally, seconds: float, stock: int, left: int, orders: int) -> None:
     placed = len(tally.checkout_ms)
     print(f"orders placed      {placed} in {seconds:.2f} s  ->  {placed / seconds:.1f} orders/s")
     print(f"checkout request   p50 {percentile(tally.checkout_ms, 50):.0f} ms   p95 {percentile(tally.checkout_ms, 95):.0f} ms")
     print(f"whole journey      p50 {percentile(tally.journey_ms, 50):.0f} ms   p95 {percentile(tally.journey_ms, 95):.0f} ms"
           "   (new cart + add + checkout)")
+    if tally.browse_ms:
+        print(f"a look meanwhile   p50 {percentile(tally.browse_ms, 50):.0f} ms   p95 {percentile(tally.browse_ms, 95):.0f} ms"
+              f"   ({len(tally.browse_ms)} product pages and searches)")
     print(f"sold-out answers   {tally.sold_out_at_checkout} at checkout, {tally.sold_out_at_add} when adding to the cart")
     print(f"checkouts by worker {dict(tally.workers)}")
     print(f"errors             {dict(tally.errors) or 'none'}")

@@ -12,6 +12,8 @@ from sqlmodel import Session, create_engine
 
 from shopapp.settings import get_settings
 
+READ_ONLY = "shopapp_read_only"  # an execution option: see read_scope
+
 
 @lru_cache(maxsize=4)
 def get_engine(url: str | None = None) -> Engine:
@@ -37,10 +39,16 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        # BEGIN IMMEDIATE takes the write lock up front: concurrent writers wait
-        # in turn (busy_timeout) instead of failing with "database is locked"
-        # when a read transaction tries to upgrade to a write.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        reading = bool(connection.get_execution_options().get(READ_ONLY))
+        # A connection remembers whether it was last made query-only; say it only on a change.
+        if connection.connection.info.get(READ_ONLY, False) != reading:
+            connection.exec_driver_sql(f"PRAGMA query_only = {int(reading)}")
+            connection.connection.info[READ_ONLY] = reading
+        # A write takes the write lock up front (BEGIN IMMEDIATE): concurrent writers wait in
+        # turn (busy_timeout) instead of failing with "database is locked" when a read
+        # transaction tries to upgrade to a write. A read takes no lock: WAL lets it read a
+        # snapshot beside the writer, and query_only makes any write in it fail at once.
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -49,6 +57,20 @@ def _sqlite_engine(url: str) -> Engine:
 def session_scope() -> Iterator[Session]:
     """One unit of work: commits when the block succeeds, rolls back on any error."""
     with Session(get_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+@contextmanager
+def read_scope() -> Iterator[Session]:
+    """A unit of work that only reads (a shop page, a search): on SQLite it reads beside the
+    writers instead of waiting for the write lock, and any write in it is refused at once."""
+    engine = get_engine().execution_options(**{READ_ONLY: True})
+    with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from shopapp.api.deps import jsonable
-from shopapp.db import session_scope
+from shopapp.db import read_scope, session_scope
 from shopapp.services import cart, shops
 
 router = APIRouter(prefix="/store/{slug}/carts", tags=["storefront"])
@@ -35,7 +35,7 @@ def create_cart(slug: str, body: NewCart | None = None):
 
 @router.get("/{cart_token}")
 def view_cart(slug: str, cart_token: str):
-    with session_scope() as session:
+    with read_scope() as session:
         return jsonable(cart.view_cart(session, shops.shop_by_slug(session, slug).id, cart_token))
 
 

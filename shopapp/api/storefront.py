@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 
 from shopapp.api.deps import jsonable
-from shopapp.db import session_scope
+from shopapp.db import read_scope
 from shopapp.services import catalog, shops
 
 router = APIRouter(prefix="/store/{slug}", tags=["storefront"])
@@ -11,7 +11,7 @@ router = APIRouter(prefix="/store/{slug}", tags=["storefront"])
 
 @router.get("")
 def shop_home(slug: str):
-    with session_scope() as session:
+    with read_scope() as session:
         return shops.shop_public(shops.shop_by_slug(session, slug))
 
 
@@ -21,7 +21,7 @@ def store_products(
     price_max: int | None = None, in_stock: bool | None = None, sort: str = "relevance", page: int = 1, per_page: int = 50,
 ):
     """The shop's active products; drafts and archived ones are never listed."""
-    with session_scope() as session:
+    with read_scope() as session:
         shop = shops.shop_by_slug(session, slug)
         items, total = catalog.list_products(
             session, shop.id, q=q, category_id=category_id, price_min=price_min, price_max=price_max, in_stock=in_stock,
@@ -33,6 +33,6 @@ def store_products(
 @router.get("/products/{product_id}")
 def store_product(slug: str, product_id: int):
     """An active product without cost data; a draft, or another shop's product, is not found."""
-    with session_scope() as session:
+    with read_scope() as session:
         shop = shops.shop_by_slug(session, slug)
         return jsonable(catalog.storefront_product(session, shop.id, product_id))

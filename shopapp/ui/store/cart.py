@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from shopapp.db import session_scope
+from shopapp.db import read_scope, session_scope
 from shopapp.services import cart as carts
 from shopapp.services.errors import DomainError
 from shopapp.services.pricing import format_money
@@ -55,7 +55,7 @@ class CartPageState(StoreState):
         if not token:
             return None
         try:
-            with session_scope() as session:
+            with read_scope() as session:
                 return carts.view_cart(session, int(self.shop["id"]), token)
         except DomainError:
             return None

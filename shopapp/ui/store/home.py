@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from shopapp.db import session_scope
+from shopapp.db import read_scope
 from shopapp.services import themes
 from shopapp.services.pricing import format_money
 from shopapp.ui import routes
@@ -36,7 +36,7 @@ class StoreHomeState(StoreState):
         if self.not_found:
             self.sections = []
             return
-        with session_scope() as session:
+        with read_scope() as session:
             filled = themes.home_page(session, int(self.shop["id"]))
         self.sections = [self._section(section) for section in filled]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from shopapp.db import session_scope
+from shopapp.db import read_scope, session_scope
 from shopapp.services import cart as carts
 from shopapp.services import catalog, stock_alerts
 from shopapp.services.errors import DomainError
@@ -37,7 +37,7 @@ class ProductPageState(StoreState):
         if self.not_found:
             return
         try:
-            with session_scope() as session:
+            with read_scope() as session:
                 shown = catalog.storefront_product(session, int(self.shop["id"]), int(self.product_id))
         except (DomainError, ValueError):
             self.missing, self.product = True, {}

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from shopapp.db import session_scope
+from shopapp.db import read_scope
 from shopapp.services import catalog, search
 from shopapp.services.errors import DomainError
 from shopapp.ui import routes
@@ -38,7 +38,7 @@ class SearchState(StoreState):
         self.q, self.category_id = params.get("q", ""), params.get("category", "")
         self.sort = params.get("sort", "relevance") if params.get("sort") in SORTS else "relevance"
         self.in_stock, self.page = params.get("in_stock") == "1", 1
-        with session_scope() as session:
+        with read_scope() as session:
             self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in catalog.list_categories(session, int(self.shop["id"]))]
         self._search(append=False)
 
@@ -70,7 +70,7 @@ class SearchState(StoreState):
     def _search(self, *, append: bool):
         self.problem = ""
         try:
-            with session_scope() as session:
+            with read_scope() as session:
                 items, self.total = catalog.list_products(
                     session, int(self.shop["id"]), q=self.q or None, active_only=True,
                     category_id=int(self.category_id) if self.category_id.isdigit() else None,

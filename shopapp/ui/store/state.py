@@ -8,7 +8,7 @@ import json
 
 import reflex as rx
 
-from shopapp.db import session_scope
+from shopapp.db import read_scope
 from shopapp.services import cart as carts
 from shopapp.services import customers, shops
 from shopapp.services.errors import DomainError, NotFound
@@ -25,7 +25,7 @@ class StoreState(LangState):
 
     def _load_shop(self):
         try:
-            with session_scope() as session:
+            with read_scope() as session:
                 shop = shops.shop_public(shops.shop_by_slug(session, self.slug))
                 self.shop = {key: str(value) for key, value in shop.items()}
                 self.not_found = False
