@@ -46,7 +46,8 @@ from sqlmodel import Session, select
 
 from shopapp.models import Product, ProductCategory, ProductSearch, Variant
 from shopapp.services import catalog
-from shopapp.services.errors import require_fields
+from shopapp.services.errors import Invalid, require_fields
+from shopapp.services.pricing import parse_money
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc", "title")
 PRICE_SORTS = ("price_asc", "price_desc")
@@ -264,6 +265,24 @@ def search_products(
     }
     _plan_for_search(session, False)
     return catalog.product_summaries(session, shop_id, [products[i] for i in page_ids if i in products]), total
+
+
+def price_range(lowest: str, highest: str) -> tuple[int | None, int | None]:
+    """A price filter as people type it, in yuan ("50", "¥199.5", or blank for no limit), as the
+    (price_min, price_max) in 分 that search_products takes; Invalid names the field that is wrong."""
+    errors: dict[str, str] = {}
+    amounts: list[int | None] = []
+    for field, text_ in (("price_min", lowest), ("price_max", highest)):
+        try:
+            amounts.append(parse_money(text_, field=field) if str(text_ or "").strip() else None)
+        except Invalid as refused:
+            errors.update(refused.fields)
+            amounts.append(None)
+    low, high = amounts
+    if not errors and None not in (low, high) and low > high:
+        errors["price_max"] = "price_range_invalid"
+    require_fields(errors)
+    return low, high
 
 
 # Helpers: documents ---------------------------------------------------------------------------

@@ -116,6 +116,13 @@ def test_the_product_list_sorts_and_filters(page):
     expect(page.get_by_text("共: 7")).to_be_visible()
     page.get_by_role("combobox", name="排序").select_option("price_desc")
     expect(page.locator("tbody tr").first).to_contain_text("日式铸铁壶")
+    page.get_by_role("textbox", name="最低价").fill("500")
+    page.get_by_role("button", name="按价格筛选").click()
+    expect(page.get_by_text("共: 2")).to_be_visible()
+    page.get_by_role("textbox", name="最高价").fill("100")
+    page.get_by_role("button", name="按价格筛选").click()
+    expect(page.get_by_role("alert")).to_contain_text("最低价不能高于最高价")
+    expect(page.get_by_text("共: 2")).to_be_visible()
 
 
 def test_the_low_stock_badge_opens_the_list_with_waiting_shoppers(page):

@@ -59,3 +59,15 @@ def test_a_shopper_searches_in_chinese_and_browses_a_category(phone):
     expect(phone.get_by_test_id("result-count")).to_contain_text("7")
     phone.get_by_role("combobox", name="排序").select_option("price_desc")
     expect(phone.locator("main ul li").first).to_contain_text("日式铸铁壶")
+    # ¥100–¥200 keeps the travel set, the gaiwan and the tea tray.
+    phone.get_by_role("textbox", name="最低价").fill("100")
+    phone.get_by_role("textbox", name="最高价").fill("200")
+    phone.get_by_role("button", name="按价格筛选").click()
+    expect(phone.get_by_test_id("result-count")).to_contain_text("3")
+    expect(phone.locator("main ul li").first).to_contain_text("竹制茶盘")
+    # A wrong amount is explained, stays as typed, and the list keeps its range.
+    phone.get_by_role("textbox", name="最低价").fill("一百")
+    phone.get_by_role("button", name="按价格筛选").click()
+    expect(phone.get_by_role("alert")).to_contain_text("请输入金额")
+    expect(phone.get_by_role("textbox", name="最低价")).to_have_value("一百")
+    expect(phone.get_by_test_id("result-count")).to_contain_text("3")

@@ -290,3 +290,14 @@ def test_a_list_says_more_than_where_a_search_stopped_counting():
     assert shown_total(search.MAX_COUNTED, "茶", search.MAX_COUNTED) == "10000+"
     assert shown_total(9_999, "茶", search.MAX_COUNTED) == "9999"
     assert shown_total(100_000, "", search.MAX_COUNTED) == "100000"  # no query: every product counted
+
+
+def test_a_price_filter_is_typed_in_yuan_and_refused_by_field():
+    assert search.price_range("50", "¥199.5") == (5000, 19950)
+    assert search.price_range("", " ") == (None, None)
+    with pytest.raises(Invalid) as refused:
+        search.price_range("-1", "很多")
+    assert refused.value.fields == {"price_min": "price_negative", "price_max": "must_be_money"}
+    with pytest.raises(Invalid) as refused:
+        search.price_range("200", "100")
+    assert refused.value.fields == {"price_max": "price_range_invalid"}

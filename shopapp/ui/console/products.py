@@ -11,6 +11,7 @@ from shopapp.services.pricing import format_price_range, parse_money
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.pager import pager, shown_total
+from shopapp.ui.components.price_filter import PriceFilterMixin, price_filter
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.state import ConsoleState
@@ -22,7 +23,7 @@ SORTS = ("relevance", "newest", "title", "price_asc", "price_desc")
 BULK_ACTIONS = ("set_status", "price_by_amount", "price_by_percent", "set_stock", "add_tag")
 
 
-class ProductListState(ConsoleState):
+class ProductListState(PriceFilterMixin, ConsoleState):
     q: str = ""
     status: str = ""
     sort: str = "relevance"
@@ -56,7 +57,7 @@ class ProductListState(ConsoleState):
             items, self.total = catalog.list_products(
                 session, actor.shop_id, q=self.q or None, status=self.status or None, page=self.page, per_page=PER_PAGE,
                 sort=self.sort, category_id=int(self.category_id) if self.category_id else None,
-                in_stock=True if self.in_stock_only else None,
+                in_stock=True if self.in_stock_only else None, **self._price_range(),
             )
             self.total_text = shown_total(self.total, self.q, search.MAX_COUNTED)
             self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in catalog.list_categories(session, actor.shop_id)]
@@ -101,6 +102,12 @@ class ProductListState(ConsoleState):
     def toggle_in_stock(self):
         self.in_stock_only, self.page = not self.in_stock_only, 1
         return ProductListState.load
+
+    @rx.event
+    def filter_by_price(self, form: dict):
+        if self._set_price_range(form.get("price_min", ""), form.get("price_max", "")):
+            self.page = 1
+            return ProductListState.load
 
     @rx.event
     def show_status(self, status: str):
@@ -227,6 +234,7 @@ def _filters() -> rx.Component:
                      aria_label=tr("products.field.categories"), class_name="rounded border px-2 py-1 text-sm"),
         rx.el.label(rx.el.input(type="checkbox", checked=ProductListState.in_stock_only, on_change=ProductListState.toggle_in_stock, class_name="mr-1"),
                     tr("store.in_stock_only"), class_name="text-sm"),
+        price_filter(ProductListState),
         class_name="mt-2 flex flex-wrap items-center gap-3",
     )
 

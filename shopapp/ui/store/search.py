@@ -8,6 +8,7 @@ from shopapp.services.errors import DomainError
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, SECONDARY_BUTTON
 from shopapp.ui.components.pager import shown_total
+from shopapp.ui.components.price_filter import PriceFilterMixin, price_filter
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.home import product_card, product_grid
 from shopapp.ui.store.layout import store_frame
@@ -17,7 +18,7 @@ PER_PAGE = 20
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
 
 
-class SearchState(StoreState):
+class SearchState(PriceFilterMixin, StoreState):
     q: str = ""
     category_id: str = ""
     sort: str = "relevance"
@@ -38,6 +39,9 @@ class SearchState(StoreState):
         self.q, self.category_id = params.get("q", ""), params.get("category", "")
         self.sort = params.get("sort", "relevance") if params.get("sort") in SORTS else "relevance"
         self.in_stock, self.page = params.get("in_stock") == "1", 1
+        # A shared link's range (yuan); a wrong one is explained above the list, which shows all prices.
+        self.price_min, self.price_max = "", ""
+        self._set_price_range(params.get("price_min", ""), params.get("price_max", ""))
         with read_scope() as session:
             self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in catalog.list_categories(session, int(self.shop["id"]))]
         self._search(append=False)
@@ -63,6 +67,12 @@ class SearchState(StoreState):
         self._search(append=False)
 
     @rx.event
+    def filter_by_price(self, form: dict):
+        if self._set_price_range(form.get("price_min", ""), form.get("price_max", "")):
+            self.page = 1
+            self._search(append=False)
+
+    @rx.event
     def more(self):
         self.page += 1
         self._search(append=True)
@@ -75,6 +85,7 @@ class SearchState(StoreState):
                     session, int(self.shop["id"]), q=self.q or None, active_only=True,
                     category_id=int(self.category_id) if self.category_id.isdigit() else None,
                     in_stock=True if self.in_stock else None, sort=self.sort, page=self.page, per_page=PER_PAGE,
+                    **self._price_range(),
                 )
         except DomainError as exc:
             self.problem = self._message(exc)
@@ -107,6 +118,7 @@ def search_page() -> rx.Component:
             rx.el.span(state.total_text, " ", tr("store.results"), class_name="ml-auto text-sm text-gray-500", data_testid="result-count"),
             class_name="flex items-center gap-3 px-4 py-3",
         ),
+        rx.el.div(price_filter(state), class_name="px-4 pb-3"),
         rx.cond(state.problem != "", rx.el.p(state.problem, role="alert", class_name="px-4 text-sm text-red-600")),
         rx.cond(state.total == 0, rx.el.p(tr("store.no_results"), class_name="px-4 py-12 text-center text-gray-500"), product_grid(state.products)),
         rx.cond(state.products.length() < state.total, rx.el.div(
