@@ -15,6 +15,7 @@ from shopapp.ui.console import product_import  # noqa: F401 - registers /console
 from shopapp.ui.console import product_editor  # noqa: F401 - registers /console/products/[product_id]
 from shopapp.ui.console import products  # noqa: F401 - registers /console/products
 from shopapp.ui.console import settings as console_settings  # noqa: F401 - registers /console/settings
+from shopapp.ui.console import shipping as console_shipping  # noqa: F401 - registers /console/shipping
 from shopapp.ui.platform import invite  # noqa: F401 - registers /invite/[invite_code]
 from shopapp.ui.platform import password_reset  # noqa: F401 - registers /forgot-password, /reset-password/[reset_token]
 from shopapp.ui.platform.home import home_page

@@ -6,8 +6,9 @@ from sqlmodel import Session, select
 
 from shopapp.models import Shop, ShippingMethod
 from shopapp.models.base import utcnow
-from shopapp.services.errors import NotFound, require_fields
+from shopapp.services.errors import Invalid, NotFound, require_fields
 from shopapp.services.permissions import Actor, require, shop_row
+from shopapp.services.pricing import parse_money
 
 # The 34 province-level divisions, as addresses and shipping regions name them.
 PROVINCES = (
@@ -106,6 +107,24 @@ def update_method(session: Session, actor: Actor, method_id: int, changes: dict)
     session.add(method)
     session.flush()
     return method_dict(method)
+
+
+def typed_method(form: dict[str, str], regions: list[str]) -> dict:
+    """A method as the console's form types it (fees in yuan, a blank "free over" for never) as
+    create_method and update_method take it (fees in 分); Invalid names every wrong amount."""
+    errors: dict[str, str] = {}
+    data: dict = {"name": form.get("name", ""), "regions": regions}
+    for field in ("base_fee", "per_kg_fee", "free_over"):
+        typed = str(form.get(field) or "").strip()
+        if not typed:
+            data[field] = None if field == "free_over" else 0
+            continue
+        try:
+            data[field] = parse_money(typed, field=field)
+        except Invalid as refused:
+            errors.update(refused.fields)
+    require_fields(errors)
+    return data
 
 
 def method_dict(method: ShippingMethod) -> dict:

@@ -322,3 +322,11 @@ def test_checkouts_edits_and_bulk_edits_of_the_same_products_never_deadlock(sess
     for thread in threads:
         thread.join()
     assert failures == []
+
+
+def test_a_shipping_method_typed_in_the_console_is_read_in_yuan():
+    typed = shipping.typed_method({"name": "顺丰", "base_fee": "12", "per_kg_fee": "2.5", "free_over": ""}, ["浙江"])
+    assert typed == {"name": "顺丰", "regions": ["浙江"], "base_fee": 1200, "per_kg_fee": 250, "free_over": None}
+    with pytest.raises(Invalid) as refused:
+        shipping.typed_method({"name": "顺丰", "base_fee": "十二", "per_kg_fee": "-1"}, [])
+    assert refused.value.fields == {"base_fee": "must_be_money", "per_kg_fee": "price_negative"}

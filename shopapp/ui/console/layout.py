@@ -14,6 +14,7 @@ NAV = [
     (routes.CONSOLE_PRODUCTS, "console.nav.products"),
     (routes.CONSOLE_CATEGORIES, "console.nav.categories"),
     (routes.CONSOLE_ORDERS, "console.nav.orders"),
+    (routes.CONSOLE_SHIPPING, "console.nav.shipping"),
     (routes.SUPPORT, "console.nav.support"),
     (routes.CONSOLE_SETTINGS, "console.nav.settings"),
 ]
@@ -39,7 +40,7 @@ def _frame(route: str, content: rx.Component) -> rx.Component:
     return rx.el.div(
         rx.el.aside(
             rx.el.div(ConsoleState.shop_name, class_name="truncate text-lg font-bold text-emerald-800", data_testid="console-shop-name"),
-            rx.el.nav(*[_nav_link(href, key, _is_current(href, route)) for href, key in NAV], class_name="flex gap-1 md:mt-6 md:flex-col"),
+            rx.el.nav(*[_nav_link(href, key, _is_current(href, route)) for href, key in NAV], class_name="flex gap-1 overflow-x-auto md:mt-6 md:flex-col"),
             class_name="border-b bg-white px-4 py-3 md:w-56 md:shrink-0 md:border-b-0 md:border-r md:py-6",
         ),
         rx.el.div(
