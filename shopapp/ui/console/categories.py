@@ -18,12 +18,9 @@ class CategoriesState(ConfirmMixin, FormMixin, ConsoleState):
 
     @rx.event
     def load(self):
-        actor = self._signed_in()
-        if actor is None:
-            return
-        with session_scope() as session:
-            flat = catalog.list_categories(session, actor.shop_id)
-        self.rows, self.confirming = _tree_rows(flat), ""
+        flat = self._read(lambda session, actor: catalog.list_categories(session, actor.shop_id))
+        if flat is not None:
+            self.rows, self.confirming = _tree_rows(flat), ""
 
     @rx.event
     def add(self, form: dict):

@@ -25,13 +25,10 @@ class ProfileState(FormMixin, ConsoleState):
 
     @rx.event
     def load(self):
-        actor = self._signed_in()
-        if actor is None:
-            return
-        with session_scope() as session:
-            shop = shops.shop_public(shops.get_shop(session, actor.shop_id))
-        self.profile = {key: str(value) for key, value in shop.items()}
-        self.saved = False
+        shop = self._read(lambda session, actor: shops.shop_public(shops.get_shop(session, actor.shop_id)))
+        if shop is not None:
+            self.profile = {key: str(value) for key, value in shop.items()}
+            self.saved = False
 
     @rx.event
     def save(self, form: dict):
@@ -64,11 +61,9 @@ class StaffState(ConfirmMixin, FormMixin, ConsoleState):
 
     @rx.event
     def load(self):
-        actor = self._signed_in()
-        if actor is None:
+        listing = self._read(staff.list_staff)
+        if listing is None:
             return
-        with session_scope() as session:
-            listing = staff.list_staff(session, actor)
         self.members = [{k: str(v) for k, v in m.items()} for m in listing["members"]]
         self.invites = [{k: str(v) for k, v in i.items()} for i in listing["invites"]]
         self.confirming = ""

@@ -2,7 +2,6 @@
 
 import reflex as rx
 
-from shopapp.db import session_scope
 from shopapp.services import shipping, shops
 from shopapp.services.errors import DomainError
 from shopapp.services.pricing import format_money, yuan_text
@@ -25,13 +24,12 @@ class ShippingState(FormMixin, ConsoleState):
 
     @rx.event
     def load(self):
-        actor = self._signed_in()
-        if actor is None:
-            return
-        with session_scope() as session:
-            methods = shipping.list_methods(session, actor)
-            currency = _currency(session, actor.shop_id)
-        self.methods = [_row(m, currency) for m in methods]
+        found = self._read(lambda session, actor: (
+            shipping.list_methods(session, actor), shops.get_shop(session, actor.shop_id).currency,
+        ))
+        if found is not None:
+            methods, currency = found
+            self.methods = [_row(m, currency) for m in methods]
 
     @rx.event
     def edit(self, method_id: str):
@@ -73,10 +71,6 @@ class ShippingState(FormMixin, ConsoleState):
         if editing:
             return shipping.update_method(session, self._actor(), int(editing), data)
         return shipping.create_method(session, self._actor(), data)
-
-
-def _currency(session, shop_id: int) -> str:
-    return shops.get_shop(session, shop_id).currency
 
 
 def _row(method: dict, currency: str) -> dict[str, str]:

@@ -32,6 +32,15 @@ class ConsoleState(SessionState):
         self.can_edit_shop = can(actor, "edit_shop")
         self.ready = True
 
+    def _read(self, read):
+        """What `read(session, actor)` answers for the signed-in person, or None when the session
+        has ended (the page's log-in check then sends them to log in)."""
+        actor = self._signed_in()
+        if actor is None:
+            return None
+        with session_scope() as session:
+            return read(session, actor)
+
     def _attempt(self, action) -> str:
         """Run `action(session, actor)` as one unit of work; the problem to show, or "" when it worked."""
         try:
