@@ -166,7 +166,7 @@ def change_stock(variant_id: int, body: StockChange, request: Request):
 
 
 @router.get("/stock/low")
-def low_stock(request: Request, threshold: int = 5, page: int = 1, per_page: int = 50):
+def low_stock(request: Request, threshold: int | None = None, page: int = 1, per_page: int = 50):
     with acting(request) as (session, actor):
         items, total = inventory.low_stock(session, actor.shop_id, threshold=threshold, page=page, per_page=per_page)
         return {"items": items, "total": total}

@@ -11,10 +11,10 @@ router = APIRouter(prefix="/shop", tags=["shop"])
 @router.get("")
 def get_shop(request: Request):
     with acting(request) as (session, actor):
-        return shops.shop_public(shops.get_shop(session, actor.shop_id))
+        return shops.shop_settings(shops.get_shop(session, actor.shop_id))
 
 
 @router.patch("")
 def update_shop(changes: dict, request: Request):
     with acting(request) as (session, actor):
-        return jsonable(shops.shop_public(shops.update_profile(session, actor, changes)))
+        return jsonable(shops.shop_settings(shops.update_profile(session, actor, changes)))

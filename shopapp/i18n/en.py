@@ -86,6 +86,8 @@ MESSAGES = {
     "settings.contact_phone": "Contact phone",
     "settings.shipping_policy": "Shipping policy",
     "settings.returns_policy": "Returns policy",
+    "settings.low_stock_threshold": "Low-stock alert at",
+    "settings.low_stock_threshold_hint": "A variant with this many units or fewer is flagged in the product list and listed as low on stock.",
     "settings.staff": "Staff",
     "settings.staff.empty": "No other staff yet: invite your first colleague.",
     "settings.staff.invite": "Invite",

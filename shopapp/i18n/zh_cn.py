@@ -89,6 +89,8 @@ MESSAGES = {
     "settings.contact_phone": "联系电话",
     "settings.shipping_policy": "发货政策",
     "settings.returns_policy": "退换货政策",
+    "settings.low_stock_threshold": "库存预警值",
+    "settings.low_stock_threshold_hint": "某个规格的库存不高于此数时，商品列表会标出并列入「库存不足」。",
     "settings.staff": "员工",
     "settings.staff.empty": "还没有其他员工，邀请第一位同事吧。",
     "settings.staff.invite": "邀请员工",

@@ -19,6 +19,8 @@ class Shop(SQLModel, table=True):
     contact_phone: str = Field(default="", max_length=30)
     shipping_policy: str = Field(default="", max_length=5000)
     returns_policy: str = Field(default="", max_length=5000)
+    # A variant with at most this many units is "low on stock" (the console's badge and list).
+    low_stock_threshold: int = Field(default=5, sa_column_kwargs={"server_default": "5"})
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

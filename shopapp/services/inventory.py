@@ -25,7 +25,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, select
 
-from shopapp.models import Product, StockMove, StockNotification, Variant
+from shopapp.models import Product, Shop, StockMove, StockNotification, Variant
 from shopapp.models.base import utcnow
 from shopapp.services.errors import Conflict, Invalid, NotFound, require_fields
 from shopapp.services.permissions import Actor, require
@@ -311,9 +311,12 @@ def adjust_stock_as(
 
 
 def low_stock(
-    session: Session, shop_id: int, threshold: int = 5, page: int = 1, per_page: int = 50,
+    session: Session, shop_id: int, threshold: int | None = None, page: int = 1, per_page: int = 50,
 ) -> tuple[list[dict], int]:
-    """Enabled variants of live (not archived) products with at most `threshold` units, emptiest first."""
+    """Enabled variants of live (not archived) products with at most `threshold` units (the
+    shop's own low_stock_threshold unless given), emptiest first."""
+    if threshold is None:
+        threshold = session.exec(select(Shop.low_stock_threshold).where(Shop.id == shop_id)).one()
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
     conditions = (

@@ -26,6 +26,7 @@ PROFILE_FIELDS = (
     "name", "description", "logo_url", "currency", "contact_email", "contact_phone",
     "shipping_policy", "returns_policy",
 )
+MAX_LOW_STOCK_THRESHOLD = 100_000
 _LIMITS = {"description": 500, "logo_url": 500, "contact_phone": 30, "shipping_policy": 5000, "returns_policy": 5000}
 
 
@@ -68,12 +69,15 @@ def shop_by_slug(session: Session, slug: str) -> Shop:
 
 
 def update_profile(session: Session, actor: Actor, changes: dict) -> Shop:
-    """Change any of PROFILE_FIELDS; every field is checked before anything is saved."""
+    """Change any of PROFILE_FIELDS and low_stock_threshold; every field is checked before anything is saved."""
     require(actor, "edit_shop")
     shop = get_shop(session, actor.shop_id)
     errors: dict[str, str] = {}
     clean: dict[str, str] = {}
     for field, value in changes.items():
+        if field == "low_stock_threshold":
+            clean[field] = _checked_threshold(value, errors)
+            continue
         if field not in PROFILE_FIELDS:
             errors[field] = "unknown_field"
             continue
@@ -98,6 +102,24 @@ def update_profile(session: Session, actor: Actor, changes: dict) -> Shop:
     shop.updated_at = utcnow()
     session.add(shop)
     return shop
+
+
+def shop_settings(shop: Shop) -> dict:
+    """What the shop's own staff see of it: the public profile and the settings behind the counter."""
+    return {**shop_public(shop), "low_stock_threshold": shop.low_stock_threshold}
+
+
+def _checked_threshold(value, errors: dict[str, str]) -> int | None:
+    """A whole number of units from 0 up, typed ("10") or sent as a number."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        errors["low_stock_threshold"] = "must_be_whole_number"
+    elif value > MAX_LOW_STOCK_THRESHOLD:
+        errors["low_stock_threshold"] = "number_too_large"
+    else:
+        return value
+    return None
 
 
 def shop_public(shop: Shop) -> dict:

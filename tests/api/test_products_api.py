@@ -194,6 +194,12 @@ def test_low_stock_lists_the_emptiest_variants_first(client, shop):
     ])
     low = client.get("/stock/low?threshold=5", headers=shop["headers"]).json()
     assert low["total"] == 2 and [i["stock"] for i in low["items"]] == [0, 4]
+    # The shop's own line, set by the owner, is the default.
+    changed = client.patch("/shop", json={"low_stock_threshold": 0}, headers=shop["headers"])
+    assert changed.status_code == 200 and changed.json()["low_stock_threshold"] == 0
+    assert [i["stock"] for i in client.get("/stock/low", headers=shop["headers"]).json()["items"]] == [0]
+    refused = client.patch("/shop", json={"low_stock_threshold": -3}, headers=shop["headers"])
+    assert refused.status_code == 422 and list(refused.json()["error"]["fields"]) == ["low_stock_threshold"]
 
 
 def test_categories_are_created_and_listed_as_a_tree(client, shop):

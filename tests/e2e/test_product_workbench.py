@@ -132,3 +132,22 @@ def test_the_low_stock_badge_opens_the_list_with_waiting_shoppers(page):
     low = page.get_by_test_id("low-stock-list")
     expect(low).to_contain_text("安吉白茶 珍稀品种")
     expect(low).to_contain_text("250克")
+
+
+def test_the_owner_sets_the_low_stock_line(page):
+    log_in_as_demo_owner(page)
+    page.goto("/console/products")
+    badge = page.get_by_test_id("low-stock-badge")
+    expect(badge).to_be_visible()
+    before = int(badge.inner_text().split(":")[-1])
+    page.goto("/console/settings")
+    page.get_by_label("库存预警值").fill("1000")
+    page.get_by_role("button", name="保存").first.click()
+    expect(page.get_by_role("status").first).to_have_text("已保存")
+    page.goto("/console/products")
+    expect(badge).not_to_have_text(re.compile(rf":\s*{before}$"))  # the page has read the new line
+    assert int(badge.inner_text().split(":")[-1]) > before
+    page.goto("/console/settings")  # back to the demo's line, for the other journeys
+    page.get_by_label("库存预警值").fill("5")
+    page.get_by_role("button", name="保存").first.click()
+    expect(page.get_by_role("status").first).to_have_text("已保存")

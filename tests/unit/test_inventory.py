@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from shopapp.db import session_scope
 from shopapp.models import Product, StockMove, Variant
-from shopapp.services import catalog, catalog_bulk, inventory
+from shopapp.services import catalog, catalog_bulk, inventory, shops
 from shopapp.services.errors import Conflict, Forbidden, Invalid, NotFound
 from shopapp.services.permissions import Actor
 from tests.conftest import make_shop
@@ -132,6 +132,20 @@ def test_low_stock_lists_the_emptiest_variants_first(session, owner):
     assert total == 2
     assert [(i["sku"], i["stock"], i["title"]) for i in items] == [("W-2", 0, "白茶"), ("W-1", 4, "白茶")]
     assert inventory.low_stock(session, make_shop(session, "green-leaf").shop_id) == ([], 0)
+    # Without a threshold, the shop's own line counts (5 until the owner sets another).
+    assert inventory.low_stock(session, owner.shop_id)[1] == 2
+    shops.update_profile(session, owner, {"low_stock_threshold": "0"})
+    assert [i["sku"] for i in inventory.low_stock(session, owner.shop_id)[0]] == ["W-2"]
+
+
+def test_a_low_stock_line_must_be_a_whole_number_of_units(session, owner):
+    for wrong, code in (("-1", "must_be_whole_number"), ("很多", "must_be_whole_number"), (1.5, "must_be_whole_number"),
+                        (10**6, "number_too_large")):
+        with pytest.raises(Invalid) as refused:
+            shops.update_profile(session, owner, {"low_stock_threshold": wrong, "name": "新名字"})
+        assert refused.value.fields == {"low_stock_threshold": code}
+    assert shops.get_shop(session, owner.shop_id).low_stock_threshold == 5
+    assert shops.get_shop(session, owner.shop_id).name != "新名字"  # nothing half-saved
 
 
 def test_concurrent_sales_never_oversell(session, owner):

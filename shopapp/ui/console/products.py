@@ -17,7 +17,6 @@ from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.state import ConsoleState
 
 PER_PAGE = 20
-LOW_STOCK = 5
 TABS = (("", "products.tab.all"), ("active", "products.status.active"), ("draft", "products.status.draft"), ("archived", "products.status.archived"))
 SORTS = ("relevance", "newest", "title", "price_asc", "price_desc")
 BULK_ACTIONS = ("set_status", "price_by_amount", "price_by_percent", "set_stock", "add_tag")
@@ -61,9 +60,9 @@ class ProductListState(PriceFilterMixin, ConsoleState):
             )
             self.total_text = shown_total(self.total, self.q, search.MAX_COUNTED)
             self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in catalog.list_categories(session, actor.shop_id)]
-            currency = shops.get_shop(session, actor.shop_id).currency
-            self.low_stock_count = inventory.low_stock(session, actor.shop_id, threshold=LOW_STOCK, per_page=1)[1]
-        self.rows = [_row(item, currency) for item in items]
+            shop = shops.get_shop(session, actor.shop_id)
+            self.low_stock_count = inventory.low_stock(session, actor.shop_id, per_page=1)[1]
+        self.rows = [_row(item, shop.currency, shop.low_stock_threshold) for item in items]
         self.selected = [i for i in self.selected if any(r["id"] == i for r in self.rows)]
         self.loading = False
 
@@ -80,7 +79,7 @@ class ProductListState(PriceFilterMixin, ConsoleState):
             return
         actor = self._actor()
         with session_scope() as session:
-            items, _ = inventory.low_stock(session, actor.shop_id, threshold=LOW_STOCK, per_page=100)
+            items, _ = inventory.low_stock(session, actor.shop_id, per_page=100)
             waiting = stock_alerts.demand_by_product(session, actor, list({i["product_id"] for i in items}))
         self.low_rows = [
             {"title": i["title"], "options": " / ".join(i["option_values"]), "sku": i["sku"] or "", "stock": str(i["stock"]),
@@ -155,7 +154,7 @@ class ProductListState(PriceFilterMixin, ConsoleState):
         return ProductListState.load
 
 
-def _row(item: dict, currency: str) -> dict[str, str]:
+def _row(item: dict, currency: str, low_stock_threshold: int) -> dict[str, str]:
     image = item["image"] or {}
     low, high = item["price_min"], item["price_max"]
     return {
@@ -164,7 +163,7 @@ def _row(item: dict, currency: str) -> dict[str, str]:
         "status": item["status"],
         "price": format_price_range(low, high, currency) if low is not None else "—",
         "stock": str(item["stock"]),
-        "low": "yes" if item["stock"] <= LOW_STOCK else "",
+        "low": "yes" if item["stock"] <= low_stock_threshold else "",
         "variants": str(item["variant_count"]),
         "thumb": image.get("thumb_url", ""),
         "url": routes.console_product(item["id"]),

@@ -25,7 +25,7 @@ class ProfileState(FormMixin, ConsoleState):
 
     @rx.event
     def load(self):
-        shop = self._read(lambda session, actor: shops.shop_public(shops.get_shop(session, actor.shop_id)))
+        shop = self._read(lambda session, actor: shops.shop_settings(shops.get_shop(session, actor.shop_id)))
         if shop is not None:
             self.profile = {key: str(value) for key, value in shop.items()}
             self.saved = False
@@ -35,7 +35,7 @@ class ProfileState(FormMixin, ConsoleState):
         self._start_submit()
         self.saved = False
         yield
-        profile = self._submit(lambda session: shops.shop_public(shops.update_profile(session, self._actor(), form)))
+        profile = self._submit(lambda session: shops.shop_settings(shops.update_profile(session, self._actor(), form)))
         if profile is FAILED:
             return
         self.profile = {key: str(value) for key, value in profile.items()}
@@ -159,6 +159,8 @@ def _profile_form() -> rx.Component:
             *[form_field(f"settings.{name}", name, errors, value=profile[name]) for name in PROFILE_TEXT_FIELDS],
             select_field("settings.currency", "currency", [(c, f"currency.{c}") for c in CURRENCIES], errors, value=profile["currency"]),
             *[form_field(f"settings.{name}", name, errors, value=profile[name], multiline=True) for name in POLICY_FIELDS],
+            form_field("settings.low_stock_threshold", "low_stock_threshold", errors, type="number", min="0",
+                       inputmode="numeric", value=profile["low_stock_threshold"], hint_key="settings.low_stock_threshold_hint"),
             disabled=~ConsoleState.can_edit_shop,
         ),
         rx.el.div(
