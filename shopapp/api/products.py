@@ -165,6 +165,14 @@ def change_stock(variant_id: int, body: StockChange, request: Request):
         return {"variant_id": variant_id, "stock": stock}
 
 
+@router.get("/products/{product_id}/stock-moves")
+def stock_moves(product_id: int, request: Request, page: int = 1, per_page: int = 20):
+    """The product's stock ledger, newest first: who moved how many units, why, before and after."""
+    with acting(request) as (session, actor):
+        items, total = inventory.stock_history(session, actor, product_id, page=page, per_page=per_page)
+        return jsonable({"items": items, "total": total})
+
+
 @router.get("/stock/low")
 def low_stock(request: Request, threshold: int | None = None, page: int = 1, per_page: int = 50):
     with acting(request) as (session, actor):

@@ -25,10 +25,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, select
 
-from shopapp.models import Product, Shop, StockMove, StockNotification, Variant
+from shopapp.models import ApiKey, Product, Shop, StockMove, StockNotification, User, Variant
 from shopapp.models.base import utcnow
 from shopapp.services.errors import Conflict, Invalid, NotFound, require_fields
-from shopapp.services.permissions import Actor, require
+from shopapp.services.permissions import Actor, require, shop_row
 
 # PostgreSQL's INTEGER stops at 2,147,483,647; staying well below it keeps every sum in range.
 MAX_STOCK = 1_000_000_000
@@ -308,6 +308,45 @@ def adjust_stock_as(
     if delta is not None:
         return adjust_stock(session, actor.label, actor.shop_id, variant_id, delta, reason)
     return set_stock(session, actor.label, actor.shop_id, variant_id, set_to, reason)
+
+
+def stock_history(
+    session: Session, actor: Actor, product_id: int, page: int = 1, per_page: int = 20,
+) -> tuple[list[dict], int]:
+    """The ledger of one product, newest first: every move of its variants' stock and of its
+    pre-sale places, with who made it (a person's e-mail, an API key's name, or what the platform
+    did: "order:…", "system"), why, and the count before and after."""
+    require(actor, "view_console")
+    shop_row(session, Product, actor.shop_id, product_id)
+    per_page, page = max(1, min(per_page, MAX_PER_PAGE)), max(1, page)
+    variants = {
+        v.id: v for v in session.exec(select(Variant).where(Variant.shop_id == actor.shop_id, Variant.product_id == product_id))
+    }
+    mine = (StockMove.variant_id.in_(list(variants))) | (StockMove.variant_id.is_(None) & (StockMove.product_id == product_id))
+    query = select(StockMove).where(StockMove.shop_id == actor.shop_id, mine)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    moves = session.exec(query.order_by(StockMove.id.desc()).offset((page - 1) * per_page).limit(per_page)).all()
+    who = _actor_names(session, actor.shop_id, {m.actor for m in moves})
+    return [
+        {
+            "id": m.id, "variant_id": m.variant_id, "sku": variants[m.variant_id].sku if m.variant_id in variants else "",
+            "option_values": variants[m.variant_id].option_values if m.variant_id in variants else [],
+            "pool": m.pool, "delta": m.delta, "before": m.before, "after": m.after, "reason": m.reason,
+            "actor": m.actor, "actor_name": who.get(m.actor, m.actor), "created_at": m.created_at,
+        }
+        for m in moves
+    ], total
+
+
+def _actor_names(session: Session, shop_id: int, labels: set[str]) -> dict[str, str]:
+    """"user:3" -> their e-mail, "api_key:2" -> the key's name (the shop's own keys only)."""
+    ids = {kind: [int(x.split(":", 1)[1]) for x in labels if x.startswith(kind + ":") and x.split(":", 1)[1].isdigit()]
+           for kind in ("user", "api_key")}
+    names = {f"user:{u.id}": u.email for u in session.exec(select(User).where(User.id.in_(ids["user"])))}
+    names.update({f"api_key:{k.id}": k.name for k in session.exec(
+        select(ApiKey).where(ApiKey.shop_id == shop_id, ApiKey.id.in_(ids["api_key"]))
+    )})
+    return names
 
 
 def low_stock(

@@ -185,6 +185,15 @@ def test_stock_moves_by_delta_or_to_a_level_but_never_below_zero(client, shop):
     assert refusal(client.post(stock, json={"delta": 1}, headers=shop["headers"]), 422) == {"reason": "required"}
     product = client.get("/products", headers=shop["headers"]).json()["items"][0]
     assert product["stock"] == 20
+    # The ledger: newest first, who, why, before and after; the refused move left no line.
+    ledger = client.get(f"/products/{product['id']}/stock-moves", headers=shop["headers"]).json()
+    assert ledger["total"] == 3
+    assert [(m["delta"], m["before"], m["after"], m["reason"]) for m in ledger["items"][:2]] == [
+        (13, 7, 20, "到货"), (-3, 10, 7, "盘点损耗"),
+    ]
+    assert ledger["items"][0]["actor_name"] == "tea-house@example.com"
+    other = signup(client, "green-leaf")
+    assert client.get(f"/products/{product['id']}/stock-moves", headers=other["headers"]).status_code == 404
 
 
 def test_low_stock_lists_the_emptiest_variants_first(client, shop):

@@ -151,3 +151,21 @@ def test_the_owner_sets_the_low_stock_line(page):
     page.get_by_label("库存预警值").fill("5")
     page.get_by_role("button", name="保存").first.click()
     expect(page.get_by_role("status").first).to_have_text("已保存")
+
+
+def test_a_stock_change_shows_in_the_products_stock_history(page):
+    log_in_as_demo_owner(page)
+    page.goto("/console/products")
+    page.get_by_role("link", name="青瓷盖碗 三才碗").click()
+    page.get_by_role("button", name="查看库存记录").click()
+    history = page.get_by_test_id("stock-history")
+    expect(history.locator("tbody tr").first).to_be_visible()  # the demo's opening stock
+    stock = page.get_by_test_id("variant-grid").get_by_label(re.compile(" 库存$")).first
+    before = int(stock.input_value())
+    stock.fill(str(before + 7))
+    stock.blur()
+    page.get_by_test_id("save-product").click()
+    newest = history.locator("tbody tr").first
+    expect(newest).to_contain_text("+7")
+    expect(newest).to_contain_text(f"{before} → {before + 7}")
+    expect(newest).to_contain_text("demo@example.com")

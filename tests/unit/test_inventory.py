@@ -265,3 +265,19 @@ def test_the_summary_is_right_when_the_last_units_of_two_variants_sell_at_once(s
         for thread in threads:
             thread.join()
         assert _summary(session, product_id) == (3800, False)
+
+
+def test_a_products_stock_history_says_who_moved_how_many_and_why(session, owner):
+    product = catalog.create_product(session, owner, {"title": "白茶", "status": "active", "variants": [{"sku": "W-1", "price": 100, "stock": 10}]})
+    variant_id = catalog.product_dict(session, product, with_cost=True)["variants"][0]["id"]
+    inventory.adjust_stock(session, owner.label, owner.shop_id, variant_id, -2, "破损")
+    inventory.set_stock(session, "system", owner.shop_id, variant_id, 30, "盘点")
+    moves, total = inventory.stock_history(session, owner, product.id)
+    assert total == 3
+    assert [(m["delta"], m["before"], m["after"], m["reason"]) for m in moves[:2]] == [(22, 8, 30, "盘点"), (-2, 10, 8, "破损")]
+    assert moves[1]["actor_name"] == "owner@example.com" and moves[0]["actor_name"] == "system"
+    assert moves[0]["sku"] == "W-1"
+    assert [m["id"] for m in inventory.stock_history(session, owner, product.id, page=2, per_page=2)[0]] == [moves[2]["id"]]
+    # Another shop never sees it, nor learns that it exists.
+    with pytest.raises(NotFound):
+        inventory.stock_history(session, make_shop(session, "green-leaf"), product.id)

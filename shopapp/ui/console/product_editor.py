@@ -20,6 +20,7 @@ from shopapp.ui.components.rich_text import rich_text_editor
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.state import ConsoleState
+from shopapp.ui.console.stock_history import StockHistoryState, stock_history
 from shopapp.ui.state import FormMixin
 
 TEXT_FIELDS = ("title", "seo_title", "seo_description", "tags", "presale_ships_at", "presale_quota")
@@ -196,6 +197,8 @@ class ProductEditorState(FormMixin, ConsoleState):
         self.form_key += 1
         if was_new:
             yield rx.redirect(routes.console_product(shown["id"]))
+        else:
+            yield StockHistoryState.refresh  # a saved stock change shows in the open ledger
 
     def _show_error(self, exc: DomainError):
         super()._show_error(exc)
@@ -345,7 +348,7 @@ def _whole(text: str, field: str, errors: dict[str, str]) -> int | None:
 
 # The page ------------------------------------------------------------------------------------
 
-@console_page(routes.CONSOLE_PRODUCT, "console.nav.products", on_load=ProductEditorState.load)
+@console_page(routes.CONSOLE_PRODUCT, "console.nav.products", on_load=[ProductEditorState.load, StockHistoryState.close])
 def product_editor() -> rx.Component:
     state = ProductEditorState
     return rx.el.div(
@@ -364,6 +367,7 @@ def product_editor() -> rx.Component:
                     _section("products.section.images", rx.el.p(tr("products.images_after_save"), class_name="text-sm text-gray-500"))),
             _section("products.section.variants", _options(), _variant_grid()),
             _section("products.section.seo", _seo()),
+            rx.cond(~state.is_new, _section("stock_history.title", stock_history())),
             key=state.form_key.to_string(),
             class_name="space-y-4",
         ),
