@@ -383,6 +383,7 @@ MESSAGES = {
     'store.place_order': 'Place order',
     'store.choose': 'Choose',
     'store.shipping_fee': 'Shipping',
+    "store.no_shipping_needed": "Virtual goods: no address or shipping needed; the order completes once paid.",
     'address.name': 'Recipient',
     'address.phone': 'Mobile',
     'address.province': 'Province',

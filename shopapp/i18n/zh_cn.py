@@ -391,6 +391,7 @@ MESSAGES = {
     'store.place_order': '提交订单',
     'store.choose': '请选择',
     'store.shipping_fee': '运费',
+    "store.no_shipping_needed": "虚拟商品无需收货地址和配送，付款后即可完成。",
     'address.name': '收货人',
     'address.phone': '手机号',
     'address.province': '省份',

@@ -175,8 +175,15 @@ def cart_dict(session: Session, cart: Cart) -> dict:
         "weight_grams": sum(line.weight_grams for line in good),
         "currency": _currency(session, cart.shop_id),
         "can_checkout": bool(lines) and len(good) == len(lines),
+        "needs_shipping": needs_shipping(lines),
         "updated_at": cart.updated_at,
     }
+
+
+def needs_shipping(lines: list[Line]) -> bool:
+    """Whether anything in the cart is delivered: a cart of virtual goods only (a gift card, a
+    course) needs no address and pays no shipping. An empty cart counts as delivered."""
+    return not lines or any(line.product is None or line.product.product_type != "virtual" for line in lines)
 
 
 def line_problem(line: Line) -> Conflict:

@@ -70,7 +70,9 @@ def quote(
     view = carts.cart_dict(session, cart)
     province = shipping.normalise_province(province) if province else None
     errors: dict[str, str] = {}
-    method = shipping.method_for_checkout(session, shop_id, shipping_method_id, province, errors)
+    method = None
+    if view["needs_shipping"]:
+        method = shipping.method_for_checkout(session, shop_id, shipping_method_id, province, errors)
     require_fields(errors)
     shipping_total = shipping.shipping_fee(method, view["weight_grams"], view["subtotal"]) if method else 0
     return {
@@ -144,19 +146,21 @@ def _place(
     note: str, provider: str | None, mobile: bool, customer_id: int | None,
 ) -> dict:
     cart = carts.load_cart(session, shop.id, cart_token)
+    lines = carts.cart_lines(session, cart)
     errors: dict[str, str] = {}
     email = checked_email(email, errors)
-    address = checked_address(address, errors)
     note = _checked_note(note, errors)
-    province = address["province"] if "address.province" not in errors else None
-    method = shipping.method_for_checkout(session, shop.id, shipping_method_id, province, errors)
+    delivery, method = {}, None  # virtual goods only: nothing to deliver, no address asked
+    if carts.needs_shipping(lines):
+        delivery = checked_address(address, errors)
+        province = delivery["province"] if "address.province" not in errors else None
+        method = shipping.method_for_checkout(session, shop.id, shipping_method_id, province, errors)
     offered = payments.available_providers(shop.currency)
     provider = provider or (offered[0] if offered else "")
     if provider not in offered:
         errors["provider"] = "payment_provider_invalid"
     require_fields(errors)
 
-    lines = carts.cart_lines(session, cart)
     if not lines:
         raise Conflict("cart_empty")
     for line in lines:
@@ -164,14 +168,15 @@ def _place(
             raise carts.line_problem(line)
     subtotal = sum(line.total for line in lines)
     weight = sum(line.weight_grams for line in lines)
-    shipping_total = shipping.shipping_fee(method, weight, subtotal)
+    shipping_total = shipping.shipping_fee(method, weight, subtotal) if method else 0
     token = new_token("ord")
     ships_at = {line.variant_id: inventory.presale_date(line.variant, line.product) for line in lines}
     presale_dates = [day for day in ships_at.values() if day]
     order = Order(
         shop_id=shop.id, order_no=orders.new_order_no(session), token_hash=token_hash(token), currency=shop.currency,
-        email=email, customer_id=customer_id, address=address, recipient_name=address["name"], recipient_phone=address["phone"],
-        shipping_method_id=method.id, shipping_method_name=method.name, subtotal=subtotal, discount_total=0,
+        email=email, customer_id=customer_id, address=delivery, recipient_name=delivery.get("name", ""),
+        recipient_phone=delivery.get("phone", ""), shipping_method_id=method.id if method else None,
+        shipping_method_name=method.name if method else "", subtotal=subtotal, discount_total=0,
         shipping_total=shipping_total, total=subtotal + shipping_total, weight_grams=weight, note=note,
         presale=bool(presale_dates), ships_at=max(presale_dates, default=None),
         expires_at=utcnow() + timedelta(seconds=get_settings().unpaid_order_ttl_seconds),

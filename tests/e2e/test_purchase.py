@@ -46,3 +46,29 @@ def test_a_sold_out_variant_cannot_be_added(phone):
     phone.get_by_role("link", name=re.compile("安吉白茶")).click()
     phone.get_by_role("button", name=re.compile("250克")).click()
     expect(phone.get_by_test_id("buy-bar")).to_have_count(0)
+
+
+def test_a_shopper_buys_a_gift_card_without_an_address(phone):
+    # The owner lists a virtual product (over the API, as a script or another channel would).
+    token = phone.request.post("/api/v1/auth/login", data={"email": "demo@example.com", "password": "demo-tea-2026"}).json()["token"]
+    card = phone.request.post("/api/v1/products", headers={"Authorization": f"Bearer {token}"}, data={
+        "title": "电子礼品卡 ¥50", "status": "active", "product_type": "virtual",
+        "variants": [{"sku": "GIFT-50", "price": 5000, "stock": 100}],
+    }).json()
+    phone.goto(f"/s/demo-tea/p/{card['id']}")
+    phone.get_by_role("button", name="加入购物车").click()
+    expect(phone.get_by_test_id("cart-count")).to_have_text("1")
+    phone.get_by_role("link", name="去购物车").click()
+    phone.get_by_role("link", name="去结算").click()
+
+    # No address and no shipping: the total is the card's price.
+    expect(phone.get_by_text("虚拟商品无需收货地址和配送")).to_be_visible()
+    expect(phone.get_by_label("收货人")).to_have_count(0)
+    expect(phone.get_by_test_id("checkout-total")).to_have_text("¥50")
+    phone.get_by_label("邮箱").fill("gift@example.com")
+    phone.get_by_role("button", name="提交订单").click()
+    expect(phone.get_by_role("heading", name=re.compile("沙箱支付"))).to_be_visible(timeout=30_000)
+    phone.get_by_role("button", name=re.compile("支付成功")).click()
+    # Nothing to ship: paid is complete.
+    expect(phone.get_by_test_id("order-status")).to_have_text("已完成", timeout=30_000)
+    expect(phone.get_by_text("虚拟商品无需收货地址和配送")).to_be_visible()

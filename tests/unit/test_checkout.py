@@ -69,6 +69,25 @@ def test_shipping_is_free_over_the_threshold_and_charged_per_kilogram(session, o
     assert session.get(Order, placed["order_id"]).shipping_total == 0
 
 
+def test_virtual_goods_need_no_address_and_pay_no_shipping(session, owner):
+    card = catalog.create_product(session, owner, {"title": "礼品卡 ¥100", "status": "active", "product_type": "virtual",
+                                                   "variants": [{"sku": "CARD-100", "price": 10000, "stock": 50}]})
+    card_variant = catalog.product_dict(session, card, with_cost=True)["variants"][0]["id"]
+    token = cart_with(session, owner.shop_id, (card_variant, 2))
+    quoted = checkout.quote(session, owner.shop_id, token)
+    assert (quoted["needs_shipping"], quoted["shipping_total"], quoted["total"]) == (False, 0, 20000)
+    placed = _place(session, owner.shop_id, token, address={})
+    order = session.get(Order, placed["order_id"])
+    assert (order.total, order.shipping_total, order.address, order.shipping_method_name) == (20000, 0, {}, "")
+    # With a tea in the cart too, the parcel needs its address.
+    tea = product_on_sale(session, owner)
+    mixed = cart_with(session, owner.shop_id, (card_variant, 1), (tea, 1))
+    assert checkout.quote(session, owner.shop_id, mixed)["needs_shipping"] is True
+    with pytest.raises(Invalid) as refused:
+        _place(session, owner.shop_id, mixed, address={})
+    assert refused.value.fields["address.name"] == "required"
+
+
 def test_a_method_that_does_not_serve_the_province_is_refused(session, owner):
     tea = product_on_sale(session, owner)
     local = shipping.create_method(session, owner, {"name": "同城", "base_fee": 0, "regions": ["上海"]})

@@ -448,7 +448,9 @@ def order_detail() -> rx.Component:
                     _line("store.total", order["total"]), _line("order.refunded", order["refunded"]),
                     class_name="mt-2 space-y-1 border-t pt-2 text-sm",
                 )),
-            _card("store.address_section", rx.el.p(order["recipient"]), rx.el.p(order["address"], class_name="text-gray-600"),
+            _card("store.address_section",
+                  rx.cond(order["shipping_method"] != "", rx.fragment(rx.el.p(order["recipient"]), rx.el.p(order["address"], class_name="text-gray-600")),
+                          rx.el.p(tr("store.no_shipping_needed"), class_name="text-gray-600")),  # virtual goods only
                   rx.el.p(order["shipping_method"], class_name="text-gray-600"), rx.el.p(order["email"], class_name="text-gray-600"),
                   rx.cond(order["note"] != "", rx.el.p(tr("store.note_section"), ": ", order["note"], class_name="mt-2 text-amber-800"))),
             _card("orders.payments", rx.el.ul(rx.foreach(state.payments, lambda p: rx.el.li(

@@ -27,6 +27,7 @@ class CheckoutState(FormMixin, StoreState):
     methods: list[dict[str, str]] = []
     method_id: str = ""
     totals: dict[str, str] = {}
+    needs_shipping: bool = True  # False for a cart of virtual goods only: no address, no shipping
     attempt: str = ""  # one Idempotency-Key per visit: a double tap never places two orders
 
     @rx.event
@@ -76,6 +77,7 @@ class CheckoutState(FormMixin, StoreState):
         if not quote["can_checkout"] or not quote["items"]:
             return rx.redirect(routes.store_cart(self.shop["slug"]))
         currency = quote["currency"]
+        self.needs_shipping = quote["needs_shipping"]
         self.methods = [{"id": str(m["id"]), "name": m["name"], "fee": format_money(m["fee"], currency)} for m in methods]
         chosen = quote["shipping_method"]
         self.method_id = str(chosen["id"]) if chosen else ""
@@ -123,7 +125,7 @@ def checkout_page() -> rx.Component:
             _box("store.contact_section",
                  form_field("form.email", "email", errors, type="email", autocomplete="email", hint_key="store.email_hint",
                             value=state.shopper.get("email", ""), key=state.shopper.get("email", "guest"))),
-            _box(
+            rx.cond(state.needs_shipping, _box(
                 "store.address_section",
                 form_field("address.name", "name", errors, autocomplete="name"),
                 form_field("address.phone", "phone", errors, type="tel", autocomplete="tel", inputmode="numeric"),
@@ -135,8 +137,9 @@ def checkout_page() -> rx.Component:
                 ),
                 form_field("address.line1", "line1", errors, autocomplete="street-address"),
                 form_field("address.postcode", "postcode", errors, inputmode="numeric", autocomplete="postal-code"),
-            ),
-            _box("store.shipping_section", _methods()),
+            )),
+            rx.cond(state.needs_shipping, _box("store.shipping_section", _methods()),
+                    rx.el.p(tr("store.no_shipping_needed"), class_name="rounded-2xl bg-white p-4 text-sm text-gray-600")),
             _box("store.note_section", form_field("store.note", "note", errors, multiline=True)),
             _summary(),
             rx.el.div(

@@ -166,9 +166,15 @@ def order_page() -> rx.Component:
                 ),
                 rx.el.section(
                     rx.el.h2(tr("store.address_section"), class_name="mb-1 font-semibold"),
-                    rx.el.p(order["recipient"], class_name="text-sm"),
-                    rx.el.p(order["address"], class_name="text-sm text-gray-600"),
-                    rx.el.p(order["shipping_method"], class_name="text-sm text-gray-600"),
+                    rx.cond(
+                        order["shipping_method"] != "",
+                        rx.fragment(
+                            rx.el.p(order["recipient"], class_name="text-sm"),
+                            rx.el.p(order["address"], class_name="text-sm text-gray-600"),
+                            rx.el.p(order["shipping_method"], class_name="text-sm text-gray-600"),
+                        ),
+                        rx.el.p(tr("store.no_shipping_needed"), class_name="text-sm text-gray-600"),  # virtual goods only
+                    ),
                     class_name="rounded-2xl bg-white p-4",
                 ),
                 rx.cond(state.parcels.length() > 0, rx.el.section(
