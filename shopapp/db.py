@@ -56,20 +56,20 @@ def _sqlite_engine(url: str) -> Engine:
 @contextmanager
 def session_scope() -> Iterator[Session]:
     """One unit of work: commits when the block succeeds, rolls back on any error."""
-    with Session(get_engine(), expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with _unit_of_work(get_engine()) as session:
+        yield session
 
 
 @contextmanager
 def read_scope() -> Iterator[Session]:
     """A unit of work that only reads (a shop page, a search): on SQLite it reads beside the
     writers instead of waiting for the write lock, and any write in it is refused at once."""
-    engine = get_engine().execution_options(**{READ_ONLY: True})
+    with _unit_of_work(get_engine().execution_options(**{READ_ONLY: True})) as session:
+        yield session
+
+
+@contextmanager
+def _unit_of_work(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
