@@ -21,12 +21,14 @@ class ShippingState(FormMixin, ConsoleState):
     form: dict[str, str] = {}  # the form's starting values, in yuan
     regions: list[str] = []  # the provinces ticked in the form; none is everywhere
     saved: str = ""
+    allowed: bool = True  # the role may manage shipping (owners, admins, operations)
 
     @rx.event
     def load(self):
         found = self._read(lambda session, actor: (
             shipping.list_methods(session, actor), shops.get_shop(session, actor.shop_id).currency,
         ))
+        self.allowed = found is not None
         if found is not None:
             methods, currency = found
             self.methods = [_row(m, currency) for m in methods]
@@ -91,10 +93,11 @@ def shipping_page() -> rx.Component:
     return rx.el.div(
         rx.el.h1(tr("console.nav.shipping"), class_name="text-2xl font-bold"),
         rx.el.p(tr("shipping.intro"), class_name="mt-1 text-sm text-gray-600"),
+        rx.cond(~state.allowed, rx.el.p(tr("error.role_not_allowed"), role="alert", class_name="mt-4 text-sm text-amber-700")),
         rx.cond(state.saved != "", rx.el.p(tr("shipping.saved"), " ", state.saved, role="status",
                                             class_name="mt-4 rounded-lg bg-emerald-50 px-3 py-2 text-sm text-emerald-800")),
         rx.el.ul(rx.foreach(state.methods, _method), class_name="mt-4 divide-y rounded-2xl border bg-white", data_testid="shipping-methods"),
-        _method_form(),
+        rx.cond(state.allowed, _method_form()),
         class_name="max-w-3xl",
     )
 

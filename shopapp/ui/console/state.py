@@ -4,7 +4,7 @@ import reflex as rx
 
 from shopapp.db import session_scope
 from shopapp.services import accounts, shops
-from shopapp.services.errors import DomainError
+from shopapp.services.errors import DomainError, Forbidden
 from shopapp.services.permissions import can
 from shopapp.ui import routes
 from shopapp.ui.state import SessionState
@@ -33,13 +33,16 @@ class ConsoleState(SessionState):
         self.ready = True
 
     def _read(self, read):
-        """What `read(session, actor)` answers for the signed-in person, or None when the session
-        has ended (the page's log-in check then sends them to log in)."""
+        """What `read(session, actor)` answers for the signed-in person; None when the session has
+        ended (the page's log-in check then sends them to log in) or their role may not see it."""
         actor = self._signed_in()
         if actor is None:
             return None
-        with session_scope() as session:
-            return read(session, actor)
+        try:
+            with session_scope() as session:
+                return read(session, actor)
+        except Forbidden:
+            return None
 
     def _attempt(self, action) -> str:
         """Run `action(session, actor)` as one unit of work; the problem to show, or "" when it worked."""
