@@ -34,7 +34,7 @@ from sqlmodel import SQLModel  # noqa: E402
 import shopapp.models  # noqa: E402,F401 - registers every table
 from shopapp.db import get_engine, session_scope  # noqa: E402
 from shopapp.models import Category, Product, ProductCategory, Shop, Variant  # noqa: E402
-from shopapp.services import catalog, search  # noqa: E402
+from shopapp.services.catalog import products as catalog_products, search  # noqa: E402
 
 BIG_SHOP = 1
 ORIGINS = ("西湖", "安吉", "武夷山", "云南", "福鼎", "祁门", "信阳", "黄山", "六安", "洞庭", "凤凰", "安溪", "蒙顶", "君山", "狮峰", "梅家坞")
@@ -216,7 +216,7 @@ def _search_call(label: str, filters: dict):
 
 
 def _list_call(filters: dict):
-    return lambda session: catalog.list_products(session, BIG_SHOP, **filters)
+    return lambda session: catalog_products.list_products(session, BIG_SHOP, **filters)
 
 
 def _table(title: str, count: str, calls, wall, cpu, totals) -> None:

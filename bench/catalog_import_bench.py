@@ -24,7 +24,8 @@ from sqlmodel import SQLModel  # noqa: E402
 
 import shopapp.models  # noqa: E402,F401 - registers every table
 from shopapp.db import get_engine, session_scope  # noqa: E402
-from shopapp.services import accounts, catalog, catalog_csv, search  # noqa: E402
+from shopapp.services.shops import accounts
+from shopapp.services.catalog import product_csv, products, search
 
 ROWS = int(os.environ.get("BENCH_ROWS", 10_000))
 SIZES = ("100g", "250g", "500g", "1kg")
@@ -55,8 +56,8 @@ def fresh_shop(slug: str):
         )
         session.flush()
         owner = accounts.authenticate(session, signed.token)
-        tea = catalog.create_category(session, owner, "茶叶")
-        catalog.create_category(session, owner, "绿茶", tea.id)
+        tea = products.create_category(session, owner, "茶叶")
+        products.create_category(session, owner, "绿茶", tea.id)
     return owner
 
 
@@ -87,13 +88,13 @@ def every_price_raised(sheet: str) -> str:
 
 def export(owner) -> str:
     with session_scope() as session:
-        return catalog_csv.export_csv(session, owner)
+        return product_csv.export_csv(session, owner)
 
 
 def measure(label: str, owner, sheet: str):
     started = time.perf_counter()
     with session_scope() as session:
-        result = catalog_csv.import_csv(session, owner, sheet, dry_run=False)
+        result = product_csv.import_csv(session, owner, sheet, dry_run=False)
     seconds = time.perf_counter() - started
     rows = sheet.count("\n") - 1
     print(f"{label:<45} {rows:>6} rows  {seconds:6.2f} s  {rows / seconds:>8,.0f} rows/s")

@@ -39,11 +39,15 @@ import shopapp.models  # noqa: E402,F401 - registers every table
 from shopapp.db import get_engine, session_scope  # noqa: E402
 from shopapp.models import Order, Variant  # noqa: E402
 from shopapp.models.base import utcnow  # noqa: E402
-from shopapp.services import accounts, cart, catalog, checkout, fulfillment, orders, search, shops, support  # noqa: E402
-from shopapp.services.ai import retrieval  # noqa: E402
-from shopapp.services.ai.engines import AIError  # noqa: E402
-from shopapp.services.ai.offline import OfflineEngine  # noqa: E402
-from shopapp.services.ai.openai_engine import OpenAIEngine  # noqa: E402
+from shopapp.services.shops import accounts, shops
+from shopapp.services.checkout import cart, place
+from shopapp.services.catalog import products, search
+from shopapp.services.orders import fulfillment, state as order_state
+from shopapp.services.support import conversations
+from shopapp.services.support.ai import retrieval  # noqa: E402
+from shopapp.services.support.ai.engines import AIError  # noqa: E402
+from shopapp.services.support.ai.offline import OfflineEngine  # noqa: E402
+from shopapp.services.support.ai.openai_engine import OpenAIEngine  # noqa: E402
 from shopapp.services.payments import service as payments  # noqa: E402
 from shopapp.settings import get_settings  # noqa: E402
 
@@ -117,7 +121,7 @@ def seed(session):
         paid = state not in ("pending", "cancelled")
         order, link = _order(session, owner, variants[product][0], email, name, phone, street, pay=paid)
         if state == "cancelled":
-            orders.cancel_order(session, owner, order.id, "顾客要求取消")
+            order_state.cancel_order(session, owner, order.id, "顾客要求取消")
         if waybill:
             shipment = fulfillment.ship(session, owner, order.id, None, *waybill)
             for status, description, location, minutes_ago in TRACKING.get(key, []):
@@ -143,7 +147,7 @@ def _product(session, owner, title, options, variants, presale=None) -> list[int
     }
     if presale:
         data["presale"] = {"ships_at": presale}
-    product = catalog.create_product(session, owner, data)
+    product = products.create_product(session, owner, data)
     return list(session.exec(select(Variant.id).where(Variant.product_id == product.id).order_by(Variant.id)).all())
 
 
@@ -152,7 +156,7 @@ def _order(session, owner, variant_id, email, name, phone, street, *, pay: bool)
     cart.add_item(session, owner.shop_id, token, variant_id, 1)
     address = {"name": name, "phone": phone, "province": "浙江省", "city": "杭州市", "district": "西湖区",
                "line1": street, "postcode": "310000"}
-    placed = checkout.place_order(session, owner.shop_id, token, email, address)
+    placed = place.place_order(session, owner.shop_id, token, email, address)
     session.commit()
     if pay:
         payments.sandbox_pay(session, placed["payment"]["id"], "success")
@@ -209,9 +213,9 @@ def _ask(owner, facts: dict, question: dict):
     elif question["verify"] == "order_no":
         verification = {"order_no": order["order_no"]}
     with session_scope() as session:
-        conversation, token = support.start_conversation(session, owner.shop_id, email, messages[0], **verification)
+        conversation, token = conversations.start_conversation(session, owner.shop_id, email, messages[0], **verification)
         for text in messages[1:]:
-            support.post_shopper_message(session, owner.shop_id, conversation.id, token, text)
+            conversations.post_shopper_message(session, owner.shop_id, conversation.id, token, text)
         session.flush()
         context = retrieval.reply_context(session, conversation)
         allowed = {

@@ -8,7 +8,7 @@ import time
 
 from PIL import Image, ImageDraw
 
-from shopapp.services.media import process_image
+from shopapp.services.catalog.media import process_image
 
 
 def photo() -> bytes:

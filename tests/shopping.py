@@ -7,12 +7,13 @@ import threading
 from sqlmodel import Session, select
 
 from shopapp.db import session_scope
-from shopapp.services.errors import Conflict
+from shopapp.services.core.errors import Conflict
 
 from shopapp.models import Order, Variant
-from shopapp.services import cart, catalog, checkout
+from shopapp.services.checkout import cart, place
+from shopapp.services.catalog import products
 from shopapp.services.payments import service as payments
-from shopapp.services.permissions import Actor
+from shopapp.services.core.permissions import Actor
 
 ADDRESS = {
     "name": "张三", "phone": "13800138000", "province": "浙江省", "city": "杭州市", "district": "西湖区",
@@ -30,7 +31,7 @@ def product_on_sale(
     ]}
     if presale:
         data["presale"] = {"ships_at": presale}
-    product = catalog.create_product(session, actor, data)
+    product = products.create_product(session, actor, data)
     variant_id = session.exec(select(Variant.id).where(Variant.product_id == product.id)).one()
     session.commit()
     return variant_id
@@ -52,7 +53,7 @@ def stock_of(session: Session, variant_id: int) -> int:
 def paid_order(session: Session, actor: Actor, *lines: tuple[int, int], email: str = "buyer@example.com", **address):
     """A committed order of (variant_id, qty) lines, paid through the sandbox; returns (Order, the shopper's link token)."""
     token = cart_with(session, actor.shop_id, *lines)
-    placed = checkout.place_order(session, actor.shop_id, token, email, {**ADDRESS, **address})
+    placed = place.place_order(session, actor.shop_id, token, email, {**ADDRESS, **address})
     payments.sandbox_pay(session, placed["payment"]["id"], "success")
     order = session.get(Order, placed["order_id"], populate_existing=True)
     session.commit()  # leaves the session idle: on SQLite an open transaction would hold the write lock
@@ -69,7 +70,7 @@ def checkouts_at_once(shop_id: int, tokens: list[str]) -> list[str]:
         start.wait()
         try:
             with session_scope() as own:
-                checkout.place_order(own, shop_id, token, "buyer@example.com", dict(ADDRESS))
+                place.place_order(own, shop_id, token, "buyer@example.com", dict(ADDRESS))
             outcomes.append("ordered")
         except Conflict as refused:
             outcomes.append(refused.code)

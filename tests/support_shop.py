@@ -5,16 +5,18 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from shopapp.models import Conversation, Order, Shipment
-from shopapp.services import checkout, fulfillment, support
+from shopapp.services.checkout import place
+from shopapp.services.orders import fulfillment
+from shopapp.services.support import conversations
 from shopapp.services.payments import service as payments
-from shopapp.services.permissions import Actor
+from shopapp.services.core.permissions import Actor
 from tests.shopping import ADDRESS, cart_with
 
 
 def paid_order(session: Session, actor: Actor, variant_id: int, email: str, qty: int = 1) -> tuple[Order, str]:
     """A committed, paid order; returns it and its order-page link token."""
     token = cart_with(session, actor.shop_id, (variant_id, qty))
-    placed = checkout.place_order(session, actor.shop_id, token, email, ADDRESS)
+    placed = place.place_order(session, actor.shop_id, token, email, ADDRESS)
     session.commit()
     payments.sandbox_pay(session, placed["payment"]["id"], "success")
     session.commit()
@@ -38,6 +40,6 @@ def shipped(
 
 
 def conversation(session: Session, shop_id: int, email: str, message: str, **verification) -> tuple[Conversation, str]:
-    started, token = support.start_conversation(session, shop_id, email, message, **verification)
+    started, token = conversations.start_conversation(session, shop_id, email, message, **verification)
     session.commit()
     return started, token

@@ -122,7 +122,7 @@ def _index_existing_products() -> None:
     product's id, shop, title, description and its variants' SKUs and barcodes."""
     from sqlmodel import Session
 
-    from shopapp.services import search
+    from shopapp.services.catalog import search
 
     connection = op.get_bind()
     shop_ids = connection.execute(sa.text("SELECT DISTINCT shop_id FROM product ORDER BY shop_id")).scalars().all()

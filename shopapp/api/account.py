@@ -5,7 +5,7 @@ from pydantic import BaseModel
 
 from shopapp.api.deps import acting, bearer_token, client_ip
 from shopapp.db import session_scope
-from shopapp.services import accounts, password_resets
+from shopapp.services.shops import accounts, password_resets
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
 

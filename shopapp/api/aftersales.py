@@ -11,7 +11,9 @@ from shopapp.api.deps import acting, jsonable
 from shopapp.api.bodies import bounded_body, form_in, refuse_declared_size
 from shopapp.db import session_scope
 from shopapp.models import Order
-from shopapp.services import aftersales, media, shops
+from shopapp.services.orders import aftersales
+from shopapp.services.catalog import media
+from shopapp.services.shops import shops
 
 router = APIRouter(tags=["aftersales"])
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from shopapp.api.deps import acting, jsonable
 from shopapp.api.errors import request_lang
 from shopapp.i18n import error_message
-from shopapp.services.ai import service as ai
+from shopapp.services.support.ai import service as ai
 
 router = APIRouter(tags=["ai helpers"])
 

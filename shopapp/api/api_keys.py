@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from shopapp.api.deps import acting, jsonable
-from shopapp.services import api_keys
+from shopapp.services.shops import api_keys
 
 router = APIRouter(prefix="/api-keys", tags=["api keys"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from starlette.datastructures import FormData
 
-from shopapp.services.errors import DomainError
+from shopapp.services.core.errors import DomainError
 
 
 class TooLarge(DomainError):

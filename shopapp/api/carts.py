@@ -7,7 +7,8 @@ from pydantic import BaseModel
 
 from shopapp.api.deps import jsonable
 from shopapp.db import read_scope, session_scope
-from shopapp.services import cart, shops
+from shopapp.services.checkout import cart
+from shopapp.services.shops import shops
 
 router = APIRouter(prefix="/store/{slug}/carts", tags=["storefront"])
 

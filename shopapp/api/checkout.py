@@ -7,7 +7,8 @@ from pydantic import BaseModel
 
 from shopapp.api.deps import bearer_token, jsonable
 from shopapp.db import session_scope
-from shopapp.services import checkout, shops
+from shopapp.services.checkout import place
+from shopapp.services.shops import shops
 
 router = APIRouter(prefix="/store/{slug}", tags=["storefront"])
 
@@ -33,7 +34,7 @@ def place_order(slug: str, body: CheckoutRequest, request: Request, idempotency_
     """A logged-in shopper (Authorization: Bearer cs_...) finds the order in their account."""
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        return checkout.place_order(
+        return place.place_order(
             session, shop.id, body.cart_token, body.email, body.address, body.shipping_method_id, body.note,
             idempotency_key, provider=body.provider, mobile=body.device != "desktop", customer_token=bearer_token(request),
         )
@@ -43,7 +44,7 @@ def place_order(slug: str, body: CheckoutRequest, request: Request, idempotency_
 def quote(slug: str, cart_token: str, shipping_method_id: int | None = None, province: str | None = None):
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        return jsonable(checkout.quote(
+        return jsonable(place.quote(
             session, shop.id, cart_token, shipping_method_id=shipping_method_id, province=province,
         ))
 
@@ -54,7 +55,7 @@ def order_page(slug: str, order_no: str, request: Request, token: str = "", devi
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
         token = token or bearer_token(request)
-        return jsonable(checkout.order_page(session, shop.id, order_no, token, mobile=device != "desktop"))
+        return jsonable(place.order_page(session, shop.id, order_no, token, mobile=device != "desktop"))
 
 
 @router.post("/orders/{order_no}/cancel")
@@ -62,4 +63,4 @@ def cancel_order(slug: str, order_no: str, request: Request, body: Cancellation 
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
         token = token or bearer_token(request)
-        return jsonable(checkout.cancel_my_order(session, shop.id, order_no, token, (body or Cancellation()).reason))
+        return jsonable(place.cancel_my_order(session, shop.id, order_no, token, (body or Cancellation()).reason))

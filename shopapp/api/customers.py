@@ -8,7 +8,9 @@ from pydantic import BaseModel
 
 from shopapp.api.deps import bearer_token, client_ip, jsonable
 from shopapp.db import session_scope
-from shopapp.services import customers, orders, password_resets, shops
+from shopapp.services.customers import shoppers
+from shopapp.services.orders import state
+from shopapp.services.shops import password_resets, shops
 
 router = APIRouter(prefix="/store/{slug}/customers", tags=["customers"])
 
@@ -40,7 +42,7 @@ def register(slug: str, body: Registration):
     """→ 201 `{token, customer: {id, email, name}, cart_token}`"""
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        return _answer(customers.register(session, shop.id, **body.model_dump()))
+        return _answer(shoppers.register(session, shop.id, **body.model_dump()))
 
 
 @router.post("/login")
@@ -48,21 +50,21 @@ def log_in(slug: str, body: Credentials, request: Request):
     """→ `{token, customer, cart_token}`: keep `cart_token`, the guest cart merged into the account's."""
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        return _answer(customers.log_in(session, shop.id, **body.model_dump(), ip=client_ip(request)))
+        return _answer(shoppers.log_in(session, shop.id, **body.model_dump(), ip=client_ip(request)))
 
 
 @router.post("/logout", status_code=204)
 def log_out(slug: str, request: Request):
     with session_scope() as session:
         shops.shop_by_slug(session, slug)
-        customers.log_out(session, bearer_token(request))
+        shoppers.log_out(session, bearer_token(request))
 
 
 @router.get("/me")
 def me(slug: str, request: Request):
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        return jsonable(customers.customer_dict(customers.customer_for_token(session, shop.id, bearer_token(request))))
+        return jsonable(shoppers.customer_dict(shoppers.customer_for_token(session, shop.id, bearer_token(request))))
 
 
 @router.get("/me/orders")
@@ -70,7 +72,7 @@ def my_orders(slug: str, request: Request, page: int = 1, per_page: int = 20):
     """The shopper's order history, newest first: `{items, total}`."""
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        items, total = orders.customer_orders(session, shop.id, bearer_token(request), page=page, per_page=per_page)
+        items, total = state.customer_orders(session, shop.id, bearer_token(request), page=page, per_page=per_page)
         return jsonable({"items": items, "total": total})
 
 
@@ -91,5 +93,5 @@ def reset_password(slug: str, body: NewPassword):
         return _answer(password_resets.reset_shopper_password(session, shop.id, body.token, body.password))
 
 
-def _answer(logged_in: customers.LoggedIn) -> dict:
+def _answer(logged_in: shoppers.LoggedIn) -> dict:
     return jsonable({"token": logged_in.token, "customer": logged_in.customer, "cart_token": logged_in.cart_token})

@@ -10,8 +10,8 @@ from fastapi import Request
 from sqlmodel import Session
 
 from shopapp.db import session_scope
-from shopapp.services import accounts
-from shopapp.services.permissions import Actor
+from shopapp.services.shops import accounts
+from shopapp.services.core.permissions import Actor
 
 
 SESSION_COOKIE = "shopapp_session"

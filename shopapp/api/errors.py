@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from shopapp.i18n import error_message, field_message, pick_lang
-from shopapp.services.errors import DomainError
+from shopapp.services.core.errors import DomainError
 
 log = logging.getLogger("shopapp.api")
 

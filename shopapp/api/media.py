@@ -3,8 +3,8 @@
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
-from shopapp.services import storage
-from shopapp.services.errors import NotFound
+from shopapp.services.catalog import storage
+from shopapp.services.core.errors import NotFound
 
 router = APIRouter(tags=["media"], include_in_schema=False)
 

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 
 from shopapp.db import session_scope
-from shopapp.services.errors import DomainError
+from shopapp.services.core.errors import DomainError
 from shopapp.services.payments import service as payments
-from shopapp.services.pricing import format_money
+from shopapp.services.core.money import format_money
 
 router = APIRouter(prefix="/payments", tags=["payments"])
 

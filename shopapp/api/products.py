@@ -15,9 +15,11 @@ from shopapp.api.deps import acting, bearer_token, jsonable
 from shopapp.api.errors import request_lang
 from shopapp.db import session_scope
 from shopapp.i18n import field_message
-from shopapp.services import accounts, catalog, catalog_csv, inventory, media
-from shopapp.services.errors import Invalid
-from shopapp.services.permissions import Actor
+from shopapp.services.shops import accounts
+from shopapp.services.catalog import media, product_csv, products
+from shopapp.services.inventory import ledger
+from shopapp.services.core.errors import Invalid
+from shopapp.services.core.permissions import Actor
 
 router = APIRouter(tags=["catalog"])
 
@@ -51,7 +53,7 @@ def list_products(
     page: int = 1, per_page: int = 50,
 ):
     with acting(request) as (session, actor):
-        items, total = catalog.list_products(
+        items, total = products.list_products(
             session, actor.shop_id, q=q, status=status, category_id=category_id, price_min=price_min, price_max=price_max,
             in_stock=in_stock, sort=sort, page=page, per_page=per_page,
         )
@@ -61,15 +63,15 @@ def list_products(
 @router.post("/products", status_code=201)
 def create_product(request: Request, data: dict = Body(...)):
     with acting(request) as (session, actor):
-        product = catalog.create_product(session, actor, data)
-        return jsonable(catalog.product_dict(session, product, with_cost=True))
+        product = products.create_product(session, actor, data)
+        return jsonable(products.product_dict(session, product, with_cost=True))
 
 
 # Declared before /products/{product_id}, which would otherwise take "export" for an id.
 @router.get("/products/export")
 def export_products(request: Request):
     with acting(request) as (session, actor):
-        text = catalog_csv.export_csv(session, actor)
+        text = product_csv.export_csv(session, actor)
     return Response(
         text.encode("utf-8"), media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="products.csv"'},
@@ -79,9 +81,9 @@ def export_products(request: Request):
 @router.post("/products/import")
 async def import_products(request: Request, dry_run: bool = False):
     """A CSV body; answers every problem with its row number, and changes nothing when there is one."""
-    refuse_declared_size(request, catalog_csv.MAX_IMPORT_BYTES)
+    refuse_declared_size(request, product_csv.MAX_IMPORT_BYTES)
     actor = await run_in_threadpool(_actor, request)
-    text = catalog_csv.decode_csv(await bounded_body(request, catalog_csv.MAX_IMPORT_BYTES))
+    text = product_csv.decode_csv(await bounded_body(request, product_csv.MAX_IMPORT_BYTES))
     result = await run_in_threadpool(_import, actor, text, dry_run)
     lang = request_lang(request)
     return {
@@ -102,21 +104,21 @@ async def import_products(request: Request, dry_run: bool = False):
 @router.get("/products/{product_id}")
 def get_product(product_id: int, request: Request):
     with acting(request) as (session, actor):
-        product = catalog.get_product(session, actor.shop_id, product_id)
-        return jsonable(catalog.product_dict(session, product, with_cost=True))
+        product = products.get_product(session, actor.shop_id, product_id)
+        return jsonable(products.product_dict(session, product, with_cost=True))
 
 
 @router.patch("/products/{product_id}")
 def update_product(product_id: int, request: Request, changes: dict = Body(...)):
     with acting(request) as (session, actor):
-        product = catalog.update_product(session, actor, product_id, changes)
-        return jsonable(catalog.product_dict(session, product, with_cost=True))
+        product = products.update_product(session, actor, product_id, changes)
+        return jsonable(products.product_dict(session, product, with_cost=True))
 
 
 @router.delete("/products/{product_id}", status_code=204)
 def delete_product(product_id: int, request: Request):
     with acting(request) as (session, actor):
-        catalog.delete_product(session, actor, product_id)
+        products.delete_product(session, actor, product_id)
 
 
 # Images --------------------------------------------------------------------------------------
@@ -144,7 +146,7 @@ def update_image(product_id: int, image_id: int, body: ImageChange, request: Req
         image = media.update_image(
             session, actor, image_id, alt=body.alt, position=body.position, product_id=product_id,
         )
-        return catalog.image_dict(image)
+        return products.image_dict(image)
 
 
 @router.delete("/products/{product_id}/images/{image_id}", status_code=204)
@@ -159,7 +161,7 @@ def delete_image(product_id: int, image_id: int, request: Request):
 def change_stock(variant_id: int, body: StockChange, request: Request):
     """`{delta}` or `{set}`, with a `reason`; stock never goes below zero (409)."""
     with acting(request) as (session, actor):
-        stock = inventory.adjust_stock_as(
+        stock = ledger.adjust_stock_as(
             session, actor, variant_id, reason=body.reason, delta=body.delta, set_to=body.set_to,
         )
         return {"variant_id": variant_id, "stock": stock}
@@ -169,28 +171,28 @@ def change_stock(variant_id: int, body: StockChange, request: Request):
 def stock_moves(product_id: int, request: Request, page: int = 1, per_page: int = 20):
     """The product's stock ledger, newest first: who moved how many units, why, before and after."""
     with acting(request) as (session, actor):
-        items, total = inventory.stock_history(session, actor, product_id, page=page, per_page=per_page)
+        items, total = ledger.stock_history(session, actor, product_id, page=page, per_page=per_page)
         return jsonable({"items": items, "total": total})
 
 
 @router.get("/stock/low")
 def low_stock(request: Request, threshold: int | None = None, page: int = 1, per_page: int = 50):
     with acting(request) as (session, actor):
-        items, total = inventory.low_stock(session, actor.shop_id, threshold=threshold, page=page, per_page=per_page)
+        items, total = ledger.low_stock(session, actor.shop_id, threshold=threshold, page=page, per_page=per_page)
         return {"items": items, "total": total}
 
 
 @router.get("/categories")
 def list_categories(request: Request):
     with acting(request) as (session, actor):
-        items = catalog.list_categories(session, actor.shop_id)
+        items = products.list_categories(session, actor.shop_id)
         return {"items": items, "total": len(items)}
 
 
 @router.post("/categories", status_code=201)
 def create_category(body: NewCategory, request: Request):
     with acting(request) as (session, actor):
-        category = catalog.create_category(session, actor, body.name, body.parent_id)
+        category = products.create_category(session, actor, body.name, body.parent_id)
         return {"id": category.id, "name": category.name, "parent_id": category.parent_id, "position": category.position}
 
 
@@ -206,9 +208,9 @@ def _actor(request: Request) -> Actor:
 def _add_image(actor: Actor, product_id: int, data: bytes, alt: str) -> dict:
     # add_product_image decodes the picture before its first query, so no write lock is held meanwhile.
     with session_scope() as session:
-        return catalog.image_dict(media.add_product_image(session, actor, product_id, data, alt))
+        return products.image_dict(media.add_product_image(session, actor, product_id, data, alt))
 
 
 def _import(actor: Actor, text: str, dry_run: bool):
     with session_scope() as session:
-        return catalog_csv.import_csv(session, actor, text, dry_run=dry_run)
+        return product_csv.import_csv(session, actor, text, dry_run=dry_run)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Header, Request
 from pydantic import BaseModel
 
 from shopapp.api.deps import acting, jsonable
-from shopapp.services import refunds
+from shopapp.services.orders import refunds
 
 router = APIRouter(prefix="/orders/{order_id}/refunds", tags=["orders"])
 

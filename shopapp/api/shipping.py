@@ -4,7 +4,8 @@ from fastapi import APIRouter, Request
 
 from shopapp.api.deps import acting
 from shopapp.db import session_scope
-from shopapp.services import cart, shipping, shops
+from shopapp.services.checkout import cart, shipping
+from shopapp.services.shops import shops
 
 router = APIRouter(tags=["shipping"])
 

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Request
 
 from shopapp.api.deps import acting, jsonable
-from shopapp.services import shops
+from shopapp.services.shops import shops
 
 router = APIRouter(prefix="/shop", tags=["shop"])
 

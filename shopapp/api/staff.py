@@ -5,7 +5,7 @@ from pydantic import BaseModel
 
 from shopapp.api.deps import acting, jsonable
 from shopapp.db import session_scope
-from shopapp.services import staff
+from shopapp.services.shops import staff
 
 router = APIRouter(tags=["staff"])
 

@@ -4,7 +4,8 @@ from fastapi import APIRouter
 
 from shopapp.api.deps import jsonable
 from shopapp.db import read_scope
-from shopapp.services import catalog, shops
+from shopapp.services.catalog import products
+from shopapp.services.shops import shops
 
 router = APIRouter(prefix="/store/{slug}", tags=["storefront"])
 
@@ -23,7 +24,7 @@ def store_products(
     """The shop's active products; drafts and archived ones are never listed."""
     with read_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        items, total = catalog.list_products(
+        items, total = products.list_products(
             session, shop.id, q=q, category_id=category_id, price_min=price_min, price_max=price_max, in_stock=in_stock,
             sort=sort, page=page, per_page=per_page, active_only=True,
         )
@@ -35,4 +36,4 @@ def store_product(slug: str, product_id: int):
     """An active product without cost data; a draft, or another shop's product, is not found."""
     with read_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        return jsonable(catalog.storefront_product(session, shop.id, product_id))
+        return jsonable(products.storefront_product(session, shop.id, product_id))

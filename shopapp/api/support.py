@@ -8,7 +8,8 @@ from pydantic import BaseModel
 from shopapp.api.deps import acting, bearer_token, jsonable
 from shopapp.api.errors import request_lang
 from shopapp.db import session_scope
-from shopapp.services import shops, support
+from shopapp.services.shops import shops
+from shopapp.services.support import conversations
 
 router = APIRouter(tags=["customer service"])
 
@@ -41,7 +42,7 @@ def start_conversation(slug: str, body: NewConversation, request: Request):
     """A logged-in shopper (Authorization: Bearer cs_...) writing from their account's e-mail is verified at once."""
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        conversation, token = support.start_conversation(
+        conversation, token = conversations.start_conversation(
             session, shop.id, body.email, body.message, body.order_no, body.order_token, shopper_token=bearer_token(request),
         )
         return {"conversation_id": conversation.id, "token": token, "verified": conversation.verified}
@@ -51,15 +52,15 @@ def start_conversation(slug: str, body: NewConversation, request: Request):
 def post_shopper_message(slug: str, conversation_id: int, body: Text, request: Request, token: str = ""):
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        message = support.post_shopper_message(session, shop.id, conversation_id, token, body.text)
-        return jsonable(support.shopper_message_dict(message, request_lang(request)))
+        message = conversations.post_shopper_message(session, shop.id, conversation_id, token, body.text)
+        return jsonable(conversations.shopper_message_dict(message, request_lang(request)))
 
 
 @router.get("/store/{slug}/conversations/{conversation_id}")
 def shopper_conversation(slug: str, conversation_id: int, request: Request, token: str = ""):
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        return jsonable(support.shopper_conversation(session, shop.id, conversation_id, token, request_lang(request)))
+        return jsonable(conversations.shopper_conversation(session, shop.id, conversation_id, token, request_lang(request)))
 
 
 # The desk --------------------------------------------------------------------------------------
@@ -69,7 +70,7 @@ def list_conversations(
     request: Request, status: str | None = None, assigned_user_id: int | None = None, page: int = 1, per_page: int = 50,
 ):
     with acting(request) as (session, actor):
-        items, total = support.list_conversations(
+        items, total = conversations.list_conversations(
             session, actor, status=status, assigned_user_id=assigned_user_id, page=page, per_page=per_page,
         )
         return jsonable({"items": items, "total": total})
@@ -78,45 +79,45 @@ def list_conversations(
 @router.get("/conversations/{conversation_id}")
 def get_conversation(conversation_id: int, request: Request):
     with acting(request) as (session, actor):
-        return jsonable(support.get_conversation(session, actor, conversation_id, request_lang(request)))
+        return jsonable(conversations.get_conversation(session, actor, conversation_id, request_lang(request)))
 
 
 @router.post("/conversations/{conversation_id}/messages", status_code=201)
 def reply(conversation_id: int, body: Text, request: Request):
     with acting(request) as (session, actor):
-        message = support.reply(session, actor, conversation_id, body.text)
-        return jsonable(support.staff_message_dict(message, request_lang(request)))
+        message = conversations.reply(session, actor, conversation_id, body.text)
+        return jsonable(conversations.staff_message_dict(message, request_lang(request)))
 
 
 @router.post("/conversations/{conversation_id}/notes", status_code=201)
 def add_note(conversation_id: int, body: Text, request: Request):
     with acting(request) as (session, actor):
-        message = support.add_note(session, actor, conversation_id, body.text)
-        return jsonable(support.staff_message_dict(message, request_lang(request)))
+        message = conversations.add_note(session, actor, conversation_id, body.text)
+        return jsonable(conversations.staff_message_dict(message, request_lang(request)))
 
 
 @router.post("/conversations/{conversation_id}/read")
 def mark_read(conversation_id: int, request: Request):
     with acting(request) as (session, actor):
-        return jsonable(support.conversation_summary(support.mark_read(session, actor, conversation_id)))
+        return jsonable(conversations.conversation_summary(conversations.mark_read(session, actor, conversation_id)))
 
 
 @router.post("/conversations/{conversation_id}/close")
 def close(conversation_id: int, request: Request):
     with acting(request) as (session, actor):
-        return jsonable(support.conversation_summary(support.close(session, actor, conversation_id)))
+        return jsonable(conversations.conversation_summary(conversations.close(session, actor, conversation_id)))
 
 
 @router.post("/conversations/{conversation_id}/reopen")
 def reopen(conversation_id: int, request: Request):
     with acting(request) as (session, actor):
-        return jsonable(support.conversation_summary(support.reopen(session, actor, conversation_id)))
+        return jsonable(conversations.conversation_summary(conversations.reopen(session, actor, conversation_id)))
 
 
 @router.post("/conversations/{conversation_id}/assign")
 def assign(conversation_id: int, body: Assignment, request: Request):
     with acting(request) as (session, actor):
-        return jsonable(support.conversation_summary(support.assign(session, actor, conversation_id, body.user_id)))
+        return jsonable(conversations.conversation_summary(conversations.assign(session, actor, conversation_id, body.user_id)))
 
 
 # Quick replies ---------------------------------------------------------------------------------
@@ -124,24 +125,24 @@ def assign(conversation_id: int, body: Assignment, request: Request):
 @router.get("/quick-replies")
 def list_quick_replies(request: Request, page: int = 1, per_page: int = 50):
     with acting(request) as (session, actor):
-        items, total = support.list_quick_replies(session, actor, page=page, per_page=per_page)
+        items, total = conversations.list_quick_replies(session, actor, page=page, per_page=per_page)
         return jsonable({"items": items, "total": total})
 
 
 @router.post("/quick-replies", status_code=201)
 def create_quick_reply(body: QuickReplyBody, request: Request):
     with acting(request) as (session, actor):
-        return jsonable(support.quick_reply_dict(support.create_quick_reply(session, actor, body.title, body.text)))
+        return jsonable(conversations.quick_reply_dict(conversations.create_quick_reply(session, actor, body.title, body.text)))
 
 
 @router.patch("/quick-replies/{quick_reply_id}")
 def update_quick_reply(quick_reply_id: int, body: QuickReplyBody, request: Request):
     with acting(request) as (session, actor):
-        row = support.update_quick_reply(session, actor, quick_reply_id, body.title, body.text)
-        return jsonable(support.quick_reply_dict(row))
+        row = conversations.update_quick_reply(session, actor, quick_reply_id, body.title, body.text)
+        return jsonable(conversations.quick_reply_dict(row))
 
 
 @router.delete("/quick-replies/{quick_reply_id}", status_code=204)
 def delete_quick_reply(quick_reply_id: int, request: Request):
     with acting(request) as (session, actor):
-        support.delete_quick_reply(session, actor, quick_reply_id)
+        conversations.delete_quick_reply(session, actor, quick_reply_id)

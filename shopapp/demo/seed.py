@@ -12,7 +12,8 @@ from shopapp.demo.catalogue import SIGNATURE_TEAS, TEAS, TEAWARE, WEIGHT_FACTORS
 from shopapp.demo.pictures import product_picture
 from shopapp.models import Product, Shop
 from shopapp.models.base import utcnow
-from shopapp.services import accounts, catalog, media, shops, themes
+from shopapp.services.shops import accounts, shops, themes
+from shopapp.services.catalog import media, products as catalog_products
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +38,12 @@ def seed_demo(*, if_empty: bool = False) -> bool:
         )
         owner = accounts.authenticate(session, signed.token)
         shops.update_profile(session, owner, PROFILE)
-        categories = {name: catalog.create_category(session, owner, name).id for name in _category_names()}
+        categories = {name: catalog_products.create_category(session, owner, name).id for name in _category_names()}
     # Each product in its own transaction: pictures take a moment, and other writers should not wait on all of them.
     for index, product in enumerate(_products(categories)):
         with session_scope() as session:
             owner = accounts.authenticate(session, signed.token)
-            created = catalog.create_product(session, owner, product["data"])
+            created = catalog_products.create_product(session, owner, product["data"])
             session.flush()
             for variant in range(product["pictures"]):
                 picture = product_picture(product["data"]["title"], product["colour"], teaware=product["teaware"], variant=variant)

@@ -18,7 +18,7 @@ from sqlmodel import func, select
 
 from shopapp.db import session_scope
 from shopapp.models import Order, OrderItem, StockMove
-from shopapp.services import shipping
+from shopapp.services.checkout import shipping
 from shopapp.settings import get_settings
 from tests.conftest import make_shop
 from tests.live_backend import production_backend

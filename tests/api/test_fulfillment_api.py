@@ -7,7 +7,7 @@ import io
 from pypdf import PdfReader
 
 from shopapp.db import session_scope
-from shopapp.services import accounts
+from shopapp.services.shops import accounts
 from tests.api.conftest import signup
 from tests.shopping import ADDRESS, product_on_sale
 

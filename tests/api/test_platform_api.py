@@ -57,13 +57,13 @@ def test_another_shops_objects_answer_404(client, shop):
 
 def test_staff_invite_and_accept_over_http(client, shop):
     from shopapp.db import session_scope
-    from shopapp.services import staff
+    from shopapp.services.shops import staff
 
     invited = client.post("/staff/invites", json={"email": "ops@example.com", "role": "operations"}, headers=shop["headers"])
     assert invited.status_code == 201
     # The token travels by e-mail; the test makes a second one through the service to accept it.
     with session_scope() as session:
-        from shopapp.services.accounts import authenticate
+        from shopapp.services.shops.accounts import authenticate
 
         token = staff.invite(session, authenticate(session, shop["token"]), email="ops2@example.com", role="support")
     accepted = client.post(f"/invites/{token}/accept", json={"password": "support-pass-1"})
@@ -75,7 +75,7 @@ def test_staff_invite_and_accept_over_http(client, shop):
 
 
 def test_an_unexpected_error_answers_500_with_a_request_id_and_no_trace(client, shop, monkeypatch, caplog):
-    from shopapp.services import shops
+    from shopapp.services.shops import shops
 
     def broken(_shop):
         raise RuntimeError("disk on fire")

@@ -10,13 +10,14 @@ from PIL import Image
 
 from shopapp.api import seo as seo_api
 from shopapp.db import session_scope
-from shopapp.services import accounts, catalog
+from shopapp.services.shops import accounts
+from shopapp.services.catalog import products
 
 
 def make_product(token: str, sku: str = "LJ-50") -> int:
     with session_scope() as session:
         actor = accounts.authenticate(session, token)
-        product = catalog.create_product(session, actor, {
+        product = products.create_product(session, actor, {
             "title": "西湖龙井 <明前>", "status": "active", "description_html": "<p>豆花香 &amp; 回甘</p>",
             "variants": [{"sku": sku, "price": 12800, "stock": 3}],
         })

@@ -11,8 +11,8 @@ import pytest
 
 from shopapp.db import session_scope
 from shopapp.models import Variant
-from shopapp.services import accounts, shops
-from shopapp.services.ai import service as ai
+from shopapp.services.shops import accounts, shops
+from shopapp.services.support.ai import service as ai
 from shopapp.settings import get_settings
 from tests.api.conftest import signup
 from tests.openai_fake import FakeModel

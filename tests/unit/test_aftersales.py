@@ -10,8 +10,9 @@ from sqlmodel import select
 
 from shopapp.models import Order, OrderEvent, OutboxEmail
 from shopapp.models.aftersales import AftersalesRequest
-from shopapp.services import aftersales, fulfillment, orders, storage
-from shopapp.services.errors import Conflict, Invalid, NotFound
+from shopapp.services.orders import aftersales, fulfillment, state
+from shopapp.services.catalog import storage
+from shopapp.services.core.errors import Conflict, Invalid, NotFound
 from tests.conftest import make_shop
 from tests.shopping import paid_order, product_on_sale, stock_of
 
@@ -49,7 +50,7 @@ def test_a_refund_only_request_with_photos_is_approved_and_refunded(session, own
     assert request.status == "refunded" and request.refund_id
     assert (order.refunded_total, order.financial_status) == (2000, "partially_refunded")
     assert _events(session, order)[-3:] == ["aftersales_requested", "aftersales_approved", "refunded"]
-    timeline = [step["type"] for step in orders.shopper_order_dict(session, order)["timeline"]]
+    timeline = [step["type"] for step in state.shopper_order_dict(session, order)["timeline"]]
     assert timeline[-3:] == ["aftersales_requested", "aftersales_approved", "refunded"]
     subjects = [m.subject for m in session.exec(select(OutboxEmail)).all()]
     assert any("已同意你的售后申请" in s for s in subjects) and any("已退款" in s for s in subjects)
@@ -59,7 +60,7 @@ def test_a_return_is_refunded_and_restocked_once_the_parcel_is_received(session,
     order, token, tea = _shipped(session, owner, qty=2)
     assert stock_of(session, tea) == 8
     request = aftersales.request_aftersales(session, owner.shop_id, order.order_no, token, "return_and_refund", "不想要了")
-    line = orders.order_items(session, order)[0]
+    line = state.order_items(session, order)[0]
     aftersales.approve(session, owner, request.id, amount=3800, items=[{"order_item_id": line.id, "qty": 1}],
                        message="请寄回：杭州市西湖区茶舍")
     assert request.status == "awaiting_return" and stock_of(session, tea) == 8

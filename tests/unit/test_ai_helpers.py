@@ -10,10 +10,12 @@ import pytest
 from sqlmodel import select
 
 from shopapp.models import Message, Product
-from shopapp.services import catalog, shops, support
-from shopapp.services.ai import service as ai
-from shopapp.services.ai.intents import detect_intent, detect_language
-from shopapp.services.errors import Invalid, NotFound
+from shopapp.services.catalog import products
+from shopapp.services.shops import shops
+from shopapp.services.support import conversations
+from shopapp.services.support.ai import service as ai
+from shopapp.services.support.ai.intents import detect_intent, detect_language
+from shopapp.services.core.errors import Invalid, NotFound
 from shopapp.settings import get_settings
 from tests.conftest import make_shop
 from tests.openai_fake import FakeModel
@@ -44,7 +46,7 @@ def desk(session, owner) -> Desk:
     shops.update_profile(session, owner, {"shipping_policy": SHIPPING_POLICY, "returns_policy": RETURNS_POLICY})
     session.commit()
     tea = product_on_sale(session, owner, title="西湖龙井 明前特级 250g", sku="TEA-LJ", stock=20)
-    shirt = catalog.create_product(session, owner, {
+    shirt = products.create_product(session, owner, {
         "title": "纯棉短袖T恤", "status": "active", "options": [{"name": "尺码", "values": ["S", "M", "L"]}],
         "variants": [
             {"sku": "TS-S", "option_values": ["S"], "price": 9900, "stock": 3},
@@ -233,7 +235,7 @@ def model(model_server, monkeypatch) -> FakeModel:
 
 def test_the_model_drafts_from_the_verified_customers_own_tracking(session, desk, model):
     started = _li_asks(session, desk, "我的订单到哪了?")
-    support.add_note(session, desk.owner, started.id, "内部备注：这位顾客上次投诉过")
+    conversations.add_note(session, desk.owner, started.id, "内部备注：这位顾客上次投诉过")
     answer = ai.reply_suggestions(session, desk.owner, started.id)
     assert answer["engine"] == "openai" and "error" not in answer
     first = answer["suggestions"][0]
@@ -281,7 +283,7 @@ def test_an_unreachable_model_falls_back_to_offline_and_leaves_the_conversation_
     assert answer["engine"] == "offline" and answer["error"] == "ai_unavailable"
     assert "SF1234567890123" in answer["suggestions"][0]["text"]
     assert session.exec(select(Message.id, Message.text).where(Message.conversation_id == started.id)).all() == before
-    assert support.get_conversation(session, desk.owner, started.id)["status"] == "open"
+    assert conversations.get_conversation(session, desk.owner, started.id)["status"] == "open"
 
 
 @pytest.mark.parametrize("bad_answer", ["malformed", "empty"])
@@ -317,7 +319,7 @@ def test_a_failing_stream_says_so_and_continues_offline(session, desk, monkeypat
 
 def test_offline_copy_puts_key_words_first_within_60_characters_and_saves_nothing(session, desk):
     long_title = "西湖龙井" + "明前特级高山云雾手工炒制" * 8
-    product = catalog.create_product(session, desk.owner, {"title": long_title, "options": [
+    product = products.create_product(session, desk.owner, {"title": long_title, "options": [
         {"name": "规格", "values": ["250g"]},
     ]})
     session.commit()

@@ -9,10 +9,11 @@ from sqlalchemy import update
 
 from shopapp.models import Order
 from shopapp.models.aftersales import Refund
-from shopapp.services import aftersales, analytics, fulfillment, refunds
-from shopapp.services.errors import Forbidden
-from shopapp.services.orders import CHINA_TIME
-from shopapp.services.permissions import Actor
+from shopapp.services.orders import aftersales, fulfillment, refunds
+from shopapp.services.analytics import sales
+from shopapp.services.core.errors import Forbidden
+from shopapp.services.orders.state import CHINA_TIME
+from shopapp.services.core.permissions import Actor
 from tests.conftest import make_shop
 from tests.shopping import paid_order, product_on_sale
 
@@ -43,7 +44,7 @@ def test_the_dashboard_adds_up_a_few_orders(session, owner):
     paid_order(session, other, (product_on_sale(session, other, sku="GL-1"), 1))
     session.commit()
 
-    figures = analytics.dashboard(session, owner, TODAY)
+    figures = sales.dashboard(session, owner, TODAY)
     assert figures["today"] == {
         "gmv": 8600, "paid_orders": 1, "average_order_value": 8600, "refunds": 1000, "net_sales": 7600,
     }
@@ -62,10 +63,10 @@ def test_the_dashboard_adds_up_a_few_orders(session, owner):
 
 
 def test_an_empty_shop_has_zeros_not_errors(session, owner):
-    figures = analytics.dashboard(session, owner, TODAY)
+    figures = sales.dashboard(session, owner, TODAY)
     assert figures["today"]["average_order_value"] == 0 and sum(d["gmv"] for d in figures["daily"]) == 0
 
 
 def test_support_staff_do_not_see_the_figures(session, owner):
     with pytest.raises(Forbidden):
-        analytics.dashboard(session, Actor(shop_id=owner.shop_id, role="support", user_id=9), TODAY)
+        sales.dashboard(session, Actor(shop_id=owner.shop_id, role="support", user_id=9), TODAY)

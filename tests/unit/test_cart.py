@@ -6,8 +6,10 @@ import pytest
 from sqlmodel import select
 
 from shopapp.models import CartItem, Variant
-from shopapp.services import cart, catalog, inventory
-from shopapp.services.errors import Conflict, Invalid, NotFound
+from shopapp.services.checkout import cart
+from shopapp.services.catalog import products
+from shopapp.services.inventory import ledger
+from shopapp.services.core.errors import Conflict, Invalid, NotFound
 from tests.conftest import make_shop
 from tests.shopping import product_on_sale
 
@@ -110,7 +112,7 @@ def test_a_line_that_ran_out_stays_visible_but_blocks_checkout(session, owner):
     token = cart.create_cart(session, owner.shop_id)
     cart.add_item(session, owner.shop_id, token, tea, 4)
     cart.add_item(session, owner.shop_id, token, cup, 1)
-    inventory.adjust_stock(session, "order:X", owner.shop_id, tea, -3, "sale")
+    ledger.adjust_stock(session, "order:X", owner.shop_id, tea, -3, "sale")
     view = cart.view_cart(session, owner.shop_id, token)
     line = view["items"][0]
     assert line["problem"] == "only_n_left" and line["available"] == 2
@@ -124,7 +126,7 @@ def test_a_deleted_product_leaves_an_unavailable_line(session, owner):
     tea = product_on_sale(session, owner)
     token = cart.create_cart(session, owner.shop_id)
     cart.add_item(session, owner.shop_id, token, tea, 1)
-    catalog.delete_product(session, owner, session.get(Variant, tea).product_id)
+    products.delete_product(session, owner, session.get(Variant, tea).product_id)
     view = cart.view_cart(session, owner.shop_id, token)
     assert view["items"][0]["problem"] == "product_unavailable" and view["subtotal"] == 0
 

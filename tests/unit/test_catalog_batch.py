@@ -6,9 +6,10 @@ import pytest
 from sqlmodel import func, select
 
 from shopapp.models import Product, StockMove, Variant
-from shopapp.services import catalog, inventory
-from shopapp.services.errors import Forbidden, NotFound
-from shopapp.services.permissions import Actor
+from shopapp.services.catalog import products
+from shopapp.services.inventory import ledger
+from shopapp.services.core.errors import Forbidden, NotFound
+from shopapp.services.core.permissions import Actor
 
 
 def _count(session, model) -> int:
@@ -23,7 +24,7 @@ def _comparable(shown: dict) -> dict:
 
 
 def test_a_batch_saves_exactly_what_create_product_would(session, owner):
-    category = catalog.create_category(session, owner, "绿茶")
+    category = products.create_category(session, owner, "绿茶")
     item = {
         "title": "龙井", "status": "active", "category_ids": [category.id], "tags": ["明前"],
         "description_html": "<p>好茶<script>x()</script></p>", "presale": {"ships_at": "2030-04-01"},
@@ -33,20 +34,20 @@ def test_a_batch_saves_exactly_what_create_product_would(session, owner):
             {"sku": "B", "option_values": ["500g"], "price": 200, "enabled": False},
         ],
     }
-    one = catalog.create_product(session, owner, item)
-    assert catalog.create_products(session, owner, [item | {"variants": [
+    one = products.create_product(session, owner, item)
+    assert products.create_products(session, owner, [item | {"variants": [
         v | {"sku": v["sku"] + "2"} for v in item["variants"]
     ]}]) == [{}]
 
     made = session.exec(select(Product).where(Product.id != one.id)).one()
-    expected = _comparable(catalog.product_dict(session, one, with_cost=True))
+    expected = _comparable(products.product_dict(session, one, with_cost=True))
     for variant in expected["variants"]:
         variant["sku"] += "2"
-    assert _comparable(catalog.product_dict(session, made, with_cost=True)) == expected
+    assert _comparable(products.product_dict(session, made, with_cost=True)) == expected
 
 
 def test_one_bad_item_saves_none_and_every_problem_is_told(session, owner):
-    problems = catalog.create_products(session, owner, [
+    problems = products.create_products(session, owner, [
         {"title": "好", "variants": [{"price": 1}]},
         {"title": "", "variants": [{"price": -1}]},
         {"title": "也好", "status": "sold", "variants": [{"price": 1, "stock": -2}]},
@@ -60,8 +61,8 @@ def test_one_bad_item_saves_none_and_every_problem_is_told(session, owner):
 
 
 def test_a_sku_must_be_free_in_the_shop_and_in_the_batch(session, owner):
-    catalog.create_product(session, owner, {"title": "旧", "variants": [{"sku": "OLD", "price": 1}]})
-    problems = catalog.create_products(session, owner, [
+    products.create_product(session, owner, {"title": "旧", "variants": [{"sku": "OLD", "price": 1}]})
+    problems = products.create_products(session, owner, [
         {"title": "甲", "variants": [{"sku": "OLD", "price": 1}]},
         {"title": "乙", "variants": [{"sku": "NEW", "price": 1}]},
         {"title": "丙", "variants": [{"sku": "NEW", "price": 1}]},
@@ -71,7 +72,7 @@ def test_a_sku_must_be_free_in_the_shop_and_in_the_batch(session, owner):
 
 
 def test_first_stock_goes_to_the_ledger_with_the_callers_reason(session, owner):
-    catalog.create_products(session, owner, [{
+    products.create_products(session, owner, [{
         "title": "甲", "options": [{"name": "色", "values": ["红", "蓝"]}],
         "variants": [
             {"sku": "A", "option_values": ["红"], "price": 1, "stock": 7},
@@ -85,36 +86,36 @@ def test_first_stock_goes_to_the_ledger_with_the_callers_reason(session, owner):
         (a.id, 7, 0, 7, "CSV import", owner.label),
     ]
     # A sale right after works on the real row, not on a stale copy.
-    assert inventory.adjust_stock(session, "order:1", owner.shop_id, a.id, -7, "sale") == 0
+    assert ledger.adjust_stock(session, "order:1", owner.shop_id, a.id, -7, "sale") == 0
 
 
 def test_products_made_in_a_batch_are_found_by_search(session, owner):
-    catalog.create_products(session, owner, [
+    products.create_products(session, owner, [
         {"title": "西湖龙井", "status": "active", "variants": [{"sku": "LJ-1", "price": 1}]},
         {"title": "安溪铁观音", "status": "active", "variants": [{"sku": "TGY-1", "price": 1}]},
     ])
-    assert [item["title"] for item in catalog.list_products(session, owner.shop_id, q="龙井")[0]] == ["西湖龙井"]
-    assert [item["title"] for item in catalog.list_products(session, owner.shop_id, q="TGY-1")[0]] == ["安溪铁观音"]
+    assert [item["title"] for item in products.list_products(session, owner.shop_id, q="龙井")[0]] == ["西湖龙井"]
+    assert [item["title"] for item in products.list_products(session, owner.shop_id, q="TGY-1")[0]] == ["安溪铁观音"]
 
 
 def test_only_staff_who_manage_the_catalog_may_create_in_bulk(session, owner):
     support = Actor(shop_id=owner.shop_id, role="support", user_id=999)
     with pytest.raises(Forbidden):
-        catalog.create_products(session, support, [{"title": "x", "variants": [{"price": 1}]}])
+        products.create_products(session, support, [{"title": "x", "variants": [{"price": 1}]}])
 
 
 def test_shoppers_see_active_products_without_cost_or_variants_switched_off(session, owner):
-    product = catalog.create_product(session, owner, {
+    product = products.create_product(session, owner, {
         "title": "龙井", "status": "active", "options": [{"name": "规格", "values": ["250g", "500g"]}],
         "variants": [
             {"option_values": ["250g"], "price": 100, "cost": 40},
             {"option_values": ["500g"], "price": 200, "cost": 80, "enabled": False},
         ],
     })
-    shown = catalog.storefront_product(session, owner.shop_id, product.id)
+    shown = products.storefront_product(session, owner.shop_id, product.id)
     assert [v["option_values"] for v in shown["variants"]] == [["250g"]]
     assert "cost" not in shown["variants"][0]
 
-    catalog.update_product(session, owner, product.id, {"status": "draft"})
+    products.update_product(session, owner, product.id, {"status": "draft"})
     with pytest.raises(NotFound):
-        catalog.storefront_product(session, owner.shop_id, product.id)
+        products.storefront_product(session, owner.shop_id, product.id)

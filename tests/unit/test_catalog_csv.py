@@ -7,10 +7,10 @@ from sqlmodel import func, select
 
 from shopapp.i18n import EN, ZH_CN
 from shopapp.models import Product, StockMove, Variant
-from shopapp.services import catalog, catalog_csv
-from shopapp.services.catalog_csv import RowError
-from shopapp.services.errors import Forbidden, Invalid
-from shopapp.services.permissions import Actor
+from shopapp.services.catalog import product_csv, products as catalog_products
+from shopapp.services.catalog.product_csv import RowError
+from shopapp.services.core.errors import Forbidden, Invalid
+from shopapp.services.core.permissions import Actor
 from tests.conftest import make_shop
 
 HEADER = "title,status,category,option1_name,option1_value,sku,price,compare_at_price,cost,stock,enabled\n"
@@ -20,8 +20,8 @@ def _count(session, model) -> int:
     return session.exec(select(func.count()).select_from(model)).one()
 
 
-def _import(session, actor, text: str, dry_run: bool = False, **kwargs) -> catalog_csv.ImportResult:
-    return catalog_csv.import_csv(session, actor, text, dry_run=dry_run, **kwargs)
+def _import(session, actor, text: str, dry_run: bool = False, **kwargs) -> product_csv.ImportResult:
+    return product_csv.import_csv(session, actor, text, dry_run=dry_run, **kwargs)
 
 
 def _variant(session, sku: str) -> Variant:
@@ -32,9 +32,9 @@ def _variant(session, sku: str) -> Variant:
 def green_tea(session, owner) -> Product:
     """A product with two sizes in 茶叶/绿茶 on pre-sale (50 places; the big tin ships later, 10 of it),
     the kind of thing a tea shop exports."""
-    tea = catalog.create_category(session, owner, "茶叶")
-    green = catalog.create_category(session, owner, "绿茶", tea.id)
-    return catalog.create_product(session, owner, {
+    tea = catalog_products.create_category(session, owner, "茶叶")
+    green = catalog_products.create_category(session, owner, "绿茶", tea.id)
+    return catalog_products.create_product(session, owner, {
         "title": "西湖龙井, \"明前\"", "status": "active", "category_ids": [green.id], "tags": ["明前", "新茶"],
         "description_html": "<p>产地：杭州\n西湖</p>", "presale": {"ships_at": "2030-04-01", "quota": 50}, "seo_title": "龙井",
         "options": [{"name": "规格", "values": ["250g", "500g"]}],
@@ -50,20 +50,20 @@ def green_tea(session, owner) -> Product:
 # Round trip -------------------------------------------------------------------------------------
 
 def test_an_unchanged_export_imports_back_as_a_no_op(session, owner, green_tea):
-    catalog.create_product(session, owner, {"title": "紫砂壶", "variants": [{"price": 9900}]})
-    exported = catalog_csv.export_csv(session, owner)
+    catalog_products.create_product(session, owner, {"title": "紫砂壶", "variants": [{"price": 9900}]})
+    exported = product_csv.export_csv(session, owner)
     moves = _count(session, StockMove)
 
     result = _import(session, owner, exported)
 
     assert (result.created, result.updated, result.errors) == (0, 0, [])
     assert _count(session, StockMove) == moves
-    assert catalog_csv.export_csv(session, owner) == exported
+    assert product_csv.export_csv(session, owner) == exported
 
 
 def test_the_export_has_one_row_per_variant_with_prices_in_yuan(session, owner, green_tea):
-    lines = catalog_csv.export_csv(session, owner).removeprefix("\ufeff").splitlines()
-    assert lines[0].split(",") == list(catalog_csv.COLUMNS)
+    lines = product_csv.export_csv(session, owner).removeprefix("\ufeff").splitlines()
+    assert lines[0].split(",") == list(product_csv.COLUMNS)
     first = lines[1]
     assert first.startswith(f'{green_tea.id},"西湖龙井, ""明前""",active,physical,茶叶/绿茶,明前|新茶,规格,250g,')
     assert ",LJ-250,128,150,60,5,300,6901234567892,true,,,2030-04-01,50," in first
@@ -71,11 +71,11 @@ def test_the_export_has_one_row_per_variant_with_prices_in_yuan(session, owner, 
 
 
 def test_the_export_starts_with_a_bom_so_excel_reads_chinese(session, owner, green_tea):
-    assert catalog_csv.export_csv(session, owner).startswith("\ufeffproduct_id,title,")
+    assert product_csv.export_csv(session, owner).startswith("\ufeffproduct_id,title,")
 
 
 def test_an_edited_export_updates_through_the_ledger(session, owner, green_tea):
-    exported = catalog_csv.export_csv(session, owner).replace(",LJ-250,128,150,60,5,", ",LJ-250,99.5,150,60,12,")
+    exported = product_csv.export_csv(session, owner).replace(",LJ-250,128,150,60,5,", ",LJ-250,99.5,150,60,12,")
 
     result = _import(session, owner, exported)
 
@@ -96,7 +96,7 @@ def test_pre_sales_and_their_quotas_import_for_products_and_variants(session, ow
     result = _import(session, owner, text)
 
     assert (result.created, result.errors) == (1, [])
-    shown = catalog.product_dict(session, session.exec(select(Product)).one(), with_cost=True)
+    shown = catalog_products.product_dict(session, session.exec(select(Product)).one(), with_cost=True)
     assert shown["presale"] == {"ships_at": "2030-04-01", "quota": 100, "sold": 0}
     assert [(v["presale"], v["presale_ships_at"], v["available"]) for v in shown["variants"]] == [
         (None, "2030-04-01", 100), ({"ships_at": "2030-06-01", "quota": 5, "sold": 0}, "2030-06-01", 5),
@@ -154,7 +154,7 @@ def test_rows_with_the_same_title_become_one_product_with_variants(session, owne
 
     assert (result.created, result.updated, result.errors) == (2, 0, [])
     white = session.exec(select(Product).where(Product.title == "白茶")).one()
-    shown = catalog.product_dict(session, white, with_cost=True)
+    shown = catalog_products.product_dict(session, white, with_cost=True)
     assert shown["status"] == "active" and shown["options"] == [{"name": "规格", "values": ["100g", "200g"]}]
     assert [(v["sku"], v["price"], v["stock"]) for v in shown["variants"]] == [("BC-100", 3800, 3), ("BC-200", 6850, 4)]
     assert session.exec(select(StockMove.reason).distinct()).all() == ["CSV import"]
@@ -184,7 +184,7 @@ def test_a_row_with_a_product_id_and_a_new_option_value_adds_a_variant(session, 
     result = _import(session, owner, text)
 
     assert (result.created, result.updated, result.errors) == (0, 1, [])
-    shown = catalog.product_dict(session, green_tea, with_cost=True)
+    shown = catalog_products.product_dict(session, green_tea, with_cost=True)
     assert shown["options"] == [{"name": "规格", "values": ["250g", "500g", "1kg"]}]
     assert [v["sku"] for v in shown["variants"]] == ["LJ-250", "LJ-500", "LJ-1000"]
 
@@ -201,14 +201,14 @@ def test_prices_are_read_as_exact_yuan(session, owner):
 def test_excel_utf8_with_bom_and_crlf_is_read(session, owner):
     data = ("\ufeff" + HEADER + "铁观音,,,,,TGY,88,,,1,TRUE\n").replace("\n", "\r\n").encode("utf-8")
 
-    result = _import(session, owner, catalog_csv.decode_csv(data))
+    result = _import(session, owner, product_csv.decode_csv(data))
 
     assert (result.created, result.errors) == (1, [])
     assert _variant(session, "TGY").price == 8800
 
 
 def test_a_gb18030_file_from_chinese_excel_is_read():
-    assert catalog_csv.decode_csv("title,price\n普洱,9\n".encode("gb18030")) == "title,price\n普洱,9\n"
+    assert product_csv.decode_csv("title,price\n普洱,9\n".encode("gb18030")) == "title,price\n普洱,9\n"
 
 
 def test_a_single_category_name_is_enough_when_it_is_unique(session, owner, green_tea):
@@ -218,14 +218,14 @@ def test_a_single_category_name_is_enough_when_it_is_unique(session, owner, gree
 
 
 def _category_ids(session, product) -> list[int]:
-    return catalog.product_dict(session, product, with_cost=True)["category_ids"]
+    return catalog_products.product_dict(session, product, with_cost=True)["category_ids"]
 
 
 # Problems ---------------------------------------------------------------------------------------
 
 def test_every_problem_is_listed_with_its_row_number(session, owner, green_tea):
-    gifts = catalog.create_category(session, owner, "礼盒")
-    catalog.create_category(session, owner, "绿茶", gifts.id)  # now 茶叶/绿茶 and 礼盒/绿茶
+    gifts = catalog_products.create_category(session, owner, "礼盒")
+    catalog_products.create_category(session, owner, "绿茶", gifts.id)  # now 茶叶/绿茶 and 礼盒/绿茶
     text = (
         "title,status,category,option1_name,option1_value,sku,price,compare_at_price,stock,enabled,"
         "presale_ships_at,product_id,colour\n"
@@ -280,14 +280,14 @@ def test_one_bad_row_means_nothing_is_saved(session, owner, green_tea):
 
 
 def test_a_dry_run_says_what_would_happen_and_changes_nothing(session, owner, green_tea):
-    before = catalog_csv.export_csv(session, owner)
+    before = product_csv.export_csv(session, owner)
     text = "sku,title,price,stock\nLJ-250,,1,99\nNEW-1,新茶,2,3\n"
 
     result = _import(session, owner, text, dry_run=True)
 
     assert (result.created, result.updated, result.errors) == (1, 1, [])
     session.expire_all()
-    assert catalog_csv.export_csv(session, owner) == before
+    assert product_csv.export_csv(session, owner) == before
     assert session.exec(select(Variant).where(Variant.sku == "NEW-1")).first() is None
 
 
@@ -300,7 +300,7 @@ def test_catalogue_rules_apply_to_imported_rows_too(session, owner):
 
 
 def test_an_sku_of_another_product_cannot_be_taken_by_product_id(session, owner, green_tea):
-    other = catalog.create_product(session, owner, {"title": "紫砂壶", "variants": [{"sku": "HU-1", "price": 9900}]})
+    other = catalog_products.create_product(session, owner, {"title": "紫砂壶", "variants": [{"sku": "HU-1", "price": 9900}]})
     result = _import(session, owner, f"product_id,sku,price\n{other.id},LJ-250,1\n")
     assert result.errors == [RowError(2, "sku", "sku_taken")]
 
@@ -320,7 +320,7 @@ def test_an_empty_file_or_one_without_a_known_column_is_refused(session, owner):
 
 def test_an_undecodable_file_is_refused():
     with pytest.raises(Invalid) as refused:
-        catalog_csv.decode_csv(b"\x81\x30")
+        product_csv.decode_csv(b"\x81\x30")
     assert refused.value.fields == {"file": "csv_encoding"}
 
 
@@ -339,14 +339,14 @@ def test_progress_is_reported_up_to_every_row(session, owner):
 def test_staff_who_may_not_manage_the_catalog_can_neither_export_nor_import(session, owner):
     support = Actor(shop_id=owner.shop_id, role="support", user_id=999)
     with pytest.raises(Forbidden):
-        catalog_csv.export_csv(session, support)
+        product_csv.export_csv(session, support)
     with pytest.raises(Forbidden):
         _import(session, support, "title,price\n龙井,1\n")
 
 
 def test_another_shops_products_are_neither_exported_nor_matched(session, owner, green_tea):
     other = make_shop(session, "green-leaf")
-    assert catalog_csv.export_csv(session, other).removeprefix("\ufeff").count("\n") == 1
+    assert product_csv.export_csv(session, other).removeprefix("\ufeff").count("\n") == 1
     result = _import(session, other, f"product_id,sku,title,price\n{green_tea.id},,偷改,1\n,LJ-250,新茶,2\n")
     assert result.errors == [RowError(2, "product_id", "product_not_found")]
     assert result.created == 0 and _count(session, Product) == 1

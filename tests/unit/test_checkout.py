@@ -11,8 +11,10 @@ from sqlmodel import select
 from shopapp.db import session_scope
 from shopapp.models import Cart, IdempotencyRecord, Order, OrderItem, OutboxEmail, Payment, StockMove, Variant
 from shopapp.models.base import utcnow
-from shopapp.services import cart, catalog, catalog_bulk, checkout, orders, shipping
-from shopapp.services.errors import Conflict, Invalid, NotFound
+from shopapp.services.checkout import cart, place, shipping
+from shopapp.services.catalog import bulk, products
+from shopapp.services.orders import state
+from shopapp.services.core.errors import Conflict, Invalid, NotFound
 from shopapp.settings import get_settings
 from tests.conftest import make_shop
 from tests.shopping import ADDRESS, cart_with, checkouts_at_once, product_on_sale, stock_of
@@ -21,7 +23,7 @@ from tests.shopping import ADDRESS, cart_with, checkouts_at_once, product_on_sal
 def _place(session, shop_id, token, **changes):
     args = {"email": "buyer@example.com", "address": dict(ADDRESS), "shipping_method_id": None, "note": ""}
     args.update(changes)
-    return checkout.place_order(
+    return place.place_order(
         session, shop_id, token, args["email"], args["address"], args["shipping_method_id"], args["note"],
         args.get("idempotency_key"),
     )
@@ -52,7 +54,7 @@ def test_placing_an_order_reserves_stock_and_waits_for_payment(session, owner):
 def test_order_numbers_are_a_date_and_random_letters(session, owner):
     tea = product_on_sale(session, owner, stock=10)
     numbers = [_place(session, owner.shop_id, cart_with(session, owner.shop_id, (tea, 1)))["order_no"] for _ in range(3)]
-    today = utcnow().astimezone(orders.CHINA_TIME).strftime("%y%m%d")
+    today = utcnow().astimezone(state.CHINA_TIME).strftime("%y%m%d")
     assert len(set(numbers)) == 3
     assert all(n[:6] == today and len(n) == 14 and set(n[6:]) <= set("23456789ABCDEFGHJKLMNPQRSTUVWXYZ") for n in numbers)
 
@@ -70,11 +72,11 @@ def test_shipping_is_free_over_the_threshold_and_charged_per_kilogram(session, o
 
 
 def test_virtual_goods_need_no_address_and_pay_no_shipping(session, owner):
-    card = catalog.create_product(session, owner, {"title": "礼品卡 ¥100", "status": "active", "product_type": "virtual",
+    card = products.create_product(session, owner, {"title": "礼品卡 ¥100", "status": "active", "product_type": "virtual",
                                                    "variants": [{"sku": "CARD-100", "price": 10000, "stock": 50}]})
-    card_variant = catalog.product_dict(session, card, with_cost=True)["variants"][0]["id"]
+    card_variant = products.product_dict(session, card, with_cost=True)["variants"][0]["id"]
     token = cart_with(session, owner.shop_id, (card_variant, 2))
-    quoted = checkout.quote(session, owner.shop_id, token)
+    quoted = place.quote(session, owner.shop_id, token)
     assert (quoted["needs_shipping"], quoted["shipping_total"], quoted["total"]) == (False, 0, 20000)
     placed = _place(session, owner.shop_id, token, address={})
     order = session.get(Order, placed["order_id"])
@@ -82,7 +84,7 @@ def test_virtual_goods_need_no_address_and_pay_no_shipping(session, owner):
     # With a tea in the cart too, the parcel needs its address.
     tea = product_on_sale(session, owner)
     mixed = cart_with(session, owner.shop_id, (card_variant, 1), (tea, 1))
-    assert checkout.quote(session, owner.shop_id, mixed)["needs_shipping"] is True
+    assert place.quote(session, owner.shop_id, mixed)["needs_shipping"] is True
     with pytest.raises(Invalid) as refused:
         _place(session, owner.shop_id, mixed, address={})
     assert refused.value.fields["address.name"] == "required"
@@ -131,8 +133,8 @@ def test_if_one_line_cannot_be_had_nothing_is_reserved(session, owner):
     token = cart_with(session, owner.shop_id, (plenty, 3), (scarce, 2))
     # Someone else buys the scarce one after it was put in the cart.
     with session_scope() as other:
-        from shopapp.services import inventory
-        inventory.adjust_stock(other, "order:other", owner.shop_id, scarce, -1, "sale")
+        from shopapp.services.inventory import ledger
+        ledger.adjust_stock(other, "order:other", owner.shop_id, scarce, -1, "sale")
     with pytest.raises(Conflict) as refused:
         _place(session, owner.shop_id, token)
     assert refused.value.code == "only_n_left" and refused.value.params["available"] == 1
@@ -151,8 +153,8 @@ def test_the_reservation_itself_refuses_a_line_that_ran_out_meanwhile(session, o
 
     def lines_then_a_rival_sale(db, shopping_cart):
         lines = real_lines(db, shopping_cart)
-        from shopapp.services import inventory
-        inventory.adjust_stock(db, "order:rival", owner.shop_id, scarce, -2, "sale")
+        from shopapp.services.inventory import ledger
+        ledger.adjust_stock(db, "order:rival", owner.shop_id, scarce, -2, "sale")
         return lines
 
     monkeypatch.setattr(cart, "cart_lines", lines_then_a_rival_sale)
@@ -219,10 +221,10 @@ def test_presale_items_mark_the_order_with_the_latest_ship_date(session, owner):
 def test_the_quote_shows_what_the_order_will_cost(session, owner):
     tea = product_on_sale(session, owner, price=3800)
     token = cart_with(session, owner.shop_id, (tea, 2))
-    quote = checkout.quote(session, owner.shop_id, token, province="浙江")
+    quote = place.quote(session, owner.shop_id, token, province="浙江")
     assert (quote["subtotal"], quote["shipping_total"], quote["total"]) == (7600, 1000, 8600)
     assert quote["shipping_method"]["name"] == "快递"
-    assert checkout.quote(session, owner.shop_id, cart_with(session, owner.shop_id, (tea, 3)))["shipping_total"] == 0
+    assert place.quote(session, owner.shop_id, cart_with(session, owner.shop_id, (tea, 3)))["shipping_total"] == 0
 
 
 def test_a_shop_without_methods_gets_the_default_once(session, owner):
@@ -315,11 +317,11 @@ def test_checkouts_edits_and_bulk_edits_of_the_same_products_never_deadlock(sess
         _place(own, owner.shop_id, token)
 
     def restock(own, product_id: int) -> None:
-        shown = catalog.product_dict(own, catalog.get_product(own, owner.shop_id, product_id), with_cost=True)
-        catalog.update_product(own, owner, product_id, {"variants": [{**shown["variants"][0], "stock": 50}]})
+        shown = products.product_dict(own, products.get_product(own, owner.shop_id, product_id), with_cost=True)
+        products.update_product(own, owner, product_id, {"variants": [{**shown["variants"][0], "stock": 50}]})
 
     def reprice(own, _) -> None:
-        catalog_bulk.bulk_edit(own, owner, product_ids, "price_by_amount", 100)
+        bulk.bulk_edit(own, owner, product_ids, "price_by_amount", 100)
 
     jobs = [(buy, token) for token in tokens] + [(restock, product_id) for product_id in product_ids] + [(reprice, None)]
     start = threading.Barrier(len(jobs))

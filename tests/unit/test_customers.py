@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from shopapp.services import cart, checkout, customers, orders
-from shopapp.services.errors import Invalid, NotFound, RateLimited, Unauthorized
+from shopapp.services.checkout import cart, place
+from shopapp.services.customers import shoppers
+from shopapp.services.orders import state
+from shopapp.services.core.errors import Invalid, NotFound, RateLimited, Unauthorized
 from tests.conftest import make_shop
 from tests.shopping import ADDRESS, cart_with, product_on_sale
 
 
 def _register(session, shop_id, email="lin@example.com", cart_token=None):
-    logged_in = customers.register(session, shop_id, email=email, password="tea-lover-1", name="林", cart_token=cart_token)
+    logged_in = shoppers.register(session, shop_id, email=email, password="tea-lover-1", name="林", cart_token=cart_token)
     session.commit()
     return logged_in
 
@@ -19,17 +21,17 @@ def _register(session, shop_id, email="lin@example.com", cart_token=None):
 def test_registering_logs_the_shopper_in(session, owner):
     logged_in = _register(session, owner.shop_id, email=" Lin@Example.com ")
     assert logged_in.customer["email"] == "lin@example.com" and logged_in.customer["name"] == "林"
-    assert customers.customer_for_token(session, owner.shop_id, logged_in.token).email == "lin@example.com"
+    assert shoppers.customer_for_token(session, owner.shop_id, logged_in.token).email == "lin@example.com"
     assert logged_in.cart_token is None  # nothing in a cart yet
 
 
 def test_registration_refuses_bad_input_and_a_taken_email(session, owner):
     with pytest.raises(Invalid) as caught:
-        customers.register(session, owner.shop_id, email="not-an-email", password="short", name="x" * 41)
+        shoppers.register(session, owner.shop_id, email="not-an-email", password="short", name="x" * 41)
     assert caught.value.fields == {"email": "email_invalid", "password": "password_too_short", "name": "too_long"}
     _register(session, owner.shop_id)
     with pytest.raises(Invalid) as caught:
-        customers.register(session, owner.shop_id, email="lin@example.com", password="another-pass-1")
+        shoppers.register(session, owner.shop_id, email="lin@example.com", password="another-pass-1")
     assert caught.value.fields == {"email": "email_taken"}
 
 
@@ -37,9 +39,9 @@ def test_an_account_belongs_to_one_shop(session, owner):
     other = make_shop(session, "green-leaf")
     logged_in = _register(session, owner.shop_id)
     with pytest.raises(Unauthorized):
-        customers.customer_for_token(session, other.shop_id, logged_in.token)
+        shoppers.customer_for_token(session, other.shop_id, logged_in.token)
     with pytest.raises(Unauthorized):
-        customers.log_in(session, other.shop_id, email="lin@example.com", password="tea-lover-1")
+        shoppers.log_in(session, other.shop_id, email="lin@example.com", password="tea-lover-1")
     # The same e-mail may open its own account in the other shop.
     assert _register(session, other.shop_id).customer["email"] == "lin@example.com"
 
@@ -48,16 +50,16 @@ def test_wrong_password_then_too_many_attempts(session, owner):
     _register(session, owner.shop_id)
     for _ in range(5):
         with pytest.raises(Unauthorized):
-            customers.log_in(session, owner.shop_id, email="lin@example.com", password="wrong-password")
+            shoppers.log_in(session, owner.shop_id, email="lin@example.com", password="wrong-password")
     with pytest.raises(RateLimited):
-        customers.log_in(session, owner.shop_id, email="lin@example.com", password="tea-lover-1")
+        shoppers.log_in(session, owner.shop_id, email="lin@example.com", password="tea-lover-1")
 
 
 def test_log_out_ends_the_session(session, owner):
     logged_in = _register(session, owner.shop_id)
-    customers.log_out(session, logged_in.token)
+    shoppers.log_out(session, logged_in.token)
     with pytest.raises(Unauthorized):
-        customers.customer_for_token(session, owner.shop_id, logged_in.token)
+        shoppers.customer_for_token(session, owner.shop_id, logged_in.token)
 
 
 def test_the_guest_cart_merges_into_the_account_on_log_in(session, owner):
@@ -69,7 +71,7 @@ def test_the_guest_cart_merges_into_the_account_on_log_in(session, owner):
     cart.add_item(session, owner.shop_id, laptop_cart, tea, 2)
     # Today, on the phone, as a guest: 1 tea and 1 cup; then log in.
     phone_cart = cart_with(session, owner.shop_id, (tea, 1), (cup, 1))
-    logged_in = customers.log_in(session, owner.shop_id, email="lin@example.com", password="tea-lover-1", cart_token=phone_cart)
+    logged_in = shoppers.log_in(session, owner.shop_id, email="lin@example.com", password="tea-lover-1", cart_token=phone_cart)
     session.commit()
     assert logged_in.cart_token == phone_cart
     lines = {line["variant_id"]: line["qty"] for line in cart.view_cart(session, owner.shop_id, phone_cart)["items"]}
@@ -81,7 +83,7 @@ def test_the_guest_cart_merges_into_the_account_on_log_in(session, owner):
 def test_a_new_device_gets_the_accounts_saved_cart(session, owner):
     tea = product_on_sale(session, owner)
     first = _register(session, owner.shop_id, cart_token=cart_with(session, owner.shop_id, (tea, 2)))
-    elsewhere = customers.log_in(session, owner.shop_id, email="lin@example.com", password="tea-lover-1")
+    elsewhere = shoppers.log_in(session, owner.shop_id, email="lin@example.com", password="tea-lover-1")
     session.commit()
     assert elsewhere.cart_token not in (None, first.cart_token)
     assert cart.view_cart(session, owner.shop_id, elsewhere.cart_token)["item_count"] == 2
@@ -90,30 +92,30 @@ def test_a_new_device_gets_the_accounts_saved_cart(session, owner):
 def test_orders_placed_while_logged_in_are_in_the_account_history(session, owner):
     tea = product_on_sale(session, owner)
     logged_in = _register(session, owner.shop_id)
-    placed = checkout.place_order(
+    placed = place.place_order(
         session, owner.shop_id, cart_with(session, owner.shop_id, (tea, 1)), "lin@example.com", ADDRESS,
         customer_token=logged_in.token,
     )
-    guest = checkout.place_order(session, owner.shop_id, cart_with(session, owner.shop_id, (tea, 1)), "lin@example.com", ADDRESS)
+    guest = place.place_order(session, owner.shop_id, cart_with(session, owner.shop_id, (tea, 1)), "lin@example.com", ADDRESS)
     session.commit()
-    history, total = orders.customer_orders(session, owner.shop_id, logged_in.token)
+    history, total = state.customer_orders(session, owner.shop_id, logged_in.token)
     assert total == 1 and [row["order_no"] for row in history] == [placed["order_no"]]
     # The account opens its own order without the link's token, never someone else's.
-    page = checkout.order_page(session, owner.shop_id, placed["order_no"], logged_in.token)
+    page = place.order_page(session, owner.shop_id, placed["order_no"], logged_in.token)
     assert page["order_no"] == placed["order_no"] and "cs_" not in (page["pay_url"] or "")
     with pytest.raises(NotFound):
-        checkout.order_page(session, owner.shop_id, guest["order_no"], logged_in.token)
+        place.order_page(session, owner.shop_id, guest["order_no"], logged_in.token)
     other = _register(session, owner.shop_id, email="wang@example.com")
     with pytest.raises(NotFound):
-        checkout.order_page(session, owner.shop_id, placed["order_no"], other.token)
+        place.order_page(session, owner.shop_id, placed["order_no"], other.token)
 
 
 def test_a_logged_in_shopper_is_verified_in_the_chat_at_once(session, owner):
-    from shopapp.services import support
+    from shopapp.services.support import conversations
 
     logged_in = _register(session, owner.shop_id)
-    mine, _ = support.start_conversation(session, owner.shop_id, "lin@example.com", "我的订单到哪了？", shopper_token=logged_in.token)
+    mine, _ = conversations.start_conversation(session, owner.shop_id, "lin@example.com", "我的订单到哪了？", shopper_token=logged_in.token)
     assert mine.verified and mine.verified_by == "logged_in"
     # Someone else's e-mail with this log-in proves nothing.
-    theirs, _ = support.start_conversation(session, owner.shop_id, "wang@example.com", "查订单", shopper_token=logged_in.token)
+    theirs, _ = conversations.start_conversation(session, owner.shop_id, "wang@example.com", "查订单", shopper_token=logged_in.token)
     assert not theirs.verified

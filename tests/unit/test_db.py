@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from shopapp.db import get_engine, read_scope, session_scope
-from shopapp.services import shops
+from shopapp.services.shops import shops
 from tests.conftest import make_shop
 
 pytestmark = pytest.mark.skipif(

@@ -10,9 +10,11 @@ from sqlmodel import func, select
 
 from shopapp.models import Order, OrderEvent, OutboxEmail, Shipment, ShipmentItem, TrackingEvent, Variant
 from shopapp.models.base import utcnow
-from shopapp.services import catalog, checkout, fulfillment, orders
-from shopapp.services.errors import Conflict, Forbidden, Invalid, NotFound
-from shopapp.services.permissions import Actor
+from shopapp.services.catalog import products
+from shopapp.services.checkout import place
+from shopapp.services.orders import fulfillment, state
+from shopapp.services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from shopapp.services.core.permissions import Actor
 from tests.conftest import make_shop
 from tests.shopping import ADDRESS, cart_with, paid_order, product_on_sale
 
@@ -24,12 +26,12 @@ def _counts(session) -> tuple[int, int, int]:
 
 
 def _lines(session, order: Order) -> list:
-    return orders.order_items(session, order)
+    return state.order_items(session, order)
 
 
 def _virtual_product(session, owner) -> int:
     """An e-gift card on sale; returns its variant id."""
-    card = catalog.create_product(session, owner, {
+    card = products.create_product(session, owner, {
         "title": "电子礼品卡", "status": "active", "product_type": "virtual",
         "variants": [{"sku": "CARD", "price": 5000, "stock": 10}],
     })
@@ -53,12 +55,12 @@ def test_a_paid_order_ships_in_two_parcels_then_is_shipped(session, owner):
 
     second = fulfillment.ship(session, owner, order.id, None, "zto", "7531 2345 6789 01")
     assert order.status == "shipped" and second.carrier == "ZTO" and second.tracking_no == "75312345678901"
-    shown = orders.order_dict(session, order)
+    shown = state.order_dict(session, order)
     assert [(s["id"], s["carrier_name"], [i["qty"] for i in s["items"]]) for s in shown["shipments"]] == [
         (first.id, "顺丰速运", [2]), (second.id, "中通快递", [1]),
     ]
     assert _events(session, order)[-2:] == ["partially_shipped", "shipped"]
-    assert orders.shopper_order_dict(session, order)["shipments"][1]["tracking_no"] == "75312345678901"
+    assert state.shopper_order_dict(session, order)["shipments"][1]["tracking_no"] == "75312345678901"
     mails = session.exec(select(OutboxEmail).where(OutboxEmail.to == "buyer@example.com")).all()
     shipped_mail = [m for m in mails if "已发货" in m.subject]
     assert len(shipped_mail) == 2 and "SF1234567890123" in shipped_mail[0].body and "SF Express" in shipped_mail[0].body
@@ -79,7 +81,7 @@ def test_shipping_more_than_ordered_is_refused_and_changes_nothing(session, owne
 
 
 def test_an_unpaid_order_cannot_ship(session, owner):
-    placed = checkout.place_order(
+    placed = place.place_order(
         session, owner.shop_id, cart_with(session, owner.shop_id, (product_on_sale(session, owner), 1)),
         "buyer@example.com", ADDRESS,
     )
@@ -125,8 +127,8 @@ def test_two_orders_of_one_shopper_to_one_address_ship_in_one_parcel(session, ow
     for order in (first, second):
         session.refresh(order)
         assert order.status == "shipped"
-        assert [s["id"] for s in orders.order_dict(session, order)["shipments"]] == [parcel.id]
-        assert len(orders.order_dict(session, order)["shipments"][0]["items"]) == 1  # only this order's line
+        assert [s["id"] for s in state.order_dict(session, order)["shipments"]] == [parcel.id]
+        assert len(state.order_dict(session, order)["shipments"][0]["items"]) == 1  # only this order's line
 
 
 def test_orders_of_other_shoppers_or_addresses_are_not_merged(session, owner):
@@ -229,7 +231,7 @@ def test_a_mixed_order_ships_only_its_physical_lines(session, owner):
 
 def test_the_jobs_poll_tracking_every_10_minutes_and_complete_hourly():
     from shopapp.jobs import JOBS
-    from shopapp.services import tracking
+    from shopapp.services.orders import tracking
 
     jobs = {job.name: job for job in JOBS}
     assert jobs["poll_tracking"].every_seconds == 600 and jobs["poll_tracking"].run is tracking.poll_open_shipments

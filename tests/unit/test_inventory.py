@@ -9,15 +9,17 @@ from sqlmodel import select
 
 from shopapp.db import session_scope
 from shopapp.models import Product, StockMove, Variant
-from shopapp.services import catalog, catalog_bulk, inventory, shops
-from shopapp.services.errors import Conflict, Forbidden, Invalid, NotFound
-from shopapp.services.permissions import Actor
+from shopapp.services.catalog import bulk, products
+from shopapp.services.inventory import ledger
+from shopapp.services.shops import shops
+from shopapp.services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from shopapp.services.core.permissions import Actor
 from tests.conftest import make_shop
 
 
 def _variant_with_stock(session, actor, stock: int, sku: str = "TEA-1") -> int:
     """A committed variant; the session is left idle (on SQLite any open transaction holds the write lock)."""
-    product = catalog.create_product(
+    product = products.create_product(
         session, actor, {"title": "龙井", "variants": [{"sku": sku, "price": 3800, "stock": stock}]},
     )
     variant_id = session.exec(select(Variant.id).where(Variant.product_id == product.id)).one()
@@ -36,22 +38,22 @@ def _ledger(session, variant_id: int) -> list[StockMove]:
 def test_stock_never_goes_below_zero(session, owner):
     variant_id = _variant_with_stock(session, owner, 5)
     with pytest.raises(Conflict) as refused:
-        inventory.adjust_stock(session, "order:1", owner.shop_id, variant_id, -6, "sale")
+        ledger.adjust_stock(session, "order:1", owner.shop_id, variant_id, -6, "sale")
     assert refused.value.code == "insufficient_stock"
     assert _stock(session, variant_id) == 5
-    assert inventory.adjust_stock(session, "order:1", owner.shop_id, variant_id, -5, "sale") == 0
+    assert ledger.adjust_stock(session, "order:1", owner.shop_id, variant_id, -5, "sale") == 0
     with pytest.raises(Conflict):
-        inventory.adjust_stock(session, "order:2", owner.shop_id, variant_id, -1, "sale")
+        ledger.adjust_stock(session, "order:2", owner.shop_id, variant_id, -1, "sale")
     with pytest.raises(Invalid):
-        inventory.set_stock(session, "user:1", owner.shop_id, variant_id, -1, "count")
+        ledger.set_stock(session, "user:1", owner.shop_id, variant_id, -1, "count")
     assert _stock(session, variant_id) == 0
 
 
 def test_every_stock_move_is_in_the_ledger(session, owner):
     variant_id = _variant_with_stock(session, owner, 5)
-    inventory.adjust_stock(session, "api_key:2", owner.shop_id, variant_id, 3, "restock")
-    inventory.adjust_stock(session, "order:12", owner.shop_id, variant_id, -2, "sale")
-    inventory.set_stock(session, "user:3", owner.shop_id, variant_id, 10, "stocktake")
+    ledger.adjust_stock(session, "api_key:2", owner.shop_id, variant_id, 3, "restock")
+    ledger.adjust_stock(session, "order:12", owner.shop_id, variant_id, -2, "sale")
+    ledger.set_stock(session, "user:3", owner.shop_id, variant_id, 10, "stocktake")
 
     moves = _ledger(session, variant_id)
     assert [(m.delta, m.before, m.after) for m in moves] == [(5, 0, 5), (3, 5, 8), (-2, 8, 6), (4, 6, 10)]
@@ -64,14 +66,14 @@ def test_every_stock_move_is_in_the_ledger(session, owner):
 def test_a_refused_move_leaves_no_ledger_row(session, owner):
     variant_id = _variant_with_stock(session, owner, 1)
     with pytest.raises(Conflict):
-        inventory.adjust_stock(session, "order:1", owner.shop_id, variant_id, -2, "sale")
+        ledger.adjust_stock(session, "order:1", owner.shop_id, variant_id, -2, "sale")
     assert len(_ledger(session, variant_id)) == 1
 
 
 def test_a_variant_already_loaded_shows_its_new_stock(session, owner):
     variant_id = _variant_with_stock(session, owner, 5)
     variant = session.get(Variant, variant_id)
-    inventory.adjust_stock(session, "order:1", owner.shop_id, variant_id, -2, "sale")
+    ledger.adjust_stock(session, "order:1", owner.shop_id, variant_id, -2, "sale")
     assert variant.stock == 3
 
 
@@ -79,21 +81,21 @@ def test_another_shops_variant_is_not_found(session, owner):
     variant_id = _variant_with_stock(session, owner, 5)
     other = make_shop(session, "green-leaf")
     with pytest.raises(NotFound):
-        inventory.adjust_stock(session, other.label, other.shop_id, variant_id, -1, "sale")
+        ledger.adjust_stock(session, other.label, other.shop_id, variant_id, -1, "sale")
     with pytest.raises(NotFound):
-        inventory.set_stock(session, other.label, other.shop_id, variant_id, 0, "stocktake")
+        ledger.set_stock(session, other.label, other.shop_id, variant_id, 0, "stocktake")
     with pytest.raises(NotFound):
-        inventory.adjust_stock_as(session, other, variant_id, delta=1, reason="restock")
+        ledger.adjust_stock_as(session, other, variant_id, delta=1, reason="restock")
     assert _stock(session, variant_id) == 5
 
 
 def test_a_stock_move_needs_a_whole_number_and_a_reason(session, owner):
     variant_id = _variant_with_stock(session, owner, 5)
     with pytest.raises(Invalid) as refused:
-        inventory.adjust_stock(session, "user:1", owner.shop_id, variant_id, 1.5, " ")
+        ledger.adjust_stock(session, "user:1", owner.shop_id, variant_id, 1.5, " ")
     assert refused.value.fields == {"delta": "must_be_whole_number", "reason": "required"}
     with pytest.raises(Invalid) as refused:
-        inventory.adjust_stock(session, "user:1", owner.shop_id, variant_id, inventory.MAX_STOCK, "restock")
+        ledger.adjust_stock(session, "user:1", owner.shop_id, variant_id, ledger.MAX_STOCK, "restock")
     assert refused.value.fields == {"delta": "stock_too_large"}
     assert len(_ledger(session, variant_id)) == 1
 
@@ -102,9 +104,9 @@ def test_staff_who_may_not_manage_the_catalog_cannot_move_stock(session, owner):
     variant_id = _variant_with_stock(session, owner, 5)
     support = Actor(shop_id=owner.shop_id, role="support", user_id=999)
     with pytest.raises(Forbidden):
-        inventory.adjust_stock_as(session, support, variant_id, delta=1, reason="restock")
+        ledger.adjust_stock_as(session, support, variant_id, delta=1, reason="restock")
     operations = Actor(shop_id=owner.shop_id, role="operations", user_id=998)
-    assert inventory.adjust_stock_as(session, operations, variant_id, set_to=7, reason="stocktake") == 7
+    assert ledger.adjust_stock_as(session, operations, variant_id, set_to=7, reason="stocktake") == 7
     assert _ledger(session, variant_id)[-1].actor == "user:998"
 
 
@@ -112,30 +114,30 @@ def test_adjust_stock_as_takes_a_delta_or_a_set_value_not_both(session, owner):
     variant_id = _variant_with_stock(session, owner, 5)
     for both_or_neither in ({"delta": 1, "set_to": 3}, {}):
         with pytest.raises(Invalid) as refused:
-            inventory.adjust_stock_as(session, owner, variant_id, reason="restock", **both_or_neither)
+            ledger.adjust_stock_as(session, owner, variant_id, reason="restock", **both_or_neither)
         assert refused.value.fields == {"delta": "delta_or_set"}
-    assert inventory.adjust_stock_as(session, owner, variant_id, delta=-2, reason="damaged") == 3
+    assert ledger.adjust_stock_as(session, owner, variant_id, delta=-2, reason="damaged") == 3
 
 
 def test_low_stock_lists_the_emptiest_variants_first(session, owner):
     sizes = [{"name": "规格", "values": ["50g", "100g", "250g", "500g"]}]
-    catalog.create_product(session, owner, {"title": "白茶", "status": "active", "options": sizes, "variants": [
+    products.create_product(session, owner, {"title": "白茶", "status": "active", "options": sizes, "variants": [
         {"sku": "W-1", "option_values": ["50g"], "price": 100, "stock": 4},
         {"sku": "W-2", "option_values": ["100g"], "price": 100, "stock": 0},
         {"sku": "W-3", "option_values": ["250g"], "price": 100, "stock": 50},
         {"sku": "W-4", "option_values": ["500g"], "price": 100, "stock": 1, "enabled": False},
     ]})
-    catalog.create_product(
+    products.create_product(
         session, owner, {"title": "旧茶", "status": "archived", "variants": [{"sku": "O-1", "price": 1, "stock": 0}]},
     )
-    items, total = inventory.low_stock(session, owner.shop_id, threshold=5)
+    items, total = ledger.low_stock(session, owner.shop_id, threshold=5)
     assert total == 2
     assert [(i["sku"], i["stock"], i["title"]) for i in items] == [("W-2", 0, "白茶"), ("W-1", 4, "白茶")]
-    assert inventory.low_stock(session, make_shop(session, "green-leaf").shop_id) == ([], 0)
+    assert ledger.low_stock(session, make_shop(session, "green-leaf").shop_id) == ([], 0)
     # Without a threshold, the shop's own line counts (5 until the owner sets another).
-    assert inventory.low_stock(session, owner.shop_id)[1] == 2
+    assert ledger.low_stock(session, owner.shop_id)[1] == 2
     shops.update_profile(session, owner, {"low_stock_threshold": "0"})
-    assert [i["sku"] for i in inventory.low_stock(session, owner.shop_id)[0]] == ["W-2"]
+    assert [i["sku"] for i in ledger.low_stock(session, owner.shop_id)[0]] == ["W-2"]
 
 
 def test_a_low_stock_line_must_be_a_whole_number_of_units(session, owner):
@@ -158,7 +160,7 @@ def test_concurrent_sales_never_oversell(session, owner):
         start.wait()
         try:
             with session_scope() as own_session:
-                inventory.adjust_stock(own_session, f"order:{order_no}", owner.shop_id, variant_id, -1, "sale")
+                ledger.adjust_stock(own_session, f"order:{order_no}", owner.shop_id, variant_id, -1, "sale")
             outcomes.append("sold")
         except Conflict:
             outcomes.append("sold out")
@@ -185,9 +187,9 @@ def test_a_stocktake_during_sales_keeps_the_ledger_whole(session, owner):
         start.wait()
         with session_scope() as own_session:
             if n % 4 == 0:  # two stocktakes, to values the six sales can never reach from the other
-                inventory.set_stock(own_session, "user:1", owner.shop_id, variant_id, 100 * (n // 4 + 1), "stocktake")
+                ledger.set_stock(own_session, "user:1", owner.shop_id, variant_id, 100 * (n // 4 + 1), "stocktake")
             else:
-                inventory.adjust_stock(own_session, f"order:{n}", owner.shop_id, variant_id, -1, "sale")
+                ledger.adjust_stock(own_session, f"order:{n}", owner.shop_id, variant_id, -1, "sale")
 
     threads = [threading.Thread(target=move, args=(n,)) for n in range(8)]
     for thread in threads:
@@ -206,7 +208,7 @@ def test_a_stocktake_during_sales_keeps_the_ledger_whole(session, owner):
 
 def _product(session, actor, sizes: dict[str, tuple[int, int]], sku: str = "W") -> int:
     """A committed product with a variant per size {name: (price, stock)}; returns its id."""
-    product = catalog.create_product(session, actor, {
+    product = products.create_product(session, actor, {
         "title": "白茶", "status": "active", "options": [{"name": "规格", "values": list(sizes)}],
         "variants": [
             {"sku": f"{sku}-{name}", "option_values": [name], "price": price, "stock": stock}
@@ -230,19 +232,19 @@ def test_the_summary_follows_sales_restocks_and_edits(session, owner):
     product_id = _product(session, owner, {"50g": (3800, 1), "100g": (6800, 0)})
     small, big = _variant_ids(session, product_id)
     assert _summary(session, product_id) == (3800, True)
-    inventory.adjust_stock(session, "order:1", owner.shop_id, small, -1, "sale")
+    ledger.adjust_stock(session, "order:1", owner.shop_id, small, -1, "sale")
     assert _summary(session, product_id) == (3800, False)
-    inventory.set_stock(session, "user:1", owner.shop_id, big, 4, "stocktake")
+    ledger.set_stock(session, "user:1", owner.shop_id, big, 4, "stocktake")
     assert _summary(session, product_id) == (3800, True)
-    shown = catalog.product_dict(session, session.get(Product, product_id), with_cost=True)
-    catalog.update_product(session, owner, product_id, {"variants": [
+    shown = products.product_dict(session, session.get(Product, product_id), with_cost=True)
+    products.update_product(session, owner, product_id, {"variants": [
         {**shown["variants"][0], "enabled": False}, {**shown["variants"][1], "price": 5900},
     ]})
     assert _summary(session, product_id) == (5900, True)
-    catalog_bulk.bulk_edit(session, owner, [product_id], "price_by_amount", -900)
-    catalog_bulk.bulk_edit(session, owner, [product_id], "set_stock", 0)
+    bulk.bulk_edit(session, owner, [product_id], "price_by_amount", -900)
+    bulk.bulk_edit(session, owner, [product_id], "set_stock", 0)
     assert _summary(session, product_id) == (5000, False)
-    catalog.update_product(session, owner, product_id, {"presale": {"ships_at": "2030-04-01", "quota": 1}})
+    products.update_product(session, owner, product_id, {"presale": {"ships_at": "2030-04-01", "quota": 1}})
     assert _summary(session, product_id) == (5000, True)  # a pre-sale place can be bought
 
 
@@ -257,7 +259,7 @@ def test_the_summary_is_right_when_the_last_units_of_two_variants_sell_at_once(s
         def buy(variant_id: int) -> None:
             start.wait()
             with session_scope() as own:
-                inventory.take_for_order(own, "order:x", owner.shop_id, [(variant_id, 1)], "sale")
+                ledger.take_for_order(own, "order:x", owner.shop_id, [(variant_id, 1)], "sale")
 
         threads = [threading.Thread(target=buy, args=(v,)) for v in variant_ids]
         for thread in threads:
@@ -268,16 +270,16 @@ def test_the_summary_is_right_when_the_last_units_of_two_variants_sell_at_once(s
 
 
 def test_a_products_stock_history_says_who_moved_how_many_and_why(session, owner):
-    product = catalog.create_product(session, owner, {"title": "白茶", "status": "active", "variants": [{"sku": "W-1", "price": 100, "stock": 10}]})
-    variant_id = catalog.product_dict(session, product, with_cost=True)["variants"][0]["id"]
-    inventory.adjust_stock(session, owner.label, owner.shop_id, variant_id, -2, "破损")
-    inventory.set_stock(session, "system", owner.shop_id, variant_id, 30, "盘点")
-    moves, total = inventory.stock_history(session, owner, product.id)
+    product = products.create_product(session, owner, {"title": "白茶", "status": "active", "variants": [{"sku": "W-1", "price": 100, "stock": 10}]})
+    variant_id = products.product_dict(session, product, with_cost=True)["variants"][0]["id"]
+    ledger.adjust_stock(session, owner.label, owner.shop_id, variant_id, -2, "破损")
+    ledger.set_stock(session, "system", owner.shop_id, variant_id, 30, "盘点")
+    moves, total = ledger.stock_history(session, owner, product.id)
     assert total == 3
     assert [(m["delta"], m["before"], m["after"], m["reason"]) for m in moves[:2]] == [(22, 8, 30, "盘点"), (-2, 10, 8, "破损")]
     assert moves[1]["actor_name"] == "owner@example.com" and moves[0]["actor_name"] == "system"
     assert moves[0]["sku"] == "W-1"
-    assert [m["id"] for m in inventory.stock_history(session, owner, product.id, page=2, per_page=2)[0]] == [moves[2]["id"]]
+    assert [m["id"] for m in ledger.stock_history(session, owner, product.id, page=2, per_page=2)[0]] == [moves[2]["id"]]
     # Another shop never sees it, nor learns that it exists.
     with pytest.raises(NotFound):
-        inventory.stock_history(session, make_shop(session, "green-leaf"), product.id)
+        ledger.stock_history(session, make_shop(session, "green-leaf"), product.id)

@@ -10,7 +10,7 @@ from sqlmodel import select
 from shopapp import jobs
 from shopapp.db import session_scope
 from shopapp.models import OutboxEmail
-from shopapp.services import outbox
+from shopapp.services.core import outbox
 from shopapp.settings import load_settings
 from tests.api.conftest import free_port
 

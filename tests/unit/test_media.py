@@ -13,9 +13,9 @@ from sqlmodel import select
 from shopapp.i18n.en import MESSAGES as EN
 from shopapp.i18n.zh_cn import MESSAGES as ZH_CN
 from shopapp.models import Product, ProductImage
-from shopapp.services import media, storage
-from shopapp.services.errors import Forbidden, Invalid, NotFound
-from shopapp.services.permissions import Actor
+from shopapp.services.catalog import media, storage
+from shopapp.services.core.errors import Forbidden, Invalid, NotFound
+from shopapp.services.core.permissions import Actor
 from shopapp.settings import load_settings
 from tests.conftest import make_shop
 

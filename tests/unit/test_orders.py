@@ -12,16 +12,17 @@ from sqlmodel import select
 from shopapp.db import session_scope
 from shopapp.models import Order, OrderEvent, StockMove
 from shopapp.models.base import utcnow
-from shopapp.services import checkout, orders
-from shopapp.services.errors import Conflict, Forbidden, Invalid, NotFound
-from shopapp.services.permissions import Actor
+from shopapp.services.checkout import place
+from shopapp.services.orders import state
+from shopapp.services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from shopapp.services.core.permissions import Actor
 from tests.conftest import make_shop
 from tests.shopping import ADDRESS, cart_with, paid_order, product_on_sale, stock_of
 
 
 def _order(session, actor, variant_id: int, qty: int = 1, **address_changes) -> Order:
     token = cart_with(session, actor.shop_id, (variant_id, qty))
-    placed = checkout.place_order(session, actor.shop_id, token, "buyer@example.com", {**ADDRESS, **address_changes})
+    placed = place.place_order(session, actor.shop_id, token, "buyer@example.com", {**ADDRESS, **address_changes})
     order = session.get(Order, placed["order_id"])
     session.commit()  # leaves the session idle: on SQLite an open transaction would hold the write lock
     return order
@@ -34,7 +35,7 @@ def _events(session, order: Order) -> list[str]:
 def test_the_happy_path_walks_the_table_and_writes_an_event_each_step(session, owner):
     order = _order(session, owner, product_on_sale(session, owner))
     for step in ("paid", "partially_shipped", "shipped", "delivered", "completed"):
-        orders.transition(session, order, step, owner.label)
+        state.transition(session, order, step, owner.label)
         assert order.status == step
     assert (order.financial_status, order.fulfillment_status) == ("paid", "delivered")
     assert _events(session, order) == ["placed", "paid", "partially_shipped", "shipped", "delivered", "completed"]
@@ -52,25 +53,25 @@ def test_illegal_transitions_are_refused_and_change_nothing(session, owner, star
     session.refresh(order)
     events = _events(session, order)
     with pytest.raises(Conflict) as refused:
-        orders.transition(session, order, to, owner.label)
+        state.transition(session, order, to, owner.label)
     assert refused.value.code == "illegal_transition"
     session.refresh(order)
     assert order.status == start and _events(session, order) == events
 
 
 def test_every_status_has_a_row_in_the_table():
-    assert set(orders.TRANSITIONS) == set(orders.STATUSES) == set(orders.IMPLIES)
-    assert all(targets <= set(orders.STATUSES) for targets in orders.TRANSITIONS.values())
-    assert orders.TRANSITIONS["cancelled"] == orders.TRANSITIONS["closed"] == frozenset()
+    assert set(state.TRANSITIONS) == set(state.STATUSES) == set(state.IMPLIES)
+    assert all(targets <= set(state.STATUSES) for targets in state.TRANSITIONS.values())
+    assert state.TRANSITIONS["cancelled"] == state.TRANSITIONS["closed"] == frozenset()
 
 
 def test_a_stale_copy_of_an_order_cannot_overwrite_a_newer_status(session, owner):
     order = _order(session, owner, product_on_sale(session, owner))
     with session_scope() as other:
-        orders.transition(other, other.get(Order, order.id), "paid", "payment:sandbox")
+        state.transition(other, other.get(Order, order.id), "paid", "payment:sandbox")
     # `order` still says pending_payment; cancelling from it must not undo the payment.
     with pytest.raises(Conflict):
-        orders.transition(session, order, "cancelled", owner.label)
+        state.transition(session, order, "cancelled", owner.label)
     assert order.status == "paid"
 
 
@@ -78,7 +79,7 @@ def test_cancelling_an_unpaid_order_puts_its_stock_back(session, owner):
     tea = product_on_sale(session, owner, stock=5)
     order = _order(session, owner, tea, 3)
     assert stock_of(session, tea) == 2
-    orders.cancel_order(session, owner, order.id, "顾客电话取消")
+    state.cancel_order(session, owner, order.id, "顾客电话取消")
     assert order.status == "cancelled" and order.financial_status == "voided" and order.cancelled_at
     assert stock_of(session, tea) == 5
     move = session.exec(select(StockMove).where(StockMove.variant_id == tea).order_by(StockMove.id.desc())).first()
@@ -86,7 +87,7 @@ def test_cancelling_an_unpaid_order_puts_its_stock_back(session, owner):
     event = session.exec(select(OrderEvent).where(OrderEvent.order_id == order.id, OrderEvent.type == "cancelled")).one()
     assert event.actor == owner.label and event.data["reason"] == "顾客电话取消"
     with pytest.raises(Conflict):
-        orders.cancel_order(session, owner, order.id, "again")
+        state.cancel_order(session, owner, order.id, "again")
     assert stock_of(session, tea) == 5
 
 
@@ -94,40 +95,40 @@ def test_a_paid_order_is_cancelled_by_refunding_it_in_full(session, owner):
     tea = product_on_sale(session, owner, stock=5)
     order, _ = paid_order(session, owner, (tea, 1))
     assert stock_of(session, tea) == 4
-    orders.cancel_order(session, owner, order.id, "")
+    state.cancel_order(session, owner, order.id, "")
     assert (order.status, order.financial_status, order.refunded_total) == ("closed", "refunded", order.total)
     assert stock_of(session, tea) == 5
     with pytest.raises(Conflict) as refused:
-        orders.cancel_order(session, owner, order.id, "")
+        state.cancel_order(session, owner, order.id, "")
     assert refused.value.code == "illegal_transition" and stock_of(session, tea) == 5
 
 
 def test_the_shopper_cancels_with_the_order_link_only(session, owner):
     tea = product_on_sale(session, owner, stock=5)
     token = cart_with(session, owner.shop_id, (tea, 2))
-    placed = checkout.place_order(session, owner.shop_id, token, "buyer@example.com", ADDRESS)
+    placed = place.place_order(session, owner.shop_id, token, "buyer@example.com", ADDRESS)
     with pytest.raises(NotFound):
-        orders.cancel_my_order(session, owner.shop_id, placed["order_no"], "ord_wrong")
-    orders.cancel_my_order(session, owner.shop_id, placed["order_no"], placed["token"], "买错了")
+        state.cancel_my_order(session, owner.shop_id, placed["order_no"], "ord_wrong")
+    state.cancel_my_order(session, owner.shop_id, placed["order_no"], placed["token"], "买错了")
     assert session.get(Order, placed["order_id"]).status == "cancelled" and stock_of(session, tea) == 5
 
 
 def test_support_staff_see_orders_but_only_operations_cancel(session, owner):
     order = _order(session, owner, product_on_sale(session, owner))
     support = Actor(shop_id=owner.shop_id, role="support", user_id=999)
-    assert orders.get_order(session, support, order.id).id == order.id
+    assert state.get_order(session, support, order.id).id == order.id
     with pytest.raises(Forbidden):
-        orders.cancel_order(session, support, order.id, "")
+        state.cancel_order(session, support, order.id, "")
 
 
 def test_another_shops_order_is_not_found(session, owner):
     order = _order(session, owner, product_on_sale(session, owner))
     other = make_shop(session, "green-leaf")
     with pytest.raises(NotFound):
-        orders.get_order(session, other, order.id)
+        state.get_order(session, other, order.id)
     with pytest.raises(NotFound):
-        orders.cancel_order(session, other, order.id, "")
-    assert orders.list_orders(session, other) == ([], 0)
+        state.cancel_order(session, other, order.id, "")
+    assert state.list_orders(session, other) == ([], 0)
     assert session.get(Order, order.id).status == "pending_payment"
 
 
@@ -135,18 +136,18 @@ def test_expiry_cancels_overdue_orders_and_releases_their_stock(session, owner):
     tea = product_on_sale(session, owner, stock=10)
     overdue, fresh = _order(session, owner, tea, 2), _order(session, owner, tea, 3)
     paid = _order(session, owner, tea, 1)
-    orders.transition(session, paid, "paid", "payment:sandbox")
+    state.transition(session, paid, "paid", "payment:sandbox")
     session.exec(update(Order).where(Order.id.in_([overdue.id, paid.id])).values(expires_at=utcnow() - timedelta(seconds=1)))
     session.commit()
     assert stock_of(session, tea) == 4
 
-    assert orders.expire_unpaid_orders(session) == 1
+    assert state.expire_unpaid_orders(session) == 1
     session.commit()
     assert [session.get(Order, o.id).status for o in (overdue, fresh, paid)] == ["cancelled", "pending_payment", "paid"]
     assert stock_of(session, tea) == 6
     event = session.exec(select(OrderEvent).where(OrderEvent.order_id == overdue.id, OrderEvent.type == "cancelled")).one()
     assert event.actor == "system" and event.data["reason"] == "payment_timeout"
-    assert orders.expire_unpaid_orders(session) == 0 and stock_of(session, tea) == 6
+    assert state.expire_unpaid_orders(session) == 0 and stock_of(session, tea) == 6
 
 
 def test_several_workers_expiring_at_once_release_stock_once(session, owner):
@@ -160,7 +161,7 @@ def test_several_workers_expiring_at_once_release_stock_once(session, owner):
     def worker() -> None:
         start.wait()
         with session_scope() as own:
-            counts.append(orders.expire_unpaid_orders(own))
+            counts.append(state.expire_unpaid_orders(own))
 
     threads = [threading.Thread(target=worker) for _ in range(4)]
     for thread in threads:
@@ -179,31 +180,31 @@ def test_the_order_list_filters_searches_and_pages(session, owner):
     first = _order(session, owner, tea, 1, name="李四", phone="13900001111")
     second = _order(session, owner, tea, 2)
     third = _order(session, owner, tea, 3)
-    orders.transition(session, second, "paid", "payment:sandbox")
+    state.transition(session, second, "paid", "payment:sandbox")
     session.exec(update(Order).where(Order.id == first.id).values(created_at=utcnow() - timedelta(days=3)))
     session.commit()
 
-    items, total = orders.list_orders(session, owner)
+    items, total = state.list_orders(session, owner)
     assert total == 3 and [i["order_no"] for i in items] == [third.order_no, second.order_no, first.order_no]
     assert items[0]["item_count"] == 3 and items[0]["total"] == 3 * 3800
-    assert orders.list_orders(session, owner, status="paid")[1] == 1
-    assert orders.list_orders(session, owner, q="1390000")[0][0]["order_no"] == first.order_no
-    assert orders.list_orders(session, owner, q="李四")[1] == 1
-    assert orders.list_orders(session, owner, q=second.order_no[-5:])[0][0]["id"] == second.id
-    assert orders.list_orders(session, owner, created_to=utcnow() - timedelta(days=1))[1] == 1
-    today = utcnow().astimezone(orders.CHINA_TIME).date()
-    assert orders.list_orders(session, owner, created_from=today)[1] == 2
-    assert orders.list_orders(session, owner, created_from=today.isoformat(), created_to=today.isoformat())[1] == 2
-    page_two, total = orders.list_orders(session, owner, page=2, per_page=2)
+    assert state.list_orders(session, owner, status="paid")[1] == 1
+    assert state.list_orders(session, owner, q="1390000")[0][0]["order_no"] == first.order_no
+    assert state.list_orders(session, owner, q="李四")[1] == 1
+    assert state.list_orders(session, owner, q=second.order_no[-5:])[0][0]["id"] == second.id
+    assert state.list_orders(session, owner, created_to=utcnow() - timedelta(days=1))[1] == 1
+    today = utcnow().astimezone(state.CHINA_TIME).date()
+    assert state.list_orders(session, owner, created_from=today)[1] == 2
+    assert state.list_orders(session, owner, created_from=today.isoformat(), created_to=today.isoformat())[1] == 2
+    page_two, total = state.list_orders(session, owner, page=2, per_page=2)
     assert total == 3 and [i["id"] for i in page_two] == [first.id]
     with pytest.raises(Invalid) as refused:
-        orders.list_orders(session, owner, status="lost", created_from="yesterday")
+        state.list_orders(session, owner, status="lost", created_from="yesterday")
     assert refused.value.fields == {"status": "order_status_invalid", "created_from": "date_invalid"}
 
 
 def test_the_order_dict_has_the_api_shape(session, owner):
     order = _order(session, owner, product_on_sale(session, owner, price=3800), 2)
-    shown = orders.order_dict(session, order)
+    shown = state.order_dict(session, order)
     for key in ("id", "order_no", "status", "financial_status", "fulfillment_status", "email", "address", "items",
                 "subtotal", "discount_total", "shipping_total", "total", "refunded_total", "shipments", "events",
                 "created_at"):
@@ -214,8 +215,8 @@ def test_the_order_dict_has_the_api_shape(session, owner):
 
 
 def test_dates_mean_whole_days_in_china_time():
-    start = orders._moment(date(2025, 11, 11), {}, "created_from")
-    end = orders._moment(date(2025, 11, 11), {}, "created_to", end=True)
+    start = state._moment(date(2025, 11, 11), {}, "created_from")
+    end = state._moment(date(2025, 11, 11), {}, "created_to", end=True)
     assert start.isoformat() == "2025-11-11T00:00:00+08:00" and end.isoformat() == "2025-11-12T00:00:00+08:00"
 
 
@@ -223,4 +224,4 @@ def test_the_expiry_job_runs_every_15_seconds():
     from shopapp.jobs import JOBS
 
     job = next(j for j in JOBS if j.name == "expire_unpaid_orders")
-    assert job.every_seconds == 15 and job.run is orders.expire_unpaid_orders
+    assert job.every_seconds == 15 and job.run is state.expire_unpaid_orders

@@ -11,8 +11,9 @@ from sqlmodel import select
 
 from shopapp.models import OutboxEmail, PasswordReset
 from shopapp.models.base import utcnow
-from shopapp.services import accounts, customers, password_resets
-from shopapp.services.errors import Invalid, NotFound, Unauthorized
+from shopapp.services.shops import accounts, password_resets
+from shopapp.services.customers import shoppers
+from shopapp.services.core.errors import Invalid, NotFound, Unauthorized
 from tests.conftest import make_shop
 
 
@@ -68,7 +69,7 @@ def test_an_expired_link_is_refused(session, owner):
 
 def test_a_shopper_resets_their_account_password_in_its_own_shop_only(session, owner):
     other = make_shop(session, "green-leaf")
-    first = customers.register(session, owner.shop_id, email="lin@example.com", password="tea-lover-1")
+    first = shoppers.register(session, owner.shop_id, email="lin@example.com", password="tea-lover-1")
     password_resets.request_shopper_reset(session, owner.shop_id, "lin@example.com")
     session.commit()
     token = _link_in_last_email(session, "lin@example.com")
@@ -77,9 +78,9 @@ def test_a_shopper_resets_their_account_password_in_its_own_shop_only(session, o
         password_resets.reset_shopper_password(session, other.shop_id, token, "new-tea-pass-2")
     logged_in = password_resets.reset_shopper_password(session, owner.shop_id, token, "new-tea-pass-2")
     session.commit()
-    assert customers.customer_for_token(session, owner.shop_id, logged_in.token).email == "lin@example.com"
+    assert shoppers.customer_for_token(session, owner.shop_id, logged_in.token).email == "lin@example.com"
     with pytest.raises(Unauthorized):
-        customers.customer_for_token(session, owner.shop_id, first.token)
+        shoppers.customer_for_token(session, owner.shop_id, first.token)
     # An owner's reset link is no shopper's, and the other way round.
     with pytest.raises(NotFound):
         password_resets.reset_owner_password(session, token, "new-tea-pass-3")

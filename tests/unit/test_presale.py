@@ -10,8 +10,11 @@ from sqlmodel import select
 
 from shopapp.models import Order, OrderEvent, OrderItem, Product, StockMove, Variant
 from shopapp.models.base import utcnow
-from shopapp.services import cart, catalog, checkout, inventory, orders
-from shopapp.services.errors import Conflict, Invalid
+from shopapp.services.checkout import cart, place
+from shopapp.services.catalog import products
+from shopapp.services.inventory import ledger
+from shopapp.services.orders import state
+from shopapp.services.core.errors import Conflict, Invalid
 from tests.shopping import ADDRESS, cart_with, checkouts_at_once, paid_order, stock_of
 
 COLOURS = [{"name": "颜色", "values": ["白", "黑"]}]
@@ -25,14 +28,14 @@ def _teapot(session, owner, *, presale: dict | None = None, black: dict | None =
     ]}
     if presale:
         data["presale"] = presale
-    product = catalog.create_product(session, owner, data)
+    product = products.create_product(session, owner, data)
     ids = list(session.exec(select(Variant.id).where(Variant.product_id == product.id).order_by(Variant.id)).all())
     session.commit()
     return ids
 
 
 def _place(session, shop_id: int, *lines: tuple[int, int]) -> dict:
-    return checkout.place_order(session, shop_id, cart_with(session, shop_id, *lines), "buyer@example.com", ADDRESS)
+    return place.place_order(session, shop_id, cart_with(session, shop_id, *lines), "buyer@example.com", ADDRESS)
 
 
 def _fresh(session, model, row_id):
@@ -54,13 +57,13 @@ def test_a_variant_ships_on_its_own_date_and_the_order_keeps_each_lines(session,
     assert [(i.presale_ships_at.isoformat(), i.sold_from) for i in items] == [
         ("2030-04-01", "stock"), ("2030-06-01", "stock"),
     ]
-    shown = orders.order_dict(session, order)
+    shown = state.order_dict(session, order)
     assert [i["presale_ships_at"] for i in shown["items"]] == [date(2030, 4, 1), date(2030, 6, 1)]
 
 
 def test_one_variant_alone_may_be_on_pre_sale(session, owner):
     white, black = _teapot(session, owner, stock=5, black={"presale": {"ships_at": "2030-06-01"}})
-    shown = catalog.storefront_product(session, owner.shop_id, _product_of(session, white).id)
+    shown = products.storefront_product(session, owner.shop_id, _product_of(session, white).id)
     assert shown["presale"] is None
     assert [(v["presale_ships_at"], v["available"]) for v in shown["variants"]] == [(None, 5), ("2030-06-01", 5)]
     view = cart.view_cart(session, owner.shop_id, cart_with(session, owner.shop_id, (white, 1), (black, 1)))
@@ -131,7 +134,7 @@ def test_an_unpaid_order_that_expires_gives_its_places_back(session, owner):
     assert _product_of(session, white).in_stock is False
     session.exec(update(Order).values(expires_at=utcnow() - timedelta(seconds=1)))
 
-    assert orders.expire_unpaid_orders(session) == 1
+    assert state.expire_unpaid_orders(session) == 1
     product = _product_of(session, white)
     assert (product.presale_sold, product.in_stock) == (0, True)
     last = session.exec(select(StockMove).order_by(StockMove.id.desc())).first()
@@ -147,8 +150,8 @@ def test_cancelling_gives_places_back_whether_paid_or_not(session, owner):
     order, _ = paid_order(session, owner, (black, 2))
     assert _fresh(session, Variant, black).presale_sold == 3
 
-    orders.cancel_my_order(session, owner.shop_id, unpaid["order_no"], unpaid["token"])
-    orders.cancel_order(session, owner, order.id, "缺货")  # paid: refunded in full
+    state.cancel_my_order(session, owner.shop_id, unpaid["order_no"], unpaid["token"])
+    state.cancel_order(session, owner, order.id, "缺货")  # paid: refunded in full
 
     assert _fresh(session, Variant, black).presale_sold == 0 and stock_of(session, black) == 0
 
@@ -158,11 +161,11 @@ def test_a_quota_never_goes_below_what_was_sold(session, owner):
     _place(session, owner.shop_id, (white, 3))
     product_id = _product_of(session, white).id
     with pytest.raises(Invalid) as refused:
-        catalog.update_product(session, owner, product_id, {"presale": {"ships_at": "2030-04-01", "quota": 2}})
+        products.update_product(session, owner, product_id, {"presale": {"ships_at": "2030-04-01", "quota": 2}})
     assert refused.value.fields == {"presale.quota": "presale_quota_below_sold"}
-    catalog.update_product(session, owner, product_id, {"presale": {"ships_at": "2030-04-01", "quota": 3}})
+    products.update_product(session, owner, product_id, {"presale": {"ships_at": "2030-04-01", "quota": 3}})
     assert _product_of(session, white).in_stock is False
-    catalog.update_product(session, owner, product_id, {"presale": {"ships_at": "2030-04-01", "quota": 8}})
+    products.update_product(session, owner, product_id, {"presale": {"ships_at": "2030-04-01", "quota": 8}})
     assert (_product_of(session, white).presale_sold, _product_of(session, white).in_stock) == (3, True)
 
 
@@ -170,14 +173,14 @@ def test_ending_a_pre_sale_sells_from_stock_again(session, owner):
     white, _ = _teapot(session, owner, presale={"ships_at": "2030-04-01", "quota": 5}, stock=4)
     placed = _place(session, owner.shop_id, (white, 2))
     product_id = _product_of(session, white).id
-    catalog.update_product(session, owner, product_id, {"presale": None})
+    products.update_product(session, owner, product_id, {"presale": None})
 
     product = _product_of(session, white)
     assert (product.presale_ships_at, product.presale_quota, product.presale_sold) == (None, None, 0)
     _place(session, owner.shop_id, (white, 1))
     assert stock_of(session, white) == 3
     # The earlier order's places belonged to the pre-sale that ended: nothing goes back anywhere.
-    orders.cancel_my_order(session, owner.shop_id, placed["order_no"], placed["token"])
+    state.cancel_my_order(session, owner.shop_id, placed["order_no"], placed["token"])
     assert stock_of(session, white) == 3 and _product_of(session, white).presale_sold == 0
     event = session.exec(select(OrderEvent).where(OrderEvent.type == "stock_not_released")).one()
     assert event.data == {"variant_id": white, "qty": 2}
@@ -186,7 +189,7 @@ def test_ending_a_pre_sale_sells_from_stock_again(session, owner):
 def test_a_new_ship_date_must_not_be_in_the_past_but_the_one_set_may_stay(session, owner):
     yesterday = (date.today() - timedelta(days=2)).isoformat()
     with pytest.raises(Invalid) as refused:
-        catalog.create_product(session, owner, {"title": "壶", "variants": [
+        products.create_product(session, owner, {"title": "壶", "variants": [
             {"price": 1, "presale": {"ships_at": yesterday, "quota": -1}},
         ], "presale": {"ships_at": yesterday, "quota": "10", "extra": 1}})
     assert refused.value.fields == {
@@ -196,26 +199,26 @@ def test_a_new_ship_date_must_not_be_in_the_past_but_the_one_set_may_stay(sessio
     white, _ = _teapot(session, owner, presale={"ships_at": "2030-04-01"})
     product = _product_of(session, white)
     session.exec(update(Product).where(Product.id == product.id).values(presale_ships_at=date(2020, 1, 1)))
-    shown = catalog.product_dict(session, _product_of(session, white), with_cost=True)
+    shown = products.product_dict(session, _product_of(session, white), with_cost=True)
     assert shown["presale"]["ships_at"] == "2020-01-01"
     # What GET answers can be sent back as it is: an old date that stays is no new setting.
-    catalog.update_product(session, owner, product.id, shown)
+    products.update_product(session, owner, product.id, shown)
 
 
 def test_the_storefront_sees_places_left_and_sold_out(session, owner):
     white, black = _teapot(session, owner, presale={"ships_at": "2030-04-01", "quota": 2}, stock=9)
     _place(session, owner.shop_id, (black, 2))
-    shown = catalog.storefront_product(session, owner.shop_id, _product_of(session, white).id)
+    shown = products.storefront_product(session, owner.shop_id, _product_of(session, white).id)
     assert shown["presale"] == {"ships_at": "2030-04-01", "quota": 2, "sold": 2}
     assert [v["available"] for v in shown["variants"]] == [0, 0]
-    items, _ = catalog.list_products(session, owner.shop_id, active_only=True, in_stock=True)
+    items, _ = products.list_products(session, owner.shop_id, active_only=True, in_stock=True)
     assert items == []
 
 
 def test_the_ledger_of_a_variant_shows_its_quota_moves(session, owner):
     _, black = _teapot(session, owner, black={"presale": {"ships_at": "2030-06-01", "quota": 4}})
     _place(session, owner.shop_id, (black, 1))
-    moves = inventory.stock_moves(session, owner.shop_id, black)
+    moves = ledger.stock_moves(session, owner.shop_id, black)
     assert [(m["pool"], m["delta"], m["before"], m["after"]) for m in moves] == [
         ("variant_quota", -1, 4, 3), ("variant_quota", 4, 0, 4),
     ]

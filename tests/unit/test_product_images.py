@@ -7,9 +7,9 @@ import io
 import pytest
 from PIL import Image
 
-from shopapp.services import catalog, media, storage
-from shopapp.services.errors import Forbidden, Invalid, NotFound
-from shopapp.services.permissions import Actor
+from shopapp.services.catalog import media, products, storage
+from shopapp.services.core.errors import Forbidden, Invalid, NotFound
+from shopapp.services.core.permissions import Actor
 from shopapp.settings import load_settings
 from tests.conftest import make_shop
 
@@ -23,7 +23,7 @@ def media_dir(tmp_path, monkeypatch):
 
 @pytest.fixture
 def tea(session, owner):
-    return catalog.create_product(session, owner, {"title": "龙井", "variants": [{"price": 100}]})
+    return products.create_product(session, owner, {"title": "龙井", "variants": [{"price": 100}]})
 
 
 def picture(colour=(200, 30, 30)) -> bytes:
@@ -33,7 +33,7 @@ def picture(colour=(200, 30, 30)) -> bytes:
 
 
 def images(session, product) -> list[dict]:
-    return catalog.product_dict(session, product, with_cost=True)["images"]
+    return products.product_dict(session, product, with_cost=True)["images"]
 
 
 def files(media_dir) -> int:
@@ -82,7 +82,7 @@ def test_a_rolled_back_deletion_keeps_the_files(session, owner, tea, media_dir):
 
     media.delete_image(session, owner, image.id)
     session.rollback()
-    catalog.update_product(session, owner, tea.id, {"title": "新龙井"})
+    products.update_product(session, owner, tea.id, {"title": "新龙井"})
     session.commit()
 
     assert files(media_dir) == stored and len(images(session, tea)) == 1
@@ -92,7 +92,7 @@ def test_deleting_a_product_removes_its_image_files(session, owner, tea, media_d
     media.add_product_image(session, owner, tea.id, picture())
     session.commit()
 
-    catalog.delete_product(session, owner, tea.id)
+    products.delete_product(session, owner, tea.id)
     session.commit()
 
     assert files(media_dir) == 0
@@ -100,7 +100,7 @@ def test_deleting_a_product_removes_its_image_files(session, owner, tea, media_d
 
 def test_another_shops_image_or_the_wrong_product_is_not_found(session, owner, tea):
     image = media.add_product_image(session, owner, tea.id, picture())
-    other_product = catalog.create_product(session, owner, {"title": "红茶", "variants": [{"price": 1}]})
+    other_product = products.create_product(session, owner, {"title": "红茶", "variants": [{"price": 1}]})
     other_shop = make_shop(session, "green-leaf")
     with pytest.raises(NotFound):
         media.update_image(session, other_shop, image.id, alt="偷改")

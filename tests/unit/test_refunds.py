@@ -10,9 +10,10 @@ from sqlmodel import func, select
 from shopapp.db import session_scope
 from shopapp.models import Order, OrderEvent, OutboxEmail, Payment, StockMove
 from shopapp.models.aftersales import Refund
-from shopapp.services import checkout, fulfillment, orders, refunds
-from shopapp.services.errors import Conflict, Forbidden, Invalid, NotFound
-from shopapp.services.permissions import Actor
+from shopapp.services.checkout import place
+from shopapp.services.orders import fulfillment, refunds, state
+from shopapp.services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from shopapp.services.core.permissions import Actor
 from tests.conftest import make_shop
 from tests.shopping import ADDRESS, cart_with, paid_order, product_on_sale, stock_of
 
@@ -78,7 +79,7 @@ def test_a_returned_item_is_refunded_and_put_back_on_sale(session, owner):
     order, _ = paid_order(session, owner, (tea, 2))
     fulfillment.ship(session, owner, order.id, None, **SF)
     assert stock_of(session, tea) == 3
-    line = orders.order_items(session, order)[0]
+    line = state.order_items(session, order)[0]
     refunds.refund(session, owner, order.id, 3800, "退货", [{"order_item_id": line.id, "qty": 1, "restock": True}])
     assert stock_of(session, tea) == 4
     move = session.exec(select(StockMove).order_by(StockMove.id.desc())).first()
@@ -93,7 +94,7 @@ def test_a_returned_item_is_refunded_and_put_back_on_sale(session, owner):
 def test_refunding_units_not_shipped_yet_means_they_never_ship(session, owner):
     tea = product_on_sale(session, owner, stock=5)
     order, _ = paid_order(session, owner, (tea, 2))
-    line = orders.order_items(session, order)[0]
+    line = state.order_items(session, order)[0]
     fulfillment.ship(session, owner, order.id, [{"order_item_id": line.id, "qty": 1}], **SF)
     refunds.refund(session, owner, order.id, 3800, "缺货", [{"order_item_id": line.id, "qty": 1}])
     order = _fresh(session, order)
@@ -137,7 +138,7 @@ def test_two_refunds_racing_never_exceed_what_was_paid(session, owner):
 
 
 def test_unpaid_or_cancelled_orders_are_not_refunded(session, owner):
-    placed = checkout.place_order(
+    placed = place.place_order(
         session, owner.shop_id, cart_with(session, owner.shop_id, (product_on_sale(session, owner), 1)),
         "buyer@example.com", ADDRESS,
     )
@@ -159,7 +160,7 @@ def test_cancelling_a_paid_order_refunds_it_in_full_and_puts_its_stock_back(sess
     tea = product_on_sale(session, owner, stock=5)
     order, _ = paid_order(session, owner, (tea, 2))
     assert stock_of(session, tea) == 3
-    orders.cancel_order(session, owner, order.id, "顾客不要了")
+    state.cancel_order(session, owner, order.id, "顾客不要了")
     order = _fresh(session, order)
     assert (order.status, order.financial_status, order.refunded_total) == ("closed", "refunded", order.total)
     assert stock_of(session, tea) == 5
@@ -169,5 +170,5 @@ def test_a_shipped_order_is_not_cancelled_but_refunded(session, owner):
     order, _ = paid_order(session, owner, (product_on_sale(session, owner), 1))
     fulfillment.ship(session, owner, order.id, None, **SF)
     with pytest.raises(Conflict) as refused:
-        orders.cancel_order(session, owner, order.id, "")
+        state.cancel_order(session, owner, order.id, "")
     assert refused.value.code == "illegal_transition" and _fresh(session, order).status == "shipped"

@@ -1,6 +1,6 @@
 """The address pickers' data: every province, its cities, their districts."""
 
-from shopapp.services import regions
+from shopapp.services.shops import regions
 
 
 def test_the_region_data_covers_china():

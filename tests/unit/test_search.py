@@ -6,14 +6,15 @@ import pytest
 from sqlmodel import select
 
 from shopapp.models import ProductSearch
-from shopapp.services import catalog, catalog_bulk, inventory, search
-from shopapp.services.errors import Invalid
+from shopapp.services.catalog import bulk, products, search
+from shopapp.services.inventory import ledger
+from shopapp.services.core.errors import Invalid
 from tests.conftest import make_shop
 
 
 def _product(session, actor, title: str, *, price: int = 1000, stock: int = 10, sku: str | None = None, **fields):
     variant = {"price": price, "stock": stock, **({"sku": sku} if sku else {})}
-    return catalog.create_product(session, actor, {"title": title, "status": "active", "variants": [variant], **fields})
+    return products.create_product(session, actor, {"title": title, "status": "active", "variants": [variant], **fields})
 
 
 def _titles(session, shop_id: int, **filters) -> list[str]:
@@ -131,8 +132,8 @@ def test_the_storefront_shows_only_active_products(session, owner):
 def test_a_status_changed_by_a_bulk_edit_shows_in_the_storefront_search(session, owner):
     draft = _product(session, owner, "西湖龙井", status="draft")
     active = _product(session, owner, "狮峰龙井")
-    catalog_bulk.bulk_edit(session, owner, [draft.id], "set_status", "active")
-    catalog_bulk.bulk_edit(session, owner, [active.id], "set_status", "archived")
+    bulk.bulk_edit(session, owner, [draft.id], "set_status", "active")
+    bulk.bulk_edit(session, owner, [active.id], "set_status", "archived")
     assert _titles(session, owner.shop_id, q="龙井", active_only=True) == ["西湖龙井"]
     assert _titles(session, owner.shop_id, q="龙井", status="archived") == ["狮峰龙井"]
 
@@ -141,37 +142,37 @@ def test_a_product_sold_out_or_restocked_shows_in_the_in_stock_search_at_once(se
     # "In stock" is read from the search index itself (the count too), which a trigger keeps.
     product = _product(session, owner, "西湖龙井", stock=1)
     _product(session, owner, "狮峰龙井", stock=0)
-    variant_id = catalog.product_dict(session, product, with_cost=True)["variants"][0]["id"]
+    variant_id = products.product_dict(session, product, with_cost=True)["variants"][0]["id"]
     shop = owner.shop_id
     assert search.search_products(session, shop, q="龙井", in_stock=True, active_only=True)[1] == 1
-    inventory.adjust_stock(session, "test", shop, variant_id, -1, "damaged")
+    ledger.adjust_stock(session, "test", shop, variant_id, -1, "damaged")
     assert search.search_products(session, shop, q="龙井", in_stock=True, active_only=True) == ([], 0)
     assert sorted(_titles(session, shop, q="龙井", in_stock=False)) == ["狮峰龙井", "西湖龙井"]
-    inventory.set_stock(session, "test", shop, variant_id, 5, "stocktake")
+    ledger.set_stock(session, "test", shop, variant_id, 5, "stocktake")
     assert _titles(session, shop, q="龙井", in_stock=True, sort="price_asc") == ["西湖龙井"]
     assert search.search_products(session, shop, q="龙井", in_stock=True, active_only=True)[1] == 1
 
 
 def test_edits_and_deletes_show_in_search_at_once(session, owner):
     product = _product(session, owner, "西湖龙井", sku="LJ-1")
-    catalog.update_product(session, owner, product.id, {"title": "安吉白茶"})
+    products.update_product(session, owner, product.id, {"title": "安吉白茶"})
     assert _titles(session, owner.shop_id, q="龙井") == []
     assert _titles(session, owner.shop_id, q="白茶") == ["安吉白茶"]
-    shown = catalog.product_dict(session, product, with_cost=True)
-    catalog.update_product(session, owner, product.id, {"variants": [{**shown["variants"][0], "sku": "BC-9"}]})
+    shown = products.product_dict(session, product, with_cost=True)
+    products.update_product(session, owner, product.id, {"variants": [{**shown["variants"][0], "sku": "BC-9"}]})
     assert _titles(session, owner.shop_id, q="LJ-1") == []
     assert _titles(session, owner.shop_id, q="BC-9") == ["安吉白茶"]
-    catalog.delete_product(session, owner, product.id)
+    products.delete_product(session, owner, product.id)
     assert _titles(session, owner.shop_id, q="白茶") == []
     assert session.exec(select(ProductSearch)).all() == []
 
 
 def test_filters_narrow_the_search(session, owner):
-    green = catalog.create_category(session, owner, "绿茶")
+    green = products.create_category(session, owner, "绿茶")
     _product(session, owner, "龙井 便宜", price=500, category_ids=[green.id])
     _product(session, owner, "龙井 贵", price=50000)
     _product(session, owner, "龙井 售罄", price=800, stock=0, category_ids=[green.id])
-    catalog.create_product(session, owner, {"title": "龙井 多规格", "status": "active", "options": [
+    products.create_product(session, owner, {"title": "龙井 多规格", "status": "active", "options": [
         {"name": "重量", "values": ["50g", "500g"]}], "variants": [
         {"option_values": ["50g"], "price": 3000, "stock": 0},
         {"option_values": ["500g"], "price": 20000, "stock": 3, "enabled": False},
@@ -200,14 +201,14 @@ def test_sorts_order_by_price_age_and_title(session, owner):
     assert _titles(session, shop, sort="title") == ["A 龙井", "B 龙井", "C 龙井"]
     # Without a query, "relevance" is the most recently changed first.
     first = session.exec(select(ProductSearch.product_id).order_by(ProductSearch.product_id)).first()
-    catalog.update_product(session, owner, first, {"seo_title": "changed"})
+    products.update_product(session, owner, first, {"seo_title": "changed"})
     assert _titles(session, shop)[0] == "B 龙井"
 
 
 def test_price_sorts_put_products_with_nothing_for_sale_last_on_every_page(session, owner):
     for title, price in (("B 龙井", 3000), ("A 龙井", 1000), ("C 龙井", 2000)):
         _product(session, owner, title, price=price)
-    catalog.create_product(session, owner, {"title": "D 龙井", "status": "active", "variants": [
+    products.create_product(session, owner, {"title": "D 龙井", "status": "active", "variants": [
         {"price": 1, "enabled": False},
     ]})
     shop = owner.shop_id
@@ -222,7 +223,7 @@ def test_price_sorts_put_products_with_nothing_for_sale_last_on_every_page(sessi
 
 
 def test_a_price_range_matches_a_products_lowest_price_for_sale(session, owner):
-    catalog.create_product(session, owner, {"title": "龙井 两种", "status": "active", "options": [
+    products.create_product(session, owner, {"title": "龙井 两种", "status": "active", "options": [
         {"name": "重量", "values": ["50g", "500g"]}], "variants": [
         {"option_values": ["50g"], "price": 3000, "stock": 1}, {"option_values": ["500g"], "price": 20000, "stock": 1},
     ]})
@@ -237,7 +238,7 @@ def test_a_new_price_shows_in_a_price_range_search_at_once(session, owner):
     cheap = _product(session, owner, "西湖龙井", price=3000)
     _product(session, owner, "狮峰龙井", price=30000)
     assert search.search_products(session, shop, q="龙井", price_min=2000, price_max=5000, active_only=True)[1] == 1
-    catalog_bulk.bulk_edit(session, owner, [cheap.id], "price_by_amount", 40000)  # ¥30 -> ¥430
+    bulk.bulk_edit(session, owner, [cheap.id], "price_by_amount", 40000)  # ¥30 -> ¥430
     assert search.search_products(session, shop, q="龙井", price_min=2000, price_max=5000, active_only=True) == ([], 0)
     assert sorted(_titles(session, shop, q="龙井", price_min=20000, active_only=True)) == ["狮峰龙井", "西湖龙井"]
     assert _titles(session, shop, q="龙井", price_max=35000, in_stock=True) == ["狮峰龙井"]
@@ -256,7 +257,7 @@ def test_pages_and_total_of_a_search(session, owner):
 def test_the_catalogue_list_is_the_search(session, owner):
     _product(session, owner, "西湖龙井绿茶", price=500)
     _product(session, owner, "祁门红茶", price=900)
-    items, total = catalog.list_products(session, owner.shop_id, q="绿茶", price_max=600, sort="price_asc")
+    items, total = products.list_products(session, owner.shop_id, q="绿茶", price_max=600, sort="price_asc")
     assert (total, [i["title"] for i in items]) == (1, ["西湖龙井绿茶"])
 
 

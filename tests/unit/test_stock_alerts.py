@@ -7,18 +7,19 @@ from sqlmodel import select
 
 from shopapp.db import session_scope
 from shopapp.models import OutboxEmail, StockNotification
-from shopapp.services import catalog, inventory, stock_alerts
-from shopapp.services.errors import Conflict, Invalid, NotFound
+from shopapp.services.catalog import products
+from shopapp.services.inventory import ledger, stock_alerts
+from shopapp.services.core.errors import Conflict, Invalid, NotFound
 from tests.conftest import make_shop
 
 
 def sold_out_product(session, owner):
-    product = catalog.create_product(session, owner, {
+    product = products.create_product(session, owner, {
         "title": "白毫银针", "status": "active",
         "options": [{"name": "规格", "values": ["50克", "100克"]}],
     })
     session.flush()
-    variants = catalog.product_dict(session, product, with_cost=False)["variants"]
+    variants = products.product_dict(session, product, with_cost=False)["variants"]
     return product, variants[0]["id"], variants[1]["id"]
 
 
@@ -26,8 +27,8 @@ def test_a_shopper_registers_and_is_emailed_once_when_stock_returns(session, own
     product, variant_id, _ = sold_out_product(session, owner)
     stock_alerts.register(session, owner.shop_id, product.id, variant_id=variant_id, email="Fan@Example.com")
     stock_alerts.register(session, owner.shop_id, product.id, variant_id=variant_id, email="fan@example.com")  # twice = once
-    inventory.adjust_stock(session, "user:1", owner.shop_id, variant_id, 5, "delivery")
-    inventory.adjust_stock(session, "user:1", owner.shop_id, variant_id, 5, "delivery")  # already in stock: nobody told again
+    ledger.adjust_stock(session, "user:1", owner.shop_id, variant_id, 5, "delivery")
+    ledger.adjust_stock(session, "user:1", owner.shop_id, variant_id, 5, "delivery")  # already in stock: nobody told again
     mails = session.exec(select(OutboxEmail)).all()
     assert [m.to for m in mails] == ["fan@example.com"] and "白毫银针（50克）" in mails[0].subject
     row = session.exec(select(StockNotification)).one()
@@ -38,7 +39,7 @@ def test_only_the_restocked_variant_is_announced(session, owner):
     product, first, second = sold_out_product(session, owner)
     stock_alerts.register(session, owner.shop_id, product.id, variant_id=first, email="a@example.com")
     stock_alerts.register(session, owner.shop_id, product.id, variant_id=second, email="b@example.com")
-    inventory.set_stock(session, "user:1", owner.shop_id, second, 3, "stocktake")
+    ledger.set_stock(session, "user:1", owner.shop_id, second, 3, "stocktake")
     assert [m.to for m in session.exec(select(OutboxEmail)).all()] == ["b@example.com"]
     assert stock_alerts.demand_by_product(session, owner, [product.id]) == {product.id: 1}
 
@@ -47,7 +48,7 @@ def test_bad_registrations_are_refused(session, owner):
     product, variant_id, _ = sold_out_product(session, owner)
     with pytest.raises(Invalid):
         stock_alerts.register(session, owner.shop_id, product.id, variant_id=variant_id, email="nope")
-    inventory.adjust_stock(session, "user:1", owner.shop_id, variant_id, 1, "delivery")
+    ledger.adjust_stock(session, "user:1", owner.shop_id, variant_id, 1, "delivery")
     with pytest.raises(Conflict):
         stock_alerts.register(session, owner.shop_id, product.id, variant_id=variant_id, email="x@example.com")
     other = make_shop(session, "other-shop")
@@ -63,7 +64,7 @@ def test_racing_restocks_notify_each_shopper_once(session, owner):
 
     def restock():
         with session_scope() as own:
-            inventory.adjust_stock(own, "system", owner.shop_id, variant_id, 2, "delivery")
+            ledger.adjust_stock(own, "system", owner.shop_id, variant_id, 2, "delivery")
 
     threads = [threading.Thread(target=restock) for _ in range(4)]
     for thread in threads:

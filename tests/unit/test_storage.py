@@ -11,8 +11,8 @@ import httpx
 import pytest
 from moto.server import ThreadedMotoServer
 
-from shopapp.services import storage
-from shopapp.services.errors import NotFound
+from shopapp.services.catalog import storage
+from shopapp.services.core.errors import NotFound
 from shopapp.settings import load_settings
 
 TRAVERSAL_KEYS = [

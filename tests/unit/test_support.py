@@ -6,8 +6,9 @@ import pytest
 from sqlmodel import select
 
 from shopapp.models import Message
-from shopapp.services import accounts, staff, support
-from shopapp.services.errors import Conflict, Invalid, NotFound
+from shopapp.services.shops import accounts, staff
+from shopapp.services.support import conversations
+from shopapp.services.core.errors import Conflict, Invalid, NotFound
 from tests.conftest import make_shop
 from tests.shopping import product_on_sale
 from tests.support_shop import conversation, paid_order, shipped
@@ -28,7 +29,7 @@ def test_the_order_page_link_verifies_the_shopper_at_once(session, owner):
         session, owner.shop_id, "li@example.com", "我的订单到哪了?", order_no=order.order_no, order_token=link_token,
     )
     assert (started.verified, started.verified_by, started.order_id) == (True, "order_link", order.id)
-    seen = support.get_conversation(session, owner, started.id)
+    seen = conversations.get_conversation(session, owner, started.id)
     assert [o["order_no"] for o in seen["orders"]] == [order.order_no]
 
 
@@ -42,9 +43,9 @@ def test_someone_elses_order_number_reveals_nothing_and_verifies_nothing(session
     order, _ = paid_order(session, owner, product_on_sale(session, owner), "li@example.com")
     started, token = conversation(session, owner.shop_id, "mallory@example.com", "我的订单呢", order_no=order.order_no)
     assert started.verified is False and started.order_id is None
-    desk = support.get_conversation(session, owner, started.id)
+    desk = conversations.get_conversation(session, owner, started.id)
     assert desk["orders"] == [] and desk["customer"]["verified"] is False
-    shopper_view = str(support.shopper_conversation(session, owner.shop_id, started.id, token))
+    shopper_view = str(conversations.shopper_conversation(session, owner.shop_id, started.id, token))
     assert order.order_no not in shopper_view and "li@example.com" not in shopper_view
 
 
@@ -65,10 +66,10 @@ def test_an_order_number_written_later_in_the_conversation_verifies_the_shopper(
     order, _ = paid_order(session, owner, product_on_sale(session, owner), "li@example.com")
     started, token = conversation(session, owner.shop_id, "li@example.com", "我的快递到哪了")
     assert started.verified is False
-    support.post_shopper_message(session, owner.shop_id, started.id, token, f"订单号是 {order.order_no}")
+    conversations.post_shopper_message(session, owner.shop_id, started.id, token, f"订单号是 {order.order_no}")
     session.commit()
     assert started.verified is True and started.order_id == order.id
-    shopper_view = support.shopper_conversation(session, owner.shop_id, started.id, token)
+    shopper_view = conversations.shopper_conversation(session, owner.shop_id, started.id, token)
     assert shopper_view["messages"][-1]["author"] == "system" and order.order_no in shopper_view["messages"][-1]["text"]
 
 
@@ -87,10 +88,10 @@ def test_an_order_of_another_shop_never_verifies(session, owner):
 def test_an_empty_or_overlong_message_is_refused_and_nothing_is_stored(session, owner, text, problem):
     started, token = conversation(session, owner.shop_id, "li@example.com", "hello")
     with pytest.raises(Invalid) as refused:
-        support.post_shopper_message(session, owner.shop_id, started.id, token, text)
+        conversations.post_shopper_message(session, owner.shop_id, started.id, token, text)
     assert refused.value.fields == {"text": problem}
     with pytest.raises(Invalid) as refused:
-        support.start_conversation(session, owner.shop_id, "li@example.com", text)
+        conversations.start_conversation(session, owner.shop_id, "li@example.com", text)
     assert refused.value.fields == {"message": problem}
     session.rollback()
     assert len(session.exec(select(Message)).all()) == 1
@@ -98,16 +99,16 @@ def test_an_empty_or_overlong_message_is_refused_and_nothing_is_stored(session, 
 
 def test_a_message_of_exactly_2000_characters_is_accepted(session, owner):
     started, token = conversation(session, owner.shop_id, "li@example.com", "hello")
-    message = support.post_shopper_message(session, owner.shop_id, started.id, token, "好" * 2000)
+    message = conversations.post_shopper_message(session, owner.shop_id, started.id, token, "好" * 2000)
     assert len(message.text) == 2000
 
 
 def test_html_in_a_message_is_kept_as_text(session, owner):
     html = '<img src=x onerror="alert(1)"><b>急</b>'
     started, token = conversation(session, owner.shop_id, "li@example.com", html)
-    seen = support.shopper_conversation(session, owner.shop_id, started.id, token)
+    seen = conversations.shopper_conversation(session, owner.shop_id, started.id, token)
     assert seen["messages"][0]["text"] == html
-    assert support.get_conversation(session, owner, started.id)["messages"][0]["text"] == html
+    assert conversations.get_conversation(session, owner, started.id)["messages"][0]["text"] == html
 
 
 def test_another_shoppers_token_finds_nothing(session, owner):
@@ -115,61 +116,61 @@ def test_another_shoppers_token_finds_nothing(session, owner):
     _, their_token = conversation(session, owner.shop_id, "wang@example.com", "hi")
     for token in (their_token, "", "cv_guess"):
         with pytest.raises(NotFound):
-            support.shopper_conversation(session, owner.shop_id, mine.id, token)
+            conversations.shopper_conversation(session, owner.shop_id, mine.id, token)
         with pytest.raises(NotFound):
-            support.post_shopper_message(session, owner.shop_id, mine.id, token, "let me in")
+            conversations.post_shopper_message(session, owner.shop_id, mine.id, token, "let me in")
 
 
 def test_a_conversation_token_does_not_open_it_through_another_shop(session, owner):
     started, token = conversation(session, owner.shop_id, "li@example.com", "hello")
     other = make_shop(session, "other-shop")
     with pytest.raises(NotFound):
-        support.shopper_conversation(session, other.shop_id, started.id, token)
+        conversations.shopper_conversation(session, other.shop_id, started.id, token)
 
 
 # The desk ----------------------------------------------------------------------------------------
 
 def test_the_inbox_shows_unread_messages_and_how_long_the_shopper_waits(session, owner):
     started, token = conversation(session, owner.shop_id, "li@example.com", "hello")
-    support.post_shopper_message(session, owner.shop_id, started.id, token, "anyone there?")
+    conversations.post_shopper_message(session, owner.shop_id, started.id, token, "anyone there?")
     session.commit()
-    items, total = support.list_conversations(session, owner, status="open")
+    items, total = conversations.list_conversations(session, owner, status="open")
     assert total == 1 and items[0]["unread_by_staff"] == 2 and items[0]["waiting_seconds"] >= 0
     assert items[0]["last_message"] == "anyone there?"
-    support.reply(session, owner, started.id, "您好，在的！")
+    conversations.reply(session, owner, started.id, "您好，在的！")
     session.commit()
-    items, _ = support.list_conversations(session, owner)
+    items, _ = conversations.list_conversations(session, owner)
     assert items[0]["unread_by_staff"] == 0 and items[0]["waiting_seconds"] is None
     assert items[0]["last_message"] == "您好，在的！" and items[0]["assigned_user_id"] == owner.user_id
 
 
 def test_the_shopper_sees_replies_but_never_internal_notes(session, owner):
     started, token = conversation(session, owner.shop_id, "li@example.com", "hello")
-    support.add_note(session, owner, started.id, "VIP, 老客户，多送小样")
-    support.reply(session, owner, started.id, "您好！")
+    conversations.add_note(session, owner, started.id, "VIP, 老客户，多送小样")
+    conversations.reply(session, owner, started.id, "您好！")
     session.commit()
-    seen = support.shopper_conversation(session, owner.shop_id, started.id, token)
+    seen = conversations.shopper_conversation(session, owner.shop_id, started.id, token)
     assert [(m["author"], m["text"]) for m in seen["messages"]] == [("shopper", "hello"), ("staff", "您好！")]
     assert "staff_user_id" not in seen["messages"][1]
-    desk = support.get_conversation(session, owner, started.id)
+    desk = conversations.get_conversation(session, owner, started.id)
     assert [m["internal"] for m in desk["messages"]] == [False, True, False]
 
 
 def test_closing_ends_replies_until_reopened_and_the_shopper_writing_again_reopens(session, owner):
     started, token = conversation(session, owner.shop_id, "li@example.com", "hello")
-    support.close(session, owner, started.id)
+    conversations.close(session, owner, started.id)
     session.commit()
-    assert support.list_conversations(session, owner, status="open")[1] == 0
+    assert conversations.list_conversations(session, owner, status="open")[1] == 0
     with pytest.raises(Conflict) as refused:
-        support.reply(session, owner, started.id, "还在吗")
+        conversations.reply(session, owner, started.id, "还在吗")
     assert refused.value.code == "conversation_closed"
-    support.post_shopper_message(session, owner.shop_id, started.id, token, "one more thing")
+    conversations.post_shopper_message(session, owner.shop_id, started.id, token, "one more thing")
     session.commit()
     assert started.status == "open"
-    support.close(session, owner, started.id)
-    support.reopen(session, owner, started.id)
-    support.reply(session, owner, started.id, "请讲")
-    events = [m["event"] for m in support.get_conversation(session, owner, started.id)["messages"] if m["event"]]
+    conversations.close(session, owner, started.id)
+    conversations.reopen(session, owner, started.id)
+    conversations.reply(session, owner, started.id, "请讲")
+    events = [m["event"] for m in conversations.get_conversation(session, owner, started.id)["messages"] if m["event"]]
     assert events == ["closed", "reopened", "closed", "reopened"]
 
 
@@ -177,21 +178,21 @@ def test_a_conversation_is_handed_over_only_to_staff_of_this_shop(session, owner
     agent = _support_agent(session, owner)
     outsider = make_shop(session, "other-shop")
     started, token = conversation(session, owner.shop_id, "li@example.com", "hello")
-    support.assign(session, owner, started.id, agent.user_id)
+    conversations.assign(session, owner, started.id, agent.user_id)
     session.commit()
-    assert support.list_conversations(session, agent, assigned_user_id=agent.user_id)[1] == 1
+    assert conversations.list_conversations(session, agent, assigned_user_id=agent.user_id)[1] == 1
     with pytest.raises(Invalid) as refused:
-        support.assign(session, owner, started.id, outsider.user_id)
+        conversations.assign(session, owner, started.id, outsider.user_id)
     assert refused.value.fields == {"user_id": "staff_not_found"}
-    note = support.get_conversation(session, agent, started.id, "en")["messages"][-1]
+    note = conversations.get_conversation(session, agent, started.id, "en")["messages"][-1]
     assert note["internal"] and note["text"] == "Handed over to agent@example.com"
-    assert "agent@example.com" not in str(support.shopper_conversation(session, owner.shop_id, started.id, token))
+    assert "agent@example.com" not in str(conversations.shopper_conversation(session, owner.shop_id, started.id, token))
 
 
 def test_a_support_agent_answers_customers(session, owner):
     agent = _support_agent(session, owner)
     started, _ = conversation(session, owner.shop_id, "li@example.com", "hello")
-    message = support.reply(session, agent, started.id, "您好")
+    message = conversations.reply(session, agent, started.id, "您好")
     assert message.staff_user_id == agent.user_id and message.author == "staff"
 
 
@@ -199,17 +200,17 @@ def test_another_shops_conversation_is_not_found_anywhere_on_the_desk(session, o
     started, _ = conversation(session, owner.shop_id, "li@example.com", "hello")
     other = make_shop(session, "other-shop")
     for act in (
-        lambda: support.get_conversation(session, other, started.id),
-        lambda: support.reply(session, other, started.id, "hi"),
-        lambda: support.add_note(session, other, started.id, "hi"),
-        lambda: support.close(session, other, started.id),
-        lambda: support.reopen(session, other, started.id),
-        lambda: support.assign(session, other, started.id, None),
-        lambda: support.mark_read(session, other, started.id),
+        lambda: conversations.get_conversation(session, other, started.id),
+        lambda: conversations.reply(session, other, started.id, "hi"),
+        lambda: conversations.add_note(session, other, started.id, "hi"),
+        lambda: conversations.close(session, other, started.id),
+        lambda: conversations.reopen(session, other, started.id),
+        lambda: conversations.assign(session, other, started.id, None),
+        lambda: conversations.mark_read(session, other, started.id),
     ):
         with pytest.raises(NotFound):
             act()
-    assert support.list_conversations(session, other) == ([], 0)
+    assert conversations.list_conversations(session, other) == ([], 0)
 
 
 def test_the_desk_sees_the_verified_customers_orders_with_items_payment_and_tracking(session, owner):
@@ -220,7 +221,7 @@ def test_the_desk_sees_the_verified_customers_orders_with_items_payment_and_trac
     started, _ = conversation(
         session, owner.shop_id, "li@example.com", "到哪了", order_no=order.order_no, order_token=link,
     )
-    seen = support.get_conversation(session, owner, started.id)
+    seen = conversations.get_conversation(session, owner, started.id)
     assert [o["order_no"] for o in seen["orders"]] == [order.order_no]
     shown = seen["orders"][0]
     assert shown["items"][0]["title"] == "西湖龙井 明前特级"
@@ -235,31 +236,32 @@ def test_the_desk_sees_the_verified_customers_orders_with_items_payment_and_trac
 # Quick replies -----------------------------------------------------------------------------------
 
 def test_quick_replies_are_kept_per_shop(session, owner):
-    row = support.create_quick_reply(session, owner, "发货时间", "付款后 48 小时内发货。")
+    row = conversations.create_quick_reply(session, owner, "发货时间", "付款后 48 小时内发货。")
     session.commit()
-    support.update_quick_reply(session, owner, row.id, text="付款后 24 小时内发货。")
-    items, total = support.list_quick_replies(session, owner)
+    conversations.update_quick_reply(session, owner, row.id, text="付款后 24 小时内发货。")
+    items, total = conversations.list_quick_replies(session, owner)
     assert total == 1 and items[0]["text"] == "付款后 24 小时内发货。"
     other = make_shop(session, "other-shop")
-    assert support.list_quick_replies(session, other) == ([], 0)
+    assert conversations.list_quick_replies(session, other) == ([], 0)
     with pytest.raises(NotFound):
-        support.delete_quick_reply(session, other, row.id)
+        conversations.delete_quick_reply(session, other, row.id)
     with pytest.raises(Invalid) as refused:
-        support.create_quick_reply(session, owner, "", "x" * 2001)
+        conversations.create_quick_reply(session, owner, "", "x" * 2001)
     assert refused.value.fields == {"title": "required", "text": "too_long"}
-    support.delete_quick_reply(session, owner, row.id)
-    assert support.list_quick_replies(session, owner)[1] == 0
+    conversations.delete_quick_reply(session, owner, row.id)
+    assert conversations.list_quick_replies(session, owner)[1] == 0
 
 
 def test_the_desk_sees_the_customers_after_sales_requests(session, owner):
-    from shopapp.services import aftersales, support
+    from shopapp.services.orders import aftersales
+    from shopapp.services.support import conversations
     from tests.shopping import paid_order, product_on_sale
 
     variant_id = product_on_sale(session, owner, stock=5, price=3800)
     order, token = paid_order(session, owner, (variant_id, 1), email="fan@example.com")
     aftersales.request_aftersales(session, owner.shop_id, order.order_no, token, "refund_only", "买错了")
-    conversation, _ = support.start_conversation(session, owner.shop_id, "fan@example.com", "退款进度?", order_no=order.order_no,
+    conversation, _ = conversations.start_conversation(session, owner.shop_id, "fan@example.com", "退款进度?", order_no=order.order_no,
                                                  order_token=token)
-    shown = support.get_conversation(session, owner, conversation.id)
+    shown = conversations.get_conversation(session, owner, conversation.id)
     assert shown["orders"][0]["aftersales"][0]["kind"] == "refund_only"
     assert shown["orders"][0]["aftersales"][0]["status"] == "requested"

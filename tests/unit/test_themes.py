@@ -2,13 +2,14 @@
 
 import pytest
 
-from shopapp.services import catalog, themes
-from shopapp.services.errors import Forbidden, Invalid
+from shopapp.services.catalog import products
+from shopapp.services.shops import themes
+from shopapp.services.core.errors import Forbidden, Invalid
 from tests.conftest import make_shop
 
 
 def test_a_new_shop_gets_the_default_home(session, owner):
-    catalog.create_product(session, owner, {"title": "龙井", "status": "active", "variants": [{"price": 100, "stock": 1}]})
+    products.create_product(session, owner, {"title": "龙井", "status": "active", "variants": [{"price": 100, "stock": 1}]})
     session.flush()
     sections = themes.home_page(session, owner.shop_id)
     assert [s["type"] for s in sections] == ["banner", "category_list", "featured_products", "product_grid"]
@@ -16,7 +17,7 @@ def test_a_new_shop_gets_the_default_home(session, owner):
 
 
 def test_the_owner_arranges_sections_and_the_storefront_follows(session, owner):
-    tea = catalog.create_product(session, owner, {"title": "红茶", "status": "active", "variants": [{"price": 100, "stock": 1}]})
+    tea = products.create_product(session, owner, {"title": "红茶", "status": "active", "variants": [{"price": 100, "stock": 1}]})
     session.flush()
     themes.save_sections(session, owner, [
         {"type": "rich_text", "title": "关于我们", "text": "三代茶农"},
@@ -29,7 +30,7 @@ def test_the_owner_arranges_sections_and_the_storefront_follows(session, owner):
 
 def test_a_bad_section_saves_nothing(session, owner):
     other = make_shop(session, "other-shop")
-    theirs = catalog.create_product(session, other, {"title": "X", "variants": [{"price": 1}]})
+    theirs = products.create_product(session, other, {"title": "X", "variants": [{"price": 1}]})
     session.flush()
     with pytest.raises(Invalid) as caught:
         themes.save_sections(session, owner, [
@@ -40,7 +41,7 @@ def test_a_bad_section_saves_nothing(session, owner):
 
 
 def test_only_admins_change_the_design(session, owner):
-    from shopapp.services.permissions import Actor
+    from shopapp.services.core.permissions import Actor
 
     with pytest.raises(Forbidden):
         themes.save_sections(session, Actor(shop_id=owner.shop_id, role="support", user_id=owner.user_id), [])

@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import select
 
 from shopapp.models import Order, Shipment, TrackingEvent
-from shopapp.services import fulfillment, tracking
+from shopapp.services.orders import fulfillment, tracking
 from shopapp.settings import get_settings
 from tests.shopping import paid_order, product_on_sale
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from shopapp.models import Order, Payment
-from shopapp.services.errors import DomainError
+from shopapp.services.core.errors import DomainError
 
 OUTCOMES = ("succeeded", "failed", "pending")
 

@@ -14,8 +14,9 @@ from sqlmodel import Session, select
 
 from shopapp.models import Order, Payment, PaymentNotification
 from shopapp.models.base import utcnow
-from shopapp.services import fulfillment, idempotency, orders
-from shopapp.services.errors import Conflict, Invalid, NotFound
+from shopapp.services.orders import fulfillment, state
+from shopapp.services.core import idempotency
+from shopapp.services.core.errors import Conflict, Invalid, NotFound
 from shopapp.services.payments.alipay import Alipay
 from shopapp.services.payments.base import PaymentProvider
 from shopapp.services.payments.sandbox import SandboxGateway
@@ -206,7 +207,7 @@ def _succeeded(session: Session, gateway: PaymentProvider, payment: Payment, pro
     actor = f"payment:{gateway.name}"
     if order.status == "pending_payment":
         try:
-            orders.transition(session, order, "paid", actor, {"payment_id": payment.id, "amount": payment.amount})
+            state.transition(session, order, "paid", actor, {"payment_id": payment.id, "amount": payment.amount})
         except Conflict:
             pass  # the order was cancelled or paid a moment ago: the money goes back below
         else:
@@ -229,7 +230,7 @@ def _refund_unwanted(session: Session, gateway: PaymentProvider, payment: Paymen
         update(Order).where(Order.id == order.id).values(**values).execution_options(synchronize_session=False)
     )
     session.refresh(order)
-    orders.record_event(session, order, "payment_refunded", actor, {
+    state.record_event(session, order, "payment_refunded", actor, {
         "payment_id": payment.id, "amount": payment.amount, "reason": reason, "automatic": True,
     })
     log.info("payment %s refunded automatically (%s)", payment.reference, reason)
@@ -243,5 +244,5 @@ def _failed(session: Session, payment: Payment, provider_reference: str) -> None
     ).rowcount
     if moved:
         order = session.get(Order, payment.order_id)
-        orders.record_event(session, order, "payment_failed", f"payment:{payment.provider}", {"payment_id": payment.id})
+        state.record_event(session, order, "payment_failed", f"payment:{payment.provider}", {"payment_id": payment.id})
 

@@ -10,9 +10,9 @@ from datetime import UTC, timedelta, timezone
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import aftersales, fulfillment, order_export, orders, refunds
-from shopapp.services.errors import DomainError
-from shopapp.services.pricing import format_money, parse_money, yuan_text
+from shopapp.services.orders import aftersales, export as order_export, fulfillment, refunds, state as order_state
+from shopapp.services.core.errors import DomainError
+from shopapp.services.core.money import format_money, parse_money, yuan_text
 from shopapp.ui import routes
 from shopapp.ui.components.forms import DANGER_BUTTON, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.pager import pager, shown_total
@@ -93,7 +93,7 @@ class OrderListState(ConsoleState):
         actor, shipment_ids = self._actor(), []
         with session_scope() as session:
             for order_id in self.selected:
-                order = orders.get_order(session, actor, int(order_id))
+                order = order_state.get_order(session, actor, int(order_id))
                 shipment_ids += [s["id"] for s in fulfillment.order_shipments(session, order) if s["id"] not in shipment_ids]
         self.labels_url = f"/api/v1/shipments/labels.pdf?ids={','.join(map(str, shipment_ids))}" if shipment_ids else ""
         self.problem = "" if shipment_ids else self.tr["orders.no_parcels"]
@@ -111,14 +111,14 @@ class OrderListState(ConsoleState):
         self.problem = ""
         try:
             with session_scope() as session:
-                items, self.total = orders.list_orders(
+                items, self.total = order_state.list_orders(
                     session, actor, status=self.status or None, q=self.q or None, created_from=self.created_from or None,
                     created_to=self.created_to or None, page=self.page, per_page=PER_PAGE,
                 )
         except DomainError as exc:
             self.problem = next(iter(self._field_messages(exc).values()), self._message(exc))
             return
-        self.total_text = shown_total(self.total, self.q, orders.MAX_COUNTED)
+        self.total_text = shown_total(self.total, self.q, order_state.MAX_COUNTED)
         self.rows = [
             {"id": str(o["id"]), "order_no": o["order_no"], "status": o["status"], "email": o["email"],
              "recipient": o["recipient_name"], "total": format_money(o["total"], o["currency"]),
@@ -286,8 +286,8 @@ class OrderDetailState(ConsoleState):
     def _reload(self, actor=None):
         actor = actor or self._actor()
         with session_scope() as session:
-            order = orders.get_order(session, actor, int(self.order_id))
-            shown = orders.order_dict(session, order)
+            order = order_state.get_order(session, actor, int(self.order_id))
+            shown = order_state.order_dict(session, order)
             remaining = fulfillment.remaining_to_ship(session, order)
             refundable = refunds.refundable(session, order)
             requests = aftersales.order_requests(session, actor, order.id)
@@ -341,7 +341,7 @@ class OrderDetailState(ConsoleState):
     @rx.event
     def cancel(self):
         self.confirming_cancel = False
-        self._act(lambda session, actor: orders.cancel_order(session, actor, int(self.order["id"]), "cancelled by the shop"))
+        self._act(lambda session, actor: order_state.cancel_order(session, actor, int(self.order["id"]), "cancelled by the shop"))
 
     @rx.event
     def ship(self, form: dict):
@@ -363,7 +363,7 @@ class OrderDetailState(ConsoleState):
 
     @rx.event
     def add_note(self, form: dict):
-        self._act(lambda session, actor: orders.add_note(session, actor, int(self.order["id"]), form.get("note", "")))
+        self._act(lambda session, actor: order_state.add_note(session, actor, int(self.order["id"]), form.get("note", "")))
 
     @rx.event
     def set_request_note(self, request_id: str, text: str):

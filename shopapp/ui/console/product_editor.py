@@ -8,10 +8,11 @@ import json
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import catalog, media, shops
-from shopapp.services.ai import service as ai
-from shopapp.services.errors import DomainError, Invalid
-from shopapp.services.pricing import parse_money, yuan_text
+from shopapp.services.catalog import media, products
+from shopapp.services.shops import shops
+from shopapp.services.support.ai import service as ai
+from shopapp.services.core.errors import DomainError, Invalid
+from shopapp.services.core.money import parse_money, yuan_text
 from shopapp.ui import routes
 from shopapp.ui.components.forms import (
     DANGER_BUTTON, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON, form_error, form_field,
@@ -56,15 +57,15 @@ class ProductEditorState(FormMixin, ConsoleState):
             return
         self.errors, self.error, self.saved, self.busy = {}, "", False, False
         with session_scope() as session:
-            self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in catalog.list_categories(session, actor.shop_id)]
+            self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in products.list_categories(session, actor.shop_id)]
             if self.product_id == "new":
                 self._show_new()
             else:
                 try:
-                    product = catalog.get_product(session, actor.shop_id, int(self.product_id))
+                    product = products.get_product(session, actor.shop_id, int(self.product_id))
                 except (DomainError, ValueError):
                     return rx.redirect(routes.CONSOLE_PRODUCTS)
-                self._show(catalog.product_dict(session, product, with_cost=True))
+                self._show(products.product_dict(session, product, with_cost=True))
         self.form_key += 1
 
     def _show_new(self):
@@ -144,7 +145,7 @@ class ProductEditorState(FormMixin, ConsoleState):
 
     @rx.event
     def add_option(self):
-        if len(self.options) < catalog.MAX_OPTIONS:
+        if len(self.options) < products.MAX_OPTIONS:
             self.options.append({"name": "", "values": ""})
 
     @rx.event
@@ -158,7 +159,7 @@ class ProductEditorState(FormMixin, ConsoleState):
         self.errors = {}
         current = [_variant_spec_for_grid(row) for row in self.variants]
         try:
-            grid = catalog.plan_variant_grid(self._options(), current)
+            grid = products.plan_variant_grid(self._options(), current)
         except DomainError as exc:
             self._show_error(exc)
             return
@@ -183,11 +184,11 @@ class ProductEditorState(FormMixin, ConsoleState):
             with session_scope() as session:
                 actor = self._actor()
                 if self.is_new:
-                    product = catalog.create_product(session, actor, data)
+                    product = products.create_product(session, actor, data)
                 else:
-                    product = catalog.update_product(session, actor, int(self.product["id"]), data)
+                    product = products.update_product(session, actor, int(self.product["id"]), data)
                 session.flush()
-                shown = catalog.product_dict(session, product, with_cost=True)
+                shown = products.product_dict(session, product, with_cost=True)
         except DomainError as exc:
             self._show_error(exc)
             return
@@ -246,8 +247,8 @@ class ProductEditorState(FormMixin, ConsoleState):
 
     def _reload_images(self):
         with session_scope() as session:
-            product = catalog.get_product(session, self._actor().shop_id, int(self.product["id"]))
-            shown = catalog.product_dict(session, product, with_cost=True)
+            product = products.get_product(session, self._actor().shop_id, int(self.product["id"]))
+            shown = products.product_dict(session, product, with_cost=True)
         self.images = [{"id": str(i["id"]), "url": i["url"], "thumb": i["thumb_url"], "alt": i["alt"]} for i in shown["images"]]
         self.form_key += 1
 
@@ -428,8 +429,8 @@ def _basics() -> rx.Component:
     return rx.el.div(
         _text("products.field.title", "title"),
         rx.el.div(
-            _choice("products.field.status", "status", [(s, f"products.status.{s}") for s in catalog.STATUSES]),
-            _choice("products.field.type", "product_type", [(t, f"products.type.{t}") for t in catalog.PRODUCT_TYPES]),
+            _choice("products.field.status", "status", [(s, f"products.status.{s}") for s in products.STATUSES]),
+            _choice("products.field.type", "product_type", [(t, f"products.type.{t}") for t in products.PRODUCT_TYPES]),
             class_name="grid gap-x-4 sm:grid-cols-2",
         ),
         rx.el.fieldset(
@@ -488,7 +489,7 @@ def _options() -> rx.Component:
         rx.foreach(state.options, _option_row),
         rx.cond(state.errors.contains("options"), rx.el.p(state.errors["options"], role="alert", class_name="mb-2 text-sm text-red-600")),
         rx.el.div(
-            rx.cond(state.options.length() < catalog.MAX_OPTIONS,
+            rx.cond(state.options.length() < products.MAX_OPTIONS,
                     rx.el.button(tr("products.add_option"), on_click=state.add_option, type="button", class_name=SECONDARY_BUTTON)),
             rx.el.button(tr("products.generate_grid"), on_click=state.generate_grid, type="button", class_name=SECONDARY_BUTTON,
                          data_testid="generate-grid"),

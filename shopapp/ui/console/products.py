@@ -5,9 +5,11 @@ import math
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import catalog, catalog_bulk, inventory, search, shops, stock_alerts
-from shopapp.services.errors import DomainError
-from shopapp.services.pricing import format_price_range, parse_money
+from shopapp.services.catalog import bulk, products, search
+from shopapp.services.inventory import ledger, stock_alerts
+from shopapp.services.shops import shops
+from shopapp.services.core.errors import DomainError
+from shopapp.services.core.money import format_price_range, parse_money
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.pager import pager, shown_total
@@ -53,15 +55,15 @@ class ProductListState(PriceFilterMixin, ConsoleState):
             return
         self.loading = True
         with session_scope() as session:
-            items, self.total = catalog.list_products(
+            items, self.total = products.list_products(
                 session, actor.shop_id, q=self.q or None, status=self.status or None, page=self.page, per_page=PER_PAGE,
                 sort=self.sort, category_id=int(self.category_id) if self.category_id else None,
                 in_stock=True if self.in_stock_only else None, **self._price_range(),
             )
             self.total_text = shown_total(self.total, self.q, search.MAX_COUNTED)
-            self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in catalog.list_categories(session, actor.shop_id)]
+            self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in products.list_categories(session, actor.shop_id)]
             shop = shops.get_shop(session, actor.shop_id)
-            self.low_stock_count = inventory.low_stock(session, actor.shop_id, per_page=1)[1]
+            self.low_stock_count = ledger.low_stock(session, actor.shop_id, per_page=1)[1]
         self.rows = [_row(item, shop.currency, shop.low_stock_threshold) for item in items]
         self.selected = [i for i in self.selected if any(r["id"] == i for r in self.rows)]
         self.loading = False
@@ -79,7 +81,7 @@ class ProductListState(PriceFilterMixin, ConsoleState):
             return
         actor = self._actor()
         with session_scope() as session:
-            items, _ = inventory.low_stock(session, actor.shop_id, per_page=100)
+            items, _ = ledger.low_stock(session, actor.shop_id, per_page=100)
             waiting = stock_alerts.demand_by_product(session, actor, list({i["product_id"] for i in items}))
         self.low_rows = [
             {"title": i["title"], "options": " / ".join(i["option_values"]), "sku": i["sku"] or "", "stock": str(i["stock"]),
@@ -144,7 +146,7 @@ class ProductListState(PriceFilterMixin, ConsoleState):
             if self.bulk_action == "price_by_amount":
                 value = parse_money(value, allow_negative=True)
             with session_scope() as session:
-                count = catalog_bulk.bulk_edit(session, self._actor(), [int(i) for i in self.selected], self.bulk_action, value)
+                count = bulk.bulk_edit(session, self._actor(), [int(i) for i in self.selected], self.bulk_action, value)
         except DomainError as exc:
             fields = self._field_messages(exc)
             self.problem = next(iter(fields.values()), self._message(exc))

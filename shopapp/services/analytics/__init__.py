@@ -1,0 +1,1 @@
+"""The shop's figures: sales and the console home's numbers."""

@@ -1,0 +1,1 @@
+"""The catalogue: products, categories, product views, search, bulk edits, CSV, pictures and their storage."""

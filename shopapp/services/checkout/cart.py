@@ -1,0 +1,318 @@
+"""The shopper's cart: lines of variants with quantities, priced from the catalogue on every read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from shopapp.models import Cart, CartItem, Product, ProductImage, Shop, Variant
+from shopapp.models.base import utcnow
+from shopapp.services.inventory import ledger
+from shopapp.services.core.errors import Conflict, Invalid, NotFound
+from shopapp.services.core.tokens import new_token, token_hash
+
+MAX_QTY = 99
+MAX_LINES = 100
+
+
+@dataclass
+class Line:
+    """One cart line as the catalogue prices it now; `problem` says why it cannot be bought as is."""
+
+    variant_id: int
+    qty: int
+    variant: Variant | None
+    product: Product | None
+    problem: str | None  # None, "product_unavailable", "sold_out", "only_n_left"
+
+    @property
+    def unit_price(self) -> int:
+        return self.variant.price if self.variant else 0
+
+    @property
+    def total(self) -> int:
+        return self.unit_price * self.qty
+
+    @property
+    def weight_grams(self) -> int:
+        if not self.variant or (self.product and self.product.product_type == "virtual"):
+            return 0
+        return self.variant.weight_grams * self.qty
+
+    @property
+    def available(self) -> int:
+        """Stock, or the places left in the pre-sale quota the variant sells from."""
+        return ledger.available(self.variant, self.product) if self.variant and self.product else 0
+
+
+def create_cart(session: Session, shop_id: int, email: str = "", customer_id: int | None = None) -> str:
+    """A new empty cart (a logged-in shopper's when `customer_id` is given); returns its token, the only way back to it."""
+    if session.get(Shop, shop_id) is None:
+        raise NotFound()
+    token = new_token("cart")
+    session.add(Cart(
+        shop_id=shop_id, token_hash=token_hash(token), email=(email or "").strip()[:254], customer_id=customer_id,
+    ))
+    session.flush()
+    return token
+
+
+def bring_into_account(session: Session, shop_id: int, customer_id: int, cart_token: str | None) -> str | None:
+    """On log-in: the guest cart becomes the account's cart, with the lines the account's earlier cart held added in.
+
+    Returns the token the browser keeps from now on: the guest cart's own; with no guest cart, a
+    fresh token for the account's saved cart (a device that still holds its old token starts a new
+    cart); None when there is no cart at all. Another account's cart is never taken over.
+    """
+    guest = _cart_or_none(session, shop_id, cart_token)
+    if guest is not None and guest.customer_id not in (None, customer_id):
+        guest = None
+    saved = session.exec(
+        select(Cart).where(Cart.shop_id == shop_id, Cart.customer_id == customer_id)
+        .order_by(Cart.updated_at.desc(), Cart.id.desc())
+    ).first()
+    if guest is None:
+        if saved is None:
+            return None
+        token = new_token("cart")
+        saved.token_hash = token_hash(token)
+        session.add(saved)
+        session.flush()
+        return token
+    if saved is not None and saved.id != guest.id:
+        _merge_lines(session, source=saved, into=guest)
+        delete_cart(session, saved)
+    guest.customer_id = customer_id
+    guest.updated_at = utcnow()
+    session.add(guest)
+    session.flush()
+    return cart_token
+
+
+def add_item(session: Session, shop_id: int, cart_token: str, variant_id: int, qty: int = 1) -> dict:
+    """Put `qty` more of a variant in the cart (a line's quantity stays within 1..99)."""
+    cart = load_cart(session, shop_id, cart_token)
+    qty = _checked_qty(qty)
+    variant, product = _sellable_variant(session, shop_id, variant_id)
+    item = _item(session, cart, variant.id)
+    wanted = qty + (item.qty if item else 0)
+    if wanted > MAX_QTY:
+        raise Invalid(fields={"qty": "qty_out_of_range"})
+    _check_stock(variant, product, wanted)
+    if item is None:
+        if _line_count(session, cart) >= MAX_LINES:
+            raise Conflict("cart_full")
+        item = CartItem(cart_id=cart.id, shop_id=shop_id, variant_id=variant.id, qty=0)
+    item.qty = wanted
+    _save(session, cart, item)
+    return cart_dict(session, cart)
+
+
+def update_item(session: Session, shop_id: int, cart_token: str, variant_id: int, qty: int) -> dict:
+    """Set a line's quantity (1..99); use remove_item to take it out."""
+    cart = load_cart(session, shop_id, cart_token)
+    qty = _checked_qty(qty)
+    item = _item(session, cart, variant_id)
+    if item is None:
+        raise NotFound("cart_item_not_found")
+    if qty > item.qty:  # fewer is always allowed, so a shopper can get down to what is left
+        _check_stock(*_sellable_variant(session, shop_id, variant_id), qty)
+    item.qty = qty
+    _save(session, cart, item)
+    return cart_dict(session, cart)
+
+
+def remove_item(session: Session, shop_id: int, cart_token: str, variant_id: int) -> dict:
+    cart = load_cart(session, shop_id, cart_token)
+    item = _item(session, cart, variant_id)
+    if item is not None:
+        session.delete(item)
+        cart.updated_at = utcnow()
+        session.add(cart)
+        session.flush()
+    return cart_dict(session, cart)
+
+
+def view_cart(session: Session, shop_id: int, cart_token: str) -> dict:
+    return cart_dict(session, load_cart(session, shop_id, cart_token))
+
+
+def load_cart(session: Session, shop_id: int, cart_token: str) -> Cart:
+    cart = session.exec(select(Cart).where(Cart.token_hash == token_hash(cart_token or ""))).first()
+    if cart is None or cart.shop_id != shop_id:
+        raise NotFound("cart_not_found")
+    return cart
+
+
+def cart_lines(session: Session, cart: Cart) -> list[Line]:
+    """Every line, priced from the catalogue now, in the order they were added."""
+    items = session.exec(select(CartItem).where(CartItem.cart_id == cart.id).order_by(CartItem.id)).all()
+    ids = [item.variant_id for item in items]
+    found = session.exec(
+        select(Variant, Product).join(Product, Product.id == Variant.product_id)
+        .where(Variant.shop_id == cart.shop_id, Variant.id.in_(ids))
+    ).all() if ids else []
+    by_id = {variant.id: (variant, product) for variant, product in found}
+    lines = []
+    for item in items:
+        variant, product = by_id.get(item.variant_id, (None, None))
+        lines.append(Line(item.variant_id, item.qty, variant, product, _problem(variant, product, item.qty)))
+    return lines
+
+
+def cart_dict(session: Session, cart: Cart) -> dict:
+    """What the cart page shows. Lines with a problem stay visible but count for nothing."""
+    lines = cart_lines(session, cart)
+    images = _first_images(session, cart.shop_id, {line.product.id for line in lines if line.product})
+    good = [line for line in lines if line.problem is None]
+    return {
+        "items": [_line_dict(line, images) for line in lines],
+        "item_count": sum(line.qty for line in good),
+        "subtotal": sum(line.total for line in good),
+        "weight_grams": sum(line.weight_grams for line in good),
+        "currency": _currency(session, cart.shop_id),
+        "can_checkout": bool(lines) and len(good) == len(lines),
+        "needs_shipping": needs_shipping(lines),
+        "updated_at": cart.updated_at,
+    }
+
+
+def needs_shipping(lines: list[Line]) -> bool:
+    """Whether anything in the cart is delivered: a cart of virtual goods only (a gift card, a
+    course) needs no address and pays no shipping. An empty cart counts as delivered."""
+    return not lines or any(line.product is None or line.product.product_type != "virtual" for line in lines)
+
+
+def line_problem(line: Line) -> Conflict:
+    """The error that stops checkout on this line; `available` says how many are left."""
+    return Conflict(line.problem or "product_unavailable", variant_id=line.variant_id, available=line.available)
+
+
+def delete_cart(session: Session, cart: Cart) -> None:
+    """Checkout consumes the cart: its token leads nowhere afterwards."""
+    session.exec(delete(CartItem).where(CartItem.cart_id == cart.id))
+    session.delete(cart)
+    session.flush()
+
+
+# Helpers ---------------------------------------------------------------------------------------
+
+def _checked_qty(qty) -> int:
+    if not isinstance(qty, int) or isinstance(qty, bool):
+        raise Invalid(fields={"qty": "must_be_whole_number"})
+    if not 1 <= qty <= MAX_QTY:
+        raise Invalid(fields={"qty": "qty_out_of_range"})
+    return qty
+
+
+def _sellable_variant(session: Session, shop_id: int, variant_id) -> tuple[Variant, Product]:
+    is_id = isinstance(variant_id, int) and not isinstance(variant_id, bool)
+    variant = session.get(Variant, variant_id) if is_id else None
+    if variant is None or variant.shop_id != shop_id:
+        raise Invalid(fields={"variant_id": "variant_not_found"})
+    product = session.get(Product, variant.product_id)
+    if not variant.enabled or product is None or product.status != "active":
+        raise Conflict("product_unavailable", variant_id=variant.id)
+    return variant, product
+
+
+def _check_stock(variant: Variant, product: Product, wanted: int) -> None:
+    left = ledger.available(variant, product)
+    if left <= 0:
+        raise Conflict("sold_out", variant_id=variant.id, available=0)
+    if wanted > left:
+        raise Conflict("only_n_left", available=left, variant_id=variant.id)
+
+
+def _problem(variant: Variant | None, product: Product | None, qty: int) -> str | None:
+    if variant is None or product is None or not variant.enabled or product.status != "active":
+        return "product_unavailable"
+    left = ledger.available(variant, product)
+    if left <= 0:
+        return "sold_out"
+    if qty > left:
+        return "only_n_left"
+    return None
+
+
+def _cart_or_none(session: Session, shop_id: int, cart_token: str | None) -> Cart | None:
+    try:
+        return load_cart(session, shop_id, cart_token) if cart_token else None
+    except NotFound:
+        return None
+
+
+def _merge_lines(session: Session, *, source: Cart, into: Cart) -> None:
+    """Add the source cart's lines to `into`: same variant, quantities add up (to at most 99).
+
+    Stock is not checked here: a line that cannot be bought shows its problem in the cart.
+    """
+    lines = {item.variant_id: item for item in session.exec(select(CartItem).where(CartItem.cart_id == into.id)).all()}
+    for item in session.exec(select(CartItem).where(CartItem.cart_id == source.id).order_by(CartItem.id)).all():
+        kept = lines.get(item.variant_id)
+        if kept is not None:
+            kept.qty = min(MAX_QTY, kept.qty + item.qty)
+            session.add(kept)
+        elif len(lines) < MAX_LINES:
+            lines[item.variant_id] = CartItem(cart_id=into.id, shop_id=into.shop_id, variant_id=item.variant_id, qty=item.qty)
+            session.add(lines[item.variant_id])
+    session.flush()
+
+
+def _item(session: Session, cart: Cart, variant_id) -> CartItem | None:
+    return session.exec(select(CartItem).where(CartItem.cart_id == cart.id, CartItem.variant_id == variant_id)).first()
+
+
+def _line_count(session: Session, cart: Cart) -> int:
+    return len(session.exec(select(CartItem.id).where(CartItem.cart_id == cart.id)).all())
+
+
+def _save(session: Session, cart: Cart, item: CartItem) -> None:
+    cart.updated_at = utcnow()
+    session.add(item)
+    session.add(cart)
+    session.flush()
+
+
+def _line_dict(line: Line, images: dict[int, str]) -> dict:
+    variant, product = line.variant, line.product
+    presale: date | None = ledger.presale_date(variant, product) if variant and product else None
+    shown = {
+        "variant_id": line.variant_id,
+        "product_id": product.id if product else None,
+        "title": product.title if product else "",
+        "sku": variant.sku if variant else None,
+        "option_values": variant.option_values if variant else [],
+        "qty": line.qty,
+        "unit_price": line.unit_price,
+        "compare_at_price": variant.compare_at_price if variant else None,
+        "total": line.total,
+        "image_url": images.get(product.id) if product else None,
+        "presale_ships_at": presale,
+        "problem": line.problem,
+    }
+    if line.problem == "only_n_left":
+        shown["available"] = line.available
+    return shown
+
+
+def _first_images(session: Session, shop_id: int, product_ids: set[int]) -> dict[int, str]:
+    if not product_ids:
+        return {}
+    # Imported here: media needs Pillow and storage, which a cart without images never does.
+    from shopapp.services.catalog.media import image_urls
+
+    first: dict[int, ProductImage] = {}
+    for image in session.exec(
+        select(ProductImage).where(ProductImage.shop_id == shop_id, ProductImage.product_id.in_(product_ids))
+        .order_by(ProductImage.product_id, ProductImage.position, ProductImage.id)
+    ).all():
+        first.setdefault(image.product_id, image)
+    return {product_id: image_urls(image)["thumb_url"] for product_id, image in first.items()}
+
+
+def _currency(session: Session, shop_id: int) -> str:
+    return session.exec(select(Shop.currency).where(Shop.id == shop_id)).one()

@@ -1,0 +1,1 @@
+"""The bottom of the services: domain errors, permissions, validation, tokens, idempotency, the outbox, money."""

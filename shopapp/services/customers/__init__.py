@@ -1,0 +1,1 @@
+"""Shoppers: accounts in one shop."""

@@ -1,0 +1,1 @@
+"""Stock: what is available, the stock ledger every move goes through, back-in-stock alerts."""

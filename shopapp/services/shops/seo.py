@@ -1,0 +1,105 @@
+"""What search engines and chat-app link previews see of a shop: titles, descriptions, images, JSON-LD, sitemaps."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from shopapp.models import Product
+from shopapp.services.catalog import products, search
+from shopapp.services.shops import shops, themes
+from shopapp.services.core.money import yuan_text
+from shopapp.settings import get_settings
+
+_SPACE = re.compile(r"\s+")
+
+
+def shop_page_tags(session: Session, slug: str) -> dict:
+    """Tags for a shop's home; NotFound when there is no such shop."""
+    shop = shops.shop_by_slug(session, slug)
+    base = get_settings().public_url
+    return {
+        "title": shop.name,
+        "description": shop.description or shop.name,
+        "image": _absolute(shop.logo_url),
+        "url": f"{base}/s/{shop.slug}",
+        "type": "website",
+        "json_ld": {"@context": "https://schema.org", "@type": "Store", "name": shop.name, "url": f"{base}/s/{shop.slug}",
+                    **({"telephone": shop.contact_phone} if shop.contact_phone else {})},
+        "first_image": _home_first_image(session, shop.id),
+    }
+
+
+def product_page_tags(session: Session, slug: str, product_id: int) -> dict:
+    """Tags for an active product's page, with schema.org Product JSON-LD; NotFound otherwise."""
+    shop = shops.shop_by_slug(session, slug)
+    product = products.storefront_product(session, shop.id, product_id)
+    base = get_settings().public_url
+    url = f"{base}/s/{shop.slug}/p/{product['id']}"
+    # One line of words: a preview shows no markup and no runs of spaces.
+    description = _SPACE.sub(" ", search.plain_text(product["seo_description"] or product["description_html"])).strip()[:300] or product["title"]
+    image = _absolute(product["images"][0]["url"]) if product["images"] else ""
+    prices = [v["price"] for v in product["variants"]] or [0]
+    in_stock = any(v["available"] > 0 and not v["presale_ships_at"] for v in product["variants"])
+    presale = any(v["available"] > 0 and v["presale_ships_at"] for v in product["variants"])
+    offer = {
+        "@type": "AggregateOffer" if len(set(prices)) > 1 else "Offer",
+        "priceCurrency": shop.currency,
+        "availability": "https://schema.org/InStock" if in_stock else (
+            "https://schema.org/PreOrder" if presale else "https://schema.org/OutOfStock"),
+        "url": url,
+    }
+    if offer["@type"] == "Offer":
+        offer["price"] = yuan_text(prices[0])
+    else:
+        offer.update(lowPrice=yuan_text(min(prices)), highPrice=yuan_text(max(prices)), offerCount=len(prices))
+    return {
+        "title": f"{product['seo_title'] or product['title']} · {shop.name}",
+        "description": description,
+        "image": image,
+        "url": url,
+        "type": "product",
+        "first_image": product["images"][0]["url"] if product["images"] else "",
+        "json_ld": {
+            "@context": "https://schema.org", "@type": "Product", "name": product["title"], "description": description,
+            "image": [_absolute(i["url"]) for i in product["images"]],
+            "sku": next((v["sku"] for v in product["variants"] if v["sku"]), None) or str(product["id"]),
+            "brand": {"@type": "Brand", "name": shop.name}, "offers": offer,
+        },
+    }
+
+
+def _home_first_image(session: Session, shop_id: int) -> str:
+    """The first picture the shop's home shows, top down (on a phone, its largest: the page's LCP), so the
+    page can ask for it with the page: a banner's or picture section's own, else the first product card's."""
+    for section in themes.home_page(session, shop_id):
+        if section.get("image_url") and section["type"] in ("banner", "image_text"):
+            return section["image_url"]
+        if section["products"]:
+            return (section["products"][0]["image"] or {}).get("thumb_url", "")
+    return ""
+
+
+def sitemap(session: Session, slug: str) -> str:
+    """The shop's sitemap.xml: its home and every active product."""
+    shop = shops.shop_by_slug(session, slug)
+    base = get_settings().public_url
+    rows = session.exec(
+        select(Product.id, Product.updated_at).where(Product.shop_id == shop.id, Product.status == "active").order_by(Product.id)
+    ).all()
+    urls = [(f"{base}/s/{shop.slug}", shop.updated_at)] + [(f"{base}/s/{shop.slug}/p/{pid}", changed) for pid, changed in rows]
+    entries = "".join(f"<url><loc>{html.escape(loc)}</loc><lastmod>{_day(changed)}</lastmod></url>" for loc, changed in urls)
+    return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
+
+
+def _absolute(url: str) -> str:
+    if not url or url.startswith(("http://", "https://")):
+        return url or ""
+    return get_settings().public_url + url
+
+
+def _day(moment: datetime | None) -> str:
+    return moment.date().isoformat() if moment else ""

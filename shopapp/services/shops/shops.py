@@ -1,0 +1,145 @@
+"""A shop's identity and profile: name, slug, logo, currency, contact and policies."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from sqlmodel import Session, select
+
+from shopapp.models import Shop
+from shopapp.models.base import utcnow
+from shopapp.services.catalog import media, storage
+from shopapp.services.core.errors import NotFound, require_fields
+from shopapp.services.core.permissions import Actor, require
+from shopapp.services.core.validation import checked_email
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$")
+# Words that are, or may become, our own paths or look official to shoppers.
+RESERVED_SLUGS = frozenset(
+    "admin api console support login logout signup register static assets media app www mail help "
+    "shop shops store s p cart checkout orders account settings billing docs status blog about "
+    "shopapp root system official test".split()
+)
+CURRENCIES = ("CNY", "HKD", "TWD", "USD", "EUR", "JPY", "SGD")
+PROFILE_FIELDS = (
+    "name", "description", "logo_url", "currency", "contact_email", "contact_phone",
+    "shipping_policy", "returns_policy",
+)
+MAX_LOW_STOCK_THRESHOLD = 100_000
+_LIMITS = {"description": 500, "logo_url": 500, "contact_phone": 30, "shipping_policy": 5000, "returns_policy": 5000}
+
+
+def check_name(name: str, errors: dict[str, str], field: str = "shop_name") -> str:
+    name = (name or "").strip()
+    if not name:
+        errors[field] = "required"
+    elif len(name) > 60:
+        errors[field] = "too_long"
+    return name
+
+
+def check_slug(slug: str, errors: dict[str, str], field: str = "shop_slug") -> str:
+    slug = (slug or "").strip()
+    if not slug:
+        errors[field] = "required"
+    elif not SLUG_PATTERN.match(slug):
+        errors[field] = "slug_format"
+    elif slug in RESERVED_SLUGS:
+        errors[field] = "slug_reserved"
+    return slug
+
+
+def slug_taken(session: Session, slug: str) -> bool:
+    return session.exec(select(Shop.id).where(Shop.slug == slug)).first() is not None
+
+
+def get_shop(session: Session, shop_id: int) -> Shop:
+    shop = session.get(Shop, shop_id)
+    if shop is None:
+        raise NotFound()
+    return shop
+
+
+def shop_by_slug(session: Session, slug: str) -> Shop:
+    shop = session.exec(select(Shop).where(Shop.slug == (slug or "").lower())).first()
+    if shop is None:
+        raise NotFound("shop_not_found")
+    return shop
+
+
+def update_profile(session: Session, actor: Actor, changes: dict) -> Shop:
+    """Change any of PROFILE_FIELDS and low_stock_threshold; every field is checked before anything is saved."""
+    require(actor, "edit_shop")
+    shop = get_shop(session, actor.shop_id)
+    errors: dict[str, str] = {}
+    clean: dict[str, str] = {}
+    for field, value in changes.items():
+        if field == "low_stock_threshold":
+            clean[field] = _checked_threshold(value, errors)
+            continue
+        if field not in PROFILE_FIELDS:
+            errors[field] = "unknown_field"
+            continue
+        value = (value or "").strip() if isinstance(value, str) or value is None else value
+        if not isinstance(value, str):
+            errors[field] = "must_be_text"
+        elif field == "name":
+            clean[field] = check_name(value, errors, "name")
+        elif field == "currency":
+            if value.upper() not in CURRENCIES:
+                errors[field] = "currency_unsupported"
+            clean[field] = value.upper()
+        elif field == "contact_email":
+            clean[field] = checked_email(value, errors, field) if value else ""
+        elif len(value) > _LIMITS[field]:
+            errors[field] = "too_long"
+        else:
+            clean[field] = value
+    require_fields(errors)
+    for field, value in clean.items():
+        setattr(shop, field, value)
+    shop.updated_at = utcnow()
+    session.add(shop)
+    return shop
+
+
+def shop_settings(shop: Shop) -> dict:
+    """What the shop's own staff see of it: the public profile and the settings behind the counter."""
+    return {**shop_public(shop), "low_stock_threshold": shop.low_stock_threshold}
+
+
+def _checked_threshold(value, errors: dict[str, str]) -> int | None:
+    """A whole number of units from 0 up, typed ("10") or sent as a number."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        errors["low_stock_threshold"] = "must_be_whole_number"
+    elif value > MAX_LOW_STOCK_THRESHOLD:
+        errors["low_stock_threshold"] = "number_too_large"
+    else:
+        return value
+    return None
+
+
+def shop_public(shop: Shop) -> dict:
+    """What anyone may see of a shop."""
+    return {
+        "id": shop.id, "slug": shop.slug, "name": shop.name, "description": shop.description,
+        "logo_url": shop.logo_url, "currency": shop.currency, "contact_email": shop.contact_email,
+        "contact_phone": shop.contact_phone, "shipping_policy": shop.shipping_policy,
+        "returns_policy": shop.returns_policy,
+    }
+
+
+def set_logo(session: Session, actor: Actor, data: bytes) -> Shop:
+    """An uploaded logo, checked and re-encoded like every image, kept as a small square-ish WebP."""
+    require(actor, "edit_shop")
+    processed = media.process_image(data)  # before any query: image work never holds the write lock
+    width = min(processed.renditions)  # the smallest rendition (160 px, or less for a tiny logo) is plenty
+    key = f"shops/{actor.shop_id}/logo/{uuid.uuid4().hex}/{width}.webp"
+    storage.put(key, processed.renditions[width], "image/webp")
+    shop = get_shop(session, actor.shop_id)
+    shop.logo_url, shop.updated_at = storage.url(key), utcnow()
+    session.add(shop)
+    return shop

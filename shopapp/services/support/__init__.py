@@ -1,0 +1,1 @@
+"""Customer service: conversations with shoppers, quick replies, and the AI reply assistant (ai/)."""

@@ -1,0 +1,572 @@
+"""The embedded engine: replies filled from the shop's own facts by templates, and product copy from the
+catalogue, with no model at all. Its answers only ever quote the facts the context holds."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from datetime import datetime
+
+from shopapp.i18n import t
+from shopapp.services.support.ai.engines import MAX_TITLE, ProductFacts, ReplyContext, Suggestion
+from shopapp.services.orders.state import CHINA_TIME
+from shopapp.services.core.money import format_money, format_price_range
+
+POLICY_EXCERPT = 200
+LOW_STOCK = 5
+# Option names whose values are sizes, so the reply offers to help choose one.
+_SIZE_OPTION_NAMES = ("尺码", "尺寸", "码", "size")
+
+_TEXT = {
+    "zh-CN": {
+        "ask_order_no": "您好，为了保护您的订单隐私，麻烦提供一下订单号（下单邮箱需与本次咨询的邮箱一致），核实后我们马上为您查询。",
+        "ask_order_no_short": "麻烦发一下您的订单号，我们核实身份后马上为您查看订单进度～",
+        "shipping_policy": "我们的发货说明：{policy}",
+        "shipping_policy_then_ask": "我们的发货说明：{policy}提供订单号后，我们可以为您查看具体进度。",
+        "returns_policy_then_ask": "本店退换货政策：{policy}如需办理，请提供订单号和退货原因，我们马上为您处理。",
+        "returns_no_policy_ask": "可以为您办理退换货，请提供订单号、退货原因和商品照片，我们核实后尽快处理。",
+        "shipped": "您好，您的订单 {order_no} 已由{carrier}发出，运单号 {tracking_no}。{latest}",
+        "shipped_short": "订单 {order_no}：{carrier} {tracking_no}，{state}。有任何问题随时找我们～",
+        "parcel": "第 {n} 个包裹：{carrier} {tracking_no}，{state}",
+        "parcels": "您好，您的订单 {order_no} 分 {count} 个包裹发出：{lines}。",
+        "latest_event": "最新物流（{when}）：{description}{location}。",
+        "no_event_yet": "物流信息稍后会更新，您可以用运单号在{carrier}查询。",
+        "location": "（{location}）",
+        "state_latest": "最新：{description}",
+        "state_waiting": "等待揽收",
+        "pending_payment": "您好，您的订单 {order_no} 目前还未付款，付款后我们会尽快安排发货。",
+        "paid": "您好，您的订单 {order_no} 已付款，正在为您备货，发货后会第一时间更新物流单号。",
+        "paid_presale": "您好，您的订单 {order_no} 含预售商品，预计 {ships_at} 前发货，发货后会第一时间更新物流单号。",
+        "shipped_no_tracking": "您好，您的订单 {order_no} 已发货，物流单号更新后我们会第一时间告诉您。",
+        "delivered": "您好，您的订单 {order_no} 显示已签收。如果您还没有收到，请告诉我们，我们马上联系快递核实。",
+        "completed": "您好，您的订单 {order_no} 已完成。如有任何问题请随时联系我们。",
+        "cancelled": "您好，您的订单 {order_no} 已取消，如需购买可以重新下单。",
+        "closed": "您好，您的订单 {order_no} 已关闭，款项已原路退回。",
+        "which_order": "您在本店有 {count} 个订单：{lines}。请问您想查询的是哪一个？",
+        "order_line": "{order_no}（{status}）",
+        "return_order": "关于订单 {order_no} 的退换货：{policy}请告诉我们退货原因，方便的话附上商品照片，我们会尽快为您处理。",
+        "return_order_no_policy": "订单 {order_no} 可以为您办理退换货，请告诉我们退货原因，方便的话附上商品照片，我们会尽快处理。",
+        "return_unpaid": "您的订单 {order_no} 还未付款，如不需要，可以在订单页面直接取消，无需退货。",
+        "return_refunded": "订单 {order_no} 已退款 {amount}，原路退回一般 1–7 个工作日到账。",
+        "in_stock": "{title} 目前有货，欢迎下单～",
+        "low_stock": "{title} 目前仅剩 {stock} 件，喜欢的话请尽快下单～",
+        "sold_out": "{title} 暂时缺货，您可以在商品页登记到货提醒，补货后第一时间通知您。",
+        "variants_stock": "{title} 目前有货的规格：{available}。",
+        "variants_sold_out": "暂时缺货：{sold_out}（可在商品页登记到货提醒）。",
+        "variant_in_stock": "{title} 的 {value} 目前有货，欢迎下单～",
+        "variant_low_stock": "{title} 的 {value} 仅剩 {stock} 件，喜欢的话请尽快下单～",
+        "variant_sold_out": "{title} 的 {value} 暂时缺货，您可以在商品页登记到货提醒，补货后第一时间通知您。",
+        "presale": "该商品为预售，预计 {ships_at} 发货。",
+        "which_product": "请问您想了解哪一款商品呢？发送商品名称或链接给我们，我们马上为您查询。",
+        "options": "{title} 可选{name}：{values}。",
+        "no_options": "{title} 只有一个规格。",
+        "size_help": "告诉我们您的身高、体重和平时穿的尺码，我们帮您推荐合适的码数。",
+        "pay_pending": "您好，您的订单 {order_no} 还未付款，请在订单页面完成付款，超时未付款的订单会自动取消。",
+        "pay_paid": "您好，您的订单 {order_no} 已付款成功（{amount}），我们会尽快为您发货。",
+        "pay_refunded": "您好，您的订单 {order_no} 已退款 {amount}，原路退回一般 1–7 个工作日到账。",
+        "pay_cancelled": "您好，您的订单 {order_no} 已取消，未产生扣款；如已扣款，会原路退回。",
+        "pay_general": "如果付款遇到问题，请告诉我们订单号和页面上的提示，我们帮您核实。",
+        "greeting": "您好，感谢您的咨询！请问有什么可以帮您？",
+        "greeting_order": "您好！我们看到您最近的订单 {order_no}（{status}），如果是关于这个订单的问题，请告诉我们具体情况。",
+        "greeting_unverified": "您好，感谢您的咨询！如果是关于订单的问题，请提供订单号，我们马上为您查询。",
+        "list_sep": "、",
+        "line_sep": "；",
+    },
+    "en": {
+        "ask_order_no": "Hello! To keep your order private, could you send us your order number (the email on the order must match this conversation's)? We'll look it up right away.",
+        "ask_order_no_short": "Could you share your order number? Once we've matched it to your email we'll check on it for you.",
+        "shipping_policy": "Our shipping policy: {policy}",
+        "shipping_policy_then_ask": "Our shipping policy: {policy} With your order number we can check your order's progress.",
+        "returns_policy_then_ask": "Our returns policy: {policy} To start a return, please send your order number and the reason.",
+        "returns_no_policy_ask": "We can help with a return: please send your order number, the reason and a photo of the item.",
+        "shipped": "Hello! Your order {order_no} has shipped with {carrier}, tracking number {tracking_no}. {latest}",
+        "shipped_short": "Order {order_no}: {carrier} {tracking_no}, {state}. Let us know if you need anything else.",
+        "parcel": "parcel {n}: {carrier} {tracking_no}, {state}",
+        "parcels": "Hello! Your order {order_no} ships in {count} parcels: {lines}.",
+        "latest_event": "Latest update ({when}): {description}{location}.",
+        "no_event_yet": "Tracking updates will appear shortly; you can follow it on {carrier}'s site with the tracking number.",
+        "location": " ({location})",
+        "state_latest": "latest: {description}",
+        "state_waiting": "waiting for pick-up",
+        "pending_payment": "Hello! Your order {order_no} has not been paid yet; we'll ship it as soon as payment arrives.",
+        "paid": "Hello! Your order {order_no} is paid and being prepared; we'll send you the tracking number as soon as it ships.",
+        "paid_presale": "Hello! Your order {order_no} includes a pre-order item and ships by {ships_at}; we'll send the tracking number as soon as it ships.",
+        "shipped_no_tracking": "Hello! Your order {order_no} has shipped; we'll share the tracking number as soon as it's available.",
+        "delivered": "Hello! Your order {order_no} shows as delivered. If you haven't received it, tell us and we'll check with the carrier right away.",
+        "completed": "Hello! Your order {order_no} is complete. Let us know if anything is wrong.",
+        "cancelled": "Hello! Your order {order_no} was cancelled; you're welcome to order again.",
+        "closed": "Hello! Your order {order_no} is closed and the payment was refunded to your original payment method.",
+        "which_order": "You have {count} orders with us: {lines}. Which one are you asking about?",
+        "order_line": "{order_no} ({status})",
+        "return_order": "About returning order {order_no}: {policy} Please tell us the reason, with a photo of the item if you can, and we'll take care of it.",
+        "return_order_no_policy": "We can help you return order {order_no}: please tell us the reason, with a photo of the item if you can.",
+        "return_unpaid": "Your order {order_no} hasn't been paid yet; if you no longer want it, you can simply cancel it on the order page.",
+        "return_refunded": "Order {order_no} has been refunded {amount}; it usually reaches your account within 1–7 business days.",
+        "in_stock": "{title} is in stock; you're welcome to order.",
+        "low_stock": "Only {stock} left of {title}; order soon if you like it.",
+        "sold_out": "{title} is sold out for now; sign up for a back-in-stock alert on the product page and we'll tell you when it's back.",
+        "variants_stock": "{title} is in stock in: {available}.",
+        "variants_sold_out": "Sold out for now: {sold_out} (you can sign up for a back-in-stock alert).",
+        "variant_in_stock": "{title} in {value} is in stock; you're welcome to order.",
+        "variant_low_stock": "Only {stock} left of {title} in {value}; order soon if you like it.",
+        "variant_sold_out": "{title} in {value} is sold out for now; sign up for a back-in-stock alert on the product page.",
+        "presale": "It's a pre-order item and ships by {ships_at}.",
+        "which_product": "Which product would you like to know about? Send us its name or link and we'll check for you.",
+        "options": "{title} comes in {name}: {values}.",
+        "no_options": "{title} comes in one version only.",
+        "size_help": "Tell us your height, weight and usual size and we'll recommend one.",
+        "pay_pending": "Hello! Your order {order_no} hasn't been paid yet; please pay on the order page, unpaid orders are cancelled after a while.",
+        "pay_paid": "Hello! Your payment for order {order_no} went through ({amount}); we'll ship it soon.",
+        "pay_refunded": "Hello! Order {order_no} has been refunded {amount}; it usually reaches your account within 1–7 business days.",
+        "pay_cancelled": "Hello! Your order {order_no} was cancelled and nothing was charged; any charge will be returned.",
+        "pay_general": "If something went wrong with the payment, tell us your order number and the message you saw, and we'll check.",
+        "greeting": "Hello, thanks for getting in touch! How can we help?",
+        "greeting_order": "Hello! We see your latest order {order_no} ({status}); if your question is about it, tell us what's up.",
+        "greeting_unverified": "Hello, thanks for getting in touch! If it's about an order, please send us the order number.",
+        "list_sep": ", ",
+        "line_sep": "; ",
+    },
+}
+
+_COPY = {
+    "zh-CN": {
+        "intro.simple": "{title}。",
+        "intro.premium": "{title}，用心甄选，细节可见。",
+        "intro.playful": "心动不如行动！{title} 来啦～",
+        "outro.simple": "如有任何问题，欢迎咨询客服。",
+        "outro.premium": "每一件都经过仔细检查后发出，期待与您分享。",
+        "outro.playful": "快加入购物车，和它一起开心每一天吧～",
+        "title.premium": "臻选",
+        "title.playful": "好物",
+        "fact.option": "可选{name}：{values}",
+        "fact.price": "价格：{price}",
+        "fact.presale": "预售：预计 {date} 发货",
+        "fact.category": "分类：{names}",
+        "fact.virtual": "虚拟商品，无需快递",
+        "many_colours": "多色可选",
+        "sep": "、",
+    },
+    "en": {
+        "intro.simple": "{title}.",
+        "intro.premium": "{title}, carefully chosen, down to the details.",
+        "intro.playful": "Say hello to {title}!",
+        "outro.simple": "Questions? Our team is happy to help.",
+        "outro.premium": "Every piece is checked by hand before it ships.",
+        "outro.playful": "Pop it in your cart and make every day a little brighter!",
+        "title.premium": "Premium",
+        "title.playful": "Lovely",
+        "fact.option": "{name}: {values}",
+        "fact.price": "Price: {price}",
+        "fact.presale": "Pre-order: ships by {date}",
+        "fact.category": "Category: {names}",
+        "fact.virtual": "Digital item, nothing to ship",
+        "many_colours": "Multiple colours",
+        "sep": ", ",
+    },
+}
+_COLOUR_OPTION_NAMES = ("颜色", "色", "colour", "color")
+# Which sentence tells an order's status when it has no tracking number to give.
+_STATUS_REPLY = {
+    "pending_payment": "pending_payment", "paid": "paid", "partially_shipped": "paid", "shipped": "shipped_no_tracking",
+    "delivered": "delivered", "completed": "completed", "cancelled": "cancelled", "closed": "closed",
+}
+
+
+class OfflineEngine:
+    name = "offline"
+
+    def suggest_replies(self, context: ReplyContext) -> list[Suggestion]:
+        answer = _ANSWERS.get(context.intent, _other)
+        suggestions = [s for s in answer(context) if s.text.strip()]
+        return _unique(suggestions)[:3] or _other(context)[:1]
+
+    def stream_reply(self, context: ReplyContext) -> Iterator[str]:
+        """The first suggestion, a clause at a time, as a model would write it."""
+        text = self.suggest_replies(context)[0].text
+        yield from (piece for piece in re.split(r"(?<=[，。；！？,.;!?])", text) if piece)
+
+    def write_copy(self, product_facts: ProductFacts, fields: list[str], tone: str, keywords: list[str]) -> dict:
+        copy: dict = {}
+        if "title" in fields:
+            copy["title"] = copy_title(product_facts, tone, keywords)
+        if "description" in fields:
+            copy["description_html"] = _copy_description(product_facts, tone, keywords)
+        return copy
+
+
+def copy_title(facts: ProductFacts, tone: str, keywords: list[str]) -> str:
+    """A listing title the way Chinese marketplaces write them: the key words and attributes first, then the
+    product, then what one can choose; at most MAX_TITLE characters, cut between parts rather than inside one."""
+    words = _COPY[_copy_lang(facts)]
+    parts = [words[f"title.{tone}"]] if tone != "simple" else []
+    parts += [k for k in keywords if k.casefold() not in facts.title.casefold()]
+    parts.append(facts.title)
+    parts += _attribute_words(facts)
+    title = ""
+    for part in parts:
+        candidate = f"{title} {part}".strip()
+        if len(candidate) > MAX_TITLE:
+            if not title:
+                title = part[:MAX_TITLE].strip()
+            continue
+        title = candidate
+    return title
+
+
+# Replies by intent -----------------------------------------------------------------------------
+
+def _where_is_order(context: ReplyContext) -> list[Suggestion]:
+    if not context.verified or not context.focus_order:
+        return _ask_for_order_number(context, policy="shipping")
+    order = context.focus_order
+    with_tracking = [s for s in order["shipments"] if s["tracking_no"]]
+    suggestions = _tracking_replies(context, order, with_tracking) if with_tracking else _status_replies(context, order)
+    suggestions.append(_which_order(context))
+    return suggestions
+
+
+def _when_ship(context: ReplyContext) -> list[Suggestion]:
+    suggestions = _where_is_order(context)
+    order = context.focus_order
+    policy = _excerpt(context.policies.get("shipping_policy"))
+    if not policy:
+        return suggestions
+    if not context.verified or not order:
+        # "How soon do you ship?" is answered by the policy itself; the order number comes second.
+        return [s for s in suggestions if s.sources] + [s for s in suggestions if not s.sources]
+    if order["status"] == "paid":
+        suggestions.insert(1, Suggestion(_say(context, "shipping_policy", policy=policy), [_policy("shipping")]))
+    return suggestions
+
+
+def _return(context: ReplyContext) -> list[Suggestion]:
+    policy = _excerpt(context.policies.get("returns_policy"))
+    if not context.verified or not context.focus_order:
+        if policy:
+            return [
+                Suggestion(_say(context, "returns_policy_then_ask", policy=policy), [_policy("returns")]),
+                Suggestion(_say(context, "ask_order_no")),
+            ]
+        return [Suggestion(_say(context, "returns_no_policy_ask")), Suggestion(_say(context, "ask_order_no"))]
+    order = context.focus_order
+    sources = [_order_source(order)]
+    if order["status"] == "pending_payment":
+        return [Suggestion(_say(context, "return_unpaid", order_no=order["order_no"]), sources)]
+    if order["status"] in ("cancelled", "closed"):
+        key = "pay_cancelled" if order["status"] == "cancelled" else "closed"
+        return [Suggestion(_say(context, key, order_no=order["order_no"]), sources), _which_order(context)]
+    suggestions = []
+    if order["refunded_total"]:
+        amount = format_money(order["refunded_total"], order["currency"])
+        suggestions.append(Suggestion(_say(context, "return_refunded", order_no=order["order_no"], amount=amount), sources))
+    if policy:
+        suggestions.append(Suggestion(
+            _say(context, "return_order", order_no=order["order_no"], policy=policy), sources + [_policy("returns")],
+        ))
+    else:
+        suggestions.append(Suggestion(_say(context, "return_order_no_policy", order_no=order["order_no"]), sources))
+    suggestions.append(_which_order(context))
+    return suggestions
+
+
+def _stock(context: ReplyContext) -> list[Suggestion]:
+    if not context.products:
+        return [Suggestion(_say(context, "which_product"))]
+    return [_stock_reply(context, product) for product in context.products]
+
+
+def _size(context: ReplyContext) -> list[Suggestion]:
+    if not context.products:
+        return [Suggestion(_say(context, "which_product"))]
+    suggestions = []
+    for product in context.products:
+        sentences = [
+            _say(context, "options", title=product["title"], name=option["name"], values=_join(context, option["values"]))
+            for option in product["options"]
+        ] or [_say(context, "no_options", title=product["title"])]
+        if any(_is_size_option(option["name"]) for option in product["options"]):
+            sentences.append(_say(context, "size_help"))
+        suggestions.append(Suggestion(_sentences(context, sentences), [_product(product)]))
+        suggestions.append(_stock_reply(context, product))
+    return suggestions
+
+
+def _payment(context: ReplyContext) -> list[Suggestion]:
+    if not context.verified or not context.focus_order:
+        return [Suggestion(_say(context, "ask_order_no")), Suggestion(_say(context, "pay_general"))]
+    order = context.focus_order
+    sources = [_order_source(order)]
+    amount = format_money(order["total"], order["currency"])
+    if order["status"] == "pending_payment":
+        key = "pay_pending"
+    elif order["status"] == "cancelled":
+        key = "pay_cancelled"
+    elif order["refunded_total"]:
+        key, amount = "pay_refunded", format_money(order["refunded_total"], order["currency"])
+    else:
+        key = "pay_paid"
+    return [
+        Suggestion(_say(context, key, order_no=order["order_no"], amount=amount), sources),
+        Suggestion(_say(context, "pay_general")),
+    ]
+
+
+def _other(context: ReplyContext) -> list[Suggestion]:
+    if context.verified and context.focus_order:
+        order = context.focus_order
+        return [
+            Suggestion(_say(context, "greeting")),
+            Suggestion(_say(
+                context, "greeting_order", order_no=order["order_no"], status=_status_word(context, order["status"]),
+            ), [_order_source(order)]),
+        ]
+    return [Suggestion(_say(context, "greeting_unverified")), Suggestion(_say(context, "greeting"))]
+
+
+_ANSWERS = {
+    "where_is_order": _where_is_order, "when_ship": _when_ship, "return": _return, "stock": _stock,
+    "size": _size, "payment": _payment, "other": _other,
+}
+
+
+# Pieces of replies -----------------------------------------------------------------------------
+
+def _ask_for_order_number(context: ReplyContext, policy: str) -> list[Suggestion]:
+    """Unverified: not one detail of any order, only a request for the order number (and public policy)."""
+    suggestions = [Suggestion(_say(context, "ask_order_no"))]
+    text = _excerpt(context.policies.get(f"{policy}_policy"))
+    if text:
+        suggestions.append(Suggestion(_say(context, "shipping_policy_then_ask", policy=text), [_policy(policy)]))
+    suggestions.append(Suggestion(_say(context, "ask_order_no_short")))
+    return suggestions
+
+
+def _tracking_replies(context: ReplyContext, order: dict, shipments: list[dict]) -> list[Suggestion]:
+    sources = [_order_source(order)] + [_shipment_source(s) for s in shipments]
+    if context.lang == "en":
+        shipments = [{**s, "carrier_name": s.get("carrier_name_en") or s["carrier_name"]} for s in shipments]
+    if len(shipments) == 1:
+        shipment = shipments[0]
+        latest = shipment["events"][0] if shipment["events"] else None
+        if latest:
+            detail = _say(
+                context, "latest_event", when=_when(latest["at"], context.lang), description=latest["description"],
+                location=_say(context, "location", location=latest["location"]) if latest["location"] else "",
+            )
+        else:
+            detail = _say(context, "no_event_yet", carrier=shipment["carrier_name"])
+        return [
+            Suggestion(_say(
+                context, "shipped", order_no=order["order_no"], carrier=shipment["carrier_name"],
+                tracking_no=shipment["tracking_no"], latest=detail,
+            ).strip(), sources),
+            Suggestion(_say(
+                context, "shipped_short", order_no=order["order_no"], carrier=shipment["carrier_name"],
+                tracking_no=shipment["tracking_no"], state=_parcel_state(context, shipment),
+            ), sources),
+        ]
+    lines = [
+        _say(context, "parcel", n=n, carrier=s["carrier_name"], tracking_no=s["tracking_no"], state=_parcel_state(context, s))
+        for n, s in enumerate(shipments, 1)
+    ]
+    return [Suggestion(_say(
+        context, "parcels", order_no=order["order_no"], count=len(shipments), lines=_say(context, "line_sep").join(lines),
+    ), sources)]
+
+
+def _status_replies(context: ReplyContext, order: dict) -> list[Suggestion]:
+    """No tracking number yet: say where the order stands."""
+    status = order["status"]
+    key = _STATUS_REPLY.get(status, "paid")
+    if key == "paid" and order["presale"] and order["ships_at"]:
+        key = "paid_presale"
+    text = _say(context, key, order_no=order["order_no"], ships_at=_date(order["ships_at"]))
+    return [Suggestion(text, [_order_source(order)])]
+
+
+def _which_order(context: ReplyContext) -> Suggestion:
+    """When the customer has several orders going, ask which one (naming only their own)."""
+    live = [o for o in context.orders if o["status"] not in ("cancelled", "closed", "completed")]
+    if len(live) < 2:
+        return Suggestion("")
+    lines = [
+        _say(context, "order_line", order_no=o["order_no"], status=_status_word(context, o["status"])) for o in live[:5]
+    ]
+    return Suggestion(
+        _say(context, "which_order", count=len(live), lines=_say(context, "list_sep").join(lines)),
+        [_order_source(o) for o in live[:5]],
+    )
+
+
+def _stock_reply(context: ReplyContext, product: dict) -> Suggestion:
+    title, variants = product["title"], product["variants"]
+    source = [_product(product)]
+    extra = [_say(context, "presale", ships_at=product["presale_ships_at"])] if product["presale_ships_at"] else []
+    asked = _asked_variant(context.question, variants)
+    if asked:
+        value = " / ".join(asked["option_values"])
+        said = _say(context, "variant_" + _stock_word(asked["stock"]), title=title, value=value, stock=asked["stock"])
+        return Suggestion(_sentences(context, [said] + extra), source)
+    if len(variants) <= 1 or not product["options"]:
+        stock = sum(v["stock"] for v in variants)
+        said = _say(context, _stock_word(stock), title=title, stock=stock)
+        return Suggestion(_sentences(context, [said] + extra), source)
+    available = [" / ".join(v["option_values"]) for v in variants if v["stock"] > 0]
+    sold_out = [" / ".join(v["option_values"]) for v in variants if v["stock"] <= 0]
+    if not available:
+        return Suggestion(_sentences(context, [_say(context, "sold_out", title=title)] + extra), source)
+    sentences = [_say(context, "variants_stock", title=title, available=_join(context, available))]
+    if sold_out:
+        sentences.append(_say(context, "variants_sold_out", sold_out=_join(context, sold_out)))
+    return Suggestion(_sentences(context, sentences + extra), source)
+
+
+def _stock_word(stock: int) -> str:
+    return "sold_out" if stock <= 0 else "low_stock" if stock <= LOW_STOCK else "in_stock"
+
+
+def _asked_variant(question: str, variants: list[dict]) -> dict | None:
+    """The variant whose option values the question names ("M码有货吗", "the blue one in L")."""
+    folded = question.casefold()
+    best, best_hits = None, 0
+    for variant in variants:
+        values = [v.casefold() for v in variant["option_values"] if v]
+        hits = sum(1 for v in values if _mentions(folded, v))
+        if hits > best_hits or (hits == best_hits and hits and len(values) < len(best["option_values"])):
+            best, best_hits = variant, hits
+    if best is None or best_hits < len([v for v in best["option_values"] if v]):
+        # Naming only some options of a multi-option variant ("L" of blue/red) is not one variant.
+        return None
+    return best
+
+
+def _mentions(folded: str, value: str) -> bool:
+    if re.search(r"[\u3400-\u9fff]", value):
+        return value in folded
+    return re.search(r"(?<![a-z0-9])" + re.escape(value) + r"(?![a-z0-9])", folded) is not None
+
+
+def _parcel_state(context: ReplyContext, shipment: dict) -> str:
+    if shipment["events"]:
+        return _say(context, "state_latest", description=shipment["events"][0]["description"])
+    return _say(context, "state_waiting")
+
+
+def _copy_description(facts: ProductFacts, tone: str, keywords: list[str]) -> str:
+    words = _COPY[_copy_lang(facts)]
+    title = html.escape(facts.title)
+    lines = [
+        words["fact.option"].format(name=html.escape(o["name"]), values=html.escape(words["sep"].join(o["values"])))
+        for o in facts.options if o.get("values")
+    ]
+    if facts.price_min is not None:
+        lines.append(words["fact.price"].format(price=format_price_range(facts.price_min, facts.price_max, facts.currency)))
+    if facts.presale_ships_at:
+        lines.append(words["fact.presale"].format(date=facts.presale_ships_at))
+    if facts.categories:
+        lines.append(words["fact.category"].format(names=html.escape(words["sep"].join(facts.categories))))
+    if facts.product_type == "virtual":
+        lines.append(words["fact.virtual"])
+    parts = [f"<p>{words[f'intro.{tone}'].format(title=title)}</p>"]
+    if keywords:
+        parts.append("<p>" + html.escape(words["sep"].join(keywords)) + "</p>")
+    if lines:
+        parts.append("<ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>")
+    if facts.description:
+        parts.append(f"<p>{html.escape(_excerpt(facts.description, 500))}</p>")
+    parts.append(f"<p>{words[f'outro.{tone}']}</p>")
+    return "".join(parts)
+
+
+def _attribute_words(facts: ProductFacts) -> list[str]:
+    """What one can choose, in a few words: "S-XL", "多色可选"."""
+    words = _COPY[_copy_lang(facts)]
+    found = []
+    for option in facts.options:
+        values = [v for v in option.get("values", []) if v]
+        name = option.get("name", "").casefold()
+        if len(values) >= 2 and any(n in name for n in _SIZE_OPTION_NAMES):
+            found.append(f"{values[0]}-{values[-1]}")
+        elif len(values) >= 3 and any(n in name for n in _COLOUR_OPTION_NAMES):
+            found.append(words["many_colours"])
+        elif len(values) == 1:
+            found.append(values[0])
+    return found
+
+
+# Small helpers ---------------------------------------------------------------------------------
+
+def _say(context: ReplyContext, key: str, **params) -> str:
+    return _TEXT.get(context.lang, _TEXT["zh-CN"])[key].format(**params)
+
+
+def _sentences(context: ReplyContext, sentences: list[str]) -> str:
+    return ("" if context.lang == "zh-CN" else " ").join(sentences)
+
+
+def _join(context: ReplyContext, values: list[str]) -> str:
+    return _say(context, "list_sep").join(values)
+
+
+def _status_word(context: ReplyContext, status: str) -> str:
+    return t(f"order.status.{status}", context.lang)
+
+
+def _excerpt(text: str | None, limit: int = POLICY_EXCERPT) -> str:
+    """The policy's opening, cut after a sentence where possible."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    end = max(cut.rfind(mark) for mark in "。！？.!?；;")
+    return cut[:end + 1] if end > limit // 3 else cut.rstrip() + "…"
+
+
+def _when(at, lang: str) -> str:
+    if isinstance(at, str):
+        try:
+            at = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        except ValueError:
+            return at
+    if not isinstance(at, datetime):
+        return ""
+    local = at.astimezone(CHINA_TIME) if at.tzinfo else at
+    return f"{local.month}月{local.day}日 {local:%H:%M}" if lang == "zh-CN" else f"{local:%d %b %H:%M}"
+
+
+def _date(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value or "")
+
+
+def _unique(suggestions: list[Suggestion]) -> list[Suggestion]:
+    seen, kept = set(), []
+    for suggestion in suggestions:
+        if suggestion.text not in seen:
+            seen.add(suggestion.text)
+            kept.append(suggestion)
+    return kept
+
+
+def _is_size_option(name: str) -> bool:
+    return any(n in name.casefold() for n in _SIZE_OPTION_NAMES)
+
+
+def _copy_lang(facts: ProductFacts) -> str:
+    return facts.lang if facts.lang in _COPY else "zh-CN"
+
+
+def _order_source(order: dict) -> dict:
+    return {"type": "order", "id": order["id"]}
+
+
+def _shipment_source(shipment: dict) -> dict:
+    return {"type": "shipment", "id": shipment["id"] if shipment.get("id") is not None else shipment["tracking_no"]}
+
+
+def _policy(name: str) -> dict:
+    return {"type": "policy", "id": name}
+
+
+def _product(product: dict) -> dict:
+    return {"type": "product", "id": product["id"]}
