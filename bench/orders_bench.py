@@ -28,7 +28,7 @@ from sqlmodel import SQLModel  # noqa: E402
 import shopapp.models  # noqa: E402,F401
 from shopapp.db import get_engine, session_scope  # noqa: E402
 from shopapp.models import Order, Shop  # noqa: E402
-from shopapp.services.orders import state  # noqa: E402
+from shopapp.services.orders import listing  # noqa: E402
 from shopapp.services.core.permissions import Actor  # noqa: E402
 
 BIG_SHOP_ORDERS = 100_000
@@ -68,7 +68,7 @@ def build(engine) -> None:
     made += _flush(engine, batch)
     print(f"built {made:,} orders in {time.time() - started:.0f} s")
     started = time.time()
-    state.ensure_search_indexes(engine)
+    listing.ensure_search_indexes(engine)
     print(f"made the search indexes in {time.time() - started:.0f} s")
     _vacuum(engine)
 
@@ -115,7 +115,7 @@ def measure() -> None:
         for _ in range(ROUNDS):
             started = time.perf_counter()
             with session_scope() as session:
-                state.list_orders(session, actor, per_page=50, **filters)
+                listing.list_orders(session, actor, per_page=50, **filters)
             timings.append((time.perf_counter() - started) * 1000)
         timings.sort()
         print(f"{name:<26} {statistics.median(timings):>8.1f} {timings[int(len(timings) * 0.95) - 1]:>8.1f}")
@@ -124,15 +124,15 @@ def measure() -> None:
 def _cursor(actor: Actor, page: int) -> str:
     """The `after` cursor that leads to `page` (of 50), as a client walking the pages holds it."""
     with session_scope() as session:
-        before, _ = state.list_orders(session, actor, page=page - 1, per_page=50)
-    return state.next_after(before, 50)
+        before, _ = listing.list_orders(session, actor, page=page - 1, per_page=50)
+    return listing.next_after(before, 50)
 
 
 if __name__ == "__main__":
     engine = get_engine()
     if "--reuse" in sys.argv:
         print("reusing the orders already in the database")
-        state.ensure_search_indexes(engine)
+        listing.ensure_search_indexes(engine)
     else:
         build(engine)
     measure()

@@ -42,7 +42,7 @@ from shopapp.models.base import utcnow  # noqa: E402
 from shopapp.services.shops import accounts, shops
 from shopapp.services.checkout import cart, place
 from shopapp.services.catalog import products, search
-from shopapp.services.orders import fulfillment, state as order_state
+from shopapp.services.orders import cancel, fulfillment
 from shopapp.services.support import conversations
 from shopapp.services.support.ai import retrieval  # noqa: E402
 from shopapp.services.support.ai.engines import AIError  # noqa: E402
@@ -121,7 +121,7 @@ def seed(session):
         paid = state not in ("pending", "cancelled")
         order, link = _order(session, owner, variants[product][0], email, name, phone, street, pay=paid)
         if state == "cancelled":
-            order_state.cancel_order(session, owner, order.id, "顾客要求取消")
+            cancel.cancel_order(session, owner, order.id, "顾客要求取消")
         if waybill:
             shipment = fulfillment.ship(session, owner, order.id, None, *waybill)
             for status, description, location, minutes_ago in TRACKING.get(key, []):

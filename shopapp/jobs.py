@@ -22,7 +22,7 @@ from sqlmodel import Session
 from shopapp.db import session_scope
 from shopapp.models import AuthSession, JobLease, LoginAttempt
 from shopapp.models.base import utcnow
-from shopapp.services.orders import fulfillment, state, tracking
+from shopapp.services.orders import cancel, fulfillment, tracking
 from shopapp.services.core import idempotency, outbox
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def purge_expired_sessions(session: Session) -> int:
 JOBS: list[Job] = [
     Job("deliver_email", 5, outbox.deliver_due),
     Job("purge_expired_sessions", 3600, purge_expired_sessions),
-    Job("expire_unpaid_orders", 15, state.expire_unpaid_orders),
+    Job("expire_unpaid_orders", 15, cancel.expire_unpaid_orders),
     Job("purge_idempotency_records", 3600, idempotency.purge_old),
     Job("poll_tracking", 600, tracking.poll_open_shipments),
     Job("auto_complete_delivered", 3600, fulfillment.auto_complete_delivered),

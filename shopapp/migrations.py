@@ -6,7 +6,7 @@ from alembic import command
 from alembic.config import Config
 
 from shopapp.db import get_engine
-from shopapp.services.orders import state
+from shopapp.services.orders import listing
 from shopapp.services.catalog import search
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +24,7 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
     index, see services/search.py; orders: PostgreSQL trigram indexes, see services/orders.py),
     so they are left out rather than reported as extra."""
     table_name = getattr(getattr(obj, "table", None), "name", None)
-    if type_ == "index" and name in state.SEARCH_INDEXES:
+    if type_ == "index" and name in listing.SEARCH_INDEXES:
         return False
     return not search.is_search_object(type_, name, table_name)
 

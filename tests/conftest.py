@@ -21,7 +21,7 @@ from sqlmodel import Session, SQLModel
 import shopapp.models  # noqa: F401 - registers every table
 from shopapp.db import get_engine, session_scope
 from shopapp.services.shops import accounts
-from shopapp.services.orders import state
+from shopapp.services.orders import listing
 from shopapp.services.catalog import search
 from shopapp.services.core.permissions import Actor
 
@@ -32,7 +32,7 @@ def engine():
     SQLModel.metadata.drop_all(engine)
     SQLModel.metadata.create_all(engine)
     search.ensure_search_objects(engine)  # the full-text index is raw SQL, outside the models
-    state.ensure_search_indexes(engine)  # so are the order search's trigram indexes (PostgreSQL)
+    listing.ensure_search_indexes(engine)  # so are the order search's trigram indexes (PostgreSQL)
     return engine
 
 

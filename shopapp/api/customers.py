@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from shopapp.api.deps import bearer_token, client_ip, jsonable
 from shopapp.db import session_scope
 from shopapp.services.customers import shoppers
-from shopapp.services.orders import state
+from shopapp.services.orders import listing
 from shopapp.services.shops import password_resets, shops
 
 router = APIRouter(prefix="/store/{slug}/customers", tags=["customers"])
@@ -72,7 +72,7 @@ def my_orders(slug: str, request: Request, page: int = 1, per_page: int = 20):
     """The shopper's order history, newest first: `{items, total}`."""
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        items, total = state.customer_orders(session, shop.id, bearer_token(request), page=page, per_page=per_page)
+        items, total = listing.customer_orders(session, shop.id, bearer_token(request), page=page, per_page=per_page)
         return jsonable({"items": items, "total": total})
 
 

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from shopapp.api.deps import acting, jsonable
-from shopapp.services.orders import state
+from shopapp.services.orders import cancel, listing, state, views
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
@@ -23,11 +23,11 @@ def list_orders(
     `Link: <...?after=...>; rel="next"` instead (RFC 8288, as Shopify's and GitHub's APIs page):
     the cursor meets every order once, however deep and however many arrive meanwhile."""
     with acting(request) as (session, actor):
-        items, total = state.list_orders(
+        items, total = listing.list_orders(
             session, actor, status=status, q=q, created_from=created_from, created_to=created_to,
             page=page, per_page=per_page, after=after,
         )
-        cursor = state.next_after(items, per_page)
+        cursor = listing.next_after(items, per_page)
         if cursor:
             following = request.url.remove_query_params("page").include_query_params(after=cursor)
             response.headers["Link"] = f'<{following}>; rel="next"'
@@ -37,11 +37,11 @@ def list_orders(
 @router.get("/{order_id}")
 def get_order(order_id: int, request: Request):
     with acting(request) as (session, actor):
-        return jsonable(state.order_dict(session, state.get_order(session, actor, order_id)))
+        return jsonable(views.order_dict(session, state.get_order(session, actor, order_id)))
 
 
 @router.post("/{order_id}/cancel")
 def cancel_order(order_id: int, request: Request, body: Cancellation | None = None):
     with acting(request) as (session, actor):
-        order = state.cancel_order(session, actor, order_id, (body or Cancellation()).reason)
-        return jsonable(state.order_dict(session, order))
+        order = cancel.cancel_order(session, actor, order_id, (body or Cancellation()).reason)
+        return jsonable(views.order_dict(session, order))

@@ -15,7 +15,7 @@ from shopapp.db import session_scope
 from shopapp.models import Order, OrderEvent, Payment, PaymentNotification
 from shopapp.models.base import utcnow
 from shopapp.services.shops import accounts
-from shopapp.services.orders import state
+from shopapp.services.orders import cancel
 from shopapp.services.payments import service as payments
 from shopapp.services.payments.alipay import yuan
 from tests.alipay_fake import FakeAlipay
@@ -287,7 +287,7 @@ def test_expiry_cancels_unpaid_orders_and_puts_stock_back(client, shop):
     with session_scope() as session:
         session.exec(update(Order).where(Order.id == body["order_id"]).values(expires_at=utcnow() - timedelta(seconds=1)))
     with session_scope() as session:
-        assert state.expire_unpaid_orders(session) == 1
+        assert cancel.expire_unpaid_orders(session) == 1
     assert _stock(tea) == 5
     page = client.get(f"/store/{slug}/orders/{body['order_no']}", params={"token": body["token"]}).json()
     assert page["status"] == "cancelled" and page["pay_url"] is None

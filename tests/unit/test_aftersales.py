@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from shopapp.models import Order, OrderEvent, OutboxEmail
 from shopapp.models.aftersales import AftersalesRequest
-from shopapp.services.orders import aftersales, fulfillment, state
+from shopapp.services.orders import aftersales, fulfillment, state, views
 from shopapp.services.catalog import storage
 from shopapp.services.core.errors import Conflict, Invalid, NotFound
 from tests.conftest import make_shop
@@ -50,7 +50,7 @@ def test_a_refund_only_request_with_photos_is_approved_and_refunded(session, own
     assert request.status == "refunded" and request.refund_id
     assert (order.refunded_total, order.financial_status) == (2000, "partially_refunded")
     assert _events(session, order)[-3:] == ["aftersales_requested", "aftersales_approved", "refunded"]
-    timeline = [step["type"] for step in state.shopper_order_dict(session, order)["timeline"]]
+    timeline = [step["type"] for step in views.shopper_order_dict(session, order)["timeline"]]
     assert timeline[-3:] == ["aftersales_requested", "aftersales_approved", "refunded"]
     subjects = [m.subject for m in session.exec(select(OutboxEmail)).all()]
     assert any("已同意你的售后申请" in s for s in subjects) and any("已退款" in s for s in subjects)

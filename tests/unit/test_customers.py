@@ -6,7 +6,7 @@ import pytest
 
 from shopapp.services.checkout import cart, place
 from shopapp.services.customers import shoppers
-from shopapp.services.orders import state
+from shopapp.services.orders import listing
 from shopapp.services.core.errors import Invalid, NotFound, RateLimited, Unauthorized
 from tests.conftest import make_shop
 from tests.shopping import ADDRESS, cart_with, product_on_sale
@@ -98,7 +98,7 @@ def test_orders_placed_while_logged_in_are_in_the_account_history(session, owner
     )
     guest = place.place_order(session, owner.shop_id, cart_with(session, owner.shop_id, (tea, 1)), "lin@example.com", ADDRESS)
     session.commit()
-    history, total = state.customer_orders(session, owner.shop_id, logged_in.token)
+    history, total = listing.customer_orders(session, owner.shop_id, logged_in.token)
     assert total == 1 and [row["order_no"] for row in history] == [placed["order_no"]]
     # The account opens its own order without the link's token, never someone else's.
     page = place.order_page(session, owner.shop_id, placed["order_no"], logged_in.token)

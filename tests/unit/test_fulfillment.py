@@ -12,7 +12,7 @@ from shopapp.models import Order, OrderEvent, OutboxEmail, Shipment, ShipmentIte
 from shopapp.models.base import utcnow
 from shopapp.services.catalog import products
 from shopapp.services.checkout import place
-from shopapp.services.orders import fulfillment, state
+from shopapp.services.orders import fulfillment, state, views
 from shopapp.services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from shopapp.services.core.permissions import Actor
 from tests.conftest import make_shop
@@ -55,12 +55,12 @@ def test_a_paid_order_ships_in_two_parcels_then_is_shipped(session, owner):
 
     second = fulfillment.ship(session, owner, order.id, None, "zto", "7531 2345 6789 01")
     assert order.status == "shipped" and second.carrier == "ZTO" and second.tracking_no == "75312345678901"
-    shown = state.order_dict(session, order)
+    shown = views.order_dict(session, order)
     assert [(s["id"], s["carrier_name"], [i["qty"] for i in s["items"]]) for s in shown["shipments"]] == [
         (first.id, "顺丰速运", [2]), (second.id, "中通快递", [1]),
     ]
     assert _events(session, order)[-2:] == ["partially_shipped", "shipped"]
-    assert state.shopper_order_dict(session, order)["shipments"][1]["tracking_no"] == "75312345678901"
+    assert views.shopper_order_dict(session, order)["shipments"][1]["tracking_no"] == "75312345678901"
     mails = session.exec(select(OutboxEmail).where(OutboxEmail.to == "buyer@example.com")).all()
     shipped_mail = [m for m in mails if "已发货" in m.subject]
     assert len(shipped_mail) == 2 and "SF1234567890123" in shipped_mail[0].body and "SF Express" in shipped_mail[0].body
@@ -127,8 +127,8 @@ def test_two_orders_of_one_shopper_to_one_address_ship_in_one_parcel(session, ow
     for order in (first, second):
         session.refresh(order)
         assert order.status == "shipped"
-        assert [s["id"] for s in state.order_dict(session, order)["shipments"]] == [parcel.id]
-        assert len(state.order_dict(session, order)["shipments"][0]["items"]) == 1  # only this order's line
+        assert [s["id"] for s in views.order_dict(session, order)["shipments"]] == [parcel.id]
+        assert len(views.order_dict(session, order)["shipments"][0]["items"]) == 1  # only this order's line
 
 
 def test_orders_of_other_shoppers_or_addresses_are_not_merged(session, owner):

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlmodel import SQLModel
 
 from shopapp.migrations import alembic_config, include_object
-from shopapp.services.orders import state
+from shopapp.services.orders import listing
 from shopapp.settings import get_settings
 
 
@@ -29,7 +29,7 @@ def _upgrade_and_downgrade(url: str) -> None:
         assert differences == []
         if connection.dialect.name == "postgresql":
             # The order search's trigram indexes, which the comparison leaves out, are there.
-            assert set(state.SEARCH_INDEXES) <= {index["name"] for index in inspect(connection).get_indexes("order")}
+            assert set(listing.SEARCH_INDEXES) <= {index["name"] for index in inspect(connection).get_indexes("order")}
         command.downgrade(config, "base")
         assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
     engine.dispose()

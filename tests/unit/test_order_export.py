@@ -19,11 +19,11 @@ def test_paid_orders_export_one_row_per_line(session, owner):
 
 
 def test_internal_notes_stay_with_the_staff(session, owner):
-    from shopapp.services.orders import state
+    from shopapp.services.orders import state, views
 
     variant_id = product_on_sale(session, owner, stock=5, price=3800)
     order, _ = paid_order(session, owner, (variant_id, 1))
     state.add_note(session, owner, order.id, "顾客电话说周末不在家，周一再派送")
-    staff_view = state.order_dict(session, order)
+    staff_view = views.order_dict(session, order)
     assert any(e["type"] == "note" and "周一" in e["data"]["text"] for e in staff_view["events"])
-    assert all(e["type"] != "note" for e in state.shopper_order_dict(session, order)["timeline"])
+    assert all(e["type"] != "note" for e in views.shopper_order_dict(session, order)["timeline"])

@@ -12,7 +12,7 @@ from sqlalchemy import insert
 from shopapp.models import Order
 from shopapp.models.base import utcnow
 from shopapp.services.checkout import place
-from shopapp.services.orders import state
+from shopapp.services.orders import listing
 from shopapp.services.core.errors import Invalid
 from tests.conftest import make_shop
 from tests.shopping import ADDRESS, cart_with, product_on_sale
@@ -43,9 +43,9 @@ def _ids(items: list[dict]) -> list[int]:
 def _walk_by_cursor(session, actor, per_page: int, **filters) -> list[int]:
     seen, after = [], None
     while True:
-        items, _ = state.list_orders(session, actor, per_page=per_page, after=after, **filters)
+        items, _ = listing.list_orders(session, actor, per_page=per_page, after=after, **filters)
         seen += _ids(items)
-        after = state.next_after(items, per_page)
+        after = listing.next_after(items, per_page)
         if after is None:
             return seen
 
@@ -55,13 +55,13 @@ def test_a_deep_page_shows_the_orders_walking_the_pages_reaches(session, owner):
     newest_first = _orders_at(session, owner, [n // 2 for n in range(47)])
     walked = []
     for page in range(1, 7):
-        items, total = state.list_orders(session, owner, page=page, per_page=8)
+        items, total = listing.list_orders(session, owner, page=page, per_page=8)
         assert total == 47
         walked += _ids(items)
     assert walked == newest_first
-    page_five, _ = state.list_orders(session, owner, page=5, per_page=8)
+    page_five, _ = listing.list_orders(session, owner, page=5, per_page=8)
     assert _ids(page_five) == newest_first[32:40]
-    assert state.list_orders(session, owner, page=7, per_page=8) == ([], 47)
+    assert listing.list_orders(session, owner, page=7, per_page=8) == ([], 47)
 
 
 def test_walking_the_cursor_lists_every_order_once_even_when_many_share_a_moment(session, owner):
@@ -74,21 +74,21 @@ def test_walking_the_cursor_lists_every_order_once_even_when_many_share_a_moment
     assert _walk_by_cursor(session, owner, per_page=1) == newest_first
     assert _walk_by_cursor(session, owner, per_page=31) == newest_first
     assert _walk_by_cursor(session, owner, per_page=4, q="buyer1") == [
-        i for i in newest_first if i in set(_ids(state.list_orders(session, owner, q="buyer1", per_page=250)[0]))
+        i for i in newest_first if i in set(_ids(listing.list_orders(session, owner, q="buyer1", per_page=250)[0]))
     ]
 
 
 def test_an_order_placed_during_the_walk_does_not_repeat_one_already_listed(session, owner):
     newest_first = _orders_at(session, owner, [n * 5 for n in range(12)])
-    first, total = state.list_orders(session, owner, per_page=5)
+    first, total = listing.list_orders(session, owner, per_page=5)
     assert total == 12
     _orders_at(session, make_shop(session, "other-shop"), [0])  # another shop's order is never listed
     newest = _orders_at(session, owner, [-1])[0]  # and so is a newer one of ours, placed now
-    second, total = state.list_orders(session, owner, per_page=5, after=state.next_after(first, 5))
+    second, total = listing.list_orders(session, owner, per_page=5, after=listing.next_after(first, 5))
     assert total == 13  # the total is of all orders, wherever the cursor stands
-    third, _ = state.list_orders(session, owner, per_page=5, after=state.next_after(second, 5))
+    third, _ = listing.list_orders(session, owner, per_page=5, after=listing.next_after(second, 5))
     assert _ids(first + second + third) == newest_first and newest not in _ids(first + second + third)
-    assert state.next_after(third, 5) is None
+    assert listing.next_after(third, 5) is None
 
 
 def test_a_cursor_that_is_not_ours_is_refused_and_lists_nothing(session, owner):
@@ -96,7 +96,7 @@ def test_a_cursor_that_is_not_ours_is_refused_and_lists_nothing(session, owner):
     for bad in ("not-a-cursor", base64.urlsafe_b64encode(b"yesterday|7").decode(),
                 base64.urlsafe_b64encode(b"2026-11-25T10:00:00|7").decode(), "%%%"):
         with pytest.raises(Invalid) as refused:
-            state.list_orders(session, owner, after=bad)
+            listing.list_orders(session, owner, after=bad)
         assert refused.value.fields == {"after": "cursor_invalid"}
 
 
@@ -115,7 +115,7 @@ def test_search_finds_an_order_by_a_fragment_of_its_number_phone_email_or_recipi
     _placed(session, owner, tea, "zhang@qq.com")
 
     def found(q: str) -> list[str]:
-        return [item["order_no"] for item in state.list_orders(session, owner, q=q)[0]]
+        return [item["order_no"] for item in listing.list_orders(session, owner, q=q)[0]]
 
     assert found(wang.order_no[6:12]) == [wang.order_no]  # from the middle of the number
     assert found(wang.order_no[6:12].lower()) == [wang.order_no]
@@ -129,15 +129,15 @@ def test_search_finds_an_order_by_a_fragment_of_its_number_phone_email_or_recipi
     assert found("11") == []  # in the middle of 18600001111, but only two characters
     # Wildcards are looked for as they are, not as wildcards.
     assert found("%") == [] and found("_") == [] and found("0_7") == []
-    assert state.list_orders(session, owner, q="9000077")[1] == 1
+    assert listing.list_orders(session, owner, q="9000077")[1] == 1
 
 
 def test_search_never_finds_another_shops_order(session, owner):
     other = make_shop(session, "other-shop")
     theirs = _placed(session, other, product_on_sale(session, other), "same@example.com", phone="13912345678")
-    assert state.list_orders(session, owner, q="12345678") == ([], 0)
-    assert state.list_orders(session, owner, q=theirs.order_no) == ([], 0)
-    assert state.list_orders(session, other, q="12345678")[1] == 1
+    assert listing.list_orders(session, owner, q="12345678") == ([], 0)
+    assert listing.list_orders(session, owner, q=theirs.order_no) == ([], 0)
+    assert listing.list_orders(session, other, q="12345678")[1] == 1
 
 
 def test_a_search_matching_many_orders_pages_and_counts_like_one_matching_few(session, owner, monkeypatch):
@@ -146,12 +146,12 @@ def test_a_search_matching_many_orders_pages_and_counts_like_one_matching_few(se
     newest_first = _orders_at(session, owner, [(n % 4) * 10 for n in range(31)])
 
     def listed() -> tuple:
-        pages = [state.list_orders(session, owner, q="example", page=page, per_page=7) for page in (1, 3, 5, 6)]
+        pages = [listing.list_orders(session, owner, q="example", page=page, per_page=7) for page in (1, 3, 5, 6)]
         return [_ids(items) for items, _ in pages], {total for _, total in pages}, \
             _walk_by_cursor(session, owner, per_page=7, q="example.com")
 
     few = listed()
-    monkeypatch.setattr(state, "FEW_MATCHES", 3)
+    monkeypatch.setattr(listing, "FEW_MATCHES", 3)
     many = listed()
     assert few == many
     assert few[0] == [newest_first[0:7], newest_first[14:21], newest_first[28:31], []]
@@ -161,8 +161,8 @@ def test_a_search_matching_many_orders_pages_and_counts_like_one_matching_few(se
 def test_a_search_matching_very_many_orders_says_how_many_up_to_a_limit(session, owner, monkeypatch):
     # As the product search does: "10 000 or more" rather than testing every one of 100 000 matches.
     newest_first = _orders_at(session, owner, list(range(12)))
-    monkeypatch.setattr(state, "FEW_MATCHES", 3)
-    monkeypatch.setattr(state, "MAX_COUNTED", 10)
-    items, total = state.list_orders(session, owner, q="example", per_page=5)
+    monkeypatch.setattr(listing, "FEW_MATCHES", 3)
+    monkeypatch.setattr(listing, "MAX_COUNTED", 10)
+    items, total = listing.list_orders(session, owner, q="example", per_page=5)
     assert total == 10 and _ids(items) == newest_first[:5]
-    assert state.list_orders(session, owner, per_page=5)[1] == 12  # without a search every order counts
+    assert listing.list_orders(session, owner, per_page=5)[1] == 12  # without a search every order counts

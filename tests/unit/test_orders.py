@@ -13,7 +13,7 @@ from shopapp.db import session_scope
 from shopapp.models import Order, OrderEvent, StockMove
 from shopapp.models.base import utcnow
 from shopapp.services.checkout import place
-from shopapp.services.orders import state
+from shopapp.services.orders import cancel, listing, state, views
 from shopapp.services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from shopapp.services.core.permissions import Actor
 from tests.conftest import make_shop
@@ -79,7 +79,7 @@ def test_cancelling_an_unpaid_order_puts_its_stock_back(session, owner):
     tea = product_on_sale(session, owner, stock=5)
     order = _order(session, owner, tea, 3)
     assert stock_of(session, tea) == 2
-    state.cancel_order(session, owner, order.id, "顾客电话取消")
+    cancel.cancel_order(session, owner, order.id, "顾客电话取消")
     assert order.status == "cancelled" and order.financial_status == "voided" and order.cancelled_at
     assert stock_of(session, tea) == 5
     move = session.exec(select(StockMove).where(StockMove.variant_id == tea).order_by(StockMove.id.desc())).first()
@@ -87,7 +87,7 @@ def test_cancelling_an_unpaid_order_puts_its_stock_back(session, owner):
     event = session.exec(select(OrderEvent).where(OrderEvent.order_id == order.id, OrderEvent.type == "cancelled")).one()
     assert event.actor == owner.label and event.data["reason"] == "顾客电话取消"
     with pytest.raises(Conflict):
-        state.cancel_order(session, owner, order.id, "again")
+        cancel.cancel_order(session, owner, order.id, "again")
     assert stock_of(session, tea) == 5
 
 
@@ -95,11 +95,11 @@ def test_a_paid_order_is_cancelled_by_refunding_it_in_full(session, owner):
     tea = product_on_sale(session, owner, stock=5)
     order, _ = paid_order(session, owner, (tea, 1))
     assert stock_of(session, tea) == 4
-    state.cancel_order(session, owner, order.id, "")
+    cancel.cancel_order(session, owner, order.id, "")
     assert (order.status, order.financial_status, order.refunded_total) == ("closed", "refunded", order.total)
     assert stock_of(session, tea) == 5
     with pytest.raises(Conflict) as refused:
-        state.cancel_order(session, owner, order.id, "")
+        cancel.cancel_order(session, owner, order.id, "")
     assert refused.value.code == "illegal_transition" and stock_of(session, tea) == 5
 
 
@@ -108,8 +108,8 @@ def test_the_shopper_cancels_with_the_order_link_only(session, owner):
     token = cart_with(session, owner.shop_id, (tea, 2))
     placed = place.place_order(session, owner.shop_id, token, "buyer@example.com", ADDRESS)
     with pytest.raises(NotFound):
-        state.cancel_my_order(session, owner.shop_id, placed["order_no"], "ord_wrong")
-    state.cancel_my_order(session, owner.shop_id, placed["order_no"], placed["token"], "买错了")
+        cancel.cancel_my_order(session, owner.shop_id, placed["order_no"], "ord_wrong")
+    cancel.cancel_my_order(session, owner.shop_id, placed["order_no"], placed["token"], "买错了")
     assert session.get(Order, placed["order_id"]).status == "cancelled" and stock_of(session, tea) == 5
 
 
@@ -118,7 +118,7 @@ def test_support_staff_see_orders_but_only_operations_cancel(session, owner):
     support = Actor(shop_id=owner.shop_id, role="support", user_id=999)
     assert state.get_order(session, support, order.id).id == order.id
     with pytest.raises(Forbidden):
-        state.cancel_order(session, support, order.id, "")
+        cancel.cancel_order(session, support, order.id, "")
 
 
 def test_another_shops_order_is_not_found(session, owner):
@@ -127,8 +127,8 @@ def test_another_shops_order_is_not_found(session, owner):
     with pytest.raises(NotFound):
         state.get_order(session, other, order.id)
     with pytest.raises(NotFound):
-        state.cancel_order(session, other, order.id, "")
-    assert state.list_orders(session, other) == ([], 0)
+        cancel.cancel_order(session, other, order.id, "")
+    assert listing.list_orders(session, other) == ([], 0)
     assert session.get(Order, order.id).status == "pending_payment"
 
 
@@ -141,13 +141,13 @@ def test_expiry_cancels_overdue_orders_and_releases_their_stock(session, owner):
     session.commit()
     assert stock_of(session, tea) == 4
 
-    assert state.expire_unpaid_orders(session) == 1
+    assert cancel.expire_unpaid_orders(session) == 1
     session.commit()
     assert [session.get(Order, o.id).status for o in (overdue, fresh, paid)] == ["cancelled", "pending_payment", "paid"]
     assert stock_of(session, tea) == 6
     event = session.exec(select(OrderEvent).where(OrderEvent.order_id == overdue.id, OrderEvent.type == "cancelled")).one()
     assert event.actor == "system" and event.data["reason"] == "payment_timeout"
-    assert state.expire_unpaid_orders(session) == 0 and stock_of(session, tea) == 6
+    assert cancel.expire_unpaid_orders(session) == 0 and stock_of(session, tea) == 6
 
 
 def test_several_workers_expiring_at_once_release_stock_once(session, owner):
@@ -161,7 +161,7 @@ def test_several_workers_expiring_at_once_release_stock_once(session, owner):
     def worker() -> None:
         start.wait()
         with session_scope() as own:
-            counts.append(state.expire_unpaid_orders(own))
+            counts.append(cancel.expire_unpaid_orders(own))
 
     threads = [threading.Thread(target=worker) for _ in range(4)]
     for thread in threads:
@@ -184,27 +184,27 @@ def test_the_order_list_filters_searches_and_pages(session, owner):
     session.exec(update(Order).where(Order.id == first.id).values(created_at=utcnow() - timedelta(days=3)))
     session.commit()
 
-    items, total = state.list_orders(session, owner)
+    items, total = listing.list_orders(session, owner)
     assert total == 3 and [i["order_no"] for i in items] == [third.order_no, second.order_no, first.order_no]
     assert items[0]["item_count"] == 3 and items[0]["total"] == 3 * 3800
-    assert state.list_orders(session, owner, status="paid")[1] == 1
-    assert state.list_orders(session, owner, q="1390000")[0][0]["order_no"] == first.order_no
-    assert state.list_orders(session, owner, q="李四")[1] == 1
-    assert state.list_orders(session, owner, q=second.order_no[-5:])[0][0]["id"] == second.id
-    assert state.list_orders(session, owner, created_to=utcnow() - timedelta(days=1))[1] == 1
+    assert listing.list_orders(session, owner, status="paid")[1] == 1
+    assert listing.list_orders(session, owner, q="1390000")[0][0]["order_no"] == first.order_no
+    assert listing.list_orders(session, owner, q="李四")[1] == 1
+    assert listing.list_orders(session, owner, q=second.order_no[-5:])[0][0]["id"] == second.id
+    assert listing.list_orders(session, owner, created_to=utcnow() - timedelta(days=1))[1] == 1
     today = utcnow().astimezone(state.CHINA_TIME).date()
-    assert state.list_orders(session, owner, created_from=today)[1] == 2
-    assert state.list_orders(session, owner, created_from=today.isoformat(), created_to=today.isoformat())[1] == 2
-    page_two, total = state.list_orders(session, owner, page=2, per_page=2)
+    assert listing.list_orders(session, owner, created_from=today)[1] == 2
+    assert listing.list_orders(session, owner, created_from=today.isoformat(), created_to=today.isoformat())[1] == 2
+    page_two, total = listing.list_orders(session, owner, page=2, per_page=2)
     assert total == 3 and [i["id"] for i in page_two] == [first.id]
     with pytest.raises(Invalid) as refused:
-        state.list_orders(session, owner, status="lost", created_from="yesterday")
+        listing.list_orders(session, owner, status="lost", created_from="yesterday")
     assert refused.value.fields == {"status": "order_status_invalid", "created_from": "date_invalid"}
 
 
 def test_the_order_dict_has_the_api_shape(session, owner):
     order = _order(session, owner, product_on_sale(session, owner, price=3800), 2)
-    shown = state.order_dict(session, order)
+    shown = views.order_dict(session, order)
     for key in ("id", "order_no", "status", "financial_status", "fulfillment_status", "email", "address", "items",
                 "subtotal", "discount_total", "shipping_total", "total", "refunded_total", "shipments", "events",
                 "created_at"):
@@ -215,8 +215,8 @@ def test_the_order_dict_has_the_api_shape(session, owner):
 
 
 def test_dates_mean_whole_days_in_china_time():
-    start = state._moment(date(2025, 11, 11), {}, "created_from")
-    end = state._moment(date(2025, 11, 11), {}, "created_to", end=True)
+    start = listing._moment(date(2025, 11, 11), {}, "created_from")
+    end = listing._moment(date(2025, 11, 11), {}, "created_to", end=True)
     assert start.isoformat() == "2025-11-11T00:00:00+08:00" and end.isoformat() == "2025-11-12T00:00:00+08:00"
 
 
@@ -224,4 +224,4 @@ def test_the_expiry_job_runs_every_15_seconds():
     from shopapp.jobs import JOBS
 
     job = next(j for j in JOBS if j.name == "expire_unpaid_orders")
-    assert job.every_seconds == 15 and job.run is state.expire_unpaid_orders
+    assert job.every_seconds == 15 and job.run is cancel.expire_unpaid_orders

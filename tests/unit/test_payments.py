@@ -14,7 +14,7 @@ from shopapp.db import session_scope
 from shopapp.models import Order, OrderEvent, Payment, PaymentNotification
 from shopapp.models.base import utcnow
 from shopapp.services.checkout import place
-from shopapp.services.orders import state
+from shopapp.services.orders import cancel
 from shopapp.services.core.errors import Conflict, Invalid, NotFound
 from shopapp.services.payments import service as payments
 from shopapp.services.payments.alipay import fen, load_private_key, yuan
@@ -129,7 +129,7 @@ def test_an_amount_that_differs_from_the_payment_is_refused(session, owner):
 
 def test_money_for_a_cancelled_order_goes_straight_back(session, owner):
     order, payment, tea = _placed(session, owner, stock=5, qty=2)
-    state.cancel_order(session, owner, order.id, "")
+    cancel.cancel_order(session, owner, order.id, "")
     assert stock_of(session, tea) == 5
     answer = payments.sandbox_pay(session, payment.id, "success")
     assert answer["status"] == "refunded" and answer["order_status"] == "cancelled"
@@ -182,7 +182,7 @@ def test_a_payment_racing_the_expiry_job_never_pays_a_released_order(session, ow
         def expire() -> None:
             start.wait()
             with session_scope() as own:
-                state.expire_unpaid_orders(own)
+                cancel.expire_unpaid_orders(own)
 
         def pay() -> None:
             start.wait()
@@ -308,7 +308,7 @@ def test_sign_type_is_not_part_of_what_alipay_signs(session, owner, alipay):
 
 def test_alipay_money_for_a_cancelled_order_is_refunded_through_alipay(session, owner, alipay):
     order, payment, _ = _placed(session, owner, provider="alipay")
-    state.cancel_order(session, owner, order.id, "")
+    cancel.cancel_order(session, owner, order.id, "")
     handled = payments.handle_notification(session, "alipay", alipay.notification(payment.reference, yuan(order.total)))
     assert handled.status == "refunded"
     assert alipay.calls == [{
@@ -322,7 +322,7 @@ def test_alipay_money_for_a_cancelled_order_is_refunded_through_alipay(session, 
 def test_when_alipay_refuses_the_refund_the_notification_is_not_taken(session, owner, alipay):
     """Nothing is recorded, so Alipay's next delivery tries again."""
     order, payment, _ = _placed(session, owner, provider="alipay")
-    state.cancel_order(session, owner, order.id, "")
+    cancel.cancel_order(session, owner, order.id, "")
     session.commit()
     alipay.refuse = True
     with pytest.raises(ProviderUnavailable):

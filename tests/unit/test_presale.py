@@ -13,7 +13,7 @@ from shopapp.models.base import utcnow
 from shopapp.services.checkout import cart, place
 from shopapp.services.catalog import products
 from shopapp.services.inventory import ledger
-from shopapp.services.orders import state
+from shopapp.services.orders import cancel, views
 from shopapp.services.core.errors import Conflict, Invalid
 from tests.shopping import ADDRESS, cart_with, checkouts_at_once, paid_order, stock_of
 
@@ -57,7 +57,7 @@ def test_a_variant_ships_on_its_own_date_and_the_order_keeps_each_lines(session,
     assert [(i.presale_ships_at.isoformat(), i.sold_from) for i in items] == [
         ("2030-04-01", "stock"), ("2030-06-01", "stock"),
     ]
-    shown = state.order_dict(session, order)
+    shown = views.order_dict(session, order)
     assert [i["presale_ships_at"] for i in shown["items"]] == [date(2030, 4, 1), date(2030, 6, 1)]
 
 
@@ -134,7 +134,7 @@ def test_an_unpaid_order_that_expires_gives_its_places_back(session, owner):
     assert _product_of(session, white).in_stock is False
     session.exec(update(Order).values(expires_at=utcnow() - timedelta(seconds=1)))
 
-    assert state.expire_unpaid_orders(session) == 1
+    assert cancel.expire_unpaid_orders(session) == 1
     product = _product_of(session, white)
     assert (product.presale_sold, product.in_stock) == (0, True)
     last = session.exec(select(StockMove).order_by(StockMove.id.desc())).first()
@@ -150,8 +150,8 @@ def test_cancelling_gives_places_back_whether_paid_or_not(session, owner):
     order, _ = paid_order(session, owner, (black, 2))
     assert _fresh(session, Variant, black).presale_sold == 3
 
-    state.cancel_my_order(session, owner.shop_id, unpaid["order_no"], unpaid["token"])
-    state.cancel_order(session, owner, order.id, "缺货")  # paid: refunded in full
+    cancel.cancel_my_order(session, owner.shop_id, unpaid["order_no"], unpaid["token"])
+    cancel.cancel_order(session, owner, order.id, "缺货")  # paid: refunded in full
 
     assert _fresh(session, Variant, black).presale_sold == 0 and stock_of(session, black) == 0
 
@@ -180,7 +180,7 @@ def test_ending_a_pre_sale_sells_from_stock_again(session, owner):
     _place(session, owner.shop_id, (white, 1))
     assert stock_of(session, white) == 3
     # The earlier order's places belonged to the pre-sale that ended: nothing goes back anywhere.
-    state.cancel_my_order(session, owner.shop_id, placed["order_no"], placed["token"])
+    cancel.cancel_my_order(session, owner.shop_id, placed["order_no"], placed["token"])
     assert stock_of(session, white) == 3 and _product_of(session, white).presale_sold == 0
     event = session.exec(select(OrderEvent).where(OrderEvent.type == "stock_not_released")).one()
     assert event.data == {"variant_id": white, "qty": 2}

@@ -11,7 +11,7 @@ from shopapp.db import session_scope
 from shopapp.models import Order, OrderEvent, OutboxEmail, Payment, StockMove
 from shopapp.models.aftersales import Refund
 from shopapp.services.checkout import place
-from shopapp.services.orders import fulfillment, refunds, state
+from shopapp.services.orders import cancel, fulfillment, refunds, state
 from shopapp.services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from shopapp.services.core.permissions import Actor
 from tests.conftest import make_shop
@@ -160,7 +160,7 @@ def test_cancelling_a_paid_order_refunds_it_in_full_and_puts_its_stock_back(sess
     tea = product_on_sale(session, owner, stock=5)
     order, _ = paid_order(session, owner, (tea, 2))
     assert stock_of(session, tea) == 3
-    state.cancel_order(session, owner, order.id, "顾客不要了")
+    cancel.cancel_order(session, owner, order.id, "顾客不要了")
     order = _fresh(session, order)
     assert (order.status, order.financial_status, order.refunded_total) == ("closed", "refunded", order.total)
     assert stock_of(session, tea) == 5
@@ -170,5 +170,5 @@ def test_a_shipped_order_is_not_cancelled_but_refunded(session, owner):
     order, _ = paid_order(session, owner, (product_on_sale(session, owner), 1))
     fulfillment.ship(session, owner, order.id, None, **SF)
     with pytest.raises(Conflict) as refused:
-        state.cancel_order(session, owner, order.id, "")
+        cancel.cancel_order(session, owner, order.id, "")
     assert refused.value.code == "illegal_transition" and _fresh(session, order).status == "shipped"

@@ -11,7 +11,7 @@ from shopapp.models import Order, OrderItem, Shop
 from shopapp.models.base import utcnow
 from shopapp.services.checkout import cart as carts
 from shopapp.services.customers import shoppers
-from shopapp.services.orders import fulfillment, state
+from shopapp.services.orders import cancel, fulfillment, state, views
 from shopapp.services.core import idempotency
 from shopapp.services.inventory import ledger
 from shopapp.services.checkout import shipping
@@ -101,12 +101,12 @@ def order_page(session: Session, shop_id: int, order_no: str, token: str, *, mob
     url = payments.pay_url(
         session, order, subject=_subject(shop, order), return_url=_order_link(shop, order, link_token), mobile=mobile,
     )
-    return {**state.shopper_order_dict(session, order), "pay_url": url}
+    return {**views.shopper_order_dict(session, order), "pay_url": url}
 
 
 def cancel_my_order(session: Session, shop_id: int, order_no: str, token: str, reason: str = "") -> dict:
     """The shopper cancels their unpaid order; answers the order page."""
-    state.cancel_my_order(session, shop_id, order_no, token, reason)
+    cancel.cancel_my_order(session, shop_id, order_no, token, reason)
     return order_page(session, shop_id, order_no, token)
 
 

@@ -17,14 +17,14 @@ from sqlmodel import Session, select
 from shopapp.models import Order
 from shopapp.models.aftersales import AftersalesRequest
 from shopapp.models.base import utcnow
-from shopapp.services.orders import fulfillment, refunds, state
 from shopapp.services.catalog import media, storage
-from shopapp.services.shops import shops
 from shopapp.services.core.errors import Conflict, Invalid, NotFound, require_fields
+from shopapp.services.core.money import format_money
 from shopapp.services.core.outbox import queue_bilingual
 from shopapp.services.core.permissions import Actor, require
-from shopapp.services.core.money import format_money
 from shopapp.services.core.validation import checked_text
+from shopapp.services.orders import fulfillment, refunds, state
+from shopapp.services.shops import shops
 
 KINDS = ("refund_only", "return_and_refund")
 STATUSES = ("requested", "awaiting_return", "returning", "refunded", "refused")

@@ -13,12 +13,12 @@ from sqlmodel import Session, select
 from shopapp.models import Order, OrderEvent, OrderItem, Product, Shipment, ShipmentItem, TrackingEvent
 from shopapp.models.aftersales import RefundItem
 from shopapp.models.base import utcnow
-from shopapp.services.orders import state
-from shopapp.services.shops import shops
 from shopapp.services.core.errors import Conflict, Invalid, NotFound, require_fields
 from shopapp.services.core.outbox import queue_bilingual
 from shopapp.services.core.permissions import Actor, require, shop_row
 from shopapp.services.core.validation import checked_text
+from shopapp.services.orders import state
+from shopapp.services.shops import shops
 from shopapp.settings import get_settings
 
 log = logging.getLogger(__name__)

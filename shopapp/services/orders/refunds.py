@@ -8,16 +8,16 @@ from sqlmodel import Session, select
 from shopapp.models import Order, Payment
 from shopapp.models.aftersales import Refund, RefundItem
 from shopapp.models.base import utcnow
-from shopapp.services.orders import fulfillment, state
 from shopapp.services.core import idempotency
-from shopapp.services.inventory import ledger
-from shopapp.services.shops import shops
 from shopapp.services.core.errors import Conflict, Invalid, NotFound, require_fields
-from shopapp.services.core.outbox import queue_bilingual
-from shopapp.services.payments import service as payments
-from shopapp.services.core.permissions import Actor, require
 from shopapp.services.core.money import format_money
+from shopapp.services.core.outbox import queue_bilingual
+from shopapp.services.core.permissions import Actor, require
 from shopapp.services.core.validation import checked_text
+from shopapp.services.inventory import ledger
+from shopapp.services.orders import fulfillment, state
+from shopapp.services.payments import service as payments
+from shopapp.services.shops import shops
 
 REFUNDABLE_STATUSES = ("paid", "partially_shipped", "shipped", "delivered", "completed")
 MAX_REASON = 200

@@ -23,8 +23,8 @@ from sqlmodel import Session, select
 
 from shopapp.models import Shipment, TrackingEvent
 from shopapp.models.base import utcnow
-from shopapp.services.orders import fulfillment
 from shopapp.services.core.errors import DomainError
+from shopapp.services.orders import fulfillment
 from shopapp.settings import get_settings
 
 log = logging.getLogger(__name__)

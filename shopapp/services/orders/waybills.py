@@ -17,10 +17,10 @@ from sqlmodel import Session, select
 
 from shopapp.models import Order, OrderItem, Shipment, ShipmentItem
 from shopapp.models.base import utcnow
-from shopapp.services.orders import fulfillment
-from shopapp.services.shops import shops
 from shopapp.services.core.errors import Invalid
 from shopapp.services.core.permissions import Actor, require
+from shopapp.services.orders import fulfillment
+from shopapp.services.shops import shops
 
 PAGE = (100 * mm, 150 * mm)
 MAX_LABELS = 200

@@ -23,7 +23,7 @@ from shopapp.models import Conversation, Message, Order, QuickReply, Shop, Staff
 from shopapp.models.aftersales import AftersalesRequest
 from shopapp.models.base import utcnow
 from shopapp.services.customers import shoppers
-from shopapp.services.orders import fulfillment, state
+from shopapp.services.orders import fulfillment, state, views
 from shopapp.services.core.errors import Conflict, DomainError, Invalid, NotFound, require_fields
 from shopapp.services.core.permissions import Actor, require, shop_row
 from shopapp.services.core.tokens import new_token, token_hash
@@ -442,7 +442,7 @@ def _last_messages(session: Session, shop_id: int, conversation_ids: list[int]) 
 
 
 def _order_context(session: Session, order: Order) -> dict:
-    full = state.order_dict(session, order)
+    full = views.order_dict(session, order)
     return {
         "id": order.id, "order_no": order.order_no, "status": order.status,
         "financial_status": order.financial_status, "fulfillment_status": order.fulfillment_status,

@@ -10,7 +10,7 @@ from datetime import UTC, timedelta, timezone
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services.orders import aftersales, export as order_export, fulfillment, refunds, state as order_state
+from shopapp.services.orders import aftersales, cancel as order_cancel, export as order_export, fulfillment, listing, refunds, state as order_state, views
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money, parse_money, yuan_text
 from shopapp.ui import routes
@@ -111,14 +111,14 @@ class OrderListState(ConsoleState):
         self.problem = ""
         try:
             with session_scope() as session:
-                items, self.total = order_state.list_orders(
+                items, self.total = listing.list_orders(
                     session, actor, status=self.status or None, q=self.q or None, created_from=self.created_from or None,
                     created_to=self.created_to or None, page=self.page, per_page=PER_PAGE,
                 )
         except DomainError as exc:
             self.problem = next(iter(self._field_messages(exc).values()), self._message(exc))
             return
-        self.total_text = shown_total(self.total, self.q, order_state.MAX_COUNTED)
+        self.total_text = shown_total(self.total, self.q, listing.MAX_COUNTED)
         self.rows = [
             {"id": str(o["id"]), "order_no": o["order_no"], "status": o["status"], "email": o["email"],
              "recipient": o["recipient_name"], "total": format_money(o["total"], o["currency"]),
@@ -287,7 +287,7 @@ class OrderDetailState(ConsoleState):
         actor = actor or self._actor()
         with session_scope() as session:
             order = order_state.get_order(session, actor, int(self.order_id))
-            shown = order_state.order_dict(session, order)
+            shown = views.order_dict(session, order)
             remaining = fulfillment.remaining_to_ship(session, order)
             refundable = refunds.refundable(session, order)
             requests = aftersales.order_requests(session, actor, order.id)
@@ -341,7 +341,7 @@ class OrderDetailState(ConsoleState):
     @rx.event
     def cancel(self):
         self.confirming_cancel = False
-        self._act(lambda session, actor: order_state.cancel_order(session, actor, int(self.order["id"]), "cancelled by the shop"))
+        self._act(lambda session, actor: order_cancel.cancel_order(session, actor, int(self.order["id"]), "cancelled by the shop"))
 
     @rx.event
     def ship(self, form: dict):

@@ -9,7 +9,7 @@ import reflex as rx
 
 from shopapp.db import session_scope
 from shopapp.services.customers import shoppers
-from shopapp.services.orders import state as order_state
+from shopapp.services.orders import listing
 from shopapp.services.shops import password_resets
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
@@ -97,7 +97,7 @@ class AccountState(FormMixin, StoreState):
             return
         try:
             with session_scope() as session:
-                rows, self.total = order_state.customer_orders(
+                rows, self.total = listing.customer_orders(
                     session, int(self.shop["id"]), self._shopper_token(), page=self.page, per_page=PER_PAGE,
                 )
         except DomainError:

@@ -1,0 +1,89 @@
+"""What an order looks like to the shop's staff and to its shopper."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from shopapp.models import Order, OrderEvent, OrderItem, Payment
+from shopapp.services.orders import fulfillment
+from shopapp.services.orders.state import STATUSES, order_items
+
+
+def order_summary(order: Order, item_count: int) -> dict:
+    """A row of the console's order list."""
+    return {
+        "id": order.id, "order_no": order.order_no, "status": order.status,
+        "financial_status": order.financial_status, "fulfillment_status": order.fulfillment_status,
+        "email": order.email, "recipient_name": order.recipient_name, "total": order.total,
+        "currency": order.currency, "item_count": item_count, "presale": order.presale,
+        "created_at": order.created_at,
+    }
+
+
+def order_dict(session: Session, order: Order) -> dict:
+    """The order as API.md shows it to the shop's staff."""
+    events = session.exec(
+        select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id)
+    ).all()
+    payments = session.exec(select(Payment).where(Payment.order_id == order.id).order_by(Payment.id)).all()
+    return {
+        **_order_fields(order),
+        "id": order.id,
+        "items": [item_dict(item) for item in order_items(session, order)],
+        "note": order.note,
+        "payments": [
+            {"id": p.id, "provider": p.provider, "status": p.status, "amount": p.amount,
+             "refunded_amount": p.refunded_amount, "provider_reference": p.provider_reference,
+             "created_at": p.created_at}
+            for p in payments
+        ],
+        "shipments": _shipments(session, order),
+        "events": [{"type": e.type, "at": e.at, "actor": e.actor, "data": e.data} for e in events],
+    }
+
+
+def shopper_order_dict(session: Session, order: Order) -> dict:
+    """The order as its shopper sees it: no staff names, no internal notes."""
+    events = session.exec(
+        select(OrderEvent.type, OrderEvent.at).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id)
+    ).all()
+    return {
+        **_order_fields(order),
+        "items": [item_dict(item) for item in order_items(session, order)],
+        "note": order.note,
+        "shipments": _shipments(session, order),
+        "timeline": [{"type": type_, "at": at} for type_, at in events if type_ in _SHOPPER_EVENTS],
+    }
+
+
+def item_dict(item: OrderItem) -> dict:
+    return {
+        "id": item.id, "variant_id": item.variant_id, "product_id": item.product_id, "title": item.title,
+        "sku": item.sku, "option_values": item.option_values, "qty": item.qty, "unit_price": item.unit_price,
+        "total": item.total, "presale_ships_at": item.presale_ships_at, "sold_from": item.sold_from,
+    }
+
+
+# Helpers ---------------------------------------------------------------------------------------
+
+_SHOPPER_EVENTS = frozenset({
+    "placed", "paid", "cancelled", "payment_failed", "payment_refunded", "shipment_added", "refunded",
+    "aftersales_requested", "aftersales_approved", "aftersales_refused", "aftersales_return_shipped",
+    "aftersales_received", *STATUSES,
+})
+
+
+def _shipments(session: Session, order: Order) -> list[dict]:
+    return fulfillment.order_shipments(session, order)
+
+
+def _order_fields(order: Order) -> dict:
+    return {
+        "order_no": order.order_no, "status": order.status, "financial_status": order.financial_status,
+        "fulfillment_status": order.fulfillment_status, "email": order.email, "address": order.address,
+        "currency": order.currency, "shipping_method": order.shipping_method_name,
+        "subtotal": order.subtotal, "discount_total": order.discount_total, "shipping_total": order.shipping_total,
+        "total": order.total, "refunded_total": order.refunded_total, "presale": order.presale,
+        "ships_at": order.ships_at, "expires_at": order.expires_at if order.status == "pending_payment" else None,
+        "paid_at": order.paid_at, "cancelled_at": order.cancelled_at, "created_at": order.created_at,
+    }
