@@ -34,7 +34,8 @@ from sqlmodel import SQLModel  # noqa: E402
 import shopapp.models  # noqa: E402,F401 - registers every table
 from shopapp.db import get_engine, session_scope  # noqa: E402
 from shopapp.models import Category, Product, ProductCategory, Shop, Variant  # noqa: E402
-from shopapp.services.catalog import products as catalog_products, search  # noqa: E402
+from shopapp.services.catalog import products as catalog_products  # noqa: E402
+from shopapp.services.catalog import search
 
 BIG_SHOP = 1
 ORIGINS = ("西湖", "安吉", "武夷山", "云南", "福鼎", "祁门", "信阳", "黄山", "六安", "洞庭", "凤凰", "安溪", "蒙顶", "君山", "狮峰", "梅家坞")

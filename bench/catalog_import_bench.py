@@ -24,8 +24,8 @@ from sqlmodel import SQLModel  # noqa: E402
 
 import shopapp.models  # noqa: E402,F401 - registers every table
 from shopapp.db import get_engine, session_scope  # noqa: E402
+from shopapp.services.catalog import categories, product_csv, search
 from shopapp.services.shops import accounts
-from shopapp.services.catalog import product_csv, products, search
 
 ROWS = int(os.environ.get("BENCH_ROWS", 10_000))
 SIZES = ("100g", "250g", "500g", "1kg")
@@ -56,8 +56,8 @@ def fresh_shop(slug: str):
         )
         session.flush()
         owner = accounts.authenticate(session, signed.token)
-        tea = products.create_category(session, owner, "茶叶")
-        products.create_category(session, owner, "绿茶", tea.id)
+        tea = categories.create_category(session, owner, "茶叶")
+        categories.create_category(session, owner, "绿茶", tea.id)
     return owner
 
 

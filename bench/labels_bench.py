@@ -26,9 +26,9 @@ from sqlmodel import SQLModel  # noqa: E402
 
 import shopapp.models  # noqa: E402,F401 - registers every table
 from shopapp.db import get_engine, session_scope  # noqa: E402
-from shopapp.services.shops import accounts
-from shopapp.services.orders import fulfillment, waybills
 from shopapp.services.catalog import search
+from shopapp.services.orders import fulfillment, waybills
+from shopapp.services.shops import accounts
 from tests.shopping import paid_order, product_on_sale  # noqa: E402
 
 LABELS = 100

@@ -28,8 +28,8 @@ from sqlmodel import SQLModel  # noqa: E402
 import shopapp.models  # noqa: E402,F401
 from shopapp.db import get_engine, session_scope  # noqa: E402
 from shopapp.models import Order, Shop  # noqa: E402
-from shopapp.services.orders import listing  # noqa: E402
 from shopapp.services.core.permissions import Actor  # noqa: E402
+from shopapp.services.orders import listing  # noqa: E402
 
 BIG_SHOP_ORDERS = 100_000
 OTHER_SHOPS = 999

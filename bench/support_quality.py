@@ -39,16 +39,16 @@ import shopapp.models  # noqa: E402,F401 - registers every table
 from shopapp.db import get_engine, session_scope  # noqa: E402
 from shopapp.models import Order, Variant  # noqa: E402
 from shopapp.models.base import utcnow  # noqa: E402
-from shopapp.services.shops import accounts, shops
-from shopapp.services.checkout import cart, place
 from shopapp.services.catalog import products, search
+from shopapp.services.checkout import cart, place
 from shopapp.services.orders import cancel, fulfillment
+from shopapp.services.payments import service as payments  # noqa: E402
+from shopapp.services.shops import accounts, shops
 from shopapp.services.support import conversations
 from shopapp.services.support.ai import retrieval  # noqa: E402
 from shopapp.services.support.ai.engines import AIError  # noqa: E402
 from shopapp.services.support.ai.offline import OfflineEngine  # noqa: E402
 from shopapp.services.support.ai.openai_engine import OpenAIEngine  # noqa: E402
-from shopapp.services.payments import service as payments  # noqa: E402
 from shopapp.settings import get_settings  # noqa: E402
 
 _SECRET_FIELDS = ("order_no", "tracking_no", "name", "phone", "street", "email")

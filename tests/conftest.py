@@ -20,10 +20,10 @@ from sqlmodel import Session, SQLModel
 
 import shopapp.models  # noqa: F401 - registers every table
 from shopapp.db import get_engine, session_scope
-from shopapp.services.shops import accounts
-from shopapp.services.orders import listing
 from shopapp.services.catalog import search
 from shopapp.services.core.permissions import Actor
+from shopapp.services.orders import listing
+from shopapp.services.shops import accounts
 
 
 @pytest.fixture(scope="session")

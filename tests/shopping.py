@@ -7,13 +7,12 @@ import threading
 from sqlmodel import Session, select
 
 from shopapp.db import session_scope
-from shopapp.services.core.errors import Conflict
-
 from shopapp.models import Order, Variant
-from shopapp.services.checkout import cart, place
 from shopapp.services.catalog import products
-from shopapp.services.payments import service as payments
+from shopapp.services.checkout import cart, place
+from shopapp.services.core.errors import Conflict
 from shopapp.services.core.permissions import Actor
+from shopapp.services.payments import service as payments
 
 ADDRESS = {
     "name": "张三", "phone": "13800138000", "province": "浙江省", "city": "杭州市", "district": "西湖区",

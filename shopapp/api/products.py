@@ -16,7 +16,7 @@ from shopapp.api.errors import request_lang
 from shopapp.db import session_scope
 from shopapp.i18n import field_message
 from shopapp.services.shops import accounts
-from shopapp.services.catalog import media, product_csv, products
+from shopapp.services.catalog import categories, media, product_csv, products, views
 from shopapp.services.inventory import ledger
 from shopapp.services.core.errors import Invalid
 from shopapp.services.core.permissions import Actor
@@ -64,7 +64,7 @@ def list_products(
 def create_product(request: Request, data: dict = Body(...)):
     with acting(request) as (session, actor):
         product = products.create_product(session, actor, data)
-        return jsonable(products.product_dict(session, product, with_cost=True))
+        return jsonable(views.product_dict(session, product, with_cost=True))
 
 
 # Declared before /products/{product_id}, which would otherwise take "export" for an id.
@@ -104,15 +104,15 @@ async def import_products(request: Request, dry_run: bool = False):
 @router.get("/products/{product_id}")
 def get_product(product_id: int, request: Request):
     with acting(request) as (session, actor):
-        product = products.get_product(session, actor.shop_id, product_id)
-        return jsonable(products.product_dict(session, product, with_cost=True))
+        product = views.get_product(session, actor.shop_id, product_id)
+        return jsonable(views.product_dict(session, product, with_cost=True))
 
 
 @router.patch("/products/{product_id}")
 def update_product(product_id: int, request: Request, changes: dict = Body(...)):
     with acting(request) as (session, actor):
         product = products.update_product(session, actor, product_id, changes)
-        return jsonable(products.product_dict(session, product, with_cost=True))
+        return jsonable(views.product_dict(session, product, with_cost=True))
 
 
 @router.delete("/products/{product_id}", status_code=204)
@@ -146,7 +146,7 @@ def update_image(product_id: int, image_id: int, body: ImageChange, request: Req
         image = media.update_image(
             session, actor, image_id, alt=body.alt, position=body.position, product_id=product_id,
         )
-        return products.image_dict(image)
+        return views.image_dict(image)
 
 
 @router.delete("/products/{product_id}/images/{image_id}", status_code=204)
@@ -185,14 +185,14 @@ def low_stock(request: Request, threshold: int | None = None, page: int = 1, per
 @router.get("/categories")
 def list_categories(request: Request):
     with acting(request) as (session, actor):
-        items = products.list_categories(session, actor.shop_id)
+        items = categories.list_categories(session, actor.shop_id)
         return {"items": items, "total": len(items)}
 
 
 @router.post("/categories", status_code=201)
 def create_category(body: NewCategory, request: Request):
     with acting(request) as (session, actor):
-        category = products.create_category(session, actor, body.name, body.parent_id)
+        category = categories.create_category(session, actor, body.name, body.parent_id)
         return {"id": category.id, "name": category.name, "parent_id": category.parent_id, "position": category.position}
 
 
@@ -208,7 +208,7 @@ def _actor(request: Request) -> Actor:
 def _add_image(actor: Actor, product_id: int, data: bytes, alt: str) -> dict:
     # add_product_image decodes the picture before its first query, so no write lock is held meanwhile.
     with session_scope() as session:
-        return products.image_dict(media.add_product_image(session, actor, product_id, data, alt))
+        return views.image_dict(media.add_product_image(session, actor, product_id, data, alt))
 
 
 def _import(actor: Actor, text: str, dry_run: bool):

@@ -4,7 +4,7 @@ from fastapi import APIRouter
 
 from shopapp.api.deps import jsonable
 from shopapp.db import read_scope
-from shopapp.services.catalog import products
+from shopapp.services.catalog import products, views
 from shopapp.services.shops import shops
 
 router = APIRouter(prefix="/store/{slug}", tags=["storefront"])
@@ -36,4 +36,4 @@ def store_product(slug: str, product_id: int):
     """An active product without cost data; a draft, or another shop's product, is not found."""
     with read_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        return jsonable(products.storefront_product(session, shop.id, product_id))
+        return jsonable(views.storefront_product(session, shop.id, product_id))

@@ -13,7 +13,7 @@ from shopapp.demo.pictures import product_picture
 from shopapp.models import Product, Shop
 from shopapp.models.base import utcnow
 from shopapp.services.shops import accounts, shops, themes
-from shopapp.services.catalog import media, products as catalog_products
+from shopapp.services.catalog import categories as catalog_categories, media, products as catalog_products
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def seed_demo(*, if_empty: bool = False) -> bool:
         )
         owner = accounts.authenticate(session, signed.token)
         shops.update_profile(session, owner, PROFILE)
-        categories = {name: catalog_products.create_category(session, owner, name).id for name in _category_names()}
+        categories = {name: catalog_categories.create_category(session, owner, name).id for name in _category_names()}
     # Each product in its own transaction: pictures take a moment, and other writers should not wait on all of them.
     for index, product in enumerate(_products(categories)):
         with session_scope() as session:

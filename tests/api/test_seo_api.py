@@ -10,8 +10,8 @@ from PIL import Image
 
 from shopapp.api import seo as seo_api
 from shopapp.db import session_scope
-from shopapp.services.shops import accounts
 from shopapp.services.catalog import products
+from shopapp.services.shops import accounts
 
 
 def make_product(token: str, sku: str = "LJ-50") -> int:

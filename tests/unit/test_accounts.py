@@ -8,8 +8,8 @@ from sqlmodel import select
 
 from shopapp.models import AuthSession, Shop, StaffMember, User
 from shopapp.models.base import utcnow
-from shopapp.services.shops import accounts
 from shopapp.services.core.errors import Invalid, RateLimited, Unauthorized
+from shopapp.services.shops import accounts
 
 GOOD = {"email": "li@example.com", "password": "green-tea-88", "shop_name": "李记茶庄", "shop_slug": "li-tea"}
 

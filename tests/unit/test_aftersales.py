@@ -10,9 +10,9 @@ from sqlmodel import select
 
 from shopapp.models import Order, OrderEvent, OutboxEmail
 from shopapp.models.aftersales import AftersalesRequest
-from shopapp.services.orders import aftersales, fulfillment, state, views
 from shopapp.services.catalog import storage
 from shopapp.services.core.errors import Conflict, Invalid, NotFound
+from shopapp.services.orders import aftersales, fulfillment, state, views
 from tests.conftest import make_shop
 from tests.shopping import paid_order, product_on_sale, stock_of
 

@@ -11,11 +11,11 @@ from sqlmodel import select
 
 from shopapp.models import Message, Product
 from shopapp.services.catalog import products
+from shopapp.services.core.errors import Invalid, NotFound
 from shopapp.services.shops import shops
 from shopapp.services.support import conversations
 from shopapp.services.support.ai import service as ai
 from shopapp.services.support.ai.intents import detect_intent, detect_language
-from shopapp.services.core.errors import Invalid, NotFound
 from shopapp.settings import get_settings
 from tests.conftest import make_shop
 from tests.openai_fake import FakeModel

@@ -6,10 +6,10 @@ import pytest
 from sqlmodel import select
 
 from shopapp.models import CartItem, Variant
-from shopapp.services.checkout import cart
 from shopapp.services.catalog import products
-from shopapp.services.inventory import ledger
+from shopapp.services.checkout import cart
 from shopapp.services.core.errors import Conflict, Invalid, NotFound
+from shopapp.services.inventory import ledger
 from tests.conftest import make_shop
 from tests.shopping import product_on_sale
 

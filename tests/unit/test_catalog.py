@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import sys
-import types
 
 import pytest
 from sqlmodel import func, select
 
 from shopapp.i18n import EN, ZH_CN
 from shopapp.models import Product, ProductImage, StockMove, Variant
-from shopapp.services.catalog import products
-from shopapp.services.inventory import ledger
+from shopapp.services.catalog import categories, products, views
 from shopapp.services.core.errors import Forbidden, Invalid, NotFound
 from shopapp.services.core.permissions import Actor
+from shopapp.services.inventory import ledger
 from tests.conftest import make_shop
 
 COLOURS = {"name": "颜色", "values": ["红", "蓝"]}
@@ -37,7 +35,7 @@ def _refused(call, *args) -> dict[str, str]:
 
 def test_variant_grid_is_generated_from_options(session, owner):
     product = products.create_product(session, owner, {"title": "T恤", "options": [COLOURS, SIZES]})
-    shown = products.product_dict(session, product, with_cost=True)
+    shown = views.product_dict(session, product, with_cost=True)
     assert shown["options"] == [COLOURS, SIZES]
     assert [v["option_values"] for v in shown["variants"]] == [
         ["红", "S"], ["红", "M"], ["红", "L"], ["蓝", "S"], ["蓝", "M"], ["蓝", "L"],
@@ -47,7 +45,7 @@ def test_variant_grid_is_generated_from_options(session, owner):
 
 def test_a_product_without_options_has_one_variant(session, owner):
     product = products.create_product(session, owner, {"title": "茶具礼盒"})
-    assert [v["option_values"] for v in products.product_dict(session, product, with_cost=False)["variants"]] == [[]]
+    assert [v["option_values"] for v in views.product_dict(session, product, with_cost=False)["variants"]] == [[]]
 
 
 def test_a_grid_over_100_combinations_is_refused_and_nothing_saved(session, owner):
@@ -136,22 +134,22 @@ def test_another_shops_product_is_not_found(session, owner):
     product = products.create_product(session, owner, _tea(status="active"))
     other = make_shop(session, "green-leaf")
     with pytest.raises(NotFound):
-        products.get_product(session, other.shop_id, product.id)
+        views.get_product(session, other.shop_id, product.id)
     with pytest.raises(NotFound):
         products.update_product(session, other, product.id, {"title": "被改了"})
     with pytest.raises(NotFound):
         products.delete_product(session, other, product.id)
     assert products.list_products(session, other.shop_id) == ([], 0)
-    assert products.get_product(session, owner.shop_id, product.id).title == "西湖龙井"
+    assert views.get_product(session, owner.shop_id, product.id).title == "西湖龙井"
 
 
 def test_another_shops_category_cannot_be_used(session, owner):
     other = make_shop(session, "green-leaf")
-    theirs = products.create_category(session, other, "绿茶")
+    theirs = categories.create_category(session, other, "绿茶")
     assert _refused(products.create_product, session, owner, _tea(category_ids=[theirs.id])) == {
         "category_ids": "category_not_found",
     }
-    assert _refused(products.create_category, session, owner, "绿茶", theirs.id) == {"parent_id": "category_not_found"}
+    assert _refused(categories.create_category, session, owner, "绿茶", theirs.id) == {"parent_id": "category_not_found"}
 
 
 def test_staff_who_may_not_manage_the_catalog_cannot_change_it(session, owner):
@@ -164,7 +162,7 @@ def test_staff_who_may_not_manage_the_catalog_cannot_change_it(session, owner):
     with pytest.raises(Forbidden):
         products.delete_product(session, support, product.id)
     with pytest.raises(Forbidden):
-        products.create_category(session, support, "绿茶")
+        categories.create_category(session, support, "绿茶")
 
 
 def test_initial_stock_is_written_to_the_ledger(session, owner):
@@ -187,12 +185,12 @@ def test_description_html_loses_scripts_and_event_handlers_but_keeps_formatting(
 
 def test_shoppers_never_see_the_cost(session, owner):
     product = products.create_product(session, owner, _tea(variants=[{"price": 12800, "cost": 6000}]))
-    assert products.product_dict(session, product, with_cost=True)["variants"][0]["cost"] == 6000
-    assert "cost" not in products.product_dict(session, product, with_cost=False)["variants"][0]
+    assert views.product_dict(session, product, with_cost=True)["variants"][0]["cost"] == 6000
+    assert "cost" not in views.product_dict(session, product, with_cost=False)["variants"][0]
 
 
 def test_product_dict_follows_the_api_shape(session, owner, monkeypatch):
-    category = products.create_category(session, owner, "绿茶")
+    category = categories.create_category(session, owner, "绿茶")
     product = products.create_product(session, owner, _tea(
         category_ids=[category.id], tags=["绿茶", "绿茶", " 明前 "], presale={"ships_at": "2030-04-01"},
         seo_title="龙井", product_type="physical", status="active",
@@ -203,10 +201,9 @@ def test_product_dict_follows_the_api_shape(session, owner, monkeypatch):
     def image_urls(image):
         return {"url": f"/m/{image.key}/1024.webp", "thumb_url": f"/m/{image.key}/320.webp", "srcset": ""}
 
-    fake_media = types.SimpleNamespace(image_urls=image_urls)
-    monkeypatch.setitem(sys.modules, "shopapp.services.catalog.media", fake_media)
+    monkeypatch.setattr(views, "image_urls", image_urls)
 
-    shown = products.product_dict(session, product, with_cost=False)
+    shown = views.product_dict(session, product, with_cost=False)
     assert set(shown) >= {
         "id", "title", "description_html", "status", "product_type", "options", "variants", "images",
         "category_ids", "presale", "created_at", "updated_at",
@@ -226,9 +223,9 @@ def test_product_dict_follows_the_api_shape(session, owner, monkeypatch):
 
 def test_update_changes_only_the_given_fields(session, owner):
     product = products.create_product(session, owner, _tea(seo_title="龙井"))
-    before = products.product_dict(session, product, with_cost=True)
+    before = views.product_dict(session, product, with_cost=True)
     products.update_product(session, owner, product.id, {"title": "明前龙井", "status": "active"})
-    after = products.product_dict(session, product, with_cost=True)
+    after = views.product_dict(session, product, with_cost=True)
     assert (after["title"], after["status"]) == ("明前龙井", "active")
     assert after["variants"] == before["variants"] and after["seo_title"] == "龙井"
 
@@ -238,7 +235,7 @@ def test_a_refused_update_changes_nothing(session, owner):
     fields = _refused(products.update_product, session, owner, product.id, {"title": "新名字", "variants": [{"price": -1}]})
     assert fields == {"variants.0.price": "price_negative"}
     session.expire_all()
-    assert products.get_product(session, owner.shop_id, product.id).title == "西湖龙井"
+    assert views.get_product(session, owner.shop_id, product.id).title == "西湖龙井"
 
 
 def test_a_variants_list_updates_by_id_adds_new_ones_and_deletes_the_rest(session, owner):
@@ -247,12 +244,12 @@ def test_a_variants_list_updates_by_id_adds_new_ones_and_deletes_the_rest(sessio
         {"sku": "A", "option_values": ["250g"], "price": 100, "stock": 3},
         {"sku": "B", "option_values": ["500g"], "price": 200, "stock": 4},
     ]})
-    a, b = products.product_dict(session, product, with_cost=True)["variants"]
+    a, b = views.product_dict(session, product, with_cost=True)["variants"]
     products.update_product(session, owner, product.id, {"variants": [
         {"id": a["id"], "price": 150},
         {"sku": "C", "option_values": ["1kg"], "price": 300, "stock": 2},
     ]})
-    variants = products.product_dict(session, product, with_cost=True)["variants"]
+    variants = views.product_dict(session, product, with_cost=True)["variants"]
     assert [(v["sku"], v["price"], v["stock"]) for v in variants] == [("A", 150, 3), ("C", 300, 2)]
     assert variants[0]["id"] == a["id"]
     assert session.get(Variant, b["id"]) is None
@@ -261,7 +258,7 @@ def test_a_variants_list_updates_by_id_adds_new_ones_and_deletes_the_rest(sessio
 
 def test_an_edit_never_undoes_a_sale_made_since_the_form_was_opened(session, owner):
     product = products.create_product(session, owner, _tea())
-    shown = products.product_dict(session, product, with_cost=True)["variants"][0]
+    shown = views.product_dict(session, product, with_cost=True)["variants"][0]
     ledger.adjust_stock(session, "order:1", owner.shop_id, shown["id"], -1, "sale")
     edited = {k: v for k, v in shown.items() if k != "stock"} | {"price": 9900}
     products.update_product(session, owner, product.id, {"variants": [edited]})
@@ -270,7 +267,7 @@ def test_an_edit_never_undoes_a_sale_made_since_the_form_was_opened(session, own
 
 def test_stock_set_in_an_edit_goes_through_the_ledger(session, owner):
     product = products.create_product(session, owner, _tea())
-    variant_id = products.product_dict(session, product, with_cost=True)["variants"][0]["id"]
+    variant_id = views.product_dict(session, product, with_cost=True)["variants"][0]["id"]
     products.update_product(session, owner, product.id, {"variants": [{"id": variant_id, "stock": 25}]})
     moves = session.exec(select(StockMove).where(StockMove.variant_id == variant_id).order_by(StockMove.id)).all()
     assert [(m.delta, m.after, m.reason) for m in moves] == [(10, 10, "initial stock"), (15, 25, "product edit")]
@@ -278,10 +275,10 @@ def test_stock_set_in_an_edit_goes_through_the_ledger(session, owner):
 
 def test_adding_an_option_value_adds_variants_and_keeps_the_old_ones(session, owner):
     product = products.create_product(session, owner, {"title": "T恤", "options": [COLOURS]})
-    red, blue = products.product_dict(session, product, with_cost=True)["variants"]
+    red, blue = views.product_dict(session, product, with_cost=True)["variants"]
     ledger.set_stock(session, owner.label, owner.shop_id, red["id"], 7, "stocktake")
     products.update_product(session, owner, product.id, {"options": [{"name": "颜色", "values": ["红", "蓝", "白"]}]})
-    variants = products.product_dict(session, product, with_cost=True)["variants"]
+    variants = views.product_dict(session, product, with_cost=True)["variants"]
     assert [v["option_values"] for v in variants] == [["红"], ["蓝"], ["白"]]
     assert [v["id"] for v in variants[:2]] == [red["id"], blue["id"]]
     assert variants[0]["stock"] == 7
@@ -292,26 +289,26 @@ def test_two_variants_can_swap_skus(session, owner):
     product = products.create_product(session, owner, {"title": "龙井", "options": options, "variants": [
         {"sku": "A", "option_values": ["250g"], "price": 100}, {"sku": "B", "option_values": ["500g"], "price": 200},
     ]})
-    a, b = products.product_dict(session, product, with_cost=True)["variants"]
+    a, b = views.product_dict(session, product, with_cost=True)["variants"]
     swapped = [{"id": a["id"], "sku": "B"}, {"id": b["id"], "sku": "A"}]
     products.update_product(session, owner, product.id, {"variants": swapped})
-    assert [v["sku"] for v in products.product_dict(session, product, with_cost=True)["variants"]] == ["B", "A"]
+    assert [v["sku"] for v in views.product_dict(session, product, with_cost=True)["variants"]] == ["B", "A"]
 
 
 def test_a_product_read_can_be_sent_back_as_an_update(session, owner):
     product = products.create_product(session, owner, _tea())
-    shown = products.product_dict(session, product, with_cost=True)
+    shown = views.product_dict(session, product, with_cost=True)
     products.update_product(session, owner, product.id, shown)
-    assert products.product_dict(session, product, with_cost=True)["variants"] == shown["variants"]
+    assert views.product_dict(session, product, with_cost=True)["variants"] == shown["variants"]
 
 
 def test_deleting_a_product_removes_its_variants_and_their_ledger(session, owner):
-    category = products.create_category(session, owner, "绿茶")
+    category = categories.create_category(session, owner, "绿茶")
     product = products.create_product(session, owner, _tea(category_ids=[category.id]))
     products.delete_product(session, owner, product.id)
     assert (_count(session, Product), _count(session, Variant), _count(session, StockMove)) == (0, 0, 0)
     with pytest.raises(NotFound):
-        products.get_product(session, owner.shop_id, product.id)
+        views.get_product(session, owner.shop_id, product.id)
 
 
 def test_the_list_searches_titles_and_shows_price_range_and_stock(session, owner):
@@ -330,7 +327,7 @@ def test_the_list_searches_titles_and_shows_price_range_and_stock(session, owner
 
 
 def test_the_list_filters_by_status_and_category_and_pages(session, owner):
-    green = products.create_category(session, owner, "绿茶")
+    green = categories.create_category(session, owner, "绿茶")
     for n in range(5):
         products.create_product(session, owner, {
             "title": f"茶 {n}", "status": "active" if n % 2 else "draft", "variants": [{"price": 100}],
@@ -345,21 +342,21 @@ def test_the_list_filters_by_status_and_category_and_pages(session, owner):
 
 
 def test_categories_form_a_tree_with_unique_names_among_siblings(session, owner):
-    tea = products.create_category(session, owner, "茶叶")
-    green = products.create_category(session, owner, "绿茶", tea.id)
-    products.create_category(session, owner, "绿茶")  # the same name elsewhere in the tree is fine
-    assert _refused(products.create_category, session, owner, "绿茶", tea.id) == {"name": "category_name_taken"}
-    assert _refused(products.create_category, session, owner, "") == {"name": "required"}
-    listed = products.list_categories(session, owner.shop_id)
+    tea = categories.create_category(session, owner, "茶叶")
+    green = categories.create_category(session, owner, "绿茶", tea.id)
+    categories.create_category(session, owner, "绿茶")  # the same name elsewhere in the tree is fine
+    assert _refused(categories.create_category, session, owner, "绿茶", tea.id) == {"name": "category_name_taken"}
+    assert _refused(categories.create_category, session, owner, "") == {"name": "required"}
+    listed = categories.list_categories(session, owner.shop_id)
     assert {(c["name"], c["parent_id"]) for c in listed} == {("茶叶", None), ("绿茶", tea.id), ("绿茶", None)}
     assert green.id in {c["id"] for c in listed}
-    assert products.list_categories(session, make_shop(session, "green-leaf").shop_id) == []
+    assert categories.list_categories(session, make_shop(session, "green-leaf").shop_id) == []
 
 
 def test_a_first_option_turns_the_plain_variant_into_the_first_combination(session, owner):
     product = products.create_product(session, owner, _tea())
-    plain = products.product_dict(session, product, with_cost=True)["variants"][0]
+    plain = views.product_dict(session, product, with_cost=True)["variants"][0]
     products.update_product(session, owner, product.id, {"options": [{"name": "规格", "values": ["250g", "500g"]}]})
-    first, second = products.product_dict(session, product, with_cost=True)["variants"]
+    first, second = views.product_dict(session, product, with_cost=True)["variants"]
     assert (first["id"], first["sku"], first["stock"], first["option_values"]) == (plain["id"], "LJ-250", 10, ["250g"])
     assert (second["sku"], second["price"], second["stock"], second["option_values"]) == (None, 12800, 0, ["500g"])

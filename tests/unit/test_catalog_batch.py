@@ -6,10 +6,10 @@ import pytest
 from sqlmodel import func, select
 
 from shopapp.models import Product, StockMove, Variant
-from shopapp.services.catalog import products
-from shopapp.services.inventory import ledger
+from shopapp.services.catalog import categories, products, views
 from shopapp.services.core.errors import Forbidden, NotFound
 from shopapp.services.core.permissions import Actor
+from shopapp.services.inventory import ledger
 
 
 def _count(session, model) -> int:
@@ -24,7 +24,7 @@ def _comparable(shown: dict) -> dict:
 
 
 def test_a_batch_saves_exactly_what_create_product_would(session, owner):
-    category = products.create_category(session, owner, "绿茶")
+    category = categories.create_category(session, owner, "绿茶")
     item = {
         "title": "龙井", "status": "active", "category_ids": [category.id], "tags": ["明前"],
         "description_html": "<p>好茶<script>x()</script></p>", "presale": {"ships_at": "2030-04-01"},
@@ -40,10 +40,10 @@ def test_a_batch_saves_exactly_what_create_product_would(session, owner):
     ]}]) == [{}]
 
     made = session.exec(select(Product).where(Product.id != one.id)).one()
-    expected = _comparable(products.product_dict(session, one, with_cost=True))
+    expected = _comparable(views.product_dict(session, one, with_cost=True))
     for variant in expected["variants"]:
         variant["sku"] += "2"
-    assert _comparable(products.product_dict(session, made, with_cost=True)) == expected
+    assert _comparable(views.product_dict(session, made, with_cost=True)) == expected
 
 
 def test_one_bad_item_saves_none_and_every_problem_is_told(session, owner):
@@ -112,10 +112,10 @@ def test_shoppers_see_active_products_without_cost_or_variants_switched_off(sess
             {"option_values": ["500g"], "price": 200, "cost": 80, "enabled": False},
         ],
     })
-    shown = products.storefront_product(session, owner.shop_id, product.id)
+    shown = views.storefront_product(session, owner.shop_id, product.id)
     assert [v["option_values"] for v in shown["variants"]] == [["250g"]]
     assert "cost" not in shown["variants"][0]
 
     products.update_product(session, owner, product.id, {"status": "draft"})
     with pytest.raises(NotFound):
-        products.storefront_product(session, owner.shop_id, product.id)
+        views.storefront_product(session, owner.shop_id, product.id)

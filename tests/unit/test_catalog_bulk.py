@@ -4,7 +4,8 @@ import pytest
 from sqlmodel import select
 
 from shopapp.models import StockMove, Variant
-from shopapp.services.catalog import bulk, products as catalog_products
+from shopapp.services.catalog import bulk, views
+from shopapp.services.catalog import products as catalog_products
 from shopapp.services.core.errors import Invalid
 from tests.conftest import make_shop
 
@@ -27,7 +28,7 @@ def test_status_tag_and_price_changes(session, owner):
     assert [price_of(session, i) for i in ids] == [1169, 4500]
     bulk.bulk_edit(session, owner, ids, "price_by_amount", 100)
     assert [price_of(session, i) for i in ids] == [1269, 4600]
-    shown = catalog_products.product_dict(session, catalog_products.get_product(session, owner.shop_id, ids[0]), with_cost=False)
+    shown = views.product_dict(session, views.get_product(session, owner.shop_id, ids[0]), with_cost=False)
     assert shown["status"] == "active" and shown["tags"] == ["秋季上新"]
 
 

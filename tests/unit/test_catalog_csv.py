@@ -7,7 +7,8 @@ from sqlmodel import func, select
 
 from shopapp.i18n import EN, ZH_CN
 from shopapp.models import Product, StockMove, Variant
-from shopapp.services.catalog import product_csv, products as catalog_products
+from shopapp.services.catalog import categories, product_csv, views
+from shopapp.services.catalog import products as catalog_products
 from shopapp.services.catalog.product_csv import RowError
 from shopapp.services.core.errors import Forbidden, Invalid
 from shopapp.services.core.permissions import Actor
@@ -32,8 +33,8 @@ def _variant(session, sku: str) -> Variant:
 def green_tea(session, owner) -> Product:
     """A product with two sizes in 茶叶/绿茶 on pre-sale (50 places; the big tin ships later, 10 of it),
     the kind of thing a tea shop exports."""
-    tea = catalog_products.create_category(session, owner, "茶叶")
-    green = catalog_products.create_category(session, owner, "绿茶", tea.id)
+    tea = categories.create_category(session, owner, "茶叶")
+    green = categories.create_category(session, owner, "绿茶", tea.id)
     return catalog_products.create_product(session, owner, {
         "title": "西湖龙井, \"明前\"", "status": "active", "category_ids": [green.id], "tags": ["明前", "新茶"],
         "description_html": "<p>产地：杭州\n西湖</p>", "presale": {"ships_at": "2030-04-01", "quota": 50}, "seo_title": "龙井",
@@ -96,7 +97,7 @@ def test_pre_sales_and_their_quotas_import_for_products_and_variants(session, ow
     result = _import(session, owner, text)
 
     assert (result.created, result.errors) == (1, [])
-    shown = catalog_products.product_dict(session, session.exec(select(Product)).one(), with_cost=True)
+    shown = views.product_dict(session, session.exec(select(Product)).one(), with_cost=True)
     assert shown["presale"] == {"ships_at": "2030-04-01", "quota": 100, "sold": 0}
     assert [(v["presale"], v["presale_ships_at"], v["available"]) for v in shown["variants"]] == [
         (None, "2030-04-01", 100), ({"ships_at": "2030-06-01", "quota": 5, "sold": 0}, "2030-06-01", 5),
@@ -154,7 +155,7 @@ def test_rows_with_the_same_title_become_one_product_with_variants(session, owne
 
     assert (result.created, result.updated, result.errors) == (2, 0, [])
     white = session.exec(select(Product).where(Product.title == "白茶")).one()
-    shown = catalog_products.product_dict(session, white, with_cost=True)
+    shown = views.product_dict(session, white, with_cost=True)
     assert shown["status"] == "active" and shown["options"] == [{"name": "规格", "values": ["100g", "200g"]}]
     assert [(v["sku"], v["price"], v["stock"]) for v in shown["variants"]] == [("BC-100", 3800, 3), ("BC-200", 6850, 4)]
     assert session.exec(select(StockMove.reason).distinct()).all() == ["CSV import"]
@@ -184,7 +185,7 @@ def test_a_row_with_a_product_id_and_a_new_option_value_adds_a_variant(session, 
     result = _import(session, owner, text)
 
     assert (result.created, result.updated, result.errors) == (0, 1, [])
-    shown = catalog_products.product_dict(session, green_tea, with_cost=True)
+    shown = views.product_dict(session, green_tea, with_cost=True)
     assert shown["options"] == [{"name": "规格", "values": ["250g", "500g", "1kg"]}]
     assert [v["sku"] for v in shown["variants"]] == ["LJ-250", "LJ-500", "LJ-1000"]
 
@@ -218,14 +219,14 @@ def test_a_single_category_name_is_enough_when_it_is_unique(session, owner, gree
 
 
 def _category_ids(session, product) -> list[int]:
-    return catalog_products.product_dict(session, product, with_cost=True)["category_ids"]
+    return views.product_dict(session, product, with_cost=True)["category_ids"]
 
 
 # Problems ---------------------------------------------------------------------------------------
 
 def test_every_problem_is_listed_with_its_row_number(session, owner, green_tea):
-    gifts = catalog_products.create_category(session, owner, "礼盒")
-    catalog_products.create_category(session, owner, "绿茶", gifts.id)  # now 茶叶/绿茶 and 礼盒/绿茶
+    gifts = categories.create_category(session, owner, "礼盒")
+    categories.create_category(session, owner, "绿茶", gifts.id)  # now 茶叶/绿茶 and 礼盒/绿茶
     text = (
         "title,status,category,option1_name,option1_value,sku,price,compare_at_price,stock,enabled,"
         "presale_ships_at,product_id,colour\n"

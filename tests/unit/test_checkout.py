@@ -11,10 +11,10 @@ from sqlmodel import select
 from shopapp.db import session_scope
 from shopapp.models import Cart, IdempotencyRecord, Order, OrderItem, OutboxEmail, Payment, StockMove, Variant
 from shopapp.models.base import utcnow
+from shopapp.services.catalog import bulk, products, views
 from shopapp.services.checkout import cart, place, shipping
-from shopapp.services.catalog import bulk, products
-from shopapp.services.orders import state
 from shopapp.services.core.errors import Conflict, Invalid, NotFound
+from shopapp.services.orders import state
 from shopapp.settings import get_settings
 from tests.conftest import make_shop
 from tests.shopping import ADDRESS, cart_with, checkouts_at_once, product_on_sale, stock_of
@@ -74,7 +74,7 @@ def test_shipping_is_free_over_the_threshold_and_charged_per_kilogram(session, o
 def test_virtual_goods_need_no_address_and_pay_no_shipping(session, owner):
     card = products.create_product(session, owner, {"title": "礼品卡 ¥100", "status": "active", "product_type": "virtual",
                                                    "variants": [{"sku": "CARD-100", "price": 10000, "stock": 50}]})
-    card_variant = products.product_dict(session, card, with_cost=True)["variants"][0]["id"]
+    card_variant = views.product_dict(session, card, with_cost=True)["variants"][0]["id"]
     token = cart_with(session, owner.shop_id, (card_variant, 2))
     quoted = place.quote(session, owner.shop_id, token)
     assert (quoted["needs_shipping"], quoted["shipping_total"], quoted["total"]) == (False, 0, 20000)
@@ -317,7 +317,7 @@ def test_checkouts_edits_and_bulk_edits_of_the_same_products_never_deadlock(sess
         _place(own, owner.shop_id, token)
 
     def restock(own, product_id: int) -> None:
-        shown = products.product_dict(own, products.get_product(own, owner.shop_id, product_id), with_cost=True)
+        shown = views.product_dict(own, views.get_product(own, owner.shop_id, product_id), with_cost=True)
         products.update_product(own, owner, product_id, {"variants": [{**shown["variants"][0], "stock": 50}]})
 
     def reprice(own, _) -> None:

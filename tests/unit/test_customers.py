@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from shopapp.services.checkout import cart, place
+from shopapp.services.core.errors import Invalid, NotFound, RateLimited, Unauthorized
 from shopapp.services.customers import shoppers
 from shopapp.services.orders import listing
-from shopapp.services.core.errors import Invalid, NotFound, RateLimited, Unauthorized
 from tests.conftest import make_shop
 from tests.shopping import ADDRESS, cart_with, product_on_sale
 

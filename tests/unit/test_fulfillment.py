@@ -12,9 +12,9 @@ from shopapp.models import Order, OrderEvent, OutboxEmail, Shipment, ShipmentIte
 from shopapp.models.base import utcnow
 from shopapp.services.catalog import products
 from shopapp.services.checkout import place
-from shopapp.services.orders import fulfillment, state, views
 from shopapp.services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from shopapp.services.core.permissions import Actor
+from shopapp.services.orders import fulfillment, state, views
 from tests.conftest import make_shop
 from tests.shopping import ADDRESS, cart_with, paid_order, product_on_sale
 

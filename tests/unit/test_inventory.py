@@ -9,11 +9,11 @@ from sqlmodel import select
 
 from shopapp.db import session_scope
 from shopapp.models import Product, StockMove, Variant
-from shopapp.services.catalog import bulk, products
-from shopapp.services.inventory import ledger
-from shopapp.services.shops import shops
+from shopapp.services.catalog import bulk, products, views
 from shopapp.services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from shopapp.services.core.permissions import Actor
+from shopapp.services.inventory import ledger
+from shopapp.services.shops import shops
 from tests.conftest import make_shop
 
 
@@ -236,7 +236,7 @@ def test_the_summary_follows_sales_restocks_and_edits(session, owner):
     assert _summary(session, product_id) == (3800, False)
     ledger.set_stock(session, "user:1", owner.shop_id, big, 4, "stocktake")
     assert _summary(session, product_id) == (3800, True)
-    shown = products.product_dict(session, session.get(Product, product_id), with_cost=True)
+    shown = views.product_dict(session, session.get(Product, product_id), with_cost=True)
     products.update_product(session, owner, product_id, {"variants": [
         {**shown["variants"][0], "enabled": False}, {**shown["variants"][1], "price": 5900},
     ]})
@@ -271,7 +271,7 @@ def test_the_summary_is_right_when_the_last_units_of_two_variants_sell_at_once(s
 
 def test_a_products_stock_history_says_who_moved_how_many_and_why(session, owner):
     product = products.create_product(session, owner, {"title": "白茶", "status": "active", "variants": [{"sku": "W-1", "price": 100, "stock": 10}]})
-    variant_id = products.product_dict(session, product, with_cost=True)["variants"][0]["id"]
+    variant_id = views.product_dict(session, product, with_cost=True)["variants"][0]["id"]
     ledger.adjust_stock(session, owner.label, owner.shop_id, variant_id, -2, "破损")
     ledger.set_stock(session, "system", owner.shop_id, variant_id, 30, "盘点")
     moves, total = ledger.stock_history(session, owner, product.id)

@@ -3,12 +3,12 @@
 import uuid
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlmodel import SQLModel
 
+from alembic import command
 from shopapp.migrations import alembic_config, include_object
 from shopapp.services.orders import listing
 from shopapp.settings import get_settings

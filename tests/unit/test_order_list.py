@@ -12,8 +12,8 @@ from sqlalchemy import insert
 from shopapp.models import Order
 from shopapp.models.base import utcnow
 from shopapp.services.checkout import place
-from shopapp.services.orders import listing
 from shopapp.services.core.errors import Invalid
+from shopapp.services.orders import listing
 from tests.conftest import make_shop
 from tests.shopping import ADDRESS, cart_with, product_on_sale
 

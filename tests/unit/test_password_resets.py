@@ -11,9 +11,9 @@ from sqlmodel import select
 
 from shopapp.models import OutboxEmail, PasswordReset
 from shopapp.models.base import utcnow
-from shopapp.services.shops import accounts, password_resets
-from shopapp.services.customers import shoppers
 from shopapp.services.core.errors import Invalid, NotFound, Unauthorized
+from shopapp.services.customers import shoppers
+from shopapp.services.shops import accounts, password_resets
 from tests.conftest import make_shop
 
 

@@ -14,8 +14,8 @@ from shopapp.db import session_scope
 from shopapp.models import Order, OrderEvent, Payment, PaymentNotification
 from shopapp.models.base import utcnow
 from shopapp.services.checkout import place
-from shopapp.services.orders import cancel
 from shopapp.services.core.errors import Conflict, Invalid, NotFound
+from shopapp.services.orders import cancel
 from shopapp.services.payments import service as payments
 from shopapp.services.payments.alipay import fen, load_private_key, yuan
 from shopapp.services.payments.base import ProviderUnavailable, SignatureInvalid, sign_content

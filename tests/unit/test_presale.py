@@ -10,11 +10,12 @@ from sqlmodel import select
 
 from shopapp.models import Order, OrderEvent, OrderItem, Product, StockMove, Variant
 from shopapp.models.base import utcnow
-from shopapp.services.checkout import cart, place
 from shopapp.services.catalog import products
+from shopapp.services.catalog import views as catalog_views
+from shopapp.services.checkout import cart, place
+from shopapp.services.core.errors import Conflict, Invalid
 from shopapp.services.inventory import ledger
 from shopapp.services.orders import cancel, views
-from shopapp.services.core.errors import Conflict, Invalid
 from tests.shopping import ADDRESS, cart_with, checkouts_at_once, paid_order, stock_of
 
 COLOURS = [{"name": "颜色", "values": ["白", "黑"]}]
@@ -63,7 +64,7 @@ def test_a_variant_ships_on_its_own_date_and_the_order_keeps_each_lines(session,
 
 def test_one_variant_alone_may_be_on_pre_sale(session, owner):
     white, black = _teapot(session, owner, stock=5, black={"presale": {"ships_at": "2030-06-01"}})
-    shown = products.storefront_product(session, owner.shop_id, _product_of(session, white).id)
+    shown = catalog_views.storefront_product(session, owner.shop_id, _product_of(session, white).id)
     assert shown["presale"] is None
     assert [(v["presale_ships_at"], v["available"]) for v in shown["variants"]] == [(None, 5), ("2030-06-01", 5)]
     view = cart.view_cart(session, owner.shop_id, cart_with(session, owner.shop_id, (white, 1), (black, 1)))
@@ -199,7 +200,7 @@ def test_a_new_ship_date_must_not_be_in_the_past_but_the_one_set_may_stay(sessio
     white, _ = _teapot(session, owner, presale={"ships_at": "2030-04-01"})
     product = _product_of(session, white)
     session.exec(update(Product).where(Product.id == product.id).values(presale_ships_at=date(2020, 1, 1)))
-    shown = products.product_dict(session, _product_of(session, white), with_cost=True)
+    shown = catalog_views.product_dict(session, _product_of(session, white), with_cost=True)
     assert shown["presale"]["ships_at"] == "2020-01-01"
     # What GET answers can be sent back as it is: an old date that stays is no new setting.
     products.update_product(session, owner, product.id, shown)
@@ -208,7 +209,7 @@ def test_a_new_ship_date_must_not_be_in_the_past_but_the_one_set_may_stay(sessio
 def test_the_storefront_sees_places_left_and_sold_out(session, owner):
     white, black = _teapot(session, owner, presale={"ships_at": "2030-04-01", "quota": 2}, stock=9)
     _place(session, owner.shop_id, (black, 2))
-    shown = products.storefront_product(session, owner.shop_id, _product_of(session, white).id)
+    shown = catalog_views.storefront_product(session, owner.shop_id, _product_of(session, white).id)
     assert shown["presale"] == {"ships_at": "2030-04-01", "quota": 2, "sold": 2}
     assert [v["available"] for v in shown["variants"]] == [0, 0]
     items, _ = products.list_products(session, owner.shop_id, active_only=True, in_stock=True)

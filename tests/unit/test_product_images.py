@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from shopapp.services.catalog import media, products, storage
+from shopapp.services.catalog import media, products, storage, views
 from shopapp.services.core.errors import Forbidden, Invalid, NotFound
 from shopapp.services.core.permissions import Actor
 from shopapp.settings import load_settings
@@ -33,7 +33,7 @@ def picture(colour=(200, 30, 30)) -> bytes:
 
 
 def images(session, product) -> list[dict]:
-    return products.product_dict(session, product, with_cost=True)["images"]
+    return views.product_dict(session, product, with_cost=True)["images"]
 
 
 def files(media_dir) -> int:

@@ -11,9 +11,9 @@ from shopapp.db import session_scope
 from shopapp.models import Order, OrderEvent, OutboxEmail, Payment, StockMove
 from shopapp.models.aftersales import Refund
 from shopapp.services.checkout import place
-from shopapp.services.orders import cancel, fulfillment, refunds, state
 from shopapp.services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from shopapp.services.core.permissions import Actor
+from shopapp.services.orders import cancel, fulfillment, refunds, state
 from tests.conftest import make_shop
 from tests.shopping import ADDRESS, cart_with, paid_order, product_on_sale, stock_of
 

@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import select
 
 from shopapp.models import ProductSearch
-from shopapp.services.catalog import bulk, products, search
-from shopapp.services.inventory import ledger
+from shopapp.services.catalog import bulk, categories, products, search, views
 from shopapp.services.core.errors import Invalid
+from shopapp.services.inventory import ledger
 from tests.conftest import make_shop
 
 
@@ -142,7 +142,7 @@ def test_a_product_sold_out_or_restocked_shows_in_the_in_stock_search_at_once(se
     # "In stock" is read from the search index itself (the count too), which a trigger keeps.
     product = _product(session, owner, "西湖龙井", stock=1)
     _product(session, owner, "狮峰龙井", stock=0)
-    variant_id = products.product_dict(session, product, with_cost=True)["variants"][0]["id"]
+    variant_id = views.product_dict(session, product, with_cost=True)["variants"][0]["id"]
     shop = owner.shop_id
     assert search.search_products(session, shop, q="龙井", in_stock=True, active_only=True)[1] == 1
     ledger.adjust_stock(session, "test", shop, variant_id, -1, "damaged")
@@ -158,7 +158,7 @@ def test_edits_and_deletes_show_in_search_at_once(session, owner):
     products.update_product(session, owner, product.id, {"title": "安吉白茶"})
     assert _titles(session, owner.shop_id, q="龙井") == []
     assert _titles(session, owner.shop_id, q="白茶") == ["安吉白茶"]
-    shown = products.product_dict(session, product, with_cost=True)
+    shown = views.product_dict(session, product, with_cost=True)
     products.update_product(session, owner, product.id, {"variants": [{**shown["variants"][0], "sku": "BC-9"}]})
     assert _titles(session, owner.shop_id, q="LJ-1") == []
     assert _titles(session, owner.shop_id, q="BC-9") == ["安吉白茶"]
@@ -168,7 +168,7 @@ def test_edits_and_deletes_show_in_search_at_once(session, owner):
 
 
 def test_filters_narrow_the_search(session, owner):
-    green = products.create_category(session, owner, "绿茶")
+    green = categories.create_category(session, owner, "绿茶")
     _product(session, owner, "龙井 便宜", price=500, category_ids=[green.id])
     _product(session, owner, "龙井 贵", price=50000)
     _product(session, owner, "龙井 售罄", price=800, stock=0, category_ids=[green.id])

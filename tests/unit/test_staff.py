@@ -4,8 +4,8 @@ import pytest
 from sqlmodel import select
 
 from shopapp.models import OutboxEmail
-from shopapp.services.shops import accounts, api_keys, shops, staff
 from shopapp.services.core.errors import Conflict, Forbidden, Invalid, NotFound
+from shopapp.services.shops import accounts, api_keys, shops, staff
 from tests.conftest import make_shop
 
 

@@ -7,9 +7,9 @@ from sqlmodel import select
 
 from shopapp.db import session_scope
 from shopapp.models import OutboxEmail, StockNotification
-from shopapp.services.catalog import products
-from shopapp.services.inventory import ledger, stock_alerts
+from shopapp.services.catalog import products, views
 from shopapp.services.core.errors import Conflict, Invalid, NotFound
+from shopapp.services.inventory import ledger, stock_alerts
 from tests.conftest import make_shop
 
 
@@ -19,7 +19,7 @@ def sold_out_product(session, owner):
         "options": [{"name": "规格", "values": ["50克", "100克"]}],
     })
     session.flush()
-    variants = products.product_dict(session, product, with_cost=False)["variants"]
+    variants = views.product_dict(session, product, with_cost=False)["variants"]
     return product, variants[0]["id"], variants[1]["id"]
 
 

@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import select
 
 from shopapp.models import Message
+from shopapp.services.core.errors import Conflict, Invalid, NotFound
 from shopapp.services.shops import accounts, staff
 from shopapp.services.support import conversations
-from shopapp.services.core.errors import Conflict, Invalid, NotFound
 from tests.conftest import make_shop
 from tests.shopping import product_on_sale
 from tests.support_shop import conversation, paid_order, shipped

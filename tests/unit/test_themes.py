@@ -3,8 +3,8 @@
 import pytest
 
 from shopapp.services.catalog import products
-from shopapp.services.shops import themes
 from shopapp.services.core.errors import Forbidden, Invalid
+from shopapp.services.shops import themes
 from tests.conftest import make_shop
 
 

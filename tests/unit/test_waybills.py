@@ -7,10 +7,10 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from shopapp.services.orders import fulfillment, waybills
-from shopapp.services.shops import shops
 from shopapp.services.core.errors import Forbidden, Invalid, NotFound
 from shopapp.services.core.permissions import Actor
+from shopapp.services.orders import fulfillment, waybills
+from shopapp.services.shops import shops
 from tests.conftest import make_shop
 from tests.shopping import paid_order, product_on_sale
 

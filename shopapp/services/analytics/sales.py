@@ -9,9 +9,9 @@ from sqlmodel import Session, select
 
 from shopapp.models import Order
 from shopapp.models.aftersales import AftersalesRequest, Refund
-from shopapp.services.orders.state import CHINA_TIME
-from shopapp.services.core.permissions import Actor, require
 from shopapp.services.core.money import average
+from shopapp.services.core.permissions import Actor, require
+from shopapp.services.orders.state import CHINA_TIME
 from shopapp.settings import get_settings
 
 DAYS = 30

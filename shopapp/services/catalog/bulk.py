@@ -6,11 +6,12 @@ from sqlmodel import Session, select
 
 from shopapp.models import Product, Variant
 from shopapp.models.base import utcnow
-from shopapp.services.inventory import ledger
-from shopapp.services.catalog.products import MAX_AMOUNT, STATUSES
+from shopapp.services.catalog.products import MAX_AMOUNT
+from shopapp.services.catalog.views import STATUSES
 from shopapp.services.core.errors import Invalid, require_fields
-from shopapp.services.core.permissions import Actor, require
 from shopapp.services.core.money import change_by_percent
+from shopapp.services.core.permissions import Actor, require
+from shopapp.services.inventory import ledger
 
 ACTIONS = ("set_status", "price_by_amount", "price_by_percent", "set_stock", "add_tag")
 MAX_PRODUCTS = 500

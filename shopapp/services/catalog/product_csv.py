@@ -28,10 +28,11 @@ from typing import NamedTuple
 from sqlmodel import Session, select
 
 from shopapp.models import Category, Product, ProductCategory, Variant
-from shopapp.services.catalog import products as catalog_products, search
+from shopapp.services.catalog import products as catalog_products
+from shopapp.services.catalog import search
 from shopapp.services.core.errors import Invalid
-from shopapp.services.core.permissions import Actor, require
 from shopapp.services.core.money import parse_money, yuan_text
+from shopapp.services.core.permissions import Actor, require
 
 COLUMNS = (
     "product_id", "title", "status", "product_type", "category", "tags",

@@ -1,4 +1,4 @@
-"""What a shop sells: products, their options and variants, and categories."""
+"""Products and their variants: create, edit, delete, with every field checked; lists go through search."""
 
 from __future__ import annotations
 
@@ -7,25 +7,25 @@ import math
 from datetime import date, datetime, timedelta, timezone
 
 import nh3
-from sqlalchemy import delete, func
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from shopapp.models import Category, Product, ProductCategory, ProductImage, Variant
+from shopapp.models import Category, Product, ProductCategory, Variant
 from shopapp.models.base import utcnow
-from shopapp.services.inventory import ledger
 from shopapp.services.catalog import search
-from shopapp.services.core.errors import Invalid, NotFound, require_fields
-from shopapp.services.core.permissions import Actor, require, shop_row
+from shopapp.services.catalog.categories import categories_exist
+from shopapp.services.catalog.media import forget_product_images
+from shopapp.services.catalog.views import PRODUCT_TYPES, STATUSES, get_product, variant_values, variants_of
+from shopapp.services.core.errors import Invalid, require_fields
+from shopapp.services.core.permissions import Actor, require
 from shopapp.services.core.validation import checked_text
+from shopapp.services.inventory import ledger
 
-STATUSES = ("draft", "active", "archived")
-PRODUCT_TYPES = ("physical", "virtual")
 MAX_OPTIONS = 3
 MAX_VARIANTS = 100
 MAX_TAGS = 30
 # ¥10,000,000 in 分: far above any real price, far below PostgreSQL INTEGER's limit.
 MAX_AMOUNT = 1_000_000_000
-MAX_PER_PAGE = 250
 
 PRODUCT_FIELDS = (
     "title", "description_html", "status", "product_type", "options", "variants", "category_ids",
@@ -47,6 +47,7 @@ _TEXT_LIMITS = {"title": 120, "description_html": 100_000, "seo_title": 120, "se
 
 
 # Products ------------------------------------------------------------------------------------
+
 
 def create_product(session: Session, actor: Actor, data: dict, *, stock_reason: str | None = None) -> Product:
     """A new product with its variants; every field is checked before anything is saved.
@@ -111,7 +112,7 @@ def update_product(
     errors: dict[str, str] = {}
     fields = _checked_fields(session, actor.shop_id, _as_dict(changes), errors, current=product)
     options = fields.get("options", product.options)
-    current = _variants(session, product)
+    current = variants_of(session, product)
     specs = None
     if "variants" in changes:
         specs = _checked_variants(
@@ -129,12 +130,9 @@ def update_product(
 
 def delete_product(session: Session, actor: Actor, product_id: int) -> None:
     """Remove the product, its variants, their stock ledger, its images and category links."""
-    # Imported here, as in image_dict: media needs Pillow, which the rest of the catalogue never does.
-    from shopapp.services.catalog.media import forget_product_images
-
     require(actor, "manage_catalog")
     product = get_product(session, actor.shop_id, product_id)
-    variant_ids = [v.id for v in _variants(session, product)]
+    variant_ids = [v.id for v in variants_of(session, product)]
     ledger.forget_variants(session, actor.shop_id, variant_ids, product_id=product.id)
     forget_product_images(session, actor.shop_id, product.id)
     for table in (ProductCategory, Variant):
@@ -142,50 +140,6 @@ def delete_product(session: Session, actor: Actor, product_id: int) -> None:
     session.delete(product)
     session.flush()
     search.index_product(session, product.id)
-
-
-def get_product(session: Session, shop_id: int, product_id: int) -> Product:
-    return shop_row(session, Product, shop_id, product_id)
-
-
-def product_dict(session: Session, product: Product, *, with_cost: bool) -> dict:
-    """The product as the API shows it; `with_cost` only for the shop's own staff."""
-    images = session.exec(
-        select(ProductImage).where(ProductImage.shop_id == product.shop_id, ProductImage.product_id == product.id)
-        .order_by(ProductImage.position, ProductImage.id)
-    ).all()
-    category_ids = session.exec(
-        select(ProductCategory.category_id).where(
-            ProductCategory.shop_id == product.shop_id, ProductCategory.product_id == product.id,
-        ).order_by(ProductCategory.category_id)
-    ).all()
-    return {
-        "id": product.id,
-        "title": product.title,
-        "description_html": product.description_html,
-        "status": product.status,
-        "product_type": product.product_type,
-        "options": product.options,
-        "variants": [_variant_dict(v, product, with_cost) for v in _variants(session, product)],
-        "images": [image_dict(image) for image in images],
-        "category_ids": list(category_ids),
-        "tags": product.tags,
-        "seo_title": product.seo_title,
-        "seo_description": product.seo_description,
-        "presale": _presale_dict(product),
-        "created_at": product.created_at,
-        "updated_at": product.updated_at,
-    }
-
-
-def storefront_product(session: Session, shop_id: int, product_id: int) -> dict:
-    """An active product as shoppers see it: no cost, only the variants on sale; drafts are not found."""
-    product = get_product(session, shop_id, product_id)
-    if product.status != "active":
-        raise NotFound()
-    shown = product_dict(session, product, with_cost=False)
-    shown["variants"] = [variant for variant in shown["variants"] if variant["enabled"]]
-    return shown
 
 
 def list_products(
@@ -202,67 +156,8 @@ def list_products(
     )
 
 
-# Categories ----------------------------------------------------------------------------------
-
-def create_category(session: Session, actor: Actor, name: str, parent_id: int | None = None) -> Category:
-    require(actor, "manage_catalog")
-    errors: dict[str, str] = {}
-    name = _text(name, errors, "name", 40, required=True)
-    if parent_id is not None and not _categories_exist(session, actor.shop_id, [parent_id]):
-        errors["parent_id"] = "category_not_found"
-    require_fields(errors)
-    siblings = session.exec(
-        select(Category.name).where(Category.shop_id == actor.shop_id, Category.parent_id == parent_id)
-    ).all()
-    if name in siblings:
-        require_fields({"name": "category_name_taken"})
-    category = Category(shop_id=actor.shop_id, name=name, parent_id=parent_id, position=len(siblings))
-    session.add(category)
-    session.flush()
-    return category
-
-
-def rename_category(session: Session, actor: Actor, category_id: int, name: str) -> Category:
-    require(actor, "manage_catalog")
-    category = _category(session, actor.shop_id, category_id)
-    errors: dict[str, str] = {}
-    name = _text(name, errors, "name", 40, required=True)
-    require_fields(errors)
-    taken = session.exec(select(Category.id).where(
-        Category.shop_id == actor.shop_id, Category.parent_id == category.parent_id, Category.name == name, Category.id != category.id,
-    )).first()
-    if taken:
-        require_fields({"name": "category_name_taken"})
-    category.name = name
-    session.add(category)
-    return category
-
-
-def delete_category(session: Session, actor: Actor, category_id: int) -> None:
-    """Remove a category; its products stay (only the link goes) and its children move up a level."""
-    require(actor, "manage_catalog")
-    category = _category(session, actor.shop_id, category_id)
-    for child in session.exec(select(Category).where(Category.shop_id == actor.shop_id, Category.parent_id == category.id)).all():
-        child.parent_id = category.parent_id
-        session.add(child)
-    session.exec(delete(ProductCategory).where(ProductCategory.shop_id == actor.shop_id, ProductCategory.category_id == category.id))
-    session.flush()
-    session.delete(category)
-
-
-def _category(session: Session, shop_id: int, category_id: int) -> Category:
-    return shop_row(session, Category, shop_id, category_id)
-
-
-def list_categories(session: Session, shop_id: int) -> list[dict]:
-    """Every category of the shop, flat; `parent_id` makes the tree."""
-    rows = session.exec(
-        select(Category).where(Category.shop_id == shop_id).order_by(Category.position, Category.id)
-    ).all()
-    return [{"id": c.id, "name": c.name, "parent_id": c.parent_id, "position": c.position} for c in rows]
-
-
 # Checking input ------------------------------------------------------------------------------
+
 
 def _checked_fields(
     session: Session, shop_id: int, data: dict, errors: dict[str, str], shop_categories: set[int] | None = None,
@@ -414,7 +309,7 @@ def _checked_variant(
     if variant_id is not None and existing is None:
         errors[f"{prefix}.id"] = "variant_not_found"
         return None
-    values = {**(_variant_values(existing) if existing else {"stock": 0}), **item}
+    values = {**(variant_values(existing) if existing else {"stock": 0}), **item}
 
     def number(field: str, *, required=False, negative="must_not_be_negative", too_large="number_too_large"):
         return _whole(
@@ -518,17 +413,10 @@ def _checked_category_ids(
     if shop_categories is not None:
         found = shop_categories.issuperset(ids)
     else:
-        found = _categories_exist(session, shop_id, ids)
+        found = categories_exist(session, shop_id, ids)
     if not found:
         errors["category_ids"] = "category_not_found"
     return ids
-
-
-def _categories_exist(session: Session, shop_id: int, ids: list) -> bool:
-    if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-        return False
-    found = session.exec(select(func.count()).where(Category.shop_id == shop_id, Category.id.in_(ids))).one()
-    return found == len(set(ids))
 
 
 def _checked_presale(
@@ -594,6 +482,7 @@ def _as_dict(data) -> dict:
 
 
 # Saving --------------------------------------------------------------------------------------
+
 
 def _save(
     session: Session, actor: Actor, product: Product, fields: dict, specs: list[dict] | None, stock_reason: str | None,
@@ -718,91 +607,10 @@ def _save_variants(
 
 # Reading -------------------------------------------------------------------------------------
 
+
 def _quota_changes(row: Product | Variant, quota: int | None) -> bool:
     """Whether setting this quota changes anything (ending a pre-sale also clears its count)."""
     return quota != row.presale_quota or (quota is None and row.presale_sold != 0)
-
-
-def _variants(session: Session, product: Product) -> list[Variant]:
-    return list(session.exec(
-        select(Variant).where(Variant.shop_id == product.shop_id, Variant.product_id == product.id)
-        .order_by(Variant.position, Variant.id)
-    ).all())
-
-
-def _variant_values(variant: Variant) -> dict:
-    return {
-        "sku": variant.sku, "option_values": variant.option_values, "price": variant.price,
-        "compare_at_price": variant.compare_at_price, "cost": variant.cost, "stock": variant.stock,
-        "weight_grams": variant.weight_grams, "barcode": variant.barcode, "enabled": variant.enabled,
-        "presale": _presale_dict(variant),
-    }
-
-
-def _variant_dict(variant: Variant, product: Product, with_cost: bool) -> dict:
-    """The variant with its own fields, plus (read-only) what a shopper gets: `available` units,
-    which `sells_from` says are pre-sale places ("variant_quota", "product_quota") or "stock",
-    and `presale_ships_at`, the day it ships on pre-sale (its own, else its product's)."""
-    shipping = ledger.presale_date(variant, product)
-    shown = {
-        "id": variant.id, **_variant_values(variant), "available": ledger.available(variant, product),
-        "sells_from": ledger.sells_from(variant, product),
-        "presale_ships_at": shipping.isoformat() if shipping else None,
-    }
-    if not with_cost:
-        del shown["cost"]
-    return shown
-
-
-def image_dict(image: ProductImage) -> dict:
-    """An image as the API shows it: {id, url, thumb_url, alt}."""
-    # Imported here: media depends on storage and Pillow, which reading a product without images never needs.
-    from shopapp.services.catalog.media import image_urls
-
-    urls = image_urls(image)
-    return {"id": image.id, "url": urls["url"], "thumb_url": urls["thumb_url"], "alt": image.alt}
-
-
-def _presale_dict(row: Product | Variant) -> dict | None:
-    """A product's or a variant's own pre-sale as the API shows it: {ships_at, quota, sold}."""
-    if not row.presale_ships_at:
-        return None
-    return {"ships_at": row.presale_ships_at.isoformat(), "quota": row.presale_quota, "sold": row.presale_sold}
-
-
-def product_summaries(session: Session, shop_id: int, products: list[Product]) -> list[dict]:
-    """List rows: price range and stock of the enabled variants, whether any can be bought, and the first image."""
-    ids = [p.id for p in products]
-    figures = {
-        row[0]: row[1:] for row in session.exec(
-            select(
-                Variant.product_id, func.min(Variant.price), func.max(Variant.price), func.sum(Variant.stock), func.count(),
-                func.min(Variant.presale_ships_at),
-            )
-            .where(Variant.shop_id == shop_id, Variant.product_id.in_(ids), Variant.enabled.is_(True))
-            .group_by(Variant.product_id)
-        ).all()
-    }
-    first_images: dict[int, ProductImage] = {}
-    for image in session.exec(
-        select(ProductImage).where(ProductImage.shop_id == shop_id, ProductImage.product_id.in_(ids))
-        .order_by(ProductImage.product_id, ProductImage.position, ProductImage.id)
-    ).all():
-        first_images.setdefault(image.product_id, image)
-    summaries = []
-    for product in products:
-        price_min, price_max, stock, variant_count, variant_presale = figures.get(product.id, (None, None, 0, 0, None))
-        image = first_images.get(product.id)
-        # A product with only some variants on pre-sale is shown on pre-sale from its earliest one's date.
-        presale = _presale_dict(product) or ({"ships_at": variant_presale.isoformat()} if variant_presale else None)
-        summaries.append({
-            "id": product.id, "title": product.title, "status": product.status,
-            "product_type": product.product_type, "price_min": price_min, "price_max": price_max,
-            "stock": int(stock or 0), "variant_count": variant_count, "in_stock": product.in_stock,
-            "image": image_dict(image) if image else None, "presale": presale,
-            "updated_at": product.updated_at,
-        })
-    return summaries
 
 
 def plan_variant_grid(raw_options: list[dict], current: list[dict]) -> list[dict]:

@@ -45,7 +45,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from shopapp.models import Product, ProductCategory, ProductSearch, Variant
-from shopapp.services.catalog import products as catalog_products
+from shopapp.services.catalog import views
 from shopapp.services.core.errors import Invalid, require_fields
 from shopapp.services.core.money import parse_money
 
@@ -229,7 +229,7 @@ def search_products(
     if groups == []:
         return [], 0  # only punctuation: nothing to look for
     _plan_for_search(session, True)
-    per_page = max(1, min(per_page, catalog_products.MAX_PER_PAGE))
+    per_page = max(1, min(per_page, views.MAX_PER_PAGE))
     offset = (max(1, page) - 1) * per_page
 
     filters = (status, category_id, price_min, price_max, in_stock)
@@ -264,7 +264,7 @@ def search_products(
         p.id: p for p in found if p.shop_id == shop_id and status in (None, p.status) and in_stock in (None, p.in_stock)
     }
     _plan_for_search(session, False)
-    return catalog_products.product_summaries(session, shop_id, [products[i] for i in page_ids if i in products]), total
+    return views.product_summaries(session, shop_id, [products[i] for i in page_ids if i in products]), total
 
 
 def price_range(lowest: str, highest: str) -> tuple[int | None, int | None]:
@@ -335,7 +335,7 @@ def _check_filters(q, status, category_id, price_min, price_max, in_stock, sort)
         errors["q"] = "must_be_text"
     elif q and len(q) > MAX_QUERY_LENGTH:
         errors["q"] = "too_long"
-    if status and status not in catalog_products.STATUSES:
+    if status and status not in views.STATUSES:
         errors["status"] = "status_invalid"
     if category_id is not None and not _is_whole(category_id):
         errors["category_id"] = "invalid"

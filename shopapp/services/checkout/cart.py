@@ -10,9 +10,9 @@ from sqlmodel import Session, select
 
 from shopapp.models import Cart, CartItem, Product, ProductImage, Shop, Variant
 from shopapp.models.base import utcnow
-from shopapp.services.inventory import ledger
 from shopapp.services.core.errors import Conflict, Invalid, NotFound
 from shopapp.services.core.tokens import new_token, token_hash
+from shopapp.services.inventory import ledger
 
 MAX_QTY = 99
 MAX_LINES = 100

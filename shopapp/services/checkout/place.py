@@ -10,17 +10,17 @@ from sqlmodel import Session
 from shopapp.models import Order, OrderItem, Shop
 from shopapp.models.base import utcnow
 from shopapp.services.checkout import cart as carts
-from shopapp.services.customers import shoppers
-from shopapp.services.orders import cancel, fulfillment, state, views
-from shopapp.services.core import idempotency
-from shopapp.services.inventory import ledger
 from shopapp.services.checkout import shipping
-from shopapp.services.shops import shops
+from shopapp.services.core import idempotency
 from shopapp.services.core.errors import Conflict, require_fields
 from shopapp.services.core.outbox import queue_bilingual
-from shopapp.services.payments import service as payments
 from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email
+from shopapp.services.customers import shoppers
+from shopapp.services.inventory import ledger
+from shopapp.services.orders import cancel, fulfillment, state, views
+from shopapp.services.payments import service as payments
+from shopapp.services.shops import shops
 from shopapp.settings import get_settings
 
 ADDRESS_FIELDS = ("name", "phone", "province", "city", "district", "line1", "postcode")

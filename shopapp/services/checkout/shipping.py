@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from shopapp.models import Shop, ShippingMethod
+from shopapp.models import ShippingMethod, Shop
 from shopapp.models.base import utcnow
 from shopapp.services.core.errors import Invalid, NotFound, require_fields
-from shopapp.services.core.permissions import Actor, require, shop_row
 from shopapp.services.core.money import parse_money
+from shopapp.services.core.permissions import Actor, require, shop_row
 
 # The 34 province-level divisions, as addresses and shipping regions name them.
 PROVINCES = (

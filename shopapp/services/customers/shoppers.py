@@ -14,11 +14,11 @@ from sqlmodel import Session, select
 
 from shopapp.models import Customer, CustomerSession
 from shopapp.models.base import utcnow
-from shopapp.services.shops import accounts, shops
 from shopapp.services.checkout import cart as carts
 from shopapp.services.core.errors import Unauthorized, require_fields
 from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email, checked_text
+from shopapp.services.shops import accounts, shops
 from shopapp.settings import get_settings
 
 TOKEN_PREFIX = "cs_"

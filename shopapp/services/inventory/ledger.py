@@ -508,7 +508,9 @@ def _record(
     if loaded is not None:
         set_committed_value(loaded, "stock", after)
     if before == 0 < after:
-        from shopapp.services.inventory import stock_alerts  # stock_alerts reads variants; imported here to keep inventory first
+        from shopapp.services.inventory import (
+            stock_alerts,  # stock_alerts reads variants; imported here to keep inventory first
+        )
 
         stock_alerts.variant_restocked(session, shop_id, variant_id)
 

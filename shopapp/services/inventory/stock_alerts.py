@@ -8,11 +8,11 @@ from sqlmodel import Session, select
 from shopapp.i18n import t
 from shopapp.models import Product, Shop, StockNotification, Variant
 from shopapp.models.base import utcnow
-from shopapp.services.inventory import ledger
 from shopapp.services.core.errors import Conflict, NotFound, require_fields
 from shopapp.services.core.outbox import queue_email
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.core.validation import checked_email
+from shopapp.services.inventory import ledger
 from shopapp.settings import get_settings
 
 MAX_PER_PAGE = 250

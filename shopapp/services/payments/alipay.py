@@ -27,7 +27,11 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from shopapp.models import Order, Payment
 from shopapp.models.base import utcnow
 from shopapp.services.payments.base import (
-    PaymentProvider, ProviderUnavailable, SignatureInvalid, VerifiedNotification, sign_content,
+    PaymentProvider,
+    ProviderUnavailable,
+    SignatureInvalid,
+    VerifiedNotification,
+    sign_content,
 )
 
 log = logging.getLogger(__name__)

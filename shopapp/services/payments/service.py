@@ -14,9 +14,9 @@ from sqlmodel import Session, select
 
 from shopapp.models import Order, Payment, PaymentNotification
 from shopapp.models.base import utcnow
-from shopapp.services.orders import fulfillment, state
 from shopapp.services.core import idempotency
 from shopapp.services.core.errors import Conflict, Invalid, NotFound
+from shopapp.services.orders import fulfillment, state
 from shopapp.services.payments.alipay import Alipay
 from shopapp.services.payments.base import PaymentProvider
 from shopapp.services.payments.sandbox import SandboxGateway

@@ -12,11 +12,11 @@ from sqlmodel import Session, select
 
 from shopapp.models import ApiKey, AuthSession, LoginAttempt, Shop, StaffMember, User
 from shopapp.models.base import utcnow
-from shopapp.services.shops import shops as shop_service
 from shopapp.services.core.errors import RateLimited, Unauthorized, require_fields
 from shopapp.services.core.permissions import Actor
-from shopapp.services.core.validation import checked_email
 from shopapp.services.core.tokens import new_token, token_hash
+from shopapp.services.core.validation import checked_email
+from shopapp.services.shops import shops as shop_service
 from shopapp.settings import get_settings
 
 MAX_FAILED_LOGINS = 5

@@ -14,13 +14,13 @@ from sqlmodel import Session, select
 
 from shopapp.models import Customer, PasswordReset, User
 from shopapp.models.base import utcnow
-from shopapp.services.shops import accounts, shops
-from shopapp.services.customers import shoppers
 from shopapp.services.core.errors import NotFound, require_fields
-from shopapp.services.core.permissions import shop_row
 from shopapp.services.core.outbox import queue_bilingual
+from shopapp.services.core.permissions import shop_row
 from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email
+from shopapp.services.customers import shoppers
+from shopapp.services.shops import accounts, shops
 from shopapp.settings import get_settings
 
 LINK_LIFETIME = timedelta(hours=1)

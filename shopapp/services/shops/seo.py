@@ -9,9 +9,9 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from shopapp.models import Product
-from shopapp.services.catalog import products, search
-from shopapp.services.shops import shops, themes
+from shopapp.services.catalog import search, views
 from shopapp.services.core.money import yuan_text
+from shopapp.services.shops import shops, themes
 from shopapp.settings import get_settings
 
 _SPACE = re.compile(r"\s+")
@@ -36,7 +36,7 @@ def shop_page_tags(session: Session, slug: str) -> dict:
 def product_page_tags(session: Session, slug: str, product_id: int) -> dict:
     """Tags for an active product's page, with schema.org Product JSON-LD; NotFound otherwise."""
     shop = shops.shop_by_slug(session, slug)
-    product = products.storefront_product(session, shop.id, product_id)
+    product = views.storefront_product(session, shop.id, product_id)
     base = get_settings().public_url
     url = f"{base}/s/{shop.slug}/p/{product['id']}"
     # One line of words: a preview shows no markup and no runs of spaces.

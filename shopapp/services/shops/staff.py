@@ -9,12 +9,12 @@ from sqlmodel import Session, select
 from shopapp.i18n import t
 from shopapp.models import Shop, StaffInvite, StaffMember, User
 from shopapp.models.base import utcnow
-from shopapp.services.shops import accounts
 from shopapp.services.core.errors import Conflict, Forbidden, NotFound, require_fields
 from shopapp.services.core.outbox import queue_email
-from shopapp.services.core.permissions import Actor, ROLES, require, shop_row
+from shopapp.services.core.permissions import ROLES, Actor, require, shop_row
 from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email
+from shopapp.services.shops import accounts
 from shopapp.settings import get_settings
 
 INVITE_TTL = timedelta(days=7)

@@ -10,7 +10,9 @@ from sqlmodel import Session, select
 
 from shopapp.models import Product, StoreTheme
 from shopapp.models.base import utcnow
+from shopapp.services.catalog import categories as catalog_categories
 from shopapp.services.catalog import products as catalog_products
+from shopapp.services.catalog import views
 from shopapp.services.core.errors import Invalid, require_fields
 from shopapp.services.core.permissions import Actor, require
 
@@ -52,7 +54,7 @@ def home_page(session: Session, shop_id: int) -> list[dict]:
         kind = section["type"]
         shown = dict(section, products=[], categories=[])
         if kind == "category_list":
-            shown["categories"] = [c for c in catalog_products.list_categories(session, shop_id) if c["parent_id"] is None]
+            shown["categories"] = [c for c in catalog_categories.list_categories(session, shop_id) if c["parent_id"] is None]
         elif kind in ("featured_products", "product_grid"):
             shown["products"] = _products(session, shop_id, section)
         filled.append(shown)
@@ -69,7 +71,7 @@ def _products(session: Session, shop_id: int, section: dict) -> list[dict]:
         select(Product).where(Product.shop_id == shop_id, Product.status == "active", Product.id.in_(ids))
     ).all()
     by_id = {p.id: p for p in products}
-    return catalog_products.product_summaries(session, shop_id, [by_id[i] for i in ids if i in by_id][:limit])
+    return views.product_summaries(session, shop_id, [by_id[i] for i in ids if i in by_id][:limit])
 
 
 def _checked(session: Session, shop_id: int, section, errors: dict[str, str], prefix: str) -> dict:

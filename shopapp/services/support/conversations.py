@@ -22,12 +22,12 @@ from shopapp.i18n import t
 from shopapp.models import Conversation, Message, Order, QuickReply, Shop, StaffMember, User
 from shopapp.models.aftersales import AftersalesRequest
 from shopapp.models.base import utcnow
-from shopapp.services.customers import shoppers
-from shopapp.services.orders import fulfillment, state, views
 from shopapp.services.core.errors import Conflict, DomainError, Invalid, NotFound, require_fields
 from shopapp.services.core.permissions import Actor, require, shop_row
 from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email, checked_text
+from shopapp.services.customers import shoppers
+from shopapp.services.orders import fulfillment, state, views
 
 STATUSES = ("open", "closed")
 MAX_TEXT = 2000

@@ -8,7 +8,7 @@ import json
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services.catalog import media, products
+from shopapp.services.catalog import categories as catalog_categories, media, products, views
 from shopapp.services.shops import shops
 from shopapp.services.support.ai import service as ai
 from shopapp.services.core.errors import DomainError, Invalid
@@ -57,15 +57,15 @@ class ProductEditorState(FormMixin, ConsoleState):
             return
         self.errors, self.error, self.saved, self.busy = {}, "", False, False
         with session_scope() as session:
-            self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in products.list_categories(session, actor.shop_id)]
+            self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in catalog_categories.list_categories(session, actor.shop_id)]
             if self.product_id == "new":
                 self._show_new()
             else:
                 try:
-                    product = products.get_product(session, actor.shop_id, int(self.product_id))
+                    product = views.get_product(session, actor.shop_id, int(self.product_id))
                 except (DomainError, ValueError):
                     return rx.redirect(routes.CONSOLE_PRODUCTS)
-                self._show(products.product_dict(session, product, with_cost=True))
+                self._show(views.product_dict(session, product, with_cost=True))
         self.form_key += 1
 
     def _show_new(self):
@@ -188,7 +188,7 @@ class ProductEditorState(FormMixin, ConsoleState):
                 else:
                     product = products.update_product(session, actor, int(self.product["id"]), data)
                 session.flush()
-                shown = products.product_dict(session, product, with_cost=True)
+                shown = views.product_dict(session, product, with_cost=True)
         except DomainError as exc:
             self._show_error(exc)
             return
@@ -247,8 +247,8 @@ class ProductEditorState(FormMixin, ConsoleState):
 
     def _reload_images(self):
         with session_scope() as session:
-            product = products.get_product(session, self._actor().shop_id, int(self.product["id"]))
-            shown = products.product_dict(session, product, with_cost=True)
+            product = views.get_product(session, self._actor().shop_id, int(self.product["id"]))
+            shown = views.product_dict(session, product, with_cost=True)
         self.images = [{"id": str(i["id"]), "url": i["url"], "thumb": i["thumb_url"], "alt": i["alt"]} for i in shown["images"]]
         self.form_key += 1
 
@@ -429,8 +429,8 @@ def _basics() -> rx.Component:
     return rx.el.div(
         _text("products.field.title", "title"),
         rx.el.div(
-            _choice("products.field.status", "status", [(s, f"products.status.{s}") for s in products.STATUSES]),
-            _choice("products.field.type", "product_type", [(t, f"products.type.{t}") for t in products.PRODUCT_TYPES]),
+            _choice("products.field.status", "status", [(s, f"products.status.{s}") for s in views.STATUSES]),
+            _choice("products.field.type", "product_type", [(t, f"products.type.{t}") for t in views.PRODUCT_TYPES]),
             class_name="grid gap-x-4 sm:grid-cols-2",
         ),
         rx.el.fieldset(

@@ -5,7 +5,7 @@ import math
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services.catalog import bulk, products, search
+from shopapp.services.catalog import bulk, categories as catalog_categories, products, search
 from shopapp.services.inventory import ledger, stock_alerts
 from shopapp.services.shops import shops
 from shopapp.services.core.errors import DomainError
@@ -61,7 +61,7 @@ class ProductListState(PriceFilterMixin, ConsoleState):
                 in_stock=True if self.in_stock_only else None, **self._price_range(),
             )
             self.total_text = shown_total(self.total, self.q, search.MAX_COUNTED)
-            self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in products.list_categories(session, actor.shop_id)]
+            self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in catalog_categories.list_categories(session, actor.shop_id)]
             shop = shops.get_shop(session, actor.shop_id)
             self.low_stock_count = ledger.low_stock(session, actor.shop_id, per_page=1)[1]
         self.rows = [_row(item, shop.currency, shop.low_stock_threshold) for item in items]

@@ -6,7 +6,7 @@ import reflex as rx
 
 from shopapp.db import read_scope, session_scope
 from shopapp.services.checkout import cart as carts
-from shopapp.services.catalog import products
+from shopapp.services.catalog import views
 from shopapp.services.inventory import stock_alerts
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
@@ -39,7 +39,7 @@ class ProductPageState(StoreState):
             return
         try:
             with read_scope() as session:
-                shown = products.storefront_product(session, int(self.shop["id"]), int(self.product_id))
+                shown = views.storefront_product(session, int(self.shop["id"]), int(self.product_id))
         except (DomainError, ValueError):
             self.missing, self.product = True, {}
             return

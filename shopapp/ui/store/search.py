@@ -3,7 +3,7 @@
 import reflex as rx
 
 from shopapp.db import read_scope
-from shopapp.services.catalog import products as catalog_products, search
+from shopapp.services.catalog import categories as catalog_categories, products as catalog_products, search
 from shopapp.services.core.errors import DomainError
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, SECONDARY_BUTTON
@@ -43,7 +43,7 @@ class SearchState(PriceFilterMixin, StoreState):
         self.price_min, self.price_max = "", ""
         self._set_price_range(params.get("price_min", ""), params.get("price_max", ""))
         with read_scope() as session:
-            self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in catalog_products.list_categories(session, int(self.shop["id"]))]
+            self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in catalog_categories.list_categories(session, int(self.shop["id"]))]
         self._search(append=False)
 
     @rx.event

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from shopapp.i18n import t
-from shopapp.services.support.ai.engines import MAX_TITLE, ProductFacts, ReplyContext, Suggestion
-from shopapp.services.orders.state import CHINA_TIME
 from shopapp.services.core.money import format_money, format_price_range
+from shopapp.services.orders.state import CHINA_TIME
+from shopapp.services.support.ai.engines import MAX_TITLE, ProductFacts, ReplyContext, Suggestion
 
 POLICY_EXCERPT = 200
 LOW_STOCK = 5

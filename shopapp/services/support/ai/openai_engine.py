@@ -18,8 +18,8 @@ import nh3
 import openai
 
 from shopapp.i18n import t
-from shopapp.services.support.ai.engines import AIError, MAX_TITLE, ProductFacts, ReplyContext, Suggestion
 from shopapp.services.core.money import format_money, format_price_range
+from shopapp.services.support.ai.engines import MAX_TITLE, AIError, ProductFacts, ReplyContext, Suggestion
 from shopapp.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from shopapp.models import Category, Conversation, Product, ProductCategory, Shop, Variant
-from shopapp.services.inventory import ledger
 from shopapp.services.catalog import search
+from shopapp.services.inventory import ledger
 from shopapp.services.support import conversations
 from shopapp.services.support.ai.engines import ProductFacts, ReplyContext
 from shopapp.services.support.ai.intents import detect_intent, detect_language

@@ -16,14 +16,14 @@ from functools import lru_cache
 
 from sqlmodel import Session
 
-from shopapp.services.catalog import products
-from shopapp.services.support import conversations
-from shopapp.services.support.ai import retrieval
-from shopapp.services.support.ai.engines import AIError, COPY_FIELDS, Engine, ProductFacts, ReplyContext, TONES
-from shopapp.services.support.ai.offline import OfflineEngine
-from shopapp.services.support.ai.openai_engine import OpenAIEngine, sources_for
+from shopapp.services.catalog import views
 from shopapp.services.core.errors import require_fields
 from shopapp.services.core.permissions import Actor, require
+from shopapp.services.support import conversations
+from shopapp.services.support.ai import retrieval
+from shopapp.services.support.ai.engines import COPY_FIELDS, TONES, AIError, Engine, ProductFacts, ReplyContext
+from shopapp.services.support.ai.offline import OfflineEngine
+from shopapp.services.support.ai.openai_engine import OpenAIEngine, sources_for
 from shopapp.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ def copy_request(
         errors["tone"] = "tone_invalid"
     keywords = _checked_keywords(keywords, errors)
     require_fields(errors)
-    product = products.get_product(session, actor.shop_id, product_id)
+    product = views.get_product(session, actor.shop_id, product_id)
     return CopyRequest(retrieval.product_facts(session, product), fields, tone, keywords)
 
 
