@@ -1,9 +1,9 @@
 """Alembic environment: our settings' database, our models' metadata."""
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import shopapp.models  # noqa: F401 - registers every table
+from alembic import context
 from shopapp.db import get_engine
 from shopapp.migrations import include_object
 

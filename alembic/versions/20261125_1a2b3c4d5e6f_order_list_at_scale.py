@@ -21,7 +21,6 @@ from collections.abc import Sequence
 
 from alembic import op
 
-
 revision: str = '1a2b3c4d5e6f'
 down_revision: str | None = '3c4d5e6f7081'
 branch_labels: str | Sequence[str] | None = None

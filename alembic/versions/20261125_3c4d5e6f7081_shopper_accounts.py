@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
-from alembic import op
 
+from alembic import op
 
 revision: str = '3c4d5e6f7081'
 down_revision: str | None = 'f5a6b7c8d9e0'

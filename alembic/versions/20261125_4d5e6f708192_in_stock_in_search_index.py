@@ -19,6 +19,7 @@ search.SQLITE_OBJECTS / POSTGRESQL_OBJECTS.
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+
 from alembic import op
 
 revision: str = "4d5e6f708192"

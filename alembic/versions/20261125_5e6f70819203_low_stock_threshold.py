@@ -10,6 +10,7 @@ default so the shops already there keep the line they had.
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+
 from alembic import op
 
 revision: str = "5e6f70819203"

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
-from alembic import op
 
+from alembic import op
 
 revision: str = 'c2d3e4f5a6b7'
 down_revision: str | None = '7f11a90299c3'

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
-from alembic import op
 
+from alembic import op
 
 revision: str = 'd3e4f5a6b7c8'
 down_revision: str | None = "c2d3e4f5a6b7"

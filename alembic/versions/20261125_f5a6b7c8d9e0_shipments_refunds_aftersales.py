@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
-from alembic import op
 
+from alembic import op
 
 revision: str = 'f5a6b7c8d9e0'
 down_revision: str | None = "a6b7c8d9e0f1"

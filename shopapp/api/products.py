@@ -17,7 +17,7 @@ from shopapp.db import session_scope
 from shopapp.i18n import field_message
 from shopapp.services.shops import accounts
 from shopapp.services.catalog import categories, media, product_csv, products, views
-from shopapp.services.inventory import ledger
+from shopapp.services.inventory import availability, ledger
 from shopapp.services.core.errors import Invalid
 from shopapp.services.core.permissions import Actor
 
@@ -178,7 +178,7 @@ def stock_moves(product_id: int, request: Request, page: int = 1, per_page: int 
 @router.get("/stock/low")
 def low_stock(request: Request, threshold: int | None = None, page: int = 1, per_page: int = 50):
     with acting(request) as (session, actor):
-        items, total = ledger.low_stock(session, actor.shop_id, threshold=threshold, page=page, per_page=per_page)
+        items, total = availability.low_stock(session, actor.shop_id, threshold=threshold, page=page, per_page=per_page)
         return {"items": items, "total": total}
 
 

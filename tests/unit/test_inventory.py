@@ -12,7 +12,7 @@ from shopapp.models import Product, StockMove, Variant
 from shopapp.services.catalog import bulk, products, views
 from shopapp.services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from shopapp.services.core.permissions import Actor
-from shopapp.services.inventory import ledger
+from shopapp.services.inventory import availability, ledger
 from shopapp.services.shops import shops
 from tests.conftest import make_shop
 
@@ -130,14 +130,14 @@ def test_low_stock_lists_the_emptiest_variants_first(session, owner):
     products.create_product(
         session, owner, {"title": "旧茶", "status": "archived", "variants": [{"sku": "O-1", "price": 1, "stock": 0}]},
     )
-    items, total = ledger.low_stock(session, owner.shop_id, threshold=5)
+    items, total = availability.low_stock(session, owner.shop_id, threshold=5)
     assert total == 2
     assert [(i["sku"], i["stock"], i["title"]) for i in items] == [("W-2", 0, "白茶"), ("W-1", 4, "白茶")]
-    assert ledger.low_stock(session, make_shop(session, "green-leaf").shop_id) == ([], 0)
+    assert availability.low_stock(session, make_shop(session, "green-leaf").shop_id) == ([], 0)
     # Without a threshold, the shop's own line counts (5 until the owner sets another).
-    assert ledger.low_stock(session, owner.shop_id)[1] == 2
+    assert availability.low_stock(session, owner.shop_id)[1] == 2
     shops.update_profile(session, owner, {"low_stock_threshold": "0"})
-    assert [i["sku"] for i in ledger.low_stock(session, owner.shop_id)[0]] == ["W-2"]
+    assert [i["sku"] for i in availability.low_stock(session, owner.shop_id)[0]] == ["W-2"]
 
 
 def test_a_low_stock_line_must_be_a_whole_number_of_units(session, owner):

@@ -11,7 +11,7 @@ from shopapp.services.catalog.views import STATUSES
 from shopapp.services.core.errors import Invalid, require_fields
 from shopapp.services.core.money import change_by_percent
 from shopapp.services.core.permissions import Actor, require
-from shopapp.services.inventory import ledger
+from shopapp.services.inventory import availability, ledger
 
 ACTIONS = ("set_status", "price_by_amount", "price_by_percent", "set_stock", "add_tag")
 MAX_PRODUCTS = 500
@@ -88,7 +88,7 @@ def _edit_variants(session: Session, actor: Actor, products: list[Product], acti
         product.updated_at = utcnow()
         session.add(product)
         session.flush()
-        ledger.refresh_products(session, actor.shop_id, [product.id])
+        availability.refresh_products(session, actor.shop_id, [product.id])
 
 
 def _new_price(price: int, action: str, value: int | float) -> int:

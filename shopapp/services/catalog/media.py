@@ -145,6 +145,20 @@ def image_urls(image: ProductImage) -> dict[str, str]:
     }
 
 
+def first_images(session: Session, shop_id: int, product_ids) -> dict[int, ProductImage]:
+    """Each product's first picture (the one lists and carts show), in one query for them all."""
+    ids = list(product_ids)
+    first: dict[int, ProductImage] = {}
+    if not ids:
+        return first
+    for image in session.exec(
+        select(ProductImage).where(ProductImage.shop_id == shop_id, ProductImage.product_id.in_(ids))
+        .order_by(ProductImage.product_id, ProductImage.position, ProductImage.id)
+    ).all():
+        first.setdefault(image.product_id, image)
+    return first
+
+
 def rendition_widths(original_width: int) -> list[int]:
     """The widths we make for an image this wide: never wider than the original, always at least one.
 

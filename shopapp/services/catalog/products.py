@@ -19,7 +19,7 @@ from shopapp.services.catalog.views import PRODUCT_TYPES, STATUSES, get_product,
 from shopapp.services.core.errors import Invalid, require_fields
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.core.validation import checked_text
-from shopapp.services.inventory import ledger
+from shopapp.services.inventory import availability, ledger
 
 MAX_OPTIONS = 3
 MAX_VARIANTS = 100
@@ -510,7 +510,7 @@ def _save(
     if specs is not None:
         _save_variants(session, actor.label, product, specs, stock_reason, current)
     session.flush()
-    ledger.refresh_products(session, product.shop_id, [product.id])
+    availability.refresh_products(session, product.shop_id, [product.id])
 
 
 def _save_new(session: Session, actor: Actor, checked: list[tuple[dict, list[dict]]], stock_reason: str) -> None:
@@ -555,7 +555,7 @@ def _save_new(session: Session, actor: Actor, checked: list[tuple[dict, list[dic
         ledger.set_presale_quota(
             session, actor.label, actor.shop_id, product.id, quota, QUOTA_REASON, variant_id=variant and variant.id,
         )
-    ledger.refresh_products(session, actor.shop_id, [product.id for product in products])
+    availability.refresh_products(session, actor.shop_id, [product.id for product in products])
     search.index_products(session, actor.shop_id, [product.id for product in products])
     session.flush()
 

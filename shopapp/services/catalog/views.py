@@ -6,10 +6,10 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from shopapp.models import Product, ProductCategory, ProductImage, Variant
-from shopapp.services.catalog.media import image_urls
+from shopapp.services.catalog.media import first_images, image_urls
 from shopapp.services.core.errors import NotFound
 from shopapp.services.core.permissions import shop_row
-from shopapp.services.inventory import ledger
+from shopapp.services.inventory import availability
 
 STATUSES = ("draft", "active", "archived")
 PRODUCT_TYPES = ("physical", "virtual")
@@ -80,10 +80,10 @@ def _variant_dict(variant: Variant, product: Product, with_cost: bool) -> dict:
     """The variant with its own fields, plus (read-only) what a shopper gets: `available` units,
     which `sells_from` says are pre-sale places ("variant_quota", "product_quota") or "stock",
     and `presale_ships_at`, the day it ships on pre-sale (its own, else its product's)."""
-    shipping = ledger.presale_date(variant, product)
+    shipping = availability.presale_date(variant, product)
     shown = {
-        "id": variant.id, **variant_values(variant), "available": ledger.available(variant, product),
-        "sells_from": ledger.sells_from(variant, product),
+        "id": variant.id, **variant_values(variant), "available": availability.available(variant, product),
+        "sells_from": availability.sells_from(variant, product),
         "presale_ships_at": shipping.isoformat() if shipping else None,
     }
     if not with_cost:
@@ -117,16 +117,11 @@ def product_summaries(session: Session, shop_id: int, products: list[Product]) -
             .group_by(Variant.product_id)
         ).all()
     }
-    first_images: dict[int, ProductImage] = {}
-    for image in session.exec(
-        select(ProductImage).where(ProductImage.shop_id == shop_id, ProductImage.product_id.in_(ids))
-        .order_by(ProductImage.product_id, ProductImage.position, ProductImage.id)
-    ).all():
-        first_images.setdefault(image.product_id, image)
+    pictures = first_images(session, shop_id, ids)
     summaries = []
     for product in products:
         price_min, price_max, stock, variant_count, variant_presale = figures.get(product.id, (None, None, 0, 0, None))
-        image = first_images.get(product.id)
+        image = pictures.get(product.id)
         # A product with only some variants on pre-sale is shown on pre-sale from its earliest one's date.
         presale = _presale_dict(product) or ({"ships_at": variant_presale.isoformat()} if variant_presale else None)
         summaries.append({

@@ -8,11 +8,12 @@ from datetime import date
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from shopapp.models import Cart, CartItem, Product, ProductImage, Shop, Variant
+from shopapp.models import Cart, CartItem, Product, Shop, Variant
 from shopapp.models.base import utcnow
+from shopapp.services.catalog.media import first_images, image_urls
 from shopapp.services.core.errors import Conflict, Invalid, NotFound
 from shopapp.services.core.tokens import new_token, token_hash
-from shopapp.services.inventory import ledger
+from shopapp.services.inventory import availability
 
 MAX_QTY = 99
 MAX_LINES = 100
@@ -45,7 +46,7 @@ class Line:
     @property
     def available(self) -> int:
         """Stock, or the places left in the pre-sale quota the variant sells from."""
-        return ledger.available(self.variant, self.product) if self.variant and self.product else 0
+        return availability.available(self.variant, self.product) if self.variant and self.product else 0
 
 
 def create_cart(session: Session, shop_id: int, email: str = "", customer_id: int | None = None) -> str:
@@ -220,7 +221,7 @@ def _sellable_variant(session: Session, shop_id: int, variant_id) -> tuple[Varia
 
 
 def _check_stock(variant: Variant, product: Product, wanted: int) -> None:
-    left = ledger.available(variant, product)
+    left = availability.available(variant, product)
     if left <= 0:
         raise Conflict("sold_out", variant_id=variant.id, available=0)
     if wanted > left:
@@ -230,7 +231,7 @@ def _check_stock(variant: Variant, product: Product, wanted: int) -> None:
 def _problem(variant: Variant | None, product: Product | None, qty: int) -> str | None:
     if variant is None or product is None or not variant.enabled or product.status != "active":
         return "product_unavailable"
-    left = ledger.available(variant, product)
+    left = availability.available(variant, product)
     if left <= 0:
         return "sold_out"
     if qty > left:
@@ -279,7 +280,7 @@ def _save(session: Session, cart: Cart, item: CartItem) -> None:
 
 def _line_dict(line: Line, images: dict[int, str]) -> dict:
     variant, product = line.variant, line.product
-    presale: date | None = ledger.presale_date(variant, product) if variant and product else None
+    presale: date | None = availability.presale_date(variant, product) if variant and product else None
     shown = {
         "variant_id": line.variant_id,
         "product_id": product.id if product else None,
@@ -300,18 +301,7 @@ def _line_dict(line: Line, images: dict[int, str]) -> dict:
 
 
 def _first_images(session: Session, shop_id: int, product_ids: set[int]) -> dict[int, str]:
-    if not product_ids:
-        return {}
-    # Imported here: media needs Pillow and storage, which a cart without images never does.
-    from shopapp.services.catalog.media import image_urls
-
-    first: dict[int, ProductImage] = {}
-    for image in session.exec(
-        select(ProductImage).where(ProductImage.shop_id == shop_id, ProductImage.product_id.in_(product_ids))
-        .order_by(ProductImage.product_id, ProductImage.position, ProductImage.id)
-    ).all():
-        first.setdefault(image.product_id, image)
-    return {product_id: image_urls(image)["thumb_url"] for product_id, image in first.items()}
+    return {product_id: image_urls(image)["thumb_url"] for product_id, image in first_images(session, shop_id, product_ids).items()}
 
 
 def _currency(session: Session, shop_id: int) -> str:

@@ -17,7 +17,7 @@ from shopapp.services.core.outbox import queue_bilingual
 from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email
 from shopapp.services.customers import shoppers
-from shopapp.services.inventory import ledger
+from shopapp.services.inventory import availability, ledger
 from shopapp.services.orders import cancel, fulfillment, state, views
 from shopapp.services.payments import service as payments
 from shopapp.services.shops import shops
@@ -175,7 +175,7 @@ def _place(
     weight = sum(line.weight_grams for line in lines)
     shipping_total = shipping.shipping_fee(method, weight, subtotal) if method else 0
     token = new_token("ord")
-    ships_at = {line.variant_id: ledger.presale_date(line.variant, line.product) for line in lines}
+    ships_at = {line.variant_id: availability.presale_date(line.variant, line.product) for line in lines}
     presale_dates = [day for day in ships_at.values() if day]
     order = Order(
         shop_id=shop.id, order_no=state.new_order_no(session), token_hash=token_hash(token), currency=shop.currency,

@@ -2,6 +2,8 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from shopapp.services.core.errors import Invalid
+
 SYMBOLS = {"CNY": "¥", "HKD": "HK$", "TWD": "NT$", "USD": "$", "EUR": "€", "JPY": "¥", "SGD": "S$"}
 # Currencies whose minor unit is the unit itself (no cents).
 ZERO_DECIMAL = {"JPY", "TWD"}
@@ -32,8 +34,6 @@ def change_by_percent(amount: int, percent: int | float | str) -> int:
 
 def parse_money(text: str | int, *, allow_negative: bool = False, field: str = "price") -> int:
     """Yuan as people type them ("12.99", "¥1,299", "8") to 分, without floats; Invalid names `field`."""
-    from shopapp.services.core.errors import Invalid
-
     cleaned = str(text).strip().replace(",", "").replace("，", "").lstrip("¥￥")
     try:
         amount = Decimal(cleaned)

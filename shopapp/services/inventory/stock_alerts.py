@@ -12,7 +12,7 @@ from shopapp.services.core.errors import Conflict, NotFound, require_fields
 from shopapp.services.core.outbox import queue_email
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.core.validation import checked_email
-from shopapp.services.inventory import ledger
+from shopapp.services.inventory import availability
 from shopapp.settings import get_settings
 
 MAX_PER_PAGE = 250
@@ -28,7 +28,7 @@ def register(session: Session, shop_id: int, product_id: int, *, variant_id: int
     if (variant is None or product is None or variant.shop_id != shop_id or variant.product_id != product_id
             or product.status != "active"):
         raise NotFound()
-    if ledger.available(variant, product) > 0:
+    if availability.available(variant, product) > 0:
         raise Conflict("in_stock_now", fields={"variant_id": "in_stock_now"})
     existing = session.exec(
         select(StockNotification).where(

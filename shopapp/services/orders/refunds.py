@@ -14,7 +14,7 @@ from shopapp.services.core.money import format_money
 from shopapp.services.core.outbox import queue_bilingual
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.core.validation import checked_text
-from shopapp.services.inventory import ledger
+from shopapp.services.inventory import availability, ledger
 from shopapp.services.orders import fulfillment, state
 from shopapp.services.payments import service as payments
 from shopapp.services.shops import shops
@@ -248,7 +248,7 @@ def _restock(
         item = items[item_id]
         never_shipped = min(qty, unshipped.get(item_id, 0))
         lines.append((item.variant_id, item.product_id, never_shipped, item.sold_from))
-        lines.append((item.variant_id, item.product_id, qty - never_shipped, ledger.STOCK))
+        lines.append((item.variant_id, item.product_id, qty - never_shipped, availability.STOCK))
     kept = ledger.put_back_for_order(session, actor_label, order.shop_id, lines, f"refund {order.order_no}")
     # The product was deleted since, or its pre-sale ended: nothing to put back.
     for variant_id, qty in kept:

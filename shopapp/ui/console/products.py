@@ -6,7 +6,7 @@ import reflex as rx
 
 from shopapp.db import session_scope
 from shopapp.services.catalog import bulk, categories as catalog_categories, products, search
-from shopapp.services.inventory import ledger, stock_alerts
+from shopapp.services.inventory import availability, stock_alerts
 from shopapp.services.shops import shops
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_price_range, parse_money
@@ -63,7 +63,7 @@ class ProductListState(PriceFilterMixin, ConsoleState):
             self.total_text = shown_total(self.total, self.q, search.MAX_COUNTED)
             self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in catalog_categories.list_categories(session, actor.shop_id)]
             shop = shops.get_shop(session, actor.shop_id)
-            self.low_stock_count = ledger.low_stock(session, actor.shop_id, per_page=1)[1]
+            self.low_stock_count = availability.low_stock(session, actor.shop_id, per_page=1)[1]
         self.rows = [_row(item, shop.currency, shop.low_stock_threshold) for item in items]
         self.selected = [i for i in self.selected if any(r["id"] == i for r in self.rows)]
         self.loading = False
@@ -81,7 +81,7 @@ class ProductListState(PriceFilterMixin, ConsoleState):
             return
         actor = self._actor()
         with session_scope() as session:
-            items, _ = ledger.low_stock(session, actor.shop_id, per_page=100)
+            items, _ = availability.low_stock(session, actor.shop_id, per_page=100)
             waiting = stock_alerts.demand_by_product(session, actor, list({i["product_id"] for i in items}))
         self.low_rows = [
             {"title": i["title"], "options": " / ".join(i["option_values"]), "sku": i["sku"] or "", "stock": str(i["stock"]),

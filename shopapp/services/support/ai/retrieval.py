@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from shopapp.models import Category, Conversation, Product, ProductCategory, Shop, Variant
 from shopapp.services.catalog import search
-from shopapp.services.inventory import ledger
+from shopapp.services.inventory import availability
 from shopapp.services.support import conversations
 from shopapp.services.support.ai.engines import ProductFacts, ReplyContext
 from shopapp.services.support.ai.intents import detect_intent, detect_language
@@ -116,7 +116,7 @@ def _product_facts_for_reply(session: Session, shop_id: int, product_id: int) ->
         "presale_ships_at": product.presale_ships_at.isoformat() if product.presale_ships_at else None,
         "variants": [
             # What a shopper can buy: pre-sale places left when the variant sells from a quota.
-            {"option_values": v.option_values, "stock": ledger.available(v, product), "price": v.price}
+            {"option_values": v.option_values, "stock": availability.available(v, product), "price": v.price}
             for v in _enabled_variants(session, shop_id, product_id)
         ],
     }
