@@ -17,13 +17,18 @@ export REFLEX_CHECK_LATEST_VERSION := false
 export REFLEX_USE_SYSTEM_BUN := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test setup browser jobs clean
+.PHONY: run test lint setup browser jobs clean
 
 run: setup
 	$(PY) -m shopapp serve
 
-test: setup browser
+test: setup browser lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The house rules that need no server: ruff, and the import contracts in pyproject.toml (layers, no cycles).
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 jobs: setup
 	$(PY) -m shopapp jobs

@@ -130,7 +130,7 @@ def build(engine, products: int, shops: int) -> None:
         variant_id = 0
         for start in range(0, len(plan), 5000):
             rows, variants, links = [], [], []
-            for offset, (shop_id, n) in enumerate(plan[start:start + 5000]):
+            for offset, (shop_id, _n) in enumerate(plan[start:start + 5000]):
                 product_id = start + offset + 1
                 title, category = _title(rng)
                 created = now - timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))

@@ -41,8 +41,7 @@ from shopapp.models import Order, Variant  # noqa: E402
 from shopapp.models.base import utcnow  # noqa: E402
 from shopapp.services.catalog import products, search
 from shopapp.services.checkout import cart, place
-from shopapp.services.orders import cancel, fulfillment
-from shopapp.services.payments import service as payments  # noqa: E402
+from shopapp.services.orders import cancel, fulfillment, payments
 from shopapp.services.shops import accounts, shops
 from shopapp.services.support import conversations
 from shopapp.services.support.ai import retrieval  # noqa: E402

@@ -22,8 +22,8 @@ from sqlmodel import Session
 from shopapp.db import session_scope
 from shopapp.models import AuthSession, JobLease, LoginAttempt
 from shopapp.models.base import utcnow
-from shopapp.services.orders import cancel, fulfillment, tracking
 from shopapp.services.core import idempotency, outbox
+from shopapp.services.orders import cancel, fulfillment, tracking
 
 log = logging.getLogger(__name__)
 HOLDER = f"{socket.gethostname()}:{os.getpid()}"

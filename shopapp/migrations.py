@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
 
+from alembic import command
 from shopapp.db import get_engine
-from shopapp.services.orders import listing
 from shopapp.services.catalog import search
+from shopapp.services.orders import listing
 
 ROOT = Path(__file__).resolve().parent.parent
 

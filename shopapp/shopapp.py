@@ -8,29 +8,33 @@ import reflex as rx
 from shopapp.api import create_api
 from shopapp.logs import setup_logging
 from shopapp.settings import get_settings
-from shopapp.ui.console import categories  # noqa: F401 - registers /console/categories
+from shopapp.ui.console import (
+    categories,  # noqa: F401 - registers /console/categories
+    product_editor,  # noqa: F401 - registers /console/products/[product_id]
+    product_import,  # noqa: F401 - registers /console/product-import
+    products,  # noqa: F401 - registers /console/products
+)
 from shopapp.ui.console import home as console_home  # noqa: F401 - registers /console
 from shopapp.ui.console import orders as console_orders  # noqa: F401 - registers /console/orders[/...]
-from shopapp.ui.console import product_import  # noqa: F401 - registers /console/product-import
-from shopapp.ui.console import product_editor  # noqa: F401 - registers /console/products/[product_id]
-from shopapp.ui.console import products  # noqa: F401 - registers /console/products
 from shopapp.ui.console import settings as console_settings  # noqa: F401 - registers /console/settings
 from shopapp.ui.console import shipping as console_shipping  # noqa: F401 - registers /console/shipping
-from shopapp.ui.platform import invite  # noqa: F401 - registers /invite/[invite_code]
-from shopapp.ui.platform import password_reset  # noqa: F401 - registers /forgot-password, /reset-password/[reset_token]
+from shopapp.ui.not_found import not_found_page
+from shopapp.ui.platform import (
+    invite,  # noqa: F401 - registers /invite/[invite_code]
+    password_reset,  # noqa: F401 - registers /forgot-password, /reset-password/[reset_token]
+)
 from shopapp.ui.platform.home import home_page
 from shopapp.ui.platform.login import login_page
 from shopapp.ui.platform.signup import signup_page
-from shopapp.ui.store import home as store_home  # noqa: F401 - registers /s/[slug]
-from shopapp.ui.support import desk  # noqa: F401 - registers /support
 from shopapp.ui.store import account as store_account  # noqa: F401 - registers /s/[slug]/account and its reset page
 from shopapp.ui.store import cart as store_cart  # noqa: F401 - registers /s/[slug]/cart
 from shopapp.ui.store import chat as store_chat  # noqa: F401 - registers /s/[slug]/chat/[chat_key]
 from shopapp.ui.store import checkout as store_checkout  # noqa: F401 - registers /s/[slug]/checkout
+from shopapp.ui.store import home as store_home  # noqa: F401 - registers /s/[slug]
 from shopapp.ui.store import order as store_order  # noqa: F401 - registers /s/[slug]/orders/[order_no]
-from shopapp.ui.store import search as store_search  # noqa: F401 - registers /s/[slug]/search
 from shopapp.ui.store import product as store_product  # noqa: F401 - registers /s/[slug]/p/[product_id]
-from shopapp.ui.not_found import not_found_page
+from shopapp.ui.store import search as store_search  # noqa: F401 - registers /s/[slug]/search
+from shopapp.ui.support import desk  # noqa: F401 - registers /support
 
 setup_logging()
 

@@ -12,7 +12,7 @@ from shopapp.services.catalog import products
 from shopapp.services.checkout import cart, place
 from shopapp.services.core.errors import Conflict
 from shopapp.services.core.permissions import Actor
-from shopapp.services.payments import service as payments
+from shopapp.services.orders import payments
 
 ADDRESS = {
     "name": "张三", "phone": "13800138000", "province": "浙江省", "city": "杭州市", "district": "西湖区",

@@ -7,8 +7,7 @@ from sqlmodel import Session
 from shopapp.models import Conversation, Order, Shipment
 from shopapp.services.checkout import place
 from shopapp.services.core.permissions import Actor
-from shopapp.services.orders import fulfillment
-from shopapp.services.payments import service as payments
+from shopapp.services.orders import fulfillment, payments
 from shopapp.services.support import conversations
 from tests.shopping import ADDRESS, cart_with
 

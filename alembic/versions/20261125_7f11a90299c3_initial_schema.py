@@ -1,7 +1,7 @@
 """Initial schema: accounts, shops, staff, API keys, catalogue, stock ledger, outbox, job leases.
 
 Revision ID: 7f11a90299c3
-Revises: 
+Revises:
 Create Date: 2026-11-25 08:52:56.258112
 """
 from collections.abc import Sequence

@@ -4,10 +4,32 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from shopapp.api import account, api_keys, caching, errors, health, media, seo, served_by, shop, staff, stock_alerts, storefront
-from shopapp.api import carts, checkout, customers, orders, payments, products, shipping
-from shopapp.api import ai, support
-from shopapp.api import aftersales, fulfillment, refunds
+from shopapp.api import (
+    account,
+    aftersales,
+    ai,
+    api_keys,
+    caching,
+    carts,
+    checkout,
+    customers,
+    errors,
+    fulfillment,
+    health,
+    media,
+    orders,
+    payments,
+    products,
+    refunds,
+    seo,
+    served_by,
+    shipping,
+    shop,
+    staff,
+    stock_alerts,
+    storefront,
+    support,
+)
 
 
 def create_api() -> FastAPI:

@@ -7,12 +7,11 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from shopapp.api.deps import acting, jsonable
 from shopapp.api.bodies import bounded_body, form_in, refuse_declared_size
+from shopapp.api.deps import acting, jsonable
 from shopapp.db import session_scope
-from shopapp.models import Order
-from shopapp.services.orders import aftersales
 from shopapp.services.catalog import media
+from shopapp.services.orders import aftersales
 from shopapp.services.shops import shops
 
 router = APIRouter(tags=["aftersales"])
@@ -118,7 +117,7 @@ def _request_aftersales(slug: str, order_no: str, token: str, kind, reason, phot
 
 
 def _answer(session, found) -> dict:
-    return jsonable(aftersales.request_dict(found, session.get(Order, found.order_id).order_no))
+    return jsonable(aftersales.request_view(session, found))
 
 
 async def _form(request: Request):

@@ -8,9 +8,10 @@ from pydantic import BaseModel
 
 from shopapp.api.deps import bearer_token, client_ip, jsonable
 from shopapp.db import session_scope
-from shopapp.services.customers import shoppers
+from shopapp.services.checkout import shopper_sign_in
+from shopapp.services.customers import password_resets, shoppers
 from shopapp.services.orders import listing
-from shopapp.services.shops import password_resets, shops
+from shopapp.services.shops import shops
 
 router = APIRouter(prefix="/store/{slug}/customers", tags=["customers"])
 
@@ -42,7 +43,7 @@ def register(slug: str, body: Registration):
     """→ 201 `{token, customer: {id, email, name}, cart_token}`"""
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        return _answer(shoppers.register(session, shop.id, **body.model_dump()))
+        return _answer(shopper_sign_in.register(session, shop.id, **body.model_dump()))
 
 
 @router.post("/login")
@@ -50,7 +51,7 @@ def log_in(slug: str, body: Credentials, request: Request):
     """→ `{token, customer, cart_token}`: keep `cart_token`, the guest cart merged into the account's."""
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        return _answer(shoppers.log_in(session, shop.id, **body.model_dump(), ip=client_ip(request)))
+        return _answer(shopper_sign_in.log_in(session, shop.id, **body.model_dump(), ip=client_ip(request)))
 
 
 @router.post("/logout", status_code=204)

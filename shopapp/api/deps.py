@@ -10,9 +10,8 @@ from fastapi import Request
 from sqlmodel import Session
 
 from shopapp.db import session_scope
-from shopapp.services.shops import accounts
 from shopapp.services.core.permissions import Actor
-
+from shopapp.services.shops import accounts
 
 SESSION_COOKIE = "shopapp_session"
 

@@ -7,8 +7,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from shopapp.api.deps import acting, jsonable
-from shopapp.services.orders import fulfillment, waybills
 from shopapp.services.core.errors import Invalid
+from shopapp.services.orders import fulfillment, waybills
 
 router = APIRouter(tags=["fulfillment"])
 

@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 
 from shopapp.db import session_scope
 from shopapp.services.core.errors import DomainError
-from shopapp.services.payments import service as payments
 from shopapp.services.core.money import format_money
+from shopapp.services.orders import payments
 
 router = APIRouter(prefix="/payments", tags=["payments"])
 

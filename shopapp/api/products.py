@@ -15,11 +15,11 @@ from shopapp.api.deps import acting, bearer_token, jsonable
 from shopapp.api.errors import request_lang
 from shopapp.db import session_scope
 from shopapp.i18n import field_message
-from shopapp.services.shops import accounts
 from shopapp.services.catalog import categories, media, product_csv, products, views
-from shopapp.services.inventory import availability, ledger
 from shopapp.services.core.errors import Invalid
 from shopapp.services.core.permissions import Actor
+from shopapp.services.inventory import availability, ledger
+from shopapp.services.shops import accounts
 
 router = APIRouter(tags=["catalog"])
 

@@ -17,8 +17,8 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from shopapp.db import session_scope
-from shopapp.services.shops import seo
 from shopapp.services.core.errors import NotFound
+from shopapp.services.shops import seo
 
 router = APIRouter(include_in_schema=False)
 SHELL = Path(__file__).resolve().parents[2] / ".web" / "build" / "client" / "__spa-fallback.html"

@@ -5,8 +5,8 @@ from pydantic import BaseModel
 
 from shopapp.api.deps import acting, jsonable
 from shopapp.db import session_scope
-from shopapp.services.shops import shops
 from shopapp.services.inventory import stock_alerts
+from shopapp.services.shops import shops
 
 router = APIRouter(tags=["back in stock"])
 

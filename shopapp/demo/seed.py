@@ -12,8 +12,10 @@ from shopapp.demo.catalogue import SIGNATURE_TEAS, TEAS, TEAWARE, WEIGHT_FACTORS
 from shopapp.demo.pictures import product_picture
 from shopapp.models import Product, Shop
 from shopapp.models.base import utcnow
+from shopapp.services.catalog import categories as catalog_categories
+from shopapp.services.catalog import media
+from shopapp.services.catalog import products as catalog_products
 from shopapp.services.shops import accounts, shops, themes
-from shopapp.services.catalog import categories as catalog_categories, media, products as catalog_products
 
 log = logging.getLogger(__name__)
 

@@ -2,14 +2,22 @@
 
 from shopapp.models.accounts import AuthSession, LoginAttempt, PasswordReset, User
 from shopapp.models.aftersales import AftersalesRequest, Refund, RefundItem
-from shopapp.models.customers import Customer, CustomerSession
 from shopapp.models.catalog import Category, Product, ProductCategory, ProductImage, Variant
+from shopapp.models.customers import Customer, CustomerSession
 from shopapp.models.fulfillment import Shipment, ShipmentItem, TrackingEvent
 from shopapp.models.inventory import StockMove
 from shopapp.models.jobs import JobLease
 from shopapp.models.notifications import OutboxEmail
 from shopapp.models.orders import (
-    Cart, CartItem, IdempotencyRecord, Order, OrderEvent, OrderItem, Payment, PaymentNotification, ShippingMethod,
+    Cart,
+    CartItem,
+    IdempotencyRecord,
+    Order,
+    OrderEvent,
+    OrderItem,
+    Payment,
+    PaymentNotification,
+    ShippingMethod,
 )
 from shopapp.models.search import ProductSearch
 from shopapp.models.shops import ApiKey, Shop, StaffInvite, StaffMember

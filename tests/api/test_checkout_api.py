@@ -14,8 +14,7 @@ from sqlmodel import func, select
 from shopapp.db import session_scope
 from shopapp.models import Order, OrderEvent, Payment, PaymentNotification
 from shopapp.models.base import utcnow
-from shopapp.services.orders import cancel
-from shopapp.services.payments import service as payments
+from shopapp.services.orders import cancel, payments
 from shopapp.services.payments.alipay import yuan
 from shopapp.services.shops import accounts
 from tests.alipay_fake import FakeAlipay

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shopapp.services.checkout import cart, place
+from shopapp.services.checkout import cart, place, shopper_sign_in
 from shopapp.services.core.errors import Invalid, NotFound, RateLimited, Unauthorized
 from shopapp.services.customers import shoppers
 from shopapp.services.orders import listing
@@ -13,7 +13,7 @@ from tests.shopping import ADDRESS, cart_with, product_on_sale
 
 
 def _register(session, shop_id, email="lin@example.com", cart_token=None):
-    logged_in = shoppers.register(session, shop_id, email=email, password="tea-lover-1", name="林", cart_token=cart_token)
+    logged_in = shopper_sign_in.register(session, shop_id, email=email, password="tea-lover-1", name="林", cart_token=cart_token)
     session.commit()
     return logged_in
 
@@ -27,11 +27,11 @@ def test_registering_logs_the_shopper_in(session, owner):
 
 def test_registration_refuses_bad_input_and_a_taken_email(session, owner):
     with pytest.raises(Invalid) as caught:
-        shoppers.register(session, owner.shop_id, email="not-an-email", password="short", name="x" * 41)
+        shopper_sign_in.register(session, owner.shop_id, email="not-an-email", password="short", name="x" * 41)
     assert caught.value.fields == {"email": "email_invalid", "password": "password_too_short", "name": "too_long"}
     _register(session, owner.shop_id)
     with pytest.raises(Invalid) as caught:
-        shoppers.register(session, owner.shop_id, email="lin@example.com", password="another-pass-1")
+        shopper_sign_in.register(session, owner.shop_id, email="lin@example.com", password="another-pass-1")
     assert caught.value.fields == {"email": "email_taken"}
 
 
@@ -41,7 +41,7 @@ def test_an_account_belongs_to_one_shop(session, owner):
     with pytest.raises(Unauthorized):
         shoppers.customer_for_token(session, other.shop_id, logged_in.token)
     with pytest.raises(Unauthorized):
-        shoppers.log_in(session, other.shop_id, email="lin@example.com", password="tea-lover-1")
+        shopper_sign_in.log_in(session, other.shop_id, email="lin@example.com", password="tea-lover-1")
     # The same e-mail may open its own account in the other shop.
     assert _register(session, other.shop_id).customer["email"] == "lin@example.com"
 
@@ -50,9 +50,9 @@ def test_wrong_password_then_too_many_attempts(session, owner):
     _register(session, owner.shop_id)
     for _ in range(5):
         with pytest.raises(Unauthorized):
-            shoppers.log_in(session, owner.shop_id, email="lin@example.com", password="wrong-password")
+            shopper_sign_in.log_in(session, owner.shop_id, email="lin@example.com", password="wrong-password")
     with pytest.raises(RateLimited):
-        shoppers.log_in(session, owner.shop_id, email="lin@example.com", password="tea-lover-1")
+        shopper_sign_in.log_in(session, owner.shop_id, email="lin@example.com", password="tea-lover-1")
 
 
 def test_log_out_ends_the_session(session, owner):
@@ -71,7 +71,7 @@ def test_the_guest_cart_merges_into_the_account_on_log_in(session, owner):
     cart.add_item(session, owner.shop_id, laptop_cart, tea, 2)
     # Today, on the phone, as a guest: 1 tea and 1 cup; then log in.
     phone_cart = cart_with(session, owner.shop_id, (tea, 1), (cup, 1))
-    logged_in = shoppers.log_in(session, owner.shop_id, email="lin@example.com", password="tea-lover-1", cart_token=phone_cart)
+    logged_in = shopper_sign_in.log_in(session, owner.shop_id, email="lin@example.com", password="tea-lover-1", cart_token=phone_cart)
     session.commit()
     assert logged_in.cart_token == phone_cart
     lines = {line["variant_id"]: line["qty"] for line in cart.view_cart(session, owner.shop_id, phone_cart)["items"]}
@@ -83,7 +83,7 @@ def test_the_guest_cart_merges_into_the_account_on_log_in(session, owner):
 def test_a_new_device_gets_the_accounts_saved_cart(session, owner):
     tea = product_on_sale(session, owner)
     first = _register(session, owner.shop_id, cart_token=cart_with(session, owner.shop_id, (tea, 2)))
-    elsewhere = shoppers.log_in(session, owner.shop_id, email="lin@example.com", password="tea-lover-1")
+    elsewhere = shopper_sign_in.log_in(session, owner.shop_id, email="lin@example.com", password="tea-lover-1")
     session.commit()
     assert elsewhere.cart_token not in (None, first.cart_token)
     assert cart.view_cart(session, owner.shop_id, elsewhere.cart_token)["item_count"] == 2

@@ -256,7 +256,7 @@ def test_the_summary_is_right_when_the_last_units_of_two_variants_sell_at_once(s
         session.commit()  # idle: on SQLite an open transaction holds the write lock
         start = threading.Barrier(2)
 
-        def buy(variant_id: int) -> None:
+        def buy(variant_id: int, start: threading.Barrier = start) -> None:
             start.wait()
             with session_scope() as own:
                 ledger.take_for_order(own, "order:x", owner.shop_id, [(variant_id, 1)], "sale")

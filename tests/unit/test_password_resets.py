@@ -12,6 +12,7 @@ from sqlmodel import select
 from shopapp.models import OutboxEmail, PasswordReset
 from shopapp.models.base import utcnow
 from shopapp.services.core.errors import Invalid, NotFound, Unauthorized
+from shopapp.services.customers import password_resets as shopper_resets
 from shopapp.services.customers import shoppers
 from shopapp.services.shops import accounts, password_resets
 from tests.conftest import make_shop
@@ -70,13 +71,13 @@ def test_an_expired_link_is_refused(session, owner):
 def test_a_shopper_resets_their_account_password_in_its_own_shop_only(session, owner):
     other = make_shop(session, "green-leaf")
     first = shoppers.register(session, owner.shop_id, email="lin@example.com", password="tea-lover-1")
-    password_resets.request_shopper_reset(session, owner.shop_id, "lin@example.com")
+    shopper_resets.request_shopper_reset(session, owner.shop_id, "lin@example.com")
     session.commit()
     token = _link_in_last_email(session, "lin@example.com")
     assert "/s/tea-house/account/reset/" in session.exec(select(OutboxEmail.body)).first()
     with pytest.raises(NotFound):
-        password_resets.reset_shopper_password(session, other.shop_id, token, "new-tea-pass-2")
-    logged_in = password_resets.reset_shopper_password(session, owner.shop_id, token, "new-tea-pass-2")
+        shopper_resets.reset_shopper_password(session, other.shop_id, token, "new-tea-pass-2")
+    logged_in = shopper_resets.reset_shopper_password(session, owner.shop_id, token, "new-tea-pass-2")
     session.commit()
     assert shoppers.customer_for_token(session, owner.shop_id, logged_in.token).email == "lin@example.com"
     with pytest.raises(Unauthorized):

@@ -15,8 +15,7 @@ from shopapp.models import Order, OrderEvent, Payment, PaymentNotification
 from shopapp.models.base import utcnow
 from shopapp.services.checkout import place
 from shopapp.services.core.errors import Conflict, Invalid, NotFound
-from shopapp.services.orders import cancel
-from shopapp.services.payments import service as payments
+from shopapp.services.orders import cancel, payments
 from shopapp.services.payments.alipay import fen, load_private_key, yuan
 from shopapp.services.payments.base import ProviderUnavailable, SignatureInvalid, sign_content
 from tests.alipay_fake import FakeAlipay, rsa2, rsa2_verifies
@@ -179,15 +178,15 @@ def test_a_payment_racing_the_expiry_job_never_pays_a_released_order(session, ow
         session.commit()
         start = threading.Barrier(2)
 
-        def expire() -> None:
+        def expire(start: threading.Barrier = start) -> None:
             start.wait()
             with session_scope() as own:
                 cancel.expire_unpaid_orders(own)
 
-        def pay() -> None:
+        def pay(start: threading.Barrier = start, payment_id: int = payment.id) -> None:
             start.wait()
             with session_scope() as own:
-                payments.sandbox_pay(own, payment.id, "success")
+                payments.sandbox_pay(own, payment_id, "success")
 
         threads = [threading.Thread(target=expire), threading.Thread(target=pay)]
         for thread in threads:

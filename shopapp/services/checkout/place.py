@@ -18,8 +18,7 @@ from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email
 from shopapp.services.customers import shoppers
 from shopapp.services.inventory import availability, ledger
-from shopapp.services.orders import cancel, fulfillment, state, views
-from shopapp.services.payments import service as payments
+from shopapp.services.orders import cancel, fulfillment, payments, state, views
 from shopapp.services.shops import shops
 from shopapp.settings import get_settings
 

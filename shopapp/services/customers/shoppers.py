@@ -14,7 +14,6 @@ from sqlmodel import Session, select
 
 from shopapp.models import Customer, CustomerSession
 from shopapp.models.base import utcnow
-from shopapp.services.checkout import cart as carts
 from shopapp.services.core.errors import Unauthorized, require_fields
 from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email, checked_text
@@ -32,10 +31,8 @@ class LoggedIn:
     cart_token: str | None  # the cart the browser should keep from now on (None: no cart yet)
 
 
-def register(
-    session: Session, shop_id: int, *, email: str, password: str, name: str = "", cart_token: str | None = None,
-) -> LoggedIn:
-    """A new account in this shop, logged in at once; a guest cart comes along."""
+def register(session: Session, shop_id: int, *, email: str, password: str, name: str = "") -> LoggedIn:
+    """A new account in this shop, logged in at once (checkout/shopper_sign_in.py brings the guest cart along)."""
     shops.get_shop(session, shop_id)
     errors: dict[str, str] = {}
     email = checked_email(email, errors)
@@ -48,13 +45,11 @@ def register(
     customer = Customer(shop_id=shop_id, email=email, password_hash=accounts.hash_password(password), name=name)
     session.add(customer)
     session.flush()
-    return _logged_in(session, customer, cart_token)
+    return _logged_in(session, customer)
 
 
-def log_in(
-    session: Session, shop_id: int, *, email: str, password: str, cart_token: str | None = None, ip: str = "",
-) -> LoggedIn:
-    """A session for the shopper; the guest cart merges into the account's cart."""
+def log_in(session: Session, shop_id: int, *, email: str, password: str, ip: str = "") -> LoggedIn:
+    """A session for the shopper (checkout/shopper_sign_in.py merges the guest cart into the account's)."""
     shops.get_shop(session, shop_id)
     email = (email or "").strip().lower()
     attempts_key = f"shop{shop_id}:{email}"
@@ -63,7 +58,7 @@ def log_in(
     if customer is None or not accounts.password_matches(customer.password_hash, password or ""):
         accounts.record_failure(session, attempts_key, ip)
         raise Unauthorized("wrong_credentials")
-    return _logged_in(session, customer, cart_token)
+    return _logged_in(session, customer)
 
 
 def log_out(session: Session, token: str) -> None:
@@ -90,7 +85,7 @@ def change_password(session: Session, customer: Customer, password: str) -> None
 
 def sign_in(session: Session, customer: Customer) -> LoggedIn:
     """A new log-in for the shopper (after a password reset: no cart to bring along)."""
-    return _logged_in(session, customer, None)
+    return _logged_in(session, customer)
 
 
 def customer_by_email(session: Session, shop_id: int, email: str) -> Customer | None:
@@ -126,7 +121,7 @@ def _by_email(session: Session, shop_id: int, email: str) -> Customer | None:
     return session.exec(select(Customer).where(Customer.shop_id == shop_id, Customer.email == email)).first()
 
 
-def _logged_in(session: Session, customer: Customer, cart_token: str | None) -> LoggedIn:
+def _logged_in(session: Session, customer: Customer) -> LoggedIn:
     token = new_token(TOKEN_PREFIX.rstrip("_"))
     expires = utcnow() + timedelta(seconds=get_settings().session_ttl_seconds)
     session.add(CustomerSession(
@@ -134,6 +129,5 @@ def _logged_in(session: Session, customer: Customer, cart_token: str | None) -> 
     ))
     customer.last_login_at = utcnow()
     session.add(customer)
-    kept_cart = carts.bring_into_account(session, customer.shop_id, customer.id, cart_token)
     session.flush()
-    return LoggedIn(token=token, customer=customer_dict(customer), cart_token=kept_cart)
+    return LoggedIn(token=token, customer=customer_dict(customer), cart_token=None)

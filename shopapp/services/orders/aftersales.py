@@ -197,6 +197,12 @@ def shopper_requests(session: Session, shop_id: int, order_no: str, token: str) 
     return [request_dict(request, order.order_no) for request in rows]
 
 
+def request_view(session: Session, request: AftersalesRequest) -> dict:
+    """The request as the API shows it, with its order's number."""
+    order_no = session.exec(select(Order.order_no).where(Order.id == request.order_id, Order.shop_id == request.shop_id)).one()
+    return request_dict(request, order_no)
+
+
 def request_dict(request: AftersalesRequest, order_no: str) -> dict:
     return {
         "id": request.id, "order_id": request.order_id, "order_no": order_no, "kind": request.kind,

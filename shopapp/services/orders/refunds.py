@@ -15,8 +15,7 @@ from shopapp.services.core.outbox import queue_bilingual
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.core.validation import checked_text
 from shopapp.services.inventory import availability, ledger
-from shopapp.services.orders import fulfillment, state
-from shopapp.services.payments import service as payments
+from shopapp.services.orders import fulfillment, payments, state
 from shopapp.services.shops import shops
 
 REFUNDABLE_STATUSES = ("paid", "partially_shipped", "shipped", "delivered", "completed")

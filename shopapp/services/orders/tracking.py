@@ -14,7 +14,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Protocol
 
 import httpx
@@ -107,7 +107,7 @@ def parse(body) -> Tracks:
         scans = [
             CarrierScan(
                 at=datetime.strptime(line.get("ftime") or line["time"], "%Y-%m-%d %H:%M:%S")
-                .replace(tzinfo=BEIJING).astimezone(timezone.utc),
+                .replace(tzinfo=BEIJING).astimezone(UTC),
                 description=str(line["context"]).strip()[: fulfillment.MAX_DESCRIPTION],
                 location=str(line.get("location") or line.get("areaName") or "")[: fulfillment.MAX_LOCATION],
             )
@@ -167,7 +167,7 @@ def apply_tracks(session: Session, shipment: Shipment, tracks: Tracks | None) ->
         select(TrackingEvent.at, TrackingEvent.description)
         .where(TrackingEvent.shipment_id == shipment.id, TrackingEvent.source == "carrier")
     ).all())
-    seen = {(at.astimezone(timezone.utc), description) for at, description in seen}
+    seen = {(at.astimezone(UTC), description) for at, description in seen}
     newest = tracks.scans[0]
     added = []
     for scan in reversed(tracks.scans):  # oldest first, so ids follow time

@@ -1,1 +1,1 @@
-"""Payment providers behind one interface (base), the built-in sandbox, Alipay, and the service the platform calls."""
+"""Payment providers behind one interface (base): the built-in sandbox and Alipay. Taking payment for an order is orders/payments.py."""

@@ -6,10 +6,10 @@ import reflex as rx
 
 from shopapp.db import session_scope
 from shopapp.services.analytics import dashboard, sales
-from shopapp.services.shops import shops
-from shopapp.services.orders.state import CHINA_TIME
-from shopapp.services.core.permissions import can
 from shopapp.services.core.money import format_money
+from shopapp.services.core.permissions import can
+from shopapp.services.orders.state import CHINA_TIME
+from shopapp.services.shops import shops
 from shopapp.ui import routes
 from shopapp.ui.components.roles import role_label
 from shopapp.ui.components.text import tr

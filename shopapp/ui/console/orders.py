@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import uuid
-from datetime import UTC, timedelta, timezone
+from datetime import timedelta, timezone
 
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services.orders import aftersales, cancel as order_cancel, export as order_export, fulfillment, listing, refunds, state as order_state, views
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money, parse_money, yuan_text
+from shopapp.services.orders import aftersales, fulfillment, listing, refunds, views
+from shopapp.services.orders import cancel as order_cancel
+from shopapp.services.orders import export as order_export
+from shopapp.services.orders import state as order_state
 from shopapp.ui import routes
 from shopapp.ui.components.forms import DANGER_BUTTON, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.pager import pager, shown_total

@@ -8,15 +8,13 @@ import json
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services.catalog import categories as catalog_categories, media, products, views
-from shopapp.services.shops import shops
-from shopapp.services.support.ai import service as ai
+from shopapp.services.catalog import categories as catalog_categories
+from shopapp.services.catalog import media, products, views
 from shopapp.services.core.errors import DomainError, Invalid
 from shopapp.services.core.money import parse_money, yuan_text
+from shopapp.services.support.ai import service as ai
 from shopapp.ui import routes
-from shopapp.ui.components.forms import (
-    DANGER_BUTTON, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON, form_error, form_field,
-)
+from shopapp.ui.components.forms import DANGER_BUTTON, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON, form_error, form_field
 from shopapp.ui.components.rich_text import rich_text_editor
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page

@@ -5,11 +5,12 @@ import math
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services.catalog import bulk, categories as catalog_categories, products, search
-from shopapp.services.inventory import availability, stock_alerts
-from shopapp.services.shops import shops
+from shopapp.services.catalog import bulk, products, search
+from shopapp.services.catalog import categories as catalog_categories
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_price_range, parse_money
+from shopapp.services.inventory import availability, stock_alerts
+from shopapp.services.shops import shops
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.pager import pager, shown_total

@@ -3,11 +3,18 @@
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services.shops import api_keys, shops, staff
 from shopapp.services.core.errors import DomainError
+from shopapp.services.shops import api_keys, shops, staff
 from shopapp.services.shops.shops import CURRENCIES
 from shopapp.ui import routes
-from shopapp.ui.components.forms import DANGER_BUTTON, SECONDARY_BUTTON, form_error, form_field, select_field, submit_button
+from shopapp.ui.components.forms import (
+    DANGER_BUTTON,
+    SECONDARY_BUTTON,
+    form_error,
+    form_field,
+    select_field,
+    submit_button,
+)
 from shopapp.ui.components.roles import role_label
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page

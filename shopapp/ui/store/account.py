@@ -8,11 +8,11 @@ only (StoreState), and an order in the history opens without its link's token.
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services.customers import shoppers
-from shopapp.services.orders import listing
-from shopapp.services.shops import password_resets
+from shopapp.services.checkout import shopper_sign_in
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
+from shopapp.services.customers import password_resets, shoppers
+from shopapp.services.orders import listing
 from shopapp.ui import routes
 from shopapp.ui.components.forms import SECONDARY_BUTTON, form_error, form_field, submit_button
 from shopapp.ui.components.pager import pager
@@ -60,9 +60,9 @@ class AccountState(FormMixin, StoreState):
             if self.mode == "forgot":
                 return password_resets.request_shopper_reset(session, shop_id, email)
             if self.mode == "register":
-                return shoppers.register(session, shop_id, email=email, password=password,
+                return shopper_sign_in.register(session, shop_id, email=email, password=password,
                                           name=form.get("name", ""), cart_token=cart_token)
-            return shoppers.log_in(session, shop_id, email=email, password=password,
+            return shopper_sign_in.log_in(session, shop_id, email=email, password=password,
                                     cart_token=cart_token, ip=self.router.session.client_ip)
 
         result = self._submit(act)

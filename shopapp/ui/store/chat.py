@@ -12,8 +12,8 @@ import json
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services.support import conversations
 from shopapp.services.core.errors import DomainError
+from shopapp.services.support import conversations
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON
 from shopapp.ui.components.text import tr

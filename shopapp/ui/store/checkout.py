@@ -6,10 +6,11 @@ import uuid
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services.checkout import place as checkout, shipping
-from shopapp.services.shops import regions
+from shopapp.services.checkout import place as checkout
+from shopapp.services.checkout import shipping
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
+from shopapp.services.shops import regions
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, form_error, form_field
 from shopapp.ui.components.text import tr

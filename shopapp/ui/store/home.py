@@ -6,8 +6,8 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from shopapp.db import read_scope
-from shopapp.services.shops import themes
 from shopapp.services.core.money import format_money
+from shopapp.services.shops import themes
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT
 from shopapp.ui.components.text import tr

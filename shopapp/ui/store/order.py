@@ -3,10 +3,10 @@
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services.orders import aftersales, fulfillment
 from shopapp.services.checkout import place
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
+from shopapp.services.orders import aftersales, fulfillment
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.text import tr

@@ -5,11 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from shopapp.db import read_scope, session_scope
-from shopapp.services.checkout import cart as carts
 from shopapp.services.catalog import views
-from shopapp.services.inventory import stock_alerts
+from shopapp.services.checkout import cart as carts
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
+from shopapp.services.inventory import stock_alerts
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.text import tr

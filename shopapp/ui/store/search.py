@@ -3,7 +3,9 @@
 import reflex as rx
 
 from shopapp.db import read_scope
-from shopapp.services.catalog import categories as catalog_categories, products as catalog_products, search
+from shopapp.services.catalog import categories as catalog_categories
+from shopapp.services.catalog import products as catalog_products
+from shopapp.services.catalog import search
 from shopapp.services.core.errors import DomainError
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, SECONDARY_BUTTON

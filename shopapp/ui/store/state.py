@@ -10,9 +10,9 @@ import reflex as rx
 
 from shopapp.db import read_scope
 from shopapp.services.checkout import cart as carts
+from shopapp.services.core.errors import DomainError, NotFound
 from shopapp.services.customers import shoppers
 from shopapp.services.shops import shops
-from shopapp.services.core.errors import DomainError, NotFound
 from shopapp.ui.state import LangState
 
 

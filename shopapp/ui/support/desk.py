@@ -9,11 +9,10 @@ import threading
 import reflex as rx
 
 from shopapp.db import session_scope
+from shopapp.services.core.money import format_money
 from shopapp.services.shops import staff
 from shopapp.services.support import conversations
 from shopapp.services.support.ai import service as ai
-from shopapp.services.core.errors import DomainError
-from shopapp.services.core.money import format_money
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.text import tr

@@ -1,0 +1,33 @@
+"""A shopper registers or logs in at a shop's storefront: the account (customers/shoppers.py), and the guest cart
+coming along into it (cart.bring_into_account). The cart is the checkout's, so the account never imports it."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sqlmodel import Session
+
+from shopapp.services.checkout import cart
+from shopapp.services.customers import shoppers
+
+
+def register(
+    session: Session, shop_id: int, *, email: str, password: str, name: str = "", cart_token: str | None = None,
+) -> shoppers.LoggedIn:
+    """A new account in this shop, logged in at once; a guest cart comes along."""
+    logged_in = shoppers.register(session, shop_id, email=email, password=password, name=name)
+    return _with_cart(session, shop_id, logged_in, cart_token)
+
+
+def log_in(
+    session: Session, shop_id: int, *, email: str, password: str, cart_token: str | None = None, ip: str = "",
+) -> shoppers.LoggedIn:
+    """A session for the shopper; the guest cart merges into the account's cart."""
+    logged_in = shoppers.log_in(session, shop_id, email=email, password=password, ip=ip)
+    return _with_cart(session, shop_id, logged_in, cart_token)
+
+
+def _with_cart(session: Session, shop_id: int, logged_in: shoppers.LoggedIn, cart_token: str | None) -> shoppers.LoggedIn:
+    kept = cart.bring_into_account(session, shop_id, logged_in.customer["id"], cart_token)
+    session.flush()
+    return dataclasses.replace(logged_in, cart_token=kept)
