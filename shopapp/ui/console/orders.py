@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import uuid
-from datetime import UTC, timedelta, timezone
 
 import reflex as rx
 
@@ -16,15 +15,17 @@ from shopapp.services.pricing import format_money, parse_money, yuan_text
 from shopapp.ui import routes
 from shopapp.ui.components.forms import DANGER_BUTTON, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.pager import pager, shown_total
+from shopapp.ui.components.status import (
+    aftersales_kind_label, aftersales_status_label, order_status_label, order_status_text, tracking_status_options,
+)
 from shopapp.ui.components.text import tr
+from shopapp.ui.components.time import china_time, day_text
 from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.state import ConsoleState
 from shopapp.ui.live import refresh_while_open
-from shopapp.ui.store.order import status_label
 
 PER_PAGE = 20
 TABS = ("", "pending_payment", "paid", "shipped", "completed", "cancelled")
-CHINA = timezone(timedelta(hours=8))
 LIVE_SECONDS = 5
 LIVE_FOR_MINUTES = 30
 
@@ -47,10 +48,6 @@ def _shipment_view(shipment: dict) -> ShipmentView:
         label_url=f"/api/v1/shipments/{shipment['id']}/label.pdf",
         events=[{"at": china_time(e["at"]), "status": e["status"], "description": e["description"]} for e in shipment["events"]],
     )
-
-
-def china_time(moment) -> str:
-    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 class OrderListState(ConsoleState):
@@ -214,7 +211,7 @@ def order_list() -> rx.Component:
 def _tab(status: str) -> rx.Component:
     active = OrderListState.status == status
     return rx.el.button(
-        tr(f"order.status.{status}") if status else tr("products.tab.all"),
+        order_status_text(status) if status else tr("products.tab.all"),
         on_click=OrderListState.show_status(status), type="button", role="tab", aria_selected=rx.cond(active, "true", "false"),
         class_name=rx.cond(active, "whitespace-nowrap rounded-lg bg-emerald-700 px-3 py-1.5 text-sm text-white",
                            "whitespace-nowrap rounded-lg px-3 py-1.5 text-sm text-gray-700 hover:bg-gray-100"),
@@ -248,7 +245,7 @@ def _order_row(row: dict) -> rx.Component:
         rx.el.td(rx.el.input(type="checkbox", checked=OrderListState.selected.contains(row["id"]), on_change=OrderListState.toggle(row["id"]),
                              aria_label=row["order_no"]), class_name="p-2"),
         rx.el.td(rx.el.a(row["order_no"], href=row["url"], class_name="font-mono text-emerald-700 hover:underline"), class_name="p-2"),
-        rx.el.td(status_label(row["status"]), class_name="p-2 text-sm"),
+        rx.el.td(order_status_label(row["status"]), class_name="p-2 text-sm"),
         rx.el.td(row["recipient"], rx.el.div(row["email"], class_name="text-xs text-gray-500"), class_name="p-2 text-sm"),
         rx.el.td(row["total"], class_name="whitespace-nowrap p-2 text-right"),
         rx.el.td(row["created"], class_name="hidden whitespace-nowrap p-2 text-sm text-gray-600 sm:table-cell"),
@@ -320,7 +317,7 @@ class OrderDetailState(ConsoleState):
         self.items = [
             {"id": str(i["id"]), "title": i["title"], "options": " / ".join(i["option_values"]), "sku": i["sku"] or "",
              "qty": str(i["qty"]), "unit_price": money(i["unit_price"]), "total": money(i["total"]), "to_ship": "0",
-             "ships_at": i["presale_ships_at"].isoformat() if i["presale_ships_at"] else ""}
+             "ships_at": day_text(i["presale_ships_at"])}
             for i in shown["items"]
         ]
         self.payments = [{"provider": p["provider"], "status": p["status"], "amount": money(p["amount"]),
@@ -405,7 +402,7 @@ def order_detail() -> rx.Component:
         rx.el.a("← ", tr("console.nav.orders"), href=routes.CONSOLE_ORDERS, class_name="text-sm text-emerald-700"),
         rx.el.div(
             rx.el.h1(tr("order.number"), " ", order["order_no"], class_name="font-mono text-xl font-bold"),
-            rx.el.span(status_label(order["status"]), class_name="rounded-full bg-gray-100 px-3 py-1 text-sm", data_testid="console-order-status"),
+            rx.el.span(order_status_label(order["status"]), class_name="rounded-full bg-gray-100 px-3 py-1 text-sm", data_testid="console-order-status"),
             class_name="mt-1 flex flex-wrap items-center gap-3",
         ),
         rx.el.p(order["created"], class_name="text-sm text-gray-500"),
@@ -515,7 +512,7 @@ def _shipment(shipment: ShipmentView) -> rx.Component:
         )), class_name="mt-1 space-y-0.5"),
         rx.el.form(
             rx.el.input(type="hidden", name="shipment_id", value=shipment.id),
-            rx.el.select(*[rx.el.option(tr(f"tracking.{s}"), value=s) for s in fulfillment.SHIPMENT_STATUSES if s != "shipped"],
+            rx.el.select(*tracking_status_options(),
                          name="status", aria_label=tr("orders.tracking_status"), class_name="rounded border px-2 py-1 text-sm"),
             rx.el.input(name="description", placeholder=tr("orders.tracking_description"), aria_label=tr("orders.tracking_description"),
                         class_name="min-w-0 flex-1 rounded border px-2 py-1 text-sm"),
@@ -545,8 +542,7 @@ def _refund_form() -> rx.Component:
 def _request_card(request: dict) -> rx.Component:
     state = OrderDetailState
     return rx.el.div(
-        rx.el.p(rx.match(request["kind"], ("refund_only", tr("aftersales.refund_only")), tr("aftersales.return_and_refund")), " · ",
-                rx.match(request["status"], *[(s, tr(f"aftersales.status.{s}")) for s in aftersales.STATUSES], request["status"]),
+        rx.el.p(aftersales_kind_label(request["kind"]), " · ", aftersales_status_label(request["status"]),
                 class_name="text-sm font-medium", data_testid="console-aftersales-status"),
         rx.el.p(request["reason"], class_name="text-sm text-gray-600"),
         rx.cond(request["return"] != "", rx.el.p(tr("aftersales.return_tracking"), ": ", request["return"], class_name="text-sm")),

@@ -14,10 +14,11 @@ from shopapp.services.pricing import format_money
 from shopapp.ui import routes
 from shopapp.ui.components.forms import SECONDARY_BUTTON, form_error, form_field, submit_button
 from shopapp.ui.components.pager import pager
+from shopapp.ui.components.status import order_status_label
 from shopapp.ui.components.text import tr
+from shopapp.ui.components.time import stored_time
 from shopapp.ui.state import FAILED, FormMixin
 from shopapp.ui.store.layout import store_frame
-from shopapp.ui.store.order import status_label
 from shopapp.ui.store.state import StoreState
 
 PER_PAGE = 10
@@ -104,7 +105,7 @@ class AccountState(FormMixin, StoreState):
         slug = self.shop["slug"]
         self.history = [{
             "order_no": row["order_no"], "status": row["status"], "items": str(row["item_count"]),
-            "total": format_money(row["total"], row["currency"]), "at": row["created_at"].strftime("%Y-%m-%d %H:%M"),
+            "total": format_money(row["total"], row["currency"]), "at": stored_time(row["created_at"]),
             "url": routes.store_account_order(slug, row["order_no"]),
         } for row in rows]
 
@@ -224,7 +225,7 @@ def _order_row(row: dict) -> rx.Component:
     return rx.el.li(rx.el.a(
         rx.el.div(
             rx.el.span(tr("order.number"), " ", row["order_no"], class_name="text-sm text-gray-500"),
-            rx.el.span(status_label(row["status"]), class_name="text-sm font-semibold text-red-600"),
+            rx.el.span(order_status_label(row["status"]), class_name="text-sm font-semibold text-red-600"),
             class_name="flex justify-between",
         ),
         rx.el.div(

@@ -15,12 +15,12 @@ from shopapp.services.errors import DomainError
 from shopapp.services.pricing import format_money
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
+from shopapp.ui.components.status import order_status_label
 from shopapp.ui.components.text import tr
+from shopapp.ui.components.time import china_time
 from shopapp.ui.console.layout import console_page
-from shopapp.ui.console.orders import china_time
 from shopapp.ui.console.state import ConsoleState
 from shopapp.ui.live import refresh_while_open
-from shopapp.ui.store.order import status_label
 
 POLL_SECONDS = 3
 POLL_FOR_MINUTES = 60
@@ -355,7 +355,7 @@ def _customer() -> rx.Component:
         rx.el.h2(tr("support.customer_orders"), class_name="mb-2 font-semibold"),
         rx.cond(state.conversation["verified"] == "", rx.el.p(tr("support.unverified_hint"), class_name="text-sm text-amber-700")),
         rx.el.ul(rx.foreach(state.orders, lambda o: rx.el.li(
-            rx.el.div(rx.el.span(o["order_no"], class_name="font-mono"), status_label(o["status"]), class_name="flex justify-between text-sm"),
+            rx.el.div(rx.el.span(o["order_no"], class_name="font-mono"), order_status_label(o["status"]), class_name="flex justify-between text-sm"),
             rx.el.p(o["items"], " · ", o["total"], class_name="text-xs text-gray-600"),
             rx.cond(o["payment"] != "", rx.el.p(tr("orders.payments"), ": ", o["payment"], class_name="text-xs text-gray-600")),
             rx.cond(o["tracking"] != "", rx.el.p(o["tracking"], " — ", o["latest"], class_name="text-xs text-gray-600")),
