@@ -45,7 +45,7 @@ def _shipment_view(shipment: dict) -> ShipmentView:
     return ShipmentView(
         id=str(shipment["id"]), carrier=shipment["carrier_name"], tracking_no=shipment["tracking_no"], status=shipment["status"],
         contents="，".join(f"{i['title']} ×{i['qty']}" for i in shipment["items"]),
-        label_url=f"/api/v1/shipments/{shipment['id']}/label.pdf",
+        label_url=routes.shipment_label(shipment["id"]),
         events=[{"at": china_time(e["at"]), "status": e["status"], "description": e["description"]} for e in shipment["events"]],
     )
 
@@ -92,7 +92,7 @@ class OrderListState(ConsoleState):
             for order_id in self.selected:
                 order = orders.get_order(session, actor, int(order_id))
                 shipment_ids += [s["id"] for s in fulfillment.order_shipments(session, order) if s["id"] not in shipment_ids]
-        self.labels_url = f"/api/v1/shipments/labels.pdf?ids={','.join(map(str, shipment_ids))}" if shipment_ids else ""
+        self.labels_url = routes.shipment_labels(shipment_ids) if shipment_ids else ""
         self.problem = "" if shipment_ids else self.tr["orders.no_parcels"]
 
     @rx.event
@@ -126,7 +126,7 @@ class OrderListState(ConsoleState):
     @rx.event(background=True)
     async def watch(self):
         """Refresh the list every few seconds while it is open, so a new paid order shows up by itself."""
-        await refresh_while_open(self, "/console/orders", LIVE_SECONDS, LIVE_FOR_MINUTES, self._load)
+        await refresh_while_open(self, routes.CONSOLE_ORDERS, LIVE_SECONDS, LIVE_FOR_MINUTES, self._load)
 
     @rx.event
     def filter(self, form: dict):

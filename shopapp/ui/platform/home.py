@@ -8,7 +8,7 @@ from shopapp.ui.components.text import tr
 from shopapp.ui.platform.layout import platform_page
 
 FEATURES = ("decorate", "catalog", "orders", "marketing", "service", "data")
-DEMO_SHOP = "/s/demo-tea"
+DEMO_SHOP = routes.store_home("demo-tea")
 
 
 def home_page() -> rx.Component:

@@ -209,7 +209,7 @@ def _orders() -> rx.Component:
             state.history.length() == 0,
             rx.el.div(
                 rx.el.p(tr("account.no_orders"), class_name="text-gray-500", data_testid="account-no-orders"),
-                rx.el.a(tr("store.keep_shopping"), href="/s/" + state.shop["slug"], class_name="mt-3 inline-block text-emerald-700 underline"),
+                rx.el.a(tr("store.keep_shopping"), href=routes.store_home(state.shop["slug"]), class_name="mt-3 inline-block text-emerald-700 underline"),
                 class_name="py-10 text-center",
             ),
             rx.el.div(

@@ -92,7 +92,7 @@ def cart_page() -> rx.Component:
             state.lines.length() == 0,
             rx.cond(state.loaded, rx.el.div(
                 rx.el.p(tr("store.cart_empty"), class_name="text-gray-500", data_testid="cart-empty"),
-                rx.el.a(tr("store.keep_shopping"), href="/s/" + state.shop["slug"], class_name="mt-4 inline-block text-emerald-700 underline"),
+                rx.el.a(tr("store.keep_shopping"), href=routes.store_home(state.shop["slug"]), class_name="mt-4 inline-block text-emerald-700 underline"),
                 class_name="px-4 py-16 text-center",
             )),
             rx.el.div(
@@ -105,7 +105,7 @@ def cart_page() -> rx.Component:
                     ),
                     rx.cond(
                         state.can_checkout,
-                        rx.el.a(tr("store.checkout"), href="/s/" + state.shop["slug"] + "/checkout", class_name=PRIMARY_BUTTON + " bg-red-600 hover:bg-red-700"),
+                        rx.el.a(tr("store.checkout"), href=routes.store_checkout(state.shop["slug"]), class_name=PRIMARY_BUTTON + " bg-red-600 hover:bg-red-700"),
                         rx.el.span(tr("store.fix_cart_first"), class_name="text-sm text-red-700"),
                     ),
                     class_name="fixed inset-x-0 bottom-0 z-20 flex items-center justify-between border-t bg-white p-3 md:static md:mt-4",

@@ -59,7 +59,7 @@ class ChatState(StoreState):
     @rx.var
     def link(self) -> str:
         known = self._conversation()
-        return f"/s/{self.shop.get('slug', '')}/chat/{known['id']}.{known['token']}" if known else ""
+        return routes.store_chat(self.shop.get("slug", ""), f"{known['id']}.{known['token']}") if known else ""
 
     @rx.event
     def close_chat(self):

@@ -17,19 +17,19 @@ def store_frame(*children: rx.Component) -> rx.Component:
                 rx.el.a(
                     rx.cond(StoreState.shop["logo_url"] != "", rx.el.img(src=StoreState.shop["logo_url"], alt="", class_name="h-8 w-8 rounded-full object-cover")),
                     rx.el.span(StoreState.shop["name"], class_name="truncate", data_testid="store-name"),
-                    href="/s/" + StoreState.shop["slug"],
+                    href=routes.store_home(StoreState.shop["slug"]),
                     class_name="flex min-w-0 items-center gap-2 text-lg font-bold text-gray-900",
                 ),
                 rx.el.div(
                     lang_switch(),
-                    rx.el.a(tr("store.account"), href="/s/" + StoreState.shop["slug"] + "/account",
+                    rx.el.a(tr("store.account"), href=routes.store_account(StoreState.shop["slug"]),
                             class_name="px-1 py-1 text-sm text-gray-800", data_testid="account-link"),
                     rx.el.a(
                         tr("store.cart"),
                         rx.cond(StoreState.cart_count > 0, rx.el.span(
                             StoreState.cart_count, class_name="ml-1 rounded-full bg-red-600 px-1.5 text-xs text-white", data_testid="cart-count",
                         )),
-                        href="/s/" + StoreState.shop["slug"] + "/cart",
+                        href=routes.store_cart(StoreState.shop["slug"]),
                         class_name="rounded border border-gray-300 px-2 py-1 text-sm text-gray-800",
                     ),
                     class_name="flex items-center gap-2",

@@ -126,7 +126,7 @@ def order_page() -> rx.Component:
             state.missing,
             rx.el.div(
                 rx.el.p(tr("order.missing"), class_name="text-gray-600", data_testid="order-missing"),
-                rx.el.a(tr("order.see_account"), href="/s/" + state.shop["slug"] + "/account", class_name="mt-4 inline-block text-emerald-700 underline"),
+                rx.el.a(tr("order.see_account"), href=routes.store_account(state.shop["slug"]), class_name="mt-4 inline-block text-emerald-700 underline"),
                 class_name="px-6 py-16 text-center",
             ),
             rx.el.div(

@@ -130,7 +130,7 @@ def product_page() -> rx.Component:
             state.missing,
             rx.el.div(
                 rx.el.h1(tr("store.product_missing"), class_name="text-xl font-bold", data_testid="product-missing"),
-                rx.el.a(tr("store.products"), href="/s/" + state.shop["slug"], class_name="mt-4 inline-block text-emerald-700 underline"),
+                rx.el.a(tr("store.products"), href=routes.store_home(state.shop["slug"]), class_name="mt-4 inline-block text-emerald-700 underline"),
                 class_name="px-6 py-16 text-center",
             ),
             rx.el.article(
@@ -270,7 +270,7 @@ def _buy_bar() -> rx.Component:
             rx.cond(state.cart_problem != "", rx.el.p(state.cart_problem, role="alert", class_name="mb-2 text-sm text-red-600")),
             rx.cond(state.cart_message != "", rx.el.p(
                 state.cart_message, " ",
-                rx.el.a(tr("store.go_to_cart"), href="/s/" + state.shop["slug"] + "/cart", class_name="underline"),
+                rx.el.a(tr("store.go_to_cart"), href=routes.store_cart(state.shop["slug"]), class_name="underline"),
                 role="status", class_name="mb-2 text-sm text-emerald-700",
             )),
             rx.el.div(

@@ -169,7 +169,7 @@ class DeskState(ConsoleState):
     @rx.event(background=True)
     async def watch(self):
         """New shopper messages and conversations appear while the desk is open."""
-        await refresh_while_open(self, "/support", POLL_SECONDS, POLL_FOR_MINUTES, self._refresh)
+        await refresh_while_open(self, routes.SUPPORT, POLL_SECONDS, POLL_FOR_MINUTES, self._refresh)
 
     def _act(self, action):
         self.problem = self._attempt(action)
