@@ -18,7 +18,7 @@ from shopapp.ui.components.status import order_status_label
 from shopapp.ui.components.text import tr
 from shopapp.ui.components.time import stored_time
 from shopapp.ui.state import FAILED, FormMixin
-from shopapp.ui.store.layout import store_frame
+from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
 
 PER_PAGE = 10
@@ -126,10 +126,10 @@ class PasswordResetState(AccountState):
         yield rx.redirect(routes.store_account(self.shop["slug"]))
 
 
-@rx.page(route=routes.STORE_ACCOUNT, title="我的", on_load=AccountState.load)
+@store_page(routes.STORE_ACCOUNT, title="我的", on_load=AccountState.load)
 def account_page() -> rx.Component:
     state = AccountState
-    return store_frame(
+    return (
         rx.cond(
             state.shopper.contains("email"),
             _orders(),
@@ -138,10 +138,10 @@ def account_page() -> rx.Component:
     )
 
 
-@rx.page(route=routes.STORE_PASSWORD_RESET, title="设置新密码", on_load=PasswordResetState.load)
+@store_page(routes.STORE_PASSWORD_RESET, title="设置新密码", on_load=PasswordResetState.load)
 def password_reset_page() -> rx.Component:
     state = PasswordResetState
-    return store_frame(rx.el.form(
+    return rx.el.form(
         rx.el.h1(tr("reset.new_title"), class_name="mb-4 text-xl font-bold"),
         form_error(state.error),
         form_field("reset.new_password", "password", state.errors, type="password", autocomplete="new-password",
@@ -149,7 +149,7 @@ def password_reset_page() -> rx.Component:
         submit_button("reset.save", state.busy),
         on_submit=state.save_password, reset_on_submit=False, no_validate=True,
         class_name="mx-4 mt-4 rounded-2xl bg-white p-4",
-    ))
+    )
 
 
 def _log_in_form() -> rx.Component:

@@ -9,7 +9,7 @@ from shopapp.services.pricing import format_money
 from shopapp.ui import routes
 from shopapp.ui.components.forms import PRIMARY_BUTTON
 from shopapp.ui.components.text import tr
-from shopapp.ui.store.layout import store_frame
+from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
 
 
@@ -82,10 +82,10 @@ def _line(item: dict, currency: str, words: dict[str, str], slug: str) -> dict[s
     }
 
 
-@rx.page(route=routes.STORE_CART, title="购物车", on_load=CartPageState.load)
+@store_page(routes.STORE_CART, title="购物车", on_load=CartPageState.load)
 def cart_page() -> rx.Component:
     state = CartPageState
-    return store_frame(
+    return (
         rx.el.h1(tr("store.cart"), class_name="px-4 pt-4 text-xl font-bold"),
         rx.cond(state.problem != "", rx.el.p(state.problem, role="alert", class_name="mx-4 mt-2 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-700")),
         rx.cond(

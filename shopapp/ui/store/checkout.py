@@ -13,7 +13,7 @@ from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, form_error, form_field
 from shopapp.ui.components.text import tr
 from shopapp.ui.state import FormMixin
-from shopapp.ui.store.layout import store_frame
+from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
 
 
@@ -114,11 +114,11 @@ class CheckoutState(FormMixin, StoreState):
             yield rx.redirect(routes.store_order(self.shop["slug"], placed["order_no"], placed["token"]))
 
 
-@rx.page(route=routes.STORE_CHECKOUT, title="结算", on_load=CheckoutState.load)
+@store_page(routes.STORE_CHECKOUT, title="结算", on_load=CheckoutState.load)
 def checkout_page() -> rx.Component:
     state = CheckoutState
     errors = state.errors
-    return store_frame(
+    return (
         rx.el.form(
             rx.el.h1(tr("store.checkout"), class_name="text-xl font-bold"),
             form_error(state.error),

@@ -10,7 +10,7 @@ from shopapp.services.pricing import format_money
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT
 from shopapp.ui.components.text import tr
-from shopapp.ui.store.layout import store_frame
+from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
 
 
@@ -68,9 +68,9 @@ def product_card(item: dict, shop: dict[str, str]) -> dict[str, str]:
     }
 
 
-@rx.page(route=routes.STORE_HOME, title=StoreHomeState.shop["name"].to(str), on_load=StoreHomeState.load)
+@store_page(routes.STORE_HOME, title=StoreHomeState.shop["name"].to(str), on_load=StoreHomeState.load)
 def store_home() -> rx.Component:
-    return store_frame(
+    return (
         rx.el.form(
             rx.el.input(name="q", type="search", placeholder=tr("store.search_placeholder"), aria_label=tr("store.search_placeholder"),
                         class_name=INPUT + " rounded-full bg-gray-100"),

@@ -1,11 +1,30 @@
-"""The storefront's frame: the shop's header and footer, or a friendly page when the shop does not exist."""
+"""The storefront's shell: `store_page` registers a page (route, title, on_load) inside the shop's frame,
+its header and footer, or a friendly page when the shop does not exist."""
+
+from collections.abc import Callable
 
 import reflex as rx
 
 from shopapp.ui import routes
 from shopapp.ui.components.text import lang_switch, tr
-from shopapp.ui.store.chat import chat_widget
+from shopapp.ui.store.chat_widget import chat_widget
 from shopapp.ui.store.state import StoreState
+
+
+def store_page(route: str, title: str | rx.Var, on_load: Callable | list[Callable]):
+    """Register a storefront page in the shop's frame. `title` is fixed ("购物车") or the page's own Var
+    (the shop's or the product's name), so it follows what the page shows; `content` answers the frame's
+    children: one component or a tuple of them."""
+
+    def decorator(content: Callable[[], rx.Component | tuple[rx.Component, ...]]):
+        def page() -> rx.Component:
+            shown = content()
+            return store_frame(*shown) if isinstance(shown, tuple) else store_frame(shown)
+
+        page.__name__ = content.__name__
+        return rx.page(route=route, title=title, on_load=on_load)(page)
+
+    return decorator
 
 
 def store_frame(*children: rx.Component) -> rx.Component:

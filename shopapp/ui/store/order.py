@@ -11,8 +11,8 @@ from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.status import aftersales_kind_label, aftersales_status_label, order_event_label, order_status_label
 from shopapp.ui.components.text import tr
 from shopapp.ui.components.time import day_text, stored_time
-from shopapp.ui.store.chat import ChatState
-from shopapp.ui.store.layout import store_frame
+from shopapp.ui.store.chat_widget import ChatState
+from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
 
 
@@ -117,11 +117,11 @@ def _request_view(request: dict, currency: str) -> dict[str, str]:
     }
 
 
-@rx.page(route=routes.STORE_ORDER, title="订单详情", on_load=OrderPageState.load)
+@store_page(routes.STORE_ORDER, title="订单详情", on_load=OrderPageState.load)
 def order_page() -> rx.Component:
     state = OrderPageState
     order = state.order
-    return store_frame(
+    return (
         rx.cond(
             state.missing,
             rx.el.div(

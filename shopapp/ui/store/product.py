@@ -12,7 +12,7 @@ from shopapp.services.pricing import format_money
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.text import tr
-from shopapp.ui.store.layout import store_frame
+from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
 
 
@@ -122,10 +122,10 @@ class ProductPageState(StoreState):
         self.notify_done = True
 
 
-@rx.page(route=routes.STORE_PRODUCT, title=ProductPageState.product["title"].to(str), on_load=ProductPageState.load)
+@store_page(routes.STORE_PRODUCT, title=ProductPageState.product["title"].to(str), on_load=ProductPageState.load)
 def product_page() -> rx.Component:
     state = ProductPageState
-    return store_frame(
+    return (
         rx.cond(
             state.missing,
             rx.el.div(
