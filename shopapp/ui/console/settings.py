@@ -7,7 +7,8 @@ from shopapp.services import api_keys, shops, staff
 from shopapp.services.errors import DomainError
 from shopapp.services.shops import CURRENCIES
 from shopapp.ui import routes
-from shopapp.ui.components.forms import DANGER_BUTTON, SECONDARY_BUTTON, form_error, form_field, select_field, submit_button
+from shopapp.ui.components.confirm import confirm_button
+from shopapp.ui.components.forms import SECONDARY_BUTTON, form_error, form_field, select_field, submit_button
 from shopapp.ui.components.roles import role_label
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
@@ -218,7 +219,7 @@ def _member_row(member: dict) -> rx.Component:
         rx.el.span(role_label(member["role"]), class_name="text-sm text-gray-600"),
         rx.cond(
             ConsoleState.can_edit_shop & (member["role"] != "owner"),
-            _confirmable(StaffState.confirming == key, StaffState.ask(key), StaffState.confirm, StaffState.cancel,
+            confirm_button(StaffState.confirming == key, StaffState.ask(key), StaffState.confirm, StaffState.cancel,
                          "settings.staff.remove", "settings.staff.remove_confirm"),
         ),
         class_name="flex flex-wrap items-center justify-between gap-2 py-2",
@@ -232,7 +233,7 @@ def _invite_row(invite: dict) -> rx.Component:
         rx.el.span(role_label(invite["role"]), class_name="text-sm text-gray-600"),
         rx.cond(
             ConsoleState.can_edit_shop,
-            _confirmable(StaffState.confirming == key, StaffState.ask(key), StaffState.confirm, StaffState.cancel,
+            confirm_button(StaffState.confirming == key, StaffState.ask(key), StaffState.confirm, StaffState.cancel,
                          "settings.staff.revoke", "settings.staff.remove_confirm"),
         ),
         class_name="flex flex-wrap items-center justify-between gap-2 py-2 text-gray-600",
@@ -291,22 +292,8 @@ def _key_row(key: dict) -> rx.Component:
         rx.cond(
             key["revoked"] != "",
             rx.el.span(tr("settings.api_keys.revoked"), class_name="text-sm text-gray-500"),
-            _confirmable(ApiKeysState.confirming == key["id"], ApiKeysState.ask(key["id"]), ApiKeysState.revoke,
+            confirm_button(ApiKeysState.confirming == key["id"], ApiKeysState.ask(key["id"]), ApiKeysState.revoke,
                          ApiKeysState.cancel, "settings.api_keys.revoke", "settings.api_keys.revoke_confirm"),
         ),
         class_name="flex flex-wrap items-center justify-between gap-2 py-2",
-    )
-
-
-def _confirmable(asking, ask, confirm, cancel, label_key: str, question_key: str) -> rx.Component:
-    """A destructive button that asks "are you sure?" in place before it acts."""
-    return rx.cond(
-        asking,
-        rx.el.span(
-            rx.el.span(tr(question_key), class_name="text-sm text-red-700"),
-            rx.el.button(tr("confirm.yes"), on_click=confirm, type="button", class_name=DANGER_BUTTON),
-            rx.el.button(tr("form.cancel"), on_click=cancel, type="button", class_name=SECONDARY_BUTTON),
-            class_name="flex flex-wrap items-center gap-2",
-        ),
-        rx.el.button(tr(label_key), on_click=ask, type="button", class_name=DANGER_BUTTON),
     )
