@@ -129,12 +129,10 @@ class PasswordResetState(AccountState):
 @store_page(routes.STORE_ACCOUNT, title="我的", on_load=AccountState.load)
 def account_page() -> rx.Component:
     state = AccountState
-    return (
-        rx.cond(
-            state.shopper.contains("email"),
-            _orders(),
-            rx.cond(state.loaded, rx.cond(state.reset_sent, _reset_sent(), _log_in_form())),
-        ),
+    return rx.cond(
+        state.shopper.contains("email"),
+        _orders(),
+        rx.cond(state.loaded, rx.cond(state.reset_sent, _reset_sent(), _log_in_form())),
     )
 
 

@@ -83,7 +83,7 @@ def _line(item: dict, currency: str, words: dict[str, str], slug: str) -> dict[s
 
 
 @store_page(routes.STORE_CART, title="购物车", on_load=CartPageState.load)
-def cart_page() -> rx.Component:
+def cart_page() -> tuple[rx.Component, ...]:
     state = CartPageState
     return (
         rx.el.h1(tr("store.cart"), class_name="px-4 pt-4 text-xl font-bold"),

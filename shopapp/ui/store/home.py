@@ -69,7 +69,7 @@ def product_card(item: dict, shop: dict[str, str]) -> dict[str, str]:
 
 
 @store_page(routes.STORE_HOME, title=StoreHomeState.shop["name"].to(str), on_load=StoreHomeState.load)
-def store_home() -> rx.Component:
+def store_home() -> tuple[rx.Component, ...]:
     return (
         rx.el.form(
             rx.el.input(name="q", type="search", placeholder=tr("store.search_placeholder"), aria_label=tr("store.search_placeholder"),

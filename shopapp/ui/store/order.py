@@ -121,77 +121,75 @@ def _request_view(request: dict, currency: str) -> dict[str, str]:
 def order_page() -> rx.Component:
     state = OrderPageState
     order = state.order
-    return (
-        rx.cond(
-            state.missing,
-            rx.el.div(
-                rx.el.p(tr("order.missing"), class_name="text-gray-600", data_testid="order-missing"),
-                rx.el.a(tr("order.see_account"), href=routes.store_account(state.shop["slug"]), class_name="mt-4 inline-block text-emerald-700 underline"),
-                class_name="px-6 py-16 text-center",
-            ),
-            rx.el.div(
-                rx.el.section(
-                    rx.el.p(tr("order.number"), " ", order["order_no"], class_name="text-sm text-gray-500"),
-                    rx.el.h1(order_status_label(order["status"]), class_name="mt-1 text-2xl font-bold", data_testid="order-status"),
-                    rx.cond(order["status"] == "pending_payment", rx.el.div(
-                        rx.el.p(tr("order.pay_before"), " ", order["expires_at"], class_name="mt-1 text-sm text-amber-700"),
-                        rx.el.a(tr("order.pay_now"), href=order["pay_url"], class_name=PRIMARY_BUTTON + " mt-3 bg-red-600 hover:bg-red-700"),
-                    )),
-                    rx.el.button(tr("chat.about_order"), on_click=ChatState.open_for_order(order["order_no"], state.order_token),
-                                 type="button", class_name="mt-3 text-sm text-emerald-700 underline"),
-                    class_name="rounded-2xl bg-white p-4",
-                ),
-                rx.el.section(
-                    rx.el.ul(rx.foreach(state.items, lambda i: rx.el.li(
-                        rx.el.span(i["title"], rx.cond(i["options"] != "", rx.el.span(" · ", i["options"], class_name="text-gray-500")),
-                                   rx.cond(i["ships_at"] != "", rx.el.span(tr("store.presale"), " · ", tr("order.ships_on"), " ", i["ships_at"],
-                                                                           class_name="block text-xs text-amber-700", data_testid="item-ships-at")),
-                                   class_name="flex-1"),
-                        rx.el.span("×", i["qty"], class_name="w-10 text-gray-500"),
-                        rx.el.span(i["total"]),
-                        class_name="flex gap-2 py-1 text-sm",
-                    ))),
-                    rx.el.div(
-                        _row("store.subtotal", order["subtotal"]), _row("store.shipping_fee", order["shipping"]),
-                        _row("store.total", order["total"]),
-                        rx.cond(order["refunded"] != "", _row("order.refunded", order["refunded"])),
-                        class_name="mt-2 space-y-1 border-t pt-2 text-sm",
-                    ),
-                    class_name="rounded-2xl bg-white p-4",
-                ),
-                rx.el.section(
-                    rx.el.h2(tr("store.address_section"), class_name="mb-1 font-semibold"),
-                    rx.cond(
-                        order["shipping_method"] != "",
-                        rx.fragment(
-                            rx.el.p(order["recipient"], class_name="text-sm"),
-                            rx.el.p(order["address"], class_name="text-sm text-gray-600"),
-                            rx.el.p(order["shipping_method"], class_name="text-sm text-gray-600"),
-                        ),
-                        rx.el.p(tr("store.no_shipping_needed"), class_name="text-sm text-gray-600"),  # virtual goods only
-                    ),
-                    class_name="rounded-2xl bg-white p-4",
-                ),
-                rx.cond(state.parcels.length() > 0, rx.el.section(
-                    rx.el.h2(tr("order.tracking"), class_name="mb-1 font-semibold"),
-                    rx.foreach(state.parcels, lambda p: rx.el.p(p["carrier"], " ", rx.el.span(p["tracking_no"], class_name="font-mono"),
-                                                                 class_name="text-sm", data_testid="parcel")),
-                    rx.el.ol(rx.foreach(state.tracking, lambda e: rx.el.li(
-                        rx.el.span(e["at"], class_name="mr-2 text-gray-500"), e["text"], class_name="text-sm",
-                    )), class_name="mt-2 space-y-1 border-l-2 border-emerald-200 pl-3"),
-                    class_name="rounded-2xl bg-white p-4",
+    return rx.cond(
+        state.missing,
+        rx.el.div(
+            rx.el.p(tr("order.missing"), class_name="text-gray-600", data_testid="order-missing"),
+            rx.el.a(tr("order.see_account"), href=routes.store_account(state.shop["slug"]), class_name="mt-4 inline-block text-emerald-700 underline"),
+            class_name="px-6 py-16 text-center",
+        ),
+        rx.el.div(
+            rx.el.section(
+                rx.el.p(tr("order.number"), " ", order["order_no"], class_name="text-sm text-gray-500"),
+                rx.el.h1(order_status_label(order["status"]), class_name="mt-1 text-2xl font-bold", data_testid="order-status"),
+                rx.cond(order["status"] == "pending_payment", rx.el.div(
+                    rx.el.p(tr("order.pay_before"), " ", order["expires_at"], class_name="mt-1 text-sm text-amber-700"),
+                    rx.el.a(tr("order.pay_now"), href=order["pay_url"], class_name=PRIMARY_BUTTON + " mt-3 bg-red-600 hover:bg-red-700"),
                 )),
-                _aftersales(),
-                rx.el.section(
-                    rx.el.h2(tr("order.timeline"), class_name="mb-1 font-semibold"),
-                    rx.el.ol(rx.foreach(state.timeline, lambda e: rx.el.li(
-                        rx.el.span(e["at"], class_name="mr-2 text-gray-500"), order_event_label(e["type"]),
-                        class_name="text-sm",
-                    ))),
-                    class_name="rounded-2xl bg-white p-4",
-                ),
-                class_name="space-y-3 p-4",
+                rx.el.button(tr("chat.about_order"), on_click=ChatState.open_for_order(order["order_no"], state.order_token),
+                             type="button", class_name="mt-3 text-sm text-emerald-700 underline"),
+                class_name="rounded-2xl bg-white p-4",
             ),
+            rx.el.section(
+                rx.el.ul(rx.foreach(state.items, lambda i: rx.el.li(
+                    rx.el.span(i["title"], rx.cond(i["options"] != "", rx.el.span(" · ", i["options"], class_name="text-gray-500")),
+                               rx.cond(i["ships_at"] != "", rx.el.span(tr("store.presale"), " · ", tr("order.ships_on"), " ", i["ships_at"],
+                                                                       class_name="block text-xs text-amber-700", data_testid="item-ships-at")),
+                               class_name="flex-1"),
+                    rx.el.span("×", i["qty"], class_name="w-10 text-gray-500"),
+                    rx.el.span(i["total"]),
+                    class_name="flex gap-2 py-1 text-sm",
+                ))),
+                rx.el.div(
+                    _row("store.subtotal", order["subtotal"]), _row("store.shipping_fee", order["shipping"]),
+                    _row("store.total", order["total"]),
+                    rx.cond(order["refunded"] != "", _row("order.refunded", order["refunded"])),
+                    class_name="mt-2 space-y-1 border-t pt-2 text-sm",
+                ),
+                class_name="rounded-2xl bg-white p-4",
+            ),
+            rx.el.section(
+                rx.el.h2(tr("store.address_section"), class_name="mb-1 font-semibold"),
+                rx.cond(
+                    order["shipping_method"] != "",
+                    rx.fragment(
+                        rx.el.p(order["recipient"], class_name="text-sm"),
+                        rx.el.p(order["address"], class_name="text-sm text-gray-600"),
+                        rx.el.p(order["shipping_method"], class_name="text-sm text-gray-600"),
+                    ),
+                    rx.el.p(tr("store.no_shipping_needed"), class_name="text-sm text-gray-600"),  # virtual goods only
+                ),
+                class_name="rounded-2xl bg-white p-4",
+            ),
+            rx.cond(state.parcels.length() > 0, rx.el.section(
+                rx.el.h2(tr("order.tracking"), class_name="mb-1 font-semibold"),
+                rx.foreach(state.parcels, lambda p: rx.el.p(p["carrier"], " ", rx.el.span(p["tracking_no"], class_name="font-mono"),
+                                                             class_name="text-sm", data_testid="parcel")),
+                rx.el.ol(rx.foreach(state.tracking, lambda e: rx.el.li(
+                    rx.el.span(e["at"], class_name="mr-2 text-gray-500"), e["text"], class_name="text-sm",
+                )), class_name="mt-2 space-y-1 border-l-2 border-emerald-200 pl-3"),
+                class_name="rounded-2xl bg-white p-4",
+            )),
+            _aftersales(),
+            rx.el.section(
+                rx.el.h2(tr("order.timeline"), class_name="mb-1 font-semibold"),
+                rx.el.ol(rx.foreach(state.timeline, lambda e: rx.el.li(
+                    rx.el.span(e["at"], class_name="mr-2 text-gray-500"), order_event_label(e["type"]),
+                    class_name="text-sm",
+                ))),
+                class_name="rounded-2xl bg-white p-4",
+            ),
+            class_name="space-y-3 p-4",
         ),
     )
 

@@ -96,7 +96,7 @@ class SearchState(PriceFilterMixin, StoreState):
 
 
 @store_page(routes.STORE_SEARCH, title="搜索", on_load=SearchState.load)
-def search_page() -> rx.Component:
+def search_page() -> tuple[rx.Component, ...]:
     state = SearchState
     return (
         rx.el.form(
