@@ -10,9 +10,9 @@ import reflex as rx
 
 from shopapp.db import session_scope
 from shopapp.i18n import CATALOGUES, DEFAULT_LANG, error_message, field_message, pick_lang
-from shopapp.services import accounts
-from shopapp.services.errors import DomainError, Unauthorized
-from shopapp.services.permissions import Actor
+from shopapp.services.shops import accounts
+from shopapp.services.core.errors import DomainError, Unauthorized
+from shopapp.services.core.permissions import Actor
 
 YEAR = 365 * 24 * 3600
 FAILED = object()  # what FormMixin._submit answers when the form was refused

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from shopapp.services import search
-from shopapp.services.errors import DomainError
-from shopapp.services.pricing import yuan_text
+from shopapp.services.catalog import search
+from shopapp.services.core.errors import DomainError
+from shopapp.services.core.money import yuan_text
 from shopapp.ui.components.forms import SECONDARY_BUTTON
 from shopapp.ui.components.text import tr
 

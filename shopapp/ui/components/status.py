@@ -2,8 +2,8 @@
 
 import reflex as rx
 
-from shopapp.services import aftersales
-from shopapp.services import fulfillment
+from shopapp.services.orders import aftersales
+from shopapp.services.orders import fulfillment
 from shopapp.ui.components.text import tr
 
 ORDER_STATUSES = ("pending_payment", "paid", "partially_shipped", "shipped", "delivered", "completed", "cancelled", "closed")

@@ -3,8 +3,8 @@
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import catalog
-from shopapp.services.errors import DomainError
+from shopapp.services.catalog import categories
+from shopapp.services.core.errors import DomainError
 from shopapp.ui import routes
 from shopapp.ui.components.confirm import confirm_button
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, form_error
@@ -19,24 +19,24 @@ class CategoriesState(ConfirmMixin, FormMixin, ConsoleState):
 
     @rx.event
     def load(self):
-        flat = self._read(lambda session, actor: catalog.list_categories(session, actor.shop_id))
+        flat = self._read(lambda session, actor: categories.list_categories(session, actor.shop_id))
         if flat is not None:
             self.rows, self.confirming = _tree_rows(flat), ""
 
     @rx.event
     def add(self, form: dict):
         parent = form.get("parent_id", "")
-        self._change(lambda session, actor: catalog.create_category(session, actor, form.get("name", ""), int(parent) if parent else None))
+        self._change(lambda session, actor: categories.create_category(session, actor, form.get("name", ""), int(parent) if parent else None))
 
     @rx.event
     def rename(self, category_id: str, name: str):
-        self._change(lambda session, actor: catalog.rename_category(session, actor, int(category_id), name))
+        self._change(lambda session, actor: categories.rename_category(session, actor, int(category_id), name))
 
 
     @rx.event
     def remove(self):
         category_id = self.confirming
-        self._change(lambda session, actor: catalog.delete_category(session, actor, int(category_id)))
+        self._change(lambda session, actor: categories.delete_category(session, actor, int(category_id)))
 
     def _change(self, change):
         self.errors, self.error = {}, ""

@@ -5,10 +5,11 @@ from datetime import datetime
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import analytics, dashboard, shops
-from shopapp.services.orders import CHINA_TIME
-from shopapp.services.permissions import can
-from shopapp.services.pricing import format_money
+from shopapp.services.analytics import dashboard, sales
+from shopapp.services.shops import shops
+from shopapp.services.orders.state import CHINA_TIME
+from shopapp.services.core.permissions import can
+from shopapp.services.core.money import format_money
 from shopapp.ui import routes
 from shopapp.ui.components.roles import role_label
 from shopapp.ui.components.text import tr
@@ -34,7 +35,7 @@ class ConsoleHomeState(ConsoleState):
             currency = shops.get_shop(session, actor.shop_id).currency
             self.can_see_sales = can(actor, "view_reports")
             if self.can_see_sales:
-                board = analytics.dashboard(session, actor, datetime.now(CHINA_TIME).date())
+                board = sales.dashboard(session, actor, datetime.now(CHINA_TIME).date())
         if not self.can_see_sales:
             return
         money = lambda amount: format_money(amount, currency)  # noqa: E731 - one currency per shop

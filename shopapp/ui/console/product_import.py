@@ -8,8 +8,8 @@ import reflex as rx
 
 from shopapp.db import session_scope
 from shopapp.i18n import field_message, pick_lang
-from shopapp.services import catalog_csv
-from shopapp.services.errors import DomainError
+from shopapp.services.catalog import product_csv
+from shopapp.services.core.errors import DomainError
 from shopapp.ui import routes
 from shopapp.ui.components.forms import PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.text import tr
@@ -37,7 +37,7 @@ class ProductImportState(ConsoleState):
     @rx.event
     def export(self):
         with session_scope() as session:
-            text = catalog_csv.export_csv(session, self._actor())
+            text = product_csv.export_csv(session, self._actor())
         return rx.download(data=text.encode("utf-8"), filename=f"products-{self.shop_slug}.csv")
 
     @rx.event
@@ -49,9 +49,9 @@ class ProductImportState(ConsoleState):
         file = files[0]
         self.file_name = file.name or "products.csv"
         try:
-            text = catalog_csv.decode_csv(await file.read())
+            text = product_csv.decode_csv(await file.read())
             with session_scope() as session:
-                result = catalog_csv.import_csv(session, self._actor(), text, dry_run=True)
+                result = product_csv.import_csv(session, self._actor(), text, dry_run=True)
         except DomainError as exc:
             self.problems = [{"row": "", "column": "", "message": next(iter(self._field_messages(exc).values()), self._message(exc))}]
             return
@@ -74,7 +74,7 @@ class ProductImportState(ConsoleState):
 
         def work():
             with session_scope() as session:
-                return catalog_csv.import_csv(session, actor, text, dry_run=False, progress=on_progress)
+                return product_csv.import_csv(session, actor, text, dry_run=False, progress=on_progress)
 
         task = asyncio.ensure_future(asyncio.to_thread(work))
         while not task.done():

@@ -2,9 +2,10 @@
 
 import reflex as rx
 
-from shopapp.services import shipping, shops
-from shopapp.services.errors import DomainError
-from shopapp.services.pricing import format_money, yuan_text
+from shopapp.services.checkout import shipping
+from shopapp.services.shops import shops
+from shopapp.services.core.errors import DomainError
+from shopapp.services.core.money import format_money, yuan_text
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON, form_error
 from shopapp.ui.components.text import tr

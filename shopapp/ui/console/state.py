@@ -3,9 +3,9 @@
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import accounts, shops
-from shopapp.services.errors import DomainError, Forbidden
-from shopapp.services.permissions import can
+from shopapp.services.shops import accounts, shops
+from shopapp.services.core.errors import DomainError, Forbidden
+from shopapp.services.core.permissions import can
 from shopapp.ui import routes
 from shopapp.ui.state import SessionState
 

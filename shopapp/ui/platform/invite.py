@@ -3,8 +3,8 @@
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import staff
-from shopapp.services.errors import DomainError
+from shopapp.services.shops import staff
+from shopapp.services.core.errors import DomainError
 from shopapp.ui import routes
 from shopapp.ui.components.forms import form_error, form_field, submit_button
 from shopapp.ui.components.roles import role_label

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from shopapp.services import accounts
+from shopapp.services.shops import accounts
 from shopapp.ui import routes
 from shopapp.ui.components.forms import form_error, form_field, submit_button
 from shopapp.ui.components.text import tr

@@ -8,9 +8,12 @@ only (StoreState), and an order in the history opens without its link's token.
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import customers, orders, password_resets
-from shopapp.services.errors import DomainError
-from shopapp.services.pricing import format_money
+from shopapp.services.checkout import shopper_sign_in
+from shopapp.services.customers import shoppers
+from shopapp.services.orders import listing
+from shopapp.services.customers import password_resets
+from shopapp.services.core.errors import DomainError
+from shopapp.services.core.money import format_money
 from shopapp.ui import routes
 from shopapp.ui.components.forms import SECONDARY_BUTTON, form_error, form_field, submit_button
 from shopapp.ui.components.pager import pager
@@ -59,9 +62,9 @@ class AccountState(FormMixin, StoreState):
             if self.mode == "forgot":
                 return password_resets.request_shopper_reset(session, shop_id, email)
             if self.mode == "register":
-                return customers.register(session, shop_id, email=email, password=password,
+                return shopper_sign_in.register(session, shop_id, email=email, password=password,
                                           name=form.get("name", ""), cart_token=cart_token)
-            return customers.log_in(session, shop_id, email=email, password=password,
+            return shopper_sign_in.log_in(session, shop_id, email=email, password=password,
                                     cart_token=cart_token, ip=self.router.session.client_ip)
 
         result = self._submit(act)
@@ -75,7 +78,7 @@ class AccountState(FormMixin, StoreState):
     @rx.event
     def log_out(self):
         with session_scope() as session:
-            customers.log_out(session, self._shopper_token())
+            shoppers.log_out(session, self._shopper_token())
         self._forget_shopper()
         self.history, self.total, self.mode = [], 0, "login"
 
@@ -84,7 +87,7 @@ class AccountState(FormMixin, StoreState):
         self.page = min(max(1, self.page + step), self.pages)
         self._load_history()
 
-    def _welcome(self, logged_in: customers.LoggedIn):
+    def _welcome(self, logged_in: shoppers.LoggedIn):
         self._remember_shopper(logged_in)
         with session_scope() as session:
             self.cart_count = self._count_cart(session)
@@ -96,7 +99,7 @@ class AccountState(FormMixin, StoreState):
             return
         try:
             with session_scope() as session:
-                rows, self.total = orders.customer_orders(
+                rows, self.total = listing.customer_orders(
                     session, int(self.shop["id"]), self._shopper_token(), page=self.page, per_page=PER_PAGE,
                 )
         except DomainError:

@@ -3,9 +3,9 @@
 import reflex as rx
 
 from shopapp.db import read_scope, session_scope
-from shopapp.services import cart as carts
-from shopapp.services.errors import DomainError
-from shopapp.services.pricing import format_money
+from shopapp.services.checkout import cart as carts
+from shopapp.services.core.errors import DomainError
+from shopapp.services.core.money import format_money
 from shopapp.ui import routes
 from shopapp.ui.components.forms import PRIMARY_BUTTON
 from shopapp.ui.components.text import tr

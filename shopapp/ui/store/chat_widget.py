@@ -12,8 +12,8 @@ import json
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import support
-from shopapp.services.errors import DomainError
+from shopapp.services.support import conversations
+from shopapp.services.core.errors import DomainError
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON
 from shopapp.ui.components.text import tr
@@ -73,9 +73,9 @@ class ChatState(StoreState):
         try:
             with session_scope() as session:
                 if known:
-                    support.post_shopper_message(session, int(self.shop["id"]), known["id"], known["token"], text)
+                    conversations.post_shopper_message(session, int(self.shop["id"]), known["id"], known["token"], text)
                 else:
-                    conversation, token = support.start_conversation(
+                    conversation, token = conversations.start_conversation(
                         session, int(self.shop["id"]), form.get("email", ""), text,
                         order_no=self.order_no or form.get("order_no") or None, order_token=self.order_token or None,
                         shopper_token=self._shopper_token() or None,
@@ -111,7 +111,7 @@ class ChatState(StoreState):
             return
         try:
             with session_scope() as session:
-                shown = support.shopper_conversation(session, int(self.shop["id"]), known["id"], known["token"], self.lang)
+                shown = conversations.shopper_conversation(session, int(self.shop["id"]), known["id"], known["token"], self.lang)
         except DomainError:
             self._forget()
             self.messages = []

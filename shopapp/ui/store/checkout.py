@@ -6,9 +6,10 @@ import uuid
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import checkout, regions, shipping
-from shopapp.services.errors import DomainError
-from shopapp.services.pricing import format_money
+from shopapp.services.checkout import place as checkout, shipping
+from shopapp.services.shops import regions
+from shopapp.services.core.errors import DomainError
+from shopapp.services.core.money import format_money
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, form_error, form_field
 from shopapp.ui.components.text import tr

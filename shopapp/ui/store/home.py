@@ -5,8 +5,8 @@ import dataclasses
 import reflex as rx
 
 from shopapp.db import read_scope
-from shopapp.services import themes
-from shopapp.services.pricing import format_money
+from shopapp.services.shops import themes
+from shopapp.services.core.money import format_money
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT
 from shopapp.ui.components.text import tr

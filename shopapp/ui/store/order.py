@@ -3,9 +3,10 @@
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import aftersales, checkout, fulfillment
-from shopapp.services.errors import DomainError
-from shopapp.services.pricing import format_money
+from shopapp.services.orders import aftersales, fulfillment
+from shopapp.services.checkout import place
+from shopapp.services.core.errors import DomainError
+from shopapp.services.core.money import format_money
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.status import aftersales_kind_label, aftersales_status_label, order_event_label, order_status_label
@@ -74,7 +75,7 @@ class OrderPageState(StoreState):
         self.order_token = token
         try:
             with session_scope() as session:
-                page = checkout.order_page(session, int(self.shop["id"]), self.order_no, token)
+                page = place.order_page(session, int(self.shop["id"]), self.order_no, token)
         except DomainError:
             self.missing, self.order, self.items = True, {}, []
             return

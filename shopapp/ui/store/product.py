@@ -5,10 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from shopapp.db import read_scope, session_scope
-from shopapp.services import cart as carts
-from shopapp.services import catalog, stock_alerts
-from shopapp.services.errors import DomainError
-from shopapp.services.pricing import format_money
+from shopapp.services.checkout import cart as carts
+from shopapp.services.catalog import views
+from shopapp.services.inventory import stock_alerts
+from shopapp.services.core.errors import DomainError
+from shopapp.services.core.money import format_money
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.text import tr
@@ -38,7 +39,7 @@ class ProductPageState(StoreState):
             return
         try:
             with read_scope() as session:
-                shown = catalog.storefront_product(session, int(self.shop["id"]), int(self.product_id))
+                shown = views.storefront_product(session, int(self.shop["id"]), int(self.product_id))
         except (DomainError, ValueError):
             self.missing, self.product = True, {}
             return

@@ -3,8 +3,8 @@
 import reflex as rx
 
 from shopapp.db import read_scope
-from shopapp.services import catalog, search
-from shopapp.services.errors import DomainError
+from shopapp.services.catalog import categories as catalog_categories, products as catalog_products, search
+from shopapp.services.core.errors import DomainError
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, SECONDARY_BUTTON
 from shopapp.ui.components.pager import shown_total
@@ -43,7 +43,7 @@ class SearchState(PriceFilterMixin, StoreState):
         self.price_min, self.price_max = "", ""
         self._set_price_range(params.get("price_min", ""), params.get("price_max", ""))
         with read_scope() as session:
-            self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in catalog.list_categories(session, int(self.shop["id"]))]
+            self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in catalog_categories.list_categories(session, int(self.shop["id"]))]
         self._search(append=False)
 
     @rx.event
@@ -81,7 +81,7 @@ class SearchState(PriceFilterMixin, StoreState):
         self.problem = ""
         try:
             with read_scope() as session:
-                items, self.total = catalog.list_products(
+                items, self.total = catalog_products.list_products(
                     session, int(self.shop["id"]), q=self.q or None, active_only=True,
                     category_id=int(self.category_id) if self.category_id.isdigit() else None,
                     in_stock=True if self.in_stock else None, sort=self.sort, page=self.page, per_page=PER_PAGE,

@@ -9,9 +9,10 @@ import json
 import reflex as rx
 
 from shopapp.db import read_scope
-from shopapp.services import cart as carts
-from shopapp.services import customers, shops
-from shopapp.services.errors import DomainError, NotFound
+from shopapp.services.checkout import cart as carts
+from shopapp.services.customers import shoppers
+from shopapp.services.shops import shops
+from shopapp.services.core.errors import DomainError, NotFound
 from shopapp.ui.state import LangState
 
 
@@ -73,7 +74,7 @@ class StoreState(LangState):
     def _shopper_token(self) -> str:
         return _per_shop(self.shopper_tokens).get(self.shop.get("slug", ""), "")
 
-    def _remember_shopper(self, logged_in: customers.LoggedIn):
+    def _remember_shopper(self, logged_in: shoppers.LoggedIn):
         """After log-in or registration: keep the token and the cart the account now owns."""
         self.shopper_tokens = _kept(self.shopper_tokens, self.shop["slug"], logged_in.token)
         self.shopper = _shopper_view(logged_in.customer)
@@ -93,7 +94,7 @@ class StoreState(LangState):
             self.shopper = {}
             return
         try:
-            self.shopper = _shopper_view(customers.customer_dict(customers.customer_for_token(session, int(self.shop["id"]), token)))
+            self.shopper = _shopper_view(shoppers.customer_dict(shoppers.customer_for_token(session, int(self.shop["id"]), token)))
         except DomainError:  # expired or logged out elsewhere
             self.shopper_tokens = _kept(self.shopper_tokens, self.shop["slug"], None)
             self.shopper = {}

@@ -7,12 +7,12 @@ import dataclasses
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import aftersales
-from shopapp.services import fulfillment
-from shopapp.services import orders
-from shopapp.services import refunds
-from shopapp.services.errors import DomainError
-from shopapp.services.pricing import format_money, parse_money, yuan_text
+from shopapp.services.orders import aftersales
+from shopapp.services.orders import fulfillment
+from shopapp.services.orders import cancel as order_cancel, state, views
+from shopapp.services.orders import refunds
+from shopapp.services.core.errors import DomainError
+from shopapp.services.core.money import format_money, parse_money, yuan_text
 from shopapp.ui import routes
 from shopapp.ui.components.time import china_time, day_text
 from shopapp.ui.console.state import ConsoleState
@@ -68,8 +68,8 @@ class OrderDetailState(ConsoleState):
     def _reload(self, actor=None):
         actor = actor or self._actor()
         with session_scope() as session:
-            order = orders.get_order(session, actor, int(self.order_id))
-            shown = orders.order_dict(session, order)
+            order = state.get_order(session, actor, int(self.order_id))
+            shown = views.order_dict(session, order)
             remaining = fulfillment.remaining_to_ship(session, order)
             refundable = refunds.refundable(session, order)
             requests = aftersales.order_requests(session, actor, order.id)
@@ -123,7 +123,7 @@ class OrderDetailState(ConsoleState):
     @rx.event
     def cancel(self):
         self.confirming_cancel = False
-        self._act(lambda session, actor: orders.cancel_order(session, actor, int(self.order["id"]), "cancelled by the shop"))
+        self._act(lambda session, actor: order_cancel.cancel_order(session, actor, int(self.order["id"]), "cancelled by the shop"))
 
     @rx.event
     def ship(self, form: dict):
@@ -145,7 +145,7 @@ class OrderDetailState(ConsoleState):
 
     @rx.event
     def add_note(self, form: dict):
-        self._act(lambda session, actor: orders.add_note(session, actor, int(self.order["id"]), form.get("note", "")))
+        self._act(lambda session, actor: state.add_note(session, actor, int(self.order["id"]), form.get("note", "")))
 
     @rx.event
     def set_request_note(self, request_id: str, text: str):

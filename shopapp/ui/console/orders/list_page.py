@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from shopapp.services import fulfillment
+from shopapp.services.orders import fulfillment
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.pager import pager

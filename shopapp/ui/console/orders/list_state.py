@@ -7,11 +7,11 @@ import math
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import fulfillment
-from shopapp.services import order_export
-from shopapp.services import orders
-from shopapp.services.errors import DomainError
-from shopapp.services.pricing import format_money
+from shopapp.services.orders import fulfillment
+from shopapp.services.orders import export as order_export
+from shopapp.services.orders import listing, state
+from shopapp.services.core.errors import DomainError
+from shopapp.services.core.money import format_money
 from shopapp.ui import routes
 from shopapp.ui.components.pager import shown_total
 from shopapp.ui.components.time import china_time
@@ -63,7 +63,7 @@ class OrderListState(ConsoleState):
         actor, shipment_ids = self._actor(), []
         with session_scope() as session:
             for order_id in self.selected:
-                order = orders.get_order(session, actor, int(order_id))
+                order = state.get_order(session, actor, int(order_id))
                 shipment_ids += [s["id"] for s in fulfillment.order_shipments(session, order) if s["id"] not in shipment_ids]
         self.labels_url = routes.shipment_labels(shipment_ids) if shipment_ids else ""
         self.problem = "" if shipment_ids else self.tr["orders.no_parcels"]
@@ -81,14 +81,14 @@ class OrderListState(ConsoleState):
         self.problem = ""
         try:
             with session_scope() as session:
-                items, self.total = orders.list_orders(
+                items, self.total = listing.list_orders(
                     session, actor, status=self.status or None, q=self.q or None, created_from=self.created_from or None,
                     created_to=self.created_to or None, page=self.page, per_page=PER_PAGE,
                 )
         except DomainError as exc:
             self.problem = next(iter(self._field_messages(exc).values()), self._message(exc))
             return
-        self.total_text = shown_total(self.total, self.q, orders.MAX_COUNTED)
+        self.total_text = shown_total(self.total, self.q, listing.MAX_COUNTED)
         self.rows = [
             {"id": str(o["id"]), "order_no": o["order_no"], "status": o["status"], "email": o["email"],
              "recipient": o["recipient_name"], "total": format_money(o["total"], o["currency"]),

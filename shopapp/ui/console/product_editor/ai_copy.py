@@ -7,8 +7,8 @@ import asyncio
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services.ai import service as ai
-from shopapp.services.errors import DomainError
+from shopapp.services.support.ai import service as ai
+from shopapp.services.core.errors import DomainError
 from shopapp.ui.components.forms import SECONDARY_BUTTON
 from shopapp.ui.components.text import tr
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from shopapp.services import catalog
+from shopapp.services.catalog import views
 from shopapp.ui.components.forms import INPUT, form_field
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.product_editor.typed import count_text, presale
@@ -65,8 +65,8 @@ def basics(state) -> rx.Component:
     return rx.el.div(
         _text(state, "products.field.title", "title"),
         rx.el.div(
-            _choice(state, "products.field.status", "status", [(s, f"products.status.{s}") for s in catalog.STATUSES]),
-            _choice(state, "products.field.type", "product_type", [(t, f"products.type.{t}") for t in catalog.PRODUCT_TYPES]),
+            _choice(state, "products.field.status", "status", [(s, f"products.status.{s}") for s in views.STATUSES]),
+            _choice(state, "products.field.type", "product_type", [(t, f"products.type.{t}") for t in views.PRODUCT_TYPES]),
             class_name="grid gap-x-4 sm:grid-cols-2",
         ),
         rx.el.fieldset(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import catalog, media
-from shopapp.services.errors import DomainError
+from shopapp.services.catalog import media, views
+from shopapp.services.core.errors import DomainError
 from shopapp.ui.components.forms import DANGER_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.text import tr
 
@@ -62,8 +62,8 @@ class PicturesMixin(rx.State, mixin=True):
 
     def _reload_images(self):
         with session_scope() as session:
-            product = catalog.get_product(session, self._actor().shop_id, int(self.product["id"]))
-            shown = catalog.product_dict(session, product, with_cost=True)
+            product = views.get_product(session, self._actor().shop_id, int(self.product["id"]))
+            shown = views.product_dict(session, product, with_cost=True)
         self._show_images(shown)
         self.form_key += 1
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import catalog
-from shopapp.services.errors import DomainError, Invalid
+from shopapp.services.catalog import categories, products, views
+from shopapp.services.core.errors import DomainError, Invalid
 from shopapp.ui import routes
 from shopapp.ui.console.product_editor.ai_copy import AiCopyMixin
 from shopapp.ui.console.product_editor.details import DetailsMixin
@@ -29,15 +29,15 @@ class ProductEditorState(AiCopyMixin, PicturesMixin, VariantGridMixin, DetailsMi
             return
         self.errors, self.error, self.saved, self.busy = {}, "", False, False
         with session_scope() as session:
-            self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in catalog.list_categories(session, actor.shop_id)]
+            self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in categories.list_categories(session, actor.shop_id)]
             if self.product_id == "new":
                 self._show_new()
             else:
                 try:
-                    product = catalog.get_product(session, actor.shop_id, int(self.product_id))
+                    product = views.get_product(session, actor.shop_id, int(self.product_id))
                 except (DomainError, ValueError):
                     return rx.redirect(routes.CONSOLE_PRODUCTS)
-                self._show(catalog.product_dict(session, product, with_cost=True))
+                self._show(views.product_dict(session, product, with_cost=True))
         self.form_key += 1
 
     @rx.event
@@ -50,11 +50,11 @@ class ProductEditorState(AiCopyMixin, PicturesMixin, VariantGridMixin, DetailsMi
             with session_scope() as session:
                 actor = self._actor()
                 if self.is_new:
-                    product = catalog.create_product(session, actor, data)
+                    product = products.create_product(session, actor, data)
                 else:
-                    product = catalog.update_product(session, actor, int(self.product["id"]), data)
+                    product = products.update_product(session, actor, int(self.product["id"]), data)
                 session.flush()
-                shown = catalog.product_dict(session, product, with_cost=True)
+                shown = views.product_dict(session, product, with_cost=True)
         except DomainError as exc:
             self._show_error(exc)
             return

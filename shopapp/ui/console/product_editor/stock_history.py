@@ -4,7 +4,7 @@ import math
 
 import reflex as rx
 
-from shopapp.services import inventory
+from shopapp.services.inventory import ledger
 from shopapp.ui.components.forms import SECONDARY_BUTTON
 from shopapp.ui.components.pager import pager
 from shopapp.ui.components.text import tr
@@ -49,7 +49,7 @@ class StockHistoryState(ConsoleState):
     def _load(self):
         if not self.product_id.isdigit():
             return
-        found = self._read(lambda session, actor: inventory.stock_history(
+        found = self._read(lambda session, actor: ledger.stock_history(
             session, actor, int(self.product_id), page=self.page, per_page=PER_PAGE,
         ))
         if found is not None:

@@ -5,8 +5,8 @@ Each reader adds a field's message to `errors` instead of raising, so one save n
 
 from __future__ import annotations
 
-from shopapp.services.errors import Invalid
-from shopapp.services.pricing import parse_money
+from shopapp.services.core.errors import Invalid
+from shopapp.services.core.money import parse_money
 
 
 def money(text: str, field: str, errors: dict[str, str]) -> int | None:

@@ -6,9 +6,9 @@ import json
 
 import reflex as rx
 
-from shopapp.services import catalog
-from shopapp.services.errors import DomainError
-from shopapp.services.pricing import yuan_text
+from shopapp.services.catalog import products
+from shopapp.services.core.errors import DomainError
+from shopapp.services.core.money import yuan_text
 from shopapp.ui.components.forms import DANGER_BUTTON, INPUT, SECONDARY_BUTTON
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.product_editor.typed import count_text, money, presale, whole
@@ -36,7 +36,7 @@ class VariantGridMixin(rx.State, mixin=True):
 
     @rx.event
     def add_option(self):
-        if len(self.options) < catalog.MAX_OPTIONS:
+        if len(self.options) < products.MAX_OPTIONS:
             self.options.append({"name": "", "values": ""})
 
     @rx.event
@@ -50,7 +50,7 @@ class VariantGridMixin(rx.State, mixin=True):
         self.errors = {}
         current = [_variant_spec_for_grid(row) for row in self.variants]
         try:
-            grid = catalog.plan_variant_grid(self._options(), current)
+            grid = products.plan_variant_grid(self._options(), current)
         except DomainError as exc:
             self._show_error(exc)
             return
@@ -137,7 +137,7 @@ def options_editor(state) -> rx.Component:
         rx.foreach(state.options, lambda option, index: _option_row(state, option, index)),
         rx.cond(state.errors.contains("options"), rx.el.p(state.errors["options"], role="alert", class_name="mb-2 text-sm text-red-600")),
         rx.el.div(
-            rx.cond(state.options.length() < catalog.MAX_OPTIONS,
+            rx.cond(state.options.length() < products.MAX_OPTIONS,
                     rx.el.button(tr("products.add_option"), on_click=state.add_option, type="button", class_name=SECONDARY_BUTTON)),
             rx.el.button(tr("products.generate_grid"), on_click=state.generate_grid, type="button", class_name=SECONDARY_BUTTON,
                          data_testid="generate-grid"),

@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import catalog_bulk
-from shopapp.services.errors import DomainError
-from shopapp.services.pricing import parse_money
+from shopapp.services.catalog import bulk
+from shopapp.services.core.errors import DomainError
+from shopapp.services.core.money import parse_money
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON
 from shopapp.ui.components.text import tr
 
@@ -43,7 +43,7 @@ class BulkEditMixin(rx.State, mixin=True):
             if self.bulk_action == "price_by_amount":
                 value = parse_money(value, allow_negative=True)
             with session_scope() as session:
-                count = catalog_bulk.bulk_edit(session, self._actor(), [int(i) for i in self.selected], self.bulk_action, value)
+                count = bulk.bulk_edit(session, self._actor(), [int(i) for i in self.selected], self.bulk_action, value)
         except DomainError as exc:
             fields = self._field_messages(exc)
             self.problem = next(iter(fields.values()), self._message(exc))

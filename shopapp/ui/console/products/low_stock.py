@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import inventory
-from shopapp.services import stock_alerts
+from shopapp.services.inventory import availability
+from shopapp.services.inventory import stock_alerts
 from shopapp.ui import routes
 from shopapp.ui.components.text import tr
 
@@ -24,7 +24,7 @@ class LowStockMixin(rx.State, mixin=True):
             return
         actor = self._actor()
         with session_scope() as session:
-            items, _ = inventory.low_stock(session, actor.shop_id, per_page=100)
+            items, _ = availability.low_stock(session, actor.shop_id, per_page=100)
             waiting = stock_alerts.demand_by_product(session, actor, list({i["product_id"] for i in items}))
         self.low_rows = [
             {"title": i["title"], "options": " / ".join(i["option_values"]), "sku": i["sku"] or "", "stock": str(i["stock"]),

@@ -8,11 +8,11 @@ import math
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import catalog
-from shopapp.services import inventory
-from shopapp.services import search
-from shopapp.services import shops
-from shopapp.services.pricing import format_price_range
+from shopapp.services.catalog import categories as catalog_categories, products
+from shopapp.services.inventory import availability
+from shopapp.services.catalog import search
+from shopapp.services.shops import shops
+from shopapp.services.core.money import format_price_range
 from shopapp.ui import routes
 from shopapp.ui.components.pager import shown_total
 from shopapp.ui.components.price_filter import PriceFilterMixin
@@ -47,15 +47,15 @@ class ProductListState(BulkEditMixin, LowStockMixin, PriceFilterMixin, ConsoleSt
             return
         self.loading = True
         with session_scope() as session:
-            items, self.total = catalog.list_products(
+            items, self.total = products.list_products(
                 session, actor.shop_id, q=self.q or None, status=self.status or None, page=self.page, per_page=PER_PAGE,
                 sort=self.sort, category_id=int(self.category_id) if self.category_id else None,
                 in_stock=True if self.in_stock_only else None, **self._price_range(),
             )
             self.total_text = shown_total(self.total, self.q, search.MAX_COUNTED)
-            self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in catalog.list_categories(session, actor.shop_id)]
+            self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in catalog_categories.list_categories(session, actor.shop_id)]
             shop = shops.get_shop(session, actor.shop_id)
-            self.low_stock_count = inventory.low_stock(session, actor.shop_id, per_page=1)[1]
+            self.low_stock_count = availability.low_stock(session, actor.shop_id, per_page=1)[1]
         self.rows = [_row(item, shop.currency, shop.low_stock_threshold) for item in items]
         self.selected = [i for i in self.selected if any(r["id"] == i for r in self.rows)]
         self.loading = False

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import api_keys
+from shopapp.services.shops import api_keys
 from shopapp.ui.components.confirm import confirm_button
 from shopapp.ui.components.forms import form_error, form_field, submit_button
 from shopapp.ui.components.text import tr

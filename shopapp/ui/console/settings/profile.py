@@ -3,9 +3,9 @@
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import shops
-from shopapp.services.errors import DomainError
-from shopapp.services.shops import CURRENCIES
+from shopapp.services.shops import shops
+from shopapp.services.core.errors import DomainError
+from shopapp.services.shops.shops import CURRENCIES
 from shopapp.ui.components.forms import SECONDARY_BUTTON, form_error, form_field, select_field, submit_button
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.state import ConsoleState

@@ -8,7 +8,7 @@ import threading
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services.ai import service as ai
+from shopapp.services.support.ai import service as ai
 from shopapp.ui.components.forms import SECONDARY_BUTTON
 from shopapp.ui.components.text import tr
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import support
+from shopapp.services.support import conversations
 from shopapp.ui.components.forms import INPUT, SECONDARY_BUTTON
 from shopapp.ui.components.text import tr
 
@@ -18,7 +18,7 @@ class QuickRepliesMixin(rx.State, mixin=True):
 
     def _load_quick_replies(self):
         with session_scope() as session:
-            items, _ = support.list_quick_replies(session, self._actor())
+            items, _ = conversations.list_quick_replies(session, self._actor())
         self.quick_replies = [{"id": str(q["id"]), "title": q["title"], "text": q["text"]} for q in items]
 
     @rx.event
@@ -27,12 +27,12 @@ class QuickRepliesMixin(rx.State, mixin=True):
 
     @rx.event
     def add_quick_reply(self, form: dict):
-        self._act(lambda session, actor: support.create_quick_reply(session, actor, form.get("title", ""), form.get("text", "")))
+        self._act(lambda session, actor: conversations.create_quick_reply(session, actor, form.get("title", ""), form.get("text", "")))
         self._load_quick_replies()
 
     @rx.event
     def delete_quick_reply(self, quick_reply_id: str):
-        self._act(lambda session, actor: support.delete_quick_reply(session, actor, int(quick_reply_id)))
+        self._act(lambda session, actor: conversations.delete_quick_reply(session, actor, int(quick_reply_id)))
         self._load_quick_replies()
 
 

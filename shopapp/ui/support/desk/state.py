@@ -6,9 +6,9 @@ from __future__ import annotations
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services import staff
-from shopapp.services import support
-from shopapp.services.pricing import format_money
+from shopapp.services.shops import staff
+from shopapp.services.support import conversations
+from shopapp.services.core.money import format_money
 from shopapp.ui import routes
 from shopapp.ui.components.time import china_time
 from shopapp.ui.console.state import ConsoleState
@@ -47,7 +47,7 @@ class DeskState(AiDraftMixin, QuickRepliesMixin, ConsoleState):
 
     @rx.event
     def hand_over(self, user_id: str):
-        self._act(lambda session, actor: support.assign(session, actor, int(self.selected), int(user_id) if user_id else None))
+        self._act(lambda session, actor: conversations.assign(session, actor, int(self.selected), int(user_id) if user_id else None))
 
     @rx.event
     def show(self, status: str):
@@ -58,7 +58,7 @@ class DeskState(AiDraftMixin, QuickRepliesMixin, ConsoleState):
     def open_conversation(self, conversation_id: str):
         self.selected, self.draft, self.ai_text, self.ai_sources, self.ai_problem = conversation_id, "", "", [], ""
         with session_scope() as session:
-            support.mark_read(session, self._actor(), int(conversation_id))
+            conversations.mark_read(session, self._actor(), int(conversation_id))
         self._refresh()
 
     @rx.event
@@ -71,23 +71,23 @@ class DeskState(AiDraftMixin, QuickRepliesMixin, ConsoleState):
 
     @rx.event
     def send(self):
-        self._act(lambda session, actor: support.reply(session, actor, int(self.selected), self.draft))
+        self._act(lambda session, actor: conversations.reply(session, actor, int(self.selected), self.draft))
         if not self.problem:
             self.draft, self.ai_text, self.ai_sources = "", "", []
 
     @rx.event
     def note(self):
-        self._act(lambda session, actor: support.add_note(session, actor, int(self.selected), self.draft))
+        self._act(lambda session, actor: conversations.add_note(session, actor, int(self.selected), self.draft))
         if not self.problem:
             self.draft = ""
 
     @rx.event
     def close_conversation(self):
-        self._act(lambda session, actor: support.close(session, actor, int(self.selected)))
+        self._act(lambda session, actor: conversations.close(session, actor, int(self.selected)))
 
     @rx.event
     def reopen_conversation(self):
-        self._act(lambda session, actor: support.reopen(session, actor, int(self.selected)))
+        self._act(lambda session, actor: conversations.reopen(session, actor, int(self.selected)))
 
     @rx.event(background=True)
     async def watch(self):
@@ -104,10 +104,10 @@ class DeskState(AiDraftMixin, QuickRepliesMixin, ConsoleState):
         if actor is None:
             return
         with session_scope() as session:
-            items, _ = support.list_conversations(session, actor, status=self.status or None, per_page=100)
-            shown = support.get_conversation(session, actor, int(self.selected), self.lang) if self.selected else None
+            items, _ = conversations.list_conversations(session, actor, status=self.status or None, per_page=100)
+            shown = conversations.get_conversation(session, actor, int(self.selected), self.lang) if self.selected else None
             if shown and shown["unread_by_staff"]:
-                support.mark_read(session, actor, int(self.selected))
+                conversations.mark_read(session, actor, int(self.selected))
         self.queue = [
             {"id": str(c["id"]), "email": c["email"], "unread": str(c["unread_by_staff"]), "verified": "yes" if c["verified"] else "",
              "waiting": _waiting(c["waiting_seconds"]), "last": (c["last_message"] or "")[:60]}
