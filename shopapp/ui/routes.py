@@ -1,4 +1,10 @@
-"""Route constants and URL builders, so a path is written once."""
+"""Route constants and URL builders, so a path is written once.
+
+The storefront's builders join with `+`, so they take a plain slug or a page's Var alike
+(`store_cart(StoreState.shop["slug"])` is a Var the browser fills in).
+"""
+
+from urllib.parse import urlencode
 
 HOME = "/"
 SIGNUP = "/signup"
@@ -28,8 +34,8 @@ STORE_ACCOUNT = "/s/[slug]/account"
 STORE_PASSWORD_RESET = "/s/[slug]/account/reset/[reset_token]"
 
 
-def store_home(slug: str) -> str:
-    return f"/s/{slug}"
+def store_home(slug):
+    return "/s/" + slug
 
 
 def product_page(slug: str, product_id: int) -> str:
@@ -40,20 +46,31 @@ def console_product(product_id: int | str) -> str:
     return f"/console/products/{product_id}"
 
 
-def store_checkout(slug: str) -> str:
-    return f"/s/{slug}/checkout"
+def store_checkout(slug):
+    return "/s/" + slug + "/checkout"
 
 
-def store_cart(slug: str) -> str:
-    return f"/s/{slug}/cart"
+def store_cart(slug):
+    return "/s/" + slug + "/cart"
+
+
+def store_search(slug, **query: str):
+    """The shop's search page; `query` (q=, category=) as given, in that order, empty values kept."""
+    path = "/s/" + slug + "/search"
+    return path + "?" + urlencode(query) if query else path
+
+
+def store_chat(slug: str, chat_key: str) -> str:
+    """A conversation's own link: `chat_key` is "<id>.<token>"."""
+    return f"/s/{slug}/chat/{chat_key}"
 
 
 def store_order(slug: str, order_no: str, token: str) -> str:
     return f"/s/{slug}/orders/{order_no}?token={token}"
 
 
-def store_account(slug: str) -> str:
-    return f"/s/{slug}/account"
+def store_account(slug):
+    return "/s/" + slug + "/account"
 
 
 def store_account_order(slug: str, order_no: str) -> str:
@@ -63,3 +80,13 @@ def store_account_order(slug: str, order_no: str) -> str:
 
 def console_order(order_id: int | str) -> str:
     return f"/console/orders/{order_id}"
+
+
+def shipment_label(shipment_id: int | str) -> str:
+    """A parcel's shipping label (the REST API serves the PDF)."""
+    return f"/api/v1/shipments/{shipment_id}/label.pdf"
+
+
+def shipment_labels(shipment_ids: list[int]) -> str:
+    """Several parcels' labels in one PDF, for printing in one go."""
+    return f"/api/v1/shipments/labels.pdf?ids={','.join(map(str, shipment_ids))}"

@@ -6,7 +6,8 @@ from shopapp.db import session_scope
 from shopapp.services.catalog import categories
 from shopapp.services.core.errors import DomainError
 from shopapp.ui import routes
-from shopapp.ui.components.forms import DANGER_BUTTON, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON, form_error
+from shopapp.ui.components.confirm import confirm_button
+from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, form_error
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.state import ConsoleState
@@ -96,15 +97,7 @@ def _row(row: dict) -> rx.Component:
                     on_blur=lambda value: state.rename(row["id"], value),
                     class_name="min-w-0 flex-1 rounded border border-transparent px-2 py-1 hover:border-gray-300",
                     style={"marginLeft": row["indent"]}),
-        rx.cond(
-            state.confirming == row["id"],
-            rx.el.span(
-                rx.el.span(tr("categories.delete_confirm"), class_name="text-sm text-red-700"),
-                rx.el.button(tr("confirm.yes"), on_click=state.remove, type="button", class_name=DANGER_BUTTON),
-                rx.el.button(tr("form.cancel"), on_click=state.cancel, type="button", class_name=SECONDARY_BUTTON),
-                class_name="flex flex-wrap items-center gap-2",
-            ),
-            rx.el.button(tr("products.remove"), on_click=state.ask(row["id"]), type="button", class_name=DANGER_BUTTON),
-        ),
+        confirm_button(state.confirming == row["id"], state.ask(row["id"]), state.remove, state.cancel,
+                       "products.remove", "categories.delete_confirm"),
         class_name="flex items-center gap-2 p-2",
     )

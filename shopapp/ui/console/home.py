@@ -59,7 +59,7 @@ def console_home() -> rx.Component:
         rx.el.div(
             rx.el.span(tr("console.home.storefront_link"), ": ", class_name="text-gray-600"),
             rx.el.a(
-                "/s/" + ConsoleState.shop_slug, href="/s/" + ConsoleState.shop_slug,
+                routes.store_home(ConsoleState.shop_slug), href=routes.store_home(ConsoleState.shop_slug),
                 class_name="font-mono text-emerald-700 hover:underline", data_testid="storefront-link",
             ),
             rx.el.span(" · ", tr("console.home.role"), ": ", role_label(ConsoleState.role), class_name="text-gray-600"),
@@ -77,7 +77,7 @@ def console_home() -> rx.Component:
             rx.el.ul(
                 _next_step(routes.CONSOLE_SETTINGS, "console.home.next.profile"),
                 _next_step(routes.CONSOLE_SETTINGS, "console.home.next.staff"),
-                _next_step("/s/" + ConsoleState.shop_slug, "console.home.next.share"),
+                _next_step(routes.store_home(ConsoleState.shop_slug), "console.home.next.share"),
                 class_name="mt-3 space-y-2",
             ),
             class_name="mt-8 rounded-2xl border bg-white p-5",

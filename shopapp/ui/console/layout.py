@@ -46,7 +46,7 @@ def _frame(route: str, content: rx.Component) -> rx.Component:
         rx.el.div(
             rx.el.header(
                 rx.el.a(
-                    tr("console.nav.storefront"), href="/s/" + ConsoleState.shop_slug, target="_blank",
+                    tr("console.nav.storefront"), href=routes.store_home(ConsoleState.shop_slug), target="_blank",
                     class_name="text-sm text-emerald-700 hover:underline",
                 ),
                 rx.el.div(

@@ -5,14 +5,14 @@ import reflex as rx
 from shopapp.ui import routes
 from shopapp.ui.components.forms import PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.text import tr
-from shopapp.ui.platform.layout import platform_page
+from shopapp.ui.platform.layout import platform_frame
 
 FEATURES = ("decorate", "catalog", "orders", "marketing", "service", "data")
-DEMO_SHOP = "/s/demo-tea"
+DEMO_SHOP = routes.store_home("demo-tea")
 
 
 def home_page() -> rx.Component:
-    return platform_page(
+    return platform_frame(
         rx.el.section(
             rx.el.h1(tr("home.hero.title"), class_name="text-3xl font-extrabold leading-tight sm:text-5xl"),
             rx.el.p(tr("home.hero.subtitle"), class_name="mx-auto mt-4 max-w-2xl text-lg text-gray-600"),

@@ -9,7 +9,7 @@ from shopapp.ui import routes
 from shopapp.ui.components.forms import form_error, form_field, submit_button
 from shopapp.ui.components.roles import role_label
 from shopapp.ui.components.text import tr
-from shopapp.ui.platform.layout import auth_card
+from shopapp.ui.platform.layout import auth_card, platform_page
 from shopapp.ui.state import FormMixin, SessionState
 
 
@@ -42,7 +42,7 @@ class InviteState(FormMixin, SessionState):
         yield rx.redirect(routes.CONSOLE)
 
 
-@rx.page(route=routes.INVITE, title="开店宝 · 加入店铺", on_load=InviteState.load)
+@platform_page(routes.INVITE, title="开店宝 · 加入店铺", on_load=InviteState.load)
 def invite_page() -> rx.Component:
     return auth_card(
         "invite.title",

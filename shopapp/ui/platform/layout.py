@@ -1,4 +1,7 @@
-"""The frame around the platform's own pages: header with log-in / sign-up, footer."""
+"""The platform's own pages: `platform_page` registers one (route, title, on_load); the frame around
+them has a header with log-in / sign-up and a footer."""
+
+from collections.abc import Callable
 
 import reflex as rx
 
@@ -6,7 +9,16 @@ from shopapp.ui import routes
 from shopapp.ui.components.text import lang_switch, tr
 
 
-def platform_page(*children: rx.Component) -> rx.Component:
+def platform_page(route: str, title: str, on_load: Callable | None = None):
+    """Register a platform page (the home, sign-up and log-in are added by the app itself)."""
+
+    def decorator(content: Callable[[], rx.Component]):
+        return rx.page(route=route, title=title, on_load=on_load)(content)
+
+    return decorator
+
+
+def platform_frame(*children: rx.Component) -> rx.Component:
     return rx.el.div(
         rx.el.header(
             rx.el.a(tr("app.name"), href=routes.HOME, class_name="text-xl font-bold text-emerald-800"),
@@ -28,7 +40,7 @@ def platform_page(*children: rx.Component) -> rx.Component:
 
 
 def auth_card(title_key: str, *children: rx.Component) -> rx.Component:
-    return platform_page(
+    return platform_frame(
         rx.el.div(
             rx.el.h1(tr(title_key), class_name="mb-6 text-2xl font-bold"),
             *children,

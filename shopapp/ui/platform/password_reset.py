@@ -6,7 +6,7 @@ from shopapp.services.shops import password_resets
 from shopapp.ui import routes
 from shopapp.ui.components.forms import form_error, form_field, submit_button
 from shopapp.ui.components.text import tr
-from shopapp.ui.platform.layout import auth_card
+from shopapp.ui.platform.layout import auth_card, platform_page
 from shopapp.ui.state import FAILED, FormMixin, LangState, SessionState
 
 
@@ -33,7 +33,7 @@ class ResetPasswordState(FormMixin, SessionState):
         yield rx.redirect(routes.CONSOLE)
 
 
-@rx.page(route=routes.FORGOT_PASSWORD, title="开店宝 · 找回密码")
+@platform_page(routes.FORGOT_PASSWORD, title="开店宝 · 找回密码")
 def forgot_password_page() -> rx.Component:
     state = ForgotPasswordState
     return auth_card(
@@ -53,7 +53,7 @@ def forgot_password_page() -> rx.Component:
     )
 
 
-@rx.page(route=routes.RESET_PASSWORD, title="开店宝 · 设置新密码")
+@platform_page(routes.RESET_PASSWORD, title="开店宝 · 设置新密码")
 def reset_password_page() -> rx.Component:
     state = ResetPasswordState
     return auth_card(

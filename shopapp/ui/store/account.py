@@ -16,10 +16,11 @@ from shopapp.services.orders import listing
 from shopapp.ui import routes
 from shopapp.ui.components.forms import SECONDARY_BUTTON, form_error, form_field, submit_button
 from shopapp.ui.components.pager import pager
+from shopapp.ui.components.status import order_status_label
 from shopapp.ui.components.text import tr
+from shopapp.ui.components.time import stored_time
 from shopapp.ui.state import FAILED, FormMixin
-from shopapp.ui.store.layout import store_frame
-from shopapp.ui.store.order import status_label
+from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
 
 PER_PAGE = 10
@@ -106,7 +107,7 @@ class AccountState(FormMixin, StoreState):
         slug = self.shop["slug"]
         self.history = [{
             "order_no": row["order_no"], "status": row["status"], "items": str(row["item_count"]),
-            "total": format_money(row["total"], row["currency"]), "at": row["created_at"].strftime("%Y-%m-%d %H:%M"),
+            "total": format_money(row["total"], row["currency"]), "at": stored_time(row["created_at"]),
             "url": routes.store_account_order(slug, row["order_no"]),
         } for row in rows]
 
@@ -127,22 +128,20 @@ class PasswordResetState(AccountState):
         yield rx.redirect(routes.store_account(self.shop["slug"]))
 
 
-@rx.page(route=routes.STORE_ACCOUNT, title="我的", on_load=AccountState.load)
+@store_page(routes.STORE_ACCOUNT, title="我的", on_load=AccountState.load)
 def account_page() -> rx.Component:
     state = AccountState
-    return store_frame(
-        rx.cond(
-            state.shopper.contains("email"),
-            _orders(),
-            rx.cond(state.loaded, rx.cond(state.reset_sent, _reset_sent(), _log_in_form())),
-        ),
+    return rx.cond(
+        state.shopper.contains("email"),
+        _orders(),
+        rx.cond(state.loaded, rx.cond(state.reset_sent, _reset_sent(), _log_in_form())),
     )
 
 
-@rx.page(route=routes.STORE_PASSWORD_RESET, title="设置新密码", on_load=PasswordResetState.load)
+@store_page(routes.STORE_PASSWORD_RESET, title="设置新密码", on_load=PasswordResetState.load)
 def password_reset_page() -> rx.Component:
     state = PasswordResetState
-    return store_frame(rx.el.form(
+    return rx.el.form(
         rx.el.h1(tr("reset.new_title"), class_name="mb-4 text-xl font-bold"),
         form_error(state.error),
         form_field("reset.new_password", "password", state.errors, type="password", autocomplete="new-password",
@@ -150,7 +149,7 @@ def password_reset_page() -> rx.Component:
         submit_button("reset.save", state.busy),
         on_submit=state.save_password, reset_on_submit=False, no_validate=True,
         class_name="mx-4 mt-4 rounded-2xl bg-white p-4",
-    ))
+    )
 
 
 def _log_in_form() -> rx.Component:
@@ -210,7 +209,7 @@ def _orders() -> rx.Component:
             state.history.length() == 0,
             rx.el.div(
                 rx.el.p(tr("account.no_orders"), class_name="text-gray-500", data_testid="account-no-orders"),
-                rx.el.a(tr("store.keep_shopping"), href="/s/" + state.shop["slug"], class_name="mt-3 inline-block text-emerald-700 underline"),
+                rx.el.a(tr("store.keep_shopping"), href=routes.store_home(state.shop["slug"]), class_name="mt-3 inline-block text-emerald-700 underline"),
                 class_name="py-10 text-center",
             ),
             rx.el.div(
@@ -226,7 +225,7 @@ def _order_row(row: dict) -> rx.Component:
     return rx.el.li(rx.el.a(
         rx.el.div(
             rx.el.span(tr("order.number"), " ", row["order_no"], class_name="text-sm text-gray-500"),
-            rx.el.span(status_label(row["status"]), class_name="text-sm font-semibold text-red-600"),
+            rx.el.span(order_status_label(row["status"]), class_name="text-sm font-semibold text-red-600"),
             class_name="flex justify-between",
         ),
         rx.el.div(

@@ -9,7 +9,7 @@ from shopapp.services.core.money import format_money
 from shopapp.ui import routes
 from shopapp.ui.components.forms import PRIMARY_BUTTON
 from shopapp.ui.components.text import tr
-from shopapp.ui.store.layout import store_frame
+from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
 
 
@@ -82,17 +82,17 @@ def _line(item: dict, currency: str, words: dict[str, str], slug: str) -> dict[s
     }
 
 
-@rx.page(route=routes.STORE_CART, title="购物车", on_load=CartPageState.load)
-def cart_page() -> rx.Component:
+@store_page(routes.STORE_CART, title="购物车", on_load=CartPageState.load)
+def cart_page() -> tuple[rx.Component, ...]:
     state = CartPageState
-    return store_frame(
+    return (
         rx.el.h1(tr("store.cart"), class_name="px-4 pt-4 text-xl font-bold"),
         rx.cond(state.problem != "", rx.el.p(state.problem, role="alert", class_name="mx-4 mt-2 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-700")),
         rx.cond(
             state.lines.length() == 0,
             rx.cond(state.loaded, rx.el.div(
                 rx.el.p(tr("store.cart_empty"), class_name="text-gray-500", data_testid="cart-empty"),
-                rx.el.a(tr("store.keep_shopping"), href="/s/" + state.shop["slug"], class_name="mt-4 inline-block text-emerald-700 underline"),
+                rx.el.a(tr("store.keep_shopping"), href=routes.store_home(state.shop["slug"]), class_name="mt-4 inline-block text-emerald-700 underline"),
                 class_name="px-4 py-16 text-center",
             )),
             rx.el.div(
@@ -105,7 +105,7 @@ def cart_page() -> rx.Component:
                     ),
                     rx.cond(
                         state.can_checkout,
-                        rx.el.a(tr("store.checkout"), href="/s/" + state.shop["slug"] + "/checkout", class_name=PRIMARY_BUTTON + " bg-red-600 hover:bg-red-700"),
+                        rx.el.a(tr("store.checkout"), href=routes.store_checkout(state.shop["slug"]), class_name=PRIMARY_BUTTON + " bg-red-600 hover:bg-red-700"),
                         rx.el.span(tr("store.fix_cart_first"), class_name="text-sm text-red-700"),
                     ),
                     class_name="fixed inset-x-0 bottom-0 z-20 flex items-center justify-between border-t bg-white p-3 md:static md:mt-4",

@@ -15,7 +15,7 @@ from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, form_error, form_field
 from shopapp.ui.components.text import tr
 from shopapp.ui.state import FormMixin
-from shopapp.ui.store.layout import store_frame
+from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
 
 
@@ -116,45 +116,43 @@ class CheckoutState(FormMixin, StoreState):
             yield rx.redirect(routes.store_order(self.shop["slug"], placed["order_no"], placed["token"]))
 
 
-@rx.page(route=routes.STORE_CHECKOUT, title="结算", on_load=CheckoutState.load)
+@store_page(routes.STORE_CHECKOUT, title="结算", on_load=CheckoutState.load)
 def checkout_page() -> rx.Component:
     state = CheckoutState
     errors = state.errors
-    return store_frame(
-        rx.el.form(
-            rx.el.h1(tr("store.checkout"), class_name="text-xl font-bold"),
-            form_error(state.error),
-            _box("store.contact_section",
-                 form_field("form.email", "email", errors, type="email", autocomplete="email", hint_key="store.email_hint",
-                            value=state.shopper.get("email", ""), key=state.shopper.get("email", "guest"))),
-            rx.cond(state.needs_shipping, _box(
-                "store.address_section",
-                form_field("address.name", "name", errors, autocomplete="name"),
-                form_field("address.phone", "phone", errors, type="tel", autocomplete="tel", inputmode="numeric"),
-                rx.el.div(
-                    _picker("address.province", "province", state.provinces, state.province, state.choose_province),
-                    _picker("address.city", "city", state.cities, state.city, state.choose_city),
-                    _picker("address.district", "district", state.districts, state.district, state.choose_district),
-                    class_name="grid grid-cols-3 gap-2",
-                ),
-                form_field("address.line1", "line1", errors, autocomplete="street-address"),
-                form_field("address.postcode", "postcode", errors, inputmode="numeric", autocomplete="postal-code"),
-            )),
-            rx.cond(state.needs_shipping, _box("store.shipping_section", _methods()),
-                    rx.el.p(tr("store.no_shipping_needed"), class_name="rounded-2xl bg-white p-4 text-sm text-gray-600")),
-            _box("store.note_section", form_field("store.note", "note", errors, multiline=True)),
-            _summary(),
+    return rx.el.form(
+        rx.el.h1(tr("store.checkout"), class_name="text-xl font-bold"),
+        form_error(state.error),
+        _box("store.contact_section",
+             form_field("form.email", "email", errors, type="email", autocomplete="email", hint_key="store.email_hint",
+                        value=state.shopper.get("email", ""), key=state.shopper.get("email", "guest"))),
+        rx.cond(state.needs_shipping, _box(
+            "store.address_section",
+            form_field("address.name", "name", errors, autocomplete="name"),
+            form_field("address.phone", "phone", errors, type="tel", autocomplete="tel", inputmode="numeric"),
             rx.el.div(
-                rx.el.span(tr("store.total"), " ", rx.el.b(state.totals["total"], class_name="text-xl text-red-600", data_testid="checkout-total")),
-                rx.el.button(rx.cond(state.busy, tr("form.saving"), tr("store.place_order")), type="submit", disabled=state.busy,
-                             class_name=PRIMARY_BUTTON + " bg-red-600 hover:bg-red-700"),
-                class_name="fixed inset-x-0 bottom-0 z-20 flex items-center justify-between border-t bg-white p-3 md:static md:mt-4",
+                _picker("address.province", "province", state.provinces, state.province, state.choose_province),
+                _picker("address.city", "city", state.cities, state.city, state.choose_city),
+                _picker("address.district", "district", state.districts, state.district, state.choose_district),
+                class_name="grid grid-cols-3 gap-2",
             ),
-            on_submit=state.place,
-            reset_on_submit=False,
-            no_validate=True,
-            class_name="space-y-3 px-4 pb-28 pt-4",
+            form_field("address.line1", "line1", errors, autocomplete="street-address"),
+            form_field("address.postcode", "postcode", errors, inputmode="numeric", autocomplete="postal-code"),
+        )),
+        rx.cond(state.needs_shipping, _box("store.shipping_section", _methods()),
+                rx.el.p(tr("store.no_shipping_needed"), class_name="rounded-2xl bg-white p-4 text-sm text-gray-600")),
+        _box("store.note_section", form_field("store.note", "note", errors, multiline=True)),
+        _summary(),
+        rx.el.div(
+            rx.el.span(tr("store.total"), " ", rx.el.b(state.totals["total"], class_name="text-xl text-red-600", data_testid="checkout-total")),
+            rx.el.button(rx.cond(state.busy, tr("form.saving"), tr("store.place_order")), type="submit", disabled=state.busy,
+                         class_name=PRIMARY_BUTTON + " bg-red-600 hover:bg-red-700"),
+            class_name="fixed inset-x-0 bottom-0 z-20 flex items-center justify-between border-t bg-white p-3 md:static md:mt-4",
         ),
+        on_submit=state.place,
+        reset_on_submit=False,
+        no_validate=True,
+        class_name="space-y-3 px-4 pb-28 pt-4",
     )
 
 

@@ -1,7 +1,6 @@
 """A shop's home page, mobile first: the sections the owner arranged (banner, categories, products, text)."""
 
 import dataclasses
-from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -11,7 +10,7 @@ from shopapp.services.shops import themes
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT
 from shopapp.ui.components.text import tr
-from shopapp.ui.store.layout import store_frame
+from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
 
 
@@ -42,7 +41,7 @@ class StoreHomeState(StoreState):
 
     @rx.event
     def search(self, form: dict):
-        return rx.redirect(f"/s/{self.shop['slug']}/search?{urlencode({'q': form.get('q', '').strip()})}")
+        return rx.redirect(routes.store_search(self.shop["slug"], q=form.get("q", "").strip()))
 
     def _section(self, section: dict) -> HomeSection:
         slug = self.shop["slug"]
@@ -50,7 +49,7 @@ class StoreHomeState(StoreState):
             type=section["type"], title=section.get("title", ""), subtitle=section.get("subtitle", ""),
             text=section.get("text", ""), image_url=section.get("image_url", ""), link=section.get("link", ""),
             products=[product_card(item, self.shop) for item in section["products"]],
-            categories=[{"name": c["name"], "url": f"/s/{slug}/search?category={c['id']}"} for c in section["categories"]],
+            categories=[{"name": c["name"], "url": routes.store_search(slug, category=str(c["id"]))} for c in section["categories"]],
         )
 
 
@@ -69,9 +68,9 @@ def product_card(item: dict, shop: dict[str, str]) -> dict[str, str]:
     }
 
 
-@rx.page(route=routes.STORE_HOME, title=StoreHomeState.shop["name"].to(str), on_load=StoreHomeState.load)
-def store_home() -> rx.Component:
-    return store_frame(
+@store_page(routes.STORE_HOME, title=StoreHomeState.shop["name"].to(str), on_load=StoreHomeState.load)
+def store_home() -> tuple[rx.Component, ...]:
+    return (
         rx.el.form(
             rx.el.input(name="q", type="search", placeholder=tr("store.search_placeholder"), aria_label=tr("store.search_placeholder"),
                         class_name=INPUT + " rounded-full bg-gray-100"),
@@ -132,7 +131,7 @@ def _products(section: HomeSection, default_title_key: str) -> rx.Component:
             product_grid(section.products),
         ),
         rx.cond(section.type == "product_grid", rx.el.a(
-            tr("store.all_products"), " →", href="/s/" + StoreHomeState.shop["slug"] + "/search",
+            tr("store.all_products"), " →", href=routes.store_search(StoreHomeState.shop["slug"]),
             class_name="block px-4 py-4 text-center text-sm text-emerald-700",
         )),
     )

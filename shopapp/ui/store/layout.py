@@ -1,11 +1,30 @@
-"""The storefront's frame: the shop's header and footer, or a friendly page when the shop does not exist."""
+"""The storefront's shell: `store_page` registers a page (route, title, on_load) inside the shop's frame,
+its header and footer, or a friendly page when the shop does not exist."""
+
+from collections.abc import Callable
 
 import reflex as rx
 
 from shopapp.ui import routes
 from shopapp.ui.components.text import lang_switch, tr
-from shopapp.ui.store.chat import chat_widget
+from shopapp.ui.store.chat_widget import chat_widget
 from shopapp.ui.store.state import StoreState
+
+
+def store_page(route: str, title: str | rx.Var, on_load: Callable | list[Callable]):
+    """Register a storefront page in the shop's frame. `title` is fixed ("购物车") or the page's own Var
+    (the shop's or the product's name), so it follows what the page shows; `content` answers the frame's
+    children: one component or a tuple of them."""
+
+    def decorator(content: Callable[[], rx.Component | tuple[rx.Component, ...]]):
+        def page() -> rx.Component:
+            shown = content()
+            return store_frame(*shown) if isinstance(shown, tuple) else store_frame(shown)
+
+        page.__name__ = content.__name__
+        return rx.page(route=route, title=title, on_load=on_load)(page)
+
+    return decorator
 
 
 def store_frame(*children: rx.Component) -> rx.Component:
@@ -17,19 +36,19 @@ def store_frame(*children: rx.Component) -> rx.Component:
                 rx.el.a(
                     rx.cond(StoreState.shop["logo_url"] != "", rx.el.img(src=StoreState.shop["logo_url"], alt="", class_name="h-8 w-8 rounded-full object-cover")),
                     rx.el.span(StoreState.shop["name"], class_name="truncate", data_testid="store-name"),
-                    href="/s/" + StoreState.shop["slug"],
+                    href=routes.store_home(StoreState.shop["slug"]),
                     class_name="flex min-w-0 items-center gap-2 text-lg font-bold text-gray-900",
                 ),
                 rx.el.div(
                     lang_switch(),
-                    rx.el.a(tr("store.account"), href="/s/" + StoreState.shop["slug"] + "/account",
+                    rx.el.a(tr("store.account"), href=routes.store_account(StoreState.shop["slug"]),
                             class_name="px-1 py-1 text-sm text-gray-800", data_testid="account-link"),
                     rx.el.a(
                         tr("store.cart"),
                         rx.cond(StoreState.cart_count > 0, rx.el.span(
                             StoreState.cart_count, class_name="ml-1 rounded-full bg-red-600 px-1.5 text-xs text-white", data_testid="cart-count",
                         )),
-                        href="/s/" + StoreState.shop["slug"] + "/cart",
+                        href=routes.store_cart(StoreState.shop["slug"]),
                         class_name="rounded border border-gray-300 px-2 py-1 text-sm text-gray-800",
                     ),
                     class_name="flex items-center gap-2",

@@ -9,9 +9,16 @@ from shopapp.services.core.money import format_money
 from shopapp.services.orders import aftersales, fulfillment
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
+from shopapp.ui.components.status import (
+    aftersales_kind_label,
+    aftersales_status_label,
+    order_event_label,
+    order_status_label,
+)
 from shopapp.ui.components.text import tr
-from shopapp.ui.store.chat import ChatState
-from shopapp.ui.store.layout import store_frame
+from shopapp.ui.components.time import day_text, stored_time
+from shopapp.ui.store.chat_widget import ChatState
+from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
 
 
@@ -88,22 +95,22 @@ class OrderPageState(StoreState):
             "recipient": f"{address.get('name', '')} {address.get('phone', '')}",
             "address": " ".join(address.get(k, "") for k in ("province", "city", "district", "line1")),
             "shipping_method": page["shipping_method"] or "", "email": page["email"],
-            "expires_at": page["expires_at"].strftime("%Y-%m-%d %H:%M UTC") if page["expires_at"] else "",
+            "expires_at": stored_time(page["expires_at"], "%Y-%m-%d %H:%M UTC"),
         }
         self.items = [
             {"title": i["title"], "options": " / ".join(i["option_values"]), "qty": str(i["qty"]),
              "total": format_money(i["total"], currency),
-             "ships_at": i["presale_ships_at"].isoformat() if i["presale_ships_at"] else ""}
+             "ships_at": day_text(i["presale_ships_at"])}
             for i in page["items"]
         ]
-        self.timeline = [{"type": e["type"], "at": e["at"].strftime("%Y-%m-%d %H:%M")} for e in page["timeline"]]
+        self.timeline = [{"type": e["type"], "at": stored_time(e["at"])} for e in page["timeline"]]
         with session_scope() as session:
             shop_id = int(self.shop["id"])
             self.requests = [_request_view(r, currency) for r in aftersales.shopper_requests(session, shop_id, self.order_no, token)]
             self.can_request = aftersales.can_request(session, shop_id, self.order_no, token)
         self.parcels = [{"carrier": p["carrier_name"], "tracking_no": p["tracking_no"], "status": p["status"]} for p in page["shipments"]]
         self.tracking = [
-            {"at": e["at"].strftime("%m-%d %H:%M"), "text": " ".join(x for x in (e.get("location") or "", e["description"]) if x)}
+            {"at": stored_time(e["at"], "%m-%d %H:%M"), "text": " ".join(x for x in (e.get("location") or "", e["description"]) if x)}
             for p in page["shipments"] for e in p["events"]
         ]
 
@@ -116,92 +123,79 @@ def _request_view(request: dict, currency: str) -> dict[str, str]:
     }
 
 
-STATUSES = ("pending_payment", "paid", "partially_shipped", "shipped", "delivered", "completed", "cancelled", "closed")
-
-
-def status_label(status) -> rx.Component:
-    return rx.match(status, *[(s, tr(f"order.status.{s}")) for s in STATUSES], status)
-
-
-@rx.page(route=routes.STORE_ORDER, title="订单详情", on_load=OrderPageState.load)
+@store_page(routes.STORE_ORDER, title="订单详情", on_load=OrderPageState.load)
 def order_page() -> rx.Component:
     state = OrderPageState
     order = state.order
-    return store_frame(
-        rx.cond(
-            state.missing,
-            rx.el.div(
-                rx.el.p(tr("order.missing"), class_name="text-gray-600", data_testid="order-missing"),
-                rx.el.a(tr("order.see_account"), href="/s/" + state.shop["slug"] + "/account", class_name="mt-4 inline-block text-emerald-700 underline"),
-                class_name="px-6 py-16 text-center",
-            ),
-            rx.el.div(
-                rx.el.section(
-                    rx.el.p(tr("order.number"), " ", order["order_no"], class_name="text-sm text-gray-500"),
-                    rx.el.h1(status_label(order["status"]), class_name="mt-1 text-2xl font-bold", data_testid="order-status"),
-                    rx.cond(order["status"] == "pending_payment", rx.el.div(
-                        rx.el.p(tr("order.pay_before"), " ", order["expires_at"], class_name="mt-1 text-sm text-amber-700"),
-                        rx.el.a(tr("order.pay_now"), href=order["pay_url"], class_name=PRIMARY_BUTTON + " mt-3 bg-red-600 hover:bg-red-700"),
-                    )),
-                    rx.el.button(tr("chat.about_order"), on_click=ChatState.open_for_order(order["order_no"], state.order_token),
-                                 type="button", class_name="mt-3 text-sm text-emerald-700 underline"),
-                    class_name="rounded-2xl bg-white p-4",
-                ),
-                rx.el.section(
-                    rx.el.ul(rx.foreach(state.items, lambda i: rx.el.li(
-                        rx.el.span(i["title"], rx.cond(i["options"] != "", rx.el.span(" · ", i["options"], class_name="text-gray-500")),
-                                   rx.cond(i["ships_at"] != "", rx.el.span(tr("store.presale"), " · ", tr("order.ships_on"), " ", i["ships_at"],
-                                                                           class_name="block text-xs text-amber-700", data_testid="item-ships-at")),
-                                   class_name="flex-1"),
-                        rx.el.span("×", i["qty"], class_name="w-10 text-gray-500"),
-                        rx.el.span(i["total"]),
-                        class_name="flex gap-2 py-1 text-sm",
-                    ))),
-                    rx.el.div(
-                        _row("store.subtotal", order["subtotal"]), _row("store.shipping_fee", order["shipping"]),
-                        _row("store.total", order["total"]),
-                        rx.cond(order["refunded"] != "", _row("order.refunded", order["refunded"])),
-                        class_name="mt-2 space-y-1 border-t pt-2 text-sm",
-                    ),
-                    class_name="rounded-2xl bg-white p-4",
-                ),
-                rx.el.section(
-                    rx.el.h2(tr("store.address_section"), class_name="mb-1 font-semibold"),
-                    rx.cond(
-                        order["shipping_method"] != "",
-                        rx.fragment(
-                            rx.el.p(order["recipient"], class_name="text-sm"),
-                            rx.el.p(order["address"], class_name="text-sm text-gray-600"),
-                            rx.el.p(order["shipping_method"], class_name="text-sm text-gray-600"),
-                        ),
-                        rx.el.p(tr("store.no_shipping_needed"), class_name="text-sm text-gray-600"),  # virtual goods only
-                    ),
-                    class_name="rounded-2xl bg-white p-4",
-                ),
-                rx.cond(state.parcels.length() > 0, rx.el.section(
-                    rx.el.h2(tr("order.tracking"), class_name="mb-1 font-semibold"),
-                    rx.foreach(state.parcels, lambda p: rx.el.p(p["carrier"], " ", rx.el.span(p["tracking_no"], class_name="font-mono"),
-                                                                 class_name="text-sm", data_testid="parcel")),
-                    rx.el.ol(rx.foreach(state.tracking, lambda e: rx.el.li(
-                        rx.el.span(e["at"], class_name="mr-2 text-gray-500"), e["text"], class_name="text-sm",
-                    )), class_name="mt-2 space-y-1 border-l-2 border-emerald-200 pl-3"),
-                    class_name="rounded-2xl bg-white p-4",
+    return rx.cond(
+        state.missing,
+        rx.el.div(
+            rx.el.p(tr("order.missing"), class_name="text-gray-600", data_testid="order-missing"),
+            rx.el.a(tr("order.see_account"), href=routes.store_account(state.shop["slug"]), class_name="mt-4 inline-block text-emerald-700 underline"),
+            class_name="px-6 py-16 text-center",
+        ),
+        rx.el.div(
+            rx.el.section(
+                rx.el.p(tr("order.number"), " ", order["order_no"], class_name="text-sm text-gray-500"),
+                rx.el.h1(order_status_label(order["status"]), class_name="mt-1 text-2xl font-bold", data_testid="order-status"),
+                rx.cond(order["status"] == "pending_payment", rx.el.div(
+                    rx.el.p(tr("order.pay_before"), " ", order["expires_at"], class_name="mt-1 text-sm text-amber-700"),
+                    rx.el.a(tr("order.pay_now"), href=order["pay_url"], class_name=PRIMARY_BUTTON + " mt-3 bg-red-600 hover:bg-red-700"),
                 )),
-                _aftersales(),
-                rx.el.section(
-                    rx.el.h2(tr("order.timeline"), class_name="mb-1 font-semibold"),
-                    rx.el.ol(rx.foreach(state.timeline, lambda e: rx.el.li(
-                        rx.el.span(e["at"], class_name="mr-2 text-gray-500"), rx.match(
-                            e["type"], ("placed", tr("order.event.placed")), ("paid", tr("order.status.paid")),
-                            ("cancelled", tr("order.status.cancelled")), ("payment_failed", tr("order.event.payment_failed")),
-                            ("payment_refunded", tr("order.event.payment_refunded")), e["type"],
-                        ),
-                        class_name="text-sm",
-                    ))),
-                    class_name="rounded-2xl bg-white p-4",
-                ),
-                class_name="space-y-3 p-4",
+                rx.el.button(tr("chat.about_order"), on_click=ChatState.open_for_order(order["order_no"], state.order_token),
+                             type="button", class_name="mt-3 text-sm text-emerald-700 underline"),
+                class_name="rounded-2xl bg-white p-4",
             ),
+            rx.el.section(
+                rx.el.ul(rx.foreach(state.items, lambda i: rx.el.li(
+                    rx.el.span(i["title"], rx.cond(i["options"] != "", rx.el.span(" · ", i["options"], class_name="text-gray-500")),
+                               rx.cond(i["ships_at"] != "", rx.el.span(tr("store.presale"), " · ", tr("order.ships_on"), " ", i["ships_at"],
+                                                                       class_name="block text-xs text-amber-700", data_testid="item-ships-at")),
+                               class_name="flex-1"),
+                    rx.el.span("×", i["qty"], class_name="w-10 text-gray-500"),
+                    rx.el.span(i["total"]),
+                    class_name="flex gap-2 py-1 text-sm",
+                ))),
+                rx.el.div(
+                    _row("store.subtotal", order["subtotal"]), _row("store.shipping_fee", order["shipping"]),
+                    _row("store.total", order["total"]),
+                    rx.cond(order["refunded"] != "", _row("order.refunded", order["refunded"])),
+                    class_name="mt-2 space-y-1 border-t pt-2 text-sm",
+                ),
+                class_name="rounded-2xl bg-white p-4",
+            ),
+            rx.el.section(
+                rx.el.h2(tr("store.address_section"), class_name="mb-1 font-semibold"),
+                rx.cond(
+                    order["shipping_method"] != "",
+                    rx.fragment(
+                        rx.el.p(order["recipient"], class_name="text-sm"),
+                        rx.el.p(order["address"], class_name="text-sm text-gray-600"),
+                        rx.el.p(order["shipping_method"], class_name="text-sm text-gray-600"),
+                    ),
+                    rx.el.p(tr("store.no_shipping_needed"), class_name="text-sm text-gray-600"),  # virtual goods only
+                ),
+                class_name="rounded-2xl bg-white p-4",
+            ),
+            rx.cond(state.parcels.length() > 0, rx.el.section(
+                rx.el.h2(tr("order.tracking"), class_name="mb-1 font-semibold"),
+                rx.foreach(state.parcels, lambda p: rx.el.p(p["carrier"], " ", rx.el.span(p["tracking_no"], class_name="font-mono"),
+                                                             class_name="text-sm", data_testid="parcel")),
+                rx.el.ol(rx.foreach(state.tracking, lambda e: rx.el.li(
+                    rx.el.span(e["at"], class_name="mr-2 text-gray-500"), e["text"], class_name="text-sm",
+                )), class_name="mt-2 space-y-1 border-l-2 border-emerald-200 pl-3"),
+                class_name="rounded-2xl bg-white p-4",
+            )),
+            _aftersales(),
+            rx.el.section(
+                rx.el.h2(tr("order.timeline"), class_name="mb-1 font-semibold"),
+                rx.el.ol(rx.foreach(state.timeline, lambda e: rx.el.li(
+                    rx.el.span(e["at"], class_name="mr-2 text-gray-500"), order_event_label(e["type"]),
+                    class_name="text-sm",
+                ))),
+                class_name="rounded-2xl bg-white p-4",
+            ),
+            class_name="space-y-3 p-4",
         ),
     )
 
@@ -247,8 +241,7 @@ def _aftersales() -> rx.Component:
 def _request_card(request: dict) -> rx.Component:
     state = OrderPageState
     return rx.el.div(
-        rx.el.p(rx.match(request["kind"], ("refund_only", tr("aftersales.refund_only")), tr("aftersales.return_and_refund")),
-                " · ", rx.match(request["status"], *[(s, tr(f"aftersales.status.{s}")) for s in aftersales.STATUSES], request["status"]),
+        rx.el.p(aftersales_kind_label(request["kind"]), " · ", aftersales_status_label(request["status"]),
                 class_name="text-sm font-medium", data_testid="aftersales-status"),
         rx.el.p(request["reason"], class_name="text-sm text-gray-600"),
         rx.cond(request["message"] != "", rx.el.p(tr("aftersales.shop_says"), ": ", request["message"], class_name="text-sm text-amber-800")),

@@ -13,7 +13,7 @@ from shopapp.services.inventory import stock_alerts
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.text import tr
-from shopapp.ui.store.layout import store_frame
+from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
 
 
@@ -123,40 +123,38 @@ class ProductPageState(StoreState):
         self.notify_done = True
 
 
-@rx.page(route=routes.STORE_PRODUCT, title=ProductPageState.product["title"].to(str), on_load=ProductPageState.load)
+@store_page(routes.STORE_PRODUCT, title=ProductPageState.product["title"].to(str), on_load=ProductPageState.load)
 def product_page() -> rx.Component:
     state = ProductPageState
-    return store_frame(
-        rx.cond(
-            state.missing,
+    return rx.cond(
+        state.missing,
+        rx.el.div(
+            rx.el.h1(tr("store.product_missing"), class_name="text-xl font-bold", data_testid="product-missing"),
+            rx.el.a(tr("store.products"), href=routes.store_home(state.shop["slug"]), class_name="mt-4 inline-block text-emerald-700 underline"),
+            class_name="px-6 py-16 text-center",
+        ),
+        rx.el.article(
+            _gallery(),
             rx.el.div(
-                rx.el.h1(tr("store.product_missing"), class_name="text-xl font-bold", data_testid="product-missing"),
-                rx.el.a(tr("store.products"), href="/s/" + state.shop["slug"], class_name="mt-4 inline-block text-emerald-700 underline"),
-                class_name="px-6 py-16 text-center",
-            ),
-            rx.el.article(
-                _gallery(),
+                rx.el.h1(state.product["title"], class_name="text-xl font-bold leading-snug", data_testid="product-title"),
                 rx.el.div(
-                    rx.el.h1(state.product["title"], class_name="text-xl font-bold leading-snug", data_testid="product-title"),
-                    rx.el.div(
-                        rx.el.span(state.current["price"], class_name="text-2xl font-bold text-red-600", data_testid="product-price"),
-                        rx.cond(state.current["compare_at"] != "",
-                                rx.el.s(state.current["compare_at"], class_name="ml-2 text-sm text-gray-400")),
-                        class_name="mt-2",
-                    ),
-                    _presale_notice(),
-                    _picker(),
-                    _stock_state(),
-                    _buy_bar(),
-                    class_name="px-4 py-4 md:py-0",
+                    rx.el.span(state.current["price"], class_name="text-2xl font-bold text-red-600", data_testid="product-price"),
+                    rx.cond(state.current["compare_at"] != "",
+                            rx.el.s(state.current["compare_at"], class_name="ml-2 text-sm text-gray-400")),
+                    class_name="mt-2",
                 ),
-                rx.el.section(
-                    rx.el.h2(tr("store.details"), class_name="mb-2 font-semibold"),
-                    rx.html(state.product["description_html"], class_name="prose max-w-none text-gray-700"),
-                    class_name="px-4 py-4 md:col-span-2",
-                ),
-                class_name="bg-white pb-24 md:grid md:grid-cols-2 md:gap-6 md:p-6",
+                _presale_notice(),
+                _picker(),
+                _stock_state(),
+                _buy_bar(),
+                class_name="px-4 py-4 md:py-0",
             ),
+            rx.el.section(
+                rx.el.h2(tr("store.details"), class_name="mb-2 font-semibold"),
+                rx.html(state.product["description_html"], class_name="prose max-w-none text-gray-700"),
+                class_name="px-4 py-4 md:col-span-2",
+            ),
+            class_name="bg-white pb-24 md:grid md:grid-cols-2 md:gap-6 md:p-6",
         ),
     )
 
@@ -271,7 +269,7 @@ def _buy_bar() -> rx.Component:
             rx.cond(state.cart_problem != "", rx.el.p(state.cart_problem, role="alert", class_name="mb-2 text-sm text-red-600")),
             rx.cond(state.cart_message != "", rx.el.p(
                 state.cart_message, " ",
-                rx.el.a(tr("store.go_to_cart"), href="/s/" + state.shop["slug"] + "/cart", class_name="underline"),
+                rx.el.a(tr("store.go_to_cart"), href=routes.store_cart(state.shop["slug"]), class_name="underline"),
                 role="status", class_name="mb-2 text-sm text-emerald-700",
             )),
             rx.el.div(

@@ -13,7 +13,7 @@ from shopapp.ui.components.pager import shown_total
 from shopapp.ui.components.price_filter import PriceFilterMixin, price_filter
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.home import product_card, product_grid
-from shopapp.ui.store.layout import store_frame
+from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
 
 PER_PAGE = 20
@@ -97,10 +97,10 @@ class SearchState(PriceFilterMixin, StoreState):
         self.products = self.products + cards if append else cards
 
 
-@rx.page(route=routes.STORE_SEARCH, title="搜索", on_load=SearchState.load)
-def search_page() -> rx.Component:
+@store_page(routes.STORE_SEARCH, title="搜索", on_load=SearchState.load)
+def search_page() -> tuple[rx.Component, ...]:
     state = SearchState
-    return store_frame(
+    return (
         rx.el.form(
             rx.el.input(name="q", type="search", default_value=state.q, placeholder=tr("store.search_placeholder"),
                         aria_label=tr("store.search_placeholder"), class_name=INPUT, key=state.q),

@@ -8,7 +8,7 @@ from shopapp.services.inventory import ledger
 from shopapp.ui.components.forms import SECONDARY_BUTTON
 from shopapp.ui.components.pager import pager
 from shopapp.ui.components.text import tr
-from shopapp.ui.console.orders import china_time
+from shopapp.ui.components.time import china_time
 from shopapp.ui.console.state import ConsoleState
 
 PER_PAGE = 20

@@ -1,0 +1,89 @@
+"""The desk's AI assistant: one reply drafted for the open conversation, streamed as it is written, never sent by itself."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import reflex as rx
+
+from shopapp.db import session_scope
+from shopapp.services.support.ai import service as ai
+from shopapp.ui.components.forms import SECONDARY_BUTTON
+from shopapp.ui.components.text import tr
+
+
+class AiDraftMixin(rx.State, mixin=True):
+    ai_text: str = ""
+    ai_sources: list[str] = []
+    ai_engine: str = ""
+    ai_busy: bool = False
+    ai_problem: str = ""
+
+    @rx.event(background=True)
+    async def draft_with_ai(self):
+        """Stream one reply from the assistant into the panel; the agent reads, inserts, edits, sends."""
+        async with self:
+            if self.ai_busy or not self.selected:
+                return
+            actor, conversation_id = self._actor(), int(self.selected)
+            self.ai_busy, self.ai_text, self.ai_sources, self.ai_problem, self.ai_engine = True, "", [], "", ""
+        events: list[dict] = []
+        finished = threading.Event()
+
+        def produce():
+            try:
+                with session_scope() as session:
+                    context = ai.reply_context(session, actor, conversation_id)
+                for event in ai.stream_suggestion(context):
+                    events.append(event)
+            except Exception as exc:  # noqa: BLE001 - shown to the agent, the conversation stays as it is
+                events.append({"type": "error", "code": getattr(exc, "code", "ai_unavailable")})
+            finally:
+                finished.set()
+
+        threading.Thread(target=produce, daemon=True).start()
+        shown = 0
+        while not (finished.is_set() and shown == len(events)):
+            await asyncio.sleep(0.15)
+            async with self:
+                for event in events[shown:]:
+                    self._take(event)
+                shown = len(events)
+        async with self:
+            self.ai_busy = False
+
+    def _take(self, event: dict):
+        kind = event["type"]
+        if kind == "start":
+            self.ai_engine, self.ai_text = event["engine"], ""
+        elif kind == "text":
+            self.ai_text += event["text"]
+        elif kind == "done":
+            self.ai_text = event["text"]
+            self.ai_sources = [f"{s['type']} {s.get('label') or s.get('id')}" for s in event.get("sources") or []]
+        elif kind == "error":
+            self.ai_problem = self.tr.get(f"error.{event['code']}", event["code"])
+
+
+def assistant(state) -> rx.Component:
+    """The draft button, the engine, the streamed draft and its sources; `state` has AiDraftMixin and use_text."""
+    return rx.el.div(
+        rx.el.div(
+            rx.el.button(rx.cond(state.ai_busy, tr("support.ai_working"), tr("support.ai_draft")), on_click=state.draft_with_ai,
+                         disabled=state.ai_busy, type="button", class_name=SECONDARY_BUTTON + " py-1", data_testid="ai-draft"),
+            rx.cond(state.ai_engine != "", rx.el.span(tr("support.engine"), ": ", rx.cond(state.ai_engine == "offline", tr("support.engine_offline"), state.ai_engine),
+                                                      class_name="text-xs text-gray-500", data_testid="ai-engine")),
+            class_name="flex items-center gap-2",
+        ),
+        rx.cond(state.ai_problem != "", rx.el.p(state.ai_problem, role="alert", class_name="mt-1 text-xs text-amber-700")),
+        rx.cond(state.ai_text != "", rx.el.div(
+            rx.el.p(state.ai_text, class_name="whitespace-pre-wrap text-sm", data_testid="ai-text"),
+            rx.cond(state.ai_sources.length() > 0, rx.el.p(tr("support.sources"), ": ", rx.foreach(state.ai_sources, lambda s: rx.el.span(s, class_name="mr-2 rounded bg-gray-100 px-1")),
+                                                          class_name="mt-1 text-xs text-gray-500", data_testid="ai-sources")),
+            rx.el.button(tr("support.insert"), on_click=state.use_text(state.ai_text), type="button", disabled=state.ai_busy,
+                         class_name="mt-2 text-sm text-emerald-700 underline"),
+            class_name="mt-2 rounded-xl border border-emerald-200 bg-emerald-50 p-3",
+        )),
+        class_name="border-t p-3",
+    )
