@@ -10,6 +10,7 @@ from shopapp.db import session_scope
 from shopapp.models import Order, Variant
 from shopapp.services.catalog import products
 from shopapp.services.checkout import cart, place
+from shopapp.services.checkout.pricing import Basket, Saving
 from shopapp.services.core.errors import Conflict
 from shopapp.services.core.permissions import Actor
 from shopapp.services.orders import payments
@@ -57,6 +58,14 @@ def paid_order(session: Session, actor: Actor, *lines: tuple[int, int], email: s
     order = session.get(Order, placed["order_id"], populate_existing=True)
     session.commit()  # leaves the session idle: on SQLite an open transaction would hold the write lock
     return order, placed["token"]
+
+
+def order_wide_saving(amount: int, source: str = "tiered", label: str = "满减") -> object:
+    """A pricing step (for checkout/pricing.py DISCOUNT_STEPS) taking `amount` off every line of the cart,
+    as a 满减 or a coupon of the whole shop will: what the marketing centre's steps plug in."""
+    def step(basket: Basket) -> list[Saving]:
+        return [Saving(source, 7, label, amount, tuple(range(len(basket.lines))))]
+    return step
 
 
 def checkouts_at_once(shop_id: int, tokens: list[str]) -> list[str]:

@@ -2,10 +2,13 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from shopapp.models.base import json_column, utcnow
+
+# Savings lists: empty unless the pricing pipeline gave some (rows written in bulk get [] too).
+EMPTY_LIST = text("'[]'")
 
 # Cart and order lines keep variant and product ids as plain numbers, not foreign keys:
 # an order must outlive the product it sold, and deleting a product must not fail on old carts.
@@ -80,6 +83,8 @@ class Order(SQLModel, table=True):
     shipping_method_name: str = Field(default="", max_length=40)
     subtotal: int = 0
     discount_total: int = 0
+    # Each saving of the pricing pipeline {source, id, label, amount}; the items hold their shares.
+    discounts: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default=EMPTY_LIST))
     shipping_total: int = 0
     total: int = 0
     refunded_total: int = 0
@@ -106,7 +111,11 @@ class OrderItem(SQLModel, table=True):
     option_values: list = Field(default_factory=list, sa_column=json_column())
     qty: int
     unit_price: int
-    total: int
+    total: int  # unit_price × qty
+    # What the line was paid after every saving allocated to it ({source, id, amount} in discounts):
+    # the sum of the lines' paid plus shipping is the order's total; refunds give back from it.
+    paid: int
+    discounts: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default=EMPTY_LIST))
     weight_grams: int = 0  # of one unit
     presale_ships_at: date | None = None  # the date this line ships on pre-sale (the variant's, else the product's)
     # Where its units were taken from, so cancelling gives them back there: "stock", or the

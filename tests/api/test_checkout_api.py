@@ -67,6 +67,26 @@ def _counts() -> tuple[int, int, int]:
         return tuple(session.exec(select(func.count()).select_from(table)).one() for table in (Order, OrderEvent, PaymentNotification))
 
 
+def test_the_quote_and_the_order_say_what_each_item_pays(client, shop):
+    tea = _product(shop, stock=10, price=3800)
+    cake = _product(shop, stock=10, price=1250, sku="CAKE-1", title="月饼")
+    slug = shop["shop"]["slug"]
+    token = _cart(client, slug, (tea, 2), (cake, 1))
+    quote = client.get(f"/store/{slug}/carts/{token}/quote", params={"province": "浙江省"}).json()
+    priced = lambda item: (item["variant_id"], item["qty"], item["unit_price"], item["paid"], item["discounts"])  # noqa: E731
+    assert [priced(i) for i in quote["items"]] == [(tea, 2, 3800, 7600, []), (cake, 1, 1250, 1250, [])]
+    assert all(i["gift"] is False for i in quote["items"])
+    assert (quote["subtotal"], quote["discounts"], quote["discount_total"], quote["shipping_total"], quote["total"]) == (
+        8850, [], 0, 1000, 9850)
+
+    placed = _checkout(client, slug, token).json()
+    page = client.get(f"/store/{slug}/orders/{placed['order_no']}", params={"token": placed["token"]}).json()
+    order = client.get(f"/orders/{placed['order_id']}", headers=shop["headers"]).json()
+    for shown in (page, order):
+        assert [priced(i) for i in shown["items"]] == [priced(i) for i in quote["items"]]
+        assert (shown["discounts"], shown["discount_total"], shown["total"]) == ([], 0, quote["total"])
+
+
 def test_a_shopper_buys_pays_and_the_owner_sees_the_paid_order(client, shop):
     tea = _product(shop, stock=10, price=3800)
     slug = shop["shop"]["slug"]

@@ -39,6 +39,17 @@ def test_a_refund_above_what_is_left_answers_422(client, shop):
     assert (order["refunded_total"], order["financial_status"]) == (1000, "partially_refunded")
 
 
+def test_a_refund_of_items_without_an_amount_gives_back_what_they_were_paid(client, shop):
+    placed = _paid(client, shop, (_product(shop, price=3800), 3))
+    line = _order(client, shop, placed["order_id"])["items"][0]
+    assert line["paid"] == 11400
+    first = _refund(client, shop, placed["order_id"], items=[{"order_item_id": line["id"], "qty": 1}], reason="缺货")
+    assert first.status_code == 201 and first.json()["amount"] == 3800
+    rest = _refund(client, shop, placed["order_id"], items=[{"order_item_id": line["id"], "qty": 2}], reason="退货")
+    assert rest.status_code == 201 and rest.json()["amount"] == 7600
+    assert _order(client, shop, placed["order_id"])["refunded_total"] == 11400
+
+
 def test_the_same_idempotency_key_answers_the_first_refund_and_refunds_once(client, shop):
     placed = _paid(client, shop, (_product(shop), 1))
     first = _refund(client, shop, placed["order_id"], key="r-1", amount=500, reason="补偿")

@@ -56,6 +56,14 @@ def test_a_refund_only_request_with_photos_is_approved_and_refunded(session, own
     assert any("已同意你的售后申请" in s for s in subjects) and any("已退款" in s for s in subjects)
 
 
+def test_approving_the_return_of_some_units_refunds_what_they_were_paid(session, owner):
+    order, token, _ = _shipped(session, owner, qty=2)  # 2 × 3800 + 1000 shipping
+    request = aftersales.request_aftersales(session, owner.shop_id, order.order_no, token, "return_and_refund", "不想要了")
+    line = state.order_items(session, order)[0]
+    aftersales.approve(session, owner, request.id, items=[{"order_item_id": line.id, "qty": 1}])
+    assert (request.status, request.amount) == ("awaiting_return", 3800)
+
+
 def test_a_return_is_refunded_and_restocked_once_the_parcel_is_received(session, owner):
     order, token, tea = _shipped(session, owner, qty=2)
     assert stock_of(session, tea) == 8

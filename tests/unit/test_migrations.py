@@ -1,11 +1,14 @@
 """Alembic is the only path to the schema: an empty database goes to head and back, on SQLite and PostgreSQL."""
 
+import json
 import uuid
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, MetaData, String, create_engine, inspect, text
 from sqlmodel import SQLModel
 
 from alembic import command
@@ -35,22 +38,91 @@ def _upgrade_and_downgrade(url: str) -> None:
     engine.dispose()
 
 
+# The head before order_item.paid, and the lines an order placed then holds.
+BEFORE_PAID = "5e6f70819203"
+OLD_LINES = [{"qty": 2, "unit_price": 3800, "total": 7600}, {"qty": 3, "unit_price": 1250, "total": 3750}]
+
+
+def _orders_placed_before_paid_keep_their_money(url: str) -> None:
+    """An order placed before revision 98163feb4f23: each line has paid what it cost, no savings."""
+    engine = create_engine(url)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, BEFORE_PAID)
+        shop_id = _insert(connection, "shop", slug="old-shop", name="老店")
+        order_id = _insert(connection, "order", shop_id=shop_id, order_no="261201OLDORDER1", subtotal=11350, total=12350,
+                           shipping_total=1000, address={"province": "浙江省"})
+        for line in OLD_LINES:
+            _insert(connection, "order_item", order_id=order_id, shop_id=shop_id, title="龙井", option_values=[], **line)
+
+        command.upgrade(config, "head")
+        rows = connection.execute(text("SELECT qty, unit_price, total, paid, discounts FROM order_item ORDER BY id")).all()
+        assert [(qty, unit_price, total, paid, _json(discounts)) for qty, unit_price, total, paid, discounts in rows] == [
+            (line["qty"], line["unit_price"], line["total"], line["total"], []) for line in OLD_LINES
+        ]
+        assert _json(connection.execute(text('SELECT discounts FROM "order"')).scalar_one()) == []
+        assert {column["name"]: column["nullable"] for column in inspect(connection).get_columns("order_item")}["paid"] is False
+        context = MigrationContext.configure(connection, opts={"include_object": include_object})
+        assert compare_metadata(context, SQLModel.metadata) == []
+
+        command.downgrade(config, BEFORE_PAID)
+        assert connection.execute(text("SELECT count(*) FROM order_item")).scalar_one() == len(OLD_LINES)
+        assert "paid" not in {column["name"] for column in inspect(connection).get_columns("order_item")}
+    engine.dispose()
+
+
 def test_sqlite_upgrades_to_head_and_back_to_base(tmp_path):
     _upgrade_and_downgrade(f"sqlite:///{tmp_path / 'fresh.db'}")
 
 
+def test_sqlite_orders_placed_before_paid_get_paid_equal_to_their_total(tmp_path):
+    _orders_placed_before_paid_keep_their_money(f"sqlite:///{tmp_path / 'old.db'}")
+
+
 @pytest.mark.skipif(not get_settings().database_url.startswith("postgresql"), reason="DATABASE_URL is not PostgreSQL")
 def test_postgresql_upgrades_to_head_and_back_to_base():
+    with _scratch_postgresql() as url:
+        _upgrade_and_downgrade(url)
+
+
+@pytest.mark.skipif(not get_settings().database_url.startswith("postgresql"), reason="DATABASE_URL is not PostgreSQL")
+def test_postgresql_orders_placed_before_paid_get_paid_equal_to_their_total():
+    with _scratch_postgresql() as url:
+        _orders_placed_before_paid_keep_their_money(url)
+
+
+@contextmanager
+def _scratch_postgresql():
+    """A database of its own next to DATABASE_URL's, dropped afterwards."""
     url = get_settings().database_url
     name = f"shopapp_migrations_{uuid.uuid4().hex[:8]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        _upgrade_and_downgrade(url.rsplit("/", 1)[0] + "/" + name)
+        yield url.rsplit("/", 1)[0] + "/" + name
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def _insert(connection, table_name: str, **values) -> int:
+    """A row as the schema of the moment takes it: the given values, any plain value in the other required columns."""
+    table = MetaData()
+    table.reflect(connection, only=[table_name])
+    table = table.tables[table_name]
+    now = datetime.now(UTC).replace(tzinfo=None)
+    filler = {Integer: 0, String: "x", Boolean: False, DateTime: now, Date: date.today(), JSON: {}}
+    for column in table.columns:
+        if column.name in values or column.nullable or column.primary_key or column.server_default is not None:
+            continue
+        values[column.name] = next(value for kind, value in filler.items() if isinstance(column.type, kind))
+    return connection.execute(table.insert().values(**values).returning(table.c.id)).scalar_one()
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
 
 

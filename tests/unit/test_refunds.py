@@ -10,12 +10,12 @@ from sqlmodel import func, select
 from shopapp.db import session_scope
 from shopapp.models import Order, OrderEvent, OutboxEmail, Payment, StockMove
 from shopapp.models.aftersales import Refund
-from shopapp.services.checkout import place
+from shopapp.services.checkout import place, pricing
 from shopapp.services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from shopapp.services.core.permissions import Actor
 from shopapp.services.orders import cancel, fulfillment, refunds, state
 from tests.conftest import make_shop
-from tests.shopping import ADDRESS, cart_with, paid_order, product_on_sale, stock_of
+from tests.shopping import ADDRESS, cart_with, order_wide_saving, paid_order, product_on_sale, stock_of
 
 SF = {"carrier": "SF", "tracking_no": "SF1234567890123"}
 
@@ -89,6 +89,31 @@ def test_a_returned_item_is_refunded_and_put_back_on_sale(session, owner):
     assert refused.value.fields == {"items.0.qty": "refund_qty_too_large"}
     refunds.refund(session, owner, order.id, 100, "", [{"order_item_id": line.id, "qty": 1, "restock": False}])
     assert stock_of(session, tea) == 4
+
+
+def test_a_line_refunded_one_unit_then_the_last_two_gives_back_exactly_what_it_was_paid(session, owner, monkeypatch):
+    monkeypatch.setattr(pricing, "DISCOUNT_STEPS", (order_wide_saving(1000),))  # a 满减 of ¥10
+    tea = product_on_sale(session, owner, stock=5, price=3800)
+    order, _ = paid_order(session, owner, (tea, 3))  # 11400 - 1000, free shipping over 99
+    line = state.order_items(session, order)[0]
+    assert (line.unit_price, line.total, line.paid, order.total) == (3800, 11400, 10400, 10400)
+    one = [{"order_item_id": line.id, "qty": 1}]
+    assert refunds.paid_for_units(session, order, one) == 3466  # floor(10400 × 1 / 3)
+    first = refunds.refund(session, owner, order.id, None, "缺货", one)
+    assert first["amount"] == 3466 and stock_of(session, tea) == 3
+    last_two = [{"order_item_id": line.id, "qty": 2}]
+    assert refunds.paid_for_units(session, order, last_two) == 6934  # what is left, not 2 × 3466
+    rest = refunds.refund(session, owner, order.id, None, "退货", last_two)
+    assert first["amount"] + rest["amount"] == line.paid
+    order = _fresh(session, order)
+    assert (order.status, order.financial_status, order.refunded_total) == ("closed", "refunded", 10400)
+
+
+def test_a_refund_needs_an_amount_or_the_lines_it_gives_back(session, owner):
+    order, _ = paid_order(session, owner, (product_on_sale(session, owner), 1))
+    with pytest.raises(Invalid) as refused:
+        refunds.refund(session, owner, order.id, None, "")
+    assert refused.value.fields == {"amount": "must_be_whole_number"} and _refund_count(session) == 0
 
 
 def test_refunding_units_not_shipped_yet_means_they_never_ship(session, owner):

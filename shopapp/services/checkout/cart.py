@@ -164,9 +164,10 @@ def cart_lines(session: Session, cart: Cart) -> list[Line]:
     return lines
 
 
-def cart_dict(session: Session, cart: Cart) -> dict:
-    """What the cart page shows. Lines with a problem stay visible but count for nothing."""
-    lines = cart_lines(session, cart)
+def cart_dict(session: Session, cart: Cart, lines: list[Line] | None = None) -> dict:
+    """What the cart page shows (from `lines` when the caller has read them). Lines with a problem
+    stay visible but count for nothing."""
+    lines = cart_lines(session, cart) if lines is None else lines
     images = _first_images(session, cart.shop_id, {line.product.id for line in lines if line.product})
     good = [line for line in lines if line.problem is None]
     return {

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from shopapp.models import Order, OrderItem, Shop
 from shopapp.models.base import utcnow
 from shopapp.services.checkout import cart as carts
-from shopapp.services.checkout import shipping
+from shopapp.services.checkout import pricing, shipping
 from shopapp.services.core import idempotency
 from shopapp.services.core.errors import Conflict, require_fields
 from shopapp.services.core.outbox import queue_bilingual
@@ -69,22 +69,29 @@ def quote(
     session: Session, shop_id: int, cart_token: str, *,
     shipping_method_id: int | None = None, province: str | None = None,
 ) -> dict:
-    """The totals the checkout page shows before the order is placed, computed as place_order will."""
+    """The totals the checkout page shows before the order is placed, priced as place_order prices them.
+
+    The cart's fields, then the pipeline's (subtotal, discounts, discount_total, shipping_total,
+    total), and per item `paid`, `gift` and `discounts`; a line with a problem counts for nothing.
+    """
     cart = carts.load_cart(session, shop_id, cart_token)
-    view = carts.cart_dict(session, cart)
+    lines = carts.cart_lines(session, cart)
+    view = carts.cart_dict(session, cart, lines)
     province = shipping.normalise_province(province) if province else None
     errors: dict[str, str] = {}
     method = None
     if view["needs_shipping"]:
         method = shipping.method_for_checkout(session, shop_id, shipping_method_id, province, errors)
     require_fields(errors)
-    shipping_total = shipping.shipping_fee(method, view["weight_grams"], view["subtotal"]) if method else 0
+    priced = pricing.price_cart([line for line in lines if line.problem is None], shipping_method=method)
+    # One cart line per variant; a line split by a per-customer limit will need its own key here.
+    by_variant = {item.variant_id: item.as_dict() for item in priced.items}
+    nothing = {"paid": 0, "gift": False, "discounts": []}
     return {
         **view,
+        "items": [{**item, **by_variant.get(item["variant_id"], nothing)} for item in view["items"]],
+        **priced.as_dict(),
         "shipping_method": shipping.method_dict(method) if method else None,
-        "shipping_total": shipping_total,
-        "discount_total": 0,
-        "total": view["subtotal"] + shipping_total,
     }
 
 
@@ -170,9 +177,7 @@ def _place(
     for line in lines:
         if line.problem:
             raise carts.line_problem(line)
-    subtotal = sum(line.total for line in lines)
-    weight = sum(line.weight_grams for line in lines)
-    shipping_total = shipping.shipping_fee(method, weight, subtotal) if method else 0
+    priced = pricing.price_cart(lines, shipping_method=method)
     token = new_token("ord")
     ships_at = {line.variant_id: availability.presale_date(line.variant, line.product) for line in lines}
     presale_dates = [day for day in ships_at.values() if day]
@@ -180,8 +185,9 @@ def _place(
         shop_id=shop.id, order_no=state.new_order_no(session), token_hash=token_hash(token), currency=shop.currency,
         email=email, customer_id=customer_id, address=delivery, recipient_name=delivery.get("name", ""),
         recipient_phone=delivery.get("phone", ""), shipping_method_id=method.id if method else None,
-        shipping_method_name=method.name if method else "", subtotal=subtotal, discount_total=0,
-        shipping_total=shipping_total, total=subtotal + shipping_total, weight_grams=weight, note=note,
+        shipping_method_name=method.name if method else "", subtotal=priced.subtotal,
+        discount_total=priced.discount_total, discounts=[saving.as_dict() for saving in priced.discounts],
+        shipping_total=priced.shipping_total, total=priced.total, weight_grams=priced.weight_grams, note=note,
         presale=bool(presale_dates), ships_at=max(presale_dates, default=None),
         expires_at=utcnow() + timedelta(seconds=get_settings().unpaid_order_ttl_seconds),
     )
@@ -189,12 +195,13 @@ def _place(
     session.flush()
     items = [
         OrderItem(
-            order_id=order.id, shop_id=shop.id, variant_id=line.variant_id, product_id=line.product.id,
-            title=line.product.title, sku=line.variant.sku, option_values=line.variant.option_values, qty=line.qty,
-            unit_price=line.unit_price, total=line.total, weight_grams=line.variant.weight_grams,
-            presale_ships_at=ships_at[line.variant_id],
+            order_id=order.id, shop_id=shop.id, variant_id=item.variant_id, product_id=item.line.product.id,
+            title=item.line.product.title, sku=item.line.variant.sku, option_values=item.line.variant.option_values,
+            qty=item.qty, unit_price=item.unit_price, total=item.total, paid=item.paid,
+            discounts=[share.as_dict() for share in item.discounts], weight_grams=item.line.variant.weight_grams,
+            presale_ships_at=ships_at[item.variant_id],
         )
-        for line in lines
+        for item in priced.items
     ]
     session.add_all(items)
     state.record_event(session, order, "placed", "shopper", {"total": order.total})

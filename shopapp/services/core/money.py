@@ -60,3 +60,40 @@ def average(total: int, count: int) -> int:
     if count <= 0:
         return 0
     return int((Decimal(total) / Decimal(count)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def allocate(amount: int, weights: list[int]) -> list[int]:
+    """`amount` shared over lines in proportion to `weights` (each line's amount before it), in whole 分;
+    the 分 left over go one each to the largest remainders, the earlier line first on a tie (PRICING.md).
+
+    allocate(100, [1000, 1000, 1000]) -> [34, 33, 33]; the shares always add up to `amount`.
+    """
+    if amount < 0 or any(weight < 0 for weight in weights):
+        raise ValueError("amounts are never negative")
+    whole = sum(weights)
+    if whole == 0:
+        if amount:
+            raise ValueError("nothing to allocate to")
+        return [0] * len(weights)
+    shares = [amount * weight // whole for weight in weights]
+    left = amount - sum(shares)
+    by_remainder = sorted(range(len(weights)), key=lambda n: (-(amount * weights[n] % whole), n))
+    for n in by_remainder[:left]:
+        shares[n] += 1
+    return shares
+
+
+def refund_for_units(paid: int, qty: int, units: int, earlier_refunds: list[int] | tuple[int, ...] = ()) -> int:
+    """What `units` of a line's `qty` units give back of what the line was `paid` (PRICING.md): k of n
+    refund floor(paid × k / n); the refund that takes the line's last units takes what is left, so
+    refunding every unit, in any steps, gives back exactly `paid`.
+
+    `earlier_refunds` are the units of each earlier refund of the line, in order: what is left is
+    `paid` minus what each of them gave back by the same rule.
+    """
+    before = sum(earlier_refunds)
+    if units < 1 or min(earlier_refunds, default=1) < 1 or before + units > qty:
+        raise ValueError("units out of range")
+    if before + units == qty:
+        return paid - sum(paid * earlier // qty for earlier in earlier_refunds)
+    return paid * units // qty

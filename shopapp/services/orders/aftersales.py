@@ -92,7 +92,8 @@ def approve(
 ) -> AftersalesRequest:
     """Yes: refund_only is refunded at once; a return waits for the goods (`items` say what comes back).
 
-    `amount` defaults to all that can still be given back; a return's `items` to every unit not refunded.
+    `amount` defaults to what the given `items` were paid, else to all that can still be given back;
+    a return's `items` default to every unit not refunded.
     """
     require(actor, "manage_orders")
     request = _request_of(session, actor.shop_id, request_id)
@@ -100,7 +101,8 @@ def approve(
     message = checked_text(message, errors, "message", limit=MAX_MESSAGE)
     require_fields(errors)
     order = state.get_order(session, actor, request.order_id)
-    amount = refunds.refundable(session, order) if amount is None else amount
+    if amount is None:
+        amount = refunds.paid_for_units(session, order, items) if items else refunds.refundable(session, order)
     if items is None:
         items = _all_units(session, order) if request.kind == "return_and_refund" else []
     refunds.check_refund(session, order, amount, items)

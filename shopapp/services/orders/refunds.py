@@ -10,7 +10,7 @@ from shopapp.models.aftersales import Refund, RefundItem
 from shopapp.models.base import utcnow
 from shopapp.services.core import idempotency
 from shopapp.services.core.errors import Conflict, Invalid, NotFound, require_fields
-from shopapp.services.core.money import format_money
+from shopapp.services.core.money import format_money, refund_for_units
 from shopapp.services.core.outbox import queue_bilingual
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.core.validation import checked_text
@@ -28,7 +28,8 @@ def refund(
 ) -> dict:
     """Give `amount` of a paid order back through its payment provider; answers the refund.
 
-    `items` [{order_item_id, qty, restock (default true)}] says which lines come back; restocked
+    `items` [{order_item_id, qty, restock (default true)}] says which lines come back; without an
+    `amount` they give back what those units were paid (paid_for_units). Restocked
     ones go back on sale. Units not shipped yet are the first a line gives back (they will never
     ship) unless `returned` says the shopper sent shipped ones back. All refunds of an order never
     exceed what was paid: the order row is locked, so two refunds racing are counted one after the
@@ -91,6 +92,12 @@ def check_refund(session: Session, order: Order, amount, items) -> None:
     _checked_lines(session, order, items)
 
 
+def paid_for_units(session: Session, order: Order, items) -> int:
+    """What the listed units [{order_item_id, qty}] were paid, as PRICING.md refunds them: k of a
+    line's n units give back floor(paid × k / n) of the line's `paid`, its last units what is left."""
+    return _paid_for(session, order, _checked_lines(session, order, items))
+
+
 def unrefunded_units(session: Session, order: Order) -> dict[int, int]:
     """order_item_id -> units bought and not refunded yet."""
     refunded = dict(session.exec(
@@ -124,12 +131,18 @@ def _refund(
     session: Session, actor: Actor, order_id: int, amount, reason, items, returned: bool, aftersales_id: int | None,
 ) -> dict:
     errors: dict[str, str] = {}
-    _checked_amount(amount, errors)
+    by_lines = amount is None and items not in (None, [])  # the lines' units give back what they were paid
+    if not by_lines:
+        _checked_amount(amount, errors)
     reason = checked_text(reason, errors, "reason", limit=MAX_REASON)
     require_fields(errors)
     order = _locked_order(session, actor.shop_id, order_id)
     if order.status not in REFUNDABLE_STATUSES:
         raise Conflict("order_not_refundable")
+    if by_lines:
+        amount = _paid_for(session, order, _checked_lines(session, order, items))
+        _checked_amount(amount, errors)
+        require_fields(errors)
     if amount > refundable(session, order):
         raise Invalid(fields={"amount": "refund_too_large"})
     lines = _checked_lines(session, order, items)
@@ -186,6 +199,20 @@ def _checked_lines(session: Session, order: Order, items) -> dict[int, tuple[int
             lines[item_id] = (lines.get(item_id, (0, True))[0] + qty, restock)
     require_fields(errors)
     return lines
+
+
+def _paid_for(session: Session, order: Order, lines: dict[int, tuple[int, bool]]) -> int:
+    """The lines' units at what they were paid, each line's earlier refunds counted by the same rule."""
+    items = {item.id: item for item in state.order_items(session, order)}
+    earlier: dict[int, list[int]] = {}
+    for item_id, qty in session.exec(
+        select(RefundItem.order_item_id, RefundItem.qty).where(RefundItem.order_id == order.id).order_by(RefundItem.id)
+    ).all():
+        earlier.setdefault(item_id, []).append(qty)
+    return sum(
+        refund_for_units(items[item_id].paid, items[item_id].qty, qty, earlier.get(item_id, []))
+        for item_id, (qty, _) in lines.items()
+    )
 
 
 def _pay_back(

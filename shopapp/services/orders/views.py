@@ -60,7 +60,8 @@ def item_dict(item: OrderItem) -> dict:
     return {
         "id": item.id, "variant_id": item.variant_id, "product_id": item.product_id, "title": item.title,
         "sku": item.sku, "option_values": item.option_values, "qty": item.qty, "unit_price": item.unit_price,
-        "total": item.total, "presale_ships_at": item.presale_ships_at, "sold_from": item.sold_from,
+        "total": item.total, "paid": item.paid, "discounts": item.discounts, "presale_ships_at": item.presale_ships_at,
+        "sold_from": item.sold_from,
     }
 
 
@@ -82,7 +83,8 @@ def _order_fields(order: Order) -> dict:
         "order_no": order.order_no, "status": order.status, "financial_status": order.financial_status,
         "fulfillment_status": order.fulfillment_status, "email": order.email, "address": order.address,
         "currency": order.currency, "shipping_method": order.shipping_method_name,
-        "subtotal": order.subtotal, "discount_total": order.discount_total, "shipping_total": order.shipping_total,
+        "subtotal": order.subtotal, "discounts": order.discounts, "discount_total": order.discount_total,
+        "shipping_total": order.shipping_total,
         "total": order.total, "refunded_total": order.refunded_total, "presale": order.presale,
         "ships_at": order.ships_at, "expires_at": order.expires_at if order.status == "pending_payment" else None,
         "paid_at": order.paid_at, "cancelled_at": order.cancelled_at, "created_at": order.created_at,
