@@ -10,10 +10,10 @@ from sqlalchemy import update
 from shopapp.models import Order
 from shopapp.models.aftersales import Refund
 from shopapp.services.analytics import sales
+from shopapp.services.core.clock import CHINA_TIME
 from shopapp.services.core.errors import Forbidden
 from shopapp.services.core.permissions import Actor
 from shopapp.services.orders import aftersales, fulfillment, refunds
-from shopapp.services.orders.state import CHINA_TIME
 from tests.conftest import make_shop
 from tests.shopping import paid_order, product_on_sale
 

@@ -13,8 +13,8 @@ from shopapp.models import Cart, IdempotencyRecord, Order, OrderItem, OutboxEmai
 from shopapp.models.base import utcnow
 from shopapp.services.catalog import bulk, products, views
 from shopapp.services.checkout import cart, place, shipping
+from shopapp.services.core.clock import shop_time
 from shopapp.services.core.errors import Conflict, Invalid, NotFound
-from shopapp.services.orders import state
 from shopapp.settings import get_settings
 from tests.conftest import make_shop
 from tests.shopping import ADDRESS, cart_with, checkouts_at_once, product_on_sale, stock_of
@@ -54,7 +54,7 @@ def test_placing_an_order_reserves_stock_and_waits_for_payment(session, owner):
 def test_order_numbers_are_a_date_and_random_letters(session, owner):
     tea = product_on_sale(session, owner, stock=10)
     numbers = [_place(session, owner.shop_id, cart_with(session, owner.shop_id, (tea, 1)))["order_no"] for _ in range(3)]
-    today = utcnow().astimezone(state.CHINA_TIME).strftime("%y%m%d")
+    today = shop_time(utcnow()).strftime("%y%m%d")
     assert len(set(numbers)) == 3
     assert all(n[:6] == today and len(n) == 14 and set(n[6:]) <= set("23456789ABCDEFGHJKLMNPQRSTUVWXYZ") for n in numbers)
 

@@ -13,6 +13,7 @@ from shopapp.db import session_scope
 from shopapp.models import Order, OrderEvent, StockMove
 from shopapp.models.base import utcnow
 from shopapp.services.checkout import place
+from shopapp.services.core.clock import shop_time
 from shopapp.services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from shopapp.services.core.permissions import Actor
 from shopapp.services.orders import cancel, listing, state, views
@@ -192,7 +193,7 @@ def test_the_order_list_filters_searches_and_pages(session, owner):
     assert listing.list_orders(session, owner, q="李四")[1] == 1
     assert listing.list_orders(session, owner, q=second.order_no[-5:])[0][0]["id"] == second.id
     assert listing.list_orders(session, owner, created_to=utcnow() - timedelta(days=1))[1] == 1
-    today = utcnow().astimezone(state.CHINA_TIME).date()
+    today = shop_time(utcnow()).date()
     assert listing.list_orders(session, owner, created_from=today)[1] == 2
     assert listing.list_orders(session, owner, created_from=today.isoformat(), created_to=today.isoformat())[1] == 2
     page_two, total = listing.list_orders(session, owner, page=2, per_page=2)

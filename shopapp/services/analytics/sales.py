@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from shopapp.models import Order
 from shopapp.models.aftersales import AftersalesRequest, Refund
+from shopapp.services.core.clock import shop_time, start_of_day
 from shopapp.services.core.money import average
 from shopapp.services.core.permissions import Actor, require
-from shopapp.services.orders.state import CHINA_TIME
 from shopapp.settings import get_settings
 
 DAYS = 30
@@ -30,14 +30,14 @@ def dashboard(session: Session, actor: Actor, today: date) -> dict:
     start, end = _midnight(first), _midnight(today + timedelta(days=1))
     days = {first + timedelta(days=n): {"gmv": 0, "paid_orders": 0, "refunds": 0} for n in range(DAYS)}
     for paid_at, total in _paid_orders(session, actor.shop_id, start, end):
-        day = days[paid_at.astimezone(CHINA_TIME).date()]
+        day = days[shop_time(paid_at).date()]
         day["gmv"] += total
         day["paid_orders"] += 1
     for made_at, amount in session.exec(
         select(Refund.created_at, Refund.amount)
         .where(Refund.shop_id == actor.shop_id, Refund.created_at >= start, Refund.created_at < end)
     ).all():
-        days[made_at.astimezone(CHINA_TIME).date()]["refunds"] += amount
+        days[shop_time(made_at).date()]["refunds"] += amount
     series = [{"date": day, **figures, "net_sales": figures["gmv"] - figures["refunds"]} for day, figures in days.items()]
     return {
         "today": _period(series[-1:]),
@@ -79,4 +79,4 @@ def _count(session: Session, table, *conditions) -> int:
 
 
 def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=CHINA_TIME)
+    return start_of_day(day)

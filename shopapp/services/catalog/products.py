@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 import nh3
 from sqlalchemy import delete
@@ -16,6 +16,7 @@ from shopapp.services.catalog import search
 from shopapp.services.catalog.categories import categories_exist
 from shopapp.services.catalog.media import forget_product_images
 from shopapp.services.catalog.views import PRODUCT_TYPES, STATUSES, get_product, variant_values, variants_of
+from shopapp.services.core.clock import shop_today
 from shopapp.services.core.errors import Invalid, require_fields
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.core.validation import checked_text
@@ -40,7 +41,6 @@ _READ_ONLY = frozenset({"id", "images", "created_at", "updated_at"})
 _VARIANT_READ_ONLY = frozenset({"available", "sells_from", "presale_ships_at"})
 _PRESALE_KEYS = frozenset({"ships_at", "quota", "sold"})  # sold is read-only
 # Pre-sale dates are the shop's days, in China time.
-CHINA_TIME = timezone(timedelta(hours=8))
 QUOTA_REASON = "pre-sale quota"
 _UNCHANGED = object()  # a field the edit leaves as it is
 _TEXT_LIMITS = {"title": 120, "description_html": 100_000, "seo_title": 120, "seo_description": 300}
@@ -437,7 +437,7 @@ def _checked_presale(
         ships_at = date.fromisoformat(raw.get("ships_at"))
     except (TypeError, ValueError):
         errors[f"{field}.ships_at"] = "date_invalid"
-    if ships_at and ships_at != current_date and ships_at < datetime.now(CHINA_TIME).date():
+    if ships_at and ships_at != current_date and ships_at < shop_today():
         errors[f"{field}.ships_at"] = "date_in_past"
     quota = raw.get("quota")
     if quota is not None:

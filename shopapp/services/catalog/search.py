@@ -48,6 +48,7 @@ from shopapp.models import Product, ProductCategory, ProductSearch, Variant
 from shopapp.services.catalog import views
 from shopapp.services.core.errors import Invalid, require_fields
 from shopapp.services.core.money import parse_money
+from shopapp.services.core.paging import page_size, page_start
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc", "title")
 PRICE_SORTS = ("price_asc", "price_desc")
@@ -229,8 +230,8 @@ def search_products(
     if groups == []:
         return [], 0  # only punctuation: nothing to look for
     _plan_for_search(session, True)
-    per_page = max(1, min(per_page, views.MAX_PER_PAGE))
-    offset = (max(1, page) - 1) * per_page
+    per_page = page_size(per_page)
+    offset = page_start(page, per_page)
 
     filters = (status, category_id, price_min, price_max, in_stock)
 

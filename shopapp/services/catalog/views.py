@@ -13,7 +13,6 @@ from shopapp.services.inventory import availability
 
 STATUSES = ("draft", "active", "archived")
 PRODUCT_TYPES = ("physical", "virtual")
-MAX_PER_PAGE = 250
 
 
 def get_product(session: Session, shop_id: int, product_id: int) -> Product:

@@ -10,8 +10,8 @@ from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, select
 
 from shopapp.models import Product, Shop, Variant
+from shopapp.services.core.paging import page_size
 
-MAX_PER_PAGE = 250
 STOCK, VARIANT_QUOTA, PRODUCT_QUOTA = "stock", "variant_quota", "product_quota"
 REFRESH_BATCH = 1000
 
@@ -94,7 +94,7 @@ def low_stock(
     shop's own low_stock_threshold unless given), emptiest first."""
     if threshold is None:
         threshold = session.exec(select(Shop.low_stock_threshold).where(Shop.id == shop_id)).one()
-    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    per_page = page_size(per_page)
     page = max(1, page)
     conditions = (
         Variant.shop_id == shop_id,

@@ -27,16 +27,10 @@ from sqlmodel import Session, select
 from shopapp.models import ApiKey, Product, StockMove, StockNotification, User, Variant
 from shopapp.models.base import utcnow
 from shopapp.services.core.errors import Conflict, Invalid, NotFound, require_fields
+from shopapp.services.core.paging import page_size
 from shopapp.services.core.permissions import Actor, require, shop_row
 from shopapp.services.inventory import stock_alerts
-from shopapp.services.inventory.availability import (
-    MAX_PER_PAGE,
-    PRODUCT_QUOTA,
-    STOCK,
-    VARIANT_QUOTA,
-    refresh_products,
-    sells_from,
-)
+from shopapp.services.inventory.availability import PRODUCT_QUOTA, STOCK, VARIANT_QUOTA, refresh_products, sells_from
 
 # PostgreSQL's INTEGER stops at 2,147,483,647; staying well below it keeps every sum in range.
 MAX_STOCK = 1_000_000_000
@@ -257,7 +251,7 @@ def stock_history(
     did: "order:…", "system"), why, and the count before and after."""
     require(actor, "view_console")
     shop_row(session, Product, actor.shop_id, product_id)
-    per_page, page = max(1, min(per_page, MAX_PER_PAGE)), max(1, page)
+    per_page, page = page_size(per_page), max(1, page)
     variants = {
         v.id: v for v in session.exec(select(Variant).where(Variant.shop_id == actor.shop_id, Variant.product_id == product_id))
     }
@@ -292,7 +286,7 @@ def stock_moves(session: Session, shop_id: int, variant_id: int, limit: int = 50
     """A variant's ledger, newest first: its stock moves and the pre-sale places it took or gave back."""
     rows = session.exec(
         select(StockMove).where(StockMove.shop_id == shop_id, StockMove.variant_id == variant_id)
-        .order_by(StockMove.id.desc()).limit(max(1, min(limit, MAX_PER_PAGE)))
+        .order_by(StockMove.id.desc()).limit(page_size(limit))
     ).all()
     return [
         {"id": m.id, "pool": m.pool, "delta": m.delta, "before": m.before, "after": m.after, "reason": m.reason,

@@ -21,6 +21,7 @@ from shopapp.services.catalog import media, storage
 from shopapp.services.core.errors import Conflict, Invalid, NotFound, require_fields
 from shopapp.services.core.money import format_money
 from shopapp.services.core.outbox import queue_bilingual
+from shopapp.services.core.paging import page_size
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.core.validation import checked_text
 from shopapp.services.orders import fulfillment, refunds, state
@@ -32,7 +33,6 @@ OPEN = ("requested", "awaiting_return", "returning")
 MAX_PHOTOS = 3
 MAX_REASON = 500
 MAX_MESSAGE = 500
-MAX_PER_PAGE = 250
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ def list_requests(
     conditions = [AftersalesRequest.shop_id == actor.shop_id]
     if status:
         conditions.append(AftersalesRequest.status == status)
-    per_page, page = max(1, min(per_page, MAX_PER_PAGE)), max(1, page)
+    per_page, page = page_size(per_page), max(1, page)
     total = session.exec(select(func.count()).select_from(AftersalesRequest).where(*conditions)).one()
     rows = session.exec(
         select(AftersalesRequest, Order.order_no).join(Order, Order.id == AftersalesRequest.order_id)

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from shopapp.models import Order, OrderItem
 from shopapp.services.core.money import yuan_text
+from shopapp.services.core.paging import MAX_PER_PAGE
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.orders import listing
 
@@ -23,12 +24,12 @@ MAX_ORDERS = 50_000
 def export_orders(session: Session, actor: Actor, **filters) -> str:
     """The orders matching the list's filters (status, q, created_from, created_to), newest first, as CSV with a BOM."""
     require(actor, "manage_orders")
-    summaries, _ = listing.list_orders(session, actor, per_page=listing.MAX_PER_PAGE, **filters)
+    summaries, _ = listing.list_orders(session, actor, per_page=MAX_PER_PAGE, **filters)
     ids = [s["id"] for s in summaries]
     # Page after page by cursor: the 200th page costs what the first does, and an order placed
     # during the export cannot push one already listed onto the next page twice.
-    while (after := listing.next_after(summaries, listing.MAX_PER_PAGE)) and len(ids) < MAX_ORDERS:
-        summaries, _ = listing.list_orders(session, actor, per_page=listing.MAX_PER_PAGE, after=after, **filters)
+    while (after := listing.next_after(summaries, MAX_PER_PAGE)) and len(ids) < MAX_ORDERS:
+        summaries, _ = listing.list_orders(session, actor, per_page=MAX_PER_PAGE, after=after, **filters)
         ids += [s["id"] for s in summaries]
     out = io.StringIO()
     out.write("\ufeff")  # Excel reads UTF-8 only with it

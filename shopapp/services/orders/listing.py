@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, or_, tuple_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from shopapp.models import Order, OrderItem
+from shopapp.services.core.clock import start_of_day
 from shopapp.services.core.errors import require_fields
+from shopapp.services.core.paging import page_size, page_start
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.customers import shoppers
-from shopapp.services.orders.state import CHINA_TIME, STATUSES
+from shopapp.services.orders.state import STATUSES
 from shopapp.services.orders.views import order_summary
 
-MAX_PER_PAGE = 250
 # The order list's search finds a fragment anywhere in these. A shorter query than MIN_FRAGMENT
 # characters must start one of them instead: PostgreSQL's trigram index needs three characters
 # to find a fragment, and one or two characters anywhere match most orders anyway ("8" is in
@@ -46,8 +47,8 @@ def customer_orders(session: Session, shop_id: int, customer_token: str, *, page
     """The logged-in shopper's order history, newest first."""
     customer = shoppers.customer_for_token(session, shop_id, customer_token)
     conditions = [Order.shop_id == shop_id, Order.customer_id == customer.id]
-    per_page = _page_size(per_page)
-    rows, total = _page_from_index(session, conditions, None, (max(1, page) - 1) * per_page, per_page)
+    per_page = page_size(per_page)
+    rows, total = _page_from_index(session, conditions, None, page_start(page, per_page), per_page)
     return _summaries(session, shop_id, rows), total
 
 
@@ -78,8 +79,8 @@ def list_orders(
         conditions.append(Order.created_at >= start)
     if end:
         conditions.append(Order.created_at < end)
-    per_page = _page_size(per_page)
-    offset = (max(1, page) - 1) * per_page
+    per_page = page_size(per_page)
+    offset = page_start(page, per_page)
     found = None
     if q and q.strip():
         conditions.append(_matching(q.strip()))
@@ -93,7 +94,7 @@ def list_orders(
 def next_after(items: list[dict], per_page: int = 50) -> str | None:
     """The cursor (`after`) of the page that follows these summaries from `list_orders` asked with
     `per_page`; None when they were the last page (not a full one)."""
-    if not items or len(items) < _page_size(per_page):
+    if not items or len(items) < page_size(per_page):
         return None
     last = items[-1]
     text = f"{last['created_at'].isoformat()}|{last['id']}"
@@ -159,10 +160,6 @@ def _few_matches(
     return [by_id[order_id] for order_id in page_ids], len(hits)
 
 
-def _page_size(per_page: int) -> int:
-    return max(1, min(per_page, MAX_PER_PAGE))
-
-
 def _cursor_position(after: str | None, errors: dict[str, str]) -> tuple[datetime, int] | None:
     """(created_at, id) of the order a cursor from `next_after` points at."""
     if not after:
@@ -218,6 +215,6 @@ def _moment(value, errors: dict[str, str], field: str, *, end: bool = False) -> 
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, date):
         day = value + timedelta(days=1) if end else value
-        return datetime.combine(day, time(), tzinfo=CHINA_TIME)
+        return start_of_day(day)
     errors[field] = "date_invalid"
     return None

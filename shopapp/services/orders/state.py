@@ -5,7 +5,6 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
-from datetime import timedelta, timezone
 
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -13,6 +12,7 @@ from sqlmodel import Session, select
 
 from shopapp.models import Order, OrderEvent, OrderItem
 from shopapp.models.base import utcnow
+from shopapp.services.core.clock import shop_time
 from shopapp.services.core.errors import Conflict, DomainError, NotFound, require_fields
 from shopapp.services.core.permissions import Actor, require, shop_row
 from shopapp.services.core.tokens import token_hash
@@ -50,8 +50,6 @@ IMPLIES: dict[str, tuple[str | None, str | None]] = {
 }
 FINANCIAL_STATUSES = ("pending", "paid", "voided", "partially_refunded", "refunded")
 FULFILLMENT_STATUSES = ("unfulfilled", "partially_shipped", "shipped", "delivered")
-# Order numbers, dates and date filters follow the shops' own clock (China has no daylight saving).
-CHINA_TIME = timezone(timedelta(hours=8))
 MAX_REASON = 200
 # Letters and digits nobody misreads on a phone call (no 0/O, 1/I).
 _ORDER_NO_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -133,7 +131,7 @@ def order_items(session: Session, order: Order) -> list[OrderItem]:
 def new_order_no(session: Session) -> str:
     """Date plus 8 random characters (40 bits): readable on the phone, never guessable from another."""
     while True:
-        order_no = utcnow().astimezone(CHINA_TIME).strftime("%y%m%d") + "".join(
+        order_no = shop_time(utcnow()).strftime("%y%m%d") + "".join(
             secrets.choice(_ORDER_NO_ALPHABET) for _ in range(8)
         )
         if session.exec(select(Order.id).where(Order.order_no == order_no)).first() is None:

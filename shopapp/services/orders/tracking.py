@@ -14,7 +14,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 import httpx
@@ -23,12 +23,12 @@ from sqlmodel import Session, select
 
 from shopapp.models import Shipment, TrackingEvent
 from shopapp.models.base import utcnow
+from shopapp.services.core.clock import CHINA_TIME
 from shopapp.services.core.errors import DomainError
 from shopapp.services.orders import fulfillment
 from shopapp.settings import get_settings
 
 log = logging.getLogger(__name__)
-BEIJING = timezone(timedelta(hours=8))
 STATES = {
     0: "in_transit", 1: "picked_up", 2: "problem", 3: "delivered", 4: "refused", 5: "out_for_delivery", 6: "returned",
 }
@@ -107,7 +107,7 @@ def parse(body) -> Tracks:
         scans = [
             CarrierScan(
                 at=datetime.strptime(line.get("ftime") or line["time"], "%Y-%m-%d %H:%M:%S")
-                .replace(tzinfo=BEIJING).astimezone(UTC),
+                .replace(tzinfo=CHINA_TIME).astimezone(UTC),
                 description=str(line["context"]).strip()[: fulfillment.MAX_DESCRIPTION],
                 location=str(line.get("location") or line.get("areaName") or "")[: fulfillment.MAX_LOCATION],
             )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import timedelta, timezone
 from functools import lru_cache
 
 from reportlab.graphics.barcode import qrencoder
@@ -17,6 +16,7 @@ from sqlmodel import Session, select
 
 from shopapp.models import Order, OrderItem, Shipment, ShipmentItem
 from shopapp.models.base import utcnow
+from shopapp.services.core.clock import shop_time
 from shopapp.services.core.errors import Invalid
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.orders import fulfillment
@@ -27,7 +27,6 @@ MAX_LABELS = 200
 CHINESE = "STSong-Light"  # one of the Adobe CID fonts every PDF reader has: no font file to ship
 LATIN = "Helvetica-Bold"
 MARGIN = 4 * mm
-CHINA_TIME = timezone(timedelta(hours=8))
 
 
 @dataclass(frozen=True)
@@ -158,7 +157,7 @@ def _draw(canvas: Canvas, label: Label) -> None:
     _qr(canvas, label.tracking_no, width - MARGIN - qr_size, MARGIN, qr_size)
     canvas.setFont(CHINESE, 8)
     lines = [f"订单 {order_no}" for order_no in label.order_nos[:4]]
-    lines.append(f"包裹 #{label.shipment_id}  打印 {utcnow().astimezone(CHINA_TIME):%Y-%m-%d %H:%M}")
+    lines.append(f"包裹 #{label.shipment_id}  打印 {shop_time(utcnow()):%Y-%m-%d %H:%M}")
     for n, line in enumerate(reversed(lines)):
         canvas.drawString(MARGIN, MARGIN + 2 + n * 10, line)
 

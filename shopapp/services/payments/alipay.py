@@ -15,7 +15,6 @@ import json
 import logging
 import textwrap
 from collections.abc import Mapping
-from datetime import timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
@@ -26,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from shopapp.models import Order, Payment
 from shopapp.models.base import utcnow
+from shopapp.services.core.clock import CHINA_TIME  # Alipay reads every timestamp as Beijing time
 from shopapp.services.payments.base import (
     PaymentProvider,
     ProviderUnavailable,
@@ -35,7 +35,6 @@ from shopapp.services.payments.base import (
 )
 
 log = logging.getLogger(__name__)
-BEIJING = timezone(timedelta(hours=8))  # Alipay reads every timestamp as Beijing time
 _TRADE_OUTCOME = {
     "TRADE_SUCCESS": "succeeded", "TRADE_FINISHED": "succeeded", "TRADE_CLOSED": "failed", "WAIT_BUYER_PAY": "pending",
 }
@@ -69,7 +68,7 @@ class Alipay(PaymentProvider):
         }
         if order.expires_at:
             # Alipay closes the trade when we would cancel the order, so late payments stay rare.
-            biz["time_expire"] = order.expires_at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+            biz["time_expire"] = order.expires_at.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M:%S")
         if mobile and return_url:
             biz["quit_url"] = return_url
         params = self._request("alipay.trade.wap.pay" if mobile else "alipay.trade.page.pay", biz)
@@ -123,7 +122,7 @@ class Alipay(PaymentProvider):
     def _request(self, method: str, biz: dict) -> dict[str, str]:
         return {
             "app_id": self.app_id, "method": method, "format": "JSON", "charset": "utf-8", "sign_type": "RSA2",
-            "timestamp": utcnow().astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S"), "version": "1.0",
+            "timestamp": utcnow().astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M:%S"), "version": "1.0",
             "biz_content": json.dumps(biz, ensure_ascii=False, separators=(",", ":")),
         }
 

@@ -23,6 +23,7 @@ from shopapp.models import Conversation, Message, Order, QuickReply, Shop, Staff
 from shopapp.models.aftersales import AftersalesRequest
 from shopapp.models.base import utcnow
 from shopapp.services.core.errors import Conflict, DomainError, Invalid, NotFound, require_fields
+from shopapp.services.core.paging import page_size
 from shopapp.services.core.permissions import Actor, require, shop_row
 from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email, checked_text
@@ -32,7 +33,6 @@ from shopapp.services.orders import fulfillment, state, views
 STATUSES = ("open", "closed")
 MAX_TEXT = 2000
 MAX_QUICK_REPLY_TITLE = 60
-MAX_PER_PAGE = 250
 # Enough for the desk and the AI to see a regular customer's recent history, never their whole life.
 MAX_CONTEXT_ORDERS = 20
 # Date (6 digits) and 8 characters of orders.new_order_no's alphabet, alone as a word.
@@ -136,7 +136,7 @@ def list_conversations(
         conditions.append(Conversation.status == status)
     if assigned_user_id is not None:
         conditions.append(Conversation.assigned_user_id == assigned_user_id)
-    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    per_page = page_size(per_page)
     page = max(1, page)
     total = session.exec(select(func.count()).select_from(Conversation).where(*conditions)).one()
     rows = session.exec(
@@ -315,7 +315,7 @@ def shopper_message_dict(message: Message, lang: str = "zh-CN") -> dict:
 def list_quick_replies(session: Session, actor: Actor, page: int = 1, per_page: int = 50) -> tuple[list[dict], int]:
     """One page of the shop's quick replies, by title, and how many there are."""
     require(actor, "answer_customers")
-    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    per_page = page_size(per_page)
     page = max(1, page)
     condition = QuickReply.shop_id == actor.shop_id
     total = session.exec(select(func.count()).select_from(QuickReply).where(condition)).one()

@@ -1,14 +1,13 @@
 """Console home: the shop at a glance and what to do next."""
 
-from datetime import datetime
 
 import reflex as rx
 
 from shopapp.db import session_scope
 from shopapp.services.analytics import dashboard, sales
+from shopapp.services.core.clock import shop_today
 from shopapp.services.core.money import format_money
 from shopapp.services.core.permissions import can
-from shopapp.services.orders.state import CHINA_TIME
 from shopapp.services.shops import shops
 from shopapp.ui import routes
 from shopapp.ui.components.roles import role_label
@@ -35,7 +34,7 @@ class ConsoleHomeState(ConsoleState):
             currency = shops.get_shop(session, actor.shop_id).currency
             self.can_see_sales = can(actor, "view_reports")
             if self.can_see_sales:
-                board = sales.dashboard(session, actor, datetime.now(CHINA_TIME).date())
+                board = sales.dashboard(session, actor, shop_today())
         if not self.can_see_sales:
             return
         money = lambda amount: format_money(amount, currency)  # noqa: E731 - one currency per shop

@@ -18,7 +18,7 @@ from shopapp.ui.components.forms import SECONDARY_BUTTON, form_error, form_field
 from shopapp.ui.components.pager import pager
 from shopapp.ui.components.status import order_status_label
 from shopapp.ui.components.text import tr
-from shopapp.ui.components.time import stored_time
+from shopapp.ui.components.time import shown_time
 from shopapp.ui.state import FAILED, FormMixin
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
@@ -107,7 +107,7 @@ class AccountState(FormMixin, StoreState):
         slug = self.shop["slug"]
         self.history = [{
             "order_no": row["order_no"], "status": row["status"], "items": str(row["item_count"]),
-            "total": format_money(row["total"], row["currency"]), "at": stored_time(row["created_at"]),
+            "total": format_money(row["total"], row["currency"]), "at": shown_time(row["created_at"]),
             "url": routes.store_account_order(slug, row["order_no"]),
         } for row in rows]
 

@@ -17,7 +17,7 @@ from shopapp.services.support import conversations
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON
 from shopapp.ui.components.text import tr
-from shopapp.ui.components.time import stored_time
+from shopapp.ui.components.time import shown_time
 from shopapp.ui.store.state import StoreState
 
 POLL_SECONDS = 3
@@ -117,7 +117,7 @@ class ChatState(StoreState):
             self.messages = []
             return
         self.verified = shown["verified"]
-        self.messages = [{"author": m["author"], "text": m["text"], "at": stored_time(m["at"], "%H:%M")} for m in shown["messages"]]
+        self.messages = [{"author": m["author"], "text": m["text"], "at": shown_time(m["at"], "%H:%M")} for m in shown["messages"]]
 
     def _all(self) -> dict:
         try:

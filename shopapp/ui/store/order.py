@@ -16,7 +16,7 @@ from shopapp.ui.components.status import (
     order_status_label,
 )
 from shopapp.ui.components.text import tr
-from shopapp.ui.components.time import day_text, stored_time
+from shopapp.ui.components.time import day_text, shown_time
 from shopapp.ui.store.chat_widget import ChatState
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
@@ -95,7 +95,7 @@ class OrderPageState(StoreState):
             "recipient": f"{address.get('name', '')} {address.get('phone', '')}",
             "address": " ".join(address.get(k, "") for k in ("province", "city", "district", "line1")),
             "shipping_method": page["shipping_method"] or "", "email": page["email"],
-            "expires_at": stored_time(page["expires_at"], "%Y-%m-%d %H:%M UTC"),
+            "expires_at": shown_time(page["expires_at"]),
         }
         self.items = [
             {"title": i["title"], "options": " / ".join(i["option_values"]), "qty": str(i["qty"]),
@@ -103,14 +103,14 @@ class OrderPageState(StoreState):
              "ships_at": day_text(i["presale_ships_at"])}
             for i in page["items"]
         ]
-        self.timeline = [{"type": e["type"], "at": stored_time(e["at"])} for e in page["timeline"]]
+        self.timeline = [{"type": e["type"], "at": shown_time(e["at"])} for e in page["timeline"]]
         with session_scope() as session:
             shop_id = int(self.shop["id"])
             self.requests = [_request_view(r, currency) for r in aftersales.shopper_requests(session, shop_id, self.order_no, token)]
             self.can_request = aftersales.can_request(session, shop_id, self.order_no, token)
         self.parcels = [{"carrier": p["carrier_name"], "tracking_no": p["tracking_no"], "status": p["status"]} for p in page["shipments"]]
         self.tracking = [
-            {"at": stored_time(e["at"], "%m-%d %H:%M"), "text": " ".join(x for x in (e.get("location") or "", e["description"]) if x)}
+            {"at": shown_time(e["at"], "%m-%d %H:%M"), "text": " ".join(x for x in (e.get("location") or "", e["description"]) if x)}
             for p in page["shipments"] for e in p["events"]
         ]
 

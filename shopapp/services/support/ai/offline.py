@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from shopapp.i18n import t
+from shopapp.services.core.clock import shop_time
 from shopapp.services.core.money import format_money, format_price_range
-from shopapp.services.orders.state import CHINA_TIME
 from shopapp.services.support.ai.engines import MAX_TITLE, ProductFacts, ReplyContext, Suggestion
 
 POLICY_EXCERPT = 200
@@ -531,7 +531,7 @@ def _when(at, lang: str) -> str:
             return at
     if not isinstance(at, datetime):
         return ""
-    local = at.astimezone(CHINA_TIME) if at.tzinfo else at
+    local = shop_time(at) if at.tzinfo else at
     return f"{local.month}月{local.day}日 {local:%H:%M}" if lang == "zh-CN" else f"{local:%d %b %H:%M}"
 
 

@@ -12,7 +12,7 @@ from shopapp.services.core.money import format_money, parse_money, yuan_text
 from shopapp.services.orders import aftersales, fulfillment, refunds, state, views
 from shopapp.services.orders import cancel as order_cancel
 from shopapp.ui import routes
-from shopapp.ui.components.time import china_time, day_text
+from shopapp.ui.components.time import day_text, shown_time
 from shopapp.ui.console.state import ConsoleState
 
 
@@ -32,7 +32,7 @@ def _shipment_view(shipment: dict) -> ShipmentView:
         id=str(shipment["id"]), carrier=shipment["carrier_name"], tracking_no=shipment["tracking_no"], status=shipment["status"],
         contents="，".join(f"{i['title']} ×{i['qty']}" for i in shipment["items"]),
         label_url=routes.shipment_label(shipment["id"]),
-        events=[{"at": china_time(e["at"]), "status": e["status"], "description": e["description"]} for e in shipment["events"]],
+        events=[{"at": shown_time(e["at"]), "status": e["status"], "description": e["description"]} for e in shipment["events"]],
     )
 
 
@@ -95,7 +95,7 @@ class OrderDetailState(ConsoleState):
             "recipient": f"{address.get('name', '')} {address.get('phone', '')}",
             "address": " ".join(address.get(k, "") for k in ("province", "city", "district", "line1", "postcode")),
             "shipping_method": shown["shipping_method"] or "", "note": shown["note"] or "",
-            "created": china_time(shown["created_at"]),
+            "created": shown_time(shown["created_at"]),
         }
         self.items = [
             {"id": str(i["id"]), "title": i["title"], "options": " / ".join(i["option_values"]), "sku": i["sku"] or "",
@@ -106,7 +106,7 @@ class OrderDetailState(ConsoleState):
         self.payments = [{"provider": p["provider"], "status": p["status"], "amount": money(p["amount"]),
                           "reference": p["provider_reference"] or ""} for p in shown["payments"]]
         self.events = [
-            {"type": e["type"], "at": china_time(e["at"]), "actor": e["actor"], "text": (e["data"] or {}).get("text", "") if e["type"] == "note" else ""}
+            {"type": e["type"], "at": shown_time(e["at"]), "actor": e["actor"], "text": (e["data"] or {}).get("text", "") if e["type"] == "note" else ""}
             for e in shown["events"]
         ]
 

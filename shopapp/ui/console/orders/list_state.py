@@ -13,7 +13,7 @@ from shopapp.services.orders import export as order_export
 from shopapp.services.orders import fulfillment, listing, state
 from shopapp.ui import routes
 from shopapp.ui.components.pager import shown_total
-from shopapp.ui.components.time import china_time
+from shopapp.ui.components.time import shown_time
 from shopapp.ui.console.state import ConsoleState
 from shopapp.ui.live import refresh_while_open
 
@@ -91,7 +91,7 @@ class OrderListState(ConsoleState):
         self.rows = [
             {"id": str(o["id"]), "order_no": o["order_no"], "status": o["status"], "email": o["email"],
              "recipient": o["recipient_name"], "total": format_money(o["total"], o["currency"]),
-             "items": str(o["item_count"]), "created": china_time(o["created_at"]), "url": routes.console_order(o["id"])}
+             "items": str(o["item_count"]), "created": shown_time(o["created_at"]), "url": routes.console_order(o["id"])}
             for o in items
         ]
 

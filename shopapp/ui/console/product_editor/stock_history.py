@@ -8,7 +8,7 @@ from shopapp.services.inventory import ledger
 from shopapp.ui.components.forms import SECONDARY_BUTTON
 from shopapp.ui.components.pager import pager
 from shopapp.ui.components.text import tr
-from shopapp.ui.components.time import china_time
+from shopapp.ui.components.time import shown_time
 from shopapp.ui.console.state import ConsoleState
 
 PER_PAGE = 20
@@ -62,7 +62,7 @@ def _move(move: dict) -> dict[str, str]:
     if move["pool"] != "stock":
         what = f"{what} · {move['pool']}"
     return {
-        "at": china_time(move["created_at"]), "what": what, "delta": f"{move['delta']:+d}",
+        "at": shown_time(move["created_at"]), "what": what, "delta": f"{move['delta']:+d}",
         "counts": f"{move['before']} → {move['after']}", "reason": move["reason"], "who": move["actor_name"],
         "down": "yes" if move["delta"] < 0 else "",
     }

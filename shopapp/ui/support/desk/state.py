@@ -10,7 +10,7 @@ from shopapp.services.core.money import format_money
 from shopapp.services.shops import staff
 from shopapp.services.support import conversations
 from shopapp.ui import routes
-from shopapp.ui.components.time import china_time
+from shopapp.ui.components.time import shown_time
 from shopapp.ui.console.state import ConsoleState
 from shopapp.ui.live import refresh_while_open
 from shopapp.ui.support.desk.assistant import AiDraftMixin
@@ -124,7 +124,7 @@ class DeskState(AiDraftMixin, QuickRepliesMixin, ConsoleState):
             "assigned": str(shown["assigned_user_id"] or ""),
         }
         self.messages = [
-            {"author": m["author"], "text": m["text"], "internal": "yes" if m["internal"] else "", "at": china_time(m["at"])}
+            {"author": m["author"], "text": m["text"], "internal": "yes" if m["internal"] else "", "at": shown_time(m["at"])}
             for m in shown["messages"]
         ]
         self.orders = [_order_line(order) for order in shown["orders"]]
