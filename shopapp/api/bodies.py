@@ -5,14 +5,13 @@ from __future__ import annotations
 from fastapi import Request
 from starlette.datastructures import FormData
 
-from shopapp.services.core.errors import DomainError
+from shopapp.services.core.errors import TooLarge as DomainTooLarge
 
 
-class TooLarge(DomainError):
+class TooLarge(DomainTooLarge):
     """A request body over the limit; refused without reading the rest of it."""
 
     code = "upload_too_large"
-    status = 413
 
 
 def refuse_declared_size(request: Request, limit: int) -> None:

@@ -11,9 +11,25 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from shopapp.i18n import error_message, field_message, pick_lang
-from shopapp.services.core.errors import DomainError
+from shopapp.services.core.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    RateLimited,
+    TooLarge,
+    Unauthorized,
+    Unavailable,
+)
 
 log = logging.getLogger("shopapp.api")
+
+# What each kind of domain error is in HTTP; any other DomainError is a plain 400.
+HTTP_STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (Invalid, 422), (NotFound, 404), (Conflict, 409), (Forbidden, 403), (Unauthorized, 401),
+    (RateLimited, 429), (TooLarge, 413), (Unavailable, 502),
+)
 
 
 def install(api: FastAPI) -> None:
@@ -48,8 +64,12 @@ async def _request_id(request: Request, call_next):
     return response
 
 
+def http_status(exc: DomainError) -> int:
+    return next((status for kind, status in HTTP_STATUS if isinstance(exc, kind)), 400)
+
+
 async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
-    return error_response(request, exc.status, exc.code, exc.fields, **exc.params)
+    return error_response(request, http_status(exc), exc.code, exc.fields, **exc.params)
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -149,6 +149,8 @@ MESSAGES = {
     "error.shop_not_found": "Shop not found",
     "error.invite_not_found": "This invitation is invalid or has expired",
     "error.conflict": "This conflicts with existing data",
+    "error.unavailable": "An outside service could not be reached; please try again later",
+    "error.too_large": "This is larger than the platform accepts",
     "error.already_staff": "This email already belongs to a staff member",
     "error.forbidden": "You are not allowed to do this",
     "error.role_not_allowed": "Your role is not allowed to do this",

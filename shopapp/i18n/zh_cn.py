@@ -156,6 +156,8 @@ MESSAGES = {
     "error.shop_not_found": "店铺不存在",
     "error.invite_not_found": "邀请链接无效或已过期",
     "error.conflict": "与现有内容冲突",
+    "error.unavailable": "外部服务暂时无法连接，请稍后再试",
+    "error.too_large": "内容太大，超出平台的上限",
     "error.already_staff": "此邮箱已经是本店员工",
     "error.forbidden": "你没有权限执行此操作",
     "error.role_not_allowed": "你的角色没有权限执行此操作",

@@ -1,7 +1,8 @@
 """Domain errors. Services raise them; the API and the UI each translate them in one place.
 
 `code` and the values in `fields` are message keys in shopapp.i18n ("error.<code>",
-"field.<code>"), so every door shows the same words in the reader's language.
+"field.<code>"), so every door shows the same words in the reader's language. The kind of error says what
+went wrong in the shop's terms; which HTTP status that is, is the API's business (api/errors.py).
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 class DomainError(Exception):
     code = "error"
-    status = 400
 
     def __init__(self, code: str | None = None, fields: dict[str, str] | None = None, **params):
         self.code = code or self.code
@@ -22,34 +22,40 @@ class Invalid(DomainError):
     """Bad input; `fields` maps each bad field to the code of what is wrong with it."""
 
     code = "invalid_input"
-    status = 422
 
 
 class NotFound(DomainError):
     """Missing, or belongs to another shop: the two are never told apart."""
 
     code = "not_found"
-    status = 404
 
 
 class Conflict(DomainError):
     code = "conflict"
-    status = 409
 
 
 class Forbidden(DomainError):
     code = "forbidden"
-    status = 403
 
 
 class Unauthorized(DomainError):
     code = "unauthorized"
-    status = 401
 
 
 class RateLimited(DomainError):
     code = "too_many_attempts"
-    status = 429
+
+
+class Unavailable(DomainError):
+    """An outside service (a payment provider, a parcel tracker) could not be reached or answered nonsense."""
+
+    code = "unavailable"
+
+
+class TooLarge(DomainError):
+    """More than the platform takes at once (an upload, a request body)."""
+
+    code = "too_large"
 
 
 def require_fields(errors: dict[str, str]) -> None:

@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 from shopapp.models import Shipment, TrackingEvent
 from shopapp.models.base import utcnow
 from shopapp.services.core.clock import CHINA_TIME
-from shopapp.services.core.errors import DomainError
+from shopapp.services.core.errors import Unavailable
 from shopapp.services.orders import fulfillment
 from shopapp.settings import get_settings
 
@@ -38,11 +38,10 @@ FOLLOW_FOR = timedelta(days=30)
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
 
-class TrackingUnavailable(DomainError):
+class TrackingUnavailable(Unavailable):
     """The aggregator could not be reached or did not answer sensibly; the next poll tries again."""
 
     code = "tracking_unavailable"
-    status = 502
 
 
 @dataclass(frozen=True)

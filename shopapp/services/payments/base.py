@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from shopapp.models import Order, Payment
-from shopapp.services.core.errors import DomainError
+from shopapp.services.core.errors import DomainError, Unavailable
 
 OUTCOMES = ("succeeded", "failed", "pending")
 
@@ -16,14 +16,12 @@ class SignatureInvalid(DomainError):
     """A notification whose signature does not verify: answered 400, nothing changes."""
 
     code = "signature_invalid"
-    status = 400
 
 
-class ProviderUnavailable(DomainError):
+class ProviderUnavailable(Unavailable):
     """The provider refused or could not be reached; the caller may try again later."""
 
     code = "payment_provider_unavailable"
-    status = 502
 
 
 @dataclass(frozen=True)
