@@ -3,22 +3,15 @@
 from shopapp.models.accounts import AuthSession, LoginAttempt, PasswordReset, User
 from shopapp.models.aftersales import AftersalesRequest, Refund, RefundItem
 from shopapp.models.catalog import Category, Product, ProductCategory, ProductImage, Variant
+from shopapp.models.checkout import Cart, CartItem, ShippingMethod
+from shopapp.models.core import IdempotencyRecord
 from shopapp.models.customers import Customer, CustomerSession
 from shopapp.models.fulfillment import Shipment, ShipmentItem, TrackingEvent
 from shopapp.models.inventory import StockMove
 from shopapp.models.jobs import JobLease
 from shopapp.models.notifications import OutboxEmail
-from shopapp.models.orders import (
-    Cart,
-    CartItem,
-    IdempotencyRecord,
-    Order,
-    OrderEvent,
-    OrderItem,
-    Payment,
-    PaymentNotification,
-    ShippingMethod,
-)
+from shopapp.models.orders import Order, OrderEvent, OrderItem
+from shopapp.models.payments import Payment, PaymentNotification
 from shopapp.models.search import ProductSearch
 from shopapp.models.shops import ApiKey, Shop, StaffInvite, StaffMember
 from shopapp.models.stock_alerts import StockNotification
