@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from shopapp.api.deps import bearer_token, jsonable
 from shopapp.db import session_scope
 from shopapp.services.checkout import place
+from shopapp.services.checkout import quote as checkout_quote
 from shopapp.services.shops import shops
 
 router = APIRouter(prefix="/store/{slug}", tags=["storefront"])
@@ -44,7 +45,7 @@ def place_order(slug: str, body: CheckoutRequest, request: Request, idempotency_
 def quote(slug: str, cart_token: str, shipping_method_id: int | None = None, province: str | None = None):
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        return jsonable(place.quote(
+        return jsonable(checkout_quote.quote(
             session, shop.id, cart_token, shipping_method_id=shipping_method_id, province=province,
         ))
 

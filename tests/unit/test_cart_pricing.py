@@ -10,6 +10,7 @@ from shopapp.services.catalog import products
 from shopapp.services.catalog import views as catalog_views
 from shopapp.services.checkout import cart, place, shipping
 from shopapp.services.checkout import pricing as cart_pricing
+from shopapp.services.checkout import quote as checkout_quote
 from shopapp.services.core.money import allocate, refund_for_units
 from shopapp.services.orders import views
 from tests.shopping import ADDRESS, cart_with, order_wide_saving, product_on_sale
@@ -81,7 +82,7 @@ def test_the_quote_and_the_order_placed_from_the_same_cart_carry_the_same_number
     tea = product_on_sale(session, owner, price=3800)
     cake = product_on_sale(session, owner, price=1250, sku="CAKE-1", title="月饼")
     token = cart_with(session, owner.shop_id, (tea, 2), (cake, 1))
-    quote = place.quote(session, owner.shop_id, token, province="浙江省")
+    quote = checkout_quote.quote(session, owner.shop_id, token, province="浙江省")
     order = views.shopper_order_dict(session, _place(session, owner.shop_id, token))
     for key in ("subtotal", "discounts", "discount_total", "shipping_total", "total"):
         assert quote[key] == order[key], key
@@ -96,7 +97,7 @@ def test_a_saving_plugged_into_the_pipeline_reaches_the_quote_and_the_order_alik
     tea = product_on_sale(session, owner, price=3800)
     cake = product_on_sale(session, owner, price=1250, sku="CAKE-1", title="月饼")
     token = cart_with(session, owner.shop_id, (tea, 2), (cake, 1))
-    quote = place.quote(session, owner.shop_id, token, province="浙江省")
+    quote = checkout_quote.quote(session, owner.shop_id, token, province="浙江省")
     saving = {"source": "tiered", "id": 7, "label": "满减", "amount": 1000}
     assert (quote["subtotal"], quote["discounts"], quote["discount_total"], quote["total"]) == (8850, [saving], 1000, 8850)
     # 1000 over 7600 and 1250: 858.76 and 141.24, the 分 left to the larger remainder.

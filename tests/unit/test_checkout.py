@@ -13,6 +13,7 @@ from shopapp.models import Cart, IdempotencyRecord, Order, OrderItem, OutboxEmai
 from shopapp.models.base import utcnow
 from shopapp.services.catalog import bulk, products, views
 from shopapp.services.checkout import cart, place, shipping
+from shopapp.services.checkout import quote as checkout_quote
 from shopapp.services.core.clock import shop_time
 from shopapp.services.core.errors import Conflict, Invalid, NotFound
 from shopapp.settings import get_settings
@@ -76,7 +77,7 @@ def test_virtual_goods_need_no_address_and_pay_no_shipping(session, owner):
                                                    "variants": [{"sku": "CARD-100", "price": 10000, "stock": 50}]})
     card_variant = views.product_dict(session, card, with_cost=True)["variants"][0]["id"]
     token = cart_with(session, owner.shop_id, (card_variant, 2))
-    quoted = place.quote(session, owner.shop_id, token)
+    quoted = checkout_quote.quote(session, owner.shop_id, token)
     assert (quoted["needs_shipping"], quoted["shipping_total"], quoted["total"]) == (False, 0, 20000)
     placed = _place(session, owner.shop_id, token, address={})
     order = session.get(Order, placed["order_id"])
@@ -84,7 +85,7 @@ def test_virtual_goods_need_no_address_and_pay_no_shipping(session, owner):
     # With a tea in the cart too, the parcel needs its address.
     tea = product_on_sale(session, owner)
     mixed = cart_with(session, owner.shop_id, (card_variant, 1), (tea, 1))
-    assert place.quote(session, owner.shop_id, mixed)["needs_shipping"] is True
+    assert checkout_quote.quote(session, owner.shop_id, mixed)["needs_shipping"] is True
     with pytest.raises(Invalid) as refused:
         _place(session, owner.shop_id, mixed, address={})
     assert refused.value.fields["address.name"] == "required"
@@ -221,10 +222,10 @@ def test_presale_items_mark_the_order_with_the_latest_ship_date(session, owner):
 def test_the_quote_shows_what_the_order_will_cost(session, owner):
     tea = product_on_sale(session, owner, price=3800)
     token = cart_with(session, owner.shop_id, (tea, 2))
-    quote = place.quote(session, owner.shop_id, token, province="浙江")
+    quote = checkout_quote.quote(session, owner.shop_id, token, province="浙江")
     assert (quote["subtotal"], quote["shipping_total"], quote["total"]) == (7600, 1000, 8600)
     assert quote["shipping_method"]["name"] == "快递"
-    assert place.quote(session, owner.shop_id, cart_with(session, owner.shop_id, (tea, 3)))["shipping_total"] == 0
+    assert checkout_quote.quote(session, owner.shop_id, cart_with(session, owner.shop_id, (tea, 3)))["shipping_total"] == 0
 
 
 def test_a_shop_without_methods_gets_the_default_once(session, owner):

@@ -7,6 +7,7 @@ import reflex as rx
 
 from shopapp.db import session_scope
 from shopapp.services.checkout import place as checkout
+from shopapp.services.checkout import quote as checkout_quote
 from shopapp.services.checkout import shipping
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
@@ -67,7 +68,7 @@ class CheckoutState(FormMixin, StoreState):
         try:
             with session_scope() as session:
                 shop_id, token = int(self.shop["id"]), self._cart_token()
-                quote = checkout.quote(session, shop_id, token, shipping_method_id=int(self.method_id) if self.method_id else None,
+                quote = checkout_quote.quote(session, shop_id, token, shipping_method_id=int(self.method_id) if self.method_id else None,
                                        province=self.province or None)
                 methods = shipping.store_methods(session, shop_id, province=self.province or None,
                                                  weight_grams=quote["weight_grams"], subtotal=quote["subtotal"])

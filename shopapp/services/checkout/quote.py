@@ -1,0 +1,39 @@
+"""The checkout page's totals before the order is placed, priced by the one pipeline place_order uses."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from shopapp.services.checkout import cart as carts
+from shopapp.services.checkout import pricing, shipping
+from shopapp.services.core.errors import require_fields
+
+
+def quote(
+    session: Session, shop_id: int, cart_token: str, *,
+    shipping_method_id: int | None = None, province: str | None = None,
+) -> dict:
+    """The totals the checkout page shows before the order is placed, priced as place_order prices them.
+
+    The cart's fields, then the pipeline's (subtotal, discounts, discount_total, shipping_total,
+    total), and per item `paid`, `gift` and `discounts`; a line with a problem counts for nothing.
+    """
+    cart = carts.load_cart(session, shop_id, cart_token)
+    lines = carts.cart_lines(session, cart)
+    view = carts.cart_dict(session, cart, lines)
+    province = shipping.normalise_province(province) if province else None
+    errors: dict[str, str] = {}
+    method = None
+    if view["needs_shipping"]:
+        method = shipping.method_for_checkout(session, shop_id, shipping_method_id, province, errors)
+    require_fields(errors)
+    priced = pricing.price_cart([line for line in lines if line.problem is None], shipping_method=method)
+    # One cart line per variant; a line split by a per-customer limit will need its own key here.
+    by_variant = {item.variant_id: item.as_dict() for item in priced.items}
+    nothing = {"paid": 0, "gift": False, "discounts": []}
+    return {
+        **view,
+        "items": [{**item, **by_variant.get(item["variant_id"], nothing)} for item in view["items"]],
+        **priced.as_dict(),
+        "shipping_method": shipping.method_dict(method) if method else None,
+    }
