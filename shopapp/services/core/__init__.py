@@ -1,1 +1,1 @@
-"""The bottom of the services: domain errors, permissions, validation, tokens, idempotency, the outbox, money."""
+"""The bottom of the services: domain errors, permissions, validation, tokens, idempotency, the outbox, money, the clock, paging."""
