@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 
+import httpx
+
 from tests.shopping import ADDRESS
 
 FORMULA_TITLES = ["=1+2", "@cmd", "+1+1", "-1+1", "=HYPERLINK(\"http://evil.example/\",\"查看\")", "'=already quoted"]
@@ -71,3 +73,72 @@ def test_a_shoppers_formula_address_comes_out_of_the_order_export_as_text(client
     assert _formula_cells(rows) == []
     assert sorted(row["recipient"] for row in rows) == ["'-2+3", "'=1+2"]
     assert sorted(row["address"] for row in rows) == ["'" + hyperlink, "'@SUM(1)"]
+
+
+# Integers no database column holds ---------------------------------------------------------------
+
+TOO_BIG = 2**63
+
+
+def _refused(answer, field: str | None = None) -> None:
+    assert 400 <= answer.status_code < 500, (answer.status_code, answer.text)
+    error = answer.json()["error"]
+    assert error["code"] and error["message"]
+    if field:
+        assert field in error["field_codes"], error
+
+
+def test_integers_beyond_64_bits_are_refused_with_4xx_everywhere(client, shop, api_url):
+    slug, headers = shop["shop"]["slug"], shop["headers"]
+    product = _new_product(client, shop, "龙井", "LJ-1")
+    _refused(client.get(f"/products/{TOO_BIG}", headers=headers), "product_id")
+    _refused(client.get(f"/products/-{TOO_BIG + 1}", headers=headers), "product_id")
+    _refused(client.get("/products", headers=headers, params={"page": TOO_BIG}), "page")
+    _refused(client.get("/products", headers=headers, params={"price_min": TOO_BIG}), "price_min")
+    _refused(client.get("/products", headers=headers, params={"category_id": TOO_BIG}), "category_id")
+    _refused(client.get(f"/store/{slug}/products", params={"page": 2**62}), "page")
+    _refused(client.get(f"/store/{slug}/products", params={"price_max": "1e30"}), "price_max")
+    _refused(client.get(f"/store/{slug}/products/{TOO_BIG}"), "product_id")
+    _refused(client.get("/orders", headers=headers, params={"page": TOO_BIG}), "page")
+    cart = client.post(f"/store/{slug}/carts").json()["cart_token"]
+    _refused(client.post(f"/store/{slug}/carts/{cart}/items", json={"variant_id": TOO_BIG, "qty": 1}), "variant_id")
+    _refused(client.post(f"/store/{slug}/carts/{cart}/items", json={"variant_id": product["variants"][0]["id"], "qty": TOO_BIG}), "qty")
+    _refused(client.patch(f"/products/{product['id']}", headers=headers, json={"variants": [
+        {"id": product["variants"][0]["id"], "price": TOO_BIG}]}), "variants.0.price")
+    # The storefront's product page, as first sent by the server, is the not-found page.
+    page = httpx.get(f"{api_url}/s/{slug}/p/{TOO_BIG}")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert httpx.get(f"{api_url}/s/{slug}/p/{product['id']}").status_code == 200
+    # A page deep beyond any shop is refused too, not scanned.
+    _refused(client.get("/products", headers=headers, params={"page": 10**9}), "page")
+    # Nothing changed, and ordinary numbers still work.
+    assert client.get(f"/products/{product['id']}", headers=headers).json()["variants"][0]["price"] == 1000
+    assert client.get("/products", headers=headers, params={"page": 1, "price_min": 0}).status_code == 200
+
+
+# Lone surrogates ---------------------------------------------------------------------------------
+
+LONE_SURROGATE = b'"a\\ud800b"'
+
+
+def _json_with_surrogate(template: str) -> bytes:
+    return template.encode().replace(b'"@@"', LONE_SURROGATE)
+
+
+def test_text_with_a_lone_surrogate_is_refused_with_4xx(client, shop):
+    slug, headers = shop["shop"]["slug"], shop["headers"] | {"Content-Type": "application/json"}
+    _refused(client.post("/products", headers=headers, content=_json_with_surrogate(
+        '{"title": "@@", "variants": [{"price": 100, "stock": 1}]}')), "title")
+    assert client.get("/products", headers=shop["headers"]).json()["total"] == 0
+    opened = client.post(f"/store/{slug}/conversations", json={"email": "buyer@example.com", "message": "你好"})
+    assert opened.status_code == 201, opened.text
+    conversation = opened.json()
+    _refused(client.post(
+        f"/store/{slug}/conversations/{conversation['conversation_id']}/messages", params={"token": conversation["token"]},
+        headers={"Content-Type": "application/json"}, content=_json_with_surrogate('{"text": "@@"}'),
+    ), "text")
+    _refused(client.post(f"/store/{slug}/conversations", headers={"Content-Type": "application/json"},
+                         content=_json_with_surrogate('{"email": "b@example.com", "message": "@@"}')), "message")
+    _refused(client.post("/payments/sandbox/notify", headers={"Content-Type": "application/json"},
+                         content=_json_with_surrogate('{"payment_id": "@@", "status": "success", "sign": "x"}')))
+    _refused(client.post("/products", headers=headers, content=_json_with_surrogate('{"@@": 1}')))
