@@ -159,6 +159,7 @@ MESSAGES = {
     "error.wrong_credentials": "Wrong email or password",
     "error.no_shop": "This account has no shop yet",
     "error.too_many_attempts": "Too many attempts, try again in {minutes} minutes",
+    "error.images_busy": "Too many pictures are being processed, please try again shortly",
     "error.internal_error": "Something went wrong on our side, please try again (request {request_id})",
     "error.method_not_allowed": "Method not allowed",
     "field.required": "Required",
@@ -181,7 +182,7 @@ MESSAGES = {
     "field.invalid": "Not valid",
     "field.image_type": "Only JPEG, PNG, WebP or GIF images",
     "field.image_too_large": "The image is too large: at most 10 MB",
-    "field.image_too_many_pixels": "The image has too many pixels: at most 40 megapixels",
+    "field.image_too_many_pixels": "The image has too many pixels: at most 25 megapixels",
     "field.image_corrupt": "This image is damaged or incomplete; please export it again",
     # Catalogue and stock
     "error.insufficient_stock": "Not enough stock",

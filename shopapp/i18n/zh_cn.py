@@ -166,6 +166,7 @@ MESSAGES = {
     "error.wrong_credentials": "邮箱或密码不正确",
     "error.no_shop": "此账号还没有店铺",
     "error.too_many_attempts": "尝试次数过多，请 {minutes} 分钟后再试",
+    "error.images_busy": "图片处理繁忙，请稍后再试",
     "error.internal_error": "服务器出错了，请稍后重试（请求编号 {request_id}）",
     "error.method_not_allowed": "不支持此请求方法",
     # Field problems (code -> message next to the field)
@@ -189,7 +190,7 @@ MESSAGES = {
     "field.invalid": "格式不正确",
     "field.image_type": "只支持 JPEG、PNG、WebP 或 GIF 图片",
     "field.image_too_large": "图片太大，最大 10 MB",
-    "field.image_too_many_pixels": "图片像素太多，最多 4000 万像素",
+    "field.image_too_many_pixels": "图片像素太多，最多 2500 万像素",
     "field.image_corrupt": "图片已损坏或不完整，请重新导出后上传",
     # Catalogue and stock
     "error.insufficient_stock": "库存不足",

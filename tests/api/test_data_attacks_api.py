@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+import struct
+import time
+import zlib
 
 import httpx
 
+from tests.api.test_fulfillment_api import _paid
 from tests.shopping import ADDRESS
 
 FORMULA_TITLES = ["=1+2", "@cmd", "+1+1", "-1+1", "=HYPERLINK(\"http://evil.example/\",\"查看\")", "'=already quoted"]
@@ -142,3 +146,40 @@ def test_text_with_a_lone_surrogate_is_refused_with_4xx(client, shop):
     _refused(client.post("/payments/sandbox/notify", headers={"Content-Type": "application/json"},
                          content=_json_with_surrogate('{"payment_id": "@@", "status": "success", "sign": "x"}')))
     _refused(client.post("/products", headers=headers, content=_json_with_surrogate('{"@@": 1}')))
+
+
+# Decompression work ------------------------------------------------------------------------------
+
+def _small_png_of_many_pixels(width: int, height: int) -> bytes:
+    """A valid black-and-white PNG: a few KB on the wire, width x height pixels once decoded."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = (b"\0" + bytes((width + 7) // 8)) * height
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
+
+
+def test_a_small_png_of_40_megapixels_is_refused_before_it_is_decoded(client, shop):
+    bomb = _small_png_of_many_pixels(8000, 5000)
+    assert len(bomb) < 10_000
+    product = _new_product(client, shop, "龙井", "LJ-1")
+    started = time.monotonic()
+    answer = client.post(f"/products/{product['id']}/images", headers=shop["headers"], files={"file": ("a.png", bomb, "image/png")})
+    assert answer.status_code == 422 and answer.json()["error"]["field_codes"] == {"file": "image_too_many_pixels"}
+    assert "2500" in answer.json()["error"]["fields"]["file"]
+    assert time.monotonic() - started < 1.0  # the 2.2 s of decoding never starts
+    assert client.get(f"/products/{product['id']}", headers=shop["headers"]).json()["images"] == []
+
+
+def test_a_shopper_cannot_send_a_decompression_bomb_as_an_after_sales_photo(client, shop):
+    slug = shop["shop"]["slug"]
+    product = _new_product(client, shop, "龙井", "LJ-1")
+    placed = _paid(client, shop, (product["variants"][0]["id"], 1))
+    answer = client.post(
+        f"/store/{slug}/orders/{placed['order_no']}/aftersales", params={"token": placed["token"]},
+        data={"kind": "refund_only", "reason": "坏了"},
+        files=[("photos", ("a.png", _small_png_of_many_pixels(8000, 5000), "image/png"))],
+    )
+    assert answer.status_code == 422 and answer.json()["error"]["field_codes"] == {"file": "image_too_many_pixels"}
+    listed = client.get(f"/store/{slug}/orders/{placed['order_no']}/aftersales", params={"token": placed["token"]})
+    assert listed.json()["total"] == 0
