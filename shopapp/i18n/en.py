@@ -107,6 +107,7 @@ MESSAGES = {
     "settings.api_keys.revoke": "Revoke",
     "settings.api_keys.revoke_confirm": "Programs using this key stop working at once. Revoke it?",
     "settings.api_keys.revoked": "Revoked",
+    "settings.api_keys.made_by": "Made by",
     "settings.no_permission": "Only the owner and admins can change this.",
     "currency.CNY": "Chinese yuan (CNY)",
     "currency.HKD": "Hong Kong dollar (HKD)",
@@ -666,5 +667,6 @@ MESSAGES = {
     'reset.new_title': 'Choose a new password',
     'reset.new_password': 'New password',
     'reset.save': 'Save and log in',
+    'reset.revoke_api_keys': 'Also revoke the API keys this account made (keep this ticked if the password may have leaked)',
     'reset.back_to_login': 'Back to log-in',
 }

@@ -110,6 +110,7 @@ MESSAGES = {
     "settings.api_keys.revoke": "吊销",
     "settings.api_keys.revoke_confirm": "吊销后使用此密钥的程序将立即失效，确定吗？",
     "settings.api_keys.revoked": "已吊销",
+    "settings.api_keys.made_by": "创建人",
     "settings.no_permission": "只有店主和管理员可以修改这里。",
     "currency.CNY": "人民币 (CNY)",
     "currency.HKD": "港币 (HKD)",
@@ -674,5 +675,6 @@ MESSAGES = {
     'reset.new_title': '设置新密码',
     'reset.new_password': '新密码',
     'reset.save': '保存并登录',
+    'reset.revoke_api_keys': '同时吊销此账号创建的 API 密钥（如怀疑密码泄露，请保留勾选）',
     'reset.back_to_login': '返回登录',
 }

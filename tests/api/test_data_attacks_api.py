@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import struct
 import time
 import zlib
 
 import httpx
+from sqlmodel import select
 
+from shopapp.db import session_scope
+from shopapp.models import OutboxEmail
 from tests.api.test_fulfillment_api import _paid
 from tests.shopping import ADDRESS
 
@@ -183,3 +187,68 @@ def test_a_shopper_cannot_send_a_decompression_bomb_as_an_after_sales_photo(clie
     assert answer.status_code == 422 and answer.json()["error"]["field_codes"] == {"file": "image_too_many_pixels"}
     listed = client.get(f"/store/{slug}/orders/{placed['order_no']}/aftersales", params={"token": placed["token"]})
     assert listed.json()["total"] == 0
+
+
+# API keys of people who left -------------------------------------------------------------------
+
+def _emailed_link(to: str, pattern: str) -> str:
+    with session_scope() as session:
+        body = session.exec(select(OutboxEmail.body).where(OutboxEmail.to == to).order_by(OutboxEmail.id)).all()[-1]
+    return re.search(pattern, body).group(1)
+
+
+def _admin_with_a_key(client, shop, email: str = "admin@example.com") -> tuple[int, dict, dict]:
+    """An admin who joined by invitation and made an API key: (member id, their headers, the key's headers)."""
+    assert client.post("/staff/invites", headers=shop["headers"], json={"email": email, "role": "admin"}).status_code == 201
+    invite = _emailed_link(email, r"/invite/(\S+)")
+    joined = client.post(f"/invites/{invite}/accept", json={"password": "admin-pass-1"})
+    assert joined.status_code == 200, joined.text
+    admin = {"Authorization": f"Bearer {joined.json()['token']}"}
+    made = client.post("/api-keys", headers=admin, json={"name": "ERP 同步"})
+    assert made.status_code == 201, made.text
+    key = {"Authorization": f"Bearer {made.json()['key']}"}
+    members = client.get("/staff", headers=shop["headers"]).json()["members"]
+    member_id = next(m["id"] for m in members if m["email"] == email)
+    return member_id, admin, key
+
+
+def test_a_removed_admin_keeps_no_access_through_the_key_they_made(client, shop):
+    member_id, admin, key = _admin_with_a_key(client, shop)
+    assert client.get("/orders", headers=key).status_code == 200
+    listed = client.get("/api-keys", headers=shop["headers"]).json()["items"]
+    assert [(k["name"], k["created_by"]["email"], k["revoked"]) for k in listed] == [("ERP 同步", "admin@example.com", False)]
+
+    assert client.delete(f"/staff/{member_id}", headers=shop["headers"]).status_code == 204
+    assert client.get("/orders", headers=admin).status_code == 401
+    assert client.get("/orders", headers=key).status_code == 401
+    invited = client.post("/staff/invites", headers=key, json={"email": "evil@example.com", "role": "admin"})
+    assert invited.status_code == 401
+    assert client.get("/staff", headers=shop["headers"]).json()["invites"] == []
+    listed = client.get("/api-keys", headers=shop["headers"]).json()["items"]
+    assert listed[0]["revoked"] and listed[0]["revoked_at"]
+
+
+def test_an_admin_moved_to_support_loses_the_keys_they_made_and_the_owners_keys_stay(client, shop):
+    member_id, _, key = _admin_with_a_key(client, shop)
+    owners = client.post("/api-keys", headers=shop["headers"], json={"name": "店主脚本"}).json()["key"]
+    assert client.patch(f"/staff/{member_id}", headers=shop["headers"], json={"role": "support"}).status_code == 204
+    assert client.get("/orders", headers=key).status_code == 401
+    assert client.get("/orders", headers={"Authorization": f"Bearer {owners}"}).status_code == 200
+    # Made admin again, the old key stays revoked: a new one must be made.
+    assert client.patch(f"/staff/{member_id}", headers=shop["headers"], json={"role": "admin"}).status_code == 204
+    assert client.get("/orders", headers=key).status_code == 401
+
+
+def test_a_password_reset_can_revoke_the_keys_the_account_made(client, shop):
+    _, _, key = _admin_with_a_key(client, shop)
+    assert client.post("/auth/password-reset", json={"email": "admin@example.com"}).status_code == 202
+    token = _emailed_link("admin@example.com", r"/reset-password/(\S+)")
+    answer = client.post("/auth/password-reset/confirm", json={"token": token, "password": "a-brand-new-pass", "revoke_api_keys": True})
+    assert answer.status_code == 200, answer.text
+    assert client.get("/orders", headers=key).status_code == 401
+    # Without the box ticked the keys stay.
+    owners = {"Authorization": "Bearer " + client.post("/api-keys", headers=shop["headers"], json={"name": "x"}).json()["key"]}
+    assert client.post("/auth/password-reset", json={"email": "tea-house@example.com"}).status_code == 202
+    token = _emailed_link("tea-house@example.com", r"/reset-password/(\S+)")
+    assert client.post("/auth/password-reset/confirm", json={"token": token, "password": "another-new-pass"}).status_code == 200
+    assert client.get("/orders", headers=owners).status_code == 200
