@@ -13,6 +13,7 @@ import reflex as rx
 
 from shopapp.db import session_scope
 from shopapp.services.core.errors import DomainError
+from shopapp.services.core.validation import id_from_text
 from shopapp.services.support import conversations
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON
@@ -53,9 +54,12 @@ class ChatState(StoreState):
         """The conversation link (/s/<shop>/chat/<id>.<token>) brings a conversation back on any device."""
         self._load_shop()
         conversation_id, _, token = self.chat_key.partition(".")
-        if self.not_found or not conversation_id.isdigit():
+        if self.not_found:
             return
-        self._remember(int(conversation_id), token)
+        try:
+            self._remember(id_from_text(conversation_id), token)
+        except DomainError:
+            return  # not an id any conversation could have
         return ChatState.open_chat
 
     @rx.var
