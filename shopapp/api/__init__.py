@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from shopapp.api import (
     account,
@@ -16,6 +16,7 @@ from shopapp.api import (
     errors,
     fulfillment,
     health,
+    input_limits,
     media,
     orders,
     payments,
@@ -39,6 +40,7 @@ def create_api() -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/v1/docs",
         redoc_url=None,
+        dependencies=[Depends(input_limits.refuse_unstorable_input)],
     )
     errors.install(api)
     caching.install(api)

@@ -29,6 +29,7 @@ class ResetRequest(BaseModel):
 class NewPassword(BaseModel):
     token: str = ""
     password: str = ""
+    revoke_api_keys: bool = False  # also revoke every API key the account made
 
 
 @router.post("/signup", status_code=201)
@@ -68,7 +69,8 @@ def ask_for_password_reset(body: ResetRequest):
 
 @router.post("/password-reset/confirm")
 def reset_password(body: NewPassword):
-    """`{token, password}` from the e-mailed link → `{token}`: signed in with the new password."""
+    """`{token, password, revoke_api_keys?}` from the e-mailed link → `{token}`: signed in with the new password;
+    `revoke_api_keys: true` also revokes the API keys the account made."""
     with session_scope() as session:
-        signed = password_resets.reset_owner_password(session, body.token, body.password)
+        signed = password_resets.reset_owner_password(session, body.token, body.password, revoke_api_keys=body.revoke_api_keys)
         return {"token": signed.token, "shop": {"id": signed.shop.id, "slug": signed.shop.slug, "name": signed.shop.name}}

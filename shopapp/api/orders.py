@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from shopapp.api.deps import acting, jsonable
-from shopapp.services.orders import cancel, listing, state, views
+from shopapp.services.orders import cancel, export, listing, state, views
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
@@ -32,6 +32,21 @@ def list_orders(
             following = request.url.remove_query_params("page").include_query_params(after=cursor)
             response.headers["Link"] = f'<{following}>; rel="next"'
         return jsonable({"items": items, "total": total})
+
+
+# Declared before /orders/{order_id}, which would otherwise take "export" for an id.
+@router.get("/export")
+def export_orders(
+    request: Request, status: str | None = None, q: str | None = None,
+    created_from: str | None = None, created_to: str | None = None,
+):
+    """The orders the list's filters give, one row per order line, as the console's export (CSV, UTF-8 with a BOM)."""
+    with acting(request) as (session, actor):
+        text = export.export_orders(session, actor, status=status, q=q, created_from=created_from, created_to=created_to)
+    return Response(
+        text.encode("utf-8"), media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="orders.csv"'},
+    )
 
 
 @router.get("/{order_id}")

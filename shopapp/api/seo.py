@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from shopapp.db import session_scope
 from shopapp.services.core.errors import NotFound
+from shopapp.services.core.validation import id_from_text
 from shopapp.services.shops import seo
 
 router = APIRouter(include_in_schema=False)
@@ -36,8 +37,9 @@ def shop_page(slug: str):
 
 @router.get("/s/{slug}/p/{product_id}")
 @router.get("/s/{slug}/p/{product_id}/")
-def product_page(slug: str, product_id: int):
-    return _page(lambda session: seo.product_page_tags(session, slug, product_id), PRODUCT_ROUTE)
+def product_page(slug: str, product_id: str):
+    # Any text: an id no product could have is the friendly not-found page, like a deleted product.
+    return _page(lambda session: seo.product_page_tags(session, slug, id_from_text(product_id)), PRODUCT_ROUTE)
 
 
 @router.get("/s/{slug}/sitemap.xml")

@@ -26,6 +26,10 @@ class Text(BaseModel):
     text: Any = None
 
 
+class Code(BaseModel):
+    code: Any = None
+
+
 class Assignment(BaseModel):
     user_id: int | None = None
 
@@ -45,7 +49,10 @@ def start_conversation(slug: str, body: NewConversation, request: Request):
         conversation, token = conversations.start_conversation(
             session, shop.id, body.email, body.message, body.order_no, body.order_token, shopper_token=bearer_token(request),
         )
-        return {"conversation_id": conversation.id, "token": token, "verified": conversation.verified}
+        return {
+            "conversation_id": conversation.id, "token": token, "verified": conversation.verified,
+            "verified_scope": conversations.verified_scope(conversation),
+        }
 
 
 @router.post("/store/{slug}/conversations/{conversation_id}/messages", status_code=201)
@@ -60,6 +67,24 @@ def post_shopper_message(slug: str, conversation_id: int, body: Text, request: R
 def shopper_conversation(slug: str, conversation_id: int, request: Request, token: str = ""):
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
+        return jsonable(conversations.shopper_conversation(session, shop.id, conversation_id, token, request_lang(request)))
+
+
+@router.post("/store/{slug}/conversations/{conversation_id}/verification-code", status_code=202)
+def send_verification_code(slug: str, conversation_id: int, token: str = ""):
+    """Once an order number matched (verified_scope "order"): e-mail a one-time code to that order's
+    address → `{sent_to}` (masked). The code, sent back to /verify, lets staff see the customer's orders."""
+    with session_scope() as session:
+        shop = shops.shop_by_slug(session, slug)
+        return {"sent_to": conversations.send_verification_code(session, shop.id, conversation_id, token)}
+
+
+@router.post("/store/{slug}/conversations/{conversation_id}/verify")
+def verify_with_code(slug: str, conversation_id: int, body: Code, request: Request, token: str = ""):
+    """`{code}` from the e-mail → the conversation as the shopper sees it, now verified_scope "customer"."""
+    with session_scope() as session:
+        shop = shops.shop_by_slug(session, slug)
+        conversations.verify_with_code(session, shop.id, conversation_id, token, body.code)
         return jsonable(conversations.shopper_conversation(session, shop.id, conversation_id, token, request_lang(request)))
 
 

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 from dataclasses import replace
 
 import pytest
+from sqlmodel import select
 
 from shopapp.db import session_scope
-from shopapp.models import Variant
+from shopapp.models import OutboxEmail, Variant
 from shopapp.services.shops import accounts, shops
 from shopapp.services.support.ai import service as ai
 from shopapp.settings import get_settings
@@ -297,3 +299,92 @@ def test_product_copy_is_a_suggestion_with_a_title_of_at_most_60_characters(clie
 def test_model_product_copy_is_cut_to_60_characters_and_cleaned(client, store, model):
     body = client.post(f"/products/{store['product_id']}/ai-copy", json={}, headers=store["headers"]).json()
     assert body["engine"] == "openai" and len(body["title"]) <= 60 and "<script>" not in body["description_html"]
+
+
+# A stranger holding the parcel knows the e-mail and the order number printed on it -------------
+
+def _second_li_order(store) -> str:
+    with session_scope() as session:
+        owner = accounts.authenticate(session, store["token"])
+        tea = session.exec(select(Variant.id).where(Variant.sku == "TEA-LJ")).one()
+        earlier, _ = paid_order(session, owner, tea, "li@example.com")
+        return earlier.order_no
+
+
+def _code_emailed_to(email: str) -> str:
+    with session_scope() as session:
+        body = session.exec(select(OutboxEmail.body).where(OutboxEmail.to == email).order_by(OutboxEmail.id)).all()[-1]
+    return re.search(r"验证码：(\d{6})", body).group(1)
+
+
+def test_an_order_number_and_email_show_only_that_orders_own_facts(client, store):
+    other_order = _second_li_order(store)
+    started = _start(client, store, message=f"订单 {store['li_no']} 到哪了?")
+    assert started["verified"] is True and started["verified_scope"] == "order"
+
+    shown = client.get(f"/conversations/{started['conversation_id']}", headers=store["headers"])
+    body = shown.json()
+    assert body["customer"]["verified_scope"] == "order" and body["verified_scope"] == "order"
+    assert [o["order_no"] for o in body["orders"]] == [store["li_no"]]
+    order = body["orders"][0]
+    assert order["address"] is None
+    assert order["status"] == "shipped" and order["shipments"][0]["tracking_no"] == "SF1234567890123"
+    assert order["payments"] and "refunded_total" in order
+    text = shown.text
+    assert "13800138000" not in text and "文三路" not in text and other_order not in text
+
+    # The assistant answers from that one order and nothing else.
+    suggestions = client.post(f"/conversations/{started['conversation_id']}/reply-suggestions", json={}, headers=store["headers"])
+    said = json.dumps(suggestions.json(), ensure_ascii=False)
+    assert "SF1234567890123" in said
+    assert "13800138000" not in said and "文三路" not in said and other_order not in said
+
+
+def test_the_code_emailed_to_the_orders_address_shows_the_customers_history(client, store):
+    other_order = _second_li_order(store)
+    started = _start(client, store, message=f"订单 {store['li_no']} 到哪了?")
+    url = f"/store/{store['slug']}/conversations/{started['conversation_id']}"
+    token = {"token": started["token"]}
+
+    sent = client.post(f"{url}/verification-code", params=token)
+    assert sent.status_code == 202 and sent.json() == {"sent_to": "l***@example.com"}
+    code = _code_emailed_to("li@example.com")
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    refused = client.post(f"{url}/verify", params=token, json={"code": wrong})
+    assert refused.status_code == 422 and refused.json()["error"]["field_codes"] == {"code": "code_wrong"}
+    assert client.get(f"/conversations/{started['conversation_id']}", headers=store["headers"]).json()["verified_scope"] == "order"
+
+    verified = client.post(f"{url}/verify", params=token, json={"code": code})
+    assert verified.status_code == 200, verified.text
+    assert verified.json()["verified_scope"] == "customer"
+    body = client.get(f"/conversations/{started['conversation_id']}", headers=store["headers"]).json()
+    assert body["verified_by"] == "email_code"
+    assert {o["order_no"] for o in body["orders"]} == {store["li_no"], other_order}
+    assert all(o["address"]["phone"] == "13800138000" for o in body["orders"])
+
+
+def test_guessing_the_code_is_cut_off_and_another_conversations_code_does_not_work(client, store):
+    first = _start(client, store, message=f"订单 {store['li_no']}")
+    second = _start(client, store, message=f"订单 {store['li_no']}")
+    first_url = f"/store/{store['slug']}/conversations/{first['conversation_id']}"
+    second_url = f"/store/{store['slug']}/conversations/{second['conversation_id']}"
+    assert client.post(f"{first_url}/verification-code", params={"token": first["token"]}).status_code == 202
+    first_code = _code_emailed_to("li@example.com")
+    assert client.post(f"{second_url}/verify", params={"token": second["token"]}, json={"code": first_code}).status_code in (422,)
+    answers = [
+        client.post(f"{second_url}/verify", params={"token": second["token"]}, json={"code": f"{n:06d}"}).status_code
+        for n in range(6)
+    ]
+    assert answers[-1] == 429 and 200 not in answers
+    # A conversation with no matching order number gets no code at all.
+    stranger = _start(client, store, email="someone@example.com", message="你好")
+    asked = client.post(f"/store/{store['slug']}/conversations/{stranger['conversation_id']}/verification-code",
+                        params={"token": stranger["token"]})
+    assert asked.status_code == 409
+
+
+def test_the_order_link_still_shows_the_customer_at_once(client, store):
+    started = _li_verified(client, store)
+    assert started["verified_scope"] == "customer"
+    body = client.get(f"/conversations/{started['conversation_id']}", headers=store["headers"]).json()
+    assert body["orders"][0]["address"]["phone"] == "13800138000"

@@ -40,6 +40,7 @@ def test_the_owner_invites_staff_and_manages_api_keys(page):
     page.get_by_label("密钥名称").fill("ERP 同步")
     page.get_by_role("button", name="创建密钥").click()
     expect(page.get_by_test_id("new-api-key")).to_have_text(re.compile(r"^sk_"))
+    expect(page.get_by_test_id("api-key-made-by").first).to_have_text("创建人 demo@example.com")
     page.get_by_role("button", name="吊销").click()
     expect(page.get_by_text("吊销后使用此密钥的程序将立即失效，确定吗？")).to_be_visible()
     page.get_by_role("button", name="确定").click()

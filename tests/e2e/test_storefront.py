@@ -34,6 +34,8 @@ def test_a_presale_product_says_when_it_ships(phone):
 def test_a_missing_product_is_a_friendly_page(phone):
     phone.goto("/s/demo-tea/p/999999")
     expect(phone.get_by_test_id("product-missing")).to_be_visible()
+    phone.goto(f"/s/demo-tea/p/{2**63}")  # beyond any database integer: still just not found
+    expect(phone.get_by_test_id("product-missing")).to_be_visible()
 
 
 def test_shared_links_preview_and_the_page_still_works(phone, platform_url):

@@ -6,7 +6,7 @@ import re
 import httpx
 from playwright.sync_api import expect
 
-from tests.e2e.steps import DEMO_EMAIL, DEMO_PASSWORD, log_in_as_demo_owner
+from tests.e2e.steps import DEMO_EMAIL, DEMO_PASSWORD, last_email_to, log_in_as_demo_owner
 from tests.e2e.test_console_orders import ADDRESS
 
 
@@ -81,3 +81,34 @@ def test_agents_keep_quick_replies_and_hand_conversations_over(browser, platform
     expect(agent.get_by_label("回复顾客…")).to_have_value("支持寄往港澳台，运费按重量计算。")
     agent.get_by_label("转交给").select_option(label="demo@example.com")
     expect(agent.get_by_label("转交给")).to_have_value(re.compile(r"\d+"))
+
+
+def test_an_order_number_alone_shows_one_order_until_the_emailed_code(browser, platform_url, platform_data, phone):
+    """Order numbers are printed on parcels: with one and the e-mail, the desk sees only that order's own
+    facts; the code e-mailed to the order's address makes the conversation the customer's."""
+    order_no, _ = paid_and_shipped_order(platform_url)
+    phone.goto("/s/demo-tea")
+    phone.get_by_test_id("chat-open").click()
+    phone.get_by_label("邮箱").fill("wang5@example.com")
+    phone.get_by_label("订单号（选填）").fill(order_no)
+    phone.get_by_label("输入消息…").fill("包裹到哪了?")
+    phone.get_by_role("button", name="发送").click()
+    expect(phone.get_by_test_id("chat-code-offer")).to_be_visible()
+
+    agent = browser.new_context(base_url=platform_url, viewport={"width": 1400, "height": 900}).new_page()
+    log_in_as_demo_owner(agent)
+    agent.goto("/support")
+    agent.get_by_test_id("support-queue").get_by_role("button", name=re.compile("包裹到哪了")).click()
+    expect(agent.get_by_test_id("verified-badge")).to_have_text("仅核对订单号")
+    expect(agent.get_by_test_id("order-only-hint")).to_be_visible()
+    expect(agent.get_by_test_id("customer-orders")).to_contain_text("75312345678901")
+
+    phone.get_by_role("button", name="发送验证码").click()
+    expect(phone.get_by_test_id("chat-code-offer")).to_contain_text("w***@example.com")
+    code = re.search(r"验证码：(\d{6})", last_email_to(platform_data, "wang5@example.com")).group(1)
+    phone.get_by_label("验证码").fill(code)
+    phone.get_by_role("button", name="验证").click()
+    expect(phone.get_by_test_id("chat-code-offer")).not_to_be_visible()
+    agent.reload()
+    agent.get_by_test_id("support-queue").get_by_role("button", name=re.compile("包裹到哪了")).click()
+    expect(agent.get_by_test_id("verified-badge")).to_have_text("已验证身份", timeout=20_000)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import struct
+import threading
+import time
 import zlib
 
 import pytest
@@ -14,7 +16,7 @@ from shopapp.i18n.en import MESSAGES as EN
 from shopapp.i18n.zh_cn import MESSAGES as ZH_CN
 from shopapp.models import Product, ProductImage
 from shopapp.services.catalog import media, storage
-from shopapp.services.core.errors import Forbidden, Invalid, NotFound
+from shopapp.services.core.errors import Forbidden, Invalid, NotFound, RateLimited
 from shopapp.services.core.permissions import Actor
 from shopapp.settings import load_settings
 from tests.conftest import make_shop
@@ -177,9 +179,9 @@ def test_a_file_over_10_mb_is_refused_before_it_is_opened(monkeypatch):
     assert refusal(oversized) == "image_too_large"
 
 
-def test_an_image_over_40_megapixels_is_refused_before_decoding(never_decode):
-    # 8000 x 6000 = 48 megapixels, below Pillow's own bomb limit: our limit must catch it.
-    assert refusal(png_header_claiming(8000, 6000)) == "image_too_many_pixels"
+def test_an_image_over_25_megapixels_is_refused_before_decoding(never_decode):
+    # 8000 x 5000 = 40 megapixels, below Pillow's own bomb limit: our limit must catch it.
+    assert refusal(png_header_claiming(8000, 5000)) == "image_too_many_pixels"
 
 
 def test_a_decompression_bomb_is_refused_before_decoding(never_decode):
@@ -189,7 +191,7 @@ def test_a_decompression_bomb_is_refused_before_decoding(never_decode):
     assert refusal(bomb) == "image_too_many_pixels"
 
 
-def test_an_image_of_exactly_40_megapixels_passes_the_header_check(monkeypatch):
+def test_an_image_of_exactly_25_megapixels_passes_the_header_check(monkeypatch):
     class Decoding(Exception):
         pass
 
@@ -199,7 +201,47 @@ def test_an_image_of_exactly_40_megapixels_passes_the_header_check(monkeypatch):
     monkeypatch.setattr(ImageFile.ImageFile, "load", decode)
 
     with pytest.raises(Decoding):
-        media.process_image(png_header_claiming(8000, 5000))
+        media.process_image(png_header_claiming(6250, 4000))
+
+
+def test_a_burst_of_uploads_is_decoded_a_few_at_a_time_and_the_rest_told_to_wait(monkeypatch):
+    queue = media._DecodeQueue(at_once=2, waiting=3, wait_seconds=5)
+    monkeypatch.setattr(media, "_DECODING", queue)
+    running, most, lock = [0], [0], threading.Lock()
+    release = threading.Event()
+    real = media._renditions
+
+    def slow_renditions(image):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        release.wait(5)
+        with lock:
+            running[0] -= 1
+        return real(image)
+
+    monkeypatch.setattr(media, "_renditions", slow_renditions)
+    outcomes: list[str] = []
+
+    def upload():
+        try:
+            media.process_image(picture("PNG", size=(20, 20)))
+            outcomes.append("done")
+        except RateLimited as busy:
+            outcomes.append(busy.code)
+
+    threads = [threading.Thread(target=upload) for _ in range(7)]
+    for thread in threads:
+        thread.start()
+    deadline = time.time() + 5
+    while len(outcomes) < 2 and time.time() < deadline:  # 2 decoding, 3 waiting: the other 2 are refused at once
+        time.sleep(0.01)
+    assert outcomes == ["images_busy", "images_busy"]
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert most[0] == 2
+    assert sorted(outcomes) == ["done"] * 5 + ["images_busy"] * 2
 
 
 @pytest.mark.parametrize(

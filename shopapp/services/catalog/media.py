@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageOps
@@ -13,7 +16,7 @@ from sqlmodel import Session, select
 
 from shopapp.models import Product, ProductImage
 from shopapp.services.catalog import storage
-from shopapp.services.core.errors import Invalid, NotFound, require_fields
+from shopapp.services.core.errors import Invalid, NotFound, RateLimited, require_fields
 from shopapp.services.core.permissions import Actor, require
 
 log = logging.getLogger("shopapp.media")
@@ -21,7 +24,13 @@ log = logging.getLogger("shopapp.media")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Checked from the header, before decoding. Pillow's own Image.MAX_IMAGE_PIXELS is left alone
 # (it is process-wide); it still refuses the wildest bombs while the header is read.
-MAX_PIXELS = 40_000_000
+# 25 MP is a full-frame camera's photo; a 5 KB PNG can declare 40 MP, which takes seconds and ~150 MB to decode.
+MAX_PIXELS = 25_000_000
+# Decoding is the costly part (memory as well as CPU): this many at once per process, a few more
+# waiting their turn; a burst beyond that is told to try again rather than exhausting memory.
+DECODES_AT_ONCE = 2
+DECODES_WAITING = 8
+DECODE_WAIT_SECONDS = 60
 RENDITION_WIDTHS = (160, 480, 960, 1600)
 THUMB_WIDTH = 480
 WEBP_QUALITY = 82
@@ -169,11 +178,48 @@ def rendition_widths(original_width: int) -> list[int]:
 
 
 def process_image(data: bytes) -> ProcessedImage:
-    """Check an upload and make its renditions; Invalid(fields={"file": ...}) when it is not a usable image."""
+    """Check an upload and make its renditions; Invalid(fields={"file": ...}) when it is not a usable image,
+    RateLimited("images_busy") when too many are being decoded already."""
     image = _open_checked(data)
+    with _DECODING.slot():
+        return _renditions(image)
+
+
+class _DecodeQueue:
+    """At most `at_once` decodes run together; up to `waiting` more wait for a turn, others are refused."""
+
+    def __init__(self, at_once: int, waiting: int, wait_seconds: float):
+        self.at_once, self.waiting_max, self.wait_seconds = at_once, waiting, wait_seconds
+        self._slots = threading.BoundedSemaphore(at_once)
+        self._lock = threading.Lock()
+        self.waiting = 0
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        with self._lock:
+            if self.waiting >= self.waiting_max:
+                raise RateLimited("images_busy")
+            self.waiting += 1
+        try:
+            acquired = self._slots.acquire(timeout=self.wait_seconds)
+        finally:
+            with self._lock:
+                self.waiting -= 1
+        if not acquired:
+            raise RateLimited("images_busy")
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+
+_DECODING = _DecodeQueue(DECODES_AT_ONCE, DECODES_WAITING, DECODE_WAIT_SECONDS)
+
+
+def _renditions(image: Image.Image) -> ProcessedImage:
     try:
         image.load()
-        # In place: a copy of a 40-megapixel image costs as much as decoding it.
+        # In place: a copy of a 25-megapixel image costs as much as decoding it.
         ImageOps.exif_transpose(image, in_place=True)
         image = _to_rgb(image)
         renditions = {width: _webp(image, width) for width in rendition_widths(image.width)}

@@ -33,6 +33,7 @@ from shopapp.services.catalog import search
 from shopapp.services.core.errors import Invalid
 from shopapp.services.core.money import parse_money, yuan_text
 from shopapp.services.core.permissions import Actor, require
+from shopapp.services.core.spreadsheet import SafeWriter, cell_value
 
 COLUMNS = (
     "product_id", "title", "status", "product_type", "category", "tags",
@@ -85,7 +86,7 @@ def export_csv(session: Session, actor: Actor) -> str:
     require(actor, "manage_catalog")
     shop = _ShopCatalog.load(session, actor.shop_id)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = SafeWriter(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for product in sorted(shop.products.values(), key=lambda p: p.id):
         product_cells = _product_cells(product, shop)
@@ -340,7 +341,7 @@ def _rows(header: list[str], records: list[tuple[int, list[str]]], errors: _Erro
     for number, record in records:
         if any(cell.strip() for cell in record[len(header):]):
             errors.add(number, "", "too_many_cells")
-        cells = {column: cell.strip() for column, cell in zip(header, record) if column}
+        cells = {column: cell_value(cell.strip()) for column, cell in zip(header, record) if column}
         row = _Row(number=number, cells=cells, sku=cells.get("sku") or None)
         if cells.get("product_id"):
             row.product_id = _whole_number(row, "product_id", errors)

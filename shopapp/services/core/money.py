@@ -7,6 +7,8 @@ from shopapp.services.core.errors import Invalid
 SYMBOLS = {"CNY": "¥", "HKD": "HK$", "TWD": "NT$", "USD": "$", "EUR": "€", "JPY": "¥", "SGD": "S$"}
 # Currencies whose minor unit is the unit itself (no cents).
 ZERO_DECIMAL = {"JPY", "TWD"}
+# The largest amount anyone types: a trillion yuan, far inside a 64-bit count of 分.
+MAX_TYPED_YUAN = Decimal(10**12)
 
 
 def format_money(amount: int, currency: str = "CNY") -> str:
@@ -37,10 +39,12 @@ def parse_money(text: str | int, *, allow_negative: bool = False, field: str = "
     cleaned = str(text).strip().replace(",", "").replace("，", "").lstrip("¥￥")
     try:
         amount = Decimal(cleaned)
+        if amount.is_finite() and abs(amount) > MAX_TYPED_YUAN:
+            raise Invalid(fields={field: "number_too_large"})
+        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+            raise Invalid(fields={field: "must_be_money"})
     except ArithmeticError:
         raise Invalid(fields={field: "must_be_money"}) from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        raise Invalid(fields={field: "must_be_money"})
     if amount < 0 and not allow_negative:
         raise Invalid(fields={field: "price_negative"})
     return int((amount * 100).to_integral_value(rounding=ROUND_HALF_UP))

@@ -43,6 +43,10 @@ class Actor:
 
 
 
+def role_at_least(role: str, least: str) -> bool:
+    return _RANK.get(role, 0) >= _RANK[least]
+
+
 def can(actor: Actor, action: str) -> bool:
     return _RANK.get(actor.role, 0) >= _RANK[ACTIONS[action]]
 

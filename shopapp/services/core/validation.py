@@ -2,6 +2,8 @@
 
 from email_validator import EmailNotValidError, validate_email
 
+from shopapp.services.core.errors import NotFound
+
 
 def checked_email(email: str, errors: dict[str, str], field: str = "email") -> str:
     """The normalised (lower-case) address, or a field error "required" / "email_invalid"."""
@@ -23,9 +25,64 @@ def checked_text(value, errors: dict[str, str], field: str, *, limit: int, requi
     if not isinstance(value, str):
         errors[field] = "must_be_text"
         return ""
+    if not storable_text(value):
+        errors[field] = "text_invalid"
+        return ""
     value = value.strip()
     if required and not value:
         errors[field] = "required"
     elif len(value) > limit:
         errors[field] = "too_long"
     return value
+
+
+# What a database column can hold: SQLite and PostgreSQL integers are 64-bit, and text is UTF-8,
+# which cannot hold a lone UTF-16 surrogate (JSON's "\ud800" decodes to one).
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+# The deepest list page anyone asks for: beyond it an offset is a scan of nothing.
+MAX_PAGE = 100_000
+
+
+def storable_integer(value: int) -> bool:
+    return INT64_MIN <= value <= INT64_MAX
+
+
+def id_from_text(text: str | int | None) -> int:
+    """The id a URL or a form names ("42"); NotFound when no row could have it (not a whole number, or beyond 64 bits)."""
+    text = str(text if text is not None else "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 19 or not 1 <= int(text) <= INT64_MAX:
+        raise NotFound()
+    return int(text)
+
+
+def storable_text(value: str) -> bool:
+    """False for text with a lone surrogate, which no UTF-8 column (nor JSON answer) can carry."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def unstorable_values(value, field: str = "body") -> dict[str, str]:
+    """Field problems for every integer outside 64 bits ("number_too_large") and every text with
+    a lone surrogate ("text_invalid") anywhere in a decoded JSON document."""
+    problems: dict[str, str] = {}
+    stack = [(field, value)]
+    while stack:
+        name, item = stack.pop()
+        if isinstance(item, bool):
+            continue
+        if isinstance(item, int) and not storable_integer(item):
+            problems.setdefault(name, "number_too_large")
+        elif isinstance(item, str) and not storable_text(item):
+            problems.setdefault(name, "text_invalid")
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                if not storable_text(key):
+                    problems.setdefault(name, "text_invalid")
+                    continue
+                stack.append((f"{name}.{key}" if name != "body" else key, inner))
+        elif isinstance(item, list):
+            stack.extend((f"{name}.{i}", inner) for i, inner in enumerate(item))
+    return problems

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from sqlmodel import Session, select
@@ -11,6 +10,7 @@ from shopapp.models import Order, OrderItem
 from shopapp.services.core.money import yuan_text
 from shopapp.services.core.paging import MAX_PER_PAGE
 from shopapp.services.core.permissions import Actor, require
+from shopapp.services.core.spreadsheet import SafeWriter
 from shopapp.services.orders import listing
 
 COLUMNS = (
@@ -33,7 +33,7 @@ def export_orders(session: Session, actor: Actor, **filters) -> str:
         ids += [s["id"] for s in summaries]
     out = io.StringIO()
     out.write("\ufeff")  # Excel reads UTF-8 only with it
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(COLUMNS)
     by_id = {o.id: o for o in session.exec(select(Order).where(Order.shop_id == actor.shop_id, Order.id.in_(ids))).all()} if ids else {}
     lines: dict[int, list[OrderItem]] = {}

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from shopapp.models import ApiKey, AuthSession, LoginAttempt, Shop, StaffMember, User
 from shopapp.models.base import utcnow
 from shopapp.services.core.errors import RateLimited, Unauthorized, require_fields
-from shopapp.services.core.permissions import Actor
+from shopapp.services.core.permissions import Actor, role_at_least
 from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email
 from shopapp.services.shops import shops as shop_service
@@ -111,8 +111,16 @@ def authenticate(session: Session, token: str | None) -> Actor:
         raise Unauthorized("login_required")
     hashed = token_hash(token)
     if token.startswith("sk_"):
-        key = session.exec(select(ApiKey).where(ApiKey.key_hash == hashed, ApiKey.revoked_at.is_(None))).first()
-        if key is None:
+        found = session.exec(
+            select(ApiKey, StaffMember.role)
+            .outerjoin(StaffMember, (StaffMember.user_id == ApiKey.created_by) & (StaffMember.shop_id == ApiKey.shop_id))
+            .where(ApiKey.key_hash == hashed, ApiKey.revoked_at.is_(None))
+        ).first()
+        if found is None:
+            raise Unauthorized("invalid_token")
+        key, maker_role = found
+        # A key works only while its maker could still make it (api_keys.py revokes it when that ends).
+        if key.created_by is not None and not role_at_least(maker_role or "", "admin"):
             raise Unauthorized("invalid_token")
         return Actor(shop_id=key.shop_id, role="admin", api_key_id=key.id)
     row = session.exec(

@@ -18,7 +18,7 @@ from shopapp.services.core.errors import NotFound, require_fields
 from shopapp.services.core.outbox import queue_bilingual
 from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email
-from shopapp.services.shops import accounts
+from shopapp.services.shops import accounts, api_keys
 from shopapp.settings import get_settings
 
 LINK_LIFETIME = timedelta(hours=1)
@@ -36,14 +36,23 @@ def request_owner_reset(session: Session, email: str) -> None:
     queue_bilingual(session, None, user.email, "email.password_reset", shop="开店宝", link=link, minutes=link_minutes())
 
 
-def reset_owner_password(session: Session, token: str, password: str) -> accounts.SignedIn:
-    """Set the new password from a link and sign the owner in."""
+def reset_owner_password(session: Session, token: str, password: str, *, revoke_api_keys: bool = False) -> accounts.SignedIn:
+    """Set the new password from a link and sign the owner in; `revoke_api_keys` also revokes every
+    API key the account made (someone who knew the old password may have made one)."""
     reset = usable_link(session, token, PasswordReset.user_id.is_not(None))
     user = session.get(User, reset.user_id)
     accounts.change_password(session, user, password)
+    if revoke_api_keys:
+        api_keys.revoke_keys_made_by(session, user.id)
     reset.used_at = utcnow()
     session.add(reset)
     return accounts.sign_in(session, user)
+
+
+def live_keys_for_link(session: Session, token: str) -> int:
+    """How many API keys the account behind a reset link made and are still live: the page offers to revoke them."""
+    reset = usable_link(session, token, PasswordReset.user_id.is_not(None))
+    return api_keys.live_keys_made_by(session, reset.user_id)
 
 
 # The links, for owners and shoppers alike ------------------------------------------------------

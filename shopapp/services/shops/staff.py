@@ -14,7 +14,7 @@ from shopapp.services.core.outbox import queue_email
 from shopapp.services.core.permissions import ROLES, Actor, require, shop_row
 from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email
-from shopapp.services.shops import accounts
+from shopapp.services.shops import accounts, api_keys
 from shopapp.settings import get_settings
 
 INVITE_TTL = timedelta(days=7)
@@ -110,6 +110,8 @@ def change_role(session: Session, actor: Actor, member_id: int, role: str) -> No
         raise Forbidden("owner_is_fixed")
     member.role = role
     session.add(member)
+    if not api_keys.maker_may_keep_keys(role):
+        api_keys.revoke_keys_made_by(session, member.user_id, actor.shop_id)
 
 
 def remove(session: Session, actor: Actor, member_id: int) -> None:
@@ -117,6 +119,8 @@ def remove(session: Session, actor: Actor, member_id: int) -> None:
     member = _member(session, actor, member_id)
     if member.role == "owner":
         raise Forbidden("owner_is_fixed")
+    # Their sessions stop with the membership (accounts.authenticate); their keys would not.
+    api_keys.revoke_keys_made_by(session, member.user_id, actor.shop_id)
     session.delete(member)
 
 

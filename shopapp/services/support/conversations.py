@@ -4,16 +4,23 @@ Messages are plain text. A message is stored exactly as the shopper or agent wro
 (outer whitespace aside) and every door shows it as text: HTML in a message is never
 interpreted, so `<b>hi</b>` reaches the other side as those nine characters.
 
-Who the shopper is: a conversation is *verified* when the shopper proved they placed an
-order here (its order-page link, or an order number whose order carries the same e-mail,
-or a signed-in account). Only then do staff and the AI helpers see that customer's orders;
-an order number that belongs to someone else reveals nothing and verifies nothing.
+Who the shopper is: a conversation is *verified* when the shopper showed they know an order
+here. How much that opens depends on the proof (`verified_scope`):
+- "customer": the order-page link, a signed-in account, or a one-time code e-mailed to the
+  order's address. Staff and the AI helpers see that customer's orders, address and phone included.
+- "order": only an order number whose order carries the e-mail the shopper typed. Both are
+  printed on the parcel, so a stranger holding it may know them: staff and the AI see that one
+  order's own facts (status, payment, carrier and tracking number, refunds), never the address,
+  the phone or the customer's other orders, until the shopper proves more with the e-mailed code.
+An order number that belongs to someone else reveals nothing and verifies nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import re
+from datetime import timedelta
 
 from sqlalchemy import func, update
 from sqlmodel import Session, select
@@ -22,13 +29,15 @@ from shopapp.i18n import t
 from shopapp.models import Conversation, Message, Order, QuickReply, Shop, StaffMember, User
 from shopapp.models.aftersales import AftersalesRequest
 from shopapp.models.base import utcnow
-from shopapp.services.core.errors import Conflict, DomainError, Invalid, NotFound, require_fields
+from shopapp.services.core.errors import Conflict, DomainError, Invalid, NotFound, RateLimited, require_fields
+from shopapp.services.core.outbox import queue_bilingual
 from shopapp.services.core.paging import page_size
 from shopapp.services.core.permissions import Actor, require, shop_row
 from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email, checked_text
 from shopapp.services.customers import shoppers
 from shopapp.services.orders import fulfillment, state, views
+from shopapp.settings import get_settings
 
 STATUSES = ("open", "closed")
 MAX_TEXT = 2000
@@ -37,6 +46,13 @@ MAX_QUICK_REPLY_TITLE = 60
 MAX_CONTEXT_ORDERS = 20
 # Date (6 digits) and 8 characters of orders.new_order_no's alphabet, alone as a word.
 ORDER_NO_PATTERN = re.compile(r"(?<![0-9A-Za-z])(\d{6}[2-9A-HJ-NP-Za-hj-np-z]{8})(?![0-9A-Za-z])")
+# Proofs that show the shopper is the customer, and the one that only shows they know an order.
+CUSTOMER_PROOFS = ("logged_in", "order_link", "email_code")
+ORDER_PROOFS = ("order_number",)
+# The e-mailed code: six digits, good for one to two windows; a few sent and tried an hour.
+CODE_WINDOW = timedelta(minutes=10)
+CODES_PER_HOUR = 3
+CODE_TRIES_PER_HOUR = 5
 
 
 # The shopper's side ----------------------------------------------------------------------------
@@ -103,7 +119,8 @@ def shopper_conversation(session: Session, shop_id: int, conversation_id: int, t
     conversation = shopper_conversation_row(session, shop_id, conversation_id, token)
     return {
         "id": conversation.id, "email": conversation.email, "status": conversation.status,
-        "verified": conversation.verified, "created_at": conversation.created_at,
+        "verified": conversation.verified, "verified_scope": verified_scope(conversation),
+        "created_at": conversation.created_at,
         "messages": [
             shopper_message_dict(message, lang) for message in messages_of(session, conversation, internal=False)
         ],
@@ -118,6 +135,39 @@ def shopper_conversation_row(session: Session, shop_id: int, conversation_id: in
         or not hmac.compare_digest(conversation.token_hash, token_hash(token or ""))
     ):
         raise NotFound("conversation_not_found")
+    return conversation
+
+
+def send_verification_code(session: Session, shop_id: int, conversation_id: int, token: str) -> str:
+    """E-mail a one-time code to the address of the order the shopper named, so they can show they are
+    its customer; returns that address masked ("b***@example.com") for the shopper to look in."""
+    conversation = shopper_conversation_row(session, shop_id, conversation_id, token)
+    order = _code_order(session, conversation)
+    if _recent_events(session, order, "code_sent") >= CODES_PER_HOUR:
+        raise RateLimited(minutes=60)
+    shop = session.get(Shop, shop_id)
+    queue_bilingual(session, shop_id, order.email, "email.chat_code", shop=shop.name, code=_code(conversation, order),
+                    order_no=order.order_no, minutes=int(CODE_WINDOW.total_seconds() // 60))
+    _system_message(session, conversation, "code_sent", internal=True)
+    session.flush()
+    return _masked(order.email)
+
+
+def verify_with_code(session: Session, shop_id: int, conversation_id: int, token: str, code: str) -> Conversation:
+    """The code from the e-mail: the conversation is then the customer's (verified_scope "customer")."""
+    conversation = shopper_conversation_row(session, shop_id, conversation_id, token)
+    order = _code_order(session, conversation)
+    if _recent_events(session, order, "code_failed") >= CODE_TRIES_PER_HOUR:
+        raise RateLimited(minutes=60)
+    typed = re.sub(r"\s", "", str(code or ""))
+    now = utcnow()
+    if not any(hmac.compare_digest(typed, _code(conversation, order, now - CODE_WINDOW * k)) for k in (0, 1)):
+        _system_message(session, conversation, "code_failed", internal=True)
+        # Counted even though the caller rolls back: it commits on its own (as failed log-ins do).
+        session.commit()
+        raise Invalid(fields={"code": "code_wrong"})
+    _verify(session, conversation, "email_code", order.email.lower(), order)
+    session.flush()
     return conversation
 
 
@@ -161,7 +211,8 @@ def get_conversation(session: Session, actor: Actor, conversation_id: int, lang:
         "messages": [staff_message_dict(m, lang) for m in messages_of(session, conversation)],
         "customer": {
             "email": conversation.email, "verified": conversation.verified,
-            "verified_by": conversation.verified_by or None, "verified_email": conversation.verified_email or None,
+            "verified_by": conversation.verified_by or None, "verified_scope": verified_scope(conversation),
+            "verified_email": conversation.verified_email or None,
             "order_count": len(orders_shown),
         },
         "orders": orders_shown,
@@ -260,11 +311,24 @@ def conversation_row(session: Session, actor: Actor, conversation_id: int) -> Co
 
 # What staff and the AI helpers may know ------------------------------------------------------
 
+def verified_scope(conversation: Conversation) -> str | None:
+    """"customer", "order" (only the one order whose number and e-mail the shopper gave) or None."""
+    if not conversation.verified:
+        return None
+    return "order" if conversation.verified_by in ORDER_PROOFS else "customer"
+
+
 def customer_orders(session: Session, conversation: Conversation) -> list[dict]:
-    """The verified customer's orders in this shop, newest first, as the desk and the AI see them;
-    nothing at all for an unverified conversation."""
-    if not conversation.verified or not conversation.verified_email:
+    """What the desk and the AI see of the shopper's orders: for a verified customer their orders in
+    this shop, newest first; for an order number alone that one order's own facts; else nothing."""
+    scope = verified_scope(conversation)
+    if scope is None or not conversation.verified_email:
         return []
+    if scope == "order":
+        order = session.exec(
+            select(Order).where(Order.shop_id == conversation.shop_id, Order.id == conversation.order_id)
+        ).first()
+        return [_order_facts_only(_order_context(session, order))] if order is not None else []
     rows = session.exec(
         select(Order).where(
             Order.shop_id == conversation.shop_id, func.lower(Order.email) == conversation.verified_email,
@@ -292,6 +356,7 @@ def conversation_summary(conversation: Conversation) -> dict:
     return {
         "id": conversation.id, "email": conversation.email, "status": conversation.status,
         "verified": conversation.verified, "verified_by": conversation.verified_by or None,
+        "verified_scope": verified_scope(conversation),
         "order_id": conversation.order_id, "assigned_user_id": conversation.assigned_user_id,
         "unread_by_staff": conversation.unread_by_staff, "waiting_seconds": waiting,
         "last_message_at": conversation.last_message_at, "created_at": conversation.created_at,
@@ -388,6 +453,54 @@ def _verify_from(
         if order is not None and order.email.lower() == conversation.email:
             _verify(session, conversation, "order_number", conversation.email, order)
             return
+
+
+def _code_order(session: Session, conversation: Conversation) -> Order:
+    """The order a code is for: the one whose number (and e-mail) the shopper gave."""
+    if verified_scope(conversation) != "order" or conversation.order_id is None:
+        raise Conflict("chat_code_not_needed" if conversation.verified else "chat_order_number_first")
+    order = session.exec(
+        select(Order).where(Order.shop_id == conversation.shop_id, Order.id == conversation.order_id)
+    ).first()
+    if order is None:
+        raise Conflict("chat_order_number_first")
+    return order
+
+
+def _code(conversation: Conversation, order: Order, at=None) -> str:
+    """Six digits from the secret key, the conversation, the order and the time window: nothing to store,
+    and no other conversation, order or window has the same code."""
+    window = int((at or utcnow()).timestamp() // CODE_WINDOW.total_seconds())
+    message = f"chat-code:{conversation.id}:{conversation.token_hash}:{order.id}:{order.email.lower()}:{window}"
+    digest = hmac.new(get_settings().secret_key.encode(), message.encode(), hashlib.sha256).digest()
+    return f"{int.from_bytes(digest[:8], 'big') % 1_000_000:06d}"
+
+
+def _recent_events(session: Session, order: Order, event: str) -> int:
+    """How often this happened for the order in the last hour, over every conversation naming it:
+    opening more conversations buys no more codes or guesses."""
+    since = utcnow() - timedelta(hours=1)
+    return session.exec(
+        select(func.count()).select_from(Message).join(Conversation, Conversation.id == Message.conversation_id).where(
+            Conversation.shop_id == order.shop_id, Conversation.order_id == order.id,
+            Message.shop_id == order.shop_id, Message.author == "system", Message.event == event, Message.at > since,
+        )
+    ).one()
+
+
+def _masked(email: str) -> str:
+    name, _, domain = email.partition("@")
+    return f"{name[:1]}***@{domain}"
+
+
+def _order_facts_only(order: dict) -> dict:
+    """An order as someone who only knows its number and e-mail may have it discussed: its own status,
+    payment, parcels and refunds; no address or phone, and no words the customer wrote."""
+    return {
+        **order, "address": None,
+        "aftersales": [{"id": r["id"], "kind": r["kind"], "status": r["status"], "reason": "", "message": ""}
+                       for r in order["aftersales"]],
+    }
 
 
 def _logged_in_as(session: Session, shop_id: int, shopper_token: str | None, email: str) -> bool:

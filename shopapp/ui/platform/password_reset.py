@@ -2,6 +2,8 @@
 
 import reflex as rx
 
+from shopapp.db import session_scope
+from shopapp.services.core.errors import DomainError
 from shopapp.services.shops import password_resets
 from shopapp.ui import routes
 from shopapp.ui.components.forms import form_error, form_field, submit_button
@@ -22,11 +24,25 @@ class ForgotPasswordState(FormMixin, LangState):
 
 
 class ResetPasswordState(FormMixin, SessionState):
+    live_api_keys: int = 0  # keys the account made: the page offers to revoke them with the new password
+
+    @rx.event
+    def load(self):
+        self.live_api_keys = 0
+        try:
+            with session_scope() as session:
+                self.live_api_keys = password_resets.live_keys_for_link(session, self.reset_token)
+        except DomainError:
+            pass  # a used or expired link: saving says so
+
     @rx.event
     def submit(self, form: dict):
         self._start_submit()
         yield
-        signed = self._submit(lambda session: password_resets.reset_owner_password(session, self.reset_token, form.get("password", "")))
+        revoke = bool(form.get("revoke_api_keys"))
+        signed = self._submit(lambda session: password_resets.reset_owner_password(
+            session, self.reset_token, form.get("password", ""), revoke_api_keys=revoke,
+        ))
         if signed is FAILED:
             return
         self.token = signed.token
@@ -53,7 +69,7 @@ def forgot_password_page() -> rx.Component:
     )
 
 
-@platform_page(routes.RESET_PASSWORD, title="开店宝 · 设置新密码")
+@platform_page(routes.RESET_PASSWORD, title="开店宝 · 设置新密码", on_load=ResetPasswordState.load)
 def reset_password_page() -> rx.Component:
     state = ResetPasswordState
     return auth_card(
@@ -62,6 +78,14 @@ def reset_password_page() -> rx.Component:
             form_error(state.error),
             form_field("reset.new_password", "password", state.errors, type="password", autocomplete="new-password",
                        hint_key="form.password_hint"),
+            rx.cond(
+                state.live_api_keys > 0,
+                rx.el.label(
+                    rx.el.input(type="checkbox", name="revoke_api_keys", default_checked=True, class_name="mr-2 mt-1"),
+                    rx.el.span(tr("reset.revoke_api_keys"), " (", state.live_api_keys, ")"),
+                    class_name="mb-4 flex items-start text-sm text-gray-700", data_testid="revoke-api-keys",
+                ),
+            ),
             submit_button("reset.save", state.busy),
             on_submit=state.submit, reset_on_submit=False, no_validate=True,
         ),

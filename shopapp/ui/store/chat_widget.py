@@ -13,6 +13,7 @@ import reflex as rx
 
 from shopapp.db import session_scope
 from shopapp.services.core.errors import DomainError
+from shopapp.services.core.validation import id_from_text
 from shopapp.services.support import conversations
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON
@@ -30,6 +31,8 @@ class ChatState(StoreState):
     messages: list[dict[str, str]] = []
     problem: str = ""
     verified: bool = False
+    scope: str = ""  # conversations.verified_scope: "order" offers the e-mailed code
+    code_sent_to: str = ""
     order_no: str = ""  # when opened from an order page: the conversation is about that order
     order_token: str = ""
     polling: bool = False
@@ -51,9 +54,12 @@ class ChatState(StoreState):
         """The conversation link (/s/<shop>/chat/<id>.<token>) brings a conversation back on any device."""
         self._load_shop()
         conversation_id, _, token = self.chat_key.partition(".")
-        if self.not_found or not conversation_id.isdigit():
+        if self.not_found:
             return
-        self._remember(int(conversation_id), token)
+        try:
+            self._remember(id_from_text(conversation_id), token)
+        except DomainError:
+            return  # not an id any conversation could have
         return ChatState.open_chat
 
     @rx.var
@@ -88,6 +94,34 @@ class ChatState(StoreState):
         if not self.polling:
             return ChatState.poll
 
+    @rx.event
+    def send_code(self):
+        """E-mail a one-time code to the order's address: with it staff may see the customer's orders."""
+        self.problem = ""
+        known = self._conversation()
+        if not known:
+            return
+        try:
+            with session_scope() as session:
+                self.code_sent_to = conversations.send_verification_code(session, int(self.shop["id"]), known["id"], known["token"])
+        except DomainError as exc:
+            self.problem = self._problem_text(exc)
+
+    @rx.event
+    def verify(self, form: dict):
+        self.problem = ""
+        known = self._conversation()
+        if not known:
+            return
+        try:
+            with session_scope() as session:
+                conversations.verify_with_code(session, int(self.shop["id"]), known["id"], known["token"], form.get("code", ""))
+        except DomainError as exc:
+            self.problem = self._problem_text(exc)
+            return
+        self.code_sent_to = ""
+        self._refresh()
+
     @rx.event(background=True)
     async def poll(self):
         """While the chat is open, fetch new messages every few seconds: replies appear by themselves."""
@@ -107,7 +141,7 @@ class ChatState(StoreState):
     def _refresh(self):
         known = self._conversation()
         if not known:
-            self.messages, self.verified = [], False
+            self.messages, self.verified, self.scope = [], False, ""
             return
         try:
             with session_scope() as session:
@@ -116,7 +150,7 @@ class ChatState(StoreState):
             self._forget()
             self.messages = []
             return
-        self.verified = shown["verified"]
+        self.verified, self.scope = shown["verified"], shown["verified_scope"] or ""
         self.messages = [{"author": m["author"], "text": m["text"], "at": shown_time(m["at"], "%H:%M")} for m in shown["messages"]]
 
     def _all(self) -> dict:
@@ -160,6 +194,7 @@ def chat_widget() -> rx.Component:
                     class_name="px-3 text-xs text-gray-500",
                 )),
                 rx.cond(state.problem != "", rx.el.p(state.problem, role="alert", class_name="px-3 text-sm text-red-600")),
+                rx.cond(state.scope == "order", _code_offer()),
                 rx.el.form(
                     rx.cond(state.messages.length() == 0, rx.el.div(
                         rx.el.input(name="email", type="email", placeholder=tr("form.email"), aria_label=tr("form.email"), autocomplete="email", class_name=INPUT),
@@ -180,6 +215,31 @@ def chat_widget() -> rx.Component:
             rx.el.button(tr("chat.open"), on_click=state.open_chat, type="button", data_testid="chat-open",
                          class_name="fixed bottom-24 right-4 z-30 rounded-full bg-emerald-700 px-4 py-3 text-sm font-semibold text-white shadow-lg md:bottom-6"),
         ),
+    )
+
+
+def _code_offer() -> rx.Component:
+    """Only an order number matched: offer the code e-mailed to the order's address."""
+    state = ChatState
+    return rx.el.div(
+        rx.cond(
+            state.code_sent_to == "",
+            rx.el.div(
+                rx.el.span(tr("chat.verify_hint")),
+                rx.el.button(tr("chat.send_code"), on_click=state.send_code, type="button", class_name="ml-1 underline"),
+            ),
+            rx.el.form(
+                rx.el.span(tr("chat.code_sent"), " ", state.code_sent_to, class_name="block"),
+                rx.el.div(
+                    rx.el.input(name="code", inputmode="numeric", autocomplete="one-time-code", placeholder=tr("chat.code"),
+                                aria_label=tr("chat.code"), class_name=INPUT),
+                    rx.el.button(tr("chat.verify"), type="submit", class_name=PRIMARY_BUTTON + " whitespace-nowrap"),
+                    class_name="mt-1 flex gap-2",
+                ),
+                on_submit=state.verify, reset_on_submit=True,
+            ),
+        ),
+        class_name="mx-3 rounded-lg bg-sky-50 p-2 text-xs text-sky-900", data_testid="chat-code-offer",
     )
 
 

@@ -9,6 +9,7 @@ from shopapp.services.catalog import views
 from shopapp.services.checkout import cart as carts
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
+from shopapp.services.core.validation import id_from_text
 from shopapp.services.inventory import stock_alerts
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
@@ -39,7 +40,7 @@ class ProductPageState(StoreState):
             return
         try:
             with read_scope() as session:
-                shown = views.storefront_product(session, int(self.shop["id"]), int(self.product_id))
+                shown = views.storefront_product(session, int(self.shop["id"]), id_from_text(self.product_id))
         except (DomainError, ValueError):
             self.missing, self.product = True, {}
             return

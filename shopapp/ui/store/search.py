@@ -7,6 +7,7 @@ from shopapp.services.catalog import categories as catalog_categories
 from shopapp.services.catalog import products as catalog_products
 from shopapp.services.catalog import search
 from shopapp.services.core.errors import DomainError
+from shopapp.services.core.validation import id_from_text
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, SECONDARY_BUTTON
 from shopapp.ui.components.pager import shown_total
@@ -85,7 +86,7 @@ class SearchState(PriceFilterMixin, StoreState):
             with read_scope() as session:
                 items, self.total = catalog_products.list_products(
                     session, int(self.shop["id"]), q=self.q or None, active_only=True,
-                    category_id=int(self.category_id) if self.category_id.isdigit() else None,
+                    category_id=id_from_text(self.category_id) if self.category_id else None,
                     in_stock=True if self.in_stock else None, sort=self.sort, page=self.page, per_page=PER_PAGE,
                     **self._price_range(),
                 )

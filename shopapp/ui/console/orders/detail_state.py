@@ -9,6 +9,7 @@ import reflex as rx
 from shopapp.db import session_scope
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money, parse_money, yuan_text
+from shopapp.services.core.validation import id_from_text
 from shopapp.services.orders import aftersales, fulfillment, refunds, state, views
 from shopapp.services.orders import cancel as order_cancel
 from shopapp.ui import routes
@@ -66,7 +67,7 @@ class OrderDetailState(ConsoleState):
     def _reload(self, actor=None):
         actor = actor or self._actor()
         with session_scope() as session:
-            order = state.get_order(session, actor, int(self.order_id))
+            order = state.get_order(session, actor, id_from_text(self.order_id))
             shown = views.order_dict(session, order)
             remaining = fulfillment.remaining_to_ship(session, order)
             refundable = refunds.refundable(session, order)

@@ -8,6 +8,7 @@ import reflex as rx
 from shopapp.db import session_scope
 from shopapp.services.catalog import categories, products, views
 from shopapp.services.core.errors import DomainError, Invalid
+from shopapp.services.core.validation import id_from_text
 from shopapp.ui import routes
 from shopapp.ui.console.product_editor.ai_copy import AiCopyMixin
 from shopapp.ui.console.product_editor.details import DetailsMixin
@@ -34,7 +35,7 @@ class ProductEditorState(AiCopyMixin, PicturesMixin, VariantGridMixin, DetailsMi
                 self._show_new()
             else:
                 try:
-                    product = views.get_product(session, actor.shop_id, int(self.product_id))
+                    product = views.get_product(session, actor.shop_id, id_from_text(self.product_id))
                 except (DomainError, ValueError):
                     return rx.redirect(routes.CONSOLE_PRODUCTS)
                 self._show(views.product_dict(session, product, with_cost=True))

@@ -47,7 +47,7 @@ class StockHistoryState(ConsoleState):
         self.open, self.moves, self.total = False, [], 0
 
     def _load(self):
-        if not self.product_id.isdigit():
+        if not self.product_id.isdigit() or len(self.product_id) > 18:
             return
         found = self._read(lambda session, actor: ledger.stock_history(
             session, actor, int(self.product_id), page=self.page, per_page=PER_PAGE,

@@ -23,7 +23,8 @@ class ApiKeysState(ConfirmMixin, FormMixin, ConsoleState):
             return
         with session_scope() as session:
             self.keys = [
-                {"id": str(k["id"]), "name": k["name"], "prefix": k["prefix"], "revoked": "yes" if k["revoked"] else ""}
+                {"id": str(k["id"]), "name": k["name"], "prefix": k["prefix"], "revoked": "yes" if k["revoked"] else "",
+                 "made_by": k["created_by"]["email"] if k["created_by"] else ""}
                 for k in api_keys.list_keys(session, actor)
             ]
         self.confirming = ""
@@ -76,6 +77,8 @@ def _key_row(key: dict) -> rx.Component:
     return rx.el.li(
         rx.el.span(key["name"], class_name="font-medium"),
         rx.el.code(key["prefix"] + "…", class_name="text-sm text-gray-500"),
+        rx.cond(key["made_by"] != "", rx.el.span(tr("settings.api_keys.made_by"), " ", key["made_by"],
+                                                 class_name="text-sm text-gray-500", data_testid="api-key-made-by")),
         rx.cond(
             key["revoked"] != "",
             rx.el.span(tr("settings.api_keys.revoked"), class_name="text-sm text-gray-500"),

@@ -45,7 +45,8 @@ def _queue_row(row: dict) -> rx.Component:
             class_name="flex items-center justify-between gap-2",
         ),
         rx.el.p(row["last"], class_name="truncate text-xs text-gray-500"),
-        rx.el.p(rx.cond(row["verified"] != "", tr("support.verified"), tr("support.unverified")), " · ", row["waiting"],
+        rx.el.p(rx.match(row["scope"], ("customer", tr("support.verified")), ("order", tr("support.verified_order")),
+                         tr("support.unverified")), " · ", row["waiting"],
                 class_name="text-xs text-gray-400"),
         on_click=state.open_conversation(row["id"]), type="button",
         class_name=rx.cond(state.selected == row["id"], "w-full bg-emerald-50 p-3 text-left", "w-full p-3 text-left hover:bg-gray-50"),
@@ -60,9 +61,12 @@ def _conversation() -> rx.Component:
             rx.el.header(
                 rx.el.div(
                     rx.el.span(conversation["email"], class_name="font-semibold"),
-                    rx.cond(conversation["verified"] != "",
-                            rx.el.span(tr("support.verified"), class_name="ml-2 rounded bg-emerald-100 px-1.5 text-xs text-emerald-800", data_testid="verified-badge"),
-                            rx.el.span(tr("support.unverified"), class_name="ml-2 rounded bg-amber-100 px-1.5 text-xs text-amber-800", data_testid="verified-badge")),
+                    rx.match(
+                        conversation["scope"],
+                        ("customer", rx.el.span(tr("support.verified"), class_name="ml-2 rounded bg-emerald-100 px-1.5 text-xs text-emerald-800", data_testid="verified-badge")),
+                        ("order", rx.el.span(tr("support.verified_order"), class_name="ml-2 rounded bg-sky-100 px-1.5 text-xs text-sky-800", data_testid="verified-badge")),
+                        rx.el.span(tr("support.unverified"), class_name="ml-2 rounded bg-amber-100 px-1.5 text-xs text-amber-800", data_testid="verified-badge"),
+                    ),
                 ),
                 rx.el.select(
                     rx.el.option(tr("support.nobody"), value=""),
@@ -119,6 +123,8 @@ def _customer() -> rx.Component:
     return rx.el.aside(
         rx.el.h2(tr("support.customer_orders"), class_name="mb-2 font-semibold"),
         rx.cond(state.conversation["verified"] == "", rx.el.p(tr("support.unverified_hint"), class_name="text-sm text-amber-700")),
+        rx.cond(state.conversation["scope"] == "order",
+                rx.el.p(tr("support.order_only_hint"), class_name="text-sm text-sky-800", data_testid="order-only-hint")),
         rx.el.ul(rx.foreach(state.orders, lambda o: rx.el.li(
             rx.el.div(rx.el.span(o["order_no"], class_name="font-mono"), order_status_label(o["status"]), class_name="flex justify-between text-sm"),
             rx.el.p(o["items"], " · ", o["total"], class_name="text-xs text-gray-600"),

@@ -110,7 +110,7 @@ class DeskState(AiDraftMixin, QuickRepliesMixin, ConsoleState):
                 conversations.mark_read(session, actor, int(self.selected))
         self.queue = [
             {"id": str(c["id"]), "email": c["email"], "unread": str(c["unread_by_staff"]), "verified": "yes" if c["verified"] else "",
-             "waiting": _waiting(c["waiting_seconds"]), "last": (c["last_message"] or "")[:60]}
+             "scope": c["verified_scope"] or "", "waiting": _waiting(c["waiting_seconds"]), "last": (c["last_message"] or "")[:60]}
             for c in items
         ]
         if shown:
@@ -121,6 +121,7 @@ class DeskState(AiDraftMixin, QuickRepliesMixin, ConsoleState):
         self.conversation = {
             "id": str(shown["id"]), "email": shown["email"], "status": shown["status"],
             "verified": "yes" if customer["verified"] else "", "verified_by": customer["verified_by"] or "",
+            "scope": customer["verified_scope"] or "",
             "assigned": str(shown["assigned_user_id"] or ""),
         }
         self.messages = [
