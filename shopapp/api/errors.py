@@ -75,7 +75,9 @@ async def _request_id(request: Request, call_next):
 
 
 async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
-    return error_response(request, exc.status, exc.code, exc.fields, **exc.params)
+    # A client told to slow down learns when to try again (RFC 9110 Retry-After).
+    headers = {"Retry-After": str(exc.params["seconds"])} if exc.status == 429 and "seconds" in exc.params else None
+    return error_response(request, exc.status, exc.code, exc.fields, headers=headers, **exc.params)
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

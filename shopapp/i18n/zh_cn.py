@@ -165,7 +165,7 @@ MESSAGES = {
     "error.invalid_token": "登录已失效，请重新登录",
     "error.wrong_credentials": "邮箱或密码不正确",
     "error.no_shop": "此账号还没有店铺",
-    "error.too_many_attempts": "尝试次数过多，请 {minutes} 分钟后再试",
+    "error.too_many_attempts": "尝试太频繁，请 {seconds} 秒后再试",
     "error.internal_error": "服务器出错了，请稍后重试（请求编号 {request_id}）",
     "error.method_not_allowed": "不支持此请求方法",
     # Field problems (code -> message next to the field)
@@ -661,6 +661,8 @@ MESSAGES = {
     'account.no_orders': '还没有订单。',
     'account.pieces': '件',
     'order.see_account': '在「我的」里查看已登录时下的订单',
+    'email.login_guessing.subject': '{site}：有人在尝试登录你的账号',
+    'email.login_guessing.body': '你好！\n\n过去 {minutes} 分钟里，有人用错误的密码尝试登录 {site} 的账号 {account}，已经 {failures} 次（最近一次来自 {ip}）。\n\n你的账号没有被锁定：你仍然可以随时登录，别人每猜错一次就要多等一会儿。如果这不是你本人，建议换一个别人猜不到的密码。',
     'email.password_reset.subject': '{shop} 重置密码',
     'email.password_reset.body': '你好！\n\n有人（希望是你）申请重置 {shop} 账号的密码。点击下面的链接设置新密码，链接 {minutes} 分钟内有效，只能使用一次：\n{link}\n\n如果不是你本人操作，请忽略这封邮件，密码不会改变。',
     'error.reset_link_invalid': '重置链接无效或已过期，请重新申请',

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
 
+from shopapp.models import OutboxEmail
 from shopapp.services.checkout import cart, place, shopper_sign_in
 from shopapp.services.core.errors import Invalid, NotFound, RateLimited, Unauthorized
 from shopapp.services.customers import shoppers
@@ -46,13 +48,27 @@ def test_an_account_belongs_to_one_shop(session, owner):
     assert _register(session, other.shop_id).customer["email"] == "lin@example.com"
 
 
-def test_wrong_password_then_too_many_attempts(session, owner):
+def test_wrong_passwords_slow_the_guesser_down_but_never_lock_the_shopper_out(session, owner):
     _register(session, owner.shop_id)
     for _ in range(5):
-        with pytest.raises(Unauthorized):
-            shopper_sign_in.log_in(session, owner.shop_id, email="lin@example.com", password="wrong-password")
+        try:
+            shopper_sign_in.log_in(session, owner.shop_id, email="lin@example.com", password="wrong-password", ip="198.51.100.7")
+        except (Unauthorized, RateLimited):
+            pass
     with pytest.raises(RateLimited):
-        shopper_sign_in.log_in(session, owner.shop_id, email="lin@example.com", password="tea-lover-1")
+        shopper_sign_in.log_in(session, owner.shop_id, email="lin@example.com", password="tea-lover-1", ip="198.51.100.7")
+    # The shopper on their own phone gets in, and has been told someone was guessing.
+    assert shopper_sign_in.log_in(session, owner.shop_id, email="lin@example.com", password="tea-lover-1", ip="192.0.2.10").token
+
+
+def test_the_shopper_is_emailed_when_someone_keeps_guessing_their_password(session, owner):
+    _register(session, owner.shop_id)
+    for n in range(6):
+        with pytest.raises(Unauthorized):
+            shopper_sign_in.log_in(session, owner.shop_id, email="lin@example.com", password="wrong-password", ip=f"198.51.100.{n}")
+    mail = session.exec(select(OutboxEmail).where(OutboxEmail.to == "lin@example.com")).all()
+    assert [m.shop_id for m in mail] == [owner.shop_id]
+    assert "有人在尝试登录" in mail[0].subject
 
 
 def test_log_out_ends_the_session(session, owner):
