@@ -489,6 +489,8 @@ MESSAGES = {
     "field.too_many_photos": "At most 3 photos",
     "field.nothing_shipped_to_return": "Nothing has shipped yet; choose refund only",
     "field.aftersales_status_invalid": "Unknown after-sales status",
+    "email.order_paid.subject": "{shop}: payment received for order {order_no}",
+    "email.order_paid.body": "Hello,\n\nWe have received your payment of {amount} for order {order_no} at {shop}. Thank you!\nThe shop will prepare your order soon; once it ships, another e-mail brings the tracking number.",
     "email.order_shipped.subject": "{shop}: order {order_no} has shipped",
     "email.order_shipped.body": "Hello,\n\nYour order {order_no} at {shop} is on its way.\nCarrier: {carrier_en}\nTracking number: {tracking_no}\nFollow it on your order page.",
     "email.refund_processed.subject": "{shop}: {amount} refunded for order {order_no}",

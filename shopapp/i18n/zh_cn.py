@@ -497,6 +497,8 @@ MESSAGES = {
     "field.too_many_photos": "最多上传 3 张图片",
     "field.nothing_shipped_to_return": "订单还没有发货，请选择仅退款",
     "field.aftersales_status_invalid": "售后状态不正确",
+    "email.order_paid.subject": "{shop} 订单 {order_no} 已付款",
+    "email.order_paid.body": "你好！\n\n我们已收到你在 {shop} 的订单 {order_no} 的付款 {amount}，谢谢！\n店家会尽快处理你的订单，发货后会再发邮件告诉你快递单号。",
     "email.order_shipped.subject": "{shop} 订单 {order_no} 已发货",
     "email.order_shipped.body": "你好！\n\n你在 {shop} 的订单 {order_no} 已发货。\n快递公司：{carrier}\n快递单号：{tracking_no}\n可以在订单页面查看物流进度。",
     "email.refund_processed.subject": "{shop} 订单 {order_no} 已退款 {amount}",

@@ -16,10 +16,13 @@ from shopapp.models import Order, Payment, PaymentNotification
 from shopapp.models.base import utcnow
 from shopapp.services.core import idempotency
 from shopapp.services.core.errors import Conflict, Invalid, NotFound
+from shopapp.services.core.money import format_money
+from shopapp.services.core.outbox import queue_bilingual
 from shopapp.services.orders import fulfillment, state
 from shopapp.services.payments.alipay import Alipay
 from shopapp.services.payments.base import PaymentProvider
 from shopapp.services.payments.sandbox import SandboxGateway
+from shopapp.services.shops import shops
 from shopapp.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -211,9 +214,19 @@ def _succeeded(session: Session, gateway: PaymentProvider, payment: Payment, pro
         except Conflict:
             pass  # the order was cancelled or paid a moment ago: the money goes back below
         else:
+            _queue_receipt(session, order, payment)
             fulfillment.complete_if_virtual(session, order, actor)  # virtual goods: nothing to ship
             return
     _refund_unwanted(session, gateway, payment, order, actor)
+
+
+def _queue_receipt(session: Session, order: Order, payment: Payment) -> None:
+    """The shopper's e-mail that the money arrived: between "order placed" and "shipped", the one
+    they wait for after paying."""
+    queue_bilingual(
+        session, order.shop_id, order.email, "email.order_paid", shop=shops.get_shop(session, order.shop_id).name,
+        order_no=order.order_no, amount=format_money(payment.amount, payment.currency),
+    )
 
 
 def _refund_unwanted(session: Session, gateway: PaymentProvider, payment: Payment, order: Order, actor: str) -> None:
