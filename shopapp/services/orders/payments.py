@@ -159,15 +159,16 @@ def sandbox_pay(session: Session, payment_id: int, outcome: str, idempotency_key
 
 
 def payment_page(session: Session, payment_id: int) -> dict:
-    """What the sandbox pay page shows: amount, order number, shop, status."""
+    """What the sandbox pay page shows: amount, order number, shop (name and slug, for the way back), status."""
     provider("sandbox")  # gone once a real gateway is set up
     payment = session.get(Payment, payment_id)
     if payment is None or payment.provider != "sandbox":
         raise NotFound("payment_not_found")
     order = session.get(Order, payment.order_id)
+    shop = shops.get_shop(session, payment.shop_id)
     return {
         "id": payment.id, "amount": payment.amount, "currency": payment.currency, "status": payment.status,
-        "order_no": order.order_no, "order_status": order.status,
+        "order_no": order.order_no, "order_status": order.status, "shop_name": shop.name, "shop_slug": shop.slug,
     }
 
 
