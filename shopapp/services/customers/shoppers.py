@@ -122,7 +122,10 @@ def is_customer_token(token: str | None) -> bool:
 
 
 def customer_dict(customer: Customer) -> dict:
-    return {"id": customer.id, "email": customer.email, "name": customer.name, "created_at": customer.created_at}
+    return {
+        "id": customer.id, "email": customer.email, "name": customer.name, "created_at": customer.created_at,
+        "email_verified": customer.email_verified_at is not None,
+    }
 
 
 # Helpers ---------------------------------------------------------------------------------------
