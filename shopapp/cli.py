@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import subprocess
 import sys
+import threading
+import urllib.request
 
 from shopapp.settings import VARIABLES, SettingsError, get_settings
 
@@ -65,14 +69,84 @@ def _seed_demo(*, if_empty: bool) -> int:
 
 
 def _serve(settings) -> int:
+    """Migrate, seed the demo on a first start, then run Reflex's production server and say so, in
+    one line, only once it answers: the build takes a while, and Reflex's own lines at start-up
+    ("Run `uv run reflex run` to start the app", Node 20 "out of date" though bun does the
+    building, an address before anything listens) would only mislead."""
     _migrate()
     _seed_demo(if_empty=True)
     env = dict(os.environ)
     if settings.redis_url:
         env.setdefault("REFLEX_REDIS_URL", settings.redis_url)
     command = ["reflex", "run", "--env", "prod", "--single-port", "--backend-port", str(settings.port)]
-    print(f"serving on http://localhost:{settings.port}  (Ctrl-C stops)", flush=True)
-    os.chdir(ROOT)
-    # exec: Ctrl-C reaches Reflex directly, and it stops everything it started.
-    os.execvpe(command[0], command, env)
-    return 0
+    print("building and starting the platform (the first start takes a few minutes; Ctrl-C stops)", flush=True)
+    # Same process group: Ctrl-C reaches Reflex directly, and it stops everything it started.
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, errors="replace", bufsize=1)
+    ready = threading.Event()
+    threading.Thread(target=_announce_when_ready, args=(server, settings, ready), daemon=True).start()
+    try:
+        for line in server.stdout:
+            if not is_misleading(line):
+                sys.stdout.write(line)
+                sys.stdout.flush()
+        return server.wait()
+    except KeyboardInterrupt:
+        return server.wait()
+    finally:
+        ready.set()
+
+
+# Lines of `reflex run` that are wrong or premature for a platform started by `python -m shopapp serve`.
+MISLEADING = (
+    re.compile(r"Run `uv run reflex run` to start the app|reflex run` to start|Initialized \S+ using"),
+    re.compile(r"Node\.js is out of date"),  # bun builds the front end; Node 20 is fine (README)
+    re.compile(r"^\s*(App|Backend) running at"),  # said before it answers; ready_line says it when it does
+)
+
+
+def is_misleading(line: str) -> bool:
+    return any(pattern.search(line) for pattern in MISLEADING)
+
+
+def ready_line(settings, demo_shop: bool) -> str:
+    """The one line that says the platform answers, with the addresses to open."""
+    base = settings.public_url
+    line = f"开店宝 shopapp is ready: {base}"
+    if demo_shop:
+        from shopapp import demo
+
+        line += (f"  ·  demo shop {base}/s/{demo.DEMO_SLUG}  ·  console {base}/login"
+                 f" ({demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD})")
+    return line + "  ·  Ctrl-C stops"
+
+
+def _announce_when_ready(server: subprocess.Popen, settings, done: threading.Event) -> None:
+    local = f"http://127.0.0.1:{settings.port}"
+    while not done.is_set() and server.poll() is None:
+        if _answers(local + "/api/v1/health") and _answers(local + "/"):
+            print(ready_line(settings, _demo_shop_exists()), flush=True)
+            return
+        done.wait(1)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as answer:
+            return answer.status == 200
+    except (OSError, ValueError):
+        return False
+
+
+def _demo_shop_exists() -> bool:
+    from shopapp import demo
+    from shopapp.db import session_scope
+    from shopapp.services.core.errors import NotFound
+    from shopapp.services.shops import shops
+
+    try:
+        with session_scope() as session:
+            shops.shop_by_slug(session, demo.DEMO_SLUG)
+    except NotFound:
+        return False
+    return True
