@@ -1,4 +1,4 @@
-"""`python -m shopapp <command>`: serve, migrate, seed-demo, jobs, settings."""
+"""`python -m shopapp <command>`: serve, migrate, seed-demo, jobs, settings, docs."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     seed.add_argument("--if-empty", action="store_true", help="only when the platform has no shop yet")
     commands.add_parser("jobs", help="run scheduled jobs in this process (set RUN_JOBS=false on the web workers)")
     commands.add_parser("settings", help="check the environment and list every variable")
+    commands.add_parser("docs", help="write docs/api.md and docs/settings.md from the code")
     args = parser.parse_args(argv)
 
     try:
@@ -38,6 +39,12 @@ def main(argv: list[str] | None = None) -> int:
         for name, default, meaning in VARIABLES:
             print(f"{name:<70} default {default}\n    {meaning}")
         print(f"\nin effect: database {settings.database_url.split('@')[-1]}, data {settings.data_dir}, port {settings.port}")
+        return 0
+    if args.command == "docs":
+        from shopapp.docs import write_docs
+
+        for path in write_docs():
+            print(f"wrote {os.path.relpath(path, ROOT)}")
         return 0
     if args.command == "migrate":
         return _migrate()
