@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -85,6 +86,9 @@ def _serve(settings) -> int:
     env = dict(os.environ)
     if settings.redis_url:
         env.setdefault("REFLEX_REDIS_URL", settings.redis_url)
+    # Wide enough that Reflex never wraps a line: a filtered line would leave its tail behind.
+    env["COLUMNS"] = str(PIPE_COLUMNS)
+    width = shutil.get_terminal_size().columns
     command = ["reflex", "run", "--env", "prod", "--single-port", "--backend-port", str(settings.port)]
     print("building and starting the platform (the first start takes a few minutes; Ctrl-C stops)", flush=True)
     # Same process group: Ctrl-C reaches Reflex directly, and it stops everything it started.
@@ -95,7 +99,7 @@ def _serve(settings) -> int:
     try:
         for line in server.stdout:
             if not is_misleading(line):
-                sys.stdout.write(line)
+                sys.stdout.write(fitted(line, width))
                 sys.stdout.flush()
         return server.wait()
     except KeyboardInterrupt:
@@ -109,11 +113,24 @@ MISLEADING = (
     re.compile(r"Run `uv run reflex run` to start the app|reflex run` to start|Initialized \S+ using"),
     re.compile(r"Node\.js is out of date"),  # bun builds the front end; Node 20 is fine (README)
     re.compile(r"^\s*(App|Backend) running at"),  # said before it answers; ready_line says it when it does
+    # The page modules register their pages as they are imported, once by us and once by Reflex's compile.
+    re.compile(r"Page \S+ is being redefined with the same component"),
 )
+PIPE_COLUMNS = 200
+RULE = "─"
 
 
 def is_misleading(line: str) -> bool:
     return any(pattern.search(line) for pattern in MISLEADING)
+
+
+def fitted(line: str, width: int) -> str:
+    """Reflex's section rules ("──── App Running ────"), drawn PIPE_COLUMNS wide, as wide as this terminal."""
+    if not line.startswith(RULE * 3):
+        return line
+    title = line.strip().strip(RULE).strip()
+    side = max(3, (width - len(title) - 2) // 2)
+    return f"{RULE * side} {title} {RULE * side}\n" if title else RULE * width + "\n"
 
 
 def ready_line(settings, demo_shop: bool) -> str:

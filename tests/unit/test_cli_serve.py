@@ -16,7 +16,12 @@ FAKE_REFLEX = textwrap.dedent("""\
     port = int(sys.argv[sys.argv.index("--backend-port") + 1])
     print("Initialized shopapp using the blank template. Run `uv run reflex run` to start the app.", flush=True)
     print("Warning: Your version (20.19.2) of Node.js is out of date. Upgrade to 22.22 or higher.", flush=True)
+    print("Warning: Page s/[slug]/cart is being redefined with the same component.", flush=True)
+    print("─" * 80 + " App Running " + "─" * 80, flush=True)
     print("App running at: http://0.0.0.0:%d/" % port, flush=True)
+    # Reflex draws its lines as wide as COLUMNS says: wide enough, none is wrapped (and half filtered).
+    import os
+    print("columns %s" % os.environ.get("COLUMNS"), flush=True)
     print("Compiling: 100% 52/52", flush=True)
     time.sleep(1.5)
     class Ok(http.server.BaseHTTPRequestHandler):
@@ -58,5 +63,7 @@ def test_serve_prints_one_ready_line_with_the_demo_addresses_only_once_it_answer
         f"  ·  console http://localhost:{port}/login (demo@example.com / demo-tea-2026)  ·  Ctrl-C stops"
     ]
     assert lines.index(ready[0]) > lines.index("Compiling: 100% 52/52")  # after the build, not before
-    for misleading in ("reflex run", "Node.js", "App running at", "0.0.0.0", "serving on"):
+    for misleading in ("reflex run", "Node.js", "App running at", "0.0.0.0", "serving on", "redefined"):
         assert misleading not in out
+    assert "columns 200" in lines
+    assert all(len(line) <= 100 for line in lines if "App Running" in line)  # Reflex's rule, as wide as the terminal
