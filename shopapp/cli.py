@@ -1,10 +1,15 @@
-"""`python -m shopapp <command>`: serve, migrate, seed-demo, jobs, settings."""
+"""`python -m shopapp <command>`: serve, migrate, seed-demo, jobs, settings, docs."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import shutil
+import subprocess
 import sys
+import threading
+import urllib.request
 
 from shopapp.settings import VARIABLES, SettingsError, get_settings
 
@@ -20,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     seed.add_argument("--if-empty", action="store_true", help="only when the platform has no shop yet")
     commands.add_parser("jobs", help="run scheduled jobs in this process (set RUN_JOBS=false on the web workers)")
     commands.add_parser("settings", help="check the environment and list every variable")
+    commands.add_parser("docs", help="write docs/api.md and docs/settings.md from the code")
     args = parser.parse_args(argv)
 
     try:
@@ -34,6 +40,12 @@ def main(argv: list[str] | None = None) -> int:
         for name, default, meaning in VARIABLES:
             print(f"{name:<70} default {default}\n    {meaning}")
         print(f"\nin effect: database {settings.database_url.split('@')[-1]}, data {settings.data_dir}, port {settings.port}")
+        return 0
+    if args.command == "docs":
+        from shopapp.docs import write_docs
+
+        for path in write_docs():
+            print(f"wrote {os.path.relpath(path, ROOT)}")
         return 0
     if args.command == "migrate":
         return _migrate()
@@ -65,14 +77,100 @@ def _seed_demo(*, if_empty: bool) -> int:
 
 
 def _serve(settings) -> int:
+    """Migrate, seed the demo on a first start, then run Reflex's production server and say so, in
+    one line, only once it answers: the build takes a while, and Reflex's own lines at start-up
+    ("Run `uv run reflex run` to start the app", Node 20 "out of date" though bun does the
+    building, an address before anything listens) would only mislead."""
     _migrate()
     _seed_demo(if_empty=True)
     env = dict(os.environ)
     if settings.redis_url:
         env.setdefault("REFLEX_REDIS_URL", settings.redis_url)
+    # Wide enough that Reflex never wraps a line: a filtered line would leave its tail behind.
+    env["COLUMNS"] = str(PIPE_COLUMNS)
+    width = shutil.get_terminal_size().columns
     command = ["reflex", "run", "--env", "prod", "--single-port", "--backend-port", str(settings.port)]
-    print(f"serving on http://localhost:{settings.port}  (Ctrl-C stops)", flush=True)
-    os.chdir(ROOT)
-    # exec: Ctrl-C reaches Reflex directly, and it stops everything it started.
-    os.execvpe(command[0], command, env)
-    return 0
+    print("building and starting the platform (the first start takes a few minutes; Ctrl-C stops)", flush=True)
+    # Same process group: Ctrl-C reaches Reflex directly, and it stops everything it started.
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, errors="replace", bufsize=1)
+    ready = threading.Event()
+    threading.Thread(target=_announce_when_ready, args=(server, settings, ready), daemon=True).start()
+    try:
+        for line in server.stdout:
+            if not is_misleading(line):
+                sys.stdout.write(fitted(line, width))
+                sys.stdout.flush()
+        return server.wait()
+    except KeyboardInterrupt:
+        return server.wait()
+    finally:
+        ready.set()
+
+
+# Lines of `reflex run` that are wrong or premature for a platform started by `python -m shopapp serve`.
+MISLEADING = (
+    re.compile(r"Run `uv run reflex run` to start the app|reflex run` to start|Initialized \S+ using"),
+    re.compile(r"Node\.js is out of date"),  # bun builds the front end; Node 20 is fine (README)
+    re.compile(r"^\s*(App|Backend) running at"),  # said before it answers; ready_line says it when it does
+    # The page modules register their pages as they are imported, once by us and once by Reflex's compile.
+    re.compile(r"Page \S+ is being redefined with the same component"),
+)
+PIPE_COLUMNS = 200
+RULE = "─"
+
+
+def is_misleading(line: str) -> bool:
+    return any(pattern.search(line) for pattern in MISLEADING)
+
+
+def fitted(line: str, width: int) -> str:
+    """Reflex's section rules ("──── App Running ────"), drawn PIPE_COLUMNS wide, as wide as this terminal."""
+    if not line.startswith(RULE * 3):
+        return line
+    title = line.strip().strip(RULE).strip()
+    side = max(3, (width - len(title) - 2) // 2)
+    return f"{RULE * side} {title} {RULE * side}\n" if title else RULE * width + "\n"
+
+
+def ready_line(settings, demo_shop: bool) -> str:
+    """The one line that says the platform answers, with the addresses to open."""
+    base = settings.public_url
+    line = f"开店宝 shopapp is ready: {base}"
+    if demo_shop:
+        from shopapp import demo
+
+        line += (f"  ·  demo shop {base}/s/{demo.DEMO_SLUG}  ·  console {base}/login"
+                 f" ({demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD})")
+    return line + "  ·  Ctrl-C stops"
+
+
+def _announce_when_ready(server: subprocess.Popen, settings, done: threading.Event) -> None:
+    local = f"http://127.0.0.1:{settings.port}"
+    while not done.is_set() and server.poll() is None:
+        if _answers(local + "/api/v1/health") and _answers(local + "/"):
+            print(ready_line(settings, _demo_shop_exists()), flush=True)
+            return
+        done.wait(1)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as answer:
+            return answer.status == 200
+    except (OSError, ValueError):
+        return False
+
+
+def _demo_shop_exists() -> bool:
+    from shopapp import demo
+    from shopapp.db import session_scope
+    from shopapp.services.core.errors import NotFound
+    from shopapp.services.shops import shops
+
+    try:
+        with session_scope() as session:
+            shops.shop_by_slug(session, demo.DEMO_SLUG)
+    except NotFound:
+        return False
+    return True

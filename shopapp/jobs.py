@@ -24,6 +24,7 @@ from shopapp.models import AuthSession, JobLease, LoginAttempt
 from shopapp.models.base import utcnow
 from shopapp.services.core import idempotency, outbox
 from shopapp.services.orders import cancel, fulfillment, tracking
+from shopapp.services.shops import accounts
 
 log = logging.getLogger(__name__)
 HOLDER = f"{socket.gethostname()}:{os.getpid()}"
@@ -39,7 +40,9 @@ class Job:
 def purge_expired_sessions(session: Session) -> int:
     now = utcnow()
     gone = session.exec(delete(AuthSession).where(AuthSession.expires_at < now - timedelta(days=7))).rowcount
-    session.exec(delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(days=1)))
+    # Failures only count for minutes; a success names an address the account is known at for a month.
+    session.exec(delete(LoginAttempt).where(LoginAttempt.succeeded.is_(False), LoginAttempt.at < now - timedelta(days=1)))
+    session.exec(delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(days=accounts.KNOWN_ADDRESS_DAYS)))
     return gone
 
 

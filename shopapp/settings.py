@@ -54,7 +54,7 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
 
-# Every variable, its default and what it means; the README's table is made from this.
+# Every variable, its default and what it means; docs/settings.md is made from this (python -m shopapp docs).
 VARIABLES: list[tuple[str, str, str]] = [
     ("PORT", "8000", "Port the platform serves on (storefront, console, API)."),
     ("DATA_DIR", "./data", "Folder for the SQLite file, uploaded media and the generated secret key."),

@@ -49,4 +49,5 @@ def create_api() -> FastAPI:
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(media.router)
     api.include_router(seo.router)
+    errors.install_fallback(api)
     return api

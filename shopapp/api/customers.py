@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from shopapp.api.deps import bearer_token, client_ip, jsonable
 from shopapp.db import session_scope
 from shopapp.services.checkout import shopper_sign_in
-from shopapp.services.customers import password_resets, shoppers
+from shopapp.services.customers import email_verification, password_resets, shoppers
 from shopapp.services.orders import listing
 from shopapp.services.shops import shops
 
@@ -30,6 +30,10 @@ class ResetRequest(BaseModel):
 class NewPassword(BaseModel):
     token: str = ""
     password: str = ""
+
+
+class Verification(BaseModel):
+    token: str = ""
 
 
 class Credentials(BaseModel):
@@ -75,6 +79,25 @@ def my_orders(slug: str, request: Request, page: int = 1, per_page: int = 20):
         shop = shops.shop_by_slug(session, slug)
         items, total = listing.customer_orders(session, shop.id, bearer_token(request), page=page, per_page=per_page)
         return jsonable({"items": items, "total": total})
+
+
+@router.post("/verify-email")
+def verify_email(slug: str, body: Verification):
+    """`{token}` from the sign-up e-mail's link → `{customer_id, email, orders_joined}`: the address is
+    proven, and the shop's guest orders placed with it join the account."""
+    with session_scope() as session:
+        shop = shops.shop_by_slug(session, slug)
+        return email_verification.verify_email(session, shop.id, body.token)
+
+
+@router.post("/me/verification-email", status_code=202)
+def send_verification_email(slug: str, request: Request):
+    """*shopper* → 202: the verification link again (429 within a minute of the last one)."""
+    with session_scope() as session:
+        shop = shops.shop_by_slug(session, slug)
+        customer = shoppers.customer_for_token(session, shop.id, bearer_token(request))
+        email_verification.send_verification(session, shop.id, customer)
+        return {"status": "sent" if customer.email_verified_at is None else "already_verified"}
 
 
 @router.post("/password-reset", status_code=202)

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from shopapp.i18n import error_message, field_message, pick_lang
 from shopapp.services.core.errors import (
@@ -40,7 +41,32 @@ def install(api: FastAPI) -> None:
     api.add_exception_handler(Exception, _unexpected_error)
 
 
-def error_response(request: Request, status: int, code: str, fields: dict[str, str] | None = None, **params) -> JSONResponse:
+API_PREFIX = "/api/v1"
+_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+
+
+def install_fallback(api: FastAPI) -> None:
+    """Every path under /api/v1 that no route takes answers the JSON error body: 404, or 405 with
+    Allow when the path exists for other methods. Added after the routers and before Reflex mounts
+    its pages at "", which would otherwise answer the app's HTML 404 page to API clients."""
+    routes = list(api.routes)
+
+    async def no_such_endpoint(request: Request):
+        allowed = [method for method in _METHODS if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )]
+        if allowed:
+            raise HTTPException(405, headers={"Allow": ", ".join(allowed)})
+        raise HTTPException(404)
+
+    for path in (API_PREFIX, API_PREFIX + "/{rest:path}"):
+        api.add_api_route(path, no_such_endpoint, methods=_METHODS, include_in_schema=False)
+
+
+def error_response(
+    request: Request, status: int, code: str, fields: dict[str, str] | None = None, headers: dict[str, str] | None = None,
+    **params,
+) -> JSONResponse:
     lang = request_lang(request)
     body = {
         "code": code,
@@ -49,7 +75,7 @@ def error_response(request: Request, status: int, code: str, fields: dict[str, s
         "field_codes": fields or {},
         "request_id": getattr(request.state, "request_id", ""),
     }
-    headers = {"X-Request-ID": body["request_id"]}
+    headers = {**(headers or {}), "X-Request-ID": body["request_id"]}
     return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
@@ -69,7 +95,10 @@ def http_status(exc: DomainError) -> int:
 
 
 async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
-    return error_response(request, http_status(exc), exc.code, exc.fields, **exc.params)
+    status = http_status(exc)
+    # A client told to slow down learns when to try again (RFC 9110 Retry-After).
+    headers = {"Retry-After": str(exc.params["seconds"])} if status == 429 and "seconds" in exc.params else None
+    return error_response(request, status, exc.code, exc.fields, headers=headers, **exc.params)
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -93,7 +122,7 @@ def _field_code(pydantic_type: str) -> str:
 
 async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
     code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(exc.status_code, "invalid_input")
-    return error_response(request, exc.status_code, code)
+    return error_response(request, exc.status_code, code, headers=exc.headers)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -21,6 +21,10 @@ class Customer(SQLModel, table=True):
     name: str = Field(default="", max_length=40)
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
+    # Set when the shopper opened the e-mailed link: the address is theirs, so its guest orders join
+    # the account (services/customers/email_verification.py).
+    email_verified_at: datetime | None = None
+    verification_sent_at: datetime | None = None  # the latest link sent, so a resend cannot flood the inbox
 
 
 class CustomerSession(SQLModel, table=True):

@@ -20,4 +20,4 @@ class ProductSearch(SQLModel, table=True):
     in_stock: bool = False  # the product's, kept in step by the same trigger
     min_price: int | None = None  # the product's lowest price for sale in 分, kept in step too
     title_terms: str = ""  # the title as search terms: Latin words and overlapping CJK pairs
-    body_terms: str = ""  # SKUs, barcodes and the description's text, as search terms
+    body_terms: str = ""  # SKUs, barcodes, category names, tags and the description's text, as search terms

@@ -32,6 +32,7 @@ STORE_CHECKOUT = "/s/[slug]/checkout"
 STORE_ORDER = "/s/[slug]/orders/[order_no]"
 STORE_ACCOUNT = "/s/[slug]/account"
 STORE_PASSWORD_RESET = "/s/[slug]/account/reset/[reset_token]"
+STORE_VERIFY_EMAIL = "/s/[slug]/account/verify/[verify_token]"
 
 
 def store_home(slug):

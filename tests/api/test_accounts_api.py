@@ -84,13 +84,15 @@ def test_login_logout(client):
     assert after.status_code == 401 and after.json()["error"]["code"] == "invalid_token"
 
 
-def test_wrong_password_then_too_many_attempts(client):
+def test_wrong_passwords_slow_down_the_guesser_with_retry_after(client):
     signup(client, "li-tea", "li@example.com")
-    for _ in range(5):
+    for _ in range(3):
         wrong = client.post("/auth/login", json={"email": "li@example.com", "password": "not-my-pass"})
         assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "wrong_credentials"
-    locked = client.post("/auth/login", json={"email": "li@example.com", "password": "secret-pass"})
-    assert locked.status_code == 429 and locked.json()["error"]["code"] == "too_many_attempts"
+    slowed = client.post("/auth/login", json={"email": "li@example.com", "password": "secret-pass"})
+    assert slowed.status_code == 429 and slowed.json()["error"]["code"] == "too_many_attempts"
+    assert int(slowed.headers["retry-after"]) >= 1
+    assert "秒后再试" in slowed.json()["error"]["message"]
 
 
 def test_no_token_answers_401_with_the_error_shape(client):

@@ -358,3 +358,17 @@ def test_another_shops_orders_answer_404(client, shop):
     assert client.get("/orders", headers=other["headers"]).json() == {"items": [], "total": 0}
     assert client.get("/orders", headers=shop["headers"]).json()["total"] == 1
     assert client.get("/orders").status_code == 401
+
+
+def test_the_sandbox_pay_page_looks_like_the_shop_and_leads_back_to_it(client, shop):
+    slug = shop["shop"]["slug"]
+    body = _checkout(client, slug, _cart(client, slug, (_product(shop), 1))).json()
+    pay_url = httpx.URL(body["payment"]["pay_url"])  # on the public address; this server listens elsewhere
+    page = client.get(f"/payments/sandbox/{body['payment']['id']}/pay", params=dict(pay_url.params))
+    assert page.status_code == 200 and "<style>" in page.text and 'name="viewport"' in page.text
+    assert f'href="/s/{slug}"' in page.text and shop["shop"]["name"] in page.text  # the shop, by name, one tap away
+    back = dict(pay_url.params)["return_url"]
+    assert f'href="{back.replace("&", "&amp;")}"' in page.text  # and the order, without paying
+    # Somewhere else is never offered as the way back.
+    elsewhere = client.get(f"/payments/sandbox/{body['payment']['id']}/pay", params={"return_url": "https://evil.example/"})
+    assert "evil.example" not in elsewhere.text

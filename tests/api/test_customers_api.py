@@ -81,3 +81,27 @@ def test_a_shopper_who_forgot_the_password_sets_a_new_one_by_the_emailed_link(cl
     again = client.post(f"/store/{slug}/customers/password-reset/confirm", json={"token": token, "password": "new-tea-pass-3"})
     assert again.status_code == 404 and again.json()["error"]["code"] == "reset_link_invalid"
     assert client.post(f"/store/{slug}/customers/login", json={"email": "lin@example.com", "password": "new-tea-pass-2"}).status_code == 200
+
+
+def test_a_guest_who_registers_and_verifies_the_email_finds_the_earlier_orders(client, shop):
+    slug = shop["shop"]["slug"]
+    tea = _product(shop, stock=10, price=3800)
+    guest = client.post(f"/store/{slug}/checkout", json={**CHECKOUT, "email": "lin@example.com", "cart_token": _cart(client, slug, (tea, 1))})
+    assert guest.status_code == 201, guest.text
+    token = client.post(f"/store/{slug}/customers", json={"email": "lin@example.com", "password": PASSWORD}).json()["token"]
+    me = client.get(f"/store/{slug}/customers/me", headers=_bearer(token)).json()
+    assert me["email_verified"] is False
+    assert client.get(f"/store/{slug}/customers/me/orders", headers=_bearer(token)).json()["total"] == 0
+    # Asking again at once is refused; the e-mail's link does it.
+    again = client.post(f"/store/{slug}/customers/me/verification-email", headers=_bearer(token))
+    assert again.status_code == 429
+    with session_scope() as session:
+        body = session.exec(select(OutboxEmail.body).where(OutboxEmail.to == "lin@example.com", OutboxEmail.subject.contains("验证"))).one()
+    link_token = re.search(r"/account/verify/(\S+)", body).group(1)
+    verified = client.post(f"/store/{slug}/customers/verify-email", json={"token": link_token})
+    assert verified.status_code == 200 and verified.json()["orders_joined"] == 1
+    orders = client.get(f"/store/{slug}/customers/me/orders", headers=_bearer(token)).json()
+    assert [o["order_no"] for o in orders["items"]] == [guest.json()["order_no"]]
+    assert client.get(f"/store/{slug}/customers/me", headers=_bearer(token)).json()["email_verified"] is True
+    wrong = client.post(f"/store/{slug}/customers/verify-email", json={"token": link_token + "0"})
+    assert wrong.status_code == 404 and wrong.json()["error"]["code"] == "verify_link_invalid"

@@ -34,6 +34,9 @@ def test_a_shopper_buys_a_chosen_variant_and_pays(phone):
     phone.get_by_role("button", name="提交订单").click()
     expect(phone.get_by_role("heading", name=re.compile("沙箱支付"))).to_be_visible(timeout=30_000)
     expect(phone.get_by_text("¥364")).to_be_visible()  # free shipping over ¥99
+    # The pay page wears the shop's name and leads back to it and to the order.
+    expect(phone.get_by_role("link", name="一叶茶舍")).to_be_visible()
+    expect(phone.get_by_role("link", name=re.compile("返回订单"))).to_be_visible()
     phone.get_by_role("button", name=re.compile("支付成功")).click()
 
     expect(phone.get_by_test_id("order-status")).to_have_text("待发货", timeout=30_000)

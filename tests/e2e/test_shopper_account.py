@@ -80,3 +80,34 @@ def test_a_shopper_who_forgot_the_password_gets_back_in_by_the_emailed_link(phon
     phone.get_by_role("button", name="保存并登录").click()
     expect(phone.get_by_test_id("account-no-orders")).to_be_visible()
     expect(phone).to_have_url(re.compile("/s/demo-tea/account$"))
+
+
+def test_a_guest_who_registers_with_the_same_email_finds_the_earlier_orders_after_verifying_it(phone, platform_url, platform_data):
+    email = "guest.first@example.com"
+    api = f"{platform_url}/api/v1/store/demo-tea"
+    # Last week, as a guest: an order with this e-mail (over the API, as another device would).
+    tea = httpx.get(f"{api}/products", params={"q": "祁门红茶"}).json()["items"][0]
+    variant = httpx.get(f"{api}/products/{tea['id']}").json()["variants"][0]["id"]
+    cart = httpx.post(f"{api}/carts").json()["cart_token"]
+    httpx.post(f"{api}/carts/{cart}/items", json={"variant_id": variant, "qty": 1}).raise_for_status()
+    placed = httpx.post(f"{api}/checkout", json={"cart_token": cart, "email": email, "address": {
+        "name": "林", "phone": "13800138000", "province": "浙江省", "city": "杭州市", "district": "西湖区",
+        "line1": "文三路 100 号", "postcode": "310012"}})
+    assert placed.status_code == 201, placed.text
+
+    phone.goto("/s/demo-tea/account")
+    phone.get_by_role("button", name="还没有账号？注册一个").click()
+    phone.get_by_label("邮箱").fill(email)
+    phone.get_by_label("密码").fill(PASSWORD)
+    phone.get_by_test_id("account-submit").click()
+    # Not before the address is proven: the page says why the order is missing, and how.
+    expect(phone.get_by_test_id("verify-notice")).to_contain_text(email)
+    expect(phone.get_by_test_id("account-no-orders")).to_be_visible()
+
+    link = re.search(r"https?://\S+/account/verify/\S+", last_email_to(platform_data, email)).group(0)
+    phone.goto(link)
+    expect(phone.get_by_test_id("verify-result")).to_contain_text("邮箱已验证")
+    expect(phone.get_by_test_id("verify-result")).to_contain_text("1")
+    phone.get_by_role("link", name="查看我的订单").click()
+    expect(phone.get_by_test_id("account-orders")).to_contain_text(placed.json()["order_no"])
+    expect(phone.get_by_test_id("verify-notice")).to_have_count(0)

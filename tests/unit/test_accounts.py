@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from shopapp.models import AuthSession, Shop, StaffMember, User
+from shopapp.models import AuthSession, LoginAttempt, OutboxEmail, Shop, StaffMember, User
 from shopapp.models.base import utcnow
 from shopapp.services.core.errors import Invalid, RateLimited, Unauthorized
 from shopapp.services.shops import accounts
@@ -87,14 +87,80 @@ def test_a_wrong_password_is_refused(session):
     assert caught.value.code == "wrong_credentials"
 
 
-def test_repeated_failures_lock_the_email_for_a_while(session):
+def _guess(session, ip: str, password: str = "guess-guess", email: str = GOOD["email"]):
+    return accounts.login(session, email=email, password=password, ip=ip)
+
+
+def _wait_out(session, seconds: float) -> None:
+    """As if `seconds` had passed since every log-in attempt so far."""
+    for attempt in session.exec(select(LoginAttempt)).all():
+        attempt.at -= timedelta(seconds=seconds)
+        session.add(attempt)
+    session.commit()
+
+
+def test_a_guesser_waits_longer_after_each_wrong_password_but_is_never_locked_out(session):
     accounts.signup(session, **GOOD)
     session.commit()
-    for _ in range(accounts.MAX_FAILED_LOGINS):
-        with pytest.raises(Unauthorized):
-            accounts.login(session, email=GOOD["email"], password="guess-guess")
+    waits = []
+    for _ in range(accounts.CLIENT_FREE_FAILURES + 4):
+        try:
+            _guess(session, "203.0.113.9")
+        except Unauthorized:
+            continue
+        except RateLimited as slowed:
+            waits.append(slowed.params["seconds"])
+            _wait_out(session, slowed.params["seconds"])
+            with pytest.raises(Unauthorized):
+                _guess(session, "203.0.113.9")
+    assert waits == [1, 2, 4, 8]
+    # The right password after the wait gets in, from the same address.
     with pytest.raises(RateLimited):
-        accounts.login(session, email=GOOD["email"], password=GOOD["password"])
+        _guess(session, "203.0.113.9", GOOD["password"])
+    _wait_out(session, 16)
+    assert _guess(session, "203.0.113.9", GOOD["password"]).token
+
+
+def test_someone_guessing_an_owners_email_never_keeps_the_owner_out(session):
+    accounts.signup(session, **GOOD)
+    session.commit()
+    for _ in range(accounts.CLIENT_FREE_FAILURES):
+        with pytest.raises(Unauthorized):
+            _guess(session, "198.51.100.7")
+    with pytest.raises(RateLimited):
+        _guess(session, "198.51.100.7")
+    # The owner, at home, logs in at once.
+    assert _guess(session, "192.0.2.10", GOOD["password"]).token
+
+
+def test_guessing_spread_over_many_addresses_slows_new_addresses_but_not_the_owners_usual_one(session):
+    accounts.signup(session, **GOOD)
+    _guess(session, "192.0.2.10", GOOD["password"])  # the owner's usual address
+    session.commit()
+    for n in range(accounts.ACCOUNT_FREE_FAILURES):
+        with pytest.raises(Unauthorized):
+            _guess(session, f"198.51.100.{n}")
+    with pytest.raises(RateLimited) as slowed:
+        _guess(session, "198.51.100.200")
+    assert 0 < slowed.value.params["seconds"] <= accounts.ACCOUNT_MAX_DELAY.total_seconds()
+    assert _guess(session, "192.0.2.10", GOOD["password"]).token
+
+
+def test_the_owner_is_emailed_once_when_someone_keeps_guessing(session):
+    accounts.signup(session, **GOOD)
+    session.commit()
+    for n in range(accounts.ALERT_AFTER + 3):
+        with pytest.raises(Unauthorized):
+            _guess(session, f"198.51.100.{n}")
+    mail = session.exec(select(OutboxEmail).where(OutboxEmail.to == GOOD["email"])).all()
+    assert len(mail) == 1
+    assert "有人在尝试登录" in mail[0].subject and "someone is trying to log in" in mail[0].subject
+    assert f"{accounts.ALERT_AFTER} 次" in mail[0].body and "not locked" in mail[0].body
+    # Guessing an address nobody has warns nobody.
+    for n in range(accounts.ALERT_AFTER):
+        with pytest.raises(Unauthorized):
+            _guess(session, f"198.51.100.{n}", email="nobody@example.com")
+    assert len(session.exec(select(OutboxEmail)).all()) == 1
 
 
 def test_an_expired_session_is_refused(session):

@@ -72,12 +72,42 @@ def _orders_placed_before_paid_keep_their_money(url: str) -> None:
     engine.dispose()
 
 
+def _products_made_before_are_found_by_their_category_and_tags(url: str) -> None:
+    """A product made before revision 9f99532231c9: its search document gains its category names and tags."""
+    engine = create_engine(url)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "98163feb4f23")
+        shop_id = _insert(connection, "shop", slug="old-tea", name="老茶铺")
+        product_id = _insert(connection, "product", shop_id=shop_id, title="金骏眉", status="active", tags=["明前"],
+                             options=[], description_html="")
+        category_id = _insert(connection, "category", shop_id=shop_id, name="红茶")
+        connection.execute(text(
+            "INSERT INTO product_category (shop_id, product_id, category_id) VALUES (:s, :p, :c)"
+        ), {"s": shop_id, "p": product_id, "c": category_id})
+        command.upgrade(config, "head")
+        body = connection.execute(text("SELECT body_terms FROM product_search WHERE product_id = :p"), {"p": product_id}).scalar_one()
+        assert {"红茶", "明前"} <= set(body.split())
+    engine.dispose()
+
+
 def test_sqlite_upgrades_to_head_and_back_to_base(tmp_path):
     _upgrade_and_downgrade(f"sqlite:///{tmp_path / 'fresh.db'}")
 
 
 def test_sqlite_orders_placed_before_paid_get_paid_equal_to_their_total(tmp_path):
     _orders_placed_before_paid_keep_their_money(f"sqlite:///{tmp_path / 'old.db'}")
+
+
+def test_sqlite_products_made_before_are_found_by_their_category_and_tags(tmp_path):
+    _products_made_before_are_found_by_their_category_and_tags(f"sqlite:///{tmp_path / 'old-search.db'}")
+
+
+@pytest.mark.skipif(not get_settings().database_url.startswith("postgresql"), reason="DATABASE_URL is not PostgreSQL")
+def test_postgresql_products_made_before_are_found_by_their_category_and_tags():
+    with _scratch_postgresql() as url:
+        _products_made_before_are_found_by_their_category_and_tags(url)
 
 
 @pytest.mark.skipif(not get_settings().database_url.startswith("postgresql"), reason="DATABASE_URL is not PostgreSQL")

@@ -11,10 +11,11 @@ from sqlalchemy import update
 from sqlmodel import func, select
 
 from shopapp.db import session_scope
-from shopapp.models import Order, OrderEvent, Payment, PaymentNotification
+from shopapp.models import Order, OrderEvent, OutboxEmail, Payment, PaymentNotification
 from shopapp.models.base import utcnow
 from shopapp.services.checkout import place
 from shopapp.services.core.errors import Conflict, Invalid, NotFound
+from shopapp.services.core.money import format_money
 from shopapp.services.orders import cancel, payments
 from shopapp.services.payments.alipay import fen, load_private_key, yuan
 from shopapp.services.payments.base import ProviderUnavailable, SignatureInvalid, sign_content
@@ -58,6 +59,26 @@ def test_a_successful_payment_marks_the_order_paid(session, owner):
     event = session.exec(select(OrderEvent).where(OrderEvent.order_id == order.id, OrderEvent.type == "paid")).one()
     assert event.actor == "payment:sandbox" and event.data["amount"] == order.total
     assert stock_of(session, tea) == 9
+
+
+def _mail_to_shopper(session) -> list[str]:
+    return list(session.exec(select(OutboxEmail.subject).where(OutboxEmail.to == "buyer@example.com").order_by(OutboxEmail.id)).all())
+
+
+def test_the_shopper_is_emailed_when_the_payment_is_received(session, owner):
+    order, payment, _ = _placed(session, owner)
+    payments.sandbox_pay(session, payment.id, "fail")
+    assert len(_mail_to_shopper(session)) == 1  # "order placed" only: nothing came in
+    payments.sandbox_pay(session, payment.id, "success")
+    subjects = _mail_to_shopper(session)
+    assert len(subjects) == 2 and "已付款" in subjects[-1] and "payment received" in subjects[-1]
+    body = session.exec(select(OutboxEmail.body).where(OutboxEmail.subject == subjects[-1])).one()
+    assert order.order_no in body and format_money(order.total) in body
+    # A repeated notification sends nothing again; money that goes straight back is no receipt.
+    payments.handle_notification(session, "sandbox", _sandbox_notice(payment))
+    second, _ = payments.create_payment(session, order, provider_name="sandbox", subject="x", return_url="")
+    payments.sandbox_pay(session, second.id, "success")
+    assert len(_mail_to_shopper(session)) == 2
 
 
 def test_a_failed_payment_leaves_the_order_waiting_and_can_be_retried(session, owner):

@@ -167,6 +167,42 @@ def test_edits_and_deletes_show_in_search_at_once(session, owner):
     assert session.exec(select(ProductSearch)).all() == []
 
 
+def test_a_category_name_finds_every_product_of_the_category(session, owner):
+    # 红茶 in the shop's menu holds four teas, only two of which say 红茶 in their title.
+    black = categories.create_category(session, owner, "红茶")
+    for title in ("祁门红茶", "滇红金芽", "正山小种", "金骏眉"):
+        _product(session, owner, title, category_ids=[black.id])
+    _product(session, owner, "西湖龙井")
+    found, total = search.search_products(session, owner.shop_id, q="红茶", active_only=True)
+    assert total == 4
+    # The product that says it in its title still comes first.
+    assert found[0]["title"] == "祁门红茶"
+
+
+def test_a_renamed_or_removed_category_changes_what_its_products_are_found_by(session, owner):
+    gifts = categories.create_category(session, owner, "礼盒")
+    product = _product(session, owner, "中秋四色茶", category_ids=[gifts.id])
+    assert _titles(session, owner.shop_id, q="礼盒") == ["中秋四色茶"]
+    categories.rename_category(session, owner, gifts.id, "送礼佳品")
+    assert _titles(session, owner.shop_id, q="礼盒") == []
+    assert _titles(session, owner.shop_id, q="送礼") == ["中秋四色茶"]
+    other = categories.create_category(session, owner, "秋季")
+    products.update_product(session, owner, product.id, {"category_ids": [other.id]})
+    assert _titles(session, owner.shop_id, q="送礼") == []
+    categories.delete_category(session, owner, other.id)
+    assert _titles(session, owner.shop_id, q="秋季") == []
+
+
+def test_a_tag_finds_its_products_whether_set_on_the_product_or_by_a_bulk_edit(session, owner):
+    tagged = _product(session, owner, "白毫银针", tags=["明前"])
+    plain = _product(session, owner, "白牡丹")
+    assert _titles(session, owner.shop_id, q="明前") == ["白毫银针"]
+    bulk.bulk_edit(session, owner, [plain.id], "add_tag", "new arrival")
+    assert _titles(session, owner.shop_id, q="new arrival") == ["白牡丹"]
+    products.update_product(session, owner, tagged.id, {"tags": []})
+    assert _titles(session, owner.shop_id, q="明前") == []
+
+
 def test_filters_narrow_the_search(session, owner):
     green = categories.create_category(session, owner, "绿茶")
     _product(session, owner, "龙井 便宜", price=500, category_ids=[green.id])

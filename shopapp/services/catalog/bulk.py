@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 
 from shopapp.models import Product, Variant
 from shopapp.models.base import utcnow
+from shopapp.services.catalog import search
 from shopapp.services.catalog.products import MAX_AMOUNT
 from shopapp.services.catalog.views import STATUSES
 from shopapp.services.core.errors import Invalid, require_fields
@@ -37,6 +38,10 @@ def bulk_edit(session: Session, actor: Actor, product_ids: list[int], action: st
         require_fields({"product_ids": "required"})
     if action in ("set_status", "add_tag"):
         _edit_products(session, products, action, str(value).strip())
+        if action == "add_tag":
+            session.flush()
+            # Tags are in the search documents (a status follows by a trigger).
+            search.index_products(session, actor.shop_id, [product.id for product in products])
     else:
         _edit_variants(session, actor, products, action, _number(value))
     return len(products)

@@ -6,6 +6,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from shopapp.models import Category, ProductCategory
+from shopapp.services.catalog import search
 from shopapp.services.core.errors import require_fields
 from shopapp.services.core.permissions import Actor, require, shop_row
 from shopapp.services.core.validation import checked_text
@@ -44,6 +45,9 @@ def rename_category(session: Session, actor: Actor, category_id: int, name: str)
         require_fields({"name": "category_name_taken"})
     category.name = name
     session.add(category)
+    session.flush()
+    # The name is in its products' search documents.
+    search.reindex_category(session, actor.shop_id, category.id)
     return category
 
 
@@ -54,9 +58,15 @@ def delete_category(session: Session, actor: Actor, category_id: int) -> None:
     for child in session.exec(select(Category).where(Category.shop_id == actor.shop_id, Category.parent_id == category.id)).all():
         child.parent_id = category.parent_id
         session.add(child)
+    product_ids = session.exec(select(ProductCategory.product_id).where(
+        ProductCategory.shop_id == actor.shop_id, ProductCategory.category_id == category.id,
+    )).all()
     session.exec(delete(ProductCategory).where(ProductCategory.shop_id == actor.shop_id, ProductCategory.category_id == category.id))
     session.flush()
     session.delete(category)
+    session.flush()
+    # Its name leaves its products' search documents.
+    search.index_products(session, actor.shop_id, sorted(product_ids))
 
 
 def _category(session: Session, shop_id: int, category_id: int) -> Category:

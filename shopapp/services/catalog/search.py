@@ -44,7 +44,7 @@ from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from shopapp.models import Product, ProductCategory, ProductSearch, Variant
+from shopapp.models import Category, Product, ProductCategory, ProductSearch, Variant
 from shopapp.services.catalog import views
 from shopapp.services.core.errors import Invalid, require_fields
 from shopapp.services.core.money import parse_money
@@ -164,6 +164,17 @@ def index_products(session: Session, shop_id: int, product_ids: list[int]) -> No
         _insert_documents(session, shop_id, batch)
 
 
+def reindex_category(session: Session, shop_id: int, category_id: int) -> None:
+    """Bring the documents of a category's products up to date (its name is in them): after a
+    rename, or before its links go."""
+    product_ids = session.exec(
+        select(ProductCategory.product_id)
+        .where(ProductCategory.shop_id == shop_id, ProductCategory.category_id == category_id)
+        .order_by(ProductCategory.product_id)
+    ).all()
+    index_products(session, shop_id, list(product_ids))
+
+
 def reindex_shop(session: Session, shop_id: int) -> int:
     """Rebuild every search document of the shop (after a bulk import or a tokeniser change);
     returns how many products are indexed."""
@@ -216,7 +227,7 @@ def search_products(
 ) -> tuple[list[dict], int]:
     """One page of product summaries (as `catalog.product_summaries`) and how many match in all.
 
-    `q` matches titles, descriptions and SKUs; without it every product is listed and the total
+    `q` matches titles, descriptions, SKUs, category names and tags; without it every product is listed and the total
     is exact; with it the total stops at MAX_COUNTED ("10 000 or more"). `relevance` puts title
     matches before the rest (see `_search_page`), or is the most recently changed first when
     there is no `q`; `newest` is the most recently created first. Prices are in 分: a product's
@@ -290,8 +301,10 @@ def price_range(lowest: str, highest: str) -> tuple[int | None, int | None]:
 
 def _insert_documents(session: Session, shop_id: int, product_ids: list[int]) -> None:
     products = session.exec(
-        select(Product.id, Product.title, Product.description_html, Product.status, Product.in_stock, Product.min_price)
-        .where(Product.shop_id == shop_id, Product.id.in_(product_ids))
+        select(
+            Product.id, Product.title, Product.description_html, Product.tags, Product.status, Product.in_stock,
+            Product.min_price,
+        ).where(Product.shop_id == shop_id, Product.id.in_(product_ids))
     ).all()
     codes: dict[int, list[str]] = {}
     for product_id, sku, barcode in session.exec(
@@ -300,16 +313,27 @@ def _insert_documents(session: Session, shop_id: int, product_ids: list[int]) ->
         .order_by(Variant.product_id, Variant.position, Variant.id)
     ).all():
         codes.setdefault(product_id, []).extend(code for code in (sku, barcode) if code)
+    # A shopper who searches 红茶 expects every product of the 红茶 category, and the owner's tags
+    # (新品, 送礼) are words people search for too.
+    labels: dict[int, list[str]] = {}
+    for product_id, name in session.exec(
+        select(ProductCategory.product_id, Category.name)
+        .join(Category, Category.id == ProductCategory.category_id)
+        .where(ProductCategory.shop_id == shop_id, ProductCategory.product_id.in_(product_ids))
+        .order_by(ProductCategory.product_id, Category.id)
+    ).all():
+        labels.setdefault(product_id, []).append(name)
     rows = [
         {
             "product_id": product_id, "shop_id": shop_id, "status": status, "in_stock": in_stock, "min_price": min_price,
             "title_terms": document_terms(title),
-            # Codes first: a long description is cut, the SKUs never are.
-            "body_terms": document_terms(
-                " ".join(codes.get(product_id, [])) + " " + plain_text(description)[:DESCRIPTION_CHARS]
-            ),
+            # Codes, categories and tags first: a long description is cut, they never are.
+            "body_terms": document_terms(" ".join([
+                *codes.get(product_id, []), *labels.get(product_id, []), *(tags or []),
+                plain_text(description)[:DESCRIPTION_CHARS],
+            ])),
         }
-        for product_id, title, description, status, in_stock, min_price in products
+        for product_id, title, description, tags, status, in_stock, min_price in products
     ]
     if rows:
         session.connection().execute(insert(ProductSearch.__table__), rows)

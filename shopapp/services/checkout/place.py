@@ -16,7 +16,7 @@ from shopapp.services.core.errors import Conflict, require_fields
 from shopapp.services.core.outbox import queue_bilingual
 from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email
-from shopapp.services.customers import shoppers
+from shopapp.services.customers import email_verification, shoppers
 from shopapp.services.inventory import availability, ledger
 from shopapp.services.orders import cancel, fulfillment, payments, state, views
 from shopapp.services.shops import shops
@@ -60,6 +60,13 @@ def place_order(
             if earlier is not None:
                 return earlier
         placed = _place(session, shop, cart_token, email, address, shipping_method_id, note, provider, mobile, customer_id)
+        if customer_id is None:
+            # A guest with the verified address of an account: the order is theirs too (我的 lists it).
+            owner_id = email_verification.verified_customer_id(session, shop_id, email)
+            if owner_id is not None:
+                order = session.get(Order, placed["order_id"])
+                order.customer_id = owner_id
+                session.add(order)
         if idempotency_key is not None:
             idempotency.remember(session, shop_id, "checkout", idempotency_key, placed)
     return placed

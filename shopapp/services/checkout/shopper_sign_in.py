@@ -8,14 +8,16 @@ import dataclasses
 from sqlmodel import Session
 
 from shopapp.services.checkout import cart
-from shopapp.services.customers import shoppers
+from shopapp.services.customers import email_verification, shoppers
 
 
 def register(
     session: Session, shop_id: int, *, email: str, password: str, name: str = "", cart_token: str | None = None,
 ) -> shoppers.LoggedIn:
-    """A new account in this shop, logged in at once; a guest cart comes along."""
+    """A new account in this shop, logged in at once; a guest cart comes along. A link to verify the
+    e-mail goes out: once opened, the orders placed as a guest with it join the account."""
     logged_in = shoppers.register(session, shop_id, email=email, password=password, name=name)
+    email_verification.send_verification(session, shop_id, shoppers.customer_by_email(session, shop_id, logged_in.customer["email"]))
     return _with_cart(session, shop_id, logged_in, cart_token)
 
 
@@ -24,6 +26,8 @@ def log_in(
 ) -> shoppers.LoggedIn:
     """A session for the shopper; the guest cart merges into the account's cart."""
     logged_in = shoppers.log_in(session, shop_id, email=email, password=password, ip=ip)
+    # Guest orders placed with the verified address since the last visit join the account.
+    email_verification.join_guest_orders(session, shop_id, shoppers.customer_by_email(session, shop_id, email))
     return _with_cart(session, shop_id, logged_in, cart_token)
 
 

@@ -1,7 +1,8 @@
 """Shopper accounts in one shop: register, log in (bringing the guest cart along), log out.
 
 A shopper's token starts with "cs_" and is only ever good in its own shop. Passwords follow the
-owners' rules (services.accounts), and failed log-ins are counted per shop and e-mail.
+owners' rules (services.accounts), and failed log-ins are counted per shop and e-mail, and slow
+guessing down the same way (never a lock-out; the shopper is e-mailed when someone guesses).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlmodel import Session, select
 from shopapp.models import Customer, CustomerSession
 from shopapp.models.base import utcnow
 from shopapp.services.core.errors import Unauthorized, require_fields
+from shopapp.services.core.outbox import queue_bilingual
 from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email, checked_text
 from shopapp.services.shops import accounts, shops
@@ -53,11 +55,19 @@ def log_in(session: Session, shop_id: int, *, email: str, password: str, ip: str
     shops.get_shop(session, shop_id)
     email = (email or "").strip().lower()
     attempts_key = f"shop{shop_id}:{email}"
-    accounts.check_attempts(session, attempts_key)
+    accounts.check_attempts(session, attempts_key, ip)
     customer = _by_email(session, shop_id, email)
     if customer is None or not accounts.password_matches(customer.password_hash, password or ""):
-        accounts.record_failure(session, attempts_key, ip)
+        alert = None
+        if customer is not None:
+            shop_name = shops.get_shop(session, shop_id).name
+
+            def alert(failures: int) -> None:
+                queue_bilingual(session, shop_id, customer.email, "email.login_guessing", account=email,
+                                failures=failures, minutes=accounts.LOGIN_WINDOW.seconds // 60, ip=ip or "?", site=shop_name)
+        accounts.record_failure(session, attempts_key, ip, alert=alert)
         raise Unauthorized("wrong_credentials")
+    accounts.record_success(session, attempts_key, ip)
     return _logged_in(session, customer)
 
 
@@ -112,7 +122,10 @@ def is_customer_token(token: str | None) -> bool:
 
 
 def customer_dict(customer: Customer) -> dict:
-    return {"id": customer.id, "email": customer.email, "name": customer.name, "created_at": customer.created_at}
+    return {
+        "id": customer.id, "email": customer.email, "name": customer.name, "created_at": customer.created_at,
+        "email_verified": customer.email_verified_at is not None,
+    }
 
 
 # Helpers ---------------------------------------------------------------------------------------

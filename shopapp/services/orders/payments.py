@@ -16,10 +16,13 @@ from shopapp.models import Order, Payment, PaymentNotification
 from shopapp.models.base import utcnow
 from shopapp.services.core import idempotency
 from shopapp.services.core.errors import Conflict, Invalid, NotFound
+from shopapp.services.core.money import format_money
+from shopapp.services.core.outbox import queue_bilingual
 from shopapp.services.orders import fulfillment, state
 from shopapp.services.payments.alipay import Alipay
 from shopapp.services.payments.base import PaymentProvider
 from shopapp.services.payments.sandbox import SandboxGateway
+from shopapp.services.shops import shops
 from shopapp.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -156,15 +159,16 @@ def sandbox_pay(session: Session, payment_id: int, outcome: str, idempotency_key
 
 
 def payment_page(session: Session, payment_id: int) -> dict:
-    """What the sandbox pay page shows: amount, order number, shop, status."""
+    """What the sandbox pay page shows: amount, order number, shop (name and slug, for the way back), status."""
     provider("sandbox")  # gone once a real gateway is set up
     payment = session.get(Payment, payment_id)
     if payment is None or payment.provider != "sandbox":
         raise NotFound("payment_not_found")
     order = session.get(Order, payment.order_id)
+    shop = shops.get_shop(session, payment.shop_id)
     return {
         "id": payment.id, "amount": payment.amount, "currency": payment.currency, "status": payment.status,
-        "order_no": order.order_no, "order_status": order.status,
+        "order_no": order.order_no, "order_status": order.status, "shop_name": shop.name, "shop_slug": shop.slug,
     }
 
 
@@ -211,9 +215,19 @@ def _succeeded(session: Session, gateway: PaymentProvider, payment: Payment, pro
         except Conflict:
             pass  # the order was cancelled or paid a moment ago: the money goes back below
         else:
+            _queue_receipt(session, order, payment)
             fulfillment.complete_if_virtual(session, order, actor)  # virtual goods: nothing to ship
             return
     _refund_unwanted(session, gateway, payment, order, actor)
+
+
+def _queue_receipt(session: Session, order: Order, payment: Payment) -> None:
+    """The shopper's e-mail that the money arrived: between "order placed" and "shipped", the one
+    they wait for after paying."""
+    queue_bilingual(
+        session, order.shop_id, order.email, "email.order_paid", shop=shops.get_shop(session, order.shop_id).name,
+        order_no=order.order_no, amount=format_money(payment.amount, payment.currency),
+    )
 
 
 def _refund_unwanted(session: Session, gateway: PaymentProvider, payment: Payment, order: Order, actor: str) -> None:

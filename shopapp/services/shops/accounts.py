@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
@@ -13,14 +15,28 @@ from sqlmodel import Session, select
 from shopapp.models import ApiKey, AuthSession, LoginAttempt, Shop, StaffMember, User
 from shopapp.models.base import utcnow
 from shopapp.services.core.errors import RateLimited, Unauthorized, require_fields
+from shopapp.services.core.outbox import queue_bilingual
 from shopapp.services.core.permissions import Actor, role_at_least
 from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email
 from shopapp.services.shops import shops as shop_service
 from shopapp.settings import get_settings
 
-MAX_FAILED_LOGINS = 5
+# Password guessing is slowed down, never locked out (OWASP's authentication cheat sheet: a
+# lock-out lets anyone who knows an e-mail keep its owner out). Failures are counted over
+# LOGIN_WINDOW; each failure past the free ones makes the next try wait twice as long:
+# - per e-mail and client address: after CLIENT_FREE_FAILURES, 1 s, 2 s, 4 s ... up to CLIENT_MAX_DELAY;
+# - per e-mail from every address (guessing spread over many machines): after ACCOUNT_FREE_FAILURES,
+#   a delay that grows up to ACCOUNT_MAX_DELAY, which an address the account signed in from lately
+#   (KNOWN_ADDRESS_DAYS) skips: the owner at their usual desk is never slowed by someone else.
+# The owner is e-mailed when ALERT_AFTER failures from anywhere meet in the window.
 LOGIN_WINDOW = timedelta(minutes=15)
+CLIENT_FREE_FAILURES = 3
+CLIENT_MAX_DELAY = timedelta(minutes=15)
+ACCOUNT_FREE_FAILURES = 10
+ACCOUNT_MAX_DELAY = timedelta(minutes=1)
+KNOWN_ADDRESS_DAYS = 30
+ALERT_AFTER = 5
 
 _hasher = PasswordHasher()
 
@@ -55,14 +71,20 @@ def signup(session: Session, *, email: str, password: str, shop_name: str, shop_
 
 
 def login(session: Session, *, email: str, password: str, ip: str = "") -> SignedIn:
-    """A session in the user's first shop; too many failures lock the e-mail for a while."""
+    """A session in the user's first shop; repeated failures slow further tries down (see check_attempts)."""
     email = (email or "").strip().lower()
-    check_attempts(session, email)
+    check_attempts(session, email, ip)
     user = user_by_email(session, email)
     if user is None or not password_matches(user.password_hash, password or ""):
         # The failure is recorded even though the caller rolls back: it commits on its own.
-        record_failure(session, email, ip)
+        alert = None
+        if user is not None:
+            def alert(failures: int) -> None:
+                queue_bilingual(session, None, user.email, "email.login_guessing", account=email, failures=failures,
+                                minutes=_window_minutes(), ip=ip or "?", site="开店宝 shopapp")
+        record_failure(session, email, ip, alert=alert)
         raise Unauthorized("wrong_credentials")
+    record_success(session, email, ip)
     return sign_in(session, user)
 
 
@@ -165,17 +187,67 @@ def password_matches(password_hash: str, password: str) -> bool:
         return False
 
 
-def check_attempts(session: Session, email: str) -> None:
-    """Too many recent failures for this e-mail (or any log-in key): RateLimited."""
+def check_attempts(session: Session, key: str, ip: str = "") -> None:
+    """RateLimited(seconds=…) while the latest failures of this log-in key (an e-mail) ask this
+    client to wait; see the rules at the top. Never a lock-out: the wait is at most minutes."""
     since = utcnow() - LOGIN_WINDOW
     failures = session.exec(
-        select(func.count()).select_from(LoginAttempt).where(LoginAttempt.email == email, LoginAttempt.at > since)
-    ).one()
-    if failures >= MAX_FAILED_LOGINS:
-        raise RateLimited("too_many_attempts", minutes=int(LOGIN_WINDOW.total_seconds() // 60))
+        select(LoginAttempt.ip, LoginAttempt.at)
+        .where(LoginAttempt.email == key, LoginAttempt.succeeded.is_(False), LoginAttempt.at > since)
+        .order_by(LoginAttempt.at)
+    ).all()
+    if not failures:
+        return
+    ip = ip[:64]
+    mine = [at for address, at in failures if address == ip]
+    waits = []
+    if len(mine) >= CLIENT_FREE_FAILURES:
+        waits.append(_until(mine[-1], _doubling(len(mine) - CLIENT_FREE_FAILURES, CLIENT_MAX_DELAY)))
+    if len(failures) >= ACCOUNT_FREE_FAILURES and not _known_address(session, key, ip):
+        waits.append(_until(failures[-1][1], _doubling(len(failures) - ACCOUNT_FREE_FAILURES, ACCOUNT_MAX_DELAY)))
+    wait = max(waits, default=0)
+    if wait > 0:
+        raise RateLimited("too_many_attempts", seconds=wait)
 
 
-def record_failure(session: Session, email: str, ip: str) -> None:
-    session.add(LoginAttempt(email=email, ip=ip[:64], succeeded=False))
+def record_failure(session: Session, key: str, ip: str, alert: Callable[[int], None] | None = None) -> None:
+    """Count a failed log-in; `alert(failures)` queues the owner's warning when the failures in the
+    window reach ALERT_AFTER. Commits on its own (the caller rolls its own work back)."""
+    session.add(LoginAttempt(email=key, ip=ip[:64], succeeded=False))
+    session.flush()
+    if alert is not None:
+        failures = session.exec(select(func.count()).select_from(LoginAttempt).where(
+            LoginAttempt.email == key, LoginAttempt.succeeded.is_(False), LoginAttempt.at > utcnow() - LOGIN_WINDOW,
+        )).one()
+        if failures == ALERT_AFTER:
+            alert(failures)
     session.commit()
 
+
+def record_success(session: Session, key: str, ip: str) -> None:
+    """Remember the address a log-in succeeded from: guessing from elsewhere never slows it down."""
+    session.add(LoginAttempt(email=key, ip=ip[:64], succeeded=True))
+
+
+def _known_address(session: Session, key: str, ip: str) -> bool:
+    since = utcnow() - timedelta(days=KNOWN_ADDRESS_DAYS)
+    return session.exec(select(LoginAttempt.id).where(
+        LoginAttempt.email == key, LoginAttempt.ip == ip, LoginAttempt.succeeded.is_(True), LoginAttempt.at > since,
+    ).limit(1)).first() is not None
+
+
+def _doubling(extra_failures: int, limit: timedelta) -> float:
+    """1 s for the first failure past the free ones, then 2, 4, 8 … seconds, never above `limit`."""
+    return min(2.0 ** min(extra_failures, 30), limit.total_seconds())
+
+
+def _until(last_failure, delay_seconds: float) -> int:
+    """Whole seconds left of a delay that started at the last failure (0 when it is over)."""
+    if last_failure.tzinfo is None:  # SQLite gives some drivers' times back naive
+        last_failure = last_failure.replace(tzinfo=UTC)
+    left = (last_failure + timedelta(seconds=delay_seconds) - utcnow()).total_seconds()
+    return max(0, math.ceil(left))
+
+
+def _window_minutes() -> int:
+    return int(LOGIN_WINDOW.total_seconds() // 60)

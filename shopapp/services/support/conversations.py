@@ -144,7 +144,7 @@ def send_verification_code(session: Session, shop_id: int, conversation_id: int,
     conversation = shopper_conversation_row(session, shop_id, conversation_id, token)
     order = _code_order(session, conversation)
     if _recent_events(session, order, "code_sent") >= CODES_PER_HOUR:
-        raise RateLimited(minutes=60)
+        raise RateLimited("try_again_in_an_hour")
     shop = session.get(Shop, shop_id)
     queue_bilingual(session, shop_id, order.email, "email.chat_code", shop=shop.name, code=_code(conversation, order),
                     order_no=order.order_no, minutes=int(CODE_WINDOW.total_seconds() // 60))
@@ -158,7 +158,7 @@ def verify_with_code(session: Session, shop_id: int, conversation_id: int, token
     conversation = shopper_conversation_row(session, shop_id, conversation_id, token)
     order = _code_order(session, conversation)
     if _recent_events(session, order, "code_failed") >= CODE_TRIES_PER_HOUR:
-        raise RateLimited(minutes=60)
+        raise RateLimited("try_again_in_an_hour")
     typed = re.sub(r"\s", "", str(code or ""))
     now = utcnow()
     if not any(hmac.compare_digest(typed, _code(conversation, order, now - CODE_WINDOW * k)) for k in (0, 1)):

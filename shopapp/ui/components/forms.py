@@ -84,6 +84,9 @@ SECONDARY_BUTTON = (
     "inline-flex items-center justify-center rounded-lg border border-gray-300 bg-white px-3 py-2 text-sm "
     "font-medium text-gray-800 hover:bg-gray-50"
 )
+# A search form's button beside its box: on a 390 px phone the box gives way, the label never
+# breaks (搜/索).
+SEARCH_BUTTON = SECONDARY_BUTTON + " shrink-0 whitespace-nowrap"
 DANGER_BUTTON = (
     "inline-flex items-center justify-center rounded-lg border border-red-300 bg-white px-3 py-1.5 text-sm "
     "font-medium text-red-700 hover:bg-red-50"

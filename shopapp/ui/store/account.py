@@ -11,7 +11,7 @@ from shopapp.db import session_scope
 from shopapp.services.checkout import shopper_sign_in
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
-from shopapp.services.customers import password_resets, shoppers
+from shopapp.services.customers import email_verification, password_resets, shoppers
 from shopapp.services.orders import listing
 from shopapp.ui import routes
 from shopapp.ui.components.forms import SECONDARY_BUTTON, form_error, form_field, submit_button
@@ -29,6 +29,7 @@ PER_PAGE = 10
 class AccountState(FormMixin, StoreState):
     mode: str = "login"  # login, register, forgot
     reset_sent: bool = False
+    verification_sent: bool = False
     history: list[dict[str, str]] = []
     total: int = 0
     page: int = 1
@@ -75,6 +76,15 @@ class AccountState(FormMixin, StoreState):
             self._welcome(result)
 
     @rx.event
+    def resend_verification(self):
+        shop_id, token = int(self.shop["id"]), self._shopper_token()
+        self._start_submit()
+        done = self._submit(lambda session: email_verification.send_verification(
+            session, shop_id, shoppers.customer_for_token(session, shop_id, token),
+        ))
+        self.verification_sent = done is not FAILED
+
+    @rx.event
     def log_out(self):
         with session_scope() as session:
             shoppers.log_out(session, self._shopper_token())
@@ -112,6 +122,27 @@ class AccountState(FormMixin, StoreState):
         } for row in rows]
 
 
+class VerifyEmailState(AccountState):
+    """The page the sign-up e-mail's link opens: the address is proven, its guest orders join the account."""
+
+    joined: int = 0
+    verified: bool = False
+
+    @rx.event
+    def verify(self):
+        self._load_shop()
+        self.loaded, self.verified, self.joined, self.error = False, False, 0, ""
+        if self.not_found:
+            return
+        shop_id, token = int(self.shop["id"]), self.verify_token
+        self._start_submit()
+        result = self._submit(lambda session: email_verification.verify_email(session, shop_id, token))
+        if result is not FAILED:
+            self.verified, self.joined = True, result["orders_joined"]
+            self._load_shop()  # a shopper logged in here now shows as verified
+        self.loaded = True
+
+
 class PasswordResetState(AccountState):
     """The page the e-mailed link opens: a new password, then logged in and on to the account."""
 
@@ -135,6 +166,25 @@ def account_page() -> rx.Component:
         state.shopper.contains("email"),
         _orders(),
         rx.cond(state.loaded, rx.cond(state.reset_sent, _reset_sent(), _log_in_form())),
+    )
+
+
+@store_page(routes.STORE_VERIFY_EMAIL, title="验证邮箱", on_load=VerifyEmailState.verify)
+def verify_email_page() -> rx.Component:
+    state = VerifyEmailState
+    return rx.el.div(
+        rx.el.h1(tr("verify.title"), class_name="mb-2 text-xl font-bold"),
+        rx.cond(
+            state.loaded,
+            rx.cond(
+                state.verified,
+                rx.el.p(tr("verify.done"), " ", rx.cond(state.joined > 0, rx.el.span(tr("verify.joined_before"), " ", state.joined, " ", tr("verify.joined_after"))),
+                        role="status", class_name="text-emerald-800", data_testid="verify-result"),
+                rx.el.p(state.error, role="alert", class_name="text-red-700", data_testid="verify-result"),
+            ),
+        ),
+        rx.el.a(tr("verify.to_account"), href=routes.store_account(state.shop["slug"]), class_name="mt-4 inline-block text-emerald-700 underline"),
+        class_name="mx-4 mt-4 rounded-2xl bg-white p-4",
     )
 
 
@@ -204,6 +254,7 @@ def _orders() -> rx.Component:
             rx.el.button(tr("account.log_out"), on_click=state.log_out, type="button", class_name=SECONDARY_BUTTON),
             class_name="flex items-center justify-between gap-2",
         ),
+        rx.cond(state.shopper["verified"] != "yes", _verify_notice()),
         rx.el.h2(tr("account.orders"), class_name="mt-4 font-semibold"),
         rx.cond(
             state.history.length() == 0,
@@ -218,6 +269,22 @@ def _orders() -> rx.Component:
             ),
         ),
         class_name="px-4 pb-10 pt-4",
+    )
+
+
+def _verify_notice() -> rx.Component:
+    """Until the address is proven, guest orders made with it stay out of the history: say so, and how."""
+    state = AccountState
+    return rx.el.div(
+        rx.el.p(tr("account.verify_hint"), " ", state.shopper["email"]),
+        rx.cond(
+            state.verification_sent,
+            rx.el.p(tr("account.verify_sent"), role="status", class_name="mt-2 font-medium"),
+            rx.el.button(tr("account.verify_resend"), on_click=state.resend_verification, type="button",
+                         class_name=SECONDARY_BUTTON + " mt-2"),
+        ),
+        rx.cond(state.error != "", rx.el.p(state.error, role="alert", class_name="mt-2 text-red-700")),
+        class_name="mt-3 rounded-2xl bg-amber-50 p-3 text-sm text-amber-900", data_testid="verify-notice",
     )
 
 

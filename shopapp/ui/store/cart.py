@@ -8,6 +8,7 @@ from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
 from shopapp.ui import routes
 from shopapp.ui.components.forms import PRIMARY_BUTTON
+from shopapp.ui.components.picture import product_picture
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
@@ -119,7 +120,7 @@ def cart_page() -> tuple[rx.Component, ...]:
 def _cart_line(line: dict) -> rx.Component:
     state = CartPageState
     return rx.el.li(
-        rx.el.a(rx.el.img(src=line["image"], alt=line["title"], width="80", height="80", class_name="h-20 w-20 rounded-lg bg-gray-100 object-cover"),
+        rx.el.a(product_picture(line["image"], line["title"], "h-20 w-20 shrink-0 rounded-lg bg-gray-100 object-cover", width="80", height="80"),
                 href=line["url"]),
         rx.el.div(
             rx.el.p(line["title"], class_name="line-clamp-2 text-sm"),

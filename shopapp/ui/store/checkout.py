@@ -168,7 +168,7 @@ def _picker(label_key: str, name: str, options, value, on_change) -> rx.Componen
         rx.el.select(
             rx.el.option(tr("store.choose"), value=""),
             rx.foreach(options, lambda option: rx.el.option(option, value=option)),
-            id=name, value=value, on_change=on_change, class_name=INPUT + " px-2",
+            id=name, name=name, value=value, on_change=on_change, class_name=INPUT + " px-2",
             aria_invalid=rx.cond(errors.contains(name), "true", "false"),
         ),
         rx.cond(errors.contains(name), rx.el.p(errors[name], role="alert", class_name="mt-1 text-sm text-red-600")),

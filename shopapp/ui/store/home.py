@@ -9,6 +9,7 @@ from shopapp.services.core.money import format_money
 from shopapp.services.shops import themes
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT
+from shopapp.ui.components.picture import product_picture
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
@@ -145,9 +146,9 @@ def _product_card(product: dict, index) -> rx.Component:
     first_screen = index < 4  # what a phone shows first loads at once; the rest as the shopper scrolls
     return rx.el.li(
         rx.el.a(
-            rx.el.img(src=product["thumb_url"], alt=product["title"], width="480", height="480",
-                      loading=rx.cond(first_screen, "eager", "lazy"), fetchpriority=rx.cond(index < 2, "high", "auto"),
-                      class_name="aspect-square w-full rounded-t-xl bg-gray-100 object-cover"),
+            product_picture(product["thumb_url"], product["title"], "aspect-square w-full rounded-t-xl bg-gray-100 object-cover",
+                            width="480", height="480", loading=rx.cond(first_screen, "eager", "lazy"),
+                            fetchpriority=rx.cond(index < 2, "high", "auto")),
             rx.el.div(
                 rx.el.h3(product["title"], class_name="line-clamp-2 text-sm text-gray-900"),
                 rx.el.p(

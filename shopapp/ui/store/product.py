@@ -13,6 +13,7 @@ from shopapp.services.core.validation import id_from_text
 from shopapp.services.inventory import stock_alerts
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
+from shopapp.ui.components.picture import picture_placeholder
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
@@ -169,8 +170,13 @@ def _gallery() -> rx.Component:
                 loading=rx.cond(i == 0, "eager", "lazy"), fetchpriority=rx.cond(i == 0, "high", "auto"),
                 class_name="aspect-square w-full shrink-0 snap-center object-cover",
             )),
-            # The square is there before the pictures arrive, so nothing below it jumps.
+            # A product without pictures shows the placeholder, not an empty grey square.
+            rx.cond(state.product.contains("id") & (state.images.length() == 0),
+                    picture_placeholder(state.product["title"], "aspect-square w-full shrink-0")),
+            # The square is there before the pictures arrive, so nothing below it jumps. A named
+            # group: aria-label on a plain div is prohibited (Lighthouse's accessibility audit).
             class_name="flex aspect-square w-full snap-x snap-mandatory overflow-x-auto bg-gray-100",
+            role="group",
             aria_label=tr("store.gallery"),
             data_testid="gallery",
         ),
@@ -276,8 +282,9 @@ def _buy_bar() -> rx.Component:
             rx.el.div(
                 rx.el.div(
                     rx.el.button("−", on_click=state.change_qty(-1), type="button", aria_label=tr("store.qty_less"), class_name="h-10 w-10 text-lg"),
-                    rx.el.span(state.qty, class_name="w-8 text-center", aria_label=tr("store.qty"), data_testid="qty"),
+                    rx.el.span(state.qty, class_name="w-8 text-center", aria_live="polite", data_testid="qty"),
                     rx.el.button("+", on_click=state.change_qty(1), type="button", aria_label=tr("store.qty_more"), class_name="h-10 w-10 text-lg"),
+                    role="group", aria_label=tr("store.qty"),
                     class_name="flex items-center rounded-lg border border-gray-300",
                 ),
                 rx.el.button(tr("store.add_to_cart"), on_click=state.add_to_cart(False), type="button",

@@ -9,7 +9,7 @@ from shopapp.services.catalog import search
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.validation import id_from_text
 from shopapp.ui import routes
-from shopapp.ui.components.forms import INPUT, SECONDARY_BUTTON
+from shopapp.ui.components.forms import INPUT, SEARCH_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.pager import shown_total
 from shopapp.ui.components.price_filter import PriceFilterMixin, price_filter
 from shopapp.ui.components.text import tr
@@ -104,8 +104,8 @@ def search_page() -> tuple[rx.Component, ...]:
     return (
         rx.el.form(
             rx.el.input(name="q", type="search", default_value=state.q, placeholder=tr("store.search_placeholder"),
-                        aria_label=tr("store.search_placeholder"), class_name=INPUT, key=state.q),
-            rx.el.button(tr("products.search_button"), type="submit", class_name=SECONDARY_BUTTON),
+                        aria_label=tr("store.search_placeholder"), class_name=INPUT + " min-w-0 flex-1", key=state.q),
+            rx.el.button(tr("products.search_button"), type="submit", class_name=SEARCH_BUTTON),
             on_submit=state.submit, reset_on_submit=False, class_name="flex gap-2 px-4 pt-4",
         ),
         rx.el.div(

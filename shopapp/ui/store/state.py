@@ -101,7 +101,10 @@ class StoreState(LangState):
 
 
 def _shopper_view(customer: dict) -> dict[str, str]:
-    return {"id": str(customer["id"]), "email": customer["email"], "name": customer["name"] or customer["email"]}
+    return {
+        "id": str(customer["id"]), "email": customer["email"], "name": customer["name"] or customer["email"],
+        "verified": "yes" if customer.get("email_verified") else "",
+    }
 
 
 def _per_shop(raw: str) -> dict[str, str]:

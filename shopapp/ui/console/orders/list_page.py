@@ -6,7 +6,7 @@ import reflex as rx
 
 from shopapp.services.orders import fulfillment
 from shopapp.ui import routes
-from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
+from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SEARCH_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.pager import pager
 from shopapp.ui.components.status import order_status_label, order_status_text
 from shopapp.ui.components.text import tr
@@ -30,7 +30,7 @@ def order_list() -> rx.Component:
             rx.el.input(name="q", type="search", placeholder=tr("orders.search"), aria_label=tr("orders.search"), class_name=INPUT + " sm:w-64"),
             rx.el.label(tr("orders.from"), rx.el.input(name="from", type="date", class_name=INPUT), class_name="text-sm"),
             rx.el.label(tr("orders.to"), rx.el.input(name="to", type="date", class_name=INPUT), class_name="text-sm"),
-            rx.el.button(tr("products.search_button"), type="submit", class_name=SECONDARY_BUTTON),
+            rx.el.button(tr("products.search_button"), type="submit", class_name=SEARCH_BUTTON),
             on_submit=state.filter,
             reset_on_submit=False,
             class_name="mt-3 flex flex-col gap-2 sm:flex-row sm:items-end",

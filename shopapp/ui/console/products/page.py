@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from shopapp.ui import routes
-from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
+from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SEARCH_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.pager import pager
 from shopapp.ui.components.price_filter import price_filter
 from shopapp.ui.components.text import tr
@@ -53,8 +53,8 @@ def _search_bar() -> rx.Component:
     return rx.el.div(
         rx.el.div(*[_tab(value, key) for value, key in TABS], role="tablist", class_name="flex gap-1 overflow-x-auto"),
         rx.el.form(
-            rx.el.input(name="q", type="search", placeholder=tr("products.search"), aria_label=tr("products.search"), class_name=INPUT + " sm:w-64"),
-            rx.el.button(tr("products.search_button"), type="submit", class_name=SECONDARY_BUTTON),
+            rx.el.input(name="q", type="search", placeholder=tr("products.search"), aria_label=tr("products.search"), class_name=INPUT + " min-w-0 flex-1 sm:w-64"),
+            rx.el.button(tr("products.search_button"), type="submit", class_name=SEARCH_BUTTON),
             on_submit=ProductListState.search,
             reset_on_submit=False,
             class_name="flex gap-2",
