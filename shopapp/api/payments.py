@@ -32,7 +32,7 @@ async def form_or_json(request: Request) -> dict:
 
 
 @router.get("/sandbox/{payment_id}/pay", response_class=HTMLResponse)
-def sandbox_pay_page(payment_id: int, return_url: str = ""):
+def sandbox_pay_page(payment_id: str, return_url: str = ""):
     """The sandbox's hosted pay page: the amount, and a button for each outcome."""
     with session_scope() as session:
         page = payments.payment_page(session, payment_id)
@@ -55,7 +55,7 @@ def sandbox_pay_page(payment_id: int, return_url: str = ""):
 
 @router.post("/sandbox/{payment_id}/pay")
 def sandbox_pay(
-    payment_id: int, request: Request, body: dict = Depends(form_or_json),
+    payment_id: str, request: Request, body: dict = Depends(form_or_json),
     idempotency_key: str | None = Header(default=None),
 ):
     """The shopper's choice: the sandbox sends its signed notification; answers {status}.

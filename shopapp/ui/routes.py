@@ -32,6 +32,9 @@ STORE_CHECKOUT = "/s/[slug]/checkout"
 STORE_ORDER = "/s/[slug]/orders/[order_no]"
 STORE_ACCOUNT = "/s/[slug]/account"
 STORE_PASSWORD_RESET = "/s/[slug]/account/reset/[reset_token]"
+# Server routes (FastAPI) a page leaves to with a full page load: the session cookie is set and cleared there.
+SESSION_START = "/api/v1/session/start"
+SESSION_END = "/api/v1/session/end"
 
 
 def store_home(slug):

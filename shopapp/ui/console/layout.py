@@ -5,6 +5,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from shopapp.ui import routes
+from shopapp.ui.components.navigation import leave_to
 from shopapp.ui.components.text import lang_switch, tr
 from shopapp.ui.console.state import ConsoleState
 
@@ -38,6 +39,7 @@ def console_page(route: str, title_key: str, on_load: Callable | list[Callable] 
 
 def _frame(route: str, content: rx.Component) -> rx.Component:
     return rx.el.div(
+        leave_to(ConsoleState.leave_url),
         rx.el.aside(
             rx.el.div(ConsoleState.shop_name, class_name="truncate text-lg font-bold text-emerald-800", data_testid="console-shop-name"),
             rx.el.nav(*[_nav_link(href, key, _is_current(href, route)) for href, key in NAV], class_name="flex gap-1 overflow-x-auto md:mt-6 md:flex-col"),
@@ -57,6 +59,10 @@ def _frame(route: str, content: rx.Component) -> rx.Component:
                 ),
                 class_name="flex items-center justify-between border-b bg-white px-4 py-3",
             ),
+            rx.cond(ConsoleState.sandbox_only, rx.el.div(
+                tr("console.sandbox_banner"), role="alert", data_testid="sandbox-banner",
+                class_name="border-b border-amber-300 bg-amber-50 px-4 py-2 text-sm font-medium text-amber-900",
+            )),
             rx.el.main(
                 rx.cond(ConsoleState.ready, content, rx.el.p(tr("console.loading"), class_name="text-gray-500")),
                 class_name="p-4 md:p-8",

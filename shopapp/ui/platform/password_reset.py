@@ -5,9 +5,10 @@ import reflex as rx
 from shopapp.services.shops import password_resets
 from shopapp.ui import routes
 from shopapp.ui.components.forms import form_error, form_field, submit_button
+from shopapp.ui.components.navigation import leave_to
 from shopapp.ui.components.text import tr
 from shopapp.ui.platform.layout import auth_card, platform_page
-from shopapp.ui.state import FAILED, FormMixin, LangState, SessionState
+from shopapp.ui.state import FAILED, FormMixin, LangState, LeaveMixin, SessionState
 
 
 class ForgotPasswordState(FormMixin, LangState):
@@ -21,7 +22,7 @@ class ForgotPasswordState(FormMixin, LangState):
             self.sent = True
 
 
-class ResetPasswordState(FormMixin, SessionState):
+class ResetPasswordState(LeaveMixin, FormMixin, SessionState):
     @rx.event
     def submit(self, form: dict):
         self._start_submit()
@@ -29,8 +30,8 @@ class ResetPasswordState(FormMixin, SessionState):
         signed = self._submit(lambda session: password_resets.reset_owner_password(session, self.reset_token, form.get("password", "")))
         if signed is FAILED:
             return
-        self.token = signed.token
-        yield rx.redirect(routes.CONSOLE)
+        self.busy = True  # until the next page is here
+        self._leave(self._sign_in_url(signed.token))
 
 
 @platform_page(routes.FORGOT_PASSWORD, title="开店宝 · 找回密码")
@@ -58,6 +59,7 @@ def reset_password_page() -> rx.Component:
     state = ResetPasswordState
     return auth_card(
         "reset.new_title",
+        leave_to(state.leave_url),
         rx.el.form(
             form_error(state.error),
             form_field("reset.new_password", "password", state.errors, type="password", autocomplete="new-password",
