@@ -29,11 +29,14 @@ def _fernet() -> Fernet:
     return Fernet(base64.urlsafe_b64encode(key))
 
 
-def issue(session_token: str) -> str:
+def issue(session_token: str, *, issued_at: int | None = None) -> str:
     """A one-minute ticket that carries a session token (never an API key) to the cookie endpoint."""
     if not session_token.startswith("ss_"):
         raise Unauthorized("invalid_token")
-    return _fernet().encrypt(session_token.encode()).decode()
+    fernet = _fernet()
+    if issued_at is not None:
+        return fernet.encrypt_at_time(session_token.encode(), issued_at).decode()
+    return fernet.encrypt(session_token.encode()).decode()
 
 
 def redeem(session: Session, ticket: str) -> str:
