@@ -48,7 +48,7 @@ class LangState(rx.State):
 
 
 SESSION_COOKIE = "shopapp_session"
-LEAVE_SECONDS = 3
+LEAVE_SECONDS = 10
 
 
 class LeaveMixin(rx.State, mixin=True):
@@ -57,19 +57,22 @@ class LeaveMixin(rx.State, mixin=True):
     rx.redirect to a path on this site is a client-side navigation the single-page router cannot serve,
     and rx.call_script needs eval, which the Content-Security-Policy forbids. So the page renders
     `components.navigation.leave_to(State.leave_url)`, a <meta http-equiv="refresh"> the browser
-    follows at once. The address is offered for a few seconds only: the state outlives the page, and a
-    later visit must not be sent away again.
+    follows at once. The address is offered only to the connection that asked, for a few seconds: the
+    state outlives the page, and the next page (a new websocket) must not be sent away again.
     """
 
     _leave_to: str = ""
+    _leave_sid: str = ""
     _leave_until: float = 0.0
 
     @rx.var(cache=False)
     def leave_url(self) -> str:
-        return self._leave_to if time.time() < self._leave_until else ""
+        current = self._leave_sid == self.router.session.session_id and time.time() < self._leave_until
+        return self._leave_to if current else ""
 
     def _leave(self, url: str) -> None:
-        self._leave_to, self._leave_until = url, time.time() + LEAVE_SECONDS
+        self._leave_to, self._leave_sid = url, self.router.session.session_id
+        self._leave_until = time.time() + LEAVE_SECONDS
 
 
 class SessionState(LangState):
