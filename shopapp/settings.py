@@ -67,7 +67,7 @@ VARIABLES: list[tuple[str, str, str]] = [
     ("OPENAI_BASE_URL / OPENAI_API_KEY / OPENAI_MODEL", "(unset) / (unset) / gpt-4o-mini", "Any OpenAI-compatible endpoint for the AI helpers; unset = offline engine."),
     ("SMTP_URL", "(unset: e-mail printed in the log)", "smtp://user:pass@host:587 (smtps:// for TLS) to send e-mail."),
     ("MAIL_FROM", "noreply@shopapp.local", "Sender address of platform e-mail."),
-    ("PUBLIC_URL", "http://localhost:$PORT", "Address shoppers and owners reach the platform at (links in e-mail)."),
+    ("PUBLIC_URL", "http://localhost:$PORT", "Address shoppers and owners reach the platform at (links in e-mail); its origin is the only one whose pages may use an owner's log-in or the live websocket."),
     ("UNPAID_ORDER_TTL_SECONDS", "1800", "Unpaid orders are cancelled and their stock released after this many seconds."),
     ("SESSION_TTL_SECONDS", "2592000", "How long a log-in lasts (30 days)."),
     ("RUN_JOBS", "true", "Run scheduled jobs inside the web process; false when a separate `python -m shopapp jobs` runs."),

@@ -45,9 +45,9 @@ def sandbox_pay_page(payment_id: str, return_url: str = ""):
     )
     return (
         '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
-        '<title>沙箱支付 Sandbox</title>'
+        '<title>测试支付 · 沙箱 Sandbox</title>'
         '<body style="font-family:sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem">'
-        f'<h1>沙箱支付 Sandbox payment</h1><p>订单 Order {html.escape(page["order_no"])}</p>'
+        f'<h1>测试支付 Test payment</h1><p>订单 Order {html.escape(page["order_no"])}</p>'
         f'<p style="font-size:2rem">{amount}</p>{buttons}'
         '<p style="color:#666">测试用支付网关，不会扣款。 A test gateway: no money moves.</p></body></html>'
     )

@@ -397,6 +397,7 @@ MESSAGES = {
     'payment.test_badge': 'Test payment',
     'payment.test_note': 'sandbox gateway, no money moved',
     'console.sandbox_banner': 'This platform only has test payments (the sandbox) for now: shoppers "pay" without any money moving, so do not ship these orders. Set up Alipay to take real payments.',
+    'console.no_payment_banner': 'No payment method is switched on for this platform: shoppers cannot check out. Set up Alipay (or turn SANDBOX_PAYMENTS on for testing).',
     'order.pay_now': 'Pay now',
     'order.refunded': 'Refunded',
     'order.timeline': 'Progress',

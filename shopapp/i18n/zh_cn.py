@@ -405,6 +405,7 @@ MESSAGES = {
     'payment.test_badge': '测试支付',
     'payment.test_note': '沙箱网关，未实际扣款',
     'console.sandbox_banner': '本平台目前只有测试支付（沙箱）：顾客“付款”不会真的扣款，请勿按这些订单发货。配置支付宝后才能收真实货款。',
+    'console.no_payment_banner': '本平台还没有开启任何支付方式：顾客现在无法下单付款。请配置支付宝（或在测试环境开启 SANDBOX_PAYMENTS）。',
     'order.pay_now': '去付款',
     'order.refunded': '已退款',
     'order.timeline': '订单进度',

@@ -163,6 +163,7 @@ def test_sandbox_payments_are_marked_as_test_payments(client, shop):
     assert page["test_payment"] is True
     order = client.get(f"/orders/{body['order_id']}", headers=shop["headers"]).json()
     assert order["payments"][0]["test"] is True
+    assert payments.payment_notice() == "sandbox"  # the console's banner: no real money comes in
     with session_scope() as session:  # the orders spreadsheet the console exports
         report = export.export_orders(session, accounts.authenticate(session, shop["token"]))
     header, line = report.splitlines()[:2]
@@ -176,4 +177,4 @@ def test_with_sandbox_payments_off_a_shop_takes_no_orders_it_cannot_be_paid_for(
     monkeypatch.setattr(payments, "get_settings", lambda: dataclasses.replace(get_settings(), sandbox_payments=False))
     refused = _checkout(client, slug, token)
     assert refused.status_code == 422 and "provider" in refused.json()["error"]["fields"]
-    assert payments.sandbox_only() is False
+    assert payments.payment_notice() == "none"  # and the console says so

@@ -66,9 +66,12 @@ def sandbox_enabled() -> bool:
     return get_settings().sandbox_payments and not alipay_configured()
 
 
-def sandbox_only() -> bool:
-    """True while the test gateway is the only way to pay: the console warns that no real money comes in."""
-    return sandbox_enabled()
+def payment_notice() -> str:
+    """What the console must warn about: "sandbox" while the test gateway is the only way to pay (no
+    real money comes in), "none" when no gateway at all is on (shoppers cannot check out), else ""."""
+    if alipay_configured():
+        return ""
+    return "sandbox" if sandbox_enabled() else "none"
 
 
 def available_providers(currency: str = "CNY") -> list[str]:

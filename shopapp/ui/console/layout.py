@@ -59,10 +59,12 @@ def _frame(route: str, content: rx.Component) -> rx.Component:
                 ),
                 class_name="flex items-center justify-between border-b bg-white px-4 py-3",
             ),
-            rx.cond(ConsoleState.sandbox_only, rx.el.div(
-                tr("console.sandbox_banner"), role="alert", data_testid="sandbox-banner",
-                class_name="border-b border-amber-300 bg-amber-50 px-4 py-2 text-sm font-medium text-amber-900",
-            )),
+            rx.match(
+                ConsoleState.payment_notice,
+                ("sandbox", _banner("console.sandbox_banner", "sandbox-banner")),
+                ("none", _banner("console.no_payment_banner", "no-payment-banner")),
+                rx.fragment(),
+            ),
             rx.el.main(
                 rx.cond(ConsoleState.ready, content, rx.el.p(tr("console.loading"), class_name="text-gray-500")),
                 class_name="p-4 md:p-8",
@@ -70,6 +72,13 @@ def _frame(route: str, content: rx.Component) -> rx.Component:
             class_name="min-w-0 flex-1",
         ),
         class_name="min-h-screen bg-gray-50 text-gray-900 md:flex",
+    )
+
+
+def _banner(key: str, test_id: str) -> rx.Component:
+    return rx.el.div(
+        tr(key), data_testid=test_id,  # a standing notice, not an alert: forms keep role="alert" for their errors
+        class_name="border-b border-amber-300 bg-amber-50 px-4 py-2 text-sm font-medium text-amber-900",
     )
 
 

@@ -18,7 +18,7 @@ class ConsoleState(LeaveMixin, SessionState):
     email: str = ""
     can_edit_shop: bool = False
     ready: bool = False
-    sandbox_only: bool = False  # the test gateway is the only way to pay: a banner says no real money comes in
+    payment_notice: str = ""  # "sandbox": only test payments, no real money comes in; "none": nobody can pay
 
     @rx.event
     def check_login(self):
@@ -33,7 +33,7 @@ class ConsoleState(LeaveMixin, SessionState):
             self.email = accounts.user_email(session, actor.user_id)
         self.shop_name, self.shop_slug, self.role = shop.name, shop.slug, actor.role
         self.can_edit_shop = can(actor, "edit_shop")
-        self.sandbox_only = payments.sandbox_only()
+        self.payment_notice = payments.payment_notice()
         self.ready = True
 
     def _read(self, read):
