@@ -156,11 +156,18 @@ def _capability(payment: Payment) -> str:
 
 
 def payment_by_public_id(session: Session, payment_id: str) -> Payment:
-    """The sandbox payment `payment_id` (from public_id) names; NotFound for anything else, guessed or forged."""
+    """The payment `payment_id` (from public_id) names; NotFound for anything else, guessed or forged."""
     prefix, _, rest = str(payment_id).partition("_")
     number, _, capability = rest.partition("_")
     payment = session.get(Payment, int(number)) if prefix == "pay" and number.isdigit() and len(number) < 19 else None
-    if payment is None or payment.provider != "sandbox" or not hmac.compare_digest(capability, _capability(payment)):
+    if payment is None or not hmac.compare_digest(capability, _capability(payment)):
+        raise NotFound("payment_not_found")
+    return payment
+
+
+def _sandbox_payment(session: Session, payment_id: str) -> Payment:
+    payment = payment_by_public_id(session, payment_id)
+    if payment.provider != "sandbox":
         raise NotFound("payment_not_found")
     return payment
 
@@ -174,7 +181,7 @@ def sandbox_pay(session: Session, payment_id: str, outcome: str, idempotency_key
     """
     if outcome not in ("success", "fail"):
         raise Invalid(fields={"outcome": "outcome_invalid"})
-    payment = payment_by_public_id(session, payment_id)
+    payment = _sandbox_payment(session, payment_id)
     request = {"payment_id": payment.id, "outcome": outcome}
     if idempotency_key is not None:
         earlier = idempotency.recall(session, payment.shop_id, "sandbox_pay", idempotency_key, request)
@@ -195,7 +202,7 @@ def sandbox_pay(session: Session, payment_id: str, outcome: str, idempotency_key
 def payment_page(session: Session, payment_id: str) -> dict:
     """What the sandbox pay page shows: amount, order number, shop, status."""
     provider("sandbox")  # gone once a real gateway is set up
-    payment = payment_by_public_id(session, payment_id)
+    payment = _sandbox_payment(session, payment_id)
     order = session.get(Order, payment.order_id)
     return {
         "id": public_id(payment), "amount": payment.amount, "currency": payment.currency, "status": payment.status,
