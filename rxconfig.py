@@ -2,6 +2,7 @@
 
 import os
 import sys
+import urllib.parse
 
 import reflex as rx
 
@@ -17,14 +18,22 @@ _port = int(os.environ.get("PORT", "8000") or "8000")
 # front end, the load tests) leaves it out.
 _backend_only = "--backend-only" in sys.argv or os.environ.get("REFLEX_BACKEND_ONLY", "").lower() in {"1", "true", "yes"}
 
+_public_url = (os.environ.get("PUBLIC_URL") or f"http://localhost:{_port}").rstrip("/")
+_public_parts = urllib.parse.urlsplit(_public_url)
+
 config = rx.Config(
     app_name="shopapp",
     telemetry_enabled=False,
     show_built_with_reflex=False,
     backend_port=_port,
     frontend_port=None if _backend_only else _port,
-    api_url=os.environ.get("PUBLIC_URL", f"http://localhost:{_port}"),
-    deploy_url=os.environ.get("PUBLIC_URL", f"http://localhost:{_port}"),
+    api_url=_public_url,
+    deploy_url=_public_url,
+    # Reflex's default is "*" with credentials, which made Starlette echo any Origin with
+    # allow-credentials: a page on another port of this host could read an owner's orders with their
+    # cookie. Only the platform's own origin may make credentialed cross-origin calls (and open the
+    # state websocket); integrations call the API server-to-server with a bearer token.
+    cors_allowed_origins=[f"{_public_parts.scheme}://{_public_parts.netloc}"],
     # Plain elements + Tailwind keep the shopper's pages light (see shared/REFLEX_NOTES.md).
     plugins=[rx.plugins.TailwindV4Plugin()],
     # Sitemaps are made per shop by our own route, not one for the platform.

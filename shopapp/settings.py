@@ -44,6 +44,7 @@ class Settings:
     tracking_url: str | None = None
     tracking_customer: str | None = None
     tracking_key: str | None = None
+    sandbox_payments: bool = True
 
     @property
     def media_dir(self) -> Path:
@@ -66,7 +67,7 @@ VARIABLES: list[tuple[str, str, str]] = [
     ("OPENAI_BASE_URL / OPENAI_API_KEY / OPENAI_MODEL", "(unset) / (unset) / gpt-4o-mini", "Any OpenAI-compatible endpoint for the AI helpers; unset = offline engine."),
     ("SMTP_URL", "(unset: e-mail printed in the log)", "smtp://user:pass@host:587 (smtps:// for TLS) to send e-mail."),
     ("MAIL_FROM", "noreply@shopapp.local", "Sender address of platform e-mail."),
-    ("PUBLIC_URL", "http://localhost:$PORT", "Address shoppers and owners reach the platform at (links in e-mail)."),
+    ("PUBLIC_URL", "http://localhost:$PORT", "Address shoppers and owners reach the platform at (links in e-mail); its origin is the only one whose pages may use an owner's log-in or the live websocket."),
     ("UNPAID_ORDER_TTL_SECONDS", "1800", "Unpaid orders are cancelled and their stock released after this many seconds."),
     ("SESSION_TTL_SECONDS", "2592000", "How long a log-in lasts (30 days)."),
     ("RUN_JOBS", "true", "Run scheduled jobs inside the web process; false when a separate `python -m shopapp jobs` runs."),
@@ -74,6 +75,7 @@ VARIABLES: list[tuple[str, str, str]] = [
     ("ALIPAY_APP_ID", "(unset: sandbox payments)", "Alipay open-platform app id; with the two keys, shoppers pay with Alipay."),
     ("ALIPAY_PRIVATE_KEY / ALIPAY_PUBLIC_KEY", "(unset) / (unset)", "Our RSA2 private key and Alipay's public key (PEM, or the bare base64 Alipay's tool shows)."),
     ("ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do", "Alipay's gateway; https://openapi-sandbox.dl.alipaydev.com/gateway.do for Alipay's own sandbox."),
+    ("SANDBOX_PAYMENTS", "true", "The built-in test gateway (测试支付, no money moves) while no real one is set up; false in production, so no shop takes real orders on it."),
     ("AUTO_COMPLETE_DAYS", "7", "Delivered orders complete (确认收货) on their own after this many days."),
     ("TRACKING_URL / TRACKING_CUSTOMER / TRACKING_KEY", "(unset: no tracking polls) / (unset) / (unset)", "A 快递100-style tracking query URL, customer id and key; set all three to follow parcels."),
 ]
@@ -122,6 +124,7 @@ def load_settings(env) -> Settings:
         tracking_url=_url(env, "TRACKING_URL", {"http", "https"}),
         tracking_customer=env.get("TRACKING_CUSTOMER") or None,
         tracking_key=env.get("TRACKING_KEY") or None,
+        sandbox_payments=_bool(env, "SANDBOX_PAYMENTS", True),
     )
 
 

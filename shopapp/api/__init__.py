@@ -22,8 +22,10 @@ from shopapp.api import (
     payments,
     products,
     refunds,
+    security,
     seo,
     served_by,
+    session,
     shipping,
     shop,
     staff,
@@ -45,7 +47,8 @@ def create_api() -> FastAPI:
     errors.install(api)
     caching.install(api)
     served_by.install(api)
-    for module in (health, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales):
+    security.install(api)
+    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(media.router)
     api.include_router(seo.router)

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from fastapi import Request
 from sqlmodel import Session
 
+from shopapp.api.security import public_origin
 from shopapp.db import session_scope
 from shopapp.services.core.permissions import Actor
 from shopapp.services.shops import accounts
@@ -18,12 +19,26 @@ SESSION_COOKIE = "shopapp_session"
 
 def bearer_token(request: Request) -> str:
     """The Authorization bearer token; for GETs also the console's session cookie, so a signed-in
-    owner can open a PDF label from a link (the cookie is SameSite=strict, and GETs change nothing)."""
+    owner can open a PDF label from a link (GETs change nothing).
+
+    The cookie counts only when the request comes from the platform's own pages: SameSite keeps other
+    sites out, but not another port of the same host, so a request a browser marks as coming from
+    another origin (Origin, Sec-Fetch-Site) is answered as if nobody were signed in."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer":
         return token.strip()
-    return request.cookies.get(SESSION_COOKIE, "") if request.method == "GET" else ""
+    if request.method != "GET" or not from_own_pages(request):
+        return ""
+    return request.cookies.get(SESSION_COOKIE, "")
+
+
+def from_own_pages(request: Request) -> bool:
+    """False when the browser says the request was made by a page of another origin."""
+    origin = request.headers.get("origin")
+    if origin is not None and origin != public_origin():
+        return False
+    return request.headers.get("sec-fetch-site", "same-origin") in {"same-origin", "none"}
 
 
 @contextmanager

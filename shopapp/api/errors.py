@@ -7,7 +7,7 @@ import uuid
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
@@ -52,6 +52,12 @@ def install_fallback(api: FastAPI) -> None:
     routes = list(api.routes)
 
     async def no_such_endpoint(request: Request):
+        # A path that differs from a route only by its trailing slash is that route (as FastAPI's own
+        # redirect_slashes would say): a relative redirect, never one built from the Host header.
+        path = request.url.path
+        other = path.rstrip("/") if path.endswith("/") else path + "/"
+        if any(route.matches({**request.scope, "path": other})[0] is Match.FULL for route in routes):
+            return RedirectResponse(other + (f"?{request.url.query}" if request.url.query else ""), status_code=307)
         allowed = [method for method in _METHODS if any(
             route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
         )]

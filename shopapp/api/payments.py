@@ -32,7 +32,7 @@ async def form_or_json(request: Request) -> dict:
 
 
 @router.get("/sandbox/{payment_id}/pay", response_class=HTMLResponse)
-def sandbox_pay_page(payment_id: int, return_url: str = ""):
+def sandbox_pay_page(payment_id: str, return_url: str = ""):
     """The sandbox's hosted pay page, dressed like the storefront: the shop's name leading back to
     it, the amount, a button for each outcome, and a way back to the order without paying."""
     with session_scope() as session:
@@ -54,10 +54,10 @@ def sandbox_pay_page(payment_id: int, return_url: str = ""):
     return (
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<title>沙箱支付 Sandbox · {shop_name}</title><style>{_PAY_PAGE_CSS}</style></head><body>'
+        f'<title>测试支付 Test payment · {shop_name}</title><style>{_PAY_PAGE_CSS}</style></head><body>'
         f'<header><a class="shop" href="{shop_url}">{shop_name}</a></header>'
         '<main><section class="card">'
-        f'<h1>沙箱支付 Sandbox payment</h1><p class="muted">订单 Order {html.escape(page["order_no"])}</p>'
+        f'<h1>测试支付 Test payment</h1><p class="muted">订单 Order {html.escape(page["order_no"])}</p>'
         f'<p class="amount">{amount}</p>{choice}'
         '<p class="muted">测试用支付网关，不会扣款。 A test gateway: no money moves.</p></section>'
         f'<p class="back"><a href="{order_url}">← 返回订单 Back to your order</a>'
@@ -90,7 +90,7 @@ _PAY_PAGE_CSS = (
 
 @router.post("/sandbox/{payment_id}/pay")
 def sandbox_pay(
-    payment_id: int, request: Request, body: dict = Depends(form_or_json),
+    payment_id: str, request: Request, body: dict = Depends(form_or_json),
     idempotency_key: str | None = Header(default=None),
 ):
     """The shopper's choice: the sandbox sends its signed notification; answers {status}.

@@ -33,6 +33,9 @@ STORE_ORDER = "/s/[slug]/orders/[order_no]"
 STORE_ACCOUNT = "/s/[slug]/account"
 STORE_PASSWORD_RESET = "/s/[slug]/account/reset/[reset_token]"
 STORE_VERIFY_EMAIL = "/s/[slug]/account/verify/[verify_token]"
+# Server routes (FastAPI) a page leaves to with a full page load: the session cookie is set and cleared there.
+SESSION_START = "/api/v1/session/start"
+SESSION_END = "/api/v1/session/end"
 
 
 def store_home(slug):

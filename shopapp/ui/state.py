@@ -6,13 +6,17 @@ SessionState, so a shopper's page never carries a staff session.
 
 from __future__ import annotations
 
+import time
+from urllib.parse import urlencode
+
 import reflex as rx
 
 from shopapp.db import session_scope
 from shopapp.i18n import CATALOGUES, DEFAULT_LANG, error_message, field_message, pick_lang
 from shopapp.services.core.errors import DomainError, Unauthorized
 from shopapp.services.core.permissions import Actor
-from shopapp.services.shops import accounts
+from shopapp.services.shops import accounts, sign_in_tickets
+from shopapp.ui import routes
 
 YEAR = 365 * 24 * 3600
 FAILED = object()  # what FormMixin._submit answers when the form was refused
@@ -43,15 +47,55 @@ class LangState(rx.State):
         return "；".join(fields.values()) if fields else self._message(error)
 
 
-class SessionState(LangState):
-    """The staff session token: an opaque, revocable token whose hash is all the database keeps."""
+SESSION_COOKIE = "shopapp_session"
+LEAVE_SECONDS = 10
 
-    token: str = rx.Cookie("", name="shopapp_session", max_age=30 * 24 * 3600, same_site="strict")
+
+class LeaveMixin(rx.State, mixin=True):
+    """A full page load to one of the server's own routes (the session cookie, the sandbox pay page).
+
+    rx.redirect to a path on this site is a client-side navigation the single-page router cannot serve,
+    and rx.call_script needs eval, which the Content-Security-Policy forbids. So the page renders
+    `components.navigation.leave_to(State.leave_url)`, a <meta http-equiv="refresh"> the browser
+    follows at once. The address is offered only to the connection that asked, for a few seconds: the
+    state outlives the page, and the next page (a new websocket) must not be sent away again.
+    """
+
+    _leave_to: str = ""
+    _leave_sid: str = ""
+    _leave_until: float = 0.0
+
+    @rx.var(cache=False)
+    def leave_url(self) -> str:
+        current = self._leave_sid == self.router.session.session_id and time.time() < self._leave_until
+        return self._leave_to if current else ""
+
+    def _leave(self, url: str) -> None:
+        self._leave_to, self._leave_sid = url, self.router.session.session_id
+        self._leave_until = time.time() + LEAVE_SECONDS
+
+
+class SessionState(LangState):
+    """Who is signed in to the console: the `shopapp_session` cookie, an opaque, revocable token whose
+    hash is all the database keeps. The server sets it HttpOnly (api/session.py), so page scripts never
+    see it; the backend reads it from the headers of the page's websocket connection."""
+
+    def _session_token(self) -> str:
+        for pair in (self.router.headers.cookie or "").split(";"):
+            name, _, value = pair.strip().partition("=")
+            if name == SESSION_COOKIE:
+                return value.strip().strip('"')
+        return ""
 
     def _actor(self) -> Actor:
         """Who is signed in, checked again on every call (a revoked session stops at once)."""
         with session_scope() as session:
-            return accounts.authenticate(session, self.token)
+            return accounts.authenticate(session, self._session_token())
+
+    @staticmethod
+    def _sign_in_url(token: str, next_path: str = routes.CONSOLE) -> str:
+        """Where the browser takes a fresh session to have the server set its HttpOnly cookie."""
+        return routes.SESSION_START + "?" + urlencode({"ticket": sign_in_tickets.issue(token), "next": next_path})
 
     def _signed_in(self) -> Actor | None:
         try:

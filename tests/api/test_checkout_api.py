@@ -12,7 +12,7 @@ from sqlalchemy import update
 from sqlmodel import func, select
 
 from shopapp.db import session_scope
-from shopapp.models import Order, OrderEvent, Payment, PaymentNotification
+from shopapp.models import Order, OrderEvent, PaymentNotification
 from shopapp.models.base import utcnow
 from shopapp.services.orders import cancel, payments
 from shopapp.services.payments.alipay import yuan
@@ -150,7 +150,7 @@ def test_a_forged_notification_answers_400_and_changes_nothing(client, shop):
     slug = shop["shop"]["slug"]
     body = _checkout(client, slug, _cart(client, slug, (_product(shop), 1))).json()
     with session_scope() as session:
-        genuine = payments.provider("sandbox").notification(session.get(Payment, body["payment"]["id"]), "succeeded")
+        genuine = payments.provider("sandbox").notification(payments.payment_by_public_id(session, body["payment"]["id"]), "succeeded")
     before = _counts()
     for forged in ({**genuine, "sign": "f" * 64}, {**genuine, "amount": "1"}):
         answer = client.post("/payments/sandbox/notify", json=forged)
@@ -165,7 +165,7 @@ def test_a_replayed_notification_answers_200_and_acts_once(client, shop):
     slug = shop["shop"]["slug"]
     body = _checkout(client, slug, _cart(client, slug, (_product(shop), 1))).json()
     with session_scope() as session:
-        notice = payments.provider("sandbox").notification(session.get(Payment, body["payment"]["id"]), "succeeded")
+        notice = payments.provider("sandbox").notification(payments.payment_by_public_id(session, body["payment"]["id"]), "succeeded")
     first = client.post("/payments/sandbox/notify", json=notice)
     after_first = _counts()
     again = client.post("/payments/sandbox/notify", json=notice)
@@ -187,7 +187,7 @@ def test_alipay_notifications_are_form_posts_answered_with_plain_success(client,
     body = _checkout(client, slug, _cart(client, slug, (_product(shop), 1))).json()
     assert body["payment"]["provider"] == "alipay" and body["payment"]["pay_url"].startswith(alipay.gateway)
     with session_scope() as session:
-        reference = session.get(Payment, body["payment"]["id"]).reference
+        reference = payments.payment_by_public_id(session, body["payment"]["id"]).reference
     before = _counts()
     impostor = FakeAlipay().notification(reference, yuan(body["total"]))
     forged = client.post("/payments/alipay/notify", data=impostor)

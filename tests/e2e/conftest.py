@@ -95,19 +95,41 @@ def browser():
         browser.close()
 
 
+def watch_the_policy(context) -> list[str]:
+    """Every Content-Security-Policy violation any page of `context` meets: the journeys must pass the
+    policy the platform sends, so a test that met one fails (a blocked script or style is a broken page)."""
+    violations: list[str] = []
+    context.expose_function("__cspViolation", lambda text: violations.append(text))
+    context.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => window.__cspViolation("
+        "`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} on ${location.pathname} (${e.sourceFile}:${e.lineNumber})`))"
+    )
+
+    def on_console(message) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    context.on("console", on_console)
+    return violations
+
+
 @pytest.fixture
 def page(browser, platform_url):
     context = browser.new_context(base_url=platform_url, viewport={"width": 1280, "height": 900})
+    violations = watch_the_policy(context)
     page = context.new_page()
     page.set_default_timeout(20_000)
     yield page
     context.close()
+    assert violations == [], "the page broke its Content-Security-Policy"
 
 
 @pytest.fixture
 def phone(browser, platform_url):
     context = browser.new_context(base_url=platform_url, **IPHONE)
+    violations = watch_the_policy(context)
     page = context.new_page()
     page.set_default_timeout(20_000)
     yield page
     context.close()
+    assert violations == [], "the page broke its Content-Security-Policy"

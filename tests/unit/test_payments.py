@@ -29,7 +29,8 @@ def _placed(
     tea = product_on_sale(session, owner, stock=stock, price=3800, sku=sku)
     token = cart_with(session, owner.shop_id, (tea, qty))
     placed = place.place_order(session, owner.shop_id, token, "buyer@example.com", ADDRESS, provider=provider)
-    order, payment = session.get(Order, placed["order_id"]), session.get(Payment, placed["payment"]["id"])
+    order = session.get(Order, placed["order_id"])
+    payment = session.exec(select(Payment).where(Payment.order_id == order.id)).one()
     session.commit()
     return order, payment, tea
 
@@ -51,7 +52,7 @@ def _sandbox_notice(payment: Payment, outcome: str = "succeeded") -> dict:
 
 def test_a_successful_payment_marks_the_order_paid(session, owner):
     order, payment, tea = _placed(session, owner)
-    answer = payments.sandbox_pay(session, payment.id, "success")
+    answer = payments.sandbox_pay(session, payments.public_id(payment), "success")
     assert answer == {"status": "succeeded", "order_no": order.order_no, "order_status": "paid"}
     session.refresh(order)
     assert order.status == "paid" and order.financial_status == "paid" and order.paid_at
@@ -67,9 +68,9 @@ def _mail_to_shopper(session) -> list[str]:
 
 def test_the_shopper_is_emailed_when_the_payment_is_received(session, owner):
     order, payment, _ = _placed(session, owner)
-    payments.sandbox_pay(session, payment.id, "fail")
+    payments.sandbox_pay(session, payments.public_id(payment), "fail")
     assert len(_mail_to_shopper(session)) == 1  # "order placed" only: nothing came in
-    payments.sandbox_pay(session, payment.id, "success")
+    payments.sandbox_pay(session, payments.public_id(payment), "success")
     subjects = _mail_to_shopper(session)
     assert len(subjects) == 2 and "已付款" in subjects[-1] and "payment received" in subjects[-1]
     body = session.exec(select(OutboxEmail.body).where(OutboxEmail.subject == subjects[-1])).one()
@@ -77,28 +78,32 @@ def test_the_shopper_is_emailed_when_the_payment_is_received(session, owner):
     # A repeated notification sends nothing again; money that goes straight back is no receipt.
     payments.handle_notification(session, "sandbox", _sandbox_notice(payment))
     second, _ = payments.create_payment(session, order, provider_name="sandbox", subject="x", return_url="")
-    payments.sandbox_pay(session, second.id, "success")
+    payments.sandbox_pay(session, payments.public_id(second), "success")
     assert len(_mail_to_shopper(session)) == 2
 
 
 def test_a_failed_payment_leaves_the_order_waiting_and_can_be_retried(session, owner):
     order, payment, _ = _placed(session, owner)
-    assert payments.sandbox_pay(session, payment.id, "fail")["status"] == "failed"
+    assert payments.sandbox_pay(session, payments.public_id(payment), "fail")["status"] == "failed"
     session.refresh(order)
     assert order.status == "pending_payment" and order.financial_status == "pending"
     assert "payment_failed" in session.exec(select(OrderEvent.type).where(OrderEvent.order_id == order.id)).all()
-    assert payments.sandbox_pay(session, payment.id, "success")["order_status"] == "paid"
+    assert payments.sandbox_pay(session, payments.public_id(payment), "success")["order_status"] == "paid"
     with pytest.raises(Conflict) as refused:
-        payments.sandbox_pay(session, payment.id, "success")
+        payments.sandbox_pay(session, payments.public_id(payment), "success")
     assert refused.value.code == "payment_already_completed"
 
 
 def test_the_sandbox_only_takes_success_or_fail(session, owner):
     _, payment, _ = _placed(session, owner)
     with pytest.raises(Invalid):
-        payments.sandbox_pay(session, payment.id, "maybe")
+        payments.sandbox_pay(session, payments.public_id(payment), "maybe")
     with pytest.raises(NotFound):
-        payments.sandbox_pay(session, 999_999, "success")
+        payments.sandbox_pay(session, "999999", "success")
+    with pytest.raises(NotFound):  # its sequence number alone, or with a guessed capability, pays nothing
+        payments.sandbox_pay(session, str(payment.id), "success")
+    with pytest.raises(NotFound):
+        payments.sandbox_pay(session, f"pay_{payment.id}_" + "A" * 32, "success")
 
 
 def test_a_forged_sandbox_notification_changes_nothing(session, owner):
@@ -151,7 +156,7 @@ def test_money_for_a_cancelled_order_goes_straight_back(session, owner):
     order, payment, tea = _placed(session, owner, stock=5, qty=2)
     cancel.cancel_order(session, owner, order.id, "")
     assert stock_of(session, tea) == 5
-    answer = payments.sandbox_pay(session, payment.id, "success")
+    answer = payments.sandbox_pay(session, payments.public_id(payment), "success")
     assert answer["status"] == "refunded" and answer["order_status"] == "cancelled"
     session.refresh(order)
     assert order.status == "cancelled" and order.financial_status == "refunded" and order.refunded_total == order.total
@@ -164,9 +169,9 @@ def test_money_for_a_cancelled_order_goes_straight_back(session, owner):
 
 def test_money_for_an_order_already_paid_goes_back(session, owner):
     order, payment, _ = _placed(session, owner)
-    payments.sandbox_pay(session, payment.id, "success")
+    payments.sandbox_pay(session, payments.public_id(payment), "success")
     second, _ = payments.create_payment(session, order, provider_name="sandbox", subject="x", return_url="")
-    assert payments.sandbox_pay(session, second.id, "success")["status"] == "refunded"
+    assert payments.sandbox_pay(session, payments.public_id(second), "success")["status"] == "refunded"
     session.refresh(order)
     assert order.status == "paid" and order.financial_status == "paid" and order.refunded_total == order.total
 
@@ -204,7 +209,7 @@ def test_a_payment_racing_the_expiry_job_never_pays_a_released_order(session, ow
             with session_scope() as own:
                 cancel.expire_unpaid_orders(own)
 
-        def pay(start: threading.Barrier = start, payment_id: int = payment.id) -> None:
+        def pay(start: threading.Barrier = start, payment_id: str = payments.public_id(payment)) -> None:
             start.wait()
             with session_scope() as own:
                 payments.sandbox_pay(own, payment_id, "success")
@@ -266,7 +271,7 @@ def test_once_alipay_is_set_up_nobody_can_pay_with_the_sandbox(session, owner, a
         place.place_order(session, owner.shop_id, token, "buyer@example.com", ADDRESS, provider="sandbox")
     assert refused.value.fields == {"provider": "payment_provider_invalid"}
     with pytest.raises(NotFound):
-        payments.sandbox_pay(session, payment.id, "success")
+        payments.sandbox_pay(session, payments.public_id(payment), "success")
 
 
 def test_the_pay_url_is_a_signed_alipay_wap_pay_request(session, owner, alipay):

@@ -189,7 +189,7 @@ def _place(
         payment, pay_url = payments.create_payment(
             session, order, provider_name=provider, subject=_subject(shop, order), return_url=link, mobile=mobile,
         )
-        payment_answer = {"id": payment.id, "provider": payment.provider, "pay_url": pay_url}
+        payment_answer = {"id": payments.public_id(payment), "provider": payment.provider, "pay_url": pay_url}
     carts.delete_cart(session, cart)
     _queue_confirmation(session, shop, order, link)
     # The units last: from here to the commit the order holds its variants' rows, which every other

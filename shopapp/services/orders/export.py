@@ -6,7 +6,7 @@ import io
 
 from sqlmodel import Session, select
 
-from shopapp.models import Order, OrderItem
+from shopapp.models import Order, OrderItem, Payment
 from shopapp.services.core.money import yuan_text
 from shopapp.services.core.paging import MAX_PER_PAGE
 from shopapp.services.core.permissions import Actor, require
@@ -16,8 +16,9 @@ from shopapp.services.orders import listing
 COLUMNS = (
     "order_no", "created_at", "status", "financial_status", "fulfillment_status", "email", "recipient", "phone",
     "province", "city", "district", "address", "sku", "title", "options", "qty", "unit_price", "line_total",
-    "subtotal", "shipping", "discount", "total", "refunded",
+    "subtotal", "shipping", "discount", "total", "refunded", "payment",
 )
+TEST_PAYMENT = "测试支付 (sandbox)"  # the built-in test gateway: no money moved
 MAX_ORDERS = 50_000
 
 
@@ -39,10 +40,15 @@ def export_orders(session: Session, actor: Actor, **filters) -> str:
     lines: dict[int, list[OrderItem]] = {}
     for item in session.exec(select(OrderItem).where(OrderItem.order_id.in_(ids)).order_by(OrderItem.id)).all() if ids else []:
         lines.setdefault(item.order_id, []).append(item)
+    paid_with: dict[int, str] = {}
+    for order_id, provider in session.exec(
+        select(Payment.order_id, Payment.provider).where(Payment.order_id.in_(ids)).order_by(Payment.id)
+    ).all() if ids else []:
+        paid_with[order_id] = TEST_PAYMENT if provider == "sandbox" else provider
     for order_id in ids:
         order = by_id[order_id]
         for item in lines.get(order_id, []):
-            writer.writerow(_row(order, item))
+            writer.writerow([*_row(order, item), paid_with.get(order_id, "")])
     return out.getvalue()
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import json
 import logging
 from collections.abc import Mapping
@@ -46,8 +48,8 @@ def provider(name: str) -> PaymentProvider:
     "pay" an order by pressing the sandbox's success button.
     """
     settings = get_settings()
-    if name == "sandbox" and not alipay_configured():
-        return SandboxGateway(settings.secret_key, settings.public_url)
+    if name == "sandbox" and sandbox_enabled():
+        return SandboxGateway(settings.secret_key, settings.public_url, public_id)
     if name == "alipay" and alipay_configured():
         return Alipay(
             app_id=settings.alipay_app_id, private_key=settings.alipay_private_key,
@@ -62,11 +64,25 @@ def alipay_configured() -> bool:
     return bool(settings.alipay_app_id and settings.alipay_private_key and settings.alipay_public_key)
 
 
+def sandbox_enabled() -> bool:
+    """The test gateway takes payments only while no real one is set up and SANDBOX_PAYMENTS is on."""
+    return get_settings().sandbox_payments and not alipay_configured()
+
+
+def payment_notice() -> str:
+    """What the console must warn about: "sandbox" while the test gateway is the only way to pay (no
+    real money comes in), "none" when no gateway at all is on (shoppers cannot check out), else ""."""
+    if alipay_configured():
+        return ""
+    return "sandbox" if sandbox_enabled() else "none"
+
+
 def available_providers(currency: str = "CNY") -> list[str]:
-    """What a shop in `currency` can take payment with: Alipay (yuan only) once set up, else the sandbox."""
+    """What a shop in `currency` can take payment with: Alipay (yuan only) once set up, else the sandbox
+    unless SANDBOX_PAYMENTS=false (then nothing: the shop takes no orders it cannot be paid for)."""
     if alipay_configured():
         return ["alipay"] if currency == "CNY" else []
-    return ["sandbox"]
+    return ["sandbox"] if sandbox_enabled() else []
 
 
 def create_payment(
@@ -129,7 +145,37 @@ def handle_notification(session: Session, provider_name: str, payload: Mapping[s
     return HandledNotification(payment.id, payment.status, False, gateway.acknowledgement)
 
 
-def sandbox_pay(session: Session, payment_id: int, outcome: str, idempotency_key: str | None = None) -> dict:
+def public_id(payment: Payment) -> str:
+    """The payment's id as shoppers and the API see it: an unguessable capability, like a payment
+    provider's client secret. Knowing it is what lets one pay on the sandbox's page; the database's
+    sequence number alone is refused. `pay_<n>_<HMAC-SHA256 of the payment under SECRET_KEY>`."""
+    return f"pay_{payment.id}_{_capability(payment)}"
+
+
+def _capability(payment: Payment) -> str:
+    message = f"payment:{payment.id}:{payment.reference}".encode()
+    digest = hmac.new(get_settings().secret_key.encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:32]
+
+
+def payment_by_public_id(session: Session, payment_id: str) -> Payment:
+    """The payment `payment_id` (from public_id) names; NotFound for anything else, guessed or forged."""
+    prefix, _, rest = str(payment_id).partition("_")
+    number, _, capability = rest.partition("_")
+    payment = session.get(Payment, int(number)) if prefix == "pay" and number.isdigit() and len(number) < 19 else None
+    if payment is None or not hmac.compare_digest(capability, _capability(payment)):
+        raise NotFound("payment_not_found")
+    return payment
+
+
+def _sandbox_payment(session: Session, payment_id: str) -> Payment:
+    payment = payment_by_public_id(session, payment_id)
+    if payment.provider != "sandbox":
+        raise NotFound("payment_not_found")
+    return payment
+
+
+def sandbox_pay(session: Session, payment_id: str, outcome: str, idempotency_key: str | None = None) -> dict:
     """The sandbox pay page's button: the gateway signs a notification and delivers it to us.
 
     Delivered in-process to handle_notification, exactly what /payments/sandbox/notify would
@@ -138,10 +184,8 @@ def sandbox_pay(session: Session, payment_id: int, outcome: str, idempotency_key
     """
     if outcome not in ("success", "fail"):
         raise Invalid(fields={"outcome": "outcome_invalid"})
-    payment = session.get(Payment, payment_id)
-    if payment is None or payment.provider != "sandbox":
-        raise NotFound("payment_not_found")
-    request = {"payment_id": payment_id, "outcome": outcome}
+    payment = _sandbox_payment(session, payment_id)
+    request = {"payment_id": payment.id, "outcome": outcome}
     if idempotency_key is not None:
         earlier = idempotency.recall(session, payment.shop_id, "sandbox_pay", idempotency_key, request)
         if earlier is not None:
@@ -158,16 +202,14 @@ def sandbox_pay(session: Session, payment_id: int, outcome: str, idempotency_key
     return answer
 
 
-def payment_page(session: Session, payment_id: int) -> dict:
+def payment_page(session: Session, payment_id: str) -> dict:
     """What the sandbox pay page shows: amount, order number, shop (name and slug, for the way back), status."""
     provider("sandbox")  # gone once a real gateway is set up
-    payment = session.get(Payment, payment_id)
-    if payment is None or payment.provider != "sandbox":
-        raise NotFound("payment_not_found")
+    payment = _sandbox_payment(session, payment_id)
     order = session.get(Order, payment.order_id)
     shop = shops.get_shop(session, payment.shop_id)
     return {
-        "id": payment.id, "amount": payment.amount, "currency": payment.currency, "status": payment.status,
+        "id": public_id(payment), "amount": payment.amount, "currency": payment.currency, "status": payment.status,
         "order_no": order.order_no, "order_status": order.status, "shop_name": shop.name, "shop_slug": shop.slug,
     }
 

@@ -34,7 +34,7 @@ def order_dict(session: Session, order: Order) -> dict:
         "payments": [
             {"id": p.id, "provider": p.provider, "status": p.status, "amount": p.amount,
              "refunded_amount": p.refunded_amount, "provider_reference": p.provider_reference,
-             "created_at": p.created_at}
+             "created_at": p.created_at, "test": p.provider == "sandbox"}
             for p in payments
         ],
         "shipments": _shipments(session, order),
@@ -53,6 +53,10 @@ def shopper_order_dict(session: Session, order: Order) -> dict:
         "note": order.note,
         "shipments": _shipments(session, order),
         "timeline": [{"type": type_, "at": at} for type_, at in events if type_ in _SHOPPER_EVENTS],
+        # Paid (or to be paid) on the built-in test gateway: no money moved, and the page says so.
+        "test_payment": session.exec(
+            select(Payment.id).where(Payment.order_id == order.id, Payment.provider == "sandbox")
+        ).first() is not None,
     }
 
 

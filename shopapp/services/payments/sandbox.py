@@ -28,14 +28,16 @@ class SandboxGateway(PaymentProvider):
     name = "sandbox"
     acknowledgement = "success"
 
-    def __init__(self, secret_key: str, public_url: str):
+    def __init__(self, secret_key: str, public_url: str, public_id=None):
         self._key = secret_key.encode()
         self._public_url = public_url.rstrip("/")
+        # How a payment is named in its pay URL: the unguessable id the platform hands out (orders/payments.public_id).
+        self._public_id = public_id or (lambda payment: str(payment.id))
 
     def create_payment(
         self, payment: Payment, order: Order, *, subject: str, return_url: str, mobile: bool = True,
     ) -> str:
-        url = f"{self._public_url}/api/v1/payments/sandbox/{payment.id}/pay"
+        url = f"{self._public_url}/api/v1/payments/sandbox/{self._public_id(payment)}/pay"
         return f"{url}?{urlencode({'return_url': return_url})}" if return_url else url
 
     def safe_return_url(self, return_url: str | None) -> str | None:

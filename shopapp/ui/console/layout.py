@@ -5,6 +5,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from shopapp.ui import routes
+from shopapp.ui.components.navigation import leave_to
 from shopapp.ui.components.text import lang_switch, tr
 from shopapp.ui.console.state import ConsoleState
 
@@ -38,6 +39,7 @@ def console_page(route: str, title_key: str, on_load: Callable | list[Callable] 
 
 def _frame(route: str, content: rx.Component) -> rx.Component:
     return rx.el.div(
+        leave_to(ConsoleState.leave_url),
         rx.el.aside(
             rx.el.div(ConsoleState.shop_name, class_name="truncate text-lg font-bold text-emerald-800", data_testid="console-shop-name"),
             rx.el.nav(*[_nav_link(href, key, _is_current(href, route)) for href, key in NAV], class_name="flex gap-1 overflow-x-auto md:mt-6 md:flex-col"),
@@ -57,6 +59,12 @@ def _frame(route: str, content: rx.Component) -> rx.Component:
                 ),
                 class_name="flex items-center justify-between border-b bg-white px-4 py-3",
             ),
+            rx.match(
+                ConsoleState.payment_notice,
+                ("sandbox", _banner("console.sandbox_banner", "sandbox-banner")),
+                ("none", _banner("console.no_payment_banner", "no-payment-banner")),
+                rx.fragment(),
+            ),
             rx.el.main(
                 rx.cond(ConsoleState.ready, content, rx.el.p(tr("console.loading"), class_name="text-gray-500")),
                 class_name="p-4 md:p-8",
@@ -64,6 +72,13 @@ def _frame(route: str, content: rx.Component) -> rx.Component:
             class_name="min-w-0 flex-1",
         ),
         class_name="min-h-screen bg-gray-50 text-gray-900 md:flex",
+    )
+
+
+def _banner(key: str, test_id: str) -> rx.Component:
+    return rx.el.div(
+        tr(key), data_testid=test_id,  # a standing notice, not an alert: forms keep role="alert" for their errors
+        class_name="border-b border-amber-300 bg-amber-50 px-4 py-2 text-sm font-medium text-amber-900",
     )
 
 

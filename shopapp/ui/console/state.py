@@ -5,22 +5,25 @@ import reflex as rx
 from shopapp.db import session_scope
 from shopapp.services.core.errors import DomainError, Forbidden
 from shopapp.services.core.permissions import can
+from shopapp.services.orders import payments
 from shopapp.services.shops import accounts, shops
 from shopapp.ui import routes
-from shopapp.ui.state import SessionState
+from shopapp.ui.state import LeaveMixin, SessionState
 
 
-class ConsoleState(SessionState):
+class ConsoleState(LeaveMixin, SessionState):
     shop_name: str = ""
     shop_slug: str = ""
     role: str = ""
     email: str = ""
     can_edit_shop: bool = False
     ready: bool = False
+    payment_notice: str = ""  # "sandbox": only test payments, no real money comes in; "none": nobody can pay
 
     @rx.event
     def check_login(self):
         """on_load of every console page: no valid session, no console."""
+        self._leave_until = 0.0  # a log-out just before does not follow the owner back in
         actor = self._signed_in()
         if actor is None:
             self.ready = False
@@ -30,6 +33,7 @@ class ConsoleState(SessionState):
             self.email = accounts.user_email(session, actor.user_id)
         self.shop_name, self.shop_slug, self.role = shop.name, shop.slug, actor.role
         self.can_edit_shop = can(actor, "edit_shop")
+        self.payment_notice = payments.payment_notice()
         self.ready = True
 
     def _read(self, read):
@@ -55,8 +59,9 @@ class ConsoleState(SessionState):
 
     @rx.event
     def logout(self):
+        """End the session here, then let the server clear its HttpOnly cookie on the way to /login."""
         with session_scope() as session:
-            accounts.logout(session, self.token)
-        self.token, self.ready = "", False
-        return rx.redirect(routes.LOGIN)
+            accounts.logout(session, self._session_token())
+        self.ready = False
+        self._leave(routes.SESSION_END)
 

@@ -7,13 +7,14 @@ from shopapp.services.core.errors import DomainError
 from shopapp.services.shops import staff
 from shopapp.ui import routes
 from shopapp.ui.components.forms import form_error, form_field, submit_button
+from shopapp.ui.components.navigation import leave_to
 from shopapp.ui.components.roles import role_label
 from shopapp.ui.components.text import tr
 from shopapp.ui.platform.layout import auth_card, platform_page
-from shopapp.ui.state import FormMixin, SessionState
+from shopapp.ui.state import FormMixin, LeaveMixin, SessionState
 
 
-class InviteState(FormMixin, SessionState):
+class InviteState(LeaveMixin, FormMixin, SessionState):
     invite: dict[str, str] = {}
     missing: bool = False
 
@@ -38,14 +39,14 @@ class InviteState(FormMixin, SessionState):
         except DomainError as exc:
             self._show_error(exc)
             return
-        self.token, self.busy = signed.token, False
-        yield rx.redirect(routes.CONSOLE)
+        self._leave(self._sign_in_url(signed.token))
 
 
 @platform_page(routes.INVITE, title="开店宝 · 加入店铺", on_load=InviteState.load)
 def invite_page() -> rx.Component:
     return auth_card(
         "invite.title",
+        leave_to(InviteState.leave_url),
         rx.cond(
             InviteState.missing,
             rx.el.p(tr("invite.not_found"), class_name="text-gray-700"),

@@ -5,12 +5,13 @@ import reflex as rx
 from shopapp.services.shops import accounts
 from shopapp.ui import routes
 from shopapp.ui.components.forms import form_error, form_field, submit_button
+from shopapp.ui.components.navigation import leave_to
 from shopapp.ui.components.text import tr
 from shopapp.ui.platform.layout import auth_card
-from shopapp.ui.state import FAILED, FormMixin, SessionState
+from shopapp.ui.state import FAILED, FormMixin, LeaveMixin, SessionState
 
 
-class LoginState(FormMixin, SessionState):
+class LoginState(LeaveMixin, FormMixin, SessionState):
     @rx.event
     def submit(self, form: dict):
         self._start_submit()
@@ -20,14 +21,15 @@ class LoginState(FormMixin, SessionState):
         ))
         if signed is FAILED:
             return
-        self.token = signed.token
-        yield rx.redirect(routes.CONSOLE)
+        self.busy = True  # until the next page is here
+        self._leave(self._sign_in_url(signed.token))
 
 
 def login_page() -> rx.Component:
     errors = LoginState.errors
     return auth_card(
         "login.title",
+        leave_to(LoginState.leave_url),
         rx.el.form(
             form_error(LoginState.error),
             form_field("form.email", "email", errors, type="email", autocomplete="email"),

@@ -7,9 +7,10 @@ from shopapp.services.core.errors import DomainError
 from shopapp.services.shops import password_resets
 from shopapp.ui import routes
 from shopapp.ui.components.forms import form_error, form_field, submit_button
+from shopapp.ui.components.navigation import leave_to
 from shopapp.ui.components.text import tr
 from shopapp.ui.platform.layout import auth_card, platform_page
-from shopapp.ui.state import FAILED, FormMixin, LangState, SessionState
+from shopapp.ui.state import FAILED, FormMixin, LangState, LeaveMixin, SessionState
 
 
 class ForgotPasswordState(FormMixin, LangState):
@@ -23,7 +24,7 @@ class ForgotPasswordState(FormMixin, LangState):
             self.sent = True
 
 
-class ResetPasswordState(FormMixin, SessionState):
+class ResetPasswordState(LeaveMixin, FormMixin, SessionState):
     live_api_keys: int = 0  # keys the account made: the page offers to revoke them with the new password
 
     @rx.event
@@ -45,8 +46,8 @@ class ResetPasswordState(FormMixin, SessionState):
         ))
         if signed is FAILED:
             return
-        self.token = signed.token
-        yield rx.redirect(routes.CONSOLE)
+        self.busy = True  # until the next page is here
+        self._leave(self._sign_in_url(signed.token))
 
 
 @platform_page(routes.FORGOT_PASSWORD, title="开店宝 · 找回密码")
@@ -74,6 +75,7 @@ def reset_password_page() -> rx.Component:
     state = ResetPasswordState
     return auth_card(
         "reset.new_title",
+        leave_to(state.leave_url),
         rx.el.form(
             form_error(state.error),
             form_field("reset.new_password", "password", state.errors, type="password", autocomplete="new-password",

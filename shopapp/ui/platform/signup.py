@@ -5,12 +5,13 @@ import reflex as rx
 from shopapp.services.shops import accounts
 from shopapp.ui import routes
 from shopapp.ui.components.forms import form_error, form_field, submit_button
+from shopapp.ui.components.navigation import leave_to
 from shopapp.ui.components.text import tr
 from shopapp.ui.platform.layout import auth_card
-from shopapp.ui.state import FAILED, FormMixin, SessionState
+from shopapp.ui.state import FAILED, FormMixin, LeaveMixin, SessionState
 
 
-class SignupState(FormMixin, SessionState):
+class SignupState(LeaveMixin, FormMixin, SessionState):
     @rx.event
     def submit(self, form: dict):
         self._start_submit()
@@ -21,14 +22,15 @@ class SignupState(FormMixin, SessionState):
         ))
         if signed is FAILED:
             return
-        self.token = signed.token
-        yield rx.redirect(routes.CONSOLE)
+        self.busy = True  # until the next page is here
+        self._leave(self._sign_in_url(signed.token))
 
 
 def signup_page() -> rx.Component:
     errors = SignupState.errors
     return auth_card(
         "signup.title",
+        leave_to(SignupState.leave_url),
         rx.el.p(tr("signup.subtitle"), class_name="-mt-4 mb-6 text-gray-600"),
         rx.el.form(
             form_error(SignupState.error),

@@ -1,6 +1,5 @@
 """Checkout: contact, a Chinese address with 省/市/区 pickers, shipping, note; totals always from the server."""
 
-import json
 import uuid
 
 import reflex as rx
@@ -14,13 +13,14 @@ from shopapp.services.core.money import format_money
 from shopapp.services.shops import regions
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, form_error, form_field
+from shopapp.ui.components.navigation import leave_to
 from shopapp.ui.components.text import tr
-from shopapp.ui.state import FormMixin
+from shopapp.ui.state import FormMixin, LeaveMixin
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
 
 
-class CheckoutState(FormMixin, StoreState):
+class CheckoutState(LeaveMixin, FormMixin, StoreState):
     provinces: list[str] = []
     cities: list[str] = []
     districts: list[str] = []
@@ -112,7 +112,7 @@ class CheckoutState(FormMixin, StoreState):
         self.busy, self.cart_count = False, 0
         if placed["payment"]:
             # The pay page is the gateway's, not one of our app's routes: a full page load, not an in-app move.
-            yield rx.call_script(f"window.location.assign({json.dumps(placed['payment']['pay_url'])})")
+            self._leave(placed["payment"]["pay_url"])
         else:
             yield rx.redirect(routes.store_order(self.shop["slug"], placed["order_no"], placed["token"]))
 
@@ -122,6 +122,7 @@ def checkout_page() -> rx.Component:
     state = CheckoutState
     errors = state.errors
     return rx.el.form(
+        leave_to(state.leave_url),
         rx.el.h1(tr("store.checkout"), class_name="text-xl font-bold"),
         form_error(state.error),
         _box("store.contact_section",

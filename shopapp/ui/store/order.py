@@ -89,6 +89,7 @@ class OrderPageState(StoreState):
         self.missing = False
         self.order = {
             "order_no": page["order_no"], "status": page["status"], "pay_url": page.get("pay_url") or "",
+            "test_payment": "yes" if page.get("test_payment") else "",
             "subtotal": format_money(page["subtotal"], currency), "shipping": format_money(page["shipping_total"], currency),
             "discount": format_money(page["discount_total"], currency), "total": format_money(page["total"], currency),
             "refunded": format_money(page["refunded_total"], currency) if page["refunded_total"] else "",
@@ -138,6 +139,10 @@ def order_page() -> rx.Component:
             rx.el.section(
                 rx.el.p(tr("order.number"), " ", order["order_no"], class_name="text-sm text-gray-500"),
                 rx.el.h1(order_status_label(order["status"]), class_name="mt-1 text-2xl font-bold", data_testid="order-status"),
+                rx.cond(order["test_payment"] != "", rx.el.p(
+                    tr("payment.test_badge"), " · ", tr("payment.test_note"),
+                    class_name="mt-2 inline-block rounded bg-amber-100 px-2 py-1 text-xs font-semibold text-amber-800", data_testid="test-payment",
+                )),
                 rx.cond(order["status"] == "pending_payment", rx.el.div(
                     rx.el.p(tr("order.pay_before"), " ", order["expires_at"], class_name="mt-1 text-sm text-amber-700"),
                     rx.el.a(tr("order.pay_now"), href=order["pay_url"], class_name=PRIMARY_BUTTON + " mt-3 bg-red-600 hover:bg-red-700"),

@@ -74,7 +74,9 @@ def order_detail() -> rx.Component:
                   rx.el.p(order["shipping_method"], class_name="text-gray-600"), rx.el.p(order["email"], class_name="text-gray-600"),
                   rx.cond(order["note"] != "", rx.el.p(tr("store.note_section"), ": ", order["note"], class_name="mt-2 text-amber-800"))),
             _card("orders.payments", rx.el.ul(rx.foreach(state.payments, lambda p: rx.el.li(
-                p["provider"], " · ", p["status"], " · ", p["amount"], " ", rx.el.span(p["reference"], class_name="font-mono text-xs text-gray-500"),
+                p["provider"], rx.cond(p["test"] != "", rx.el.span(
+                    tr("payment.test_badge"), class_name="ml-1 rounded bg-amber-100 px-1.5 text-xs font-semibold text-amber-800", data_testid="test-payment",
+                )), " · ", p["status"], " · ", p["amount"], " ", rx.el.span(p["reference"], class_name="font-mono text-xs text-gray-500"),
                 class_name="text-sm",
             )))),
             _card("order.timeline", rx.el.ol(rx.foreach(state.events, lambda e: rx.el.li(

@@ -104,7 +104,7 @@ class OrderDetailState(ConsoleState):
              "ships_at": day_text(i["presale_ships_at"])}
             for i in shown["items"]
         ]
-        self.payments = [{"provider": p["provider"], "status": p["status"], "amount": money(p["amount"]),
+        self.payments = [{"provider": p["provider"], "test": "yes" if p.get("test") else "", "status": p["status"], "amount": money(p["amount"]),
                           "reference": p["provider_reference"] or ""} for p in shown["payments"]]
         self.events = [
             {"type": e["type"], "at": shown_time(e["at"]), "actor": e["actor"], "text": (e["data"] or {}).get("text", "") if e["type"] == "note" else ""}
