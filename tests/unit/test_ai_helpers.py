@@ -381,6 +381,11 @@ def test_a_message_is_split_into_its_questions_each_with_its_topic():
         "stock", "discount", "other",
     ]
     assert split_questions("你好。谢谢！") == []
+    # Two topics in one sentence are two questions; "付款了还没发货" stays one, about shipping.
+    assert [q["intent"] for q in split_questions("什么时候发货，能开发票吗")] == ["when_ship", "invoice"]
+    assert [q["intent"] for q in split_questions("Hi. When does it ship and can I get an invoice?")] == ["when_ship", "invoice"]
+    assert [q["intent"] for q in split_questions("付款了还没发货")] == ["when_ship"]
+    assert split_questions("等了好几天了。快递到哪了？") == [{"text": "快递到哪了", "intent": "where_is_order"}]
 
 
 def test_a_chinese_question_about_shipping_and_an_invoice_followed_by_an_order_number_is_answered_in_chinese(session, desk):

@@ -57,7 +57,7 @@ _NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\b[A-Za-z0-9-]*\d[A-Za-z
 _QUESTION_END = re.compile(r"[？?。！!；;\n]+|(?<=[吗呢么嘛])[，,]")
 # A sentence no rule understands is a question for a person only when it asks something.
 _ASKS = re.compile(
-    r"[？?]|[吗呢么嘛]$|能否|可否|是否|能不能|可不可以|可以.+吗|有没有|怎么|如何|为什么|多少|哪|几|请问"
+    r"[？?]|[吗呢么嘛]$|能否|可否|是否|能不能|可不可以|可以.+吗|有没有|怎么|如何|为什么|多少|哪里|哪儿|哪个|哪些|几点|多久|请问"
     r"|^(?:can|could|would|will|do|does|did|is|are|was|were|have|has|how|what|when|where|which|who|why|may|should)\b",
     re.IGNORECASE,
 )
@@ -102,13 +102,20 @@ def split_questions(text: str) -> list[dict]:
         sentence = piece.strip(" ，,、.~～…")
         if not sentence:
             continue
-        intent = detect_intent(sentence)
-        if intent == "other" and not _ASKS.search(sentence):
+        intents = detect_intents(sentence)
+        if intents == ["other"] and not _ASKS.search(sentence):
             continue
-        questions.append({"text": sentence, "intent": intent})
-    if not questions and (text or "").strip() and _ASKS.search(text.strip()):
-        questions.append({"text": text.strip(), "intent": detect_intent(text)})
+        questions += [{"text": sentence, "intent": intent} for intent in intents]
     return questions
+
+
+def detect_intents(text: str) -> list[str]:
+    """Every topic of one sentence: the first the shop's data answers (as detect_intent ranks them), then
+    those only a person answers ("什么时候发货，能开发票吗" is shipping and an invoice); ["other"] when none."""
+    folded = (text or "").casefold()
+    found = [intent for intent, keywords in _RULES if any(_contains(folded, keyword) for keyword in keywords)]
+    answerable = [intent for intent in found if intent not in HANDED_OVER][:1]
+    return answerable + [intent for intent in found if intent in HANDED_OVER] or ["other"]
 
 
 def _contains(folded: str, keyword: str) -> bool:
