@@ -71,15 +71,19 @@ def _conversation() -> rx.Component:
                             rx.el.span(tr("support.verified"), class_name="ml-2 rounded bg-emerald-100 px-1.5 text-xs text-emerald-800", data_testid="verified-badge"),
                             rx.el.span(tr("support.unverified"), class_name="ml-2 rounded bg-amber-100 px-1.5 text-xs text-amber-800", data_testid="verified-badge")),
                 ),
-                rx.el.select(
-                    rx.el.option(tr("support.nobody"), value=""),
-                    rx.foreach(state.colleagues, lambda c: rx.el.option(c["email"], value=c["user_id"])),
-                    value=conversation["assigned"], on_change=state.hand_over, aria_label=tr("support.hand_over"),
-                    class_name="min-w-0 max-w-full rounded border px-2 py-1 text-sm",
+                rx.el.div(
+                    rx.el.select(
+                        rx.el.option(tr("support.nobody"), value=""),
+                        rx.foreach(state.colleagues, lambda c: rx.el.option(c["email"], value=c["user_id"])),
+                        value=conversation["assigned"], on_change=state.hand_over, aria_label=tr("support.hand_over"),
+                        class_name="min-w-0 max-w-48 rounded border px-2 py-1 text-sm",
+                    ),
+                    rx.cond(conversation["status"] == "open",
+                            rx.el.button(tr("support.close"), on_click=state.close_conversation, type="button", class_name=SECONDARY_BUTTON + " shrink-0 py-1"),
+                            rx.el.button(tr("support.reopen"), on_click=state.reopen_conversation, type="button", class_name=SECONDARY_BUTTON + " shrink-0 py-1")),
+                    # Assigning and closing go together; on a narrow column they wrap below the e-mail as one.
+                    class_name="ml-auto flex min-w-0 items-center gap-2",
                 ),
-                rx.cond(conversation["status"] == "open",
-                        rx.el.button(tr("support.close"), on_click=state.close_conversation, type="button", class_name=SECONDARY_BUTTON + " py-1"),
-                        rx.el.button(tr("support.reopen"), on_click=state.reopen_conversation, type="button", class_name=SECONDARY_BUTTON + " py-1")),
                 class_name="flex flex-wrap items-center justify-between gap-2 border-b p-3",
             ),
             rx.el.ol(rx.foreach(state.messages, _message), class_name="max-h-96 space-y-2 overflow-y-auto p-3", data_testid="desk-messages"),
