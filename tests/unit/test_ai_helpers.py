@@ -361,10 +361,13 @@ def test_the_conversations_language_is_judged_over_all_the_shoppers_messages():
     chinese = "你好，我刚下单的祁门红茶什么时候发货？可以开发票吗？"
     mostly_latin = "order 261206TV7YBYKT, email zhao@example.com"
     assert detect_language(mostly_latin) == "en"
-    # One message each: a tie, which a Chinese shop answers in Chinese, an English shop in English.
-    assert conversation_language([chinese, mostly_latin], "zh-CN") == "zh-CN"
-    assert conversation_language([chinese, mostly_latin], "en") == "en"
+    # Numbers and addresses sent in Latin letters, even one message each, don't outweigh the question.
+    assert conversation_language([chinese, mostly_latin, "email zhao@example.com"], "zh-CN") == "zh-CN"
+    assert conversation_language([chinese, mostly_latin], "en") == "zh-CN"
     assert conversation_language(["Hi there", "Where is my parcel?", "谢谢"], "zh-CN") == "en"
+    # A tie goes to the shop's language: Chinese in a Chinese shop, English in an English one.
+    assert conversation_language(["你好呀", "ok fine"], "zh-CN") == "zh-CN"
+    assert conversation_language(["你好呀", "ok fine"], "en") == "en"
     assert conversation_language(["261206TV7YBYKT"], "zh-CN") == "zh-CN"
     # A Chinese sentence with an order number and a brand name in it is still Chinese.
     assert detect_language("订单 261206TV7YBYKT 的 Apple 充电器到哪了") == "zh-CN"
@@ -391,7 +394,8 @@ def test_a_message_is_split_into_its_questions_each_with_its_topic():
 def test_a_chinese_question_about_shipping_and_an_invoice_followed_by_an_order_number_is_answered_in_chinese(session, desk):
     order = desk.zhao_order
     started, token = conversation(session, desk.owner.shop_id, "zhao@example.com", "你好，我刚下单的龙井什么时候发货？可以开发票吗？")
-    conversations.post_shopper_message(session, desk.owner.shop_id, started.id, token, f"order {order.order_no}, email zhao@example.com")
+    conversations.post_shopper_message(session, desk.owner.shop_id, started.id, token, f"order {order.order_no}")
+    conversations.post_shopper_message(session, desk.owner.shop_id, started.id, token, "email: zhao@example.com")
     session.commit()
     answer = ai.reply_suggestions(session, desk.owner, started.id)
     first = answer["suggestions"][0]["text"]

@@ -84,11 +84,16 @@ def detect_language(text: str) -> str | None:
 
 
 def conversation_language(shopper_texts: list[str], shop_lang: str = "zh-CN") -> str:
-    """The language to answer in, judged over all the shopper's messages (one vote each), not the latest
-    alone: "你好…可以开发票吗？" then "order 261206TV7YBYKT" is a Chinese conversation. A tie goes to the
+    """The language to answer in, judged over all the shopper's messages by how much each language says,
+    not by the latest message alone: "你好…可以开发票吗？" then "order 261206TV7YBYKT" and "email
+    a@b.com" is a Chinese conversation. An English word counts as much as 1.5 Chinese characters (a Chinese
+    word's usual length); order numbers, e-mail addresses and links count for nothing. A tie goes to the
     shop's own language."""
-    votes = [lang for lang in (detect_language(text) for text in shopper_texts) if lang]
-    chinese, english = votes.count("zh-CN"), votes.count("en")
+    chinese = english = 0.0
+    for text in shopper_texts:
+        words = _NOT_WORDS.sub(" ", text or "")
+        chinese += len(_HAN.findall(words))
+        english += 1.5 * len(_LATIN_WORD.findall(words))
     if chinese == english:
         return shop_lang
     return "zh-CN" if chinese > english else "en"
