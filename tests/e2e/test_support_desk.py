@@ -6,20 +6,23 @@ import re
 import httpx
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import IPHONE
 from tests.e2e.steps import DEMO_EMAIL, DEMO_PASSWORD, last_email_to, log_in_as_demo_owner
 from tests.e2e.test_console_orders import ADDRESS
 
 
-def paid_and_shipped_order(platform_url: str) -> tuple[str, str]:
+def paid_and_shipped_order(
+    platform_url: str, email: str = "wang5@example.com", carrier: str = "ZTO", tracking_no: str = "75312345678901",
+) -> tuple[str, str]:
     api = f"{platform_url}/api/v1"
     product = httpx.get(f"{api}/store/demo-tea/products/3").json()
     cart = httpx.post(f"{api}/store/demo-tea/carts").json()["cart_token"]
     httpx.post(f"{api}/store/demo-tea/carts/{cart}/items", json={"variant_id": product["variants"][0]["id"], "qty": 1}).raise_for_status()
-    placed = httpx.post(f"{api}/store/demo-tea/checkout", json={"cart_token": cart, "email": "wang5@example.com", "address": ADDRESS}).json()
+    placed = httpx.post(f"{api}/store/demo-tea/checkout", json={"cart_token": cart, "email": email, "address": ADDRESS}).json()
     httpx.post(f"{api}/payments/sandbox/{placed['payment']['id']}/pay", json={"outcome": "success"}).raise_for_status()
     owner = {"Authorization": "Bearer " + httpx.post(f"{api}/auth/login", json={"email": DEMO_EMAIL, "password": DEMO_PASSWORD}).json()["token"]}
     shipped = httpx.post(f"{api}/orders/{placed['order_id']}/shipments", headers=owner,
-                         json={"items": None, "carrier": "ZTO", "tracking_no": "75312345678901"})
+                         json={"items": None, "carrier": carrier, "tracking_no": tracking_no})
     shipped.raise_for_status()
     return placed["order_no"], placed["token"]
 
@@ -43,7 +46,7 @@ def test_where_is_my_order_from_question_to_answer(browser, platform_url, phone)
     agent.get_by_test_id("ai-draft").click()
     expect(agent.get_by_test_id("ai-text")).to_contain_text("75312345678901", timeout=30_000)
     expect(agent.get_by_test_id("ai-text")).to_contain_text("中通")
-    expect(agent.get_by_test_id("ai-sources")).to_contain_text("shipment")
+    expect(agent.get_by_test_id("ai-sources").get_by_role("link", name="中通快递 75312345678901")).to_be_visible()
     expect(agent.get_by_test_id("ai-engine")).to_contain_text("离线助手")
     agent.get_by_role("button", name="插入到回复框").click()
     reply = agent.get_by_label("回复顾客…")
@@ -112,3 +115,59 @@ def test_an_order_number_alone_shows_one_order_until_the_emailed_code(browser, p
     agent.reload()
     agent.get_by_test_id("support-queue").get_by_role("button", name=re.compile("包裹到哪了")).click()
     expect(agent.get_by_test_id("verified-badge")).to_have_text("已验证身份", timeout=20_000)
+
+
+def _fits_the_screen(page) -> None:
+    """Nothing wider than the phone: no sideways scrolling."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_an_agent_answers_on_a_phone_in_the_shoppers_language_with_every_question_handled(browser, platform_url, phone):
+    order_no, token = paid_and_shipped_order(platform_url, "qimen@example.com", "SF", "SF1234567890123")
+    phone.goto(f"/s/demo-tea/orders/{order_no}?token={token}")
+    phone.get_by_role("button", name="咨询这个订单").click()
+    phone.get_by_label("邮箱").fill("qimen@example.com")
+    phone.get_by_label("输入消息…").fill("你好，我刚下单的祁门红茶什么时候发货？可以开发票吗？")
+    phone.get_by_role("button", name="发送").click()
+    expect(phone.get_by_test_id("chat-messages")).to_contain_text("可以开发票吗")
+    phone.get_by_label("输入消息…").fill(f"order {order_no}, email qimen@example.com")
+    phone.get_by_role("button", name="发送").click()
+    expect(phone.get_by_test_id("chat-messages")).to_contain_text(f"order {order_no}")
+
+    agent = browser.new_context(base_url=platform_url, **IPHONE).new_page()
+    log_in_as_demo_owner(agent)
+    agent.goto("/support")
+    # The list comes first on a phone, and nothing points "to the left".
+    conversation = agent.get_by_test_id("support-queue").get_by_role("button", name=re.compile("qimen@example.com"))
+    expect(conversation).to_be_visible()
+    expect(agent.get_by_text("从左侧选择一个会话。")).to_be_hidden()
+    _fits_the_screen(agent)
+
+    conversation.click()
+    expect(agent.get_by_test_id("support-list")).to_be_hidden()
+    close = agent.get_by_role("button", name="结束会话")
+    expect(close).to_be_in_viewport()
+    box = close.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    _fits_the_screen(agent)
+
+    agent.get_by_test_id("ai-draft").click()
+    draft = agent.get_by_test_id("ai-text")
+    expect(draft).to_contain_text("SF1234567890123", timeout=30_000)
+    expect(draft).to_contain_text("发票问题我帮您转给店主确认")
+    expect(draft).not_to_contain_text("Hello")
+    sources = agent.get_by_test_id("ai-sources")
+    order_link = sources.get_by_role("link", name=f"订单 {order_no}")
+    expect(order_link).to_have_attribute("href", re.compile(r"^/console/orders/\d+$"))
+    expect(sources.get_by_role("link", name="顺丰速运 SF1234567890123")).to_have_attribute("href", order_link.get_attribute("href"))
+    expect(sources).not_to_contain_text("shipment")
+    _fits_the_screen(agent)
+
+    agent.get_by_role("button", name="插入到回复框").click()
+    expect(agent.get_by_label("回复顾客…")).to_have_value(re.compile("发票问题我帮您转给店主确认"))
+    agent.get_by_role("button", name="发送").click()
+    expect(phone.get_by_test_id("chat-messages")).to_contain_text("发票问题我帮您转给店主确认", timeout=20_000)
+
+    agent.get_by_test_id("support-back").click()
+    expect(conversation).to_be_visible()
+    expect(agent.get_by_role("button", name="结束会话")).to_be_hidden()

@@ -82,6 +82,11 @@ def _wang_secrets(desk: Desk) -> list[str]:
     return [desk.wang_order.order_no, desk.wang_parcel.tracking_no, "wang@example.com", "圆通", "北京"]
 
 
+def _source(suggestion: dict, kind: str, key) -> dict | None:
+    """The suggestion's source of that kind and id, with how it is named."""
+    return next((x for x in suggestion["sources"] if x["type"] == kind and x["id"] == key), None)
+
+
 def _texts(answer: dict) -> str:
     return " ".join(s["text"] for s in answer["suggestions"])
 
@@ -126,8 +131,8 @@ def test_a_verified_shopper_asking_where_the_order_is_gets_carrier_tracking_and_
     assert answer["engine"] == "offline" and 1 <= len(answer["suggestions"]) <= 3
     first = answer["suggestions"][0]
     assert "顺丰速运" in first["text"] and "SF1234567890123" in first["text"] and "杭州转运中心" in first["text"]
-    assert {"type": "shipment", "id": desk.li_parcel.id} in first["sources"]
-    assert {"type": "order", "id": desk.li_order.id} in first["sources"]
+    assert _source(first, "shipment", desk.li_parcel.id)
+    assert _source(first, "order", desk.li_order.id)
     assert not any(secret in _texts(answer) for secret in _wang_secrets(desk))
 
 
@@ -167,13 +172,13 @@ def test_a_paid_order_not_shipped_yet_gets_its_status_and_the_shipping_policy(se
     started, _ = conversation(session, desk.owner.shop_id, "zhao@example.com", "什么时候发货?", order_no=order.order_no)
     answer = ai.reply_suggestions(session, desk.owner, started.id)
     assert "已付款" in answer["suggestions"][0]["text"] and order.order_no in answer["suggestions"][0]["text"]
-    assert any("48 小时" in s["text"] and {"type": "policy", "id": "shipping"} in s["sources"] for s in answer["suggestions"])
+    assert any("48 小时" in s["text"] and _source(s, "policy", "shipping") for s in answer["suggestions"])
 
 
 def test_a_return_question_quotes_the_returns_policy(session, desk):
     started = _li_asks(session, desk, "收到了不喜欢，可以退货吗")
     answer = ai.reply_suggestions(session, desk.owner, started.id)
-    policy_reply = next(s for s in answer["suggestions"] if {"type": "policy", "id": "returns"} in s["sources"])
+    policy_reply = next(s for s in answer["suggestions"] if _source(s, "policy", "returns"))
     assert "7 天内可无理由退货" in policy_reply["text"] and desk.li_order.order_no in policy_reply["text"]
 
 
@@ -181,7 +186,7 @@ def test_a_stock_question_names_what_is_in_stock_and_what_is_sold_out(session, d
     started, _ = conversation(session, desk.owner.shop_id, "new@example.com", "纯棉T恤还有货吗?")
     first = ai.reply_suggestions(session, desk.owner, started.id)["suggestions"][0]
     assert "S、L" in first["text"] and "M" in first["text"] and "缺货" in first["text"]
-    assert first["sources"] == [{"type": "product", "id": desk.shirt_id}]
+    assert [(x["type"], x["id"]) for x in first["sources"]] == [("product", desk.shirt_id)]
 
 
 def test_a_question_about_one_size_answers_for_that_size(session, desk):
@@ -240,7 +245,7 @@ def test_the_model_drafts_from_the_verified_customers_own_tracking(session, desk
     assert answer["engine"] == "openai" and "error" not in answer
     first = answer["suggestions"][0]
     assert "顺丰速运" in first["text"] and "SF1234567890123" in first["text"]
-    assert {"type": "shipment", "id": desk.li_parcel.id} in first["sources"]
+    assert _source(first, "shipment", desk.li_parcel.id)
     request = model.requests[-1]
     assert request["model"] == "fake-1" and request["path"] == "/v1/chat/completions"
     system, user = request["messages"][0]["content"], request["messages"][1]["content"]
@@ -302,7 +307,7 @@ def test_a_streamed_reply_arrives_in_pieces_with_its_sources(session, desk, mode
     pieces = [e["text"] for e in events if e["type"] == "text"]
     done = events[-1]
     assert len(pieces) > 2 and done["type"] == "done" and done["text"] == "".join(pieces).strip()
-    assert "SF1234567890123" in done["text"] and {"type": "shipment", "id": desk.li_parcel.id} in done["sources"]
+    assert "SF1234567890123" in done["text"] and _source(done, "shipment", desk.li_parcel.id)
     assert model.requests[-1]["stream"] is True
 
 
@@ -346,3 +351,92 @@ def test_copy_requests_are_checked(session, desk):
     assert refused.value.fields == {"fields": "copy_fields_invalid", "tone": "tone_invalid", "keywords": "too_many_keywords"}
     with pytest.raises(NotFound):
         ai.product_copy(session, make_shop(session, "other-shop"), desk.shirt_id)
+
+
+# Issue 13: the shopper's language over the conversation, every question answered or handed over ------
+
+def test_the_conversations_language_is_judged_over_all_the_shoppers_messages():
+    from shopapp.services.support.ai.intents import conversation_language
+
+    chinese = "你好，我刚下单的祁门红茶什么时候发货？可以开发票吗？"
+    mostly_latin = "order 261206TV7YBYKT, email zhao@example.com"
+    assert detect_language(mostly_latin) == "en"
+    # Numbers and addresses sent in Latin letters, even one message each, don't outweigh the question.
+    assert conversation_language([chinese, mostly_latin, "email zhao@example.com"], "zh-CN") == "zh-CN"
+    assert conversation_language([chinese, mostly_latin], "en") == "zh-CN"
+    assert conversation_language(["Hi there", "Where is my parcel?", "谢谢"], "zh-CN") == "en"
+    # A tie goes to the shop's language: Chinese in a Chinese shop, English in an English one.
+    assert conversation_language(["你好呀", "ok fine"], "zh-CN") == "zh-CN"
+    assert conversation_language(["你好呀", "ok fine"], "en") == "en"
+    assert conversation_language(["261206TV7YBYKT"], "zh-CN") == "zh-CN"
+    # A Chinese sentence with an order number and a brand name in it is still Chinese.
+    assert detect_language("订单 261206TV7YBYKT 的 Apple 充电器到哪了") == "zh-CN"
+
+
+def test_a_message_is_split_into_its_questions_each_with_its_topic():
+    from shopapp.services.support.ai.intents import split_questions
+
+    assert split_questions("你好，我刚下单的祁门红茶什么时候发货？可以开发票吗？") == [
+        {"text": "你好，我刚下单的祁门红茶什么时候发货", "intent": "when_ship"},
+        {"text": "可以开发票吗", "intent": "invoice"},
+    ]
+    assert [q["intent"] for q in split_questions("Is the tea in stock? Any discount for 5 boxes? Do you have a shop in Shanghai?")] == [
+        "stock", "discount", "other",
+    ]
+    assert split_questions("你好。谢谢！") == []
+    # Two topics in one sentence are two questions; "付款了还没发货" stays one, about shipping.
+    assert [q["intent"] for q in split_questions("什么时候发货，能开发票吗")] == ["when_ship", "invoice"]
+    assert [q["intent"] for q in split_questions("Hi. When does it ship and can I get an invoice?")] == ["when_ship", "invoice"]
+    assert [q["intent"] for q in split_questions("付款了还没发货")] == ["when_ship"]
+    assert split_questions("等了好几天了。快递到哪了？") == [{"text": "快递到哪了", "intent": "where_is_order"}]
+
+
+def test_a_chinese_question_about_shipping_and_an_invoice_followed_by_an_order_number_is_answered_in_chinese(session, desk):
+    order = desk.zhao_order
+    started, token = conversation(session, desk.owner.shop_id, "zhao@example.com", "你好，我刚下单的龙井什么时候发货？可以开发票吗？")
+    conversations.post_shopper_message(session, desk.owner.shop_id, started.id, token, f"order {order.order_no}")
+    conversations.post_shopper_message(session, desk.owner.shop_id, started.id, token, "email: zhao@example.com")
+    session.commit()
+    answer = ai.reply_suggestions(session, desk.owner, started.id)
+    first = answer["suggestions"][0]["text"]
+    assert "已付款" in first and order.order_no in first
+    for suggestion in answer["suggestions"]:
+        assert "发票问题我帮您转给店主确认" in suggestion["text"]
+        assert "Hello" not in suggestion["text"] and "order" not in suggestion["text"].casefold()
+
+
+def test_every_question_of_an_english_message_is_answered_or_handed_over_in_english(session, desk):
+    started, _ = conversation(
+        session, desk.owner.shop_id, "amy@example.com",
+        "When do you ship? Can I get an invoice? Any discount if I buy 5? Do you have a shop in Hangzhou?",
+    )
+    first = ai.reply_suggestions(session, desk.owner, started.id)["suggestions"][0]
+    text = first["text"]
+    assert "48 小时" in text  # the shipping policy answers the shipping question
+    assert "invoice question to the shop owner" in text
+    assert "discount to the shop owner" in text
+    assert "“Do you have a shop in Hangzhou”" in text
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in text.replace(SHIPPING_POLICY, ""))
+
+
+def test_the_model_is_told_the_language_and_every_question_to_answer(session, desk, model):
+    order = desk.zhao_order
+    started, token = conversation(session, desk.owner.shop_id, "zhao@example.com", "你好，我刚下单的龙井什么时候发货？可以开发票吗？")
+    conversations.post_shopper_message(session, desk.owner.shop_id, started.id, token, f"order {order.order_no}, email zhao@example.com")
+    session.commit()
+    ai.reply_suggestions(session, desk.owner, started.id)
+    system, user = (m["content"] for m in model.requests[-1]["messages"])
+    assert "Write in Simplified Chinese" in system and "Answer every one of QUESTIONS_TO_ANSWER" in system
+    assert '"question": "可以开发票吗", "topic": "invoice", "answer_from_facts": false' in user
+    assert "in Simplified Chinese" in user
+
+
+def test_sources_are_named_as_people_name_them(session, desk):
+    started = _li_asks(session, desk, "我的订单到哪了?")
+    first = ai.reply_suggestions(session, desk.owner, started.id)["suggestions"][0]
+    assert _source(first, "order", desk.li_order.id)["label"] == desk.li_order.order_no
+    parcel = _source(first, "shipment", desk.li_parcel.id)
+    assert parcel["label"] == "SF1234567890123" and parcel["carrier"] == "顺丰速运" and parcel["carrier_en"] == "SF Express"
+    assert parcel["order_id"] == desk.li_order.id
+    stock = ai.reply_suggestions(session, desk.owner, _li_asks(session, desk, "纯棉短袖T恤有货吗").id)["suggestions"][0]
+    assert _source(stock, "product", desk.shirt_id)["label"] == "纯棉短袖T恤"

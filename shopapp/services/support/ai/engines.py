@@ -38,6 +38,9 @@ class ReplyContext:
     focus_order: dict | None  # the order the question is about
     policies: dict  # {shipping_policy, returns_policy}
     products: list[dict]  # products the shopper named: {id, title, options, variants, presale_ships_at}
+    # Every question of the message being answered, in order: [{text, intent}]; each is answered or
+    # handed to a person (intents.HANDED_OVER). Empty: answer `intent` alone.
+    questions: list[dict] = field(default_factory=list)
 
 
 @dataclass

@@ -6,14 +6,17 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 
 from shopapp.i18n import t
 from shopapp.services.core.clock import shop_time
 from shopapp.services.core.money import format_money, format_price_range
 from shopapp.services.support.ai.engines import MAX_TITLE, ProductFacts, ReplyContext, Suggestion
+from shopapp.services.support.ai.intents import HANDED_OVER
 
 POLICY_EXCERPT = 200
+QUOTED_QUESTION = 40
 LOW_STOCK = 5
 # Option names whose values are sizes, so the reply offers to help choose one.
 _SIZE_OPTION_NAMES = ("尺码", "尺寸", "码", "size")
@@ -70,6 +73,10 @@ _TEXT = {
         "greeting": "您好，感谢您的咨询！请问有什么可以帮您？",
         "greeting_order": "您好！我们看到您最近的订单 {order_no}（{status}），如果是关于这个订单的问题，请告诉我们具体情况。",
         "greeting_unverified": "您好，感谢您的咨询！如果是关于订单的问题，请提供订单号，我们马上为您查询。",
+        "hello": "您好，感谢您的咨询！",
+        "hand_over.invoice": "发票问题我帮您转给店主确认，稍后回复您。",
+        "hand_over.discount": "优惠的问题我帮您转给店主确认，稍后回复您。",
+        "hand_over.other": "您问的“{question}”我帮您转给店主确认，稍后回复您。",
         "list_sep": "、",
         "line_sep": "；",
     },
@@ -124,6 +131,10 @@ _TEXT = {
         "greeting": "Hello, thanks for getting in touch! How can we help?",
         "greeting_order": "Hello! We see your latest order {order_no} ({status}); if your question is about it, tell us what's up.",
         "greeting_unverified": "Hello, thanks for getting in touch! If it's about an order, please send us the order number.",
+        "hello": "Hello, thanks for getting in touch!",
+        "hand_over.invoice": "I've passed your invoice question to the shop owner to confirm; we'll get back to you shortly.",
+        "hand_over.discount": "I've passed your question about a discount to the shop owner to confirm; we'll get back to you shortly.",
+        "hand_over.other": "I've passed your question \u201c{question}\u201d to the shop owner; we'll get back to you shortly.",
         "list_sep": ", ",
         "line_sep": "; ",
     },
@@ -177,9 +188,21 @@ class OfflineEngine:
     name = "offline"
 
     def suggest_replies(self, context: ReplyContext) -> list[Suggestion]:
-        answer = _ANSWERS.get(context.intent, _other)
-        suggestions = [s for s in answer(context) if s.text.strip()]
-        return _unique(suggestions)[:3] or _other(context)[:1]
+        """Up to three alternatives, each answering every question of the message: the first topic the shop's
+        data answers decides the alternatives, the other answerable topics add their best answer to each, and
+        what only a person can answer (an invoice, a discount, anything else) is handed over in a sentence."""
+        answerable = list(dict.fromkeys(q["intent"] for q in context.questions if q["intent"] not in HANDED_OVER))
+        handed = [q for q in context.questions if q["intent"] in HANDED_OVER]
+        if not context.questions:
+            answerable = [context.intent]
+        if not answerable:
+            main = [Suggestion(_say(context, "hello"))] if handed else _other(context)
+        else:
+            main = _answered(context, answerable[0])
+        extras = [(_answered(context, intent) or [Suggestion("")])[0] for intent in answerable[1:]]
+        additions = [e for e in extras if e.text.strip()] + _hand_overs(context, handed)
+        suggestions = [_with(s, additions, context) for s in main if s.text.strip()]
+        return _unique(suggestions)[:3] or [_with(_other(context)[0], additions, context)]
 
     def stream_reply(self, context: ReplyContext) -> Iterator[str]:
         """The first suggestion, a clause at a time, as a model would write it."""
@@ -328,6 +351,35 @@ _ANSWERS = {
     "where_is_order": _where_is_order, "when_ship": _when_ship, "return": _return, "stock": _stock,
     "size": _size, "payment": _payment, "other": _other,
 }
+
+
+def _answered(context: ReplyContext, intent: str) -> list[Suggestion]:
+    answer = _ANSWERS.get(intent, _other)
+    return [s for s in answer(replace(context, intent=intent)) if s.text.strip()]
+
+
+def _hand_overs(context: ReplyContext, questions: list[dict]) -> list[Suggestion]:
+    """One sentence per question a person must answer, in the reply's language; one per topic for
+    invoices and discounts, the shopper's own words quoted for anything else."""
+    sentences = []
+    for question in questions:
+        if question["intent"] == "other":
+            quoted = question["text"] if len(question["text"]) <= QUOTED_QUESTION else question["text"][:QUOTED_QUESTION] + "…"
+            sentences.append(_say(context, "hand_over.other", question=quoted))
+        else:
+            sentences.append(_say(context, f"hand_over.{question['intent']}"))
+    return [Suggestion(text) for text in dict.fromkeys(sentences)]
+
+
+def _with(suggestion: Suggestion, additions: list[Suggestion], context: ReplyContext) -> Suggestion:
+    """The suggestion followed by the other questions' answers and hand-overs, sources merged."""
+    if not additions:
+        return suggestion
+    text = _sentences(context, [suggestion.text.strip()] + [a.text.strip() for a in additions])
+    sources = list(suggestion.sources)
+    for addition in additions:
+        sources += [source for source in addition.sources if source not in sources]
+    return Suggestion(text, sources)
 
 
 # Pieces of replies -----------------------------------------------------------------------------

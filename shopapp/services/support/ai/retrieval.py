@@ -11,7 +11,13 @@ from shopapp.services.catalog import search
 from shopapp.services.inventory import availability
 from shopapp.services.support import conversations
 from shopapp.services.support.ai.engines import ProductFacts, ReplyContext
-from shopapp.services.support.ai.intents import detect_intent, detect_language
+from shopapp.services.support.ai.intents import (
+    HANDED_OVER,
+    conversation_language,
+    detect_intent,
+    detect_language,
+    split_questions,
+)
 
 TRANSCRIPT_MESSAGES = 10
 MAX_PRODUCTS_NAMED = 2
@@ -32,7 +38,8 @@ def reply_context(session: Session, conversation: Conversation) -> ReplyContext:
     messages = [m for m in conversations.messages_of(session, conversation, internal=False) if m.author != "system"]
     shopper_texts = [m.text for m in messages if m.author == "shopper"]
     question = shopper_texts[-1] if shopper_texts else ""
-    intent, lang = _intent_and_language(shopper_texts)
+    intent, questions = _intent_and_questions(shopper_texts)
+    lang = conversation_language(shopper_texts, _shop_language(shop))
     orders = conversations.customer_orders(session, conversation)
     return ReplyContext(
         shop_name=shop.name, currency=shop.currency, lang=lang, intent=intent, question=question,
@@ -40,6 +47,7 @@ def reply_context(session: Session, conversation: Conversation) -> ReplyContext:
         verified=conversation.verified, orders=orders,
         focus_order=_focus_order(orders, conversation, shopper_texts),
         policies=conversations.shop_policies(shop), products=named_products(session, shop.id, question),
+        questions=questions,
     )
 
 
@@ -79,17 +87,24 @@ def product_facts(session: Session, product: Product) -> ProductFacts:
 
 # Helpers ---------------------------------------------------------------------------------------
 
-def _intent_and_language(shopper_texts: list[str]) -> tuple[str, str]:
-    """From the latest message; one that says nothing by itself (an order number alone, "thanks?")
-    takes the topic and language of the shopper's messages just before it."""
-    intent, lang = "other", None
+def _intent_and_questions(shopper_texts: list[str]) -> tuple[str, list[dict]]:
+    """The questions of the latest message that asks anything, and the topic of the first one the shop's
+    data can answer. A message that says nothing by itself (an order number alone, an e-mail address)
+    takes the questions of the shopper's messages just before it: they are still waiting for an answer."""
     for text in reversed(shopper_texts[-4:]):
-        if intent == "other":
-            intent = detect_intent(text)
-        lang = lang or detect_language(text)
-        if intent != "other" and lang:
-            break
-    return intent, lang or "zh-CN"
+        questions = split_questions(text)
+        if questions:
+            answerable = [q["intent"] for q in questions if q["intent"] not in HANDED_OVER]
+            return (answerable or [questions[0]["intent"]])[0], questions
+        intent = detect_intent(text)
+        if intent != "other":
+            return intent, [{"text": text.strip(), "intent": intent}]
+    return "other", []
+
+
+def _shop_language(shop: Shop) -> str:
+    """The shop's own language: English only when its name and description are written in English."""
+    return detect_language(f"{shop.name} {shop.description}") or "zh-CN"
 
 
 def _focus_order(orders: list[dict], conversation: Conversation, shopper_texts: list[str]) -> dict | None:

@@ -58,9 +58,9 @@ def suggest(context: ReplyContext) -> dict:
     engine = current_engine()
     try:
         suggestions = engine.suggest_replies(context)
-        return {"engine": engine.name, "suggestions": [s.as_dict() for s in suggestions]}
+        return {"engine": engine.name, "suggestions": [_described(s.as_dict(), context) for s in suggestions]}
     except AIError as error:
-        return _offline_fallback(error, [s.as_dict() for s in OfflineEngine().suggest_replies(context)])
+        return _offline_fallback(error, [_described(s.as_dict(), context) for s in OfflineEngine().suggest_replies(context)])
 
 
 def stream_suggestion(context: ReplyContext) -> Iterator[dict]:
@@ -80,7 +80,8 @@ def stream_suggestion(context: ReplyContext) -> Iterator[dict]:
         else:
             text = "".join(written).strip()
             if text:
-                yield {"type": "done", "engine": engine.name, "text": text, "sources": sources_for(context, text)}
+                yield {"type": "done", "engine": engine.name, "text": text,
+                       "sources": describe_sources(context, sources_for(context, text))}
                 return
             yield {"type": "error", "code": "ai_answer_malformed"}
     offline = OfflineEngine()
@@ -88,7 +89,39 @@ def stream_suggestion(context: ReplyContext) -> Iterator[dict]:
     for piece in offline.stream_reply(context):
         yield {"type": "text", "text": piece}
     first = offline.suggest_replies(context)[0]
-    yield {"type": "done", "engine": offline.name, "text": first.text, "sources": first.sources}
+    yield {"type": "done", "engine": offline.name, "text": first.text, "sources": describe_sources(context, first.sources)}
+
+
+def describe_sources(context: ReplyContext, sources: list[dict]) -> list[dict]:
+    """Each source as people name it, from the facts the reply was drafted from: an order by its number
+    (label), a parcel by carrier and tracking number (label, carrier, carrier_en, order_id: the order it
+    belongs to), a product by its title, a policy by its kind ("shipping" or "returns")."""
+    orders = {order["id"]: order for order in context.orders}
+    parcels = {
+        (s["id"] if s.get("id") is not None else s["tracking_no"]): (order, s)
+        for order in context.orders for s in order["shipments"]
+    }
+    titles = {product["id"]: product["title"] for product in context.products}
+    described = []
+    for source in sources:
+        kind, key = source["type"], source["id"]
+        extra: dict = {"label": str(key)}
+        if kind == "order" and key in orders:
+            extra = {"label": orders[key]["order_no"]}
+        elif kind == "shipment" and key in parcels:
+            order, parcel = parcels[key]
+            extra = {
+                "label": parcel["tracking_no"] or "", "carrier": parcel["carrier_name"],
+                "carrier_en": parcel.get("carrier_name_en") or parcel["carrier_name"], "order_id": order["id"],
+            }
+        elif kind == "product" and key in titles:
+            extra = {"label": titles[key]}
+        described.append({**source, **extra})
+    return described
+
+
+def _described(suggestion: dict, context: ReplyContext) -> dict:
+    return {**suggestion, "sources": describe_sources(context, suggestion["sources"])}
 
 
 # Product copy ----------------------------------------------------------------------------------

@@ -8,14 +8,16 @@ import threading
 import reflex as rx
 
 from shopapp.db import session_scope
+from shopapp.i18n import t
 from shopapp.services.support.ai import service as ai
+from shopapp.ui import routes
 from shopapp.ui.components.forms import SECONDARY_BUTTON
 from shopapp.ui.components.text import tr
 
 
 class AiDraftMixin(rx.State, mixin=True):
     ai_text: str = ""
-    ai_sources: list[str] = []
+    ai_sources: list[dict[str, str]] = []  # [{text, href}]: what the draft rests on, each a link to it
     ai_engine: str = ""
     ai_busy: bool = False
     ai_problem: str = ""
@@ -61,9 +63,26 @@ class AiDraftMixin(rx.State, mixin=True):
             self.ai_text += event["text"]
         elif kind == "done":
             self.ai_text = event["text"]
-            self.ai_sources = [f"{s['type']} {s.get('label') or s.get('id')}" for s in event.get("sources") or []]
+            self.ai_sources = [source_link(s, self.lang) for s in event.get("sources") or []]
         elif kind == "error":
             self.ai_problem = self.tr.get(f"error.{event['code']}", event["code"])
+
+
+def source_link(source: dict, lang: str) -> dict[str, str]:
+    """A draft's source as people name it, and where the agent checks it: an order or a parcel on the
+    order's page, a policy in the shop settings, a product in its editor."""
+    kind, label = source["type"], str(source.get("label") or source.get("id"))
+    if kind == "order":
+        return {"text": t("support.source.order", lang, label=label), "href": routes.console_order(source["id"])}
+    if kind == "shipment":
+        carrier = source.get("carrier_en") if lang == "en" else source.get("carrier")
+        href = routes.console_order(source["order_id"]) if source.get("order_id") else ""
+        return {"text": f"{carrier or ''} {label}".strip(), "href": href}
+    if kind == "policy":
+        return {"text": t(f"support.source.policy.{source['id']}", lang), "href": routes.CONSOLE_SETTINGS}
+    if kind == "product":
+        return {"text": t("support.source.product", lang, label=label), "href": routes.console_product(source["id"])}
+    return {"text": label, "href": ""}
 
 
 def assistant(state) -> rx.Component:
@@ -79,11 +98,19 @@ def assistant(state) -> rx.Component:
         rx.cond(state.ai_problem != "", rx.el.p(state.ai_problem, role="alert", class_name="mt-1 text-xs text-amber-700")),
         rx.cond(state.ai_text != "", rx.el.div(
             rx.el.p(state.ai_text, class_name="whitespace-pre-wrap text-sm", data_testid="ai-text"),
-            rx.cond(state.ai_sources.length() > 0, rx.el.p(tr("support.sources"), ": ", rx.foreach(state.ai_sources, lambda s: rx.el.span(s, class_name="mr-2 rounded bg-gray-100 px-1")),
-                                                          class_name="mt-1 text-xs text-gray-500", data_testid="ai-sources")),
+            rx.cond(state.ai_sources.length() > 0, rx.el.p(tr("support.sources"), ": ", rx.foreach(state.ai_sources, _source),
+                                                          class_name="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-gray-500", data_testid="ai-sources")),
             rx.el.button(tr("support.insert"), on_click=state.use_text(state.ai_text), type="button", disabled=state.ai_busy,
                          class_name="mt-2 text-sm text-emerald-700 underline"),
             class_name="mt-2 rounded-xl border border-emerald-200 bg-emerald-50 p-3",
         )),
         class_name="border-t p-3",
+    )
+
+
+def _source(source) -> rx.Component:
+    return rx.cond(
+        source["href"] != "",
+        rx.el.a(source["text"], href=source["href"], target="_blank", class_name="rounded bg-gray-100 px-1 text-emerald-800 underline"),
+        rx.el.span(source["text"], class_name="rounded bg-gray-100 px-1"),
     )

@@ -29,10 +29,15 @@ def support_desk() -> rx.Component:
             ),
             rx.cond(state.queue.length() == 0, rx.el.p(tr("support.empty"), class_name="p-4 text-sm text-gray-500")),
             rx.el.ul(rx.foreach(state.queue, _queue_row), data_testid="support-queue"),
-            class_name="rounded-2xl border bg-white lg:w-72 lg:shrink-0",
+            # On a phone the list is the page until a conversation is open; on a wide screen it stays on the left.
+            class_name=rx.cond(state.selected == "", "min-w-0 rounded-2xl border bg-white lg:w-72 lg:shrink-0",
+                               "hidden min-w-0 rounded-2xl border bg-white lg:block lg:w-72 lg:shrink-0"),
+            data_testid="support-list",
         ),
-        rx.cond(state.selected == "", rx.el.p(tr("support.pick"), class_name="p-8 text-gray-500"), _conversation()),
-        class_name="flex flex-col gap-4 lg:flex-row",
+        # "Pick one on the left" only where the list is on the left; on a phone the list itself is shown.
+        rx.cond(state.selected == "", rx.el.p(tr("support.pick"), class_name="hidden p-8 text-gray-500 lg:block"), _conversation()),
+        class_name="flex w-full min-w-0 max-w-full flex-col gap-4 lg:flex-row",
+        data_testid="support-desk",
     )
 
 
@@ -40,7 +45,7 @@ def _queue_row(row: dict) -> rx.Component:
     state = DeskState
     return rx.el.li(rx.el.button(
         rx.el.div(
-            rx.el.span(row["email"], class_name="truncate font-medium"),
+            rx.el.span(row["email"], class_name="min-w-0 truncate font-medium"),
             rx.cond(row["unread"] != "0", rx.el.span(row["unread"], class_name="rounded-full bg-red-600 px-1.5 text-xs text-white")),
             class_name="flex items-center justify-between gap-2",
         ),
@@ -59,8 +64,10 @@ def _conversation() -> rx.Component:
     return rx.el.div(
         rx.el.section(
             rx.el.header(
+                rx.el.button("← ", tr("support.back"), on_click=state.back_to_list, type="button",
+                             class_name="w-full text-left text-sm text-emerald-700 lg:hidden", data_testid="support-back"),
                 rx.el.div(
-                    rx.el.span(conversation["email"], class_name="font-semibold"),
+                    rx.el.span(conversation["email"], class_name="break-all font-semibold"),
                     rx.match(
                         conversation["scope"],
                         ("customer", rx.el.span(tr("support.verified"), class_name="ml-2 rounded bg-emerald-100 px-1.5 text-xs text-emerald-800", data_testid="verified-badge")),
@@ -68,16 +75,20 @@ def _conversation() -> rx.Component:
                         rx.el.span(tr("support.unverified"), class_name="ml-2 rounded bg-amber-100 px-1.5 text-xs text-amber-800", data_testid="verified-badge"),
                     ),
                 ),
-                rx.el.select(
-                    rx.el.option(tr("support.nobody"), value=""),
-                    rx.foreach(state.colleagues, lambda c: rx.el.option(c["email"], value=c["user_id"])),
-                    value=conversation["assigned"], on_change=state.hand_over, aria_label=tr("support.hand_over"),
-                    class_name="rounded border px-2 py-1 text-sm",
+                rx.el.div(
+                    rx.el.select(
+                        rx.el.option(tr("support.nobody"), value=""),
+                        rx.foreach(state.colleagues, lambda c: rx.el.option(c["email"], value=c["user_id"])),
+                        value=conversation["assigned"], on_change=state.hand_over, aria_label=tr("support.hand_over"),
+                        class_name="min-w-0 max-w-48 rounded border px-2 py-1 text-sm",
+                    ),
+                    rx.cond(conversation["status"] == "open",
+                            rx.el.button(tr("support.close"), on_click=state.close_conversation, type="button", class_name=SECONDARY_BUTTON + " shrink-0 py-1"),
+                            rx.el.button(tr("support.reopen"), on_click=state.reopen_conversation, type="button", class_name=SECONDARY_BUTTON + " shrink-0 py-1")),
+                    # Assigning and closing go together; on a narrow column they wrap below the e-mail as one.
+                    class_name="ml-auto flex min-w-0 items-center gap-2",
                 ),
-                rx.cond(conversation["status"] == "open",
-                        rx.el.button(tr("support.close"), on_click=state.close_conversation, type="button", class_name=SECONDARY_BUTTON + " py-1"),
-                        rx.el.button(tr("support.reopen"), on_click=state.reopen_conversation, type="button", class_name=SECONDARY_BUTTON + " py-1")),
-                class_name="flex items-center justify-between border-b p-3",
+                class_name="flex flex-wrap items-center justify-between gap-2 border-b p-3",
             ),
             rx.el.ol(rx.foreach(state.messages, _message), class_name="max-h-96 space-y-2 overflow-y-auto p-3", data_testid="desk-messages"),
             assistant(state),
@@ -87,7 +98,7 @@ def _conversation() -> rx.Component:
                 rx.cond(state.problem != "", rx.el.p(state.problem, role="alert", class_name="text-sm text-red-600")),
                 rx.el.div(
                     rx.el.select(rx.el.option(tr("support.quick_replies"), value=""), rx.foreach(state.quick_replies, lambda q: rx.el.option(q["title"], value=q["text"])),
-                                 on_change=state.use_text, aria_label=tr("support.quick_replies"), class_name="rounded border px-2 py-1 text-sm"),
+                                 on_change=state.use_text, aria_label=tr("support.quick_replies"), class_name="min-w-0 max-w-full rounded border px-2 py-1 text-sm"),
                     rx.el.button(tr("support.manage_quick_replies"), on_click=state.toggle_quick_replies, type="button",
                                  class_name="text-sm text-gray-600 underline"),
                     rx.el.button(tr("support.note"), on_click=state.note, type="button", class_name=SECONDARY_BUTTON + " py-1"),
@@ -100,7 +111,7 @@ def _conversation() -> rx.Component:
             class_name="min-w-0 flex-1 rounded-2xl border bg-white",
         ),
         _customer(),
-        class_name="flex min-w-0 flex-1 flex-col gap-4 xl:flex-row",
+        class_name="flex w-full min-w-0 flex-1 flex-col gap-4 xl:flex-row",
     )
 
 
@@ -126,7 +137,7 @@ def _customer() -> rx.Component:
         rx.cond(state.conversation["scope"] == "order",
                 rx.el.p(tr("support.order_only_hint"), class_name="text-sm text-sky-800", data_testid="order-only-hint")),
         rx.el.ul(rx.foreach(state.orders, lambda o: rx.el.li(
-            rx.el.div(rx.el.span(o["order_no"], class_name="font-mono"), order_status_label(o["status"]), class_name="flex justify-between text-sm"),
+            rx.el.div(rx.el.span(o["order_no"], class_name="font-mono"), order_status_label(o["status"]), class_name="flex flex-wrap justify-between gap-1 text-sm"),
             rx.el.p(o["items"], " · ", o["total"], class_name="text-xs text-gray-600"),
             rx.cond(o["payment"] != "", rx.el.p(tr("orders.payments"), ": ", o["payment"], class_name="text-xs text-gray-600")),
             rx.cond(o["tracking"] != "", rx.el.p(o["tracking"], " — ", o["latest"], class_name="text-xs text-gray-600")),
@@ -137,5 +148,5 @@ def _customer() -> rx.Component:
         rx.el.h2(tr("store.policies"), class_name="mb-1 mt-4 font-semibold"),
         rx.el.p(state.policies["shipping_policy"], class_name="text-xs text-gray-600"),
         rx.el.p(state.policies["returns_policy"], class_name="mt-1 text-xs text-gray-600"),
-        class_name="rounded-2xl border bg-white p-4 xl:w-72 xl:shrink-0",
+        class_name="min-w-0 break-words rounded-2xl border bg-white p-4 xl:w-72 xl:shrink-0",
     )

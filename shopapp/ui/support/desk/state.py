@@ -62,6 +62,11 @@ class DeskState(AiDraftMixin, QuickRepliesMixin, ConsoleState):
         self._refresh()
 
     @rx.event
+    def back_to_list(self):
+        """On a phone: from the open conversation back to the list."""
+        self.selected = ""
+
+    @rx.event
     def set_draft(self, text: str):
         self.draft = text
 
