@@ -57,7 +57,7 @@ def sandbox_pay_page(payment_id: str, return_url: str = ""):
         f'<title>测试支付 Test payment · {shop_name}</title><style>{_PAY_PAGE_CSS}</style></head><body>'
         f'<header><a class="shop" href="{shop_url}">{shop_name}</a></header>'
         '<main><section class="card">'
-        f'<h1>测试支付 Test payment</h1><p class="muted">订单 Order {html.escape(page["order_no"])}</p>'
+        f'<h1>沙箱支付 · 测试支付 Sandbox test payment</h1><p class="muted">订单 Order {html.escape(page["order_no"])}</p>'
         f'<p class="amount">{amount}</p>{choice}'
         '<p class="muted">测试用支付网关，不会扣款。 A test gateway: no money moves.</p></section>'
         f'<p class="back"><a href="{order_url}">← 返回订单 Back to your order</a>'
