@@ -15,9 +15,10 @@ from shopapp.ui.components.status import (
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.orders.detail_state import OrderDetailState, ShipmentView
+from shopapp.ui.console.settings.sender import SenderAddressState, sender_address_form
 
 
-@console_page(routes.CONSOLE_ORDER, "console.nav.orders", on_load=OrderDetailState.load)
+@console_page(routes.CONSOLE_ORDER, "console.nav.orders", on_load=[OrderDetailState.load, SenderAddressState.load])
 def order_detail() -> rx.Component:
     state = OrderDetailState
     order = state.order
@@ -46,7 +47,13 @@ def order_detail() -> rx.Component:
         rx.cond(state.notice != "", rx.el.p(state.notice, role="status", class_name="mt-2 text-sm text-emerald-700")),
         rx.el.div(
             rx.cond((order["status"] == "paid") | (order["status"] == "partially_shipped"), _card("orders.ship", _ship_form())),
-            rx.cond(state.shipments.length() > 0, _card("orders.shipments", rx.foreach(state.shipments, _shipment))),
+            rx.cond(state.shipments.length() > 0, _card(
+                "orders.shipments",
+                # Labels need the sender's address: asked for here, before the first one, not found out on paper.
+                rx.cond(SenderAddressState.loaded & ~SenderAddressState.ready,
+                        rx.el.div(sender_address_form("settings.sender_needed"), class_name="mb-3 rounded-xl bg-amber-50 p-3")),
+                rx.foreach(state.shipments, _shipment),
+            )),
             rx.cond(state.requests.length() > 0, _card("aftersales.title", rx.foreach(state.requests, _request_card))),
             rx.cond(order["refundable"] != "0", _card("orders.refund", _refund_form())),
             key=state.form_key.to_string(),
@@ -126,7 +133,8 @@ def _shipment(shipment: ShipmentView) -> rx.Component:
     return rx.el.div(
         rx.el.div(
             rx.el.span(shipment.carrier, " ", rx.el.span(shipment.tracking_no, class_name="font-mono")),
-            rx.el.a(tr("orders.print_label"), href=shipment.label_url, target="_blank", class_name="text-sm text-emerald-700 underline"),
+            rx.cond(SenderAddressState.ready, rx.el.a(tr("orders.print_label"), href=shipment.label_url, target="_blank",
+                                                      class_name="text-sm text-emerald-700 underline")),
             class_name="flex items-center justify-between",
         ),
         rx.el.p(shipment.contents, class_name="text-sm text-gray-600"),
