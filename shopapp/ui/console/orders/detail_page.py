@@ -15,6 +15,7 @@ from shopapp.ui.components.status import (
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.orders.detail_state import OrderDetailState, ShipmentView
+from shopapp.ui.console.orders.timeline import actor_words, words
 from shopapp.ui.console.settings.sender import SenderAddressState, sender_address_form
 
 
@@ -81,11 +82,13 @@ def order_detail() -> rx.Component:
                   rx.el.p(order["shipping_method"], class_name="text-gray-600"), rx.el.p(order["email"], class_name="text-gray-600"),
                   rx.cond(order["note"] != "", rx.el.p(tr("store.note_section"), ": ", order["note"], class_name="mt-2 text-amber-800"))),
             _card("orders.payments", rx.el.ul(rx.foreach(state.payments, lambda p: rx.el.li(
-                p["provider"], " · ", p["status"], " · ", p["amount"], " ", rx.el.span(p["reference"], class_name="font-mono text-xs text-gray-500"),
+                words(p["provider_key"]), " · ", words(p["status_key"]), " · ", p["amount"], " ",
+                rx.el.span(p["reference"], class_name="break-all font-mono text-xs text-gray-500"),
                 class_name="text-sm",
-            )))),
+            )), data_testid="order-payments")),
             _card("order.timeline", rx.el.ol(rx.foreach(state.events, lambda e: rx.el.li(
-                rx.el.span(e["at"], class_name="mr-2 text-gray-500"), e["type"], rx.el.span(" · ", e["actor"], class_name="text-gray-400"),
+                rx.el.span(e["at"], class_name="mr-2 text-gray-500"), words(e["type_key"]),
+                rx.el.span(" · ", actor_words(e), class_name="text-gray-500"),
                 rx.cond(e["text"] != "", rx.el.span(" — ", e["text"], class_name="text-amber-800")),
                 class_name="text-sm",
             )), data_testid="order-timeline"),

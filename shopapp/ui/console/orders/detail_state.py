@@ -7,12 +7,14 @@ import dataclasses
 import reflex as rx
 
 from shopapp.db import session_scope
+from shopapp.i18n import pick_lang
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money, parse_money, yuan_text
 from shopapp.services.orders import aftersales, fulfillment, refunds, state, views
 from shopapp.services.orders import cancel as order_cancel
 from shopapp.ui import routes
 from shopapp.ui.components.time import china_time, day_text
+from shopapp.ui.console.orders.timeline import event_rows, payment_rows
 from shopapp.ui.console.state import ConsoleState
 
 
@@ -71,7 +73,9 @@ class OrderDetailState(ConsoleState):
             remaining = fulfillment.remaining_to_ship(session, order)
             refundable = refunds.refundable(session, order)
             requests = aftersales.order_requests(session, actor, order.id)
+            actors = views.describe_actors(session, actor.shop_id, [e["actor"] for e in shown["events"]])
         self._show(shown)
+        self.events = event_rows(shown["events"], actors, pick_lang(self.lang))
         for item in self.items:
             item["to_ship"] = str(remaining.get(int(item["id"]), 0))
         self.order["refundable"] = yuan_text(refundable)
@@ -103,12 +107,7 @@ class OrderDetailState(ConsoleState):
              "ships_at": day_text(i["presale_ships_at"])}
             for i in shown["items"]
         ]
-        self.payments = [{"provider": p["provider"], "status": p["status"], "amount": money(p["amount"]),
-                          "reference": p["provider_reference"] or ""} for p in shown["payments"]]
-        self.events = [
-            {"type": e["type"], "at": china_time(e["at"]), "actor": e["actor"], "text": (e["data"] or {}).get("text", "") if e["type"] == "note" else ""}
-            for e in shown["events"]
-        ]
+        self.payments = payment_rows(shown["payments"], money)
 
     @rx.event
     def ask_cancel(self):
