@@ -118,6 +118,17 @@ def shop_settings(shop: Shop) -> dict:
     return {**shop_public(shop), "low_stock_threshold": shop.low_stock_threshold, "sender_address": dict(shop.sender_address or {})}
 
 
+def mark_shared(session: Session, actor: Actor) -> Shop:
+    """The owner copied the shop's link or saved its QR code: the getting-started checklist's last step.
+    Only the first time is kept."""
+    require(actor, "view_console")
+    shop = get_shop(session, actor.shop_id)
+    if shop.shared_at is None:
+        shop.shared_at = utcnow()
+        session.add(shop)
+    return shop
+
+
 def has_sender_address(shop: Shop) -> bool:
     """Whether labels can be printed: a shipping label without the sender's address is refused by carriers."""
     return bool((shop.sender_address or {}).get("line1"))
