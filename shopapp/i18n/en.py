@@ -735,4 +735,13 @@ MESSAGES = {
     "onboarding.copied": "Copied",
     "onboarding.qr_alt": "The shop's QR code",
     "onboarding.save_qr": "Save the QR code",
+    "products.visible": "On sale · shoppers can see it",
+    "products.hidden_draft": "Draft · hidden from shoppers",
+    "products.hidden_archived": "Archived · hidden from shoppers",
+    "products.saved_hidden": "Saved, but still a draft: shoppers can't see it. Press Put on sale to start selling.",
+    "products.publish": "Put on sale",
+    "upload.too_large": "{name} is {size} MB, over the {limit} MB limit for one picture: make it smaller and try again",
+    "upload.not_an_image": "{name} is not a JPEG, PNG, WebP or GIF picture",
+    "upload.too_many": "{name}: one file at a time",
+    "upload.refused": "{name} could not be uploaded",
 }

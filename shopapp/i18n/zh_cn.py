@@ -743,4 +743,13 @@ MESSAGES = {
     "onboarding.copied": "已复制",
     "onboarding.qr_alt": "店铺二维码",
     "onboarding.save_qr": "保存二维码图片",
+    "products.visible": "在售 · 顾客可以看到",
+    "products.hidden_draft": "草稿 · 顾客看不到",
+    "products.hidden_archived": "已归档 · 顾客看不到",
+    "products.saved_hidden": "已保存，但还是草稿：顾客看不到它。点「上架」开始销售。",
+    "products.publish": "上架",
+    "upload.too_large": "{name} 有 {size} MB，超过了单张 {limit} MB 的上限，请压缩后再上传",
+    "upload.not_an_image": "{name} 不是 JPEG、PNG、WebP 或 GIF 图片",
+    "upload.too_many": "{name}：一次只能上传一个文件",
+    "upload.refused": "{name} 无法上传",
 }

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from shopapp.i18n import CATALOGUES
+from shopapp.ui.components.uploads import refusal_messages
 from shopapp.ui.console.orders.timeline import event_rows, payment_rows
 
 SERVICES = Path(__file__).resolve().parents[2] / "shopapp" / "services"
@@ -48,3 +49,12 @@ def test_payments_show_the_provider_and_status_in_words():
     en = CATALOGUES["en"]
     assert (CATALOGUES["zh-CN"][rows[0]["provider_key"]], CATALOGUES["zh-CN"][rows[0]["status_key"]]) == ("支付宝", "支付成功")
     assert (en[rows[0]["provider_key"]], en[rows[0]["status_key"]]) == ("Alipay", "Succeeded")
+
+
+def test_a_refused_picture_says_which_file_why_and_the_limit():
+    limit = 10 * 1024 * 1024
+    lines = [f"海报.jpg|{int(20.9 * 1024 * 1024)}|file-too-large", "notes.pdf|1200|file-invalid-type"]
+    assert refusal_messages(lines, "zh-CN", limit) == [
+        "海报.jpg 有 20.9 MB，超过了单张 10 MB 的上限，请压缩后再上传", "notes.pdf 不是 JPEG、PNG、WebP 或 GIF 图片",
+    ]
+    assert "over the 10 MB limit" in refusal_messages(lines, "en", limit)[0]
