@@ -744,4 +744,6 @@ MESSAGES = {
     "upload.not_an_image": "{name} is not a JPEG, PNG, WebP or GIF picture",
     "upload.too_many": "{name}: one file at a time",
     "upload.refused": "{name} could not be uploaded",
+    "console.menu": "Menu",
+    "console.close_menu": "Close menu",
 }

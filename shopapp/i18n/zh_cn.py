@@ -752,4 +752,6 @@ MESSAGES = {
     "upload.not_an_image": "{name} 不是 JPEG、PNG、WebP 或 GIF 图片",
     "upload.too_many": "{name}：一次只能上传一个文件",
     "upload.refused": "{name} 无法上传",
+    "console.menu": "菜单",
+    "console.close_menu": "关闭菜单",
 }

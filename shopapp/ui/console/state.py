@@ -17,6 +17,7 @@ class ConsoleState(SessionState):
     email: str = ""
     can_edit_shop: bool = False
     ready: bool = False
+    menu_open: bool = False  # the phone's drawer menu
 
     @rx.event
     def check_login(self):
@@ -30,7 +31,15 @@ class ConsoleState(SessionState):
             self.email = accounts.user_email(session, actor.user_id)
         self.shop_name, self.shop_slug, self.role = shop.name, shop.slug, actor.role
         self.can_edit_shop = can(actor, "edit_shop")
-        self.ready = True
+        self.ready, self.menu_open = True, False
+
+    @rx.event
+    def open_menu(self):
+        self.menu_open = True
+
+    @rx.event
+    def close_menu(self):
+        self.menu_open = False
 
     def _read(self, read):
         """What `read(session, actor)` answers for the signed-in person; None when the session has
