@@ -100,7 +100,7 @@ def _order_row(row: dict) -> rx.Component:
         rx.el.td(rx.el.a(row["order_no"], href=row["url"], class_name="font-mono text-emerald-700 hover:underline"),
                  # Phones: the customer under the number, not a column squeezing the status into one character a line.
                  rx.el.div(row["recipient"], class_name="text-xs text-gray-500 sm:hidden"), class_name="p-2"),
-        rx.el.td(order_status_label(row["status"]), class_name="whitespace-nowrap p-2 text-sm", data_testid="order-row-status"),
+        rx.el.td(rx.el.span(order_status_label(row["status"]), data_testid="order-row-status"), class_name="whitespace-nowrap p-2 text-sm"),
         rx.el.td(row["recipient"], rx.el.div(row["email"], class_name="text-xs text-gray-500"), class_name="hidden p-2 text-sm sm:table-cell"),
         rx.el.td(row["total"], class_name="whitespace-nowrap p-2 text-right"),
         rx.el.td(row["created"], class_name="hidden whitespace-nowrap p-2 text-sm text-gray-600 sm:table-cell"),
