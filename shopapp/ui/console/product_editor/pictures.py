@@ -28,6 +28,8 @@ class PicturesMixin(rx.State, mixin=True):
 
     @rx.event
     async def upload_images(self, files: list[rx.UploadFile]):
+        if not files:
+            return  # every file was refused by the browser: refuse_pictures says why, leave its words
         self.uploading, self.errors, self.picture_problems = True, {}, []
         problems = []
         for file in files:

@@ -48,6 +48,8 @@ class ProfileState(FormMixin, ConsoleState):
 
     @rx.event
     async def upload_logo(self, files: list[rx.UploadFile]):
+        if not files:
+            return  # the browser refused the file: refuse_logo says why
         self.errors = {}
         for file in files[:1]:
             data = await file.read()
