@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from shopapp.db import session_scope
+from shopapp.demo import history
 from shopapp.demo.catalogue import SIGNATURE_TEAS, TEAS, TEAWARE, WEIGHT_FACTORS, WEIGHTS
 from shopapp.demo.pictures import product_picture
 from shopapp.models import Product, Shop
@@ -15,6 +16,7 @@ from shopapp.models.base import utcnow
 from shopapp.services.catalog import categories as catalog_categories
 from shopapp.services.catalog import media
 from shopapp.services.catalog import products as catalog_products
+from shopapp.services.checkout import shipping
 from shopapp.services.shops import accounts, shops, themes
 
 log = logging.getLogger(__name__)
@@ -27,7 +29,11 @@ PROFILE = {
     "contact_phone": "400-800-1234",
     "shipping_policy": "现货商品 48 小时内发货，默认顺丰或中通；满 99 元包邮（偏远地区除外）。预售商品按页面标注时间发货。",
     "returns_policy": "收货后 7 天内，未拆封茶叶和完好茶具支持无理由退货；茶具运输破损请拍照联系客服，包赔包换。",
+    "sender_address": {"name": "一叶茶舍发货部", "phone": "0571-88886666", "province": "浙江省", "city": "杭州市",
+                       "district": "西湖区", "line1": "龙井路 18 号茶叶仓", "postcode": "310013"},
 }
+# As the shipping policy says: SF or ZTO, ¥10, free from 99 yuan (the platform's default fees, named for the shop).
+SHIPPING = {"name": "快递（顺丰 / 中通）", "base_fee": 1000, "per_kg_fee": 0, "free_over": 9900}
 
 
 def seed_demo(*, if_empty: bool = False) -> bool:
@@ -52,7 +58,12 @@ def seed_demo(*, if_empty: bool = False) -> bool:
                 media.add_product_image(session, owner, created.id, picture, alt=product["data"]["title"])
         log.info("demo product %s/%s: %s", index + 1, len(TEAS) + len(TEAWARE), product["data"]["title"])
     with session_scope() as session:
-        _feature_signature_teas(session, accounts.authenticate(session, signed.token))
+        owner = accounts.authenticate(session, signed.token)
+        _feature_signature_teas(session, owner)
+        shipping.create_method(session, owner, SHIPPING)
+        shop_id = owner.shop_id
+    # Two months of orders, refunds and questions, so the console's charts and lists have something to show.
+    history.seed_history(signed.token, shop_id)
     return True
 
 

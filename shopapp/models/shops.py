@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from shopapp.models.base import utcnow
@@ -21,6 +21,10 @@ class Shop(SQLModel, table=True):
     returns_policy: str = Field(default="", max_length=5000)
     # A variant with at most this many units is "low on stock" (the console's badge and list).
     low_stock_threshold: int = Field(default=5, sa_column_kwargs={"server_default": "5"})
+    # Where parcels come from, printed on every shipping label (寄件人): name, phone, province, city,
+    # district, line1, postcode; empty until the owner fills it in, which the console asks before the first label.
+    sender_address: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default=text("'{}'")))
+    shared_at: datetime | None = None  # the owner first copied the shop's link or saved its QR code (the checklist's last step)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -100,13 +100,25 @@ def test_two_orders_merge_into_one_parcel_with_one_label(client, shop):
     for placed in (first, second):
         assert _order(client, shop, placed["order_id"])["status"] == "shipped"
     label = client.get(f"/shipments/{merged.json()['id']}/label.pdf", headers=shop["headers"])
+    assert label.status_code == 422 and label.json()["error"]["field_codes"] == {"sender_address": "required"}
+    _set_sender_address(client, shop)
+    label = client.get(f"/shipments/{merged.json()['id']}/label.pdf", headers=shop["headers"])
     assert label.status_code == 200 and label.headers["content-type"] == "application/pdf"
     text = PdfReader(io.BytesIO(label.content)).pages[0].extract_text()
     assert "京东快递" in text and "JDVA12345678901" in text and first["order_no"] in text and second["order_no"] in text
+    assert "浙江省杭州市西湖区龙井路 1 号" in text
+
+
+def _set_sender_address(client, shop: dict) -> None:
+    sender = {"name": "茶舍仓库", "phone": "0571-88886666", "province": "浙江省", "city": "杭州市", "district": "西湖区",
+              "line1": "龙井路 1 号", "postcode": "310013"}
+    answer = client.patch("/shop", headers=shop["headers"], json={"sender_address": sender})
+    assert answer.status_code == 200 and answer.json()["sender_address"]["line1"] == "龙井路 1 号"
 
 
 def test_labels_print_in_batches_and_only_for_the_shops_own_parcels(client, shop):
     tea = _product(shop, stock=20)
+    _set_sender_address(client, shop)
     ids = []
     for n, name in enumerate(("李四", "王五", "赵六")):
         placed = _paid(client, shop, (tea, 1), name=name)

@@ -34,7 +34,7 @@ def test_a_new_paid_order_shows_up_without_a_reload(page, platform_url):
     expect(row).to_be_visible(timeout=20_000)
     expect(row).to_contain_text("待发货")
     row.get_by_role("link").click()
-    expect(page.get_by_test_id("order-timeline")).to_contain_text("paid")
+    expect(page.get_by_test_id("order-timeline")).to_contain_text("已付款 · 测试支付")
 
 
 def test_the_owner_cancels_an_unpaid_order_after_confirming(page, platform_url):

@@ -226,3 +226,16 @@ def test_the_expiry_job_runs_every_15_seconds():
 
     job = next(j for j in JOBS if j.name == "expire_unpaid_orders")
     assert job.every_seconds == 15 and job.run is cancel.expire_unpaid_orders
+
+
+def test_the_console_names_who_did_each_step_staff_by_email_and_never_another_shops_staff(session, owner):
+    other = make_shop(session, "green-leaf", email="stranger@example.com")
+    named = views.describe_actors(session, owner.shop_id, [
+        owner.label, other.label, "shopper", "system", "payment:alipay", "carrier:SF", "api_key:999",
+    ])
+    assert named[owner.label] == {"kind": "staff", "name": "owner@example.com"}
+    assert named[other.label] == {"kind": "staff", "name": ""}  # not this shop's: a staff member, unnamed
+    assert named["shopper"]["kind"] == "shopper" and named["system"]["kind"] == "system"
+    assert named["payment:alipay"] == {"kind": "payment", "name": "alipay"}
+    assert named["carrier:SF"] == {"kind": "carrier", "name": "SF"}
+    assert named["api_key:999"] == {"kind": "api_key", "name": ""}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from shopapp.models import Order, OrderEvent, OrderItem, Payment
+from shopapp.models import ApiKey, Order, OrderEvent, OrderItem, Payment, StaffMember, User
 from shopapp.services.orders import fulfillment
 from shopapp.services.orders.state import STATUSES, order_items
 
@@ -40,6 +40,37 @@ def order_dict(session: Session, order: Order) -> dict:
         "shipments": _shipments(session, order),
         "events": [{"type": e.type, "at": e.at, "actor": e.actor, "data": e.data} for e in events],
     }
+
+
+def describe_actors(session: Session, shop_id: int, actors: list[str]) -> dict[str, dict]:
+    """Who each recorded actor ("user:3", "api_key:2", "shopper", "system", "payment:alipay", "carrier:SF") is,
+    as {kind, name}: a staff member by e-mail, a key by its name, a provider or carrier by its code; the doors
+    put the kind into words. Only this shop's staff and keys are named (a stranger's id stays unnamed)."""
+    user_ids = {int(a.split(":", 1)[1]) for a in actors if a.startswith("user:") and a.split(":", 1)[1].isdigit()}
+    key_ids = {int(a.split(":", 1)[1]) for a in actors if a.startswith("api_key:") and a.split(":", 1)[1].isdigit()}
+    emails = dict(session.exec(
+        select(User.id, User.email).join(StaffMember, StaffMember.user_id == User.id)
+        .where(StaffMember.shop_id == shop_id, User.id.in_(user_ids))
+    ).all()) if user_ids else {}
+    keys = dict(session.exec(
+        select(ApiKey.id, ApiKey.name).where(ApiKey.shop_id == shop_id, ApiKey.id.in_(key_ids))
+    ).all()) if key_ids else {}
+    described = {}
+    for actor in actors:
+        kind, _, ident = actor.partition(":")
+        if kind == "user":
+            # Someone who has since left the shop is still "a staff member", without the address.
+            name = emails.get(int(ident)) if ident.isdigit() else None
+            described[actor] = {"kind": "staff", "name": name or ""}
+        elif kind == "api_key":
+            described[actor] = {"kind": "api_key", "name": keys.get(int(ident), "") if ident.isdigit() else ""}
+        elif kind in ("payment", "carrier"):
+            described[actor] = {"kind": kind, "name": ident}
+        elif kind in ("shopper", "system"):
+            described[actor] = {"kind": kind, "name": ""}
+        else:
+            described[actor] = {"kind": "other", "name": actor}
+    return described
 
 
 def shopper_order_dict(session: Session, order: Order) -> dict:

@@ -39,8 +39,9 @@ class Label:
     recipient: dict
     sender_name: str
     sender_contact: str
-    items: list[tuple[str, int]]  # (title, units)
+    items: list[tuple[str, int]]  # (title with its variant, units)
     order_nos: list[str]
+    sender_address: dict | None = None  # name, phone, province, city, district, line1, postcode
 
 
 def label_pdf(session: Session, actor: Actor, shipment_ids: list[int]) -> bytes:
@@ -55,12 +56,13 @@ def labels(session: Session, actor: Actor, shipment_ids: list[int]) -> list[Labe
         raise Invalid(fields={"ids": "required"})
     if len(shipment_ids) > MAX_LABELS:
         raise Invalid(fields={"ids": "too_many"})
+    parcels = fulfillment.shipments_of(session, actor, shipment_ids)  # another shop's parcel: NotFound first
     shop = shops.get_shop(session, actor.shop_id)
-    sender_contact = shop.contact_phone or shop.contact_email
-    return [
-        _label(session, shipment, shop.name, sender_contact)
-        for shipment in fulfillment.shipments_of(session, actor, shipment_ids)
-    ]
+    if not shops.has_sender_address(shop):
+        # Carriers refuse a parcel without a return address: the console asks for it before the first label.
+        raise Invalid("sender_address_missing", fields={"sender_address": "required"})
+    sender = dict(shop.sender_address)
+    return [_label(session, shipment, sender.get("name") or shop.name, sender.get("phone", ""), sender) for shipment in parcels]
 
 
 def render(pages: list[Label]) -> bytes:
@@ -82,16 +84,18 @@ def _register_font() -> None:
     pdfmetrics.registerFont(UnicodeCIDFont(CHINESE))
 
 
-def _label(session: Session, shipment: Shipment, sender_name: str, sender_contact: str) -> Label:
+def _label(session: Session, shipment: Shipment, sender_name: str, sender_contact: str, sender: dict) -> Label:
     rows = session.exec(
-        select(OrderItem.title, ShipmentItem.qty, Order.order_no)
+        select(OrderItem.title, OrderItem.option_values, ShipmentItem.qty, Order.order_no)
         .join(OrderItem, OrderItem.id == ShipmentItem.order_item_id).join(Order, Order.id == ShipmentItem.order_id)
         .where(ShipmentItem.shipment_id == shipment.id).order_by(ShipmentItem.id)
     ).all()
     return Label(
         shipment_id=shipment.id, carrier=shipment.carrier, tracking_no=shipment.tracking_no,
-        recipient=shipment.address, sender_name=sender_name, sender_contact=sender_contact,
-        items=[(title, qty) for title, qty, _ in rows], order_nos=sorted({order_no for _, _, order_no in rows}),
+        recipient=shipment.address, sender_name=sender_name, sender_contact=sender_contact, sender_address=sender,
+        # The variant picked from the shelf: "西湖龙井 · 250g", not only the product.
+        items=[(" · ".join([title, *options]), qty) for title, options, qty, _ in rows],
+        order_nos=sorted({order_no for *_, order_no in rows}),
     )
 
 
@@ -137,11 +141,18 @@ def _draw(canvas: Canvas, label: Label) -> None:
     y -= 8
     _rule(canvas, y)
 
-    # Sender (寄).
+    # Sender (寄): who and a phone, then the address the parcel comes back to.
     y -= 14
     _tag(canvas, "寄", y)
     canvas.setFont(CHINESE, 9)
     canvas.drawString(MARGIN + 8 * mm, y, f"{label.sender_name}  {label.sender_contact}"[:60])
+    sender = label.sender_address or {}
+    origin = "".join(sender.get(part, "") for part in ("province", "city", "district", "line1"))
+    if sender.get("postcode"):
+        origin += f"  邮编 {sender['postcode']}"
+    for line in _wrap(origin, CHINESE, 9, width - 2 * MARGIN - 8 * mm, 2):
+        y -= 11
+        canvas.drawString(MARGIN + 8 * mm, y, line)
     y -= 8
     _rule(canvas, y)
 

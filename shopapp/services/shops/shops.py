@@ -13,6 +13,7 @@ from shopapp.services.catalog import media, storage
 from shopapp.services.core.errors import NotFound, require_fields
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.core.validation import checked_email
+from shopapp.services.shops import regions
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$")
 # Words that are, or may become, our own paths or look official to shoppers.
@@ -27,6 +28,11 @@ PROFILE_FIELDS = (
     "shipping_policy", "returns_policy",
 )
 MAX_LOW_STOCK_THRESHOLD = 100_000
+SENDER_FIELDS = ("name", "phone", "province", "city", "district", "line1", "postcode")
+_SENDER_LIMITS = {"name": 40, "phone": 20, "province": 20, "city": 40, "district": 40, "line1": 120, "postcode": 6}
+# A mobile, a landline with its area code, or a 400 number: what Chinese carriers accept for the sender.
+_SENDER_PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}|[48]00-?\d{3}-?\d{4})$")
+_POSTCODE = re.compile(r"^\d{6}$")
 _LIMITS = {"description": 500, "logo_url": 500, "contact_phone": 30, "shipping_policy": 5000, "returns_policy": 5000}
 
 
@@ -69,7 +75,7 @@ def shop_by_slug(session: Session, slug: str) -> Shop:
 
 
 def update_profile(session: Session, actor: Actor, changes: dict) -> Shop:
-    """Change any of PROFILE_FIELDS and low_stock_threshold; every field is checked before anything is saved."""
+    """Change any of PROFILE_FIELDS, low_stock_threshold and sender_address; every field is checked before anything is saved."""
     require(actor, "edit_shop")
     shop = get_shop(session, actor.shop_id)
     errors: dict[str, str] = {}
@@ -77,6 +83,9 @@ def update_profile(session: Session, actor: Actor, changes: dict) -> Shop:
     for field, value in changes.items():
         if field == "low_stock_threshold":
             clean[field] = _checked_threshold(value, errors)
+            continue
+        if field == "sender_address":
+            clean[field] = checked_sender_address(value, errors)
             continue
         if field not in PROFILE_FIELDS:
             errors[field] = "unknown_field"
@@ -106,7 +115,50 @@ def update_profile(session: Session, actor: Actor, changes: dict) -> Shop:
 
 def shop_settings(shop: Shop) -> dict:
     """What the shop's own staff see of it: the public profile and the settings behind the counter."""
-    return {**shop_public(shop), "low_stock_threshold": shop.low_stock_threshold}
+    return {**shop_public(shop), "low_stock_threshold": shop.low_stock_threshold, "sender_address": dict(shop.sender_address or {})}
+
+
+def mark_shared(session: Session, actor: Actor) -> Shop:
+    """The owner copied the shop's link or saved its QR code: the getting-started checklist's last step.
+    Only the first time is kept."""
+    require(actor, "view_console")
+    shop = get_shop(session, actor.shop_id)
+    if shop.shared_at is None:
+        shop.shared_at = utcnow()
+        session.add(shop)
+    return shop
+
+
+def has_sender_address(shop: Shop) -> bool:
+    """Whether labels can be printed: a shipping label without the sender's address is refused by carriers."""
+    return bool((shop.sender_address or {}).get("line1"))
+
+
+def checked_sender_address(raw, errors: dict[str, str]) -> dict:
+    """The address parcels are sent from: who, a phone carriers accept, 省/市/区, the street; the postcode is optional.
+    Field errors are named `sender_address.<field>`."""
+    raw = raw if isinstance(raw, dict) else {}
+    address: dict[str, str] = {}
+    for field in SENDER_FIELDS:
+        value = raw.get(field)
+        value = value.strip() if isinstance(value, str) else "" if value is None else value
+        name = f"sender_address.{field}"
+        if not isinstance(value, str):
+            errors[name] = "must_be_text"
+            value = ""
+        elif not value and field != "postcode":
+            errors[name] = "required"
+        elif len(value) > _SENDER_LIMITS[field]:
+            errors[name] = "too_long"
+        address[field] = value
+    address["phone"] = re.sub(r"\s", "", address["phone"]).removeprefix("+86")
+    if address["phone"] and "sender_address.phone" not in errors and not _SENDER_PHONE.match(address["phone"]):
+        errors["sender_address.phone"] = "sender_phone_invalid"
+    if address["province"] and address["province"] not in regions.provinces():
+        errors["sender_address.province"] = "province_invalid"
+    if address["postcode"] and not _POSTCODE.match(address["postcode"]):
+        errors["sender_address.postcode"] = "postcode_invalid"
+    return address
 
 
 def _checked_threshold(value, errors: dict[str, str]) -> int | None:

@@ -13,6 +13,7 @@ from shopapp.ui import routes
 from shopapp.ui.components.roles import role_label
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
+from shopapp.ui.console.onboarding import OnboardingState, checklist, greeting
 from shopapp.ui.console.state import ConsoleState
 
 
@@ -51,10 +52,10 @@ class ConsoleHomeState(ConsoleState):
         self.period = period
 
 
-@console_page(routes.CONSOLE, "console.nav.home", on_load=ConsoleHomeState.load)
+@console_page(routes.CONSOLE, "console.nav.home", on_load=[OnboardingState.load, ConsoleHomeState.load])
 def console_home() -> rx.Component:
     return rx.el.div(
-        rx.el.h1(tr("console.welcome"), ", ", ConsoleState.shop_name, class_name="text-2xl font-bold", data_testid="console-welcome"),
+        rx.el.h1(greeting(), ", ", ConsoleState.shop_name, class_name="text-2xl font-bold", data_testid="console-welcome"),
         rx.el.div(
             rx.el.span(tr("console.home.storefront_link"), ": ", class_name="text-gray-600"),
             rx.el.a(
@@ -62,8 +63,9 @@ def console_home() -> rx.Component:
                 class_name="font-mono text-emerald-700 hover:underline", data_testid="storefront-link",
             ),
             rx.el.span(" · ", tr("console.home.role"), ": ", role_label(ConsoleState.role), class_name="text-gray-600"),
-            class_name="mt-2 text-sm",
+            class_name="mt-2 break-all text-sm",
         ),
+        checklist(),
         rx.el.div(
             _number("console.home.products", ConsoleHomeState.numbers["products_active"]),
             _number("console.home.variants", ConsoleHomeState.numbers["variants"]),
@@ -71,16 +73,15 @@ def console_home() -> rx.Component:
             class_name="mt-6 grid grid-cols-3 gap-3",
         ),
         rx.cond(ConsoleHomeState.can_see_sales, _sales()),
-        rx.el.section(
+        rx.cond(OnboardingState.all_done, rx.el.section(
             rx.el.h2(tr("console.home.next"), class_name="text-lg font-semibold"),
             rx.el.ul(
                 _next_step(routes.CONSOLE_SETTINGS, "console.home.next.profile"),
                 _next_step(routes.CONSOLE_SETTINGS, "console.home.next.staff"),
-                _next_step(routes.store_home(ConsoleState.shop_slug), "console.home.next.share"),
                 class_name="mt-3 space-y-2",
             ),
             class_name="mt-8 rounded-2xl border bg-white p-5",
-        ),
+        )),
     )
 
 
@@ -125,12 +126,14 @@ def _sales() -> rx.Component:
                 rx.recharts.bar(data_key="gmv", fill="#047857", name=tr("dashboard.gmv_yuan")),
                 rx.recharts.x_axis(data_key="day"),
                 rx.recharts.y_axis(),
-                rx.recharts.graphing_tooltip(),
+                # Recharts' default cursor paints var(--gray-3), a Radix colour the console does not load: a black bar.
+                rx.recharts.graphing_tooltip(cursor={"fill": "#ecfdf5", "stroke": "#a7f3d0"}),
                 data=state.daily,
                 width="100%",
                 height=220,
             ),
             class_name="mt-4 h-56 w-full",
+            data_testid="sales-chart",
         ),
         class_name="mt-8 rounded-2xl border bg-white p-5",
     )

@@ -1,4 +1,4 @@
-"""The console's frame: navigation (a sidebar on desktop, a bar on phones), the shop's name, log-out."""
+"""The console's frame: navigation (a sidebar on desktop, a drawer behind a menu button on phones), the shop's name, log-out."""
 
 from collections.abc import Callable
 
@@ -38,26 +38,38 @@ def console_page(route: str, title_key: str, on_load: Callable | list[Callable] 
 
 
 def _frame(route: str, content: rx.Component) -> rx.Component:
+    links = [_nav_link(href, key, _is_current(href, route)) for href, key in NAV]
     return rx.el.div(
         leave_to(ConsoleState.leave_url),
         rx.el.aside(
-            rx.el.div(ConsoleState.shop_name, class_name="truncate text-lg font-bold text-emerald-800", data_testid="console-shop-name"),
-            rx.el.nav(*[_nav_link(href, key, _is_current(href, route)) for href, key in NAV], class_name="flex gap-1 overflow-x-auto md:mt-6 md:flex-col"),
-            class_name="border-b bg-white px-4 py-3 md:w-56 md:shrink-0 md:border-b-0 md:border-r md:py-6",
+            rx.el.div(ConsoleState.shop_name, class_name="truncate text-lg font-bold text-emerald-800"),
+            rx.el.nav(*links, class_name="mt-6 flex flex-col gap-1"),
+            class_name="hidden w-56 shrink-0 border-r bg-white px-4 py-6 md:block",
         ),
+        _drawer(links),
         rx.el.div(
             rx.el.header(
-                rx.el.a(
-                    tr("console.nav.storefront"), href=routes.store_home(ConsoleState.shop_slug), target="_blank",
-                    class_name="text-sm text-emerald-700 hover:underline",
+                rx.el.div(
+                    rx.el.button(
+                        rx.el.span("☰", aria_hidden="true", class_name="text-lg leading-none"), rx.el.span(tr("console.menu"), class_name="sr-only"),
+                        on_click=ConsoleState.open_menu, type="button", aria_label=tr("console.menu"), aria_expanded=rx.cond(ConsoleState.menu_open, "true", "false"),
+                        class_name="rounded-lg border px-2.5 py-1.5 text-gray-700 md:hidden", data_testid="console-menu-button",
+                    ),
+                    # The shop's name: in the bar on phones, atop the sidebar on desktop (one test id, the visible one).
+                    rx.el.span(ConsoleState.shop_name, class_name="min-w-0 truncate font-bold text-emerald-800 md:hidden", data_testid="console-shop-name"),
+                    rx.el.a(
+                        tr("console.nav.storefront"), href=routes.store_home(ConsoleState.shop_slug), target="_blank",
+                        class_name="hidden text-sm text-emerald-700 hover:underline md:inline",
+                    ),
+                    class_name="flex min-w-0 items-center gap-2",
                 ),
                 rx.el.div(
-                    rx.el.span(ConsoleState.email, class_name="hidden text-sm text-gray-500 sm:inline"),
+                    rx.el.span(ConsoleState.email, class_name="hidden text-sm text-gray-500 lg:inline"),
                     lang_switch(),
-                    rx.el.button(tr("nav.logout"), on_click=ConsoleState.logout, type="button", class_name="text-sm text-gray-700 hover:text-red-700"),
-                    class_name="flex items-center gap-3",
+                    rx.el.button(tr("nav.logout"), on_click=ConsoleState.logout, type="button", class_name="whitespace-nowrap text-sm text-gray-700 hover:text-red-700"),
+                    class_name="flex shrink-0 items-center gap-3",
                 ),
-                class_name="flex items-center justify-between border-b bg-white px-4 py-3",
+                class_name="flex items-center justify-between gap-2 border-b bg-white px-4 py-3",
             ),
             rx.match(
                 ConsoleState.payment_notice,
@@ -82,10 +94,33 @@ def _banner(key: str, test_id: str) -> rx.Component:
     )
 
 
+def _drawer(links: list[rx.Component]) -> rx.Component:
+    """Phones: the menu slides in from the left over the page; the shade behind it or ✕ closes it."""
+    return rx.cond(ConsoleState.menu_open, rx.el.div(
+        rx.el.div(on_click=ConsoleState.close_menu, class_name="absolute inset-0 bg-black/30"),
+        rx.el.nav(
+            rx.el.div(
+                rx.el.span(ConsoleState.shop_name, class_name="min-w-0 truncate text-lg font-bold text-emerald-800"),
+                rx.el.button("✕", on_click=ConsoleState.close_menu, type="button", aria_label=tr("console.close_menu"),
+                             class_name="rounded-lg px-2 py-1 text-gray-600"),
+                class_name="mb-4 flex items-center justify-between gap-2",
+            ),
+            *links,
+            rx.el.a(tr("console.nav.storefront"), href=routes.store_home(ConsoleState.shop_slug), target="_blank",
+                    class_name="mt-4 rounded-lg px-3 py-2 text-sm text-emerald-700"),
+            rx.el.p(ConsoleState.email, class_name="mt-2 truncate px-3 text-xs text-gray-500"),
+            aria_label=tr("console.menu"), data_testid="console-drawer",
+            class_name="relative flex h-full w-72 max-w-[85vw] flex-col gap-1 overflow-y-auto bg-white p-4 shadow-xl",
+        ),
+        role="dialog", aria_modal="true", class_name="fixed inset-0 z-50 md:hidden",
+    ))
+
+
 def _is_current(href: str, route: str) -> bool:
     return href == route or (href != routes.CONSOLE and route.startswith(href + "/"))
 
 
 def _nav_link(href: str, key: str, active: bool) -> rx.Component:
     style = "bg-emerald-50 text-emerald-800 font-semibold" if active else "text-gray-700 hover:bg-gray-100"
-    return rx.el.a(tr(key), href=href, class_name=f"rounded-lg px-3 py-2 text-sm {style}")
+    return rx.el.a(tr(key), href=href, aria_current="page" if active else None,
+                   class_name=f"whitespace-nowrap rounded-lg px-3 py-2 text-sm {style}")

@@ -19,6 +19,7 @@ class ConsoleState(LeaveMixin, SessionState):
     can_edit_shop: bool = False
     ready: bool = False
     payment_notice: str = ""  # "sandbox": only test payments, no real money comes in; "none": nobody can pay
+    menu_open: bool = False  # the phone's drawer menu
 
     @rx.event
     def check_login(self):
@@ -34,7 +35,15 @@ class ConsoleState(LeaveMixin, SessionState):
         self.shop_name, self.shop_slug, self.role = shop.name, shop.slug, actor.role
         self.can_edit_shop = can(actor, "edit_shop")
         self.payment_notice = payments.payment_notice()
-        self.ready = True
+        self.ready, self.menu_open = True, False
+
+    @rx.event
+    def open_menu(self):
+        self.menu_open = True
+
+    @rx.event
+    def close_menu(self):
+        self.menu_open = False
 
     def _read(self, read):
         """What `read(session, actor)` answers for the signed-in person; None when the session has

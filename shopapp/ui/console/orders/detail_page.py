@@ -15,9 +15,11 @@ from shopapp.ui.components.status import (
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.orders.detail_state import OrderDetailState, ShipmentView
+from shopapp.ui.console.orders.timeline import actor_words, words
+from shopapp.ui.console.settings.sender import SenderAddressState, sender_address_form
 
 
-@console_page(routes.CONSOLE_ORDER, "console.nav.orders", on_load=OrderDetailState.load)
+@console_page(routes.CONSOLE_ORDER, "console.nav.orders", on_load=[OrderDetailState.load, SenderAddressState.load])
 def order_detail() -> rx.Component:
     state = OrderDetailState
     order = state.order
@@ -46,7 +48,13 @@ def order_detail() -> rx.Component:
         rx.cond(state.notice != "", rx.el.p(state.notice, role="status", class_name="mt-2 text-sm text-emerald-700")),
         rx.el.div(
             rx.cond((order["status"] == "paid") | (order["status"] == "partially_shipped"), _card("orders.ship", _ship_form())),
-            rx.cond(state.shipments.length() > 0, _card("orders.shipments", rx.foreach(state.shipments, _shipment))),
+            rx.cond(state.shipments.length() > 0, _card(
+                "orders.shipments",
+                # Labels need the sender's address: asked for here, before the first one, not found out on paper.
+                rx.cond(SenderAddressState.loaded & ~SenderAddressState.ready,
+                        rx.el.div(sender_address_form("settings.sender_needed"), class_name="mb-3 rounded-xl bg-amber-50 p-3")),
+                rx.foreach(state.shipments, _shipment),
+            )),
             rx.cond(state.requests.length() > 0, _card("aftersales.title", rx.foreach(state.requests, _request_card))),
             rx.cond(order["refundable"] != "0", _card("orders.refund", _refund_form())),
             key=state.form_key.to_string(),
@@ -74,13 +82,15 @@ def order_detail() -> rx.Component:
                   rx.el.p(order["shipping_method"], class_name="text-gray-600"), rx.el.p(order["email"], class_name="text-gray-600"),
                   rx.cond(order["note"] != "", rx.el.p(tr("store.note_section"), ": ", order["note"], class_name="mt-2 text-amber-800"))),
             _card("orders.payments", rx.el.ul(rx.foreach(state.payments, lambda p: rx.el.li(
-                p["provider"], rx.cond(p["test"] != "", rx.el.span(
+                words(p["provider_key"]), rx.cond(p["test"] != "", rx.el.span(
                     tr("payment.test_badge"), class_name="ml-1 rounded bg-amber-100 px-1.5 text-xs font-semibold text-amber-800", data_testid="test-payment",
-                )), " · ", p["status"], " · ", p["amount"], " ", rx.el.span(p["reference"], class_name="font-mono text-xs text-gray-500"),
+                )), " · ", words(p["status_key"]), " · ", p["amount"], " ",
+                rx.el.span(p["reference"], class_name="break-all font-mono text-xs text-gray-500"),
                 class_name="text-sm",
-            )))),
+            )), data_testid="order-payments")),
             _card("order.timeline", rx.el.ol(rx.foreach(state.events, lambda e: rx.el.li(
-                rx.el.span(e["at"], class_name="mr-2 text-gray-500"), e["type"], rx.el.span(" · ", e["actor"], class_name="text-gray-400"),
+                rx.el.span(e["at"], class_name="mr-2 text-gray-500"), words(e["type_key"]),
+                rx.el.span(" · ", actor_words(e), class_name="text-gray-500"),
                 rx.cond(e["text"] != "", rx.el.span(" — ", e["text"], class_name="text-amber-800")),
                 class_name="text-sm",
             )), data_testid="order-timeline"),
@@ -128,7 +138,8 @@ def _shipment(shipment: ShipmentView) -> rx.Component:
     return rx.el.div(
         rx.el.div(
             rx.el.span(shipment.carrier, " ", rx.el.span(shipment.tracking_no, class_name="font-mono")),
-            rx.el.a(tr("orders.print_label"), href=shipment.label_url, target="_blank", class_name="text-sm text-emerald-700 underline"),
+            rx.cond(SenderAddressState.ready, rx.el.a(tr("orders.print_label"), href=shipment.label_url, target="_blank",
+                                                      class_name="text-sm text-emerald-700 underline")),
             class_name="flex items-center justify-between",
         ),
         rx.el.p(shipment.contents, class_name="text-sm text-gray-600"),

@@ -7,6 +7,7 @@ import dataclasses
 import reflex as rx
 
 from shopapp.db import session_scope
+from shopapp.i18n import pick_lang
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money, parse_money, yuan_text
 from shopapp.services.core.validation import id_from_text
@@ -14,6 +15,7 @@ from shopapp.services.orders import aftersales, fulfillment, refunds, state, vie
 from shopapp.services.orders import cancel as order_cancel
 from shopapp.ui import routes
 from shopapp.ui.components.time import day_text, shown_time
+from shopapp.ui.console.orders.timeline import event_rows, payment_rows
 from shopapp.ui.console.state import ConsoleState
 
 
@@ -72,7 +74,9 @@ class OrderDetailState(ConsoleState):
             remaining = fulfillment.remaining_to_ship(session, order)
             refundable = refunds.refundable(session, order)
             requests = aftersales.order_requests(session, actor, order.id)
+            actors = views.describe_actors(session, actor.shop_id, [e["actor"] for e in shown["events"]])
         self._show(shown)
+        self.events = event_rows(shown["events"], actors, pick_lang(self.lang))
         for item in self.items:
             item["to_ship"] = str(remaining.get(int(item["id"]), 0))
         self.order["refundable"] = yuan_text(refundable)
@@ -104,12 +108,7 @@ class OrderDetailState(ConsoleState):
              "ships_at": day_text(i["presale_ships_at"])}
             for i in shown["items"]
         ]
-        self.payments = [{"provider": p["provider"], "test": "yes" if p.get("test") else "", "status": p["status"], "amount": money(p["amount"]),
-                          "reference": p["provider_reference"] or ""} for p in shown["payments"]]
-        self.events = [
-            {"type": e["type"], "at": shown_time(e["at"]), "actor": e["actor"], "text": (e["data"] or {}).get("text", "") if e["type"] == "note" else ""}
-            for e in shown["events"]
-        ]
+        self.payments = payment_rows(shown["payments"], money)
 
     @rx.event
     def ask_cancel(self):

@@ -23,7 +23,7 @@ def order_list() -> rx.Component:
         rx.el.div(
             rx.el.h1(tr("console.nav.orders"), class_name="text-2xl font-bold"),
             rx.el.button(tr("orders.export"), on_click=state.export, type="button", class_name=SECONDARY_BUTTON),
-            class_name="flex items-center justify-between",
+            class_name="flex flex-wrap items-center justify-between gap-2",
         ),
         rx.el.div(*[_tab(s) for s in TABS], role="tablist", class_name="mt-4 flex gap-1 overflow-x-auto"),
         rx.el.form(
@@ -45,7 +45,8 @@ def order_list() -> rx.Component:
                 rx.el.table(
                     rx.el.thead(rx.el.tr(
                         rx.el.th(class_name="w-8 p-2"),
-                        *[rx.el.th(tr(k), class_name="p-2 text-left") for k in ("orders.col.number", "orders.col.status", "orders.col.customer")],
+                        *[rx.el.th(tr(k), class_name="whitespace-nowrap p-2 text-left") for k in ("orders.col.number", "orders.col.status")],
+                        rx.el.th(tr("orders.col.customer"), class_name="hidden p-2 text-left sm:table-cell"),
                         rx.el.th(tr("orders.col.total"), class_name="p-2 text-right"),
                         rx.el.th(tr("orders.col.created"), class_name="hidden p-2 text-left sm:table-cell"),
                         class_name="border-b text-sm text-gray-600",
@@ -96,9 +97,11 @@ def _order_row(row: dict) -> rx.Component:
     return rx.el.tr(
         rx.el.td(rx.el.input(type="checkbox", checked=OrderListState.selected.contains(row["id"]), on_change=OrderListState.toggle(row["id"]),
                              aria_label=row["order_no"]), class_name="p-2"),
-        rx.el.td(rx.el.a(row["order_no"], href=row["url"], class_name="font-mono text-emerald-700 hover:underline"), class_name="p-2"),
-        rx.el.td(order_status_label(row["status"]), class_name="p-2 text-sm"),
-        rx.el.td(row["recipient"], rx.el.div(row["email"], class_name="text-xs text-gray-500"), class_name="p-2 text-sm"),
+        rx.el.td(rx.el.a(row["order_no"], href=row["url"], class_name="font-mono text-emerald-700 hover:underline"),
+                 # Phones: the customer under the number, not a column squeezing the status into one character a line.
+                 rx.el.div(row["recipient"], class_name="text-xs text-gray-500 sm:hidden"), class_name="p-2"),
+        rx.el.td(rx.el.span(order_status_label(row["status"]), data_testid="order-row-status"), class_name="whitespace-nowrap p-2 text-sm"),
+        rx.el.td(row["recipient"], rx.el.div(row["email"], class_name="text-xs text-gray-500"), class_name="hidden p-2 text-sm sm:table-cell"),
         rx.el.td(row["total"], class_name="whitespace-nowrap p-2 text-right"),
         rx.el.td(row["created"], class_name="hidden whitespace-nowrap p-2 text-sm text-gray-600 sm:table-cell"),
         class_name="border-b last:border-0",

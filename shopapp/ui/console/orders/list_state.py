@@ -11,6 +11,7 @@ from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
 from shopapp.services.orders import export as order_export
 from shopapp.services.orders import fulfillment, listing, state
+from shopapp.services.shops import shops
 from shopapp.ui import routes
 from shopapp.ui.components.pager import shown_total
 from shopapp.ui.components.time import shown_time
@@ -61,6 +62,9 @@ class OrderListState(ConsoleState):
         """Every parcel of the chosen orders in one PDF, for printing in one go."""
         actor, shipment_ids = self._actor(), []
         with session_scope() as session:
+            if not shops.has_sender_address(shops.get_shop(session, actor.shop_id)):
+                self.labels_url, self.problem = "", self.tr["error.sender_address_missing"]
+                return
             for order_id in self.selected:
                 order = state.get_order(session, actor, int(order_id))
                 shipment_ids += [s["id"] for s in fulfillment.order_shipments(session, order) if s["id"] not in shipment_ids]

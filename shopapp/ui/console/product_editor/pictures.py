@@ -5,10 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from shopapp.db import session_scope
+from shopapp.i18n import pick_lang
 from shopapp.services.catalog import media, views
 from shopapp.services.core.errors import DomainError
 from shopapp.ui.components.forms import DANGER_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.text import tr
+from shopapp.ui.components.uploads import refusal_messages, refused_files, upload_problems
 
 UPLOAD_ID = "product_images"
 
@@ -17,10 +19,18 @@ class PicturesMixin(rx.State, mixin=True):
     images: list[dict[str, str]] = []
     upload_progress: int = 0
     uploading: bool = False
+    picture_problems: list[str] = []  # shown under the drop zone, where the files were dropped
+
+    @rx.event
+    def refuse_pictures(self, lines: list[str]):
+        """The browser kept these back (too big, not an image): say which and why, with the limit."""
+        self.picture_problems = refusal_messages(lines, pick_lang(self.lang), media.MAX_UPLOAD_BYTES)
 
     @rx.event
     async def upload_images(self, files: list[rx.UploadFile]):
-        self.uploading, self.errors = True, {}
+        if not files:
+            return  # every file was refused by the browser: refuse_pictures says why, leave its words
+        self.uploading, self.errors, self.picture_problems = True, {}, []
         problems = []
         for file in files:
             data = await file.read()
@@ -30,7 +40,7 @@ class PicturesMixin(rx.State, mixin=True):
             except DomainError as exc:
                 problems.append(f"{file.name}: {next(iter(self._field_messages(exc).values()), self._message(exc))}")
         self.uploading, self.upload_progress = False, 0
-        self.error = "；".join(problems)
+        self.picture_problems = problems
         self._reload_images()
 
     @rx.event
@@ -80,11 +90,13 @@ def pictures(state) -> rx.Component:
             id=UPLOAD_ID,
             multiple=True,
             accept={"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"], "image/gif": [".gif"]},
-            max_size=10 * 1024 * 1024,
+            max_size=media.MAX_UPLOAD_BYTES,
             on_drop=state.upload_images(
                 rx.upload_files(upload_id=UPLOAD_ID, on_upload_progress=state.upload_progress_changed)
             ),
+            on_drop_rejected=lambda rejected: state.refuse_pictures(refused_files(rejected)),
         ),
+        upload_problems(state.picture_problems, "picture-problems"),
         rx.cond(state.uploading, rx.el.div(
             rx.el.div(class_name="h-2 rounded bg-emerald-600", style={"width": state.upload_progress.to_string() + "%"}),
             role="progressbar", aria_valuenow=state.upload_progress, class_name="mt-2 h-2 w-full rounded bg-gray-200",

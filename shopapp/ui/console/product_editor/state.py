@@ -21,6 +21,8 @@ from shopapp.ui.state import FormMixin
 
 class ProductEditorState(AiCopyMixin, PicturesMixin, VariantGridMixin, DetailsMixin, FormMixin, ConsoleState):
     saved: bool = False
+    saved_as: str = ""  # the status kept in the catalogue (the select may show an unsaved choice)
+    just_created: bool = False  # the "saved" notice outlives the redirect to the new product's own page
     form_key: int = 0  # bumped after every load, so inputs show the loaded values
 
     @rx.event
@@ -28,11 +30,13 @@ class ProductEditorState(AiCopyMixin, PicturesMixin, VariantGridMixin, DetailsMi
         actor = self._signed_in()
         if actor is None:
             return
-        self.errors, self.error, self.saved, self.busy = {}, "", False, False
+        self.errors, self.error, self.busy = {}, "", False
+        self.saved, self.just_created = self.just_created, False
         with session_scope() as session:
             self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in categories.list_categories(session, actor.shop_id)]
             if self.product_id == "new":
                 self._show_new()
+                self.saved_as = ""
             else:
                 try:
                     product = views.get_product(session, actor.shop_id, id_from_text(self.product_id))
@@ -64,9 +68,16 @@ class ProductEditorState(AiCopyMixin, PicturesMixin, VariantGridMixin, DetailsMi
         self.busy, self.saved = False, True
         self.form_key += 1
         if was_new:
+            self.just_created = True
             yield rx.redirect(routes.console_product(shown["id"]))
         else:
             yield StockHistoryState.refresh  # a saved stock change shows in the open ledger
+
+    @rx.event
+    def publish(self):
+        """上架 in one click: the product goes on sale and is saved with whatever else was changed."""
+        self.product = {**self.product, "status": "active"}
+        return ProductEditorState.save
 
     def _show_new(self):
         self._show_new_details()
@@ -74,6 +85,7 @@ class ProductEditorState(AiCopyMixin, PicturesMixin, VariantGridMixin, DetailsMi
         self.images = []
 
     def _show(self, product: dict):
+        self.saved_as = product["status"]
         self._show_details(product)
         self._show_grid(product)
         self._show_images(product)

@@ -3,11 +3,14 @@
 import reflex as rx
 
 from shopapp.db import session_scope
+from shopapp.i18n import pick_lang
+from shopapp.services.catalog import media
 from shopapp.services.core.errors import DomainError
 from shopapp.services.shops import shops
 from shopapp.services.shops.shops import CURRENCIES
 from shopapp.ui.components.forms import SECONDARY_BUTTON, form_error, form_field, select_field, submit_button
 from shopapp.ui.components.text import tr
+from shopapp.ui.components.uploads import refusal_messages, refused_files
 from shopapp.ui.console.state import ConsoleState
 from shopapp.ui.state import FAILED, FormMixin
 
@@ -39,7 +42,14 @@ class ProfileState(FormMixin, ConsoleState):
         self.saved, self.shop_name = True, self.profile["name"]
 
     @rx.event
+    def refuse_logo(self, lines: list[str]):
+        """The browser kept the file back (too big, not an image): say why beside the logo, with the limit."""
+        self.errors = {"logo": "；".join(refusal_messages(lines, pick_lang(self.lang), media.MAX_UPLOAD_BYTES))}
+
+    @rx.event
     async def upload_logo(self, files: list[rx.UploadFile]):
+        if not files:
+            return  # the browser refused the file: refuse_logo says why
         self.errors = {}
         for file in files[:1]:
             data = await file.read()
@@ -85,7 +95,8 @@ def _logo() -> rx.Component:
                     rx.el.div(class_name="h-16 w-16 rounded-full bg-gray-100")),
             rx.upload.root(
                 rx.el.div(tr("settings.logo_upload"), class_name=SECONDARY_BUTTON + " cursor-pointer"),
-                id=LOGO_UPLOAD, multiple=False, max_size=10 * 1024 * 1024,
+                id=LOGO_UPLOAD, multiple=False, max_size=media.MAX_UPLOAD_BYTES,
+                on_drop_rejected=lambda rejected: ProfileState.refuse_logo(refused_files(rejected)),
                 accept={"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"], "image/gif": [".gif"]},
                 on_drop=ProfileState.upload_logo(rx.upload_files(upload_id=LOGO_UPLOAD)),
                 disabled=~ConsoleState.can_edit_shop,
