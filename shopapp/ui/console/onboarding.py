@@ -45,9 +45,10 @@ class OnboardingState(ConsoleState):
 
     @rx.event
     def copy_link(self):
+        """The browser copies the link itself (see the button): a script sent from here would need eval,
+        which the Content-Security-Policy forbids."""
         self.copied = True
         self._shared()
-        return rx.set_clipboard(self.link)
 
     @rx.event
     def saved_qr_code(self):
@@ -133,7 +134,7 @@ def _share() -> rx.Component:
         rx.el.div(
             rx.el.code(state.link, class_name="min-w-0 break-all rounded bg-gray-100 px-2 py-1 text-xs", data_testid="share-link"),
             rx.el.button(rx.cond(state.copied, tr("onboarding.copied"), tr("onboarding.copy_link")),
-                         on_click=state.copy_link, type="button", class_name=SECONDARY_BUTTON + " py-1"),
+                         on_click=[rx.set_clipboard(state.link), state.copy_link], type="button", class_name=SECONDARY_BUTTON + " py-1"),
             class_name="mt-2 flex flex-wrap items-center gap-2",
         ),
         rx.cond(state.qr_code != "", rx.el.div(
