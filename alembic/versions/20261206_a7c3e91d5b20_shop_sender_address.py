@@ -10,6 +10,7 @@ shared_at stays empty until the owner copies the shop's link or saves its QR cod
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel
 
 from alembic import op
 
@@ -21,7 +22,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.add_column("shop", sa.Column("sender_address", sa.JSON(), nullable=False, server_default=sa.text("'{}'")))
-    op.add_column("shop", sa.Column("shared_at", sa.DateTime(), nullable=True))
+    op.add_column("shop", sa.Column("shared_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:
