@@ -16,6 +16,7 @@ from shopapp.models import Product, Variant
 from shopapp.models.base import clock_at, utcnow
 from shopapp.services.checkout import cart as carts
 from shopapp.services.checkout import place
+from shopapp.services.core import outbox
 from shopapp.services.core.clock import shop_time, shop_zone
 from shopapp.services.core.errors import DomainError
 from shopapp.services.orders import cancel, fulfillment, payments, refunds, state
@@ -89,6 +90,9 @@ def seed_history(owner_token: str, shop_id: int, *, days: int = DAYS, seed: int 
         # The nightly job: orders delivered long enough ago complete on their own (自动确认收货).
         with clock_at(datetime.combine(day, time(23, 30), shop_zone())), session_scope() as session:
             fulfillment.auto_complete_delivered(session)
+    # The replayed weeks' e-mails are history: filed, not printed or sent when the platform starts.
+    with session_scope() as session:
+        outbox.file_unsent(session, shop_id)
     log.info("demo history: %s orders over %s days", placed, days)
     return placed
 

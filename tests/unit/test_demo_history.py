@@ -6,7 +6,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from shopapp.demo import history
-from shopapp.models import Order, OrderEvent, StockMove
+from shopapp.models import Order, OrderEvent, OutboxEmail, StockMove
 from shopapp.models.base import utcnow
 from shopapp.services.analytics import sales
 from shopapp.services.core.clock import shop_time
@@ -45,6 +45,9 @@ def test_the_history_spreads_over_the_past_days_and_goes_through_every_service(s
     # The console's chart has a bar for the days gone by.
     board = sales.dashboard(session, owner, today)
     assert sum(day["paid_orders"] for day in board["daily"]) > 0
+    # Weeks-old e-mails to made-up shoppers are filed, not printed or sent when the platform starts.
+    statuses = session.exec(select(OutboxEmail.status).where(OutboxEmail.shop_id == owner.shop_id)).all()
+    assert statuses and set(statuses) == {"sent"}
 
 
 def test_the_same_seed_tells_the_same_story(session):
