@@ -105,7 +105,7 @@ def test_an_owner_who_forgot_the_password_signs_in_again_by_the_emailed_link(cli
     assert client.post("/auth/password-reset", json={"email": "tea-house@example.com"}).status_code == 202
     assert client.post("/auth/password-reset", json={"email": "nobody@example.com"}).status_code == 202
     with session_scope() as session:
-        body = session.exec(select(OutboxEmail.body).where(OutboxEmail.to == "tea-house@example.com")).all()[-1]
+        body = session.exec(select(OutboxEmail.body).where(OutboxEmail.to == "tea-house@example.com").order_by(OutboxEmail.id)).all()[-1]
     token = re.search(r"/reset-password/(\S+)", body).group(1)
     answer = client.post("/auth/password-reset/confirm", json={"token": token, "password": "a-brand-new-pass"})
     assert answer.status_code == 200 and answer.json()["shop"]["slug"] == "tea-house"
