@@ -193,6 +193,7 @@ MESSAGES = {
     "field.must_be_whole_number": "Must be a whole number",
     "field.must_not_be_negative": "Must not be negative",
     "field.number_too_large": "Too large",
+    "field.coupon_code_invalid": "This is not a valid code; please check it and type it again",
     "field.text_invalid": "Contains characters that cannot be saved",
     "field.price_negative": "The price must not be negative",
     "field.compare_at_price_below_price": "The compare-at price must not be below the price",

@@ -201,6 +201,7 @@ MESSAGES = {
     "field.must_be_whole_number": "必须是整数",
     "field.must_not_be_negative": "不能是负数",
     "field.number_too_large": "数值太大",
+    "field.coupon_code_invalid": "优惠码格式不对，请检查后重新输入",
     "field.text_invalid": "含有无法保存的字符",
     "field.price_negative": "价格不能是负数",
     "field.compare_at_price_below_price": "划线价不能低于售价",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from datetime import timedelta
 
 from sqlmodel import Session
@@ -18,6 +19,7 @@ from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email
 from shopapp.services.customers import email_verification, shoppers
 from shopapp.services.inventory import availability, ledger
+from shopapp.services.marketing import offers
 from shopapp.services.orders import cancel, fulfillment, payments, state, views
 from shopapp.services.shops import shops
 from shopapp.settings import get_settings
@@ -33,6 +35,7 @@ def place_order(
     session: Session, shop_id: int, cart_token: str, email: str, address: dict,
     shipping_method_id: int | None = None, note: str = "", idempotency_key: str | None = None,
     *, provider: str | None = None, mobile: bool = True, customer_token: str | None = None,
+    choices: offers.Choices = offers.NO_CHOICES,
 ) -> dict:
     """Turn the cart into an order awaiting payment; returns what the shopper needs next:
     {order_id, order_no, total, currency, expires_at, payment: {id, provider, pay_url}, token}.
@@ -42,7 +45,7 @@ def place_order(
     lock order (two checkouts wait for each other, never deadlock); if any line cannot be had,
     nothing at all is kept. The same Idempotency-Key with the same request returns the first
     answer and does nothing again. With a shopper's log-in token the order goes into their
-    account's order history.
+    account's order history. `choices` (a coupon, points) are priced exactly as the quote prices them.
     """
     shop = shops.get_shop(session, shop_id)
     # Only a shopper's log-in counts here; other bearer tokens (an API key) place guest orders.
@@ -51,6 +54,7 @@ def place_order(
     request = {
         "cart": token_hash(cart_token or ""), "email": email, "address": address,
         "shipping_method_id": shipping_method_id, "note": note, "provider": provider, "customer_id": customer_id,
+        "choices": asdict(choices),
     }
     # A savepoint around everything: a refused line undoes the lines reserved before it,
     # whatever the caller does with the session afterwards.
@@ -59,7 +63,9 @@ def place_order(
             earlier = idempotency.recall(session, shop_id, "checkout", idempotency_key, request)
             if earlier is not None:
                 return earlier
-        placed = _place(session, shop, cart_token, email, address, shipping_method_id, note, provider, mobile, customer_id)
+        placed = _place(
+            session, shop, cart_token, email, address, shipping_method_id, note, provider, mobile, customer_id, choices,
+        )
         if customer_id is None:
             # A guest with the verified address of an account: the order is theirs too (我的 lists it).
             owner_id = email_verification.verified_customer_id(session, shop_id, email)
@@ -132,7 +138,7 @@ def checked_address(raw, errors: dict[str, str]) -> dict:
 
 def _place(
     session: Session, shop: Shop, cart_token: str, email: str, address: dict, shipping_method_id: int | None,
-    note: str, provider: str | None, mobile: bool, customer_id: int | None,
+    note: str, provider: str | None, mobile: bool, customer_id: int | None, choices: offers.Choices,
 ) -> dict:
     cart = carts.load_cart(session, shop.id, cart_token)
     lines = carts.cart_lines(session, cart)
@@ -155,7 +161,8 @@ def _place(
     for line in lines:
         if line.problem:
             raise carts.line_problem(line)
-    priced = pricing.price_cart(lines, shipping_method=method)
+    offered_now = offers.load_offers(session, shop.id, customer_id=customer_id, choices=choices)
+    priced = pricing.price_cart(lines, shipping_method=method, offers=offered_now)
     token = new_token("ord")
     ships_at = {line.variant_id: availability.presale_date(line.variant, line.product) for line in lines}
     presale_dates = [day for day in ships_at.values() if day]
@@ -182,6 +189,7 @@ def _place(
         for item in priced.items
     ]
     session.add_all(items)
+    offers.take_up(session, offered_now, order, priced.discounts)
     state.record_event(session, order, "placed", "shopper", {"total": order.total})
     link = _order_link(shop, order, token)
     payment_answer = None

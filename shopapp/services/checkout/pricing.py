@@ -3,45 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from shopapp.models import ShippingMethod
 from shopapp.services.checkout import cart as carts
 from shopapp.services.checkout import shipping
 from shopapp.services.core.money import allocate
+from shopapp.services.marketing.offers import NO_OFFERS, Offers
+from shopapp.services.marketing.savings import SOURCES, Basket, LineDiscount, Saving, UnitPrice
 
-# Where a saving comes from (PRICING.md, "What every quote and order says").
-SOURCES = (
-    "limited_discount", "member", "second_half", "bundle", "tiered", "coupon", "points",
-    "flash_sale", "group_buy", "bargain",
-)
-
-
-@dataclass(frozen=True)
-class Saving:
-    """One saving: `amount` 分 off the lines it came from (indexes into the priced lines)."""
-
-    source: str
-    id: int | None
-    label: str
-    amount: int
-    lines: tuple[int, ...]
-
-    def as_dict(self) -> dict:
-        return {"source": self.source, "id": self.id, "label": self.label, "amount": self.amount}
-
-
-@dataclass(frozen=True)
-class LineDiscount:
-    """A saving's share on one line."""
-
-    source: str
-    id: int | None
-    amount: int
-
-    def as_dict(self) -> dict:
-        return {"source": self.source, "id": self.id, "amount": self.amount}
-
+__all__ = ["SOURCES", "Basket", "LineDiscount", "Offers", "PricedCart", "PricedLine", "Saving", "UnitPrice", "price_cart"]
 
 @dataclass(frozen=True)
 class PricedLine:
@@ -92,40 +63,24 @@ class PricedCart:
         }
 
 
-@dataclass(frozen=True)
-class UnitPrice:
-    """Step 1's answer for a line: its unit price and, when lower than the variant's, where that comes from."""
-
-    price: int
-    source: str | None = None
-    id: int | None = None
-    label: str = ""
-    exclusive: bool = False  # a flash sale, group buy or bargain: nothing from steps 2-5
+# A step of 2-5: the basket as the steps before left it, and what the shop offers this shopper.
+Step = Callable[[Basket, Offers], list[Saving]]
 
 
-@dataclass(frozen=True)
-class Basket:
-    """What a step of 2-5 sees: the lines, each one's amount after the steps before, and which are exclusive."""
-
-    lines: tuple[carts.Line, ...]
-    amounts: tuple[int, ...]
-    exclusive: tuple[bool, ...]
-
-
-Step = Callable[[Basket], list[Saving]]
-
-
-def price_cart(lines: Sequence[carts.Line], *, shipping_method: ShippingMethod | None = None) -> PricedCart:
+def price_cart(
+    lines: Sequence[carts.Line], *, shipping_method: ShippingMethod | None = None, offers: Offers = NO_OFFERS,
+) -> PricedCart:
     """Price the lines as PRICING.md says, step by step: 1 unit prices, 2 quantity deals,
     3 order-level promotions, 4 one coupon, 5 points, 6 shipping. Each saving of steps 2-5 is
     allocated to the lines it came from before the next step looks at them.
 
     The lines are ones that can be bought (no `problem`); `shipping_method` is the chosen one, or
-    None when nothing is delivered. Money is integer 分 throughout.
+    None when nothing is delivered; `offers` is what the marketing centre offers this shopper now
+    (marketing/offers.load_offers). Money is integer 分 throughout.
     """
     lines = tuple(lines)
     subtotal = sum(line.unit_price * line.qty for line in lines)
-    prices = [_unit_price(line) for line in lines]
+    prices = [_unit_price(line, offers) for line in lines]
     amounts = [price.price * line.qty for price, line in zip(prices, lines)]
     exclusive = tuple(price.exclusive for price in prices)
     savings = [
@@ -135,10 +90,14 @@ def price_cart(lines: Sequence[carts.Line], *, shipping_method: ShippingMethod |
     shares: list[list[LineDiscount]] = [[] for _ in lines]
     for saving in savings:
         shares[saving.lines[0]].append(LineDiscount(saving.source, saving.id, saving.amount))
+    free_shipping = False
     for step in DISCOUNT_STEPS:
-        for offered in step(Basket(lines, tuple(amounts), exclusive)):
+        for offered in step(Basket(lines, tuple(amounts), exclusive), offers):
             saving = _checked(offered, amounts, exclusive)
+            free_shipping = free_shipping or saving.free_shipping
             if not saving.amount:
+                if saving.free_shipping:
+                    savings.append(saving)  # listed so the shopper sees why shipping is free
                 continue
             cuts = allocate(saving.amount, [amounts[n] for n in saving.lines])
             for n, cut in zip(saving.lines, cuts):
@@ -151,7 +110,7 @@ def price_cart(lines: Sequence[carts.Line], *, shipping_method: ShippingMethod |
         for line, price, paid, line_shares in zip(lines, prices, amounts, shares)
     )
     weight = sum(line.weight_grams for line in lines)
-    shipping_total = _shipping(lines, shipping_method, weight, sum(amounts))
+    shipping_total = 0 if free_shipping else _shipping(lines, shipping_method, weight, sum(amounts))
     discount_total = sum(saving.amount for saving in savings)
     return PricedCart(
         items=items, subtotal=subtotal, discounts=tuple(savings), discount_total=discount_total,
@@ -161,28 +120,28 @@ def price_cart(lines: Sequence[carts.Line], *, shipping_method: ShippingMethod |
 
 # The steps -------------------------------------------------------------------------------------
 
-def _unit_price(line: carts.Line) -> UnitPrice:
+def _unit_price(line: carts.Line, offers: Offers) -> UnitPrice:
     """Step 1: the variant's price. An exclusive activity's price (秒杀, 拼团, 砍价), or the lower of a
     限时折扣 and the member level's discount, comes in here with its source."""
     return UnitPrice(line.unit_price)
 
 
-def _quantity_deals(basket: Basket) -> list[Saving]:
+def _quantity_deals(basket: Basket, offers: Offers) -> list[Saving]:
     """Step 2: 第二件 X 折 (`second_half`) and 打包一口价 (`bundle`), on step-1 prices. No source yet."""
     return []
 
 
-def _order_promotions(basket: Basket) -> list[Saving]:
+def _order_promotions(basket: Basket, offers: Offers) -> list[Saving]:
     """Step 3: 满减 / 满折 / 满赠 / 满包邮 (`tiered`) on the amounts after step 2. No source yet."""
     return []
 
 
-def _coupon(basket: Basket) -> list[Saving]:
+def _coupon(basket: Basket, offers: Offers) -> list[Saving]:
     """Step 4: one coupon, its threshold on the covered amounts after step 3. No source yet."""
     return []
 
 
-def _points(basket: Basket) -> list[Saving]:
+def _points(basket: Basket, offers: Offers) -> list[Saving]:
     """Step 5: points off the merchandise left after step 4. No source yet."""
     return []
 
@@ -213,5 +172,5 @@ def _checked(saving: Saving, amounts: list[int], exclusive: tuple[bool, ...]) ->
     if not lines or lines[0] < 0 or lines[-1] >= len(amounts) or any(exclusive[n] for n in lines):
         raise ValueError("a saving comes from lines of the cart that are not exclusive")
     covered = sum(amounts[n] for n in lines)
-    return Saving(saving.source, saving.id, saving.label, min(saving.amount, covered), lines)
+    return replace(saving, amount=min(saving.amount, covered), lines=lines)
 

@@ -7,11 +7,14 @@ from sqlmodel import Session
 from shopapp.services.checkout import cart as carts
 from shopapp.services.checkout import pricing, shipping
 from shopapp.services.core.errors import require_fields
+from shopapp.services.customers import shoppers
+from shopapp.services.marketing import offers
 
 
 def quote(
     session: Session, shop_id: int, cart_token: str, *,
     shipping_method_id: int | None = None, province: str | None = None,
+    customer_token: str | None = None, choices: offers.Choices = offers.NO_CHOICES,
 ) -> dict:
     """The totals the checkout page shows before the order is placed, priced as place_order prices them.
 
@@ -27,7 +30,9 @@ def quote(
     if view["needs_shipping"]:
         method = shipping.method_for_checkout(session, shop_id, shipping_method_id, province, errors)
     require_fields(errors)
-    priced = pricing.price_cart([line for line in lines if line.problem is None], shipping_method=method)
+    customer_id = shoppers.customer_for_token(session, shop_id, customer_token).id if shoppers.is_customer_token(customer_token) else None
+    offered_now = offers.load_offers(session, shop_id, customer_id=customer_id, choices=choices)
+    priced = pricing.price_cart([line for line in lines if line.problem is None], shipping_method=method, offers=offered_now)
     # One cart line per variant; a line split by a per-customer limit will need its own key here.
     by_variant = {item.variant_id: item.as_dict() for item in priced.items}
     nothing = {"paid": 0, "gift": False, "discounts": []}
