@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-import time
-
 import httpx
 import pytest
-import uvicorn
 from starlette.responses import HTMLResponse
 
 from shopapp.api import create_api
-from tests.api.conftest import free_port
+from tests.api.conftest import serving
 
 
 async def _html_pages(scope, receive, send):
@@ -23,16 +19,8 @@ async def _html_pages(scope, receive, send):
 def app_url(engine) -> str:
     api = create_api()
     api.mount("", _html_pages)  # what rx.App(api_transformer=...) does
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(api, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=5)
+    with serving(api) as url:
+        yield url
 
 
 @pytest.mark.parametrize("path", ["/api/v1/no-such-thing", "/api/v1/products/1/no-such-part", "/api/v1/", "/api/v1"])

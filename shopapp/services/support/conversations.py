@@ -31,7 +31,7 @@ from shopapp.models.aftersales import AftersalesRequest
 from shopapp.models.base import utcnow
 from shopapp.services.core.errors import Conflict, DomainError, Invalid, NotFound, RateLimited, require_fields
 from shopapp.services.core.outbox import queue_bilingual
-from shopapp.services.core.paging import page_size
+from shopapp.services.core.paging import page_size, page_start
 from shopapp.services.core.permissions import Actor, require, shop_row
 from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email, checked_text
@@ -192,7 +192,7 @@ def list_conversations(
     rows = session.exec(
         select(Conversation).where(*conditions)
         .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
-        .offset((page - 1) * per_page).limit(per_page)
+        .offset(page_start(page, per_page)).limit(per_page)
     ).all()
     previews = _last_messages(session, actor.shop_id, [c.id for c in rows])
     return [
@@ -386,7 +386,7 @@ def list_quick_replies(session: Session, actor: Actor, page: int = 1, per_page: 
     total = session.exec(select(func.count()).select_from(QuickReply).where(condition)).one()
     rows = session.exec(
         select(QuickReply).where(condition).order_by(QuickReply.title, QuickReply.id)
-        .offset((page - 1) * per_page).limit(per_page)
+        .offset(page_start(page, per_page)).limit(per_page)
     ).all()
     return [quick_reply_dict(row) for row in rows], total
 
