@@ -45,6 +45,7 @@ class Settings:
     tracking_customer: str | None = None
     tracking_key: str | None = None
     sandbox_payments: bool = True
+    trusted_proxy_hops: int = 0
 
     @property
     def media_dir(self) -> Path:
@@ -76,6 +77,7 @@ VARIABLES: list[tuple[str, str, str]] = [
     ("ALIPAY_PRIVATE_KEY / ALIPAY_PUBLIC_KEY", "(unset) / (unset)", "Our RSA2 private key and Alipay's public key (PEM, or the bare base64 Alipay's tool shows)."),
     ("ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do", "Alipay's gateway; https://openapi-sandbox.dl.alipaydev.com/gateway.do for Alipay's own sandbox."),
     ("SANDBOX_PAYMENTS", "true", "The built-in test gateway (测试支付, no money moves) while no real one is set up; false in production, so no shop takes real orders on it."),
+    ("TRUSTED_PROXY_HOPS", "0", "How many reverse proxies of ours stand in front (1 behind one nginx or Caddy): the shopper's address, which log-in limits count by, is then read from X-Forwarded-For that far from its end. 0 ignores the header, which anyone can send."),
     ("AUTO_COMPLETE_DAYS", "7", "Delivered orders complete (确认收货) on their own after this many days."),
     ("TRACKING_URL / TRACKING_CUSTOMER / TRACKING_KEY", "(unset: no tracking polls) / (unset) / (unset)", "A 快递100-style tracking query URL, customer id and key; set all three to follow parcels."),
 ]
@@ -125,6 +127,7 @@ def load_settings(env) -> Settings:
         tracking_customer=env.get("TRACKING_CUSTOMER") or None,
         tracking_key=env.get("TRACKING_KEY") or None,
         sandbox_payments=_bool(env, "SANDBOX_PAYMENTS", True),
+        trusted_proxy_hops=_int(env, "TRUSTED_PROXY_HOPS", 0, low=0, high=5),
     )
 
 
