@@ -26,9 +26,14 @@ class LangState(rx.State):
     lang: str = rx.Cookie(DEFAULT_LANG, name="shopapp_lang", max_age=YEAR, same_site="lax")
 
     @rx.var
-    def tr(self) -> dict[str, str]:
-        """The whole catalogue of the reader's language (small: a few KB)."""
-        return CATALOGUES[pick_lang(self.lang)]
+    def english(self) -> bool:
+        """The page's words are chosen in the browser from both languages (ui/components/text.tr), so a
+        shopper's state carries this one flag, not a catalogue (it was 32 KB of every tab's state)."""
+        return pick_lang(self.lang) == "en"
+
+    def _text(self, key: str) -> str:
+        """A catalogue entry in the reader's language, for words an event handler puts into the state."""
+        return CATALOGUES[pick_lang(self.lang)][key]
 
     @rx.event
     def toggle_lang(self):

@@ -64,7 +64,7 @@ def _accept_form() -> rx.Component:
         rx.el.p(InviteState.invite["email"], class_name="mb-4 text-gray-600"),
         form_error(InviteState.error),
         form_field(
-            rx.cond(InviteState.invite["has_account"] == "True", "invite.enter_password", "invite.set_password"),
+            rx.cond(InviteState.invite["has_account"] == "True", tr("invite.enter_password"), tr("invite.set_password")),
             "password", InviteState.errors, type="password", hint_key="form.password_hint",
         ),
         submit_button("invite.accept", InviteState.busy),

@@ -87,7 +87,7 @@ class ProductPageState(StoreState):
         self.cart_count = view["item_count"]
         if then_checkout:
             return rx.redirect(routes.store_checkout(self.shop["slug"]))
-        self.cart_message = self.tr["store.added_to_cart"]
+        self.cart_message = self._text("store.added_to_cart")
 
     @rx.var
     def current(self) -> dict[str, str]:

@@ -130,7 +130,7 @@ class OrderDetailState(ConsoleState):
             for item in self.items if (form.get(f"ship_{item['id']}") or "0").strip() not in ("", "0")
         ]
         if not all(str(form.get(f"ship_{i['id']}") or "0").strip().isdigit() for i in self.items):
-            self.problem = self.tr["field.must_be_whole_number"]
+            self.problem = self._text("field.must_be_whole_number")
             return
         self._act(lambda session, actor: fulfillment.ship(
             session, actor, int(self.order["id"]), items, form.get("carrier", ""), form.get("tracking_no", "")),
@@ -174,4 +174,4 @@ class OrderDetailState(ConsoleState):
         self.notice, self.problem = "", self._attempt(action)
         if not self.problem:
             self._reload()
-            self.notice = self.tr[notice_key] if notice_key else ""
+            self.notice = self._text(notice_key) if notice_key else ""
