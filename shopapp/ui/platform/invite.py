@@ -46,7 +46,7 @@ class InviteState(LeaveMixin, FormMixin, SessionState):
 def invite_page() -> rx.Component:
     return auth_card(
         "invite.title",
-        leave_to(InviteState.leave_url),
+        leave_to(InviteState),
         rx.cond(
             InviteState.missing,
             rx.el.p(tr("invite.not_found"), class_name="text-gray-700"),

@@ -66,7 +66,7 @@ class CartPageState(StoreState):
             self.lines, self.subtotal, self.can_checkout, self.cart_count = [], "", False, 0
             return
         currency = view["currency"]
-        self.lines = [_line(item, currency, self.tr, self.shop["slug"]) for item in view["items"]]
+        self.lines = [_line(item, currency, self._catalogue(), self.shop["slug"]) for item in view["items"]]
         self.subtotal = format_money(view["subtotal"], currency)
         self.can_checkout, self.cart_count = view["can_checkout"], view["item_count"]
 

@@ -122,7 +122,7 @@ def checkout_page() -> rx.Component:
     state = CheckoutState
     errors = state.errors
     return rx.el.form(
-        leave_to(state.leave_url),
+        leave_to(state),
         rx.el.h1(tr("store.checkout"), class_name="text-xl font-bold"),
         form_error(state.error),
         _box("store.contact_section",
