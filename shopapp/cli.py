@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="apply database migrations")
     seed = commands.add_parser("seed-demo", help="create the demo tea shop (skipped if it exists)")
     seed.add_argument("--if-empty", action="store_true", help="only when the platform has no shop yet")
+    commands.add_parser("demo-password", help="give the demo shop's owner a new password and print it")
     commands.add_parser("jobs", help="run scheduled jobs in this process (set RUN_JOBS=false on the web workers)")
     commands.add_parser("settings", help="check the environment and list every variable")
     commands.add_parser("docs", help="write docs/api.md and docs/settings.md from the code")
@@ -51,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         return _migrate()
     if args.command == "seed-demo":
         return _seed_demo(if_empty=args.if_empty)
+    if args.command == "demo-password":
+        return _demo_password()
     if args.command == "jobs":
         from shopapp import jobs
 
@@ -70,10 +73,32 @@ def _migrate() -> int:
 def _seed_demo(*, if_empty: bool) -> int:
     from shopapp import demo
 
-    created = demo.seed_demo(if_empty=if_empty)
-    if created:
-        print(f"demo shop ready: /s/{demo.DEMO_SLUG}  (log in as {demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD})")
+    password = demo.seed_demo(if_empty=if_empty)
+    if password:
+        print(f"demo shop ready: /s/{demo.DEMO_SLUG}  (log in as {demo.DEMO_EMAIL} / {password}; shown only now)")
     return 0
+
+
+def _demo_password() -> int:
+    from shopapp import demo
+
+    password = demo.reset_password()
+    if password is None:
+        print("there is no demo shop on this platform (python -m shopapp seed-demo creates one)", file=sys.stderr)
+        return 1
+    print(f"demo shop owner: {demo.DEMO_EMAIL} / {password}  (the old password no longer works)")
+    return 0
+
+
+def demo_on_first_start(settings) -> str | None:
+    """`serve`'s demo decision: seed the demo shop into an empty platform when DEMO_SHOP says so (by
+    default only the embedded SQLite: never a production database). Returns the new owner's password,
+    which the ready line shows once, or None when nothing was seeded."""
+    if not settings.demo_shop:
+        return None
+    from shopapp import demo
+
+    return demo.seed_demo(if_empty=True)
 
 
 def _serve(settings) -> int:
@@ -82,7 +107,7 @@ def _serve(settings) -> int:
     ("Run `uv run reflex run` to start the app", Node 20 "out of date" though bun does the
     building, an address before anything listens) would only mislead."""
     _migrate()
-    _seed_demo(if_empty=True)
+    demo_password = demo_on_first_start(settings)
     env = dict(os.environ)
     if settings.redis_url:
         env.setdefault("REFLEX_REDIS_URL", settings.redis_url)
@@ -95,7 +120,7 @@ def _serve(settings) -> int:
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True, errors="replace", bufsize=1)
     ready = threading.Event()
-    threading.Thread(target=_announce_when_ready, args=(server, settings, ready), daemon=True).start()
+    threading.Thread(target=_announce_when_ready, args=(server, settings, ready, demo_password), daemon=True).start()
     try:
         for line in server.stdout:
             if not is_misleading(line):
@@ -133,23 +158,25 @@ def fitted(line: str, width: int) -> str:
     return f"{RULE * side} {title} {RULE * side}\n" if title else RULE * width + "\n"
 
 
-def ready_line(settings, demo_shop: bool) -> str:
-    """The one line that says the platform answers, with the addresses to open."""
+def ready_line(settings, demo_shop: bool, demo_password: str | None = None) -> str:
+    """The one line that says the platform answers, with the addresses to open; the demo owner's
+    password only on the start that made it (only its hash is kept)."""
     base = settings.public_url
     line = f"开店宝 shopapp is ready: {base}"
     if demo_shop:
         from shopapp import demo
 
-        line += (f"  ·  demo shop {base}/s/{demo.DEMO_SLUG}  ·  console {base}/login"
-                 f" ({demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD})")
+        login = (f"{demo.DEMO_EMAIL} / {demo_password}, shown only now" if demo_password
+                 else f"{demo.DEMO_EMAIL}; forgot the password? python -m shopapp demo-password")
+        line += f"  ·  demo shop {base}/s/{demo.DEMO_SLUG}  ·  console {base}/login ({login})"
     return line + "  ·  Ctrl-C stops"
 
 
-def _announce_when_ready(server: subprocess.Popen, settings, done: threading.Event) -> None:
+def _announce_when_ready(server: subprocess.Popen, settings, done: threading.Event, demo_password: str | None) -> None:
     local = f"http://127.0.0.1:{settings.port}"
     while not done.is_set() and server.poll() is None:
         if _answers(local + "/api/v1/health") and _answers(local + "/"):
-            print(ready_line(settings, _demo_shop_exists()), flush=True)
+            print(ready_line(settings, _demo_shop_exists(), demo_password), flush=True)
             return
         done.wait(1)
 
