@@ -1,4 +1,4 @@
-"""`python -m shopapp <command>`: serve, migrate, seed-demo, jobs, settings, docs."""
+"""`python -m shopapp <command>`: serve, migrate, seed-demo, demo-password, jobs, settings, doctor, backup, restore, docs."""
 
 from __future__ import annotations
 
@@ -27,6 +27,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("jobs", help="run scheduled jobs in this process (set RUN_JOBS=false on the web workers)")
     commands.add_parser("settings", help="check the environment and list every variable")
     commands.add_parser("docs", help="write docs/api.md and docs/settings.md from the code")
+    commands.add_parser("doctor", help="show every service in effect (secrets masked) and check each one answers")
+    backup = commands.add_parser("backup", help="snapshot the SQLite database, media and secret key while serving")
+    backup.add_argument("target", help="a new folder, or a file ending in .tar.gz")
+    restore = commands.add_parser("restore", help="bring a backup back into DATA_DIR (stop the platform first)")
+    restore.add_argument("source", help="a backup folder or .tar.gz made by `backup`")
+    restore.add_argument("--force", action="store_true", help="replace the database and media already in DATA_DIR")
     args = parser.parse_args(argv)
 
     try:
@@ -50,6 +56,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "migrate":
         return _migrate()
+    if args.command == "doctor":
+        from shopapp.ops import doctor
+
+        return doctor.main(settings)
+    if args.command in ("backup", "restore"):
+        return _backup_or_restore(settings, args)
     if args.command == "seed-demo":
         return _seed_demo(if_empty=args.if_empty)
     if args.command == "demo-password":
@@ -67,6 +79,28 @@ def _migrate() -> int:
 
     migrations.upgrade()
     print("database is up to date")
+    return 0
+
+
+def _backup_or_restore(settings, args) -> int:
+    from pathlib import Path
+
+    from shopapp.ops import backup
+
+    elsewhere = backup.unsupported(settings)
+    if elsewhere and not settings.uses_sqlite:
+        print(elsewhere, file=sys.stderr)
+        return 2
+    try:
+        if args.command == "backup":
+            print(f"backed up {backup.backup(settings, Path(args.target))}")
+        else:
+            print(f"restored {backup.restore(settings, Path(args.source), force=args.force)} into {settings.data_dir}")
+    except backup.BackupError as exc:
+        print(f"shopapp {args.command}: {exc}", file=sys.stderr)
+        return 1
+    if elsewhere:  # SQLite, pictures in S3: the database is done, the bucket is the operator's
+        print(elsewhere, file=sys.stderr)
     return 0
 
 
