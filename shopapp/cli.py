@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, default, meaning in VARIABLES:
             print(f"{name:<70} default {default}\n    {meaning}")
         print(f"\nin effect: database {settings.database_url.split('@')[-1]}, data {settings.data_dir}, port {settings.port}")
+        print("python -m shopapp doctor shows every service in effect and checks that each one answers")
         return 0
     if args.command == "docs":
         from shopapp.docs import write_docs
