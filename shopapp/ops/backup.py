@@ -108,6 +108,9 @@ def unsupported(settings: Settings) -> str | None:
             " (restore: `pg_restore --clean --no-owner -d \"$DATABASE_URL\" shopapp.dump`), or your provider's"
             " point-in-time recovery (WAL archiving)"
         )
+    if not settings.uses_sqlite and not uses_s3(settings):
+        advice.append(f"pictures: the folder {settings.media_dir}; copy it after the dump (`rsync -a`): a picture"
+                      " is written before the row that names it")
     if uses_s3(settings):
         advice.append(
             "pictures: they live in the S3 bucket; turn on bucket versioning (with a lifecycle rule for old"
