@@ -127,13 +127,15 @@ def _demo_password() -> int:
 
 def demo_on_first_start(settings) -> str | None:
     """`serve`'s demo decision: seed the demo shop into an empty platform when DEMO_SHOP says so (by
-    default only the embedded SQLite: never a production database). Returns the new owner's password,
-    which the ready line shows once, or None when nothing was seeded."""
-    if not settings.demo_shop:
-        return None
+    default only the embedded SQLite: never a production database), and retire the once-published
+    demo password wherever it still opens the demo. Returns a password for the ready line to show once
+    (only where the demo is wanted: a production log gets none), or None."""
     from shopapp import demo
 
-    return demo.seed_demo(if_empty=True)
+    retired = demo.retire_published_password()
+    if not settings.demo_shop:
+        return None
+    return demo.seed_demo(if_empty=True) or retired
 
 
 def _serve(settings) -> int:

@@ -70,3 +70,21 @@ def test_each_install_gets_its_own_password_unless_a_test_run_sets_one(tmp_path,
     given = load_settings({"DATA_DIR": str(tmp_path), "DEMO_PASSWORD": "e2e-demo-owner-pass"})
     monkeypatch.setattr(seed, "get_settings", lambda: given)
     assert seed.new_password() == "e2e-demo-owner-pass"
+
+
+@pytest.mark.parametrize("wanted", [False, True], ids=["production", "embedded default"])
+def test_a_platform_upgraded_from_the_published_password_gets_a_new_one_on_its_next_start(session, tmp_path, wanted):
+    accounts.signup(session, email=demo.DEMO_EMAIL, password="demo-tea-2026", shop_name="一叶茶舍", shop_slug=demo.DEMO_SLUG)
+    session.commit()
+    settings = load_settings({"DATA_DIR": str(tmp_path), **({} if wanted else PRODUCTION)})
+
+    shown = cli.demo_on_first_start(settings)
+
+    with session_scope() as fresh, pytest.raises(Unauthorized):
+        accounts.login(fresh, email=demo.DEMO_EMAIL, password="demo-tea-2026")
+    if wanted:  # the newcomer's own machine: the ready line shows the new one
+        with session_scope() as fresh:
+            assert accounts.login(fresh, email=demo.DEMO_EMAIL, password=shown).shop.slug == demo.DEMO_SLUG
+    else:  # a production log never carries a password; demo-password makes one when wanted
+        assert shown is None
+    assert cli.demo_on_first_start(settings) is None  # retired once
