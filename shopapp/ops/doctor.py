@@ -96,15 +96,20 @@ def check_database(settings: Settings) -> Check:
     try:
         with engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
+            version = connection.dialect.server_version_info or ()
     except Exception as exc:  # noqa: BLE001 - any failure to connect is the answer
         return Check("database", "FAIL", shown, _reason(exc))
     finally:
         engine.dispose()
+    server = ".".join(str(part) for part in version[:2])
+    if not settings.uses_sqlite and version < (14,):
+        # The product search's generated tsvector column and pg_trgm need 14 or newer.
+        return Check("database", "FAIL", shown, f"PostgreSQL {server} answered; shopapp needs 14 or newer")
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if current != head:
-        return Check("database", "FAIL", shown,
-                     f"connected, but the schema is at {current or 'no revision'}, not {head} (python -m shopapp migrate)")
-    return Check("database", "ok", shown, f"connected, migrations at head {head}")
+        return Check("database", "FAIL", shown, f"connected ({server}), but the schema is at"
+                     f" {current or 'no revision'}, not {head} (python -m shopapp migrate)")
+    return Check("database", "ok", shown, f"connected ({server}), migrations at head {head}")
 
 
 def check_redis(settings: Settings) -> Check:
