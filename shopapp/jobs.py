@@ -116,10 +116,15 @@ def main_loop() -> None:
     stop = threading.Event()
 
     def stop_soon(signum, _frame) -> None:
+        if stop.is_set():  # asked twice: the job in hand is rolled back (it commits item by item)
+            raise KeyboardInterrupt
         log.info("%s received: finishing the current job, then stopping", signal.Signals(signum).name)
         stop.set()
 
     signal.signal(signal.SIGTERM, stop_soon)
     signal.signal(signal.SIGINT, stop_soon)
-    run_forever(stop)
+    try:
+        run_forever(stop)
+    except KeyboardInterrupt:
+        log.info("jobs stopped at once in %s", HOLDER)
 

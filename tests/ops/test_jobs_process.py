@@ -98,3 +98,25 @@ def test_an_idle_jobs_process_stops_at_once_on_sigterm(session, held_inbox, tmp_
         if process.poll() is None:
             process.kill()
     assert "jobs stopped" in log.read_text()
+
+
+def test_a_second_sigterm_stops_at_once_and_leaves_the_unsent_mail_for_the_next_run(session, held_inbox, tmp_path):
+    inbox, smtp_port = held_inbox
+    outbox.queue_email(session, to="dora@example.com", subject="到货啦", body="白毫银针到货")
+    session.commit()
+    process, log = _start_jobs(tmp_path, smtp_port)
+    try:
+        assert inbox.first_arrived.wait(120), log.read_text()
+        process.send_signal(signal.SIGTERM)
+        while "SIGTERM received" not in log.read_text():  # one signal at a time: two at once arrive as one
+            assert process.poll() is None, log.read_text()
+            threading.Event().wait(0.2)
+        process.send_signal(signal.SIGTERM)  # the operator will not wait for a stuck mail server
+        assert process.wait(timeout=120) == 0, log.read_text()
+    finally:
+        inbox.release.set()
+        if process.poll() is None:
+            process.kill()
+    assert "jobs stopped at once" in log.read_text()
+    with session_scope() as fresh:
+        assert fresh.exec(select(OutboxEmail.status)).all() == ["pending"]  # sent by the next jobs process
