@@ -53,6 +53,8 @@ def backup(settings: Settings, target: Path) -> Summary:
     if not database.is_file():
         raise BackupError(f"there is no database at {database} yet (python -m shopapp migrate creates it)")
     target = target.resolve()
+    if target.is_relative_to(settings.media_dir.resolve()):
+        raise BackupError(f"{target} is inside the media folder it would copy; choose a place outside it")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise BackupError(f"{target} already exists; name a new folder or archive")
     target.parent.mkdir(parents=True, exist_ok=True)
