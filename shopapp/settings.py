@@ -46,6 +46,8 @@ class Settings:
     tracking_key: str | None = None
     sandbox_payments: bool = True
     trusted_proxy_hops: int = 0
+    demo_shop: bool = False
+    demo_password: str | None = None
 
     @property
     def media_dir(self) -> Path:
@@ -79,6 +81,8 @@ VARIABLES: list[tuple[str, str, str]] = [
     ("SANDBOX_PAYMENTS", "true", "The built-in test gateway (测试支付, no money moves) while no real one is set up; false in production, so no shop takes real orders on it."),
     ("TRUSTED_PROXY_HOPS", "0", "How many reverse proxies of ours stand in front (1 behind one nginx or Caddy): the shopper's address, which log-in limits count by, is then read from X-Forwarded-For that far from its end. 0 ignores the header, which anyone can send."),
     ("AUTO_COMPLETE_DAYS", "7", "Delivered orders complete (确认收货) on their own after this many days."),
+    ("DEMO_SHOP", "true on the embedded default (SQLite under DATA_DIR), else false", "Create the demo tea shop (一叶茶舍) on the first start of an empty platform. Its owner demo@example.com gets a password generated for this install, printed once when the shop is made (`python -m shopapp demo-password` makes a new one)."),
+    ("DEMO_PASSWORD", "(unset: generated)", "The demo owner's password instead of a generated one: for test runs that log in as the demo owner; never set it in production."),
     ("TRACKING_URL / TRACKING_CUSTOMER / TRACKING_KEY", "(unset: no tracking polls) / (unset) / (unset)", "A 快递100-style tracking query URL, customer id and key; set all three to follow parcels."),
 ]
 
@@ -128,7 +132,18 @@ def load_settings(env) -> Settings:
         tracking_key=env.get("TRACKING_KEY") or None,
         sandbox_payments=_bool(env, "SANDBOX_PAYMENTS", True),
         trusted_proxy_hops=_int(env, "TRUSTED_PROXY_HOPS", 0, low=0, high=5),
+        # A published demo password must never reach a production database: by default only the
+        # embedded SQLite, the one a newcomer's `make run` makes, gets the demo shop.
+        demo_shop=_bool(env, "DEMO_SHOP", _embedded(database_url, data_dir)),
+        demo_password=env.get("DEMO_PASSWORD") or None,
     )
+
+
+def _embedded(database_url: str, data_dir: Path) -> bool:
+    """True when the database is an SQLite file inside DATA_DIR (the default when DATABASE_URL is unset)."""
+    if not database_url.startswith("sqlite:///"):
+        return False
+    return Path(database_url.split(":///", 1)[1]).resolve().is_relative_to(data_dir)
 
 
 def _int(env, name: str, default: int, *, low: int, high: int) -> int:

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.api.conftest import free_port
+from tests.e2e.steps import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -46,6 +47,7 @@ def platform_url(platform_data) -> str:
     port = free_port()
     env = {
         **os.environ, "DATA_DIR": str(platform_data), "PORT": str(port),
+        "DEMO_PASSWORD": DEMO_PASSWORD,
         "REFLEX_TELEMETRY_ENABLED": "false", "REFLEX_CHECK_LATEST_VERSION": "false", "REFLEX_USE_SYSTEM_BUN": "1",
     }
     env.pop("DATABASE_URL", None)

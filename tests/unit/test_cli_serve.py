@@ -49,7 +49,7 @@ def test_serve_prints_one_ready_line_with_the_demo_addresses_only_once_it_answer
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{fake.parent}:{__import__('os').environ['PATH']}")
     monkeypatch.setattr(cli, "_migrate", lambda: 0)
-    monkeypatch.setattr(cli, "_seed_demo", lambda **_: 0)
+    monkeypatch.setattr(cli, "demo_on_first_start", lambda settings: "made-for-this-install")
     monkeypatch.setattr(cli, "_demo_shop_exists", lambda: True)
     port = _free_port()
     settings = load_settings({"DATA_DIR": str(tmp_path), "PORT": str(port)})
@@ -60,7 +60,8 @@ def test_serve_prints_one_ready_line_with_the_demo_addresses_only_once_it_answer
     ready = [line for line in lines if "is ready" in line]
     assert ready == [
         f"开店宝 shopapp is ready: http://localhost:{port}  ·  demo shop http://localhost:{port}/s/demo-tea"
-        f"  ·  console http://localhost:{port}/login (demo@example.com / demo-tea-2026)  ·  Ctrl-C stops"
+        f"  ·  console http://localhost:{port}/login (demo@example.com / made-for-this-install, shown only now)"
+        "  ·  Ctrl-C stops"
     ]
     assert lines.index(ready[0]) > lines.index("Compiling: 100% 52/52")  # after the build, not before
     for misleading in ("reflex run", "Node.js", "App running at", "0.0.0.0", "serving on", "redefined"):

@@ -30,7 +30,7 @@ from shopapp.models import Conversation, Message, Order, QuickReply, Shop, Staff
 from shopapp.models.aftersales import AftersalesRequest
 from shopapp.models.base import utcnow
 from shopapp.services.core.errors import Conflict, DomainError, Invalid, NotFound, RateLimited, require_fields
-from shopapp.services.core.outbox import queue_bilingual
+from shopapp.services.core.outbox import masked_address, queue_bilingual
 from shopapp.services.core.paging import page_size, page_start
 from shopapp.services.core.permissions import Actor, require, shop_row
 from shopapp.services.core.tokens import new_token, token_hash
@@ -150,7 +150,7 @@ def send_verification_code(session: Session, shop_id: int, conversation_id: int,
                     order_no=order.order_no, minutes=int(CODE_WINDOW.total_seconds() // 60))
     _system_message(session, conversation, "code_sent", internal=True)
     session.flush()
-    return _masked(order.email)
+    return masked_address(order.email)
 
 
 def verify_with_code(session: Session, shop_id: int, conversation_id: int, token: str, code: str) -> Conversation:
@@ -486,11 +486,6 @@ def _recent_events(session: Session, order: Order, event: str) -> int:
             Message.shop_id == order.shop_id, Message.author == "system", Message.event == event, Message.at > since,
         )
     ).one()
-
-
-def _masked(email: str) -> str:
-    name, _, domain = email.partition("@")
-    return f"{name[:1]}***@{domain}"
 
 
 def _order_facts_only(order: dict) -> dict:
