@@ -14,12 +14,14 @@ from shopapp.services.marketing import offers
 def quote(
     session: Session, shop_id: int, cart_token: str, *,
     shipping_method_id: int | None = None, province: str | None = None,
-    customer_token: str | None = None, choices: offers.Choices = offers.NO_CHOICES,
+    customer_token: str | None = None, choices: offers.Choices = offers.NO_CHOICES, with_shipping: bool = True,
 ) -> dict:
     """The totals the checkout page shows before the order is placed, priced as place_order prices them.
 
     The cart's fields, then the pipeline's (subtotal, discounts, discount_total, shipping_total,
     total), and per item `paid`, `gift` and `discounts`; a line with a problem counts for nothing.
+    `with_shipping=False` is the cart page's view: no method yet, so shipping_total is 0 and the
+    total is what the merchandise costs after its savings.
     """
     cart = carts.load_cart(session, shop_id, cart_token)
     lines = carts.cart_lines(session, cart)
@@ -27,7 +29,7 @@ def quote(
     province = shipping.normalise_province(province) if province else None
     errors: dict[str, str] = {}
     method = None
-    if view["needs_shipping"]:
+    if view["needs_shipping"] and with_shipping:
         method = shipping.method_for_checkout(session, shop_id, shipping_method_id, province, errors)
     require_fields(errors)
     customer_id = shoppers.customer_for_token(session, shop_id, customer_token).id if shoppers.is_customer_token(customer_token) else None
@@ -42,3 +44,9 @@ def quote(
         **priced.as_dict(),
         "shipping_method": shipping.method_dict(method) if method else None,
     }
+
+
+def cart_view(session: Session, shop_id: int, cart_token: str, *, customer_token: str | None = None) -> dict:
+    """The cart page and the cart API: the cart priced by the same pipeline as the checkout (the same
+    subtotal, savings line by line and per item `paid`), before a shipping method is chosen."""
+    return quote(session, shop_id, cart_token, customer_token=customer_token, with_shipping=False)
