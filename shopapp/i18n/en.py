@@ -817,9 +817,8 @@ MESSAGES = {
     "checkout.points": "Pay with points",
     "checkout.points_hint": "{balance} points available; up to {max} on this order",
     "checkout.use_points": "Use",
-    "checkout.points_used": "{used} points used",
     "orders.discounts": "Savings",
     "orders.refund_lines": "Refund by item: how many of each, refunded at what it was paid",
     "orders.refund_qty": "Units to refund",
-    "orders.refund_fill": "Work out the amount from what was paid",
+    "orders.refund_restock": "Put the refunded units back in stock",
 }

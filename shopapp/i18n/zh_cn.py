@@ -825,9 +825,8 @@ MESSAGES = {
     "checkout.points": "积分抵现",
     "checkout.points_hint": "可用 {balance} 积分，本单最多可用 {max}",
     "checkout.use_points": "抵扣",
-    "checkout.points_used": "已用 {used} 积分",
     "orders.discounts": "优惠明细",
     "orders.refund_lines": "按商品退款：填写每件商品退几件，金额按实付计算",
     "orders.refund_qty": "退款件数",
-    "orders.refund_fill": "按实付计算金额",
+    "orders.refund_restock": "退回的件数放回库存",
 }

@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from shopapp.services.checkout import cart as carts
 from shopapp.services.checkout import pricing, shipping
-from shopapp.services.core.errors import require_fields
+from shopapp.services.core.errors import DomainError, require_fields
 from shopapp.services.customers import shoppers
 from shopapp.services.marketing import offers
 
@@ -50,3 +50,28 @@ def cart_view(session: Session, shop_id: int, cart_token: str, *, customer_token
     """The cart page and the cart API: the cart priced by the same pipeline as the checkout (the same
     subtotal, savings line by line and per item `paid`), before a shipping method is chosen."""
     return quote(session, shop_id, cart_token, customer_token=customer_token, with_shipping=False)
+
+
+CHOICE_FIELDS = ("coupon_code", "customer_coupon_id", "points")
+
+
+def quote_with_choices(
+    session: Session, shop_id: int, cart_token: str, typed: dict, **options,
+) -> tuple[dict, dict[str, str]]:
+    """The checkout page's quote for the shopper's choices as typed ({coupon_code, customer_coupon_id,
+    points}), and {field: code} for each choice refused (a code of the wrong shape or unknown, more
+    points than they hold): the cart is then priced without that choice, so the page still shows the
+    totals and the refusal next to its field, and what was typed stays typed."""
+    typed = {name: typed.get(name) for name in CHOICE_FIELDS}
+    refused: dict[str, str] = {}
+    for _ in range(len(CHOICE_FIELDS) + 1):  # each round drops at least one refused choice
+        try:
+            choices = offers.checked_choices(typed["coupon_code"], typed["customer_coupon_id"], typed["points"] or 0)
+            return quote(session, shop_id, cart_token, choices=choices, **options), refused
+        except DomainError as exc:
+            mine = {name: code for name, code in exc.fields.items() if name in CHOICE_FIELDS and typed[name] not in (None, "", 0)}
+            if not mine or len(mine) < len(exc.fields):
+                raise  # not (only) a refused choice: the cart or the shipping is what is wrong
+            refused.update(mine)
+            typed.update(dict.fromkeys(mine))
+    raise AssertionError("unreachable: every round drops a choice")
