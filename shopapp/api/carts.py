@@ -41,6 +41,9 @@ def create_cart(slug: str, body: NewCart | None = None):
 
 @router.get("/{cart_token}")
 def view_cart(slug: str, cart_token: str, request: Request):
+    """The cart as the checkout will price it: `subtotal` at list prices, `discounts` (one per saving),
+    `discount_total`, `total` (the goods after their savings; shipping is chosen at checkout), and per
+    item `unit_price`, `paid` and `discounts`. Adding, changing and removing answer the same."""
     with read_scope() as session:
         shop = shops.shop_by_slug(session, slug)
         return _priced(session, shop.id, cart_token, request)
