@@ -88,9 +88,14 @@ class CheckoutState(SavingsMixin, LeaveMixin, FormMixin, StoreState):
             return rx.redirect(routes.store_cart(self.shop["slug"]))
         currency = quote["currency"]
         self.needs_shipping = quote["needs_shipping"]
-        self.methods = [{"id": str(m["id"]), "name": m["name"], "fee": format_money(m["fee"], currency)} for m in methods]
         chosen = quote["shipping_method"]
         self.method_id = str(chosen["id"]) if chosen else ""
+        # The chosen method costs what the quote charges (a 满包邮 tier or a free-shipping coupon waives it).
+        self.methods = [
+            {"id": str(m["id"]), "name": m["name"],
+             "fee": format_money(quote["shipping_total"] if str(m["id"]) == self.method_id else m["fee"], currency)}
+            for m in methods
+        ]
         self.totals = {
             "items": str(quote["item_count"]), "subtotal": format_money(quote["subtotal"], currency),
             "shipping": format_money(quote["shipping_total"], currency), "total": format_money(quote["total"], currency),

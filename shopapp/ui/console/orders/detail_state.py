@@ -62,7 +62,7 @@ class OrderDetailState(RefundMixin, ConsoleState):
         if actor is None:
             return
         self.problem, self.confirming_cancel = "", False
-        self.notice = ""
+        self.notice, self.refund_units, self.refund_amount = "", {}, ""
         self.carriers = [{"code": c["code"], "name": c["name"]} for c in fulfillment.carriers()]
         try:
             self._reload(actor)
