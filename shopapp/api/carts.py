@@ -53,7 +53,7 @@ def view_cart(slug: str, cart_token: str, request: Request):
 def add_item(slug: str, cart_token: str, body: NewItem, request: Request):
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        cart.add_item(session, shop.id, cart_token, body.variant_id, body.qty)
+        cart.add_item(session, shop.id, cart_token, body.variant_id, body.qty, view=False)
         return _priced(session, shop.id, cart_token, request)
 
 
@@ -61,7 +61,7 @@ def add_item(slug: str, cart_token: str, body: NewItem, request: Request):
 def change_item(slug: str, cart_token: str, variant_id: int, body: QtyChange, request: Request):
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        cart.update_item(session, shop.id, cart_token, variant_id, body.qty)
+        cart.update_item(session, shop.id, cart_token, variant_id, body.qty, view=False)
         return _priced(session, shop.id, cart_token, request)
 
 
@@ -69,7 +69,7 @@ def change_item(slug: str, cart_token: str, variant_id: int, body: QtyChange, re
 def remove_item(slug: str, cart_token: str, variant_id: int, request: Request):
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        cart.remove_item(session, shop.id, cart_token, variant_id)
+        cart.remove_item(session, shop.id, cart_token, variant_id, view=False)
         return _priced(session, shop.id, cart_token, request)
 
 

@@ -42,11 +42,11 @@ class CartPageState(StoreState):
         if line is None:
             return
         qty = int(line["qty"]) + step
-        self._change(lambda session, token: carts.update_item(session, int(self.shop["id"]), token, int(variant_id), qty))
+        self._change(lambda session, token: carts.update_item(session, int(self.shop["id"]), token, int(variant_id), qty, view=False))
 
     @rx.event
     def remove(self, variant_id: str):
-        self._change(lambda session, token: carts.remove_item(session, int(self.shop["id"]), token, int(variant_id)))
+        self._change(lambda session, token: carts.remove_item(session, int(self.shop["id"]), token, int(variant_id), view=False))
 
     def _change(self, change):
         self.problem = ""
