@@ -21,6 +21,7 @@ def test_a_shopper_buys_a_chosen_variant_and_pays(phone):
     expect(phone.get_by_test_id("cart-lines")).to_contain_text("祁门红茶 特级")
     expect(phone.get_by_test_id("cart-lines")).to_contain_text("100克")
     expect(phone.get_by_test_id("cart-subtotal")).to_have_text("¥364")
+    expect(phone.get_by_test_id("cart-total")).to_have_text("¥364")  # no savings: the goods cost their list price
     phone.get_by_role("link", name="去结算").click()
 
     expect(phone.get_by_test_id("checkout-total")).to_have_text(re.compile("¥"))

@@ -14,6 +14,7 @@ from shopapp.services.checkout import cart as carts
 from shopapp.services.checkout import pricing, shipping
 from shopapp.services.core import idempotency
 from shopapp.services.core.errors import Conflict, require_fields
+from shopapp.services.core.money import format_money
 from shopapp.services.core.outbox import queue_bilingual
 from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email
@@ -250,5 +251,12 @@ def _subject(shop: Shop, order: Order) -> str:
 
 
 def _queue_confirmation(session: Session, shop: Shop, order: Order, link: str) -> None:
-    """The shopper's e-mail with the order link: their way back to pay, cancel or follow it."""
-    queue_bilingual(session, shop.id, order.email, "email.order_placed", shop=shop.name, order_no=order.order_no, link=link)
+    """The shopper's e-mail with the order link (their way back to pay, cancel or follow it) and what
+    the order costs: the pipeline's subtotal, each saving, shipping and the total to pay."""
+    money = lambda amount: format_money(amount, order.currency)  # noqa: E731 - one currency per order
+    # Each saving on a line of its own ("满减 -¥10"), as the order page lists them; none, no lines.
+    savings = "".join(f"{saving['label'] or saving['source']} -{money(saving['amount'])}\n" for saving in order.discounts if saving["amount"])
+    queue_bilingual(
+        session, shop.id, order.email, "email.order_placed", shop=shop.name, order_no=order.order_no, link=link,
+        subtotal=money(order.subtotal), savings=savings, shipping=money(order.shipping_total), total=money(order.total),
+    )

@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from shopapp.services.checkout import cart as carts
 from shopapp.services.checkout import pricing, shipping
-from shopapp.services.core.errors import require_fields
+from shopapp.services.core.errors import DomainError, require_fields
 from shopapp.services.customers import shoppers
 from shopapp.services.marketing import offers
 
@@ -14,12 +14,14 @@ from shopapp.services.marketing import offers
 def quote(
     session: Session, shop_id: int, cart_token: str, *,
     shipping_method_id: int | None = None, province: str | None = None,
-    customer_token: str | None = None, choices: offers.Choices = offers.NO_CHOICES,
+    customer_token: str | None = None, choices: offers.Choices = offers.NO_CHOICES, with_shipping: bool = True,
 ) -> dict:
     """The totals the checkout page shows before the order is placed, priced as place_order prices them.
 
     The cart's fields, then the pipeline's (subtotal, discounts, discount_total, shipping_total,
     total), and per item `paid`, `gift` and `discounts`; a line with a problem counts for nothing.
+    `with_shipping=False` is the cart page's view: no method yet, so shipping_total is 0 and the
+    total is what the merchandise costs after its savings.
     """
     cart = carts.load_cart(session, shop_id, cart_token)
     lines = carts.cart_lines(session, cart)
@@ -27,7 +29,7 @@ def quote(
     province = shipping.normalise_province(province) if province else None
     errors: dict[str, str] = {}
     method = None
-    if view["needs_shipping"]:
+    if view["needs_shipping"] and with_shipping:
         method = shipping.method_for_checkout(session, shop_id, shipping_method_id, province, errors)
     require_fields(errors)
     customer_id = shoppers.customer_for_token(session, shop_id, customer_token).id if shoppers.is_customer_token(customer_token) else None
@@ -42,3 +44,34 @@ def quote(
         **priced.as_dict(),
         "shipping_method": shipping.method_dict(method) if method else None,
     }
+
+
+def cart_view(session: Session, shop_id: int, cart_token: str, *, customer_token: str | None = None) -> dict:
+    """The cart page and the cart API: the cart priced by the same pipeline as the checkout (the same
+    subtotal, savings line by line and per item `paid`), before a shipping method is chosen."""
+    return quote(session, shop_id, cart_token, customer_token=customer_token, with_shipping=False)
+
+
+CHOICE_FIELDS = ("coupon_code", "customer_coupon_id", "points")
+
+
+def quote_with_choices(
+    session: Session, shop_id: int, cart_token: str, typed: dict, **options,
+) -> tuple[dict, dict[str, str]]:
+    """The checkout page's quote for the shopper's choices as typed ({coupon_code, customer_coupon_id,
+    points}), and {field: code} for each choice refused (a code of the wrong shape or unknown, more
+    points than they hold): the cart is then priced without that choice, so the page still shows the
+    totals and the refusal next to its field, and what was typed stays typed."""
+    typed = {name: typed.get(name) for name in CHOICE_FIELDS}
+    refused: dict[str, str] = {}
+    for _ in range(len(CHOICE_FIELDS) + 1):  # each round drops at least one refused choice
+        try:
+            choices = offers.checked_choices(typed["coupon_code"], typed["customer_coupon_id"], typed["points"] or 0)
+            return quote(session, shop_id, cart_token, choices=choices, **options), refused
+        except DomainError as exc:
+            mine = {name: code for name, code in exc.fields.items() if name in CHOICE_FIELDS and typed[name] not in (None, "", 0)}
+            if not mine or len(mine) < len(exc.fields):
+                raise  # not (only) a refused choice: the cart or the shipping is what is wrong
+            refused.update(mine)
+            typed.update(dict.fromkeys(mine))
+    raise AssertionError("unreachable: every round drops a choice")

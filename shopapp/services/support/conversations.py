@@ -555,11 +555,15 @@ def _order_context(session: Session, order: Order) -> dict:
         "id": order.id, "order_no": order.order_no, "status": order.status,
         "financial_status": order.financial_status, "fulfillment_status": order.fulfillment_status,
         "total": order.total, "refunded_total": order.refunded_total, "currency": order.currency,
+        "subtotal": order.subtotal, "discount_total": order.discount_total, "shipping_total": order.shipping_total,
+        # Each saving {source, id, label, amount}: what a shopper asking "why did I pay this?" is told.
+        "discounts": [{"label": d.get("label") or d.get("source"), "amount": d.get("amount", 0)} for d in order.discounts or []],
         "created_at": order.created_at, "paid_at": order.paid_at, "presale": order.presale,
         "ships_at": order.ships_at, "shipping_method": order.shipping_method_name, "address": order.address,
+        # A line's amount is what it was paid after its savings (PRICING.md), never its list price.
         "items": [
             {"product_id": i["product_id"], "title": i["title"], "option_values": i["option_values"], "qty": i["qty"],
-             "total": i["total"]}
+             "paid": i["paid"]}
             for i in full["items"]
         ],
         "payments": [
