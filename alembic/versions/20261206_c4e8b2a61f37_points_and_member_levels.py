@@ -86,6 +86,7 @@ def upgrade() -> None:
     sa.Column('delta', sa.Integer(), nullable=False),
     sa.Column('frozen_delta', sa.Integer(), nullable=False),
     sa.Column('lifetime_delta', sa.Integer(), nullable=False),
+    sa.Column('short', sa.Integer(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('actor', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),

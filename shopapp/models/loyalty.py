@@ -76,6 +76,8 @@ class PointsMove(SQLModel, table=True):
     delta: int = 0
     frozen_delta: int = 0
     lifetime_delta: int = 0  # 分 this move added to (or, refunded, took from) lifetime_spent
+    # refund_taken: points it should have taken back but the shopper had spent already (never below zero)
+    short: int = 0
     kind: str = Field(max_length=20)
     reason: str = Field(default="", max_length=200)
     actor: str = Field(default="", max_length=100)  # "user:3", "shopper", "system"

@@ -193,7 +193,7 @@ def _settle(session: Session, order: Any, *, left: int, merchandise: int | None 
         return
     merchandise = _merchandise(session, order) if merchandise is None else merchandise
     earned = sum(m.frozen_delta for m in moves if m.kind == "earned_frozen")
-    taken = -sum(m.delta + m.frozen_delta for m in moves if m.kind == "refund_taken")
+    taken = sum(m.short - m.delta - m.frozen_delta for m in moves if m.kind == "refund_taken")
     spent = -sum(m.delta for m in moves if m.kind == "spent")
     returned = sum(m.delta for m in moves if m.kind == "returned")
     counted = sum(m.lifetime_delta for m in moves)
@@ -205,9 +205,10 @@ def _settle(session: Session, order: Any, *, left: int, merchandise: int | None 
         from_frozen = min(max(take, 0), frozen_left)
         account = _locked_account(session, order.customer_id)
         from_available = min(max(take, 0) - from_frozen, account.available if account else 0)
+        short = max(take, 0) - from_frozen - from_available
         _apply(session, order, PointsMove(
-            delta=-from_available, frozen_delta=-from_frozen, lifetime_delta=min(lifetime, 0), kind="refund_taken",
-            reason=_short(order.order_no, max(take, 0) - from_frozen - from_available),
+            delta=-from_available, frozen_delta=-from_frozen, lifetime_delta=min(lifetime, 0), short=short,
+            kind="refund_taken", reason=f"{order.order_no} (short {short})" if short else order.order_no,
         ))
     if give > 0:
         _apply(session, order, PointsMove(delta=give, kind="returned"))
@@ -216,11 +217,6 @@ def _settle(session: Session, order: Any, *, left: int, merchandise: int | None 
 def _share(points: int, left: int, merchandise: int) -> int:
     """What the order keeps of `points` with `left` of its merchandise not refunded (rounded down)."""
     return points * left // merchandise if merchandise > 0 else 0
-
-
-def _short(order_no: str, short: int) -> str:
-    """The move's reason; when the shopper had already spent what a refund takes back, how much was not taken."""
-    return f"{order_no} (short {short})" if short > 0 else order_no
 
 
 def _apply(session: Session, order: Any, move: PointsMove) -> None:
