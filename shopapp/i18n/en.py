@@ -792,4 +792,18 @@ MESSAGES = {
     "upload.refused": "{name} could not be uploaded",
     "console.menu": "Menu",
     "console.close_menu": "Close menu",
+    # Marketing: points and member levels
+    "field.points_more_than_balance": "More points than you have",
+    "field.points_need_log_in": "Log in to use points",
+    "field.points_not_offered": "This shop does not take points",
+    "error.points_not_enough": "Not enough points: they may have just been used elsewhere",
+    "field.points_below_zero": "Points cannot go below 0",
+    "field.must_not_be_zero": "Must not be 0",
+    "field.percent_over_100": "A percent cannot be over 100",
+    "field.duplicate": "Same as another one",
+    "field.reward_kind_invalid": "Choose what it buys: a product or a coupon",
+    "field.coupon_rewards_not_built": "Coupons cannot be redeemed yet; choose a product",
+    "error.reward_not_found": "This reward does not exist or has ended",
+    "error.reward_sold_out": "This reward is all gone",
+    "error.customer_not_found": "No such customer",
 }

@@ -800,4 +800,18 @@ MESSAGES = {
     "upload.refused": "{name} 无法上传",
     "console.menu": "菜单",
     "console.close_menu": "关闭菜单",
+    # Marketing: points and member levels
+    "field.points_more_than_balance": "积分不足：超过了可用积分",
+    "field.points_need_log_in": "登录后才能使用积分",
+    "field.points_not_offered": "本店暂未开启积分抵现",
+    "error.points_not_enough": "积分不足，可能刚刚在别处用掉了",
+    "field.points_below_zero": "调整后积分不能小于 0",
+    "field.must_not_be_zero": "不能为 0",
+    "field.percent_over_100": "百分比不能超过 100",
+    "field.duplicate": "与其他项重复",
+    "field.reward_kind_invalid": "请选择兑换类型：商品或优惠券",
+    "field.coupon_rewards_not_built": "暂不支持兑换优惠券，请选择商品",
+    "error.reward_not_found": "该兑换品不存在或已下架",
+    "error.reward_sold_out": "该兑换品已兑完",
+    "error.customer_not_found": "找不到该顾客",
 }

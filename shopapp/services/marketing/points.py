@@ -120,6 +120,19 @@ def quote_part(offer: PointsOffer | None, merchandise: int, used_amount: int) ->
     }
 
 
+EXCLUSIVE = ("flash_sale", "group_buy", "bargain")
+
+
+def quote_points(offer: PointsOffer | None, priced: Any) -> dict:
+    """The quote's `points` for a priced cart (checkout/pricing.PricedCart): the merchandise left after
+    step 4 is what the open lines paid plus what points took off them."""
+    used = sum(saving.amount for saving in priced.discounts if saving.source == "points")
+    open_paid = sum(
+        item.paid for item in priced.items if not any(share.source in EXCLUSIVE for share in item.discounts)
+    )
+    return quote_part(offer, open_paid + used, used)
+
+
 def take_up(session: Session, offer: PointsOffer | None, order: Any, discounts: Sequence[Saving]) -> None:
     """The points the order was priced with leave the shopper's balance, in the checkout's transaction.
     Spent elsewhere a moment ago: Conflict, and the checkout keeps nothing."""
@@ -194,7 +207,7 @@ def _settle(session: Session, order: Any, *, left: int, merchandise: int | None 
     merchandise = _merchandise(session, order) if merchandise is None else merchandise
     earned = sum(m.frozen_delta for m in moves if m.kind == "earned_frozen")
     taken = sum(m.short - m.delta - m.frozen_delta for m in moves if m.kind == "refund_taken")
-    spent = -sum(m.delta for m in moves if m.kind == "spent")
+    spent = -sum(m.delta for m in moves if m.kind in ("spent", "redeemed"))
     returned = sum(m.delta for m in moves if m.kind == "returned")
     counted = sum(m.lifetime_delta for m in moves)
     take = earned - _share(earned, left, merchandise) - taken
