@@ -27,6 +27,7 @@ from sqlmodel import Session, func, select
 
 from shopapp.models import Customer, OrderItem, PointsAccount, PointsMove
 from shopapp.models.base import utcnow
+from shopapp.models.loyalty import MOVE_KINDS
 from shopapp.services.core.errors import Conflict, Invalid, require_fields
 from shopapp.services.core.paging import page_size, page_start
 from shopapp.services.core.permissions import Actor, require, shop_row
@@ -35,6 +36,7 @@ from shopapp.services.marketing import levels
 from shopapp.services.marketing.savings import Basket, Saving
 
 MAX_ADJUSTMENT = 10**9
+KINDS = MOVE_KINDS  # what the pages translate
 MAX_REASON = 200
 LABEL = "积分抵扣"
 
