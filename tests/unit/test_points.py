@@ -11,12 +11,12 @@ import pytest
 from sqlmodel import select
 
 from shopapp.db import session_scope
-from shopapp.models import Order, PointsMove
+from shopapp.models import Order, PointsAccount, PointsMove
 from shopapp.models.base import utcnow
-from shopapp.services.checkout import place, quote
+from shopapp.services.checkout import place, quote, redeem
 from shopapp.services.core.errors import Conflict, Invalid
 from shopapp.services.customers import shoppers
-from shopapp.services.marketing import levels, points
+from shopapp.services.marketing import levels, points, rewards
 from shopapp.services.marketing.offers import Choices
 from shopapp.services.marketing.points import PointsOffer
 from shopapp.services.marketing.savings import Basket
@@ -306,3 +306,39 @@ def test_ten_checkouts_at_once_never_spend_a_balance_below_zero(session, owner):
     spent = session.exec(select(PointsMove).where(PointsMove.kind == "spent")).all()
     assert sorted(move.delta for move in spent) == [-300, -300, -300]
     assert len(session.exec(select(Order)).all()) == 3
+
+
+def test_the_last_rewards_redeemed_by_many_shoppers_at_once_go_to_as_many_as_there_are(session, owner):
+    """Five shoppers redeem a reward with 2 left at the same moment: two ¥0 orders, three refused, their points kept."""
+    _loyalty(session, owner)
+    cup = product_on_sale(session, owner, price=6_800, stock=10, sku="CUP-1")
+    reward = rewards.create_reward(session, owner, {"kind": "product", "variant_id": cup, "points": 400, "stock": 2})
+    session.commit()
+    tokens = []
+    for n in range(5):
+        customer_id, token = _shopper(session, owner, f"fan{n}@example.com")
+        _give(session, owner, customer_id, 1_000)
+        tokens.append(token)
+    start = threading.Barrier(len(tokens))
+    outcomes: list[str] = []
+
+    def redeem_one(token: str) -> None:
+        start.wait()
+        try:
+            with session_scope() as own:
+                redeem.redeem(own, owner.shop_id, reward["id"], token, dict(ADDRESS))
+            outcomes.append("redeemed")
+        except Conflict as refused:
+            outcomes.append(refused.code)
+
+    threads = [threading.Thread(target=redeem_one, args=(token,)) for token in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["redeemed", "redeemed", "reward_sold_out", "reward_sold_out", "reward_sold_out"]
+    orders = session.exec(select(Order)).all()
+    assert [(order.total, order.status) for order in orders] == [(0, "paid"), (0, "paid")]
+    left = sorted(session.exec(select(PointsAccount.available)).all())
+    assert left == [600, 600, 1_000, 1_000, 1_000]

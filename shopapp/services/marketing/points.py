@@ -71,7 +71,7 @@ def for_pricing(session: Session, shop_id: int, customer_id: int | None, wanted:
         raise Invalid(fields={"points": "points_need_log_in" if settings else "points_not_offered"})
     if customer_id is None or settings is None:
         return NOTHING
-    account = _account(session, customer_id)
+    account = _account(session, shop_id, customer_id)
     balance = account.available if account else 0
     if wanted > balance:
         raise Invalid(fields={"points": "points_more_than_balance"}, balance=balance)
@@ -218,7 +218,7 @@ def _settle(session: Session, order: Any, *, left: int, merchandise: int | None 
     if take > 0 or lifetime < 0:
         frozen_left = sum(m.frozen_delta for m in moves)
         from_frozen = min(max(take, 0), frozen_left)
-        account = _locked_account(session, order.customer_id)
+        account = _locked_account(session, order.shop_id, order.customer_id)
         from_available = min(max(take, 0) - from_frozen, account.available if account else 0)
         short = max(take, 0) - from_frozen - from_available
         _apply(session, order, PointsMove(
@@ -283,13 +283,13 @@ def adjust(session: Session, actor: Actor, customer_id: int, delta, reason) -> d
 
 
 def balances(session: Session, shop_id: int, customer_id: int) -> dict:
-    account = _account(session, customer_id, fresh=True)
+    account = _account(session, shop_id, customer_id, fresh=True)
     return {"available": account.available if account else 0, "frozen": account.frozen if account else 0}
 
 
 def account_dict(session: Session, shop_id: int, customer_id: int, *, page: int = 1, per_page: int = 20) -> dict:
     """{available, frozen, lifetime_spent, level, next_level, moves, total}: the shopper's 我的积分 and the owner's view."""
-    account = _account(session, customer_id, fresh=True)
+    account = _account(session, shop_id, customer_id, fresh=True)
     spent = account.lifetime_spent if account else 0
     shop_levels = levels.levels_of(session, shop_id)
     level = levels.level_for(shop_levels, spent)
@@ -334,21 +334,23 @@ def _merchandise(session: Session, order: Any) -> int:
 
 def _moves_of(session: Session, order: Any) -> list[PointsMove]:
     return list(session.exec(
-        select(PointsMove).where(PointsMove.order_id == order.id, PointsMove.customer_id == order.customer_id)
+        select(PointsMove).where(
+            PointsMove.order_id == order.id, PointsMove.customer_id == order.customer_id, PointsMove.shop_id == order.shop_id,
+        )
         .order_by(PointsMove.id)
     ).all())
 
 
-def _account(session: Session, customer_id: int, *, fresh: bool = False) -> PointsAccount | None:
-    query = select(PointsAccount).where(PointsAccount.customer_id == customer_id)
+def _account(session: Session, shop_id: int, customer_id: int, *, fresh: bool = False) -> PointsAccount | None:
+    query = select(PointsAccount).where(PointsAccount.customer_id == customer_id, PointsAccount.shop_id == shop_id)
     if fresh:
         query = query.execution_options(populate_existing=True)
     return session.exec(query).first()
 
 
-def _locked_account(session: Session, customer_id: int) -> PointsAccount | None:
+def _locked_account(session: Session, shop_id: int, customer_id: int) -> PointsAccount | None:
     return session.exec(
-        select(PointsAccount).where(PointsAccount.customer_id == customer_id)
+        select(PointsAccount).where(PointsAccount.customer_id == customer_id, PointsAccount.shop_id == shop_id)
         .with_for_update().execution_options(populate_existing=True)
     ).first()
 
@@ -356,7 +358,9 @@ def _locked_account(session: Session, customer_id: int) -> PointsAccount | None:
 def _account_id(session: Session, shop_id: int, customer_id: int) -> int:
     """The shopper's account, opened on first use. Two first uses at once: one insert wins, the
     other's savepoint is rolled back and it reads the winner's row."""
-    found = session.exec(select(PointsAccount.id).where(PointsAccount.customer_id == customer_id)).first()
+    found = session.exec(
+        select(PointsAccount.id).where(PointsAccount.customer_id == customer_id, PointsAccount.shop_id == shop_id)
+    ).first()
     if found is not None:
         return found
     try:
@@ -366,4 +370,6 @@ def _account_id(session: Session, shop_id: int, customer_id: int) -> int:
             session.flush()
             return row.id
     except IntegrityError:
-        return session.exec(select(PointsAccount.id).where(PointsAccount.customer_id == customer_id)).one()
+        return session.exec(
+            select(PointsAccount.id).where(PointsAccount.customer_id == customer_id, PointsAccount.shop_id == shop_id)
+        ).one()

@@ -53,6 +53,7 @@ class CustomerPointsState(FormMixin, ConsoleState):
         delta = int(delta) if delta.lstrip("-").isdigit() and len(delta) < 12 else delta
         done = self._submit(lambda session: points.adjust(session, self._actor(), customer_id, delta, form.get("reason", "")))
         if done is FAILED:
+            self.error = "；".join(self.errors.values()) or self.error  # one line: the form has no place per field
             return
         self._show(self._read(lambda session, actor: points.owner_view(session, actor, customer_id)))
         self.adjusted, self.adjust_key = True, self.adjust_key + 1
