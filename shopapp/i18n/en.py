@@ -835,7 +835,7 @@ MESSAGES = {
     "points.adjust": "Adjust points",
     "points.adjusted": "Points adjusted",
     "points.rewards": "Points rewards",
-    "points.rewards_hint": "Products shoppers buy with points (created over the API: POST /api/v1/points-rewards)",
+    "points.rewards_hint": "Products shoppers buy with points: each redemption is an order at ¥0",
     "points.no_rewards": "No rewards yet",
     "points.unit": "points",
     "points.stock": "left",
@@ -855,4 +855,8 @@ MESSAGES = {
     "points.kind.refund_taken": "Taken back on refund",
     "points.kind.adjusted": "Adjusted by the shop",
     "points.kind.redeemed": "Redeemed",
+    "points.reward_sku": "Product SKU",
+    "points.reward_points": "Points needed",
+    "points.reward_stock": "How many",
+    "points.add_reward": "Add a reward",
 }

@@ -843,7 +843,7 @@ MESSAGES = {
     "points.adjust": "调整积分",
     "points.adjusted": "积分已调整",
     "points.rewards": "积分商城",
-    "points.rewards_hint": "顾客用积分兑换的商品（通过 API 创建：POST /api/v1/points-rewards）",
+    "points.rewards_hint": "顾客用积分兑换的商品，下单即为 ¥0 订单",
     "points.no_rewards": "还没有兑换品",
     "points.unit": "积分",
     "points.stock": "剩余",
@@ -863,4 +863,8 @@ MESSAGES = {
     "points.kind.refund_taken": "退款扣回",
     "points.kind.adjusted": "商家调整",
     "points.kind.redeemed": "积分兑换",
+    "points.reward_sku": "商品 SKU",
+    "points.reward_points": "所需积分",
+    "points.reward_stock": "可兑数量",
+    "points.add_reward": "添加兑换品",
 }

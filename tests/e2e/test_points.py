@@ -1,5 +1,6 @@
-"""积分与会员 in the browser: the owner switches points on with a member level and gives a shopper points
-with a reason (never below zero); the shopper finds them, and the level, in 我的积分 on a phone."""
+"""积分与会员 in the browser: the owner switches points on with a member level, gives a shopper points
+with a reason (never below zero) and puts a tea cup in the 积分商城; the shopper finds the points, and
+the level, in 我的积分 on a phone."""
 
 import httpx
 from playwright.sync_api import expect
@@ -44,6 +45,17 @@ def test_the_owner_sets_points_and_levels_gives_points_and_the_shopper_sees_them
     page.get_by_test_id("points-adjust").click()
     expect(page.get_by_role("alert").filter(has_text="调整后积分不能小于 0")).to_be_visible()
     expect(page.get_by_test_id("customer-points-available")).to_have_text("500")
+
+    # A tea cup in the 积分商城: an unknown SKU is refused next to its field, the right one is listed.
+    page.get_by_label("商品 SKU").fill("NOPE-1")
+    page.get_by_label("所需积分").fill("300")
+    page.get_by_label("可兑数量").fill("5")
+    page.get_by_test_id("points-add-reward").click()
+    expect(page.get_by_role("alert").filter(has_text="找不到这个规格")).to_be_visible()
+    page.get_by_label("商品 SKU").fill("W01-1")
+    page.get_by_test_id("points-add-reward").click()
+    expect(page.get_by_test_id("points-rewards")).to_contain_text("300")
+    expect(page.get_by_test_id("customer-points-available")).to_have_text("500")  # the customer stays in view
 
     phone.goto("/s/demo-tea/account")
     phone.get_by_label("邮箱").fill(EMAIL)

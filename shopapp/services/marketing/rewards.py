@@ -22,7 +22,7 @@ MAX_STOCK = 1_000_000
 
 
 def create_reward(session: Session, actor: Actor, data: dict) -> dict:
-    """POST: {kind, variant_id | coupon_id, points, stock}. A coupon reward needs coupons that can be
+    """POST: {kind, variant_id (or sku) | coupon_id, points, stock}. A coupon reward needs coupons that can be
     issued, which are not built in this branch: refused with `coupon_rewards_not_built`."""
     require(actor, "manage_marketing")
     data = data if isinstance(data, dict) else {}
@@ -36,7 +36,7 @@ def create_reward(session: Session, actor: Actor, data: dict) -> dict:
     if cost == 0:
         errors["points"] = "must_be_positive"
     stock = checked_whole(data.get("stock"), "stock", errors, limit=MAX_STOCK)
-    variant = _variant(session, actor.shop_id, data.get("variant_id"), errors) if kind == "product" else None
+    variant = _variant(session, actor.shop_id, data, errors) if kind == "product" else None
     require_fields(errors)
     reward = PointsReward(shop_id=actor.shop_id, kind=kind, variant_id=variant.id, points=cost, stock=stock)
     session.add(reward)
@@ -96,14 +96,22 @@ def _dicts(session: Session, shop_id: int, *, active_only: bool) -> list[dict]:
     return [reward_dict(session, reward) for reward in session.exec(query.order_by(PointsReward.id.desc())).all()]
 
 
-def _variant(session: Session, shop_id: int, variant_id, errors: dict[str, str]) -> Variant | None:
+def _variant(session: Session, shop_id: int, data: dict, errors: dict[str, str]) -> Variant | None:
+    """The shop's variant by `variant_id`, or by `sku` as the console's form names it."""
+    variant_id, sku = data.get("variant_id"), data.get("sku")
+    if variant_id is None and isinstance(sku, str) and sku.strip():
+        variant_id = session.exec(
+            select(Variant.id).join(Product, Product.id == Variant.product_id)
+            .where(Product.shop_id == shop_id, Variant.sku == sku.strip())
+        ).first()
+    field = "sku" if "sku" in data and data.get("variant_id") is None else "variant_id"
     if not isinstance(variant_id, int) or isinstance(variant_id, bool):
-        errors["variant_id"] = "variant_not_found"
+        errors[field] = "variant_not_found"
         return None
     variant = session.get(Variant, variant_id)
     product = session.get(Product, variant.product_id) if variant else None
     if product is None or product.shop_id != shop_id:
-        errors["variant_id"] = "variant_not_found"
+        errors[field] = "variant_not_found"
         return None
     return variant
 

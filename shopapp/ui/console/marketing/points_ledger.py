@@ -19,12 +19,12 @@ class CustomerPointsState(FormMixin, ConsoleState):
     reward_rows: list[dict[str, str]] = []
     adjust_key: int = 0  # the adjustment form empties after each one that worked
     adjusted: bool = False
+    reward_key: int = 0  # the new-reward form empties after each reward added
 
     @rx.event
     def load(self):
         self.customer, self.moves, self.adjusted = {}, [], False
-        found = self._read(rewards.list_rewards)
-        self.reward_rows = [_reward_row(reward) for reward in found or []]
+        self._load_rewards()
 
     @rx.event
     def find(self, form: dict):
@@ -58,6 +58,21 @@ class CustomerPointsState(FormMixin, ConsoleState):
         self._show(self._read(lambda session, actor: points.owner_view(session, actor, customer_id)))
         self.adjusted, self.adjust_key = True, self.adjust_key + 1
 
+    @rx.event
+    def add_reward(self, form: dict):
+        self._start_submit()
+        data = {"kind": "product", "sku": form.get("sku", ""), **{name: _whole(form.get(name)) for name in ("points", "stock")}}
+        done = self._submit(lambda session: rewards.create_reward(session, self._actor(), data), fields="reward_")
+        if done is FAILED:
+            self.error = ""
+            return
+        self.reward_key += 1
+        self._load_rewards()
+
+    def _load_rewards(self):
+        found = self._read(rewards.list_rewards)
+        self.reward_rows = [_reward_row(reward) for reward in found or []]
+
     def _show(self, view: dict | None):
         if view is None:
             return
@@ -67,6 +82,12 @@ class CustomerPointsState(FormMixin, ConsoleState):
             "frozen": str(view["frozen"]), "level": level.get("name", ""),
         }
         self.moves = [move_row(move) for move in view["moves"]]
+
+
+def _whole(text) -> int | str:
+    """A number as typed ("300") as the service takes it; anything else as typed, for the service to name."""
+    text = (text or "").strip()
+    return int(text) if text.isdigit() and len(text) < 12 else text
 
 
 def _reward_row(reward: dict) -> dict[str, str]:
@@ -89,6 +110,26 @@ def customer_points() -> rx.Component:
         form_error(state.error),
         rx.cond(state.customer.contains("id"), _customer_card()),
         class_name="space-y-3 rounded-2xl border bg-white p-4",
+    )
+
+
+def _reward_form() -> rx.Component:
+    state = CustomerPointsState
+
+    def field(name: str, label: str, **attrs) -> rx.Component:
+        error = "reward_" + name
+        return rx.el.div(
+            rx.el.input(name=name, placeholder=tr(label), aria_label=tr(label), key=state.reward_key, class_name=INPUT, **attrs),
+            rx.cond(state.errors.contains(error), rx.el.p(state.errors[error], role="alert", class_name="mt-1 text-sm text-red-600")),
+            class_name="min-w-0 flex-1",
+        )
+
+    return rx.el.form(
+        field("sku", "points.reward_sku"),
+        field("points", "points.reward_points", inputmode="numeric"),
+        field("stock", "points.reward_stock", inputmode="numeric"),
+        rx.el.button(tr("points.add_reward"), type="submit", class_name=SECONDARY_BUTTON, data_testid="points-add-reward"),
+        on_submit=state.add_reward, reset_on_submit=False, no_validate=True, class_name="flex flex-col gap-2 sm:flex-row sm:items-start",
     )
 
 
@@ -128,5 +169,6 @@ def rewards_list() -> rx.Component:
                 class_name="flex justify-between gap-2 p-3",
             )), class_name="divide-y rounded-xl border", data_testid="points-rewards"),
         ),
+        _reward_form(),
         class_name="space-y-3 rounded-2xl border bg-white p-4",
     )
