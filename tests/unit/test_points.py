@@ -15,6 +15,7 @@ from shopapp.models import Order, PointsAccount, PointsMove
 from shopapp.models.base import utcnow
 from shopapp.services.checkout import place, quote, redeem
 from shopapp.services.core.errors import Conflict, Invalid
+from shopapp.services.core.money import percent_of
 from shopapp.services.customers import shoppers
 from shopapp.services.marketing import levels, points, rewards
 from shopapp.services.marketing.offers import Choices
@@ -119,6 +120,12 @@ def test_a_guest_or_a_shop_without_points_earns_nothing(session, owner):
 
 
 # Member levels ---------------------------------------------------------------------------------
+
+def test_a_percent_off_rounds_the_fen_taken_off_half_up():
+    assert percent_of(3_333, 15) == 500  # 499.95 分
+    assert percent_of(10, 15) == 2  # 1.5 分: the price is 8, not 9 (rounding the price instead would say 9)
+    assert percent_of(10, 14) == 1  # 1.4 分
+
 
 def test_a_member_level_takes_its_percent_off_the_unit_price_rounded_half_up(session, owner):
     _loyalty(session, owner, levels=[
