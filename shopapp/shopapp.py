@@ -18,6 +18,7 @@ from shopapp.ui.console import home as console_home  # noqa: F401 - registers /c
 from shopapp.ui.console import orders as console_orders  # noqa: F401 - registers /console/orders[/...]
 from shopapp.ui.console import settings as console_settings  # noqa: F401 - registers /console/settings
 from shopapp.ui.console import shipping as console_shipping  # noqa: F401 - registers /console/shipping
+from shopapp.ui.console.marketing import points as console_points  # noqa: F401 - registers /console/marketing/points
 from shopapp.ui.not_found import not_found_page
 from shopapp.ui.platform import (
     invite,  # noqa: F401 - registers /invite/[invite_code]
@@ -32,6 +33,7 @@ from shopapp.ui.store import chat as store_chat  # noqa: F401 - registers /s/[sl
 from shopapp.ui.store import checkout as store_checkout  # noqa: F401 - registers /s/[slug]/checkout
 from shopapp.ui.store import home as store_home  # noqa: F401 - registers /s/[slug]
 from shopapp.ui.store import order as store_order  # noqa: F401 - registers /s/[slug]/orders/[order_no]
+from shopapp.ui.store import points as store_points  # noqa: F401 - registers /s/[slug]/account/points (我的积分)
 from shopapp.ui.store import product as store_product  # noqa: F401 - registers /s/[slug]/p/[product_id]
 from shopapp.ui.store import search as store_search  # noqa: F401 - registers /s/[slug]/search
 from shopapp.ui.support import desk  # noqa: F401 - registers /support

@@ -9,6 +9,7 @@ from shopapp.models.customers import Customer, CustomerSession
 from shopapp.models.fulfillment import Shipment, ShipmentItem, TrackingEvent
 from shopapp.models.inventory import StockMove
 from shopapp.models.jobs import JobLease
+from shopapp.models.loyalty import LoyaltySettings, MemberLevel, PointsAccount, PointsMove, PointsReward
 from shopapp.models.notifications import OutboxEmail
 from shopapp.models.orders import Order, OrderEvent, OrderItem
 from shopapp.models.payments import Payment, PaymentNotification
@@ -26,4 +27,5 @@ __all__ = [
     "ShippingMethod", "StockNotification", "StoreTheme",
     "Conversation", "Message", "QuickReply", "Customer", "CustomerSession",
     "AftersalesRequest", "Refund", "RefundItem", "Shipment", "ShipmentItem", "TrackingEvent",
+    "LoyaltySettings", "MemberLevel", "PointsAccount", "PointsMove", "PointsReward",
 ]

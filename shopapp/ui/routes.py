@@ -21,6 +21,7 @@ CONSOLE_PRODUCT = "/console/products/[product_id]"
 CONSOLE_CATEGORIES = "/console/categories"
 CONSOLE_ORDERS = "/console/orders"
 CONSOLE_SHIPPING = "/console/shipping"
+CONSOLE_POINTS = "/console/marketing/points"
 SUPPORT = "/support"
 CONSOLE_ORDER = "/console/orders/[order_id]"
 STORE_HOME = "/s/[slug]"
@@ -31,6 +32,7 @@ STORE_CHAT = "/s/[slug]/chat/[chat_key]"
 STORE_CHECKOUT = "/s/[slug]/checkout"
 STORE_ORDER = "/s/[slug]/orders/[order_no]"
 STORE_ACCOUNT = "/s/[slug]/account"
+STORE_POINTS = "/s/[slug]/account/points"
 STORE_PASSWORD_RESET = "/s/[slug]/account/reset/[reset_token]"
 STORE_VERIFY_EMAIL = "/s/[slug]/account/verify/[verify_token]"
 # Server routes (FastAPI) a page leaves to with a full page load: the session cookie is set and cleared there.
@@ -75,6 +77,10 @@ def store_order(slug: str, order_no: str, token: str) -> str:
 
 def store_account(slug):
     return "/s/" + slug + "/account"
+
+
+def store_points(slug):
+    return "/s/" + slug + "/account/points"
 
 
 def store_account_order(slug: str, order_no: str) -> str:

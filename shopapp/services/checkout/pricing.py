@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 from shopapp.models import ShippingMethod
 from shopapp.services.checkout import cart as carts
 from shopapp.services.checkout import shipping
-from shopapp.services.core.money import allocate
+from shopapp.services.core.money import allocate, percent_of
+from shopapp.services.marketing import points
 from shopapp.services.marketing.offers import NO_OFFERS, Offers
 from shopapp.services.marketing.savings import SOURCES, Basket, LineDiscount, Saving, UnitPrice
 
@@ -123,6 +124,11 @@ def price_cart(
 def _unit_price(line: carts.Line, offers: Offers) -> UnitPrice:
     """Step 1: the variant's price. An exclusive activity's price (秒杀, 拼团, 砍价), or the lower of a
     限时折扣 and the member level's discount, comes in here with its source."""
+    if offers.member_percent:
+        price = line.unit_price - percent_of(line.unit_price, offers.member_percent)  # the 分 off rounded half up
+        if price < line.unit_price:
+            level = offers.points
+            return UnitPrice(price, "member", level.level_id if level else None, level.level_name if level else "")
     return UnitPrice(line.unit_price)
 
 
@@ -142,8 +148,8 @@ def _coupon(basket: Basket, offers: Offers) -> list[Saving]:
 
 
 def _points(basket: Basket, offers: Offers) -> list[Saving]:
-    """Step 5: points off the merchandise left after step 4. No source yet."""
-    return []
+    """Step 5: points off the merchandise left after step 4, within the shop's cap (marketing/points)."""
+    return points.step(basket, offers.points)
 
 
 # Steps 2-5 in PRICING.md's order; each returns its savings, allocated before the next one runs.

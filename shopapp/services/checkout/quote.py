@@ -8,7 +8,7 @@ from shopapp.services.checkout import cart as carts
 from shopapp.services.checkout import pricing, shipping
 from shopapp.services.core.errors import DomainError, require_fields
 from shopapp.services.customers import shoppers
-from shopapp.services.marketing import offers
+from shopapp.services.marketing import offers, points
 
 
 def quote(
@@ -43,6 +43,7 @@ def quote(
         "items": [{**item, **by_variant.get(item["variant_id"], nothing)} for item in view["items"]],
         **priced.as_dict(),
         "shipping_method": shipping.method_dict(method) if method else None,
+        "points": points.quote_points(offered_now.points, priced),  # {balance, max_usable, used, value}
     }
 
 

@@ -12,11 +12,15 @@ from typing import Any
 
 from sqlmodel import Session
 
+from shopapp.services.marketing import points
+
 
 def order_moved(session: Session, order: Any, before: str, to: str) -> None:
     """The order went from status `before` to `to` (orders/state.transition, after its event)."""
+    points.order_moved(session, order, before, to)
 
 
 def order_refunded(session: Session, order: Any, amount: int, units: dict[int, int]) -> None:
     """`amount` 分 of the order went back to the shopper; `units` are the refunded units per order item id
     (empty for a refund of an amount rather than of lines)."""
+    points.order_refunded(session, order, amount, units)

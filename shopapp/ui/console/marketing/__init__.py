@@ -1,0 +1,1 @@
+"""营销中心 in the console: one module per kind of activity."""
