@@ -4,7 +4,8 @@ Revision ID: 46e2f70d4642
 Revises: a7c3e91d5b20
 Create Date: 2026-12-06 06:05:53
 
-A new table; nothing existing changes. Status is derived from starts_at / ends_at / ended_at.
+A new table; status is derived from starts_at / ends_at / ended_at. order_item.gift marks a 满赠
+tier's gift line (at 0); every existing line is not one.
 """
 from collections.abc import Sequence
 
@@ -46,10 +47,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("promotion", schema=None) as batch_op:
         batch_op.create_index("ix_promotion_shop_ends", ["shop_id", "ends_at"], unique=False)
+    op.add_column("order_item", sa.Column("gift", sa.Boolean(), nullable=False, server_default=sa.text("false")))
 
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("order_item", schema=None) as batch_op:
+        batch_op.drop_column("gift")
     with op.batch_alter_table("promotion", schema=None) as batch_op:
         batch_op.drop_index("ix_promotion_shop_ends")
 
