@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -24,8 +24,8 @@ from shopapp.services.core.money import format_money
 from shopapp.services.inventory import availability
 from shopapp.services.marketing.savings import Basket, Saving, UnitPrice
 
-if TYPE_CHECKING:  # offers loads this module's promotions
-    from shopapp.services.marketing.offers import Offers
+# The pipeline's Offers (marketing/offers.py), which loads this module's promotions: named, not imported.
+Offers = Any
 
 # Orders whose units count against a per-customer limit: every order but a cancelled one
 # (a refunded order does not give its limited units back; the shopper had them).
