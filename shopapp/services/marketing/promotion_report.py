@@ -33,7 +33,7 @@ def promotion_report(session: Session, actor: Actor, promotion_id) -> dict:
         units += kept
         revenue += item.paid - (_refunded_amount(item, back) if back else 0)
         given += sum(s["amount"] for s in item.discounts if _is_of(s, promo))
-    buyers = {o.email.lower() for o in counted}  # an account's orders carry its address too
+    buyers = {o.email for o in counted}  # an account's orders carry its address too
     return {
         "promotion": promotions.promotion_dict(promo),
         "orders": len([o for o in touched if o.status != "cancelled"]), "paid_orders": len(counted),
@@ -85,13 +85,13 @@ def _new_customers(session: Session, shop_id: int, counted: list[Order]) -> int:
     """Buyers whose first paid order in the shop is one this promotion touched."""
     if not counted:
         return 0
-    emails = sorted({o.email.lower() for o in counted})
+    emails = sorted({o.email for o in counted})  # checkout keeps addresses in lower case
     first = dict(session.exec(
-        select(func.lower(Order.email), func.min(Order.paid_at))
-        .where(Order.shop_id == shop_id, col(Order.paid_at).is_not(None), col(func.lower(Order.email)).in_(emails))
-        .group_by(func.lower(Order.email))
+        select(Order.email, func.min(Order.paid_at))
+        .where(Order.shop_id == shop_id, col(Order.paid_at).is_not(None), col(Order.email).in_(emails))
+        .group_by(Order.email)
     ).all())
-    return len({o.email.lower() for o in counted if first.get(o.email.lower()) == o.paid_at})
+    return len({o.email for o in counted if first.get(o.email) == o.paid_at})
 
 
 def _order_row(order: Order, promo) -> dict:
