@@ -181,3 +181,40 @@ def test_the_report_counts_paid_orders_units_revenue_discount_and_new_customers(
     assert (report["revenue"], report["discount_total"]) == (17000, 3000)
     assert (report["customers"], report["new_customers"]) == (1, 1)
     assert [row["order_no"] for row in report["order_list"]][-1] == paid.order_no
+
+
+def test_one_customers_checkouts_at_once_get_a_limit_of_one_only_once(session, owner):
+    """saleor#18627 under load: five checkouts of one shopper at the same moment, limit 1 per customer:
+    one order has the limited price, the others are refused and keep nothing."""
+    import threading
+
+    from shopapp.db import session_scope
+
+    tea = product_on_sale(session, owner, price=10000, stock=20)
+    made = _create(session, owner, kind="limited_discount", name="限购 1 件", percent_off=50, per_customer_limit=1)
+    _shopper(session, owner.shop_id)
+    # Five phones, each logged in on its own (so nothing of one log-in makes them wait for each other).
+    devices = [shoppers.log_in(session, owner.shop_id, email="amy@example.com", password="secret-pass").token for _ in range(5)]
+    session.commit()
+    carts = [(cart_with(session, owner.shop_id, (tea, 1)), device) for device in devices]
+    start, outcomes = threading.Barrier(len(carts)), []
+
+    def press_pay(cart: str, device: str) -> None:
+        start.wait()
+        try:
+            with session_scope() as own:
+                place.place_order(own, owner.shop_id, cart, "amy@example.com", dict(ADDRESS), customer_token=device)
+            outcomes.append("ordered")
+        except Conflict as refused:
+            outcomes.append(refused.code)
+
+    threads = [threading.Thread(target=press_pay, args=pair) for pair in carts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    session.expire_all()
+    limited = [i for i in session.exec(select(OrderItem)) if any(d["source"] == "limited_discount" for d in i.discounts)]
+    assert sum(i.qty for i in limited) == 1 and all(d["id"] == made["id"] for i in limited for d in i.discounts)
+    assert outcomes.count("ordered") + outcomes.count("promotion_limit_reached") == 5, outcomes
+    assert stock_of(session, tea) == 20 - outcomes.count("ordered")
