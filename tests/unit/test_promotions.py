@@ -146,6 +146,11 @@ def test_a_per_customer_limit_counts_the_units_of_the_customers_earlier_orders(s
     made = _create(session, owner, kind="limited_discount", name="限购 2 件", percent_off=20, per_customer_limit=2)
     amy = _shopper(session, owner.shop_id)
     first = _buy(session, owner.shop_id, amy, (tea, 1), pay=False)  # pending orders count too
+    token = cart_with(session, owner.shop_id, (tea, 3))
+    shown = checkout_quote.quote(session, owner.shop_id, token, province="浙江省", customer_token=amy)
+    assert [(i["variant_id"], i["qty"], i["unit_price"], i["total"], i["paid"]) for i in shown["items"]] == [
+        (tea, 1, 8000, 8000, 8000), (tea, 2, 10000, 20000, 20000),
+    ]
     second = _buy(session, owner.shop_id, amy, (tea, 3))
     items = session.exec(select(OrderItem).where(OrderItem.order_id == second.id).order_by(OrderItem.id)).all()
     assert [(i.qty, i.unit_price, i.paid) for i in items] == [(1, 8000, 8000), (2, 10000, 20000)]
@@ -218,3 +223,21 @@ def test_one_customers_checkouts_at_once_get_a_limit_of_one_only_once(session, o
     assert sum(i.qty for i in limited) == 1 and all(d["id"] == made["id"] for i in limited for d in i.discounts)
     assert outcomes.count("ordered") + outcomes.count("promotion_limit_reached") == 5, outcomes
     assert stock_of(session, tea) == 20 - outcomes.count("ordered")
+
+
+def test_product_cards_and_pages_show_badges_and_the_guests_limited_price(session, owner):
+    from shopapp.services.marketing import promotion_badges
+
+    tea = product_on_sale(session, owner, price=10000)
+    cake = product_on_sale(session, owner, price=5000, sku="CAKE", title="月饼")
+    tea_product, cake_product = session.get(Variant, tea).product_id, session.get(Variant, cake).product_id
+    assert promotion_badges.for_products(session, owner.shop_id, [(tea_product, 10000)]) == {}  # nothing running
+    _create(session, owner, tiers=[{"min_amount": 30000, "amount_off": 4000}])
+    limited = _create(session, owner, kind="limited_discount", name="龙井 8 折", percent_off=20, product_ids=[tea_product])
+    _create(session, owner, kind="limited_discount", name="月饼特价", prices={str(cake): 3990})
+    cards = promotion_badges.for_products(session, owner.shop_id, [(tea_product, 10000), (cake_product, 5000)])
+    assert cards[tea_product].badges == ("满 300 减 40", "限时 8 折") and cards[tea_product].sale_price == 8000
+    assert cards[tea_product].ends_at.isoformat(timespec="seconds") == limited["ends_at"].replace("Z", "+00:00")
+    assert cards[cake_product].badges == ("满 300 减 40", "限时特价") and cards[cake_product].sale_price is None
+    page, prices = promotion_badges.for_variants(session, owner.shop_id, cake_product, [(cake, 5000)])
+    assert prices == {cake: 3990} and page.sale_price == 3990 and "限时特价" in page.badges
