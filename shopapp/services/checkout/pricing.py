@@ -64,6 +64,9 @@ class PricedCart:
         }
 
 
+# Activities whose lines take nothing from steps 2-5 (PRICING.md step 1).
+EXCLUSIVE_SOURCES = ("flash_sale", "group_buy", "bargain")
+
 # A step of 2-5: the basket as the steps before left it, and what the shop offers this shopper.
 Step = Callable[[Basket, Offers], list[Saving]]
 
@@ -192,7 +195,7 @@ def amounts_before_tiered(priced: PricedCart) -> Basket:
     return Basket(
         lines=[item.line for item in lines],
         amounts=tuple(item.total - sum(d.amount for d in item.discounts if d.source in ("second_half", "bundle")) for item in lines),
-        exclusive=tuple(False for _ in lines),
+        exclusive=tuple(any(d.source in EXCLUSIVE_SOURCES for d in item.discounts) for item in lines),
     )
 
 
