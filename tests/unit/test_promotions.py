@@ -241,3 +241,34 @@ def test_product_cards_and_pages_show_badges_and_the_guests_limited_price(sessio
     assert cards[cake_product].badges == ("满 300 减 40", "限时特价") and cards[cake_product].sale_price is None
     page, prices = promotion_badges.for_variants(session, owner.shop_id, cake_product, [(cake, 5000)])
     assert prices == {cake: 3990} and page.sale_price == 3990 and "限时特价" in page.badges
+
+
+def test_the_report_takes_refunded_units_off_revenue_and_units(session, owner):
+    from shopapp.services.orders import refunds
+
+    tea = product_on_sale(session, owner, price=10000, stock=20)
+    made = _create(session, owner, kind="limited_discount", name="8 折", percent_off=20)
+    order = _buy(session, owner.shop_id, None, (tea, 3))  # 3 × ¥80 = ¥240
+    line = session.exec(select(OrderItem).where(OrderItem.order_id == order.id)).one()
+    refunds.refund(session, owner, order.id, None, "一件坏了", items=[{"order_item_id": line.id, "qty": 1}])
+    session.commit()
+    report = promotion_report.promotion_report(session, owner, made["id"])
+    assert (report["units"], report["revenue"], report["discount_total"]) == (2, 16000, 6000)
+
+
+def test_the_console_form_is_typed_in_yuan_on_the_shops_clock(session, owner):
+    from shopapp.services.marketing import promotion_forms
+
+    form = {"name": "满减", "starts_at": "2026-12-06T10:00", "ends_at": "2026-12-09T20:00", "product_ids": "3, 5",
+            "tier_measure": "amount", "repeat": ""}
+    rows = [{"min": "300", "reward": "amount_off", "value": "40"}, {"min": "500", "reward": "free_shipping", "value": ""}]
+    data = promotion_forms.typed_promotion("tiered", form, rows, owner.shop_id)
+    assert data["starts_at"] == "2026-12-06T10:00:00+08:00" and data["product_ids"] == ["3", "5"]
+    assert data["tiers"] == [{"min_amount": 30000, "amount_off": 4000}, {"min_amount": 50000, "free_shipping": True}]
+    with pytest.raises(Invalid) as refused:
+        promotion_forms.typed_promotion("tiered", form, [{"min": "3x", "reward": "amount_off", "value": "40"}], owner.shop_id)
+    assert refused.value.fields == {"tiers.0.min_amount": "must_be_money"}
+    made = _create(session, owner, **{k: v for k, v in data.items() if k != "product_ids"})
+    shown, tiers = promotion_forms.form_values(made, owner.shop_id)
+    assert (shown["starts_at"], tiers) == ("2026-12-06T10:00", [{"min": "300", "reward": "amount_off", "value": "40"},
+                                                               {"min": "500", "reward": "free_shipping", "value": ""}])
