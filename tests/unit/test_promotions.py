@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from shopapp.models import Order, OrderItem, ProductCategory, Promotion, Variant
+from shopapp.models import Order, OrderItem, Product, ProductCategory, Promotion, Variant
 from shopapp.models.base import utcnow
 from shopapp.services.catalog import categories
 from shopapp.services.checkout import place
@@ -272,3 +272,19 @@ def test_the_console_form_is_typed_in_yuan_on_the_shops_clock(session, owner):
     shown, tiers = promotion_forms.form_values(made, owner.shop_id)
     assert (shown["starts_at"], tiers) == ("2026-12-06T10:00", [{"min": "300", "reward": "amount_off", "value": "40"},
                                                                {"min": "500", "reward": "free_shipping", "value": ""}])
+
+
+def test_a_gift_that_sold_out_during_checkout_leaves_the_order_without_it(session, owner, monkeypatch):
+    from shopapp.services.marketing import promotion_rules
+
+    tea = product_on_sale(session, owner, price=30000)
+    cup = product_on_sale(session, owner, price=2500, stock=0, sku="CUP", title="茶杯")
+    _create(session, owner, tiers=[{"min_amount": 20000, "gift_variant_id": cup}])
+    cup_row = session.get(Variant, cup)
+    # The offers were loaded while one cup was left; the last one went before this order took it.
+    in_stock_then = {cup: (cup_row, session.get(Product, cup_row.product_id))}
+    monkeypatch.setattr(promotion_rules, "_gifts_in_stock", lambda *_: in_stock_then)
+    order = _buy(session, owner.shop_id, None, (tea, 1))
+    items = session.exec(select(OrderItem).where(OrderItem.order_id == order.id)).all()
+    assert [(i.variant_id, i.gift) for i in items] == [(tea, False)] and order.total == 30000
+    assert stock_of(session, cup) == 0

@@ -37,6 +37,9 @@ KIND_FIELDS = {
     "bundle": ("qty", "price"),
     "tiered": ("tiers", "repeat"),
 }
+# What the pricing pipeline loads of them (offers.load_offers): the running promotions, ready to price.
+active_for_pricing = promotion_rules.active_for_pricing
+
 _BLANK = {"percent_off": None, "prices": {}, "per_customer_limit": None, "stacks_with_member": False,
           "qty": None, "price": None, "tiers": [], "repeat": False}
 
