@@ -27,9 +27,9 @@ from shopapp.services.marketing.savings import Basket, Saving, UnitPrice
 # The pipeline's Offers (marketing/offers.py), which loads this module's promotions: named, not imported.
 Offers = Any
 
-# Orders whose units count against a per-customer limit: every order but a cancelled one
-# (a refunded order does not give its limited units back; the shopper had them).
-_NOT_COUNTED = ("cancelled",)
+# Orders whose units count against a per-customer limit: the paid and pending ones (PRICING.md), so
+# not a cancelled order nor one refunded in full (closed); a partly refunded one still counts whole.
+_NOT_COUNTED = ("cancelled", "closed")
 
 
 @dataclass(frozen=True)
