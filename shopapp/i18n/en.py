@@ -889,4 +889,5 @@ MESSAGES = {
     "store.days": "d",
     "store.hours": "h",
     "store.minutes": "m",
+    "marketing.no_orders": "No order has used this promotion yet",
 }

@@ -897,4 +897,5 @@ MESSAGES = {
     "store.days": "天",
     "store.hours": "小时",
     "store.minutes": "分",
+    "marketing.no_orders": "还没有订单用到这个活动",
 }

@@ -54,7 +54,9 @@ def promotion_report_page() -> rx.Component:
             rx.el.dl(*[_figure(key, label) for key, label in FIGURES], class_name="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-4",
                      data_testid="promotion-figures"),
             rx.el.h2(tr("marketing.report_orders"), class_name="mt-6 font-semibold"),
-            rx.el.ul(rx.foreach(state.orders, _order), class_name="mt-2 divide-y rounded-2xl border bg-white"),
+            rx.el.ul(rx.foreach(state.orders, _order),
+                     rx.cond(state.orders.length() == 0, rx.el.li(tr("marketing.no_orders"), class_name="p-3 text-sm text-gray-500")),
+                     class_name="mt-2 divide-y rounded-2xl border bg-white"),
         )),
         class_name="max-w-3xl",
     )
