@@ -18,7 +18,10 @@ from shopapp.ui.console import home as console_home  # noqa: F401 - registers /c
 from shopapp.ui.console import orders as console_orders  # noqa: F401 - registers /console/orders[/...]
 from shopapp.ui.console import settings as console_settings  # noqa: F401 - registers /console/settings
 from shopapp.ui.console import shipping as console_shipping  # noqa: F401 - registers /console/shipping
+from shopapp.ui.console.marketing import hub as marketing_hub  # noqa: F401 - registers /console/marketing
 from shopapp.ui.console.marketing import points as console_points  # noqa: F401 - registers /console/marketing/points
+from shopapp.ui.console.marketing import promotions as console_promotions  # noqa: F401 - registers /console/marketing/promotions/[kind]
+from shopapp.ui.console.marketing import report as promotion_report  # noqa: F401 - registers /console/marketing/promotion-report/[id]
 from shopapp.ui.not_found import not_found_page
 from shopapp.ui.platform import (
     invite,  # noqa: F401 - registers /invite/[invite_code]

@@ -13,6 +13,7 @@ from shopapp.models.loyalty import LoyaltySettings, MemberLevel, PointsAccount, 
 from shopapp.models.notifications import OutboxEmail
 from shopapp.models.orders import Order, OrderEvent, OrderItem
 from shopapp.models.payments import Payment, PaymentNotification
+from shopapp.models.promotions import Promotion
 from shopapp.models.search import ProductSearch
 from shopapp.models.shops import ApiKey, Shop, StaffInvite, StaffMember
 from shopapp.models.stock_alerts import StockNotification
@@ -26,6 +27,7 @@ __all__ = [
     "Cart", "CartItem", "IdempotencyRecord", "Order", "OrderEvent", "OrderItem", "Payment", "PaymentNotification",
     "ShippingMethod", "StockNotification", "StoreTheme",
     "Conversation", "Message", "QuickReply", "Customer", "CustomerSession",
+    "Promotion",
     "AftersalesRequest", "Refund", "RefundItem", "Shipment", "ShipmentItem", "TrackingEvent",
     "LoyaltySettings", "MemberLevel", "PointsAccount", "PointsMove", "PointsReward",
 ]

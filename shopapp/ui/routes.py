@@ -22,6 +22,9 @@ CONSOLE_CATEGORIES = "/console/categories"
 CONSOLE_ORDERS = "/console/orders"
 CONSOLE_SHIPPING = "/console/shipping"
 CONSOLE_POINTS = "/console/marketing/points"
+CONSOLE_MARKETING = "/console/marketing"
+CONSOLE_PROMOTIONS = "/console/marketing/promotions/[kind]"
+CONSOLE_PROMOTION_REPORT = "/console/marketing/promotion-report/[promotion_id]"
 SUPPORT = "/support"
 CONSOLE_ORDER = "/console/orders/[order_id]"
 STORE_HOME = "/s/[slug]"
@@ -46,6 +49,14 @@ def store_home(slug):
 
 def product_page(slug: str, product_id: int) -> str:
     return f"/s/{slug}/p/{product_id}"
+
+
+def console_promotions(kind: str) -> str:
+    return f"/console/marketing/promotions/{kind}"
+
+
+def console_promotion_report(promotion_id) -> str:
+    return "/console/marketing/promotion-report/" + promotion_id
 
 
 def console_product(product_id: int | str) -> str:

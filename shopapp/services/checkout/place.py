@@ -185,7 +185,7 @@ def _place(
             title=item.line.product.title, sku=item.line.variant.sku, option_values=item.line.variant.option_values,
             qty=item.qty, unit_price=item.unit_price, total=item.total, paid=item.paid,
             discounts=[share.as_dict() for share in item.discounts], weight_grams=item.line.variant.weight_grams,
-            presale_ships_at=ships_at[item.variant_id],
+            presale_ships_at=ships_at.get(item.variant_id), gift=item.gift,
         )
         for item in priced.items
     ]
@@ -204,8 +204,9 @@ def _place(
     # The units last: from here to the commit the order holds its variants' rows, which every other
     # checkout of them waits for; reserving first measured p95 3.4 s on one hot SKU, last 1.2 s.
     sold_from = _take_units(session, order, lines)
+    sold_from.update(_take_gifts(session, order, items, [item for item in priced.items if item.gift]))
     for item in items:
-        item.sold_from = sold_from[item.variant_id]
+        item.sold_from = sold_from.get(item.variant_id, "stock")
     if not order.total:
         state.transition(session, order, "paid", "system", {"amount": 0})  # nothing to pay: a free order
         fulfillment.complete_if_virtual(session, order, "system")
@@ -227,6 +228,23 @@ def _take_units(session: Session, order: Order, lines: list[carts.Line]) -> dict
         available = refused.params.get("available", 0)
         code = "only_n_left" if available > 0 else "sold_out"
         raise Conflict(code, available=available, variant_id=refused.params.get("variant_id")) from None
+
+
+def _take_gifts(session: Session, order: Order, items: list[OrderItem], gifts: list[pricing.PricedLine]) -> dict[int, str]:
+    """A 满赠 gift's unit, taken like any other; when the last one went a moment ago the order simply
+    has no gift (its line is dropped), never an error."""
+    taken: dict[int, str] = {}
+    for gift in gifts:
+        try:
+            with session.begin_nested():
+                taken.update(ledger.take_for_order(
+                    session, f"order:{order.order_no}", order.shop_id, [(gift.variant_id, 1)], f"order {order.order_no} gift",
+                ))
+        except Conflict:
+            row = next(item for item in items if item.gift and item.variant_id == gift.variant_id)
+            items.remove(row)
+            session.delete(row)
+    return taken
 
 
 def _checked_note(note, errors: dict[str, str]) -> str:

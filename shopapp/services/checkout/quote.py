@@ -35,13 +35,11 @@ def quote(
     customer_id = shoppers.customer_for_token(session, shop_id, customer_token).id if shoppers.is_customer_token(customer_token) else None
     offered_now = offers.load_offers(session, shop_id, customer_id=customer_id, choices=choices)
     priced = pricing.price_cart([line for line in lines if line.problem is None], shipping_method=method, offers=offered_now)
-    # One cart line per variant; a line split by a per-customer limit will need its own key here.
-    by_variant = {item.variant_id: item.as_dict() for item in priced.items}
-    nothing = {"paid": 0, "gift": False, "discounts": []}
     return {
         **view,
-        "items": [{**item, **by_variant.get(item["variant_id"], nothing)} for item in view["items"]],
+        "items": _items(view["items"], priced),
         **priced.as_dict(),
+        "next_tier": pricing.next_tier(priced, offered_now),
         "shipping_method": shipping.method_dict(method) if method else None,
         "points": points.quote_points(offered_now.points, priced),  # {balance, max_usable, used, value}
     }
@@ -76,3 +74,30 @@ def quote_with_choices(
             refused.update(mine)
             typed.update(dict.fromkeys(mine))
     raise AssertionError("unreachable: every round drops a choice")
+
+
+def _items(shown: list[dict], priced: pricing.PricedCart) -> list[dict]:
+    """The cart's items with their prices. A line split by a per-customer limit shows as its two
+    parts (same variant, each with its qty); a 满赠 gift comes last, at 0."""
+    parts: dict[int, list] = {}
+    for item in priced.items:
+        if not item.gift:
+            parts.setdefault(item.variant_id, []).append(item)
+    nothing = {"paid": 0, "gift": False, "discounts": []}
+    items = []
+    for item in shown:
+        own = parts.get(item["variant_id"])
+        if not own:
+            items.append({**item, **nothing})
+            continue
+        for part in own:
+            split = {"qty": part.qty, "total": part.total} if len(own) > 1 else {}
+            items.append({**item, **split, **part.as_dict()})
+    for gift in (item for item in priced.items if item.gift):
+        line = gift.line
+        items.append({
+            "variant_id": gift.variant_id, "product_id": line.product.id, "title": line.product.title,
+            "sku": line.variant.sku, "option_values": line.variant.option_values, "qty": 1, "total": 0,
+            "compare_at_price": None, "image_url": None, "presale_ships_at": None, "problem": None, **gift.as_dict(),
+        })
+    return items

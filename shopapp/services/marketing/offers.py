@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from shopapp.services.core.errors import require_fields
 from shopapp.services.core.validation import checked_whole
-from shopapp.services.marketing import points
+from shopapp.services.marketing import points, promotion_rules
 from shopapp.services.marketing.savings import Saving
 
 MAX_CODE = 40  # a typed code longer than this is not one of ours
@@ -83,8 +83,9 @@ def load_offers(
     """Everything the shop offers this shopper (None: a guest) now, with their choices checked.
     Each activity adds its part here as it is built."""
     loyalty = points.for_pricing(session, shop_id, customer_id, choices.points)  # member level and 积分抵现
+    running = promotion_rules.active_for_pricing(session, shop_id, customer_id=customer_id)
     return Offers(
-        shop_id=shop_id, customer_id=customer_id, choices=choices,
+        shop_id=shop_id, customer_id=customer_id, choices=choices, promotions=running,
         member_percent=loyalty.member_percent, points=loyalty.points,
     )
 
@@ -95,3 +96,4 @@ def take_up(session: Session, offers: Offers, order: Any, discounts: Sequence[Sa
     longer be had (a one-use coupon used a moment ago, points spent elsewhere) raises a Conflict, and
     the checkout keeps nothing at all."""
     points.take_up(session, offers.points, order, discounts)
+    promotion_rules.take_up(session, offers, order, discounts)

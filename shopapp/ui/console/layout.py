@@ -16,7 +16,7 @@ NAV = [
     (routes.CONSOLE_CATEGORIES, "console.nav.categories"),
     (routes.CONSOLE_ORDERS, "console.nav.orders"),
     (routes.CONSOLE_SHIPPING, "console.nav.shipping"),
-    (routes.CONSOLE_POINTS, "console.nav.points"),
+    (routes.CONSOLE_MARKETING, "console.nav.marketing"),
     (routes.SUPPORT, "console.nav.support"),
     (routes.CONSOLE_SETTINGS, "console.nav.settings"),
 ]

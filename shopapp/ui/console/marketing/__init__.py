@@ -1,1 +1,1 @@
-"""营销中心 in the console: one module per kind of activity."""
+"""The console's marketing centre (营销中心): the hub of activity cards and one module per kind of activity."""
