@@ -24,6 +24,7 @@ from shopapp.services.catalog import search
 from shopapp.services.core.permissions import Actor
 from shopapp.services.orders import listing
 from shopapp.services.shops import accounts
+from tests.redis_server import RedisServer, own_redis_server
 
 
 @pytest.fixture(scope="session")
@@ -67,3 +68,25 @@ def make_shop(session: Session, slug: str, email: str | None = None) -> Actor:
     )
     session.commit()
     return accounts.authenticate(session, signed.token)
+
+
+@pytest.fixture
+def own_redis(monkeypatch) -> RedisServer:
+    """A Redis of the test's own behind REDIS_URL, which the test stops and starts again. The watch
+    asks again at once instead of every few seconds, so no test waits for it."""
+    from shopapp import redis_watch
+    from shopapp.settings import get_settings
+
+    monkeypatch.setattr(redis_watch, "RETRY_SECONDS", 0.0)
+    before = os.environ.get("REDIS_URL")
+    with own_redis_server() as server:
+        os.environ["REDIS_URL"] = server.url
+        get_settings.cache_clear()
+        try:
+            yield server
+        finally:
+            if before is None:
+                os.environ.pop("REDIS_URL", None)
+            else:
+                os.environ["REDIS_URL"] = before
+            get_settings.cache_clear()

@@ -1,0 +1,127 @@
+"""Whether Redis answers, for /api/v1/health and the pages, and what to redo when it comes back.
+
+Only Reflex keeps anything in Redis (each browser session's UI state and its lock, which worker holds
+which websocket). The REST API, log-in throttling, idempotency, stock and the jobs live in the database
+and never wait on Redis; so Redis down is "degraded" (pages cannot load or save their state), not "down".
+
+One watch per process, circuit-breaker style: a failed ask marks Redis down since that moment, and
+nobody asks again for RETRY_SECONDS, so no caller waits on a dead Redis twice in a row; every ask is
+bounded by TIMEOUT_SECONDS. Going down and coming back are each logged once, never per request.
+
+When Redis answers as a new server (a restart: its run_id changed) the keyspace notifications Reflex
+needs are switched on again: Reflex sets them once per process and a restarted Redis has forgotten
+them, after which a page waiting for another worker's state lock sleeps the whole lock expiry.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime
+
+import redis
+
+from shopapp.models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+# Seconds between two asks while Redis is down (tests shorten it).
+RETRY_SECONDS = 5.0
+# Longest one ask may take: a Redis that does not answer within it counts as down.
+TIMEOUT_SECONDS = 0.5
+# Reflex's flags (reflex.istate.manager.redis.NOTIFY_KEYSPACE_EVENTS; a test keeps the two equal).
+NOTIFY_KEYSPACE_EVENTS = "K$sgxe"
+
+OK = "ok"
+DEGRADED = "degraded"
+UNUSED = "unused"  # no REDIS_URL: UI state lives in the one backend process
+
+
+class RedisWatch:
+    """Remembers whether Redis answered; asks again only when the last answer is stale."""
+
+    def __init__(self, url: str, *, clock=time.monotonic):
+        self.url = url
+        self._client = redis.Redis.from_url(
+            url, socket_connect_timeout=TIMEOUT_SECONDS, socket_timeout=TIMEOUT_SECONDS, retry=None,
+        )
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._answered = True
+        self._asked_at: float | None = None
+        self.down_since: datetime | None = None
+        self._server_id: str | None = None
+
+    def status(self) -> str:
+        """"ok" or "degraded"; asks Redis when the last answer was "ok" or is RETRY_SECONDS old."""
+        with self._lock:
+            if self._answered or self._asked_at is None or self._clock() - self._asked_at >= RETRY_SECONDS:
+                self._ask()
+            return OK if self._answered else DEGRADED
+
+    def _ask(self) -> None:
+        self._asked_at = self._clock()
+        try:
+            server_id = self._client.info("server").get("run_id")
+        except (redis.RedisError, OSError) as exc:
+            if self._answered:
+                self.down_since = utcnow()
+                log.warning("Redis at %s does not answer (%s): pages cannot load or save their state until it "
+                            "does; the REST API and the jobs carry on. Asking again every %s s.",
+                            _where(self.url), exc, RETRY_SECONDS)
+            self._answered = False
+            return
+        if not self._answered:
+            log.warning("Redis at %s answers again (down since %s)", _where(self.url), self.down_since)
+        self._answered, self.down_since = True, None
+        if server_id != self._server_id:
+            self._server_id = server_id
+            self._keep_keyspace_notifications()
+
+    def _keep_keyspace_notifications(self) -> None:
+        try:
+            current = self._client.config_get("notify-keyspace-events").get("notify-keyspace-events", "")
+            if not set(NOTIFY_KEYSPACE_EVENTS) <= set(current) and "A" not in current:
+                self._client.config_set("notify-keyspace-events", NOTIFY_KEYSPACE_EVENTS)
+        except (redis.RedisError, OSError) as exc:
+            # A managed Redis may refuse CONFIG; it is then configured out of band (docs/deploy.md).
+            log.info("could not check Redis keyspace notifications: %s", exc)
+
+
+def _where(url: str) -> str:
+    """The URL without its password, for the log."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.rpartition('@')[2]}"
+
+
+_watches: dict[str, RedisWatch] = {}
+_watches_lock = threading.Lock()
+
+
+def watch_for(url: str) -> RedisWatch:
+    with _watches_lock:
+        if url not in _watches:
+            _watches[url] = RedisWatch(url)
+        return _watches[url]
+
+
+def redis_status() -> str:
+    """"ok", "degraded", or "unused" without REDIS_URL: what /api/v1/health reports."""
+    from shopapp.settings import get_settings
+
+    url = get_settings().redis_url
+    return watch_for(url).status() if url else UNUSED
+
+
+def keep_watching(stop: threading.Event) -> None:
+    """Ask every RETRY_SECONDS, so a restart is noticed (and repaired) even when nobody asks for health."""
+    while not stop.is_set():
+        redis_status()
+        stop.wait(RETRY_SECONDS)
+
+
+def start_in_background() -> threading.Event:
+    stop = threading.Event()
+    threading.Thread(target=keep_watching, args=(stop,), name="shopapp-redis-watch", daemon=True).start()
+    return stop
