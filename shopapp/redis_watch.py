@@ -5,8 +5,8 @@ which websocket). The REST API, log-in throttling, idempotency, stock and the jo
 and never wait on Redis; so Redis down is "degraded" (pages cannot load or save their state), not "down".
 
 One watch per process, circuit-breaker style: a failed ask marks Redis down since that moment, and
-nobody asks again for RETRY_SECONDS, so no caller waits on a dead Redis twice in a row; every ask is
-bounded by TIMEOUT_SECONDS. Going down and coming back are each logged once, never per request.
+nobody asks again for REDIS_RETRY_SECONDS (a setting), so no caller waits on a dead Redis twice in a
+row; every ask is bounded by TIMEOUT_SECONDS. Going down and coming back are each logged once, never per request.
 
 When Redis answers as a new server (a restart: its run_id changed) the keyspace notifications Reflex
 needs are switched on again: Reflex sets them once per process and a restarted Redis has forgotten
@@ -16,6 +16,7 @@ them, after which a page waiting for another worker's state lock sleeps the whol
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from datetime import datetime
@@ -26,8 +27,6 @@ from shopapp.models.base import utcnow
 
 log = logging.getLogger(__name__)
 
-# Seconds between two asks while Redis is down (tests shorten it).
-RETRY_SECONDS = 5.0
 # Longest one ask may take: a Redis that does not answer within it counts as down.
 TIMEOUT_SECONDS = 0.5
 # Reflex's flags (reflex.istate.manager.redis.NOTIFY_KEYSPACE_EVENTS; a test keeps the two equal).
@@ -36,13 +35,17 @@ NOTIFY_KEYSPACE_EVENTS = "K$sgxe"
 OK = "ok"
 DEGRADED = "degraded"
 UNUSED = "unused"  # no REDIS_URL: UI state lives in the one backend process
+# Set by `python -m shopapp serve` when Redis did not answer at start: Reflex then runs without it
+# (one worker, page state in memory) until the next start, so Redis counts as degraded until then.
+STARTED_WITHOUT_REDIS = "SHOPAPP_STARTED_WITHOUT_REDIS"
 
 
 class RedisWatch:
     """Remembers whether Redis answered; asks again only when the last answer is stale."""
 
-    def __init__(self, url: str, *, clock=time.monotonic):
+    def __init__(self, url: str, *, retry_seconds: float, clock=time.monotonic):
         self.url = url
+        self.retry_seconds = retry_seconds
         self._client = redis.Redis.from_url(
             url, socket_connect_timeout=TIMEOUT_SECONDS, socket_timeout=TIMEOUT_SECONDS, retry=None,
         )
@@ -54,9 +57,9 @@ class RedisWatch:
         self._server_id: str | None = None
 
     def status(self) -> str:
-        """"ok" or "degraded"; asks Redis when the last answer was "ok" or is RETRY_SECONDS old."""
+        """"ok" or "degraded"; asks Redis when the last answer was "ok" or is retry_seconds old."""
         with self._lock:
-            if self._answered or self._asked_at is None or self._clock() - self._asked_at >= RETRY_SECONDS:
+            if self._answered or self._asked_at is None or self._clock() - self._asked_at >= self.retry_seconds:
                 self._ask()
             return OK if self._answered else DEGRADED
 
@@ -69,7 +72,7 @@ class RedisWatch:
                 self.down_since = utcnow()
                 log.warning("Redis at %s does not answer (%s): pages cannot load or save their state until it "
                             "does; the REST API and the jobs carry on. Asking again every %s s.",
-                            _where(self.url), exc, RETRY_SECONDS)
+                            _where(self.url), exc, self.retry_seconds)
             self._answered = False
             return
         if not self._answered:
@@ -100,10 +103,18 @@ _watches_lock = threading.Lock()
 
 
 def watch_for(url: str) -> RedisWatch:
+    from shopapp.settings import get_settings
+
     with _watches_lock:
         if url not in _watches:
-            _watches[url] = RedisWatch(url)
+            _watches[url] = RedisWatch(url, retry_seconds=get_settings().redis_retry_seconds)
         return _watches[url]
+
+
+def forget_watches() -> None:
+    """Start afresh (tests that change the settings)."""
+    with _watches_lock:
+        _watches.clear()
 
 
 def redis_status() -> str:
@@ -111,14 +122,20 @@ def redis_status() -> str:
     from shopapp.settings import get_settings
 
     url = get_settings().redis_url
-    return watch_for(url).status() if url else UNUSED
+    if not url:
+        return UNUSED
+    if os.environ.get(STARTED_WITHOUT_REDIS):
+        return DEGRADED
+    return watch_for(url).status()
 
 
 def keep_watching(stop: threading.Event) -> None:
-    """Ask every RETRY_SECONDS, so a restart is noticed (and repaired) even when nobody asks for health."""
+    """Ask every few seconds, so a restart is noticed (and repaired) even when nobody asks for health."""
+    from shopapp.settings import get_settings
+
     while not stop.is_set():
         redis_status()
-        stop.wait(RETRY_SECONDS)
+        stop.wait(max(get_settings().redis_retry_seconds, 1))
 
 
 def start_in_background() -> threading.Event:

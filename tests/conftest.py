@@ -72,21 +72,17 @@ def make_shop(session: Session, slug: str, email: str | None = None) -> Actor:
 
 @pytest.fixture
 def own_redis(monkeypatch) -> RedisServer:
-    """A Redis of the test's own behind REDIS_URL, which the test stops and starts again. The watch
-    asks again at once instead of every few seconds, so no test waits for it."""
+    """A Redis of the test's own behind REDIS_URL, which the test stops and starts again. Health asks
+    again at once (REDIS_RETRY_SECONDS=0, here and in servers the test starts), so no test waits."""
     from shopapp import redis_watch
     from shopapp.settings import get_settings
 
-    monkeypatch.setattr(redis_watch, "RETRY_SECONDS", 0.0)
-    before = os.environ.get("REDIS_URL")
     with own_redis_server() as server:
-        os.environ["REDIS_URL"] = server.url
+        monkeypatch.setenv("REDIS_URL", server.url)
+        monkeypatch.setenv("REDIS_RETRY_SECONDS", "0")
         get_settings.cache_clear()
-        try:
-            yield server
-        finally:
-            if before is None:
-                os.environ.pop("REDIS_URL", None)
-            else:
-                os.environ["REDIS_URL"] = before
-            get_settings.cache_clear()
+        redis_watch.forget_watches()
+        yield server
+    monkeypatch.undo()
+    get_settings.cache_clear()
+    redis_watch.forget_watches()

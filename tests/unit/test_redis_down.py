@@ -6,16 +6,20 @@ Only Reflex's page state lives in Redis; these tests prove that nothing else wai
 from __future__ import annotations
 
 import pytest
+import redis
 from reflex.istate.manager.redis import NOTIFY_KEYSPACE_EVENTS as REFLEX_KEYSPACE_EVENTS
+from reflex_base.event import Event
 from sqlmodel import select
 
-from shopapp import jobs, redis_watch
+from shopapp import cli, jobs, redis_watch
 from shopapp.db import session_scope
 from shopapp.models import OutboxEmail
 from shopapp.services.checkout.place import place_order
 from shopapp.services.core import outbox
 from shopapp.services.core.errors import RateLimited, Unauthorized
 from shopapp.services.shops import accounts
+from shopapp.settings import get_settings
+from shopapp.ui import degraded
 from tests.shopping import ADDRESS, cart_with, product_on_sale, stock_of
 
 
@@ -48,10 +52,9 @@ def test_without_redis_url_health_says_redis_is_unused(monkeypatch):
         get_settings.cache_clear()
 
 
-def test_a_down_redis_is_asked_again_only_after_the_retry_interval(own_redis, monkeypatch):
-    monkeypatch.setattr(redis_watch, "RETRY_SECONDS", 5.0)
+def test_a_down_redis_is_asked_again_only_after_the_retry_interval(own_redis):
     clock = FakeClock()
-    watch = redis_watch.RedisWatch(own_redis.url, clock=clock)
+    watch = redis_watch.RedisWatch(own_redis.url, retry_seconds=5, clock=clock)
     own_redis.stop()
     assert watch.status() == "degraded"
     own_redis.start()
@@ -62,7 +65,7 @@ def test_a_down_redis_is_asked_again_only_after_the_retry_interval(own_redis, mo
 
 
 def test_going_down_and_coming_back_are_logged_once_each(own_redis, caplog):
-    watch = redis_watch.RedisWatch(own_redis.url)
+    watch = redis_watch.RedisWatch(own_redis.url, retry_seconds=0)
     own_redis.stop()
     with caplog.at_level("WARNING", logger="shopapp.redis_watch"):
         for _ in range(5):
@@ -75,7 +78,7 @@ def test_going_down_and_coming_back_are_logged_once_each(own_redis, caplog):
 
 
 def test_a_restarted_redis_gets_back_the_keyspace_notifications_reflex_needs(own_redis):
-    watch = redis_watch.RedisWatch(own_redis.url)
+    watch = redis_watch.RedisWatch(own_redis.url, retry_seconds=0)
     assert watch.status() == "ok"
     own_redis.stop()
     own_redis.start()  # a new, empty server: CONFIG SET of the old one is forgotten
@@ -118,3 +121,34 @@ def test_the_jobs_deliver_mail_while_redis_is_down(own_redis):
     assert "deliver_email" in jobs.run_due_jobs([job for job in jobs.JOBS if job.name == "deliver_email"])
     with session_scope() as session:
         assert session.exec(select(OutboxEmail)).one().sent_at is not None
+
+
+def test_serve_starts_the_pages_without_redis_when_it_does_not_answer(own_redis, monkeypatch):
+    settings = get_settings()
+    answering = cli.reflex_environment(settings, {"GRANIAN_WORKERS": "4"})
+    assert answering["REFLEX_REDIS_URL"] == own_redis.url and answering["GRANIAN_WORKERS"] == "4"
+    own_redis.stop()
+    down = cli.reflex_environment(settings, {"GRANIAN_WORKERS": "4", "REFLEX_REDIS_URL": own_redis.url})
+    assert "REFLEX_REDIS_URL" not in down and down["GRANIAN_WORKERS"] == "1"
+    monkeypatch.setenv(redis_watch.STARTED_WITHOUT_REDIS, down[redis_watch.STARTED_WITHOUT_REDIS])
+    own_redis.start()
+    assert redis_watch.redis_status() == "degraded"  # until a restart puts page state back in Redis
+
+
+def _sent_to_the_page(spec) -> list[tuple[str, dict]]:
+    """What the browser receives for the handler's answer: (event name, payload) each."""
+    return [(event.name, event.payload) for event in Event.from_event_type(spec)]
+
+
+def test_a_page_event_failing_on_redis_shows_the_degraded_banner(own_redis):
+    flag = {"ref": "ref_service_degraded_flag", "value": "redis"}
+    assert _sent_to_the_page(degraded.on_backend_error(redis.ConnectionError("Error 111 connecting"))) == [("_set_value", flag)]
+    own_redis.stop()
+    # Reflex's lock subscription gives up with a plain TimeoutError: Redis is asked whether it is to blame.
+    assert _sent_to_the_page(degraded.on_backend_error(TimeoutError())) == [("_set_value", flag)]
+
+
+def test_other_page_errors_still_go_to_reflexs_own_handler(own_redis):
+    assert _sent_to_the_page(degraded.on_backend_error(ValueError("a bug")))[0][0] != "_set_value"
+    assert _sent_to_the_page(degraded.on_backend_error(TimeoutError()))[0][0] != "_set_value"  # Redis answers
+
