@@ -117,7 +117,7 @@ def reflex_environment(settings, environ) -> dict:
     if not settings.redis_url:
         return env
     if redis_watch.watch_for(settings.redis_url).status() == redis_watch.OK:
-        env.setdefault("REFLEX_REDIS_URL", settings.redis_url)
+        env.setdefault("REFLEX_REDIS_URL", redis_watch.reflex_redis_url(settings.redis_url))
         return env
     env.pop("REFLEX_REDIS_URL", None)
     env[redis_watch.STARTED_WITHOUT_REDIS] = "1"

@@ -19,16 +19,18 @@ import logging
 import os
 import threading
 import time
-from datetime import datetime
+from datetime import UTC, datetime
+from urllib.parse import parse_qsl, urlsplit
 
 import redis
-
-from shopapp.models.base import utcnow
 
 log = logging.getLogger(__name__)
 
 # Longest one ask may take: a Redis that does not answer within it counts as down.
 TIMEOUT_SECONDS = 0.5
+# Longest Reflex's own client waits to connect (its default is none: a Redis host that went away
+# without refusing would hold every page event for the system's TCP timeout, minutes).
+REFLEX_CONNECT_TIMEOUT_SECONDS = 2
 # Reflex's flags (reflex.istate.manager.redis.NOTIFY_KEYSPACE_EVENTS; a test keeps the two equal).
 NOTIFY_KEYSPACE_EVENTS = "K$sgxe"
 
@@ -69,7 +71,7 @@ class RedisWatch:
             server_id = self._client.info("server").get("run_id")
         except (redis.RedisError, OSError) as exc:
             if self._answered:
-                self.down_since = utcnow()
+                self.down_since = datetime.now(UTC)
                 log.warning("Redis at %s does not answer (%s): pages cannot load or save their state until it "
                             "does; the REST API and the jobs carry on. Asking again every %s s.",
                             _where(self.url), exc, self.retry_seconds)
@@ -90,6 +92,14 @@ class RedisWatch:
         except (redis.RedisError, OSError) as exc:
             # A managed Redis may refuse CONFIG; it is then configured out of band (docs/deploy.md).
             log.info("could not check Redis keyspace notifications: %s", exc)
+
+
+def reflex_redis_url(url: str) -> str:
+    """REDIS_URL as Reflex gets it: with a connect timeout unless the URL names one. Only the connect:
+    a read timeout would also end Reflex's idle pub/sub listeners every few seconds."""
+    if "socket_connect_timeout" in dict(parse_qsl(urlsplit(url).query)):
+        return url
+    return f"{url}{'&' if '?' in url else '?'}socket_connect_timeout={REFLEX_CONNECT_TIMEOUT_SECONDS}"
 
 
 def _where(url: str) -> str:

@@ -114,7 +114,7 @@ def _environment(data_dir: Path, port: int, workers: int, database_url: str | No
     if database_url:
         env["DATABASE_URL"] = database_url
     if redis_url:
-        env["REDIS_URL"] = env["REFLEX_REDIS_URL"] = redis_url
+        env["REDIS_URL"] = redis_url
         # As `python -m shopapp serve` does: without Redis answering, one worker and page state in memory.
         env = reflex_environment(SimpleNamespace(redis_url=redis_url), env)
     return env

@@ -126,7 +126,7 @@ def test_the_jobs_deliver_mail_while_redis_is_down(own_redis):
 def test_serve_starts_the_pages_without_redis_when_it_does_not_answer(own_redis, monkeypatch):
     settings = get_settings()
     answering = cli.reflex_environment(settings, {"GRANIAN_WORKERS": "4"})
-    assert answering["REFLEX_REDIS_URL"] == own_redis.url and answering["GRANIAN_WORKERS"] == "4"
+    assert answering["REFLEX_REDIS_URL"] == redis_watch.reflex_redis_url(own_redis.url) and answering["GRANIAN_WORKERS"] == "4"
     own_redis.stop()
     down = cli.reflex_environment(settings, {"GRANIAN_WORKERS": "4", "REFLEX_REDIS_URL": own_redis.url})
     assert "REFLEX_REDIS_URL" not in down and down["GRANIAN_WORKERS"] == "1"
@@ -152,3 +152,19 @@ def test_other_page_errors_still_go_to_reflexs_own_handler(own_redis):
     assert _sent_to_the_page(degraded.on_backend_error(ValueError("a bug")))[0][0] != "_set_value"
     assert _sent_to_the_page(degraded.on_backend_error(TimeoutError()))[0][0] != "_set_value"  # Redis answers
 
+
+
+def test_reflex_gives_up_connecting_to_redis_after_a_few_seconds_not_minutes():
+    url = redis_watch.reflex_redis_url("redis://cache.internal:6379/0")
+    assert url == f"redis://cache.internal:6379/0?socket_connect_timeout={redis_watch.REFLEX_CONNECT_TIMEOUT_SECONDS}"
+    assert reflex_redis_client(url).connection_pool.connection_kwargs["socket_connect_timeout"] == 2
+    assert "socket_timeout" not in reflex_redis_client(url).connection_pool.connection_kwargs  # pub/sub listens idle
+    assert redis_watch.reflex_redis_url("redis://h/0?socket_connect_timeout=9") == "redis://h/0?socket_connect_timeout=9"
+    assert redis_watch.reflex_redis_url("redis://h/0?ssl_cert_reqs=none").endswith("?ssl_cert_reqs=none&socket_connect_timeout=2")
+
+
+def reflex_redis_client(url: str):
+    """The client Reflex makes from REFLEX_REDIS_URL (reflex.utils.prerequisites.get_redis)."""
+    from redis.asyncio import Redis
+
+    return Redis.from_url(url)
