@@ -52,3 +52,4 @@ def test_a_shopper_sees_the_service_is_degraded_while_redis_is_down_and_carries_
     expect(phone.get_by_test_id("product-price")).to_have_text("¥224")
     expect(banner).to_be_hidden()
     assert httpx.get(platform_url + "/api/v1/health").json() == {"status": "ok", "redis": "ok"}
+    assert pages_redis.client().dbsize() > 0  # the page keeps its state in the restarted Redis again
