@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 
 from shopapp import redis_watch
-from tests.api.test_checkout_api import _cart, _checkout, _product, _stock
+from tests.api.test_checkout_api import _cart, _checkout, _product, _stock, checkouts_at_once_over_http
 from tests.live_backend import production_backend
 
 
@@ -39,6 +39,17 @@ def test_the_api_keeps_answering_while_redis_is_down_and_health_follows_it(clien
     assert client.get(f"/store/{slug}/products").status_code == 200
 
 
+def test_checkouts_at_once_while_redis_is_down_never_oversell(client, shop, api_url, own_redis):
+    tea = _product(shop, stock=3)
+    slug = shop["shop"]["slug"]
+    assert client.get(f"/store/{slug}/shipping-methods").status_code == 200  # as in test_checkout_api: no shop-row queue
+    tokens = [_cart(client, slug, (tea, 1)) for _ in range(8)]
+    own_redis.stop()
+    answers = checkouts_at_once_over_http(api_url, slug, tokens)  # the database's conditional update guards stock
+    assert answers.count((201, "")) == 3 and answers.count((409, "sold_out")) == 5
+    assert _stock(tea) == 0
+
+
 def test_the_real_backend_with_two_workers_serves_the_api_while_redis_is_down_and_recovers(own_redis):
     with production_backend(workers=2, redis_url=own_redis.url) as backend:
         api = backend.url + "/api/v1"
@@ -49,7 +60,14 @@ def test_the_real_backend_with_two_workers_serves_the_api_while_redis_is_down_an
         signed = httpx.post(api + "/auth/signup", timeout=10, json={
             "email": "li@example.com", "password": "secret-pass", "shop_name": "李记", "shop_slug": "li-ji"})
         assert signed.status_code == 201, signed.text
-        assert httpx.get(api + "/store/li-ji/products", timeout=10).status_code == 200
+        owner = {"Authorization": f"Bearer {signed.json()['token']}"}
+        made = httpx.post(api + "/products", headers=owner, timeout=10, json={
+            "title": "龙井", "status": "active", "variants": [{"sku": "TEA-1", "price": 3800, "stock": 3, "weight_grams": 250}]})
+        assert made.status_code == 201, made.text
+        assert httpx.get(api + "/store/li-ji/products", timeout=10).json()["total"] == 1
+        with httpx.Client(base_url=api, timeout=30) as shopper:
+            cart = _cart(shopper, "li-ji", (made.json()["variants"][0]["id"], 2))
+            assert _checkout(shopper, "li-ji", cart).status_code == 201
 
         own_redis.start()
         answers = {httpx.get(api + "/health", timeout=10).json()["redis"] for _ in range(6)}
