@@ -6,7 +6,8 @@ and never wait on Redis; so Redis down is "degraded" (pages cannot load or save 
 
 One watch per process, circuit-breaker style: a failed ask marks Redis down since that moment, and
 nobody asks again for REDIS_RETRY_SECONDS (a setting), so no caller waits on a dead Redis twice in a
-row; every ask is bounded by TIMEOUT_SECONDS. Going down and coming back are each logged once, never per request.
+row; every ask is bounded by TIMEOUT_SECONDS. Going down and coming back are each logged once, never
+per request.
 
 When Redis answers as a new server (a restart: its run_id changed) the keyspace notifications Reflex
 needs are switched on again: Reflex sets them once per process and a restarted Redis has forgotten
