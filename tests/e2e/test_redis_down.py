@@ -44,9 +44,12 @@ def test_a_shopper_sees_the_service_is_degraded_while_redis_is_down_and_carries_
     expect(banner).to_contain_text("Service degraded")
     assert httpx.get(platform_url + "/api/v1/health").json() == {"status": "ok", "redis": "degraded"}
     assert httpx.get(platform_url + "/api/v1/store/demo-tea/products").status_code == 200
+    product_page = phone.url
+    phone.goto("/login")  # a whole new page load: the console's door says it too
+    expect(banner).to_be_visible()
 
     pages_redis.start()
-    phone.reload()
+    phone.goto(product_page)
     expect(phone.get_by_test_id("product-title")).to_have_text("安吉白茶 珍稀品种")
     phone.get_by_role("button", name="100克").click()
     expect(phone.get_by_test_id("product-price")).to_have_text("¥224")
