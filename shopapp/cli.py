@@ -116,7 +116,7 @@ def reflex_environment(settings, environ) -> dict:
     env = dict(environ)
     if not settings.redis_url:
         return env
-    if redis_watch.watch_for(settings.redis_url).status() == redis_watch.OK:
+    if redis_watch.answers(settings.redis_url):
         env.setdefault("REFLEX_REDIS_URL", redis_watch.reflex_redis_url(settings.redis_url))
         return env
     env.pop("REFLEX_REDIS_URL", None)

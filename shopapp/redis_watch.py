@@ -95,6 +95,17 @@ class RedisWatch:
             log.info("could not check Redis keyspace notifications: %s", exc)
 
 
+def answers(url: str) -> bool:
+    """One ask, now, and quietly (serve's start-up check says what it does about it)."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=TIMEOUT_SECONDS, socket_timeout=TIMEOUT_SECONDS, retry=None)
+    try:
+        return bool(client.ping())
+    except (redis.RedisError, OSError):
+        return False
+    finally:
+        client.close()
+
+
 def reflex_redis_url(url: str) -> str:
     """REDIS_URL as Reflex gets it: with a connect timeout unless the URL names one. Only the connect:
     a read timeout would also end Reflex's idle pub/sub listeners every few seconds."""
