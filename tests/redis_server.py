@@ -3,13 +3,16 @@
     with own_redis_server() as server:
         server.stop()   # Redis is down: the platform must carry on
         server.start()  # the same port again, an empty new server (no save, no append-only file)
+        server.freeze() # hung: connections are accepted, nothing is answered (server.thaw() ends it)
 
 Never the shared Redis on 6379: stopping that would pull it from under everyone else's tests.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -56,9 +59,17 @@ class RedisServer:
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
+            self.thaw()
             self.process.terminate()
             self.process.wait(timeout=10)
         self.process = None
+
+    def freeze(self) -> None:
+        """Still listening, never answering: a hung Redis, or one behind a network that drops packets."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        os.kill(self.process.pid, signal.SIGCONT)
 
     def client(self) -> redis.Redis:
         return redis.Redis(port=self.port, socket_connect_timeout=0.5, socket_timeout=2, decode_responses=True)

@@ -41,6 +41,16 @@ def test_health_says_degraded_while_redis_is_down_and_ok_once_it_is_back(own_red
     assert redis_watch.watch_for(own_redis.url).down_since is None
 
 
+def test_a_hung_redis_is_degraded_after_the_timeout_not_a_hung_health_check(own_redis):
+    assert redis_watch.redis_status() == "ok"
+    own_redis.freeze()
+    try:
+        assert redis_watch.redis_status() == "degraded"  # within TIMEOUT_SECONDS (0.5 s), not forever
+    finally:
+        own_redis.thaw()
+    assert redis_watch.redis_status() == "ok"
+
+
 def test_without_redis_url_health_says_redis_is_unused(monkeypatch):
     from shopapp.settings import get_settings
 
