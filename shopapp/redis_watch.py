@@ -59,10 +59,12 @@ class RedisWatch:
         self.down_since: datetime | None = None
         self._server_id: str | None = None
 
-    def status(self) -> str:
-        """"ok" or "degraded"; asks Redis when the last answer was "ok" or is retry_seconds old."""
+    def status(self, *, fresh: bool = False) -> str:
+        """"ok" or "degraded"; asks Redis when the last answer was "ok" or is retry_seconds old, or
+        when `fresh` (a background asker, never a request, may wait on a dead Redis)."""
         with self._lock:
-            if self._answered or self._asked_at is None or self._clock() - self._asked_at >= self.retry_seconds:
+            stale = self._asked_at is None or self._clock() - self._asked_at >= self.retry_seconds
+            if self._answered or stale or fresh:
                 self._ask()
             return OK if self._answered else DEGRADED
 
@@ -74,8 +76,7 @@ class RedisWatch:
             if self._answered:
                 self.down_since = datetime.now(UTC)
                 log.warning("Redis at %s does not answer (%s): pages cannot load or save their state until it "
-                            "does; the REST API and the jobs carry on. Asking again every %s s.",
-                            _where(self.url), exc, self.retry_seconds)
+                            "does; the REST API and the jobs carry on.", _where(self.url), exc)
             self._answered = False
             return
         if not self._answered:
@@ -139,7 +140,7 @@ def forget_watches() -> None:
         _watches.clear()
 
 
-def redis_status() -> str:
+def redis_status(*, fresh: bool = False) -> str:
     """"ok", "degraded", or "unused" without REDIS_URL: what /api/v1/health reports."""
     from shopapp.settings import get_settings
 
@@ -148,19 +149,4 @@ def redis_status() -> str:
         return UNUSED
     if os.environ.get(STARTED_WITHOUT_REDIS):
         return DEGRADED
-    return watch_for(url).status()
-
-
-def keep_watching(stop: threading.Event) -> None:
-    """Ask every few seconds, so a restart is noticed (and repaired) even when nobody asks for health."""
-    from shopapp.settings import get_settings
-
-    while not stop.is_set():
-        redis_status()
-        stop.wait(max(get_settings().redis_retry_seconds, 1))
-
-
-def start_in_background() -> threading.Event:
-    stop = threading.Event()
-    threading.Thread(target=keep_watching, args=(stop,), name="shopapp-redis-watch", daemon=True).start()
-    return stop
+    return watch_for(url).status(fresh=fresh)

@@ -79,18 +79,17 @@ app.register_lifespan_task(scheduled_jobs)
 
 @contextlib.asynccontextmanager
 async def watching_redis():
-    """With REDIS_URL, ask Redis every few seconds: health stays current, and a restarted Redis gets
-    back the keyspace notifications Reflex needs even when nobody asks for health."""
+    """With REDIS_URL, keep asking Redis in the background (degraded.watch_redis)."""
     if not get_settings().redis_url:
         yield
         return
-    from shopapp import redis_watch
-
-    stop = redis_watch.start_in_background()
+    stop = asyncio.Event()
+    watching = asyncio.create_task(degraded.watch_redis(app, stop))
     try:
         yield
     finally:
         stop.set()
+        await watching
 
 
 app.register_lifespan_task(watching_redis)

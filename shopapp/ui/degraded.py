@@ -9,6 +9,8 @@ that input holds a value (`peer-placeholder-shown:hidden`). Its words come in bo
 reader's choice lives in the page state, which is what cannot be read.
 """
 
+import asyncio
+import contextlib
 import logging
 import time
 
@@ -23,6 +25,7 @@ from shopapp.redis_watch import DEGRADED, redis_status
 
 log = logging.getLogger(__name__)
 
+ASK_EVERY_SECONDS = 1.0
 FLAG_ID = "service-degraded-flag"
 LOG_EVERY_SECONDS = 60.0
 _last_logged = 0.0
@@ -71,3 +74,30 @@ def _redis_failure(exception: BaseException) -> bool:
         seen = seen.__cause__ or seen.__context__
     # A timeout only asks the watch (at most TIMEOUT_SECONDS, once per REDIS_RETRY_SECONDS while down).
     return isinstance(exception, (TimeoutError, LockExpiredError)) and redis_status() == DEGRADED
+
+
+async def watch_redis(app: rx.App, stop: asyncio.Event) -> None:
+    """Ask Redis every ASK_EVERY_SECONDS (health stays current; a restarted Redis gets its keyspace
+    notifications back even when nobody asks for health), and while it is degraded close Reflex's
+    Redis connections.
+
+    Reflex's client has no read timeout, so a hung Redis (accepting, never answering) would hold a
+    page event forever. A closed connection fails the command it waits on; Reflex retries it on a new
+    connection three times, then the event fails and the page shows the banner, seconds later. A Redis
+    that is merely stopped has no connections to close: this changes nothing for it."""
+    while not stop.is_set():
+        # Asked afresh each round (off the event loop): connections to a Redis that is back are not cut.
+        if await asyncio.to_thread(redis_status, fresh=True) == DEGRADED:
+            for client in _reflex_redis_clients(app):
+                with contextlib.suppress(Exception):  # closing is best effort; the next round tries again
+                    await client.connection_pool.disconnect(inuse_connections=True)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=ASK_EVERY_SECONDS)
+
+
+def _reflex_redis_clients(app: rx.App) -> list:
+    """The state manager's client and the websocket token manager's (a private attribute: none if it moved)."""
+    clients = [getattr(app.state_manager, "redis", None)]
+    if app.event_namespace is not None:
+        clients.append(getattr(getattr(app.event_namespace, "_token_manager", None), "redis", None))
+    return [client for client in clients if client is not None]

@@ -56,3 +56,22 @@ def test_a_shopper_sees_the_service_is_degraded_while_redis_is_down_and_carries_
     expect(banner).to_be_hidden()
     assert httpx.get(platform_url + "/api/v1/health").json() == {"status": "ok", "redis": "ok"}
     assert pages_redis.client().dbsize() > 0  # the page keeps its state in the restarted Redis again
+
+
+def test_a_hung_redis_shows_the_banner_too_rather_than_a_page_that_never_answers(phone, platform_url, pages_redis):
+    banner = phone.get_by_test_id("service-degraded")
+    phone.goto("/s/demo-tea")
+    expect(phone.get_by_role("link", name=re.compile("安吉白茶"))).to_be_visible()
+
+    pages_redis.freeze()  # accepts connections, answers nothing
+    try:
+        phone.get_by_role("link", name=re.compile("安吉白茶")).click()
+        # Reflex's client waits without a read timeout: the platform cuts its connections every second
+        # while Redis is degraded, and Reflex gives up after its retries.
+        expect(banner).to_be_visible(timeout=60_000)
+        assert httpx.get(platform_url + "/api/v1/health").json() == {"status": "ok", "redis": "degraded"}
+    finally:
+        pages_redis.thaw()
+    # A lock a cut connection had asked for may hold the page until it expires (10 s), then it answers.
+    phone.goto("/s/demo-tea/p/1")
+    expect(phone.get_by_test_id("product-title")).to_have_text("西湖龙井绿茶 明前特级", timeout=30_000)
