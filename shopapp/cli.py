@@ -145,9 +145,7 @@ def _serve(settings) -> int:
     building, an address before anything listens) would only mislead."""
     _migrate()
     demo_password = demo_on_first_start(settings)
-    env = dict(os.environ)
-    if settings.redis_url:
-        env.setdefault("REFLEX_REDIS_URL", settings.redis_url)
+    env = reflex_environment(settings, os.environ)
     # Wide enough that Reflex never wraps a line: a filtered line would leave its tail behind.
     env["COLUMNS"] = str(PIPE_COLUMNS)
     width = shutil.get_terminal_size().columns
@@ -168,6 +166,27 @@ def _serve(settings) -> int:
         return server.wait()
     finally:
         ready.set()
+
+
+def reflex_environment(settings, environ) -> dict:
+    """The environment `reflex run` starts with. With REDIS_URL Reflex keeps page state in Redis and serves
+    with several workers, but it will not start at all while Redis does not answer (it pings Redis to
+    count its workers). The shop is not closed for that: it serves with one worker keeping page state
+    in memory, says so, and health says redis "degraded" until a restart finds Redis answering."""
+    from shopapp import redis_watch
+
+    env = dict(environ)
+    if not settings.redis_url:
+        return env
+    if redis_watch.answers(settings.redis_url):
+        env.setdefault("REFLEX_REDIS_URL", redis_watch.reflex_redis_url(settings.redis_url))
+        return env
+    env.pop("REFLEX_REDIS_URL", None)
+    env[redis_watch.STARTED_WITHOUT_REDIS] = "1"
+    env["GRANIAN_WORKERS"] = "1"
+    print("Redis does not answer: serving with one worker and page state in memory; restart once Redis "
+          "answers to share page state across workers again", file=sys.stderr, flush=True)
+    return env
 
 
 # Lines of `reflex run` that are wrong or premature for a platform started by `python -m shopapp serve`.

@@ -48,6 +48,7 @@ class Settings:
     trusted_proxy_hops: int = 0
     demo_shop: bool = False
     demo_password: str | None = None
+    redis_retry_seconds: int = 5
 
     @property
     def media_dir(self) -> Path:
@@ -64,6 +65,7 @@ VARIABLES: list[tuple[str, str, str]] = [
     ("DATA_DIR", "./data", "Folder for the SQLite file, uploaded media and the generated secret key."),
     ("DATABASE_URL", "sqlite:///$DATA_DIR/shopapp.db", "SQLAlchemy URL; postgresql://user@host:5432/db for PostgreSQL."),
     ("REDIS_URL", "(unset)", "redis://host:6379/0: shared UI state and locks, so several backend workers can serve."),
+    ("REDIS_RETRY_SECONDS", "5", "While Redis does not answer, each process asks again after this many seconds (health says \"degraded\" meanwhile; the API and jobs never wait on it)."),
     ("SECRET_KEY", "(generated into $DATA_DIR/secret_key)", "Signs links and sandbox payment notifications."),
     ("STORAGE_URL", "(unset: $DATA_DIR/media)", "s3://bucket to keep images in any S3-compatible store."),
     ("S3_ENDPOINT_URL / S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY / S3_REGION", "(unset) / / / us-east-1", "Endpoint and keys for STORAGE_URL=s3://..."),
@@ -136,6 +138,7 @@ def load_settings(env) -> Settings:
         # embedded SQLite, the one a newcomer's `make run` makes, gets the demo shop.
         demo_shop=_bool(env, "DEMO_SHOP", _embedded(database_url, data_dir)),
         demo_password=env.get("DEMO_PASSWORD") or None,
+        redis_retry_seconds=_int(env, "REDIS_RETRY_SECONDS", 5, low=0, high=300),
     )
 
 

@@ -8,6 +8,7 @@ import reflex as rx
 from shopapp.api import create_api
 from shopapp.logs import setup_logging
 from shopapp.settings import get_settings
+from shopapp.ui import degraded
 from shopapp.ui.console import (
     categories,  # noqa: F401 - registers /console/categories
     product_editor,  # noqa: F401 - registers /console/products/[product_id]
@@ -51,6 +52,9 @@ app = rx.App(
     # No toast library (sonner, 9 KB compressed) on every page: nothing calls rx.toast. A lost connection
     # still shows Reflex's connection indicator, only not its "cannot connect" toast.
     toaster=None,
+    # A Redis failure shows the degraded banner (every page carries it) instead of that toast.
+    backend_exception_handler=degraded.on_backend_error,
+    extra_app_wraps={(3, "ServiceDegraded"): lambda stateful: degraded.degraded_banner() if stateful else None},
 )
 app.add_page(home_page, route="/", title="开店宝 · 几分钟开一家自己的网店",
              description="个人网店平台：店铺装修、商品库存、订单物流、营销和智能客服，一站搞定。")
@@ -76,3 +80,21 @@ async def scheduled_jobs():
 
 
 app.register_lifespan_task(scheduled_jobs)
+
+
+@contextlib.asynccontextmanager
+async def watching_redis():
+    """With REDIS_URL, keep asking Redis in the background (degraded.watch_redis)."""
+    if not get_settings().redis_url:
+        yield
+        return
+    stop = asyncio.Event()
+    watching = asyncio.create_task(degraded.watch_redis(app, stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        await watching
+
+
+app.register_lifespan_task(watching_redis)

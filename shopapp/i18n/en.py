@@ -7,6 +7,8 @@ MESSAGES = {
     "nav.signup": "Open a shop",
     "nav.logout": "Log out",
     "nav.language": "中文",
+    "degraded.banner": "Service degraded: this page cannot load or save right now; orders and data are safe. Please reload in a moment.",
+    "degraded.close": "Close notice",
     "home.hero.title": "Open your own online shop in minutes",
     "home.hero.subtitle": "We run the technology, payments, security and operations; you run products, marketing and customers. No technical skill needed.",
     "home.hero.cta": "Open a shop free",

@@ -8,6 +8,8 @@ MESSAGES = {
     "nav.signup": "免费开店",
     "nav.logout": "退出登录",
     "nav.language": "English",
+    "degraded.banner": "服务暂时降级：页面现在无法读取或保存操作，订单和数据都安全。请稍后刷新页面再试。",
+    "degraded.close": "关闭提示",
     "home.hero.title": "几分钟，开一家属于你自己的网店",
     "home.hero.subtitle": "技术、支付、安全和运维交给平台；你只管商品、营销和顾客。无需任何技术背景。",
     "home.hero.cta": "免费开店",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -44,14 +45,22 @@ def platform_data() -> Path:
 @pytest.fixture(scope="session")
 def platform_url(platform_data) -> str:
     """`make run`'s steps, on a private data folder and port: migrate, seed the demo, serve the build."""
+    with serving_platform(platform_data) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving_platform(data_dir: Path, **extra_env: str):
+    """The platform served from `data_dir` until the block ends; `extra_env` (REDIS_URL=...) on top."""
     port = free_port()
     env = {
-        **os.environ, "DATA_DIR": str(platform_data), "PORT": str(port),
+        **os.environ, "DATA_DIR": str(data_dir), "PORT": str(port),
         "DEMO_PASSWORD": DEMO_PASSWORD,
         "REFLEX_TELEMETRY_ENABLED": "false", "REFLEX_CHECK_LATEST_VERSION": "false", "REFLEX_USE_SYSTEM_BUN": "1",
     }
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
+    env.update(extra_env)
     env["PATH"] = f"{ROOT / '.tools/node_modules/.bin'}:{Path(sys.executable).parent}:{env['PATH']}"
     for command in (["migrate"], ["seed-demo"]):
         subprocess.run([sys.executable, "-m", "shopapp", *command], env=env, cwd=ROOT, check=True)

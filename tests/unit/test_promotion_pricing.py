@@ -9,8 +9,9 @@ from __future__ import annotations
 from shopapp.models import Product, Variant
 from shopapp.services.checkout.cart import Line
 from shopapp.services.checkout.pricing import next_tier, price_cart
+from shopapp.services.core.money import percent_of
 from shopapp.services.marketing.offers import Offers
-from shopapp.services.marketing.promotion_rules import Running, percent_of, tier_label, zhe
+from shopapp.services.marketing.promotion_rules import Running, tier_label, zhe
 
 TEA, CAKE, CUP = 1, 2, 3  # product ids
 

@@ -20,7 +20,7 @@ from shopapp.models import Category, Customer, Order, OrderItem, Product, Produc
 from shopapp.models.base import utcnow
 from shopapp.models.promotions import Promotion
 from shopapp.services.core.errors import Conflict
-from shopapp.services.core.money import format_money
+from shopapp.services.core.money import format_money, percent_of
 from shopapp.services.inventory import availability
 from shopapp.services.marketing.savings import Basket, Saving, UnitPrice
 
@@ -207,11 +207,6 @@ def member_label(percent: int) -> str:
 
 # Step 1 ----------------------------------------------------------------------------------------
 
-def percent_of(amount: int, percent: int) -> int:
-    """`percent` % of `amount`, rounded half up to the 分 (15 % of 3333 is 499.95 → 500)."""
-    return (amount * percent * 2 + 100) // 200
-
-
 def unit_prices(lines: Sequence[Any], offers: Offers) -> list[list[tuple[int, UnitPrice]]]:
     """Step 1 for every line: its (qty, unit price) parts. One part, or two when a 限时折扣's
     per-customer limit leaves only some of the line's units at the limited price: the rest pay the
@@ -220,7 +215,7 @@ def unit_prices(lines: Sequence[Any], offers: Offers) -> list[list[tuple[int, Un
     left = {p.id: max(0, p.per_customer_limit - p.used_units) for p in limited if p.per_customer_limit is not None}
     answer = []
     for line in lines:
-        plain = _member_or_plain(line.unit_price, offers.member_percent)
+        plain = _member_or_plain(line.unit_price, offers)
         best = _best_limited(line, limited, left, offers.member_percent)
         if best is None or best.price >= plain.price:
             answer.append([(line.qty, plain)])
@@ -235,11 +230,15 @@ def unit_prices(lines: Sequence[Any], offers: Offers) -> list[list[tuple[int, Un
     return answer
 
 
-def _member_or_plain(price: int, member_percent: int) -> UnitPrice:
+def _member_or_plain(price: int, offers: Offers) -> UnitPrice:
+    """The member level's price, named by the level (银卡) when the points programme says which."""
+    member_percent = offers.member_percent
     if member_percent and 0 < member_percent < 100:
         cut = percent_of(price, member_percent)
         if cut:
-            return UnitPrice(price - cut, "member", None, member_label(member_percent))
+            level = offers.points
+            level_id, name = getattr(level, "level_id", None), getattr(level, "level_name", "")
+            return UnitPrice(price - cut, "member", level_id, name or member_label(member_percent))
     return UnitPrice(price)
 
 
