@@ -5,6 +5,7 @@ from shopapp.models.aftersales import AftersalesRequest, Refund, RefundItem
 from shopapp.models.catalog import Category, Product, ProductCategory, ProductImage, Variant
 from shopapp.models.checkout import Cart, CartItem, ShippingMethod
 from shopapp.models.core import IdempotencyRecord
+from shopapp.models.coupons import Coupon, CouponCode, CustomerCoupon
 from shopapp.models.customers import Customer, CustomerSession
 from shopapp.models.fulfillment import Shipment, ShipmentItem, TrackingEvent
 from shopapp.models.inventory import StockMove
@@ -25,5 +26,6 @@ __all__ = [
     "Cart", "CartItem", "IdempotencyRecord", "Order", "OrderEvent", "OrderItem", "Payment", "PaymentNotification",
     "ShippingMethod", "StockNotification", "StoreTheme",
     "Conversation", "Message", "QuickReply", "Customer", "CustomerSession",
+    "Coupon", "CouponCode", "CustomerCoupon",
     "AftersalesRequest", "Refund", "RefundItem", "Shipment", "ShipmentItem", "TrackingEvent",
 ]

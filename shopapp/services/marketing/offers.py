@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from shopapp.services.core.errors import require_fields
 from shopapp.services.core.validation import checked_whole
+from shopapp.services.marketing import coupons
 from shopapp.services.marketing.savings import Saving
 
 MAX_CODE = 40  # a typed code longer than this is not one of ours
@@ -81,7 +82,8 @@ def load_offers(
 ) -> Offers:
     """Everything the shop offers this shopper (None: a guest) now, with their choices checked.
     Each activity adds its part here as it is built."""
-    return Offers(shop_id=shop_id, customer_id=customer_id, choices=choices)
+    return Offers(shop_id=shop_id, customer_id=customer_id, choices=choices,
+                  coupon=coupons.for_pricing(session, shop_id, customer_id, choices))
 
 
 def take_up(session: Session, offers: Offers, order: Any, discounts: Sequence[Saving]) -> None:
@@ -89,3 +91,4 @@ def take_up(session: Session, offers: Offers, order: Any, discounts: Sequence[Sa
     points it spends, a limited discount's units. Each activity adds its part here; one that can no
     longer be had (a one-use coupon used a moment ago, points spent elsewhere) raises a Conflict, and
     the checkout keeps nothing at all."""
+    coupons.take_up(session, offers, order, discounts)
