@@ -315,7 +315,7 @@ def test_a_chosen_coupon_short_of_its_threshold_refuses_the_order_with_the_amoun
     with pytest.raises(Invalid) as refused:
         place.place_order(session, owner.shop_id, token, "amy@example.com", dict(ADDRESS), customer_token=shopper,
                           choices=Choices(customer_coupon_id=entry["id"]))
-    assert refused.value.fields == {"customer_coupon_id": "coupon_threshold_not_reached"} and refused.value.params == {"missing": 6200}
+    assert refused.value.fields == {"customer_coupon_id": "coupon_threshold_not_reached"} and refused.value.params == {"missing": "¥62"}
 
 
 # Helpers -------------------------------------------------------------------------------------------

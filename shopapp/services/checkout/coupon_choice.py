@@ -16,6 +16,7 @@ from shopapp.models import ShippingMethod
 from shopapp.services.checkout import cart as carts
 from shopapp.services.checkout import pricing
 from shopapp.services.core.errors import Invalid
+from shopapp.services.core.money import format_money
 from shopapp.services.marketing import coupons
 from shopapp.services.marketing.offers import Offers
 from shopapp.services.marketing.savings import Basket
@@ -37,7 +38,8 @@ class CouponChoice:
     def require_applies(self) -> None:
         """Placing an order: a chosen coupon that does not apply is refused, with the amount missing."""
         if self.refused:
-            raise Invalid(fields={self.refused["field"]: self.refused["reason"]}, missing=self.refused["missing"])
+            reason = self.refused["reason"]
+            raise Invalid(reason, fields={self.refused["field"]: reason}, missing=format_money(self.refused["missing"]))
 
 
 def price_with_coupon(

@@ -26,6 +26,7 @@ from shopapp.services.core.money import format_money
 from shopapp.services.core.permissions import Actor, require, shop_row
 from shopapp.services.core.validation import checked_text, checked_whole
 from shopapp.services.customers import shoppers
+from shopapp.services.marketing import reports
 from shopapp.services.marketing.savings import Basket, Saving
 
 # `offers` below are marketing.offers.Offers and `choices` its Choices; offers loads the coupon from here,
@@ -595,7 +596,7 @@ def _checked_ids(session: Session, shop_id: int, model: Any, raw: Any, field: st
     ids = sorted(set(raw))
     found = set(session.exec(select(model.id).where(model.shop_id == shop_id, model.id.in_(ids))).all())
     if found != set(ids):
-        errors[field] = "not_found"
+        errors[field] = "product_not_found" if model is Product else "category_not_found"
     return ids
 
 
@@ -636,3 +637,10 @@ def _moment(data: dict, field: str, errors: dict[str, str]) -> datetime | None:
         errors[field] = "time_invalid"
         return None
     return moment
+
+
+def coupon_report(session: Session, actor: Actor, coupon_id: int) -> dict:
+    """The coupon's numbers: the orders that used it (paid ones, net of refunds) and the list of them."""
+    require(actor, "view_reports")
+    coupon = shop_row(session, Coupon, actor.shop_id, coupon_id)
+    return reports.activity_report(session, actor.shop_id, order_coupon_ids(session, coupon.id), ("coupon",), coupon.id)
