@@ -16,6 +16,7 @@ NAV = [
     (routes.CONSOLE_CATEGORIES, "console.nav.categories"),
     (routes.CONSOLE_ORDERS, "console.nav.orders"),
     (routes.CONSOLE_SHIPPING, "console.nav.shipping"),
+    (routes.CONSOLE_COUPONS, "console.nav.coupons"),
     (routes.SUPPORT, "console.nav.support"),
     (routes.CONSOLE_SETTINGS, "console.nav.settings"),
 ]
