@@ -31,6 +31,7 @@ from shopapp.ui.store import account as store_account  # noqa: F401 - registers 
 from shopapp.ui.store import cart as store_cart  # noqa: F401 - registers /s/[slug]/cart
 from shopapp.ui.store import chat as store_chat  # noqa: F401 - registers /s/[slug]/chat/[chat_key]
 from shopapp.ui.store import checkout as store_checkout  # noqa: F401 - registers /s/[slug]/checkout
+from shopapp.ui.store import coupons as store_coupons  # noqa: F401 - registers /s/[slug]/account/coupons
 from shopapp.ui.store import home as store_home  # noqa: F401 - registers /s/[slug]
 from shopapp.ui.store import order as store_order  # noqa: F401 - registers /s/[slug]/orders/[order_no]
 from shopapp.ui.store import product as store_product  # noqa: F401 - registers /s/[slug]/p/[product_id]

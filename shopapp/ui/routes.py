@@ -79,6 +79,10 @@ def store_account(slug):
     return "/s/" + slug + "/account"
 
 
+def store_coupons(slug):
+    return "/s/" + slug + "/account/coupons"
+
+
 def store_account_order(slug: str, order_no: str) -> str:
     """An order in the shopper's account: the page opens it with their log-in, no link token."""
     return f"/s/{slug}/orders/{order_no}"
