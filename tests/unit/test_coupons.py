@@ -349,3 +349,30 @@ def _at_once(jobs) -> list[str]:
     for thread in threads:
         thread.join()
     return outcomes
+
+
+def test_an_unpaid_order_that_expires_gives_its_coupon_back(session, owner):
+    tea = product_on_sale(session, owner, price=6000)
+    made = _coupon(session, owner, claimable=True)
+    shopper = _shopper(session, owner.shop_id)
+    coupons.claim(session, owner.shop_id, shopper, made["id"])
+    placed = place.place_order(session, owner.shop_id, cart_with(session, owner.shop_id, (tea, 2)), "amy@example.com",
+                               dict(ADDRESS), customer_token=shopper)  # no choice: the wallet's best is used
+    order = session.get(Order, placed["order_id"])
+    assert order.discount_total == 2000
+    order.expires_at = utcnow() - timedelta(minutes=1)
+    session.commit()
+    assert cancel.expire_unpaid_orders(session) == 1
+    session.commit()
+    session.expire_all()
+    assert [item["status"] for item in coupons.wallet(session, owner.shop_id, shopper)["items"]] == ["unused"]
+    assert session.get(Coupon, made["id"]).used == 0
+
+
+def test_a_public_code_needs_a_logged_in_shopper_so_its_per_customer_limit_holds(session, owner):
+    tea = product_on_sale(session, owner, price=6000)
+    _coupon(session, owner, code="MEMBERS")
+    token = cart_with(session, owner.shop_id, (tea, 2))
+    with pytest.raises(Invalid) as refused:
+        checkout_quote.quote(session, owner.shop_id, token, choices=checked_choices(coupon_code="members"))
+    assert refused.value.fields == {"coupon_code": "coupon_login_required"}

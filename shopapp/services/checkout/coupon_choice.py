@@ -43,18 +43,20 @@ class CouponChoice:
 
 
 def price_with_coupon(
-    session: Session, lines: Sequence[carts.Line], method: ShippingMethod | None, offered: Offers,
+    session: Session, lines: Sequence[carts.Line], method: ShippingMethod | None, offered: Offers, *, compare: bool = True,
 ) -> CouponChoice:
     """Price the lines with the chosen coupon, or (no choice; `customer_coupon_id` 0 says "none") with
-    the wallet's coupon that saves the most."""
+    the wallet's coupon that saves the most. `compare` False (placing an order) prices a chosen coupon
+    alone, without listing the wallet's others."""
     without = pricing.price_cart(lines, shipping_method=method, offers=offered.with_coupon(None))
-    candidates = coupons.wallet_candidates(session, offered.shop_id, offered.customer_id) if offered.shop_id else []
     chosen = offered.coupon
+    looks = offered.shop_id and offered.choices.customer_coupon_id != 0 and (compare or chosen is None)
+    candidates = coupons.wallet_candidates(session, offered.shop_id, offered.customer_id) if looks else []
     if chosen is not None:
         candidates = [chosen, *(c for c in candidates if c.id != chosen.id)]
     priced_each = [(c, pricing.price_cart(lines, shipping_method=method, offers=offered.with_coupon(c))) for c in candidates]
     listed = [_entry(c, priced, without) for c, priced in priced_each]
-    if chosen is None and offered.choices.customer_coupon_id != 0:
+    if chosen is None:
         best = max(range(len(listed)), key=lambda n: (listed[n]["usable"], listed[n]["saving"], -n), default=None)
         if best is not None and listed[best]["usable"] and listed[best]["saving"] > 0:
             chosen = candidates[best]

@@ -162,7 +162,7 @@ def _place(
         if line.problem:
             raise carts.line_problem(line)
     offered_now = offers.load_offers(session, shop.id, customer_id=customer_id, choices=choices)
-    choice = coupon_choice.price_with_coupon(session, lines, method, offered_now)
+    choice = coupon_choice.price_with_coupon(session, lines, method, offered_now, compare=False)
     choice.require_applies()
     priced, offered_now = choice.priced, choice.offers
     token = new_token("ord")
