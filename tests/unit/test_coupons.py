@@ -17,7 +17,7 @@ from shopapp.services.checkout import pricing as cart_pricing
 from shopapp.services.checkout import quote as checkout_quote
 from shopapp.services.core.errors import Conflict, Invalid
 from shopapp.services.customers import shoppers
-from shopapp.services.marketing import coupons
+from shopapp.services.marketing import coupon_forms, coupons
 from shopapp.services.marketing.offers import Choices, Offers, checked_choices
 from shopapp.services.orders import cancel
 from tests.conftest import make_shop
@@ -376,3 +376,21 @@ def test_a_public_code_needs_a_logged_in_shopper_so_its_per_customer_limit_holds
     with pytest.raises(Invalid) as refused:
         checkout_quote.quote(session, owner.shop_id, token, choices=checked_choices(coupon_code="members"))
     assert refused.value.fields == {"coupon_code": "coupon_login_required"}
+
+
+def test_the_console_form_in_yuan_and_shop_time_becomes_a_coupon(session, owner):
+    typed = coupon_forms.typed_coupon({
+        "name": "双十二", "kind": "percent", "percent_off": "15", "max_off": "30", "min_amount": "199.5", "dates": "fixed",
+        "starts_at": "2026-12-12T00:00", "ends_at": "2026-12-13T00:00", "per_customer_limit": "2", "code": "d12",
+        "claimable": "on",
+    })
+    made = coupons.create_coupon(session, owner, typed)
+    assert (made["percent_off"], made["max_off"], made["min_amount"], made["per_customer_limit"], made["code"]) == (15, 3000, 19950, 2, "D12")
+    assert made["starts_at"].isoformat() == "2026-12-11T16:00:00+00:00"  # midnight in China is 16:00 UTC
+    assert made["claimable"] and not made["combines_with_promotions"]  # an unticked box is not sent
+    assert made["description"] == "满¥199.50打8.5折 最多减¥30"
+    with pytest.raises(Invalid) as refused:
+        coupon_forms.typed_coupon({"name": "x", "kind": "amount", "amount_off": "abc", "starts_at": "tomorrow"})
+    assert set(refused.value.fields) == {"amount_off", "starts_at"}
+    csv_text = coupon_forms.codes_csv([{"code": "ABC", "used": False}, {"code": "=CMD", "used": True}])
+    assert csv_text.startswith("\ufeffcode,used") and "'=CMD" in csv_text  # a formula is never run by Excel
