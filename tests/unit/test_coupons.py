@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from shopapp.db import session_scope
-from shopapp.models import Coupon, CustomerCoupon, Order
+from shopapp.models import Coupon, CustomerCoupon, Order, OrderItem
 from shopapp.models.base import utcnow
 from shopapp.services.checkout import cart, place, shipping
 from shopapp.services.checkout import pricing as cart_pricing
@@ -19,7 +19,7 @@ from shopapp.services.core.errors import Conflict, Invalid
 from shopapp.services.customers import shoppers
 from shopapp.services.marketing import coupon_forms, coupons
 from shopapp.services.marketing.offers import Choices, Offers, checked_choices
-from shopapp.services.orders import cancel
+from shopapp.services.orders import cancel, payments, refunds
 from tests.conftest import make_shop
 from tests.shopping import ADDRESS, cart_with, order_wide_saving, product_on_sale
 
@@ -394,3 +394,28 @@ def test_the_console_form_in_yuan_and_shop_time_becomes_a_coupon(session, owner)
     assert set(refused.value.fields) == {"amount_off", "starts_at"}
     csv_text = coupon_forms.codes_csv([{"code": "ABC", "used": False}, {"code": "=CMD", "used": True}])
     assert csv_text.startswith("\ufeffcode,used") and "'=CMD" in csv_text  # a formula is never run by Excel
+
+
+def test_the_coupons_numbers_count_paid_orders_net_of_refunds_and_new_customers(session, owner):
+    tea = product_on_sale(session, owner, price=6000, stock=50)
+    made = _coupon(session, owner, claimable=True, per_customer_limit=2)
+    amy = _shopper(session, owner.shop_id, "amy@example.com")
+    bob = _shopper(session, owner.shop_id, "bob@example.com")
+    orders = []
+    for who, email in ((amy, "amy@example.com"), (amy, "amy@example.com"), (bob, "bob@example.com")):
+        coupons.claim(session, owner.shop_id, who, made["id"])
+        placed = place.place_order(session, owner.shop_id, cart_with(session, owner.shop_id, (tea, 2)), email,
+                                   dict(ADDRESS), customer_token=who)
+        orders.append(placed)
+    for placed in orders[:2]:
+        payments.sandbox_pay(session, placed["payment"]["id"], "success")  # bob's stays unpaid
+    session.commit()
+    first = session.get(Order, orders[0]["order_id"])
+    item = session.exec(select(OrderItem).where(OrderItem.order_id == first.id)).one()
+    refunds.refund(session, owner, first.id, None, "少发一件", items=[{"order_item_id": item.id, "qty": 1}])
+    session.commit()
+    report = coupons.coupon_report(session, owner, made["id"])
+    # two paid orders of ¥100 (¥120 less the coupon's ¥20, shipping free over ¥99); one unit of ¥50 refunded
+    assert {k: report[k] for k in ("orders", "paid_orders", "units", "revenue", "discount_total", "customers", "new_customers")} == {
+        "orders": 3, "paid_orders": 2, "units": 3, "revenue": 15000, "discount_total": 4000, "customers": 1, "new_customers": 1}
+    assert [o["order_no"] for o in report["order_list"]] == [session.get(Order, p["order_id"]).order_no for p in reversed(orders)]
