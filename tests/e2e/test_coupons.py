@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from playwright.sync_api import expect
 
-from tests.e2e.steps import DEMO_EMAIL, DEMO_PASSWORD
+from tests.e2e.steps import DEMO_EMAIL, DEMO_PASSWORD, log_in_as_demo_owner
 
 EMAIL = "coupon.hunter@example.com"
 PASSWORD = "tea-coupon-2026"
@@ -47,3 +47,43 @@ def test_a_shopper_claims_a_coupon_on_the_storefront_and_sees_it_in_my_coupons(p
     expect(wallet).to_contain_text("新人券")
     expect(wallet).to_contain_text("满¥50减¥10")
     expect(wallet).to_contain_text("未使用")
+
+
+def test_the_owner_makes_a_coupon_its_codes_issues_it_and_ends_it_in_the_console(page):
+    log_in_as_demo_owner(page)
+    page.get_by_role("link", name="优惠券").click()
+    form = page.get_by_test_id("coupon-form")
+    form.get_by_label("名称").fill("会员日券")
+    form.get_by_label("减免金额").fill("15")
+    form.get_by_label("使用门槛").fill("九十九")
+    form.get_by_label("开始时间").fill("2026-12-01T00:00")
+    form.get_by_label("结束时间").fill("2026-11-01T00:00")
+    form.get_by_role("button", name="创建优惠券").click()
+    # Each wrong field is explained next to it; nothing is made.
+    expect(form.get_by_role("alert").filter(has_text="结束时间要晚于开始时间")).to_be_visible()
+    expect(form.get_by_role("alert").filter(has_text="金额")).to_be_visible()
+    form.get_by_label("使用门槛").fill("99")
+    form.get_by_label("开始时间").fill("2026-01-01T00:00")
+    form.get_by_label("结束时间").fill("2036-01-01T00:00")
+    form.get_by_label("券码（可不填）").fill("vip day")
+    form.get_by_role("button", name="创建优惠券").click()
+    expect(page.get_by_role("status").filter(has_text="已创建优惠券")).to_contain_text("会员日券")
+
+    row = page.get_by_test_id("coupon-list").locator("li").filter(has_text="会员日券")
+    expect(row).to_contain_text("满¥99减¥15")
+    expect(row).to_contain_text("VIPDAY")
+    row.get_by_role("button", name="一次性券码").click()
+    row.get_by_label("生成数量").fill("5")
+    with page.expect_download() as download:
+        row.get_by_role("button", name="生成并下载").click()
+    lines = open(download.value.path(), encoding="utf-8-sig").read().split()
+    assert lines[0] == "code,used" and len(lines) == 6
+
+    row.get_by_role("button", name="发给顾客").click()
+    row.get_by_label("顾客邮箱").fill("nobody.here@example.com")
+    row.get_by_test_id("coupon-panel").get_by_role("button", name="发给顾客").click()
+    expect(row.get_by_test_id("issue-result")).to_contain_text("不是本店的顾客")
+
+    row.get_by_role("button", name="结束").click()
+    row.get_by_role("button", name="确定").click()
+    expect(row).to_contain_text("已结束")

@@ -144,6 +144,8 @@ def test_the_quote_picks_the_coupon_that_saves_most_and_lists_the_others(session
     # 不同享: ¥12 off but the ¥10 满减 is dropped, so it really saves ¥2
     assert savings == {"减5": (500, True, None), "减12 不同享": (200, True, None), "减8": (800, True, None),
                        "满500减100": (0, False, "coupon_threshold_not_reached")}
+    alone_entry = next(c for c in quoted["coupons"] if c["id"] == alone["id"])
+    assert alone_entry["drops_promotions"] and alone_entry["dropped"] == [{"source": "tiered", "id": 7, "label": "满减", "amount": 1000}]
     none = checkout_quote.quote(session, owner.shop_id, token, customer_token=shopper, choices=Choices(customer_coupon_id=0))
     assert none["chosen_coupon"] is None and none["discount_total"] == 1000
 
@@ -379,19 +381,19 @@ def test_a_public_code_needs_a_logged_in_shopper_so_its_per_customer_limit_holds
 
 
 def test_the_console_form_in_yuan_and_shop_time_becomes_a_coupon(session, owner):
-    typed = coupon_forms.typed_coupon({
+    made = coupon_forms.create_from_form(session, owner, {
         "name": "双十二", "kind": "percent", "percent_off": "15", "max_off": "30", "min_amount": "199.5", "dates": "fixed",
         "starts_at": "2026-12-12T00:00", "ends_at": "2026-12-13T00:00", "per_customer_limit": "2", "code": "d12",
         "claimable": "on",
     })
-    made = coupons.create_coupon(session, owner, typed)
     assert (made["percent_off"], made["max_off"], made["min_amount"], made["per_customer_limit"], made["code"]) == (15, 3000, 19950, 2, "D12")
     assert made["starts_at"].isoformat() == "2026-12-11T16:00:00+00:00"  # midnight in China is 16:00 UTC
     assert made["claimable"] and not made["combines_with_promotions"]  # an unticked box is not sent
     assert made["description"] == "满¥199.50打8.5折 最多减¥30"
     with pytest.raises(Invalid) as refused:
-        coupon_forms.typed_coupon({"name": "x", "kind": "amount", "amount_off": "abc", "starts_at": "tomorrow"})
-    assert set(refused.value.fields) == {"amount_off", "starts_at"}
+        coupon_forms.create_from_form(session, owner, {"name": "x", "kind": "amount", "amount_off": "abc", "starts_at": "tomorrow",
+                                                       "ends_at": "2026-01-01T00:00", "total_quantity": "0"})
+    assert refused.value.fields == {"amount_off": "must_be_money", "starts_at": "time_invalid", "total_quantity": "quantity_invalid"}
     csv_text = coupon_forms.codes_csv([{"code": "ABC", "used": False}, {"code": "=CMD", "used": True}])
     assert csv_text.startswith("\ufeffcode,used") and "'=CMD" in csv_text  # a formula is never run by Excel
 

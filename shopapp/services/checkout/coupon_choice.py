@@ -76,7 +76,9 @@ def _entry(coupon: coupons.CouponOffer, priced: pricing.PricedCart, without: pri
         "description": coupons.describe(coupon), "drops_promotions": not coupon.combines_with_promotions,
     }
     if any(saving.source == "coupon" for saving in priced.discounts):
-        return {**entry, "saving": without.total - priced.total, "usable": True}
+        kept = {(saving.source, saving.id) for saving in priced.discounts}
+        dropped = [saving.as_dict() for saving in without.discounts if (saving.source, saving.id) not in kept]
+        return {**entry, "saving": without.total - priced.total, "usable": True, "dropped": dropped}
     basket = _before_coupon(priced)
     if not coupons.covered_lines(basket, coupon):
         return {**entry, "saving": 0, "usable": False, "reason": "coupon_not_for_these_products"}

@@ -9,19 +9,29 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
+from sqlmodel import Session
+
 from shopapp.services.core.clock import shop_zone
-from shopapp.services.core.errors import Invalid, require_fields
+from shopapp.services.core.errors import Invalid
 from shopapp.services.core.money import parse_money
+from shopapp.services.core.permissions import Actor
 from shopapp.services.core.spreadsheet import SafeWriter
+from shopapp.services.marketing import coupons
 
 MONEY_FIELDS = ("amount_off", "max_off", "min_amount")
 WHOLE_FIELDS = ("percent_off", "valid_days", "total_quantity", "per_customer_limit")
 TEXT_FIELDS = ("name", "kind", "code")
 
 
-def typed_coupon(form: dict[str, str], shop_id: int | None = None) -> dict:
-    """A coupon as the console's form types it; Invalid names every unreadable amount or time."""
+def create_from_form(session: Session, actor: Actor, form: dict[str, str]) -> dict:
+    """The console's new coupon: what the form could not read and what create_coupon refuses, named together."""
     errors: dict[str, str] = {}
+    return coupons.create_coupon(session, actor, typed_coupon(form, errors, actor.shop_id), errors)
+
+
+def typed_coupon(form: dict[str, str], errors: dict[str, str], shop_id: int | None = None) -> dict:
+    """A coupon as the console's form types it; every unreadable amount or time is named in `errors`
+    and left out, so create_coupon checks the rest."""
     data: dict = {field: str(form.get(field) or "").strip() for field in TEXT_FIELDS}
     for field in MONEY_FIELDS:
         typed = str(form.get(field) or "").strip()
@@ -29,7 +39,7 @@ def typed_coupon(form: dict[str, str], shop_id: int | None = None) -> dict:
             try:
                 data[field] = parse_money(typed, field=field)
             except Invalid as refused:
-                errors.update(refused.fields)
+                errors.update(refused.fields)  # these win over create_coupon's "required" for the field
     for field in WHOLE_FIELDS:
         typed = str(form.get(field) or "").strip()
         if typed:
@@ -40,7 +50,6 @@ def typed_coupon(form: dict[str, str], shop_id: int | None = None) -> dict:
         data.pop("valid_days", None)
     data["claimable"] = bool(form.get("claimable"))
     data["combines_with_promotions"] = bool(form.get("combines_with_promotions"))
-    require_fields(errors)
     return data
 
 

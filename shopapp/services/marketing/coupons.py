@@ -105,12 +105,13 @@ def drops_promotions(offers: Any) -> bool:
 
 # The owner's coupons ---------------------------------------------------------------------------
 
-def create_coupon(session: Session, actor: Actor, data: dict) -> dict:
-    """A new coupon; Invalid names every bad field at once and nothing is saved."""
+def create_coupon(session: Session, actor: Actor, data: dict, typed_errors: dict[str, str] | None = None) -> dict:
+    """A new coupon; Invalid names every bad field at once and nothing is saved. `typed_errors` are the
+    problems a form found before (an amount in yuan it could not read), named together with these."""
     require(actor, "manage_marketing")
     errors: dict[str, str] = {}
     fields = coupon_checks.checked_coupon(session, actor.shop_id, data if isinstance(data, dict) else {}, errors)
-    require_fields(errors)
+    require_fields({**errors, **(typed_errors or {})})
     coupon = Coupon(shop_id=actor.shop_id, **fields)
     session.add(coupon)
     session.flush()

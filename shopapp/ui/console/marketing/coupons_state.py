@@ -42,7 +42,7 @@ class CouponsState(FormMixin, ConfirmMixin, ConsoleState):
     @rx.event
     def create(self, form: dict):
         self._start_submit()
-        made = self._submit(lambda session: coupons.create_coupon(session, self._actor(), coupon_forms.typed_coupon(form)))
+        made = self._submit(lambda session: coupon_forms.create_from_form(session, self._actor(), form))
         if made is FAILED:
             return
         self.saved, self.kind, self.dates = made["name"], "amount", "fixed"
