@@ -154,7 +154,7 @@ def coupon_status(coupon: Coupon, now: datetime | None = None) -> str:
 
 
 def describe(coupon: Coupon | CouponOffer, currency: str = "CNY") -> str:
-    """What the coupon gives, as a shopper reads it: "满¥100减¥20", "8.5折 最多减¥30", "包邮"."""
+    """What the coupon gives, as a shopper reads it: "满¥100减¥20", "满¥200打8.5折 最多减¥30", "无门槛包邮"."""
     if coupon.kind == "free_shipping":
         what = "包邮"
     elif coupon.kind == "percent":
