@@ -10,8 +10,9 @@ import pytest
 from sqlmodel import select
 
 from shopapp.db import session_scope
-from shopapp.models import Coupon, CustomerCoupon, Order, OrderItem
+from shopapp.models import Coupon, CustomerCoupon, Order, OrderItem, Variant
 from shopapp.models.base import utcnow
+from shopapp.services.catalog import categories, products
 from shopapp.services.checkout import cart, place, shipping
 from shopapp.services.checkout import pricing as cart_pricing
 from shopapp.services.checkout import quote as checkout_quote
@@ -421,3 +422,26 @@ def test_the_coupons_numbers_count_paid_orders_net_of_refunds_and_new_customers(
     assert {k: report[k] for k in ("orders", "paid_orders", "units", "revenue", "discount_total", "customers", "new_customers")} == {
         "orders": 3, "paid_orders": 2, "units": 3, "revenue": 15000, "discount_total": 4000, "customers": 1, "new_customers": 1}
     assert [o["order_no"] for o in report["order_list"]] == [session.get(Order, p["order_id"]).order_no for p in reversed(orders)]
+
+
+def test_a_coupon_for_a_category_covers_the_products_in_it_and_refuses_another_shops_category(session, owner):
+    gifts = categories.create_category(session, owner, "礼盒")
+    boxed = products.create_product(session, owner, {"title": "礼盒装", "status": "active", "category_ids": [gifts.id],
+                                                     "variants": [{"sku": "BOX", "price": 8000, "stock": 10}]})
+    session.commit()
+    box = session.exec(select(Variant.id).where(Variant.product_id == boxed.id)).one()
+    tea = product_on_sale(session, owner, price=5000)
+    made = _coupon(session, owner, kind="percent", percent_off=10, amount_off=None, min_amount=8000, category_ids=[gifts.id],
+                   claimable=True)
+    shopper = _shopper(session, owner.shop_id)
+    coupons.claim(session, owner.shop_id, shopper, made["id"])
+    token = cart_with(session, owner.shop_id, (tea, 1), (box, 1))
+    quoted = checkout_quote.quote(session, owner.shop_id, token, customer_token=shopper)
+    assert quoted["chosen_coupon"]["id"] == made["id"]
+    assert [(item["variant_id"], item["paid"]) for item in quoted["items"]] == [(tea, 5000), (box, 7200)]
+    other = make_shop(session, "other-shop")
+    theirs = categories.create_category(session, other, "别家")
+    session.commit()
+    with pytest.raises(Invalid) as refused:
+        _coupon(session, owner, category_ids=[theirs.id])
+    assert refused.value.fields == {"category_ids": "category_not_found"}
