@@ -41,6 +41,14 @@ def test_a_shopper_claims_a_coupon_on_the_storefront_and_sees_it_in_my_coupons(p
     claim.click()
     expect(phone.get_by_test_id("coupon-block").get_by_role("button", name="已领取").first).to_be_disabled()
 
+    # A product's page offers the coupons that cover it; claiming one already held says so.
+    phone.get_by_role("link", name=re.compile("祁门红茶")).first.click()
+    expect(phone.get_by_test_id("product-title")).to_contain_text("祁门红茶")
+    block = phone.get_by_test_id("coupon-block")
+    expect(block).to_contain_text("满¥50减¥10")
+    block.get_by_role("button", name="领取").first.click()
+    expect(block.get_by_role("alert")).to_contain_text("达到每人限领数量")
+
     phone.get_by_test_id("account-link").click()
     phone.get_by_test_id("wallet-link").click()
     wallet = phone.get_by_test_id("coupon-wallet")

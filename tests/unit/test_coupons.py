@@ -445,3 +445,16 @@ def test_a_coupon_for_a_category_covers_the_products_in_it_and_refuses_another_s
     with pytest.raises(Invalid) as refused:
         _coupon(session, owner, category_ids=[theirs.id])
     assert refused.value.fields == {"category_ids": "category_not_found"}
+
+
+def test_a_product_page_offers_only_the_coupons_that_cover_its_product(session, owner):
+    tea = product_on_sale(session, owner, price=5000)
+    cake = product_on_sale(session, owner, price=2000, sku="CAKE", title="月饼")
+    lines = cart.cart_lines(session, cart.load_cart(session, owner.shop_id, cart_with(session, owner.shop_id, (tea, 1), (cake, 1))))
+    tea_product, cake_product = lines[0].product.id, lines[1].product.id
+    everything = _coupon(session, owner, name="全店券", claimable=True)
+    for_tea = _coupon(session, owner, name="茶叶券", claimable=True, product_ids=[tea_product])
+    _coupon(session, owner, name="不展示", claimable=False)
+    assert [c["id"] for c in coupons.claimable_coupons(session, owner.shop_id)] == [for_tea["id"], everything["id"]]
+    assert [c["id"] for c in coupons.claimable_coupons(session, owner.shop_id, tea_product)] == [for_tea["id"], everything["id"]]
+    assert [c["id"] for c in coupons.claimable_coupons(session, owner.shop_id, cake_product)] == [everything["id"]]

@@ -181,8 +181,9 @@ def coupon_dict(coupon: Coupon) -> dict:
 
 # Giving coupons out ----------------------------------------------------------------------------
 
-def claimable_coupons(session: Session, shop_id: int) -> list[dict]:
-    """The storefront's 领券 block: claimable coupons active now and not all given out."""
+def claimable_coupons(session: Session, shop_id: int, product_id: int | None = None) -> list[dict]:
+    """The storefront's 领券 block: claimable coupons active now and not all given out; on a product's
+    page, only those that cover the product."""
     rows = session.exec(
         select(Coupon).where(Coupon.shop_id == shop_id, Coupon.claimable, Coupon.ended_at.is_(None))
         .order_by(Coupon.created_at.desc(), Coupon.id.desc())
@@ -190,6 +191,7 @@ def claimable_coupons(session: Session, shop_id: int) -> list[dict]:
     return [
         _store_dict(coupon) for coupon in rows
         if coupon_status(coupon) == "active" and (coupon.total_quantity is None or coupon.issued < coupon.total_quantity)
+        and (product_id is None or _covers(session, coupon, product_id))
     ]
 
 
@@ -470,6 +472,11 @@ def _covered_products(session: Session, coupon: Coupon) -> frozenset[int] | None
     in_categories = session.exec(select(ProductCategory.product_id).where(
         ProductCategory.shop_id == coupon.shop_id, ProductCategory.category_id.in_(coupon.category_ids or [0]))).all()
     return frozenset(coupon.product_ids) | frozenset(in_categories)
+
+
+def _covers(session: Session, coupon: Coupon, product_id: int) -> bool:
+    covered = _covered_products(session, coupon)
+    return covered is None or product_id in covered
 
 
 def _named_customers(session: Session, shop_id: int, data: dict) -> list[tuple[str, int | None]]:

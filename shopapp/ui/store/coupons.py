@@ -20,14 +20,23 @@ class CouponBlockState(StoreState):
 
     @rx.event
     def load_coupons(self):
-        """on_load after the page's own load (the shop is known by then)."""
+        """on_load of the home page, after the page's own load (the shop is known by then)."""
+        self._load_claimables(None)
+
+    @rx.event
+    def load_product_coupons(self):
+        """on_load of a product's page: the coupons that cover this product."""
+        self._load_claimables(self.product_id)
+
+    def _load_claimables(self, product_id: str | None):
         if not self.shop:
             self._load_shop()
         self.claimed, self.problem, self.claimables = [], "", []
-        if self.not_found:
+        if self.not_found or (product_id is not None and not product_id.isdigit()):
             return
         with read_scope() as session:
-            self.claimables = [_card(item) for item in coupons.claimable_coupons(session, int(self.shop["id"]))]
+            found = coupons.claimable_coupons(session, int(self.shop["id"]), int(product_id) if product_id else None)
+        self.claimables = [_card(item) for item in found]
 
     @rx.event
     def claim(self, coupon_id: str):

@@ -126,7 +126,7 @@ class ProductPageState(StoreState):
         self.notify_done = True
 
 
-@store_page(routes.STORE_PRODUCT, title=ProductPageState.product["title"].to(str), on_load=[ProductPageState.load, CouponBlockState.load_coupons])
+@store_page(routes.STORE_PRODUCT, title=ProductPageState.product["title"].to(str), on_load=[ProductPageState.load, CouponBlockState.load_product_coupons])
 def product_page() -> rx.Component:
     state = ProductPageState
     return rx.cond(
