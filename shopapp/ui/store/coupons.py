@@ -71,8 +71,9 @@ class WalletState(StoreState):
         self.loaded = True
 
 
-def coupon_block() -> rx.Component:
-    """领券: the shop's claimable coupons as a row of cards; nothing at all when there are none."""
+def coupon_block(padded: bool = True) -> rx.Component:
+    """领券: the shop's claimable coupons as a row of cards; nothing at all when there are none.
+    `padded` False inside a block that has its own side padding (the product's details)."""
     state = CouponBlockState
     return rx.cond(
         state.claimables.length() > 0,
@@ -80,7 +81,7 @@ def coupon_block() -> rx.Component:
             rx.el.h2(tr("store.coupons.title"), class_name="mb-2 font-semibold"),
             rx.el.ul(rx.foreach(state.claimables, _claimable), class_name="flex gap-2 overflow-x-auto pb-1"),
             rx.cond(state.problem != "", rx.el.p(state.problem, role="alert", class_name="mt-1 text-sm text-red-600")),
-            class_name="px-4 pt-4", data_testid="coupon-block",
+            class_name="px-4 pt-4" if padded else "pt-4", data_testid="coupon-block",
         ),
     )
 

@@ -147,7 +147,7 @@ def product_page() -> rx.Component:
                     class_name="mt-2",
                 ),
                 _presale_notice(),
-                coupon_block(),
+                coupon_block(padded=False),
                 _picker(),
                 _stock_state(),
                 _buy_bar(),
