@@ -19,6 +19,7 @@ from shopapp.ui.console import home as console_home  # noqa: F401 - registers /c
 from shopapp.ui.console import orders as console_orders  # noqa: F401 - registers /console/orders[/...]
 from shopapp.ui.console import settings as console_settings  # noqa: F401 - registers /console/settings
 from shopapp.ui.console import shipping as console_shipping  # noqa: F401 - registers /console/shipping
+from shopapp.ui.console.marketing import coupons as console_coupons  # noqa: F401 - registers /console/marketing/coupons
 from shopapp.ui.console.marketing import hub as marketing_hub  # noqa: F401 - registers /console/marketing
 from shopapp.ui.console.marketing import points as console_points  # noqa: F401 - registers /console/marketing/points
 from shopapp.ui.console.marketing import promotions as console_promotions  # noqa: F401 - registers /console/marketing/promotions/[kind]
@@ -35,6 +36,7 @@ from shopapp.ui.store import account as store_account  # noqa: F401 - registers 
 from shopapp.ui.store import cart as store_cart  # noqa: F401 - registers /s/[slug]/cart
 from shopapp.ui.store import chat as store_chat  # noqa: F401 - registers /s/[slug]/chat/[chat_key]
 from shopapp.ui.store import checkout as store_checkout  # noqa: F401 - registers /s/[slug]/checkout
+from shopapp.ui.store import coupons as store_coupons  # noqa: F401 - registers /s/[slug]/account/coupons
 from shopapp.ui.store import home as store_home  # noqa: F401 - registers /s/[slug]
 from shopapp.ui.store import order as store_order  # noqa: F401 - registers /s/[slug]/orders/[order_no]
 from shopapp.ui.store import points as store_points  # noqa: F401 - registers /s/[slug]/account/points (我的积分)

@@ -50,7 +50,10 @@ def quote(
     slug: str, cart_token: str, request: Request, shipping_method_id: int | None = None, province: str | None = None,
     coupon_code: str | None = None, customer_coupon_id: str | None = None, points: str | None = None,
 ):
-    """With a shopper's log-in (bearer), their coupons, points and member level count."""
+    """With a shopper's log-in (bearer), their coupons, points and member level count. Without a choice the
+    wallet's coupon that saves most is priced in (`chosen_coupon`); `coupons` lists each with its `saving`,
+    or `usable: false` and its `reason` (`missing` 分 for a threshold not reached); `customer_coupon_id=0`
+    prices no coupon. A chosen coupon that does not apply is priced out and explained in `coupon_problem`."""
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
         return jsonable(checkout_quote.quote(

@@ -5,6 +5,7 @@ from shopapp.models.aftersales import AftersalesRequest, Refund, RefundItem
 from shopapp.models.catalog import Category, Product, ProductCategory, ProductImage, Variant
 from shopapp.models.checkout import Cart, CartItem, ShippingMethod
 from shopapp.models.core import IdempotencyRecord
+from shopapp.models.coupons import Coupon, CouponCode, CustomerCoupon
 from shopapp.models.customers import Customer, CustomerSession
 from shopapp.models.fulfillment import Shipment, ShipmentItem, TrackingEvent
 from shopapp.models.inventory import StockMove
@@ -28,6 +29,7 @@ __all__ = [
     "ShippingMethod", "StockNotification", "StoreTheme",
     "Conversation", "Message", "QuickReply", "Customer", "CustomerSession",
     "Promotion",
+    "Coupon", "CouponCode", "CustomerCoupon",
     "AftersalesRequest", "Refund", "RefundItem", "Shipment", "ShipmentItem", "TrackingEvent",
     "LoyaltySettings", "MemberLevel", "PointsAccount", "PointsMove", "PointsReward",
 ]

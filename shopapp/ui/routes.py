@@ -25,6 +25,7 @@ CONSOLE_POINTS = "/console/marketing/points"
 CONSOLE_MARKETING = "/console/marketing"
 CONSOLE_PROMOTIONS = "/console/marketing/promotions/[kind]"
 CONSOLE_PROMOTION_REPORT = "/console/marketing/promotion-report/[promotion_id]"
+CONSOLE_COUPONS = "/console/marketing/coupons"
 SUPPORT = "/support"
 CONSOLE_ORDER = "/console/orders/[order_id]"
 STORE_HOME = "/s/[slug]"
@@ -36,6 +37,7 @@ STORE_CHECKOUT = "/s/[slug]/checkout"
 STORE_ORDER = "/s/[slug]/orders/[order_no]"
 STORE_ACCOUNT = "/s/[slug]/account"
 STORE_POINTS = "/s/[slug]/account/points"
+STORE_COUPONS = "/s/[slug]/account/coupons"
 STORE_PASSWORD_RESET = "/s/[slug]/account/reset/[reset_token]"
 STORE_VERIFY_EMAIL = "/s/[slug]/account/verify/[verify_token]"
 # Server routes (FastAPI) a page leaves to with a full page load: the session cookie is set and cleared there.
@@ -92,6 +94,10 @@ def store_account(slug):
 
 def store_points(slug):
     return "/s/" + slug + "/account/points"
+
+
+def store_coupons(slug):
+    return "/s/" + slug + "/account/coupons"
 
 
 def store_account_order(slug: str, order_no: str) -> str:

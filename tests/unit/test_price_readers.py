@@ -147,12 +147,12 @@ def test_a_code_of_the_wrong_shape_is_refused_and_the_cart_is_priced_without_it(
     assert (quote["discount_total"], quote["total"]) == (1000, 8850)
 
 
-def test_good_choices_are_quoted_as_typed_and_nothing_is_refused(session, owner, saving):
+def test_a_well_typed_code_no_coupon_has_is_refused_and_the_rest_is_quoted(session, owner, saving):
     token = _cart(session, owner)
     quote, refused = checkout_quote.quote_with_choices(
         session, owner.shop_id, token, {"coupon_code": " spring 10 ", "customer_coupon_id": None, "points": "0"}, province="浙江省",
     )
-    assert refused == {} and quote["total"] == 8850
+    assert refused == {"coupon_code": "coupon_not_found"} and quote["total"] == 8850
 
 
 def test_a_problem_that_is_not_a_choice_is_still_raised(session, owner):

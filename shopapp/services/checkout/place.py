@@ -11,7 +11,7 @@ from sqlmodel import Session
 from shopapp.models import Order, OrderItem, Shop
 from shopapp.models.base import utcnow
 from shopapp.services.checkout import cart as carts
-from shopapp.services.checkout import pricing, shipping
+from shopapp.services.checkout import coupon_choice, pricing, shipping
 from shopapp.services.core import idempotency
 from shopapp.services.core.errors import Conflict, require_fields
 from shopapp.services.core.money import format_money
@@ -163,7 +163,9 @@ def _place(
         if line.problem:
             raise carts.line_problem(line)
     offered_now = offers.load_offers(session, shop.id, customer_id=customer_id, choices=choices)
-    priced = pricing.price_cart(lines, shipping_method=method, offers=offered_now)
+    choice = coupon_choice.price_with_coupon(session, lines, method, offered_now, compare=False)
+    choice.require_applies()
+    priced, offered_now = choice.priced, choice.offers
     token = new_token("ord")
     ships_at = {line.variant_id: availability.presale_date(line.variant, line.product) for line in lines}
     presale_dates = [day for day in ships_at.values() if day]

@@ -9,7 +9,7 @@ from shopapp.models import ShippingMethod
 from shopapp.services.checkout import cart as carts
 from shopapp.services.checkout import shipping
 from shopapp.services.core.money import allocate
-from shopapp.services.marketing import points, promotion_rules
+from shopapp.services.marketing import coupons, points, promotion_rules
 from shopapp.services.marketing.offers import NO_OFFERS, Offers
 from shopapp.services.marketing.savings import SOURCES, Basket, LineDiscount, Saving, UnitPrice
 
@@ -94,7 +94,7 @@ def price_cart(
     for saving in savings:
         shares[saving.lines[0]].append(LineDiscount(saving.source, saving.id, saving.amount))
     free_shipping = False
-    for step in DISCOUNT_STEPS:
+    for step in _steps(offers):
         for offered in step(Basket(lines, tuple(amounts), exclusive), offers):
             saving = _checked(offered, amounts, exclusive)
             free_shipping = free_shipping or saving.free_shipping
@@ -142,8 +142,8 @@ def _order_promotions(basket: Basket, offers: Offers) -> list[Saving]:
 
 
 def _coupon(basket: Basket, offers: Offers) -> list[Saving]:
-    """Step 4: one coupon, its threshold on the covered amounts after step 3. No source yet."""
-    return []
+    """Step 4: one coupon, its threshold on the covered amounts after step 3 (marketing/coupons)."""
+    return coupons.coupon_savings(basket, offers)
 
 
 def _points(basket: Basket, offers: Offers) -> list[Saving]:
@@ -153,6 +153,13 @@ def _points(basket: Basket, offers: Offers) -> list[Saving]:
 
 # Steps 2-5 in PRICING.md's order; each returns its savings, allocated before the next one runs.
 DISCOUNT_STEPS: tuple[Step, ...] = (_quantity_deals, _order_promotions, _coupon, _points)
+
+
+def _steps(offers: Offers) -> tuple[Step, ...]:
+    """The steps this cart runs: a coupon that does not combine with promotions drops step 3."""
+    if coupons.drops_promotions(offers):
+        return tuple(step for step in DISCOUNT_STEPS if step is not _order_promotions)
+    return DISCOUNT_STEPS
 
 
 def _shipping(lines: tuple[carts.Line, ...], method: ShippingMethod | None, weight: int, merchandise: int) -> int:

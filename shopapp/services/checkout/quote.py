@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from shopapp.services.checkout import cart as carts
-from shopapp.services.checkout import pricing, shipping
+from shopapp.services.checkout import coupon_choice, pricing, shipping
 from shopapp.services.core.errors import DomainError, require_fields
 from shopapp.services.customers import shoppers
 from shopapp.services.marketing import offers, points
@@ -22,6 +22,8 @@ def quote(
     total), and per item `paid`, `gift` and `discounts`; a line with a problem counts for nothing.
     `with_shipping=False` is the cart page's view: no method yet, so shipping_total is 0 and the
     total is what the merchandise costs after its savings.
+    `coupons` lists the shopper's coupons with what each saves or why it cannot be used, and
+    `chosen_coupon` the one priced in (theirs, or else the best of their wallet).
     """
     cart = carts.load_cart(session, shop_id, cart_token)
     lines = carts.cart_lines(session, cart)
@@ -34,7 +36,8 @@ def quote(
     require_fields(errors)
     customer_id = shoppers.customer_for_token(session, shop_id, customer_token).id if shoppers.is_customer_token(customer_token) else None
     offered_now = offers.load_offers(session, shop_id, customer_id=customer_id, choices=choices)
-    priced = pricing.price_cart([line for line in lines if line.problem is None], shipping_method=method, offers=offered_now)
+    choice = coupon_choice.price_with_coupon(session, [line for line in lines if line.problem is None], method, offered_now)
+    priced = choice.priced
     return {
         **view,
         "items": _items(view["items"], priced),
@@ -42,6 +45,7 @@ def quote(
         "next_tier": pricing.next_tier(priced, offered_now),
         "shipping_method": shipping.method_dict(method) if method else None,
         "points": points.quote_points(offered_now.points, priced),  # {balance, max_usable, used, value}
+        **choice.as_dict(),
     }
 
 

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from shopapp.services.core.errors import require_fields
 from shopapp.services.core.validation import checked_whole
-from shopapp.services.marketing import points, promotion_rules
+from shopapp.services.marketing import coupons, points, promotion_rules
 from shopapp.services.marketing.savings import Saving
 
 MAX_CODE = 40  # a typed code longer than this is not one of ours
@@ -87,6 +87,7 @@ def load_offers(
     return Offers(
         shop_id=shop_id, customer_id=customer_id, choices=choices, promotions=running,
         member_percent=loyalty.member_percent, points=loyalty.points,
+        coupon=coupons.for_pricing(session, shop_id, customer_id, choices),
     )
 
 
@@ -97,3 +98,4 @@ def take_up(session: Session, offers: Offers, order: Any, discounts: Sequence[Sa
     the checkout keeps nothing at all."""
     points.take_up(session, offers.points, order, discounts)
     promotion_rules.take_up(session, offers, order, discounts)
+    coupons.take_up(session, offers, order, discounts)

@@ -12,6 +12,7 @@ from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT
 from shopapp.ui.components.picture import product_picture
 from shopapp.ui.components.text import tr
+from shopapp.ui.store.coupons import CouponBlockState, coupon_block
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
 
@@ -85,7 +86,7 @@ def product_card(item: dict, shop: dict[str, str], offer=None) -> dict[str, str]
     }
 
 
-@store_page(routes.STORE_HOME, title=StoreHomeState.shop["name"].to(str), on_load=StoreHomeState.load)
+@store_page(routes.STORE_HOME, title=StoreHomeState.shop["name"].to(str), on_load=[StoreHomeState.load, CouponBlockState.load_coupons])
 def store_home() -> tuple[rx.Component, ...]:
     return (
         rx.el.form(
@@ -94,6 +95,7 @@ def store_home() -> tuple[rx.Component, ...]:
             on_submit=StoreHomeState.search,
             class_name="px-4 pt-3",
         ),
+        coupon_block(),
         rx.foreach(StoreHomeState.sections, _section),
     )
 

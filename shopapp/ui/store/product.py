@@ -15,6 +15,7 @@ from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.picture import picture_placeholder
 from shopapp.ui.components.text import tr
+from shopapp.ui.store.coupons import CouponBlockState, coupon_block
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.promotion_tags import priced_variants, promotion_tags
 from shopapp.ui.store.state import StoreState
@@ -130,7 +131,7 @@ class ProductPageState(StoreState):
         self.notify_done = True
 
 
-@store_page(routes.STORE_PRODUCT, title=ProductPageState.product["title"].to(str), on_load=ProductPageState.load)
+@store_page(routes.STORE_PRODUCT, title=ProductPageState.product["title"].to(str), on_load=[ProductPageState.load, CouponBlockState.load_product_coupons])
 def product_page() -> rx.Component:
     state = ProductPageState
     return rx.cond(
@@ -152,6 +153,7 @@ def product_page() -> rx.Component:
                 ),
                 promotion_tags(state.badges, state.sale_ends),
                 _presale_notice(),
+                coupon_block(padded=False),
                 _picker(),
                 _stock_state(),
                 _buy_bar(),

@@ -12,7 +12,7 @@ CARDS = (
     ("marketing.tiered", "marketing.tiered_hint", routes.console_promotions("tiered")),
     ("marketing.second_half", "marketing.second_half_hint", routes.console_promotions("second_half")),
     ("marketing.bundle", "marketing.bundle_hint", routes.console_promotions("bundle")),
-    ("marketing.coupons", "marketing.coupons_hint", ""),
+    ("marketing.coupons", "marketing.coupons_hint", routes.CONSOLE_COUPONS),
     ("marketing.points", "marketing.points_hint", routes.CONSOLE_POINTS),
 )
 
