@@ -23,6 +23,7 @@ from shopapp.api import (
     payments,
     products,
     refunds,
+    reviews,
     security,
     seo,
     served_by,
@@ -49,7 +50,7 @@ def create_api() -> FastAPI:
     caching.install(api)
     served_by.install(api)
     security.install(api)
-    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty):
+    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, reviews):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(media.router)
     api.include_router(seo.router)

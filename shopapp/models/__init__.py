@@ -13,6 +13,7 @@ from shopapp.models.loyalty import LoyaltySettings, MemberLevel, PointsAccount, 
 from shopapp.models.notifications import OutboxEmail
 from shopapp.models.orders import Order, OrderEvent, OrderItem
 from shopapp.models.payments import Payment, PaymentNotification
+from shopapp.models.reviews import Review, ReviewPhoto
 from shopapp.models.search import ProductSearch
 from shopapp.models.shops import ApiKey, Shop, StaffInvite, StaffMember
 from shopapp.models.stock_alerts import StockNotification
@@ -28,4 +29,5 @@ __all__ = [
     "Conversation", "Message", "QuickReply", "Customer", "CustomerSession",
     "AftersalesRequest", "Refund", "RefundItem", "Shipment", "ShipmentItem", "TrackingEvent",
     "LoyaltySettings", "MemberLevel", "PointsAccount", "PointsMove", "PointsReward",
+    "Review", "ReviewPhoto",
 ]

@@ -66,6 +66,8 @@ def product_card(item: dict, shop: dict[str, str]) -> dict[str, str]:
         "url": routes.product_page(shop["slug"], item["id"]),
         "sold_out": "yes" if item["stock"] <= 0 else "",
         "presale": "yes" if item["presale"] else "",
+        "rating": f"{item['rating']['average']:.1f}" if item.get("rating", {}).get("count") else "",
+        "rating_count": str(item.get("rating", {}).get("count", 0)),
     }
 
 
@@ -156,6 +158,10 @@ def _product_card(product: dict, index) -> rx.Component:
                     rx.cond(product["price_from"] != "", rx.el.span(" ", tr("store.from_price"), class_name="text-xs font-normal text-gray-500")),
                     class_name="mt-1 font-semibold text-red-600",
                 ),
+                rx.cond(product["rating"] != "", rx.el.p(
+                    "★ ", product["rating"], rx.el.span(" (", product["rating_count"], ")", class_name="text-gray-500"),
+                    class_name="mt-0.5 text-xs text-amber-600", data_testid="card-rating",
+                )),
                 rx.cond(product["presale"] != "", rx.el.span(tr("store.presale"), class_name="mt-1 inline-block rounded bg-amber-100 px-1.5 text-xs text-amber-800")),
                 rx.cond(product["sold_out"] != "", rx.el.span(tr("store.sold_out"), class_name="mt-1 inline-block rounded bg-gray-200 px-1.5 text-xs text-gray-600")),
                 class_name="p-2",
