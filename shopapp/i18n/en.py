@@ -931,7 +931,7 @@ MESSAGES = {
     "review.status_hidden": "Hidden",
     "review.yours": "Your review",
     "review.invite": "Your order has arrived: review what you got",
-    "reviews.nav": "Reviews",
+    "console.nav.reviews": "Reviews",
     "reviews.inbox": "Reviews",
     "reviews.rule": "New reviews",
     "reviews.rule_moderated": "Publish after moderation",

@@ -939,7 +939,7 @@ MESSAGES = {
     "review.status_hidden": "已隐藏",
     "review.yours": "你的评价",
     "review.invite": "订单已送达，来评价一下吧",
-    "reviews.nav": "评价",
+    "console.nav.reviews": "评价管理",
     "reviews.inbox": "评价管理",
     "reviews.rule": "新评价",
     "reviews.rule_moderated": "审核后发布",

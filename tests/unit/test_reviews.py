@@ -9,6 +9,7 @@ from PIL import Image
 from sqlmodel import select
 
 from shopapp.models import OutboxEmail, Product, Variant
+from shopapp.services.analytics import dashboard
 from shopapp.services.catalog import ratings, views
 from shopapp.services.core.errors import Conflict, Forbidden, Invalid, NotFound
 from shopapp.services.core.permissions import Actor
@@ -177,6 +178,8 @@ def test_the_owner_replies_and_pins_and_the_tabs_filter(session, owner):
     assert [i["id"] for i in ratings.published_reviews(session, owner.shop_id, product_id, with_photos=True)[0]] == [low.id]
     assert ratings.rating_of(product(session, product_id)) == {"average": 3.0, "count": 2}
     assert moderation.low_ratings(session, owner) == {"recent": 1, "unanswered": 0}
+    flags = dashboard.overview(session, owner)  # the console home flags the low rating
+    assert (flags["low_reviews"], flags["low_reviews_unanswered"], flags["reviews_pending"]) == (1, 0, 0)
     inbox, total = moderation.list_reviews(session, owner, rating="bad")
     assert total == 1 and inbox[0]["email"] == "buyer@example.com" and inbox[0]["order_no"] == first.order_no
 

@@ -104,6 +104,12 @@ def set_rule(session: Session, actor: Actor, moderated) -> Shop:
     return shop
 
 
+def shop_rule(session: Session, actor: Actor) -> bool:
+    """True when new reviews wait for moderation."""
+    require(actor, "view_console")
+    return session.get(Shop, actor.shop_id).reviews_moderated
+
+
 def low_ratings(session: Session, actor: Actor) -> dict[str, int]:
     """The dashboard's flag: reviews of LOW_RATING stars or fewer in the last LOW_RATING_DAYS, and those not answered yet."""
     require(actor, "view_console")

@@ -16,6 +16,7 @@ from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.picture import picture_placeholder
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.layout import store_page
+from shopapp.ui.store.product_reviews import ProductReviewsState, reviews_section
 from shopapp.ui.store.state import StoreState
 
 
@@ -125,7 +126,7 @@ class ProductPageState(StoreState):
         self.notify_done = True
 
 
-@store_page(routes.STORE_PRODUCT, title=ProductPageState.product["title"].to(str), on_load=ProductPageState.load)
+@store_page(routes.STORE_PRODUCT, title=ProductPageState.product["title"].to(str), on_load=[ProductPageState.load, ProductReviewsState.load])
 def product_page() -> rx.Component:
     state = ProductPageState
     return rx.cond(
@@ -156,6 +157,7 @@ def product_page() -> rx.Component:
                 rx.html(state.product["description_html"], class_name="prose max-w-none text-gray-700"),
                 class_name="px-4 py-4 md:col-span-2",
             ),
+            reviews_section(),
             class_name="bg-white pb-24 md:grid md:grid-cols-2 md:gap-6 md:p-6",
         ),
     )
