@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import threading
 
 import pytest
 from PIL import Image
 from sqlmodel import select
 
+from shopapp.db import session_scope
 from shopapp.models import OutboxEmail, Product, Variant
 from shopapp.services.analytics import dashboard
 from shopapp.services.catalog import ratings, views
@@ -193,3 +195,29 @@ def test_support_staff_cannot_hide_reviews_and_another_shop_cannot_see_them(sess
     with pytest.raises(NotFound):
         moderation.update_review(session, other, written.id, status="published")
     assert moderation.list_reviews(session, other) == ([], 0)
+
+
+def test_two_tabs_sending_the_same_review_at_once_keep_one(session, owner):
+    """Both pressed "send" together, each in its own thread and transaction: one review, one refusal."""
+    moderation.set_rule(session, owner, False)
+    order, token, product_id, item_id = delivered_order(session, owner)
+    session.commit()
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def send() -> None:
+        start.wait()
+        try:
+            with session_scope() as own:
+                writing.write_review(own, owner.shop_id, order.order_no, token, item_id, 5, "好")
+            outcomes.append("written")
+        except Conflict as refused:
+            outcomes.append(refused.code)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["already_reviewed", "written"]
+    assert ratings.rating_of(product(session, product_id)) == {"average": 5.0, "count": 1}
