@@ -59,6 +59,7 @@ def test_a_shopper_reviews_a_delivered_item_with_a_photo_and_sees_it_once_the_ow
     review = phone.get_by_test_id("review").filter(has_text="茶汤清亮")
     expect(review.get_by_test_id("review-text")).to_have_text(REVIEW)  # the markup shows as typed, never as bold
     expect(phone.get_by_test_id("rating-count")).to_be_visible()
+    expect(phone.get_by_test_id("product-rating")).to_contain_text("★")
     review.get_by_test_id("review-photo").click()
     expect(phone.get_by_test_id("photo-viewer")).to_be_visible()
     phone.get_by_role("button", name="关闭图片").click()

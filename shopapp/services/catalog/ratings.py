@@ -57,7 +57,7 @@ def published_reviews(
 ) -> tuple[list[dict], int]:
     """A page of the product's published reviews, pinned first then newest, as shoppers see them."""
     query = select(Review).where(Review.shop_id == shop_id, Review.product_id == product_id, Review.status == "published")
-    low, high = _stars(rating)
+    low, high = star_range(rating)
     if low:
         query = query.where(Review.rating >= low, Review.rating <= high)
     if with_photos:
@@ -109,7 +109,8 @@ def masked_name(name: str) -> str:
     return name[0] + ("*" * 2 if len(name) <= 3 else "***")
 
 
-def _stars(rating: str | int | None) -> tuple[int, int]:
+def star_range(rating: str | int | None) -> tuple[int, int]:
+    """The stars a filter means: a star 1..5, or good / medium / bad; (0, 0) for any (or nonsense)."""
     if rating in (None, ""):
         return 0, 0
     if isinstance(rating, str) and rating in RATING_FILTERS:

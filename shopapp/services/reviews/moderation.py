@@ -37,7 +37,7 @@ def list_reviews(
         if status not in REVIEW_STATUSES:
             raise Invalid(fields={"status": "review_status_invalid"})
         query = query.where(Review.status == status)
-    low, high = ratings._stars(rating)
+    low, high = ratings.star_range(rating)
     if low:
         query = query.where(Review.rating >= low, Review.rating <= high)
     if product_id:

@@ -16,7 +16,7 @@ from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.picture import picture_placeholder
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.layout import store_page
-from shopapp.ui.store.product_reviews import ProductReviewsState, reviews_section
+from shopapp.ui.store.product_reviews import ProductReviewsState, rating_link, reviews_section
 from shopapp.ui.store.state import StoreState
 
 
@@ -140,6 +140,7 @@ def product_page() -> rx.Component:
             _gallery(),
             rx.el.div(
                 rx.el.h1(state.product["title"], class_name="text-xl font-bold leading-snug", data_testid="product-title"),
+                rating_link(),
                 rx.el.div(
                     rx.el.span(state.current["price"], class_name="text-2xl font-bold text-red-600", data_testid="product-price"),
                     rx.cond(state.current["compare_at"] != "",

@@ -116,6 +116,15 @@ def reviews_section() -> rx.Component:
     )
 
 
+def rating_link() -> rx.Component:
+    """Under the title: the average and count, a jump to the reviews below (nothing until there are some)."""
+    state = ProductReviewsState
+    return rx.cond(state.rating["average"] != "", rx.el.a(
+        "★ ", state.rating["average"], " · ", state.rating["count"], " ", tr("review.count_after"),
+        href="#reviews", class_name="mt-1 inline-block text-sm text-amber-600", data_testid="product-rating",
+    ))
+
+
 def _star_bar(row: dict) -> rx.Component:
     return rx.el.li(
         rx.el.span(row["star"], "★", class_name="w-8 shrink-0 text-xs text-gray-600"),
