@@ -203,8 +203,10 @@ def _followup(row: dict) -> rx.Component:
         rx.el.div(
             rx.cond(row["followup_status"] != "published", rx.el.button(tr("reviews.publish_followup"), on_click=state.set_followup(row["id"], "published"),
                                                                         type="button", class_name=SECONDARY_BUTTON + " py-1")),
-            rx.cond(row["followup_status"] != "hidden", rx.el.button(tr("reviews.hide_followup"), on_click=state.set_followup(row["id"], "hidden"),
-                                                                     type="button", class_name=SECONDARY_BUTTON + " py-1")),
+            rx.cond(row["followup_status"] != "hidden", confirm_button(
+                state.confirming == "hide-followup-" + row["id"], state.ask("hide-followup-" + row["id"]),
+                state.set_followup(row["id"], "hidden"), state.cancel, "reviews.hide_followup", "reviews.hide_confirm",
+            )),
             class_name="mt-1 flex gap-2",
         ),
         class_name="mt-2 border-l-2 border-amber-200 pl-2",
