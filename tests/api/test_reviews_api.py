@@ -9,6 +9,7 @@ from PIL import Image
 
 from tests.api.conftest import signup
 from tests.api.test_fulfillment_api import SF, _order, _paid, _product
+from tests.shopping import ADDRESS
 
 
 def _photo() -> bytes:
@@ -102,3 +103,24 @@ def test_the_owner_publishes_at_once_and_the_shopper_adds_a_followup(client, sho
     assert listed["items"][0]["can_review"] is False and listed["items"][0]["can_follow_up"] is False
     public = client.get(f"/store/{slug}/products/{line['product_id']}/reviews").json()
     assert public["items"][0]["followup"]["text"] == "第二泡好些" and public["rating"]["average"] == 2.0
+
+
+def test_a_logged_in_shopper_reviews_without_the_link(client, shop):
+    """*shopper*: the log-in (`Authorization: Bearer cs_…`) stands for the order link's token."""
+    slug = shop["shop"]["slug"]
+    token = client.post(f"/store/{slug}/customers", json={"email": "lin@example.com", "password": "secret-pass-1"}).json()["token"]
+    cart = client.post(f"/store/{slug}/carts").json()["cart_token"]
+    client.post(f"/store/{slug}/carts/{cart}/items", json={"variant_id": _product(shop), "qty": 1})
+    mine = {"Authorization": f"Bearer {token}"}
+    placed = client.post(f"/store/{slug}/checkout", headers=mine, json={
+        "cart_token": cart, "email": "lin@example.com", "address": ADDRESS}).json()
+    client.post(f"/payments/sandbox/{placed['payment']['id']}/pay", json={"outcome": "success"})
+    parcel = client.post(f"/orders/{placed['order_id']}/shipments", headers=shop["headers"], json=SF).json()
+    client.post(f"/shipments/{parcel['id']}/events", headers=shop["headers"], json={"status": "delivered", "description": "已签收"})
+    line = _order(client, shop, placed["order_id"])["items"][0]
+    written = client.post(f"/store/{slug}/orders/{placed['order_no']}/reviews", headers=mine,
+                          json={"order_item_id": line["id"], "rating": 5, "text": "好"})
+    assert written.status_code == 201, written.text
+    someone_else = client.post(f"/store/{slug}/orders/{placed['order_no']}/reviews",
+                               json={"order_item_id": line["id"], "rating": 1, "text": "差"})
+    assert someone_else.status_code == 404
