@@ -35,6 +35,7 @@ def upgrade() -> None:
     sa.Column('anonymous', sa.Boolean(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('pinned', sa.Boolean(), nullable=False),
+    sa.Column('has_photos', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('reply', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
     sa.Column('reply_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('followup_text', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
@@ -50,7 +51,9 @@ def upgrade() -> None:
     sa.UniqueConstraint('order_item_id', name='uq_review_order_item')
     )
     with op.batch_alter_table('review', schema=None) as batch_op:
-        batch_op.create_index('ix_review_product', ['shop_id', 'product_id', 'status', 'rating'], unique=False)
+        batch_op.create_index('ix_review_product', ['shop_id', 'product_id', 'status', 'rating', 'has_photos'], unique=False)
+        batch_op.create_index('ix_review_product_page', ['shop_id', 'product_id', 'status', 'pinned', 'id'], unique=False)
+        batch_op.create_index('ix_review_shop_rating', ['shop_id', 'rating', 'created_at'], unique=False)
         batch_op.create_index('ix_review_shop_status', ['shop_id', 'status', 'id'], unique=False)
 
     op.create_table('review_photo',
@@ -93,6 +96,8 @@ def downgrade() -> None:
     op.drop_table('review_photo')
     with op.batch_alter_table('review', schema=None) as batch_op:
         batch_op.drop_index('ix_review_shop_status')
+        batch_op.drop_index('ix_review_shop_rating')
+        batch_op.drop_index('ix_review_product_page')
         batch_op.drop_index('ix_review_product')
 
     op.drop_table('review')

@@ -7,7 +7,7 @@ rating_sum), changed in the same transaction as the review's status, so lists re
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from shopapp.models.base import utcnow
@@ -19,10 +19,13 @@ class Review(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("order_item_id", name="uq_review_order_item"),  # one review per item, whoever races
         CheckConstraint("rating BETWEEN 1 AND 5", name="ck_review_rating"),
-        # The product page: its published reviews, pinned first then newest, by star.
-        Index("ix_review_product", "shop_id", "product_id", "status", "rating"),
-        # The console's inbox, newest first per status.
+        # The product page's star breakdown and the 好评 / 差评 / 有图 counts, from the index alone.
+        Index("ix_review_product", "shop_id", "product_id", "status", "rating", "has_photos"),
+        # A page of the product's published reviews read in order (pinned first, then newest), never sorted.
+        Index("ix_review_product_page", "shop_id", "product_id", "status", "pinned", "id"),
+        # The console's inbox, newest first per status; the dashboard's low ratings of the last 30 days.
         Index("ix_review_shop_status", "shop_id", "status", "id"),
+        Index("ix_review_shop_rating", "shop_id", "rating", "created_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     shop_id: int = Field(foreign_key="shop.id")
@@ -37,6 +40,8 @@ class Review(SQLModel, table=True):
     anonymous: bool = False
     status: str = Field(default="pending", max_length=10)
     pinned: bool = False
+    # Shoppers can see a photo of it (its own, or its published 追评's): the 有图 tab, without a join.
+    has_photos: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     reply: str = Field(default="", max_length=1000)
     reply_at: datetime | None = None
     # The added review (追评): "" until written, then moderated like the review itself.

@@ -8,7 +8,7 @@ transaction that publishes or hides a review; the star breakdown is one GROUP BY
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, update
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from shopapp.models import Product, Review, ReviewPhoto
@@ -61,8 +61,11 @@ def published_reviews(
     if low:
         query = query.where(Review.rating >= low, Review.rating <= high)
     if with_photos:
-        query = query.where(exists().where(ReviewPhoto.review_id == Review.id))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+        query = query.where(Review.has_photos.is_(True))
+    if low or with_photos:
+        total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    else:  # every published review: the product row knows how many
+        total = session.exec(select(Product.rating_count).where(Product.id == product_id, Product.shop_id == shop_id)).first() or 0
     size = page_size(per_page)
     rows = session.exec(
         query.order_by(Review.pinned.desc(), Review.id.desc()).offset(page_start(page, size)).limit(size)
@@ -80,6 +83,15 @@ def photos_of(session: Session, review_ids: list[int]) -> dict[int, list[ReviewP
         ).all():
             found.setdefault(photo.review_id, []).append(photo)
     return found
+
+
+def refresh_has_photos(session: Session, review: Review) -> None:
+    """Whether shoppers can see a photo of the review: its own, or its 追评's once that is published."""
+    query = select(ReviewPhoto.id).where(ReviewPhoto.review_id == review.id)
+    if review.followup_status != "published":
+        query = query.where(ReviewPhoto.followup.is_(False))
+    review.has_photos = session.exec(query.limit(1)).first() is not None
+    session.add(review)
 
 
 def photo_dict(photo: ReviewPhoto) -> dict:

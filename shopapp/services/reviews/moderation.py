@@ -71,6 +71,7 @@ def update_review(session: Session, actor: Actor, review_id: int, *, status=None
         if not review.followup_status:
             raise Conflict("no_followup")
         review.followup_status = followup_status
+        ratings.refresh_has_photos(session, review)  # the 追评's photos show only while it is published
     if pinned is not None:
         review.pinned = pinned
     review.updated_at = utcnow()

@@ -154,6 +154,7 @@ def _store_photos(session: Session, review: Review, processed: list[media.Proces
                 width=picture.width, height=picture.height, position=position,
             ))
         session.flush()
+        ratings.refresh_has_photos(session, review)
     except BaseException:
         for key in keys:  # a failed upload leaves nothing behind
             storage.delete_prefix(key)
