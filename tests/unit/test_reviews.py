@@ -221,3 +221,29 @@ def test_two_tabs_sending_the_same_review_at_once_keep_one(session, owner):
         thread.join()
     assert sorted(outcomes) == ["already_reviewed", "written"]
     assert ratings.rating_of(product(session, product_id)) == {"average": 5.0, "count": 1}
+
+
+def test_two_moderators_publishing_at_once_count_the_review_once(session, owner):
+    order, token, product_id, item_id = delivered_order(session, owner)
+    written = review(session, owner, order, token, item_id, rating=3)
+    session.commit()
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def publish() -> None:
+        start.wait()
+        try:
+            with session_scope() as own:
+                moderation.update_review(own, owner, written.id, status="published")
+            outcomes.append("published")
+        except Conflict as refused:
+            outcomes.append(refused.code)
+
+    threads = [threading.Thread(target=publish) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # The second either found it published already (nothing to do) or lost the race and was told so.
+    assert "published" in outcomes and set(outcomes) <= {"published", "review_changed"}
+    assert ratings.rating_of(product(session, product_id)) == {"average": 3.0, "count": 1}
