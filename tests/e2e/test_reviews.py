@@ -19,7 +19,7 @@ def _delivered_order(platform_url: str) -> tuple[str, str, int]:
     product = httpx.get(f"{api}/store/demo-tea/products/3").json()
     cart = httpx.post(f"{api}/store/demo-tea/carts").json()["cart_token"]
     httpx.post(f"{api}/store/demo-tea/carts/{cart}/items", json={"variant_id": product["variants"][0]["id"], "qty": 1}).raise_for_status()
-    placed = httpx.post(f"{api}/store/demo-tea/checkout", json={"cart_token": cart, "email": "li4@example.com", "address": ADDRESS}).json()
+    placed = httpx.post(f"{api}/store/demo-tea/checkout", json={"cart_token": cart, "email": "zhao6@example.com", "address": ADDRESS}).json()
     httpx.post(f"{api}/payments/sandbox/{placed['payment']['id']}/pay", json={"outcome": "success"}).raise_for_status()
     owner = {"Authorization": "Bearer " + httpx.post(f"{api}/auth/login", json={"email": DEMO_EMAIL, "password": DEMO_PASSWORD}).json()["token"]}
     parcel = httpx.post(f"{api}/orders/{placed['order_id']}/shipments", headers=owner,
