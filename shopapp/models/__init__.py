@@ -15,6 +15,7 @@ from shopapp.models.notifications import OutboxEmail
 from shopapp.models.orders import Order, OrderEvent, OrderItem
 from shopapp.models.payments import Payment, PaymentNotification
 from shopapp.models.promotions import Promotion
+from shopapp.models.reviews import Review, ReviewPhoto
 from shopapp.models.search import ProductSearch
 from shopapp.models.shops import ApiKey, Shop, StaffInvite, StaffMember
 from shopapp.models.stock_alerts import StockNotification
@@ -32,4 +33,5 @@ __all__ = [
     "Coupon", "CouponCode", "CustomerCoupon",
     "AftersalesRequest", "Refund", "RefundItem", "Shipment", "ShipmentItem", "TrackingEvent",
     "LoyaltySettings", "MemberLevel", "PointsAccount", "PointsMove", "PointsReward",
+    "Review", "ReviewPhoto",
 ]

@@ -62,6 +62,10 @@ class Product(SQLModel, table=True):
     # services.inventory.refresh_products whenever prices, stock or pre-sale quotas change.
     min_price: int | None = None  # the lowest price of an enabled variant; None when none is for sale
     in_stock: bool = False  # an enabled variant can be bought now (stock, or pre-sale places left)
+    # Its published reviews' count and sum of stars, changed with a review's status in the same
+    # transaction (services/reviews), so every product card shows its rating without another query.
+    rating_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    rating_sum: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text, true
 from sqlmodel import Field, SQLModel
 
 from shopapp.models.base import utcnow
@@ -24,6 +24,8 @@ class Shop(SQLModel, table=True):
     # Where parcels come from, printed on every shipping label (寄件人): name, phone, province, city,
     # district, line1, postcode; empty until the owner fills it in, which the console asks before the first label.
     sender_address: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default=text("'{}'")))
+    # The owner's rule for new reviews (and 追评): held for moderation, or published at once.
+    reviews_moderated: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
     shared_at: datetime | None = None  # the owner first copied the shop's link or saved its QR code (the checklist's last step)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -37,7 +37,7 @@ VARIANT_FIELDS = (
     "barcode", "enabled", "presale",
 )
 # What GET answers but nobody sets: ignored, so a product read can be sent back as a PATCH.
-_READ_ONLY = frozenset({"id", "images", "created_at", "updated_at"})
+_READ_ONLY = frozenset({"id", "images", "rating", "created_at", "updated_at"})  # rating: kept by reviews
 _VARIANT_READ_ONLY = frozenset({"available", "sells_from", "presale_ships_at"})
 _PRESALE_KEYS = frozenset({"ships_at", "quota", "sold"})  # sold is read-only
 # Pre-sale dates are the shop's days, in China time.

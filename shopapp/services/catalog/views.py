@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from shopapp.models import Product, ProductCategory, ProductImage, Variant
 from shopapp.services.catalog.media import first_images, image_urls
+from shopapp.services.catalog.ratings import rating_of
 from shopapp.services.core.errors import NotFound
 from shopapp.services.core.permissions import shop_row
 from shopapp.services.inventory import availability
@@ -44,6 +45,7 @@ def product_dict(session: Session, product: Product, *, with_cost: bool) -> dict
         "seo_title": product.seo_title,
         "seo_description": product.seo_description,
         "presale": _presale_dict(product),
+        "rating": rating_of(product),
         "created_at": product.created_at,
         "updated_at": product.updated_at,
     }
@@ -128,6 +130,7 @@ def product_summaries(session: Session, shop_id: int, products: list[Product]) -
             "product_type": product.product_type, "price_min": price_min, "price_max": price_max,
             "stock": int(stock or 0), "variant_count": variant_count, "in_stock": product.in_stock,
             "image": image_dict(image) if image else None, "presale": presale,
+            "rating": rating_of(product),  # from the row itself: no query per card
             "updated_at": product.updated_at,
         })
     return summaries

@@ -23,6 +23,7 @@ ACTIONS = {
     "manage_orders": "operations",
     "view_reports": "operations",
     "manage_marketing": "operations",
+    "moderate_reviews": "operations",
     "edit_shop": "admin",
     "manage_staff": "admin",
     "manage_api_keys": "admin",

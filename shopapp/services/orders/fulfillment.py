@@ -356,6 +356,14 @@ def _deliver_orders(session: Session, shipment: Shipment, actor_label: str) -> N
         ).one()
         if not open_parcels:
             state.transition(session, order, "delivered", actor_label, {"shipment_id": shipment.id})
+            _invite_review(session, order)
+
+
+def _invite_review(session: Session, order: Order) -> None:
+    """Delivered: ask the shopper to review what they received (评价), from the order page."""
+    shop = shops.get_shop(session, order.shop_id)
+    link = f"{get_settings().public_url}/s/{shop.slug}/orders/{order.order_no}"
+    queue_bilingual(session, order.shop_id, order.email, "email.review_invite", shop=shop.name, order_no=order.order_no, link=link)
 
 
 def _physical_item_ids(session: Session, shop_id: int, items: list[OrderItem]) -> set[int]:

@@ -9,12 +9,13 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from shopapp.models import Product
-from shopapp.services.catalog import search, views
+from shopapp.services.catalog import ratings, search, views
 from shopapp.services.core.money import yuan_text
 from shopapp.services.shops import shops, themes
 from shopapp.settings import get_settings
 
 _SPACE = re.compile(r"\s+")
+JSON_LD_REVIEWS = 5
 
 
 def shop_page_tags(session: Session, slug: str) -> dict:
@@ -56,6 +57,13 @@ def product_page_tags(session: Session, slug: str, product_id: int) -> dict:
         offer["price"] = yuan_text(prices[0])
     else:
         offer.update(lowPrice=yuan_text(min(prices)), highPrice=yuan_text(max(prices)), offerCount=len(prices))
+    json_ld = {
+        "@context": "https://schema.org", "@type": "Product", "name": product["title"], "description": description,
+        "image": [_absolute(i["url"]) for i in product["images"]],
+        "sku": next((v["sku"] for v in product["variants"] if v["sku"]), None) or str(product["id"]),
+        "brand": {"@type": "Brand", "name": shop.name}, "offers": offer,
+        **_review_markup(session, shop.id, product),
+    }
     return {
         "title": f"{product['seo_title'] or product['title']} · {shop.name}",
         "description": description,
@@ -63,12 +71,25 @@ def product_page_tags(session: Session, slug: str, product_id: int) -> dict:
         "url": url,
         "type": "product",
         "first_image": product["images"][0]["url"] if product["images"] else "",
-        "json_ld": {
-            "@context": "https://schema.org", "@type": "Product", "name": product["title"], "description": description,
-            "image": [_absolute(i["url"]) for i in product["images"]],
-            "sku": next((v["sku"] for v in product["variants"] if v["sku"]), None) or str(product["id"]),
-            "brand": {"@type": "Brand", "name": shop.name}, "offers": offer,
-        },
+        "json_ld": json_ld,
+    }
+
+
+def _review_markup(session: Session, shop_id: int, product: dict) -> dict:
+    """schema.org AggregateRating and the latest few Reviews, only once the product has published reviews
+    (an empty rating is an error to search engines)."""
+    rating = product["rating"]
+    if not rating["count"]:
+        return {}
+    latest, _ = ratings.published_reviews(session, shop_id, product["id"], per_page=JSON_LD_REVIEWS)
+    return {
+        "aggregateRating": {"@type": "AggregateRating", "ratingValue": rating["average"], "reviewCount": rating["count"],
+                            "bestRating": 5, "worstRating": 1},
+        "review": [{
+            "@type": "Review", "reviewRating": {"@type": "Rating", "ratingValue": r["rating"], "bestRating": 5, "worstRating": 1},
+            "author": {"@type": "Person", "name": r["author_masked"] or "匿名"}, "reviewBody": r["text"],
+            "datePublished": _day(r["at"]),
+        } for r in latest],
     }
 
 

@@ -72,6 +72,7 @@ def console_home() -> rx.Component:
             _number("console.home.staff", ConsoleHomeState.numbers["staff"]),
             class_name="mt-6 grid grid-cols-3 gap-3",
         ),
+        _review_flags(),
         rx.cond(ConsoleHomeState.can_see_sales, _sales()),
         rx.cond(OnboardingState.all_done, rx.el.section(
             rx.el.h2(tr("console.home.next"), class_name="text-lg font-semibold"),
@@ -82,6 +83,23 @@ def console_home() -> rx.Component:
             ),
             class_name="mt-8 rounded-2xl border bg-white p-5",
         )),
+    )
+
+
+def _review_flags() -> rx.Component:
+    """Low ratings in red, and reviews waiting for moderation, each a link to the inbox filtered so."""
+    numbers = ConsoleHomeState.numbers
+    return rx.el.div(
+        rx.cond(numbers["low_reviews"] > 0, rx.el.a(
+            "⚠ ", tr("reviews.low_flag"), ": ", numbers["low_reviews"], " (", tr("reviews.low_unanswered"), " ", numbers["low_reviews_unanswered"], ")",
+            href=routes.CONSOLE_REVIEWS + "?rating=bad", class_name="rounded-lg bg-red-50 px-3 py-2 text-red-700 hover:underline",
+            data_testid="low-reviews-flag",
+        )),
+        rx.cond(numbers["reviews_pending"] > 0, rx.el.a(
+            tr("reviews.pending"), ": ", numbers["reviews_pending"], href=routes.CONSOLE_REVIEWS + "?status=pending",
+            class_name="rounded-lg bg-amber-50 px-3 py-2 text-amber-800 hover:underline", data_testid="pending-reviews-flag",
+        )),
+        class_name="mt-4 flex flex-wrap gap-3 text-sm",
     )
 
 

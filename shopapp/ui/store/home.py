@@ -83,6 +83,8 @@ def product_card(item: dict, shop: dict[str, str], offer=None) -> dict[str, str]
         "url": routes.product_page(shop["slug"], item["id"]),
         "sold_out": "yes" if item["stock"] <= 0 else "",
         "presale": "yes" if item["presale"] else "",
+        "rating": f"{item['rating']['average']:.1f}" if item.get("rating", {}).get("count") else "",
+        "rating_count": str(item.get("rating", {}).get("count", 0)),
     }
 
 
@@ -177,6 +179,10 @@ def _product_card(product: dict, index) -> rx.Component:
                 ),
                 rx.cond(product["badge"] != "", rx.el.span(product["badge"], class_name=BADGE, data_testid="promotion-badge")),
                 rx.cond(product["badge2"] != "", rx.el.span(product["badge2"], class_name=BADGE, data_testid="promotion-badge")),
+                rx.cond(product["rating"] != "", rx.el.p(
+                    "★ ", product["rating"], rx.el.span(" (", product["rating_count"], ")", class_name="text-gray-500"),
+                    class_name="mt-0.5 text-xs text-amber-600", data_testid="card-rating",
+                )),
                 rx.cond(product["presale"] != "", rx.el.span(tr("store.presale"), class_name="mt-1 inline-block rounded bg-amber-100 px-1.5 text-xs text-amber-800")),
                 rx.cond(product["sold_out"] != "", rx.el.span(tr("store.sold_out"), class_name="mt-1 inline-block rounded bg-gray-200 px-1.5 text-xs text-gray-600")),
                 class_name="p-2",

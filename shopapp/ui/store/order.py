@@ -20,6 +20,7 @@ from shopapp.ui.components.text import tr
 from shopapp.ui.components.time import day_text, shown_time
 from shopapp.ui.store.chat_widget import ChatState
 from shopapp.ui.store.layout import store_page
+from shopapp.ui.store.order_reviews import OrderReviewsState, reviews_card
 from shopapp.ui.store.state import StoreState
 
 
@@ -126,7 +127,7 @@ def _request_view(request: dict, currency: str) -> dict[str, str]:
     }
 
 
-@store_page(routes.STORE_ORDER, title="订单详情", on_load=OrderPageState.load)
+@store_page(routes.STORE_ORDER, title="订单详情", on_load=[OrderPageState.load, OrderReviewsState.load])
 def order_page() -> rx.Component:
     state = OrderPageState
     order = state.order
@@ -195,6 +196,7 @@ def order_page() -> rx.Component:
                 )), class_name="mt-2 space-y-1 border-l-2 border-emerald-200 pl-3"),
                 class_name="rounded-2xl bg-white p-4",
             )),
+            reviews_card(),
             _aftersales(),
             rx.el.section(
                 rx.el.h2(tr("order.timeline"), class_name="mb-1 font-semibold"),

@@ -17,6 +17,7 @@ from shopapp.ui.components.picture import picture_placeholder
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.coupons import CouponBlockState, coupon_block
 from shopapp.ui.store.layout import store_page
+from shopapp.ui.store.product_reviews import ProductReviewsState, rating_link, reviews_section
 from shopapp.ui.store.promotion_tags import priced_variants, promotion_tags
 from shopapp.ui.store.state import StoreState
 
@@ -131,7 +132,7 @@ class ProductPageState(StoreState):
         self.notify_done = True
 
 
-@store_page(routes.STORE_PRODUCT, title=ProductPageState.product["title"].to(str), on_load=[ProductPageState.load, CouponBlockState.load_product_coupons])
+@store_page(routes.STORE_PRODUCT, title=ProductPageState.product["title"].to(str), on_load=[ProductPageState.load, CouponBlockState.load_product_coupons, ProductReviewsState.load])
 def product_page() -> rx.Component:
     state = ProductPageState
     return rx.cond(
@@ -145,6 +146,7 @@ def product_page() -> rx.Component:
             _gallery(),
             rx.el.div(
                 rx.el.h1(state.product["title"], class_name="text-xl font-bold leading-snug", data_testid="product-title"),
+                rating_link(),
                 rx.el.div(
                     rx.el.span(state.current["price"], class_name="text-2xl font-bold text-red-600", data_testid="product-price"),
                     rx.cond(state.current["compare_at"] != "",
@@ -164,6 +166,7 @@ def product_page() -> rx.Component:
                 rx.html(state.product["description_html"], class_name="prose max-w-none text-gray-700"),
                 class_name="px-4 py-4 md:col-span-2",
             ),
+            reviews_section(),
             class_name="bg-white pb-24 md:grid md:grid-cols-2 md:gap-6 md:p-6",
         ),
     )
