@@ -34,6 +34,10 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+    # A module serving a platform of its own builds the front end again in this checkout's .web/,
+    # with its own port baked in: every page of the session's platform would then talk to the wrong
+    # server and break its Content-Security-Policy hashes. Such modules run after everything else.
+    items.sort(key=lambda item: item.get_closest_marker("own_platform") is not None)
 
 
 @pytest.fixture(scope="session")

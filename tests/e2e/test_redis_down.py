@@ -13,6 +13,8 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import serving_platform
 from tests.redis_server import own_redis_server
 
+pytestmark = pytest.mark.own_platform
+
 
 @pytest.fixture(scope="module")
 def pages_redis():
