@@ -9,8 +9,10 @@ import shutil
 import subprocess
 import sys
 import threading
+import urllib.parse
 import urllib.request
 
+from shopapp import frontend
 from shopapp.settings import VARIABLES, SettingsError, get_settings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -39,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "settings":
         for name, default, meaning in VARIABLES:
             print(f"{name:<70} default {default}\n    {meaning}")
-        print(f"\nin effect: database {settings.database_url.split('@')[-1]}, data {settings.data_dir}, port {settings.port}")
+        print(f"\nin effect: database {settings.database_url.split('@')[-1]}, data {settings.data_dir},"
+              f" listening on {settings.host}:{settings.port}, {settings.workers} worker(s)")
         return 0
     if args.command == "docs":
         from shopapp.docs import write_docs
@@ -77,44 +80,90 @@ def _seed_demo(*, if_empty: bool) -> int:
 
 
 def _serve(settings) -> int:
-    """Migrate, seed the demo on a first start, then run Reflex's production server and say so, in
-    one line, only once it answers: the build takes a while, and Reflex's own lines at start-up
-    ("Run `uv run reflex run` to start the app", Node 20 "out of date" though bun does the
-    building, an address before anything listens) would only mislead."""
+    """Migrate, seed the demo on a first start, build the front end if the code changed since its
+    last build, then serve it with the backend under Granian (shopapp/server.py: workers that die
+    are started again), and say so in one line only once it answers. Reflex's own lines at
+    start-up ("Run `uv run reflex run` to start the app", Node 20 "out of date" though bun does
+    the building, an address before anything listens) would only mislead."""
     _migrate()
     _seed_demo(if_empty=True)
+    for warning in start_warnings(settings):
+        print(f"warning: {warning}", flush=True)
     env = dict(os.environ)
     if settings.redis_url:
         env.setdefault("REFLEX_REDIS_URL", settings.redis_url)
     # Wide enough that Reflex never wraps a line: a filtered line would leave its tail behind.
     env["COLUMNS"] = str(PIPE_COLUMNS)
     width = shutil.get_terminal_size().columns
-    command = ["reflex", "run", "--env", "prod", "--single-port", "--backend-port", str(settings.port)]
-    print("building and starting the platform (the first start takes a few minutes; Ctrl-C stops)", flush=True)
-    # Same process group: Ctrl-C reaches Reflex directly, and it stops everything it started.
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True, errors="replace", bufsize=1)
+    try:
+        if frontend.is_current(settings):
+            print("front end unchanged since its last build: starting (Ctrl-C stops)", flush=True)
+        else:
+            print("building the front end (a minute or two, only after the code changed; Ctrl-C stops)", flush=True)
+            built = _run_filtered(subprocess.Popen(frontend.build_command(), cwd=ROOT, env=env, **PIPED), width)
+            if built != 0:
+                print(f"shopapp: the front-end build failed (exit {built}); the lines above say why", file=sys.stderr)
+                return built
+            frontend.mark_current(settings)
+        print(f"starting {settings.workers} worker{'s' if settings.workers > 1 else ''}, port {settings.port} {_interfaces(settings)}",
+              flush=True)
+        # Same process group: Ctrl-C reaches Granian's supervisor directly, and it stops its workers.
+        server = subprocess.Popen(server_command(), cwd=ROOT, env=env, **PIPED)
+    except KeyboardInterrupt:
+        return 130
     ready = threading.Event()
     threading.Thread(target=_announce_when_ready, args=(server, settings, ready), daemon=True).start()
     try:
-        for line in server.stdout:
-            if not is_misleading(line):
-                sys.stdout.write(fitted(line, width))
-                sys.stdout.flush()
-        return server.wait()
-    except KeyboardInterrupt:
-        return server.wait()
+        return _run_filtered(server, width)
     finally:
         ready.set()
 
 
-# Lines of `reflex run` that are wrong or premature for a platform started by `python -m shopapp serve`.
+PIPED = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT, "text": True, "errors": "replace", "bufsize": 1}
+
+
+def server_command() -> list[str]:
+    return [sys.executable, "-m", "shopapp.server"]
+
+
+def _run_filtered(process: subprocess.Popen, width: int) -> int:
+    """Pass the process's lines on, but not the misleading ones; its exit code."""
+    try:
+        for line in process.stdout:
+            if not is_misleading(line):
+                sys.stdout.write(fitted(line, width))
+                sys.stdout.flush()
+        return process.wait()
+    except KeyboardInterrupt:
+        return process.wait()
+
+
+def _interfaces(settings) -> str:
+    # Not "0.0.0.0:8000": an address nobody can open, said before anything listens (ready_line says where).
+    return "on every interface" if settings.host in {"0.0.0.0", "::"} else f"on {settings.host} only"
+
+
+def start_warnings(settings) -> list[str]:
+    """What an operator should fix before real shoppers arrive, said once at start."""
+    warnings = []
+    host = urllib.parse.urlsplit(settings.public_url).hostname or ""
+    if not settings.uses_sqlite and (host in {"localhost", "::1"} or host.startswith("127.")):
+        warnings.append(
+            f"PUBLIC_URL is {settings.public_url} while the database is not the embedded SQLite: links in e-mail,"
+            " canonical URLs and the live websocket's allowed origin use it; set PUBLIC_URL to the address shoppers use")
+    return warnings
+
+
+# Lines of Reflex's build and server that are wrong or premature for a platform started by `python -m shopapp serve`.
 MISLEADING = (
     re.compile(r"Run `uv run reflex run` to start the app|reflex run` to start|Initialized \S+ using"),
     re.compile(r"Node\.js is out of date"),  # bun builds the front end; Node 20 is fine (README)
     re.compile(r"^\s*(App|Backend) running at"),  # said before it answers; ready_line says it when it does
     # The page modules register their pages as they are imported, once by us and once by Reflex's compile.
     re.compile(r"Page \S+ is being redefined with the same component"),
+    # Granian's advice against more workers than cores: WORKERS' default is Reflex's 2 × cores + 1 on
+    # purpose (a worker mostly waits on the database), and an operator's own choice needs no nagging.
+    re.compile(r"number of workers appears to be higher than the amount of CPU cores"),
 )
 PIPE_COLUMNS = 200
 RULE = "─"

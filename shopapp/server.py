@@ -1,0 +1,86 @@
+"""The platform's web server: the Reflex app (front end, state websocket, /api/v1) on one port
+under Granian, with a worker that dies started again.
+
+`python -m shopapp.server [--backend-only]`, started by `python -m shopapp serve` once the front
+end is built (shopapp/frontend.py), and by tests/live_backend.py. HOST, PORT and WORKERS come from
+the settings.
+
+Why not `reflex run --env prod`: it rebuilds the front end at every start, and it starts Granian
+without `respawn_failed_workers`, so one worker killed (out of memory, a crash in a C library)
+stopped the whole platform ("Unexpected exit from worker-2"). Here Granian's supervisor holds the
+listening socket and forks a new worker in its place; connections wait in the socket's queue
+meanwhile. Two deaths of the same worker within a few seconds are a crash loop: Granian stops
+then rather than spinning.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import sys
+
+from shopapp.settings import SettingsError, get_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m shopapp.server", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backend-only", action="store_true",
+                        help="serve the API and the state websocket without the built front end (load tests)")
+    args = parser.parse_args(argv)
+    try:
+        settings = get_settings()
+    except SettingsError as exc:
+        print(f"shopapp: bad setting: {exc}", file=sys.stderr)
+        return 2
+    # What `reflex run --env prod --single-port` sets for its workers: production mode, no compile
+    # in the workers (the front end is built already), and the build served beside the backend.
+    from reflex_base import constants
+    from reflex_base.environment import environment
+
+    environment.REFLEX_ENV_MODE.set(constants.Env.PROD)
+    environment.REFLEX_SKIP_COMPILE.set(True)
+    environment.REFLEX_MOUNT_FRONTEND_COMPILED_APP.set(not args.backend_only)
+    if settings.redis_url:
+        os.environ.setdefault("REFLEX_REDIS_URL", settings.redis_url)
+    serve(settings)
+    return 0
+
+
+def serve(settings) -> None:
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
+    from reflex.utils import exec as reflex_exec
+    from reflex_base.config import get_config
+
+    _fork_from_a_loaded_app(reflex_exec)
+    server = Server(
+        target=reflex_exec.get_app_instance_from_file(),
+        factory=True,
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.ASGI,
+        log_level=LogLevels(os.getenv("GRANIAN_LOG_LEVEL", get_config().loglevel.subprocess_level().value)),
+        log_dictconfig=reflex_exec._granian_log_dictconfig(),
+        workers=settings.workers,
+        respawn_failed_workers=True,
+        # A worker asked to stop (Ctrl-C, a restart) finishes its requests, but not for ever.
+        workers_kill_timeout=10,
+    )
+    server.serve()
+
+
+def _fork_from_a_loaded_app(reflex_exec) -> None:
+    """As Reflex does on Linux: import the app once in the supervisor and fork the workers from it,
+    so a worker (a respawned one too) starts in a fraction of a second and shares the app's pages.
+    Falls back to fresh processes when Reflex says forking is unsafe (a telemetry thread alive)."""
+    if multiprocessing.get_start_method() not in ("fork", "forkserver"):
+        return
+    multiprocessing.set_start_method("fork", force=True)
+    if not reflex_exec._preload_for_fork(None):
+        multiprocessing.set_start_method("spawn", force=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
