@@ -7,10 +7,13 @@ the settings.
 
 Why not `reflex run --env prod`: it rebuilds the front end at every start, and it starts Granian
 without `respawn_failed_workers`, so one worker killed (out of memory, a crash in a C library)
-stopped the whole platform ("Unexpected exit from worker-2"). Here Granian's supervisor holds the
-listening socket and forks a new worker in its place; connections wait in the socket's queue
-meanwhile. Two deaths of the same worker within a few seconds are a crash loop: Granian stops
-then rather than spinning.
+stopped the whole platform ("Unexpected exit from worker-2"). Here Granian's supervisor forks a
+new worker in its place at once. Each worker listens on the port itself (SO_REUSEPORT): while one
+is gone the others take the new connections, and the dead one's requests in flight and queued
+connections are lost (clients see a reset, never a half-placed order: each request is one
+database transaction). With a single worker, connections are refused for the second or so until
+its successor listens. The same worker dying again within 5.5 s of its restart is a crash loop:
+Granian then stops the platform rather than spinning.
 """
 
 from __future__ import annotations
