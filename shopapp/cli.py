@@ -95,26 +95,19 @@ def _serve(settings) -> int:
     # Wide enough that Reflex never wraps a line: a filtered line would leave its tail behind.
     env["COLUMNS"] = str(PIPE_COLUMNS)
     width = shutil.get_terminal_size().columns
-    try:
-        if frontend.is_current(settings):
-            print("front end unchanged since its last build: starting (Ctrl-C stops)", flush=True)
-        else:
-            print("building the front end (a minute or two, only after the code changed; Ctrl-C stops)", flush=True)
-            built = _run_filtered(subprocess.Popen(frontend.build_command(), cwd=ROOT, env=env, **PIPED), width)
-            if built != 0:
-                print(f"shopapp: the front-end build failed (exit {built}); the lines above say why", file=sys.stderr)
-                return built
-            frontend.mark_current(settings)
-        print(f"starting {settings.workers} worker{'s' if settings.workers > 1 else ''}, port {settings.port} {_interfaces(settings)}",
-              flush=True)
-        # Same process group: Ctrl-C reaches Granian's supervisor directly, and it stops its workers.
-        server = subprocess.Popen(server_command(), cwd=ROOT, env=env, **PIPED)
-    except KeyboardInterrupt:
-        return 130
+    built = _build_front_end(settings, env, width)
+    if built != 0:
+        return built
+    print(f"starting {settings.workers} worker{'s' if settings.workers > 1 else ''}, port {settings.port} {_interfaces(settings)}",
+          flush=True)
+    # Same process group: Ctrl-C reaches Granian's supervisor directly, and it stops its workers.
+    server = subprocess.Popen(server_command(), cwd=ROOT, env=env, **PIPED)
     ready = threading.Event()
     threading.Thread(target=_announce_when_ready, args=(server, settings, ready), daemon=True).start()
     try:
-        return _run_filtered(server, width)
+        return _pass_on(server, width)
+    except KeyboardInterrupt:
+        return server.wait()
     finally:
         ready.set()
 
@@ -126,16 +119,32 @@ def server_command() -> list[str]:
     return [sys.executable, "-m", "shopapp.server"]
 
 
-def _run_filtered(process: subprocess.Popen, width: int) -> int:
-    """Pass the process's lines on, but not the misleading ones; its exit code."""
+def _build_front_end(settings, env: dict, width: int) -> int:
+    """`reflex export` when the code changed since the last build (shopapp/frontend.py); 0 when all is well."""
+    if frontend.is_current(settings):
+        print("front end unchanged since its last build: starting (Ctrl-C stops)", flush=True)
+        return 0
+    print("building the front end (a minute or two, only after the code changed; Ctrl-C stops)", flush=True)
+    build = subprocess.Popen(frontend.build_command(), cwd=ROOT, env=env, **PIPED)
     try:
-        for line in process.stdout:
-            if not is_misleading(line):
-                sys.stdout.write(fitted(line, width))
-                sys.stdout.flush()
-        return process.wait()
+        built = _pass_on(build, width)
     except KeyboardInterrupt:
-        return process.wait()
+        build.wait()
+        return 130  # stopped by the operator: no "build failed" on top
+    if built != 0:
+        print(f"shopapp: the front-end build failed (exit {built}); the lines above say why", file=sys.stderr)
+        return built
+    frontend.mark_current(settings)
+    return 0
+
+
+def _pass_on(process: subprocess.Popen, width: int) -> int:
+    """Pass the process's lines on, but not the misleading ones; its exit code."""
+    for line in process.stdout:
+        if not is_misleading(line):
+            sys.stdout.write(fitted(line, width))
+            sys.stdout.flush()
+    return process.wait()
 
 
 def _interfaces(settings) -> str:

@@ -25,6 +25,9 @@ FAKE_REFLEX = textwrap.dedent("""\
     # Reflex draws its lines as wide as COLUMNS says: wide enough, none is wrapped (and half filtered).
     print("columns %s" % os.environ.get("COLUMNS"), flush=True)
     print("Compiling: 100% 52/52", flush=True)
+    if os.environ.get("FAKE_BUILD_FAILS"):
+        print("Error: vite could not build", flush=True)
+        sys.exit(3)
     web = pathlib.Path(os.environ["REFLEX_WEB_WORKDIR"])
     (web / "build" / "client").mkdir(parents=True, exist_ok=True)
     with open(web / "builds.log", "a") as log:
@@ -126,3 +129,14 @@ def test_an_operator_is_warned_when_a_real_database_still_links_to_localhost(tmp
     assert warnings(DATABASE_URL=postgres, PUBLIC_URL="https://shop.example.com") == []
     [warning] = warnings(DATABASE_URL=postgres)
     assert "PUBLIC_URL is http://localhost:8000" in warning and "e-mail" in warning
+
+
+def test_a_failed_build_serves_nothing_and_is_done_again_at_the_next_start(platform, monkeypatch, capfd):
+    monkeypatch.setenv("FAKE_BUILD_FAILS", "1")
+    assert cli._serve(platform) == 3
+    captured = capfd.readouterr()
+    assert "front-end build failed (exit 3)" in captured.err and "is ready" not in captured.out
+    assert not frontend.is_current(platform)
+    monkeypatch.delenv("FAKE_BUILD_FAILS")
+    assert cli._serve(platform) == 0
+    assert _builds(platform) == 1 and "is ready" in capfd.readouterr().out
