@@ -42,7 +42,8 @@ def platform_data() -> Path:
 
 @pytest.fixture(scope="session")
 def platform_url(platform_data) -> str:
-    """`make run`'s steps, on a private data folder and port: migrate, seed the demo, serve the build."""
+    """`make run` itself (`python -m shopapp serve`: migrate, seed the demo, build the front end, serve it under
+    Granian), on a private data folder and port."""
     port = free_port()
     env = {
         **os.environ, "DATA_DIR": str(platform_data), "PORT": str(port),
@@ -51,11 +52,9 @@ def platform_url(platform_data) -> str:
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     env["PATH"] = f"{ROOT / '.tools/node_modules/.bin'}:{Path(sys.executable).parent}:{env['PATH']}"
-    for command in (["migrate"], ["seed-demo"]):
-        subprocess.run([sys.executable, "-m", "shopapp", *command], env=env, cwd=ROOT, check=True)
     log = open(Path(env["DATA_DIR"]) / "server.log", "w")
     server = subprocess.Popen(
-        ["reflex", "run", "--env", "prod", "--single-port", "--backend-port", str(port)],
+        [sys.executable, "-m", "shopapp", "serve"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     # localhost, as in PUBLIC_URL: links the platform builds (pay pages, order pages) stay on one origin.
