@@ -49,11 +49,11 @@ class Backend:
         """The worker processes: the live children of Granian's supervisor (the process we started)."""
         return _live_children(self.process.pid)
 
-    def wait_for_workers(self, count: int, *, seconds: float = STARTUP_SECONDS) -> set[int]:
-        """The workers once `count` of them run (after a respawn, say); raises if they never do."""
+    def wait_for_workers(self, count: int, *, gone: int | None = None, seconds: float = STARTUP_SECONDS) -> set[int]:
+        """The workers once `count` of them run, `gone` (a killed one) not among them; raises if they never do."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            if len(workers := self.worker_pids()) == count:
+            if len(workers := self.worker_pids()) == count and gone not in workers:
                 return workers
             time.sleep(0.1)
         raise RuntimeError(f"{count} workers expected, {self.worker_pids()} running:\n{self.log}")
