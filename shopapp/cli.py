@@ -13,6 +13,7 @@ import urllib.parse
 import urllib.request
 
 from shopapp import frontend
+from shopapp.server import redis_problem
 from shopapp.settings import VARIABLES, SettingsError, get_settings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -85,6 +86,9 @@ def _serve(settings) -> int:
     are started again), and say so in one line only once it answers. Reflex's own lines at
     start-up ("Run `uv run reflex run` to start the app", Node 20 "out of date" though bun does
     the building, an address before anything listens) would only mislead."""
+    if settings.redis_url and (problem := redis_problem(settings.redis_url)):
+        print(f"shopapp: REDIS_URL: cannot reach Redis ({problem})", file=sys.stderr)
+        return 2
     _migrate()
     _seed_demo(if_empty=True)
     for warning in start_warnings(settings):

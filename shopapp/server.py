@@ -46,8 +46,24 @@ def main(argv: list[str] | None = None) -> int:
     environment.REFLEX_MOUNT_FRONTEND_COMPILED_APP.set(not args.backend_only)
     if settings.redis_url:
         os.environ.setdefault("REFLEX_REDIS_URL", settings.redis_url)
+        if problem := redis_problem(settings.redis_url):
+            # Said once here, rather than by every worker failing at start until Granian gives up.
+            print(f"shopapp: REDIS_URL: cannot reach Redis ({problem})", file=sys.stderr)
+            return 2
     serve(settings)
     return 0
+
+
+def redis_problem(url: str) -> str | None:
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    try:
+        with Redis.from_url(url, socket_connect_timeout=5) as client:
+            client.ping()
+    except RedisError as exc:
+        return str(exc)
+    return None
 
 
 def serve(settings) -> None:

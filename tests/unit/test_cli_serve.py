@@ -140,3 +140,12 @@ def test_a_failed_build_serves_nothing_and_is_done_again_at_the_next_start(platf
     monkeypatch.delenv("FAKE_BUILD_FAILS")
     assert cli._serve(platform) == 0
     assert _builds(platform) == 1 and "is ready" in capfd.readouterr().out
+
+
+def test_serve_stops_at_once_naming_redis_when_it_cannot_be_reached(platform, capfd):
+    unreachable = load_settings({"DATA_DIR": str(platform.data_dir), "PORT": str(platform.port),
+                                 "REDIS_URL": f"redis://127.0.0.1:{_free_port()}/0"})
+    assert cli._serve(unreachable) == 2
+    captured = capfd.readouterr()
+    assert "REDIS_URL: cannot reach Redis" in captured.err
+    assert "building" not in captured.out and "is ready" not in captured.out
