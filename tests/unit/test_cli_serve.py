@@ -39,7 +39,7 @@ FAKE_SERVER = textwrap.dedent("""\
     import http.server, os, threading, time
     port = int(os.environ["PORT"])
     print("[WARNING] Configured number of workers appears to be higher than the amount of CPU cores available.", flush=True)
-    time.sleep(1.5)
+    time.sleep(float(os.environ.get("FAKE_STARTS_IN", "1.5")))
     class Ok(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
             self.send_response(200); self.end_headers(); self.wfile.write(b"ok")
@@ -47,7 +47,7 @@ FAKE_SERVER = textwrap.dedent("""\
             pass
     server = http.server.HTTPServer(("127.0.0.1", port), Ok)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    time.sleep(3)
+    time.sleep(float(os.environ.get("FAKE_SERVES_FOR", "3")))
     print("shutting down", flush=True)
 """)
 
@@ -110,7 +110,9 @@ def test_a_second_start_with_unchanged_code_serves_without_building_again(platfo
     assert out.count("is ready") == 2
 
 
-def test_a_change_to_a_page_or_to_the_public_address_builds_the_front_end_again(platform, tmp_path):
+def test_a_change_to_a_page_or_to_the_public_address_builds_the_front_end_again(platform, tmp_path, monkeypatch):
+    monkeypatch.setenv("FAKE_STARTS_IN", "0")  # only the builds count here, not the serving
+    monkeypatch.setenv("FAKE_SERVES_FOR", "0")
     assert cli._serve(platform) == 0
     (tmp_path / "shopapp" / "ui" / "home.py").write_text("TITLE = '开店宝 · 网店'\n")
     assert cli._serve(platform) == 0
