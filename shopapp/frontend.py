@@ -29,6 +29,11 @@ SKIPPED_PARTS = {"__pycache__", ".mypy_cache", ".ruff_cache", "external"}
 SKIPPED_SUFFIXES = {".pyc", ".pyo"}
 # Reflex and bun versions change the generated code as much as ours does.
 PACKAGES = ("reflex", "reflex-base")
+# Reflex reads any config field from REFLEX_<FIELD>, and Vite its own VITE_ variables: all go into the
+# fingerprint but those only the running server or the tooling reads.
+BUILD_ENV_PREFIXES = ("REFLEX_", "VITE_")
+RUNTIME_ONLY_ENV = {"REFLEX_REDIS_URL", "REFLEX_TELEMETRY_ENABLED", "REFLEX_CHECK_LATEST_VERSION", "REFLEX_USE_SYSTEM_BUN",
+                    "REFLEX_WEB_WORKDIR", "REFLEX_STATES_WORKDIR", "REFLEX_UPLOADED_FILES_DIR"}
 
 
 def build_command() -> list[str]:
@@ -46,6 +51,9 @@ def fingerprint(settings, root: Path | None = None) -> str:
         digest.update(f"{package}=={_version(package)}\0".encode())
     # The address the browser's websocket and uploads go to is compiled into the build (rxconfig.py).
     digest.update(f"public_url={settings.public_url}\0port={settings.port}\0".encode())
+    for name in sorted(os.environ):
+        if name.startswith(BUILD_ENV_PREFIXES) and name not in RUNTIME_ONLY_ENV:
+            digest.update(f"{name}={os.environ[name]}\0".encode())
     return digest.hexdigest()
 
 

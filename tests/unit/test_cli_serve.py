@@ -120,6 +120,10 @@ def test_a_change_to_a_page_or_to_the_public_address_builds_the_front_end_again(
     moved = load_settings({"DATA_DIR": str(platform.data_dir), "PORT": str(platform.port),
                            "PUBLIC_URL": "https://shop.example.com"})
     assert not frontend.is_current(moved)  # the address is compiled into the build
+    monkeypatch.setenv("REFLEX_REDIS_URL", "redis://127.0.0.1:6379/3")  # read by the running server only
+    assert frontend.is_current(platform)
+    monkeypatch.setenv("REFLEX_FRONTEND_PATH", "/shop")  # any Reflex config field may come from REFLEX_<FIELD>
+    assert not frontend.is_current(platform)
 
 
 def test_an_operator_is_warned_when_a_real_database_still_links_to_localhost(tmp_path):
