@@ -47,7 +47,7 @@ class Backend:
 
     def worker_pids(self) -> set[int]:
         """The worker processes: the live children of Granian's supervisor (the process we started)."""
-        return _live_children(self.process.pid)
+        return live_children(self.process.pid)
 
     def wait_for_workers(self, count: int, *, gone: int | None = None, seconds: float = STARTUP_SECONDS) -> set[int]:
         """The workers once `count` of them run, `gone` (a killed one) not among them; raises if they never do."""
@@ -162,7 +162,7 @@ def _signal_group(group: int, sig: int) -> None:
         pass
 
 
-def _live_children(pid: int) -> set[int]:
+def live_children(pid: int) -> set[int]:
     """The process's children that are alive (not zombies), from /proc's process tree (each of
     its threads lists the children it forked)."""
     children = set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -44,15 +45,24 @@ def platform_data() -> Path:
 def platform_url(platform_data) -> str:
     """`make run` itself (`python -m shopapp serve`: migrate, seed the demo, build the front end, serve it under
     Granian), on a private data folder and port."""
+    with serving(platform_data) as (url, _server):
+        yield url
+
+
+@contextlib.contextmanager
+def serving(data_dir: Path, **settings: str):
+    """`python -m shopapp serve` on `data_dir` and a free port, with `settings` on top of the embedded defaults
+    (no DATABASE_URL, no REDIS_URL unless given); yields (url, the serve process) once it answers."""
     port = free_port()
     env = {
-        **os.environ, "DATA_DIR": str(platform_data), "PORT": str(port),
+        **os.environ, "DATA_DIR": str(data_dir), "PORT": str(port),
         "REFLEX_TELEMETRY_ENABLED": "false", "REFLEX_CHECK_LATEST_VERSION": "false", "REFLEX_USE_SYSTEM_BUN": "1",
     }
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
+    for name in ("DATABASE_URL", "REDIS_URL", "REFLEX_REDIS_URL", "WORKERS"):
+        env.pop(name, None)
+    env.update(settings)
     env["PATH"] = f"{ROOT / '.tools/node_modules/.bin'}:{Path(sys.executable).parent}:{env['PATH']}"
-    log = open(Path(env["DATA_DIR"]) / "server.log", "w")
+    log = open(data_dir / "server.log", "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "shopapp", "serve"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -61,7 +71,7 @@ def platform_url(platform_data) -> str:
     url = f"http://localhost:{port}"
     try:
         _wait_until_serving(url, server, log.name)
-        yield url
+        yield url, server
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
