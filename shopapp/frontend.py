@@ -64,7 +64,7 @@ def is_current(settings, root: Path | None = None) -> bool:
         stamp = (_web_dir(root) / STAMP).read_text().strip()
     except OSError:
         return False
-    return (_web_dir(root) / CLIENT).is_dir() and stamp == fingerprint(settings, root)
+    return client_dir(root).is_dir() and stamp == fingerprint(settings, root)
 
 
 def mark_current(settings, root: Path | None = None) -> None:
@@ -72,6 +72,11 @@ def mark_current(settings, root: Path | None = None) -> None:
     stamp = _web_dir(root or ROOT) / STAMP
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(fingerprint(settings, root) + "\n")
+
+
+def client_dir(root: Path | None = None) -> Path:
+    """The built front end the server serves."""
+    return _web_dir(root or ROOT) / CLIENT
 
 
 def _web_dir(root: Path) -> Path:

@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import sys
 
+from shopapp import frontend
 from shopapp.settings import SettingsError, get_settings
 
 
@@ -35,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
         settings = get_settings()
     except SettingsError as exc:
         print(f"shopapp: bad setting: {exc}", file=sys.stderr)
+        return 2
+    if not args.backend_only and not frontend.client_dir().is_dir():
+        print(f"shopapp: no front-end build in {frontend.client_dir()}: `python -m shopapp serve` builds it",
+              file=sys.stderr)
         return 2
     # What `reflex run --env prod --single-port` sets for its workers: production mode, no compile
     # in the workers (the front end is built already), and the build served beside the backend.
