@@ -6,10 +6,14 @@ import urllib.parse
 
 import reflex as rx
 
+from shopapp import redis_watch
+
 # Reflex reads REFLEX_REDIS_URL, not our REDIS_URL: map ours onto it so one
-# variable turns on shared UI state for several backend workers.
-if os.environ.get("REDIS_URL") and not os.environ.get("REFLEX_REDIS_URL"):
-    os.environ["REFLEX_REDIS_URL"] = os.environ["REDIS_URL"]
+# variable turns on shared UI state for several backend workers. Not when `shopapp serve`
+# found Redis down at start: Reflex would refuse to start (shopapp/cli.reflex_environment).
+if (os.environ.get("REDIS_URL") and not os.environ.get("REFLEX_REDIS_URL")
+        and not os.environ.get(redis_watch.STARTED_WITHOUT_REDIS)):
+    os.environ["REFLEX_REDIS_URL"] = redis_watch.reflex_redis_url(os.environ["REDIS_URL"])
 
 _port = int(os.environ.get("PORT", "8000") or "8000")
 
@@ -41,4 +45,7 @@ config = rx.Config(
     # Brotli copies first (our JavaScript is 12 % smaller than with gzip: 20 KB less before a shop page
     # paints on a phone); gzip for browsers without brotli.
     frontend_compression_formats=["brotli", "gzip"],
+    # Behind our reverse proxy the shopper's address is in X-Forwarded-For (shopapp/api/deps.client_ip
+    # reads it the same way for the API).
+    trusted_proxy_hops=int(os.environ.get("TRUSTED_PROXY_HOPS", "0") or "0"),
 )

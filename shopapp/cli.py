@@ -1,4 +1,4 @@
-"""`python -m shopapp <command>`: serve, migrate, seed-demo, jobs, settings, docs."""
+"""`python -m shopapp <command>`: serve, migrate, seed-demo, demo-password, jobs, settings, doctor, backup, restore, docs."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import urllib.parse
 import urllib.request
 
 from shopapp import frontend
-from shopapp.server import redis_problem
+from shopapp.server import worker_count
 from shopapp.settings import VARIABLES, SettingsError, get_settings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -26,9 +26,16 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="apply database migrations")
     seed = commands.add_parser("seed-demo", help="create the demo tea shop (skipped if it exists)")
     seed.add_argument("--if-empty", action="store_true", help="only when the platform has no shop yet")
+    commands.add_parser("demo-password", help="give the demo shop's owner a new password and print it")
     commands.add_parser("jobs", help="run scheduled jobs in this process (set RUN_JOBS=false on the web workers)")
     commands.add_parser("settings", help="check the environment and list every variable")
     commands.add_parser("docs", help="write docs/api.md and docs/settings.md from the code")
+    commands.add_parser("doctor", help="show every service in effect (secrets masked) and check each one answers")
+    backup = commands.add_parser("backup", help="snapshot the SQLite database, media and secret key while serving")
+    backup.add_argument("target", help="a new folder, or a file ending in .tar.gz")
+    restore = commands.add_parser("restore", help="bring a backup back into DATA_DIR (stop the platform first)")
+    restore.add_argument("source", help="a backup folder or .tar.gz made by `backup`")
+    restore.add_argument("--force", action="store_true", help="replace the database and media already in DATA_DIR")
     args = parser.parse_args(argv)
 
     try:
@@ -44,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:<70} default {default}\n    {meaning}")
         print(f"\nin effect: database {settings.database_url.split('@')[-1]}, data {settings.data_dir},"
               f" listening on {settings.host}:{settings.port}, {settings.workers} worker(s)")
+        print("python -m shopapp doctor shows every service in effect and checks that each one answers")
         return 0
     if args.command == "docs":
         from shopapp.docs import write_docs
@@ -53,8 +61,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "migrate":
         return _migrate()
+    if args.command == "doctor":
+        from shopapp.ops import doctor
+
+        return doctor.main(settings)
+    if args.command in ("backup", "restore"):
+        return _backup_or_restore(settings, args)
     if args.command == "seed-demo":
         return _seed_demo(if_empty=args.if_empty)
+    if args.command == "demo-password":
+        return _demo_password()
     if args.command == "jobs":
         from shopapp import jobs
 
@@ -71,13 +87,59 @@ def _migrate() -> int:
     return 0
 
 
+def _backup_or_restore(settings, args) -> int:
+    from pathlib import Path
+
+    from shopapp.ops import backup
+
+    elsewhere = backup.unsupported(settings)
+    if elsewhere and not settings.uses_sqlite:
+        print(elsewhere, file=sys.stderr)
+        return 2
+    try:
+        if args.command == "backup":
+            print(f"backed up {backup.backup(settings, Path(args.target))}")
+        else:
+            print(f"restored {backup.restore(settings, Path(args.source), force=args.force)} into {settings.data_dir}")
+    except backup.BackupError as exc:
+        print(f"shopapp {args.command}: {exc}", file=sys.stderr)
+        return 1
+    if elsewhere:  # SQLite, pictures in S3: the database is done, the bucket is the operator's
+        print(elsewhere, file=sys.stderr)
+    return 0
+
+
 def _seed_demo(*, if_empty: bool) -> int:
     from shopapp import demo
 
-    created = demo.seed_demo(if_empty=if_empty)
-    if created:
-        print(f"demo shop ready: /s/{demo.DEMO_SLUG}  (log in as {demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD})")
+    password = demo.seed_demo(if_empty=if_empty)
+    if password:
+        print(f"demo shop ready: /s/{demo.DEMO_SLUG}  (log in as {demo.DEMO_EMAIL} / {password}; shown only now)")
     return 0
+
+
+def _demo_password() -> int:
+    from shopapp import demo
+
+    password = demo.reset_password()
+    if password is None:
+        print("there is no demo shop on this platform (python -m shopapp seed-demo creates one)", file=sys.stderr)
+        return 1
+    print(f"demo shop owner: {demo.DEMO_EMAIL} / {password}  (the old password no longer works)")
+    return 0
+
+
+def demo_on_first_start(settings) -> str | None:
+    """`serve`'s demo decision: seed the demo shop into an empty platform when DEMO_SHOP says so (by
+    default only the embedded SQLite: never a production database), and retire the once-published
+    demo password wherever it still opens the demo. Returns a password for the ready line to show once
+    (only where the demo is wanted: a production log gets none), or None."""
+    from shopapp import demo
+
+    retired = demo.retire_published_password()
+    if not settings.demo_shop:
+        return None
+    return demo.seed_demo(if_empty=True) or retired
 
 
 def _serve(settings) -> int:
@@ -86,28 +148,23 @@ def _serve(settings) -> int:
     are started again), and say so in one line only once it answers. Reflex's own lines at
     start-up ("Run `uv run reflex run` to start the app", Node 20 "out of date" though bun does
     the building, an address before anything listens) would only mislead."""
-    if settings.redis_url and (problem := redis_problem(settings.redis_url)):
-        print(f"shopapp: REDIS_URL: cannot reach Redis ({problem})", file=sys.stderr)
-        return 2
     _migrate()
-    _seed_demo(if_empty=True)
+    demo_password = demo_on_first_start(settings)
     for warning in start_warnings(settings):
         print(f"warning: {warning}", flush=True)
-    env = dict(os.environ)
-    if settings.redis_url:
-        env.setdefault("REFLEX_REDIS_URL", settings.redis_url)
+    env = reflex_environment(settings, os.environ)
     # Wide enough that Reflex never wraps a line: a filtered line would leave its tail behind.
     env["COLUMNS"] = str(PIPE_COLUMNS)
     width = shutil.get_terminal_size().columns
     built = _build_front_end(settings, env, width)
     if built != 0:
         return built
-    print(f"starting {settings.workers} worker{'s' if settings.workers > 1 else ''}, port {settings.port} {_interfaces(settings)}",
-          flush=True)
+    workers = worker_count(settings, env)
+    print(f"starting {workers} worker{'s' if workers > 1 else ''}, port {settings.port} {_interfaces(settings)}", flush=True)
     # Same process group: Ctrl-C reaches Granian's supervisor directly, and it stops its workers.
     server = subprocess.Popen(server_command(), cwd=ROOT, env=env, **PIPED)
     ready = threading.Event()
-    threading.Thread(target=_announce_when_ready, args=(server, settings, ready), daemon=True).start()
+    threading.Thread(target=_announce_when_ready, args=(server, settings, ready, demo_password), daemon=True).start()
     try:
         return _pass_on(server, width)
     except KeyboardInterrupt:
@@ -167,6 +224,27 @@ def start_warnings(settings) -> list[str]:
     return warnings
 
 
+def reflex_environment(settings, environ) -> dict:
+    """The environment the server (shopapp/server.py) starts with. With REDIS_URL Reflex keeps page state in
+    Redis and the platform serves with several workers, but Reflex's workers will not start at all while
+    Redis does not answer. The shop is not closed for that: it serves with one worker keeping page state
+    in memory (server.worker_count), says so, and health says redis "degraded" until a restart finds
+    Redis answering."""
+    from shopapp import redis_watch
+
+    env = dict(environ)
+    if not settings.redis_url:
+        return env
+    if redis_watch.answers(settings.redis_url):
+        env.setdefault("REFLEX_REDIS_URL", redis_watch.reflex_redis_url(settings.redis_url))
+        return env
+    env.pop("REFLEX_REDIS_URL", None)
+    env[redis_watch.STARTED_WITHOUT_REDIS] = "1"
+    print("Redis does not answer: serving with one worker and page state in memory; restart once Redis "
+          "answers to share page state across workers again", file=sys.stderr, flush=True)
+    return env
+
+
 # Lines of Reflex's build and server that are wrong or premature for a platform started by `python -m shopapp serve`.
 MISLEADING = (
     re.compile(r"Run `uv run reflex run` to start the app|reflex run` to start|Initialized \S+ using"),
@@ -195,23 +273,25 @@ def fitted(line: str, width: int) -> str:
     return f"{RULE * side} {title} {RULE * side}\n" if title else RULE * width + "\n"
 
 
-def ready_line(settings, demo_shop: bool) -> str:
-    """The one line that says the platform answers, with the addresses to open."""
+def ready_line(settings, demo_shop: bool, demo_password: str | None = None) -> str:
+    """The one line that says the platform answers, with the addresses to open; the demo owner's
+    password only on the start that made it (only its hash is kept)."""
     base = settings.public_url
     line = f"开店宝 shopapp is ready: {base}"
     if demo_shop:
         from shopapp import demo
 
-        line += (f"  ·  demo shop {base}/s/{demo.DEMO_SLUG}  ·  console {base}/login"
-                 f" ({demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD})")
+        login = (f"{demo.DEMO_EMAIL} / {demo_password}, shown only now" if demo_password
+                 else f"{demo.DEMO_EMAIL}; forgot the password? python -m shopapp demo-password")
+        line += f"  ·  demo shop {base}/s/{demo.DEMO_SLUG}  ·  console {base}/login ({login})"
     return line + "  ·  Ctrl-C stops"
 
 
-def _announce_when_ready(server: subprocess.Popen, settings, done: threading.Event) -> None:
+def _announce_when_ready(server: subprocess.Popen, settings, done: threading.Event, demo_password: str | None) -> None:
     local = f"http://127.0.0.1:{settings.port}"
     while not done.is_set() and server.poll() is None:
         if _answers(local + "/api/v1/health") and _answers(local + "/"):
-            print(ready_line(settings, _demo_shop_exists()), flush=True)
+            print(ready_line(settings, _demo_shop_exists(), demo_password), flush=True)
             return
         done.wait(1)
 

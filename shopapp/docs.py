@@ -37,7 +37,9 @@ API_INTRO = """\
 - **Idempotency**: POSTs that move money (checkout, the sandbox payment, refunds) take an
   `Idempotency-Key` header; a repeat with the same key answers the first result and does
   nothing twice.
-- `GET /api/v1/health` answers 200 `{"status": "ok"}` when the database answers.
+- `GET /api/v1/health` answers 200 `{"status": "ok", "redis": "ok"}` when the database answers; `redis` is
+  `"degraded"` while Redis does not (the API and the jobs carry on; pages cannot keep their state) and
+  `"unused"` without `REDIS_URL`.
 
 The endpoints, by area:
 """

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import threading
 from collections.abc import Callable
@@ -56,10 +57,13 @@ JOBS: list[Job] = [
 ]
 
 
-def run_due_jobs(jobs: list[Job] | None = None) -> list[str]:
-    """Run every job whose lease is free; returns the names of the jobs run by this worker."""
+def run_due_jobs(jobs: list[Job] | None = None, stop: threading.Event | None = None) -> list[str]:
+    """Run every job whose lease is free; returns the names of the jobs run by this worker.
+    Once `stop` is set no further job starts; the one running finishes (each commits item by item)."""
     ran = []
     for job in jobs or JOBS:
+        if stop is not None and stop.is_set():
+            break
         if not _take_lease(job):
             continue
         try:
@@ -74,8 +78,9 @@ def run_due_jobs(jobs: list[Job] | None = None) -> list[str]:
 def run_forever(stop: threading.Event, tick_seconds: float = 1.0) -> None:
     log.info("jobs running in %s", HOLDER)
     while not stop.is_set():
-        run_due_jobs()
+        run_due_jobs(stop=stop)
         stop.wait(tick_seconds)
+    log.info("jobs stopped in %s", HOLDER)
 
 
 def _take_lease(job: Job) -> bool:
@@ -106,9 +111,20 @@ def start_in_background() -> threading.Event:
 
 
 def main_loop() -> None:
+    """`python -m shopapp jobs`: runs until SIGTERM (systemd, docker stop) or Ctrl-C, then finishes the job
+    in hand, starts no other and exits, so a restart never cuts a delivery or an expiry sweep in half."""
     stop = threading.Event()
+
+    def stop_soon(signum, _frame) -> None:
+        if stop.is_set():  # asked twice: the job in hand is rolled back (it commits item by item)
+            raise KeyboardInterrupt
+        log.info("%s received: finishing the current job, then stopping", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, stop_soon)
+    signal.signal(signal.SIGINT, stop_soon)
     try:
         run_forever(stop)
     except KeyboardInterrupt:
-        stop.set()
+        log.info("jobs stopped at once in %s", HOLDER)
 

@@ -49,26 +49,16 @@ def main(argv: list[str] | None = None) -> int:
     environment.REFLEX_ENV_MODE.set(constants.Env.PROD)
     environment.REFLEX_SKIP_COMPILE.set(True)
     environment.REFLEX_MOUNT_FRONTEND_COMPILED_APP.set(not args.backend_only)
-    if settings.redis_url:
-        os.environ.setdefault("REFLEX_REDIS_URL", settings.redis_url)
-        if problem := redis_problem(settings.redis_url):
-            # Said once here, rather than by every worker failing at start until Granian gives up.
-            print(f"shopapp: REDIS_URL: cannot reach Redis ({problem})", file=sys.stderr)
-            return 2
+    # REDIS_URL reaches Reflex as REFLEX_REDIS_URL through rxconfig.py, unless `serve` found Redis down.
     serve(settings)
     return 0
 
 
-def redis_problem(url: str) -> str | None:
-    from redis import Redis
-    from redis.exceptions import RedisError
+def worker_count(settings, environ) -> int:
+    """WORKERS, but one when `serve` started without Redis: page state then lives in that one process."""
+    from shopapp import redis_watch
 
-    try:
-        with Redis.from_url(url, socket_connect_timeout=5) as client:
-            client.ping()
-    except RedisError as exc:
-        return str(exc)
-    return None
+    return 1 if environ.get(redis_watch.STARTED_WITHOUT_REDIS) else settings.workers
 
 
 def serve(settings) -> None:
@@ -87,7 +77,7 @@ def serve(settings) -> None:
         interface=Interfaces.ASGI,
         log_level=LogLevels(os.getenv("GRANIAN_LOG_LEVEL", get_config().loglevel.subprocess_level().value)),
         log_dictconfig=reflex_exec._granian_log_dictconfig(),
-        workers=settings.workers,
+        workers=worker_count(settings, os.environ),
         respawn_failed_workers=True,
         # A worker asked to stop (Ctrl-C, a restart) finishes its requests, but not for ever.
         workers_kill_timeout=10,

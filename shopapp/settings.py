@@ -47,6 +47,10 @@ class Settings:
     tracking_customer: str | None = None
     tracking_key: str | None = None
     sandbox_payments: bool = True
+    trusted_proxy_hops: int = 0
+    demo_shop: bool = False
+    demo_password: str | None = None
+    redis_retry_seconds: int = 5
     host: str = "0.0.0.0"
     workers: int = 1
 
@@ -67,6 +71,7 @@ VARIABLES: list[tuple[str, str, str]] = [
     ("DATA_DIR", "./data", "Folder for the SQLite file, uploaded media and the generated secret key."),
     ("DATABASE_URL", "sqlite:///$DATA_DIR/shopapp.db", "SQLAlchemy URL; postgresql://user@host:5432/db for PostgreSQL."),
     ("REDIS_URL", "(unset)", "redis://host:6379/0: shared UI state and locks, so several backend workers can serve."),
+    ("REDIS_RETRY_SECONDS", "5", "While Redis does not answer, each process asks again after this many seconds (health says \"degraded\" meanwhile; the API and jobs never wait on it)."),
     ("SECRET_KEY", "(generated into $DATA_DIR/secret_key)", "Signs links and sandbox payment notifications."),
     ("STORAGE_URL", "(unset: $DATA_DIR/media)", "s3://bucket to keep images in any S3-compatible store."),
     ("S3_ENDPOINT_URL / S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY / S3_REGION", "(unset) / / / us-east-1", "Endpoint and keys for STORAGE_URL=s3://..."),
@@ -82,7 +87,10 @@ VARIABLES: list[tuple[str, str, str]] = [
     ("ALIPAY_PRIVATE_KEY / ALIPAY_PUBLIC_KEY", "(unset) / (unset)", "Our RSA2 private key and Alipay's public key (PEM, or the bare base64 Alipay's tool shows)."),
     ("ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do", "Alipay's gateway; https://openapi-sandbox.dl.alipaydev.com/gateway.do for Alipay's own sandbox."),
     ("SANDBOX_PAYMENTS", "true", "The built-in test gateway (测试支付, no money moves) while no real one is set up; false in production, so no shop takes real orders on it."),
+    ("TRUSTED_PROXY_HOPS", "0", "How many reverse proxies of ours stand in front (1 behind one nginx or Caddy): the shopper's address, which log-in limits count by, is then read from X-Forwarded-For that far from its end. 0 ignores the header, which anyone can send."),
     ("AUTO_COMPLETE_DAYS", "7", "Delivered orders complete (确认收货) on their own after this many days."),
+    ("DEMO_SHOP", "true on the embedded default (SQLite under DATA_DIR), else false", "Create the demo tea shop (一叶茶舍) on the first start of an empty platform. Its owner demo@example.com gets a password generated for this install, printed once when the shop is made (`python -m shopapp demo-password` makes a new one)."),
+    ("DEMO_PASSWORD", "(unset: generated)", "The demo owner's password instead of a generated one: for test runs that log in as the demo owner; never set it in production."),
     ("TRACKING_URL / TRACKING_CUSTOMER / TRACKING_KEY", "(unset: no tracking polls) / (unset) / (unset)", "A 快递100-style tracking query URL, customer id and key; set all three to follow parcels."),
 ]
 
@@ -132,9 +140,22 @@ def load_settings(env) -> Settings:
         tracking_customer=env.get("TRACKING_CUSTOMER") or None,
         tracking_key=env.get("TRACKING_KEY") or None,
         sandbox_payments=_bool(env, "SANDBOX_PAYMENTS", True),
+        trusted_proxy_hops=_int(env, "TRUSTED_PROXY_HOPS", 0, low=0, high=5),
+        # A published demo password must never reach a production database: by default only the
+        # embedded SQLite, the one a newcomer's `make run` makes, gets the demo shop.
+        demo_shop=_bool(env, "DEMO_SHOP", _embedded(database_url, data_dir)),
+        demo_password=env.get("DEMO_PASSWORD") or None,
+        redis_retry_seconds=_int(env, "REDIS_RETRY_SECONDS", 5, low=0, high=300),
         host=_host(env),
         workers=_workers(env, shared_state=redis_url is not None),
     )
+
+
+def _embedded(database_url: str, data_dir: Path) -> bool:
+    """True when the database is an SQLite file inside DATA_DIR (the default when DATABASE_URL is unset)."""
+    if not database_url.startswith("sqlite:///"):
+        return False
+    return Path(database_url.split(":///", 1)[1]).resolve().is_relative_to(data_dir)
 
 
 # Reflex's own rule for its production server (reflex.utils.processes.get_num_workers).

@@ -9,6 +9,7 @@ from shopapp import worker_tokens
 from shopapp.api import create_api
 from shopapp.logs import setup_logging
 from shopapp.settings import get_settings
+from shopapp.ui import degraded
 from shopapp.ui.console import (
     categories,  # noqa: F401 - registers /console/categories
     product_editor,  # noqa: F401 - registers /console/products/[product_id]
@@ -19,6 +20,10 @@ from shopapp.ui.console import home as console_home  # noqa: F401 - registers /c
 from shopapp.ui.console import orders as console_orders  # noqa: F401 - registers /console/orders[/...]
 from shopapp.ui.console import settings as console_settings  # noqa: F401 - registers /console/settings
 from shopapp.ui.console import shipping as console_shipping  # noqa: F401 - registers /console/shipping
+from shopapp.ui.console.marketing import hub as marketing_hub  # noqa: F401 - registers /console/marketing
+from shopapp.ui.console.marketing import points as console_points  # noqa: F401 - registers /console/marketing/points
+from shopapp.ui.console.marketing import promotions as console_promotions  # noqa: F401 - registers /console/marketing/promotions/[kind]
+from shopapp.ui.console.marketing import report as promotion_report  # noqa: F401 - registers /console/marketing/promotion-report/[id]
 from shopapp.ui.not_found import not_found_page
 from shopapp.ui.platform import (
     invite,  # noqa: F401 - registers /invite/[invite_code]
@@ -33,6 +38,7 @@ from shopapp.ui.store import chat as store_chat  # noqa: F401 - registers /s/[sl
 from shopapp.ui.store import checkout as store_checkout  # noqa: F401 - registers /s/[slug]/checkout
 from shopapp.ui.store import home as store_home  # noqa: F401 - registers /s/[slug]
 from shopapp.ui.store import order as store_order  # noqa: F401 - registers /s/[slug]/orders/[order_no]
+from shopapp.ui.store import points as store_points  # noqa: F401 - registers /s/[slug]/account/points (我的积分)
 from shopapp.ui.store import product as store_product  # noqa: F401 - registers /s/[slug]/p/[product_id]
 from shopapp.ui.store import search as store_search  # noqa: F401 - registers /s/[slug]/search
 from shopapp.ui.support import desk  # noqa: F401 - registers /support
@@ -49,6 +55,9 @@ app = rx.App(
     # No toast library (sonner, 9 KB compressed) on every page: nothing calls rx.toast. A lost connection
     # still shows Reflex's connection indicator, only not its "cannot connect" toast.
     toaster=None,
+    # A Redis failure shows the degraded banner (every page carries it) instead of that toast.
+    backend_exception_handler=degraded.on_backend_error,
+    extra_app_wraps={(3, "ServiceDegraded"): lambda stateful: degraded.degraded_banner() if stateful else None},
 )
 app.add_page(home_page, route="/", title="开店宝 · 几分钟开一家自己的网店",
              description="个人网店平台：店铺装修、商品库存、订单物流、营销和智能客服，一站搞定。")
@@ -74,3 +83,21 @@ async def scheduled_jobs():
 
 
 app.register_lifespan_task(scheduled_jobs)
+
+
+@contextlib.asynccontextmanager
+async def watching_redis():
+    """With REDIS_URL, keep asking Redis in the background (degraded.watch_redis)."""
+    if not get_settings().redis_url:
+        yield
+        return
+    stop = asyncio.Event()
+    watching = asyncio.create_task(degraded.watch_redis(app, stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        await watching
+
+
+app.register_lifespan_task(watching_redis)

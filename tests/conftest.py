@@ -24,6 +24,7 @@ from shopapp.services.catalog import search
 from shopapp.services.core.permissions import Actor
 from shopapp.services.orders import listing
 from shopapp.services.shops import accounts
+from tests.redis_server import RedisServer, own_redis_server
 
 
 @pytest.fixture(scope="session")
@@ -67,3 +68,21 @@ def make_shop(session: Session, slug: str, email: str | None = None) -> Actor:
     )
     session.commit()
     return accounts.authenticate(session, signed.token)
+
+
+@pytest.fixture
+def own_redis(monkeypatch) -> RedisServer:
+    """A Redis of the test's own behind REDIS_URL, which the test stops and starts again. Health asks
+    again at once (REDIS_RETRY_SECONDS=0, here and in servers the test starts), so no test waits."""
+    from shopapp import redis_watch
+    from shopapp.settings import get_settings
+
+    with own_redis_server() as server:
+        monkeypatch.setenv("REDIS_URL", server.url)
+        monkeypatch.setenv("REDIS_RETRY_SECONDS", "0")
+        get_settings.cache_clear()
+        redis_watch.forget_watches()
+        yield server
+    monkeypatch.undo()
+    get_settings.cache_clear()
+    redis_watch.forget_watches()

@@ -24,8 +24,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
+
+from shopapp.cli import reflex_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 60
@@ -120,7 +123,9 @@ def _environment(data_dir: Path, port: int, workers: int, database_url: str | No
     if database_url:
         env["DATABASE_URL"] = database_url
     if redis_url:
-        env["REDIS_URL"] = env["REFLEX_REDIS_URL"] = redis_url
+        env["REDIS_URL"] = redis_url
+        # As `python -m shopapp serve` does: without Redis answering, one worker and page state in memory.
+        env = reflex_environment(SimpleNamespace(redis_url=redis_url), env)
     return env
 
 

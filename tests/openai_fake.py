@@ -26,6 +26,8 @@ class FakeModel:
     def __init__(self):
         self.requests: list[dict] = []
         self.answer = "smart"
+        self.model = "fake-1"  # what GET /models lists
+        self.api_key: str | None = None  # when set, GET /models refuses any other key
         self._server: ThreadingHTTPServer | None = None
 
     def start(self) -> FakeModel:
@@ -48,6 +50,18 @@ class FakeModel:
                         "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
                         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
                     })
+
+            def do_GET(self):  # noqa: N802 - http.server's name
+                # GET /models, as `python -m shopapp doctor` asks: the fake's one model, to the key it was given.
+                if not self.path.endswith("/models"):
+                    self.send_error(404)
+                    return
+                if fake.api_key and self.headers.get("authorization") != f"Bearer {fake.api_key}":
+                    self.send_response(401)
+                    self.send_header("content-length", "0")
+                    self.end_headers()
+                    return
+                self._json({"object": "list", "data": [{"id": fake.model, "object": "model", "owned_by": "fake"}]})
 
             def _json(self, answer: dict) -> None:
                 body = json.dumps(answer, ensure_ascii=False).encode()

@@ -10,7 +10,7 @@ from shopapp.db import session_scope
 from shopapp.models import Order, Variant
 from shopapp.services.catalog import products
 from shopapp.services.checkout import cart, place
-from shopapp.services.checkout.pricing import Basket, Saving
+from shopapp.services.checkout.pricing import Basket, Offers, Saving
 from shopapp.services.core.errors import Conflict
 from shopapp.services.core.permissions import Actor
 from shopapp.services.orders import payments
@@ -63,7 +63,7 @@ def paid_order(session: Session, actor: Actor, *lines: tuple[int, int], email: s
 def order_wide_saving(amount: int, source: str = "tiered", label: str = "满减") -> object:
     """A pricing step (for checkout/pricing.py DISCOUNT_STEPS) taking `amount` off every line of the cart,
     as a 满减 or a coupon of the whole shop will: what the marketing centre's steps plug in."""
-    def step(basket: Basket) -> list[Saving]:
+    def step(basket: Basket, offers: Offers) -> list[Saving]:
         return [Saving(source, 7, label, amount, tuple(range(len(basket.lines))))]
     return step
 

@@ -17,10 +17,12 @@ from shopapp.api import (
     fulfillment,
     health,
     input_limits,
+    loyalty,
     media,
     orders,
     payments,
     products,
+    promotions,
     refunds,
     security,
     seo,
@@ -48,7 +50,7 @@ def create_api() -> FastAPI:
     caching.install(api)
     served_by.install(api)
     security.install(api)
-    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales):
+    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(media.router)
     api.include_router(seo.router)

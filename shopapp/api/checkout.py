@@ -9,6 +9,7 @@ from shopapp.api.deps import bearer_token, jsonable
 from shopapp.db import session_scope
 from shopapp.services.checkout import place
 from shopapp.services.checkout import quote as checkout_quote
+from shopapp.services.marketing import offers
 from shopapp.services.shops import shops
 
 router = APIRouter(prefix="/store/{slug}", tags=["storefront"])
@@ -21,7 +22,9 @@ class CheckoutRequest(BaseModel):
     address: Any = None
     shipping_method_id: Any = None
     note: Any = ""
-    coupon_code: str | None = None  # accepted by the contract; coupons are not built yet
+    coupon_code: Any = None  # a public code or a one-time code, typed by the shopper
+    customer_coupon_id: Any = None  # a coupon from the shopper's wallet
+    points: Any = 0  # points the shopper spends (积分抵现)
     provider: str | None = None
     device: str = "mobile"  # "desktop" sends Alipay shoppers to the computer (QR) pay page
 
@@ -38,15 +41,22 @@ def place_order(slug: str, body: CheckoutRequest, request: Request, idempotency_
         return place.place_order(
             session, shop.id, body.cart_token, body.email, body.address, body.shipping_method_id, body.note,
             idempotency_key, provider=body.provider, mobile=body.device != "desktop", customer_token=bearer_token(request),
+            choices=offers.checked_choices(body.coupon_code, body.customer_coupon_id, body.points),
         )
 
 
 @router.get("/carts/{cart_token}/quote")
-def quote(slug: str, cart_token: str, shipping_method_id: int | None = None, province: str | None = None):
+def quote(
+    slug: str, cart_token: str, request: Request, shipping_method_id: int | None = None, province: str | None = None,
+    coupon_code: str | None = None, customer_coupon_id: str | None = None, points: str | None = None,
+):
+    """With a shopper's log-in (bearer), their coupons, points and member level count."""
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
         return jsonable(checkout_quote.quote(
             session, shop.id, cart_token, shipping_method_id=shipping_method_id, province=province,
+            customer_token=bearer_token(request),
+            choices=offers.checked_choices(coupon_code, customer_coupon_id, points or 0),
         ))
 
 

@@ -13,6 +13,7 @@ from shopapp.api.security import public_origin
 from shopapp.db import session_scope
 from shopapp.services.core.permissions import Actor
 from shopapp.services.shops import accounts
+from shopapp.settings import get_settings
 
 SESSION_COOKIE = "shopapp_session"
 
@@ -49,7 +50,15 @@ def acting(request: Request) -> Iterator[tuple[Session, Actor]]:
 
 
 def client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
+    """The caller's address, as the pages' Reflex reads it (rxconfig trusted_proxy_hops): behind our own
+    proxies, X-Forwarded-For counted from its end; otherwise the connection's peer (the header is the
+    caller's to forge)."""
+    peer = request.client.host if request.client else ""
+    hops = get_settings().trusted_proxy_hops
+    if not hops:
+        return peer
+    forwarded = [ip.strip() for ip in request.headers.get("x-forwarded-for", "").split(",") if ip.strip()]
+    return forwarded[-hops] if len(forwarded) >= hops else peer
 
 
 def jsonable(value):

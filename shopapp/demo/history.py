@@ -115,7 +115,7 @@ def _one_order(owner_token: str, shop_id: int, rng: random.Random, at: datetime,
         with clock_at(at), session_scope() as session:
             cart_token = carts.create_cart(session, shop_id, email)
             for variant_id, qty in lines:
-                carts.add_item(session, shop_id, cart_token, variant_id, qty)
+                carts.add_item(session, shop_id, cart_token, variant_id, qty, view=False)
             order = place.place_order(session, shop_id, cart_token, email, address)
         if rng.random() < 0.07:  # never paid: the expiry job cancels it and puts the stock back
             with clock_at(at + timedelta(hours=2)), session_scope() as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import timedelta
 
 from sqlmodel import Session, select
@@ -18,12 +19,14 @@ from shopapp.services.catalog import media
 from shopapp.services.catalog import products as catalog_products
 from shopapp.services.checkout import shipping
 from shopapp.services.shops import accounts, shops, themes
+from shopapp.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 DEMO_SLUG = "demo-tea"
 DEMO_EMAIL = "demo@example.com"
-DEMO_PASSWORD = "demo-tea-2026"
+# What the README printed for every install until each got its own; retired wherever it still opens the demo.
+PUBLISHED_PASSWORDS = ("demo-tea-2026",)
 PROFILE = {
     "description": "一叶一世界。精选中国名茶与手作茶器，产地直采，新鲜到家。",
     "contact_phone": "400-800-1234",
@@ -36,13 +39,21 @@ PROFILE = {
 SHIPPING = {"name": "快递（顺丰 / 中通）", "base_fee": 1000, "per_kg_fee": 0, "free_over": 9900}
 
 
-def seed_demo(*, if_empty: bool = False) -> bool:
-    """Create the demo shop; returns False when it (or, with if_empty, any shop) already exists."""
+def new_password() -> str:
+    """The demo owner's password: DEMO_PASSWORD when a test run sets it, else made for this install, so no
+    two platforms share one and none is published (a README password would open every forgotten demo)."""
+    return get_settings().demo_password or secrets.token_urlsafe(12)
+
+
+def seed_demo(*, if_empty: bool = False) -> str | None:
+    """Create the demo shop; returns its owner's password (shown once: only its hash is kept), or None
+    when the shop (or, with if_empty, any shop) already exists."""
+    password = new_password()
     with session_scope() as session:
         if _skip(session, if_empty):
-            return False
+            return None
         signed = accounts.signup(
-            session, email=DEMO_EMAIL, password=DEMO_PASSWORD, shop_name="一叶茶舍", shop_slug=DEMO_SLUG
+            session, email=DEMO_EMAIL, password=password, shop_name="一叶茶舍", shop_slug=DEMO_SLUG
         )
         owner = accounts.authenticate(session, signed.token)
         shops.update_profile(session, owner, PROFILE)
@@ -64,7 +75,31 @@ def seed_demo(*, if_empty: bool = False) -> bool:
         shop_id = owner.shop_id
     # Two months of orders, refunds and questions, so the console's charts and lists have something to show.
     history.seed_history(signed.token, shop_id)
-    return True
+    return password
+
+
+def retire_published_password() -> str | None:
+    """Installs from before generated passwords: if the demo owner still opens with the password the README
+    once printed for everyone, give it a new one (returned; None when there was nothing to retire)."""
+    with session_scope() as session:
+        user = accounts.user_by_email(session, DEMO_EMAIL)
+        if user is None or not any(accounts.password_matches(user.password_hash, old) for old in PUBLISHED_PASSWORDS):
+            return None
+        password = new_password()
+        accounts.change_password(session, user, password)
+    log.warning("the demo owner %s had the password once published in the README; it has a new one", DEMO_EMAIL)
+    return password
+
+
+def reset_password() -> str | None:
+    """A new password for the demo owner (the old one, shown only once, may be lost); None without a demo shop."""
+    password = new_password()
+    with session_scope() as session:
+        user = accounts.user_by_email(session, DEMO_EMAIL)
+        if user is None:
+            return None
+        accounts.change_password(session, user, password)
+    return password
 
 
 def _feature_signature_teas(session: Session, owner) -> None:

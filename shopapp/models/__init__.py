@@ -9,9 +9,11 @@ from shopapp.models.customers import Customer, CustomerSession
 from shopapp.models.fulfillment import Shipment, ShipmentItem, TrackingEvent
 from shopapp.models.inventory import StockMove
 from shopapp.models.jobs import JobLease
+from shopapp.models.loyalty import LoyaltySettings, MemberLevel, PointsAccount, PointsMove, PointsReward
 from shopapp.models.notifications import OutboxEmail
 from shopapp.models.orders import Order, OrderEvent, OrderItem
 from shopapp.models.payments import Payment, PaymentNotification
+from shopapp.models.promotions import Promotion
 from shopapp.models.search import ProductSearch
 from shopapp.models.shops import ApiKey, Shop, StaffInvite, StaffMember
 from shopapp.models.stock_alerts import StockNotification
@@ -25,5 +27,7 @@ __all__ = [
     "Cart", "CartItem", "IdempotencyRecord", "Order", "OrderEvent", "OrderItem", "Payment", "PaymentNotification",
     "ShippingMethod", "StockNotification", "StoreTheme",
     "Conversation", "Message", "QuickReply", "Customer", "CustomerSession",
+    "Promotion",
     "AftersalesRequest", "Refund", "RefundItem", "Shipment", "ShipmentItem", "TrackingEvent",
+    "LoyaltySettings", "MemberLevel", "PointsAccount", "PointsMove", "PointsReward",
 ]

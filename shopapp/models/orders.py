@@ -75,6 +75,7 @@ class OrderItem(SQLModel, table=True):
     # the sum of the lines' paid plus shipping is the order's total; refunds give back from it.
     paid: int
     discounts: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default=EMPTY_LIST))
+    gift: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})  # a 满赠 tier's gift, at 0
     weight_grams: int = 0  # of one unit
     presale_ships_at: date | None = None  # the date this line ships on pre-sale (the variant's, else the product's)
     # Where its units were taken from, so cancelling gives them back there: "stock", or the

@@ -21,6 +21,10 @@ CONSOLE_PRODUCT = "/console/products/[product_id]"
 CONSOLE_CATEGORIES = "/console/categories"
 CONSOLE_ORDERS = "/console/orders"
 CONSOLE_SHIPPING = "/console/shipping"
+CONSOLE_POINTS = "/console/marketing/points"
+CONSOLE_MARKETING = "/console/marketing"
+CONSOLE_PROMOTIONS = "/console/marketing/promotions/[kind]"
+CONSOLE_PROMOTION_REPORT = "/console/marketing/promotion-report/[promotion_id]"
 SUPPORT = "/support"
 CONSOLE_ORDER = "/console/orders/[order_id]"
 STORE_HOME = "/s/[slug]"
@@ -31,6 +35,7 @@ STORE_CHAT = "/s/[slug]/chat/[chat_key]"
 STORE_CHECKOUT = "/s/[slug]/checkout"
 STORE_ORDER = "/s/[slug]/orders/[order_no]"
 STORE_ACCOUNT = "/s/[slug]/account"
+STORE_POINTS = "/s/[slug]/account/points"
 STORE_PASSWORD_RESET = "/s/[slug]/account/reset/[reset_token]"
 STORE_VERIFY_EMAIL = "/s/[slug]/account/verify/[verify_token]"
 # Server routes (FastAPI) a page leaves to with a full page load: the session cookie is set and cleared there.
@@ -44,6 +49,14 @@ def store_home(slug):
 
 def product_page(slug: str, product_id: int) -> str:
     return f"/s/{slug}/p/{product_id}"
+
+
+def console_promotions(kind: str) -> str:
+    return f"/console/marketing/promotions/{kind}"
+
+
+def console_promotion_report(promotion_id) -> str:
+    return "/console/marketing/promotion-report/" + promotion_id
 
 
 def console_product(product_id: int | str) -> str:
@@ -75,6 +88,10 @@ def store_order(slug: str, order_no: str, token: str) -> str:
 
 def store_account(slug):
     return "/s/" + slug + "/account"
+
+
+def store_points(slug):
+    return "/s/" + slug + "/account/points"
 
 
 def store_account_order(slug: str, order_no: str) -> str:

@@ -6,7 +6,6 @@ SessionState, so a shopper's page never carries a staff session.
 
 from __future__ import annotations
 
-import time
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -26,9 +25,18 @@ class LangState(rx.State):
     lang: str = rx.Cookie(DEFAULT_LANG, name="shopapp_lang", max_age=YEAR, same_site="lax")
 
     @rx.var
-    def tr(self) -> dict[str, str]:
-        """The whole catalogue of the reader's language (small: a few KB)."""
+    def english(self) -> bool:
+        """The page's words are chosen in the browser from both languages (ui/components/text.tr), so a
+        shopper's state carries this one flag, not a catalogue (it was 32 KB of every tab's state)."""
+        return pick_lang(self.lang) == "en"
+
+    def _catalogue(self) -> dict[str, str]:
+        """The reader's whole catalogue, for an event handler choosing words by a computed key."""
         return CATALOGUES[pick_lang(self.lang)]
+
+    def _text(self, key: str) -> str:
+        """A catalogue entry in the reader's language, for words an event handler puts into the state."""
+        return self._catalogue()[key]
 
     @rx.event
     def toggle_lang(self):
@@ -48,7 +56,6 @@ class LangState(rx.State):
 
 
 SESSION_COOKIE = "shopapp_session"
-LEAVE_SECONDS = 10
 
 
 class LeaveMixin(rx.State, mixin=True):
@@ -56,23 +63,18 @@ class LeaveMixin(rx.State, mixin=True):
 
     rx.redirect to a path on this site is a client-side navigation the single-page router cannot serve,
     and rx.call_script needs eval, which the Content-Security-Policy forbids. So the page renders
-    `components.navigation.leave_to(State.leave_url)`, a <meta http-equiv="refresh"> the browser
-    follows at once. The address is offered only to the connection that asked, for a few seconds: the
-    state outlives the page, and the next page (a new websocket) must not be sent away again.
+    `components.navigation.leave_to(State)`, a <meta http-equiv="refresh"> the browser follows at once.
+    The address is for the connection that asked only: the state outlives the page, and the next page
+    (a new websocket) must not be sent away again, so the browser compares `leave_sid` with its own
+    connection's id. Plain vars, not a computed one: a var computed on every event (it read the clock)
+    made Reflex load every state using this mixin, console states included, for every shopper's event.
     """
 
-    _leave_to: str = ""
-    _leave_sid: str = ""
-    _leave_until: float = 0.0
-
-    @rx.var(cache=False)
-    def leave_url(self) -> str:
-        current = self._leave_sid == self.router.session.session_id and time.time() < self._leave_until
-        return self._leave_to if current else ""
+    leave_url: str = ""
+    leave_sid: str = ""
 
     def _leave(self, url: str) -> None:
-        self._leave_to, self._leave_sid = url, self.router.session.session_id
-        self._leave_until = time.time() + LEAVE_SECONDS
+        self.leave_url, self.leave_sid = url, self.router.session.session_id
 
 
 class SessionState(LangState):

@@ -1,13 +1,14 @@
 """Health, OpenAPI, shop profile, API keys, staff over HTTP, tenancy, and unexpected errors."""
 
 import logging
+import os
 
 from tests.api.conftest import signup
 
 
 def test_health_says_ok_when_the_database_answers(client):
     answer = client.get("/health")
-    assert answer.status_code == 200 and answer.json() == {"status": "ok"}
+    assert answer.status_code == 200 and answer.json() == {"status": "ok", "redis": "ok" if os.environ.get("REDIS_URL") else "unused"}
 
 
 def test_the_openapi_document_lists_the_contract(client):

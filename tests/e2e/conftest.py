@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.api.conftest import free_port
+from tests.e2e.steps import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -45,7 +46,14 @@ def platform_data() -> Path:
 def platform_url(platform_data) -> str:
     """`make run` itself (`python -m shopapp serve`: migrate, seed the demo, build the front end, serve it under
     Granian), on a private data folder and port."""
-    with serving(platform_data) as (url, _server):
+    with serving_platform(platform_data) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving_platform(data_dir: Path, **extra_env: str):
+    """The platform served from `data_dir` until the block ends; `extra_env` (REDIS_URL=...) on top."""
+    with serving(data_dir, **extra_env) as (url, _serve):
         yield url
 
 
@@ -56,6 +64,7 @@ def serving(data_dir: Path, **settings: str):
     port = free_port()
     env = {
         **os.environ, "DATA_DIR": str(data_dir), "PORT": str(port),
+        "DEMO_PASSWORD": DEMO_PASSWORD,
         "REFLEX_TELEMETRY_ENABLED": "false", "REFLEX_CHECK_LATEST_VERSION": "false", "REFLEX_USE_SYSTEM_BUN": "1",
     }
     for name in ("DATABASE_URL", "REDIS_URL", "REFLEX_REDIS_URL", "WORKERS"):

@@ -11,12 +11,12 @@ ADDRESS = {"name": "李四", "phone": "13912345678", "province": "广东省", "c
            "line1": "科技园 1 号", "postcode": "518000"}
 
 
-def place_order(platform_url: str, *, pay: bool) -> str:
+def place_order(platform_url: str, *, pay: bool, qty: int = 1) -> str:
     """A shopper's order through the public API (what the storefront pages call in-process)."""
     api = f"{platform_url}/api/v1"
     product = httpx.get(f"{api}/store/demo-tea/products/2").json()
     token = httpx.post(f"{api}/store/demo-tea/carts").json()["cart_token"]
-    httpx.post(f"{api}/store/demo-tea/carts/{token}/items", json={"variant_id": product["variants"][0]["id"], "qty": 1}).raise_for_status()
+    httpx.post(f"{api}/store/demo-tea/carts/{token}/items", json={"variant_id": product["variants"][0]["id"], "qty": qty}).raise_for_status()
     placed = httpx.post(f"{api}/store/demo-tea/checkout", json={"cart_token": token, "email": "li4@example.com", "address": ADDRESS})
     placed.raise_for_status()
     if pay:

@@ -66,6 +66,8 @@ def test_the_owner_adds_a_shipping_method_that_checkout_offers_where_it_ships(pa
     form.get_by_role("button", name="保存").click()
     expect(page.get_by_role("status")).to_contain_text("顺丰次日达")
     expect(methods).to_contain_text("浙江省、上海市")
+    # The saved method's values leave the form, ready for the next one.
+    expect(form.get_by_label("名称")).to_have_value("")
 
     # Checkout offers it for Zhejiang, not for Beijing.
     offered = page.request.get("/api/v1/store/demo-tea/shipping-methods?province=浙江").json()["items"]

@@ -4,6 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.e2e.steps import DEMO_EMAIL, DEMO_PASSWORD
+
 
 def test_a_newcomer_signs_up_lands_in_the_console_and_opens_the_storefront(page):
     page.goto("/")
@@ -45,8 +47,8 @@ def test_the_console_needs_a_login(page):
 
 def test_the_demo_owner_logs_in_and_switches_to_english(page):
     page.goto("/login")
-    page.get_by_label("邮箱").fill("demo@example.com")
-    page.get_by_label("密码").fill("demo-tea-2026")
+    page.get_by_label("邮箱").fill(DEMO_EMAIL)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_test_id("console-shop-name")).to_have_text("一叶茶舍")
     page.get_by_test_id("lang-switch").click()

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.steps import fill_checkout_address
+from tests.e2e.steps import DEMO_EMAIL, DEMO_PASSWORD, fill_checkout_address
 
 
 def test_a_shopper_buys_a_chosen_variant_and_pays(phone):
@@ -21,6 +21,7 @@ def test_a_shopper_buys_a_chosen_variant_and_pays(phone):
     expect(phone.get_by_test_id("cart-lines")).to_contain_text("祁门红茶 特级")
     expect(phone.get_by_test_id("cart-lines")).to_contain_text("100克")
     expect(phone.get_by_test_id("cart-subtotal")).to_have_text("¥364")
+    expect(phone.get_by_test_id("cart-total")).to_have_text("¥364")  # no savings: the goods cost their list price
     phone.get_by_role("link", name="去结算").click()
 
     expect(phone.get_by_test_id("checkout-total")).to_have_text(re.compile("¥"))
@@ -53,7 +54,7 @@ def test_a_sold_out_variant_cannot_be_added(phone):
 
 def test_a_shopper_buys_a_gift_card_without_an_address(phone):
     # The owner lists a virtual product (over the API, as a script or another channel would).
-    token = phone.request.post("/api/v1/auth/login", data={"email": "demo@example.com", "password": "demo-tea-2026"}).json()["token"]
+    token = phone.request.post("/api/v1/auth/login", data={"email": DEMO_EMAIL, "password": DEMO_PASSWORD}).json()["token"]
     card = phone.request.post("/api/v1/products", headers={"Authorization": f"Bearer {token}"}, data={
         "title": "电子礼品卡 ¥50", "status": "active", "product_type": "virtual",
         "variants": [{"sku": "GIFT-50", "price": 5000, "stock": 100}],

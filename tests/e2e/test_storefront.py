@@ -4,6 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.e2e.steps import DEMO_EMAIL, DEMO_PASSWORD
+
 
 def test_a_shopper_picks_variants_and_sees_price_and_stock_change(phone):
     phone.goto("/s/demo-tea")
@@ -83,7 +85,7 @@ def test_a_shopper_searches_in_chinese_and_browses_a_category(phone):
 
 def test_a_product_without_pictures_shows_a_placeholder_not_a_broken_image(phone):
     # The owner lists a product before taking its photos (over the API, as a script would).
-    token = phone.request.post("/api/v1/auth/login", data={"email": "demo@example.com", "password": "demo-tea-2026"}).json()["token"]
+    token = phone.request.post("/api/v1/auth/login", data={"email": DEMO_EMAIL, "password": DEMO_PASSWORD}).json()["token"]
     bare = phone.request.post("/api/v1/products", headers={"Authorization": f"Bearer {token}"}, data={
         "title": "无图新茶 试饮装", "status": "active", "variants": [{"sku": "NOPIC-1", "price": 1200, "stock": 5}],
     }).json()

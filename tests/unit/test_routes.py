@@ -35,6 +35,8 @@ def test_a_search_link_keeps_its_query_as_given():
 def test_console_builders_give_their_routes_paths():
     assert _matches(routes.CONSOLE_PRODUCT, routes.console_product(5))
     assert _matches(routes.CONSOLE_ORDER, routes.console_order("9"))
+    assert _matches(routes.CONSOLE_PROMOTIONS, routes.console_promotions("tiered"))
+    assert _matches(routes.CONSOLE_PROMOTION_REPORT, routes.console_promotion_report("12"))
     assert routes.shipment_label(4) == "/api/v1/shipments/4/label.pdf"
     assert routes.shipment_labels([4, 5]) == "/api/v1/shipments/labels.pdf?ids=4,5"
 

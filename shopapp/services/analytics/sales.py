@@ -22,7 +22,8 @@ WAITING_FOR_SHOP = ("requested", "returning")  # the shop decides, or checks the
 def dashboard(session: Session, actor: Actor, today: date) -> dict:
     """Today, the last 7 and the last 30 days (each ending today), a daily series of 30 days, and the queues.
 
-    GMV is what orders paid in the period cost (refunded or not); refunds are counted on the
+    GMV is what orders paid in the period cost (refunded or not): their total, which is the
+    lines' `paid` after every saving plus shipping, never list prices; refunds are counted on the
     day they were made; net sales are GMV minus refunds. Days are China-time days.
     """
     require(actor, "view_reports")

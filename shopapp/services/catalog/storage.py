@@ -114,16 +114,17 @@ class LocalStorage:
 class S3Storage:
     """Objects in a bucket of any S3-compatible store, under an optional prefix: STORAGE_URL=s3://bucket/prefix."""
 
-    def __init__(self, settings: Settings):
-        # Imported here: boto3 takes a while to import and the embedded default never needs it.
-        import boto3
-        from botocore.config import Config
-
+    def __init__(self, settings: Settings, **client_config):
+        """client_config: botocore Config options (timeouts, retries) beyond the defaults."""
         parsed = urlparse(settings.storage_url)
         self.bucket = parsed.netloc
         self.prefix = parsed.path.strip("/")
         self.endpoint_url = (settings.s3_endpoint_url or "").rstrip("/")
         self.region = settings.s3_region
+        # Imported here: boto3 takes a while to import and the embedded default never needs it.
+        import boto3
+        from botocore.config import Config
+
         self.client = boto3.client(
             "s3",
             endpoint_url=self.endpoint_url or None,
@@ -132,7 +133,7 @@ class S3Storage:
             region_name=settings.s3_region,
             # Path-style (endpoint/bucket/key) is what every S3-compatible server understands;
             # virtual-host style needs wildcard DNS that MinIO, Ceph and friends rarely have.
-            config=Config(s3={"addressing_style": "path" if self.endpoint_url else "auto"}),
+            config=Config(s3={"addressing_style": "path" if self.endpoint_url else "auto"}, **client_config),
         )
 
     def put(self, key: str, data: bytes, content_type: str) -> None:

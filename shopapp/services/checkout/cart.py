@@ -93,8 +93,9 @@ def bring_into_account(session: Session, shop_id: int, customer_id: int, cart_to
     return cart_token
 
 
-def add_item(session: Session, shop_id: int, cart_token: str, variant_id: int, qty: int = 1) -> dict:
-    """Put `qty` more of a variant in the cart (a line's quantity stays within 1..99)."""
+def add_item(session: Session, shop_id: int, cart_token: str, variant_id: int, qty: int = 1, *, view: bool = True) -> dict | None:
+    """Put `qty` more of a variant in the cart (a line's quantity stays within 1..99); answers the cart,
+    or nothing with `view=False` (a caller that prices the cart itself: quote.cart_view)."""
     cart = load_cart(session, shop_id, cart_token)
     qty = _checked_qty(qty)
     variant, product = _sellable_variant(session, shop_id, variant_id)
@@ -109,11 +110,11 @@ def add_item(session: Session, shop_id: int, cart_token: str, variant_id: int, q
         item = CartItem(cart_id=cart.id, shop_id=shop_id, variant_id=variant.id, qty=0)
     item.qty = wanted
     _save(session, cart, item)
-    return cart_dict(session, cart)
+    return cart_dict(session, cart) if view else None
 
 
-def update_item(session: Session, shop_id: int, cart_token: str, variant_id: int, qty: int) -> dict:
-    """Set a line's quantity (1..99); use remove_item to take it out."""
+def update_item(session: Session, shop_id: int, cart_token: str, variant_id: int, qty: int, *, view: bool = True) -> dict | None:
+    """Set a line's quantity (1..99); use remove_item to take it out. `view` as for add_item."""
     cart = load_cart(session, shop_id, cart_token)
     qty = _checked_qty(qty)
     item = _item(session, cart, variant_id)
@@ -123,10 +124,10 @@ def update_item(session: Session, shop_id: int, cart_token: str, variant_id: int
         _check_stock(*_sellable_variant(session, shop_id, variant_id), qty)
     item.qty = qty
     _save(session, cart, item)
-    return cart_dict(session, cart)
+    return cart_dict(session, cart) if view else None
 
 
-def remove_item(session: Session, shop_id: int, cart_token: str, variant_id: int) -> dict:
+def remove_item(session: Session, shop_id: int, cart_token: str, variant_id: int, *, view: bool = True) -> dict | None:
     cart = load_cart(session, shop_id, cart_token)
     item = _item(session, cart, variant_id)
     if item is not None:
@@ -134,7 +135,7 @@ def remove_item(session: Session, shop_id: int, cart_token: str, variant_id: int
         cart.updated_at = utcnow()
         session.add(cart)
         session.flush()
-    return cart_dict(session, cart)
+    return cart_dict(session, cart) if view else None
 
 
 def view_cart(session: Session, shop_id: int, cart_token: str) -> dict:

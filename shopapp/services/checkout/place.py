@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from datetime import timedelta
 
 from sqlmodel import Session
@@ -13,11 +14,13 @@ from shopapp.services.checkout import cart as carts
 from shopapp.services.checkout import pricing, shipping
 from shopapp.services.core import idempotency
 from shopapp.services.core.errors import Conflict, require_fields
+from shopapp.services.core.money import format_money
 from shopapp.services.core.outbox import queue_bilingual
 from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email
 from shopapp.services.customers import email_verification, shoppers
 from shopapp.services.inventory import availability, ledger
+from shopapp.services.marketing import offers
 from shopapp.services.orders import cancel, fulfillment, payments, state, views
 from shopapp.services.shops import shops
 from shopapp.settings import get_settings
@@ -33,6 +36,7 @@ def place_order(
     session: Session, shop_id: int, cart_token: str, email: str, address: dict,
     shipping_method_id: int | None = None, note: str = "", idempotency_key: str | None = None,
     *, provider: str | None = None, mobile: bool = True, customer_token: str | None = None,
+    choices: offers.Choices = offers.NO_CHOICES,
 ) -> dict:
     """Turn the cart into an order awaiting payment; returns what the shopper needs next:
     {order_id, order_no, total, currency, expires_at, payment: {id, provider, pay_url}, token}.
@@ -42,7 +46,7 @@ def place_order(
     lock order (two checkouts wait for each other, never deadlock); if any line cannot be had,
     nothing at all is kept. The same Idempotency-Key with the same request returns the first
     answer and does nothing again. With a shopper's log-in token the order goes into their
-    account's order history.
+    account's order history. `choices` (a coupon, points) are priced exactly as the quote prices them.
     """
     shop = shops.get_shop(session, shop_id)
     # Only a shopper's log-in counts here; other bearer tokens (an API key) place guest orders.
@@ -51,6 +55,7 @@ def place_order(
     request = {
         "cart": token_hash(cart_token or ""), "email": email, "address": address,
         "shipping_method_id": shipping_method_id, "note": note, "provider": provider, "customer_id": customer_id,
+        "choices": asdict(choices),
     }
     # A savepoint around everything: a refused line undoes the lines reserved before it,
     # whatever the caller does with the session afterwards.
@@ -59,7 +64,9 @@ def place_order(
             earlier = idempotency.recall(session, shop_id, "checkout", idempotency_key, request)
             if earlier is not None:
                 return earlier
-        placed = _place(session, shop, cart_token, email, address, shipping_method_id, note, provider, mobile, customer_id)
+        placed = _place(
+            session, shop, cart_token, email, address, shipping_method_id, note, provider, mobile, customer_id, choices,
+        )
         if customer_id is None:
             # A guest with the verified address of an account: the order is theirs too (我的 lists it).
             owner_id = email_verification.verified_customer_id(session, shop_id, email)
@@ -132,7 +139,7 @@ def checked_address(raw, errors: dict[str, str]) -> dict:
 
 def _place(
     session: Session, shop: Shop, cart_token: str, email: str, address: dict, shipping_method_id: int | None,
-    note: str, provider: str | None, mobile: bool, customer_id: int | None,
+    note: str, provider: str | None, mobile: bool, customer_id: int | None, choices: offers.Choices,
 ) -> dict:
     cart = carts.load_cart(session, shop.id, cart_token)
     lines = carts.cart_lines(session, cart)
@@ -155,7 +162,8 @@ def _place(
     for line in lines:
         if line.problem:
             raise carts.line_problem(line)
-    priced = pricing.price_cart(lines, shipping_method=method)
+    offered_now = offers.load_offers(session, shop.id, customer_id=customer_id, choices=choices)
+    priced = pricing.price_cart(lines, shipping_method=method, offers=offered_now)
     token = new_token("ord")
     ships_at = {line.variant_id: availability.presale_date(line.variant, line.product) for line in lines}
     presale_dates = [day for day in ships_at.values() if day]
@@ -177,11 +185,12 @@ def _place(
             title=item.line.product.title, sku=item.line.variant.sku, option_values=item.line.variant.option_values,
             qty=item.qty, unit_price=item.unit_price, total=item.total, paid=item.paid,
             discounts=[share.as_dict() for share in item.discounts], weight_grams=item.line.variant.weight_grams,
-            presale_ships_at=ships_at[item.variant_id],
+            presale_ships_at=ships_at.get(item.variant_id), gift=item.gift,
         )
         for item in priced.items
     ]
     session.add_all(items)
+    offers.take_up(session, offered_now, order, priced.discounts)
     state.record_event(session, order, "placed", "shopper", {"total": order.total})
     link = _order_link(shop, order, token)
     payment_answer = None
@@ -195,8 +204,9 @@ def _place(
     # The units last: from here to the commit the order holds its variants' rows, which every other
     # checkout of them waits for; reserving first measured p95 3.4 s on one hot SKU, last 1.2 s.
     sold_from = _take_units(session, order, lines)
+    sold_from.update(_take_gifts(session, order, items, [item for item in priced.items if item.gift]))
     for item in items:
-        item.sold_from = sold_from[item.variant_id]
+        item.sold_from = sold_from.get(item.variant_id, "stock")
     if not order.total:
         state.transition(session, order, "paid", "system", {"amount": 0})  # nothing to pay: a free order
         fulfillment.complete_if_virtual(session, order, "system")
@@ -218,6 +228,23 @@ def _take_units(session: Session, order: Order, lines: list[carts.Line]) -> dict
         available = refused.params.get("available", 0)
         code = "only_n_left" if available > 0 else "sold_out"
         raise Conflict(code, available=available, variant_id=refused.params.get("variant_id")) from None
+
+
+def _take_gifts(session: Session, order: Order, items: list[OrderItem], gifts: list[pricing.PricedLine]) -> dict[int, str]:
+    """A 满赠 gift's unit, taken like any other; when the last one went a moment ago the order simply
+    has no gift (its line is dropped), never an error."""
+    taken: dict[int, str] = {}
+    for gift in gifts:
+        try:
+            with session.begin_nested():
+                taken.update(ledger.take_for_order(
+                    session, f"order:{order.order_no}", order.shop_id, [(gift.variant_id, 1)], f"order {order.order_no} gift",
+                ))
+        except Conflict:
+            row = next(item for item in items if item.gift and item.variant_id == gift.variant_id)
+            items.remove(row)
+            session.delete(row)
+    return taken
 
 
 def _checked_note(note, errors: dict[str, str]) -> str:
@@ -242,5 +269,12 @@ def _subject(shop: Shop, order: Order) -> str:
 
 
 def _queue_confirmation(session: Session, shop: Shop, order: Order, link: str) -> None:
-    """The shopper's e-mail with the order link: their way back to pay, cancel or follow it."""
-    queue_bilingual(session, shop.id, order.email, "email.order_placed", shop=shop.name, order_no=order.order_no, link=link)
+    """The shopper's e-mail with the order link (their way back to pay, cancel or follow it) and what
+    the order costs: the pipeline's subtotal, each saving, shipping and the total to pay."""
+    money = lambda amount: format_money(amount, order.currency)  # noqa: E731 - one currency per order
+    # Each saving on a line of its own ("满减 -¥10"), as the order page lists them; none, no lines.
+    savings = "".join(f"{saving['label'] or saving['source']} -{money(saving['amount'])}\n" for saving in order.discounts if saving["amount"])
+    queue_bilingual(
+        session, shop.id, order.email, "email.order_placed", shop=shop.name, order_no=order.order_no, link=link,
+        subtotal=money(order.subtotal), savings=savings, shipping=money(order.shipping_total), total=money(order.total),
+    )

@@ -3,45 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from shopapp.models import ShippingMethod
 from shopapp.services.checkout import cart as carts
 from shopapp.services.checkout import shipping
 from shopapp.services.core.money import allocate
+from shopapp.services.marketing import points, promotion_rules
+from shopapp.services.marketing.offers import NO_OFFERS, Offers
+from shopapp.services.marketing.savings import SOURCES, Basket, LineDiscount, Saving, UnitPrice
 
-# Where a saving comes from (PRICING.md, "What every quote and order says").
-SOURCES = (
-    "limited_discount", "member", "second_half", "bundle", "tiered", "coupon", "points",
-    "flash_sale", "group_buy", "bargain",
-)
-
-
-@dataclass(frozen=True)
-class Saving:
-    """One saving: `amount` 分 off the lines it came from (indexes into the priced lines)."""
-
-    source: str
-    id: int | None
-    label: str
-    amount: int
-    lines: tuple[int, ...]
-
-    def as_dict(self) -> dict:
-        return {"source": self.source, "id": self.id, "label": self.label, "amount": self.amount}
-
-
-@dataclass(frozen=True)
-class LineDiscount:
-    """A saving's share on one line."""
-
-    source: str
-    id: int | None
-    amount: int
-
-    def as_dict(self) -> dict:
-        return {"source": self.source, "id": self.id, "amount": self.amount}
-
+__all__ = ["SOURCES", "Basket", "LineDiscount", "Offers", "PricedCart", "PricedLine", "Saving", "UnitPrice", "price_cart"]
 
 @dataclass(frozen=True)
 class PricedLine:
@@ -92,40 +64,26 @@ class PricedCart:
         }
 
 
-@dataclass(frozen=True)
-class UnitPrice:
-    """Step 1's answer for a line: its unit price and, when lower than the variant's, where that comes from."""
+# Activities whose lines take nothing from steps 2-5 (PRICING.md step 1).
+EXCLUSIVE_SOURCES = ("flash_sale", "group_buy", "bargain")
 
-    price: int
-    source: str | None = None
-    id: int | None = None
-    label: str = ""
-    exclusive: bool = False  # a flash sale, group buy or bargain: nothing from steps 2-5
+# A step of 2-5: the basket as the steps before left it, and what the shop offers this shopper.
+Step = Callable[[Basket, Offers], list[Saving]]
 
 
-@dataclass(frozen=True)
-class Basket:
-    """What a step of 2-5 sees: the lines, each one's amount after the steps before, and which are exclusive."""
-
-    lines: tuple[carts.Line, ...]
-    amounts: tuple[int, ...]
-    exclusive: tuple[bool, ...]
-
-
-Step = Callable[[Basket], list[Saving]]
-
-
-def price_cart(lines: Sequence[carts.Line], *, shipping_method: ShippingMethod | None = None) -> PricedCart:
+def price_cart(
+    lines: Sequence[carts.Line], *, shipping_method: ShippingMethod | None = None, offers: Offers = NO_OFFERS,
+) -> PricedCart:
     """Price the lines as PRICING.md says, step by step: 1 unit prices, 2 quantity deals,
     3 order-level promotions, 4 one coupon, 5 points, 6 shipping. Each saving of steps 2-5 is
     allocated to the lines it came from before the next step looks at them.
 
     The lines are ones that can be bought (no `problem`); `shipping_method` is the chosen one, or
-    None when nothing is delivered. Money is integer 分 throughout.
+    None when nothing is delivered; `offers` is what the marketing centre offers this shopper now
+    (marketing/offers.load_offers). Money is integer 分 throughout.
     """
-    lines = tuple(lines)
     subtotal = sum(line.unit_price * line.qty for line in lines)
-    prices = [_unit_price(line) for line in lines]
+    lines, prices = _split(lines, _unit_prices(tuple(lines), offers))
     amounts = [price.price * line.qty for price, line in zip(prices, lines)]
     exclusive = tuple(price.exclusive for price in prices)
     savings = [
@@ -135,10 +93,14 @@ def price_cart(lines: Sequence[carts.Line], *, shipping_method: ShippingMethod |
     shares: list[list[LineDiscount]] = [[] for _ in lines]
     for saving in savings:
         shares[saving.lines[0]].append(LineDiscount(saving.source, saving.id, saving.amount))
+    free_shipping = False
     for step in DISCOUNT_STEPS:
-        for offered in step(Basket(lines, tuple(amounts), exclusive)):
+        for offered in step(Basket(lines, tuple(amounts), exclusive), offers):
             saving = _checked(offered, amounts, exclusive)
+            free_shipping = free_shipping or saving.free_shipping
             if not saving.amount:
+                if saving.free_shipping or saving.gift_variant_id:
+                    savings.append(saving)  # listed so the shopper sees why shipping is free, or the gift
                 continue
             cuts = allocate(saving.amount, [amounts[n] for n in saving.lines])
             for n, cut in zip(saving.lines, cuts):
@@ -149,9 +111,9 @@ def price_cart(lines: Sequence[carts.Line], *, shipping_method: ShippingMethod |
     items = tuple(
         PricedLine(line, price.price, paid, tuple(line_shares))
         for line, price, paid, line_shares in zip(lines, prices, amounts, shares)
-    )
-    weight = sum(line.weight_grams for line in lines)
-    shipping_total = _shipping(lines, shipping_method, weight, sum(amounts))
+    ) + _gift_lines(savings, offers)
+    weight = sum(item.line.weight_grams for item in items)
+    shipping_total = 0 if free_shipping else _shipping(lines, shipping_method, weight, sum(amounts))
     discount_total = sum(saving.amount for saving in savings)
     return PricedCart(
         items=items, subtotal=subtotal, discounts=tuple(savings), discount_total=discount_total,
@@ -161,30 +123,32 @@ def price_cart(lines: Sequence[carts.Line], *, shipping_method: ShippingMethod |
 
 # The steps -------------------------------------------------------------------------------------
 
-def _unit_price(line: carts.Line) -> UnitPrice:
-    """Step 1: the variant's price. An exclusive activity's price (秒杀, 拼团, 砍价), or the lower of a
-    限时折扣 and the member level's discount, comes in here with its source."""
-    return UnitPrice(line.unit_price)
+def _unit_prices(lines: tuple[carts.Line, ...], offers: Offers) -> list[list[tuple[int, UnitPrice]]]:
+    """Step 1: each line's (qty, unit price) parts: the variant's price, or the lower of a 限时折扣 and the
+    member level's discount with its source. Two parts when a per-customer limit leaves only some units
+    at the limited price (the rest pay the normal price on a separate line). An exclusive activity's
+    price (秒杀, 拼团, 砍价) will come in here too."""
+    return promotion_rules.unit_prices(lines, offers)
 
 
-def _quantity_deals(basket: Basket) -> list[Saving]:
-    """Step 2: 第二件 X 折 (`second_half`) and 打包一口价 (`bundle`), on step-1 prices. No source yet."""
-    return []
+def _quantity_deals(basket: Basket, offers: Offers) -> list[Saving]:
+    """Step 2: 第二件 X 折 (`second_half`) and 打包一口价 (`bundle`), on step-1 prices."""
+    return promotion_rules.quantity_deals(basket, offers)
 
 
-def _order_promotions(basket: Basket) -> list[Saving]:
-    """Step 3: 满减 / 满折 / 满赠 / 满包邮 (`tiered`) on the amounts after step 2. No source yet."""
-    return []
+def _order_promotions(basket: Basket, offers: Offers) -> list[Saving]:
+    """Step 3: 满减 / 满折 / 满赠 / 满包邮 (`tiered`) on the amounts after step 2."""
+    return promotion_rules.order_promotions(basket, offers)
 
 
-def _coupon(basket: Basket) -> list[Saving]:
+def _coupon(basket: Basket, offers: Offers) -> list[Saving]:
     """Step 4: one coupon, its threshold on the covered amounts after step 3. No source yet."""
     return []
 
 
-def _points(basket: Basket) -> list[Saving]:
-    """Step 5: points off the merchandise left after step 4. No source yet."""
-    return []
+def _points(basket: Basket, offers: Offers) -> list[Saving]:
+    """Step 5: points off the merchandise left after step 4, within the shop's cap (marketing/points)."""
+    return points.step(basket, offers.points)
 
 
 # Steps 2-5 in PRICING.md's order; each returns its savings, allocated before the next one runs.
@@ -203,6 +167,43 @@ def _shipping(lines: tuple[carts.Line, ...], method: ShippingMethod | None, weig
 
 # Helpers ---------------------------------------------------------------------------------------
 
+def _split(lines: Sequence[carts.Line], parts: list[list[tuple[int, UnitPrice]]]) -> tuple[tuple[carts.Line, ...], list[UnitPrice]]:
+    """The lines as step 1 priced them: a line whose units have two prices becomes two lines of one price each."""
+    split, prices = [], []
+    for line, line_parts in zip(lines, parts):
+        for qty, price in line_parts:
+            split.append(line if qty == line.qty else replace(line, qty=qty))
+            prices.append(price)
+    return tuple(split), prices
+
+
+def _gift_lines(savings: list[Saving], offers: Offers) -> tuple[PricedLine, ...]:
+    """A 满赠 tier's gift: one unit at 0 while it had stock when the offers were loaded (none otherwise)."""
+    gifts = []
+    for saving in savings:
+        found = promotion_rules.gift_of(offers, saving.gift_variant_id) if saving.gift_variant_id else None
+        if found is not None:
+            variant, product = found
+            line = carts.Line(variant_id=variant.id, qty=1, variant=variant, product=product, problem=None)
+            gifts.append(PricedLine(line, 0, 0, (), gift=True))
+    return tuple(gifts)
+
+
+def amounts_before_tiered(priced: PricedCart) -> Basket:
+    """The basket step 3 saw (amounts after steps 1-2): what the next tier is measured on."""
+    lines = [item for item in priced.items if not item.gift]
+    return Basket(
+        lines=[item.line for item in lines],
+        amounts=tuple(item.total - sum(d.amount for d in item.discounts if d.source in ("second_half", "bundle")) for item in lines),
+        exclusive=tuple(any(d.source in EXCLUSIVE_SOURCES for d in item.discounts) for item in lines),
+    )
+
+
+def next_tier(priced: PricedCart, offers: Offers) -> dict | None:
+    """What the shopper still misses for the next 满减 tier ("再买 ¥23 可减 ¥40"), or None."""
+    return promotion_rules.next_tier(amounts_before_tiered(priced), offers)
+
+
 def _checked(saving: Saving, amounts: list[int], exclusive: tuple[bool, ...]) -> Saving:
     """A step's saving as the rules allow it: from known lines, none exclusive, never more than those lines' amount."""
     if saving.source not in SOURCES:
@@ -213,5 +214,5 @@ def _checked(saving: Saving, amounts: list[int], exclusive: tuple[bool, ...]) ->
     if not lines or lines[0] < 0 or lines[-1] >= len(amounts) or any(exclusive[n] for n in lines):
         raise ValueError("a saving comes from lines of the cart that are not exclusive")
     covered = sum(amounts[n] for n in lines)
-    return Saving(saving.source, saving.id, saving.label, min(saving.amount, covered), lines)
+    return replace(saving, amount=min(saving.amount, covered), lines=lines)
 

@@ -34,6 +34,11 @@ def change_by_percent(amount: int, percent: int | float | str) -> int:
     return int(changed.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def percent_of(amount: int, percent: int) -> int:
+    """`percent` % of `amount` 分, rounded half up to the 分 (PRICING.md: 15 % of ¥33.33 = 499.95 → 500 分)."""
+    return int((Decimal(amount) * Decimal(percent) / Decimal(100)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def parse_money(text: str | int, *, allow_negative: bool = False, field: str = "price") -> int:
     """Yuan as people type them ("12.99", "¥1,299", "8") to 分, without floats; Invalid names `field`."""
     cleaned = str(text).strip().replace(",", "").replace("，", "").lstrip("¥￥")

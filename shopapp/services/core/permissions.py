@@ -22,6 +22,7 @@ ACTIONS = {
     "view_orders": "support",
     "manage_orders": "operations",
     "view_reports": "operations",
+    "manage_marketing": "operations",
     "edit_shop": "admin",
     "manage_staff": "admin",
     "manage_api_keys": "admin",

@@ -55,6 +55,24 @@ def id_from_text(text: str | int | None) -> int:
     return int(text)
 
 
+def checked_whole(value, field: str, errors: dict[str, str], *, limit: int = INT64_MAX) -> int | None:
+    """A whole number ≥ 0 sent as a number or as text ("42"): the number, or None with the field's code
+    ("must_be_whole_number", "must_not_be_negative", "number_too_large") in `errors`."""
+    text = str(value).strip() if isinstance(value, str) else None
+    if text is not None and text.lstrip("-").isascii() and text.lstrip("-").isdigit() and len(text) <= 20:
+        value = int(text)
+    if not isinstance(value, int) or isinstance(value, bool):
+        errors[field] = "must_be_whole_number"
+        return None
+    if value < 0:
+        errors[field] = "must_not_be_negative"
+        return None
+    if value > limit:
+        errors[field] = "number_too_large"
+        return None
+    return value
+
+
 def storable_text(value: str) -> bool:
     """False for text with a lone surrogate, which no UTF-8 column (nor JSON answer) can carry."""
     try:

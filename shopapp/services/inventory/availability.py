@@ -10,7 +10,7 @@ from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, select
 
 from shopapp.models import Product, Shop, Variant
-from shopapp.services.core.paging import page_size
+from shopapp.services.core.paging import page_size, page_start
 
 STOCK, VARIANT_QUOTA, PRODUCT_QUOTA = "stock", "variant_quota", "product_quota"
 REFRESH_BATCH = 1000
@@ -106,7 +106,7 @@ def low_stock(
     total = session.exec(
         select(func.count()).select_from(Variant).join(Product, Product.id == Variant.product_id).where(*conditions)
     ).one()
-    rows = session.exec(base.order_by(Variant.stock, Variant.id).offset((page - 1) * per_page).limit(per_page)).all()
+    rows = session.exec(base.order_by(Variant.stock, Variant.id).offset(page_start(page, per_page)).limit(per_page)).all()
     items = [
         {
             "variant_id": variant.id, "product_id": variant.product_id, "title": title, "sku": variant.sku,

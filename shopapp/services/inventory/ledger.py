@@ -27,7 +27,7 @@ from sqlmodel import Session, select
 from shopapp.models import ApiKey, Product, StockMove, StockNotification, User, Variant
 from shopapp.models.base import utcnow
 from shopapp.services.core.errors import Conflict, Invalid, NotFound, require_fields
-from shopapp.services.core.paging import page_size
+from shopapp.services.core.paging import page_size, page_start
 from shopapp.services.core.permissions import Actor, require, shop_row
 from shopapp.services.inventory import stock_alerts
 from shopapp.services.inventory.availability import PRODUCT_QUOTA, STOCK, VARIANT_QUOTA, refresh_products, sells_from
@@ -258,7 +258,7 @@ def stock_history(
     mine = (StockMove.variant_id.in_(list(variants))) | (StockMove.variant_id.is_(None) & (StockMove.product_id == product_id))
     query = select(StockMove).where(StockMove.shop_id == actor.shop_id, mine)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    moves = session.exec(query.order_by(StockMove.id.desc()).offset((page - 1) * per_page).limit(per_page)).all()
+    moves = session.exec(query.order_by(StockMove.id.desc()).offset(page_start(page, per_page)).limit(per_page)).all()
     who = _actor_names(session, actor.shop_id, {m.actor for m in moves})
     return [
         {

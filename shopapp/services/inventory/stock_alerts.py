@@ -10,7 +10,7 @@ from shopapp.models import Product, Shop, StockNotification, Variant
 from shopapp.models.base import utcnow
 from shopapp.services.core.errors import Conflict, NotFound, require_fields
 from shopapp.services.core.outbox import queue_email
-from shopapp.services.core.paging import page_size
+from shopapp.services.core.paging import page_size, page_start
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.core.validation import checked_email
 from shopapp.services.inventory import availability
@@ -90,7 +90,7 @@ def list_registrations(
         query = query.where(StockNotification.product_id == product_id)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     per_page = page_size(per_page)
-    rows = session.exec(query.order_by(StockNotification.id.desc()).offset((max(1, page) - 1) * per_page).limit(per_page)).all()
+    rows = session.exec(query.order_by(StockNotification.id.desc()).offset(page_start(page, per_page)).limit(per_page)).all()
     return [
         {"id": r.id, "email": r.email, "product_id": r.product_id, "variant_id": r.variant_id, "status": r.status,
          "created_at": r.created_at, "notified_at": r.notified_at}

@@ -21,7 +21,7 @@ from shopapp.services.catalog import media, storage
 from shopapp.services.core.errors import Conflict, Invalid, NotFound, require_fields
 from shopapp.services.core.money import format_money
 from shopapp.services.core.outbox import queue_bilingual
-from shopapp.services.core.paging import page_size
+from shopapp.services.core.paging import page_size, page_start
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.core.validation import checked_text
 from shopapp.services.orders import fulfillment, refunds, state
@@ -166,7 +166,7 @@ def list_requests(
     rows = session.exec(
         select(AftersalesRequest, Order.order_no).join(Order, Order.id == AftersalesRequest.order_id)
         .where(*conditions).order_by(AftersalesRequest.created_at.desc(), AftersalesRequest.id.desc())
-        .offset((page - 1) * per_page).limit(per_page)
+        .offset(page_start(page, per_page)).limit(per_page)
     ).all()
     return [request_dict(request, order_no) for request, order_no in rows], total
 

@@ -1,4 +1,8 @@
-"""Orders as a spreadsheet: the console list's filters, one row per order line, for accounting and ERPs."""
+"""Orders as a spreadsheet: the console list's filters, one row per order line, for accounting and ERPs.
+
+A line shows its list amount, the savings shared onto it and what it was paid (PRICING.md's
+`paid`): the lines' paid plus shipping add up to the order's total, so accounts reconcile.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from shopapp.services.orders import listing
 COLUMNS = (
     "order_no", "created_at", "status", "financial_status", "fulfillment_status", "email", "recipient", "phone",
     "province", "city", "district", "address", "sku", "title", "options", "qty", "unit_price", "line_total",
-    "subtotal", "shipping", "discount", "total", "refunded", "payment",
+    "line_discount", "line_paid", "subtotal", "shipping", "discount", "discount_detail", "total", "refunded", "payment",
 )
 TEST_PAYMENT = "测试支付 (sandbox)"  # the built-in test gateway: no money moved
 MAX_ORDERS = 50_000
@@ -59,6 +63,12 @@ def _row(order: Order, item: OrderItem) -> list[str]:
         order.fulfillment_status, order.email, address.get("name", ""), address.get("phone", ""), address.get("province", ""),
         address.get("city", ""), address.get("district", ""), address.get("line1", ""), item.sku or "", item.title,
         " / ".join(item.option_values or []), str(item.qty), yuan_text(item.unit_price), yuan_text(item.total),
-        yuan_text(order.subtotal), yuan_text(order.shipping_total), yuan_text(order.discount_total), yuan_text(order.total),
-        yuan_text(order.refunded_total),
+        yuan_text(sum(share.get("amount", 0) for share in item.discounts or [])), yuan_text(item.paid),
+        yuan_text(order.subtotal), yuan_text(order.shipping_total), yuan_text(order.discount_total), _savings(order),
+        yuan_text(order.total), yuan_text(order.refunded_total),
     ]
+
+
+def _savings(order: Order) -> str:
+    """Each saving of the order as "label −amount", in the order the pipeline applied them."""
+    return "; ".join(f"{saving.get('label') or saving.get('source')} -{yuan_text(saving.get('amount', 0))}" for saving in order.discounts or [])

@@ -15,6 +15,7 @@ from shopapp.services.core.outbox import queue_bilingual
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.core.validation import checked_text
 from shopapp.services.inventory import availability, ledger
+from shopapp.services.marketing import lifecycle
 from shopapp.services.orders import fulfillment, payments, state
 from shopapp.services.shops import shops
 
@@ -150,6 +151,7 @@ def _refund(
     unshipped = _record_lines(session, order, refund_row, lines, returned)
     _restock(session, actor.label, order, {i: qty for i, (qty, restock) in lines.items() if restock}, unshipped)
     _settle_order(session, actor, order, refund_row)
+    lifecycle.order_refunded(session, order, amount, {i: qty for i, (qty, _) in lines.items()})
     shop = shops.get_shop(session, order.shop_id)
     queue_bilingual(
         session, order.shop_id, order.email, "email.refund_processed",

@@ -18,6 +18,7 @@ from shopapp.services.core.permissions import Actor, require, shop_row
 from shopapp.services.core.tokens import token_hash
 from shopapp.services.core.validation import checked_text
 from shopapp.services.customers import shoppers
+from shopapp.services.marketing import lifecycle
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ def transition(session: Session, order: Order, to: str, actor: str, data: dict |
     for name, value in values.items():
         set_committed_value(order, name, value)
     record_event(session, order, to, actor, {"from": before, **(data or {})})
+    lifecycle.order_moved(session, order, before, to)  # points and coupons follow the order
     return order
 
 

@@ -95,7 +95,7 @@ def item_dict(item: OrderItem) -> dict:
     return {
         "id": item.id, "variant_id": item.variant_id, "product_id": item.product_id, "title": item.title,
         "sku": item.sku, "option_values": item.option_values, "qty": item.qty, "unit_price": item.unit_price,
-        "total": item.total, "paid": item.paid, "discounts": item.discounts, "presale_ships_at": item.presale_ships_at,
+        "total": item.total, "paid": item.paid, "gift": item.gift, "discounts": item.discounts, "presale_ships_at": item.presale_ships_at,
         "sold_from": item.sold_from,
     }
 

@@ -30,8 +30,8 @@ from shopapp.models import Conversation, Message, Order, QuickReply, Shop, Staff
 from shopapp.models.aftersales import AftersalesRequest
 from shopapp.models.base import utcnow
 from shopapp.services.core.errors import Conflict, DomainError, Invalid, NotFound, RateLimited, require_fields
-from shopapp.services.core.outbox import queue_bilingual
-from shopapp.services.core.paging import page_size
+from shopapp.services.core.outbox import masked_address, queue_bilingual
+from shopapp.services.core.paging import page_size, page_start
 from shopapp.services.core.permissions import Actor, require, shop_row
 from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email, checked_text
@@ -150,7 +150,7 @@ def send_verification_code(session: Session, shop_id: int, conversation_id: int,
                     order_no=order.order_no, minutes=int(CODE_WINDOW.total_seconds() // 60))
     _system_message(session, conversation, "code_sent", internal=True)
     session.flush()
-    return _masked(order.email)
+    return masked_address(order.email)
 
 
 def verify_with_code(session: Session, shop_id: int, conversation_id: int, token: str, code: str) -> Conversation:
@@ -192,7 +192,7 @@ def list_conversations(
     rows = session.exec(
         select(Conversation).where(*conditions)
         .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
-        .offset((page - 1) * per_page).limit(per_page)
+        .offset(page_start(page, per_page)).limit(per_page)
     ).all()
     previews = _last_messages(session, actor.shop_id, [c.id for c in rows])
     return [
@@ -386,7 +386,7 @@ def list_quick_replies(session: Session, actor: Actor, page: int = 1, per_page: 
     total = session.exec(select(func.count()).select_from(QuickReply).where(condition)).one()
     rows = session.exec(
         select(QuickReply).where(condition).order_by(QuickReply.title, QuickReply.id)
-        .offset((page - 1) * per_page).limit(per_page)
+        .offset(page_start(page, per_page)).limit(per_page)
     ).all()
     return [quick_reply_dict(row) for row in rows], total
 
@@ -488,11 +488,6 @@ def _recent_events(session: Session, order: Order, event: str) -> int:
     ).one()
 
 
-def _masked(email: str) -> str:
-    name, _, domain = email.partition("@")
-    return f"{name[:1]}***@{domain}"
-
-
 def _order_facts_only(order: dict) -> dict:
     """An order as someone who only knows its number and e-mail may have it discussed: its own status,
     payment, parcels and refunds; no address or phone, and no words the customer wrote."""
@@ -560,11 +555,15 @@ def _order_context(session: Session, order: Order) -> dict:
         "id": order.id, "order_no": order.order_no, "status": order.status,
         "financial_status": order.financial_status, "fulfillment_status": order.fulfillment_status,
         "total": order.total, "refunded_total": order.refunded_total, "currency": order.currency,
+        "subtotal": order.subtotal, "discount_total": order.discount_total, "shipping_total": order.shipping_total,
+        # Each saving {source, id, label, amount}: what a shopper asking "why did I pay this?" is told.
+        "discounts": [{"label": d.get("label") or d.get("source"), "amount": d.get("amount", 0)} for d in order.discounts or []],
         "created_at": order.created_at, "paid_at": order.paid_at, "presale": order.presale,
         "ships_at": order.ships_at, "shipping_method": order.shipping_method_name, "address": order.address,
+        # A line's amount is what it was paid after its savings (PRICING.md), never its list price.
         "items": [
             {"product_id": i["product_id"], "title": i["title"], "option_values": i["option_values"], "qty": i["qty"],
-             "total": i["total"]}
+             "paid": i["paid"]}
             for i in full["items"]
         ],
         "payments": [

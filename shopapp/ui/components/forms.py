@@ -14,7 +14,7 @@ INPUT = (
 
 
 def form_field(
-    label_key: str,
+    label_key: str | rx.Var,  # a catalogue key, or words already chosen (a cond of two tr())
     name: str,
     errors: rx.Var,
     *,
@@ -39,7 +39,7 @@ def form_field(
         rx.el.p(tr(hint_key), id=f"{name}-note", class_name="mt-1 text-sm text-gray-500") if hint_key else rx.fragment(),
     )
     return rx.el.div(
-        rx.el.label(tr(label_key), html_for=name, class_name="block mb-1 text-sm font-medium text-gray-800"),
+        rx.el.label(tr(label_key) if isinstance(label_key, str) else label_key, html_for=name, class_name="block mb-1 text-sm font-medium text-gray-800"),
         control,
         note,
         class_name="mb-4",
@@ -49,7 +49,7 @@ def form_field(
 def select_field(label_key: str, name: str, options: list[tuple[str, str]], errors: rx.Var, value=None) -> rx.Component:
     """A labelled <select>; options are (value, catalogue key) pairs."""
     return rx.el.div(
-        rx.el.label(tr(label_key), html_for=name, class_name="block mb-1 text-sm font-medium text-gray-800"),
+        rx.el.label(tr(label_key) if isinstance(label_key, str) else label_key, html_for=name, class_name="block mb-1 text-sm font-medium text-gray-800"),
         rx.el.select(
             *[rx.el.option(tr(key), value=option) for option, key in options],
             id=name, name=name, class_name=INPUT, **({"default_value": value} if value is not None else {}),

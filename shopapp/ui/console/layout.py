@@ -16,6 +16,7 @@ NAV = [
     (routes.CONSOLE_CATEGORIES, "console.nav.categories"),
     (routes.CONSOLE_ORDERS, "console.nav.orders"),
     (routes.CONSOLE_SHIPPING, "console.nav.shipping"),
+    (routes.CONSOLE_MARKETING, "console.nav.marketing"),
     (routes.SUPPORT, "console.nav.support"),
     (routes.CONSOLE_SETTINGS, "console.nav.settings"),
 ]
@@ -40,7 +41,7 @@ def console_page(route: str, title_key: str, on_load: Callable | list[Callable] 
 def _frame(route: str, content: rx.Component) -> rx.Component:
     links = [_nav_link(href, key, _is_current(href, route)) for href, key in NAV]
     return rx.el.div(
-        leave_to(ConsoleState.leave_url),
+        leave_to(ConsoleState),
         rx.el.aside(
             rx.el.div(ConsoleState.shop_name, class_name="truncate text-lg font-bold text-emerald-800"),
             rx.el.nav(*links, class_name="mt-6 flex flex-col gap-1"),

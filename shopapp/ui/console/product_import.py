@@ -90,7 +90,7 @@ class ProductImportState(ConsoleState):
                 return
             self.progress = 100
             self.problems = self._problem_rows(result.errors)
-            self.done = self.tr["import.done"].format(created=result.created, updated=result.updated)
+            self.done = self._text("import.done").format(created=result.created, updated=result.updated)
 
     def _problem_rows(self, errors) -> list[dict[str, str]]:
         lang = pick_lang(self.lang)

@@ -21,6 +21,7 @@ class ShippingState(FormMixin, ConsoleState):
     form: dict[str, str] = {}  # the form's starting values, in yuan
     regions: list[str] = []  # the provinces ticked in the form; none is everywhere
     saved: str = ""
+    form_key: int = 0  # bumped whenever the form should show other values, so its fields remount with them
     allowed: bool = True  # the role may manage shipping (owners, admins, operations)
 
     @rx.event
@@ -41,10 +42,12 @@ class ShippingState(FormMixin, ConsoleState):
         self.editing, self.errors, self.error, self.saved = method_id, {}, "", ""
         self.form = {field: method[f"{field}_yuan"] for field, _ in FEE_FIELDS} | {"name": method["name"]}
         self.regions = [r for r in method["regions"].split("、") if r]
+        self.form_key += 1
 
     @rx.event
     def start_new(self):
         self.editing, self.form, self.regions, self.errors, self.error, self.saved = "", {}, [], {}, "", ""
+        self.form_key += 1
 
     @rx.event
     def toggle_region(self, province: str):
@@ -60,6 +63,7 @@ class ShippingState(FormMixin, ConsoleState):
             return
         self.saved = saved["name"]
         self.editing, self.form, self.regions = "", {}, []
+        self.form_key += 1  # the saved method's values leave the form
         return ShippingState.load
 
     @rx.event
@@ -144,8 +148,8 @@ def _method_form() -> rx.Component:
             rx.cond(state.editing != "", rx.el.button(tr("form.cancel"), on_click=state.start_new, type="button", class_name=SECONDARY_BUTTON)),
             class_name="flex gap-2",
         ),
-        # Remounted for another method, so its values fill the fields.
-        key=state.editing,
+        # Remounted for another method (or emptied after a save), so the right values fill the fields.
+        key=state.form_key.to_string(),
         on_submit=state.save, reset_on_submit=False,
         class_name="mt-6 flex flex-col gap-3 rounded-2xl border bg-white p-4", data_testid="shipping-form",
     )

@@ -46,7 +46,7 @@ class InviteState(LeaveMixin, FormMixin, SessionState):
 def invite_page() -> rx.Component:
     return auth_card(
         "invite.title",
-        leave_to(InviteState.leave_url),
+        leave_to(InviteState),
         rx.cond(
             InviteState.missing,
             rx.el.p(tr("invite.not_found"), class_name="text-gray-700"),
@@ -64,7 +64,7 @@ def _accept_form() -> rx.Component:
         rx.el.p(InviteState.invite["email"], class_name="mb-4 text-gray-600"),
         form_error(InviteState.error),
         form_field(
-            rx.cond(InviteState.invite["has_account"] == "True", "invite.enter_password", "invite.set_password"),
+            rx.cond(InviteState.invite["has_account"] == "True", tr("invite.enter_password"), tr("invite.set_password")),
             "password", InviteState.errors, type="password", hint_key="form.password_hint",
         ),
         submit_button("invite.accept", InviteState.busy),

@@ -29,7 +29,7 @@ def login_page() -> rx.Component:
     errors = LoginState.errors
     return auth_card(
         "login.title",
-        leave_to(LoginState.leave_url),
+        leave_to(LoginState),
         rx.el.form(
             form_error(LoginState.error),
             form_field("form.email", "email", errors, type="email", autocomplete="email"),

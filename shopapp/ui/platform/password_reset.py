@@ -75,7 +75,7 @@ def reset_password_page() -> rx.Component:
     state = ResetPasswordState
     return auth_card(
         "reset.new_title",
-        leave_to(state.leave_url),
+        leave_to(state),
         rx.el.form(
             form_error(state.error),
             form_field("reset.new_password", "password", state.errors, type="password", autocomplete="new-password",

@@ -30,7 +30,7 @@ def signup_page() -> rx.Component:
     errors = SignupState.errors
     return auth_card(
         "signup.title",
-        leave_to(SignupState.leave_url),
+        leave_to(SignupState),
         rx.el.p(tr("signup.subtitle"), class_name="-mt-4 mb-6 text-gray-600"),
         rx.el.form(
             form_error(SignupState.error),

@@ -255,6 +255,7 @@ def _orders() -> rx.Component:
             class_name="flex items-center justify-between gap-2",
         ),
         rx.cond(state.shopper["verified"] != "yes", _verify_notice()),
+        rx.el.a(tr("points.mine"), " ›", href=routes.store_points(state.shop["slug"]), class_name="mt-3 block rounded-2xl bg-white p-3 font-medium", data_testid="account-points"),
         rx.el.h2(tr("account.orders"), class_name="mt-4 font-semibold"),
         rx.cond(
             state.history.length() == 0,

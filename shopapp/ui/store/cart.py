@@ -1,14 +1,17 @@
-"""The shopper's cart: lines with quantities, problems said plainly, the subtotal, on to checkout."""
+"""The shopper's cart: lines with quantities, problems said plainly, the savings and the total the
+checkout will charge for the goods (the same pipeline prices both), on to checkout."""
 
 import reflex as rx
 
 from shopapp.db import read_scope, session_scope
 from shopapp.services.checkout import cart as carts
+from shopapp.services.checkout import quote as checkout_quote
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
 from shopapp.ui import routes
 from shopapp.ui.components.forms import PRIMARY_BUTTON
 from shopapp.ui.components.picture import product_picture
+from shopapp.ui.components.savings import line_money, line_price, next_tier_text, saving_rows, savings_list
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
@@ -17,6 +20,10 @@ from shopapp.ui.store.state import StoreState
 class CartPageState(StoreState):
     lines: list[dict[str, str]] = []
     subtotal: str = ""
+    savings: list[dict[str, str]] = []
+    discount_total: str = ""  # "" without savings
+    total: str = ""  # the goods after their savings; shipping is chosen at checkout
+    next_tier: str = ""  # "再买 ¥23 可减 ¥40" when a promotion's next tier is near
     can_checkout: bool = False
     problem: str = ""
     loaded: bool = False
@@ -35,17 +42,19 @@ class CartPageState(StoreState):
         if line is None:
             return
         qty = int(line["qty"]) + step
-        self._change(lambda session, token: carts.update_item(session, int(self.shop["id"]), token, int(variant_id), qty))
+        self._change(lambda session, token: carts.update_item(session, int(self.shop["id"]), token, int(variant_id), qty, view=False))
 
     @rx.event
     def remove(self, variant_id: str):
-        self._change(lambda session, token: carts.remove_item(session, int(self.shop["id"]), token, int(variant_id)))
+        self._change(lambda session, token: carts.remove_item(session, int(self.shop["id"]), token, int(variant_id), view=False))
 
     def _change(self, change):
         self.problem = ""
         try:
             with session_scope() as session:
-                view = change(session, self._cart_token())
+                token = self._cart_token()
+                change(session, token)
+                view = self._priced(session, token)
         except DomainError as exc:
             self.problem = self._message(exc)
             view = self._view()
@@ -57,17 +66,25 @@ class CartPageState(StoreState):
             return None
         try:
             with read_scope() as session:
-                return carts.view_cart(session, int(self.shop["id"]), token)
+                return self._priced(session, token)
         except DomainError:
             return None
+
+    def _priced(self, session, token: str) -> dict:
+        return checkout_quote.cart_view(session, int(self.shop["id"]), token, customer_token=self._shopper_token() or None)
 
     def _show(self, view: dict | None):
         if view is None:
             self.lines, self.subtotal, self.can_checkout, self.cart_count = [], "", False, 0
+            self.savings, self.discount_total, self.total, self.next_tier = [], "", "", ""
             return
         currency = view["currency"]
-        self.lines = [_line(item, currency, self.tr, self.shop["slug"]) for item in view["items"]]
+        self.lines = [_line(item, currency, self._catalogue(), self.shop["slug"]) for item in view["items"]]
         self.subtotal = format_money(view["subtotal"], currency)
+        self.savings = saving_rows(view["discounts"], currency, self._catalogue())
+        self.discount_total = "-" + format_money(view["discount_total"], currency) if view["discount_total"] else ""
+        self.total = format_money(view["total"], currency)
+        self.next_tier = next_tier_text(view, currency, self._catalogue())
         self.can_checkout, self.cart_count = view["can_checkout"], view["item_count"]
 
 
@@ -76,8 +93,7 @@ def _line(item: dict, currency: str, words: dict[str, str], slug: str) -> dict[s
     message = words.get(f"error.{problem}", "").format(available=item.get("available", 0)) if problem else ""
     return {
         "variant_id": str(item["variant_id"]), "title": item["title"], "options": " / ".join(item["option_values"]),
-        "qty": str(item["qty"]), "unit_price": format_money(item["unit_price"], currency),
-        "total": format_money(item["total"], currency), "image": item["image_url"] or "",
+        "qty": str(item["qty"]), **line_money(item, currency), "image": item["image_url"] or "",
         "url": routes.product_page(slug, item["product_id"]) if item["product_id"] else "",
         "problem": message, "presale": str(item["presale_ships_at"] or ""),
     }
@@ -98,10 +114,11 @@ def cart_page() -> tuple[rx.Component, ...]:
             )),
             rx.el.div(
                 rx.el.ul(rx.foreach(state.lines, _cart_line), class_name="divide-y bg-white", data_testid="cart-lines"),
+                _summary(),
                 rx.el.div(
                     rx.el.div(
-                        rx.el.span(tr("store.subtotal"), class_name="text-gray-600"),
-                        rx.el.span(state.subtotal, class_name="text-xl font-bold text-red-600", data_testid="cart-subtotal"),
+                        rx.el.span(tr("saving.goods_total"), class_name="text-gray-600"),
+                        rx.el.span(state.total, class_name="text-xl font-bold text-red-600", data_testid="cart-total"),
                         class_name="flex items-baseline gap-2",
                     ),
                     rx.cond(
@@ -114,6 +131,23 @@ def cart_page() -> tuple[rx.Component, ...]:
                 class_name="mt-3 pb-24",
             ),
         ),
+    )
+
+
+def _summary() -> rx.Component:
+    """The subtotal at list prices, each saving line by line, and what the next tier would take off."""
+    state = CartPageState
+    return rx.el.section(
+        rx.el.div(rx.el.span(tr("store.subtotal"), class_name="text-gray-600"),
+                  rx.el.span(state.subtotal, data_testid="cart-subtotal"), class_name="flex justify-between"),
+        savings_list(state.savings, "cart-savings"),
+        rx.cond(state.discount_total != "", rx.el.div(
+            rx.el.span(tr("saving.total"), class_name="text-gray-600"),
+            rx.el.span(state.discount_total, class_name="font-semibold text-red-600", data_testid="cart-discount-total"),
+            class_name="flex justify-between",
+        )),
+        rx.cond(state.next_tier != "", rx.el.p(state.next_tier, class_name="rounded bg-red-50 px-2 py-1 text-red-700", data_testid="next-tier")),
+        class_name="mt-3 space-y-1 bg-white p-3 text-sm",
     )
 
 
@@ -139,6 +173,7 @@ def _cart_line(line: dict) -> rx.Component:
                 ),
                 class_name="mt-1 flex items-center justify-between",
             ),
+            rx.cond(line["saving"] != "", rx.el.p(line_price(line), class_name="mt-1 text-right text-sm")),
             rx.el.button(tr("store.remove"), on_click=state.remove(line["variant_id"]), type="button", class_name="mt-1 text-xs text-gray-500 underline"),
             class_name="min-w-0 flex-1",
         ),

@@ -1,4 +1,5 @@
-"""Checkout: contact, a Chinese address with 省/市/区 pickers, shipping, note; totals always from the server."""
+"""Checkout: contact, a Chinese address with 省/市/区 pickers, shipping, note, the shopper's savings
+(a code, a coupon, points: checkout_savings.py); totals always from the server's quote."""
 
 import uuid
 
@@ -10,17 +11,19 @@ from shopapp.services.checkout import quote as checkout_quote
 from shopapp.services.checkout import shipping
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
+from shopapp.services.marketing import offers
 from shopapp.services.shops import regions
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, form_error, form_field
 from shopapp.ui.components.navigation import leave_to
 from shopapp.ui.components.text import tr
 from shopapp.ui.state import FormMixin, LeaveMixin
+from shopapp.ui.store.checkout_savings import SavingsMixin, savings_rows, savings_section
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
 
 
-class CheckoutState(LeaveMixin, FormMixin, StoreState):
+class CheckoutState(SavingsMixin, LeaveMixin, FormMixin, StoreState):
     provinces: list[str] = []
     cities: list[str] = []
     districts: list[str] = []
@@ -42,6 +45,7 @@ class CheckoutState(LeaveMixin, FormMixin, StoreState):
             return rx.redirect(routes.store_cart(self.shop["slug"]))
         self.provinces, self.attempt = regions.provinces(), uuid.uuid4().hex
         self.errors, self.error, self.busy = {}, "", False
+        self.coupon_code, self._picked, self.points_typed, self.code_key = "", "", "", self.code_key + 1
         return self._requote()
 
     @rx.event
@@ -68,10 +72,13 @@ class CheckoutState(LeaveMixin, FormMixin, StoreState):
         try:
             with session_scope() as session:
                 shop_id, token = int(self.shop["id"]), self._cart_token()
-                quote = checkout_quote.quote(session, shop_id, token, shipping_method_id=int(self.method_id) if self.method_id else None,
-                                       province=self.province or None)
-                methods = shipping.store_methods(session, shop_id, province=self.province or None,
-                                                 weight_grams=quote["weight_grams"], subtotal=quote["subtotal"])
+                quote, refused = checkout_quote.quote_with_choices(
+                    session, shop_id, token, self._typed_choices(), shipping_method_id=int(self.method_id) if self.method_id else None,
+                    province=self.province or None, customer_token=self._shopper_token() or None,
+                )
+                # Free-over thresholds count the goods after their savings, as the quote charges them.
+                methods = shipping.store_methods(session, shop_id, province=self.province or None, weight_grams=quote["weight_grams"],
+                                                 subtotal=quote["total"] - quote["shipping_total"])
         except DomainError as exc:
             if exc.code in ("cart_not_found", "cart_empty"):
                 return rx.redirect(routes.store_cart(self.shop["slug"]))
@@ -81,13 +88,20 @@ class CheckoutState(LeaveMixin, FormMixin, StoreState):
             return rx.redirect(routes.store_cart(self.shop["slug"]))
         currency = quote["currency"]
         self.needs_shipping = quote["needs_shipping"]
-        self.methods = [{"id": str(m["id"]), "name": m["name"], "fee": format_money(m["fee"], currency)} for m in methods]
         chosen = quote["shipping_method"]
         self.method_id = str(chosen["id"]) if chosen else ""
+        # The chosen method costs what the quote charges (a 满包邮 tier or a free-shipping coupon waives it).
+        self.methods = [
+            {"id": str(m["id"]), "name": m["name"],
+             "fee": format_money(quote["shipping_total"] if str(m["id"]) == self.method_id else m["fee"], currency)}
+            for m in methods
+        ]
         self.totals = {
             "items": str(quote["item_count"]), "subtotal": format_money(quote["subtotal"], currency),
             "shipping": format_money(quote["shipping_total"], currency), "total": format_money(quote["total"], currency),
         }
+        self._show_savings(quote, currency)
+        self._show_refusals(refused)
 
     @rx.event
     def place(self, form: dict):
@@ -102,7 +116,7 @@ class CheckoutState(LeaveMixin, FormMixin, StoreState):
                 placed = checkout.place_order(
                     session, int(self.shop["id"]), self._cart_token(), form.get("email", ""), address,
                     int(self.method_id) if self.method_id else None, form.get("note", ""), self.attempt,
-                    customer_token=self._shopper_token() or None,
+                    customer_token=self._shopper_token() or None, choices=offers.checked_choices(**self._typed_choices()),
                 )
         except DomainError as exc:
             self._show_error(exc)
@@ -117,14 +131,35 @@ class CheckoutState(LeaveMixin, FormMixin, StoreState):
             yield rx.redirect(routes.store_order(self.shop["slug"], placed["order_no"], placed["token"]))
 
 
+ORDER_FORM = "checkout-form"
+
+
 @store_page(routes.STORE_CHECKOUT, title="结算", on_load=CheckoutState.load)
 def checkout_page() -> rx.Component:
     state = CheckoutState
-    errors = state.errors
-    return rx.el.form(
-        leave_to(state.leave_url),
+    # The order's form holds the contact, address, shipping and note; the savings have forms of their
+    # own (a typed code applied with Enter must not place the order), so the pay button names its form.
+    return rx.el.div(
+        leave_to(state),
         rx.el.h1(tr("store.checkout"), class_name="text-xl font-bold"),
         form_error(state.error),
+        _order_form(),
+        savings_section(state),
+        _summary(),
+        rx.el.div(
+            rx.el.span(tr("store.total"), " ", rx.el.b(state.totals["total"], class_name="text-xl text-red-600", data_testid="checkout-total")),
+            rx.el.button(rx.cond(state.busy, tr("form.saving"), tr("store.place_order")), type="submit", form=ORDER_FORM, disabled=state.busy,
+                         class_name=PRIMARY_BUTTON + " bg-red-600 hover:bg-red-700"),
+            class_name="fixed inset-x-0 bottom-0 z-20 flex items-center justify-between border-t bg-white p-3 md:static md:mt-4",
+        ),
+        class_name="space-y-3 px-4 pb-28 pt-4",
+    )
+
+
+def _order_form() -> rx.Component:
+    state = CheckoutState
+    errors = state.errors
+    return rx.el.form(
         _box("store.contact_section",
              form_field("form.email", "email", errors, type="email", autocomplete="email", hint_key="store.email_hint",
                         value=state.shopper.get("email", ""), key=state.shopper.get("email", "guest"))),
@@ -144,17 +179,7 @@ def checkout_page() -> rx.Component:
         rx.cond(state.needs_shipping, _box("store.shipping_section", _methods()),
                 rx.el.p(tr("store.no_shipping_needed"), class_name="rounded-2xl bg-white p-4 text-sm text-gray-600")),
         _box("store.note_section", form_field("store.note", "note", errors, multiline=True)),
-        _summary(),
-        rx.el.div(
-            rx.el.span(tr("store.total"), " ", rx.el.b(state.totals["total"], class_name="text-xl text-red-600", data_testid="checkout-total")),
-            rx.el.button(rx.cond(state.busy, tr("form.saving"), tr("store.place_order")), type="submit", disabled=state.busy,
-                         class_name=PRIMARY_BUTTON + " bg-red-600 hover:bg-red-700"),
-            class_name="fixed inset-x-0 bottom-0 z-20 flex items-center justify-between border-t bg-white p-3 md:static md:mt-4",
-        ),
-        on_submit=state.place,
-        reset_on_submit=False,
-        no_validate=True,
-        class_name="space-y-3 px-4 pb-28 pt-4",
+        id=ORDER_FORM, on_submit=state.place, reset_on_submit=False, no_validate=True, class_name="space-y-3",
     )
 
 
@@ -197,6 +222,7 @@ def _summary() -> rx.Component:
     totals = CheckoutState.totals
     return rx.el.section(
         _total_row("store.subtotal", totals["subtotal"]),
+        savings_rows(CheckoutState),
         _total_row("store.shipping_fee", totals["shipping"]),
         class_name="space-y-1 rounded-2xl bg-white p-4 text-sm",
     )

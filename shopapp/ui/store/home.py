@@ -6,6 +6,7 @@ import reflex as rx
 
 from shopapp.db import read_scope
 from shopapp.services.core.money import format_money
+from shopapp.services.marketing import promotion_badges
 from shopapp.services.shops import themes
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT
@@ -13,6 +14,9 @@ from shopapp.ui.components.picture import product_picture
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
+
+# A promotion's badge on a card or a product page ("限时 8 折", "满 300 减 40").
+BADGE = "mr-1 mt-1 inline-block rounded border border-red-500 px-1 text-xs text-red-600"
 
 
 @dataclasses.dataclass
@@ -38,29 +42,41 @@ class StoreHomeState(StoreState):
             return
         with read_scope() as session:
             filled = themes.home_page(session, int(self.shop["id"]))
-        self.sections = [self._section(section) for section in filled]
+            offers = card_offers(session, self.shop, [item for section in filled for item in section["products"]])
+        self.sections = [self._section(section, offers) for section in filled]
 
     @rx.event
     def search(self, form: dict):
         return rx.redirect(routes.store_search(self.shop["slug"], q=form.get("q", "").strip()))
 
-    def _section(self, section: dict) -> HomeSection:
+    def _section(self, section: dict, offers: dict) -> HomeSection:
         slug = self.shop["slug"]
         return HomeSection(
             type=section["type"], title=section.get("title", ""), subtitle=section.get("subtitle", ""),
             text=section.get("text", ""), image_url=section.get("image_url", ""), link=section.get("link", ""),
-            products=[product_card(item, self.shop) for item in section["products"]],
+            products=[product_card(item, self.shop, offers.get(item["id"])) for item in section["products"]],
             categories=[{"name": c["name"], "url": routes.store_search(slug, category=str(c["id"]))} for c in section["categories"]],
         )
 
 
-def product_card(item: dict, shop: dict[str, str]) -> dict[str, str]:
-    """What a product card shows, as plain strings for the page."""
+def card_offers(session, shop: dict[str, str], items: list[dict]) -> dict:
+    """The running promotions of every card on a page, asked once for them all."""
+    return promotion_badges.for_products(session, int(shop["id"]), [(item["id"], item["price_min"] or 0) for item in items])
+
+
+def product_card(item: dict, shop: dict[str, str], offer=None) -> dict[str, str]:
+    """What a product card shows, as plain strings for the page; `offer` (card_offers) its promotions:
+    a limited discount's price with the usual one struck through, and up to two badges."""
     image = item["image"] or {}
     low, high = item["price_min"] or 0, item["price_max"] or 0
+    offer = offer or promotion_badges.NOTHING
+    badges = list(offer.badges) + ["", ""]
     return {
         "title": item["title"],
-        "price": format_money(low, shop["currency"]),
+        "price": format_money(offer.sale_price if offer.sale_price is not None else low, shop["currency"]),
+        "was_price": format_money(low, shop["currency"]) if offer.sale_price is not None else "",
+        "badge": badges[0],
+        "badge2": badges[1],
         "price_from": "yes" if low != high else "",
         "thumb_url": image.get("thumb_url", ""),
         "url": routes.product_page(shop["slug"], item["id"]),
@@ -154,8 +170,11 @@ def _product_card(product: dict, index) -> rx.Component:
                 rx.el.p(
                     product["price"],
                     rx.cond(product["price_from"] != "", rx.el.span(" ", tr("store.from_price"), class_name="text-xs font-normal text-gray-500")),
+                    rx.cond(product["was_price"] != "", rx.el.s(product["was_price"], class_name="ml-1 text-xs font-normal text-gray-400")),
                     class_name="mt-1 font-semibold text-red-600",
                 ),
+                rx.cond(product["badge"] != "", rx.el.span(product["badge"], class_name=BADGE, data_testid="promotion-badge")),
+                rx.cond(product["badge2"] != "", rx.el.span(product["badge2"], class_name=BADGE, data_testid="promotion-badge")),
                 rx.cond(product["presale"] != "", rx.el.span(tr("store.presale"), class_name="mt-1 inline-block rounded bg-amber-100 px-1.5 text-xs text-amber-800")),
                 rx.cond(product["sold_out"] != "", rx.el.span(tr("store.sold_out"), class_name="mt-1 inline-block rounded bg-gray-200 px-1.5 text-xs text-gray-600")),
                 class_name="p-2",

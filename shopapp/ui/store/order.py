@@ -9,6 +9,7 @@ from shopapp.services.core.money import format_money
 from shopapp.services.orders import aftersales, fulfillment
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
+from shopapp.ui.components.savings import line_money, line_price, saving_rows, savings_list
 from shopapp.ui.components.status import (
     aftersales_kind_label,
     aftersales_status_label,
@@ -61,6 +62,7 @@ class OrderPageState(StoreState):
 
     order: dict[str, str] = {}
     items: list[dict[str, str]] = []
+    savings: list[dict[str, str]] = []
     parcels: list[dict[str, str]] = []
     requests: list[dict[str, str]] = []
     aftersales_problem: str = ""
@@ -100,10 +102,10 @@ class OrderPageState(StoreState):
         }
         self.items = [
             {"title": i["title"], "options": " / ".join(i["option_values"]), "qty": str(i["qty"]),
-             "total": format_money(i["total"], currency),
-             "ships_at": day_text(i["presale_ships_at"])}
+             **line_money(i, currency), "ships_at": day_text(i["presale_ships_at"])}
             for i in page["items"]
         ]
+        self.savings = saving_rows(page["discounts"], currency, self._catalogue())
         self.timeline = [{"type": e["type"], "at": shown_time(e["at"])} for e in page["timeline"]]
         with session_scope() as session:
             shop_id = int(self.shop["id"])
@@ -157,12 +159,14 @@ def order_page() -> rx.Component:
                                rx.cond(i["ships_at"] != "", rx.el.span(tr("store.presale"), " · ", tr("order.ships_on"), " ", i["ships_at"],
                                                                        class_name="block text-xs text-amber-700", data_testid="item-ships-at")),
                                class_name="flex-1"),
-                    rx.el.span("×", i["qty"], class_name="w-10 text-gray-500"),
-                    rx.el.span(i["total"]),
-                    class_name="flex gap-2 py-1 text-sm",
+                    rx.el.span(i["unit_price"], " ×", i["qty"], class_name="shrink-0 text-gray-500"),
+                    rx.el.span(line_price(i), class_name="shrink-0 text-right"),
+                    class_name="flex gap-2 py-1 text-sm", data_testid="order-item",
                 ))),
                 rx.el.div(
-                    _row("store.subtotal", order["subtotal"]), _row("store.shipping_fee", order["shipping"]),
+                    _row("store.subtotal", order["subtotal"]), savings_list(state.savings, "order-savings"),
+                    rx.cond(state.savings.length() > 0, _row("saving.total", "-" + order["discount"])),
+                    _row("store.shipping_fee", order["shipping"]),
                     _row("store.total", order["total"]),
                     rx.cond(order["refunded"] != "", _row("order.refunded", order["refunded"])),
                     class_name="mt-2 space-y-1 border-t pt-2 text-sm",

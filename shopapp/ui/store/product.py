@@ -16,6 +16,7 @@ from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.picture import picture_placeholder
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.layout import store_page
+from shopapp.ui.store.promotion_tags import priced_variants, promotion_tags
 from shopapp.ui.store.state import StoreState
 
 
@@ -32,6 +33,8 @@ class ProductPageState(StoreState):
     qty: int = 1
     cart_message: str = ""
     cart_problem: str = ""
+    badges: list[str] = []
+    sale_ends: dict[str, str] = {}
 
     @rx.event
     def load(self):
@@ -42,6 +45,7 @@ class ProductPageState(StoreState):
         try:
             with read_scope() as session:
                 shown = views.storefront_product(session, int(self.shop["id"]), id_from_text(self.product_id))
+                sale, self.badges, self.sale_ends = priced_variants(session, self.shop, shown)
         except (DomainError, ValueError):
             self.missing, self.product = True, {}
             return
@@ -54,8 +58,9 @@ class ProductPageState(StoreState):
         # "stock" is what can be bought now: pre-sale places when the variant sells from a quota
         # ("places_left" then says how many), else its stock.
         self.variants = [
-            {"id": str(v["id"]), "key": "|".join(v["option_values"]), "price": format_money(v["price"], currency),
-             "compare_at": format_money(v["compare_at_price"], currency) if (v["compare_at_price"] or 0) > v["price"] else "",
+            {"id": str(v["id"]), "key": "|".join(v["option_values"]), "price": sale.get(v["id"]) or format_money(v["price"], currency),
+             "compare_at": format_money(v["price"], currency) if v["id"] in sale else
+             format_money(v["compare_at_price"], currency) if (v["compare_at_price"] or 0) > v["price"] else "",
              "stock": str(v["available"]), "ships_at": v["presale_ships_at"] or "",
              "places_left": str(v["available"]) if v["sells_from"] != "stock" else ""}
             for v in shown["variants"]
@@ -87,7 +92,7 @@ class ProductPageState(StoreState):
         self.cart_count = view["item_count"]
         if then_checkout:
             return rx.redirect(routes.store_checkout(self.shop["slug"]))
-        self.cart_message = self.tr["store.added_to_cart"]
+        self.cart_message = self._text("store.added_to_cart")
 
     @rx.var
     def current(self) -> dict[str, str]:
@@ -145,6 +150,7 @@ def product_page() -> rx.Component:
                             rx.el.s(state.current["compare_at"], class_name="ml-2 text-sm text-gray-400")),
                     class_name="mt-2",
                 ),
+                promotion_tags(state.badges, state.sale_ends),
                 _presale_notice(),
                 _picker(),
                 _stock_state(),

@@ -13,7 +13,7 @@ from shopapp.ui.components.forms import INPUT, SEARCH_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.pager import shown_total
 from shopapp.ui.components.price_filter import PriceFilterMixin, price_filter
 from shopapp.ui.components.text import tr
-from shopapp.ui.store.home import product_card, product_grid
+from shopapp.ui.store.home import card_offers, product_card, product_grid
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
 
@@ -90,11 +90,12 @@ class SearchState(PriceFilterMixin, StoreState):
                     in_stock=True if self.in_stock else None, sort=self.sort, page=self.page, per_page=PER_PAGE,
                     **self._price_range(),
                 )
+                offers = card_offers(session, self.shop, items)
         except DomainError as exc:
             self.problem = self._message(exc)
             return
         self.total_text = shown_total(self.total, self.q, search.MAX_COUNTED)
-        cards = [product_card(item, self.shop) for item in items]
+        cards = [product_card(item, self.shop, offers.get(item["id"])) for item in items]
         self.products = self.products + cards if append else cards
 
 

@@ -228,7 +228,11 @@ def _order_fact(order: dict, lang: str) -> dict:
         "order_no": order["order_no"],
         "status": t(f"order.status.{order['status']}", lang),
         "placed_on": _day(order["created_at"]),
-        "items": [{"title": i["title"], "options": i["option_values"], "qty": i["qty"]} for i in order["items"]],
+        "items": [
+            {"title": i["title"], "options": i["option_values"], "qty": i["qty"], "paid": format_money(i["paid"], order["currency"])}
+            for i in order["items"]
+        ],
+        "savings": [{"label": d["label"], "amount": format_money(d["amount"], order["currency"])} for d in order.get("discounts") or []],
         "total": format_money(order["total"], order["currency"]),
         "refunded": format_money(order["refunded_total"], order["currency"]) if order["refunded_total"] else None,
         "presale_ships_by": _day(order["ships_at"]) if order["presale"] else None,

@@ -6,6 +6,7 @@ import reflex as rx
 
 from shopapp.ui import routes
 from shopapp.ui.components.forms import DANGER_BUTTON, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
+from shopapp.ui.components.savings import line_price, savings_list
 from shopapp.ui.components.status import (
     aftersales_kind_label,
     aftersales_status_label,
@@ -15,6 +16,7 @@ from shopapp.ui.components.status import (
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.orders.detail_state import OrderDetailState, ShipmentView
+from shopapp.ui.console.orders.refund_form import refund_form
 from shopapp.ui.console.orders.timeline import actor_words, words
 from shopapp.ui.console.settings.sender import SenderAddressState, sender_address_form
 
@@ -56,7 +58,7 @@ def order_detail() -> rx.Component:
                 rx.foreach(state.shipments, _shipment),
             )),
             rx.cond(state.requests.length() > 0, _card("aftersales.title", rx.foreach(state.requests, _request_card))),
-            rx.cond(order["refundable"] != "0", _card("orders.refund", _refund_form())),
+            rx.cond(order["refundable"] != "0", _card("orders.refund", refund_form(state))),
             key=state.form_key.to_string(),
             class_name="mt-4 grid gap-4 lg:grid-cols-2",
         ),
@@ -68,11 +70,18 @@ def order_detail() -> rx.Component:
                                                                  class_name="text-xs text-amber-700", data_testid="item-ships-at")),
                           class_name="flex-1"),
                 rx.el.span(i["unit_price"], " × ", i["qty"], class_name="text-sm text-gray-600"),
-                rx.el.span(i["total"], class_name="w-24 text-right"),
-                class_name="flex items-start gap-3 py-2",
+                rx.el.span(line_price(i), class_name="text-right text-sm"),
+                class_name="flex items-start gap-3 py-2", data_testid="console-order-item",
             )), class_name="divide-y"),
                 rx.el.div(
-                    _line("store.subtotal", order["subtotal"]), _line("store.shipping_fee", order["shipping"]),
+                    _line("store.subtotal", order["subtotal"]),
+                    rx.cond(state.savings.length() > 0, rx.el.div(
+                        rx.el.p(tr("orders.discounts"), class_name="text-gray-600"),
+                        savings_list(state.savings, "console-order-savings"),
+                        _line("saving.total", "-" + order["discount"]),
+                        class_name="rounded bg-red-50 p-2",
+                    )),
+                    _line("store.shipping_fee", order["shipping"]),
                     _line("store.total", order["total"]), _line("order.refunded", order["refunded"]),
                     class_name="mt-2 space-y-1 border-t pt-2 text-sm",
                 )),
@@ -157,21 +166,6 @@ def _shipment(shipment: ShipmentView) -> rx.Component:
             class_name="mt-2 flex flex-wrap gap-2",
         ),
         class_name="border-b py-2 last:border-0",
-    )
-
-
-def _refund_form() -> rx.Component:
-    state = OrderDetailState
-    return rx.el.form(
-        rx.el.p(tr("orders.refundable"), ": ¥", state.order["refundable"], class_name="mb-2 text-sm text-gray-600"),
-        rx.el.input(type="hidden", name="attempt", value=state.form_key.to_string() + "-" + state.order["id"]),
-        rx.el.div(
-            rx.el.input(name="amount", inputmode="decimal", placeholder=tr("orders.refund_amount"), aria_label=tr("orders.refund_amount"), class_name=INPUT + " sm:w-32"),
-            rx.el.input(name="reason", placeholder=tr("orders.refund_reason"), aria_label=tr("orders.refund_reason"), class_name=INPUT),
-            class_name="flex flex-col gap-2 sm:flex-row",
-        ),
-        rx.el.button(tr("orders.refund_button"), type="submit", class_name=DANGER_BUTTON + " mt-3"),
-        on_submit=state.refund, reset_on_submit=False,
     )
 
 

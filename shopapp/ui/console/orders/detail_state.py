@@ -9,12 +9,14 @@ import reflex as rx
 from shopapp.db import session_scope
 from shopapp.i18n import pick_lang
 from shopapp.services.core.errors import DomainError
-from shopapp.services.core.money import format_money, parse_money, yuan_text
+from shopapp.services.core.money import format_money, yuan_text
 from shopapp.services.core.validation import id_from_text
 from shopapp.services.orders import aftersales, fulfillment, refunds, state, views
 from shopapp.services.orders import cancel as order_cancel
 from shopapp.ui import routes
+from shopapp.ui.components.savings import line_money, saving_rows
 from shopapp.ui.components.time import day_text, shown_time
+from shopapp.ui.console.orders.refund_form import RefundMixin
 from shopapp.ui.console.orders.timeline import event_rows, payment_rows
 from shopapp.ui.console.state import ConsoleState
 
@@ -39,9 +41,10 @@ def _shipment_view(shipment: dict) -> ShipmentView:
     )
 
 
-class OrderDetailState(ConsoleState):
+class OrderDetailState(RefundMixin, ConsoleState):
     order: dict[str, str] = {}
     items: list[dict[str, str]] = []
+    savings: list[dict[str, str]] = []  # the order's savings, one per row, as the pipeline gave them
     events: list[dict[str, str]] = []
     payments: list[dict[str, str]] = []
     shipments: list[ShipmentView] = []
@@ -59,7 +62,7 @@ class OrderDetailState(ConsoleState):
         if actor is None:
             return
         self.problem, self.confirming_cancel = "", False
-        self.notice = ""
+        self.notice, self.refund_units, self.refund_amount = "", {}, ""
         self.carriers = [{"code": c["code"], "name": c["name"]} for c in fulfillment.carriers()]
         try:
             self._reload(actor)
@@ -104,10 +107,11 @@ class OrderDetailState(ConsoleState):
         }
         self.items = [
             {"id": str(i["id"]), "title": i["title"], "options": " / ".join(i["option_values"]), "sku": i["sku"] or "",
-             "qty": str(i["qty"]), "unit_price": money(i["unit_price"]), "total": money(i["total"]), "to_ship": "0",
+             "qty": str(i["qty"]), **line_money(i, shown["currency"]), "to_ship": "0",
              "ships_at": day_text(i["presale_ships_at"])}
             for i in shown["items"]
         ]
+        self.savings = saving_rows(shown["discounts"], shown["currency"], self._catalogue())
         self.payments = payment_rows(shown["payments"], money)
 
     @rx.event
@@ -130,7 +134,7 @@ class OrderDetailState(ConsoleState):
             for item in self.items if (form.get(f"ship_{item['id']}") or "0").strip() not in ("", "0")
         ]
         if not all(str(form.get(f"ship_{i['id']}") or "0").strip().isdigit() for i in self.items):
-            self.problem = self.tr["field.must_be_whole_number"]
+            self.problem = self._text("field.must_be_whole_number")
             return
         self._act(lambda session, actor: fulfillment.ship(
             session, actor, int(self.order["id"]), items, form.get("carrier", ""), form.get("tracking_no", "")),
@@ -159,19 +163,8 @@ class OrderDetailState(ConsoleState):
         else:
             self._act(lambda session, actor: aftersales.received(session, actor, request_id), notice_key="aftersales.decided")
 
-    @rx.event
-    def refund(self, form: dict):
-        try:
-            amount = parse_money(form.get("amount", ""), field="amount")
-        except DomainError as exc:
-            self.problem = next(iter(self._field_messages(exc).values()))
-            return
-        self._act(lambda session, actor: refunds.refund(
-            session, actor, int(self.order["id"]), amount, form.get("reason", ""), idempotency_key=form.get("attempt") or None),
-            notice_key="orders.refunded_notice")
-
     def _act(self, action, notice_key: str = ""):
         self.notice, self.problem = "", self._attempt(action)
         if not self.problem:
             self._reload()
-            self.notice = self.tr[notice_key] if notice_key else ""
+            self.notice = self._text(notice_key) if notice_key else ""

@@ -54,7 +54,7 @@ class OrderListState(ConsoleState):
         self.notice, self.problem = "", self._attempt(
             lambda session, actor: fulfillment.merge_ship(session, actor, ids, form.get("carrier", ""), form.get("tracking_no", "")))
         if not self.problem:
-            self.notice, self.selected = self.tr["orders.merged_notice"], []
+            self.notice, self.selected = self._text("orders.merged_notice"), []
             self._load()
 
     @rx.event
@@ -63,13 +63,13 @@ class OrderListState(ConsoleState):
         actor, shipment_ids = self._actor(), []
         with session_scope() as session:
             if not shops.has_sender_address(shops.get_shop(session, actor.shop_id)):
-                self.labels_url, self.problem = "", self.tr["error.sender_address_missing"]
+                self.labels_url, self.problem = "", self._text("error.sender_address_missing")
                 return
             for order_id in self.selected:
                 order = state.get_order(session, actor, int(order_id))
                 shipment_ids += [s["id"] for s in fulfillment.order_shipments(session, order) if s["id"] not in shipment_ids]
         self.labels_url = routes.shipment_labels(shipment_ids) if shipment_ids else ""
-        self.problem = "" if shipment_ids else self.tr["orders.no_parcels"]
+        self.problem = "" if shipment_ids else self._text("orders.no_parcels")
 
     @rx.event
     def load(self):

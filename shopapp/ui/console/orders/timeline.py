@@ -7,8 +7,8 @@ import reflex as rx
 
 from shopapp.i18n import ZH_CN
 from shopapp.services.orders import fulfillment
+from shopapp.ui.components.text import tr_of
 from shopapp.ui.components.time import shown_time
-from shopapp.ui.state import LangState
 
 
 def event_rows(events: list[dict], actors: dict[str, dict], lang: str) -> list[dict[str, str]]:
@@ -36,8 +36,8 @@ def payment_rows(payments: list[dict], money) -> list[dict[str, str]]:
 
 
 def words(key: rx.Var) -> rx.Var:
-    """The catalogue's words for a key held in the page's state."""
-    return LangState.tr[key]
+    """The catalogue's words for a key held in the page's state (an event, an actor, a payment's)."""
+    return tr_of(key, "console.event.", "console.actor.", "payment.")
 
 
 def actor_words(row) -> rx.Component:

@@ -48,7 +48,7 @@ class BulkEditMixin(rx.State, mixin=True):
             fields = self._field_messages(exc)
             self.problem = next(iter(fields.values()), self._message(exc))
             return
-        self.notice = self.tr["products.bulk.done"].format(count=count)
+        self.notice = self._text("products.bulk.done").format(count=count)
         self.selected = []
         return type(self).load
 

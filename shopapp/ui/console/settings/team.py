@@ -38,7 +38,7 @@ class StaffState(ConfirmMixin, FormMixin, ConsoleState):
         )
         if invited is FAILED:
             return
-        self.notice = self.tr["settings.staff.invite_sent"].format(email=form.get("invite_email", "").strip())
+        self.notice = self._text("settings.staff.invite_sent").format(email=form.get("invite_email", "").strip())
         yield StaffState.load
 
 

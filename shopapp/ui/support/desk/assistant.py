@@ -65,7 +65,7 @@ class AiDraftMixin(rx.State, mixin=True):
             self.ai_text = event["text"]
             self.ai_sources = [source_link(s, self.lang) for s in event.get("sources") or []]
         elif kind == "error":
-            self.ai_problem = self.tr.get(f"error.{event['code']}", event["code"])
+            self.ai_problem = self._catalogue().get(f"error.{event['code']}", event["code"])
 
 
 def source_link(source: dict, lang: str) -> dict[str, str]:

@@ -1,0 +1,1 @@
+"""Operator tools: doctor (are the services answering?), backup and restore."""

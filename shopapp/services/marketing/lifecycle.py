@@ -1,0 +1,26 @@
+"""What the marketing centre hears from the orders domain: an order changed status, or money went back.
+
+The orders domain calls these in its own transaction (orders sit above marketing, so marketing never
+imports them): points earned frozen at payment and made available when the order completes, points
+and coupons given back when an unpaid order is cancelled or expires, points taken back in proportion
+to a refund. Each activity adds its part here as it is built.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from shopapp.services.marketing import points
+
+
+def order_moved(session: Session, order: Any, before: str, to: str) -> None:
+    """The order went from status `before` to `to` (orders/state.transition, after its event)."""
+    points.order_moved(session, order, before, to)
+
+
+def order_refunded(session: Session, order: Any, amount: int, units: dict[int, int]) -> None:
+    """`amount` 分 of the order went back to the shopper; `units` are the refunded units per order item id
+    (empty for a refund of an amount rather than of lines)."""
+    points.order_refunded(session, order, amount, units)

@@ -1,0 +1,48 @@
+"""The owner starts a 满减 in the 营销中心 and a shopper on a phone sees it on the product page, then the owner ends it."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from playwright.sync_api import expect
+
+from tests.e2e.steps import log_in_as_demo_owner
+
+
+def _china_minute(moment: datetime) -> str:
+    return (moment + timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_owner_creates_a_spend_and_save_and_a_phone_shopper_sees_its_badge(page, phone):
+    log_in_as_demo_owner(page)
+    page.get_by_role("link", name="营销中心").first.click()
+    expect(page).to_have_url(re.compile("/console/marketing/?$"))
+    page.get_by_role("link", name=re.compile("^满减")).click()
+    expect(page).to_have_url(re.compile("/console/marketing/promotions/tiered/?$"))
+
+    form = page.get_by_test_id("promotion-form")
+    form.get_by_label("活动名称").fill("龙井满 300 减 40")
+    now = datetime.now(UTC)
+    form.get_by_label("开始时间").fill(_china_minute(now - timedelta(hours=1)))
+    form.get_by_label("结束时间").fill(_china_minute(now - timedelta(hours=2)))
+    form.get_by_label("商品 ID（逗号分隔）").fill("1")
+    form.get_by_test_id("tier-min").first.fill("300")
+    form.get_by_test_id("tier-value").first.fill("40")
+    form.get_by_test_id("promotion-save").click()
+    expect(form.get_by_role("alert").filter(has_text="结束时间必须晚于开始时间")).to_be_visible()  # refused, nothing saved
+    form.get_by_label("结束时间").fill(_china_minute(now + timedelta(days=3)))
+    form.get_by_test_id("promotion-save").click()
+    expect(page.get_by_test_id("promotion-saved")).to_contain_text("龙井满 300 减 40")
+    row = page.get_by_test_id("promotion-row").filter(has_text="龙井满 300 减 40")
+    expect(row).to_contain_text("进行中")
+    expect(row).to_contain_text("满300减40")
+
+    phone.goto("/s/demo-tea/p/1")
+    expect(phone.get_by_test_id("product-title")).to_have_text("西湖龙井绿茶 明前特级")
+    expect(phone.get_by_test_id("promotion-badge").filter(has_text="满 300 减 40")).to_be_visible()
+
+    row.get_by_role("button", name="立即结束").click()
+    row.get_by_role("button", name="确定").click()
+    expect(row).to_contain_text("已结束")
+    phone.reload()
+    expect(phone.get_by_test_id("product-title")).to_have_text("西湖龙井绿茶 明前特级")
+    expect(phone.get_by_test_id("promotion-badge")).to_have_count(0)

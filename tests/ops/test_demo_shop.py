@@ -1,0 +1,90 @@
+"""The demo shop and its published password stay off production databases: only the embedded default
+(SQLite under DATA_DIR) gets it on a first start, with an owner password made for this install."""
+
+import pytest
+from sqlmodel import select
+
+from shopapp import cli, demo
+from shopapp.db import session_scope
+from shopapp.demo import seed
+from shopapp.models import Shop
+from shopapp.services.core.errors import Unauthorized
+from shopapp.services.shops import accounts
+from shopapp.settings import load_settings
+
+PRODUCTION = {"DATABASE_URL": "postgresql://shop:secret@db.internal:5432/shopapp", "REDIS_URL": "redis://cache:6379/0"}
+
+
+def _shops() -> list[str]:
+    with session_scope() as session:
+        return list(session.exec(select(Shop.slug)).all())
+
+
+def test_a_production_start_on_postgresql_seeds_no_demo_shop(tmp_path):
+    settings = load_settings({"DATA_DIR": str(tmp_path), **PRODUCTION})
+    assert settings.demo_shop is False
+    assert cli.demo_on_first_start(settings) is None
+    assert _shops() == []
+    assert cli.ready_line(settings, demo_shop=False) == "开店宝 shopapp is ready: http://localhost:8000  ·  Ctrl-C stops"
+
+
+def test_an_operator_who_asks_for_the_demo_on_postgresql_gets_it(tmp_path):
+    assert load_settings({"DATA_DIR": str(tmp_path), **PRODUCTION, "DEMO_SHOP": "true"}).demo_shop is True
+    assert load_settings({"DATA_DIR": str(tmp_path), "DEMO_SHOP": "false"}).demo_shop is False
+
+
+def test_an_sqlite_file_outside_the_data_folder_is_not_the_embedded_default(tmp_path):
+    elsewhere = load_settings({"DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": f"sqlite:///{tmp_path}/prod.db"})
+    assert elsewhere.demo_shop is False
+
+
+def test_the_embedded_default_seeds_the_demo_with_a_password_made_for_this_install(tmp_path, monkeypatch):
+    settings = load_settings({"DATA_DIR": str(tmp_path)})
+    assert settings.demo_shop is True and settings.demo_password is None
+    monkeypatch.setattr(seed, "get_settings", lambda: settings)  # no DEMO_PASSWORD: generated
+
+    password = cli.demo_on_first_start(settings)
+
+    assert password and password != "demo-tea-2026" and len(password) >= 16
+    assert _shops() == [demo.DEMO_SLUG]
+    with session_scope() as session:
+        assert accounts.login(session, email=demo.DEMO_EMAIL, password=password).shop.slug == demo.DEMO_SLUG
+    assert cli.demo_on_first_start(settings) is None  # a second start seeds nothing and knows no password
+    line = cli.ready_line(settings, demo_shop=True, demo_password=password)
+    assert f"(demo@example.com / {password}, shown only now)" in line
+    assert password not in cli.ready_line(settings, demo_shop=True)
+
+    # The owner lost it: a new one replaces it, and the old one stops working.
+    fresh = demo.reset_password()
+    assert fresh not in (None, password)
+    with session_scope() as session, pytest.raises(Unauthorized):
+        accounts.login(session, email=demo.DEMO_EMAIL, password=password)
+    with session_scope() as session:
+        assert accounts.login(session, email=demo.DEMO_EMAIL, password=fresh).shop.slug == demo.DEMO_SLUG
+
+
+def test_each_install_gets_its_own_password_unless_a_test_run_sets_one(tmp_path, monkeypatch):
+    generated = load_settings({"DATA_DIR": str(tmp_path)})
+    monkeypatch.setattr(seed, "get_settings", lambda: generated)
+    assert seed.new_password() != seed.new_password()
+    given = load_settings({"DATA_DIR": str(tmp_path), "DEMO_PASSWORD": "e2e-demo-owner-pass"})
+    monkeypatch.setattr(seed, "get_settings", lambda: given)
+    assert seed.new_password() == "e2e-demo-owner-pass"
+
+
+@pytest.mark.parametrize("wanted", [False, True], ids=["production", "embedded default"])
+def test_a_platform_upgraded_from_the_published_password_gets_a_new_one_on_its_next_start(session, tmp_path, wanted):
+    accounts.signup(session, email=demo.DEMO_EMAIL, password="demo-tea-2026", shop_name="一叶茶舍", shop_slug=demo.DEMO_SLUG)
+    session.commit()
+    settings = load_settings({"DATA_DIR": str(tmp_path), **({} if wanted else PRODUCTION)})
+
+    shown = cli.demo_on_first_start(settings)
+
+    with session_scope() as fresh, pytest.raises(Unauthorized):
+        accounts.login(fresh, email=demo.DEMO_EMAIL, password="demo-tea-2026")
+    if wanted:  # the newcomer's own machine: the ready line shows the new one
+        with session_scope() as fresh:
+            assert accounts.login(fresh, email=demo.DEMO_EMAIL, password=shown).shop.slug == demo.DEMO_SLUG
+    else:  # a production log never carries a password; demo-password makes one when wanted
+        assert shown is None
+    assert cli.demo_on_first_start(settings) is None  # retired once
