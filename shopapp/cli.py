@@ -9,8 +9,11 @@ import shutil
 import subprocess
 import sys
 import threading
+import urllib.parse
 import urllib.request
 
+from shopapp import frontend
+from shopapp.server import worker_count
 from shopapp.settings import VARIABLES, SettingsError, get_settings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -46,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "settings":
         for name, default, meaning in VARIABLES:
             print(f"{name:<70} default {default}\n    {meaning}")
-        print(f"\nin effect: database {settings.database_url.split('@')[-1]}, data {settings.data_dir}, port {settings.port}")
+        print(f"\nin effect: database {settings.database_url.split('@')[-1]}, data {settings.data_dir},"
+              f" listening on {settings.host}:{settings.port}, {settings.workers} worker(s)")
         print("python -m shopapp doctor shows every service in effect and checks that each one answers")
         return 0
     if args.command == "docs":
@@ -139,40 +143,93 @@ def demo_on_first_start(settings) -> str | None:
 
 
 def _serve(settings) -> int:
-    """Migrate, seed the demo on a first start, then run Reflex's production server and say so, in
-    one line, only once it answers: the build takes a while, and Reflex's own lines at start-up
-    ("Run `uv run reflex run` to start the app", Node 20 "out of date" though bun does the
-    building, an address before anything listens) would only mislead."""
+    """Migrate, seed the demo on a first start, build the front end if the code changed since its
+    last build, then serve it with the backend under Granian (shopapp/server.py: workers that die
+    are started again), and say so in one line only once it answers. Reflex's own lines at
+    start-up ("Run `uv run reflex run` to start the app", Node 20 "out of date" though bun does
+    the building, an address before anything listens) would only mislead."""
     _migrate()
     demo_password = demo_on_first_start(settings)
+    for warning in start_warnings(settings):
+        print(f"warning: {warning}", flush=True)
     env = reflex_environment(settings, os.environ)
     # Wide enough that Reflex never wraps a line: a filtered line would leave its tail behind.
     env["COLUMNS"] = str(PIPE_COLUMNS)
     width = shutil.get_terminal_size().columns
-    command = ["reflex", "run", "--env", "prod", "--single-port", "--backend-port", str(settings.port)]
-    print("building and starting the platform (the first start takes a few minutes; Ctrl-C stops)", flush=True)
-    # Same process group: Ctrl-C reaches Reflex directly, and it stops everything it started.
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True, errors="replace", bufsize=1)
+    built = _build_front_end(settings, env, width)
+    if built != 0:
+        return built
+    workers = worker_count(settings, env)
+    print(f"starting {workers} worker{'s' if workers > 1 else ''}, port {settings.port} {_interfaces(settings)}", flush=True)
+    # Same process group: Ctrl-C reaches Granian's supervisor directly, and it stops its workers.
+    server = subprocess.Popen(server_command(), cwd=ROOT, env=env, **PIPED)
     ready = threading.Event()
     threading.Thread(target=_announce_when_ready, args=(server, settings, ready, demo_password), daemon=True).start()
     try:
-        for line in server.stdout:
-            if not is_misleading(line):
-                sys.stdout.write(fitted(line, width))
-                sys.stdout.flush()
-        return server.wait()
+        return _pass_on(server, width)
     except KeyboardInterrupt:
         return server.wait()
     finally:
         ready.set()
 
 
+PIPED = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT, "text": True, "errors": "replace", "bufsize": 1}
+
+
+def server_command() -> list[str]:
+    return [sys.executable, "-m", "shopapp.server"]
+
+
+def _build_front_end(settings, env: dict, width: int) -> int:
+    """`reflex export` when the code changed since the last build (shopapp/frontend.py); 0 when all is well."""
+    if frontend.is_current(settings):
+        print("front end unchanged since its last build: starting (Ctrl-C stops)", flush=True)
+        return 0
+    print("building the front end (a minute or two, only after the code changed; Ctrl-C stops)", flush=True)
+    build = subprocess.Popen(frontend.build_command(), cwd=ROOT, env=env, **PIPED)
+    try:
+        built = _pass_on(build, width)
+    except KeyboardInterrupt:
+        build.wait()
+        return 130  # stopped by the operator: no "build failed" on top
+    if built != 0:
+        print(f"shopapp: the front-end build failed (exit {built}); the lines above say why", file=sys.stderr)
+        return built
+    frontend.mark_current(settings)
+    return 0
+
+
+def _pass_on(process: subprocess.Popen, width: int) -> int:
+    """Pass the process's lines on, but not the misleading ones; its exit code."""
+    for line in process.stdout:
+        if not is_misleading(line):
+            sys.stdout.write(fitted(line, width))
+            sys.stdout.flush()
+    return process.wait()
+
+
+def _interfaces(settings) -> str:
+    # Not "0.0.0.0:8000": an address nobody can open, said before anything listens (ready_line says where).
+    return "on every interface" if settings.host in {"0.0.0.0", "::"} else f"on {settings.host} only"
+
+
+def start_warnings(settings) -> list[str]:
+    """What an operator should fix before real shoppers arrive, said once at start."""
+    warnings = []
+    host = urllib.parse.urlsplit(settings.public_url).hostname or ""
+    if not settings.uses_sqlite and (host in {"localhost", "::1"} or host.startswith("127.")):
+        warnings.append(
+            f"PUBLIC_URL is {settings.public_url} while the database is not the embedded SQLite: links in e-mail,"
+            " canonical URLs and the live websocket's allowed origin use it; set PUBLIC_URL to the address shoppers use")
+    return warnings
+
+
 def reflex_environment(settings, environ) -> dict:
-    """The environment `reflex run` starts with. With REDIS_URL Reflex keeps page state in Redis and serves
-    with several workers, but it will not start at all while Redis does not answer (it pings Redis to
-    count its workers). The shop is not closed for that: it serves with one worker keeping page state
-    in memory, says so, and health says redis "degraded" until a restart finds Redis answering."""
+    """The environment the server (shopapp/server.py) starts with. With REDIS_URL Reflex keeps page state in
+    Redis and the platform serves with several workers, but Reflex's workers will not start at all while
+    Redis does not answer. The shop is not closed for that: it serves with one worker keeping page state
+    in memory (server.worker_count), says so, and health says redis "degraded" until a restart finds
+    Redis answering."""
     from shopapp import redis_watch
 
     env = dict(environ)
@@ -183,19 +240,21 @@ def reflex_environment(settings, environ) -> dict:
         return env
     env.pop("REFLEX_REDIS_URL", None)
     env[redis_watch.STARTED_WITHOUT_REDIS] = "1"
-    env["GRANIAN_WORKERS"] = "1"
     print("Redis does not answer: serving with one worker and page state in memory; restart once Redis "
           "answers to share page state across workers again", file=sys.stderr, flush=True)
     return env
 
 
-# Lines of `reflex run` that are wrong or premature for a platform started by `python -m shopapp serve`.
+# Lines of Reflex's build and server that are wrong or premature for a platform started by `python -m shopapp serve`.
 MISLEADING = (
     re.compile(r"Run `uv run reflex run` to start the app|reflex run` to start|Initialized \S+ using"),
     re.compile(r"Node\.js is out of date"),  # bun builds the front end; Node 20 is fine (README)
     re.compile(r"^\s*(App|Backend) running at"),  # said before it answers; ready_line says it when it does
     # The page modules register their pages as they are imported, once by us and once by Reflex's compile.
     re.compile(r"Page \S+ is being redefined with the same component"),
+    # Granian's advice against more workers than cores: WORKERS' default is Reflex's 2 × cores + 1 on
+    # purpose (a worker mostly waits on the database), and an operator's own choice needs no nagging.
+    re.compile(r"number of workers appears to be higher than the amount of CPU cores"),
 )
 PIPE_COLUMNS = 200
 RULE = "─"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from functools import lru_cache
@@ -49,6 +51,8 @@ class Settings:
     demo_shop: bool = False
     demo_password: str | None = None
     redis_retry_seconds: int = 5
+    host: str = "0.0.0.0"
+    workers: int = 1
 
     @property
     def media_dir(self) -> Path:
@@ -62,6 +66,8 @@ class Settings:
 # Every variable, its default and what it means; docs/settings.md is made from this (python -m shopapp docs).
 VARIABLES: list[tuple[str, str, str]] = [
     ("PORT", "8000", "Port the platform serves on (storefront, console, API)."),
+    ("HOST", "0.0.0.0", "Address the platform listens on: 0.0.0.0 is every interface (reachable from the network); 127.0.0.1 keeps it to this machine, e.g. behind a reverse proxy on the same host."),
+    ("WORKERS", "1 without REDIS_URL; with it 2 × CPU cores + 1, at most 8", "Backend worker processes sharing the port; one that dies is started again. Above 1 needs REDIS_URL: a shopper's page state must be readable by every worker."),
     ("DATA_DIR", "./data", "Folder for the SQLite file, uploaded media and the generated secret key."),
     ("DATABASE_URL", "sqlite:///$DATA_DIR/shopapp.db", "SQLAlchemy URL; postgresql://user@host:5432/db for PostgreSQL."),
     ("REDIS_URL", "(unset)", "redis://host:6379/0: shared UI state and locks, so several backend workers can serve."),
@@ -103,11 +109,12 @@ def load_settings(env) -> Settings:
     except OSError as exc:
         raise SettingsError(f"DATA_DIR: cannot create folder {data_dir}: {exc.strerror}") from exc
     database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'shopapp.db'}"
+    redis_url = _url(env, "REDIS_URL", {"redis", "rediss"})
     return Settings(
         port=port,
         data_dir=data_dir,
         database_url=_database_url(database_url),
-        redis_url=_url(env, "REDIS_URL", {"redis", "rediss"}),
+        redis_url=redis_url,
         secret_key=env.get("SECRET_KEY") or _stored_secret(data_dir),
         storage_url=_url(env, "STORAGE_URL", {"s3", "file"}),
         s3_endpoint_url=_url(env, "S3_ENDPOINT_URL", {"http", "https"}),
@@ -139,6 +146,8 @@ def load_settings(env) -> Settings:
         demo_shop=_bool(env, "DEMO_SHOP", _embedded(database_url, data_dir)),
         demo_password=env.get("DEMO_PASSWORD") or None,
         redis_retry_seconds=_int(env, "REDIS_RETRY_SECONDS", 5, low=0, high=300),
+        host=_host(env),
+        workers=_workers(env, shared_state=redis_url is not None),
     )
 
 
@@ -147,6 +156,37 @@ def _embedded(database_url: str, data_dir: Path) -> bool:
     if not database_url.startswith("sqlite:///"):
         return False
     return Path(database_url.split(":///", 1)[1]).resolve().is_relative_to(data_dir)
+
+
+# Reflex's own rule for its production server (reflex.utils.processes.get_num_workers).
+MAX_DEFAULT_WORKERS = 8
+_HOSTNAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$")
+
+
+def default_workers(*, shared_state: bool) -> int:
+    """One worker without Redis (UI state lives in that process); with it, as many as Reflex would start."""
+    if not shared_state:
+        return 1
+    return min((os.cpu_count() or 1) * 2 + 1, MAX_DEFAULT_WORKERS)
+
+
+def _workers(env, *, shared_state: bool) -> int:
+    workers = _int(env, "WORKERS", default_workers(shared_state=shared_state), low=1, high=64)
+    if workers > 1 and not shared_state:
+        # Each worker would keep its own copy of a shopper's page state: the next click, upload or
+        # reconnect landing on another worker would find none. Refused rather than half-working.
+        raise SettingsError(f"WORKERS={workers} needs REDIS_URL (page state shared by the workers); set REDIS_URL or WORKERS=1")
+    return workers
+
+
+def _host(env) -> str:
+    raw = (env.get("HOST") or "0.0.0.0").strip()
+    try:
+        ipaddress.ip_address(raw)
+    except ValueError:
+        if not _HOSTNAME.match(raw):
+            raise SettingsError(f"HOST must be an IP address or a host name such as 127.0.0.1, got {raw!r}") from None
+    return raw
 
 
 def _int(env, name: str, default: int, *, low: int, high: int) -> int:

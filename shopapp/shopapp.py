@@ -5,6 +5,7 @@ import contextlib
 
 import reflex as rx
 
+from shopapp import worker_tokens
 from shopapp.api import create_api
 from shopapp.logs import setup_logging
 from shopapp.settings import get_settings
@@ -46,6 +47,8 @@ from shopapp.ui.store import search as store_search  # noqa: F401 - registers /s
 from shopapp.ui.support import desk  # noqa: F401 - registers /support
 
 setup_logging()
+# Before the app exists: its websocket namespace asks Reflex for a token manager when it is made.
+worker_tokens.install()
 
 app = rx.App(
     api_transformer=create_api(),

@@ -3,11 +3,11 @@
     with production_backend(workers=2, redis_url="redis://127.0.0.1:6379/0") as backend:
         httpx.get(backend.url + "/api/v1/health")
 
-Runs `reflex run --env prod --backend-only` (granian, as `make run` does, without the front
-end: the API needs no build) with its own data folder, GRANIAN_WORKERS worker processes,
-Redis when given, and no scheduled jobs. The whole process group is killed on the way out,
-whatever happened inside the block. Shared by tests/api/test_checkout_workers.py and
-bench/checkout_bench.py.
+Runs `python -m shopapp.server --backend-only` (the Granian server `make run` starts, with
+dead workers started again, without the front end: the API needs no build) with its own data
+folder, WORKERS worker processes, Redis when given, and no scheduled jobs. The whole process
+group is killed on the way out, whatever happened inside the block. Shared by
+tests/api/test_checkout_workers.py, tests/api/test_killed_worker.py and bench/checkout_bench.py.
 """
 
 from __future__ import annotations
@@ -49,8 +49,17 @@ class Backend:
             return ""
 
     def worker_pids(self) -> set[int]:
-        """The worker processes: every process of the server's group but the supervisor itself."""
-        return _process_group(self.process.pid) - {self.process.pid}
+        """The worker processes: the live children of Granian's supervisor (the process we started)."""
+        return live_children(self.process.pid)
+
+    def wait_for_workers(self, count: int, *, gone: int | None = None, seconds: float = STARTUP_SECONDS) -> set[int]:
+        """The workers once `count` of them run, `gone` (a killed one) not among them; raises if they never do."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if len(workers := self.worker_pids()) == count and gone not in workers:
+                return workers
+            time.sleep(0.1)
+        raise RuntimeError(f"{count} workers expected, {self.worker_pids()} running:\n{self.log}")
 
 
 def free_port() -> int:
@@ -75,8 +84,7 @@ def production_backend(
     if migrate:
         subprocess.run([sys.executable, "-m", "shopapp", "migrate"], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    command = [sys.executable, "-m", "reflex", "run", "--env", "prod", "--backend-only",
-               "--backend-host", "127.0.0.1", "--backend-port", str(port)]
+    command = [sys.executable, "-m", "shopapp.server", "--backend-only"]
     with open(data_dir / "server.log", "wb") as log:
         # A session of its own: the supervisor and its workers share one process group,
         # so one signal to the group stops them all.
@@ -98,7 +106,8 @@ def _environment(data_dir: Path, port: int, workers: int, database_url: str | No
         "DATA_DIR": str(data_dir),
         "PORT": str(port),
         "PUBLIC_URL": f"http://127.0.0.1:{port}",
-        "GRANIAN_WORKERS": str(workers),
+        "HOST": "127.0.0.1",
+        "WORKERS": str(workers),
         "RUN_JOBS": "false",
         "LOG_LEVEL": "WARNING",
         "REFLEX_TELEMETRY_ENABLED": "false",
@@ -156,6 +165,25 @@ def _signal_group(group: int, sig: int) -> None:
         os.killpg(group, sig)
     except ProcessLookupError:
         pass
+
+
+def live_children(pid: int) -> set[int]:
+    """The process's children that are alive (not zombies), from /proc's process tree (each of
+    its threads lists the children it forked)."""
+    children = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children.update(int(child) for child in (task / "children").read_text().split())
+        except OSError:
+            continue
+    return {child for child in children if _state(child) not in {"Z", ""}}
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return ""
 
 
 def _process_group(group: int) -> set[int]:

@@ -1,6 +1,6 @@
 """No oversell with several backend worker processes sharing Redis, as in production.
 
-Starts the real production backend (`reflex run --env prod --backend-only`, GRANIAN_WORKERS=2)
+Starts the real production backend (`python -m shopapp.server --backend-only`, WORKERS=2)
 on the suite's database (SQLite file, or PostgreSQL when DATABASE_URL is set) and races
 shoppers for the last units of one SKU over real HTTP. Needs Redis: runs when REDIS_URL is
 set (the second pass of .ci/run), skipped otherwise. Find it with `pytest -m workers`.

@@ -1,7 +1,7 @@
 """Points never go below zero with several backend worker processes, as in production.
 
 One shopper presses pay on 10 carts at once, each spending 300 of their 1 000 points, over real
-HTTP to the production backend (GRANIAN_WORKERS=2, Redis). Runs when REDIS_URL is set (the second
+HTTP to the production backend (WORKERS=2, Redis). Runs when REDIS_URL is set (the second
 pass of .ci/run, on PostgreSQL when DATABASE_URL is set); find it with `pytest -m workers`.
 """
 

@@ -48,7 +48,8 @@ def platform_data() -> Path:
 
 @pytest.fixture(scope="session")
 def platform_url(platform_data) -> str:
-    """`make run`'s steps, on a private data folder and port: migrate, seed the demo, serve the build."""
+    """`make run` itself (`python -m shopapp serve`: migrate, seed the demo, build the front end, serve it under
+    Granian), on a private data folder and port."""
     with serving_platform(platform_data) as url:
         yield url
 
@@ -56,28 +57,34 @@ def platform_url(platform_data) -> str:
 @contextlib.contextmanager
 def serving_platform(data_dir: Path, **extra_env: str):
     """The platform served from `data_dir` until the block ends; `extra_env` (REDIS_URL=...) on top."""
+    with serving(data_dir, **extra_env) as (url, _serve):
+        yield url
+
+
+@contextlib.contextmanager
+def serving(data_dir: Path, **settings: str):
+    """`python -m shopapp serve` on `data_dir` and a free port, with `settings` on top of the embedded defaults
+    (no DATABASE_URL, no REDIS_URL unless given); yields (url, the serve process) once it answers."""
     port = free_port()
     env = {
         **os.environ, "DATA_DIR": str(data_dir), "PORT": str(port),
         "DEMO_PASSWORD": DEMO_PASSWORD,
         "REFLEX_TELEMETRY_ENABLED": "false", "REFLEX_CHECK_LATEST_VERSION": "false", "REFLEX_USE_SYSTEM_BUN": "1",
     }
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    env.update(extra_env)
+    for name in ("DATABASE_URL", "REDIS_URL", "REFLEX_REDIS_URL", "WORKERS"):
+        env.pop(name, None)
+    env.update(settings)
     env["PATH"] = f"{ROOT / '.tools/node_modules/.bin'}:{Path(sys.executable).parent}:{env['PATH']}"
-    for command in (["migrate"], ["seed-demo"]):
-        subprocess.run([sys.executable, "-m", "shopapp", *command], env=env, cwd=ROOT, check=True)
-    log = open(Path(env["DATA_DIR"]) / "server.log", "w")
+    log = open(data_dir / "server.log", "w")
     server = subprocess.Popen(
-        ["reflex", "run", "--env", "prod", "--single-port", "--backend-port", str(port)],
+        [sys.executable, "-m", "shopapp", "serve"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     # localhost, as in PUBLIC_URL: links the platform builds (pay pages, order pages) stay on one origin.
     url = f"http://localhost:{port}"
     try:
         _wait_until_serving(url, server, log.name)
-        yield url
+        yield url, server
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:

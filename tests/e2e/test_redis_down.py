@@ -29,7 +29,7 @@ def platform_data() -> Path:
 
 @pytest.fixture(scope="module")
 def platform_url(platform_data, pages_redis) -> str:
-    with serving_platform(platform_data, REDIS_URL=pages_redis.url, REDIS_RETRY_SECONDS="0", GRANIAN_WORKERS="2") as url:
+    with serving_platform(platform_data, REDIS_URL=pages_redis.url, REDIS_RETRY_SECONDS="0", WORKERS="2") as url:
         yield url
 
 

@@ -11,7 +11,7 @@ from reflex.istate.manager.redis import NOTIFY_KEYSPACE_EVENTS as REFLEX_KEYSPAC
 from reflex_base.event import Event
 from sqlmodel import select
 
-from shopapp import cli, jobs, redis_watch
+from shopapp import cli, jobs, redis_watch, server
 from shopapp.db import session_scope
 from shopapp.models import OutboxEmail
 from shopapp.services.checkout.place import place_order
@@ -135,11 +135,12 @@ def test_the_jobs_deliver_mail_while_redis_is_down(own_redis):
 
 def test_serve_starts_the_pages_without_redis_when_it_does_not_answer(own_redis, monkeypatch):
     settings = get_settings()
-    answering = cli.reflex_environment(settings, {"GRANIAN_WORKERS": "4"})
-    assert answering["REFLEX_REDIS_URL"] == redis_watch.reflex_redis_url(own_redis.url) and answering["GRANIAN_WORKERS"] == "4"
+    answering = cli.reflex_environment(settings, {})
+    assert answering["REFLEX_REDIS_URL"] == redis_watch.reflex_redis_url(own_redis.url)
+    assert server.worker_count(settings, answering) == settings.workers
     own_redis.stop()
-    down = cli.reflex_environment(settings, {"GRANIAN_WORKERS": "4", "REFLEX_REDIS_URL": own_redis.url})
-    assert "REFLEX_REDIS_URL" not in down and down["GRANIAN_WORKERS"] == "1"
+    down = cli.reflex_environment(settings, {"REFLEX_REDIS_URL": own_redis.url})
+    assert "REFLEX_REDIS_URL" not in down and server.worker_count(settings, down) == 1
     monkeypatch.setenv(redis_watch.STARTED_WITHOUT_REDIS, down[redis_watch.STARTED_WITHOUT_REDIS])
     own_redis.start()
     assert redis_watch.redis_status() == "degraded"  # until a restart puts page state back in Redis

@@ -1,5 +1,7 @@
 """Settings: embedded defaults, and a bad value stops start-up with a message naming the variable."""
 
+import os
+
 import pytest
 
 from shopapp.settings import SettingsError, load_settings
@@ -19,6 +21,7 @@ def test_defaults_need_nothing_but_a_data_folder(tmp_path):
         ("PORT", "eighty"), ("PORT", "70000"), ("DATABASE_URL", "mysql://x/y"), ("REDIS_URL", "localhost:6379"),
         ("UNPAID_ORDER_TTL_SECONDS", "-5"), ("STORAGE_URL", "ftp://bucket"), ("SMTP_URL", "mail.example.com"),
         ("OPENAI_BASE_URL", "not a url"), ("RUN_JOBS", "perhaps"), ("LOG_LEVEL", "LOUD"),
+        ("WORKERS", "0"), ("WORKERS", "many"), ("WORKERS", "3"), ("HOST", "every interface"),
     ],
 )
 def test_a_bad_value_names_the_variable(tmp_path, name, value):
@@ -45,3 +48,18 @@ def test_the_settings_page_lists_every_variable():
 
     page = (Path(__file__).resolve().parents[2] / "docs" / "settings.md").read_text()
     assert [name for name, _, _ in VARIABLES if f"`{name}`" not in page] == []
+
+
+def test_the_platform_listens_everywhere_with_one_worker_unless_redis_shares_page_state(tmp_path):
+    alone = load_settings({"DATA_DIR": str(tmp_path)})
+    assert (alone.host, alone.workers) == ("0.0.0.0", 1)
+    shared = load_settings({"DATA_DIR": str(tmp_path), "REDIS_URL": "redis://127.0.0.1:6379/0"})
+    assert shared.workers == min(2 * (os.cpu_count() or 1) + 1, 8)
+    chosen = load_settings({"DATA_DIR": str(tmp_path), "REDIS_URL": "redis://127.0.0.1:6379/0", "WORKERS": "3",
+                            "HOST": "127.0.0.1"})
+    assert (chosen.host, chosen.workers) == ("127.0.0.1", 3)
+
+
+def test_several_workers_without_redis_are_refused_with_the_way_out(tmp_path):
+    with pytest.raises(SettingsError, match="WORKERS=2 needs REDIS_URL"):
+        load_settings({"DATA_DIR": str(tmp_path), "WORKERS": "2"})

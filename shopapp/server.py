@@ -1,0 +1,100 @@
+"""The platform's web server: the Reflex app (front end, state websocket, /api/v1) on one port
+under Granian, with a worker that dies started again.
+
+`python -m shopapp.server [--backend-only]`, started by `python -m shopapp serve` once the front
+end is built (shopapp/frontend.py), and by tests/live_backend.py. HOST, PORT and WORKERS come from
+the settings.
+
+Why not `reflex run --env prod`: it rebuilds the front end at every start, and it starts Granian
+without `respawn_failed_workers`, so one worker killed (out of memory, a crash in a C library)
+stopped the whole platform ("Unexpected exit from worker-2"). Here Granian's supervisor forks a
+new worker in its place at once. Each worker listens on the port itself (SO_REUSEPORT): while one
+is gone the others take the new connections, and the dead one's requests in flight and queued
+connections are lost (clients see a reset, never a half-placed order: each request is one
+database transaction). With a single worker, connections are refused for the second or so until
+its successor listens. The same worker dying again within 5.5 s of its restart is a crash loop:
+Granian then stops the platform rather than spinning.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import sys
+
+from shopapp import frontend
+from shopapp.settings import SettingsError, get_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m shopapp.server", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backend-only", action="store_true",
+                        help="serve the API and the state websocket without the built front end (load tests)")
+    args = parser.parse_args(argv)
+    try:
+        settings = get_settings()
+    except SettingsError as exc:
+        print(f"shopapp: bad setting: {exc}", file=sys.stderr)
+        return 2
+    if not args.backend_only and not frontend.client_dir().is_dir():
+        print(f"shopapp: no front-end build in {frontend.client_dir()}: `python -m shopapp serve` builds it",
+              file=sys.stderr)
+        return 2
+    # What `reflex run --env prod --single-port` sets for its workers: production mode, no compile
+    # in the workers (the front end is built already), and the build served beside the backend.
+    from reflex_base import constants
+    from reflex_base.environment import environment
+
+    environment.REFLEX_ENV_MODE.set(constants.Env.PROD)
+    environment.REFLEX_SKIP_COMPILE.set(True)
+    environment.REFLEX_MOUNT_FRONTEND_COMPILED_APP.set(not args.backend_only)
+    # REDIS_URL reaches Reflex as REFLEX_REDIS_URL through rxconfig.py, unless `serve` found Redis down.
+    serve(settings)
+    return 0
+
+
+def worker_count(settings, environ) -> int:
+    """WORKERS, but one when `serve` started without Redis: page state then lives in that one process."""
+    from shopapp import redis_watch
+
+    return 1 if environ.get(redis_watch.STARTED_WITHOUT_REDIS) else settings.workers
+
+
+def serve(settings) -> None:
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
+    from reflex.utils import exec as reflex_exec
+    from reflex_base.config import get_config
+
+    _fork_from_a_loaded_app(reflex_exec)
+    server = Server(
+        target=reflex_exec.get_app_instance_from_file(),
+        factory=True,
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.ASGI,
+        log_level=LogLevels(os.getenv("GRANIAN_LOG_LEVEL", get_config().loglevel.subprocess_level().value)),
+        log_dictconfig=reflex_exec._granian_log_dictconfig(),
+        workers=worker_count(settings, os.environ),
+        respawn_failed_workers=True,
+        # A worker asked to stop (Ctrl-C, a restart) finishes its requests, but not for ever.
+        workers_kill_timeout=10,
+    )
+    server.serve()
+
+
+def _fork_from_a_loaded_app(reflex_exec) -> None:
+    """As Reflex does on Linux: import the app once in the supervisor and fork the workers from it,
+    so a worker (a respawned one too) starts in a fraction of a second and shares the app's pages.
+    Falls back to fresh processes when Reflex says forking is unsafe (a telemetry thread alive)."""
+    if multiprocessing.get_start_method() not in ("fork", "forkserver"):
+        return
+    multiprocessing.set_start_method("fork", force=True)
+    if not reflex_exec._preload_for_fork(None):
+        multiprocessing.set_start_method("spawn", force=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
