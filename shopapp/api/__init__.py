@@ -12,6 +12,7 @@ from shopapp.api import (
     caching,
     carts,
     checkout,
+    customer_list,
     customers,
     errors,
     fulfillment,
@@ -33,6 +34,7 @@ from shopapp.api import (
     stock_alerts,
     storefront,
     support,
+    tickets,
 )
 
 
@@ -49,7 +51,7 @@ def create_api() -> FastAPI:
     caching.install(api)
     served_by.install(api)
     security.install(api)
-    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty):
+    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, customer_list, tickets):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(media.router)
     api.include_router(seo.router)

@@ -15,7 +15,7 @@ from shopapp.services.core.permissions import Actor, require, shop_row
 from shopapp.services.core.validation import checked_text
 from shopapp.services.customers import directory, profiles
 
-MAX_TAGS = 20  # per customer
+MAX_TAGS = 30  # per customer (as a product: the message "at most 30 tags" is shared)
 MAX_TAG_LENGTH = 20
 MAX_NOTE = 500
 MAX_BULK = 1000  # customers tagged in one go

@@ -18,7 +18,7 @@ from shopapp.models import CustomerProfile, CustomerSegment
 from shopapp.models.base import utcnow
 from shopapp.services.core.errors import Conflict, Invalid, NotFound, require_fields
 from shopapp.services.core.permissions import Actor, require, shop_row
-from shopapp.services.core.validation import checked_text
+from shopapp.services.core.validation import checked_text, id_from_text
 from shopapp.services.customers import directory, rfm
 
 MAX_NAME = 40
@@ -68,10 +68,20 @@ def segment_filters(session: Session, actor: Actor, segment) -> directory.Filter
     if isinstance(segment, str) and segment in rfm.GROUPS:
         return directory.Filters(rfm=segment)
     try:
-        segment_id = int(segment)
-    except (TypeError, ValueError):
+        segment_id = id_from_text(segment)
+    except NotFound:
         raise NotFound("segment_not_found") from None
     return directory.checked_filters(shop_row(session, CustomerSegment, actor.shop_id, segment_id, "segment_not_found").filters)
+
+
+def saved_segment_name(session: Session, actor: Actor, segment) -> str:
+    """A saved segment's name ("" for a built-in group or an unknown one)."""
+    require(actor, "answer_customers")
+    try:
+        row = session.get(CustomerSegment, id_from_text(segment))
+    except NotFound:
+        return ""
+    return row.name if row is not None and row.shop_id == actor.shop_id else ""
 
 
 def segment_customer_ids(session: Session, actor: Actor, segment) -> list[int]:
