@@ -14,6 +14,15 @@ import sqlmodel
 
 from alembic import op
 
+# A copy of services/customers/directory.POSTGRESQL_INDEXES as this revision made them.
+POSTGRESQL_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_customer_profile_shop_recent ON customer_profile "
+    "(shop_id, last_order_at DESC NULLS LAST, id DESC)",
+    "CREATE INDEX IF NOT EXISTS ix_customer_profile_email_prefix ON customer_profile (shop_id, email varchar_pattern_ops)",
+    "CREATE INDEX IF NOT EXISTS ix_customer_profile_name_prefix ON customer_profile (shop_id, name varchar_pattern_ops)",
+    "CREATE INDEX IF NOT EXISTS ix_customer_profile_phone ON customer_profile (shop_id, phone)",
+)
+
 revision: str = 'fb0ca6de6e37'
 down_revision: str | None = 'c4e8b2a61f37'
 branch_labels: str | Sequence[str] | None = None
@@ -97,6 +106,9 @@ def upgrade() -> None:
         batch_op.create_index('ix_service_ticket_aftersales', ['aftersales_id'], unique=False)
         batch_op.create_index('ix_service_ticket_conversation', ['conversation_id'], unique=False)
         batch_op.create_index('ix_service_ticket_shop_status_due', ['shop_id', 'status', 'due_at'], unique=False)
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in POSTGRESQL_INDEXES:
+            op.execute(statement)
     _profile_every_customer()
 
 

@@ -32,7 +32,9 @@ def test_the_owner_finds_a_customer_by_the_last_4_digits_tags_them_and_builds_a_
     expect(rows.first).to_contain_text(EMAIL)
     expect(rows.first).to_contain_text("136****7391")
 
-    owner.get_by_role("checkbox", name=EMAIL).check()
+    box = owner.get_by_role("checkbox", name=EMAIL)
+    box.click()
+    expect(box).to_be_checked()
     owner.get_by_test_id("bulk-tag").fill("春茶回购")
     owner.get_by_role("button", name="批量打标签").click()
     owner.get_by_test_id("confirm-tag").click()
