@@ -215,8 +215,8 @@ def joined_for(query, filters: Filters):
 def _search(session: Session, shop_id: int, q: str):
     """Name or e-mail from the start, the phone whole or its last 4 digits, or an order's number."""
     text = q.strip().lower()
-    like = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    found = [CustomerProfile.email.like(like, escape="\\"), CustomerProfile.name.like(q.strip() + "%")]
+    found = [CustomerProfile.email.like(_starting(text), escape="\\"),
+             CustomerProfile.name.like(_starting(q.strip()), escape="\\")]
     digits = text.replace(" ", "").replace("-", "")
     if digits.isdigit() and len(digits) == 4:
         found.append(CustomerProfile.phone_last4 == digits)
@@ -227,6 +227,11 @@ def _search(session: Session, shop_id: int, q: str):
         owner = session.get(Customer, order.customer_id) if order.customer_id else None
         found.append(CustomerProfile.email == (owner.email if owner else order.email))
     return or_(*found)
+
+
+def _starting(text: str) -> str:
+    """A LIKE pattern for values starting with `text`, its own % and _ taken literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _level_conditions(session: Session, shop_id: int, level_id: int) -> list:

@@ -72,6 +72,9 @@ def _filters() -> rx.Component:
             rx.el.summary(tr("customers.more_filters"), class_name="cursor-pointer text-sm text-emerald-700"),
             rx.el.div(
                 field("tag", "customers.filter.tag"), field("region", "customers.filter.region"),
+                rx.el.label(tr("customers.filter.level"), rx.el.select(
+                    rx.el.option("—", value=""), rx.foreach(CustomerListState.levels, lambda lv: rx.el.option(lv["name"], value=lv["id"])),
+                    name="level", class_name=INPUT), class_name="text-sm"),
                 field("orders_min", "customers.filter.orders_min", "number"), field("spent_min", "customers.filter.spent_min"),
                 field("last_order_from", "customers.filter.last_order_from", "date"), field("last_order_to", "customers.filter.last_order_to", "date"),
                 class_name="mt-2 grid grid-cols-1 gap-2 sm:grid-cols-3",

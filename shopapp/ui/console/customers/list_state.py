@@ -15,7 +15,7 @@ from shopapp.ui.components.time import shown_time
 from shopapp.ui.console.state import ConsoleState
 
 PER_PAGE = 20
-FORM_FILTERS = ("q", "tag", "region", "orders_min", "last_order_from", "last_order_to")
+FORM_FILTERS = ("q", "tag", "level", "region", "orders_min", "last_order_from", "last_order_to")
 
 
 class CustomerListState(ConsoleState):
@@ -23,6 +23,7 @@ class CustomerListState(ConsoleState):
     segment: str = ""  # a saved segment's id or a built-in group's key, from ?segment=
     segment_label: str = ""
     sort: str = "recent"
+    levels: list[dict[str, str]] = []  # the shop's member levels, for the filter's choices
     page: int = 1
     total: int = 0
     rows: list[dict[str, str]] = []
@@ -41,6 +42,8 @@ class CustomerListState(ConsoleState):
         self.segment = self.router.url.query_parameters.get("segment", "")
         self.filters, self.page, self.selected, self.notice = {}, 1, [], ""
         self.segment_label = self._segment_label()
+        shown = self._read(lambda session, actor: directory.shop_levels(session, actor.shop_id)) or []
+        self.levels = [{"id": str(level.id), "name": level.name} for level in shown]
         self._load()
 
     @rx.event
