@@ -129,19 +129,20 @@ def main() -> None:
     if not args.reuse:
         build(engine, args.customers, args.orders)
     rng = random.Random(3)
-    print("| what | p50 ms | p95 ms | answer |\n|---|---|---|---|")
+    print("| what | p50 ms | p95 ms | answer (rows shown of total, counted up to 10 000) |\n|---|---|---|---|")
     timed("list, first page (last order first)", listed())
     timed("list, page 100 by spend", listed(sort="spent", page=100))
     timed("search: last 4 digits of a phone", lambda s: listed({"q": f"{rng.randint(0, 9999):04d}"})(s))
     with session_scope() as session:
-        phone, order_no = session.exec(text("SELECT phone FROM customer_profile WHERE id = 4242")).one()[0], "C000424242"
+        phone = session.exec(text("SELECT phone FROM customer_profile WHERE id = 4242")).one()[0]
+        order_no = session.exec(text('SELECT order_no FROM "order" WHERE id = 4242')).one()[0]
     timed("search: a whole phone", listed({"q": phone}))
     timed("search: an e-mail's start", lambda s: listed({"q": f"c{rng.randint(1, 99999)}@"})(s))
     timed("search: an order number", listed({"q": order_no}))
     timed("filter: spent ≥ ¥2000, ≥ 3 orders, 浙江省", listed({"spent_min": 200_000, "orders_min": 3, "region": "浙江省"}))
     timed("filter: tag VIP, bought in the last 90 days", listed({"tag": "VIP", "last_order_from": (datetime.now(UTC) - timedelta(days=90)).date().isoformat()}))
     timed("segment: 重要价值 (RFM), first page", listed({"rfm": "important_value"}))
-    timed("RFM: every group's count and spend", lambda s: sum(g["count"] for g in rfm.group_figures(s, 1).values()), rounds=3)
+    timed("RFM: every group's count and spend", lambda s: sum(g["count"] for k, g in rfm.group_figures(s, 1).items() if k in rfm.EIGHT), rounds=3)
     timed("segment e-mails: every address of 一般发展", lambda s: len(segments.segment_emails(s, OWNER, "general_develop")), rounds=3)
     timed("upkeep: one customer refreshed from the orders", lambda s: profiles.refresh(s, 1, f"c{rng.randint(1, args.customers)}@example.com").orders_count)
 

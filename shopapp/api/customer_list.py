@@ -36,7 +36,8 @@ def list_customers(request: Request, segment: str | None = None, sort: str = "re
     """`?q=&tag=&segment=&sort=` (recent, spent, orders, newest, spent_asc) and the filters `level, region,
     orders_min, orders_max, spent_min, spent_max` (分), `last_order_from, last_order_to` (shop days), `rfm`.
     `q` finds a name or e-mail from its start, a phone whole or by its last 4 digits, or an order number.
-    `segment` is a saved segment's id or a built-in group's key; the other filters narrow it."""
+    `segment` is a saved segment's id or a built-in group's key; the other filters narrow it.
+    `total` is counted up to 10 000 (10 000 means "10 000 or more"); /segments counts exactly."""
     with acting(request) as (session, actor):
         filters = segments.filters_with(session, actor, segment, _raw_filters(request))
         items, total = directory.list_customers(session, actor, filters, sort=sort, page=page, per_page=per_page)

@@ -179,3 +179,11 @@ def test_the_export_opens_in_excel_and_runs_no_formula(session, owner, tea):
     text = export.export_customers(session, owner, directory.checked_filters({}))
     assert text.startswith("\ufeffid,email,name")
     assert "'=HYPERLINK" in text and "\r\n" in text
+
+
+def test_a_huge_list_is_counted_up_to_the_limit(session, owner, tea, monkeypatch):
+    for email in ("a@example.com", "b@example.com", "c@example.com"):
+        paid_order(session, owner, (tea, 1), email=email)
+    monkeypatch.setattr(directory, "MAX_COUNTED", 2)
+    items, total = directory.list_customers(session, owner)
+    assert (len(items), total) == (3, 2)

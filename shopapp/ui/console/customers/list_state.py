@@ -26,6 +26,7 @@ class CustomerListState(ConsoleState):
     levels: list[dict[str, str]] = []  # the shop's member levels, for the filter's choices
     page: int = 1
     total: int = 0
+    total_text: str = "0"
     rows: list[dict[str, str]] = []
     selected: list[str] = []
     bulk_tag: str = ""
@@ -133,6 +134,7 @@ class CustomerListState(ConsoleState):
         except DomainError as exc:
             self.problem, self.rows, self.total = self._problem_text(exc), [], 0
             return
+        self.total_text = f"{self.total}+" if self.total >= directory.MAX_COUNTED else str(self.total)
         self.rows = [
             {"id": str(c["id"]), "name": c["name"] or "—", "email": c["email"], "phone": c["phone_masked"],
              "orders": str(c["orders_count"]), "spent": format_money(c["total_spent"]), "tags": " · ".join(c["tags"]),
