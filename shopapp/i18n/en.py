@@ -981,4 +981,6 @@ MESSAGES = {
     "field.choice_invalid": "Not one of the choices",
     "error.segment_not_found": "No such segment",
     "error.too_many_segments": "At most 100 segments",
+    "ticket.made": "Made a ticket: it is on the desk's ticket list",
+    "ticket.make_for_request": "Make a ticket",
 }

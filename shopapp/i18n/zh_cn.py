@@ -989,4 +989,6 @@ MESSAGES = {
     "field.choice_invalid": "不是可选的值",
     "error.segment_not_found": "没有这个分群",
     "error.too_many_segments": "分群最多 100 个",
+    "ticket.made": "已转为工单，客服台的工单里可见",
+    "ticket.make_for_request": "转为工单",
 }
