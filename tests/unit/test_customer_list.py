@@ -3,18 +3,21 @@ tags, RFM groups, segments and the CSV export."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
-from shopapp.models import CustomerProfile
+from shopapp.db import session_scope
+from shopapp.models import CustomerProfile, Order
 from shopapp.models.base import utcnow
+from shopapp.services.checkout import place
 from shopapp.services.core.errors import Invalid, NotFound
 from shopapp.services.customers import details, directory, export, rfm, segments, shoppers
-from shopapp.services.orders import refunds
+from shopapp.services.orders import payments, refunds
 from tests.conftest import make_shop
-from tests.shopping import paid_order, product_on_sale
+from tests.shopping import ADDRESS, cart_with, paid_order, product_on_sale
 
 
 def _names(session, owner, **filters) -> list[str]:
@@ -187,3 +190,25 @@ def test_a_huge_list_is_counted_up_to_the_limit(session, owner, tea, monkeypatch
     monkeypatch.setattr(directory, "MAX_COUNTED", 2)
     items, total = directory.list_customers(session, owner)
     assert (len(items), total) == (3, 2)
+
+
+def test_two_orders_of_one_guest_paid_at_once_are_both_counted(session, owner, tea):
+    payments_ids = []
+    for _ in range(2):
+        placed = place.place_order(session, owner.shop_id, cart_with(session, owner.shop_id, (tea, 1)), "twin@example.com", dict(ADDRESS))
+        payments_ids.append(placed["payment"]["id"])
+    session.commit()
+    start = threading.Barrier(2)
+
+    def pay(payment_id: int) -> None:
+        start.wait()
+        with session_scope() as own:
+            payments.sandbox_pay(own, payment_id, "success")
+
+    threads = [threading.Thread(target=pay, args=(payment_id,)) for payment_id in payments_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    [item], _ = directory.list_customers(session, owner)
+    assert item["orders_count"] == 2 and item["total_spent"] == 2 * session.exec(select(Order.total)).first()

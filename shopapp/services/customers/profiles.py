@@ -39,19 +39,22 @@ def account_registered(session: Session, customer: Customer) -> None:
 
 
 def refresh(session: Session, shop_id: int, email: str, *, always: bool = False) -> CustomerProfile | None:
-    """The profile of `email` recomputed from the orders; made only for a buyer or an account (or `always`)."""
+    """The profile of `email` recomputed from the orders; made only for a buyer or an account (or `always`).
+
+    The profile row is locked before the orders are added up, so two of the customer's orders paid at
+    the same moment are counted one after the other (the second sees the first once it commits)."""
     email = (email or "").strip().lower()
     account = session.exec(select(Customer).where(Customer.shop_id == shop_id, Customer.email == email)).first()
     owned = _owned_orders(shop_id, email, account.id if account else None)
+    profile = _profile(session, shop_id, email)
+    if profile is None:
+        if not (always or account or session.exec(select(Order.id).where(*owned).limit(1)).first()):
+            return None
+        profile = _new_profile(session, shop_id, email)
     count, spent, first, last = session.exec(
         select(func.count(Order.id), func.coalesce(func.sum(Order.total - Order.refunded_total), 0),
                func.min(Order.created_at), func.max(Order.created_at)).where(*owned)
     ).one()
-    profile = _profile(session, shop_id, email)
-    if profile is None:
-        if not (count or account or always):
-            return None
-        profile = _new_profile(session, shop_id, email)
     latest = session.exec(select(Order).where(*owned).order_by(Order.created_at.desc(), Order.id.desc()).limit(1)).first()
     profile.customer_id = account.id if account else None
     profile.orders_count, profile.total_spent = count, int(spent)
@@ -80,8 +83,10 @@ def _owned_orders(shop_id: int, email: str, account_id: int | None) -> list:
 
 
 def _profile(session: Session, shop_id: int, email: str) -> CustomerProfile | None:
+    """The row, locked until the transaction ends (PostgreSQL; SQLite has one writer at a time anyway)."""
     return session.exec(
         select(CustomerProfile).where(CustomerProfile.shop_id == shop_id, CustomerProfile.email == email)
+        .with_for_update().execution_options(populate_existing=True)
     ).first()
 
 
