@@ -983,4 +983,5 @@ MESSAGES = {
     "error.too_many_segments": "At most 100 segments",
     "ticket.made": "Made a ticket: it is on the desk's ticket list",
     "ticket.make_for_request": "Make a ticket",
+    "ticket.priority": "Priority",
 }

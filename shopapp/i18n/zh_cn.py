@@ -991,4 +991,5 @@ MESSAGES = {
     "error.too_many_segments": "分群最多 100 个",
     "ticket.made": "已转为工单，客服台的工单里可见",
     "ticket.make_for_request": "转为工单",
+    "ticket.priority": "优先级",
 }

@@ -24,7 +24,8 @@ class TicketsMixin(rx.State, mixin=True):
         self.tickets = [
             {"id": str(t["id"]), "subject": t["subject"], "status": t["status"], "priority": f"ticket.priority.{t['priority']}",
              "due": shown_time(t["due_at"]), "overdue": "yes" if t["overdue"] else "",
-             "assignee": emails.get(str(t["assignee_user_id"] or ""), ""), "conversation": str(t["conversation_id"] or "")}
+             "assignee": emails.get(str(t["assignee_user_id"] or ""), ""), "assignee_id": str(t["assignee_user_id"] or ""),
+             "priority_key": t["priority"], "conversation": str(t["conversation_id"] or "")}
             for t in items
         ]
 
@@ -48,7 +49,18 @@ class TicketsMixin(rx.State, mixin=True):
 
     @rx.event
     def set_ticket_status(self, ticket_id: str, status: str):
-        self._act(lambda session, actor: tickets.update_ticket(session, actor, int(ticket_id), {"status": status}))
+        self._change_ticket(ticket_id, {"status": status})
+
+    @rx.event
+    def set_ticket_priority(self, ticket_id: str, priority: str):
+        self._change_ticket(ticket_id, {"priority": priority})
+
+    @rx.event
+    def set_ticket_assignee(self, ticket_id: str, user_id: str):
+        self._change_ticket(ticket_id, {"assignee_user_id": int(user_id) if user_id else None})
+
+    def _change_ticket(self, ticket_id: str, changes: dict):
+        self._act(lambda session, actor: tickets.update_ticket(session, actor, int(ticket_id), changes))
         if not self.problem:
             self._load_tickets()
 
@@ -86,6 +98,13 @@ def _ticket(state, ticket: dict) -> rx.Component:
             rx.el.select(*[rx.el.option(tr(f"ticket.status.{s}"), value=s) for s in tickets.STATUSES], value=ticket["status"],
                          on_change=lambda status: state.set_ticket_status(ticket["id"], status), aria_label=tr("ticket.status"),
                          class_name="rounded border px-2 py-1 text-xs"),
+            rx.el.select(*[rx.el.option(tr(f"ticket.priority.{p}"), value=p) for p in tickets.PRIORITIES], value=ticket["priority_key"],
+                         on_change=lambda priority: state.set_ticket_priority(ticket["id"], priority), aria_label=tr("ticket.priority"),
+                         class_name="rounded border px-2 py-1 text-xs"),
+            rx.el.select(rx.el.option(tr("support.nobody"), value=""),
+                         rx.foreach(state.colleagues, lambda c: rx.el.option(c["email"], value=c["user_id"])), value=ticket["assignee_id"],
+                         on_change=lambda user_id: state.set_ticket_assignee(ticket["id"], user_id), aria_label=tr("support.hand_over"),
+                         class_name="min-w-0 max-w-40 rounded border px-2 py-1 text-xs"),
             class_name="mt-1 flex flex-wrap gap-2",
         ),
         class_name="border-t p-3", data_testid="ticket-row",
