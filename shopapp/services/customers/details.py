@@ -12,7 +12,7 @@ from shopapp.models.base import utcnow
 from shopapp.services.core.errors import Invalid, require_fields
 from shopapp.services.core.money import average
 from shopapp.services.core.permissions import Actor, require, shop_row
-from shopapp.services.core.validation import checked_text
+from shopapp.services.core.validation import checked_text, storable_integer
 from shopapp.services.customers import directory, profiles
 
 MAX_TAGS = 30  # per customer (as a product: the message "at most 30 tags" is shared)
@@ -77,7 +77,7 @@ def tag_customers(session: Session, actor: Actor, profile_ids: list, tag: str) -
     if not isinstance(profile_ids, list) or not profile_ids or len(profile_ids) > MAX_BULK:
         errors["ids"] = "too_many_customers" if isinstance(profile_ids, list) and profile_ids else "required"
     require_fields(errors)
-    ids = {int(i) for i in profile_ids if isinstance(i, int) and not isinstance(i, bool)}
+    ids = {i for i in profile_ids if isinstance(i, int) and not isinstance(i, bool) and storable_integer(i)}
     own = set(session.exec(select(CustomerProfile.id).where(CustomerProfile.shop_id == actor.shop_id, CustomerProfile.id.in_(ids))))
     having = set(session.exec(select(CustomerTag.profile_id).where(CustomerTag.profile_id.in_(own), CustomerTag.tag == tag)))
     counts = dict(session.exec(select(CustomerTag.profile_id, func.count()).where(CustomerTag.profile_id.in_(own - having))
