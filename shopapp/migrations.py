@@ -7,6 +7,7 @@ from alembic.config import Config
 from alembic import command
 from shopapp.db import get_engine
 from shopapp.services.catalog import search
+from shopapp.services.customers import directory
 from shopapp.services.orders import listing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,10 +22,11 @@ def alembic_config() -> Config:
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Alembic's hook for comparing models with the database: the search indexes are raw SQL no
     model describes (products: an FTS5 table and its shadow tables, a tsvector column and its GIN
-    index, see services/search.py; orders: PostgreSQL trigram indexes, see services/orders.py),
-    so they are left out rather than reported as extra."""
+    index, see services/search.py; orders: PostgreSQL trigram indexes, see services/orders.py;
+    customers: PostgreSQL sort and prefix indexes, see services/customers/directory.py), so they are
+    left out rather than reported as extra."""
     table_name = getattr(getattr(obj, "table", None), "name", None)
-    if type_ == "index" and name in listing.SEARCH_INDEXES:
+    if type_ == "index" and name in (*listing.SEARCH_INDEXES, *directory.POSTGRESQL_INDEX_NAMES):
         return False
     return not search.is_search_object(type_, name, table_name)
 

@@ -13,6 +13,7 @@ from shopapp.api import (
     carts,
     checkout,
     coupons,
+    customer_list,
     customers,
     errors,
     fulfillment,
@@ -36,6 +37,7 @@ from shopapp.api import (
     stock_alerts,
     storefront,
     support,
+    tickets,
 )
 
 
@@ -52,7 +54,7 @@ def create_api() -> FastAPI:
     caching.install(api)
     served_by.install(api)
     security.install(api)
-    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, coupons, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions, reviews):
+    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, coupons, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions, reviews, customer_list, tickets):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(media.router)
     api.include_router(seo.router)

@@ -6,7 +6,7 @@ from shopapp.models.catalog import Category, Product, ProductCategory, ProductIm
 from shopapp.models.checkout import Cart, CartItem, ShippingMethod
 from shopapp.models.core import IdempotencyRecord
 from shopapp.models.coupons import Coupon, CouponCode, CustomerCoupon
-from shopapp.models.customers import Customer, CustomerSession
+from shopapp.models.customers import Customer, CustomerProfile, CustomerSegment, CustomerSession, CustomerTag
 from shopapp.models.fulfillment import Shipment, ShipmentItem, TrackingEvent
 from shopapp.models.inventory import StockMove
 from shopapp.models.jobs import JobLease
@@ -19,7 +19,7 @@ from shopapp.models.reviews import Review, ReviewPhoto
 from shopapp.models.search import ProductSearch
 from shopapp.models.shops import ApiKey, Shop, StaffInvite, StaffMember
 from shopapp.models.stock_alerts import StockNotification
-from shopapp.models.support import Conversation, Message, QuickReply
+from shopapp.models.support import Conversation, Message, QuickReply, ServiceTicket
 from shopapp.models.themes import StoreTheme
 
 __all__ = [
@@ -28,7 +28,8 @@ __all__ = [
     "User", "Variant",
     "Cart", "CartItem", "IdempotencyRecord", "Order", "OrderEvent", "OrderItem", "Payment", "PaymentNotification",
     "ShippingMethod", "StockNotification", "StoreTheme",
-    "Conversation", "Message", "QuickReply", "Customer", "CustomerSession",
+    "Conversation", "Message", "QuickReply", "ServiceTicket", "Customer", "CustomerSession",
+    "CustomerProfile", "CustomerSegment", "CustomerTag",
     "Promotion",
     "Coupon", "CouponCode", "CustomerCoupon",
     "AftersalesRequest", "Refund", "RefundItem", "Shipment", "ShipmentItem", "TrackingEvent",

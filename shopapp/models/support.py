@@ -53,3 +53,26 @@ class QuickReply(SQLModel, table=True):
     text: str = Field(max_length=2000)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ServiceTicket(SQLModel, table=True):
+    """服务工单: a conversation or an after-sales request the shop has promised to see to by `due_at`."""
+
+    __tablename__ = "service_ticket"
+    __table_args__ = (
+        Index("ix_service_ticket_shop_status_due", "shop_id", "status", "due_at"),
+        Index("ix_service_ticket_conversation", "conversation_id"),
+        Index("ix_service_ticket_aftersales", "aftersales_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    shop_id: int = Field(foreign_key="shop.id")
+    subject: str = Field(max_length=120)
+    conversation_id: int | None = Field(default=None, foreign_key="conversation.id")
+    aftersales_id: int | None = Field(default=None, foreign_key="aftersales_request.id")
+    status: str = Field(default="open", max_length=12)  # open, pending, resolved, closed
+    priority: str = Field(default="normal", max_length=8)  # low, normal, high, urgent
+    assignee_user_id: int | None = Field(default=None, foreign_key="user.id")
+    due_at: datetime
+    created_by: str = Field(default="", max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

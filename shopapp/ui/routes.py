@@ -27,6 +27,9 @@ CONSOLE_PROMOTIONS = "/console/marketing/promotions/[kind]"
 CONSOLE_PROMOTION_REPORT = "/console/marketing/promotion-report/[promotion_id]"
 CONSOLE_COUPONS = "/console/marketing/coupons"
 CONSOLE_REVIEWS = "/console/reviews"
+CONSOLE_CUSTOMERS = "/console/customers"
+CONSOLE_CUSTOMER = "/console/customers/[customer_id]"
+CONSOLE_SEGMENTS = "/console/segments"
 SUPPORT = "/support"
 CONSOLE_ORDER = "/console/orders/[order_id]"
 STORE_HOME = "/s/[slug]"
@@ -104,6 +107,15 @@ def store_coupons(slug):
 def store_account_order(slug: str, order_no: str) -> str:
     """An order in the shopper's account: the page opens it with their log-in, no link token."""
     return f"/s/{slug}/orders/{order_no}"
+
+
+def console_customer(customer_id: int | str) -> str:
+    return f"/console/customers/{customer_id}"
+
+
+def console_customers_in(segment: int | str) -> str:
+    """The customer list showing one segment (a saved one's id or a built-in group's key)."""
+    return f"/console/customers?segment={segment}"
 
 
 def console_order(order_id: int | str) -> str:

@@ -92,6 +92,42 @@ def _products_made_before_are_found_by_their_category_and_tags(url: str) -> None
     engine.dispose()
 
 
+def _customers_before_are_on_the_customer_list(url: str) -> None:
+    """Accounts and buyers from before revision fb0ca6de6e37 get their profiles, the guest's order in the account's."""
+    engine = create_engine(url)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "c4e8b2a61f37")
+        shop_id = _insert(connection, "shop", slug="old-crm", name="老客店")
+        account = _insert(connection, "customer", shop_id=shop_id, email="mei@example.com", name="梅")
+        paid = datetime(2026, 11, 1, tzinfo=UTC).replace(tzinfo=None)
+        for n, (email, customer_id, total) in enumerate(
+            (("mei@example.com", None, 5000), ("other@example.com", account, 3000), ("guest@example.com", None, 800))
+        ):
+            _insert(connection, "order", shop_id=shop_id, order_no=f"261101OLD{n}", email=email, customer_id=customer_id,
+                    total=total, paid_at=paid, recipient_phone="13900001234", address={"province": "浙江省"})
+        _insert(connection, "order", shop_id=shop_id, order_no="261101UNPAID", email="unpaid@example.com", total=100)
+        command.upgrade(config, "head")
+        rows = connection.execute(text(
+            "SELECT email, customer_id, orders_count, total_spent, phone_last4 FROM customer_profile ORDER BY email"
+        )).all()
+        assert [tuple(row) for row in rows] == [
+            ("guest@example.com", None, 1, 800, "1234"), ("mei@example.com", account, 2, 8000, "1234"),
+        ]
+    engine.dispose()
+
+
+def test_sqlite_customers_before_are_on_the_customer_list(tmp_path):
+    _customers_before_are_on_the_customer_list(f"sqlite:///{tmp_path / 'old-crm.db'}")
+
+
+@pytest.mark.skipif(not get_settings().database_url.startswith("postgresql"), reason="DATABASE_URL is not PostgreSQL")
+def test_postgresql_customers_before_are_on_the_customer_list():
+    with _scratch_postgresql() as url:
+        _customers_before_are_on_the_customer_list(url)
+
+
 def test_sqlite_upgrades_to_head_and_back_to_base(tmp_path):
     _upgrade_and_downgrade(f"sqlite:///{tmp_path / 'fresh.db'}")
 

@@ -19,6 +19,7 @@ from shopapp.services.core.errors import Unauthorized, require_fields
 from shopapp.services.core.outbox import queue_bilingual
 from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email, checked_text
+from shopapp.services.customers import profiles
 from shopapp.services.shops import accounts, shops
 from shopapp.settings import get_settings
 
@@ -47,6 +48,7 @@ def register(session: Session, shop_id: int, *, email: str, password: str, name:
     customer = Customer(shop_id=shop_id, email=email, password_hash=accounts.hash_password(password), name=name)
     session.add(customer)
     session.flush()
+    profiles.account_registered(session, customer)  # a guest who bought with this e-mail is now this account
     return _logged_in(session, customer)
 
 

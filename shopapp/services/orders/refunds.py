@@ -14,6 +14,7 @@ from shopapp.services.core.money import format_money, refund_for_units
 from shopapp.services.core.outbox import queue_bilingual
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.core.validation import checked_text
+from shopapp.services.customers import profiles
 from shopapp.services.inventory import availability, ledger
 from shopapp.services.marketing import lifecycle
 from shopapp.services.orders import fulfillment, payments, state
@@ -152,6 +153,7 @@ def _refund(
     _restock(session, actor.label, order, {i: qty for i, (qty, restock) in lines.items() if restock}, unshipped)
     _settle_order(session, actor, order, refund_row)
     lifecycle.order_refunded(session, order, amount, {i: qty for i, (qty, _) in lines.items()})
+    profiles.order_changed(session, order)
     shop = shops.get_shop(session, order.shop_id)
     queue_bilingual(
         session, order.shop_id, order.email, "email.refund_processed",

@@ -17,7 +17,7 @@ from shopapp.services.core.errors import Conflict, DomainError, NotFound, requir
 from shopapp.services.core.permissions import Actor, require, shop_row
 from shopapp.services.core.tokens import token_hash
 from shopapp.services.core.validation import checked_text
-from shopapp.services.customers import shoppers
+from shopapp.services.customers import profiles, shoppers
 from shopapp.services.marketing import lifecycle
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,7 @@ def transition(session: Session, order: Order, to: str, actor: str, data: dict |
         set_committed_value(order, name, value)
     record_event(session, order, to, actor, {"from": before, **(data or {})})
     lifecycle.order_moved(session, order, before, to)  # points and coupons follow the order
+    profiles.order_changed(session, order, to)  # the customer list's figures follow it too
     return order
 
 

@@ -15,6 +15,7 @@ NAV = [
     (routes.CONSOLE_PRODUCTS, "console.nav.products"),
     (routes.CONSOLE_CATEGORIES, "console.nav.categories"),
     (routes.CONSOLE_ORDERS, "console.nav.orders"),
+    (routes.CONSOLE_CUSTOMERS, "console.nav.customers"),
     (routes.CONSOLE_SHIPPING, "console.nav.shipping"),
     (routes.CONSOLE_MARKETING, "console.nav.marketing"),
     (routes.CONSOLE_REVIEWS, "console.nav.reviews"),

@@ -17,6 +17,7 @@ from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.orders.detail_state import OrderDetailState, ShipmentView
 from shopapp.ui.console.orders.refund_form import refund_form
+from shopapp.ui.console.orders.ticket_button import ticket_button
 from shopapp.ui.console.orders.timeline import actor_words, words
 from shopapp.ui.console.settings.sender import SenderAddressState, sender_address_form
 
@@ -175,6 +176,7 @@ def _request_card(request: dict) -> rx.Component:
         rx.el.p(aftersales_kind_label(request["kind"]), " · ", aftersales_status_label(request["status"]),
                 class_name="text-sm font-medium", data_testid="console-aftersales-status"),
         rx.el.p(request["reason"], class_name="text-sm text-gray-600"),
+        ticket_button(state, request["id"]),
         rx.cond(request["return"] != "", rx.el.p(tr("aftersales.return_tracking"), ": ", request["return"], class_name="text-sm")),
         rx.cond(
             (request["status"] == "requested") | (request["status"] == "returning") | (request["status"] == "awaiting_return"),

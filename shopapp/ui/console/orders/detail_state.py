@@ -17,6 +17,7 @@ from shopapp.ui import routes
 from shopapp.ui.components.savings import line_money, saving_rows
 from shopapp.ui.components.time import day_text, shown_time
 from shopapp.ui.console.orders.refund_form import RefundMixin
+from shopapp.ui.console.orders.ticket_button import TicketMixin
 from shopapp.ui.console.orders.timeline import event_rows, payment_rows
 from shopapp.ui.console.state import ConsoleState
 
@@ -41,7 +42,7 @@ def _shipment_view(shipment: dict) -> ShipmentView:
     )
 
 
-class OrderDetailState(RefundMixin, ConsoleState):
+class OrderDetailState(RefundMixin, TicketMixin, ConsoleState):
     order: dict[str, str] = {}
     items: list[dict[str, str]] = []
     savings: list[dict[str, str]] = []  # the order's savings, one per row, as the pipeline gave them

@@ -13,6 +13,7 @@ from shopapp.ui.console.layout import console_page
 from shopapp.ui.support.desk.assistant import assistant
 from shopapp.ui.support.desk.quick_replies import quick_reply_manager
 from shopapp.ui.support.desk.state import DeskState
+from shopapp.ui.support.desk.tickets import make_ticket_menu, ticket_list
 
 
 @console_page(routes.SUPPORT, "console.nav.support", on_load=DeskState.load)
@@ -22,13 +23,19 @@ def support_desk() -> rx.Component:
         rx.el.aside(
             rx.el.div(
                 *[rx.el.button(tr(f"support.{s}"), on_click=state.show(s), type="button", role="tab",
-                               aria_selected=rx.cond(state.status == s, "true", "false"),
-                               class_name=rx.cond(state.status == s, "rounded-lg bg-emerald-700 px-3 py-1 text-sm text-white",
+                               aria_selected=rx.cond((state.status == s) & ~state.show_tickets, "true", "false"),
+                               class_name=rx.cond((state.status == s) & ~state.show_tickets, "rounded-lg bg-emerald-700 px-3 py-1 text-sm text-white",
                                                   "rounded-lg px-3 py-1 text-sm text-gray-700")) for s in ("open", "closed")],
+                rx.el.button(tr("ticket.tab"), on_click=state.toggle_tickets(True), type="button", role="tab",
+                             aria_selected=rx.cond(state.show_tickets, "true", "false"), data_testid="tickets-tab",
+                             class_name=rx.cond(state.show_tickets, "rounded-lg bg-emerald-700 px-3 py-1 text-sm text-white",
+                                                "rounded-lg px-3 py-1 text-sm text-gray-700")),
                 role="tablist", class_name="flex gap-1 p-2",
             ),
-            rx.cond(state.queue.length() == 0, rx.el.p(tr("support.empty"), class_name="p-4 text-sm text-gray-500")),
-            rx.el.ul(rx.foreach(state.queue, _queue_row), data_testid="support-queue"),
+            rx.cond(state.show_tickets, ticket_list(state), rx.fragment(
+                rx.cond(state.queue.length() == 0, rx.el.p(tr("support.empty"), class_name="p-4 text-sm text-gray-500")),
+                rx.el.ul(rx.foreach(state.queue, _queue_row), data_testid="support-queue"),
+            )),
             # On a phone the list is the page until a conversation is open; on a wide screen it stays on the left.
             class_name=rx.cond(state.selected == "", "min-w-0 rounded-2xl border bg-white lg:w-72 lg:shrink-0",
                                "hidden min-w-0 rounded-2xl border bg-white lg:block lg:w-72 lg:shrink-0"),
@@ -82,6 +89,7 @@ def _conversation() -> rx.Component:
                         value=conversation["assigned"], on_change=state.hand_over, aria_label=tr("support.hand_over"),
                         class_name="min-w-0 max-w-48 rounded border px-2 py-1 text-sm",
                     ),
+                    make_ticket_menu(state),
                     rx.cond(conversation["status"] == "open",
                             rx.el.button(tr("support.close"), on_click=state.close_conversation, type="button", class_name=SECONDARY_BUTTON + " shrink-0 py-1"),
                             rx.el.button(tr("support.reopen"), on_click=state.reopen_conversation, type="button", class_name=SECONDARY_BUTTON + " shrink-0 py-1")),

@@ -15,12 +15,13 @@ from shopapp.ui.console.state import ConsoleState
 from shopapp.ui.live import refresh_while_open
 from shopapp.ui.support.desk.assistant import AiDraftMixin
 from shopapp.ui.support.desk.quick_replies import QuickRepliesMixin
+from shopapp.ui.support.desk.tickets import TicketsMixin
 
 POLL_SECONDS = 3
 POLL_FOR_MINUTES = 60
 
 
-class DeskState(AiDraftMixin, QuickRepliesMixin, ConsoleState):
+class DeskState(AiDraftMixin, QuickRepliesMixin, TicketsMixin, ConsoleState):
     status: str = "open"
     queue: list[dict[str, str]] = []
     selected: str = ""
@@ -51,7 +52,7 @@ class DeskState(AiDraftMixin, QuickRepliesMixin, ConsoleState):
 
     @rx.event
     def show(self, status: str):
-        self.status = status
+        self.status, self.show_tickets = status, False
         self._refresh()
 
     @rx.event
@@ -120,6 +121,8 @@ class DeskState(AiDraftMixin, QuickRepliesMixin, ConsoleState):
         ]
         if shown:
             self._show(shown)
+        if self.show_tickets:
+            self._load_tickets()
 
     def _show(self, shown: dict):
         customer = shown["customer"]
