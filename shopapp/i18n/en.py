@@ -988,4 +988,14 @@ MESSAGES = {
     "store.hours": "h",
     "store.minutes": "m",
     "marketing.no_orders": "No order has used this promotion yet",
+
+    # Store design (店铺装修)
+    "store.section.banner": "Banners",
+    "store.section.coupons": "Coupons",
+    "store.section.flash_sale": "Flash sale",
+    "store.section.group_buy": "Group buy",
+    "store.section.nothing_running": "Nothing is running right now",
+    "store.section.store_info": "About the shop",
+    "store.section.hours": "Opening hours",
+    "store.section.page_missing": "This page does not exist or is not published yet",
 }

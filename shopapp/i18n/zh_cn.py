@@ -996,4 +996,14 @@ MESSAGES = {
     "store.hours": "小时",
     "store.minutes": "分",
     "marketing.no_orders": "还没有订单用到这个活动",
+
+    # Store design (店铺装修)
+    "store.section.banner": "轮播图",
+    "store.section.coupons": "领优惠券",
+    "store.section.flash_sale": "限时秒杀",
+    "store.section.group_buy": "拼团",
+    "store.section.nothing_running": "暂时没有进行中的活动",
+    "store.section.store_info": "门店信息",
+    "store.section.hours": "营业时间",
+    "store.section.page_missing": "这个页面不存在或还没有发布",
 }

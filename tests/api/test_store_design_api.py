@@ -11,7 +11,7 @@ def _notice(text: str) -> dict:
 def _shopper_notice(client, preview: str = "") -> str:
     answer = client.get("/store/tea-house/design", params={"preview": preview})
     assert answer.status_code == 200, answer.text
-    return answer.json()["page"]["sections"][0]["settings"].get("text", "")
+    return answer.json()["page"]["sections"][0]["settings"].get("text", "")  # "" for the first home's search box
 
 
 def test_a_draft_is_not_shown_to_shoppers_until_the_owner_publishes(client, shop):
@@ -46,7 +46,7 @@ def test_bad_designs_get_422_with_the_field_and_change_nothing(client, shop):
     assert answer.status_code == 422 and "pages.home.sections.0.type" in answer.text
     answer = client.put("/store-design/draft", json=_notice("x") | {"theme": {"colors": {"text": "#eeeeee"}}}, headers=headers)
     assert answer.status_code == 422 and "theme.colors.text" in answer.text
-    assert client.get("/store-design", headers=headers).json()["draft"]["pages"]["home"]["sections"][0]["type"] == "banner"
+    assert client.get("/store-design", headers=headers).json()["draft"]["pages"]["home"]["sections"][1]["type"] == "banner"
 
 
 def test_an_uploaded_picture_can_be_used_and_another_shop_cannot_touch_the_design(client, shop):

@@ -69,7 +69,7 @@ def test_a_picture_from_elsewhere_is_refused(session, owner):
 
 def test_shoppers_see_the_draft_only_after_publishing_and_a_restore_brings_a_version_back(session, owner):
     design.save_draft(session, owner, _home({"type": "notice", "settings": {"text": "第一版"}}))
-    assert design.published_design(session, owner.shop_id)["pages"]["home"]["sections"][0]["type"] == "banner"  # the old home
+    assert design.published_design(session, owner.shop_id)["pages"]["home"]["sections"][1]["type"] == "banner"  # the old home
     assert design.publish(session, owner)["version"] == 1
     design.save_draft(session, owner, _home({"type": "notice", "settings": {"text": "第二版"}}))
     assert _notice(design.published_design(session, owner.shop_id)) == "第一版"

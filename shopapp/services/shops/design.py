@@ -165,6 +165,8 @@ def _from_sections(sections: list | None) -> dict:
     from shopapp.services.shops.themes import DEFAULT_SECTIONS
 
     legacy = sections or DEFAULT_SECTIONS
-    converted = [{"id": f"s{i + 1}", "type": s["type"], "hidden": False,
-                  "settings": {k: v for k, v in s.items() if k != "type"}} for i, s in enumerate(legacy)]
+    # The search box stood above every home before the editor: it stays, now as a section the owner can move.
+    converted = [{"id": "s0", "type": "search", "hidden": False, "settings": {}}] + [
+        {"id": f"s{i + 1}", "type": s["type"], "hidden": False, "settings": {k: v for k, v in s.items() if k != "type"}}
+        for i, s in enumerate(legacy)]
     return {"theme": copy.deepcopy(rules.DEFAULT_THEME), "pages": {"home": {"sections": converted}}}

@@ -61,6 +61,8 @@ class Checker:
             self.errors[f"{path}.text"] = "contrast_too_low"
         if rules.contrast(clean["button_text"], clean["primary"]) < rules.MIN_CONTRAST:
             self.errors[f"{path}.primary"] = "contrast_too_low"
+        if rules.contrast(clean["primary"], clean["background"]) < rules.MIN_CONTRAST:  # links, outline buttons
+            self.warnings.append({"field": f"{path}.primary", "code": "contrast_low"})
         if rules.contrast(clean["accent"], clean["background"]) < rules.MIN_ACCENT_CONTRAST:
             self.warnings.append({"field": f"{path}.accent", "code": "contrast_low"})
         return clean
