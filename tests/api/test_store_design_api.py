@@ -61,3 +61,15 @@ def test_an_uploaded_picture_can_be_used_and_another_shop_cannot_touch_the_desig
     other = signup(client, "other-shop")
     answer = client.put("/store-design/draft", json={"pages": {"home": {"sections": [banner]}}}, headers=other["headers"])
     assert answer.status_code == 422 and "media_not_in_shop" in answer.text
+
+
+def test_only_the_draft_preview_may_be_framed_and_only_by_this_site(api_url):
+    import httpx
+
+    preview = httpx.get(api_url + "/s/tea-house?preview=abc")
+    assert "frame-ancestors 'self'" in preview.headers["content-security-policy"]
+    assert preview.headers["x-frame-options"] == "SAMEORIGIN"
+    for path in ("/s/tea-house", "/console/design", "/api/v1/health?preview=abc"):
+        answer = httpx.get(api_url + path)
+        assert "frame-ancestors 'none'" in answer.headers["content-security-policy"], path
+        assert answer.headers["x-frame-options"] == "DENY", path
