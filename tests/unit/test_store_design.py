@@ -103,3 +103,21 @@ def test_staff_who_may_not_edit_the_shop_cannot_change_its_design(session, owner
 
 def _notice(found: dict) -> str:
     return found["pages"]["home"]["sections"][0]["settings"]["text"]
+
+
+def test_the_editor_moves_duplicates_hides_and_types_into_sections():
+    from shopapp.services.shops import design_edit
+
+    page = [{"id": "a", "type": "banner", "settings": {}}, {"id": "b", "type": "notice", "settings": {}},
+            {"id": "g", "type": "product_grid", "settings": {}}]
+    assert [s["id"] for s in design_edit.moved_before(page, "g", "a")] == ["g", "a", "b"]  # dragged onto the banner
+    assert [s["id"] for s in design_edit.moved(page, "a", 5)] == ["b", "g", "a"]
+    assert [s["id"] for s in design_edit.moved(page, "a", -1)] == ["a", "b", "g"]
+    copied = design_edit.duplicated(page, "b")
+    assert [s["type"] for s in copied] == ["banner", "notice", "notice", "product_grid"] and copied[2]["id"] != "b"
+    assert design_edit.toggled(page, "b")[1]["hidden"] is True
+    typed = design_edit.with_field(page, "g", "limit", "8")
+    assert typed[2]["settings"]["limit"] == 8
+    with_slide = design_edit.with_field(design_edit.with_block(page, "a"), "a", "blocks.0.title", "新茶")
+    assert with_slide[0]["blocks"][0]["title"] == "新茶"
+    assert design_edit.with_block(with_slide, "a", remove_index=-1)[0]["blocks"] == []
