@@ -54,7 +54,7 @@ STARTERS: dict[str, dict] = {
     "featured_products": {"settings": {"limit": 4, "columns": 2}},
     "product_grid": {"settings": {"source": "newest", "limit": 12, "columns": 2}},
     "product_carousel": {"settings": {"source": "best_selling", "limit": 8}},
-    "rich_text": {"settings": {"html": "<p>介绍一下你的店</p>"}},
+    "rich_text": {"settings": {"title": "关于我们", "text": "介绍一下你的店"}},
     "image_text": {"settings": {"image_side": "top"}},
     "image_grid": {"settings": {"columns": 2}, "blocks": []},
     "hotzone": {"settings": {}, "blocks": []},
@@ -71,7 +71,7 @@ THEME_LISTS = {"footer_links": 10, "menu": 8, "tab_bar": 5}
 COLORS = ("primary", "accent", "background", "text", "button_text")
 
 PRESETS: dict[str, dict] = {
-    "清新": {"colors": {"primary": "#047857", "accent": "#f59e0b", "background": "#f0fdf4", "text": "#14532d", "button_text": "#ffffff"},
+    "清新": {"colors": {"primary": "#047857", "accent": "#b45309", "background": "#f0fdf4", "text": "#14532d", "button_text": "#ffffff"},
              "radius": 16, "button_style": "pill", "font_scale": "1"},
     "简约": {"colors": {"primary": "#111827", "accent": "#6b7280", "background": "#ffffff", "text": "#111827", "button_text": "#ffffff"},
              "radius": 4, "button_style": "outline", "font_scale": "1"},

@@ -56,7 +56,7 @@ def banner(s: HomeSection) -> rx.Component:
         rx.foreach(s.blocks, lambda slide: rx.el.a(
             rx.cond(
                 slide["image_url"] != "",
-                rx.el.img(src=slide["image_url"], alt=rx.cond(slide["alt"] != "", slide["alt"], slide["title"]),
+                rx.el.img(src=slide["image_url"], alt=rx.cond(slide["alt"] != "", slide["alt"], rx.cond(slide["title"] != "", slide["title"], shop["name"])),
                           width="960", height="400", loading=rx.cond(slide["first"] != "", "eager", "lazy"),
                           fetchpriority=rx.cond(slide["first"] != "", "high", "auto"),
                           class_name="aspect-[12/5] w-full object-cover"),

@@ -18,27 +18,28 @@ _IMAGES = {"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp":
 def field_input(field: dict, on_save) -> rx.Component:
     """`on_save(name, value)` makes the event that saves it."""
     name, key = field["name"], S.form_key.to_string() + field["name"]
+    label = tr_of("design.field." + field["key"], "design.field.")
     typed = lambda value: on_save(name, value).debounce(400)  # noqa: E731 - a save per pause, not per key
-    return rx.el.label(
-        rx.el.span(rx.cond(field["group"] != "", "#" + field["group"] + " ", ""), tr_of(field["key"], "design.field."), class_name="text-xs text-gray-600"),
+    return rx.el.div(
+        rx.el.span(rx.cond(field["group"] != "", "#" + field["group"] + " ", ""), label, class_name="text-xs text-gray-600"),
         rx.match(
             field["input"],
-            ("textarea", rx.el.textarea(default_value=field["value"], key=key, on_change=typed, rows=4, class_name=BOX)),
-            ("color", rx.el.input(type="color", default_value=field["value"], key=key, on_change=typed, class_name="mt-1 h-9 w-full")),
-            ("number", rx.el.input(type="number", default_value=field["value"], key=key, on_change=typed, class_name=BOX)),
+            ("textarea", rx.el.textarea(default_value=field["value"], key=key, aria_label=label, on_change=typed, rows=4, class_name=BOX)),
+            ("color", rx.el.input(type="color", default_value=field["value"], key=key, aria_label=label, on_change=typed, class_name="mt-1 h-9 w-full")),
+            ("number", rx.el.input(type="number", default_value=field["value"], key=key, aria_label=label, on_change=typed, class_name=BOX)),
             ("select", rx.el.select(
                 rx.el.option("—", value=""),
-                rx.foreach(field["options"].split("|"), lambda o: rx.el.option(tr_of(o, "design.option."), value=o)),
-                default_value=field["value"], key=key, on_change=lambda v: on_save(name, v), class_name=BOX)),
+                rx.foreach(field["options"].split("|"), lambda o: rx.el.option(tr_of("design.option." + o, "design.option."), value=o)),
+                default_value=field["value"], key=key, on_change=lambda v: on_save(name, v), aria_label=label, class_name=BOX)),
             ("bool", rx.el.input(type="checkbox", default_checked=field["value"] == "True", key=key,
                                  on_change=lambda v: on_save(name, v.to_string()))),
             ("image", _picture(field)),
             ("products", _products(field, typed)),
-            rx.el.input(default_value=field["value"], key=key, on_change=typed, class_name=BOX,
+            rx.el.input(default_value=field["value"], key=key, on_change=typed, class_name=BOX, aria_label=label,
                         placeholder=rx.cond(field["input"] == "link", "/s/" + S.shop_slug + "/…", "")),
         ),
         class_name="block", data_field=name,
-    )
+    )  # a <div>: a picture or a product field holds several controls, each named by `label`
 
 
 def _picture(field: dict) -> rx.Component:

@@ -74,7 +74,7 @@ def _row(row: dict, index) -> rx.Component:
     return drag_item(
         rx.el.div(
             rx.el.span("⠿", aria_hidden="true", class_name="cursor-grab select-none text-gray-400"),
-            rx.el.button(tr_of(row["type"], "design.type."), rx.el.span(" ", row["label"], class_name="text-xs text-gray-500"),
+            rx.el.button(tr_of("design.type." + row["type"], "design.type."), rx.el.span(" ", row["label"], class_name="text-xs text-gray-500"),
                          type="button", on_click=S.choose(section_id), class_name="min-w-0 flex-1 truncate text-left text-sm",
                          data_testid="choose-section"),
             rx.cond(row["hidden"] != "", rx.el.span(tr("design.hidden"), class_name="rounded bg-gray-200 px-1 text-xs")),
@@ -96,7 +96,7 @@ def _row(row: dict, index) -> rx.Component:
         on_drag_start=S.drag_start(section_id),
         on_drag_over=rx.prevent_default,
         on_drop=[rx.prevent_default, S.drop_on(section_id)],
-        data_testid="section-row", data_type=row["type"], data_index=index,
+        data_testid="section-row", data_type=row["type"], data_index=index, data_selected=row["selected"],
         class_name=rx.cond(row["selected"] != "", "rounded-xl border-2 border-emerald-600 bg-white p-2", "rounded-xl border bg-white p-2"),
     )
 

@@ -21,7 +21,7 @@ def section_fields(section: dict | None) -> list[dict[str, str]]:
         return []
     settings_spec, block_spec = rules.SECTIONS[section["type"]]
     fields = [_field(name, kind, section.get("settings", {}).get(name)) for name, kind in settings_spec.items()
-              if not (name == "text" and section["type"] == "rich_text" and section.get("settings", {}).get("html"))]
+              if not _superseded(section, name)]
     for index, block in enumerate(section.get("blocks") or [] if block_spec else []):
         fields += [_field(f"blocks.{index}.{name}", kind, block.get(name), group=str(index + 1)) for name, kind in block_spec.items()]
     return fields
@@ -42,6 +42,14 @@ def _field(name: str, kind: str, value, group: str = "") -> dict[str, str]:
     short = name.rsplit(".", 1)[-1]
     return {"name": name, "key": short, "input": "textarea" if base == "text" and short in _LONG else _INPUTS[base],
             "options": rest if base == "choice" else "", "value": shown, "group": group}
+
+
+def _superseded(section: dict, name: str) -> bool:
+    """Settings the storefront no longer reads: a banner's own picture once it has slides, a rich
+    text's plain text once it has HTML."""
+    if section["type"] == "banner" and section.get("blocks"):
+        return name in ("image_url", "link", "subtitle")
+    return section["type"] == "rich_text" and name == "text" and bool(section.get("settings", {}).get("html"))
 
 
 def _label(section: dict) -> str:
