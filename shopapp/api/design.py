@@ -29,9 +29,10 @@ def get_design(request: Request):
 @router.put("/store-design/draft")
 def save_draft(data: dict, request: Request):
     """`{theme?, pages?}`: each page named replaces that page (null removes a 微页面); checked whole,
-    422 with the field paths and nothing saved when one is wrong. Answers `{draft, warnings}`."""
+    422 with the field paths and nothing saved when one is wrong. Answers the draft `{theme, pages,
+    warnings}` (warnings: colour pairs under WCAG AA that are allowed, e.g. a pale accent)."""
     with acting(request) as (session, actor):
-        return design.save_draft(session, actor, data)
+        return _draft(design.save_draft(session, actor, data))
 
 
 @router.post("/store-design/publish", status_code=201)
@@ -48,9 +49,9 @@ def versions(request: Request):
 
 @router.post("/store-design/versions/{version}/restore")
 def restore(version: int, request: Request):
-    """That version becomes the draft; shoppers see it once it is published."""
+    """That version becomes the draft (answered like PUT draft); shoppers see it once it is published."""
     with acting(request) as (session, actor):
-        return design.restore(session, actor, version)
+        return _draft(design.restore(session, actor, version))
 
 
 @router.post("/store-design/pictures", status_code=201)
@@ -66,6 +67,10 @@ async def add_picture(request: Request):
     finally:
         await form.close()
     return {"url": await run_in_threadpool(_add_picture, bearer_token(request), data)}
+
+
+def _draft(saved: dict) -> dict:
+    return {**saved["draft"], "warnings": saved["warnings"]}
 
 
 def _add_picture(token: str, data: bytes) -> str:

@@ -38,10 +38,14 @@ def running_coupons(session, shop_id: int) -> list[dict]:
     return []
 
 
-def section_view(section: dict, shop: dict[str, str], cards: list[dict[str, str]], first_picture: bool) -> HomeSection:
+def section_view(section: dict, shop: dict[str, str], cards: list[dict[str, str]], first_picture: bool,
+                 coupons: list[dict] | None = None) -> HomeSection:
+    """`coupons`: running_coupons' answer, shown by a coupon block ({title, link} each)."""
     settings = section.get("settings", {})
     kind = section["type"]
     blocks = [dict(b) for b in section.get("blocks") or []]
+    if kind == "coupons":
+        blocks = [{"title": c.get("title", ""), "link": c.get("link", "")} for c in coupons or []]
     if kind == "banner" and not blocks:  # a home from before the editor: one slide from the section itself
         blocks = [{k: settings.get(k, "") for k in ("image_url", "title", "subtitle", "link")}]
     if kind == "hotzone":

@@ -40,7 +40,9 @@ def section(s: HomeSection, product_grid, product_row) -> rx.Component:
             rx.cond(s.video_url != "", rx.el.video(src=s.video_url, poster=s.poster_url, controls=True, preload="none",
                                                    class_name="aspect-video w-full rounded-xl bg-black")),
             class_name=PAD)),
-        ("coupons", _nothing_running(s, "store.section.coupons")),
+        ("coupons", rx.cond(s.blocks.length() > 0, _titled(s, "store.section.coupons", rx.el.ul(rx.foreach(s.blocks, lambda c: rx.el.li(
+            rx.el.a(c["title"], href=c["link"], class_name="shop-notice block rounded-lg px-3 py-2 text-sm"))), class_name="flex gap-2 px-4")),
+            _nothing_running(s, "store.section.coupons"))),
         ("flash_sale", _nothing_running(s, "store.section.flash_sale")),
         ("group_buy", _nothing_running(s, "store.section.group_buy")),
         ("store_info", store_info(s)),
@@ -123,7 +125,7 @@ def _titled(s: HomeSection, default_key: str, body: rx.Component, more: bool = F
     heading = rx.cond(s.title != "", s.title, tr(default_key)) if default_key else s.title
     return rx.el.section(
         rx.cond((s.title != "") | (default_key != ""), rx.el.h2(heading, class_name="px-4 pb-2 pt-6 text-base font-semibold")),
-        rx.cond((s.type != "image_grid") & (s.products.length() == 0), rx.el.p(tr("store.empty"), class_name="px-4 py-12 text-center text-gray-500"), body),
+        rx.cond((s.type != "image_grid") & (s.type != "coupons") & (s.products.length() == 0), rx.el.p(tr("store.empty"), class_name="px-4 py-12 text-center text-gray-500"), body),
         rx.cond(more, rx.el.a(tr("store.all_products"), " →", href=routes.store_search(StoreState.shop["slug"]),
                               class_name="block px-4 py-4 text-center text-sm text-emerald-700")),
     )
