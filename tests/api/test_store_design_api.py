@@ -73,3 +73,17 @@ def test_only_the_draft_preview_may_be_framed_and_only_by_this_site(api_url):
         answer = httpx.get(api_url + path)
         assert "frame-ancestors 'none'" in answer.headers["content-security-policy"], path
         assert answer.headers["x-frame-options"] == "DENY", path
+
+
+def test_a_micro_page_has_its_own_address_once_published(client, shop):
+    headers = shop["headers"]
+    page = {"title": "春茶节", "sections": [{"type": "notice", "settings": {"text": "春茶节开始"}}]}
+    assert client.put("/store-design/draft", json={"pages": {"spring": page}}, headers=headers).status_code == 200
+    assert client.get("/store/tea-house/design", params={"page": "spring"}).status_code == 404  # not published yet
+    client.post("/store-design/publish", headers=headers)
+    shown = client.get("/store/tea-house/design", params={"page": "spring"}).json()["page"]
+    assert shown["title"] == "春茶节" and shown["sections"][0]["settings"]["text"] == "春茶节开始"
+    bad = client.put("/store-design/draft", json={"pages": {"Spring Sale!": page}}, headers=headers)
+    assert bad.status_code == 422 and "handle_invalid" in bad.text
+    client.put("/store-design/draft", json={"pages": {"spring": None}}, headers=headers)
+    assert "spring" not in client.get("/store-design", headers=headers).json()["draft"]["pages"]
