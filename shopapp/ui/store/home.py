@@ -46,10 +46,6 @@ class StoreHomeState(StoreState):
             for i, f in enumerate(filled)
         ]
 
-    @rx.event
-    def search(self, form: dict):
-        return rx.redirect(routes.store_search(self.shop["slug"], q=form.get("q", "").strip()))
-
 
 def card_offers(session, shop: dict[str, str], items: list[dict]) -> dict:
     """The running promotions of every card on a page, asked once for them all."""

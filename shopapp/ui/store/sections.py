@@ -13,6 +13,14 @@ from shopapp.ui.store.state import StoreState
 PAD = "px-4 pt-5"
 
 
+class SearchBoxState(StoreState):
+    """The search section's box: to the shop's search page without leaving the app."""
+
+    @rx.event
+    def search(self, form: dict):
+        return rx.redirect(routes.store_search(self.shop["slug"], q=str(form.get("q", "")).strip()))
+
+
 def section(s: HomeSection, product_grid, product_row) -> rx.Component:
     """One section by its type; `product_grid(products, columns)` and `product_row(products)` draw cards."""
     return rx.el.div(rx.match(
@@ -23,7 +31,7 @@ def section(s: HomeSection, product_grid, product_row) -> rx.Component:
         ("search", rx.el.form(
             rx.el.input(name="q", type="search", placeholder=rx.cond(s.subtitle != "", s.subtitle, tr("store.search_placeholder")),
                         aria_label=tr("store.search_placeholder"), class_name="w-full rounded-full bg-gray-100 px-4 py-2"),
-            action=routes.store_search(StoreState.shop["slug"]), method="get", class_name=PAD)),
+            on_submit=SearchBoxState.search, class_name=PAD)),
         ("category_list", categories(s)),
         ("featured_products", _titled(s, "store.featured", product_grid(s.products, s.columns))),
         ("product_grid", _titled(s, "store.products", product_grid(s.products, s.columns), more=True)),

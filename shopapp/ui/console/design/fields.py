@@ -19,7 +19,7 @@ def field_input(field: dict, on_save) -> rx.Component:
     """`on_save(name, value)` makes the event that saves it."""
     name, key = field["name"], S.form_key.to_string() + field["name"]
     label = tr_of("design.field." + field["key"], "design.field.")
-    typed = lambda value: on_save(name, value).debounce(400)  # noqa: E731 - a save per pause, not per key
+    typed = lambda value: on_save(name, value).debounce(250)  # noqa: E731 - a save per pause, not per key
     return rx.el.div(
         rx.el.span(rx.cond(field["group"] != "", "#" + field["group"] + " ", ""), label, class_name="text-xs text-gray-600"),
         rx.match(
@@ -33,6 +33,10 @@ def field_input(field: dict, on_save) -> rx.Component:
                 default_value=field["value"], key=key, on_change=lambda v: on_save(name, v), aria_label=label, class_name=BOX)),
             ("bool", rx.el.input(type="checkbox", default_checked=field["value"] == "True", key=key,
                                  on_change=lambda v: on_save(name, v.to_string()))),
+            ("category", rx.el.select(
+                rx.el.option("—", value=""),
+                rx.foreach(S.categories, lambda c: rx.el.option(c["name"], value=c["id"])),
+                default_value=field["value"], key=key, aria_label=label, on_change=lambda v: on_save(name, v), class_name=BOX)),
             ("image", _picture(field)),
             ("products", _products(field, typed)),
             rx.el.input(default_value=field["value"], key=key, on_change=typed, class_name=BOX, aria_label=label,

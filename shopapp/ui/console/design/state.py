@@ -7,6 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from shopapp.db import session_scope
+from shopapp.services.catalog import categories
 from shopapp.services.core.errors import DomainError
 from shopapp.services.shops import design
 from shopapp.ui.console.design import view
@@ -31,6 +32,7 @@ class DesignState(ConsoleState):
     saved_rev: int = 0  # how many saves this visit has made (the page shows 已保存 once one worked)
     version: int = 0
     form_key: int = 0
+    categories: list[dict[str, str]] = []  # for a product grid "by category"
 
     @rx.event
     def load(self):
@@ -41,6 +43,8 @@ class DesignState(ConsoleState):
         if self.handle not in self._draft["pages"]:
             self.handle = "home"
         self.selected, self.problem, self.warnings = "", "", []
+        listed = self._read(lambda session, actor: categories.list_categories(session, actor.shop_id)) or []
+        self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in listed]
         self._show()
 
     @rx.event
