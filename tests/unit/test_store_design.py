@@ -121,3 +121,30 @@ def test_the_editor_moves_duplicates_hides_and_types_into_sections():
     with_slide = design_edit.with_field(design_edit.with_block(page, "a"), "a", "blocks.0.title", "新茶")
     assert with_slide[0]["blocks"][0]["title"] == "新茶"
     assert design_edit.with_block(with_slide, "a", remove_index=-1)[0]["blocks"] == []
+
+
+def test_two_people_publishing_at_once_make_two_versions(session, owner):
+    """Owner and an admin press 发布 together: versions 1 and 2, never two version 1s."""
+    import threading
+
+    from shopapp.db import session_scope
+
+    design.save_draft(session, owner, _home({"type": "notice", "settings": {"text": "同时发布"}}))
+    session.commit()
+    start, published, failed = threading.Barrier(3), [], []
+
+    def press_publish() -> None:
+        start.wait()
+        try:
+            with session_scope() as own:
+                published.append(design.publish(own, owner)["version"])
+        except Exception as exc:  # any failure is reported below
+            failed.append(repr(exc))
+
+    threads = [threading.Thread(target=press_publish) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failed == [] and sorted(published) == [1, 2, 3]
+    assert [v["version"] for v in design.list_versions(session, owner)] == [3, 2, 1]
