@@ -87,3 +87,15 @@ def test_a_micro_page_has_its_own_address_once_published(client, shop):
     assert bad.status_code == 422 and "handle_invalid" in bad.text
     client.put("/store-design/draft", json={"pages": {"spring": None}}, headers=headers)
     assert "spring" not in client.get("/store-design", headers=headers).json()["draft"]["pages"]
+
+
+def test_the_shops_favicon_is_named_in_its_pages_once_published(client, shop, api_url):
+    import httpx
+
+    headers = shop["headers"]
+    icon = client.post("/store-design/pictures", files={"file": ("i.png", png((64, 64)), "image/png")}, headers=headers).json()["url"]
+    theme = client.get("/store-design", headers=headers).json()["draft"]["theme"]
+    assert client.put("/store-design/draft", json={"theme": theme | {"favicon_url": icon}}, headers=headers).status_code == 200
+    assert icon not in httpx.get(api_url + "/s/tea-house").text
+    client.post("/store-design/publish", headers=headers)
+    assert f'<link rel="icon" href="{icon}"/>' in httpx.get(api_url + "/s/tea-house").text

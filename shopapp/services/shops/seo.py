@@ -30,6 +30,7 @@ def shop_page_tags(session: Session, slug: str) -> dict:
         "json_ld": {"@context": "https://schema.org", "@type": "Store", "name": shop.name, "url": f"{base}/s/{shop.slug}",
                     **({"telephone": shop.contact_phone} if shop.contact_phone else {})},
         "first_image": _home_first_image(session, shop.id),
+        "icon": favicon(session, shop.id),
     }
 
 
@@ -63,6 +64,7 @@ def product_page_tags(session: Session, slug: str, product_id: int) -> dict:
         "url": url,
         "type": "product",
         "first_image": product["images"][0]["url"] if product["images"] else "",
+        "icon": favicon(session, shop.id),
         "json_ld": {
             "@context": "https://schema.org", "@type": "Product", "name": product["title"], "description": description,
             "image": [_absolute(i["url"]) for i in product["images"]],
@@ -70,6 +72,11 @@ def product_page_tags(session: Session, slug: str, product_id: int) -> dict:
             "brand": {"@type": "Brand", "name": shop.name}, "offers": offer,
         },
     }
+
+
+def favicon(session: Session, shop_id: int) -> str:
+    """The favicon the owner chose in 店铺装修 (published), "" for the platform's own."""
+    return design.published_design(session, shop_id)["theme"].get("favicon_url", "")
 
 
 def _home_first_image(session: Session, shop_id: int) -> str:
