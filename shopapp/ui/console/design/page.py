@@ -150,7 +150,7 @@ def _menus() -> rx.Component:
             rx.el.input(name="title", placeholder=tr("design.page_title"), aria_label=tr("design.page_title"), class_name=BOX),
             rx.el.input(name="handle", placeholder="spring-sale", aria_label=tr("design.page_handle"), class_name=BOX),
             rx.el.button(tr("design.add_page"), type="submit", class_name=SMALL + " mt-1"),
-            on_submit=S.add_page, reset_on_submit=True,
+            on_submit=S.add_page, reset_on_submit=True, data_testid="new-page",
         ),
         class_name="mt-3 space-y-4",
     )
@@ -168,6 +168,7 @@ def _link_list(menu: str) -> rx.Component:
             class_name="flex gap-1",
         )),
         rx.el.button("+ ", tr("design.add_link"), type="button", on_click=S.add_link(menu), class_name=SMALL),
+        data_testid=f"links-{menu}",
     )
 
 

@@ -95,6 +95,8 @@ class ThemeState(SectionsState):
             self.problem = self._problem_text(exc)
             return
         self._draft = restored["draft"]
+        if self.handle not in self._draft["pages"]:  # a 微页面 made after that version
+            self.handle, self.selected = "home", ""
         self.preview_rev += 1
         self.form_key += 1
         self._show()
