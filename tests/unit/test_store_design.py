@@ -148,3 +148,13 @@ def test_two_people_publishing_at_once_make_two_versions(session, owner):
         thread.join()
     assert failed == [] and sorted(published) == [1, 2, 3]
     assert [v["version"] for v in design.list_versions(session, owner)] == [3, 2, 1]
+
+
+def test_menus_link_only_inside_the_shop_and_every_ready_made_style_is_readable(session, owner):
+    theme = dict(design_rules.DEFAULT_THEME)
+    fields = _refused(session, owner, {"theme": {**theme, "tab_bar": [{"label": "别家", "link": "/s/other/pages/x"}],
+                                                 "footer_links": [{"label": "x", "link": "data:text/html,hi"}]}})
+    assert fields == {"theme.tab_bar.0.link": "link_outside_shop", "theme.footer_links.0.link": "link_unsafe"}
+    for name, preset in design_rules.PRESETS.items():
+        saved = design.save_draft(session, owner, {"theme": {**theme, **preset, "preset": name}})
+        assert saved["warnings"] == [], name
