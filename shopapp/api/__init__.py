@@ -15,6 +15,7 @@ from shopapp.api import (
     coupons,
     customer_list,
     customers,
+    design,
     errors,
     fulfillment,
     health,
@@ -54,7 +55,7 @@ def create_api() -> FastAPI:
     caching.install(api)
     served_by.install(api)
     security.install(api)
-    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, coupons, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions, reviews, customer_list, tickets):
+    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, coupons, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions, reviews, customer_list, tickets, design):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(media.router)
     api.include_router(seo.router)

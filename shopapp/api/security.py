@@ -71,7 +71,7 @@ def inline_script_hashes(build_dir: Path | None = None) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def content_security_policy() -> str:
+def content_security_policy(framed_preview: bool = False) -> str:
     """The policy, one directive per reason:
 
     - default-src 'self': anything not named below only from this origin.
@@ -88,8 +88,11 @@ def content_security_policy() -> str:
       websocket to its api_url (PUBLIC_URL), uploads and API calls go to the same origin.
     - form-action 'self' + PUBLIC_URL's origin: our forms post to us (the sandbox pay page then
       redirects back to the shop on PUBLIC_URL).
-    - frame-ancestors 'none': no page may be framed (clickjacking); frame-src 'none', object-src
-      'none', base-uri 'self' close the remaining ways to load or re-root code.
+    - frame-ancestors 'none': no page may be framed (clickjacking); object-src 'none', base-uri
+      'self' close the remaining ways to load or re-root code. The one exception is the storefront's
+      draft preview (`/s/<slug>...?preview=<token>`, `framed_preview`): the store editor
+      (/console/design) frames it, so it allows frame-ancestors 'self' (this origin only), and every
+      page may frame this origin (frame-src 'self') since no other page allows being framed.
     """
     settings = get_settings()
     public = _origin(settings.public_url)
@@ -108,18 +111,23 @@ def content_security_policy() -> str:
         "font-src 'self' data:",
         "connect-src " + " ".join(dict.fromkeys(["'self'", public, websocket])),
         "form-action " + " ".join(dict.fromkeys(["'self'", public])),
-        "frame-ancestors 'none'",
-        "frame-src 'none'",
+        "frame-ancestors 'self'" if framed_preview else "frame-ancestors 'none'",
+        "frame-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",
     ]
     return "; ".join(directives)
 
 
-def security_headers() -> list[tuple[bytes, bytes]]:
+def is_framed_preview(path: str, query: bytes) -> bool:
+    """The storefront with a draft preview token: the only page the console may frame."""
+    return path.startswith("/s/") and any(part.startswith(b"preview=") for part in query.split(b"&"))
+
+
+def security_headers(framed_preview: bool = False) -> list[tuple[bytes, bytes]]:
     headers = [
-        ("content-security-policy", content_security_policy()),
-        ("x-frame-options", "DENY"),
+        ("content-security-policy", content_security_policy(framed_preview)),
+        ("x-frame-options", "SAMEORIGIN" if framed_preview else "DENY"),
         ("x-content-type-options", "nosniff"),
         ("referrer-policy", "strict-origin-when-cross-origin"),
         ("permissions-policy", _PERMISSIONS_POLICY),
@@ -150,7 +158,7 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         host = dict(scope.get("headers") or []).get(b"host", b"")
-        extra = security_headers()
+        extra = security_headers(is_framed_preview(scope.get("path", ""), scope.get("query_string", b"")))
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":

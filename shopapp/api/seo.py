@@ -83,6 +83,8 @@ def _head(tags: dict) -> str:
     ]
     if tags["image"]:
         parts.append(f'<meta property="og:image" content="{e(tags["image"])}"/>')
+    if tags.get("icon"):  # after the app's own favicon link: the last one wins
+        parts.append(f'<link rel="icon" href="{e(tags["icon"])}"/>')
     # "</" inside JSON would end the script element early: escape it.
     payload = json.dumps(tags["json_ld"], ensure_ascii=False).replace("</", "<\\/")
     parts.append(f'<script type="application/ld+json">{payload}</script>')

@@ -5,7 +5,8 @@ from fastapi import APIRouter
 from shopapp.api.deps import jsonable
 from shopapp.db import read_scope
 from shopapp.services.catalog import products, views
-from shopapp.services.shops import shops
+from shopapp.services.core.errors import NotFound
+from shopapp.services.shops import design, shops
 
 router = APIRouter(prefix="/store/{slug}", tags=["storefront"])
 
@@ -14,6 +15,17 @@ router = APIRouter(prefix="/store/{slug}", tags=["storefront"])
 def shop_home(slug: str):
     with read_scope() as session:
         return shops.shop_public(shops.shop_by_slug(session, slug))
+
+
+@router.get("/design")
+def store_design(slug: str, page: str = "home", preview: str = ""):
+    """What shoppers see of the shop's design: `{theme, page}` as published (the draft with the shop's preview token)."""
+    with read_scope() as session:
+        shop = shops.shop_by_slug(session, slug)
+        shown = design.design_for_visit(session, shop.id, preview)
+        if page not in shown["pages"]:
+            raise NotFound()
+        return jsonable({"theme": shown["theme"], "page": shown["pages"][page]})
 
 
 @router.get("/products")

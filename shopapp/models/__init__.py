@@ -20,14 +20,14 @@ from shopapp.models.search import ProductSearch
 from shopapp.models.shops import ApiKey, Shop, StaffInvite, StaffMember
 from shopapp.models.stock_alerts import StockNotification
 from shopapp.models.support import Conversation, Message, QuickReply, ServiceTicket
-from shopapp.models.themes import StoreTheme
+from shopapp.models.themes import StoreDesignVersion, StoreTheme
 
 __all__ = [
     "ApiKey", "AuthSession", "PasswordReset", "Category", "JobLease", "LoginAttempt", "OutboxEmail", "Product",
     "ProductCategory", "ProductImage", "ProductSearch", "Shop", "StaffInvite", "StaffMember", "StockMove",
     "User", "Variant",
     "Cart", "CartItem", "IdempotencyRecord", "Order", "OrderEvent", "OrderItem", "Payment", "PaymentNotification",
-    "ShippingMethod", "StockNotification", "StoreTheme",
+    "ShippingMethod", "StockNotification", "StoreDesignVersion", "StoreTheme",
     "Conversation", "Message", "QuickReply", "ServiceTicket", "Customer", "CustomerSession",
     "CustomerProfile", "CustomerSegment", "CustomerTag",
     "Promotion",

@@ -34,10 +34,12 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
-    # A module serving a platform of its own builds the front end again in this checkout's .web/,
-    # with its own port baked in: every page of the session's platform would then talk to the wrong
-    # server and break its Content-Security-Policy hashes. Such modules run after everything else.
-    items.sort(key=lambda item: item.get_closest_marker("own_platform") is not None)
+    # A journey that publishes a new design of the demo shop's home changes what every other journey
+    # reads: it runs after them. A module serving a platform of its own builds the front end again in
+    # this checkout's .web/, with its own port baked in: every later page of the session's platform would
+    # talk to the wrong server and break its Content-Security-Policy hashes. Such modules run last of all.
+    items.sort(key=lambda item: (item.get_closest_marker("own_platform") is not None,
+                                 item.get_closest_marker("changes_demo_home") is not None))
 
 
 @pytest.fixture(scope="session")

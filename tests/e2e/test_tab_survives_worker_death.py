@@ -19,6 +19,7 @@ from tests.live_backend import live_children
 
 pytestmark = [
     pytest.mark.workers,
+    pytest.mark.own_platform,
     pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL: page state shared by the workers"),
 ]
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from shopapp.models import Product
 from shopapp.services.catalog import ratings, search, views
 from shopapp.services.core.money import yuan_text
-from shopapp.services.shops import shops, themes
+from shopapp.services.shops import design, design_pages, shops
 from shopapp.settings import get_settings
 
 _SPACE = re.compile(r"\s+")
@@ -31,6 +31,7 @@ def shop_page_tags(session: Session, slug: str) -> dict:
         "json_ld": {"@context": "https://schema.org", "@type": "Store", "name": shop.name, "url": f"{base}/s/{shop.slug}",
                     **({"telephone": shop.contact_phone} if shop.contact_phone else {})},
         "first_image": _home_first_image(session, shop.id),
+        "icon": favicon(session, shop.id),
     }
 
 
@@ -71,6 +72,7 @@ def product_page_tags(session: Session, slug: str, product_id: int) -> dict:
         "url": url,
         "type": "product",
         "first_image": product["images"][0]["url"] if product["images"] else "",
+        "icon": favicon(session, shop.id),
         "json_ld": json_ld,
     }
 
@@ -93,12 +95,20 @@ def _review_markup(session: Session, shop_id: int, product: dict) -> dict:
     }
 
 
+def favicon(session: Session, shop_id: int) -> str:
+    """The favicon the owner chose in 店铺装修 (published), "" for the platform's own."""
+    return design.published_design(session, shop_id)["theme"].get("favicon_url", "")
+
+
 def _home_first_image(session: Session, shop_id: int) -> str:
     """The first picture the shop's home shows, top down (on a phone, its largest: the page's LCP), so the
     page can ask for it with the page: a banner's or picture section's own, else the first product card's."""
-    for section in themes.home_page(session, shop_id):
-        if section.get("image_url") and section["type"] in ("banner", "image_text"):
-            return section["image_url"]
+    home = design.published_design(session, shop_id)["pages"]["home"]
+    for section in design_pages.filled_page(session, shop_id, home):
+        settings, blocks = section.get("settings", {}), section.get("blocks") or [{}]
+        picture = blocks[0].get("image_url") or settings.get("image_url")
+        if picture and section["type"] in ("banner", "image_text", "image_grid", "hotzone"):
+            return picture
         if section["products"]:
             return (section["products"][0]["image"] or {}).get("thumb_url", "")
     return ""

@@ -1,7 +1,9 @@
-"""A shop's home page as data: an ordered list of sections that the storefront renders and the editor changes.
+"""A shop's home page as data, as it was before the visual editor (店铺装修): an ordered list of flat sections.
 
 Section types: banner, category_list, featured_products, product_grid, rich_text, image_text.
-A shop that never edited its home gets DEFAULT_SECTIONS.
+A shop that never edited its home gets DEFAULT_SECTIONS. The storefront now reads services/shops/design:
+these sections are shown (converted, in the default theme) only until the shop first publishes with the
+editor; the demo seed still arranges its first home here.
 """
 
 from __future__ import annotations

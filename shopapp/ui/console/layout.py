@@ -19,6 +19,7 @@ NAV = [
     (routes.CONSOLE_SHIPPING, "console.nav.shipping"),
     (routes.CONSOLE_MARKETING, "console.nav.marketing"),
     (routes.CONSOLE_REVIEWS, "console.nav.reviews"),
+    (routes.CONSOLE_DESIGN, "console.nav.design"),
     (routes.SUPPORT, "console.nav.support"),
     (routes.CONSOLE_SETTINGS, "console.nav.settings"),
 ]

@@ -1,63 +1,51 @@
 """A shop's home page, mobile first: the sections the owner arranged (banner, categories, products, text)."""
 
-import dataclasses
-
 import reflex as rx
 
 from shopapp.db import read_scope
 from shopapp.services.core.money import format_money
 from shopapp.services.marketing import promotion_badges
-from shopapp.services.shops import themes
+from shopapp.services.shops import design, design_pages
 from shopapp.ui import routes
-from shopapp.ui.components.forms import INPUT
 from shopapp.ui.components.picture import product_picture
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.coupons import CouponBlockState, coupon_block
 from shopapp.ui.store.layout import store_page
+from shopapp.ui.store.section_data import HomeSection, running_coupons, section_view
+from shopapp.ui.store.sections import section
 from shopapp.ui.store.state import StoreState
 
 # A promotion's badge on a card or a product page ("限时 8 折", "满 300 减 40").
 BADGE = "mr-1 mt-1 inline-block rounded border border-red-500 px-1 text-xs text-red-600"
 
 
-@dataclasses.dataclass
-class HomeSection:
-    type: str = ""
-    title: str = ""
-    subtitle: str = ""
-    text: str = ""
-    image_url: str = ""
-    link: str = ""
-    products: list[dict[str, str]] = dataclasses.field(default_factory=list)
-    categories: list[dict[str, str]] = dataclasses.field(default_factory=list)
-
-
 class StoreHomeState(StoreState):
     sections: list[HomeSection] = []
+    page_title: str = ""
+    page_missing: bool = False
 
     @rx.event
     def load(self):
+        """The home (or the 微页面 in the address) as published; the draft with the shop's preview token."""
         self._load_shop()
         if self.not_found:
             self.sections = []
             return
+        path = self.router.url.path.rstrip("/")
+        handle = path.rsplit("/pages/", 1)[1] if "/pages/" in path else "home"
         with read_scope() as session:
-            filled = themes.home_page(session, int(self.shop["id"]))
+            shown = design.design_for_visit(session, int(self.shop["id"]), self.preview_token())
+            page = shown["pages"].get(handle)
+            self.page_missing = page is None
+            filled = design_pages.filled_page(session, int(self.shop["id"]), page or {"sections": []})
             offers = card_offers(session, self.shop, [item for section in filled for item in section["products"]])
-        self.sections = [self._section(section, offers) for section in filled]
-
-    @rx.event
-    def search(self, form: dict):
-        return rx.redirect(routes.store_search(self.shop["slug"], q=form.get("q", "").strip()))
-
-    def _section(self, section: dict, offers: dict) -> HomeSection:
-        slug = self.shop["slug"]
-        return HomeSection(
-            type=section["type"], title=section.get("title", ""), subtitle=section.get("subtitle", ""),
-            text=section.get("text", ""), image_url=section.get("image_url", ""), link=section.get("link", ""),
-            products=[product_card(item, self.shop, offers.get(item["id"])) for item in section["products"]],
-            categories=[{"name": c["name"], "url": routes.store_search(slug, category=str(c["id"]))} for c in section["categories"]],
-        )
+            coupons = running_coupons(session, int(self.shop["id"])) if any(f["type"] == "coupons" for f in filled) else []
+        self.page_title = (page or {}).get("title", "") or self.shop["name"]
+        first = next((i for i, f in enumerate(filled) if f["type"] in ("banner", "image_text", "image_grid", "hotzone")), -1)
+        self.sections = [
+            section_view(f, self.shop, [product_card(item, self.shop, offers.get(item["id"])) for item in f["products"]], i == first, coupons)
+            for i, f in enumerate(filled)
+        ]
 
 
 def card_offers(session, shop: dict[str, str], items: list[dict]) -> dict:
@@ -90,76 +78,34 @@ def product_card(item: dict, shop: dict[str, str], offer=None) -> dict[str, str]
 
 @store_page(routes.STORE_HOME, title=StoreHomeState.shop["name"].to(str), on_load=[StoreHomeState.load, CouponBlockState.load_coupons])
 def store_home() -> tuple[rx.Component, ...]:
+    # The 领券 strip (claim in place) while the shop has claimable coupons, whatever the design holds.
+    return (coupon_block(), rx.foreach(StoreHomeState.sections, _section))
+
+
+@store_page(routes.STORE_MICRO_PAGE, title=StoreHomeState.page_title, on_load=StoreHomeState.load)
+def store_micro_page() -> tuple[rx.Component, ...]:
+    """A 微页面: built like the home, at /s/{slug}/pages/{handle}."""
     return (
-        rx.el.form(
-            rx.el.input(name="q", type="search", placeholder=tr("store.search_placeholder"), aria_label=tr("store.search_placeholder"),
-                        class_name=INPUT + " rounded-full bg-gray-100"),
-            on_submit=StoreHomeState.search,
-            class_name="px-4 pt-3",
-        ),
-        coupon_block(),
+        rx.cond(StoreHomeState.page_missing, rx.el.p(tr("store.section.page_missing"), class_name="px-4 py-16 text-center text-gray-600",
+                                                     data_testid="page-missing")),
         rx.foreach(StoreHomeState.sections, _section),
     )
 
 
-def _section(section: HomeSection) -> rx.Component:
-    return rx.match(
-        section.type,
-        ("banner", _banner(section)),
-        ("category_list", _categories(section)),
-        ("featured_products", _products(section, "store.featured")),
-        ("product_grid", _products(section, "store.products")),
-        ("rich_text", rx.el.section(rx.el.h2(section.title, class_name="mb-2 font-semibold"),
-                                    rx.el.p(section.text, class_name="whitespace-pre-line text-gray-700"), class_name="px-4 pt-6")),
-        ("image_text", rx.el.section(
-            rx.el.img(src=section.image_url, alt=section.title, loading="lazy", class_name="w-full rounded-xl object-cover"),
-            rx.el.h2(section.title, class_name="mt-2 font-semibold"), rx.el.p(section.text, class_name="text-gray-700"),
-            class_name="px-4 pt-6",
-        )),
-        rx.fragment(),
-    )
+def _section(s: HomeSection) -> rx.Component:
+    return section(s, product_grid, product_row)
 
 
-def _banner(section: HomeSection) -> rx.Component:
-    shop = StoreHomeState.shop
-    return rx.el.section(
-        rx.el.h1(rx.cond(section.title != "", section.title, shop["name"]), class_name="text-2xl font-bold"),
-        rx.el.p(rx.cond(section.subtitle != "", section.subtitle, shop["description"]), class_name="mt-1 text-sm opacity-90"),
-        class_name="mx-4 mt-3 rounded-2xl bg-gradient-to-br from-emerald-700 to-emerald-500 px-5 py-8 text-white",
-        style=rx.cond(section.image_url != "", {"backgroundImage": "url(" + section.image_url + ")", "backgroundSize": "cover"}, {}),
-    )
+def product_grid(products, columns="2") -> rx.Component:
+    return rx.el.ul(rx.foreach(products, _product_card), class_name=rx.match(
+        columns, ("1", "grid grid-cols-1 gap-3 px-4 sm:grid-cols-2"), ("3", "grid grid-cols-3 gap-2 px-4 lg:grid-cols-4"),
+        "grid grid-cols-2 gap-3 px-4 sm:grid-cols-3 lg:grid-cols-4",
+    ))
 
 
-def _categories(section: HomeSection) -> rx.Component:
-    return rx.cond(
-        section.categories.length() > 0,
-        rx.el.nav(
-            rx.foreach(section.categories, lambda c: rx.el.a(
-                c["name"], href=c["url"], class_name="whitespace-nowrap rounded-full bg-white px-3 py-1.5 text-sm text-gray-800 shadow-sm",
-            )),
-            aria_label=tr("store.categories"),
-            class_name="flex gap-2 overflow-x-auto px-4 pt-4",
-        ),
-    )
-
-
-def _products(section: HomeSection, default_title_key: str) -> rx.Component:
-    return rx.el.section(
-        rx.el.h2(rx.cond(section.title != "", section.title, tr(default_title_key)), class_name="px-4 pb-2 pt-6 text-base font-semibold"),
-        rx.cond(
-            section.products.length() == 0,
-            rx.el.p(tr("store.empty"), class_name="px-4 py-12 text-center text-gray-500"),
-            product_grid(section.products),
-        ),
-        rx.cond(section.type == "product_grid", rx.el.a(
-            tr("store.all_products"), " →", href=routes.store_search(StoreHomeState.shop["slug"]),
-            class_name="block px-4 py-4 text-center text-sm text-emerald-700",
-        )),
-    )
-
-
-def product_grid(products) -> rx.Component:
-    return rx.el.ul(rx.foreach(products, _product_card), class_name="grid grid-cols-2 gap-3 px-4 sm:grid-cols-3 lg:grid-cols-4")
+def product_row(products) -> rx.Component:
+    """A product carousel: one row the shopper swipes (CSS scroll snap, no script)."""
+    return rx.el.ul(rx.foreach(products, _product_card), class_name="flex snap-x gap-3 overflow-x-auto px-4 [&>li]:w-40 [&>li]:shrink-0 [&>li]:snap-start")
 
 
 def _product_card(product: dict, index) -> rx.Component:

@@ -9,6 +9,7 @@ from shopapp.ui import routes
 from shopapp.ui.components.text import lang_switch, tr
 from shopapp.ui.store.chat_widget import chat_widget
 from shopapp.ui.store.state import StoreState
+from shopapp.ui.store.theme import footer_links, header_menu, tab_bar
 
 
 def store_page(route: str, title: str | rx.Var, on_load: Callable | list[Callable]):
@@ -34,7 +35,10 @@ def store_frame(*children: rx.Component) -> rx.Component:
         rx.el.div(
             rx.el.header(
                 rx.el.a(
-                    rx.cond(StoreState.shop["logo_url"] != "", rx.el.img(src=StoreState.shop["logo_url"], alt="", class_name="h-8 w-8 rounded-full object-cover")),
+                    rx.cond(StoreState.theme["logo_url"] != "",
+                            rx.el.img(src=StoreState.theme["logo_url"], alt="", class_name="h-8 w-8 rounded-full object-cover"),
+                            rx.cond(StoreState.shop["logo_url"] != "",
+                                    rx.el.img(src=StoreState.shop["logo_url"], alt="", class_name="h-8 w-8 rounded-full object-cover"))),
                     rx.el.span(StoreState.shop["name"], class_name="truncate", data_testid="store-name"),
                     href=routes.store_home(StoreState.shop["slug"]),
                     class_name="flex min-w-0 items-center gap-2 text-lg font-bold text-gray-900",
@@ -53,13 +57,21 @@ def store_frame(*children: rx.Component) -> rx.Component:
                     ),
                     class_name="flex items-center gap-2",
                 ),
-                class_name="sticky top-0 z-10 flex items-center justify-between gap-2 border-b bg-white/95 px-4 py-3 backdrop-blur",
+                class_name=rx.cond(
+                    StoreState.theme["header_layout"] == "center",
+                    "sticky top-0 z-10 flex flex-col items-center gap-2 border-b bg-white/95 px-4 py-3 backdrop-blur",
+                    "sticky top-0 z-10 flex items-center justify-between gap-2 border-b bg-white/95 px-4 py-3 backdrop-blur",
+                ),
             ),
+            header_menu(StoreState.menu),
             # At least a screen tall: the footer never jumps down when the page's content arrives.
             rx.el.main(*children, class_name="mx-auto min-h-screen max-w-5xl"),
             _footer(),
             chat_widget(),
-            class_name="min-h-screen bg-gray-50 text-gray-900",
+            tab_bar(StoreState.tab_bar),
+            class_name="shop-themed min-h-screen bg-gray-50 text-gray-900",
+            style=StoreState.theme_style,
+            data_button=StoreState.theme["button_style"],
         ),
     )
 
@@ -76,6 +88,7 @@ def shop_not_found() -> rx.Component:
 
 def _footer() -> rx.Component:
     return rx.el.footer(
+        footer_links(StoreState.footer_links),
         rx.cond(
             (StoreState.shop["shipping_policy"] != "") | (StoreState.shop["returns_policy"] != ""),
             rx.el.div(

@@ -12,8 +12,9 @@ from shopapp.db import read_scope
 from shopapp.services.checkout import cart as carts
 from shopapp.services.core.errors import DomainError, NotFound
 from shopapp.services.customers import shoppers
-from shopapp.services.shops import shops
+from shopapp.services.shops import design, shops
 from shopapp.ui.state import LangState
+from shopapp.ui.store.theme import theme_view
 
 
 class StoreState(LangState):
@@ -23,6 +24,12 @@ class StoreState(LangState):
     cart_tokens: str = rx.LocalStorage("{}", name="shopapp_carts", sync=True)
     shopper_tokens: str = rx.LocalStorage("{}", name="shopapp_shoppers", sync=True)
     shopper: dict[str, str] = {}  # {"email", "name"} while a shopper is logged in to this shop
+    # The design's theme (store/theme.py): CSS variables and the frame's menus; the draft's with ?preview=<token>.
+    theme_style: dict[str, str] = {}
+    theme: dict[str, str] = {}
+    menu: list[dict[str, str]] = []
+    tab_bar: list[dict[str, str]] = []
+    footer_links: list[dict[str, str]] = []
 
     def _load_shop(self):
         try:
@@ -32,8 +39,17 @@ class StoreState(LangState):
                 self.not_found = False
                 self._load_shopper(session)
                 self.cart_count = self._count_cart(session)
+                self._load_theme(design.design_for_visit(session, shop["id"], self.preview_token())["theme"])
         except NotFound:
             self.shop, self.not_found, self.cart_count, self.shopper = {}, True, 0, {}
+
+    def preview_token(self) -> str:
+        return self.router.url.query_parameters.get("preview", "")
+
+    def _load_theme(self, theme: dict):
+        view = theme_view(theme)
+        self.theme_style, self.menu, self.tab_bar, self.footer_links = view["style"], view["menu"], view["tab_bar"], view["footer_links"]
+        self.theme = {"button_style": view["button_style"], "header_layout": view["header_layout"], "logo_url": view["logo_url"]}
 
     # The cart's token -----------------------------------------------------------------------
 

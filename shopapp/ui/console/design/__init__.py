@@ -1,0 +1,1 @@
+"""店铺装修: the visual store editor at /console/design."""

@@ -1,0 +1,71 @@
+"""A filled design page (services/shops/design_pages) as what the storefront's sections show: plain strings
+per section, so one dataclass carries every type through rx.foreach."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from shopapp.services.marketing import coupons
+from shopapp.ui import routes
+
+
+@dataclasses.dataclass
+class HomeSection:
+    type: str = ""
+    id: str = ""
+    title: str = ""
+    subtitle: str = ""
+    text: str = ""
+    html: str = ""
+    image_url: str = ""
+    link: str = ""
+    alt: str = ""
+    variant: str = ""  # banner height, category layout, picture side, divider style
+    columns: str = "2"
+    height: str = ""
+    video_url: str = ""
+    poster_url: str = ""
+    products: list[dict[str, str]] = dataclasses.field(default_factory=list)
+    categories: list[dict[str, str]] = dataclasses.field(default_factory=list)
+    blocks: list[dict[str, str]] = dataclasses.field(default_factory=list)
+
+
+_BLANK = dict.fromkeys(("image_url", "title", "subtitle", "link", "alt", "label"), "")
+
+
+def running_coupons(session, shop_id: int) -> list[dict]:
+    """The coupons a shopper may claim now, for the design's coupon block (claimed in the 领券 strip)."""
+    return [{"title": f"{c['name']} · {c['description']}", "link": ""} for c in coupons.claimable_coupons(session, shop_id)]
+
+
+def section_view(section: dict, shop: dict[str, str], cards: list[dict[str, str]], first_picture: bool,
+                 coupons: list[dict] | None = None) -> HomeSection:
+    """`coupons`: running_coupons' answer, shown by a coupon block ({title, link} each)."""
+    settings = section.get("settings", {})
+    kind = section["type"]
+    blocks = [dict(b) for b in section.get("blocks") or []]
+    if kind == "coupons":
+        blocks = [{"title": c.get("title", ""), "link": c.get("link", "")} for c in coupons or []]
+    if kind == "banner" and not blocks:  # a home from before the editor: one slide from the section itself
+        blocks = [{k: settings.get(k, "") for k in ("image_url", "title", "subtitle", "link")}]
+    if kind == "hotzone":
+        blocks = [{"label": b.get("label", ""), "link": b.get("link", ""), **_area(b)} for b in blocks]
+    blocks = [_BLANK | {k: str(v) for k, v in b.items()} | {"first": "yes" if first_picture and i == 0 else ""} for i, b in enumerate(blocks)]
+    return HomeSection(
+        type=kind, id=section.get("id", ""), title=settings.get("title", ""),
+        subtitle=settings.get("subtitle") or settings.get("placeholder") or settings.get("address") or "",
+        text=settings.get("text", ""), html=settings.get("html", ""), image_url=settings.get("image_url", ""),
+        link=settings.get("link", ""), alt=settings.get("alt", "") or settings.get("hours", ""),
+        variant=str(settings.get("height") or settings.get("layout") or settings.get("image_side") or settings.get("style") or ""),
+        columns=str(settings.get("columns") or 2), height=f"{int(settings.get('height') or 24)}px" if kind == "spacer" else "",
+        video_url=settings.get("video_url", ""), poster_url=settings.get("poster_url", ""),
+        products=cards,
+        categories=[{"name": c["name"], "url": routes.store_search(shop["slug"], category=str(c["id"]))} for c in section["categories"]],
+        blocks=blocks,
+    )
+
+
+def _area(block: dict) -> dict[str, str]:
+    """A hot zone's place on its picture, in percent."""
+    return {"left": f"{block.get('x', 0)}%", "top": f"{block.get('y', 0)}%",
+            "width": f"{block.get('w', 10)}%", "height": f"{block.get('h', 10)}%"}

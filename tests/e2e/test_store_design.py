@@ -1,0 +1,147 @@
+"""店铺装修 in the browser: the owner decorates the home in the editor, sees every change in the live
+preview, publishes, and a shopper on a phone sees the new home (and nothing of it before publishing)."""
+
+import io
+import re
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.e2e.steps import log_in_as_demo_owner
+
+pytestmark = pytest.mark.changes_demo_home
+
+BLUE = "rgb(29, 78, 216)"  # #1d4ed8, the main colour the owner picks
+
+
+def _picture() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 500), (180, 30, 30)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def _saves(page) -> int:
+    return int(page.get_by_test_id("design-saved").get_attribute("data-saves") or 0)
+
+
+def _saved_after(page, before: int) -> None:
+    """A change is kept once the draft's save count moved past `before` (the preview reloads with it)."""
+    expect(page.get_by_test_id("design-saved")).not_to_have_attribute("data-saves", str(before))
+
+
+def test_the_owner_decorates_the_home_and_a_phone_shopper_sees_it_once_published(page, phone):
+    log_in_as_demo_owner(page)
+    page.goto("/console/design")
+    rows = page.get_by_test_id("section-row")
+    expect(rows).to_have_count(5)
+    preview = page.frame_locator("[data-testid=preview]")
+    expect(preview.get_by_test_id("store-section").first).to_have_attribute("data-section", "search")
+
+    # A banner with an uploaded picture.
+    page.get_by_test_id("add-section").click()
+    before = _saves(page)
+    page.get_by_test_id("library-banner").click()
+    _saved_after(page, before)
+    expect(rows).to_have_count(6)
+    page.locator("[data-field='blocks.0.image_url']").get_by_test_id("upload-picture").click()
+    page.locator("#design_picture input[type=file]").set_input_files({"name": "banner.jpg", "mimeType": "image/jpeg", "buffer": _picture()})
+    banner_picture = preview.locator("[data-testid=banner] img[src*='/design/']")
+    expect(banner_picture).to_be_visible()
+
+    # The banner to the top with the keyboard's buttons, then the product grid dragged above it.
+    for _ in range(5):
+        before = _saves(page)
+        page.locator("[data-testid=section-row][data-selected=yes]").get_by_test_id("move-up").click()  # the new banner
+        _saved_after(page, before)
+    expect(rows.first).to_have_attribute("data-selected", "yes")
+    before = _saves(page)
+    page.locator("[data-testid=section-row][data-type=product_grid]").drag_to(rows.first)
+    _saved_after(page, before)
+    expect(rows.first).to_have_attribute("data-type", "product_grid")
+    expect(rows.nth(1)).to_have_attribute("data-selected", "yes")
+    expect(preview.get_by_test_id("store-section").first).to_have_attribute("data-section", "product_grid")
+
+    # The main colour.
+    page.get_by_test_id("panel-theme").click()
+    page.locator("[data-field='colors.primary'] input").fill("#1d4ed8")
+    expect(preview.get_by_role("link", name=re.compile("查看全部商品"))).to_have_css("color", BLUE)
+
+    # Shoppers see nothing of the draft yet.
+    phone.goto("/s/demo-tea")
+    expect(phone.get_by_test_id("store-section").first).to_have_attribute("data-section", "search")
+    expect(phone.locator("[data-testid=banner] img[src*='/design/']")).to_have_count(0)
+
+    page.get_by_test_id("publish").click()
+    expect(page.get_by_test_id("published-note")).to_be_visible()
+    page.get_by_test_id("panel-versions").click()
+    expect(page.get_by_test_id("versions").get_by_text("demo@example.com")).to_be_visible()
+
+    phone.goto("/s/demo-tea")
+    expect(phone.get_by_test_id("store-section").first).to_have_attribute("data-section", "product_grid")
+    expect(phone.locator("[data-testid=banner] img[src*='/design/']")).to_be_visible()
+    expect(phone.get_by_role("link", name=re.compile("查看全部商品"))).to_have_css("color", BLUE)
+
+    # Nothing typed is lost across a reload: the draft comes back as it was left.
+    page.reload()
+    expect(page.get_by_test_id("section-row").first).to_have_attribute("data-type", "product_grid")
+
+
+def test_the_owner_builds_a_micro_page_links_it_from_the_phone_tab_bar_and_restores_a_version(page, phone):
+    log_in_as_demo_owner(page)
+    page.goto("/console/design")
+    expect(page.get_by_test_id("section-row").first).to_be_visible()
+    page.get_by_test_id("publish").click()  # a version to come back to
+    expect(page.get_by_test_id("published-note")).to_be_visible()
+    baseline = page.get_by_test_id("published-note").inner_text().rsplit("v", 1)[1].strip()
+    page.get_by_test_id("panel-menu").click()
+    new_page = page.get_by_test_id("new-page")
+    new_page.get_by_role("textbox", name="页面标题").fill("春茶节")
+    new_page.get_by_role("textbox", name="页面地址 (英文、数字、-)").fill("spring")
+    new_page.get_by_role("button", name="创建").click()
+    expect(page.get_by_role("navigation", name="页面").get_by_role("button", name="spring")).to_be_visible()
+    expect(page.get_by_test_id("section-row")).to_have_count(0)
+
+    page.get_by_test_id("add-section").click()
+    page.get_by_test_id("library-notice").click()
+    expect(page.get_by_test_id("section-row")).to_have_count(1)
+    before = _saves(page)
+    page.locator("[data-field=text] textarea").fill("春茶节 全场包邮")
+    _saved_after(page, before)
+    expect(page.frame_locator("[data-testid=preview]").get_by_text("春茶节 全场包邮")).to_be_visible()
+
+    page.get_by_test_id("panel-menu").click()
+    tabs = page.get_by_test_id("links-tab_bar")
+    before = _saves(page)
+    tabs.get_by_role("button", name="+ 添加链接").click()
+    _saved_after(page, before)
+    before = _saves(page)
+    tabs.get_by_role("textbox", name="名称").fill("春茶节")
+    _saved_after(page, before)
+    before = _saves(page)
+    tabs.get_by_role("textbox", name="链接").fill("/s/demo-tea/pages/spring")
+    _saved_after(page, before)
+    before = _saves(page)
+    tabs.get_by_role("textbox", name="链接").fill("javascript:alert(1)")
+    expect(page.get_by_test_id("design-problem")).to_contain_text("链接不安全")
+    tabs.get_by_role("textbox", name="链接").fill("/s/demo-tea/pages/spring")
+    _saved_after(page, before)
+    page.get_by_test_id("publish").click()
+    expect(page.get_by_test_id("published-note")).not_to_have_text(re.compile(f"v{baseline}$"))
+
+    phone.goto("/s/demo-tea")
+    phone.get_by_test_id("store-tab-bar").get_by_role("link", name="春茶节").click()
+    expect(phone).to_have_url(re.compile("/s/demo-tea/pages/spring"))
+    expect(phone.get_by_text("春茶节 全场包邮")).to_be_visible()
+
+    # The version from before the page and the tab bar back into the draft, then published.
+    page.get_by_test_id("panel-versions").click()
+    page.get_by_test_id("versions").get_by_role("listitem").filter(has_text=f"v{baseline} ·").get_by_test_id("restore").click()
+    page.get_by_role("button", name="确定恢复 (当前草稿会被替换)").click()
+    expect(page.get_by_role("navigation", name="页面").get_by_role("button", name="spring")).to_have_count(0)
+    published = page.get_by_test_id("published-note").inner_text()
+    page.get_by_test_id("publish").click()
+    expect(page.get_by_test_id("published-note")).not_to_have_text(published)
+    phone.goto("/s/demo-tea/pages/spring")
+    expect(phone.get_by_test_id("page-missing")).to_be_visible()
+    expect(phone.get_by_test_id("store-tab-bar")).to_have_count(0)
