@@ -1,0 +1,205 @@
+"""Payment reconciliation (对账): each provider's records against the orders, and what does not match.
+
+Two comparisons, both over the days asked for:
+- our own records: every order paid in the range has one payment that took its total
+  (`missing_payment` when none, `duplicate` when a second one kept money too, `amount_differs`
+  when the payment's amount is not the order's total); a payment that kept money for an order
+  that is not paid is `missing_order`;
+- the provider's statement (the sandbox's own records, or an uploaded Alipay 账务明细, see
+  statements.py) against what our records say it should show: a line without a payment of ours
+  (`missing_order`), a line for a payment we never saw succeed (`missing_payment`), our payment
+  absent from the statement (`missing_in_statement`), a reference paid twice (`duplicate`), and a
+  payment or its refunds of another amount (`amount_differs`).
+
+Lines of another shop's payments (a platform-wide Alipay statement) are left out, never shown.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from shopapp.models import Order, Payment
+from shopapp.services.analytics import statements
+from shopapp.services.analytics.finance import TOOK_MONEY, Range
+from shopapp.services.core.errors import Invalid
+from shopapp.services.core.permissions import Actor, require
+from shopapp.settings import get_settings
+
+PROVIDERS = ("sandbox", "alipay")
+KINDS = ("missing_payment", "missing_order", "missing_in_statement", "duplicate", "amount_differs")
+
+
+def reconcile(
+    session: Session, actor: Actor, days: Range, statement: list[statements.StatementLine] | None = None,
+    provider: str = "alipay",
+) -> dict:
+    """{from, to, providers: [{provider, payments, amount, refunds, statement}], mismatches: [...]}.
+
+    Each mismatch is {kind, provider, order_no, reference, provider_reference, what ("payment" or
+    "refund"), ours, theirs, row} with amounts in 分 (row: the statement's line number, 0 when none).
+    The sandbox's statement is its own records; `statement` is an uploaded one of `provider`.
+    """
+    require(actor, "view_reports")
+    if provider not in PROVIDERS:
+        raise Invalid(fields={"provider": "provider_invalid"})
+    shop_id = actor.shop_id
+    placed_after = days.start - timedelta(seconds=get_settings().unpaid_order_ttl_seconds, days=1)
+    mismatches = _our_records(session, shop_id, days, placed_after)
+    summaries = []
+    statements_of = {"sandbox": statements.sandbox_statement(session, shop_id, days.start, days.end)}
+    if statement is not None:
+        statements_of[provider] = [line for line in statement if days.start <= line.at < days.end]
+    for name in PROVIDERS:
+        expected = statements.recorded_lines(session, shop_id, name, days.start, days.end, placed_after)
+        theirs = statements_of.get(name)
+        if theirs is not None:
+            mismatches += _against_statement(session, shop_id, name, expected, theirs)
+        summaries.append({"provider": name, **_summary(expected), "statement": None if theirs is None else _summary(theirs)})
+    return {"from": days.first, "to": days.last, "providers": summaries, "mismatches": mismatches}
+
+
+# Our records -----------------------------------------------------------------------------------
+
+def _our_records(session: Session, shop_id: int, days: Range, placed_after) -> list[dict]:
+    found = []
+    orders = session.exec(
+        select(Order).where(
+            Order.shop_id == shop_id, Order.created_at >= placed_after, Order.paid_at >= days.start,
+            Order.paid_at < days.end, Order.total > 0,
+        ).order_by(Order.paid_at, Order.id)
+    ).all()
+    paying = _payments_of(session, shop_id, [order.id for order in orders])
+    for order in orders:
+        taken = paying.get(order.id, [])
+        if not taken:
+            found.append(_mismatch("missing_payment", "", order.order_no, None, ours=order.total, theirs=0))
+            continue
+        first = taken[0]
+        if first.amount != order.total:
+            found.append(_mismatch("amount_differs", first.provider, order.order_no, first, ours=order.total, theirs=first.amount))
+        for extra in taken[1:]:
+            if extra.refunded_amount < extra.amount:  # not given back: the shopper paid twice
+                found.append(_mismatch("duplicate", extra.provider, order.order_no, extra, ours=order.total, theirs=extra.amount))
+    for payment, order_no in session.exec(
+        select(Payment, Order.order_no).join(Order, Order.id == Payment.order_id).where(
+            Payment.shop_id == shop_id, Payment.status.in_(TOOK_MONEY), Payment.created_at >= placed_after,
+            Payment.created_at < days.end, Payment.updated_at >= days.start, Order.paid_at.is_(None),
+            Payment.refunded_amount < Payment.amount,
+        ).order_by(Payment.id)
+    ).all():
+        found.append(_mismatch("missing_order", payment.provider, order_no, payment, ours=0, theirs=payment.amount))
+    return found
+
+
+def _payments_of(session: Session, shop_id: int, order_ids: list[int]) -> dict[int, list[Payment]]:
+    """order id -> its payments that took money, oldest first (the first is the one that paid it)."""
+    found: dict[int, list[Payment]] = defaultdict(list)
+    for start in range(0, len(order_ids), 1000):
+        for payment in session.exec(
+            select(Payment).where(
+                Payment.shop_id == shop_id, Payment.order_id.in_(order_ids[start:start + 1000]),
+                Payment.status.in_(TOOK_MONEY),
+            ).order_by(Payment.id)
+        ).all():
+            found[payment.order_id].append(payment)
+    return found
+
+
+# A statement -----------------------------------------------------------------------------------
+
+def _against_statement(session: Session, shop_id: int, provider: str, expected: list, theirs: list) -> list[dict]:
+    ours = _payments_by_reference(session, shop_id, provider, {line.reference for line in theirs})
+    order_nos = _order_numbers(session, shop_id, {payment.order_id for payment in ours.values()})
+    expected_paid = {line.reference: line for line in expected if line.kind == "payment"}
+    listed: dict[str, list] = defaultdict(list)
+    for line in theirs:
+        if line.kind == "payment":
+            listed[line.reference].append(line)
+    found = []
+    for reference, lines in listed.items():
+        payment = ours.get(reference)
+        order_no = order_nos.get(payment.order_id, "") if payment else ""
+        said = sum(line.amount for line in lines)
+        if payment is None:
+            found.append(_mismatch("missing_order", provider, "", None, ours=0, theirs=said, line=lines[0]))
+        elif len(lines) > 1:
+            found.append(_mismatch("duplicate", provider, order_no, payment, ours=payment.amount, theirs=said, line=lines[1]))
+        elif payment.status not in TOOK_MONEY:
+            found.append(_mismatch("missing_payment", provider, order_no, payment, ours=0, theirs=said, line=lines[0]))
+        elif said != payment.amount:
+            found.append(_mismatch("amount_differs", provider, order_no, payment, ours=payment.amount, theirs=said, line=lines[0]))
+    for reference, line in expected_paid.items():
+        if reference not in listed:
+            payment = _payment_named(session, shop_id, provider, reference)
+            found.append(_mismatch(
+                "missing_in_statement", provider, _order_numbers(session, shop_id, {payment.order_id}).get(payment.order_id, ""),
+                payment, ours=line.amount, theirs=0,
+            ))
+    return found + _refunds_against(provider, expected, theirs, ours, order_nos)
+
+
+def _refunds_against(provider: str, expected: list, theirs: list, ours: dict, order_nos: dict) -> list[dict]:
+    """Per payment, the refunds our records made in the range against the statement's refund lines."""
+    given: dict[str, int] = defaultdict(int)
+    said: dict[str, int] = defaultdict(int)
+    for line in expected:
+        if line.kind == "refund":
+            given[line.reference] += line.amount
+    for line in theirs:
+        if line.kind == "refund":
+            said[line.reference] += line.amount
+    found = []
+    for reference in sorted(set(given) | set(said)):
+        if given[reference] != said[reference] and reference in ours:
+            payment = ours[reference]
+            found.append({**_mismatch(
+                "amount_differs", provider, order_nos.get(payment.order_id, ""), payment,
+                ours=given[reference], theirs=said[reference],
+            ), "what": "refund"})
+    return found
+
+
+def _payments_by_reference(session: Session, shop_id: int, provider: str, references: set[str]) -> dict[str, Payment]:
+    found: dict[str, Payment] = {}
+    names = sorted(references)
+    for start in range(0, len(names), 1000):
+        for payment in session.exec(select(Payment).where(
+            Payment.shop_id == shop_id, Payment.provider == provider, Payment.reference.in_(names[start:start + 1000]),
+        )).all():
+            found[payment.reference] = payment
+    return found
+
+
+def _payment_named(session: Session, shop_id: int, provider: str, reference: str) -> Payment:
+    return session.exec(select(Payment).where(
+        Payment.shop_id == shop_id, Payment.provider == provider, Payment.reference == reference,
+    )).one()
+
+
+def _order_numbers(session: Session, shop_id: int, order_ids: set[int]) -> dict[int, str]:
+    if not order_ids:
+        return {}
+    return dict(session.exec(
+        select(Order.id, Order.order_no).where(Order.shop_id == shop_id, Order.id.in_(sorted(order_ids)))
+    ).all())
+
+
+def _summary(lines: list) -> dict:
+    return {
+        "payments": sum(1 for line in lines if line.kind == "payment"),
+        "amount": sum(line.amount for line in lines if line.kind == "payment"),
+        "refunds": sum(line.amount for line in lines if line.kind == "refund"),
+        "fees": sum(line.amount for line in lines if line.kind == "fee"),
+    }
+
+
+def _mismatch(kind: str, provider: str, order_no: str, payment: Payment | None, *, ours: int, theirs: int, line=None) -> dict:
+    return {
+        "kind": kind, "provider": provider, "order_no": order_no, "what": "payment",
+        "reference": payment.reference if payment else (line.reference if line else ""),
+        "provider_reference": (line.provider_reference if line else "") or (payment.provider_reference if payment else ""),
+        "ours": ours, "theirs": theirs, "row": line.row if line else 0,
+    }
