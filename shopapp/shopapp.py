@@ -15,6 +15,7 @@ from shopapp.ui.console import (
     product_import,  # noqa: F401 - registers /console/product-import
     products,  # noqa: F401 - registers /console/products
 )
+from shopapp.ui.console import finance as console_finance  # noqa: F401 - registers /console/finance
 from shopapp.ui.console import home as console_home  # noqa: F401 - registers /console
 from shopapp.ui.console import orders as console_orders  # noqa: F401 - registers /console/orders[/...]
 from shopapp.ui.console import settings as console_settings  # noqa: F401 - registers /console/settings

@@ -52,6 +52,7 @@ MESSAGES = {
     "console.nav.settings": "Settings",
     "console.nav.storefront": "View shop",
     "console.nav.shipping": "Shipping",
+    "console.nav.finance": "Finance",
     "shipping.intro": "Shoppers choose from these methods at checkout. The fee is the first kilogram plus each further kilogram; orders over an amount can ship free.",
     "shipping.name": "Name",
     "shipping.base_fee": "First kg",
@@ -1037,4 +1038,8 @@ MESSAGES = {
     "field.statement_empty": "The file has no statement lines",
     "field.statement_columns_missing": "Columns missing: 商户订单号, 发生时间, 收入金额（+元）, 支出金额（-元）, 业务类型",
     "field.statement_line_invalid": "This line's time or amount cannot be read",
+    "finance.kind": "Problem",
+    "finance.reference": "Payment reference",
+    "finance.row": "Statement line",
+    "finance.order_no": "Order",
 }

@@ -55,6 +55,7 @@ MESSAGES = {
     "console.nav.settings": "店铺设置",
     "console.nav.storefront": "查看店铺",
     "console.nav.shipping": "配送",
+    "console.nav.finance": "财务",
     "shipping.intro": "顾客结账时从这些配送方式中选择；运费按首重（1 公斤内）加续重每公斤计算，满额可包邮。",
     "shipping.name": "名称",
     "shipping.base_fee": "首重运费",
@@ -1045,4 +1046,8 @@ MESSAGES = {
     "field.statement_empty": "文件中没有对账记录",
     "field.statement_columns_missing": "缺少必需的列：商户订单号、发生时间、收入金额（+元）、支出金额（-元）、业务类型",
     "field.statement_line_invalid": "这一行的时间或金额无法识别",
+    "finance.kind": "问题",
+    "finance.reference": "支付单号",
+    "finance.row": "对账单行号",
+    "finance.order_no": "订单号",
 }
