@@ -17,6 +17,7 @@ from shopapp.services.analytics import finance, finance_export, reconciliation, 
 from shopapp.services.checkout import pricing
 from shopapp.services.core.clock import CHINA_TIME
 from shopapp.services.core.errors import Invalid
+from shopapp.services.core.money import yuan_text
 from shopapp.services.orders import refunds
 from tests.conftest import make_shop
 from tests.shopping import order_wide_saving, paid_order, product_on_sale
@@ -116,19 +117,20 @@ def test_the_csv_and_the_xlsx_read_back(session, owner, two_days_of_sales):
     assert text.startswith("\ufeff日期")
     rows = [line.split(",") for line in text[1:].splitlines()]
     assert rows[2][0] == "2026-12-05" and rows[3][0] == "合计"
-    assert rows[3][5] == f"{report['totals']['gmv'] // 100}" or float(rows[3][5]) * 100 == report["totals"]["gmv"]
+    assert rows[0][5] == "成交额" and rows[3][5] == yuan_text(report["totals"]["gmv"])
     book = load_workbook(io.BytesIO(finance_export.to_xlsx(report, "en")))
     sheet = book.active
     assert sheet["A1"].value == "Date" and sheet["A4"].value == "Total"
     assert round(sheet["F4"].value * 100) == report["totals"]["gmv"]
 
 
-def test_a_provider_named_like_a_formula_stays_text():
+def test_a_provider_named_like_a_formula_stays_text_in_both_files():
     report = {"from": DAY, "to": DAY, "days": [], "totals": dict.fromkeys(finance.FIGURES, 0),
-              "providers": [{"provider": "=HYPERLINK(1)", **dict.fromkeys(finance.FIGURES, 0)}]}
-    text = finance_export.to_csv(report, "en").decode("utf-8")
-    assert "'finance.provider.=HYPERLINK(1)" in text or "'=" not in text
-    assert all(not line.startswith("=") for line in text.splitlines())
+              "providers": [{"provider": "=HYPERLINK(\"http://x\")", **dict.fromkeys(finance.FIGURES, 0)}]}
+    last = finance_export.to_csv(report, "en").decode("utf-8").splitlines()[-1]
+    assert last.startswith('"\'=HYPERLINK')
+    sheet = load_workbook(io.BytesIO(finance_export.to_xlsx(report, "en"))).active
+    assert sheet["A3"].value.startswith("'=") and sheet["A3"].data_type == "s"
 
 
 # Reconciliation --------------------------------------------------------------------------------

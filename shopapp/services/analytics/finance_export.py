@@ -12,7 +12,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from shopapp.i18n import t
+from shopapp.i18n import CATALOGUES, t
 from shopapp.services.analytics.finance import FIGURES
 from shopapp.services.core.money import yuan_text
 from shopapp.services.core.spreadsheet import SafeWriter, inert_cell
@@ -70,8 +70,14 @@ def _rows(report: dict, lang: str) -> list[list]:
     rows += [[row["date"], *_figures(row)] for row in report["days"]]
     rows.append([t("finance.totals", lang), *_figures(report["totals"])])
     for provider in report["providers"]:
-        rows.append([t(f"finance.provider.{provider['provider']}", lang), *_figures(provider)])
+        rows.append([_provider_name(provider["provider"], lang), *_figures(provider)])
     return rows
+
+
+def _provider_name(name: str, lang: str) -> str:
+    """支付宝 for alipay; a provider the catalogue does not know by its own name."""
+    key = f"finance.provider.{name}"
+    return t(key, lang) if key in CATALOGUES["zh-CN"] else name
 
 
 def _figures(row: dict) -> list:
