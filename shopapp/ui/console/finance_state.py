@@ -76,7 +76,8 @@ class FinanceState(ConsoleState):
         report, currency = found
         self.rows = [_shown(row, "date", currency) for row in report["days"]]
         self.totals = _shown(report["totals"], "", currency)
-        self.providers = [_shown(row, "provider", currency) for row in report["providers"]]
+        # tr_of takes whole catalogue keys.
+        self.providers = [{**_shown(row, "", currency), "name": f"finance.provider.{row['provider']}"} for row in report["providers"]]
 
 
 class ReconciliationState(FinanceState):
@@ -116,12 +117,13 @@ class ReconciliationState(FinanceState):
         money = lambda amount: format_money(amount, currency)  # noqa: E731 - one currency per shop
         self.checked = f"{days.first.isoformat()} – {days.last.isoformat()}"
         self.mismatches = [{
-            "kind": m["kind"], "provider": m["provider"] or finance.NO_PAYMENT, "what": m["what"],
+            "kind": f"finance.kind.{m['kind']}", "provider": f"finance.provider.{m['provider'] or finance.NO_PAYMENT}",
+            "what": m["what"],
             "order_no": m["order_no"] or "—", "reference": m["reference"] or "—", "ours": money(m["ours"]),
             "theirs": money(m["theirs"]), "row": str(m["row"] or ""),
         } for m in answer["mismatches"]]
         self.summary = [{
-            "provider": p["provider"], "payments": str(p["payments"]), "amount": money(p["amount"]),
+            "provider": f"finance.provider.{p['provider']}", "payments": str(p["payments"]), "amount": money(p["amount"]),
             "refunds": money(p["refunds"]),
             "statement": "—" if p["statement"] is None else f"{p['statement']['payments']} · {money(p['statement']['amount'])}",
         } for p in answer["providers"]]
