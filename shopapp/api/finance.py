@@ -80,13 +80,8 @@ async def reconcile_statement(
 
 
 def _reconcile(request: Request, data: bytes, start, end, period, provider: str) -> dict:
-    lines = statements.parse_alipay_statement(data)
-    if not (start or end or period) and lines:
-        days = finance.date_range(min(line.day for line in lines), max(line.day for line in lines))
-    else:
-        days = finance.date_range(start, end, period)
     with acting(request) as (session, actor):
-        return jsonable(reconciliation.reconcile(session, actor, days, lines, provider))
+        return jsonable(reconciliation.reconcile_statement(session, actor, data, start, end, period, provider))
 
 
 def _signed_in(request: Request) -> Actor:

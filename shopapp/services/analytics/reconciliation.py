@@ -22,7 +22,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from shopapp.models import Order, Payment
-from shopapp.services.analytics import statements
+from shopapp.services.analytics import finance, statements
 from shopapp.services.analytics.finance import TOOK_MONEY, Range
 from shopapp.services.core.errors import Invalid
 from shopapp.services.core.permissions import Actor, require
@@ -59,6 +59,19 @@ def reconcile(
             mismatches += _against_statement(session, shop_id, name, expected, theirs)
         summaries.append({"provider": name, **_summary(expected), "statement": None if theirs is None else _summary(theirs)})
     return {"from": days.first, "to": days.last, "providers": summaries, "mismatches": mismatches}
+
+
+def reconcile_statement(session: Session, actor: Actor, data: bytes, start=None, end=None, period: str | None = None,
+                        provider: str = "alipay") -> dict:
+    """An uploaded statement file against our records: over the days asked for, else the statement's own first
+    to last day (a statement of last month is checked against last month)."""
+    require(actor, "view_reports")
+    lines = statements.parse_alipay_statement(data)
+    if not (start or end or period) and lines:
+        days = finance.date_range(min(line.day for line in lines), max(line.day for line in lines))
+    else:
+        days = finance.date_range(start, end, period)
+    return reconcile(session, actor, days, lines, provider)
 
 
 # Our records -----------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from shopapp.i18n import pick_lang
-from shopapp.services.analytics import finance, finance_export, reconciliation, statements
+from shopapp.services.analytics import finance, finance_export, reconciliation
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
 from shopapp.services.shops import shops
@@ -99,23 +99,27 @@ class ReconciliationState(FinanceState):
         if not files:
             return
         self.statement_name, self.statement_error = files[0].name or "statement.csv", ""
+        data = await files[0].read()
         try:
-            lines = statements.parse_alipay_statement(await files[0].read())
-            days = finance.date_range(min(line.day for line in lines), max(line.day for line in lines)) if lines else self._days()
+            found = self._read(lambda session, actor: (
+                reconciliation.reconcile_statement(session, actor, data), shops.get_shop(session, actor.shop_id).currency,
+            ))
         except DomainError as exc:
             self.statement_error = "；".join(self._field_messages(exc).values()) or self._message(exc)
             return
-        self._compare(days, lines)
+        self._show_answer(found)
 
     def _compare(self, days: finance.Range, lines) -> None:
-        found = self._read(lambda session, actor: (
+        self._show_answer(self._read(lambda session, actor: (
             reconciliation.reconcile(session, actor, days, lines), shops.get_shop(session, actor.shop_id).currency,
-        ))
+        )))
+
+    def _show_answer(self, found) -> None:
         if found is None:
             return
         answer, currency = found
         money = lambda amount: format_money(amount, currency)  # noqa: E731 - one currency per shop
-        self.checked = f"{days.first.isoformat()} – {days.last.isoformat()}"
+        self.checked = f"{answer['from'].isoformat()} – {answer['to'].isoformat()}"
         self.mismatches = [{
             "kind": f"finance.kind.{m['kind']}", "provider": f"finance.provider.{m['provider'] or finance.NO_PAYMENT}",
             "what": m["what"],
