@@ -17,7 +17,7 @@ Lines of another shop's payments (a platform-wide Alipay statement) are left out
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from sqlmodel import Session, select
 
@@ -47,16 +47,17 @@ def reconcile(
         raise Invalid(fields={"provider": "provider_invalid"})
     shop_id = actor.shop_id
     placed_after = days.start - timedelta(seconds=get_settings().unpaid_order_ttl_seconds, days=1)
-    mismatches = _our_records(session, shop_id, days, placed_after)
+    known = _payments_of_orders(session, shop_id, placed_after, days.end)
+    mismatches = _our_records(session, shop_id, days, placed_after, known)
     summaries = []
-    statements_of = {"sandbox": statements.sandbox_statement(session, shop_id, days.start, days.end)}
+    statements_of = {"sandbox": statements.sandbox_statement(session, shop_id, days.start, days.end, placed_after)}
     if statement is not None:
         statements_of[provider] = [line for line in statement if days.start <= line.at < days.end]
     for name in PROVIDERS:
         expected = statements.recorded_lines(session, shop_id, name, days.start, days.end, placed_after)
         theirs = statements_of.get(name)
         if theirs is not None:
-            mismatches += _against_statement(session, shop_id, name, expected, theirs)
+            mismatches += _against_statement(session, shop_id, name, expected, theirs, known)
         summaries.append({"provider": name, **_summary(expected), "statement": None if theirs is None else _summary(theirs)})
     return {"from": days.first, "to": days.last, "providers": summaries, "mismatches": mismatches}
 
@@ -76,85 +77,74 @@ def reconcile_statement(session: Session, actor: Actor, data: bytes, start=None,
 
 # Our records -----------------------------------------------------------------------------------
 
-def _our_records(session: Session, shop_id: int, days: Range, placed_after) -> list[dict]:
+def _payments_of_orders(session: Session, shop_id: int, placed_after, end) -> list:
+    """Every payment of the orders placed from `placed_after` to `end` (a payment is made within the
+    unpaid-order time of its order), with its order's number and paid_at, oldest first: read once, through
+    the orders' (shop_id, created_at) index, as plain rows."""
+    return list(session.exec(
+        select(*statements.PAYMENT_COLUMNS, Order.order_no, Order.paid_at).join(Order, Order.id == Payment.order_id)
+        .where(Order.shop_id == shop_id, Order.created_at >= placed_after, Order.created_at < end, Payment.shop_id == shop_id)
+        .order_by(Payment.id)
+    ).all())
+
+
+def _our_records(session: Session, shop_id: int, days: Range, placed_after, known: list) -> list[dict]:
+    paying: dict[int, list] = defaultdict(list)
+    for payment in known:
+        if payment.status in TOOK_MONEY:
+            paying[payment.order_id].append(payment)
     found = []
-    orders = session.exec(
-        select(Order).where(
+    for order in session.exec(
+        select(Order.id, Order.order_no, Order.total).where(
             Order.shop_id == shop_id, Order.created_at >= placed_after, Order.paid_at >= days.start,
             Order.paid_at < days.end, Order.total > 0,
         ).order_by(Order.paid_at, Order.id)
-    ).all()
-    paying = _payments_of(session, shop_id, [order.id for order in orders])
-    for order in orders:
+    ).all():
         taken = paying.get(order.id, [])
         if not taken:
             found.append(_mismatch("missing_payment", "", order.order_no, None, ours=order.total, theirs=0))
             continue
-        first = taken[0]
-        if first.amount != order.total:
-            found.append(_mismatch("amount_differs", first.provider, order.order_no, first, ours=order.total, theirs=first.amount))
+        if taken[0].amount != order.total:
+            found.append(_mismatch("amount_differs", taken[0].provider, order.order_no, taken[0], ours=order.total, theirs=taken[0].amount))
         for extra in taken[1:]:
             if extra.refunded_amount < extra.amount:  # not given back: the shopper paid twice
                 found.append(_mismatch("duplicate", extra.provider, order.order_no, extra, ours=order.total, theirs=extra.amount))
-    for payment, order_no in session.exec(
-        select(Payment, Order.order_no).join(Order, Order.id == Payment.order_id).where(
-            Payment.shop_id == shop_id, Payment.status.in_(TOOK_MONEY), Payment.created_at >= placed_after,
-            Payment.created_at < days.end, Payment.updated_at >= days.start, Order.paid_at.is_(None),
-            Payment.refunded_amount < Payment.amount,
-        ).order_by(Payment.id)
-    ).all():
-        found.append(_mismatch("missing_order", payment.provider, order_no, payment, ours=0, theirs=payment.amount))
-    return found
-
-
-def _payments_of(session: Session, shop_id: int, order_ids: list[int]) -> dict[int, list[Payment]]:
-    """order id -> its payments that took money, oldest first (the first is the one that paid it)."""
-    found: dict[int, list[Payment]] = defaultdict(list)
-    for start in range(0, len(order_ids), 1000):
-        for payment in session.exec(
-            select(Payment).where(
-                Payment.shop_id == shop_id, Payment.order_id.in_(order_ids[start:start + 1000]),
-                Payment.status.in_(TOOK_MONEY),
-            ).order_by(Payment.id)
-        ).all():
-            found[payment.order_id].append(payment)
+    for payment in known:  # money kept for an order that is not paid (cancelled, expired)
+        if (payment.status in TOOK_MONEY and payment.paid_at is None and payment.refunded_amount < payment.amount
+                and _aware(payment.updated_at) >= days.start):
+            found.append(_mismatch("missing_order", payment.provider, payment.order_no, payment, ours=0, theirs=payment.amount))
     return found
 
 
 # A statement -----------------------------------------------------------------------------------
 
-def _against_statement(session: Session, shop_id: int, provider: str, expected: list, theirs: list) -> list[dict]:
-    ours = _payments_by_reference(session, shop_id, provider, {line.reference for line in theirs})
-    order_nos = _order_numbers(session, shop_id, {payment.order_id for payment in ours.values()})
-    expected_paid = {line.reference: line for line in expected if line.kind == "payment"}
+def _against_statement(session: Session, shop_id: int, provider: str, expected: list, theirs: list, known: list) -> list[dict]:
+    ours = {payment.reference: payment for payment in known if payment.provider == provider}
     listed: dict[str, list] = defaultdict(list)
     for line in theirs:
         if line.kind == "payment":
             listed[line.reference].append(line)
+    ours.update(_payments_named(session, shop_id, provider, set(listed) - set(ours)))
     found = []
     for reference, lines in listed.items():
         payment = ours.get(reference)
-        order_no = order_nos.get(payment.order_id, "") if payment else ""
         said = sum(line.amount for line in lines)
         if payment is None:
             found.append(_mismatch("missing_order", provider, "", None, ours=0, theirs=said, line=lines[0]))
         elif len(lines) > 1:
-            found.append(_mismatch("duplicate", provider, order_no, payment, ours=payment.amount, theirs=said, line=lines[1]))
+            found.append(_mismatch("duplicate", provider, payment.order_no, payment, ours=payment.amount, theirs=said, line=lines[1]))
         elif payment.status not in TOOK_MONEY:
-            found.append(_mismatch("missing_payment", provider, order_no, payment, ours=0, theirs=said, line=lines[0]))
+            found.append(_mismatch("missing_payment", provider, payment.order_no, payment, ours=0, theirs=said, line=lines[0]))
         elif said != payment.amount:
-            found.append(_mismatch("amount_differs", provider, order_no, payment, ours=payment.amount, theirs=said, line=lines[0]))
-    for reference, line in expected_paid.items():
-        if reference not in listed:
-            payment = _payment_named(session, shop_id, provider, reference)
-            found.append(_mismatch(
-                "missing_in_statement", provider, _order_numbers(session, shop_id, {payment.order_id}).get(payment.order_id, ""),
-                payment, ours=line.amount, theirs=0,
-            ))
-    return found + _refunds_against(provider, expected, theirs, ours, order_nos)
+            found.append(_mismatch("amount_differs", provider, payment.order_no, payment, ours=payment.amount, theirs=said, line=lines[0]))
+    for line in expected:
+        if line.kind == "payment" and line.reference not in listed:
+            payment = ours[line.reference]
+            found.append(_mismatch("missing_in_statement", provider, payment.order_no, payment, ours=line.amount, theirs=0))
+    return found + _refunds_against(provider, expected, theirs, ours)
 
 
-def _refunds_against(provider: str, expected: list, theirs: list, ours: dict, order_nos: dict) -> list[dict]:
+def _refunds_against(provider: str, expected: list, theirs: list, ours: dict) -> list[dict]:
     """Per payment, the refunds our records made in the range against the statement's refund lines."""
     given: dict[str, int] = defaultdict(int)
     said: dict[str, int] = defaultdict(int)
@@ -169,35 +159,26 @@ def _refunds_against(provider: str, expected: list, theirs: list, ours: dict, or
         if given[reference] != said[reference] and reference in ours:
             payment = ours[reference]
             found.append({**_mismatch(
-                "amount_differs", provider, order_nos.get(payment.order_id, ""), payment,
-                ours=given[reference], theirs=said[reference],
+                "amount_differs", provider, payment.order_no, payment, ours=given[reference], theirs=said[reference],
             ), "what": "refund"})
     return found
 
 
-def _payments_by_reference(session: Session, shop_id: int, provider: str, references: set[str]) -> dict[str, Payment]:
-    found: dict[str, Payment] = {}
+def _payments_named(session: Session, shop_id: int, provider: str, references: set[str]) -> dict:
+    """The shop's payments a statement names that were not among the range's (made long before, or none)."""
+    found = {}
     names = sorted(references)
     for start in range(0, len(names), 1000):
-        for payment in session.exec(select(Payment).where(
-            Payment.shop_id == shop_id, Payment.provider == provider, Payment.reference.in_(names[start:start + 1000]),
-        )).all():
+        for payment in session.exec(
+            select(*statements.PAYMENT_COLUMNS, Order.order_no, Order.paid_at).join(Order, Order.id == Payment.order_id)
+            .where(Payment.shop_id == shop_id, Payment.provider == provider, Payment.reference.in_(names[start:start + 1000]))
+        ).all():
             found[payment.reference] = payment
     return found
 
 
-def _payment_named(session: Session, shop_id: int, provider: str, reference: str) -> Payment:
-    return session.exec(select(Payment).where(
-        Payment.shop_id == shop_id, Payment.provider == provider, Payment.reference == reference,
-    )).one()
-
-
-def _order_numbers(session: Session, shop_id: int, order_ids: set[int]) -> dict[int, str]:
-    if not order_ids:
-        return {}
-    return dict(session.exec(
-        select(Order.id, Order.order_no).where(Order.shop_id == shop_id, Order.id.in_(sorted(order_ids)))
-    ).all())
+def _aware(moment):
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _summary(lines: list) -> dict:
@@ -209,7 +190,8 @@ def _summary(lines: list) -> dict:
     }
 
 
-def _mismatch(kind: str, provider: str, order_no: str, payment: Payment | None, *, ours: int, theirs: int, line=None) -> dict:
+def _mismatch(kind: str, provider: str, order_no: str, payment, *, ours: int, theirs: int, line=None) -> dict:
+    """`payment`: a payment row (statements.PAYMENT_COLUMNS), or None when we have none."""
     return {
         "kind": kind, "provider": provider, "order_no": order_no, "what": "payment",
         "reference": payment.reference if payment else (line.reference if line else ""),

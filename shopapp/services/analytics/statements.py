@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from shopapp.models import Payment, PaymentNotification
+from shopapp.models import Order, Payment, PaymentNotification
 from shopapp.models.aftersales import Refund
 from shopapp.services.catalog.product_csv import decode_csv
 from shopapp.services.core.clock import CHINA_TIME, shop_time
@@ -44,6 +44,13 @@ COLUMNS = {
 REQUIRED = ("reference", "at", "income", "expense", "type")
 TYPES = {"在线支付": "payment", "交易付款": "payment", "交易": "payment", "交易退款": "refund", "退款": "refund",
          "收费": "fee", "服务费": "fee"}
+
+
+# What reconciliation reads of a payment: plain rows, not ORM objects (a month of a big shop is many thousands).
+PAYMENT_COLUMNS = (
+    Payment.id, Payment.order_id, Payment.provider, Payment.reference, Payment.provider_reference, Payment.status,
+    Payment.amount, Payment.refunded_amount, Payment.refund_reference, Payment.updated_at,
+)
 
 
 @dataclass(frozen=True)
@@ -79,21 +86,25 @@ def parse_alipay_statement(data: bytes) -> list[StatementLine]:
     return lines
 
 
-def sandbox_statement(session: Session, shop_id: int, start: datetime, end: datetime) -> list[StatementLine]:
+def sandbox_statement(
+    session: Session, shop_id: int, start: datetime, end: datetime, placed_after: datetime,
+) -> list[StatementLine]:
     """What the sandbox gateway itself recorded between `start` and `end`: the succeeded notifications
     it signed (a payment line each, its amount checked against the payment when it arrived) and the
     refunds it made (each refund, and the automatic refund of money an order no longer wanted)."""
     lines = [
-        StatementLine(0, "payment", payment.reference, payment.provider_reference, at, payment.amount)
-        for payment, at in session.exec(
-            select(Payment, PaymentNotification.received_at)
+        StatementLine(0, "payment", payment.reference, payment.provider_reference, _aware(payment.received_at), payment.amount)
+        for payment in session.exec(
+            select(*PAYMENT_COLUMNS, PaymentNotification.received_at)
             .join(PaymentNotification, PaymentNotification.payment_id == Payment.id)
-            .where(Payment.shop_id == shop_id, Payment.provider == "sandbox", PaymentNotification.outcome == "succeeded",
+            .join(Order, Order.id == Payment.order_id)
+            .where(*_orders_placed(shop_id, placed_after, end), Payment.shop_id == shop_id, Payment.provider == "sandbox",
+                   PaymentNotification.outcome == "succeeded",
                    PaymentNotification.received_at >= start, PaymentNotification.received_at < end)
             .order_by(PaymentNotification.id)
         ).all()
     ]
-    return lines + refund_lines(session, shop_id, "sandbox", start, end)
+    return lines + refund_lines(session, shop_id, "sandbox", start, end, placed_after)
 
 
 def recorded_lines(
@@ -108,30 +119,33 @@ def recorded_lines(
         .scalar_subquery()
     )
     lines = []
-    for payment, notified in session.exec(
-        select(Payment, paid_at).where(
-            Payment.shop_id == shop_id, Payment.provider == provider, Payment.status.in_(("succeeded", "refunded")),
-            Payment.created_at >= placed_after, Payment.created_at < end,
+    for payment in session.exec(
+        select(*PAYMENT_COLUMNS, paid_at.label("notified")).join(Order, Order.id == Payment.order_id).where(
+            *_orders_placed(shop_id, placed_after, end), Payment.shop_id == shop_id, Payment.provider == provider,
+            Payment.status.in_(("succeeded", "refunded")),
         ).order_by(Payment.id)
     ).all():
-        at = _aware(notified or payment.updated_at)
+        at = _aware(payment.notified or payment.updated_at)
         if start <= at < end:
             lines.append(StatementLine(0, "payment", payment.reference, payment.provider_reference, at, payment.amount))
-    return lines + refund_lines(session, shop_id, provider, start, end)
+    return lines + refund_lines(session, shop_id, provider, start, end, placed_after)
 
 
-def refund_lines(session: Session, shop_id: int, provider: str, start: datetime, end: datetime) -> list[StatementLine]:
+def refund_lines(
+    session: Session, shop_id: int, provider: str, start: datetime, end: datetime, placed_after: datetime,
+) -> list[StatementLine]:
     """Every refund of the provider's payments made between `start` and `end`, the automatic ones included."""
     lines = [
-        StatementLine(0, "refund", payment.reference, refund.provider_reference, _aware(refund.created_at), refund.amount)
-        for payment, refund in session.exec(
-            select(Payment, Refund).join(Refund, Refund.payment_id == Payment.id)
+        StatementLine(0, "refund", refund.reference, refund.provider_reference, _aware(refund.created_at), refund.amount)
+        for refund in session.exec(
+            select(Payment.reference, Refund.provider_reference, Refund.created_at, Refund.amount)
+            .join(Refund, Refund.payment_id == Payment.id)
             .where(Payment.shop_id == shop_id, Payment.provider == provider, Refund.status == "succeeded",
                    Refund.created_at >= start, Refund.created_at < end)
             .order_by(Refund.id)
         ).all()
     ]
-    return lines + _automatic_refunds(session, shop_id, provider, start, end)
+    return lines + _automatic_refunds(session, shop_id, provider, start, end, placed_after)
 
 
 # Helpers ---------------------------------------------------------------------------------------
@@ -184,7 +198,15 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _automatic_refunds(session: Session, shop_id: int, provider: str, start: datetime, end: datetime) -> list[StatementLine]:
+def _orders_placed(shop_id: int, placed_after: datetime, end: datetime) -> tuple:
+    """Payments are read through their orders placed in the range (the shop's created_at index): a
+    payment is made within the unpaid-order time of its order being placed."""
+    return Order.shop_id == shop_id, Order.created_at >= placed_after, Order.created_at < end
+
+
+def _automatic_refunds(
+    session: Session, shop_id: int, provider: str, start: datetime, end: datetime, placed_after: datetime,
+) -> list[StatementLine]:
     """Money sent back at once (paid twice, or after the order was cancelled) has no Refund row: the
     payment's refunded amount beyond its Refund rows is that, made when the payment last changed."""
     recorded = (
@@ -192,12 +214,13 @@ def _automatic_refunds(session: Session, shop_id: int, provider: str, start: dat
     )
     return [
         StatementLine(
-            0, "refund", payment.reference, payment.refund_reference, _aware(payment.updated_at), payment.refunded_amount - given,
+            0, "refund", payment.reference, payment.refund_reference, _aware(payment.updated_at),
+            payment.refunded_amount - payment.given,
         )
-        for payment, given in session.exec(
-            select(Payment, recorded).where(
-                Payment.shop_id == shop_id, Payment.provider == provider, Payment.refunded_amount > 0,
+        for payment in session.exec(
+            select(*PAYMENT_COLUMNS, recorded.label("given")).join(Order, Order.id == Payment.order_id).where(
+                *_orders_placed(shop_id, placed_after, end), Payment.shop_id == shop_id, Payment.provider == provider, Payment.refunded_amount > 0,
                 Payment.updated_at >= start, Payment.updated_at < end,
             ).order_by(Payment.id)
-        ).all() if payment.refunded_amount > given
+        ).all() if payment.refunded_amount > payment.given
     ]
