@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import update
 from sqlmodel import select
 
+from shopapp.i18n import CATALOGUES
 from shopapp.models import Order, OrderItem, Payment, PaymentNotification
 from shopapp.models.aftersales import Refund
 from shopapp.services.analytics import finance, finance_export, reconciliation, statements
@@ -19,6 +21,7 @@ from shopapp.services.core.clock import CHINA_TIME
 from shopapp.services.core.errors import Invalid
 from shopapp.services.core.money import yuan_text
 from shopapp.services.orders import refunds
+from shopapp.ui.console.finance_state import ReconciliationState
 from tests.conftest import make_shop
 from tests.shopping import order_wide_saving, paid_order, product_on_sale
 
@@ -211,3 +214,20 @@ def test_a_file_that_is_not_a_statement_is_refused(text, field, code):
     with pytest.raises(Invalid) as refused:
         statements.parse_alipay_statement(text.encode())
     assert refused.value.fields == {field: code}
+
+
+def test_the_finance_page_names_every_mismatch_and_provider_in_both_languages(session, owner, two_days_of_sales):
+    """The 财务 page shows mismatches through catalogue keys (tr_of): each one it can be given exists in both."""
+    plain, *_ = two_days_of_sales
+    session.exec(update(Payment).where(Payment.order_id == plain.id).values(status="failed"))
+    session.commit()
+    answer = reconciliation.reconcile(session, owner, finance.Range(date(2026, 12, 4), DAY))
+    page = SimpleNamespace()
+    ReconciliationState._show_answer(page, (answer, "CNY"))
+    assert page.checked == "2026-12-04 – 2026-12-05"
+    assert page.mismatches[0]["kind"] == "finance.kind.missing_payment"
+    assert page.mismatches[0]["provider"] == "finance.provider.none"
+    keys = [f"finance.kind.{kind}" for kind in reconciliation.KINDS]
+    keys += [f"finance.provider.{name}" for name in (*reconciliation.PROVIDERS, finance.NO_PAYMENT)]
+    for catalogue in CATALOGUES.values():
+        assert all(key in catalogue for key in keys)
