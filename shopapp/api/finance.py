@@ -27,11 +27,10 @@ def finance_report(
 ):
     """`?from=&to=` (dates, inclusive) or `?period=today|7d|30d|month`; `group=day|month`;
     `format=csv|xlsx` answers the same figures as a file (CSV with a BOM, cells neutralised)."""
-    if format not in ("json", "csv", "xlsx"):
-        raise Invalid(fields={"format": "format_invalid"})
-    days = finance.date_range(start, to, period)
-    with acting(request) as (session, actor):
-        report = finance.finance_report(session, actor, days, group)
+    with acting(request) as (session, actor):  # who asks first: a stranger learns nothing about the input
+        if format not in ("json", "csv", "xlsx"):
+            raise Invalid(fields={"format": "format_invalid"})
+        report = finance.finance_report(session, actor, finance.date_range(start, to, period), group)
     if format == "json":
         return jsonable(report)
     lang = request_lang(request)
@@ -49,9 +48,8 @@ def reconciliation_report(
     request: Request, start: str | None = Query(None, alias="from"), to: str | None = None, period: str | None = None,
 ):
     """Our payments against the orders, and the sandbox's own records against ours, over the days asked for."""
-    days = finance.date_range(start, to, period)
     with acting(request) as (session, actor):
-        return jsonable(reconciliation.reconcile(session, actor, days))
+        return jsonable(reconciliation.reconcile(session, actor, finance.date_range(start, to, period)))
 
 
 @router.post("/reconciliation")
