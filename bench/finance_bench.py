@@ -4,6 +4,7 @@ and its success notification), one in twenty partly refunded.
     .venv/bin/python bench/finance_bench.py [ORDERS]            # SQLite in a temporary DATA_DIR
     createdb -h 127.0.0.1 -U postgres finance_bench
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/finance_bench .venv/bin/python bench/finance_bench.py 1000000
+    (add --reuse to measure again without rebuilding)
 
 Builds the rows with bulk inserts (checkout is benched elsewhere), then times finance_report for the
 last 30 days and the last year (by day and by month) and reconcile for 30 days; prints p50 / p95 in ms.
@@ -32,7 +33,7 @@ from shopapp.services.analytics import finance, reconciliation  # noqa: E402
 from shopapp.services.core.clock import shop_today  # noqa: E402
 from shopapp.services.core.permissions import Actor  # noqa: E402
 
-ROUNDS = 10
+ROUNDS = int(os.environ.get("ROUNDS", "10"))
 BATCH = 10_000
 
 
@@ -84,10 +85,12 @@ def timed(label: str, call) -> None:
 
 
 def main() -> None:
-    orders = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    numbers = [arg for arg in sys.argv[1:] if arg.isdigit()]
+    orders = int(numbers[0]) if numbers else 100_000
     engine = get_engine()
-    print(f"{engine.dialect.name}: building {orders:,} orders")
-    build(engine, orders)
+    if "--reuse" not in sys.argv:  # --reuse: measure again on the rows an earlier run built
+        print(f"{engine.dialect.name}: building {orders:,} orders")
+        build(engine, orders)
     owner = Actor(user_id=None, shop_id=1, role="owner")
     today = shop_today()
     month, year = finance.Range(today - timedelta(days=29), today), finance.Range(today - timedelta(days=365), today)
