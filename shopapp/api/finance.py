@@ -59,7 +59,11 @@ async def reconcile_statement(
 ):
     """An uploaded statement (multipart `file`, or the CSV as the body) compared with our records.
 
-    Without `from`/`to` the days are the statement's own first and last day."""
+    The file is Alipay's 账务明细 CSV (UTF-8 or GBK; `#` lines skipped) with the columns 商户订单号 (our
+    payment reference), 发生时间, 收入金额（+元）, 支出金额（-元）, 业务类型 (在线支付 / 交易退款 / 收费) and
+    optionally 业务流水号. Without `from`/`to` the days are the statement's own first and last day.
+    Answers what GET does, with `mismatches` kinds missing_payment, missing_order, missing_in_statement,
+    duplicate, amount_differs."""
     refuse_declared_size(request, MAX_UPLOAD_REQUEST_BYTES)
     await run_in_threadpool(_signed_in, request)
     body = await bounded_body(request, MAX_UPLOAD_REQUEST_BYTES)
