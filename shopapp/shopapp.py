@@ -17,6 +17,7 @@ from shopapp.ui.console import (
     products,  # noqa: F401 - registers /console/products
 )
 from shopapp.ui.console import customers as console_customers  # noqa: F401 - registers /console/customers[/...], /console/segments
+from shopapp.ui.console import finance as console_finance  # noqa: F401 - registers /console/finance
 from shopapp.ui.console import home as console_home  # noqa: F401 - registers /console
 from shopapp.ui.console import orders as console_orders  # noqa: F401 - registers /console/orders[/...]
 from shopapp.ui.console import reviews as console_reviews  # noqa: F401 - registers /console/reviews

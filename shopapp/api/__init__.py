@@ -17,6 +17,7 @@ from shopapp.api import (
     customers,
     design,
     errors,
+    finance,
     fulfillment,
     health,
     input_limits,
@@ -55,7 +56,7 @@ def create_api() -> FastAPI:
     caching.install(api)
     served_by.install(api)
     security.install(api)
-    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, coupons, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions, reviews, customer_list, tickets, design):
+    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, coupons, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions, reviews, customer_list, tickets, design, finance):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(media.router)
     api.include_router(seo.router)

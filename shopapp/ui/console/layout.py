@@ -20,6 +20,7 @@ NAV = [
     (routes.CONSOLE_MARKETING, "console.nav.marketing"),
     (routes.CONSOLE_REVIEWS, "console.nav.reviews"),
     (routes.CONSOLE_DESIGN, "console.nav.design"),
+    (routes.CONSOLE_FINANCE, "console.nav.finance"),
     (routes.SUPPORT, "console.nav.support"),
     (routes.CONSOLE_SETTINGS, "console.nav.settings"),
 ]
