@@ -24,6 +24,7 @@ from shopapp.api import (
     products,
     promotions,
     refunds,
+    reports,
     security,
     seo,
     served_by,
@@ -34,6 +35,7 @@ from shopapp.api import (
     stock_alerts,
     storefront,
     support,
+    tracking,
 )
 
 
@@ -50,7 +52,7 @@ def create_api() -> FastAPI:
     caching.install(api)
     served_by.install(api)
     security.install(api)
-    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions):
+    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions, tracking, reports):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(media.router)
     api.include_router(seo.router)

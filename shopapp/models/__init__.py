@@ -2,6 +2,7 @@
 
 from shopapp.models.accounts import AuthSession, LoginAttempt, PasswordReset, User
 from shopapp.models.aftersales import AftersalesRequest, Refund, RefundItem
+from shopapp.models.analytics import AnalyticsDay, OrderVisit, VisitEvent
 from shopapp.models.catalog import Category, Product, ProductCategory, ProductImage, Variant
 from shopapp.models.checkout import Cart, CartItem, ShippingMethod
 from shopapp.models.core import IdempotencyRecord
@@ -30,4 +31,5 @@ __all__ = [
     "Promotion",
     "AftersalesRequest", "Refund", "RefundItem", "Shipment", "ShipmentItem", "TrackingEvent",
     "LoyaltySettings", "MemberLevel", "PointsAccount", "PointsMove", "PointsReward",
+    "AnalyticsDay", "OrderVisit", "VisitEvent",
 ]

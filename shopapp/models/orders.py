@@ -23,6 +23,8 @@ class Order(SQLModel, table=True):
         Index("ix_order_status_expires", "status", "expires_at"),
         Index("ix_order_shop_phone", "shop_id", "recipient_phone"),
         Index("ix_order_shop_customer_created", "shop_id", "customer_id", "created_at"),
+        # The reports read a period's paid orders (analytics).
+        Index("ix_order_shop_paid", "shop_id", "paid_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     shop_id: int = Field(foreign_key="shop.id")

@@ -1,0 +1,199 @@
+"""The shop's reports (issue 21): overview, funnel, sources, products, regions, hours. Each takes a
+ranges.Period (whole days on the shop's clock) and reads only this shop's rows.
+
+Definitions, one place:
+- visitors: distinct first-party visitor ids with an event in the period (events sent under Do Not Track carry
+  no id: they count as page views, never as visitors);
+- orders: orders placed in the period; paid orders, GMV: orders paid in the period and their totals (the
+  lines' `paid` after every saving plus shipping, as the dashboard); refunds: made in the period;
+- buyers: distinct shoppers (the account, else the e-mail) among the paid orders;
+- a paid order's source is the source of its visit (analytics.tracking.tag_order, last touch when placed);
+- additive figures come from analytics.rollups (rolled-up days + today live); distinct counts from the raw rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import String, cast, func
+from sqlmodel import Session, select
+
+from shopapp.models import Order, OrderVisit, Product, VisitEvent
+from shopapp.models.aftersales import Refund
+from shopapp.services.analytics import rollups
+from shopapp.services.analytics.ranges import Period
+from shopapp.services.core.clock import shop_time, shop_today
+from shopapp.services.core.errors import Invalid
+from shopapp.services.core.money import average
+from shopapp.services.core.permissions import Actor, require
+
+PRODUCT_SORTS = ("views", "viewers", "add_to_cart", "add_to_cart_rate", "units", "gmv", "conversion_rate")
+
+
+def overview(session: Session, actor: Actor, period: Period, today: date | None = None) -> dict:
+    """The period's figures with the previous period's (same length, just before) under `previous`."""
+    require(actor, "view_reports")
+    today = today or shop_today(actor.shop_id)
+    return {**_overview(session, actor.shop_id, period, today), "previous": _overview(session, actor.shop_id, period.previous(), today)}
+
+
+def funnel(session: Session, actor: Actor, period: Period) -> dict:
+    """Distinct visitors at each step: any event → a product view → an add to cart → a checkout start → a paid
+    order (its visit's visitor id). Each later step counts only visitors of the period."""
+    require(actor, "view_reports")
+    shop_id = actor.shop_id
+    steps = dict(session.exec(
+        select(VisitEvent.type, func.count(func.distinct(VisitEvent.visitor_id)))
+        .where(*_events(shop_id, period), VisitEvent.visitor_id != "").group_by(VisitEvent.type)
+    ).all())
+    buyers = session.exec(
+        select(func.count(func.distinct(OrderVisit.visitor_id))).select_from(Order)
+        .join(OrderVisit, OrderVisit.order_id == Order.id)
+        .where(*_paid(shop_id, period), OrderVisit.visitor_id != "")
+    ).one()
+    return {
+        "visitors": _visitors(session, shop_id, period),
+        "product_viewers": steps.get("product_view", 0), "cart_adders": steps.get("add_to_cart", 0),
+        "checkout_starters": steps.get("checkout_start", 0), "buyers": buyers,
+    }
+
+
+def sources(session: Session, actor: Actor, period: Period, today: date | None = None) -> dict:
+    """Per (source, medium, campaign): visitors, page views, buyers, paid orders and GMV; most GMV first."""
+    require(actor, "view_reports")
+    shop_id, today = actor.shop_id, today or shop_today(actor.shop_id)
+    rows: dict[tuple, dict] = defaultdict(lambda: {"visitors": 0, "page_views": 0, "buyers": 0, "orders": 0, "gmv": 0})
+    for key, values in rollups.figures_for(session, shop_id, period.first, period.last, today).items():
+        if key[0] == 0 and key[1]:
+            rows[key[1:]].update(page_views=values["page_views"], orders=values["orders"], gmv=values["gmv"])
+    for source, medium, campaign, visitors in session.exec(
+        select(VisitEvent.source, VisitEvent.medium, VisitEvent.campaign, func.count(func.distinct(VisitEvent.visitor_id)))
+        .where(*_events(shop_id, period), VisitEvent.visitor_id != "")
+        .group_by(VisitEvent.source, VisitEvent.medium, VisitEvent.campaign)
+    ).all():
+        rows[(source, medium, campaign)]["visitors"] = visitors
+    for source, medium, campaign, buyers in session.exec(
+        select(func.coalesce(OrderVisit.source, "direct"), func.coalesce(OrderVisit.medium, ""),
+               func.coalesce(OrderVisit.campaign, ""), func.count(func.distinct(_buyer())))
+        .select_from(Order).outerjoin(OrderVisit, OrderVisit.order_id == Order.id).where(*_paid(shop_id, period))
+        .group_by(func.coalesce(OrderVisit.source, "direct"), func.coalesce(OrderVisit.medium, ""),
+                  func.coalesce(OrderVisit.campaign, ""))
+    ).all():
+        rows[(source, medium, campaign)]["buyers"] = buyers
+    items = [{"source": s, "medium": m, "campaign": c, **values} for (s, m, c), values in rows.items()]
+    items.sort(key=lambda item: (-item["gmv"], -item["visitors"], item["source"], item["medium"], item["campaign"]))
+    return {"items": items}
+
+
+def products(session: Session, actor: Actor, period: Period, sort: str = "views", today: date | None = None,
+             limit: int = 100) -> dict:
+    """Per product: views, viewers, add to cart (and its rate per view), units, GMV (lines' paid), paid orders
+    and conversion (paid orders with it / viewers); sorted by `sort`, highest first."""
+    require(actor, "view_reports")
+    if sort not in PRODUCT_SORTS:
+        raise Invalid(fields={"sort": "sort_unknown"})
+    shop_id, today = actor.shop_id, today or shop_today(actor.shop_id)
+    figures = {key[0]: values for key, values in rollups.figures_for(session, shop_id, period.first, period.last, today).items()
+               if key[0] and not key[1]}
+    viewers = dict(session.exec(
+        select(VisitEvent.product_id, func.count(func.distinct(VisitEvent.visitor_id)))
+        .where(*_events(shop_id, period), VisitEvent.type == "product_view", VisitEvent.visitor_id != "")
+        .group_by(VisitEvent.product_id)
+    ).all())
+    titles = dict(session.exec(
+        select(Product.id, Product.title).where(Product.shop_id == shop_id, Product.id.in_(list(figures)))
+    ).all()) if figures else {}
+    items = []
+    for product_id, values in figures.items():
+        seen = viewers.get(product_id, 0)
+        items.append({
+            "product_id": product_id, "title": titles.get(product_id, ""), "views": values["product_views"],
+            "viewers": seen, "add_to_cart": values["add_to_cart"],
+            "add_to_cart_rate": _rate(values["add_to_cart"], values["product_views"]),
+            "orders": values["orders"], "units": values["units"], "gmv": values["gmv"],
+            "conversion_rate": _rate(values["orders"], seen),
+        })
+    items.sort(key=lambda item: (-item[sort], item["product_id"]))
+    return {"items": items[:limit]}
+
+
+def regions(session: Session, actor: Actor, period: Period) -> dict:
+    """Paid orders by the shipping address's province: buyers, orders and GMV; most GMV first."""
+    require(actor, "view_reports")
+    rows: dict[str, dict] = defaultdict(lambda: {"buyers": set(), "orders": 0, "gmv": 0})
+    for address, customer_id, email, total in session.exec(
+        select(Order.address, Order.customer_id, Order.email, Order.total).where(*_paid(actor.shop_id, period))
+    ).all():
+        province = str((address or {}).get("province") or "").strip() or "未知"
+        row = rows[province]
+        row["buyers"].add(customer_id or email.lower())
+        row["orders"] += 1
+        row["gmv"] += total
+    items = [{"province": name, "buyers": len(row["buyers"]), "orders": row["orders"], "gmv": row["gmv"]}
+             for name, row in rows.items()]
+    items.sort(key=lambda item: (-item["gmv"], item["province"]))
+    return {"items": items}
+
+
+def hours(session: Session, actor: Actor, period: Period) -> dict:
+    """Page views and paid orders by hour of the day (0-23) and day of the week (1 Monday .. 7 Sunday), on the
+    shop's clock."""
+    require(actor, "view_reports")
+    shop_id = actor.shop_id
+    by_hour = [{"hour": h, "page_views": 0, "orders": 0} for h in range(24)]
+    by_weekday = [{"weekday": d, "page_views": 0, "orders": 0} for d in range(1, 8)]
+    moments = [(at, "page_views") for at in session.exec(
+        select(VisitEvent.at).where(*_events(shop_id, period), VisitEvent.type.in_(("page_view", "product_view")))
+    ).all()]
+    moments += [(at, "orders") for at in session.exec(select(Order.paid_at).where(*_paid(shop_id, period))).all()]
+    for at, metric in moments:
+        local = shop_time(at, shop_id)
+        by_hour[local.hour][metric] += 1
+        by_weekday[local.isoweekday() - 1][metric] += 1
+    return {"hours": by_hour, "weekdays": by_weekday}
+
+
+# Helpers ---------------------------------------------------------------------------------------
+
+def _overview(session: Session, shop_id: int, period: Period, today: date) -> dict:
+    totals = rollups.figures_for(session, shop_id, period.first, period.last, today).get(rollups.TOTAL, {})
+    gmv, paid_orders = totals.get("gmv", 0), totals.get("orders", 0)
+    visitors = _visitors(session, shop_id, period)
+    buyers = session.exec(select(func.count(func.distinct(_buyer()))).where(*_paid(shop_id, period))).one()
+    refunds = session.exec(
+        select(func.coalesce(func.sum(Refund.amount), 0))
+        .where(Refund.shop_id == shop_id, Refund.created_at >= period.start, Refund.created_at < period.end)
+    ).one()
+    orders = session.exec(
+        select(func.count()).select_from(Order)
+        .where(Order.shop_id == shop_id, Order.created_at >= period.start, Order.created_at < period.end)
+    ).one()
+    return {
+        "from": period.first, "to": period.last, "visitors": visitors, "page_views": totals.get("page_views", 0),
+        "orders": orders, "paid_orders": paid_orders, "buyers": buyers, "gmv": gmv, "refunds": int(refunds),
+        "net_sales": gmv - int(refunds), "aov": average(gmv, paid_orders), "conversion_rate": _rate(buyers, visitors),
+    }
+
+
+def _visitors(session: Session, shop_id: int, period: Period) -> int:
+    return session.exec(
+        select(func.count(func.distinct(VisitEvent.visitor_id))).where(*_events(shop_id, period), VisitEvent.visitor_id != "")
+    ).one()
+
+
+def _events(shop_id: int, period: Period) -> tuple:
+    return (VisitEvent.shop_id == shop_id, VisitEvent.at >= period.start, VisitEvent.at < period.end)
+
+
+def _paid(shop_id: int, period: Period) -> tuple:
+    return (Order.shop_id == shop_id, Order.paid_at >= period.start, Order.paid_at < period.end)
+
+
+def _buyer():
+    """A shopper: their account when they had one, else their e-mail."""
+    return func.coalesce(cast(Order.customer_id, String), func.lower(Order.email))
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
