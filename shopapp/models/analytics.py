@@ -9,6 +9,7 @@ from sqlmodel import Field, SQLModel
 from shopapp.models.base import utcnow
 
 EVENT_TYPES = ("page_view", "product_view", "add_to_cart", "checkout_start")
+PAGE_TYPES = ("page_view", "product_view", "checkout_start")  # each is a page the shopper opened: a page view
 
 
 class VisitEvent(SQLModel, table=True):

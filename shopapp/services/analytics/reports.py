@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from shopapp.models import Order, OrderVisit, Product, VisitEvent
 from shopapp.models.aftersales import Refund
+from shopapp.models.analytics import PAGE_TYPES
 from shopapp.services.analytics import rollups
 from shopapp.services.analytics.ranges import Period
 from shopapp.services.core.clock import shop_time, shop_today
@@ -144,7 +145,7 @@ def hours(session: Session, actor: Actor, period: Period) -> dict:
     by_hour = [{"hour": h, "page_views": 0, "orders": 0} for h in range(24)]
     by_weekday = [{"weekday": d, "page_views": 0, "orders": 0} for d in range(1, 8)]
     moments = [(at, "page_views") for at in session.exec(
-        select(VisitEvent.at).where(*_events(shop_id, period), VisitEvent.type.in_(("page_view", "product_view")))
+        select(VisitEvent.at).where(*_events(shop_id, period), VisitEvent.type.in_(PAGE_TYPES))
     ).all()]
     moments += [(at, "orders") for at in session.exec(select(Order.paid_at).where(*_paid(shop_id, period))).all()]
     for at, metric in moments:

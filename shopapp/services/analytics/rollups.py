@@ -18,6 +18,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from shopapp.models import AnalyticsDay, Order, OrderItem, OrderVisit, Shop, VisitEvent
+from shopapp.models.analytics import PAGE_TYPES
 from shopapp.services.core.clock import shop_today, start_of_day
 
 METRICS = ("page_views", "product_views", "add_to_cart", "checkout_start", "orders", "units", "gmv")
@@ -38,7 +39,7 @@ def day_figures(session: Session, shop_id: int, start: datetime, end: datetime) 
         metric = {"page_view": "page_views", "product_view": "product_views"}.get(kind, kind)
         for key in keys:
             figures[key][metric] += count
-            if kind == "product_view":  # a product page is a page too
+            if kind != "page_view" and kind in PAGE_TYPES:  # a product or the checkout page is a page too
                 figures[key]["page_views"] += count
     for source, medium, campaign, orders, gmv in session.exec(
         select(func.coalesce(OrderVisit.source, "direct"), func.coalesce(OrderVisit.medium, ""),

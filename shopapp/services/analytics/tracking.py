@@ -12,6 +12,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from http.cookies import CookieError, SimpleCookie
 from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
@@ -129,6 +130,17 @@ def source_of(session: Session, shop_id: int, visitor_id: str) -> tuple[str, str
         .order_by(VisitEvent.at.desc(), VisitEvent.id.desc()).limit(1)
     ).first()
     return tuple(row) if row else ("direct", "", "")
+
+
+def visitor_from_cookies(header: str | None) -> str:
+    """The visitor id in a Cookie header ("" when there is none or it is malformed)."""
+    jar = SimpleCookie()
+    try:
+        jar.load(header or "")
+    except CookieError:
+        return ""
+    morsel = jar.get(VISITOR_COOKIE)
+    return _visitor_id(morsel.value) if morsel else ""
 
 
 # Helpers ---------------------------------------------------------------------------------------

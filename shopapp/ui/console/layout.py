@@ -17,6 +17,7 @@ NAV = [
     (routes.CONSOLE_ORDERS, "console.nav.orders"),
     (routes.CONSOLE_SHIPPING, "console.nav.shipping"),
     (routes.CONSOLE_MARKETING, "console.nav.marketing"),
+    (routes.CONSOLE_REPORTS, "console.nav.reports"),
     (routes.SUPPORT, "console.nav.support"),
     (routes.CONSOLE_SETTINGS, "console.nav.settings"),
 ]
