@@ -52,6 +52,7 @@ def create_api() -> FastAPI:
     caching.install(api)
     served_by.install(api)
     security.install(api)
+    tracking.install(api)
     for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions, tracking, reports):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(media.router)

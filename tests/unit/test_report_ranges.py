@@ -40,3 +40,40 @@ def test_the_visitor_id_is_read_from_the_trackers_cookie_only_when_well_formed()
 def test_crawlers_and_tools_are_bots_and_a_phone_is_not():
     assert tracking.is_bot("Mozilla/5.0 (compatible; Baiduspider/2.0)") and tracking.is_bot("") and tracking.is_bot("curl/8.5")
     assert not tracking.is_bot("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148 MicroMessenger/8.0")
+
+
+def _page_cookie(**headers) -> str:
+    """What Set-Cookie a storefront page answers with, through the VisitorCookie middleware."""
+    import asyncio
+
+    import httpx
+    from starlette.responses import PlainTextResponse
+
+    from shopapp.api.tracking import VisitorCookie
+
+    async def page(scope, receive, send):
+        await PlainTextResponse("页面")(scope, receive, send)
+
+    async def get() -> str:
+        transport = httpx.ASGITransport(app=VisitorCookie(page))
+        async with httpx.AsyncClient(transport=transport, base_url="http://shop.test") as client:
+            answer = await client.get(headers.pop("path", "/s/demo-tea"), headers=headers)
+        return answer.headers.get("set-cookie", "")
+
+    return asyncio.run(get())
+
+
+PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
+
+
+def test_a_storefront_page_gives_a_new_visitor_an_id_before_any_script_runs():
+    assert _page_cookie(**{"user-agent": PHONE}).startswith("_vid=")
+    assert "SameSite=Lax" in _page_cookie(**{"user-agent": PHONE})
+
+
+def test_no_visitor_id_under_dnt_or_gpc_for_bots_for_known_visitors_or_off_the_storefront():
+    assert _page_cookie(**{"user-agent": PHONE, "dnt": "1"}) == ""
+    assert _page_cookie(**{"user-agent": PHONE, "sec-gpc": "1"}) == ""
+    assert _page_cookie(**{"user-agent": "Googlebot/2.1"}) == ""
+    assert _page_cookie(**{"user-agent": PHONE, "cookie": "_vid=4f1c2e9a-0b6d-4e55-9a51-0c2b7f1d9e33"}) == ""
+    assert _page_cookie(**{"user-agent": PHONE, "path": "/console"}) == ""

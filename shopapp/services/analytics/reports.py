@@ -75,13 +75,11 @@ def sources(session: Session, actor: Actor, period: Period, today: date | None =
     ).all():
         rows[(source, medium, campaign)]["visitors"] = visitors
     for source, medium, campaign, buyers in session.exec(
-        select(func.coalesce(OrderVisit.source, "direct"), func.coalesce(OrderVisit.medium, ""),
-               func.coalesce(OrderVisit.campaign, ""), func.count(func.distinct(_buyer())))
+        select(OrderVisit.source, OrderVisit.medium, OrderVisit.campaign, func.count(func.distinct(_buyer())))
         .select_from(Order).outerjoin(OrderVisit, OrderVisit.order_id == Order.id).where(*_paid(shop_id, period))
-        .group_by(func.coalesce(OrderVisit.source, "direct"), func.coalesce(OrderVisit.medium, ""),
-                  func.coalesce(OrderVisit.campaign, ""))
+        .group_by(OrderVisit.source, OrderVisit.medium, OrderVisit.campaign)
     ).all():
-        rows[(source, medium, campaign)]["buyers"] = buyers
+        rows[rollups.visit_source(source, medium, campaign)]["buyers"] += buyers
     items = [{"source": s, "medium": m, "campaign": c, **values} for (s, m, c), values in rows.items()]
     items.sort(key=lambda item: (-item["gmv"], -item["visitors"], item["source"], item["medium"], item["campaign"]))
     return {"items": items}

@@ -42,14 +42,12 @@ def day_figures(session: Session, shop_id: int, start: datetime, end: datetime) 
             if kind != "page_view" and kind in PAGE_TYPES:  # a product or the checkout page is a page too
                 figures[key]["page_views"] += count
     for source, medium, campaign, orders, gmv in session.exec(
-        select(func.coalesce(OrderVisit.source, "direct"), func.coalesce(OrderVisit.medium, ""),
-               func.coalesce(OrderVisit.campaign, ""), func.count(), func.sum(Order.total))
+        select(OrderVisit.source, OrderVisit.medium, OrderVisit.campaign, func.count(), func.sum(Order.total))
         .select_from(Order).outerjoin(OrderVisit, OrderVisit.order_id == Order.id)
         .where(Order.shop_id == shop_id, Order.paid_at >= start, Order.paid_at < end)
-        .group_by(func.coalesce(OrderVisit.source, "direct"), func.coalesce(OrderVisit.medium, ""),
-                  func.coalesce(OrderVisit.campaign, ""))
+        .group_by(OrderVisit.source, OrderVisit.medium, OrderVisit.campaign)
     ).all():
-        for key in (TOTAL, (0, source, medium, campaign)):
+        for key in (TOTAL, (0, *visit_source(source, medium, campaign))):
             figures[key]["orders"] += orders
             figures[key]["gmv"] += int(gmv or 0)
     for product_id, orders, units, paid in session.exec(
@@ -118,6 +116,11 @@ def figures_for(session: Session, shop_id: int, first: date, last: date, today: 
         for key, values in day_figures(session, shop_id, start, end).items():
             _add(total[key], values)
     return dict(total)
+
+
+def visit_source(source: str | None, medium: str | None, campaign: str | None) -> tuple[str, str, str]:
+    """An order's visit source; an order without a recorded visit (placed over the API, before tracking) is direct."""
+    return (source, medium or "", campaign or "") if source else ("direct", "", "")
 
 
 # Helpers ---------------------------------------------------------------------------------------
