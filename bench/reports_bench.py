@@ -41,7 +41,7 @@ from shopapp.services.core.permissions import Actor  # noqa: E402
 PRODUCTS = 200
 SOURCES = (("direct", "", ""), ("wechat", "social", "双十二"), ("baidu.com", "", ""), ("douyin", "video", "直播"), ("share", "", ""))
 PROVINCES = ("浙江省", "广东省", "江苏省", "上海市", "北京市", "四川省", "湖北省", "山东省")
-ROUNDS = 20
+ROUNDS = 10
 BATCH = 20_000
 
 
@@ -51,7 +51,7 @@ def build(engine, events: int, orders: int) -> None:
     now = datetime.now(UTC)
     with engine.begin() as connection:
         connection.execute(insert(Shop), [{"id": 1, "slug": "bench", "name": "Bench", "created_at": now, "updated_at": now}])
-        connection.execute(insert(Product), [{"id": n, "shop_id": 1, "title": f"茶 {n}", "status": "active", "created_at": now,
+        connection.execute(insert(Product), [{"id": n, "shop_id": 1, "title": f"茶 {n}", "status": "active", "options": [], "tags": [], "created_at": now,
                                               "updated_at": now} for n in range(1, PRODUCTS + 1)])
     rng = random.Random(21)
     started = time.time()

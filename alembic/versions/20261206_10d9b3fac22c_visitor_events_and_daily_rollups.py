@@ -59,7 +59,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('visit_event', schema=None) as batch_op:
-        batch_op.create_index('ix_visit_event_shop_at', ['shop_id', 'at', 'visitor_id'], unique=False)
+        batch_op.create_index('ix_visit_event_shop_at', ['shop_id', 'at', 'type', 'visitor_id', 'product_id'], unique=False)
         batch_op.create_index('ix_visit_event_shop_product_at', ['shop_id', 'product_id', 'at'], unique=False)
         batch_op.create_index('ix_visit_event_shop_visitor_at', ['shop_id', 'visitor_id', 'at'], unique=False)
 

@@ -11,7 +11,7 @@ from sqlmodel import select
 from shopapp.db import session_scope
 from shopapp.models import AnalyticsDay, Order, Product, Variant, VisitEvent
 from shopapp.services.analytics import rollups, tracking
-from shopapp.services.core.clock import shop_today
+from shopapp.services.core.clock import shop_today, start_of_day
 from tests.api.test_fulfillment_api import _product
 from tests.shopping import ADDRESS
 
@@ -209,3 +209,13 @@ def test_rebuilding_the_rollups_from_raw_events_and_orders_gives_the_same_report
     assert {name: _report(client, shop, name, range="yesterday") for name in names} == live
     custom = {"from": yesterday, "to": shop_today().isoformat()}  # a rolled-up day and today live, together
     assert _report(client, shop, "overview", **custom)["gmv"] == made["placed"]["total"]
+
+
+def test_a_visit_at_half_past_ten_china_time_counts_in_the_ten_oclock_hour_of_its_weekday(client, shop):
+    yesterday = shop_today() - timedelta(days=1)
+    with session_scope() as session:
+        session.add(VisitEvent(shop_id=shop["shop"]["id"], visitor_id="visitor-early-001", type="page_view",
+                               at=start_of_day(yesterday) + timedelta(hours=10, minutes=30)))
+    hours = _report(client, shop, "hours", range="yesterday")
+    assert [row["hour"] for row in hours["hours"] if row["page_views"]] == [10]
+    assert [row["weekday"] for row in hours["weekdays"] if row["page_views"]] == [yesterday.isoweekday()]
