@@ -25,9 +25,7 @@ GREEN = "#047857"
 def reports_page() -> rx.Component:
     state = ReportsState
     return rx.el.div(
-        rx.el.nav(*[rx.el.a(tr(key), href=href, class_name="rounded-lg px-3 py-1.5 text-sm font-medium",
-                            aria_current=rx.cond(href == routes.CONSOLE_REPORTS, "page", None)) for href, key in TABS],
-                  class_name="flex gap-1 border-b pb-2", data_testid="reports-tabs"),
+        report_tabs(routes.CONSOLE_REPORTS),
         rx.el.h1(tr("console.nav.reports"), class_name="mt-4 text-2xl font-bold"),
         _range_bar(),
         rx.cond(state.problem != "", rx.el.p(state.problem, role="alert", class_name="mt-3 text-sm text-red-700", data_testid="reports-problem")),
@@ -38,6 +36,14 @@ def reports_page() -> rx.Component:
         _section("reports.regions", _regions()),
         _section("reports.hours", _hours()),
     )
+
+
+def report_tabs(current: str) -> rx.Component:
+    """The reports' tab bar, the `current` route's tab marked: every reports page (财务 too) heads with it."""
+    return rx.el.nav(*[rx.el.a(tr(key), href=href, aria_current="page" if href == current else None,
+                               class_name="rounded-lg px-3 py-1.5 text-sm font-medium " + (
+                                   "bg-emerald-50 text-emerald-800" if href == current else "text-gray-600"))
+                       for href, key in TABS], class_name="flex gap-1 overflow-x-auto border-b pb-2", data_testid="reports-tabs")
 
 
 def _range_bar() -> rx.Component:
