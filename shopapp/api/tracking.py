@@ -10,6 +10,7 @@ import logging
 import uuid
 
 from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from shopapp.api.deps import client_ip
 from shopapp.db import session_scope
@@ -25,13 +26,17 @@ async def record_event(slug: str, request: Request) -> Response:
     """`{visitor_id, type, path, product_id?, referrer?, utm_source?, utm_medium?, utm_campaign?, share_code?}` → 204."""
     payload = await _payload(request)
     if payload is not None:
-        try:
-            with session_scope() as session:
-                tracking.record(session, slug, payload, user_agent=request.headers.get("user-agent", ""),
-                                headers=request.headers, client=client_ip(request))
-        except Exception:  # noqa: BLE001 - tracking must never break a page; the failure is logged
-            log.exception("tracking event not stored")
+        # The database work in the thread pool: the body is read asynchronously, the insert must not hold the loop.
+        await run_in_threadpool(_store, slug, payload, request.headers, client_ip(request))
     return Response(status_code=204)
+
+
+def _store(slug: str, payload: dict, headers, client: str) -> None:
+    try:
+        with session_scope() as session:
+            tracking.record(session, slug, payload, user_agent=headers.get("user-agent", ""), headers=headers, client=client)
+    except Exception:  # noqa: BLE001 - tracking must never break a page; the failure is logged
+        log.exception("tracking event not stored")
 
 
 async def _payload(request: Request) -> dict | None:
