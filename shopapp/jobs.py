@@ -23,6 +23,7 @@ from sqlmodel import Session
 from shopapp.db import session_scope
 from shopapp.models import AuthSession, JobLease, LoginAttempt
 from shopapp.models.base import utcnow
+from shopapp.services.analytics import rollups
 from shopapp.services.core import idempotency, outbox
 from shopapp.services.orders import cancel, fulfillment, tracking
 from shopapp.services.shops import accounts
@@ -54,6 +55,8 @@ JOBS: list[Job] = [
     Job("purge_idempotency_records", 3600, idempotency.purge_old),
     Job("poll_tracking", 600, tracking.poll_open_shipments),
     Job("auto_complete_delivered", 3600, fulfillment.auto_complete_delivered),
+    # Seals the days that are over into analytics_day (the reports read today live).
+    Job("roll_up_analytics", 900, rollups.roll_up_recent),
 ]
 
 

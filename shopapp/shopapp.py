@@ -20,6 +20,7 @@ from shopapp.ui.console import customers as console_customers  # noqa: F401 - re
 from shopapp.ui.console import finance as console_finance  # noqa: F401 - registers /console/finance
 from shopapp.ui.console import home as console_home  # noqa: F401 - registers /console
 from shopapp.ui.console import orders as console_orders  # noqa: F401 - registers /console/orders[/...]
+from shopapp.ui.console import reports as console_reports  # noqa: F401 - registers /console/reports
 from shopapp.ui.console import reviews as console_reviews  # noqa: F401 - registers /console/reviews
 from shopapp.ui.console import settings as console_settings  # noqa: F401 - registers /console/settings
 from shopapp.ui.console import shipping as console_shipping  # noqa: F401 - registers /console/shipping
@@ -57,7 +58,10 @@ app = rx.App(
     api_transformer=create_api(),
     html_lang="zh-CN",
     stylesheets=["/shopapp.css"],
-    head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
+    # The storefront's first-party tracking (assets/track.js): a static deferred file, allowed by script-src
+    # 'self'; it counts only /s/ pages and sends after the page is idle.
+    head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),
+                     rx.el.script(src="/track.js", defer=True)],
     # No toast library (sonner, 9 KB compressed) on every page: nothing calls rx.toast. A lost connection
     # still shows Reflex's connection indicator, only not its "cannot connect" toast.
     toaster=None,

@@ -28,6 +28,7 @@ from shopapp.api import (
     products,
     promotions,
     refunds,
+    reports,
     reviews,
     security,
     seo,
@@ -40,6 +41,7 @@ from shopapp.api import (
     storefront,
     support,
     tickets,
+    tracking,
 )
 
 
@@ -56,7 +58,8 @@ def create_api() -> FastAPI:
     caching.install(api)
     served_by.install(api)
     security.install(api)
-    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, coupons, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions, reviews, customer_list, tickets, design, finance):
+    tracking.install(api)
+    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, coupons, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions, reviews, customer_list, tickets, design, finance, tracking, reports):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(media.router)
     api.include_router(seo.router)

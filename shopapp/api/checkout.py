@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from shopapp.api.deps import bearer_token, jsonable
 from shopapp.db import session_scope
+from shopapp.services.analytics import tracking
 from shopapp.services.checkout import place
 from shopapp.services.checkout import quote as checkout_quote
 from shopapp.services.marketing import offers
@@ -27,6 +28,7 @@ class CheckoutRequest(BaseModel):
     points: Any = 0  # points the shopper spends (积分抵现)
     provider: str | None = None
     device: str = "mobile"  # "desktop" sends Alipay shoppers to the computer (QR) pay page
+    visitor_id: str = ""  # the storefront's first-party visitor id (else its `_vid` cookie): the order's visit source
 
 
 class Cancellation(BaseModel):
@@ -38,11 +40,13 @@ def place_order(slug: str, body: CheckoutRequest, request: Request, idempotency_
     """A logged-in shopper (Authorization: Bearer cs_...) finds the order in their account."""
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        return place.place_order(
+        placed = place.place_order(
             session, shop.id, body.cart_token, body.email, body.address, body.shipping_method_id, body.note,
             idempotency_key, provider=body.provider, mobile=body.device != "desktop", customer_token=bearer_token(request),
             choices=offers.checked_choices(body.coupon_code, body.customer_coupon_id, body.points),
         )
+        tracking.tag_order(session, shop.id, placed["order_no"], body.visitor_id or request.cookies.get(tracking.VISITOR_COOKIE, ""))
+        return placed
 
 
 @router.get("/carts/{cart_token}/quote")

@@ -25,6 +25,8 @@ class Order(SQLModel, table=True):
         Index("ix_order_shop_customer_created", "shop_id", "customer_id", "created_at"),
         # A guest's orders by their e-mail: what the customer list's figures are added up from at each payment.
         Index("ix_order_shop_email", "shop_id", "email"),
+        # The reports read a period's paid orders (analytics).
+        Index("ix_order_shop_paid", "shop_id", "paid_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     shop_id: int = Field(foreign_key="shop.id")

@@ -21,6 +21,7 @@ NAV = [
     (routes.CONSOLE_REVIEWS, "console.nav.reviews"),
     (routes.CONSOLE_DESIGN, "console.nav.design"),
     (routes.CONSOLE_FINANCE, "console.nav.finance"),
+    (routes.CONSOLE_REPORTS, "console.nav.reports"),
     (routes.SUPPORT, "console.nav.support"),
     (routes.CONSOLE_SETTINGS, "console.nav.settings"),
 ]

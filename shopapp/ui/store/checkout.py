@@ -6,6 +6,7 @@ import uuid
 import reflex as rx
 
 from shopapp.db import session_scope
+from shopapp.services.analytics import tracking
 from shopapp.services.checkout import place as checkout
 from shopapp.services.checkout import quote as checkout_quote
 from shopapp.services.checkout import shipping
@@ -118,6 +119,7 @@ class CheckoutState(SavingsMixin, LeaveMixin, FormMixin, StoreState):
                     int(self.method_id) if self.method_id else None, form.get("note", ""), self.attempt,
                     customer_token=self._shopper_token() or None, choices=offers.checked_choices(**self._typed_choices()),
                 )
+                tracking.tag_order(session, int(self.shop["id"]), placed["order_no"], self._visitor_id())
         except DomainError as exc:
             self._show_error(exc)
             self.errors = {key.removeprefix("address."): message for key, message in self.errors.items()}

@@ -88,6 +88,7 @@ class ProductPageState(StoreState):
             with session_scope() as session:
                 token = self._cart_token_or_new(session)
                 view = carts.add_item(session, int(self.shop["id"]), token, int(self.current["id"]), self.qty)
+                self._track_cart_add(session, self.product["id"])
         except DomainError as exc:
             self.cart_problem = self._message(exc)
             return

@@ -9,6 +9,7 @@ import json
 import reflex as rx
 
 from shopapp.db import read_scope
+from shopapp.services.analytics import tracking
 from shopapp.services.checkout import cart as carts
 from shopapp.services.core.errors import DomainError, NotFound
 from shopapp.services.customers import shoppers
@@ -84,6 +85,18 @@ class StoreState(LangState):
         token = carts.create_cart(session, int(self.shop["id"]), customer_id=shopper_id)
         self._remember_cart(token)
         return token
+
+    # The visit (analytics) ------------------------------------------------------------------
+
+    def _visitor_id(self) -> str:
+        """The storefront tracker's first-party visitor id (cookie _vid, never set under DNT / GPC), as this
+        page's connection brought it."""
+        return tracking.visitor_from_cookies(self.router.headers.cookie)
+
+    def _track_cart_add(self, session, product_id: str) -> None:
+        """Add-to-cart is recorded here, where it is exact (the cart took it), not from the browser."""
+        tracking.record_server_event(session, int(self.shop["id"]), self._visitor_id(), "add_to_cart",
+                                     int(product_id), path=self.router.url.path)
 
     # The shopper's log-in -------------------------------------------------------------------
 

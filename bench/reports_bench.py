@@ -1,0 +1,169 @@
+"""The reports on a big shop (issue 21): every report for 30 days and for a year, and the events endpoint.
+
+    # reports (SQLite by default, in a temporary DATA_DIR; or DATABASE_URL=postgresql://...)
+    .venv/bin/python bench/reports_bench.py --events 1000000 --orders 100000
+    .venv/bin/python bench/reports_bench.py --reuse            # measure again without rebuilding
+
+    # the events endpoint: serve the API with 2 workers, then fire beacons at it
+    DATA_DIR=/tmp/analytics-data .venv/bin/python -m shopapp migrate && DATA_DIR=/tmp/analytics-data .venv/bin/python -m shopapp seed-demo
+    DATA_DIR=/tmp/analytics-data .venv/bin/uvicorn shopapp.api:create_api --factory --workers 2 --port 8700 --log-level warning &
+    .venv/bin/python bench/reports_bench.py --endpoint http://127.0.0.1:8700 --beacons 20000
+
+Builds one shop's rows with bulk inserts (events over the last 365 days, paid orders with one line each and a
+visit source for most), rolls up every day that is over (analytics.rollups.rebuild, as the job keeps them),
+then times each report through the service (what the API and the console call); prints p50 / p95 in ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="shopapp-reports-bench-"))
+
+from sqlalchemy import insert, text  # noqa: E402
+from sqlmodel import SQLModel  # noqa: E402
+
+import shopapp.models  # noqa: E402,F401
+from shopapp.db import get_engine, session_scope  # noqa: E402
+from shopapp.models import Order, OrderItem, OrderVisit, Product, Shop, VisitEvent  # noqa: E402
+from shopapp.services.analytics import ranges, reports, rollups  # noqa: E402
+from shopapp.services.core.clock import shop_today  # noqa: E402
+from shopapp.services.core.permissions import Actor  # noqa: E402
+
+PRODUCTS = 200
+SOURCES = (("direct", "", ""), ("wechat", "social", "双十二"), ("baidu.com", "", ""), ("douyin", "video", "直播"), ("share", "", ""))
+PROVINCES = ("浙江省", "广东省", "江苏省", "上海市", "北京市", "四川省", "湖北省", "山东省")
+ROUNDS = 10
+BATCH = 20_000
+
+
+def build(engine, events: int, orders: int) -> None:
+    SQLModel.metadata.drop_all(engine)
+    SQLModel.metadata.create_all(engine)
+    now = datetime.now(UTC)
+    with engine.begin() as connection:
+        connection.execute(insert(Shop), [{"id": 1, "slug": "bench", "name": "Bench", "created_at": now, "updated_at": now}])
+        connection.execute(insert(Product), [{"id": n, "shop_id": 1, "title": f"茶 {n}", "status": "active", "options": [], "tags": [], "created_at": now,
+                                              "updated_at": now} for n in range(1, PRODUCTS + 1)])
+    rng = random.Random(21)
+    started = time.time()
+    visitors = max(events // 8, 1)
+    batch = []
+    for n in range(events):
+        at = now - timedelta(seconds=rng.randint(0, 365 * 86400))
+        product = rng.randint(1, PRODUCTS)
+        kind = rng.choices(("page_view", "product_view", "add_to_cart", "checkout_start"), (50, 35, 10, 5))[0]
+        source = SOURCES[rng.randint(0, len(SOURCES) - 1)]
+        batch.append({"shop_id": 1, "visitor_id": f"v-{rng.randint(1, visitors):08d}", "type": kind, "path": "/s/bench",
+                      "product_id": product if kind in ("product_view", "add_to_cart") else None, "source": source[0],
+                      "medium": source[1], "campaign": source[2], "referrer_host": "", "share_code": "", "at": at})
+        if len(batch) == BATCH:
+            _flush(engine, VisitEvent, batch)
+            if (n + 1) % 200_000 == 0:
+                print(f"  {n + 1:,} events ({time.time() - started:.0f} s)", flush=True)
+    _flush(engine, VisitEvent, batch)
+    orders_rows, items, visits = [], [], []
+    for n in range(1, orders + 1):
+        paid = now - timedelta(seconds=rng.randint(0, 365 * 86400))
+        qty, price = rng.randint(1, 3), rng.choice((3800, 9900, 18200))
+        orders_rows.append({"id": n, "shop_id": 1, "order_no": f"R{n:010d}", "token_hash": "0" * 64, "status": "paid",
+                            "financial_status": "paid", "fulfillment_status": "unfulfilled", "currency": "CNY",
+                            "email": f"buyer{rng.randint(1, visitors)}@example.com", "address": {"province": rng.choice(PROVINCES)},
+                            "subtotal": qty * price, "discount_total": 0, "discounts": [], "shipping_total": 0, "total": qty * price,
+                            "refunded_total": 0, "weight_grams": 0, "note": "", "presale": False, "paid_at": paid,
+                            "created_at": paid - timedelta(minutes=2), "updated_at": paid})
+        items.append({"order_id": n, "shop_id": 1, "variant_id": 1, "product_id": rng.randint(1, PRODUCTS), "title": "茶",
+                      "option_values": [], "qty": qty, "unit_price": price, "total": qty * price, "paid": qty * price,
+                      "discounts": [], "gift": False, "weight_grams": 0, "sold_from": "stock"})
+        if rng.random() < 0.8:
+            source = SOURCES[rng.randint(0, len(SOURCES) - 1)]
+            visits.append({"order_id": n, "shop_id": 1, "visitor_id": f"v-{rng.randint(1, visitors):08d}", "source": source[0],
+                           "medium": source[1], "campaign": source[2]})
+        if len(orders_rows) == BATCH:
+            _flush(engine, Order, orders_rows), _flush(engine, OrderItem, items), _flush(engine, OrderVisit, visits)
+    _flush(engine, Order, orders_rows), _flush(engine, OrderItem, items), _flush(engine, OrderVisit, visits)
+    print(f"built {events:,} events and {orders:,} orders in {time.time() - started:.0f} s", flush=True)
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+    started = time.time()
+    with session_scope() as session:
+        days = rollups.rebuild(session, 1, shop_today() - timedelta(days=366), shop_today())
+    print(f"rolled up 366 days ({days:,} rows) in {time.time() - started:.0f} s", flush=True)
+
+
+def _flush(engine, table, batch: list[dict]) -> None:
+    if batch:
+        with engine.begin() as connection:
+            connection.execute(insert(table), batch)
+        batch.clear()
+
+
+def measure(year: bool = True) -> None:
+    owner = Actor(shop_id=1, role="owner", user_id=None, api_key_id=1)
+    today = shop_today()
+    cases = {"30 days": ranges.period("30d", today=today),
+             "1 year": ranges.period(None, today - timedelta(days=364), today, today=today)}
+    if not year:
+        cases.pop("1 year")
+    print(f"{'report':<22} {'p50 ms':>8} {'p95 ms':>8}")
+    for label, period in cases.items():
+        for name in ("overview", "funnel", "sources", "products", "regions", "hours"):
+            timings = []
+            for _ in range(ROUNDS):
+                started = time.perf_counter()
+                with session_scope() as session:
+                    getattr(reports, name)(session, owner, period)
+                timings.append((time.perf_counter() - started) * 1000)
+            timings.sort()
+            print(f"{name + ', ' + label:<22} {statistics.median(timings):>8.1f} {timings[int(len(timings) * 0.95) - 1]:>8.1f}", flush=True)
+
+
+def fire(base: str, slug: str, beacons: int, threads: int = 16) -> None:
+    """POST `beacons` events from `threads` senders, each with its own visitors (no flood limit hit)."""
+    import httpx
+
+    agent = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
+    each = beacons // threads
+
+    def send(worker: int) -> None:
+        with httpx.Client(base_url=base, headers={"User-Agent": agent, "Content-Type": "text/plain"}) as client:
+            for n in range(each):
+                body = json.dumps({"visitor_id": f"bench-{worker:04d}-{n // 50:06d}", "type": "page_view",
+                                   "path": f"/s/{slug}", "utm_source": "wechat"})
+                assert client.post(f"/api/v1/store/{slug}/events", content=body).status_code == 204
+
+    senders = [threading.Thread(target=send, args=(n,)) for n in range(threads)]
+    started = time.perf_counter()
+    for sender in senders:
+        sender.start()
+    for sender in senders:
+        sender.join()
+    spent = time.perf_counter() - started
+    print(f"{each * threads:,} events in {spent:.1f} s: {each * threads / spent:,.0f} events/s ({threads} senders)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--orders", type=int, default=100_000)
+    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--month-only", action="store_true", help="skip the one-year ranges (slow at scale)")
+    parser.add_argument("--endpoint", help="fire beacons at this running server instead")
+    parser.add_argument("--beacons", type=int, default=20_000)
+    parser.add_argument("--slug", default="demo-tea", help="a shop of the served database (seed-demo makes demo-tea)")
+    args = parser.parse_args()
+    if args.endpoint:
+        fire(args.endpoint, args.slug, args.beacons)
+    else:
+        if not args.reuse:
+            build(get_engine(), args.events, args.orders)
+        measure(year=not args.month_only)

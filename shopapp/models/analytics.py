@@ -1,0 +1,78 @@
+"""First-party tracking (issue 21): what shoppers did on the storefront, which visit an order came from, and the
+daily rollups the reports read for days that are over."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from shopapp.models.base import utcnow
+
+EVENT_TYPES = ("page_view", "product_view", "add_to_cart", "checkout_start")
+PAGE_TYPES = ("page_view", "product_view", "checkout_start")  # each is a page the shopper opened: a page view
+
+
+class VisitEvent(SQLModel, table=True):
+    """One thing a shopper did. visitor_id is the storefront's own random id (cookie `_vid`); empty when the
+    browser asks not to be tracked (DNT / GPC): the event counts as a page view but joins no visitor."""
+
+    __tablename__ = "visit_event"
+    __table_args__ = (
+        # Every report reads a shop's period: with the type, visitor and product inside, the visitors, the funnel,
+        # the products' viewers and the hours are read from the index alone.
+        Index("ix_visit_event_shop_at", "shop_id", "at", "type", "visitor_id", "product_id"),
+        # Attribution: a visitor's last event before their order.
+        Index("ix_visit_event_shop_visitor_at", "shop_id", "visitor_id", "at"),
+        Index("ix_visit_event_shop_product_at", "shop_id", "product_id", "at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    shop_id: int = Field(foreign_key="shop.id")
+    visitor_id: str = Field(default="", max_length=40)
+    type: str = Field(max_length=16)
+    path: str = Field(default="", max_length=300)
+    product_id: int | None = None
+    source: str = Field(default="direct", max_length=64)  # utm_source, else the referrer's host, else "direct"
+    medium: str = Field(default="", max_length=64)
+    campaign: str = Field(default="", max_length=100)
+    referrer_host: str = Field(default="", max_length=100)
+    share_code: str = Field(default="", max_length=40)  # a share link's or a promoter's code
+    at: datetime = Field(default_factory=utcnow)
+
+
+class OrderVisit(SQLModel, table=True):
+    """The visit an order came from, written when the order is placed: the shopper's visitor id and the source
+    of their last event before it (first-party attribution, last touch)."""
+
+    __tablename__ = "order_visit"
+    __table_args__ = (Index("ix_order_visit_shop_visitor", "shop_id", "visitor_id"),)
+    order_id: int = Field(primary_key=True, foreign_key="order.id")
+    shop_id: int = Field(foreign_key="shop.id")
+    visitor_id: str = Field(default="", max_length=40)
+    source: str = Field(default="direct", max_length=64)
+    medium: str = Field(default="", max_length=64)
+    campaign: str = Field(default="", max_length=100)
+
+
+class AnalyticsDay(SQLModel, table=True):
+    """Additive figures of one shop-day, per product (source "") and per source (product_id 0); the totals row
+    has product_id 0 and source "". Rebuilt from raw events and orders by analytics.rollups."""
+
+    __tablename__ = "analytics_day"
+    __table_args__ = (
+        Index("ux_analytics_day_key", "shop_id", "day", "product_id", "source", "medium", "campaign", unique=True),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    shop_id: int = Field(foreign_key="shop.id")
+    day: date
+    product_id: int = 0
+    source: str = Field(default="", max_length=64)
+    medium: str = Field(default="", max_length=64)
+    campaign: str = Field(default="", max_length=100)
+    page_views: int = 0
+    product_views: int = 0
+    add_to_cart: int = 0
+    checkout_start: int = 0
+    orders: int = 0
+    units: int = 0
+    gmv: int = 0
+    rolled_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,145 @@
+"""Daily rollups (issue 21 item 4): the additive figures of a shop-day, kept in analytics_day.
+
+One function, `day_figures`, computes them from the raw events and orders; the rollup job stores its answer for
+days that are over and the reports call it live for today (and for any day not rolled up yet), so a report reads
+the same numbers whether a day comes from the rollup or from the raw rows: `rebuild` proves it (tests).
+
+Keys: (0, "", "", "") the shop's totals; (product_id, "", "", "") a product; (0, source, medium, campaign) a
+visit source (an event's source is never "": "direct" when nothing is known). Distinct counts (visitors,
+viewers, buyers) cannot be added up over days and are read from the raw rows by the reports.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
+
+from shopapp.models import AnalyticsDay, Order, OrderItem, OrderVisit, Shop, VisitEvent
+from shopapp.models.analytics import PAGE_TYPES
+from shopapp.services.core.clock import shop_today, start_of_day
+
+METRICS = ("page_views", "product_views", "add_to_cart", "checkout_start", "orders", "units", "gmv")
+TOTAL = (0, "", "", "")
+Key = tuple[int, str, str, str]
+
+
+def day_figures(session: Session, shop_id: int, start: datetime, end: datetime) -> dict[Key, dict[str, int]]:
+    """{key: {metric: n}} for events and paid orders in [start, end)."""
+    figures: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(METRICS, 0))
+    for kind, product_id, source, medium, campaign, count in session.exec(
+        select(VisitEvent.type, VisitEvent.product_id, VisitEvent.source, VisitEvent.medium, VisitEvent.campaign,
+               func.count())
+        .where(VisitEvent.shop_id == shop_id, VisitEvent.at >= start, VisitEvent.at < end)
+        .group_by(VisitEvent.type, VisitEvent.product_id, VisitEvent.source, VisitEvent.medium, VisitEvent.campaign)
+    ).all():
+        keys = [TOTAL, (0, source, medium, campaign)] + ([(product_id, "", "", "")] if product_id else [])
+        metric = {"page_view": "page_views", "product_view": "product_views"}.get(kind, kind)
+        for key in keys:
+            figures[key][metric] += count
+            if kind != "page_view" and kind in PAGE_TYPES:  # a product or the checkout page is a page too
+                figures[key]["page_views"] += count
+    for source, medium, campaign, orders, gmv in session.exec(
+        select(OrderVisit.source, OrderVisit.medium, OrderVisit.campaign, func.count(), func.sum(Order.total))
+        .select_from(Order).outerjoin(OrderVisit, OrderVisit.order_id == Order.id)
+        .where(Order.shop_id == shop_id, Order.paid_at >= start, Order.paid_at < end)
+        .group_by(OrderVisit.source, OrderVisit.medium, OrderVisit.campaign)
+    ).all():
+        for key in (TOTAL, (0, *visit_source(source, medium, campaign))):
+            figures[key]["orders"] += orders
+            figures[key]["gmv"] += int(gmv or 0)
+    for product_id, orders, units, paid in session.exec(
+        select(OrderItem.product_id, func.count(func.distinct(OrderItem.order_id)), func.sum(OrderItem.qty),
+               func.sum(OrderItem.paid))
+        .join(Order, Order.id == OrderItem.order_id)
+        .where(Order.shop_id == shop_id, OrderItem.shop_id == shop_id, Order.paid_at >= start, Order.paid_at < end)
+        .group_by(OrderItem.product_id)
+    ).all():
+        figures[(product_id, "", "", "")].update(orders=orders, units=int(units or 0), gmv=int(paid or 0))
+        figures[TOTAL]["units"] += int(units or 0)
+    return dict(figures)
+
+
+def roll_up_day(session: Session, shop_id: int, day: date) -> int:
+    """(Re)write the shop-day's rows from the raw events and orders; a totals row is always written, so a day
+    without any activity is known to be rolled up. Returns the rows written."""
+    session.exec(delete(AnalyticsDay).where(AnalyticsDay.shop_id == shop_id, AnalyticsDay.day == day))
+    figures = day_figures(session, shop_id, start_of_day(day, shop_id), start_of_day(day + timedelta(days=1), shop_id))
+    figures.setdefault(TOTAL, dict.fromkeys(METRICS, 0))
+    for (product_id, source, medium, campaign), values in figures.items():
+        session.add(AnalyticsDay(shop_id=shop_id, day=day, product_id=product_id, source=source, medium=medium,
+                                 campaign=campaign, **values))
+    session.flush()
+    return len(figures)
+
+
+def rebuild(session: Session, shop_id: int, first: date, last: date) -> int:
+    """Roll up every day from first to last again (only days that are over: today stays live)."""
+    last = min(last, shop_today(shop_id) - timedelta(days=1))
+    days = (last - first).days + 1
+    return sum(roll_up_day(session, shop_id, first + timedelta(days=n)) for n in range(max(days, 0)))
+
+
+def roll_up_recent(session: Session, days_back: int = 2) -> int:
+    """The job: seal the last `days_back` days that are over, for every shop (yesterday's late events and
+    payments included). A day rolled up again gives the same rows, so running it twice changes nothing."""
+    written = 0
+    for shop_id in session.exec(select(Shop.id).order_by(Shop.id)).all():
+        today = shop_today(shop_id)
+        for back in range(days_back, 0, -1):
+            written += roll_up_day(session, shop_id, today - timedelta(days=back))
+        session.commit()
+    return written
+
+
+def figures_for(session: Session, shop_id: int, first: date, last: date, today: date) -> dict[Key, dict[str, int]]:
+    """The additive figures of first..last: rolled-up days from analytics_day, the others (today at least)
+    computed live from the raw rows by day_figures."""
+    rolled = set(session.exec(
+        select(AnalyticsDay.day).where(
+            AnalyticsDay.shop_id == shop_id, AnalyticsDay.day >= first, AnalyticsDay.day <= last,
+            AnalyticsDay.day < today, AnalyticsDay.product_id == 0, AnalyticsDay.source == "",
+        )
+    ).all())
+    total: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(METRICS, 0))
+    if rolled:
+        columns = [func.sum(getattr(AnalyticsDay, metric)) for metric in METRICS]
+        for row in session.exec(
+            select(AnalyticsDay.product_id, AnalyticsDay.source, AnalyticsDay.medium, AnalyticsDay.campaign, *columns)
+            .where(AnalyticsDay.shop_id == shop_id, AnalyticsDay.day.in_(sorted(rolled)))
+            .group_by(AnalyticsDay.product_id, AnalyticsDay.source, AnalyticsDay.medium, AnalyticsDay.campaign)
+        ).all():
+            _add(total[tuple(row[:4])], dict(zip(METRICS, row[4:])))
+    for start, end in _live_spans(first, last, rolled, shop_id):
+        for key, values in day_figures(session, shop_id, start, end).items():
+            _add(total[key], values)
+    return dict(total)
+
+
+def visit_source(source: str | None, medium: str | None, campaign: str | None) -> tuple[str, str, str]:
+    """An order's visit source; an order without a recorded visit (placed over the API, before tracking) is direct."""
+    return (source, medium or "", campaign or "") if source else ("direct", "", "")
+
+
+# Helpers ---------------------------------------------------------------------------------------
+
+def _add(into: dict[str, int], values: dict) -> None:
+    for metric in METRICS:
+        into[metric] += int(values.get(metric) or 0)
+
+
+def _live_spans(first: date, last: date, rolled: set[date], shop_id: int) -> list[tuple[datetime, datetime]]:
+    """The days not rolled up, joined into runs, as [start, end) moments."""
+    spans: list[tuple[datetime, datetime]] = []
+    day = first
+    while day <= last:
+        if day in rolled:
+            day += timedelta(days=1)
+            continue
+        begin = day
+        while day <= last and day not in rolled:
+            day += timedelta(days=1)
+        spans.append((start_of_day(begin, shop_id), start_of_day(day, shop_id)))
+    return spans

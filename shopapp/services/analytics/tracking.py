@@ -1,0 +1,173 @@
+"""Recording what shoppers do on the storefront (first-party, no third party).
+
+`record` is the one gate every event passes: the storefront's beacon (api/tracking.py) and the server-side
+add-to-cart both come here. It never raises for bad input: a bot, a prefetch, a forged shop, a payload that is
+missing or too big, or a flood from one visitor is dropped and the caller answers 204 all the same, because a
+shopper must never see an error for tracking.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import OrderedDict
+from http.cookies import CookieError, SimpleCookie
+from urllib.parse import urlsplit
+
+from sqlmodel import Session, select
+
+from shopapp.models import Order, OrderVisit, Shop, VisitEvent
+from shopapp.models.analytics import EVENT_TYPES
+
+MAX_BODY_BYTES = 4096
+VISITOR_COOKIE = "_vid"  # set by the storefront's tracker (assets/track.js), never under DNT / GPC
+# Known crawlers, link previewers and headless tools (lower case substrings of the User-Agent).
+BOT_MARKERS = (
+    "bot", "spider", "crawl", "slurp", "bingpreview", "facebookexternalhit", "headlesschrome", "lighthouse",
+    "python-requests", "curl/", "wget", "httpclient", "java/", "go-http-client", "phantomjs", "pingdom",
+    "uptime", "monitor", "preview", "yandex", "baiduspider", "sogou", "360spider", "bytespider", "petalbot",
+    "python-httpx", "okhttp", "scrapy", "axios/", "node-fetch",
+)
+FLOOD_EVENTS = 60  # per visitor (or address, without an id) per FLOOD_SECONDS, per worker process
+FLOOD_SECONDS = 60
+_VISITOR = re.compile(r"^[A-Za-z0-9-]{8,40}$")
+
+
+def is_bot(user_agent: str) -> bool:
+    agent = (user_agent or "").lower()
+    return not agent or any(marker in agent for marker in BOT_MARKERS)
+
+
+def is_prefetch(headers) -> bool:
+    """Chrome's speculation rules send Sec-Purpose: prefetch; older browsers Purpose or X-Moz: prefetch."""
+    values = " ".join(headers.get(name, "") for name in ("sec-purpose", "purpose", "x-moz", "x-purpose"))
+    return "prefetch" in values.lower() or "prerender" in values.lower()
+
+
+def does_not_track(headers) -> bool:
+    return headers.get("dnt", "") == "1" or headers.get("sec-gpc", "") == "1"
+
+
+class _Flood:
+    """A sliding count per key, in memory: cheap enough for every beacon, and a flood is one client's problem."""
+
+    def __init__(self, limit: int, seconds: int, keys: int = 50_000):
+        self.limit, self.seconds, self.keys = limit, seconds, keys
+        self._hits: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def allow(self, key: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            recent = [t for t in self._hits.pop(key, []) if now - t < self.seconds]
+            allowed = len(recent) < self.limit
+            if allowed:
+                recent.append(now)
+            self._hits[key] = recent
+            while len(self._hits) > self.keys:
+                self._hits.popitem(last=False)
+            return allowed
+
+    def reset(self) -> None:
+        with self._lock:
+            self._hits.clear()
+
+
+flood = _Flood(FLOOD_EVENTS, FLOOD_SECONDS)
+
+
+def record(session: Session, slug: str, payload: object, *, user_agent: str, headers, client: str = "") -> VisitEvent | None:
+    """Store one storefront event, or nothing (see the module's docstring). Returns the event kept, if any."""
+    if is_bot(user_agent) or is_prefetch(headers) or not isinstance(payload, dict):
+        return None
+    shop_id = session.exec(select(Shop.id).where(Shop.slug == str(slug or "").lower()[:40])).first()
+    if shop_id is None:
+        return None
+    visitor = "" if does_not_track(headers) else _visitor_id(payload.get("visitor_id"))
+    if not flood.allow(f"{shop_id}:{visitor or client}"):
+        return None
+    event = checked_event(shop_id, visitor, payload)
+    if event is not None:
+        session.add(event)
+    return event
+
+
+def record_server_event(session: Session, shop_id: int, visitor_id: str, kind: str, product_id: int | None,
+                        path: str = "") -> None:
+    """An event the server knows exactly (a product put into the cart): the visit's source is the visitor's latest."""
+    visitor = _visitor_id(visitor_id)
+    source = source_of(session, shop_id, visitor)
+    session.add(VisitEvent(shop_id=shop_id, visitor_id=visitor, type=kind, path=path[:300], product_id=product_id,
+                           source=source[0], medium=source[1], campaign=source[2]))
+
+
+def checked_event(shop_id: int, visitor: str, payload: dict) -> VisitEvent | None:
+    kind = payload.get("type")
+    if kind not in EVENT_TYPES:
+        return None
+    product_id = payload.get("product_id")
+    product_id = product_id if isinstance(product_id, int) and 0 < product_id < 2**31 else None
+    if kind == "product_view" and product_id is None:
+        return None
+    referrer = _host(payload.get("referrer"))
+    share = _text(payload.get("share_code"), 40)
+    source = _text(payload.get("utm_source"), 64).lower() or referrer or ("share" if share else "direct")
+    return VisitEvent(
+        shop_id=shop_id, visitor_id=visitor, type=kind, path=_text(payload.get("path"), 300) or "/",
+        product_id=product_id, source=source, medium=_text(payload.get("utm_medium"), 64).lower(),
+        campaign=_text(payload.get("utm_campaign"), 100), referrer_host=referrer, share_code=share,
+    )
+
+
+def source_of(session: Session, shop_id: int, visitor_id: str) -> tuple[str, str, str]:
+    """The visit source of the visitor's latest event ("direct" when none is known)."""
+    if not visitor_id:
+        return ("direct", "", "")
+    row = session.exec(
+        select(VisitEvent.source, VisitEvent.medium, VisitEvent.campaign)
+        .where(VisitEvent.shop_id == shop_id, VisitEvent.visitor_id == visitor_id)
+        .order_by(VisitEvent.at.desc(), VisitEvent.id.desc()).limit(1)
+    ).first()
+    return tuple(row) if row else ("direct", "", "")
+
+
+def visitor_from_cookies(header: str | None) -> str:
+    """The visitor id in a Cookie header ("" when there is none or it is malformed)."""
+    jar = SimpleCookie()
+    try:
+        jar.load(header or "")
+    except CookieError:
+        return ""
+    morsel = jar.get(VISITOR_COOKIE)
+    return _visitor_id(morsel.value) if morsel else ""
+
+
+# Helpers ---------------------------------------------------------------------------------------
+
+def _visitor_id(value) -> str:
+    return value if isinstance(value, str) and _VISITOR.match(value) else ""
+
+
+def _text(value, limit: int) -> str:
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def _host(referrer) -> str:
+    """The referring site's host, without "www."; our own pages (same-site navigation) are no source."""
+    if not isinstance(referrer, str) or not referrer:
+        return ""
+    host = (urlsplit(referrer[:500]).hostname or "")[:100]
+    return host.removeprefix("www.")
+
+
+def tag_order(session: Session, shop_id: int, order_no: str, visitor_id: str) -> None:
+    """Remember which visit an order just placed came from: the shopper's visitor id and that visitor's latest
+    source (last touch). An order without a visitor id (DNT, the API) counts as "direct"."""
+    order_id = session.exec(select(Order.id).where(Order.shop_id == shop_id, Order.order_no == order_no)).first()
+    if order_id is None or session.get(OrderVisit, order_id) is not None:
+        return
+    visitor = _visitor_id(visitor_id)
+    source, medium, campaign = source_of(session, shop_id, visitor)
+    session.add(OrderVisit(order_id=order_id, shop_id=shop_id, visitor_id=visitor, source=source, medium=medium,
+                           campaign=campaign))
