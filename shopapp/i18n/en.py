@@ -833,7 +833,6 @@ MESSAGES = {
     "field.percent_over_100": "A percent cannot be over 100",
     "field.duplicate": "Same as another one",
     "field.reward_kind_invalid": "Choose what it buys: a product or a coupon",
-    "field.coupon_rewards_not_built": "Coupons cannot be redeemed yet; choose a product",
     "error.reward_not_found": "This reward does not exist or has ended",
     "error.reward_sold_out": "This reward is all gone",
     "error.customer_not_found": "No such customer",

@@ -841,7 +841,6 @@ MESSAGES = {
     "field.percent_over_100": "百分比不能超过 100",
     "field.duplicate": "与其他项重复",
     "field.reward_kind_invalid": "请选择兑换类型：商品或优惠券",
-    "field.coupon_rewards_not_built": "暂不支持兑换优惠券，请选择商品",
     "error.reward_not_found": "该兑换品不存在或已下架",
     "error.reward_sold_out": "该兑换品已兑完",
     "error.customer_not_found": "找不到该顾客",

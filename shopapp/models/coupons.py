@@ -58,7 +58,7 @@ class CustomerCoupon(SQLModel, table=True):
     customer_id: int = Field(foreign_key="customer.id")
     seq: int = 1
     status: str = Field(default="unused", max_length=10)  # unused, used ("expired" is read from expires_at)
-    source: str = Field(default="claim", max_length=10)  # claim, issue, checkout
+    source: str = Field(default="claim", max_length=10)  # claim, issue, checkout, points (积分商城)
     starts_at: datetime | None = None
     expires_at: datetime | None = None
     used_order_id: int | None = None

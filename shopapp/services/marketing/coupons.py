@@ -207,6 +207,24 @@ def claim(session: Session, shop_id: int, customer_token: str | None, coupon_id:
     return {"id": entry.id, "coupon_id": coupon.id, "expires_at": entry.expires_at}
 
 
+def grant_for_points(session: Session, shop_id: int, coupon_id: int, customer_id: int) -> CustomerCoupon:
+    """积分商城: one of the coupon into the shopper's wallet, bought with points (the caller takes them in
+    the same savepoint). The coupon's total_quantity and per-customer limit hold as for a claim."""
+    coupon = shop_row(session, Coupon, shop_id, coupon_id, "coupon_not_found")
+    _require_running(coupon)
+    return _grant(session, coupon, customer_id, "points")
+
+
+def coupon_for_reward(session: Session, shop_id: int, coupon_id: Any) -> Coupon | None:
+    """The shop's coupon a 积分商城 reward may sell: one of its own that has not ended; else None."""
+    if not isinstance(coupon_id, int) or isinstance(coupon_id, bool):
+        return None
+    coupon = session.get(Coupon, coupon_id)
+    if coupon is None or coupon.shop_id != shop_id or coupon_status(coupon) == "ended":
+        return None
+    return coupon
+
+
 def issue(session: Session, actor: Actor, coupon_id: int, data: dict) -> dict:
     """Give the coupon to chosen shoppers, `{emails}` or `{customer_ids}`: each one is issued or skipped
     with its reason (not_a_customer, coupon_limit_reached, coupon_sold_out); the others still get theirs."""
