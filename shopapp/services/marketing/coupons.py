@@ -440,12 +440,13 @@ def _code_choice(session: Session, shop_id: int, customer_id: int | None, typed:
     code = typed.replace(" ", "").upper()
     coupon = session.exec(select(Coupon).where(Coupon.shop_id == shop_id, Coupon.code == code)).first()
     if coupon is None:
-        one_time = session.exec(select(CouponCode).where(CouponCode.shop_id == shop_id, CouponCode.code == code)).first()
-        if one_time is None:
+        found = session.exec(select(CouponCode, Coupon).join(Coupon, Coupon.id == CouponCode.coupon_id)
+                             .where(CouponCode.shop_id == shop_id, CouponCode.code == code)).first()
+        if found is None:
             raise Invalid(fields={field: "coupon_not_found"})
+        one_time, coupon = found
         if one_time.used_order_id is not None:
             raise Invalid(fields={field: "coupon_already_used"})
-        coupon = session.get(Coupon, one_time.coupon_id)
         _require_usable(coupon, field, coupon.starts_at, coupon.ends_at)
         return _offer(session, coupon, code_id=one_time.id, field=field)
     _require_usable(coupon, field, coupon.starts_at, coupon.ends_at)
