@@ -203,10 +203,11 @@ def _place(
         payment_answer = {"id": payments.public_id(payment), "provider": payment.provider, "pay_url": pay_url}
     carts.delete_cart(session, cart)
     _queue_confirmation(session, shop, order, link)
-    # What the order uses up (its coupon and the coupon's count, points, limited units), then the units,
-    # last: from here to the commit the order holds those rows (a coupon every shopper uses, the hot
-    # SKU), which every other checkout of them waits for; reserving first measured p95 3.4 s on one hot
-    # SKU, last 1.2 s, and taking the coupon up last took a coupon's checkouts from 15 to ? orders/s.
+    # What the order uses up (its wallet coupon or one-time code, points, limited units), then the units,
+    # last: from here to the commit the order holds those rows (the hot SKU above all), which every
+    # other checkout of them waits for. Reserving first measured p95 3.4 s on one hot SKU, last 1.2 s;
+    # with a 满减 and a coupon, taking up last (and no coupon counter written) took 15 to 77 orders/s
+    # (bench/README.md).
     offers.take_up(session, offered_now, order, priced.discounts)
     sold_from = _take_units(session, order, lines)
     sold_from.update(_take_gifts(session, order, items, [item for item in priced.items if item.gift]))
