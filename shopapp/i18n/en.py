@@ -886,6 +886,7 @@ MESSAGES = {
     "points.kind.adjusted": "Adjusted by the shop",
     "points.kind.redeemed": "Redeemed",
     "points.reward_sku": "Product SKU",
+    "points.reward_coupon_id": "or coupon ID",
     "points.reward_points": "Points needed",
     "points.reward_stock": "How many",
     "points.add_reward": "Add a reward",

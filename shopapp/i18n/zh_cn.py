@@ -894,6 +894,7 @@ MESSAGES = {
     "points.kind.adjusted": "商家调整",
     "points.kind.redeemed": "积分兑换",
     "points.reward_sku": "商品 SKU",
+    "points.reward_coupon_id": "或优惠券 ID",
     "points.reward_points": "所需积分",
     "points.reward_stock": "可兑数量",
     "points.add_reward": "添加兑换品",
