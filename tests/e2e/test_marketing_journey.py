@@ -30,8 +30,10 @@ def owner_api(platform_url):
 
 @pytest.fixture
 def activities(owner_api):
-    """A 满300减30 on the black tea, a claimable 满¥50减¥10 coupon and points switched on; the promotion
-    and the coupon end afterwards, so the other journeys' prices stay the catalogue's."""
+    """A 满300减30 on the black tea, a claimable 满¥50减¥10 coupon and points switched on; afterwards the
+    promotion and the coupon end and the points settings are as they were, so the other journeys' prices
+    stay the catalogue's."""
+    before = owner_api.get("/loyalty").json()
     tea = next(p for p in owner_api.get("/products", params={"q": "祁门红茶"}).json()["items"] if "祁门红茶" in p["title"])
     now = datetime.now(UTC)
     times = {"starts_at": (now - timedelta(hours=1)).isoformat(), "ends_at": (now + timedelta(days=1)).isoformat()}
@@ -49,6 +51,8 @@ def activities(owner_api):
     yield {"coupon_id": coupon.json()["id"]}
     owner_api.post(f"/promotions/{promotion.json()['id']}/end")
     owner_api.post(f"/coupons/{coupon.json()['id']}/end")
+    levels = [{key: value for key, value in level.items() if key != "id"} for level in before.pop("levels")]
+    owner_api.put("/loyalty", json={**before, "levels": levels})
 
 
 def test_a_shopper_saves_with_a_spend_and_save_a_coupon_and_points_and_a_partial_refund_gives_the_unit_back(
