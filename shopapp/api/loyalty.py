@@ -73,7 +73,8 @@ def adjust_points(customer_id: int, body: Adjustment, request: Request):
 
 @router.post("/points-rewards", status_code=201)
 def create_reward(body: NewReward, request: Request):
-    """`{kind: "product", variant_id, points, stock}` → 201; `kind: "coupon"` is refused (`coupon_rewards_not_built`)."""
+    """`{kind: "product", variant_id, points, stock}` or `{kind: "coupon", coupon_id, points, stock}` → 201; a coupon
+    of another shop, unknown or ended is refused (`coupon_id`: `coupon_not_found`)."""
     with acting(request) as (session, actor):
         return jsonable(rewards.create_reward(session, actor, body.model_dump()))
 
@@ -104,8 +105,9 @@ def store_rewards(slug: str):
 
 @router.post("/store/{slug}/points-rewards/{reward_id}/redeem", status_code=201)
 def redeem_reward(slug: str, reward_id: int, request: Request, body: Redemption | None = None):
-    """*shopper* `{address?}` → 201 `{order_id, order_no, total: 0, status, points, reward_id}`; 409 `reward_sold_out` /
-    `points_not_enough`."""
+    """*shopper* `{address?}` → 201 `{order_id, order_no, total: 0, status, points, reward_id}`; a coupon reward →
+    201 `{reward_id, points, coupon_id, customer_coupon_id, expires_at}` (the coupon is in 我的优惠券);
+    409 `reward_sold_out` / `points_not_enough` / `coupon_limit_reached` / `coupon_sold_out`."""
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
         return redeem.redeem(session, shop.id, reward_id, bearer_token(request), body.address if body else None)

@@ -1,7 +1,9 @@
 """Coupons (优惠券 / 优惠码): what the shop offers, the shoppers' wallets, and batches of one-time codes.
 
-Counts that many shoppers change at once (`issued`, `used`) are only ever changed by conditional
-UPDATEs in services/marketing/coupons.py, never read-then-written, so a quantity of 5 gives out 5.
+`issued`, which many shoppers change at once, is only ever changed by a conditional UPDATE in
+services/marketing/coupons.py, never read-then-written, so a quantity of 5 gives out 5. `used` is no
+longer written (how many orders use a coupon is counted from wallets and codes when read, so checkouts
+never queue on the coupon's row); the column stays for the schema's sake.
 """
 
 from datetime import datetime
@@ -33,7 +35,7 @@ class Coupon(SQLModel, table=True):
     valid_days: int | None = None  # good for N days from claiming
     total_quantity: int | None = None  # None: unlimited
     issued: int = 0
-    used: int = 0
+    used: int = 0  # not written any more: coupons.used_counts
     per_customer_limit: int = 1
     code: str | None = Field(default=None, max_length=40)
     claimable: bool = False  # shown on the storefront's 领券 block
@@ -58,7 +60,7 @@ class CustomerCoupon(SQLModel, table=True):
     customer_id: int = Field(foreign_key="customer.id")
     seq: int = 1
     status: str = Field(default="unused", max_length=10)  # unused, used ("expired" is read from expires_at)
-    source: str = Field(default="claim", max_length=10)  # claim, issue, checkout
+    source: str = Field(default="claim", max_length=10)  # claim, issue, checkout, points (积分商城)
     starts_at: datetime | None = None
     expires_at: datetime | None = None
     used_order_id: int | None = None

@@ -147,8 +147,6 @@ def test_a_points_reward_is_redeemed_for_an_order_at_nothing(client, shop):
     cup = _product(shop, price=6_800, stock=5, sku="CUP-1", title="茶杯")
     lin = _shopper(client, slug)
     client.post(f"/customers/{lin['id']}/points", headers=shop["headers"], json={"delta": 1_500, "reason": "活动"})
-    coupon = client.post("/points-rewards", headers=shop["headers"], json={"kind": "coupon", "coupon_id": 1, "points": 100, "stock": 5})
-    assert coupon.status_code == 422 and coupon.json()["error"]["field_codes"] == {"kind": "coupon_rewards_not_built"}
     reward = client.post("/points-rewards", headers=shop["headers"], json={"kind": "product", "variant_id": cup, "points": 1_000, "stock": 1})
     assert reward.status_code == 201, reward.text
     assert client.get(f"/store/{slug}/points-rewards").json()["items"][0]["title"] == "茶杯"
@@ -161,3 +159,34 @@ def test_a_points_reward_is_redeemed_for_an_order_at_nothing(client, shop):
     again = client.post(f"/store/{slug}/points-rewards/{reward.json()['id']}/redeem", headers=lin["headers"], json={"address": ADDRESS})
     assert again.status_code == 409 and again.json()["error"]["code"] == "reward_sold_out"
     assert _mine(client, slug, lin)["available"] == 500
+
+
+def test_points_buy_a_coupon_from_the_points_shop_into_the_wallet(client, shop):
+    slug, owner = shop["shop"]["slug"], shop["headers"]
+    client.put("/loyalty", headers=owner, json=LOYALTY)
+    now = utcnow()
+    coupon = client.post("/coupons", headers=owner, json={
+        "name": "积分换券", "kind": "amount", "amount_off": 1000, "min_amount": 5000, "total_quantity": 10,
+        "starts_at": (now - timedelta(hours=1)).isoformat(), "ends_at": (now + timedelta(days=7)).isoformat(),
+    }).json()
+    unknown = client.post("/points-rewards", headers={**owner, "Accept-Language": "en"},
+                          json={"kind": "coupon", "coupon_id": 999_999, "points": 100, "stock": 5})
+    assert unknown.status_code == 422 and unknown.json()["error"]["field_codes"] == {"coupon_id": "coupon_not_found"}
+    reward = client.post("/points-rewards", headers=owner, json={"kind": "coupon", "coupon_id": coupon["id"], "points": 400, "stock": 5})
+    assert reward.status_code == 201, reward.text
+    assert client.get(f"/store/{slug}/points-rewards").json()["items"][0]["title"] == "积分换券"
+    lin = _shopper(client, slug)
+    client.post(f"/customers/{lin['id']}/points", headers=owner, json={"delta": 1_000, "reason": "活动"})
+
+    redeemed = client.post(f"/store/{slug}/points-rewards/{reward.json()['id']}/redeem", headers=lin["headers"])
+    assert redeemed.status_code == 201, redeemed.text
+    assert redeemed.json()["coupon_id"] == coupon["id"] and redeemed.json()["points"] == 400
+    wallet = client.get(f"/store/{slug}/customers/me/coupons", headers=lin["headers"]).json()["items"]
+    assert [(item["id"], item["status"]) for item in wallet] == [(redeemed.json()["customer_coupon_id"], "unused")]
+    assert _mine(client, slug, lin)["available"] == 600
+
+    # The coupon's per-customer limit (1) holds: refused, and neither points nor stock are taken.
+    again = client.post(f"/store/{slug}/points-rewards/{reward.json()['id']}/redeem", headers=lin["headers"])
+    assert again.status_code == 409 and again.json()["error"]["code"] == "coupon_limit_reached"
+    assert _mine(client, slug, lin)["available"] == 600
+    assert client.get("/points-rewards", headers=owner).json()["items"][0]["stock"] == 4

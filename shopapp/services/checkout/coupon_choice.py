@@ -48,13 +48,16 @@ def price_with_coupon(
     """Price the lines with the chosen coupon, or (no choice; `customer_coupon_id` 0 says "none") with
     the wallet's coupon that saves the most. `compare` False (placing an order) prices a chosen coupon
     alone, without listing the wallet's others."""
-    without = pricing.price_cart(lines, shipping_method=method, offers=offered.with_coupon(None))
     chosen = offered.coupon
     looks = offered.shop_id and offered.choices.customer_coupon_id != 0 and (compare or chosen is None)
     candidates = coupons.wallet_candidates(session, offered.shop_id, offered.customer_id) if looks else []
     if chosen is not None:
         candidates = [chosen, *(c for c in candidates if c.id != chosen.id)]
-    priced_each = [(c, pricing.price_cart(lines, shipping_method=method, offers=offered.with_coupon(c))) for c in candidates]
+    # One pricing per coupon, sharing steps 1-3 (they do not read the coupon).
+    without, *each = pricing.price_with_each(
+        lines, [offered.with_coupon(None), *(offered.with_coupon(c) for c in candidates)], shipping_method=method,
+    )
+    priced_each = list(zip(candidates, each))
     listed = [_entry(c, priced, without) for c, priced in priced_each]
     if chosen is None:
         best = max(range(len(listed)), key=lambda n: (listed[n]["usable"], listed[n]["saving"], -n), default=None)

@@ -13,7 +13,7 @@ from shopapp.services.marketing import coupons, points, promotion_rules
 from shopapp.services.marketing.offers import NO_OFFERS, Offers
 from shopapp.services.marketing.savings import SOURCES, Basket, LineDiscount, Saving, UnitPrice
 
-__all__ = ["SOURCES", "Basket", "LineDiscount", "Offers", "PricedCart", "PricedLine", "Saving", "UnitPrice", "price_cart"]
+__all__ = ["SOURCES", "Basket", "LineDiscount", "Offers", "PricedCart", "PricedLine", "Saving", "UnitPrice", "price_cart", "price_with_each"]
 
 @dataclass(frozen=True)
 class PricedLine:
@@ -82,10 +82,65 @@ def price_cart(
     None when nothing is delivered; `offers` is what the marketing centre offers this shopper now
     (marketing/offers.load_offers). Money is integer 分 throughout.
     """
+    return price_with_each(lines, [offers], shipping_method=shipping_method)[0]
+
+
+def price_with_each(
+    lines: Sequence[carts.Line], offers_each: Sequence[Offers], *, shipping_method: ShippingMethod | None = None,
+) -> list[PricedCart]:
+    """The same lines priced once per offers (price_cart for each): how the checkout compares the wallet's
+    coupons. Steps 1-3 do not read the coupon, so offers that differ only in their coupon share one run
+    of them (two when a coupon drops step 3) and only steps 4-6 run per coupon."""
+    before_coupon: dict[tuple, _Stage] = {}
+    priced = []
+    for offers in offers_each:
+        drops = coupons.drops_promotions(offers)
+        # Everything steps 1-3 read; the coupon and the points are steps 4 and 5's.
+        key = (drops, offers.shop_id, offers.customer_id, id(offers.promotions), offers.member_percent, id(offers.extra))
+        if key not in before_coupon:
+            before_coupon[key] = _steps_before_coupon(lines, offers, drops)
+        priced.append(_steps_from_coupon(before_coupon[key].copy(), offers, shipping_method))
+    return priced
+
+
+@dataclass
+class _Stage:
+    """A cart part-way through the pipeline: its (split) lines, step-1 prices, what each line still pays,
+    each line's shares of the savings so far, the savings, and whether shipping is already free."""
+
+    subtotal: int
+    lines: tuple[carts.Line, ...]
+    prices: list[UnitPrice]
+    amounts: list[int]
+    exclusive: tuple[bool, ...]
+    savings: list[Saving]
+    shares: list[list[LineDiscount]]
+    free_shipping: bool = False
+
+    def copy(self) -> _Stage:
+        return replace(self, amounts=list(self.amounts), savings=list(self.savings), shares=[list(s) for s in self.shares])
+
+    def run(self, step: Step, offers: Offers) -> None:
+        """One of steps 2-5: its savings checked and allocated to their lines before the next step looks."""
+        for offered in step(Basket(self.lines, tuple(self.amounts), self.exclusive), offers):
+            saving = _checked(offered, self.amounts, self.exclusive)
+            self.free_shipping = self.free_shipping or saving.free_shipping
+            if not saving.amount:
+                if saving.free_shipping or saving.gift_variant_id:
+                    self.savings.append(saving)  # listed so the shopper sees why shipping is free, or the gift
+                continue
+            cuts = allocate(saving.amount, [self.amounts[n] for n in saving.lines])
+            for n, cut in zip(saving.lines, cuts):
+                self.amounts[n] -= cut
+                if cut:
+                    self.shares[n].append(LineDiscount(saving.source, saving.id, cut))
+            self.savings.append(saving)
+
+
+def _steps_before_coupon(lines: Sequence[carts.Line], offers: Offers, drops_promotions: bool) -> _Stage:
+    """Steps 1-3 (step 3 left out when the coupon drops promotions)."""
     subtotal = sum(line.unit_price * line.qty for line in lines)
     lines, prices = _split(lines, _unit_prices(tuple(lines), offers))
-    amounts = [price.price * line.qty for price, line in zip(prices, lines)]
-    exclusive = tuple(price.exclusive for price in prices)
     savings = [
         Saving(price.source, price.id, price.label, (line.unit_price - price.price) * line.qty, (n,))
         for n, (price, line) in enumerate(zip(prices, lines)) if price.source and price.price < line.unit_price
@@ -93,31 +148,29 @@ def price_cart(
     shares: list[list[LineDiscount]] = [[] for _ in lines]
     for saving in savings:
         shares[saving.lines[0]].append(LineDiscount(saving.source, saving.id, saving.amount))
-    free_shipping = False
-    for step in _steps(offers):
-        for offered in step(Basket(lines, tuple(amounts), exclusive), offers):
-            saving = _checked(offered, amounts, exclusive)
-            free_shipping = free_shipping or saving.free_shipping
-            if not saving.amount:
-                if saving.free_shipping or saving.gift_variant_id:
-                    savings.append(saving)  # listed so the shopper sees why shipping is free, or the gift
-                continue
-            cuts = allocate(saving.amount, [amounts[n] for n in saving.lines])
-            for n, cut in zip(saving.lines, cuts):
-                amounts[n] -= cut
-                if cut:
-                    shares[n].append(LineDiscount(saving.source, saving.id, cut))
-            savings.append(saving)
+    stage = _Stage(subtotal, lines, prices, [price.price * line.qty for price, line in zip(prices, lines)],
+                   tuple(price.exclusive for price in prices), savings, shares)
+    for step in _steps(drops_promotions):
+        if not _reads_coupon(step):
+            stage.run(step, offers)
+    return stage
+
+
+def _steps_from_coupon(stage: _Stage, offers: Offers, shipping_method: ShippingMethod | None) -> PricedCart:
+    """Steps 4-5 on a cart through step 3, then shipping (step 6) and the totals."""
+    for step in DISCOUNT_STEPS:
+        if _reads_coupon(step):
+            stage.run(step, offers)
     items = tuple(
         PricedLine(line, price.price, paid, tuple(line_shares))
-        for line, price, paid, line_shares in zip(lines, prices, amounts, shares)
-    ) + _gift_lines(savings, offers)
+        for line, price, paid, line_shares in zip(stage.lines, stage.prices, stage.amounts, stage.shares)
+    ) + _gift_lines(stage.savings, offers)
     weight = sum(item.line.weight_grams for item in items)
-    shipping_total = 0 if free_shipping else _shipping(lines, shipping_method, weight, sum(amounts))
-    discount_total = sum(saving.amount for saving in savings)
+    shipping_total = 0 if stage.free_shipping else _shipping(stage.lines, shipping_method, weight, sum(stage.amounts))
+    discount_total = sum(saving.amount for saving in stage.savings)
     return PricedCart(
-        items=items, subtotal=subtotal, discounts=tuple(savings), discount_total=discount_total,
-        shipping_total=shipping_total, total=subtotal - discount_total + shipping_total, weight_grams=weight,
+        items=items, subtotal=stage.subtotal, discounts=tuple(stage.savings), discount_total=discount_total,
+        shipping_total=shipping_total, total=stage.subtotal - discount_total + shipping_total, weight_grams=weight,
     )
 
 
@@ -152,12 +205,18 @@ def _points(basket: Basket, offers: Offers) -> list[Saving]:
 
 
 # Steps 2-5 in PRICING.md's order; each returns its savings, allocated before the next one runs.
+# The last two (coupon, points) are the ones price_with_each runs per coupon (_reads_coupon).
 DISCOUNT_STEPS: tuple[Step, ...] = (_quantity_deals, _order_promotions, _coupon, _points)
 
 
-def _steps(offers: Offers) -> tuple[Step, ...]:
+def _reads_coupon(step: Step) -> bool:
+    """Step 4 and what follows it (points are taken off what the coupon left)."""
+    return step is _coupon or step is _points
+
+
+def _steps(drops_promotions: bool) -> tuple[Step, ...]:
     """The steps this cart runs: a coupon that does not combine with promotions drops step 3."""
-    if coupons.drops_promotions(offers):
+    if drops_promotions:
         return tuple(step for step in DISCOUNT_STEPS if step is not _order_promotions)
     return DISCOUNT_STEPS
 

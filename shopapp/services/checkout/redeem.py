@@ -1,4 +1,5 @@
-"""积分商城 redemption: a shopper's points buy a reward product, which becomes an order at ¥0.
+"""积分商城 redemption: a shopper's points buy a reward product, which becomes an order at ¥0 (a coupon
+reward goes straight into the wallet, marketing/rewards.redeem_coupon).
 
 The order is made as checkout makes any (a cart line priced by the catalogue, units taken through the
 inventory, the order paid at once because there is nothing to pay), with the reward's points as the
@@ -29,8 +30,11 @@ LABEL = "积分兑换"
 
 def redeem(session: Session, shop_id: int, reward_id: int, customer_token: str | None, address=None) -> dict:
     """The logged-in shopper redeems a reward: the reward's stock, their points and the product's units
-    are taken together or not at all. Answers {order_id, order_no, total: 0, status, points, token}."""
+    are taken together or not at all. Answers {order_id, order_no, total: 0, status, points, token}.
+    A coupon reward makes no order: the coupon goes into their wallet (marketing/rewards.redeem_coupon)."""
     customer = shoppers.customer_for_token(session, shop_id, customer_token)
+    if rewards.is_coupon(session, shop_id, reward_id):
+        return rewards.redeem_coupon(session, shop_id, reward_id, customer.id)
     shop = shops.get_shop(session, shop_id)
     with session.begin_nested():  # a refusal anywhere keeps nothing
         reward = rewards.take(session, shop_id, reward_id)

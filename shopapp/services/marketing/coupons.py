@@ -1,6 +1,7 @@
 """Coupons (优惠券 / 优惠码): the owner's coupons, the shoppers' wallets, one-time codes, and step 4 of PRICING.md.
 
-The counts many shoppers change at once are changed by conditional UPDATEs only: a claim takes one of
+The counts many shoppers change at once are changed by conditional UPDATEs only (how many orders use a
+coupon is counted when read, used_counts, so checkouts never queue on the coupon's row): a claim takes one of
 `total_quantity` with `issued = issued + 1 WHERE issued < total_quantity`, the per-customer limit is a
 unique (coupon, customer, seq) place, and an order uses a wallet entry with `WHERE status = 'unused'`.
 So 30 shoppers claiming the last 5 get exactly 5, and 10 checkouts at once use a one-use coupon once.
@@ -123,13 +124,15 @@ def list_coupons(session: Session, actor: Actor, *, status: str | None = None) -
     rows = session.exec(
         select(Coupon).where(Coupon.shop_id == actor.shop_id).order_by(Coupon.created_at.desc(), Coupon.id.desc())
     ).all()
-    items = [coupon_dict(coupon) for coupon in rows]
+    used = used_counts(session, actor.shop_id, [coupon.id for coupon in rows])
+    items = [coupon_dict(coupon, used.get(coupon.id, 0)) for coupon in rows]
     return [item for item in items if not status or item["status"] == status]
 
 
 def get_coupon(session: Session, actor: Actor, coupon_id: int) -> dict:
     require(actor, "view_reports")
-    return coupon_dict(shop_row(session, Coupon, actor.shop_id, coupon_id))
+    coupon = shop_row(session, Coupon, actor.shop_id, coupon_id)
+    return coupon_dict(coupon, used_counts(session, actor.shop_id, [coupon.id]).get(coupon.id, 0))
 
 
 def end_coupon(session: Session, actor: Actor, coupon_id: int) -> dict:
@@ -140,7 +143,7 @@ def end_coupon(session: Session, actor: Actor, coupon_id: int) -> dict:
         coupon.ended_at = coupon.updated_at = utcnow()
         session.add(coupon)
         session.flush()
-    return coupon_dict(coupon)
+    return coupon_dict(coupon, used_counts(session, actor.shop_id, [coupon.id]).get(coupon.id, 0))
 
 
 def coupon_status(coupon: Coupon, now: datetime | None = None) -> str:
@@ -165,14 +168,29 @@ def describe(coupon: Coupon | CouponOffer, currency: str = "CNY") -> str:
     return (f"满{format_money(coupon.min_amount, currency)}" if coupon.min_amount else "无门槛") + what
 
 
-def coupon_dict(coupon: Coupon) -> dict:
+def used_counts(session: Session, shop_id: int, coupon_ids: list[int]) -> dict[int, int]:
+    """How many orders use each coupon now: its wallet entries used and its one-time codes used. Counted
+    when read, not kept on the coupon: a counter there would be one row every checkout with the coupon
+    writes and waits for (bench/checkout_ratio_bench.py)."""
+    if not coupon_ids:
+        return {}
+    counts: dict[int, int] = {}
+    for model, used in ((CustomerCoupon, CustomerCoupon.used_order_id), (CouponCode, CouponCode.used_order_id)):
+        rows = session.exec(select(model.coupon_id, func.count()).where(
+            model.shop_id == shop_id, model.coupon_id.in_(coupon_ids), used.is_not(None)).group_by(model.coupon_id)).all()
+        for coupon_id, count in rows:
+            counts[coupon_id] = counts.get(coupon_id, 0) + count
+    return counts
+
+
+def coupon_dict(coupon: Coupon, used: int = 0) -> dict:
     left = None if coupon.total_quantity is None else max(0, coupon.total_quantity - coupon.issued)
     return {
         "id": coupon.id, "name": coupon.name, "kind": coupon.kind, "amount_off": coupon.amount_off,
         "percent_off": coupon.percent_off, "max_off": coupon.max_off, "min_amount": coupon.min_amount,
         "product_ids": list(coupon.product_ids), "category_ids": list(coupon.category_ids),
         "starts_at": coupon.starts_at, "ends_at": coupon.ends_at, "valid_days": coupon.valid_days,
-        "total_quantity": coupon.total_quantity, "issued": coupon.issued, "used": coupon.used, "left": left,
+        "total_quantity": coupon.total_quantity, "issued": coupon.issued, "used": used, "left": left,
         "per_customer_limit": coupon.per_customer_limit, "code": coupon.code, "claimable": coupon.claimable,
         "combines_with_promotions": coupon.combines_with_promotions, "status": coupon_status(coupon),
         "ended_at": coupon.ended_at, "created_at": coupon.created_at, "description": describe(coupon),
@@ -205,6 +223,24 @@ def claim(session: Session, shop_id: int, customer_token: str | None, coupon_id:
     _require_running(coupon)
     entry = _grant(session, coupon, customer.id, "claim")
     return {"id": entry.id, "coupon_id": coupon.id, "expires_at": entry.expires_at}
+
+
+def grant_for_points(session: Session, shop_id: int, coupon_id: int, customer_id: int) -> CustomerCoupon:
+    """积分商城: one of the coupon into the shopper's wallet, bought with points (the caller takes them in
+    the same savepoint). The coupon's total_quantity and per-customer limit hold as for a claim."""
+    coupon = shop_row(session, Coupon, shop_id, coupon_id, "coupon_not_found")
+    _require_running(coupon)
+    return _grant(session, coupon, customer_id, "points")
+
+
+def coupon_for_reward(session: Session, shop_id: int, coupon_id: Any) -> Coupon | None:
+    """The shop's coupon a 积分商城 reward may sell: one of its own that has not ended; else None."""
+    if not isinstance(coupon_id, int) or isinstance(coupon_id, bool):
+        return None
+    coupon = session.get(Coupon, coupon_id)
+    if coupon is None or coupon.shop_id != shop_id or coupon_status(coupon) == "ended":
+        return None
+    return coupon
 
 
 def issue(session: Session, actor: Actor, coupon_id: int, data: dict) -> dict:
@@ -339,23 +375,18 @@ def take_up(session: Session, offers: Any, order: Any, discounts: Sequence[Savin
         ).rowcount
     if taken != 1:
         raise Conflict("coupon_already_used")
-    session.execute(update(Coupon).where(Coupon.id == coupon.id).values(used=Coupon.used + 1))
 
 
 def give_back(session: Session, order: Any) -> None:
     """An unpaid order was cancelled or expired: its coupon goes back to the wallet (or its code is free again)."""
-    entries = session.execute(
+    session.execute(
         update(CustomerCoupon).where(CustomerCoupon.shop_id == order.shop_id, CustomerCoupon.used_order_id == order.id)
         .values(status="unused", used_order_id=None, used_at=None)
-        .returning(CustomerCoupon.coupon_id)
-    ).scalars().all()
-    codes = session.execute(
+    )
+    session.execute(
         update(CouponCode).where(CouponCode.shop_id == order.shop_id, CouponCode.used_order_id == order.id)
         .values(used_order_id=None, used_at=None)
-        .returning(CouponCode.coupon_id)
-    ).scalars().all()
-    for coupon_id in [*entries, *codes]:
-        session.execute(update(Coupon).where(Coupon.id == coupon_id, Coupon.used > 0).values(used=Coupon.used - 1))
+    )
 
 
 def order_coupon_ids(session: Session, coupon_id: int) -> list[int]:
@@ -422,12 +453,13 @@ def _code_choice(session: Session, shop_id: int, customer_id: int | None, typed:
     code = typed.replace(" ", "").upper()
     coupon = session.exec(select(Coupon).where(Coupon.shop_id == shop_id, Coupon.code == code)).first()
     if coupon is None:
-        one_time = session.exec(select(CouponCode).where(CouponCode.shop_id == shop_id, CouponCode.code == code)).first()
-        if one_time is None:
+        found = session.exec(select(CouponCode, Coupon).join(Coupon, Coupon.id == CouponCode.coupon_id)
+                             .where(CouponCode.shop_id == shop_id, CouponCode.code == code)).first()
+        if found is None:
             raise Invalid(fields={field: "coupon_not_found"})
+        one_time, coupon = found
         if one_time.used_order_id is not None:
             raise Invalid(fields={field: "coupon_already_used"})
-        coupon = session.get(Coupon, one_time.coupon_id)
         _require_usable(coupon, field, coupon.starts_at, coupon.ends_at)
         return _offer(session, coupon, code_id=one_time.id, field=field)
     _require_usable(coupon, field, coupon.starts_at, coupon.ends_at)

@@ -1,8 +1,9 @@
-"""积分商城: products (and, once coupons can be issued, coupons) a shopper buys with points.
+"""积分商城: products and coupons a shopper buys with points.
 
-The order at ¥0 a product reward makes is the checkout's business (checkout/redeem.py); here the
-reward's stock and the shopper's points are taken, each by a conditional UPDATE, so a last reward
-redeemed by many shoppers at once goes to one of them and nobody's points go below zero.
+The order at ¥0 a product reward makes is the checkout's business (checkout/redeem.py); a coupon
+reward is redeemed here (redeem_coupon). The reward's stock and the shopper's points are taken, each
+by a conditional UPDATE, so a last reward redeemed by many shoppers at once goes to one of them and
+nobody's points go below zero.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from shopapp.models import PointsReward, Product, Variant
+from shopapp.models.coupons import Coupon
 from shopapp.services.core.errors import Conflict, NotFound, require_fields
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.core.validation import checked_whole
-from shopapp.services.marketing import levels
+from shopapp.services.marketing import coupons, levels, points
 
 KINDS = ("product", "coupon")
 MAX_POINTS = 10**9
@@ -22,23 +24,25 @@ MAX_STOCK = 1_000_000
 
 
 def create_reward(session: Session, actor: Actor, data: dict) -> dict:
-    """POST: {kind, variant_id (or sku) | coupon_id, points, stock}. A coupon reward needs coupons that can be
-    issued, which are not built in this branch: refused with `coupon_rewards_not_built`."""
+    """POST: {kind, variant_id (or sku) | coupon_id, points, stock}. A coupon reward sells one of the shop's
+    coupons that has not ended (else `coupon_id`: coupon_not_found)."""
     require(actor, "manage_marketing")
     data = data if isinstance(data, dict) else {}
     errors: dict[str, str] = {}
     kind = data.get("kind")
     if kind not in KINDS:
         errors["kind"] = "reward_kind_invalid"
-    elif kind == "coupon":
-        errors["kind"] = "coupon_rewards_not_built"
     cost = checked_whole(data.get("points"), "points", errors, limit=MAX_POINTS)
     if cost == 0:
         errors["points"] = "must_be_positive"
     stock = checked_whole(data.get("stock"), "stock", errors, limit=MAX_STOCK)
     variant = _variant(session, actor.shop_id, data, errors) if kind == "product" else None
+    coupon = coupons.coupon_for_reward(session, actor.shop_id, data.get("coupon_id")) if kind == "coupon" else None
+    if kind == "coupon" and coupon is None:
+        errors["coupon_id"] = "coupon_not_found"
     require_fields(errors)
-    reward = PointsReward(shop_id=actor.shop_id, kind=kind, variant_id=variant.id, points=cost, stock=stock)
+    reward = PointsReward(shop_id=actor.shop_id, kind=kind, variant_id=variant.id if variant else None,
+                          coupon_id=coupon.id if coupon else None, points=cost, stock=stock)
     session.add(reward)
     session.flush()
     return reward_dict(session, reward)
@@ -75,6 +79,26 @@ def take(session: Session, shop_id: int, reward_id: int) -> PointsReward:
     return reward
 
 
+def is_coupon(session: Session, shop_id: int, reward_id: int) -> bool:
+    """Whether the shop's reward sells a coupon (redeem_coupon) rather than a product (an order)."""
+    return session.exec(
+        select(PointsReward.kind).where(PointsReward.id == reward_id, PointsReward.shop_id == shop_id)
+    ).first() == "coupon"
+
+
+def redeem_coupon(session: Session, shop_id: int, reward_id: int, customer_id: int) -> dict:
+    """The shopper's points buy the reward's coupon: one of the reward's stock, one of the coupon (its
+    total_quantity and per-customer limit hold) and the points, in one savepoint, all or nothing.
+    Answers {reward_id, points, coupon_id, customer_coupon_id, expires_at}."""
+    with session.begin_nested():
+        reward = take(session, shop_id, reward_id)
+        entry = coupons.grant_for_points(session, shop_id, reward.coupon_id, customer_id)
+        name = session.get(Coupon, reward.coupon_id).name
+        points.spend(session, shop_id, customer_id, reward.points, "redeemed", name)
+    return {"reward_id": reward.id, "points": reward.points, "coupon_id": reward.coupon_id,
+            "customer_coupon_id": entry.id, "expires_at": entry.expires_at}
+
+
 def reward_dict(session: Session, reward: PointsReward) -> dict:
     title = ""
     if reward.variant_id is not None:
@@ -82,6 +106,9 @@ def reward_dict(session: Session, reward: PointsReward) -> dict:
             select(Product.title).join(Variant, Variant.product_id == Product.id).where(Variant.id == reward.variant_id)
         ).first()
         title = found or ""
+    elif reward.coupon_id is not None:
+        coupon = session.get(Coupon, reward.coupon_id)
+        title = coupon.name if coupon else ""
     return {
         "id": reward.id, "kind": reward.kind, "variant_id": reward.variant_id, "coupon_id": reward.coupon_id,
         "title": title, "points": reward.points, "stock": reward.stock, "redeemed": reward.redeemed,

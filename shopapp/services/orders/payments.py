@@ -87,10 +87,12 @@ def available_providers(currency: str = "CNY") -> list[str]:
 
 def create_payment(
     session: Session, order: Order, *, provider_name: str, subject: str, return_url: str, mobile: bool = True,
+    first: bool = False,
 ) -> tuple[Payment, str]:
-    """A pending payment of the order's total with `provider_name`, and the URL the shopper pays at."""
+    """A pending payment of the order's total with `provider_name`, and the URL the shopper pays at.
+    `first`: the order was placed in this transaction, so this is its first attempt (no query to count them)."""
     gateway = provider(provider_name)
-    attempt = len(session.exec(select(Payment.id).where(Payment.order_id == order.id)).all()) + 1
+    attempt = 1 if first else len(session.exec(select(Payment.id).where(Payment.order_id == order.id)).all()) + 1
     payment = Payment(
         shop_id=order.shop_id, order_id=order.id, provider=gateway.name, reference=f"{order.order_no}-{attempt}",
         amount=order.total, currency=order.currency,

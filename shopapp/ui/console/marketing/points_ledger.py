@@ -61,7 +61,12 @@ class CustomerPointsState(FormMixin, ConsoleState):
     @rx.event
     def add_reward(self, form: dict):
         self._start_submit()
-        data = {"kind": "product", "sku": form.get("sku", ""), **{name: _whole(form.get(name)) for name in ("points", "stock")}}
+        costs = {name: _whole(form.get(name)) for name in ("points", "stock")}
+        # A coupon's id instead of a SKU: the reward sells the coupon into the shopper's wallet.
+        if (form.get("coupon_id") or "").strip() and not (form.get("sku") or "").strip():
+            data = {"kind": "coupon", "coupon_id": _whole(form.get("coupon_id")), **costs}
+        else:
+            data = {"kind": "product", "sku": form.get("sku", ""), **costs}
         done = self._submit(lambda session: rewards.create_reward(session, self._actor(), data), fields="reward_")
         if done is FAILED:
             self.error = ""
@@ -126,6 +131,7 @@ def _reward_form() -> rx.Component:
 
     return rx.el.form(
         field("sku", "points.reward_sku"),
+        field("coupon_id", "points.reward_coupon_id", inputmode="numeric"),
         field("points", "points.reward_points", inputmode="numeric"),
         field("stock", "points.reward_stock", inputmode="numeric"),
         rx.el.button(tr("points.add_reward"), type="submit", class_name=SECONDARY_BUTTON, data_testid="points-add-reward"),
