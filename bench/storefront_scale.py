@@ -373,7 +373,8 @@ async def run(args, base: str, pid: int, redis_url: str | None) -> None:
 
 
 async def compare(url: str) -> None:
-    """The frames a real Chromium tab sends for URL, then this client's frames for the same page."""
+    """A real Chromium tab on URL (a product page) and this client on the same page, frame by frame:
+    the socket.io CONNECT packet's auth (the hydrate event), then pressing 加入购物车 (add to cart)."""
     from playwright.async_api import async_playwright
 
     split = httpx.URL(url)
@@ -390,18 +391,25 @@ async def compare(url: str) -> None:
 
         page.on("websocket", on_socket)
         await page.goto(url)
-        await page.wait_for_timeout(3000)
+        await page.get_by_role("button", name="加入购物车").click()
+        await page.wait_for_timeout(2000)
         await browser.close()
-    print("chromium sent:")
-    for frame in sent:
-        print("  ", frame[:1500])
+    # socket.io frames: "40/_event,{auth}" (CONNECT), "42/_event,["event",{...}]" (EVENT); pings are "3".
+    chromium = [(frame[:2], json.loads(frame.split(",", 1)[1])) for frame in sent if frame[:2] in ("40", "42")]
     shopper = Shopper(base, parts[1], await compiled_defaults())
     path, params = product_path(parts[1], int(parts[3]))
     await shopper.open(path, params)
+    await shopper.add_to_cart(path, params)
     await shopper.close()
-    print("this client sent (socket.io CONNECT auth, then events):")
-    for kind, frame in shopper.sent:
-        print("  ", kind, json.dumps(frame, ensure_ascii=False)[:1500])
+    ours = [("40" if kind == "connect auth" else "42", frame if kind == "connect auth" else ["event", frame])
+            for kind, frame in shopper.sent]
+    for number, ((kind, theirs), (_, mine)) in enumerate(zip(chromium, ours)):
+        same = "identical" if theirs == mine else "DIFFERENT"
+        print(f"frame {number} ({'CONNECT' if kind == '40' else 'EVENT'}): {same}")
+        if theirs != mine:
+            print("   chromium:", json.dumps(theirs, ensure_ascii=False)[:1500])
+            print("   client:  ", json.dumps(mine, ensure_ascii=False)[:1500])
+    print(f"chromium sent {len(chromium)} socket.io frames, this client {len(ours)}")
 
 
 def main() -> None:
