@@ -96,7 +96,8 @@ class Shopper:
         self.sio = socketio.AsyncClient(reconnection=False)
         # The page's io(".../_event", {path: "/_event"}): socket.io takes the URL's path as the namespace.
         self.sio.on("event", self._on_update, namespace=NAMESPACE)
-        self.sio.on("pong", self._on_pong, namespace=NAMESPACE)
+        # Reflex answers the page's "ping" with a "ping" event carrying "pong".
+        self.sio.on("ping", self._on_pong, namespace=NAMESPACE)
         self._waiting: list[tuple[callable, asyncio.Future]] = []
         self._pong: asyncio.Future | None = None
         self.sent: list[tuple[str, object]] = []  # what went out, for --compare
@@ -277,8 +278,10 @@ async def connect_many(base: str, slug: str, products: list[int], boot, count: i
             try:
                 figures.page_ms.append(await shopper.open(*product_path(slug, products[number % len(products)])))
                 shoppers.append(shopper)
-            except Exception:  # noqa: BLE001 - counted and reported, the run goes on
+            except Exception as exc:  # noqa: BLE001 - counted and reported, the run goes on
                 figures.errors += 1
+                if figures.errors <= 3:
+                    print(f"  a shopper failed to connect: {exc!r}", flush=True)
 
     await asyncio.gather(*(one(n) for n in range(count)))
     return shoppers
@@ -424,6 +427,7 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=5)
     parser.add_argument("--compare", metavar="URL", help="only compare this client's frames with Chromium's on URL")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # figures as they come, also through a pipe
     if args.compare:
         asyncio.run(compare(args.compare))
         return
