@@ -298,6 +298,24 @@ async def idle_probe(shoppers: list[Shopper], slug: str, products: list[int], sa
             figures.errors += 1
 
 
+async def cpu_per_kind(shopper: Shopper, slug: str, products: list[int], pid: int, count: int):
+    """Server CPU per event of each kind: one shopper doing `count` of them one after another
+    (the others connected and idle), CPU of the server's processes before and after."""
+    path, params = product_path(slug, products[0])
+    kinds = {
+        "product page load": lambda: shopper.navigate(path, params),
+        "add to cart": lambda: shopper.add_to_cart(path, params),
+        "cart page load": lambda: shopper.navigate(*cart_path(slug)),
+    }
+    for kind, action in kinds.items():
+        if kind == "add to cart":
+            await shopper.navigate(path, params)  # the button is on the product page
+        before = cpu_seconds(pid)
+        for _ in range(count):
+            await action()
+        print(f"CPU per {kind:<20} {1000 * (cpu_seconds(pid) - before) / count:5.1f} ms (server, {count} in a row)")
+
+
 async def active_loop(shopper: Shopper, slug: str, products: list[int], until: float, figures: Figures, pause: float):
     """An active shopper: a product page, add to cart, the cart, again, a short pause between clicks."""
     number = 0
@@ -341,6 +359,8 @@ async def run(args, base: str, pid: int, redis_url: str | None) -> None:
     await idle_probe(shoppers or warm_shoppers, slug, products, args.samples, idle)
     print(line("idle: ping", idle.ping_ms))
     print(line("idle: product page load", idle.page_ms))
+
+    await cpu_per_kind(shoppers[0] if shoppers else warm_shoppers[0], slug, products, pid, args.samples)
 
     busy, probe = Figures(), Figures()
     cpu0, began = cpu_seconds(pid), time.monotonic()
