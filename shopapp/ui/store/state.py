@@ -24,14 +24,17 @@ class StoreState(LangState):
     shopper_tokens: str = rx.LocalStorage("{}", name="shopapp_shoppers", sync=True)
     shopper: dict[str, str] = {}  # {"email", "name"} while a shopper is logged in to this shop
 
-    def _load_shop(self):
+    def _load_shop(self, count_cart: bool = True):
+        """The shop from the URL, the logged-in shopper, and the header's cart count (a page that
+        shows the cart itself, `count_cart=False`, sets the count from its own view)."""
         try:
             with read_scope() as session:
                 shop = shops.shop_public(shops.shop_by_slug(session, self.slug))
                 self.shop = {key: str(value) for key, value in shop.items()}
                 self.not_found = False
                 self._load_shopper(session)
-                self.cart_count = self._count_cart(session)
+                if count_cart:
+                    self.cart_count = self._count_cart(session)
         except NotFound:
             self.shop, self.not_found, self.cart_count, self.shopper = {}, True, 0, {}
 
@@ -51,7 +54,7 @@ class StoreState(LangState):
         if not token:
             return 0
         try:
-            return carts.view_cart(session, int(self.shop["id"]), token)["item_count"]
+            return carts.item_count(session, int(self.shop["id"]), token)
         except DomainError:
             return 0
 
