@@ -29,7 +29,7 @@ class StoreState(LangState):
         shows the cart itself, `count_cart=False`, sets the count from its own view)."""
         try:
             with read_scope() as session:
-                shop = shops.shop_public(shops.shop_by_slug(session, self.slug))
+                shop = shops.public_shop_by_slug(session, self.slug)
                 self.shop = {key: str(value) for key, value in shop.items()}
                 self.not_found = False
                 self._load_shopper(session)
