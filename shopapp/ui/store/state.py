@@ -30,13 +30,20 @@ class StoreState(LangState):
         try:
             with read_scope() as session:
                 shop = shops.public_shop_by_slug(session, self.slug)
-                self.shop = {key: str(value) for key, value in shop.items()}
-                self.not_found = False
+                self._keep(shop={key: str(value) for key, value in shop.items()}, not_found=False)
                 self._load_shopper(session)
                 if count_cart:
-                    self.cart_count = self._count_cart(session)
+                    self._keep(cart_count=self._count_cart(session))
         except NotFound:
             self.shop, self.not_found, self.cart_count, self.shopper = {}, True, 0, {}
+
+    def _keep(self, **values):
+        """Assign only what changed: Reflex sends (and, with Redis, saves) every var assigned, equal or
+        not, and recomputes the computed vars reading it (the chat widget's link reads `shop`), so a page
+        load re-assigning the same shop paid for it on every navigation."""
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
 
     # The cart's token -----------------------------------------------------------------------
 
@@ -94,10 +101,10 @@ class StoreState(LangState):
     def _load_shopper(self, session):
         token = self._shopper_token()
         if not token:
-            self.shopper = {}
+            self._keep(shopper={})
             return
         try:
-            self.shopper = _shopper_view(shoppers.customer_dict(shoppers.customer_for_token(session, int(self.shop["id"]), token)))
+            self._keep(shopper=_shopper_view(shoppers.customer_dict(shoppers.customer_for_token(session, int(self.shop["id"]), token))))
         except DomainError:  # expired or logged out elsewhere
             self.shopper_tokens = _kept(self.shopper_tokens, self.shop["slug"], None)
             self.shopper = {}
