@@ -14,7 +14,7 @@ router = APIRouter(prefix="/store/{slug}", tags=["storefront"])
 @router.get("")
 def shop_home(slug: str):
     with read_scope() as session:
-        return shops.shop_public(shops.shop_by_slug(session, slug))
+        return shops.public_shop_by_slug(session, slug)
 
 
 @router.get("/design")

@@ -117,9 +117,12 @@ def test_a_line_that_ran_out_stays_visible_but_blocks_checkout(session, owner):
     line = view["items"][0]
     assert line["problem"] == "only_n_left" and line["available"] == 2
     assert view["can_checkout"] is False and view["subtotal"] == 1000
+    # The storefront header's count (read without the whole view) counts as the cart page does.
+    assert cart.item_count(session, owner.shop_id, token) == view["item_count"] == 1
     # Lowering the quantity to what is left is always possible.
     view = cart.update_item(session, owner.shop_id, token, tea, 2)
     assert view["can_checkout"] is True and view["subtotal"] == 3800 * 2 + 1000
+    assert cart.item_count(session, owner.shop_id, token) == 3
 
 
 def test_a_deleted_product_leaves_an_unavailable_line(session, owner):

@@ -47,8 +47,11 @@ def by_star(session: Session, shop_id: int, product_id: int) -> dict[str, int]:
 
 
 def rating_summary(session: Session, product: Product) -> dict:
-    """{average, count, by_star} of the product's published reviews."""
-    return {**rating_of(product), "by_star": by_star(session, product.shop_id, product.id)}
+    """{average, count, by_star} of the product's published reviews (no query when it has none: the
+    product row counts them, and most product pages a crowd opens have none yet)."""
+    rating = rating_of(product)
+    stars = by_star(session, product.shop_id, product.id) if rating["count"] else {str(star): 0 for star in range(1, 6)}
+    return {**rating, "by_star": stars}
 
 
 def published_reviews(
@@ -66,6 +69,8 @@ def published_reviews(
         total = session.exec(select(func.count()).select_from(query.subquery())).one()
     else:  # every published review: the product row knows how many
         total = session.exec(select(Product.rating_count).where(Product.id == product_id, Product.shop_id == shop_id)).first() or 0
+        if not total:
+            return [], 0
     size = page_size(per_page)
     rows = session.exec(
         query.order_by(Review.pinned.desc(), Review.id.desc()).offset(page_start(page, size)).limit(size)

@@ -142,6 +142,13 @@ def view_cart(session: Session, shop_id: int, cart_token: str) -> dict:
     return cart_dict(session, load_cart(session, shop_id, cart_token))
 
 
+def item_count(session: Session, shop_id: int, cart_token: str) -> int:
+    """The units the cart page would count (lines with a problem count for nothing), without the
+    images and currency of the whole view: the storefront's header shows it on every page load."""
+    lines = cart_lines(session, load_cart(session, shop_id, cart_token))
+    return sum(line.qty for line in lines if line.problem is None)
+
+
 def load_cart(session: Session, shop_id: int, cart_token: str) -> Cart:
     cart = session.exec(select(Cart).where(Cart.token_hash == token_hash(cart_token or ""))).first()
     if cart is None or cart.shop_id != shop_id:

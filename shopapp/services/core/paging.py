@@ -14,3 +14,8 @@ def page_size(per_page: int) -> int:
 def page_start(page: int, per_page: int) -> int:
     """The offset of `page` (counted from 1; anything lower is the first page) of `per_page` rows."""
     return (max(1, page) - 1) * per_page
+
+
+def page_count(total: int, per_page: int) -> int:
+    """How many pages `total` rows make, at least one (an empty list still shows its first page)."""
+    return max(1, -(-total // per_page))

@@ -11,6 +11,7 @@ from shopapp.db import session_scope
 from shopapp.services.checkout import shopper_sign_in
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
+from shopapp.services.core.paging import page_count
 from shopapp.services.customers import email_verification, password_resets, shoppers
 from shopapp.services.orders import listing
 from shopapp.ui import routes
@@ -32,12 +33,9 @@ class AccountState(FormMixin, StoreState):
     verification_sent: bool = False
     history: list[dict[str, str]] = []
     total: int = 0
+    pages: int = 1  # set with total: a computed var here made Reflex write this state for every tab
     page: int = 1
     loaded: bool = False
-
-    @rx.var
-    def pages(self) -> int:
-        return max(1, -(-self.total // PER_PAGE))
 
     @rx.event
     def load(self):
@@ -89,7 +87,7 @@ class AccountState(FormMixin, StoreState):
         with session_scope() as session:
             shoppers.log_out(session, self._shopper_token())
         self._forget_shopper()
-        self.history, self.total, self.mode = [], 0, "login"
+        self.history, self.total, self.pages, self.mode = [], 0, 1, "login"
 
     @rx.event
     def turn_page(self, step: int):
@@ -104,7 +102,7 @@ class AccountState(FormMixin, StoreState):
 
     def _load_history(self):
         if not self.shopper:
-            self.history, self.total = [], 0
+            self.history, self.total, self.pages = [], 0, 1
             return
         try:
             with session_scope() as session:
@@ -114,6 +112,7 @@ class AccountState(FormMixin, StoreState):
         except DomainError:
             self._forget_shopper()
             return
+        self.pages = page_count(self.total, PER_PAGE)
         slug = self.shop["slug"]
         self.history = [{
             "order_no": row["order_no"], "status": row["status"], "items": str(row["item_count"]),

@@ -30,7 +30,7 @@ class CartPageState(StoreState):
 
     @rx.event
     def load(self):
-        self._load_shop()
+        self._load_shop(count_cart=False)  # _show sets the count from the priced view
         self.problem = ""
         if not self.not_found:
             self._show(self._view())

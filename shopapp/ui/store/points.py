@@ -5,6 +5,7 @@ import reflex as rx
 from shopapp.db import read_scope
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
+from shopapp.services.core.paging import page_count
 from shopapp.services.customers import shoppers
 from shopapp.services.marketing import points
 from shopapp.ui import routes
@@ -21,12 +22,9 @@ class PointsState(StoreState):
     balance: dict[str, str] = {}  # available, frozen, level, discount, next_level, next_needs
     moves: list[dict[str, str]] = []
     total: int = 0
+    pages: int = 1  # set with total: a computed var here made Reflex write this state for every tab
     page: int = 1
     loaded: bool = False
-
-    @rx.var
-    def pages(self) -> int:
-        return max(1, -(-self.total // PER_PAGE))
 
     @rx.event
     def load(self):
@@ -55,6 +53,7 @@ class PointsState(StoreState):
             return
         self.balance = _balance(mine, self.shop.get("currency", "CNY"))
         self.moves, self.total, self.loaded = [move_row(move) for move in mine["moves"]], mine["total"], True
+        self.pages = page_count(self.total, PER_PAGE)
 
 
 def _balance(mine: dict, currency: str) -> dict[str, str]:

@@ -31,6 +31,10 @@ class ProductReviewsState(StoreState):
 
     @rx.event
     def load(self):
+        self._first_page()
+
+    def _first_page(self):
+        """All reviews, first page, viewer closed (also run by the product page's own load)."""
         self.tab, self.page, self.viewing = "all", 1, ""
         self._read(reset=True)
 

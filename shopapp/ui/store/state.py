@@ -32,14 +32,16 @@ class StoreState(LangState):
     tab_bar: list[dict[str, str]] = []
     footer_links: list[dict[str, str]] = []
 
-    def _load_shop(self):
+    def _load_shop(self, count_cart: bool = True):
+        """The shop from the URL, the logged-in shopper, and the header's cart count (a page that
+        shows the cart itself, `count_cart=False`, sets the count from its own view)."""
         try:
             with read_scope() as session:
-                shop = shops.shop_public(shops.shop_by_slug(session, self.slug))
-                self.shop = {key: str(value) for key, value in shop.items()}
-                self.not_found = False
+                shop = shops.public_shop_by_slug(session, self.slug)
+                self._keep(shop={key: str(value) for key, value in shop.items()}, not_found=False)
                 self._load_shopper(session)
-                self.cart_count = self._count_cart(session)
+                if count_cart:
+                    self._keep(cart_count=self._count_cart(session))
                 self._load_theme(design.design_for_visit(session, shop["id"], self.preview_token())["theme"])
         except NotFound:
             self.shop, self.not_found, self.cart_count, self.shopper = {}, True, 0, {}
@@ -49,8 +51,16 @@ class StoreState(LangState):
 
     def _load_theme(self, theme: dict):
         view = theme_view(theme)
-        self.theme_style, self.menu, self.tab_bar, self.footer_links = view["style"], view["menu"], view["tab_bar"], view["footer_links"]
-        self.theme = {"button_style": view["button_style"], "header_layout": view["header_layout"], "logo_url": view["logo_url"]}
+        self._keep(theme_style=view["style"], menu=view["menu"], tab_bar=view["tab_bar"], footer_links=view["footer_links"],
+                   theme={"button_style": view["button_style"], "header_layout": view["header_layout"], "logo_url": view["logo_url"]})
+
+    def _keep(self, **values):
+        """Assign only what changed: Reflex sends (and, with Redis, saves) every var assigned, equal or
+        not, and recomputes the computed vars reading it (the chat widget's link reads `shop`), so a page
+        load re-assigning the same shop paid for it on every navigation."""
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
 
     # The cart's token -----------------------------------------------------------------------
 
@@ -68,7 +78,7 @@ class StoreState(LangState):
         if not token:
             return 0
         try:
-            return carts.view_cart(session, int(self.shop["id"]), token)["item_count"]
+            return carts.item_count(session, int(self.shop["id"]), token)
         except DomainError:
             return 0
 
@@ -120,10 +130,10 @@ class StoreState(LangState):
     def _load_shopper(self, session):
         token = self._shopper_token()
         if not token:
-            self.shopper = {}
+            self._keep(shopper={})
             return
         try:
-            self.shopper = _shopper_view(shoppers.customer_dict(shoppers.customer_for_token(session, int(self.shop["id"]), token)))
+            self._keep(shopper=_shopper_view(shoppers.customer_dict(shoppers.customer_for_token(session, int(self.shop["id"]), token))))
         except DomainError:  # expired or logged out elsewhere
             self.shopper_tokens = _kept(self.shopper_tokens, self.shop["slug"], None)
             self.shopper = {}

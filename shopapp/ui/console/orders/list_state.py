@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
 import reflex as rx
 
 from shopapp.db import session_scope
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
+from shopapp.services.core.paging import page_count
 from shopapp.services.orders import export as order_export
 from shopapp.services.orders import fulfillment, listing, state
 from shopapp.services.shops import shops
@@ -30,6 +29,7 @@ class OrderListState(ConsoleState):
     created_to: str = ""
     page: int = 1
     total: int = 0
+    pages: int = 1  # set with total: a computed var here made Reflex write this state for every tab
     total_text: str = "0"
     rows: list[dict[str, str]] = []
     selected: list[str] = []
@@ -37,10 +37,6 @@ class OrderListState(ConsoleState):
     notice: str = ""
     problem: str = ""
     watching: bool = False
-
-    @rx.var
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / PER_PAGE))
 
     @rx.event
     def toggle(self, order_id: str):
@@ -92,6 +88,7 @@ class OrderListState(ConsoleState):
             self.problem = next(iter(self._field_messages(exc).values()), self._message(exc))
             return
         self.total_text = shown_total(self.total, self.q, listing.MAX_COUNTED)
+        self.pages = page_count(self.total, PER_PAGE)
         self.rows = [
             {"id": str(o["id"]), "order_no": o["order_no"], "status": o["status"], "email": o["email"],
              "recipient": o["recipient_name"], "total": format_money(o["total"], o["currency"]),

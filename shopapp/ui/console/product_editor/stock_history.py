@@ -1,9 +1,8 @@
 """A product's stock ledger in its editor: every move, who made it, why, before and after."""
 
-import math
-
 import reflex as rx
 
+from shopapp.services.core.paging import page_count
 from shopapp.services.inventory import ledger
 from shopapp.ui.components.forms import SECONDARY_BUTTON
 from shopapp.ui.components.pager import pager
@@ -19,10 +18,7 @@ class StockHistoryState(ConsoleState):
     moves: list[dict[str, str]] = []
     page: int = 1
     total: int = 0
-
-    @rx.var
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / PER_PAGE))
+    pages: int = 1  # set with total: a computed var here made Reflex write this state for every tab
 
     @rx.event
     def toggle(self):
@@ -44,7 +40,7 @@ class StockHistoryState(ConsoleState):
     @rx.event
     def close(self):
         """On every load of the editor: another product's ledger must not stay open."""
-        self.open, self.moves, self.total = False, [], 0
+        self.open, self.moves, self.total, self.pages = False, [], 0, 1
 
     def _load(self):
         if not self.product_id.isdigit() or len(self.product_id) > 18:
@@ -54,6 +50,7 @@ class StockHistoryState(ConsoleState):
         ))
         if found is not None:
             moves, self.total = found
+            self.pages = page_count(self.total, PER_PAGE)
             self.moves = [_move(m) for m in moves]
 
 

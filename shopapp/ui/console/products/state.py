@@ -3,14 +3,13 @@ Bulk edits and the low-stock badge are its mixins."""
 
 from __future__ import annotations
 
-import math
-
 import reflex as rx
 
 from shopapp.db import session_scope
 from shopapp.services.catalog import categories as catalog_categories
 from shopapp.services.catalog import products, search
 from shopapp.services.core.money import format_price_range
+from shopapp.services.core.paging import page_count
 from shopapp.services.inventory import availability
 from shopapp.services.shops import shops
 from shopapp.ui import routes
@@ -32,13 +31,10 @@ class ProductListState(BulkEditMixin, LowStockMixin, PriceFilterMixin, ConsoleSt
     categories: list[dict[str, str]] = []
     page: int = 1
     total: int = 0
+    pages: int = 1  # set with total: a computed var here made Reflex write this state for every tab
     total_text: str = "0"
     rows: list[dict[str, str]] = []
     loading: bool = False
-
-    @rx.var
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / PER_PAGE))
 
     @rx.event
     def load(self):
@@ -53,6 +49,7 @@ class ProductListState(BulkEditMixin, LowStockMixin, PriceFilterMixin, ConsoleSt
                 in_stock=True if self.in_stock_only else None, **self._price_range(),
             )
             self.total_text = shown_total(self.total, self.q, search.MAX_COUNTED)
+            self.pages = page_count(self.total, PER_PAGE)
             self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in catalog_categories.list_categories(session, actor.shop_id)]
             shop = shops.get_shop(session, actor.shop_id)
             self.low_stock_count = availability.low_stock(session, actor.shop_id, per_page=1)[1]
