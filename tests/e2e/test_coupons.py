@@ -69,7 +69,7 @@ def test_the_owner_makes_a_coupon_its_codes_issues_it_and_ends_it_in_the_console
     form.get_by_label("结束时间").fill("2026-11-01T00:00")
     form.get_by_role("button", name="创建优惠券").click()
     # Each wrong field is explained next to it; nothing is made.
-    expect(form.get_by_role("alert").filter(has_text="结束时间要晚于开始时间")).to_be_visible()
+    expect(form.get_by_role("alert").filter(has_text="结束时间必须晚于开始时间")).to_be_visible()
     expect(form.get_by_role("alert").filter(has_text="金额")).to_be_visible()
     form.get_by_label("使用门槛").fill("99")
     form.get_by_label("开始时间").fill("2026-01-01T00:00")

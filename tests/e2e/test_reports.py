@@ -41,10 +41,11 @@ def test_a_shopper_from_wechat_buys_and_the_owner_sees_the_visit_the_source_and_
     owner.get_by_test_id("range-today").click()
     cards = owner.get_by_test_id("report-cards")
     expect(cards.get_by_test_id("report-card").filter(has_text="访客").first).to_contain_text(re.compile(r"访客\s*[1-9]"))
-    expect(cards.get_by_test_id("report-card").filter(has_text="付款订单")).to_contain_text(re.compile(r"付款订单\s*1"))
+    expect(cards.get_by_test_id("report-card").filter(has_text="付款订单")).to_contain_text(re.compile(r"付款订单\s*[1-9]"))
     wechat = owner.get_by_test_id("source-row").filter(has_text="wechat")
     expect(wechat).to_contain_text("social")
     expect(wechat.locator("td").nth(4)).to_have_text("1")  # the buyer came from WeChat
     expect(owner.get_by_test_id("report-funnel")).to_contain_text("付款")
-    expect(owner.get_by_test_id("region-row").filter(has_text="浙江省")).to_contain_text("1")
+    # Other journeys of the day ship to Zhejiang too: the row is there, its count is at least this order.
+    expect(owner.get_by_test_id("region-row").filter(has_text="浙江省")).to_contain_text(re.compile(r"浙江省\s*[1-9]"))
     assert owner.evaluate("document.documentElement.scrollWidth") <= 390  # wide tables scroll inside their card
