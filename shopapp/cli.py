@@ -64,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "doctor":
         from shopapp.ops import doctor
 
-        return doctor.main(settings)
+        lines, healthy = doctor.report(doctor.run_checks(settings))
+        print("\n".join(lines))
+        return 0 if healthy else 1
     if args.command in ("backup", "restore"):
         return _backup_or_restore(settings, args)
     if args.command == "seed-demo":

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from shopapp.api.deps import acting, jsonable
 from shopapp.services.customers import details, directory, export, segments
+from shopapp.services.marketing import coupons
 
 router = APIRouter(tags=["customers"])
 
@@ -66,7 +67,8 @@ def get_customer(customer_id: int, request: Request):
     """The list's fields plus note, first_order_at, average_order, orders, addresses, conversations, aftersales, coupons.
     `id` is the customer's (one per e-mail); `account_id` is their shopper account's, if any (…/points takes that one)."""
     with acting(request) as (session, actor):
-        return jsonable(details.get_customer(session, actor, customer_id))
+        shown = details.get_customer(session, actor, customer_id)
+        return jsonable({**shown, "coupons": coupons.wallet_of(session, actor.shop_id, shown["account_id"])})
 
 
 @router.patch("/customers/{customer_id}")

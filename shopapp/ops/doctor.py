@@ -8,7 +8,6 @@ but not what production wants), FAIL (set up and not answering, or set up wrongl
 from __future__ import annotations
 
 import smtplib
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,15 +34,15 @@ class Check:
         return f"{self.status:<5} {self.service:<{WIDTH}} {self.shown}: {self.detail}"
 
 
-def main(settings: Settings, out=None) -> int:
-    out = out or sys.stdout
-    results = run_checks(settings)
-    print("shopapp doctor: the services in effect, and whether each answers", file=out)
-    for result in results:
-        print(result.line, file=out, flush=True)
+def report(results: list[Check]) -> tuple[list[str], bool]:
+    """The lines `doctor` shows for these results, and whether every service answers."""
     failed = [result.service for result in results if result.status == "FAIL"]
-    print(f"{len(failed)} failed: {', '.join(failed)}" if failed else "every service answers", file=out)
-    return 1 if failed else 0
+    lines = [
+        "shopapp doctor: the services in effect, and whether each answers",
+        *(result.line for result in results),
+        f"{len(failed)} failed: {', '.join(failed)}" if failed else "every service answers",
+    ]
+    return lines, not failed
 
 
 def run_checks(settings: Settings) -> list[Check]:

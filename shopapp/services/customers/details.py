@@ -1,4 +1,4 @@
-"""One customer as the owner sees them: orders, spend, addresses, conversations, after-sales, points, coupons,
+"""One customer as the owner sees them: orders, spend, addresses, conversations, after-sales, points,
 and the owner's own note and tags (set one at a time or on many customers at once)."""
 
 from __future__ import annotations
@@ -6,7 +6,6 @@ from __future__ import annotations
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from shopapp import models
 from shopapp.models import AftersalesRequest, Conversation, CustomerProfile, CustomerTag, Order, PointsAccount
 from shopapp.models.base import utcnow
 from shopapp.services.core.errors import Invalid, require_fields
@@ -40,7 +39,6 @@ def get_customer(session: Session, actor: Actor, profile_id: int) -> dict:
         "addresses": _addresses(orders),
         "conversations": _conversations(session, profile),
         "aftersales": _aftersales(session, profile),
-        "coupons": _coupons(session, profile),
     }
 
 
@@ -146,12 +144,3 @@ def _aftersales(session: Session, profile: CustomerProfile) -> list[dict]:
     )
     return [{"id": row.id, "order_no": order_no, "kind": row.kind, "status": row.status, "created_at": row.created_at}
             for row, order_no in rows]
-
-
-def _coupons(session: Session, profile: CustomerProfile) -> list[dict]:
-    """The account's coupons, once the coupon tables exist (Marketing centre, coupons): none before."""
-    wallet = getattr(models, "CustomerCoupon", None)
-    if wallet is None or not profile.customer_id:
-        return []
-    rows = session.exec(select(wallet).where(wallet.customer_id == profile.customer_id).limit(SHOWN))
-    return [{"id": row.id, **{k: getattr(row, k, None) for k in ("coupon_id", "status", "code", "expires_at")}} for row in rows]

@@ -300,14 +300,22 @@ def list_codes(session: Session, actor: Actor, coupon_id: int) -> list[dict]:
 def wallet(session: Session, shop_id: int, customer_token: str | None) -> dict:
     """The shopper's coupons, unused first, each `unused`, `used` or `expired`."""
     customer = shoppers.customer_for_token(session, shop_id, customer_token)
+    return {"items": wallet_of(session, shop_id, customer.id)}
+
+
+def wallet_of(session: Session, shop_id: int, customer_id: int | None) -> list[dict]:
+    """One account's coupons as its wallet shows them (the owner's customer profile shows the same); none
+    for a guest."""
+    if not customer_id:
+        return []
     rows = session.exec(
         select(CustomerCoupon, Coupon).join(Coupon, Coupon.id == CustomerCoupon.coupon_id)
-        .where(CustomerCoupon.shop_id == shop_id, CustomerCoupon.customer_id == customer.id)
+        .where(CustomerCoupon.shop_id == shop_id, CustomerCoupon.customer_id == customer_id)
         .order_by(CustomerCoupon.claimed_at.desc(), CustomerCoupon.id.desc())
     ).all()
     items = [_wallet_dict(entry, coupon) for entry, coupon in rows]
     order = {"unused": 0, "used": 1, "expired": 2}
-    return {"items": sorted(items, key=lambda item: order[item["status"]])}
+    return sorted(items, key=lambda item: order[item["status"]])
 
 
 def entry_status(entry: CustomerCoupon, coupon: Coupon, now: datetime | None = None) -> str:

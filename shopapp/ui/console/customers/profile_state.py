@@ -9,6 +9,7 @@ from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
 from shopapp.services.core.validation import id_from_text
 from shopapp.services.customers import details
+from shopapp.services.marketing import coupons
 from shopapp.ui import routes
 from shopapp.ui.components.time import shown_time
 from shopapp.ui.console.state import ConsoleState
@@ -51,7 +52,9 @@ class CustomerProfileState(ConsoleState):
 
     def _reload(self):
         with session_scope() as session:
-            shown = details.get_customer(session, self._actor(), id_from_text(self.customer_id))
+            actor = self._actor()
+            shown = details.get_customer(session, actor, id_from_text(self.customer_id))
+            wallet = coupons.wallet_of(session, actor.shop_id, shown["account_id"])
         self.customer = {
             "id": str(shown["id"]), "name": shown["name"] or shown["email"], "email": shown["email"], "phone": shown["phone_masked"],
             "region": shown["region"], "orders": str(shown["orders_count"]), "spent": format_money(shown["total_spent"]),
@@ -66,5 +69,5 @@ class CustomerProfileState(ConsoleState):
         self.conversations = [{"status": f"support.{c['status']}", "at": _when(c["last_message_at"])} for c in shown["conversations"]]
         self.aftersales = [{"order_no": r["order_no"], "kind": f"aftersales.{r['kind']}", "status": f"aftersales.status.{r['status']}", "at": _when(r["created_at"])}
                            for r in shown["aftersales"]]
-        self.coupons = [str(c.get("code") or c["id"]) for c in shown["coupons"]]
+        self.coupons = [f"{c['name']} · {c['description']} · {self._text('store.coupons.status.' + c['status'])}" for c in wallet]
         self.form_key += 1
