@@ -41,7 +41,6 @@ def upgrade() -> None:
         sa.Column("valid_days", sa.Integer(), nullable=True),
         sa.Column("total_quantity", sa.Integer(), nullable=True),
         sa.Column("issued", sa.Integer(), nullable=False),
-        sa.Column("used", sa.Integer(), nullable=False),
         sa.Column("per_customer_limit", sa.Integer(), nullable=False),
         sa.Column("code", text(40), nullable=True),
         sa.Column("claimable", sa.Boolean(), nullable=False),

@@ -1,9 +1,9 @@
 """Coupons (优惠券 / 优惠码): what the shop offers, the shoppers' wallets, and batches of one-time codes.
 
 `issued`, which many shoppers change at once, is only ever changed by a conditional UPDATE in
-services/marketing/coupons.py, never read-then-written, so a quantity of 5 gives out 5. `used` is no
-longer written (how many orders use a coupon is counted from wallets and codes when read, so checkouts
-never queue on the coupon's row); the column stays for the schema's sake.
+services/marketing/coupons.py, never read-then-written, so a quantity of 5 gives out 5. How many
+orders use a coupon is counted from wallets and codes when read (coupons.used_counts), so checkouts
+never queue on the coupon's row.
 """
 
 from datetime import datetime
@@ -35,7 +35,6 @@ class Coupon(SQLModel, table=True):
     valid_days: int | None = None  # good for N days from claiming
     total_quantity: int | None = None  # None: unlimited
     issued: int = 0
-    used: int = 0  # not written any more: coupons.used_counts
     per_customer_limit: int = 1
     code: str | None = Field(default=None, max_length=40)
     claimable: bool = False  # shown on the storefront's 领券 block

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
 import reflex as rx
 
 from shopapp.db import session_scope
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money, parse_money
+from shopapp.services.core.paging import page_count
 from shopapp.services.customers import details, directory, export, rfm, segments
 from shopapp.ui import routes
 from shopapp.ui.components.time import shown_time
@@ -26,6 +25,7 @@ class CustomerListState(ConsoleState):
     levels: list[dict[str, str]] = []  # the shop's member levels, for the filter's choices
     page: int = 1
     total: int = 0
+    pages: int = 1  # set with total: a computed var here made Reflex write this state for every tab
     total_text: str = "0"
     rows: list[dict[str, str]] = []
     selected: list[str] = []
@@ -33,10 +33,6 @@ class CustomerListState(ConsoleState):
     confirming_tag: bool = False
     notice: str = ""
     problem: str = ""
-
-    @rx.var
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / PER_PAGE))
 
     @rx.event
     def load(self):
@@ -132,8 +128,9 @@ class CustomerListState(ConsoleState):
                 items, self.total = directory.list_customers(
                     session, actor, self._filters(session, actor), sort=self.sort, page=self.page, per_page=PER_PAGE)
         except DomainError as exc:
-            self.problem, self.rows, self.total = self._problem_text(exc), [], 0
+            self.problem, self.rows, self.total, self.pages = self._problem_text(exc), [], 0, 1
             return
+        self.pages = page_count(self.total, PER_PAGE)
         self.total_text = f"{self.total}+" if self.total >= directory.MAX_COUNTED else str(self.total)
         self.rows = [
             {"id": str(c["id"]), "name": c["name"] or "—", "email": c["email"], "phone": c["phone_masked"],
