@@ -25,6 +25,7 @@ from shopapp.models import AuthSession, JobLease, LoginAttempt
 from shopapp.models.base import utcnow
 from shopapp.services.analytics import rollups
 from shopapp.services.core import idempotency, outbox
+from shopapp.services.customers import campaigns
 from shopapp.services.orders import cancel, fulfillment, tracking
 from shopapp.services.shops import accounts
 
@@ -57,6 +58,9 @@ JOBS: list[Job] = [
     Job("auto_complete_delivered", 3600, fulfillment.auto_complete_delivered),
     # Seals the days that are over into analytics_day (the reports read today live).
     Job("roll_up_analytics", 900, rollups.roll_up_recent),
+    # E-mail campaigns: list a due campaign's recipients, then hand them to the outbox a hundred at a time.
+    Job("start_campaigns", 10, campaigns.start_due),
+    Job("send_campaigns", 10, campaigns.send_due),
 ]
 
 

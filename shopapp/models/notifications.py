@@ -14,6 +14,9 @@ class OutboxEmail(SQLModel, table=True):
     to: str = Field(max_length=254)
     subject: str = Field(max_length=200)
     body: str
+    html: str = ""  # an HTML alternative to `body` (campaigns); plain text only when empty
+    unsubscribe_url: str = Field(default="", max_length=500)  # sent as List-Unsubscribe (one click, RFC 8058)
+    campaign_id: int | None = Field(default=None, index=True)  # the campaign it belongs to, for its figures
     status: str = Field(default="pending", max_length=10, index=True)  # pending, sent, failed
     attempts: int = 0
     last_error: str = Field(default="", max_length=500)

@@ -32,6 +32,8 @@ CONSOLE_REVIEWS = "/console/reviews"
 CONSOLE_CUSTOMERS = "/console/customers"
 CONSOLE_CUSTOMER = "/console/customers/[customer_id]"
 CONSOLE_SEGMENTS = "/console/segments"
+CONSOLE_CAMPAIGNS = "/console/campaigns"
+CONSOLE_CAMPAIGN = "/console/campaigns/[campaign_id]"
 SUPPORT = "/support"
 CONSOLE_ORDER = "/console/orders/[order_id]"
 STORE_HOME = "/s/[slug]"
@@ -115,6 +117,11 @@ def store_account_order(slug: str, order_no: str) -> str:
 
 def console_customer(customer_id: int | str) -> str:
     return f"/console/customers/{customer_id}"
+
+
+def console_campaign(campaign_id: int | str, segment: int | str | None = None) -> str:
+    """One e-mail campaign's page; "new" with a segment already chosen when it comes from the segments page."""
+    return f"/console/campaigns/{campaign_id}" + (f"?segment={segment}" if segment is not None else "")
 
 
 def console_customers_in(segment: int | str) -> str:

@@ -1,7 +1,10 @@
 """Steps several journeys share."""
 
+import os
 import re
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -38,3 +41,14 @@ def last_email_to(platform_data: Path, address: str) -> str:
         row = db.execute("SELECT body FROM outbox_email WHERE \"to\" = ? ORDER BY id DESC LIMIT 1", (address,)).fetchone()
     assert row, f"no e-mail to {address}"
     return row[0]
+
+
+def run_jobs(platform_data: Path, platform_url: str, *names: str) -> None:
+    """Run the named scheduled jobs once on the served platform's data and address, as its job loop would (the
+    suite's servers run with RUN_JOBS=false so that no job fires in the middle of a journey)."""
+    code = ("import sys; from shopapp import jobs; "
+            "jobs.run_due_jobs([job for job in jobs.JOBS if job.name in sys.argv[1:]])")
+    env = {**os.environ, "DATA_DIR": str(platform_data), "PORT": platform_url.rsplit(":", 1)[1].strip("/")}
+    for name in ("DATABASE_URL", "REDIS_URL", "PUBLIC_URL"):
+        env.pop(name, None)
+    subprocess.run([sys.executable, "-c", code, *names], env=env, check=True, timeout=120)

@@ -85,6 +85,17 @@ def test_the_outbox_sends_over_smtp_when_configured(session, smtp_server):
         assert fresh.exec(select(OutboxEmail.status)).one() == "sent"
 
 
+def test_a_campaign_mail_goes_with_its_html_and_a_one_click_unsubscribe_header(session, smtp_server):
+    link = "https://shop.example/api/v1/mail/unsubscribe/abc"
+    outbox.queue_email(session, to="fan@example.com", subject="新茶", body="新茶到了", html="<p>新茶到了</p>", unsubscribe_url=link)
+    session.commit()
+    assert outbox.deliver_due(session) == 1
+    [mail] = smtp_server.messages
+    assert mail["List-Unsubscribe"] == f"<{link}>" and mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert mail.get_body(("html",)).get_content().strip() == "<p>新茶到了</p>"
+    assert "新茶到了" in mail.get_body(("plain",)).get_content()
+
+
 def test_an_unreachable_smtp_server_is_retried_later(session, monkeypatch, tmp_path):
     settings = load_settings({"DATA_DIR": str(tmp_path), "SMTP_URL": f"smtp://127.0.0.1:{free_port()}"})
     monkeypatch.setattr(outbox, "get_settings", lambda: settings)

@@ -33,3 +33,13 @@ def shop_today(shop_id: int | None = None) -> date:
 def start_of_day(day: date, shop_id: int | None = None) -> datetime:
     """Midnight of the shop's day, as an aware moment: a day filter's bound."""
     return datetime.combine(day, time(), tzinfo=shop_zone(shop_id))
+
+
+def typed_moment(typed, shop_id: int | None = None) -> datetime | None:
+    """A moment as a person or a client typed it: ISO 8601, read on the shop's clock when it names no zone
+    (a datetime-local field); None when empty. ValueError when it is not a time."""
+    text = str(typed or "").strip()
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=shop_zone(shop_id))

@@ -23,8 +23,10 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 
 
-def queue_email(session: Session, *, to: str, subject: str, body: str, shop_id: int | None = None) -> OutboxEmail:
-    message = OutboxEmail(shop_id=shop_id, to=to, subject=subject[:200], body=body)
+def queue_email(session: Session, *, to: str, subject: str, body: str, shop_id: int | None = None,
+                html: str = "", unsubscribe_url: str = "", campaign_id: int | None = None) -> OutboxEmail:
+    message = OutboxEmail(shop_id=shop_id, to=to, subject=subject[:200], body=body, html=html,
+                          unsubscribe_url=unsubscribe_url, campaign_id=campaign_id)
     session.add(message)
     return message
 
@@ -57,7 +59,8 @@ def deliver_due(session: Session, limit: int = 50) -> int:
     due = session.exec(
         select(OutboxEmail)
         .where(OutboxEmail.status == "pending", OutboxEmail.next_attempt_at <= utcnow())
-        .order_by(OutboxEmail.id)
+        # An order's or a password's mail first: a campaign to thousands never holds them up.
+        .order_by(OutboxEmail.campaign_id.is_not(None), OutboxEmail.id)
         .limit(limit)
     ).all()
     sent = 0
@@ -90,6 +93,12 @@ def _send(message: OutboxEmail) -> None:
     email = EmailMessage()
     email["From"], email["To"], email["Subject"] = settings.mail_from, message.to, message.subject
     email.set_content(message.body)
+    if message.html:
+        email.add_alternative(message.html, subtype="html")
+    if message.unsubscribe_url:
+        # One-click unsubscribe (RFC 8058): mail apps show their own button and POST to the link.
+        email["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     url = urlparse(settings.smtp_url)
     client_class = smtplib.SMTP_SSL if url.scheme == "smtps" else smtplib.SMTP
     with client_class(url.hostname, url.port or (465 if url.scheme == "smtps" else 25), timeout=20) as client:

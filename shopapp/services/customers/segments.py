@@ -94,6 +94,12 @@ def segment_emails(session: Session, actor: Actor, segment) -> list[str]:
     return [email for _, _, email in _members(session, actor, segment)]
 
 
+def segment_count(session: Session, actor: Actor, segment) -> int:
+    """How many customers are in the segment now (one count query, however big it is)."""
+    require(actor, "answer_customers")
+    return _figures(session, actor.shop_id, segment_filters(session, actor, segment))["count"]
+
+
 def segment_dict(row: CustomerSegment) -> dict:
     return {"id": row.id, "name": row.name, "filters": row.filters, "updated_at": row.updated_at}
 

@@ -7,11 +7,10 @@ takes 分 and ISO 8601 times with their zone. Every typo is named at once, as cr
 from __future__ import annotations
 
 import io
-from datetime import datetime
 
 from sqlmodel import Session
 
-from shopapp.services.core.clock import shop_zone
+from shopapp.services.core.clock import typed_moment
 from shopapp.services.core.errors import Invalid
 from shopapp.services.core.money import parse_money
 from shopapp.services.core.permissions import Actor
@@ -66,12 +65,9 @@ def codes_csv(codes: list[dict]) -> str:
 
 def _shop_moment(typed, field: str, errors: dict[str, str], shop_id: int | None) -> str | None:
     """"2026-12-12T10:00" on the shop's clock as ISO 8601 with its zone; None when empty."""
-    text = str(typed or "").strip()
-    if not text:
-        return None
     try:
-        moment = datetime.fromisoformat(text)
+        moment = typed_moment(typed, shop_id)
     except ValueError:
         errors[field] = "time_invalid"
         return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=shop_zone(shop_id))).isoformat()
+    return moment.isoformat() if moment else None

@@ -34,10 +34,11 @@ def segments_page() -> rx.Component:
 
 
 def _group(group: dict) -> rx.Component:
-    return rx.el.a(
-        rx.el.div(tr_of(group["key"], "rfm."), class_name="font-semibold"),
+    return rx.el.div(
+        rx.el.a(tr_of(group["key"], "rfm."), href=group["url"], class_name="font-semibold text-emerald-700 hover:underline"),
         rx.el.div(group["count"], " · ", group["spent"], class_name="text-sm text-gray-600"),
-        href=group["url"], class_name=CARD + " block hover:border-emerald-400",
+        rx.el.a(tr("campaigns.from_segment"), href=group["mail"], class_name="text-sm text-emerald-700 hover:underline"),
+        class_name=CARD + " block",
     )
 
 
@@ -48,6 +49,7 @@ def _saved(segment: dict) -> rx.Component:
             rx.el.a(segment["name"], href=segment["url"], class_name="font-semibold text-emerald-700 hover:underline"),
             rx.el.div(segment["count"], " · ", segment["spent"], class_name="text-sm text-gray-600", data_testid="segment-figures"),
             rx.el.div(segment["filters"], class_name="break-all text-xs text-gray-500"),
+            rx.el.a(tr("campaigns.from_segment"), href=segment["mail"], class_name="text-sm text-emerald-700 hover:underline"),
         ),
         rx.cond(
             state.deleting == segment["id"],

@@ -24,9 +24,9 @@ class SegmentsState(ConsoleState):
             return
         self.deleting, self.problem = "", ""
         self.built_in = [{"key": f"rfm.{g['key']}", "count": str(g["count"]), "spent": format_money(g["spent"]),
-                          "url": routes.console_customers_in(g["key"])} for g in shown["built_in"]]
+                          "url": routes.console_customers_in(g["key"]), "mail": routes.console_campaign("new", g["key"])} for g in shown["built_in"]]
         self.saved = [{"id": str(s["id"]), "name": s["name"], "count": str(s["count"]), "spent": format_money(s["spent"]),
-                       "filters": self._described(s["filters"]), "url": routes.console_customers_in(s["id"])} for s in shown["items"]]
+                       "filters": self._described(s["filters"]), "url": routes.console_customers_in(s["id"]), "mail": routes.console_campaign("new", s["id"])} for s in shown["items"]]
         t = shown["thresholds"]
         self.thresholds = {"recent_days": str(t["recent_days"]), "frequent_orders": str(t["frequent_orders"]),
                            "big_spend": yuan_text(t["big_spend"]), "new_days": str(t["new_days"]), "sleeping_days": str(t["sleeping_days"])}
