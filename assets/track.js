@@ -1,7 +1,7 @@
 /* 开店宝's storefront tracking: first-party, no third party (issue 21).
  * A static file (script-src 'self'), so no inline script and no eval. Only storefront paths (/s/<slug>/...)
- * are counted; each page opened in the single-page app sends one event with navigator.sendBeacon once the
- * browser is idle, so it never blocks a page. Under Do Not Track / Global Privacy Control no visitor id is
+ * are counted; each page opened in the single-page app makes one event once the browser is idle, sent with
+ * navigator.sendBeacon together with the others of the next two seconds, so it never blocks a page. Under Do Not Track / Global Privacy Control no visitor id is
  * kept (the cookie is removed) and events go without one. */
 (function () {
   "use strict";
@@ -39,17 +39,31 @@
     return kept || {};
   }
 
-  var visitor = visitorId(), source = visitSource(), last = "";
+  var visitor = visitorId(), source = visitSource(), last = "", pending = [], shopSlug = "", timer = 0;
+
+  // The pages opened within two seconds go in one beacon (up to 20 events), and whatever waits goes when the
+  // tab is hidden or closed: fewer requests for the phone and for the server.
+  function flush() {
+    clearTimeout(timer);
+    timer = 0;
+    while (pending.length) {
+      var batch = pending.splice(0, 20);
+      navigator.sendBeacon("/api/v1/store/" + shopSlug + "/events", new Blob([JSON.stringify({ events: batch })], { type: "text/plain" }));
+    }
+  }
 
   function send() {
     var path = location.pathname, shop = path.match(/^\/s\/([^\/]+)(\/.*)?$/);
     if (!shop || path === last || !navigator.sendBeacon) return;
     last = path;
+    if (shopSlug && shopSlug !== shop[1]) flush();
+    shopSlug = shop[1];
     var rest = shop[2] || "", product = rest.match(/^\/p\/(\d+)/);
     var event = { visitor_id: visitor, path: path, product_id: product ? Number(product[1]) : null,
                   type: product ? "product_view" : rest.replace(/\/$/, "") === "/checkout" ? "checkout_start" : "page_view" };
     for (var key in source) event[key] = source[key];
-    navigator.sendBeacon("/api/v1/store/" + shop[1] + "/events", new Blob([JSON.stringify(event)], { type: "text/plain" }));
+    pending.push(event);
+    if (!timer) timer = setTimeout(flush, 2000);
   }
 
   function soon() {
@@ -67,6 +81,8 @@
     };
   });
   window.addEventListener("popstate", soon);
+  window.addEventListener("pagehide", flush);
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") flush(); });
   if (document.readyState === "complete") soon();
   else window.addEventListener("load", soon);
 })();

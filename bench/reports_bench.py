@@ -7,7 +7,7 @@
     # the events endpoint: serve the API with 2 workers, then fire beacons at it
     DATA_DIR=/tmp/analytics-data .venv/bin/python -m shopapp migrate && DATA_DIR=/tmp/analytics-data .venv/bin/python -m shopapp seed-demo
     DATA_DIR=/tmp/analytics-data .venv/bin/uvicorn shopapp.api:create_api --factory --workers 2 --port 8700 --log-level warning &
-    .venv/bin/python bench/reports_bench.py --endpoint http://127.0.0.1:8700 --beacons 20000
+    .venv/bin/python bench/reports_bench.py --endpoint http://127.0.0.1:8700 --beacons 20000 [--per-beacon 5]
 
 Builds one shop's rows with bulk inserts (events over the last 365 days, paid orders with one line each and a
 visit source for most), rolls up every day that is over (analytics.rollups.rebuild, as the job keeps them),
@@ -127,8 +127,9 @@ def measure(year: bool = True) -> None:
             print(f"{name + ', ' + label:<22} {statistics.median(timings):>8.1f} {timings[int(len(timings) * 0.95) - 1]:>8.1f}", flush=True)
 
 
-def fire(base: str, slug: str, beacons: int, threads: int = 16) -> None:
-    """POST `beacons` events from `threads` senders, each with its own visitors (no flood limit hit)."""
+def fire(base: str, slug: str, beacons: int, threads: int = 16, per_beacon: int = 1) -> None:
+    """POST `beacons` beacons of `per_beacon` events each from `threads` senders, each with its own visitors (no
+    flood limit hit); the storefront's tracker sends the pages of two seconds together, up to 20."""
     import httpx
 
     agent = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
@@ -137,8 +138,9 @@ def fire(base: str, slug: str, beacons: int, threads: int = 16) -> None:
     def send(worker: int) -> None:
         with httpx.Client(base_url=base, headers={"User-Agent": agent, "Content-Type": "text/plain"}) as client:
             for n in range(each):
-                body = json.dumps({"visitor_id": f"bench-{worker:04d}-{n // 50:06d}", "type": "page_view",
-                                   "path": f"/s/{slug}", "utm_source": "wechat"})
+                event = {"visitor_id": f"bench-{worker:04d}-{n * per_beacon // 50:06d}", "type": "page_view", "path": f"/s/{slug}",
+                         "utm_source": "wechat"}
+                body = json.dumps({"events": [event] * per_beacon} if per_beacon > 1 else event)
                 assert client.post(f"/api/v1/store/{slug}/events", content=body).status_code == 204
 
     senders = [threading.Thread(target=send, args=(n,)) for n in range(threads)]
@@ -148,7 +150,9 @@ def fire(base: str, slug: str, beacons: int, threads: int = 16) -> None:
     for sender in senders:
         sender.join()
     spent = time.perf_counter() - started
-    print(f"{each * threads:,} events in {spent:.1f} s: {each * threads / spent:,.0f} events/s ({threads} senders)")
+    events = each * threads * per_beacon
+    print(f"{events:,} events in {each * threads:,} beacons in {spent:.1f} s: {events / spent:,.0f} events/s, "
+          f"{each * threads / spent:,.0f} beacons/s ({threads} senders, {per_beacon} per beacon)")
 
 
 if __name__ == "__main__":
@@ -159,10 +163,11 @@ if __name__ == "__main__":
     parser.add_argument("--month-only", action="store_true", help="skip the one-year ranges (slow at scale)")
     parser.add_argument("--endpoint", help="fire beacons at this running server instead")
     parser.add_argument("--beacons", type=int, default=20_000)
+    parser.add_argument("--per-beacon", type=int, default=1, help="events in one beacon (the tracker sends up to 20)")
     parser.add_argument("--slug", default="demo-tea", help="a shop of the served database (seed-demo makes demo-tea)")
     args = parser.parse_args()
     if args.endpoint:
-        fire(args.endpoint, args.slug, args.beacons)
+        fire(args.endpoint, args.slug, args.beacons, per_beacon=args.per_beacon)
     else:
         if not args.reuse:
             build(get_engine(), args.events, args.orders)

@@ -20,6 +20,7 @@ from sqlmodel import Session, SQLModel
 
 import shopapp.models  # noqa: F401 - registers every table
 from shopapp.db import get_engine, session_scope
+from shopapp.services.analytics import tracking
 from shopapp.services.catalog import search
 from shopapp.services.core.permissions import Actor
 from shopapp.services.orders import listing
@@ -43,6 +44,7 @@ def clean_database(request, engine):
     yield
     if "e2e" in request.keywords:
         return
+    tracking.forget()
     with engine.begin() as connection:
         for table in reversed(SQLModel.metadata.sorted_tables):
             connection.execute(text(f'DELETE FROM "{table.name}"'))

@@ -5,8 +5,10 @@ gives an error page: whatever is not kept is dropped silently (see services/anal
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
+import threading
 import uuid
 
 from fastapi import APIRouter, Request, Response
@@ -14,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from shopapp.api.deps import client_ip
 from shopapp.db import session_scope
-from shopapp.services.analytics import tracking
+from shopapp.services.analytics import event_queue, tracking
 from shopapp.settings import get_settings
 
 router = APIRouter(prefix="/store/{slug}", tags=["storefront"])
@@ -23,20 +25,58 @@ log = logging.getLogger(__name__)
 
 @router.post("/events", status_code=204)
 async def record_event(slug: str, request: Request) -> Response:
-    """`{visitor_id, type, path, product_id?, referrer?, utm_source?, utm_medium?, utm_campaign?, share_code?}` → 204."""
+    """`{visitor_id, type, path, product_id?, referrer?, utm_source?, utm_medium?, utm_campaign?, share_code?}`,
+    or `{"events": [those, …]}` (up to 20 from one page) → 204."""
     payload = await _payload(request)
-    if payload is not None:
-        # The database work in the thread pool: the body is read asynchronously, the insert must not hold the loop.
-        await run_in_threadpool(_store, slug, payload, request.headers, client_ip(request))
+    headers = request.headers
+    if payload is None or not tracking.wanted(headers):
+        return Response(status_code=204)
+    shop_id = tracking.known_shop(slug)
+    if shop_id is None:  # a slug not seen this minute: one query, in the thread pool
+        shop_id = await run_in_threadpool(_find_shop, slug)
+    tracking.accept(shop_id, payload, headers, client_ip(request))
+    _flusher.start_once()
     return Response(status_code=204)
 
 
-def _store(slug: str, payload: dict, headers, client: str) -> None:
+def _find_shop(slug: str) -> int:
+    with session_scope() as session:
+        return tracking.find_shop(session, slug)
+
+
+class _Flusher:
+    """Writes the queued events every half second, from a thread of this process (see event_queue)."""
+
+    def __init__(self) -> None:
+        self._started = False
+        self._lock = threading.Lock()
+
+    def start_once(self) -> None:
+        if self._started:
+            return
+        with self._lock:
+            if not self._started:
+                threading.Thread(target=self._run, name="tracking-flush", daemon=True).start()
+                atexit.register(flush_events)
+                self._started = True
+
+    def _run(self) -> None:
+        while True:
+            event_queue.queue.full.wait(event_queue.FLUSH_SECONDS)
+            flush_events()
+
+
+def flush_events() -> int:
+    """Write what is queued now (the flusher's tick, shutdown, and tests that read right after a beacon)."""
     try:
         with session_scope() as session:
-            tracking.record(session, slug, payload, user_agent=headers.get("user-agent", ""), headers=headers, client=client)
-    except Exception:  # noqa: BLE001 - tracking must never break a page; the failure is logged
-        log.exception("tracking event not stored")
+            return event_queue.queue.flush(session)
+    except Exception:  # noqa: BLE001 - the database is away: the events stay queued for the next tick
+        log.warning("tracking events not written yet (%s waiting)", event_queue.queue.waiting(), exc_info=True)
+        return 0
+
+
+_flusher = _Flusher()
 
 
 async def _payload(request: Request) -> dict | None:

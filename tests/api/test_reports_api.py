@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from shopapp.api.tracking import flush_events
 from shopapp.db import session_scope
 from shopapp.models import AnalyticsDay, Order, Product, Variant, VisitEvent
-from shopapp.services.analytics import rollups, tracking
+from shopapp.services.analytics import event_queue, rollups, tracking
 from shopapp.services.core.clock import shop_today, start_of_day
 from tests.api.test_fulfillment_api import _product
 from tests.shopping import ADDRESS
@@ -29,6 +30,7 @@ def _event(client, slug: str, visitor: str, kind: str = "page_view", headers: di
     answer = client.post(f"/store/{slug}/events", headers={"User-Agent": PHONE, **(headers or {})},
                          content=json.dumps({"visitor_id": visitor, "type": kind, "path": f"/s/{slug}", **fields}))
     assert answer.status_code == 204 and answer.content == b""
+    flush_events()  # what the flusher does every half second, at once: the test reads right after
     return answer
 
 
@@ -152,6 +154,7 @@ def test_bots_prefetches_forged_shops_and_junk_are_answered_204_and_not_counted(
     for body in (b"", b"not json", b"[1, 2]", b"{" + b'"a": "' + b"x" * 10_000 + b'"}'):
         answer = client.post(f"/store/{slug}/events", headers={"User-Agent": PHONE}, content=body)
         assert answer.status_code == 204 and answer.content == b""
+    flush_events()
     with session_scope() as session:
         assert session.exec(select(VisitEvent).where(VisitEvent.shop_id == shop["shop"]["id"])).all() == []
 
@@ -219,3 +222,49 @@ def test_a_visit_at_half_past_ten_china_time_counts_in_the_ten_oclock_hour_of_it
     hours = _report(client, shop, "hours", range="yesterday")
     assert [row["hour"] for row in hours["hours"] if row["page_views"]] == [10]
     assert [row["weekday"] for row in hours["weekdays"] if row["page_views"]] == [yesterday.isoweekday()]
+
+
+def test_a_beacon_may_carry_a_few_pages_events_and_a_crowd_of_them_is_one_insert(client, shop):
+    slug = shop["shop"]["slug"]
+    tea_id = _product_id(_product(shop, price=3800))
+    events = [{"visitor_id": "visitor-batch-001", "type": "page_view", "path": f"/s/{slug}", "utm_source": "douyin"},
+              {"visitor_id": "visitor-batch-001", "type": "product_view", "path": f"/s/{slug}/p/{tea_id}", "product_id": tea_id},
+              {"visitor_id": "visitor-batch-001", "type": "nonsense"}]
+    answer = client.post(f"/store/{slug}/events", headers={"User-Agent": PHONE}, content=json.dumps({"events": events}))
+    assert answer.status_code == 204
+    too_many = {"events": [events[0]] * (tracking.MAX_BATCH + 1)}
+    client.post(f"/store/{slug}/events", headers={"User-Agent": PHONE}, content=json.dumps(too_many))
+    flush_events()
+    overview = _report(client, shop, "overview")
+    assert (overview["visitors"], overview["page_views"]) == (1, 2)
+    assert _report(client, shop, "funnel")["product_viewers"] == 1
+
+
+def test_an_order_placed_the_instant_after_its_landing_page_still_gets_the_landing_source(client, shop):
+    slug = shop["shop"]["slug"]
+    tea = _product(shop, price=3800)
+    client.post(f"/store/{slug}/events", headers={"User-Agent": PHONE}, content=json.dumps(
+        {"visitor_id": "visitor-quick-001", "type": "page_view", "path": f"/s/{slug}", "utm_source": "xiaohongshu"}))
+    _buy(client, shop, tea, visitor="visitor-quick-001")
+    flush_events()
+    sources = {row["source"]: row for row in _report(client, shop, "sources")["items"]}
+    assert sources["xiaohongshu"]["buyers"] == 1
+
+
+def test_attribution_reads_an_event_still_waiting_in_the_queue(session):
+    event_queue.queue.put([{"shop_id": 7, "visitor_id": "visitor-wait-0001", "source": "weibo", "medium": "social", "campaign": ""}])
+    assert tracking.source_of(session, 7, "visitor-wait-0001") == ("weibo", "social", "")
+    assert tracking.source_of(session, 8, "visitor-wait-0001") == ("direct", "", "")
+    event_queue.queue.clear()
+
+
+def test_events_wait_in_the_queue_while_the_database_is_away():
+    class Away:
+        def execute(self, *_args):
+            raise ConnectionError("database is away")
+
+    event_queue.queue.put([{"shop_id": 1}])
+    with pytest.raises(ConnectionError):
+        event_queue.queue.flush(Away())
+    assert event_queue.queue.waiting() == 1
+    event_queue.queue.clear()

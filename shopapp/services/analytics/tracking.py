@@ -1,9 +1,10 @@
 """Recording what shoppers do on the storefront (first-party, no third party).
 
-`record` is the one gate every event passes: the storefront's beacon (api/tracking.py) and the server-side
-add-to-cart both come here. It never raises for bad input: a bot, a prefetch, a forged shop, a payload that is
-missing or too big, or a flood from one visitor is dropped and the caller answers 204 all the same, because a
-shopper must never see an error for tracking.
+`accept` is the gate every beacon passes (api/tracking.py): what it keeps waits in event_queue and goes to the
+database with its neighbours. It never raises for bad input: a bot, a prefetch, a forged shop, a payload that
+is missing or too big, or a flood from one visitor is dropped and the caller answers 204 all the same, because
+a shopper must never see an error for tracking. The server's own add-to-cart is written at once, in the cart's
+transaction (`record_server_event`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from sqlmodel import Session, select
 
 from shopapp.models import Order, OrderVisit, Shop, VisitEvent
 from shopapp.models.analytics import EVENT_TYPES
+from shopapp.models.base import utcnow
+from shopapp.services.analytics import event_queue
 
 MAX_BODY_BYTES = 4096
 VISITOR_COOKIE = "_vid"  # set by the storefront's tracker (assets/track.js), never under DNT / GPC
@@ -31,6 +34,7 @@ BOT_MARKERS = (
 )
 FLOOD_EVENTS = 60  # per visitor (or address, without an id) per FLOOD_SECONDS, per worker process
 FLOOD_SECONDS = 60
+MAX_BATCH = 20  # events in one beacon (the tracker sends a few pages' events together)
 _VISITOR = re.compile(r"^[A-Za-z0-9-]{8,40}$")
 
 
@@ -75,22 +79,57 @@ class _Flood:
 
 
 flood = _Flood(FLOOD_EVENTS, FLOOD_SECONDS)
+_shops: dict[str, tuple[int, float]] = {}  # slug -> (shop id or 0, until when it is believed)
 
 
-def record(session: Session, slug: str, payload: object, *, user_agent: str, headers, client: str = "") -> VisitEvent | None:
-    """Store one storefront event, or nothing (see the module's docstring). Returns the event kept, if any."""
-    if is_bot(user_agent) or is_prefetch(headers) or not isinstance(payload, dict):
-        return None
-    shop_id = session.exec(select(Shop.id).where(Shop.slug == str(slug or "").lower()[:40])).first()
-    if shop_id is None:
-        return None
-    visitor = "" if does_not_track(headers) else _visitor_id(payload.get("visitor_id"))
-    if not flood.allow(f"{shop_id}:{visitor or client}"):
-        return None
-    event = checked_event(shop_id, visitor, payload)
-    if event is not None:
-        session.add(event)
-    return event
+def wanted(headers) -> bool:
+    """Whether a beacon with these headers is counted at all (not a bot, not a prefetch)."""
+    return not is_bot(headers.get("user-agent", "")) and not is_prefetch(headers)
+
+
+def known_shop(slug: str) -> int | None:
+    """The shop's id for a slug seen lately (0: no such shop), or None when it must be looked up."""
+    found = _shops.get(_slug(slug))
+    return found[0] if found and found[1] > time.monotonic() else None
+
+
+def find_shop(session: Session, slug: str) -> int:
+    """The shop's id (0: no such shop), remembered for a minute: a beacon then costs no query at all."""
+    key = _slug(slug)
+    shop_id = session.exec(select(Shop.id).where(Shop.slug == key)).first() or 0
+    if len(_shops) > 10_000:
+        _shops.clear()
+    _shops[key] = (shop_id, time.monotonic() + 60)
+    return shop_id
+
+
+def accept(shop_id: int, payload: object, headers, client: str = "") -> int:
+    """Queue a beacon's events (one event, or `{"events": [...]}` of up to MAX_BATCH) for the next flush
+    (services/analytics/event_queue.py); returns how many were kept. Never raises: see the module's docstring."""
+    if not shop_id or not isinstance(payload, dict):
+        return 0
+    items = payload.get("events", [payload])
+    if not isinstance(items, list) or len(items) > MAX_BATCH:
+        return 0
+    private = does_not_track(headers)
+    rows = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        visitor = "" if private else _visitor_id(item.get("visitor_id"))
+        row = checked_event(shop_id, visitor, item)
+        if row is not None and flood.allow(f"{shop_id}:{visitor or client}"):
+            rows.append(row)
+    event_queue.queue.put(rows)
+    return len(rows)
+
+
+def forget() -> None:
+    """Drop what this process remembers (shop ids, floods, events not yet written): for tests, whose
+    databases start empty again between them."""
+    _shops.clear()
+    flood.reset()
+    event_queue.queue.clear()
 
 
 def record_server_event(session: Session, shop_id: int, visitor_id: str, kind: str, product_id: int | None,
@@ -102,7 +141,8 @@ def record_server_event(session: Session, shop_id: int, visitor_id: str, kind: s
                            source=source[0], medium=source[1], campaign=source[2]))
 
 
-def checked_event(shop_id: int, visitor: str, payload: dict) -> VisitEvent | None:
+def checked_event(shop_id: int, visitor: str, payload: dict) -> dict | None:
+    """The event as a visit_event row, or None when it is not one we count."""
     kind = payload.get("type")
     if kind not in EVENT_TYPES:
         return None
@@ -113,17 +153,21 @@ def checked_event(shop_id: int, visitor: str, payload: dict) -> VisitEvent | Non
     referrer = _host(payload.get("referrer"))
     share = _text(payload.get("share_code"), 40)
     source = _text(payload.get("utm_source"), 64).lower() or referrer or ("share" if share else "direct")
-    return VisitEvent(
-        shop_id=shop_id, visitor_id=visitor, type=kind, path=_text(payload.get("path"), 300) or "/",
-        product_id=product_id, source=source, medium=_text(payload.get("utm_medium"), 64).lower(),
-        campaign=_text(payload.get("utm_campaign"), 100), referrer_host=referrer, share_code=share,
-    )
+    return {
+        "shop_id": shop_id, "visitor_id": visitor, "type": kind, "path": _text(payload.get("path"), 300) or "/",
+        "product_id": product_id, "source": source, "medium": _text(payload.get("utm_medium"), 64).lower(),
+        "campaign": _text(payload.get("utm_campaign"), 100), "referrer_host": referrer, "share_code": share,
+        "at": utcnow(),
+    }
 
 
 def source_of(session: Session, shop_id: int, visitor_id: str) -> tuple[str, str, str]:
     """The visit source of the visitor's latest event ("direct" when none is known)."""
     if not visitor_id:
         return ("direct", "", "")
+    waiting = event_queue.queue.latest_source(shop_id, visitor_id)
+    if waiting:
+        return waiting
     row = session.exec(
         select(VisitEvent.source, VisitEvent.medium, VisitEvent.campaign)
         .where(VisitEvent.shop_id == shop_id, VisitEvent.visitor_id == visitor_id)
@@ -144,6 +188,10 @@ def visitor_from_cookies(header: str | None) -> str:
 
 
 # Helpers ---------------------------------------------------------------------------------------
+
+def _slug(slug) -> str:
+    return str(slug or "").lower()[:40]
+
 
 def _visitor_id(value) -> str:
     return value if isinstance(value, str) and _VISITOR.match(value) else ""
