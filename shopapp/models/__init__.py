@@ -2,7 +2,7 @@
 
 from shopapp.models.accounts import AuthSession, LoginAttempt, PasswordReset, User
 from shopapp.models.aftersales import AftersalesRequest, Refund, RefundItem
-from shopapp.models.analytics import AnalyticsDay, OrderVisit, VisitEvent
+from shopapp.models.analytics import AnalyticsDay, AnalyticsVisitorDay, OrderVisit, VisitEvent
 from shopapp.models.campaigns import Campaign, CampaignRecipient, EmailUnsubscribe
 from shopapp.models.catalog import Category, Product, ProductCategory, ProductImage, Variant
 from shopapp.models.checkout import Cart, CartItem, ShippingMethod
@@ -37,6 +37,6 @@ __all__ = [
     "AftersalesRequest", "Refund", "RefundItem", "Shipment", "ShipmentItem", "TrackingEvent",
     "LoyaltySettings", "MemberLevel", "PointsAccount", "PointsMove", "PointsReward",
     "Review", "ReviewPhoto",
-    "AnalyticsDay", "OrderVisit", "VisitEvent",
+    "AnalyticsDay", "AnalyticsVisitorDay", "OrderVisit", "VisitEvent",
     "Campaign", "CampaignRecipient", "EmailUnsubscribe",
 ]

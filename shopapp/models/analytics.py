@@ -76,3 +76,25 @@ class AnalyticsDay(SQLModel, table=True):
     units: int = 0
     gmv: int = 0
     rolled_at: datetime = Field(default_factory=utcnow)
+
+
+class AnalyticsVisitorDay(SQLModel, table=True):
+    """One visitor's day in a shop, per visit source, with the funnel steps they reached: what the reports'
+    distinct counts (visitors, the funnel, visitors per source) read for days that are over, one row where
+    the raw events hold one per page. Rebuilt with analytics_day by analytics.rollups."""
+
+    __tablename__ = "analytics_visitor_day"
+    __table_args__ = (
+        Index("ix_analytics_visitor_day_shop_day", "shop_id", "day", "visitor_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    shop_id: int = Field(foreign_key="shop.id")
+    day: date
+    visitor_id: str = Field(max_length=40)
+    source: str = Field(default="direct", max_length=64)
+    medium: str = Field(default="", max_length=64)
+    campaign: str = Field(default="", max_length=100)
+    product_view: int = 0  # 1 when the visitor viewed a product that day (from this source)
+    add_to_cart: int = 0
+    checkout_start: int = 0
+

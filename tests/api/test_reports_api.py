@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from shopapp.api.tracking import flush_events
 from shopapp.db import session_scope
-from shopapp.models import AnalyticsDay, Order, Product, Variant, VisitEvent
+from shopapp.models import AnalyticsDay, Order, Product, Shop, Variant, VisitEvent
 from shopapp.services.analytics import event_queue, rollups, tracking
 from shopapp.services.core.clock import shop_today, start_of_day
 from tests.api.test_fulfillment_api import _product
@@ -268,3 +268,22 @@ def test_events_wait_in_the_queue_while_the_database_is_away():
         event_queue.queue.flush(Away())
     assert event_queue.queue.waiting() == 1
     event_queue.queue.clear()
+
+
+def test_the_rollup_job_catches_up_older_days_never_sealed_and_they_read_the_same(client, shop):
+    """A shop upgraded (or a job stopped) for weeks: the job seals those days too, a month of them per run."""
+    _visit_and_buy(client, shop)
+    shop_id = shop["shop"]["id"]
+    day = shop_today() - timedelta(days=10)
+    with session_scope() as session:
+        for event in session.exec(select(VisitEvent).where(VisitEvent.shop_id == shop_id)).all():
+            event.at -= timedelta(days=10)
+        shop_row = session.get(Shop, shop_id)
+        shop_row.created_at -= timedelta(days=30)
+    asked = {"from": day.isoformat(), "to": day.isoformat()}
+    live = _report(client, shop, "funnel", **asked), _report(client, shop, "sources", **asked)
+    assert live[0]["visitors"] == 3
+    with session_scope() as session:
+        rollups.roll_up_recent(session)
+        assert session.exec(select(AnalyticsDay).where(AnalyticsDay.shop_id == shop_id, AnalyticsDay.day == day)).all()
+    assert (_report(client, shop, "funnel", **asked), _report(client, shop, "sources", **asked)) == live

@@ -8,7 +8,8 @@ Definitions, one place:
   lines' `paid` after every saving plus shipping, as the dashboard); refunds: made in the period;
 - buyers: distinct shoppers (the account, else the e-mail) among the paid orders;
 - a paid order's source is the source of its visit (analytics.tracking.tag_order, last touch when placed);
-- additive figures come from analytics.rollups (rolled-up days + today live); distinct counts from the raw rows.
+- additive figures come from analytics.rollups (rolled-up days + today live); visitors, the funnel and visitors
+  per source from its visitor-days (+ today's raw events); product viewers and buyers from the raw rows.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import Integer, String, cast, extract, func
+from sqlalchemy import Integer, String, cast, extract, func, union
 from sqlmodel import Session, select
 
-from shopapp.models import Order, OrderVisit, Product, VisitEvent
+from shopapp.models import AnalyticsVisitorDay, Order, OrderVisit, Product, VisitEvent
 from shopapp.models.aftersales import Refund
 from shopapp.models.analytics import PAGE_TYPES
 from shopapp.services.analytics import rollups
@@ -39,19 +40,19 @@ def overview(session: Session, actor: Actor, period: Period, today: date | None 
     return {**_overview(session, actor.shop_id, period, today), "previous": _overview(session, actor.shop_id, period.previous(), today)}
 
 
-def funnel(session: Session, actor: Actor, period: Period) -> dict:
+def funnel(session: Session, actor: Actor, period: Period, today: date | None = None) -> dict:
     """Distinct visitors at each step: any event → a product view → an add to cart → a checkout start → a paid
     order (its visit's visitor id). Each later step counts only visitors of the period."""
     require(actor, "view_reports")
-    shop_id = actor.shop_id
-    steps = {key[0]: count for key, count in _distinct_visitors(session, (VisitEvent.type,), *_events(shop_id, period)).items()}
+    shop_id, today = actor.shop_id, today or shop_today(actor.shop_id)
+    steps = {step: _visitor_counts(session, shop_id, period, today, step=step).get((), 0) for step in rollups.STEPS}
     buyers = session.exec(
         select(func.count(func.distinct(OrderVisit.visitor_id))).select_from(Order)
         .join(OrderVisit, OrderVisit.order_id == Order.id)
         .where(*_paid(shop_id, period), OrderVisit.visitor_id != "")
     ).one()
     return {
-        "visitors": _visitors(session, shop_id, period),
+        "visitors": _visitor_counts(session, shop_id, period, today).get((), 0),
         "product_viewers": steps.get("product_view", 0), "cart_adders": steps.get("add_to_cart", 0),
         "checkout_starters": steps.get("checkout_start", 0), "buyers": buyers,
     }
@@ -65,8 +66,7 @@ def sources(session: Session, actor: Actor, period: Period, today: date | None =
     for key, values in rollups.figures_for(session, shop_id, period.first, period.last, today).items():
         if key[0] == 0 and key[1]:
             rows[key[1:]].update(page_views=values["page_views"], orders=values["orders"], gmv=values["gmv"])
-    for key, visitors in _distinct_visitors(session, (VisitEvent.source, VisitEvent.medium, VisitEvent.campaign),
-                                            *_events(shop_id, period)).items():
+    for key, visitors in _visitor_counts(session, shop_id, period, today, group=("source", "medium", "campaign")).items():
         rows[key]["visitors"] = visitors
     for source, medium, campaign, buyers in session.exec(
         select(OrderVisit.source, OrderVisit.medium, OrderVisit.campaign, func.count(func.distinct(_buyer())))
@@ -147,7 +147,7 @@ def hours(session: Session, actor: Actor, period: Period) -> dict:
 def _overview(session: Session, shop_id: int, period: Period, today: date) -> dict:
     totals = rollups.figures_for(session, shop_id, period.first, period.last, today).get(rollups.TOTAL, {})
     gmv, paid_orders = totals.get("gmv", 0), totals.get("orders", 0)
-    visitors = _visitors(session, shop_id, period)
+    visitors = _visitor_counts(session, shop_id, period, today).get((), 0)
     buyers = session.exec(select(func.count(func.distinct(_buyer()))).where(*_paid(shop_id, period))).one()
     refunds = session.exec(
         select(func.coalesce(func.sum(Refund.amount), 0))
@@ -175,8 +175,30 @@ def _local_hour_and_weekday(session: Session, column, shop_id: int) -> tuple:
     return cast(func.strftime("%H", column, shift), Integer), cast(func.strftime("%w", column, shift), Integer)
 
 
-def _visitors(session: Session, shop_id: int, period: Period) -> int:
-    return _distinct_visitors(session, (), *_events(shop_id, period)).get((), 0)
+def _visitor_counts(session: Session, shop_id: int, period: Period, today: date, group: tuple[str, ...] = (),
+                    step: str | None = None) -> dict[tuple, int]:
+    """{group's values: distinct visitors} of the period, or only those who reached `step` (rollups.STEPS): days
+    that are over from analytics_visitor_day (a row per visitor and source, not per page), the others (today at
+    least) from the raw events, united before counting so a visitor of both counts once."""
+    rolled = rollups.rolled_days(session, shop_id, period.first, period.last, today)
+    parts = []
+    if rolled:
+        day = AnalyticsVisitorDay
+        parts.append(select(*[getattr(day, column) for column in group], day.visitor_id).where(
+            day.shop_id == shop_id, day.day >= period.first, day.day <= period.last, day.day < today,
+            *([getattr(day, step) == 1] if step else [])))
+    for start, end in rollups.live_spans(period.first, period.last, rolled, shop_id):
+        parts.append(select(*[getattr(VisitEvent, column) for column in group], VisitEvent.visitor_id).where(
+            VisitEvent.shop_id == shop_id, VisitEvent.at >= start, VisitEvent.at < end, VisitEvent.visitor_id != "",
+            *([VisitEvent.type == step] if step else [])))
+    if not parts:
+        return {}
+    # UNION hashes the (group, visitor) pairs once; count(DISTINCT …) sorted them (see _distinct_visitors).
+    pairs = (union(*parts) if len(parts) > 1 else parts[0].distinct()).subquery()
+    columns = [pairs.c[column] for column in group]
+    if not columns:
+        return {(): session.exec(select(func.count()).select_from(pairs)).one()}
+    return {tuple(row[:-1]): row[-1] for row in session.exec(select(*columns, func.count()).group_by(*columns)).all()}
 
 
 def _distinct_visitors(session: Session, group: tuple, *where) -> dict[tuple, int]:

@@ -5,8 +5,10 @@ days that are over and the reports call it live for today (and for any day not r
 the same numbers whether a day comes from the rollup or from the raw rows: `rebuild` proves it (tests).
 
 Keys: (0, "", "", "") the shop's totals; (product_id, "", "", "") a product; (0, source, medium, campaign) a
-visit source (an event's source is never "": "direct" when nothing is known). Distinct counts (visitors,
-viewers, buyers) cannot be added up over days and are read from the raw rows by the reports.
+visit source (an event's source is never "": "direct" when nothing is known). Distinct counts cannot be added
+up over days: for visitors, the funnel and visitors per source a day that is over also keeps one row per
+visitor and source with the steps reached (analytics_visitor_day), which the reports count distinct instead
+of every event; product viewers and buyers are read from the raw rows.
 """
 
 from __future__ import annotations
@@ -14,14 +16,15 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func
+from sqlalchemy import Date, case, delete, func, insert, literal
 from sqlmodel import Session, select
 
-from shopapp.models import AnalyticsDay, Order, OrderItem, OrderVisit, Shop, VisitEvent
+from shopapp.models import AnalyticsDay, AnalyticsVisitorDay, Order, OrderItem, OrderVisit, Shop, VisitEvent
 from shopapp.models.analytics import PAGE_TYPES
-from shopapp.services.core.clock import shop_today, start_of_day
+from shopapp.services.core.clock import shop_time, shop_today, start_of_day
 
 METRICS = ("page_views", "product_views", "add_to_cart", "checkout_start", "orders", "units", "gmv")
+STEPS = ("product_view", "add_to_cart", "checkout_start")  # the funnel's steps after the visit
 TOTAL = (0, "", "", "")
 Key = tuple[int, str, str, str]
 
@@ -66,7 +69,9 @@ def roll_up_day(session: Session, shop_id: int, day: date) -> int:
     """(Re)write the shop-day's rows from the raw events and orders; a totals row is always written, so a day
     without any activity is known to be rolled up. Returns the rows written."""
     session.exec(delete(AnalyticsDay).where(AnalyticsDay.shop_id == shop_id, AnalyticsDay.day == day))
-    figures = day_figures(session, shop_id, start_of_day(day, shop_id), start_of_day(day + timedelta(days=1), shop_id))
+    start, end = start_of_day(day, shop_id), start_of_day(day + timedelta(days=1), shop_id)
+    _roll_up_visitors(session, shop_id, day, start, end)
+    figures = day_figures(session, shop_id, start, end)
     figures.setdefault(TOTAL, dict.fromkeys(METRICS, 0))
     for (product_id, source, medium, campaign), values in figures.items():
         session.add(AnalyticsDay(shop_id=shop_id, day=day, product_id=product_id, source=source, medium=medium,
@@ -82,14 +87,21 @@ def rebuild(session: Session, shop_id: int, first: date, last: date) -> int:
     return sum(roll_up_day(session, shop_id, first + timedelta(days=n)) for n in range(max(days, 0)))
 
 
-def roll_up_recent(session: Session, days_back: int = 2) -> int:
+def roll_up_recent(session: Session, days_back: int = 2, catch_up: int = 31) -> int:
     """The job: seal the last `days_back` days that are over, for every shop (yesterday's late events and
-    payments included). A day rolled up again gives the same rows, so running it twice changes nothing."""
+    payments included), and up to `catch_up` older days of the last year never sealed (a new install, an
+    upgrade that asked for the rollups again). A day rolled up again gives the same rows, so running it twice
+    changes nothing."""
     written = 0
-    for shop_id in session.exec(select(Shop.id).order_by(Shop.id)).all():
+    for shop_id, opened in session.exec(select(Shop.id, Shop.created_at).order_by(Shop.id)).all():
         today = shop_today(shop_id)
         for back in range(days_back, 0, -1):
             written += roll_up_day(session, shop_id, today - timedelta(days=back))
+        first = max(today - timedelta(days=366), shop_time(opened, shop_id).date())
+        sealed = rolled_days(session, shop_id, first, today, today)
+        missing = [first + timedelta(days=n) for n in range((today - first).days)]
+        for day in [day for day in reversed(missing) if day not in sealed][:catch_up]:
+            written += roll_up_day(session, shop_id, day)
         session.commit()
     return written
 
@@ -97,12 +109,7 @@ def roll_up_recent(session: Session, days_back: int = 2) -> int:
 def figures_for(session: Session, shop_id: int, first: date, last: date, today: date) -> dict[Key, dict[str, int]]:
     """The additive figures of first..last: rolled-up days from analytics_day, the others (today at least)
     computed live from the raw rows by day_figures."""
-    rolled = set(session.exec(
-        select(AnalyticsDay.day).where(
-            AnalyticsDay.shop_id == shop_id, AnalyticsDay.day >= first, AnalyticsDay.day <= last,
-            AnalyticsDay.day < today, AnalyticsDay.product_id == 0, AnalyticsDay.source == "",
-        )
-    ).all())
+    rolled = rolled_days(session, shop_id, first, last, today)
     total: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(METRICS, 0))
     if rolled:
         columns = [func.sum(getattr(AnalyticsDay, metric)) for metric in METRICS]
@@ -112,10 +119,20 @@ def figures_for(session: Session, shop_id: int, first: date, last: date, today: 
             .group_by(AnalyticsDay.product_id, AnalyticsDay.source, AnalyticsDay.medium, AnalyticsDay.campaign)
         ).all():
             _add(total[tuple(row[:4])], dict(zip(METRICS, row[4:])))
-    for start, end in _live_spans(first, last, rolled, shop_id):
+    for start, end in live_spans(first, last, rolled, shop_id):
         for key, values in day_figures(session, shop_id, start, end).items():
             _add(total[key], values)
     return dict(total)
+
+
+def rolled_days(session: Session, shop_id: int, first: date, last: date, today: date) -> set[date]:
+    """The days of first..last (before today) whose rollup is written: their totals row is there."""
+    return set(session.exec(
+        select(AnalyticsDay.day).where(
+            AnalyticsDay.shop_id == shop_id, AnalyticsDay.day >= first, AnalyticsDay.day <= last,
+            AnalyticsDay.day < today, AnalyticsDay.product_id == 0, AnalyticsDay.source == "",
+        )
+    ).all())
 
 
 def visit_source(source: str | None, medium: str | None, campaign: str | None) -> tuple[str, str, str]:
@@ -130,7 +147,21 @@ def _add(into: dict[str, int], values: dict) -> None:
         into[metric] += int(values.get(metric) or 0)
 
 
-def _live_spans(first: date, last: date, rolled: set[date], shop_id: int) -> list[tuple[datetime, datetime]]:
+def _roll_up_visitors(session: Session, shop_id: int, day: date, start: datetime, end: datetime) -> None:
+    """The day's visitor rows, computed and written by the database (INSERT … SELECT): no event leaves it."""
+    session.exec(delete(AnalyticsVisitorDay).where(AnalyticsVisitorDay.shop_id == shop_id, AnalyticsVisitorDay.day == day))
+    reached = [func.max(case((VisitEvent.type == step, 1), else_=0)) for step in STEPS]
+    rows = (
+        select(literal(shop_id), literal(day, Date()), VisitEvent.visitor_id, VisitEvent.source, VisitEvent.medium,
+               VisitEvent.campaign, *reached)
+        .where(VisitEvent.shop_id == shop_id, VisitEvent.at >= start, VisitEvent.at < end, VisitEvent.visitor_id != "")
+        .group_by(VisitEvent.visitor_id, VisitEvent.source, VisitEvent.medium, VisitEvent.campaign)
+    )
+    session.exec(insert(AnalyticsVisitorDay).from_select(
+        ["shop_id", "day", "visitor_id", "source", "medium", "campaign", *STEPS], rows))
+
+
+def live_spans(first: date, last: date, rolled: set[date], shop_id: int) -> list[tuple[datetime, datetime]]:
     """The days not rolled up, joined into runs, as [start, end) moments."""
     spans: list[tuple[datetime, datetime]] = []
     day = first
