@@ -43,6 +43,8 @@ def titles(facts: CopyFacts) -> list[str]:
         core + category + points[1:] + points[:1] + size,
         category + core + size + facts.tags[:2] + points,
         core + points + facts.tags[:2] + category,
+        points[:1] + category + core + points[1:] + size,  # the strongest selling point leads
+        category + core[::-1] + points + size,
     ]
     current = _plain(facts.title)
     found: list[str] = []
