@@ -62,24 +62,31 @@ def main() -> None:
     start = next(i for i in range(len(days)) if any(u[i] for u in series.values()))
     errors: dict[str, list[float]] = {}
     weekly: dict[str, list[float]] = {}
+    shop_daily: dict[str, list[float]] = {}  # the whole shop's units per day: where a weekday pattern shows
     cutoffs = range(start + args.min_history, len(days) - HORIZON + 1)
     for cut in cutoffs:
         seen = {sku: units[start:cut] for sku, units in series.items()}
         pattern = forecast.shop_pattern(seen, days[start:cut], promoted)
         for name, predict in methods(pattern).items():
+            guessed_total = [0.0] * HORIZON
+            actual_total = [0.0] * HORIZON
             for sku, units in series.items():
                 ahead = days[cut:cut + HORIZON]
                 guess = predict(units[start:cut], days[start:cut], ahead, promoted.get(sku, set()))
                 actual = units[cut:cut + HORIZON]
                 errors.setdefault(name, []).extend(abs(g - a) for g, a in zip(guess, actual, strict=True))
                 weekly.setdefault(name, []).append(abs(sum(guess) - sum(actual)))
+                guessed_total = [t + g for t, g in zip(guessed_total, guess, strict=True)]
+                actual_total = [t + a for t, a in zip(actual_total, actual, strict=True)]
+            shop_daily.setdefault(name, []).extend(abs(g - a) for g, a in zip(guessed_total, actual_total, strict=True))
     skus = len(series)
     mean_week = sum(sum(u[start:]) for u in series.values()) / skus / ((len(days) - start) / 7)
     print(f"demo shop: {history.DAYS} days of history, {skus} SKUs sold, {len(cutoffs)} cut-offs, horizon {HORIZON} days")
     print(f"mean units per SKU-week: {mean_week:.2f}")
-    print(f"{'method':45} {'MAE/SKU-day':>12} {'MAE/SKU-week':>13}")
+    print(f"{'method':45} {'MAE/SKU-day':>12} {'MAE/SKU-week':>13} {'MAE/shop-day':>13}")
     for name in errors:
-        print(f"{name:45} {sum(errors[name]) / len(errors[name]):12.3f} {sum(weekly[name]) / len(weekly[name]):13.3f}")
+        print(f"{name:45} {sum(errors[name]) / len(errors[name]):12.3f} {sum(weekly[name]) / len(weekly[name]):13.3f}"
+              f" {sum(shop_daily[name]) / len(shop_daily[name]):13.2f}")
 
 
 if __name__ == "__main__":
