@@ -10,8 +10,9 @@ from shopapp.models import OrderVisit, Product, Variant, VisitEvent
 from shopapp.models.insights import Recommendation
 from shopapp.services.catalog import categories, products
 from shopapp.services.checkout import place, shopper_sign_in
-from shopapp.services.core.errors import NotFound
+from shopapp.services.core.errors import Invalid, NotFound
 from shopapp.services.insights import recommendations
+from shopapp.services.shops import design
 from tests.conftest import make_shop
 from tests.shopping import ADDRESS, cart_with, paid_order
 
@@ -111,3 +112,13 @@ def test_one_shop_never_sees_anothers_products(session, owner, shop):
     assert rows and all(r.product_id in mine and r.subject_id in mine for r in rows if r.kind != "for_you")
     with pytest.raises(NotFound):
         recommendations.for_product(session, other.shop_id, shop["西湖龙井 明前特级"])
+
+
+def test_the_home_section_library_has_a_guess_you_like_section_the_design_accepts(session, owner, shop):
+    design.save_draft(session, owner, {"pages": {"home": {"sections": [{"type": "recommended", "settings": {"title": "猜你喜欢", "limit": 3}}]}}})
+    page = design.draft_design(session, owner.shop_id)["pages"]["home"]
+    assert page["sections"][0]["type"] == "recommended" and page["sections"][0]["settings"]["limit"] == 3
+    with pytest.raises(Invalid):
+        design.save_draft(session, owner, {"pages": {"home": {"sections": [{"type": "recommended", "settings": {"limit": 99}}]}}})
+    recommendations.refresh_shop(session, owner.shop_id)
+    assert len(recommendations.for_shopper(session, owner.shop_id, None, 3)) == 3
