@@ -23,6 +23,7 @@ from shopapp.services.core.errors import NotFound
 
 PER_SUBJECT = 8  # rows kept per product or shopper
 MIN_SIMILARITY = 0.08
+SIMILARITY_CELLS = 4_000_000  # scores held at once by the job (× 8 bytes)
 BOUGHT_WEIGHT, VIEWED_WEIGHT = 3, 1
 _UNPAID = ("pending_payment", "cancelled")
 
@@ -129,17 +130,25 @@ def _bought_together(baskets, active: set[int]) -> dict[int, list[tuple[int, int
 def _similar(products: dict[int, str]) -> dict[int, list[tuple[int, int]]]:
     if len(products) < 2:
         return {}
-    from sklearn.feature_extraction.text import TfidfVectorizer  # imported here: only the job needs it
+    import numpy as np  # imported here: only the job needs them
+    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics.pairwise import linear_kernel
 
     ids = list(products)
     matrix = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True).fit_transform(products.values())
-    scores = linear_kernel(matrix, matrix)
     found = {}
-    for row, pid in enumerate(ids):
-        ranked = sorted(((ids[col], float(s)) for col, s in enumerate(scores[row]) if col != row and s >= MIN_SIMILARITY),
-                        key=lambda x: (-x[1], x[0]))
-        found[pid] = [(other, round(s * 1000)) for other, s in ranked[:PER_SUBJECT]]
+    # A block of rows at a time against the whole catalogue: memory stays near SIMILARITY_CELLS floats however
+    # many products the shop has (20 000 products at once would be 400 million).
+    block = max(1, SIMILARITY_CELLS // len(ids))
+    for first in range(0, len(ids), block):
+        scores = linear_kernel(matrix[first:first + block], matrix)
+        for offset, row in enumerate(scores):
+            me = first + offset
+            row[me] = -1.0
+            keep = min(PER_SUBJECT, len(ids) - 1)
+            top = np.argpartition(-row, keep - 1)[:keep]
+            ranked = sorted(((ids[col], float(row[col])) for col in top if row[col] >= MIN_SIMILARITY), key=lambda x: (-x[1], x[0]))
+            found[ids[me]] = [(other, round(score * 1000)) for other, score in ranked]
     return found
 
 
