@@ -130,7 +130,30 @@ def test_a_model_that_invents_everything_falls_back_to_the_offline_writer_with_a
     assert answer["rejected"][0]["problems"] and answer["titles"][0].startswith("绿茶")
 
 
-def test_a_plain_text_answer_falls_back_offline(session, owner, longjing, copy_model):
-    copy_model.reply = lambda facts: "Here are some ideas for your tea listing!"
+def test_a_plain_text_title_is_used_when_grounded_and_prose_is_not(session, owner, longjing, copy_model):
+    copy_model.reply = lambda facts: "标题：绿茶 西湖龙井 明前特级 豆花香清幽\n这款茶……"
     answer = copywriting.write_copy(copywriting.copy_request(session, owner, longjing))
-    assert answer["engine"] == "offline" and answer["error"] == "ai_answer_malformed" and answer["titles"]
+    assert answer["engine"] == "openai" and answer["titles"] == ["绿茶 西湖龙井 明前特级 豆花香清幽"]
+    assert "<h3>规格参数</h3>" in answer["description_html"]  # the rest from the facts
+    copy_model.reply = lambda facts: "Here are some lovely ideas for your wonderful listing!"
+    answer = copywriting.write_copy(copywriting.copy_request(session, owner, longjing))
+    assert answer["engine"] == "offline" and answer["error"] == "ai_copy_ungrounded" and answer["titles"]
+    copy_model.reply = lambda facts: ""
+    answer = copywriting.write_copy(copywriting.copy_request(session, owner, longjing))
+    assert answer["engine"] == "offline" and answer["error"] == "ai_answer_malformed"
+
+
+def test_an_english_product_gets_english_titles_and_sections(session, owner):
+    product = products.create_product(session, owner, {
+        "title": "Dragon Well Green Tea", "status": "active",
+        "description_html": "<p>Hand-picked before Qingming, chestnut aroma, bright jade liquor. Steep at 80°C for 2 minutes.</p>",
+        "options": [{"name": "Size", "values": ["50g", "100g"]}],
+        "variants": [{"option_values": ["50g"], "price": 9800, "stock": 3}, {"option_values": ["100g"], "price": 18800, "stock": 3}]})
+    session.commit()
+    facts = _facts(session, owner, product.id)
+    titles = copy_offline.titles(facts)
+    assert titles[0] == "Dragon Well Green Tea, Hand-picked before Qingming, 50g-100g"
+    assert all(copy_offline.title_width(t) <= 30 and copy_grounding.problems(facts, [t]) == [] for t in titles)
+    full = copy_offline.descriptions(facts)[0]["html"]
+    assert "<h3>Highlights</h3>" in full and "<li>chestnut aroma</li>" in full and "<h3>How to brew</h3><ul><li>Steep at 80°C" in full
+    assert copy_grounding.problems(facts, ["Dragon Well Green Tea, certified organic, 100% natural"]) != []

@@ -13,9 +13,9 @@ from shopapp.services.catalog import search
 from shopapp.services.core.money import format_price_range
 
 # A sentence of a description is a selling point or a line of the usage section; a phrase of one, a title word.
-_SENTENCE_END = re.compile(r"[。；;！!？?\n]+")
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]+|\.(?=\s|$)")
 _PHRASE_END = re.compile(r"[，,、]+")
-_USAGE = re.compile(r"泡|煮|冲|水温|饮用|品饮|喝|使用|用法|清洗|搭配|存放|储存|保存|brew|steep|use|wash|store", re.I)
+_USAGE = re.compile(r"泡|煮|冲|水温|饮用|品饮|喝|使用|用法|清洗|搭配|存放|储存|保存|\b(?:brew|steep|use|wash|store)", re.I)
 _SPEC = re.compile(r"(容量|重量|净含量|尺寸|产地|产区|材质|年份)\s*[:：]?\s*([0-9.]+\s*[^\s，。；0-9]{1,3}|[^，。；\s]{1,20})")
 
 

@@ -39,18 +39,15 @@ def problems(facts: CopyFacts, texts: list[str]) -> list[str]:
         for claim in CLAIMS:
             if claim in lowered and claim not in known.casefold():
                 found.append(f"claim:{claim}")
+        # Chinese phrase by phrase (pairs of characters); English over the whole text (its words are short phrases).
         for phrase in _PHRASE.split(text):
-            if _invented(phrase, known_pairs, known_words):
+            pairs = _pairs(phrase)
+            if len(pairs) >= 2 and len(pairs & known_pairs) / len(pairs) < MIN_SHARE:
                 found.append(f"phrase:{phrase}")
+        words = [w for w in re.findall(r"[a-z]+", lowered) if len(w) > 3]
+        if len(words) >= 2 and sum(w in known_words for w in words) / len(words) < MIN_SHARE:
+            found.append(f"phrase:{text[:60]}")
     return list(dict.fromkeys(found))
-
-
-def _invented(phrase: str, known_pairs: set[str], known_words: set[str]) -> bool:
-    pairs = _pairs(phrase)
-    words = [w for w in re.findall(r"[a-z]+", phrase.casefold()) if len(w) > 3]
-    if len(pairs) >= 2 and len(pairs & known_pairs) / len(pairs) < MIN_SHARE:
-        return True
-    return len(words) >= 2 and sum(w in known_words for w in words) / len(words) < MIN_SHARE
 
 
 def _numbers(text: str) -> set[str]:

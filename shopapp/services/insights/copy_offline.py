@@ -33,7 +33,8 @@ def title_width(text: str) -> float:
 def titles(facts: CopyFacts) -> list[str]:
     """Up to MAX_TITLES different titles, best first; never the title the product already has."""
     core = _core_words(facts)
-    points = [p for p in facts.selling_phrases() if len(p) <= MAX_POINT_CHARS]
+    longest = MAX_POINT_CHARS if facts.lang != "en" else MAX_POINT_CHARS * 3
+    points = [p for p in facts.selling_phrases() if len(p) <= longest]
     size = _size_words(facts)
     category = facts.categories[:1]
     keywords = facts.keywords[:3]
@@ -86,7 +87,7 @@ def _description(facts: CopyFacts, points: list[str], usage: list[str] | None = 
         parts.append(_section(words["specs"], specs))
     usage = facts.usage_lines() if usage is None else usage
     if usage and not short:
-        brewing = any("泡" in line or "brew" in line.lower() for line in usage) or "茶" in facts.title
+        brewing = any(re.search(r"泡|brew|steep", line, re.I) for line in usage) or re.search(r"茶|\btea\b", facts.title, re.I)
         parts.append(_section(words["brew" if brewing else "usage"], usage))
     policies = [f"{words['returns']}{colon}{facts.returns_policy}"] if facts.returns_policy else []
     if facts.shipping_policy and not short:
@@ -103,7 +104,8 @@ def _section(heading: str, lines: list[str]) -> str:
 
 def _core_words(facts: CopyFacts) -> list[str]:
     """The title's own words, the category word taken out of them (it leads on its own)."""
-    words = [w for w in re.split(r"[\s|/，,]+", facts.title) if w]
+    # Chinese titles are written as words between spaces; an English one is a phrase (its words in that order).
+    words = [w.strip() for w in re.split(r"[|/，,]+" if facts.lang == "en" else r"[\s|/，,]+", facts.title) if w.strip()]
     for category in facts.categories[:1]:
         words = [w.replace(category, "") if w != category and len(w) > len(category) + 1 else w for w in words]
     return [w for w in words if w]
@@ -119,16 +121,16 @@ def _size_words(facts: CopyFacts) -> list[str]:
 
 
 def _assemble(plan: list[str], lang: str) -> str:
+    sep = ", " if lang == "en" else " "
     kept: list[str] = []
     for phrase in plan:
         phrase = phrase.strip()
         if not phrase or any(_overlaps(phrase, other) for other in kept):
             continue
-        candidate = " ".join([*kept, phrase])
-        if title_width(candidate) > MAX_TITLE_WIDTH:
+        if title_width(sep.join([*kept, phrase])) > MAX_TITLE_WIDTH:
             continue
         kept.append(phrase)
-    return " ".join(kept)
+    return sep.join(kept)
 
 
 def _overlaps(one: str, other: str) -> bool:

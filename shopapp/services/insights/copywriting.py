@@ -32,6 +32,7 @@ MAX_KEYWORDS = 10
 MAX_KEYWORD_LENGTH = 20
 TIMEOUT_SECONDS = 20
 MAX_MODEL_SUGGESTIONS = 4
+MAX_PLAIN_TITLE = 80  # a longer first line is prose, not a title
 
 _RULES = """You write marketplace listing copy for an online shop. The owner chooses among your suggestions.
 Rules:
@@ -152,7 +153,8 @@ def _messages(request: CopyRequest) -> list[dict]:
 
 
 def _suggestions(content: str) -> list[dict]:
-    """The suggestions in a model's answer: {"suggestions": [...]}, one bare {"title", ...} object, fenced or not."""
+    """The suggestions in a model's answer: {"suggestions": [...]}, one bare {"title", ...} object, fenced or not;
+    else the first line of a plain-text answer as one title."""
     text = re.sub(r"^```(?:json)?\s*|\s*```$", "", (content or "").strip())
     for candidate in (text, text[text.find("{"):text.rfind("}") + 1]):
         try:
@@ -163,7 +165,10 @@ def _suggestions(content: str) -> list[dict]:
             return [s for s in value["suggestions"] if isinstance(s, dict)]
         if isinstance(value, dict) and isinstance(value.get("title"), str):
             return [value]
-    return []
+    # Plain text (a small or local model ignoring the JSON asked for): its first line, as one title to check.
+    line = next((t.strip() for t in text.splitlines() if t.strip()), "")
+    line = re.sub(r"^(?:标题|title)\s*[:：]\s*", "", line, flags=re.I).strip(" \"'“”「」")
+    return [{"title": line}] if 0 < len(line) <= MAX_PLAIN_TITLE else []
 
 
 # Offline and shared ----------------------------------------------------------------------------
