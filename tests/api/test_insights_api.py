@@ -56,6 +56,22 @@ def test_guess_you_like_without_a_shopper_gives_the_best_sellers(client, store):
     assert forged.status_code == 200 and forged.json()["personal"] is False
 
 
+def test_guess_you_like_for_a_logged_in_shopper_is_their_own(client, store):
+    registered = client.post(f"/store/{store['slug']}/customers", json={"email": "lin@example.com", "password": "secret-pass-1"})
+    assert registered.status_code == 201, registered.text
+    token, customer_id = registered.json()["token"], registered.json()["customer"]["id"]
+    with session_scope() as session:
+        owner = accounts.authenticate(session, store["token"])
+        tea = session.exec(select(Variant.id).where(Variant.shop_id == owner.shop_id, Variant.sku == "LJ")).one()
+        order, _ = paid_order(session, owner, (tea, 1), email="lin@example.com")
+        order.customer_id = customer_id  # as if placed while logged in
+        session.commit()
+        recommendations.refresh_all(session)
+    body = client.get(f"/store/{store['slug']}/recommendations", headers={"Authorization": f"Bearer {token}"}).json()
+    picks = [p["id"] for p in body["items"]]
+    assert body["personal"] is True and picks[0] == store["ids"]["GW"] and store["ids"]["LJ"] not in picks
+
+
 def test_restock_suggestions_list_the_urgent_sku_for_the_owner_only(client, store):
     answer = client.get("/restock-suggestions", headers=store["headers"])
     assert answer.status_code == 200

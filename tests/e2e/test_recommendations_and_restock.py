@@ -43,3 +43,31 @@ def test_the_owner_reads_restock_suggestions_from_the_menu(page):
     page.get_by_test_id("restock-toggle").click()
     expect(page.get_by_test_id("restock-toggle")).to_have_text("只看需要补货的")
     expect(page.get_by_test_id("restock-total")).not_to_have_text(f"SKU 数: {shown}")
+
+
+def test_restock_suggestions_read_on_a_390px_phone(phone):
+    log_in_as_demo_owner(phone)
+    phone.goto("/console/restock")
+    row = phone.get_by_test_id("restock-row").first
+    expect(row).to_contain_text("预计 30 天销量")
+    box = row.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+
+
+def test_the_owner_chooses_among_copy_suggestions_drawn_from_the_facts(page):
+    log_in_as_demo_owner(page)
+    page.goto("/console/products")
+    page.get_by_label("搜索商品名称或货号").fill("正山小种")
+    page.get_by_role("button", name="搜索").click()
+    page.get_by_role("link", name="正山小种 桐木关").click()
+    page.get_by_test_id("ai-copy").click()
+    titles = page.get_by_test_id("ai-title")
+    expect(titles.first).to_be_visible(timeout=20_000)
+    assert titles.count() >= 2 and "正山小种 桐木关" not in [t.inner_text() for t in titles.all()]
+    preview = page.get_by_test_id("ai-description")
+    expect(preview).to_contain_text("卖点")
+    expect(preview).to_contain_text("售后说明")
+    expect(preview).to_contain_text("发货：")  # the full version quotes the shop's shipping policy
+    page.get_by_role("button", name="精简版").click()
+    expect(preview).not_to_contain_text("发货：")
+    expect(page.get_by_test_id("ai-copy-engine")).to_contain_text("离线助手")
