@@ -26,6 +26,7 @@ from shopapp.models.base import utcnow
 from shopapp.services.analytics import rollups
 from shopapp.services.core import idempotency, outbox
 from shopapp.services.customers import campaigns
+from shopapp.services.insights import recommendations
 from shopapp.services.orders import cancel, fulfillment, tracking
 from shopapp.services.shops import accounts
 
@@ -61,6 +62,8 @@ JOBS: list[Job] = [
     # E-mail campaigns: list a due campaign's recipients, then hand them to the outbox a hundred at a time.
     Job("start_campaigns", 10, campaigns.start_due),
     Job("send_campaigns", 10, campaigns.send_due),
+    # 买了这个的人也买了 / 相似商品 / 猜你喜欢, rebuilt from the day's orders and views; pages read the rows by id.
+    Job("refresh_recommendations", 3 * 3600, recommendations.refresh_all),
 ]
 
 

@@ -21,6 +21,7 @@ from shopapp.ui.console import finance as console_finance  # noqa: F401 - regist
 from shopapp.ui.console import home as console_home  # noqa: F401 - registers /console
 from shopapp.ui.console import orders as console_orders  # noqa: F401 - registers /console/orders[/...]
 from shopapp.ui.console import reports as console_reports  # noqa: F401 - registers /console/reports
+from shopapp.ui.console import restock as console_restock  # noqa: F401 - registers /console/restock (建议补货)
 from shopapp.ui.console import reviews as console_reviews  # noqa: F401 - registers /console/reviews
 from shopapp.ui.console import settings as console_settings  # noqa: F401 - registers /console/settings
 from shopapp.ui.console import shipping as console_shipping  # noqa: F401 - registers /console/shipping

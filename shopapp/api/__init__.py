@@ -22,6 +22,7 @@ from shopapp.api import (
     fulfillment,
     health,
     input_limits,
+    insights,
     loyalty,
     media,
     orders,
@@ -60,7 +61,41 @@ def create_api() -> FastAPI:
     served_by.install(api)
     security.install(api)
     tracking.install(api)
-    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, coupons, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions, reviews, customer_list, tickets, design, finance, tracking, reports, campaigns):
+    # One line per router, in the order they were added: a new one is a line of its own.
+    for module in (
+        health,
+        session,
+        account,
+        shop,
+        api_keys,
+        staff,
+        products,
+        storefront,
+        stock_alerts,
+        carts,
+        customers,
+        checkout,
+        coupons,
+        payments,
+        orders,
+        shipping,
+        support,
+        ai,
+        fulfillment,
+        refunds,
+        aftersales,
+        loyalty,
+        promotions,
+        reviews,
+        customer_list,
+        tickets,
+        design,
+        finance,
+        tracking,
+        reports,
+        campaigns,
+        insights,
+    ):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(media.router)
     api.include_router(seo.router)

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from shopapp.api.deps import acting, jsonable
 from shopapp.api.errors import request_lang
 from shopapp.i18n import error_message
+from shopapp.services.insights import copywriting
 from shopapp.services.support.ai import service as ai
 
 router = APIRouter(tags=["ai helpers"])
@@ -52,8 +53,8 @@ def stream_reply_suggestion(conversation_id: int, request: Request):
 def product_copy(product_id: int, request: Request, body: CopyBody | None = None):
     body = body or CopyBody()
     with acting(request) as (session, actor):
-        copy_request = ai.copy_request(session, actor, product_id, body.fields, body.tone, body.keywords)
-    return _with_error_message(ai.write_copy(copy_request), request)
+        copy_request = copywriting.copy_request(session, actor, product_id, body.fields, body.tone, body.keywords)
+    return _with_error_message(copywriting.write_copy(copy_request), request)
 
 
 def _with_error_message(answer: dict, request: Request) -> dict:

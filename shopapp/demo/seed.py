@@ -18,6 +18,7 @@ from shopapp.services.catalog import categories as catalog_categories
 from shopapp.services.catalog import media
 from shopapp.services.catalog import products as catalog_products
 from shopapp.services.checkout import shipping
+from shopapp.services.insights import recommendations
 from shopapp.services.shops import accounts, shops, themes
 from shopapp.settings import get_settings
 
@@ -75,6 +76,9 @@ def seed_demo(*, if_empty: bool = False) -> str | None:
         shop_id = owner.shop_id
     # Two months of orders, refunds and questions, so the console's charts and lists have something to show.
     history.seed_history(signed.token, shop_id)
+    # The shelves the nightly job fills, filled now so the demo's product pages show them from the start.
+    with session_scope() as session:
+        recommendations.refresh_shop(session, shop_id)
     return password
 
 

@@ -10,6 +10,7 @@ from shopapp.models.core import IdempotencyRecord
 from shopapp.models.coupons import Coupon, CouponCode, CustomerCoupon
 from shopapp.models.customers import Customer, CustomerProfile, CustomerSegment, CustomerSession, CustomerTag
 from shopapp.models.fulfillment import Shipment, ShipmentItem, TrackingEvent
+from shopapp.models.insights import Recommendation
 from shopapp.models.inventory import StockMove
 from shopapp.models.jobs import JobLease
 from shopapp.models.loyalty import LoyaltySettings, MemberLevel, PointsAccount, PointsMove, PointsReward
@@ -39,4 +40,5 @@ __all__ = [
     "Review", "ReviewPhoto",
     "AnalyticsDay", "AnalyticsVisitorDay", "OrderVisit", "VisitEvent",
     "Campaign", "CampaignRecipient", "EmailUnsubscribe",
+    "Recommendation",
 ]

@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from shopapp.db import session_scope
 from shopapp.models import OutboxEmail, Variant
+from shopapp.services.insights import copywriting
 from shopapp.services.shops import accounts, shops
 from shopapp.services.support.ai import service as ai
 from shopapp.settings import get_settings
@@ -281,14 +282,15 @@ def test_a_malformed_model_answer_gives_offline_suggestions_labelled_as_such(cli
 
 # Product copy ------------------------------------------------------------------------------------
 
-def test_product_copy_is_a_suggestion_with_a_title_of_at_most_60_characters(client, store):
+def test_product_copy_is_a_suggestion_with_titles_of_at_most_30_characters(client, store):
     path = f"/products/{store['product_id']}/ai-copy"
     before = client.get(f"/products/{store['product_id']}", headers=store["headers"]).json()
     asked = {"fields": ["title", "description"], "tone": "premium", "keywords": ["春茶", "礼盒"]}
     answer = client.post(path, json=asked, headers=store["headers"])
     body = answer.json()
     assert answer.status_code == 200 and body["engine"] == "offline"
-    assert len(body["title"]) <= 60 and body["title"].startswith("臻选 春茶 礼盒 西湖龙井") and "<p>" in body["description_html"]
+    # The owner's keywords lead (issue 22: no tone words a product's facts do not hold), then the product's own words.
+    assert len(body["title"]) <= 60 and body["title"].startswith("春茶 礼盒 西湖龙井") and "<h3>" in body["description_html"]
     assert client.get(f"/products/{store['product_id']}", headers=store["headers"]).json() == before
     refused = client.post(path, json={"tone": "shouty"}, headers=store["headers"])
     assert refused.status_code == 422 and refused.json()["error"]["field_codes"] == {"tone": "tone_invalid"}
@@ -296,9 +298,12 @@ def test_product_copy_is_a_suggestion_with_a_title_of_at_most_60_characters(clie
     assert client.post(path, json={}, headers=other["headers"]).status_code == 404
 
 
-def test_model_product_copy_is_cut_to_60_characters_and_cleaned(client, store, model):
+def test_model_product_copy_stuffed_with_claims_is_refused_for_the_offline_copy(client, store, model, monkeypatch):
+    # The fake's title repeats "官方正品 限时特惠" four times: claims the product's facts do not hold (issue 22).
+    monkeypatch.setattr(copywriting, "get_settings", model.settings)
     body = client.post(f"/products/{store['product_id']}/ai-copy", json={}, headers=store["headers"]).json()
-    assert body["engine"] == "openai" and len(body["title"]) <= 60 and "<script>" not in body["description_html"]
+    assert body["engine"] == "offline" and body["error"]["code"] == "ai_copy_ungrounded"
+    assert body["rejected"] and len(body["title"]) <= 60 and "<script>" not in body["description_html"]
 
 
 # A stranger holding the parcel knows the e-mail and the order number printed on it -------------

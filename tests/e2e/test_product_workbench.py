@@ -101,7 +101,7 @@ def test_the_assistant_suggests_a_title_the_owner_may_take(page):
     page.get_by_role("link", name="正山小种 桐木关").click()
     page.get_by_label("语气").select_option("premium")
     page.get_by_test_id("ai-copy").click()
-    title = page.get_by_test_id("ai-title")
+    title = page.get_by_test_id("ai-title").first
     expect(title).to_be_visible(timeout=20_000)
     suggested = title.inner_text()
     assert 0 < len(suggested) <= 60

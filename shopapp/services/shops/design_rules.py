@@ -40,6 +40,8 @@ SECTIONS: dict[str, tuple[dict[str, str], dict[str, str] | None]] = {
     "coupons": ({"title": "text:60"}, None),
     "flash_sale": ({"title": "text:60"}, None),
     "group_buy": ({"title": "text:60"}, None),
+    # 猜你喜欢 (issue 22): the shopper's own picks when logged in and known to the nightly job, else best sellers.
+    "recommended": ({"title": "text:60", "limit": "int:1:8", "columns": "int:1:4"}, None),
     "store_info": ({"title": "text:60", "address": "text:200", "hours": "text:100"}, None),
     "divider": ({"style": "choice:line|dashed"}, None),
     "spacer": ({"height": "int:4:120"}, None),
@@ -59,6 +61,7 @@ STARTERS: dict[str, dict] = {
     "image_grid": {"settings": {"columns": 2}, "blocks": []},
     "hotzone": {"settings": {}, "blocks": []},
     "spacer": {"settings": {"height": 24}},
+    "recommended": {"settings": {"limit": 6, "columns": 2}},
     "divider": {"settings": {"style": "line"}},
 }
 

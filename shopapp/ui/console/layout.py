@@ -13,6 +13,7 @@ from shopapp.ui.console.state import ConsoleState
 NAV = [
     (routes.CONSOLE, "console.nav.home"),
     (routes.CONSOLE_PRODUCTS, "console.nav.products"),
+    (routes.CONSOLE_RESTOCK, "console.nav.restock"),
     (routes.CONSOLE_CATEGORIES, "console.nav.categories"),
     (routes.CONSOLE_ORDERS, "console.nav.orders"),
     (routes.CONSOLE_CUSTOMERS, "console.nav.customers"),

@@ -14,6 +14,7 @@ from shopapp.ui.components.picture import product_picture
 from shopapp.ui.components.savings import line_money, line_price, next_tier_text, saving_rows, savings_list
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.layout import store_page
+from shopapp.ui.store.recommendations import RecommendationsState, cart_shelf
 from shopapp.ui.store.state import StoreState
 
 
@@ -29,11 +30,13 @@ class CartPageState(StoreState):
     loaded: bool = False
 
     @rx.event
-    def load(self):
+    async def load(self):
         self._load_shop(count_cart=False)  # _show sets the count from the priced view
         self.problem = ""
         if not self.not_found:
-            self._show(self._view())
+            view = self._view()
+            self._show(view)
+            (await self.get_state(RecommendationsState))._load_for_cart([i["product_id"] for i in (view or {}).get("items", []) if i["product_id"]])
         self.loaded = True
 
     @rx.event
@@ -115,6 +118,7 @@ def cart_page() -> tuple[rx.Component, ...]:
             rx.el.div(
                 rx.el.ul(rx.foreach(state.lines, _cart_line), class_name="divide-y bg-white", data_testid="cart-lines"),
                 _summary(),
+                cart_shelf(),
                 rx.el.div(
                     rx.el.div(
                         rx.el.span(tr("saving.goods_total"), class_name="text-gray-600"),

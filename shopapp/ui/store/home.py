@@ -4,6 +4,7 @@ import reflex as rx
 
 from shopapp.db import read_scope
 from shopapp.services.core.money import format_money
+from shopapp.services.insights import recommendations
 from shopapp.services.marketing import promotion_badges
 from shopapp.services.shops import design, design_pages
 from shopapp.ui import routes
@@ -38,6 +39,7 @@ class StoreHomeState(StoreState):
             page = shown["pages"].get(handle)
             self.page_missing = page is None
             filled = design_pages.filled_page(session, int(self.shop["id"]), page or {"sections": []})
+            filled = _with_recommendations(session, int(self.shop["id"]), self.shopper.get("id"), filled)
             offers = card_offers(session, self.shop, [item for section in filled for item in section["products"]])
             coupons = running_coupons(session, int(self.shop["id"])) if any(f["type"] == "coupons" for f in filled) else []
         self.page_title = (page or {}).get("title", "") or self.shop["name"]
@@ -46,6 +48,18 @@ class StoreHomeState(StoreState):
             section_view(f, self.shop, [product_card(item, self.shop, offers.get(item["id"])) for item in f["products"]], i == first, coupons)
             for i, f in enumerate(filled)
         ]
+
+
+def _with_recommendations(session, shop_id: int, shopper_id: str | None, filled: list[dict]) -> list[dict]:
+    """The 猜你喜欢 sections' products: the logged-in shopper's precomputed picks (best sellers for anyone else)."""
+    if not any(f["type"] == "recommended" for f in filled):
+        return filled
+    customer_id = int(shopper_id) if shopper_id else None
+    return [
+        {**f, "products": recommendations.for_shopper(session, shop_id, customer_id, int(f.get("settings", {}).get("limit") or 6))}
+        if f["type"] == "recommended" else f
+        for f in filled
+    ]
 
 
 def card_offers(session, shop: dict[str, str], items: list[dict]) -> dict:

@@ -19,6 +19,7 @@ from shopapp.ui.store.coupons import CouponBlockState, coupon_block
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.product_reviews import ProductReviewsState, rating_link, reviews_section
 from shopapp.ui.store.promotion_tags import priced_variants, promotion_tags
+from shopapp.ui.store.recommendations import RecommendationsState, product_shelves
 from shopapp.ui.store.state import StoreState
 
 
@@ -45,6 +46,8 @@ class ProductPageState(StoreState):
         self._load_product()
         (await self.get_state(CouponBlockState))._load_claimables(self.product_id)
         (await self.get_state(ProductReviewsState))._first_page()
+        if not self.missing and not self.not_found:
+            (await self.get_state(RecommendationsState))._load_for_product(self.product_id)
 
     def _load_product(self):
         self._load_shop()
@@ -176,6 +179,7 @@ def product_page() -> rx.Component:
                 class_name="px-4 py-4 md:col-span-2",
             ),
             reviews_section(),
+            product_shelves(),
             class_name="bg-white pb-24 md:grid md:grid-cols-2 md:gap-6 md:p-6",
         ),
     )

@@ -36,6 +36,7 @@ def section(s: HomeSection, product_grid, product_row) -> rx.Component:
         ("featured_products", _titled(s, "store.featured", product_grid(s.products, s.columns))),
         ("product_grid", _titled(s, "store.products", product_grid(s.products, s.columns), more=True)),
         ("product_carousel", _titled(s, "store.featured", product_row(s.products))),
+        ("recommended", _titled(s, "store.rec.for_you", product_grid(s.products, s.columns))),
         ("rich_text", rx.el.section(
             rx.cond(s.title != "", rx.el.h2(s.title, class_name="mb-2 font-semibold")),
             rx.cond(s.html != "", rx.html(s.html, class_name="prose max-w-none"), rx.el.p(s.text, class_name="whitespace-pre-line")),

@@ -1,4 +1,5 @@
-"""The AI helper in the editor: a suggested title and description in a chosen tone; the owner takes them or not."""
+"""The copy helper in the editor: several titles and descriptions drawn from the product's facts (a model's only
+when every number and claim is in the facts); the owner picks one or none, nothing is saved until they do."""
 
 from __future__ import annotations
 
@@ -7,20 +8,23 @@ import asyncio
 import reflex as rx
 
 from shopapp.db import session_scope
+from shopapp.i18n import error_message, pick_lang
 from shopapp.services.core.errors import DomainError
-from shopapp.services.support.ai import service as ai
+from shopapp.services.insights import copywriting
 from shopapp.ui.components.forms import SECONDARY_BUTTON
-from shopapp.ui.components.text import tr
+from shopapp.ui.components.text import tr, tr_of
 
-TONES = ("simple", "premium", "playful")
+TONES = copywriting.TONES
 
 
 class AiCopyMixin(rx.State, mixin=True):
     copy_tone: str = "simple"
     copy_keywords: str = ""
-    copy_title: str = ""
-    copy_description: str = ""
+    copy_titles: list[str] = []
+    copy_descriptions: list[dict[str, str]] = []  # {style_key, html}
+    copy_shown: int = 0  # the description being previewed
     copy_engine: str = ""
+    copy_note: str = ""  # why the offline writer answered, and how many model suggestions were dropped
     copy_busy: bool = False
 
     @rx.event
@@ -31,37 +35,47 @@ class AiCopyMixin(rx.State, mixin=True):
     def set_copy_keywords(self, keywords: str):
         self.copy_keywords = keywords
 
+    @rx.event
+    def show_description(self, index: int):
+        self.copy_shown = index
+
     @rx.event(background=True)
     async def suggest_copy(self):
-        """Ask the AI helper for a title and a description; only suggestions, the owner decides."""
+        """Ask for suggestions; only suggestions, the owner decides."""
         async with self:
             if self.is_new or self.copy_busy:
                 return
             self.copy_busy = True
             try:
                 with session_scope() as session:
-                    request = ai.copy_request(session, self._actor(), int(self.product["id"]), ["title", "description"],
-                                              self.copy_tone, self.copy_keywords)
+                    request = copywriting.copy_request(session, self._actor(), int(self.product["id"]), ["title", "description"],
+                                                       self.copy_tone, self.copy_keywords)
             except DomainError as exc:
                 self.copy_busy, self.error = False, self._message(exc)
                 return
-        answer = await asyncio.to_thread(ai.write_copy, request)  # no transaction held while the model writes
+        answer = await asyncio.to_thread(copywriting.write_copy, request)  # no transaction held while a model writes
         async with self:
-            self.copy_busy, self.copy_engine = False, answer["engine"]
-            self.copy_title, self.copy_description = answer.get("title", ""), answer.get("description_html", "")
+            self.copy_busy, self.copy_engine, self.copy_shown = False, answer["engine"], 0
+            self.copy_titles = answer.get("titles", [])
+            self.copy_descriptions = [{"style_key": f"copy.style.{d['style']}", "html": d["html"]} for d in answer.get("descriptions", [])]
+            note = error_message(answer["error"], pick_lang(self.lang)) if answer.get("error") else ""
+            if answer.get("rejected"):
+                note = (note + " " + self._text("copy.rejected").format(count=len(answer["rejected"]))).strip()
+            self.copy_note = note
 
     @rx.event
-    def accept_title(self):
-        self.product["title"], self.copy_title = self.copy_title, ""
+    def accept_title(self, title: str):
+        self.product["title"] = title
         self.form_key += 1
 
     @rx.event
     def accept_description(self):
-        self.description, self.copy_description = self.copy_description, ""
+        if 0 <= self.copy_shown < len(self.copy_descriptions):
+            self.description = self.copy_descriptions[self.copy_shown]["html"]
 
 
 def ai_copy(state) -> rx.Component:
-    """Tone, keywords, the suggestions and their engine; `state` has AiCopyMixin."""
+    """Tone, keywords, the titles to pick from, the descriptions to preview and take; `state` has AiCopyMixin."""
     return rx.el.div(
         rx.el.div(
             rx.el.select(*[rx.el.option(tr(f"copy.tone.{t}"), value=t) for t in TONES], value=state.copy_tone,
@@ -72,17 +86,35 @@ def ai_copy(state) -> rx.Component:
                          type="button", class_name=SECONDARY_BUTTON + " py-1", data_testid="ai-copy"),
             class_name="flex flex-wrap items-center gap-2",
         ),
-        rx.cond(state.copy_title != "", rx.el.div(
-            rx.el.p(tr("copy.title_suggestion"), ": ", rx.el.b(state.copy_title, data_testid="ai-title"), class_name="text-sm"),
-            rx.el.button(tr("copy.use"), on_click=state.accept_title, type="button", class_name="text-sm text-emerald-700 underline"),
-            class_name="mt-2 flex flex-wrap items-center gap-2",
-        )),
-        rx.cond(state.copy_description != "", rx.el.div(
-            rx.html(state.copy_description, class_name="rounded border bg-gray-50 p-2 text-sm"),
-            rx.el.button(tr("copy.use"), on_click=state.accept_description, type="button", class_name="text-sm text-emerald-700 underline"),
+        rx.cond(state.copy_titles.length() > 0, rx.el.div(
+            rx.el.p(tr("copy.title_suggestion"), class_name="text-sm font-medium"),
+            rx.el.ul(rx.foreach(state.copy_titles, lambda title: rx.el.li(
+                rx.el.span(title, class_name="min-w-0 flex-1 break-all", data_testid="ai-title"),
+                rx.el.button(tr("copy.use"), on_click=state.accept_title(title), type="button", class_name="shrink-0 text-sm text-emerald-700 underline"),
+                class_name="flex items-start gap-2 rounded border bg-white px-2 py-1 text-sm",
+            )), class_name="mt-1 space-y-1"),
             class_name="mt-2",
         )),
-        rx.cond(state.copy_engine != "", rx.el.p(tr("support.engine"), ": ", rx.cond(state.copy_engine == "offline", tr("support.engine_offline"), state.copy_engine),
-                                                  class_name="mt-1 text-xs text-gray-500")),
+        rx.cond(state.copy_descriptions.length() > 0, rx.el.div(
+            rx.el.div(
+                rx.el.span(tr("copy.description_suggestion"), class_name="text-sm font-medium"),
+                rx.foreach(state.copy_descriptions, lambda d, i: rx.el.button(
+                    tr_of(d["style_key"], "copy.style."), on_click=state.show_description(i), type="button",
+                    aria_pressed=rx.cond(state.copy_shown == i, "true", "false"),
+                    class_name=rx.cond(state.copy_shown == i, "rounded-full bg-emerald-600 px-2 py-0.5 text-xs text-white",
+                                       "rounded-full border px-2 py-0.5 text-xs"),
+                )),
+                class_name="flex flex-wrap items-center gap-2",
+            ),
+            rx.html(state.copy_descriptions[state.copy_shown]["html"], class_name="prose prose-sm mt-1 max-w-none rounded border bg-gray-50 p-2 text-sm",
+                    data_testid="ai-description"),
+            rx.el.button(tr("copy.use"), on_click=state.accept_description, type="button", class_name="text-sm text-emerald-700 underline",
+                         data_testid="ai-description-use"),
+            class_name="mt-2",
+        )),
+        rx.cond(state.copy_engine != "", rx.el.p(
+            tr("support.engine"), ": ", rx.cond(state.copy_engine == "offline", tr("copy.engine_offline"), state.copy_engine),
+            rx.cond(state.copy_note != "", rx.el.span(" · ", state.copy_note)),
+            class_name="mt-1 text-xs text-gray-500", data_testid="ai-copy-engine")),
         class_name="mt-3 rounded-xl border border-dashed p-3",
     )

@@ -1,0 +1,1 @@
+"""What the shop's own data suggests to the owner and the shopper: product copy, recommendations, restock forecasts."""
