@@ -39,6 +39,7 @@ from shopapp.ui.platform.home import home_page
 from shopapp.ui.platform.login import login_page
 from shopapp.ui.platform.signup import signup_page
 from shopapp.ui.store import account as store_account  # noqa: F401 - registers /s/[slug]/account and its reset page
+from shopapp.ui.store import bargain as store_bargain  # noqa: F401 - registers /s/[slug]/bargain-runs/[run_id] (砍价)
 from shopapp.ui.store import cart as store_cart  # noqa: F401 - registers /s/[slug]/cart
 from shopapp.ui.store import chat as store_chat  # noqa: F401 - registers /s/[slug]/chat/[chat_key]
 from shopapp.ui.store import checkout as store_checkout  # noqa: F401 - registers /s/[slug]/checkout

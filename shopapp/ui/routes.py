@@ -48,6 +48,8 @@ STORE_POINTS = "/s/[slug]/account/points"
 STORE_COUPONS = "/s/[slug]/account/coupons"
 STORE_PASSWORD_RESET = "/s/[slug]/account/reset/[reset_token]"
 STORE_VERIFY_EMAIL = "/s/[slug]/account/verify/[verify_token]"
+STORE_BARGAIN_RUN = "/s/[slug]/bargain-runs/[run_id]"
+CONSOLE_BARGAINS = "/console/marketing/bargains"
 # Server routes (FastAPI) a page leaves to with a full page load: the session cookie is set and cleared there.
 SESSION_START = "/api/v1/session/start"
 SESSION_END = "/api/v1/session/end"
@@ -134,3 +136,7 @@ def shipment_label(shipment_id: int | str) -> str:
 def shipment_labels(shipment_ids: list[int]) -> str:
     """Several parcels' labels in one PDF, for printing in one go."""
     return f"/api/v1/shipments/labels.pdf?ids={','.join(map(str, shipment_ids))}"
+
+
+def store_bargain_run(slug, run_id) -> str:
+    return f"/s/{slug}/bargain-runs/{run_id}"
