@@ -257,3 +257,18 @@ def test_twenty_friends_cutting_at_once_never_go_below_the_floor_and_each_cuts_o
     assert all(c.amount > 0 for c in cuts) and sum(c.amount for c in cuts) == 2800
     row = session.get(BargainRun, run["run_id"], populate_existing=True)
     assert (row.price, row.cuts_count) == (1000, 10)
+
+
+def test_the_consoles_form_types_the_floor_in_yuan_and_names_a_bad_one(session, owner):
+    from shopapp.services.marketing import bargain_forms
+
+    tea = product_on_sale(session, owner, price=3800)
+    assert [v["id"] for v in bargain_forms.variant_choices(session, owner)] == [str(tea)]
+    with pytest.raises(Invalid) as refused:
+        bargain_forms.create_from_form(session, owner, {"name": "x", "variant_id": str(tea), "floor_price": "abc",
+                                                        "helpers_needed": "3", "hours": "24", "quantity": "5"})
+    assert "floor_price" in refused.value.fields
+    made = bargain_forms.create_from_form(session, owner, {"name": "砍到 9.9", "variant_id": str(tea), "floor_price": "9.9",
+                                                           "helpers_needed": "3", "hours": "24", "quantity": "5",
+                                                           "buy_before_floor": "on"})
+    assert (made["floor_price"], made["buy_before_floor"], made["status"]) == (990, True, "active")

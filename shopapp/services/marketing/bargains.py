@@ -37,10 +37,11 @@ def status_of(bargain: Bargain, now: datetime | None = None) -> str:
     return "scheduled" if bargain.starts_at > now else "active"
 
 
-def create_bargain(session: Session, actor: Actor, data: dict) -> dict:
-    """A new bargain from the owner's form or the API; 201's body."""
+def create_bargain(session: Session, actor: Actor, data: dict, errors: dict[str, str] | None = None) -> dict:
+    """A new bargain from the owner's form or the API; 201's body. `errors` are the form's own (an
+    amount it could not read), named together with the rules' refusals."""
     require(actor, "manage_marketing")
-    values = checked_bargain(session, actor.shop_id, data if isinstance(data, dict) else {})
+    values = checked_bargain(session, actor.shop_id, data if isinstance(data, dict) else {}, errors)
     bargain = Bargain(shop_id=actor.shop_id, **values)
     session.add(bargain)
     session.flush()
@@ -171,14 +172,14 @@ def _new_customers(session: Session, shop_id: int, counted: list[Order]) -> int:
 
 # The rules -----------------------------------------------------------------------------------------
 
-def checked_bargain(session: Session, shop_id: int, data: dict) -> dict:
+def checked_bargain(session: Session, shop_id: int, data: dict, errors: dict[str, str] | None = None) -> dict:
     """The columns of a bargain as `data` describes it, or Invalid naming every bad field: a variant of
     the shop, a floor below its price leaving at least 1 分 for each helper, 1..100 helpers, 1..720 hours,
     a quantity of at least 1, an end after the start."""
-    errors: dict[str, str] = {}
+    errors = dict(errors or {})
     values: dict = {"name": checked_text(data.get("name"), errors, "name", limit=MAX_NAME, required=True)}
     variant_id = _whole(data.get("variant_id"), "variant_id", errors, low=1)
-    floor = _whole(data.get("floor_price"), "floor_price", errors, low=0)
+    floor = _whole(data.get("floor_price"), "floor_price", errors, low=0) if "floor_price" not in errors else None
     helpers = _whole(data.get("helpers_needed"), "helpers_needed", errors, low=1, high=MAX_HELPERS, code="helpers_out_of_range")
     values["hours"] = _whole(data.get("hours"), "hours", errors, low=1, high=MAX_HOURS, code="hours_out_of_range")
     values["quantity"] = _whole(data.get("quantity"), "quantity", errors, low=1, high=MAX_QUANTITY)
@@ -192,9 +193,9 @@ def checked_bargain(session: Session, shop_id: int, data: dict) -> dict:
         elif helpers is not None and variant.price - floor < helpers:
             errors["helpers_needed"] = "helpers_more_than_cents"  # every cut is at least 1 分
     now = utcnow()
-    starts = _moment(data.get("starts_at"), "starts_at", errors) if data.get("starts_at") else now
-    ends = _moment(data.get("ends_at"), "ends_at", errors) if data.get("ends_at") else (starts or now) + FOREVER
-    if starts and ends and ends <= starts:
+    starts = _moment(data.get("starts_at"), "starts_at", errors) if data.get("starts_at") and "starts_at" not in errors else now
+    ends = _moment(data.get("ends_at"), "ends_at", errors) if data.get("ends_at") and "ends_at" not in errors else (starts or now) + FOREVER
+    if starts and ends and ends <= starts and "ends_at" not in errors:
         errors["ends_at"] = "ends_before_start"
     require_fields(errors)
     product = session.get(Product, variant.product_id)
