@@ -1577,4 +1577,11 @@ MESSAGES = {
     "bargains.r.customers": "Buyers",
     "bargains.r.runs_started": "Bargains started",
     "bargains.r.runs_finished": "Reached the floor",
+    "overview.title": "Activity numbers",
+    "overview.running": "Running",
+    "overview.paid_orders": "Paid orders",
+    "overview.units": "Units",
+    "overview.revenue": "Revenue",
+    "overview.discount": "Given away",
+    "overview.bargains_note": "Bargains started {started} · reached the floor {finished}",
 }

@@ -1585,4 +1585,11 @@ MESSAGES = {
     "bargains.r.customers": "买家",
     "bargains.r.runs_started": "发起砍价",
     "bargains.r.runs_finished": "砍到底价",
+    "overview.title": "活动数据",
+    "overview.running": "进行中",
+    "overview.paid_orders": "已付款订单",
+    "overview.units": "件数",
+    "overview.revenue": "销售额",
+    "overview.discount": "让利",
+    "overview.bargains_note": "发起砍价 {started} · 砍到底价 {finished}",
 }

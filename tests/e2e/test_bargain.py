@@ -68,10 +68,10 @@ def test_three_friends_finish_a_bargain_and_the_starter_buys_at_the_floor(phone,
     fill_checkout_address(phone)
     phone.get_by_test_id("bargain-place").click()
     expect(phone.get_by_role("heading", name=re.compile("沙箱支付"))).to_be_visible(timeout=30_000)
-    expect(phone.get_by_text(floor).first).to_be_visible()
-    phone.get_by_role("button", name=re.compile("支付成功")).click()
+    phone.get_by_role("button", name=re.compile("支付成功")).click()  # the floor, and shipping as for any order
     expect(phone.get_by_test_id("order-status")).to_have_text("待发货", timeout=30_000)
     expect(phone.get_by_text("西湖龙井绿茶 明前特级")).to_be_visible()
+    expect(phone.get_by_text(floor).first).to_be_visible()
 
     log_in_as_demo_owner(page)
     page.goto("/console/marketing/bargains")

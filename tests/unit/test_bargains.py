@@ -272,3 +272,23 @@ def test_the_consoles_form_types_the_floor_in_yuan_and_names_a_bad_one(session, 
                                                            "helpers_needed": "3", "hours": "24", "quantity": "5",
                                                            "buy_before_floor": "on"})
     assert (made["floor_price"], made["buy_before_floor"], made["status"]) == (990, True, "active")
+
+
+def test_the_marketing_centres_numbers_add_up_every_bargain(session, owner):
+    from shopapp.services.marketing import activity_numbers
+
+    tea = product_on_sale(session, owner, price=3800, stock=10)
+    first = _bargain(session, owner, tea, helpers_needed=1)
+    second = _bargain(session, owner, tea, helpers_needed=2)
+    bargains.end_bargain(session, owner, second["id"])
+    starter = _shopper(session, owner, "mei@example.com")
+    run = bargain_runs.start_run(session, owner.shop_id, first["id"], starter)
+    session.commit()
+    _cut_all(session, owner, run["run_id"], 1)
+    placed = bargain_orders.checkout(session, owner.shop_id, run["run_id"], starter, dict(ADDRESS))
+    payments.sandbox_pay(session, placed["payment"]["id"], "success")
+    session.commit()
+    (row,) = activity_numbers.overview(session, owner)
+    assert (row["kind"], row["running"], row["paid_orders"], row["units"], row["revenue"], row["discount_total"]) == (
+        "bargains", 1, 1, 1, 1000, 2800)
+    assert (row["runs_started"], row["runs_finished"]) == (1, 1)

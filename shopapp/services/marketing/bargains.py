@@ -129,34 +129,56 @@ def bargain_report(session: Session, actor: Actor, bargain_id) -> dict:
     runs_finished}: paid orders only, net of refunds, as every activity's report."""
     require(actor, "view_reports")
     bargain = get_row(session, actor.shop_id, bargain_id)
-    touched = [
-        o for o in session.exec(select(Order).where(Order.shop_id == actor.shop_id, Order.created_at >= bargain.created_at)
-                                .order_by(col(Order.id).desc()))
-        if any(_is_of(s, bargain) for s in o.discounts or ())
+    started, finished = run_counts(session, bargain.id)
+    return {
+        "bargain": bargain_dict(session, bargain), **_figures(session, actor.shop_id, {bargain.id}, bargain.created_at),
+        "runs_started": started, "runs_finished": finished,
+    }
+
+
+def overview(session: Session, actor: Actor) -> dict:
+    """Every bargain of the shop together, for the marketing centre's numbers: {running, orders, paid_orders,
+    units, revenue, discount_total, customers, new_customers, runs_started, runs_finished}."""
+    require(actor, "view_reports")
+    now = utcnow()
+    rows = session.exec(select(Bargain).where(Bargain.shop_id == actor.shop_id)).all()
+    started, finished = session.exec(
+        select(func.count(), func.count(BargainRun.finished_at)).where(BargainRun.shop_id == actor.shop_id)
+    ).one()
+    since = min((b.created_at for b in rows), default=now)
+    return {
+        "running": sum(1 for b in rows if status_of(b, now) == "active"),
+        **_figures(session, actor.shop_id, {b.id for b in rows}, since), "runs_started": started, "runs_finished": finished,
+    }
+
+
+def _figures(session: Session, shop_id: int, ids: set[int], since: datetime) -> dict:
+    """What orders whose savings name one of the bargains `ids` brought in: paid orders only, net of refunds
+    (a line's refunded units give back what PRICING.md says), an order refunded in full counting for nothing."""
+    touched = [] if not ids else [
+        o for o in session.exec(select(Order).where(Order.shop_id == shop_id, Order.created_at >= since).order_by(col(Order.id).desc()))
+        if any(_is_of(s, ids) for s in o.discounts or ())
     ]
     counted = [o for o in touched if o.paid_at is not None and o.status != "closed"]
     items = [
         item for item in (session.exec(select(OrderItem).where(col(OrderItem.order_id).in_([o.id for o in counted]))).all() if counted else [])
-        if any(_is_of(s, bargain) for s in item.discounts or ())
+        if any(_is_of(s, ids) for s in item.discounts or ())
     ]
     units = revenue = given = 0
     for item in items:
         back = list(session.exec(select(RefundItem.qty).where(RefundItem.order_item_id == item.id).order_by(RefundItem.id)).all())
         units += item.qty - sum(back)
         revenue += item.paid - sum(refund_for_units(item.paid, item.qty, n, back[:i]) for i, n in enumerate(back))
-        given += sum(s["amount"] for s in item.discounts if _is_of(s, bargain))
-    started, finished = run_counts(session, bargain.id)
-    buyers = {o.email for o in counted}
+        given += sum(s["amount"] for s in item.discounts if _is_of(s, ids))
     return {
-        "bargain": bargain_dict(session, bargain), "orders": len([o for o in touched if o.status != "cancelled"]),
-        "paid_orders": len(counted), "units": units, "revenue": revenue, "discount_total": given,
-        "customers": len(buyers), "new_customers": _new_customers(session, actor.shop_id, counted),
-        "runs_started": started, "runs_finished": finished,
+        "orders": len([o for o in touched if o.status != "cancelled"]), "paid_orders": len(counted), "units": units,
+        "revenue": revenue, "discount_total": given, "customers": len({o.email for o in counted}),
+        "new_customers": _new_customers(session, shop_id, counted),
     }
 
 
-def _is_of(saving: dict, bargain: Bargain) -> bool:
-    return saving.get("source") == SOURCE and saving.get("id") == bargain.id
+def _is_of(saving: dict, ids: set[int]) -> bool:
+    return saving.get("source") == SOURCE and saving.get("id") in ids
 
 
 def _new_customers(session: Session, shop_id: int, counted: list[Order]) -> int:
