@@ -140,3 +140,8 @@ def shipment_labels(shipment_ids: list[int]) -> str:
 
 def store_bargain_run(slug, run_id) -> str:
     return f"/s/{slug}/bargain-runs/{run_id}"
+
+
+def store_log_in_then(slug, path: str) -> str:
+    """The shop's log-in page, coming back to `path` (one of the shop's pages) once logged in."""
+    return f"/s/{slug}/account?" + urlencode({"next": path})

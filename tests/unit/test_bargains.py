@@ -173,6 +173,9 @@ def test_a_run_expires_after_its_hours(session, owner):
             bargain_runs.cut(session, owner.shop_id, run["run_id"], friend)
         assert late.value.code == "expired"
         assert bargain_runs.run_view(session, owner.shop_id, run["run_id"])["status"] == "expired"
+        with pytest.raises(Conflict) as too_late:
+            bargain_orders.checkout(session, owner.shop_id, run["run_id"], starter, dict(ADDRESS))
+        assert too_late.value.code == "expired"
 
 
 def test_the_activitys_quantity_holds_and_a_cancelled_order_gives_its_unit_back(session, owner):

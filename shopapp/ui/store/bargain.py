@@ -69,8 +69,8 @@ class BargainRunState(LeaveMixin, FormMixin, StoreState):
 
     @rx.event
     def help_cut(self):
-        if not self.shopper:
-            return rx.redirect(routes.store_account(self.shop["slug"]))
+        if not self.shopper:  # log in, then back here
+            return rx.redirect(routes.store_log_in_then(self.shop["slug"], routes.store_bargain_run(self.shop["slug"], self.run_id)))
         self.error = ""
         try:
             with session_scope() as session:

@@ -31,8 +31,8 @@ class BargainStartState(StoreState):
 
     @rx.event
     def start(self, bargain_id: str):
-        if not self.shopper:
-            return rx.redirect(routes.store_account(self.shop["slug"]))
+        if not self.shopper:  # log in, then back to the product
+            return rx.redirect(routes.store_log_in_then(self.shop["slug"], routes.product_page(self.shop["slug"], self.product_id)))
         self.problem = ""
         try:
             with session_scope() as session:
