@@ -4,8 +4,9 @@ shopper's run (a guest logs in first) and opens its page to share."""
 import reflex as rx
 
 from shopapp.db import read_scope, session_scope
-from shopapp.services.core.errors import DomainError
+from shopapp.services.core.errors import DomainError, NotFound
 from shopapp.services.core.money import format_money
+from shopapp.services.core.validation import id_from_text
 from shopapp.services.marketing import bargain_runs
 from shopapp.ui import routes
 from shopapp.ui.components.text import tr
@@ -21,10 +22,14 @@ class BargainStartState(StoreState):
         self.problem, self.bargains = "", []
         if not self.shop:
             self._load_shop()
-        if self.not_found or not str(product_id).isdigit():
+        if self.not_found:
+            return
+        try:
+            product = id_from_text(product_id)  # a missing product's page: no number the database could hold
+        except NotFound:
             return
         with read_scope() as session:
-            found = bargain_runs.active_for_product(session, int(self.shop["id"]), int(product_id))
+            found = bargain_runs.active_for_product(session, int(self.shop["id"]), product)
         currency = self.shop.get("currency", "CNY")
         self.bargains = [{"id": str(b["id"]), "name": b["name"], "floor": format_money(b["floor_price"], currency),
                           "helpers": str(b["helpers_needed"])} for b in found]
