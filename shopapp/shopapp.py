@@ -26,6 +26,7 @@ from shopapp.ui.console import reviews as console_reviews  # noqa: F401 - regist
 from shopapp.ui.console import settings as console_settings  # noqa: F401 - registers /console/settings
 from shopapp.ui.console import shipping as console_shipping  # noqa: F401 - registers /console/shipping
 from shopapp.ui.console.design import page as console_design  # noqa: F401 - registers /console/design (店铺装修)
+from shopapp.ui.console.marketing import bargains as console_bargains  # noqa: F401 - registers /console/marketing/bargains (砍价)
 from shopapp.ui.console.marketing import coupons as console_coupons  # noqa: F401 - registers /console/marketing/coupons
 from shopapp.ui.console.marketing import hub as marketing_hub  # noqa: F401 - registers /console/marketing
 from shopapp.ui.console.marketing import points as console_points  # noqa: F401 - registers /console/marketing/points
@@ -40,6 +41,7 @@ from shopapp.ui.platform.home import home_page
 from shopapp.ui.platform.login import login_page
 from shopapp.ui.platform.signup import signup_page
 from shopapp.ui.store import account as store_account  # noqa: F401 - registers /s/[slug]/account and its reset page
+from shopapp.ui.store import bargain as store_bargain  # noqa: F401 - registers /s/[slug]/bargain-runs/[run_id] (砍价)
 from shopapp.ui.store import cart as store_cart  # noqa: F401 - registers /s/[slug]/cart
 from shopapp.ui.store import chat as store_chat  # noqa: F401 - registers /s/[slug]/chat/[chat_key]
 from shopapp.ui.store import checkout as store_checkout  # noqa: F401 - registers /s/[slug]/checkout

@@ -9,6 +9,7 @@ from shopapp.api import (
     aftersales,
     ai,
     api_keys,
+    bargains,
     caching,
     campaigns,
     carts,
@@ -95,6 +96,7 @@ def create_api() -> FastAPI:
         reports,
         campaigns,
         insights,
+        bargains,
     ):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(media.router)

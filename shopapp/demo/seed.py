@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from shopapp.db import session_scope
-from shopapp.demo import history
+from shopapp.demo import bargain, history
 from shopapp.demo.catalogue import SIGNATURE_TEAS, TEAS, TEAWARE, WEIGHT_FACTORS, WEIGHTS
 from shopapp.demo.pictures import product_picture
 from shopapp.models import Product, Shop
@@ -73,6 +73,7 @@ def seed_demo(*, if_empty: bool = False) -> str | None:
         owner = accounts.authenticate(session, signed.token)
         _feature_signature_teas(session, owner)
         shipping.create_method(session, owner, SHIPPING)
+        bargain.seed_bargain(session, owner)  # one live 砍价
         shop_id = owner.shop_id
     # Two months of orders, refunds and questions, so the console's charts and lists have something to show.
     history.seed_history(signed.token, shop_id)

@@ -3,6 +3,7 @@
 from shopapp.models.accounts import AuthSession, LoginAttempt, PasswordReset, User
 from shopapp.models.aftersales import AftersalesRequest, Refund, RefundItem
 from shopapp.models.analytics import AnalyticsDay, AnalyticsVisitorDay, OrderVisit, VisitEvent
+from shopapp.models.bargains import Bargain, BargainCut, BargainRun
 from shopapp.models.campaigns import Campaign, CampaignRecipient, EmailUnsubscribe
 from shopapp.models.catalog import Category, Product, ProductCategory, ProductImage, Variant
 from shopapp.models.checkout import Cart, CartItem, ShippingMethod
@@ -41,4 +42,5 @@ __all__ = [
     "AnalyticsDay", "AnalyticsVisitorDay", "OrderVisit", "VisitEvent",
     "Campaign", "CampaignRecipient", "EmailUnsubscribe",
     "Recommendation",
+    "Bargain", "BargainCut", "BargainRun",
 ]

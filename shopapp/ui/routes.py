@@ -51,6 +51,8 @@ STORE_POINTS = "/s/[slug]/account/points"
 STORE_COUPONS = "/s/[slug]/account/coupons"
 STORE_PASSWORD_RESET = "/s/[slug]/account/reset/[reset_token]"
 STORE_VERIFY_EMAIL = "/s/[slug]/account/verify/[verify_token]"
+STORE_BARGAIN_RUN = "/s/[slug]/bargain-runs/[run_id]"
+CONSOLE_BARGAINS = "/console/marketing/bargains"
 # Server routes (FastAPI) a page leaves to with a full page load: the session cookie is set and cleared there.
 SESSION_START = "/api/v1/session/start"
 SESSION_END = "/api/v1/session/end"
@@ -142,3 +144,12 @@ def shipment_label(shipment_id: int | str) -> str:
 def shipment_labels(shipment_ids: list[int]) -> str:
     """Several parcels' labels in one PDF, for printing in one go."""
     return f"/api/v1/shipments/labels.pdf?ids={','.join(map(str, shipment_ids))}"
+
+
+def store_bargain_run(slug, run_id) -> str:
+    return f"/s/{slug}/bargain-runs/{run_id}"
+
+
+def store_log_in_then(slug, path: str) -> str:
+    """The shop's log-in page, coming back to `path` (one of the shop's pages) once logged in."""
+    return f"/s/{slug}/account?" + urlencode({"next": path})

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from shopapp.services.marketing import coupons, points
+from shopapp.services.marketing import bargains, coupons, points
 
 
 def order_moved(session: Session, order: Any, before: str, to: str) -> None:
@@ -20,6 +20,7 @@ def order_moved(session: Session, order: Any, before: str, to: str) -> None:
     points.order_moved(session, order, before, to)
     if before == "pending_payment" and to == "cancelled":
         coupons.give_back(session, order)  # an unpaid order cancelled or expired: the coupon is the shopper's again
+        bargains.order_closed(session, order)  # and a bargain's unit goes back to the activity
 
 
 def order_refunded(session: Session, order: Any, amount: int, units: dict[int, int]) -> None:

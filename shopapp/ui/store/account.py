@@ -72,6 +72,9 @@ class AccountState(FormMixin, StoreState):
             self.reset_sent = True
         else:
             self._welcome(result)
+            back = self.router.url.query_parameters.get("next", "")  # a page of this shop that sent them to log in
+            if back.startswith(f"/s/{self.shop['slug']}/") and "//" not in back and "\\" not in back:
+                yield rx.redirect(back)
 
     @rx.event
     def resend_verification(self):

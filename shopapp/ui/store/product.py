@@ -15,6 +15,7 @@ from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.picture import picture_placeholder
 from shopapp.ui.components.text import tr
+from shopapp.ui.store.bargain_start import BargainStartState, bargain_start
 from shopapp.ui.store.coupons import CouponBlockState, coupon_block
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.product_reviews import ProductReviewsState, rating_link, reviews_section
@@ -48,6 +49,7 @@ class ProductPageState(StoreState):
         (await self.get_state(ProductReviewsState))._first_page()
         if not self.missing and not self.not_found:
             (await self.get_state(RecommendationsState))._load_for_product(self.product_id)
+        (await self.get_state(BargainStartState))._load_for_product(self.product_id)
 
     def _load_product(self):
         self._load_shop()
@@ -168,6 +170,7 @@ def product_page() -> rx.Component:
                 promotion_tags(state.badges, state.sale_ends),
                 _presale_notice(),
                 coupon_block(padded=False),
+                bargain_start(),
                 _picker(),
                 _stock_state(),
                 _buy_bar(),

@@ -5,6 +5,7 @@ import reflex as rx
 from shopapp.ui import routes
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
+from shopapp.ui.console.marketing.overview import ActivityNumbersState, activity_numbers_table
 
 # (title key, one-line hint key, where it leads; "" for an activity not built yet).
 CARDS = (
@@ -15,15 +16,17 @@ CARDS = (
     ("marketing.coupons", "marketing.coupons_hint", routes.CONSOLE_COUPONS),
     ("marketing.points", "marketing.points_hint", routes.CONSOLE_POINTS),
     ("campaigns.title", "campaigns.hint", routes.CONSOLE_CAMPAIGNS),
+    ("marketing.bargains", "marketing.bargains_hint", routes.CONSOLE_BARGAINS),
 )
 
 
-@console_page(routes.CONSOLE_MARKETING, "console.nav.marketing")
+@console_page(routes.CONSOLE_MARKETING, "console.nav.marketing", on_load=ActivityNumbersState.load)
 def marketing_hub() -> rx.Component:
     return rx.el.div(
         rx.el.h1(tr("console.nav.marketing"), class_name="text-2xl font-bold"),
         rx.el.p(tr("marketing.intro"), class_name="mt-1 text-sm text-gray-600"),
         rx.el.ul(*[_card(*card) for card in CARDS], class_name="mt-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-3", data_testid="marketing-cards"),
+        activity_numbers_table(),
         class_name="max-w-4xl",
     )
 
