@@ -25,6 +25,7 @@ from shopapp.models import AuthSession, JobLease, LoginAttempt
 from shopapp.models.base import utcnow
 from shopapp.services.analytics import rollups
 from shopapp.services.core import idempotency, outbox
+from shopapp.services.marketing import affiliate_money
 from shopapp.services.orders import cancel, fulfillment, tracking
 from shopapp.services.shops import accounts
 
@@ -57,6 +58,8 @@ JOBS: list[Job] = [
     Job("auto_complete_delivered", 3600, fulfillment.auto_complete_delivered),
     # Seals the days that are over into analytics_day (the reports read today live).
     Job("roll_up_analytics", 900, rollups.roll_up_recent),
+    # 分销: commissions whose order completed settle_days ago become available to withdraw.
+    Job("settle_commissions", 300, affiliate_money.settle_due),
 ]
 
 

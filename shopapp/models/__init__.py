@@ -1,6 +1,14 @@
 """All tables, imported here so SQLModel.metadata (and Alembic) sees every one."""
 
 from shopapp.models.accounts import AuthSession, LoginAttempt, PasswordReset, User
+from shopapp.models.affiliates import (
+    AffiliateBinding,
+    AffiliateMove,
+    AffiliateProgram,
+    Commission,
+    CommissionWithdrawal,
+    Promoter,
+)
 from shopapp.models.aftersales import AftersalesRequest, Refund, RefundItem
 from shopapp.models.analytics import AnalyticsDay, OrderVisit, VisitEvent
 from shopapp.models.catalog import Category, Product, ProductCategory, ProductImage, Variant
@@ -37,4 +45,5 @@ __all__ = [
     "LoyaltySettings", "MemberLevel", "PointsAccount", "PointsMove", "PointsReward",
     "Review", "ReviewPhoto",
     "AnalyticsDay", "OrderVisit", "VisitEvent",
+    "AffiliateBinding", "AffiliateMove", "AffiliateProgram", "Commission", "CommissionWithdrawal", "Promoter",
 ]

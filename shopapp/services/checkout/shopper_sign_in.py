@@ -9,14 +9,18 @@ from sqlmodel import Session
 
 from shopapp.services.checkout import cart
 from shopapp.services.customers import email_verification, shoppers
+from shopapp.services.marketing import affiliates
 
 
 def register(
     session: Session, shop_id: int, *, email: str, password: str, name: str = "", cart_token: str | None = None,
+    ref: str | None = None,
 ) -> shoppers.LoggedIn:
     """A new account in this shop, logged in at once; a guest cart comes along. A link to verify the
-    e-mail goes out: once opened, the orders placed as a guest with it join the account."""
+    e-mail goes out: once opened, the orders placed as a guest with it join the account. Signed up through a
+    promoter's link (`ref`): bound to that promoter (分销; a code not of this shop is ignored)."""
     logged_in = shoppers.register(session, shop_id, email=email, password=password, name=name)
+    affiliates.bind(session, shop_id, logged_in.customer["id"], ref, "signup")
     email_verification.send_verification(session, shop_id, shoppers.customer_by_email(session, shop_id, logged_in.customer["email"]))
     return _with_cart(session, shop_id, logged_in, cart_token)
 
