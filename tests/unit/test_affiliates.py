@@ -168,6 +168,16 @@ def test_signing_up_through_a_link_binds_the_new_shopper(session, owner):
     assert affiliates.binding_dict(session, owner.shop_id, quiet.customer["id"]) is None
 
 
+def test_logging_in_through_a_link_binds_a_shopper_who_had_no_binding(session, owner):
+    _program(session, owner)
+    _, code = _promoter(session, owner, "li@example.com")
+    buyer, _ = _shopper(session, owner, "buyer@example.com")
+    shopper_sign_in.log_in(session, owner.shop_id, email="buyer@example.com", password="secret-pass", ref=code)
+    assert affiliates.binding_dict(session, owner.shop_id, buyer)["via"] == "login"
+    shopper_sign_in.log_in(session, owner.shop_id, email="buyer@example.com", password="secret-pass")  # no link: unchanged
+    assert affiliates.binding_dict(session, owner.shop_id, buyer)["promoter_code"] == code
+
+
 # Commissions -----------------------------------------------------------------------------------
 
 def test_commission_is_a_percent_of_paid_merchandise_at_two_levels_frozen_when_paid(session, owner):

@@ -27,9 +27,12 @@ def register(
 
 def log_in(
     session: Session, shop_id: int, *, email: str, password: str, cart_token: str | None = None, ip: str = "",
+    ref: str | None = None,
 ) -> shoppers.LoggedIn:
-    """A session for the shopper; the guest cart merges into the account's cart."""
+    """A session for the shopper; the guest cart merges into the account's cart. A promoter's link they came
+    by (`ref`, 分销) binds them unless a binding still holds."""
     logged_in = shoppers.log_in(session, shop_id, email=email, password=password, ip=ip)
+    affiliates.bind(session, shop_id, logged_in.customer["id"], ref, "login")
     # Guest orders placed with the verified address since the last visit join the account.
     email_verification.join_guest_orders(session, shop_id, shoppers.customer_by_email(session, shop_id, email))
     return _with_cart(session, shop_id, logged_in, cart_token)
