@@ -81,6 +81,7 @@ def test_a_promoters_link_earns_a_commission_that_settles_and_is_withdrawn(page,
     friend_context = browser.new_context(base_url=platform_url, **IPHONE)
     friend = friend_context.new_page()
     friend.goto(f"/s/demo-tea?ref={code}")
+    expect(friend.get_by_test_id("account-link")).to_have_attribute("href", "/s/demo-tea/account")  # the shop is loaded
     friend.get_by_test_id("account-link").click()
     friend.get_by_role("button", name="还没有账号？注册一个").click()
     friend.get_by_label("邮箱").fill(FRIEND)
@@ -110,7 +111,7 @@ def test_a_promoters_link_earns_a_commission_that_settles_and_is_withdrawn(page,
     settled = subprocess.run([sys.executable, "-c", SETTLE, order["order_no"]], cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=120)
     assert settled.returncode == 0, settled.stderr
-    assert settled.stdout.strip().splitlines()[-1] == "1"
+    assert int(settled.stdout.strip().splitlines()[-1]) >= 1
 
     phone.reload()
     expect(phone.get_by_test_id("promoter-available")).to_have_text(_yuan(commission))

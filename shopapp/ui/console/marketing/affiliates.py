@@ -60,7 +60,7 @@ def _numbers() -> rx.Component:
 
     def figure(label: str, name: str) -> rx.Component:
         return rx.el.div(rx.el.p(tr(label), class_name="text-xs text-gray-500"),
-                         rx.el.p(state.numbers[name], class_name="text-lg font-bold", data_testid=f"affiliates-{name}"))
+                         rx.el.p(state.numbers[name], class_name="text-lg font-bold", data_testid=f"affiliates-count-{name}"))
 
     return rx.el.div(
         figure("affiliates.promoters", "promoters"), figure("affiliates.commission", "commission"),
