@@ -158,6 +158,12 @@ def test_a_visit_binds_the_first_link_only_and_the_poster_is_a_png(client, shop)
     second = client.post(f"/store/{slug}/affiliate-bindings", headers=friend["headers"], json={"ref": wang["code"]}).json()
     assert not second["bound"] and second["binding"]["promoter_code"] == li["code"]
 
+    _shopper(client, slug, "later@example.com")
+    logged_in = client.post(f"/store/{slug}/customers/login",
+                            json={"email": "later@example.com", "password": "secret-pass-1", "ref": wang["code"]})
+    assert logged_in.status_code == 200, logged_in.text
+    assert _mine(client, slug, wang)["team"]["level1"] == 1  # logging in through Wang's link bound them
+
     poster = client.get(f"/store/{slug}/affiliates/{li['code']}/poster.png")
     assert poster.status_code == 200 and poster.headers["content-type"] == "image/png"
     assert poster.content.startswith(b"\x89PNG")

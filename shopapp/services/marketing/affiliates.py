@@ -148,6 +148,8 @@ def bind(session: Session, shop_id: int, customer_id: int, code, via: str = "vis
         if strict:
             raise Invalid(fields={"ref": problem})
         return False
+    if _binder(session, shop_id, customer_id) is not None:
+        return False  # the first binding holds (read first: a page load with ?ref= mostly finds one)
     program = active_program(session, shop_id)
     now = utcnow()
     expires = now + timedelta(days=program.binding_days)
