@@ -141,7 +141,7 @@ def promoter_view(session: Session, shop_id: int, customer_id: int, *, page: int
     ).all()
     inviter = session.get(Promoter, promoter.inviter_id) if promoter.inviter_id else None
     return {
-        **affiliates._code_and_link(session, promoter), "frozen": promoter.frozen, "available": promoter.available,
+        **affiliates.code_and_link(session, promoter), "frozen": promoter.frozen, "available": promoter.available,
         "requested": promoter.requested, "withdrawn": promoter.withdrawn, "team": affiliates.team_of(session, promoter),
         "inviter_code": inviter.code if inviter else None,
         "commissions": [commission_dict(row) for row in commissions], "total": total,

@@ -91,7 +91,7 @@ def become_promoter(session: Session, shop_id: int, customer_id: int, invite_cod
         raise Conflict("affiliate_program_off")
     found = promoter_of(session, shop_id, customer_id)
     if found is not None:
-        return {**_code_and_link(session, found), "created": False}
+        return {**code_and_link(session, found), "created": False}
     inviter = None
     if invite_code not in (None, ""):
         inviter = _promoter_by_code(session, shop_id, invite_code)
@@ -109,8 +109,8 @@ def become_promoter(session: Session, shop_id: int, customer_id: int, invite_cod
         row = promoter_of(session, shop_id, customer_id)
         if row is None:
             raise
-        return {**_code_and_link(session, row), "created": False}
-    return {**_code_and_link(session, row), "created": True}
+        return {**code_and_link(session, row), "created": False}
+    return {**code_and_link(session, row), "created": True}
 
 
 def promoter_of(session: Session, shop_id: int, customer_id: int) -> Promoter | None:
@@ -208,7 +208,7 @@ def team_of(session: Session, promoter: Promoter) -> dict:
 
 # Helpers --------------------------------------------------------------------------------------
 
-def _code_and_link(session: Session, promoter: Promoter) -> dict:
+def code_and_link(session: Session, promoter: Promoter) -> dict:
     shop = session.get(Shop, promoter.shop_id)
     return {"code": promoter.code, "link": link_for(shop.slug, promoter.code)}
 
