@@ -27,6 +27,7 @@ from shopapp.services.analytics import rollups
 from shopapp.services.core import idempotency, outbox
 from shopapp.services.customers import campaigns
 from shopapp.services.insights import recommendations
+from shopapp.services.marketing import affiliate_money
 from shopapp.services.orders import cancel, fulfillment, tracking
 from shopapp.services.shops import accounts
 
@@ -64,6 +65,8 @@ JOBS: list[Job] = [
     Job("send_campaigns", 10, campaigns.send_due),
     # 买了这个的人也买了 / 相似商品 / 猜你喜欢, rebuilt from the day's orders and views; pages read the rows by id.
     Job("refresh_recommendations", 3 * 3600, recommendations.refresh_all),
+    # 分销: commissions whose order completed settle_days ago become available to withdraw.
+    Job("settle_commissions", 300, affiliate_money.settle_due),
 ]
 
 

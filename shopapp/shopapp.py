@@ -26,6 +26,7 @@ from shopapp.ui.console import reviews as console_reviews  # noqa: F401 - regist
 from shopapp.ui.console import settings as console_settings  # noqa: F401 - registers /console/settings
 from shopapp.ui.console import shipping as console_shipping  # noqa: F401 - registers /console/shipping
 from shopapp.ui.console.design import page as console_design  # noqa: F401 - registers /console/design (店铺装修)
+from shopapp.ui.console.marketing import affiliates as console_affiliates  # noqa: F401 - registers /console/marketing/affiliates (分销)
 from shopapp.ui.console.marketing import bargains as console_bargains  # noqa: F401 - registers /console/marketing/bargains (砍价)
 from shopapp.ui.console.marketing import coupons as console_coupons  # noqa: F401 - registers /console/marketing/coupons
 from shopapp.ui.console.marketing import hub as marketing_hub  # noqa: F401 - registers /console/marketing
@@ -50,6 +51,7 @@ from shopapp.ui.store import home as store_home  # noqa: F401 - registers /s/[sl
 from shopapp.ui.store import order as store_order  # noqa: F401 - registers /s/[slug]/orders/[order_no]
 from shopapp.ui.store import points as store_points  # noqa: F401 - registers /s/[slug]/account/points (我的积分)
 from shopapp.ui.store import product as store_product  # noqa: F401 - registers /s/[slug]/p/[product_id]
+from shopapp.ui.store import promoter as store_promoter  # noqa: F401 - registers /s/[slug]/account/promoter (推广中心)
 from shopapp.ui.store import search as store_search  # noqa: F401 - registers /s/[slug]/search
 from shopapp.ui.support import desk  # noqa: F401 - registers /support
 

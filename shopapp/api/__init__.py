@@ -6,6 +6,7 @@ from fastapi import Depends, FastAPI
 
 from shopapp.api import (
     account,
+    affiliates,
     aftersales,
     ai,
     api_keys,
@@ -97,6 +98,7 @@ def create_api() -> FastAPI:
         campaigns,
         insights,
         bargains,
+        affiliates,
     ):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(media.router)

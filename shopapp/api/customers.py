@@ -21,6 +21,7 @@ class Registration(BaseModel):
     password: str = ""
     name: str = ""
     cart_token: str | None = None
+    ref: str | None = None  # a promoter's code (分销): the new account is bound to them
 
 
 class ResetRequest(BaseModel):
@@ -40,14 +41,18 @@ class Credentials(BaseModel):
     email: str = ""
     password: str = ""
     cart_token: str | None = None
+    ref: str | None = None  # a promoter's link the shopper came by (分销)
 
 
 @router.post("", status_code=201)
-def register(slug: str, body: Registration):
-    """→ 201 `{token, customer: {id, email, name}, cart_token}`"""
+def register(slug: str, body: Registration, ref: str | None = None):
+    """→ 201 `{token, customer: {id, email, name}, cart_token}`; `"ref": "CODE"` (or `?ref=CODE`) binds the
+    new account to that promoter."""
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        return _answer(shopper_sign_in.register(session, shop.id, **body.model_dump()))
+        fields = body.model_dump()
+        fields["ref"] = fields["ref"] or ref
+        return _answer(shopper_sign_in.register(session, shop.id, **fields))
 
 
 @router.post("/login")

@@ -18,7 +18,9 @@ from shopapp.services.catalog import categories as catalog_categories
 from shopapp.services.catalog import media
 from shopapp.services.catalog import products as catalog_products
 from shopapp.services.checkout import shipping
+from shopapp.services.customers import shoppers
 from shopapp.services.insights import recommendations
+from shopapp.services.marketing import affiliates
 from shopapp.services.shops import accounts, shops, themes
 from shopapp.settings import get_settings
 
@@ -28,6 +30,7 @@ DEMO_SLUG = "demo-tea"
 DEMO_EMAIL = "demo@example.com"
 # What the README printed for every install until each got its own; retired wherever it still opens the demo.
 PUBLISHED_PASSWORDS = ("demo-tea-2026",)
+DEMO_PROMOTER_EMAIL = "promoter@example.com"  # the demo's one 分销 promoter (a shopper; log in after a password reset)
 PROFILE = {
     "description": "一叶一世界。精选中国名茶与手作茶器，产地直采，新鲜到家。",
     "contact_phone": "400-800-1234",
@@ -77,6 +80,8 @@ def seed_demo(*, if_empty: bool = False) -> str | None:
         shop_id = owner.shop_id
     # Two months of orders, refunds and questions, so the console's charts and lists have something to show.
     history.seed_history(signed.token, shop_id)
+    with session_scope() as session:
+        _affiliate_programme(session, accounts.authenticate(session, signed.token))
     # The shelves the nightly job fills, filled now so the demo's product pages show them from the start.
     with session_scope() as session:
         recommendations.refresh_shop(session, shop_id)
@@ -118,6 +123,15 @@ def _feature_signature_teas(session: Session, owner) -> None:
         for section in themes.home_sections(session, owner.shop_id)
     ]
     themes.save_sections(session, owner, sections)
+
+
+def _affiliate_programme(session: Session, owner) -> None:
+    """分销 on (10 % / 5 %, bound 30 days, settled 7 days after completion) with one promoter, a tea friend."""
+    affiliates.save_program(session, owner, {"enabled": True, "level1_percent": 10, "level2_percent": 5,
+                                             "binding_days": 30, "settle_days": 7})
+    friend = shoppers.register(session, owner.shop_id, email=DEMO_PROMOTER_EMAIL, password=secrets.token_urlsafe(12),
+                               name="茶友小林")
+    affiliates.become_promoter(session, owner.shop_id, friend.customer["id"])
 
 
 def _skip(session: Session, if_empty: bool) -> bool:

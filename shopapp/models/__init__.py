@@ -1,6 +1,14 @@
 """All tables, imported here so SQLModel.metadata (and Alembic) sees every one."""
 
 from shopapp.models.accounts import AuthSession, LoginAttempt, PasswordReset, User
+from shopapp.models.affiliates import (
+    AffiliateBinding,
+    AffiliateMove,
+    AffiliateProgram,
+    Commission,
+    CommissionWithdrawal,
+    Promoter,
+)
 from shopapp.models.aftersales import AftersalesRequest, Refund, RefundItem
 from shopapp.models.analytics import AnalyticsDay, AnalyticsVisitorDay, OrderVisit, VisitEvent
 from shopapp.models.bargains import Bargain, BargainCut, BargainRun
@@ -43,4 +51,5 @@ __all__ = [
     "Campaign", "CampaignRecipient", "EmailUnsubscribe",
     "Recommendation",
     "Bargain", "BargainCut", "BargainRun",
+    "AffiliateBinding", "AffiliateMove", "AffiliateProgram", "Commission", "CommissionWithdrawal", "Promoter",
 ]

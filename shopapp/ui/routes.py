@@ -49,6 +49,8 @@ STORE_MICRO_PAGE = "/s/[slug]/pages/[handle]"
 CONSOLE_DESIGN = "/console/design"
 STORE_POINTS = "/s/[slug]/account/points"
 STORE_COUPONS = "/s/[slug]/account/coupons"
+STORE_PROMOTER = "/s/[slug]/account/promoter"
+CONSOLE_AFFILIATES = "/console/marketing/affiliates"
 STORE_PASSWORD_RESET = "/s/[slug]/account/reset/[reset_token]"
 STORE_VERIFY_EMAIL = "/s/[slug]/account/verify/[verify_token]"
 STORE_BARGAIN_RUN = "/s/[slug]/bargain-runs/[run_id]"
@@ -111,6 +113,15 @@ def store_points(slug):
 
 def store_coupons(slug):
     return "/s/" + slug + "/account/coupons"
+
+
+def store_promoter(slug):
+    return "/s/" + slug + "/account/promoter"
+
+
+def promoter_poster(slug: str, code: str) -> str:
+    """A promoter's share poster (the REST API draws the PNG)."""
+    return f"/api/v1/store/{slug}/affiliates/{code}/poster.png"
 
 
 def store_account_order(slug: str, order_no: str) -> str:

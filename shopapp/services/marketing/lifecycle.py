@@ -12,12 +12,13 @@ from typing import Any
 
 from sqlmodel import Session
 
-from shopapp.services.marketing import bargains, coupons, points
+from shopapp.services.marketing import affiliate_money, bargains, coupons, points
 
 
 def order_moved(session: Session, order: Any, before: str, to: str) -> None:
     """The order went from status `before` to `to` (orders/state.transition, after its event)."""
     points.order_moved(session, order, before, to)
+    affiliate_money.order_moved(session, order, before, to)  # 分销: commissions frozen, scheduled, taken back
     if before == "pending_payment" and to == "cancelled":
         coupons.give_back(session, order)  # an unpaid order cancelled or expired: the coupon is the shopper's again
         bargains.order_closed(session, order)  # and a bargain's unit goes back to the activity
@@ -27,3 +28,4 @@ def order_refunded(session: Session, order: Any, amount: int, units: dict[int, i
     """`amount` 分 of the order went back to the shopper; `units` are the refunded units per order item id
     (empty for a refund of an amount rather than of lines)."""
     points.order_refunded(session, order, amount, units)
+    affiliate_money.order_refunded(session, order, amount, units)

@@ -55,15 +55,16 @@ class AccountState(FormMixin, StoreState):
         yield
         email, password, shop_id = form.get("email", ""), form.get("password", ""), int(self.shop["id"])
         cart_token = self._cart_token() or None
+        ref = self.affiliate_ref or None  # a promoter's link this tab came by (分销)
 
         def act(session):
             if self.mode == "forgot":
                 return password_resets.request_shopper_reset(session, shop_id, email)
             if self.mode == "register":
                 return shopper_sign_in.register(session, shop_id, email=email, password=password,
-                                          name=form.get("name", ""), cart_token=cart_token)
+                                          name=form.get("name", ""), cart_token=cart_token, ref=ref)
             return shopper_sign_in.log_in(session, shop_id, email=email, password=password,
-                                    cart_token=cart_token, ip=self.router.session.client_ip)
+                                    cart_token=cart_token, ip=self.router.session.client_ip, ref=ref)
 
         result = self._submit(act)
         if result is FAILED:
@@ -259,6 +260,7 @@ def _orders() -> rx.Component:
         rx.cond(state.shopper["verified"] != "yes", _verify_notice()),
         rx.el.a(tr("points.mine"), " ›", href=routes.store_points(state.shop["slug"]), class_name="mt-3 block rounded-2xl bg-white p-3 font-medium", data_testid="account-points"),
         rx.el.a(tr("store.coupons.wallet"), href=routes.store_coupons(state.shop["slug"]), class_name="mt-3 block rounded-2xl bg-white p-3 font-medium", data_testid="wallet-link"),
+        rx.el.a(tr("promoter.title"), " ›", href=routes.store_promoter(state.shop["slug"]), class_name="mt-3 block rounded-2xl bg-white p-3 font-medium", data_testid="account-promoter"),
         rx.el.h2(tr("account.orders"), class_name="mt-4 font-semibold"),
         rx.cond(
             state.history.length() == 0,

@@ -8,11 +8,12 @@ import json
 
 import reflex as rx
 
-from shopapp.db import read_scope
+from shopapp.db import read_scope, session_scope
 from shopapp.services.analytics import tracking
 from shopapp.services.checkout import cart as carts
 from shopapp.services.core.errors import DomainError, NotFound
 from shopapp.services.customers import shoppers
+from shopapp.services.marketing import affiliates
 from shopapp.services.shops import design, shops
 from shopapp.ui.state import LangState
 from shopapp.ui.store.theme import theme_view
@@ -31,6 +32,7 @@ class StoreState(LangState):
     menu: list[dict[str, str]] = []
     tab_bar: list[dict[str, str]] = []
     footer_links: list[dict[str, str]] = []
+    affiliate_ref: str = ""  # 分销: the promoter code of the link this tab came by, bound at sign-up or log-in
 
     def _load_shop(self, count_cart: bool = True):
         """The shop from the URL, the logged-in shopper, and the header's cart count (a page that
@@ -45,6 +47,19 @@ class StoreState(LangState):
                 self._load_theme(design.design_for_visit(session, shop["id"], self.preview_token())["theme"])
         except NotFound:
             self.shop, self.not_found, self.cart_count, self.shopper = {}, True, 0, {}
+            return
+        self._follow_ref()
+
+    def _follow_ref(self):
+        """A promoter's link (?ref=CODE) binds the logged-in shopper now; a guest's tab keeps the code for
+        their sign-up or log-in (a code not of this shop binds nobody)."""
+        ref = self.router.url.query_parameters.get("ref", "")
+        if not ref:
+            return
+        self._keep(affiliate_ref=str(ref)[:affiliates.MAX_CODE])
+        if self.shopper:
+            with session_scope() as session:
+                affiliates.bind(session, int(self.shop["id"]), int(self.shopper["id"]), self.affiliate_ref, "visit")
 
     def preview_token(self) -> str:
         return self.router.url.query_parameters.get("preview", "")

@@ -17,6 +17,7 @@ CARDS = (
     ("marketing.points", "marketing.points_hint", routes.CONSOLE_POINTS),
     ("campaigns.title", "campaigns.hint", routes.CONSOLE_CAMPAIGNS),
     ("marketing.bargains", "marketing.bargains_hint", routes.CONSOLE_BARGAINS),
+    ("marketing.affiliates", "marketing.affiliates_hint", routes.CONSOLE_AFFILIATES),
 )
 
 
