@@ -25,6 +25,7 @@ from shopapp.models import AuthSession, JobLease, LoginAttempt
 from shopapp.models.base import utcnow
 from shopapp.services.analytics import rollups
 from shopapp.services.core import idempotency, outbox
+from shopapp.services.marketing import flash_sales
 from shopapp.services.orders import cancel, fulfillment, tracking
 from shopapp.services.shops import accounts
 
@@ -57,6 +58,8 @@ JOBS: list[Job] = [
     Job("auto_complete_delivered", 3600, fulfillment.auto_complete_delivered),
     # Seals the days that are over into analytics_day (the reports read today live).
     Job("roll_up_analytics", 900, rollups.roll_up_recent),
+    # A flash-sale unit taken at the gate by a worker that died before its order committed comes back.
+    Job("reconcile_flash_gates", 15, flash_sales.reconcile_gates),
 ]
 
 

@@ -18,6 +18,7 @@ from shopapp.api import (
     design,
     errors,
     finance,
+    flash_sales,
     fulfillment,
     health,
     input_limits,
@@ -59,7 +60,7 @@ def create_api() -> FastAPI:
     served_by.install(api)
     security.install(api)
     tracking.install(api)
-    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, coupons, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions, reviews, customer_list, tickets, design, finance, tracking, reports):
+    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, coupons, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions, reviews, customer_list, tickets, design, finance, tracking, reports, flash_sales):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(media.router)
     api.include_router(seo.router)

@@ -8,6 +8,7 @@ from shopapp.models.checkout import Cart, CartItem, ShippingMethod
 from shopapp.models.core import IdempotencyRecord
 from shopapp.models.coupons import Coupon, CouponCode, CustomerCoupon
 from shopapp.models.customers import Customer, CustomerProfile, CustomerSegment, CustomerSession, CustomerTag
+from shopapp.models.flash_sales import FlashSale, FlashSaleOrder
 from shopapp.models.fulfillment import Shipment, ShipmentItem, TrackingEvent
 from shopapp.models.inventory import StockMove
 from shopapp.models.jobs import JobLease
@@ -37,4 +38,5 @@ __all__ = [
     "LoyaltySettings", "MemberLevel", "PointsAccount", "PointsMove", "PointsReward",
     "Review", "ReviewPhoto",
     "AnalyticsDay", "OrderVisit", "VisitEvent",
+    "FlashSale", "FlashSaleOrder",
 ]

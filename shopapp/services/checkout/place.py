@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import timedelta
 
 from sqlmodel import Session
@@ -36,7 +36,7 @@ def place_order(
     session: Session, shop_id: int, cart_token: str, email: str, address: dict,
     shipping_method_id: int | None = None, note: str = "", idempotency_key: str | None = None,
     *, provider: str | None = None, mobile: bool = True, customer_token: str | None = None,
-    choices: offers.Choices = offers.NO_CHOICES,
+    choices: offers.Choices = offers.NO_CHOICES, exclusive_prices: dict | None = None, pay_seconds: int | None = None,
 ) -> dict:
     """Turn the cart into an order awaiting payment; returns what the shopper needs next:
     {order_id, order_no, total, currency, expires_at, payment: {id, provider, pay_url}, token}.
@@ -47,6 +47,8 @@ def place_order(
     nothing at all is kept. The same Idempotency-Key with the same request returns the first
     answer and does nothing again. With a shopper's log-in token the order goes into their
     account's order history. `choices` (a coupon, points) are priced exactly as the quote prices them.
+    `exclusive_prices` (variant id -> UnitPrice) prices lines under an exclusive activity (a 秒杀 order,
+    checkout/flash_orders), whose own `pay_seconds` replaces the shop's payment window.
     """
     shop = shops.get_shop(session, shop_id)
     # Only a shopper's log-in counts here; other bearer tokens (an API key) place guest orders.
@@ -69,6 +71,7 @@ def place_order(
         owner_id = email_verification.verified_customer_id(session, shop_id, email) if customer_id is None else None
         placed = _place(
             session, shop, cart_token, email, address, shipping_method_id, note, provider, mobile, customer_id, choices,
+            exclusive_prices, pay_seconds,
         )
         if customer_id is None:
             if owner_id is not None:
@@ -141,6 +144,7 @@ def checked_address(raw, errors: dict[str, str]) -> dict:
 def _place(
     session: Session, shop: Shop, cart_token: str, email: str, address: dict, shipping_method_id: int | None,
     note: str, provider: str | None, mobile: bool, customer_id: int | None, choices: offers.Choices,
+    exclusive_prices: dict | None = None, pay_seconds: int | None = None,
 ) -> dict:
     cart = carts.load_cart(session, shop.id, cart_token)
     lines = carts.cart_lines(session, cart)
@@ -164,6 +168,8 @@ def _place(
         if line.problem:
             raise carts.line_problem(line)
     offered_now = offers.load_offers(session, shop.id, customer_id=customer_id, choices=choices)
+    if exclusive_prices:
+        offered_now = replace(offered_now, extra={**offered_now.extra, "exclusive_prices": exclusive_prices})
     choice = coupon_choice.price_with_coupon(session, lines, method, offered_now, compare=False)
     choice.require_applies()
     priced, offered_now = choice.priced, choice.offers
@@ -178,7 +184,7 @@ def _place(
         discount_total=priced.discount_total, discounts=[saving.as_dict() for saving in priced.discounts],
         shipping_total=priced.shipping_total, total=priced.total, weight_grams=priced.weight_grams, note=note,
         presale=bool(presale_dates), ships_at=max(presale_dates, default=None),
-        expires_at=utcnow() + timedelta(seconds=get_settings().unpaid_order_ttl_seconds),
+        expires_at=utcnow() + timedelta(seconds=pay_seconds or get_settings().unpaid_order_ttl_seconds),
     )
     session.add(order)
     session.flush()

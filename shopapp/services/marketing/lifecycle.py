@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from shopapp.services.marketing import coupons, points
+from shopapp.services.marketing import coupons, flash_sales, points
 
 
 def order_moved(session: Session, order: Any, before: str, to: str) -> None:
@@ -20,6 +20,7 @@ def order_moved(session: Session, order: Any, before: str, to: str) -> None:
     points.order_moved(session, order, before, to)
     if before == "pending_payment" and to == "cancelled":
         coupons.give_back(session, order)  # an unpaid order cancelled or expired: the coupon is the shopper's again
+    flash_sales.order_moved(session, order, before, to)  # a cancelled flash order's units go back to the sale
 
 
 def order_refunded(session: Session, order: Any, amount: int, units: dict[int, int]) -> None:
