@@ -26,6 +26,7 @@ from shopapp.ui.console import settings as console_settings  # noqa: F401 - regi
 from shopapp.ui.console import shipping as console_shipping  # noqa: F401 - registers /console/shipping
 from shopapp.ui.console.design import page as console_design  # noqa: F401 - registers /console/design (店铺装修)
 from shopapp.ui.console.marketing import coupons as console_coupons  # noqa: F401 - registers /console/marketing/coupons
+from shopapp.ui.console.marketing import flash_sales as console_flash_sales  # noqa: F401 - registers /console/marketing/flash-sales
 from shopapp.ui.console.marketing import hub as marketing_hub  # noqa: F401 - registers /console/marketing
 from shopapp.ui.console.marketing import points as console_points  # noqa: F401 - registers /console/marketing/points
 from shopapp.ui.console.marketing import promotions as console_promotions  # noqa: F401 - registers /console/marketing/promotions/[kind]

@@ -18,8 +18,9 @@ from sqlmodel import Session, col, select
 from shopapp.models import Order, OrderItem, Product, RefundItem, Variant
 from shopapp.models.base import utcnow
 from shopapp.models.flash_sales import FlashSale, FlashSaleOrder
+from shopapp.services.core.clock import shop_zone
 from shopapp.services.core.errors import Conflict, Invalid, require_fields
-from shopapp.services.core.money import refund_for_units
+from shopapp.services.core.money import parse_money, refund_for_units
 from shopapp.services.core.permissions import Actor, require, shop_row
 from shopapp.services.core.validation import checked_text, checked_whole, id_from_text
 from shopapp.services.marketing import flash_gate
@@ -369,3 +370,25 @@ def _moment(value, field: str, errors: dict[str, str]) -> datetime | None:
         errors[field] = "required"
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def create_from_form(session: Session, actor: Actor, form: dict) -> dict:
+    """The console's form: the price typed in yuan ("9.9"), times typed on the shop's clock (datetime-local)."""
+    errors: dict[str, str] = {}
+    data = {k: form.get(k, "") for k in ("name", "variant_id", "quantity", "per_customer_limit", "pay_minutes")}
+    typed = str(form.get("price") or "").strip()
+    try:
+        data["price"] = parse_money(typed, field="price") if typed else None
+    except Invalid as refused:
+        errors.update(refused.fields)
+    for field in ("starts_at", "ends_at"):
+        text = str(form.get(field) or "").strip()
+        try:
+            moment = datetime.fromisoformat(text) if text else None
+        except ValueError:
+            errors[field], moment = "date_invalid", None
+        data[field] = (moment if moment.tzinfo else moment.replace(tzinfo=shop_zone(actor.shop_id))).isoformat() if moment else ""
+    try:
+        return create_flash_sale(session, actor, data)
+    except Invalid as refused:
+        raise Invalid(fields={**refused.fields, **errors}) from None

@@ -10,8 +10,8 @@ from datetime import datetime
 import reflex as rx
 
 from shopapp.db import read_scope, session_scope
-from shopapp.services.core.clock import utcnow
 from shopapp.services.checkout import flash_orders
+from shopapp.services.core.clock import utcnow
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
 from shopapp.services.marketing import flash_sales
