@@ -256,10 +256,14 @@ def order_moved(session: Session, order, before: str, to: str) -> None:
         return
     rows = session.exec(select(FlashSaleOrder).where(FlashSaleOrder.order_id == order.id, col(FlashSaleOrder.live).is_(True))).all()
     for row in rows:
+        sale = session.get(FlashSale, row.flash_sale_id)
+        # The variant's row first, then the sale's: the order a winner takes them in (checkout reserves the
+        # stock, then take_units), so a cancel and a winner wait for each other and never deadlock.
+        session.exec(select(Variant.id).where(Variant.id == sale.variant_id).with_for_update())
         row.live = False
         session.add(row)
         session.exec(update(FlashSale).where(FlashSale.id == row.flash_sale_id).values(sold=FlashSale.sold - row.qty))
-        sale = session.get(FlashSale, row.flash_sale_id)
+        session.refresh(sale)
         try:
             flash_gate.gate().give_back(gate_key(sale), row.customer_id, row.qty)
         except flash_gate.GateDown:
