@@ -88,6 +88,9 @@ def test_a_worker_killed_in_a_flash_rush_loses_no_unit_and_sells_none_twice(back
         for done in pressing:
             done.result()
     backend.wait_for_workers(WORKERS, gone=victim, seconds=60)
+    deadline = time.monotonic() + 60
+    while not _answers(backend.url) and time.monotonic() < deadline:
+        time.sleep(0.1)
 
     # The job, twice (a difference seen once could be an order being written).
     for _ in range(2):
@@ -110,3 +113,10 @@ def test_a_worker_killed_in_a_flash_rush_loses_no_unit_and_sells_none_twice(back
     assert (row.sold, len(rows), len(orders)) == (QUANTITY, QUANTITY, QUANTITY), (seen, backend.log)
     assert len(set(customers)) == QUANTITY  # nobody has two
     assert stock == STOCK - QUANTITY
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url + "/api/v1/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
