@@ -10,6 +10,8 @@ in a sale are priced by PRICING.md step 1 as exclusive (`unit_price`): nothing o
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func, or_, update
@@ -51,6 +53,7 @@ def create_flash_sale(session: Session, actor: Actor, data: dict) -> dict:
     sale = FlashSale(shop_id=actor.shop_id, **values)
     session.add(sale)
     session.flush()
+    _forget_known()
     return flash_sale_dict(sale)
 
 
@@ -87,6 +90,7 @@ def end_flash_sale(session: Session, actor: Actor, sale_id) -> dict:
         sale.ended_at = sale.updated_at = utcnow()
         session.add(sale)
         session.flush()
+        _forget_known()
     return flash_sale_dict(sale)
 
 
@@ -269,6 +273,42 @@ def order_moved(session: Session, order, before: str, to: str) -> None:
         except flash_gate.GateDown:
             pass  # the reconcile job brings the gate back to the database
     session.flush()
+
+
+# What this process remembers of a sale, so the rush's losers are answered without the database ------
+
+@dataclass(frozen=True)
+class Known:
+    """A sale as read a moment ago: enough to refuse a try before the start, after the end, or when the
+    gate has nothing left. A start and an end never move later (an owner can only end a sale sooner)."""
+
+    shop_id: int
+    starts_at: datetime
+    ends_at: datetime
+    key: flash_gate.SaleKey
+
+
+KNOWN_SECONDS = 2.0  # how long a remembered sale is trusted
+_known: dict[tuple[str, int], tuple[float, Known]] = {}
+
+
+def remember(slug: str, sale: FlashSale) -> None:
+    if len(_known) > 10_000:
+        _known.clear()
+    ends = sale.ended_at if sale.ended_at is not None and sale.ended_at < sale.ends_at else sale.ends_at
+    _known[(slug, sale.id)] = (time.monotonic() + KNOWN_SECONDS, Known(sale.shop_id, sale.starts_at, ends, gate_key(sale)))
+
+
+def remembered(slug: str, sale_id: int) -> Known | None:
+    found = _known.get((slug, sale_id))
+    if found is None or found[0] < time.monotonic():
+        return None
+    return found[1]
+
+
+def _forget_known() -> None:
+    """A sale made or ended here: nothing remembered may stand for it (ids of a test database come back)."""
+    _known.clear()
 
 
 # The job: gate and database agree ----------------------------------------------------------------
