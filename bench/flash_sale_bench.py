@@ -64,15 +64,17 @@ async def run(api: str, args) -> None:
         slug, headers, shop_id, variant_id, sale_id = await open_shop(owner, args.units)
         tokens = shoppers(shop_id, args.shoppers)
         health = await health_rate(api, args.clients, args.seconds)
-        took, winners, losers, codes, shoppers_won = await rush(f"{api}/store/{slug}", sale_id, tokens, args)
+        took, winners, losers, codes, shoppers_won, sold_out_rate, selling = await rush(f"{api}/store/{slug}", sale_id, tokens, args)
         carts = await make_carts(f"{api}/store/{slug}", variant_id, args.units)
         plain = await plain_checkouts(f"{api}/store/{slug}", carts, args.clients)
         sale = (await owner.get(f"/flash-sales/{sale_id}", headers=headers)).json()
     answered = len(winners) + len(losers)
     print(f"health             {health:.0f} requests/s")
     print(f"rush               {answered / took:.0f} answers/s over {took:.2f} s ({answered} answers: {codes})")
-    print(f"losers             {len(losers) / took:.0f} answers/s = {len(losers) / took / health * 100:.0f} % of health (target ≥ 80 %)"
+    print(f"losers, whole rush {len(losers) / took:.0f} answers/s = {len(losers) / took / health * 100:.0f} % of health (target ≥ 80 %)"
           f"   p50 {percentile(losers, 50):.1f} ms   p95 {percentile(losers, 95):.1f} ms (target < 50)")
+    print(f"after the last win {sold_out_rate:.0f} answers/s = {sold_out_rate / health * 100:.0f} % of health "
+          f"(the units went in the first {selling:.2f} s)")
     print(f"winners' orders    p50 {percentile(winners, 50):.0f} ms   p95 {percentile(winners, 95):.0f} ms (target < 500)")
     print(f"plain checkout     p50 {percentile(plain, 50):.0f} ms   p95 {percentile(plain, 95):.0f} ms ({len(plain)} orders)")
     print(f"load average       {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
@@ -114,6 +116,7 @@ async def rush(store: str, sale_id: int, tokens: list[str], args):
     presses = [t for _ in range(args.tries) for t in random.sample(tokens, len(tokens))]
     winners: list[float] = []
     losers: list[float] = []
+    answered_at: list[tuple[float, bool]] = []  # (when, won)
     codes: dict[str, int] = {}
     won: list[str] = []
     queue = list(reversed(presses))
@@ -128,6 +131,7 @@ async def rush(store: str, sale_id: int, tokens: list[str], args):
                 answer = await client.post(f"/flash-sales/{sale_id}/orders", json={"qty": 1, "address": ADDRESS},
                                            headers={"Authorization": f"Bearer {token}"})
                 spent = (time.monotonic() - began) * 1000
+                answered_at.append((time.monotonic(), answer.status_code == 201))
                 if answer.status_code == 201:
                     winners.append(spent)
                     won.append(token)
@@ -143,7 +147,11 @@ async def rush(store: str, sale_id: int, tokens: list[str], args):
     began = time.monotonic()
     go.set()
     await asyncio.gather(*tasks)
-    return time.monotonic() - began, winners, losers, codes, won
+    ended = time.monotonic()
+    last_win = max((at for at, win in answered_at if win), default=began)
+    after = sum(1 for at, win in answered_at if at > last_win and not win)
+    sold_out_rate = after / (ended - last_win) if ended > last_win else 0.0
+    return ended - began, winners, losers, codes, won, sold_out_rate, last_win - began
 
 
 async def plain_checkouts(store: str, carts: list[str], clients: int) -> list[float]:
