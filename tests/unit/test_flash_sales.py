@@ -192,3 +192,26 @@ def test_the_storefront_lists_current_and_coming_sales_with_seconds_on_the_serve
     assert [(s["id"], s["status"]) for s in shown] == [(running["id"], "active"), (coming["id"], "scheduled")]
     assert (shown[0]["left"], shown[0]["sold_percent"], shown[0]["regular_price"]) == (9, 10, 3800)
     assert 118 <= shown[1]["seconds_to_start"] <= 121
+
+
+def test_the_redis_gate_takes_units_and_checks_the_limit_in_one_step_and_its_units_survive_a_reload(own_redis):
+    gate = flash_gate.RedisGate(own_redis.url)
+    key = flash_gate.SaleKey(7, 1234)
+    loads = []
+
+    def load():
+        loads.append(1)
+        return 2, {5: 1}  # the database: 2 units left, customer 5 already has one
+
+    assert gate.take(key, 5, 1, 1, load) == flash_gate.LIMIT_REACHED
+    assert gate.take(key, 6, 1, 1, load) == flash_gate.OK
+    assert gate.take(key, 7, 1, 1, load) == flash_gate.OK
+    assert gate.take(key, 8, 1, 1, load) == flash_gate.SOLD_OUT
+    assert loads == [1] and gate.left(key) == 0
+    gate.give_back(key, 7, 1)
+    assert gate.state(key) == (1, {5: 1, 6: 1, 7: 0})
+    assert gate.take(key, 8, 1, 1, load) == flash_gate.OK and gate.left(key) == 0
+    gate.adjust(key, 1, {8: -1})
+    assert gate.state(key) == (1, {5: 1, 6: 1, 7: 0, 8: 0})
+    gate.forget(key)
+    assert gate.left(key) is None
