@@ -215,3 +215,18 @@ def test_the_redis_gate_takes_units_and_checks_the_limit_in_one_step_and_its_uni
     assert gate.state(key) == (1, {5: 1, 6: 1, 7: 0, 8: 0})
     gate.forget(key)
     assert gate.left(key) is None
+
+
+def test_the_home_pages_flash_sale_block_lists_current_and_coming_sales_instead_of_nothing_running(session, owner):
+    from shopapp.ui.store.section_data import running_flash_sales, section_view
+
+    tea = product_on_sale(session, owner, stock=10, price=3800, title="龙井")
+    sale_on(session, owner, tea, quantity=4, price=990)
+    sale_on(session, owner, tea, starts_in=600)
+    shop = {"id": str(owner.shop_id), "slug": "tea-house", "currency": "CNY"}
+    with session_scope() as reading:
+        flash = running_flash_sales(reading, shop)
+    shown = section_view({"type": "flash_sale", "settings": {}, "categories": []}, shop, [], False, [], flash)
+    assert [(b["status"], b["price"], b["regular"], b["sold_percent"], b["gone"]) for b in shown.blocks] == [
+        ("active", "¥9.90", "¥38", "0", ""), ("scheduled", "¥9.90", "¥38", "0", "")]
+    assert shown.blocks[0]["title"] == "龙井 · 整点秒杀" and shown.blocks[0]["link"].startswith("/s/tea-house/p/")
