@@ -120,6 +120,7 @@ def place(session: Session, ticket: Ticket, customer_token: str | None, data: di
     """The winner's order: a one-line cart at the sale's price, placed as checkout places any order (stock
     reserved, payment waiting for `pay_minutes`), and the sale's units taken in the same transaction."""
     sale = session.get(FlashSale, ticket.sale_id)
+    flash_sales.check_customer_limit(session, sale, ticket.customer_id, ticket.qty)
     cart_token = carts.create_cart(session, ticket.shop_id, ticket.email, ticket.customer_id)
     carts.add_item(session, ticket.shop_id, cart_token, ticket.variant_id, ticket.qty, view=False)
     placed = placing.place_order(

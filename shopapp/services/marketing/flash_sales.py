@@ -226,10 +226,22 @@ def gate_load(session: Session, sale: FlashSale) -> tuple[int, dict[int, int]]:
     return sale.quantity - fresh, {int(k): int(v) for k, v in bought.items()}
 
 
+def check_customer_limit(session: Session, sale: FlashSale, customer_id: int, qty: int) -> None:
+    """409 limit_reached when the customer's units in live orders of the sale and `qty` pass its limit. Read
+    before the checkout takes its hot rows (the stock, the sale), so they are held for two statements only."""
+    had = session.exec(
+        select(func.coalesce(func.sum(FlashSaleOrder.qty), 0)).where(
+            FlashSaleOrder.flash_sale_id == sale.id, FlashSaleOrder.customer_id == customer_id, col(FlashSaleOrder.live).is_(True),
+        )
+    ).one()
+    if had + qty > sale.per_customer_limit:
+        raise Conflict("limit_reached")
+
+
 def take_units(session: Session, sale_id: int, shop_id: int, order_id: int, customer_id: int, qty: int) -> None:
     """The order wins `qty` units, in the checkout's transaction: 409 sold_out when fewer are left,
-    not_started / ended outside the sale's time, limit_reached over the customer's limit. The one place
-    `sold` goes up: an update that holds only while the units are there, so no gate can oversell."""
+    not_started / ended outside the sale's time. The one place `sold` goes up: an update that holds only
+    while the units are there, so no gate can oversell."""
     now = utcnow()
     won = session.exec(
         update(FlashSale).where(
@@ -238,18 +250,9 @@ def take_units(session: Session, sale_id: int, shop_id: int, order_id: int, cust
         ).values(sold=FlashSale.sold + qty)
     ).rowcount
     if not won:
-        sale = session.get(FlashSale, sale_id)
+        sale = session.get(FlashSale, sale_id, populate_existing=True)
         status = status_of(sale, now) if sale else "ended"
         raise Conflict({"scheduled": "not_started", "ended": "ended"}.get(status, "sold_out"))
-    sale = session.get(FlashSale, sale_id)
-    session.refresh(sale)
-    had = session.exec(
-        select(func.coalesce(func.sum(FlashSaleOrder.qty), 0)).where(
-            FlashSaleOrder.flash_sale_id == sale_id, FlashSaleOrder.customer_id == customer_id, col(FlashSaleOrder.live).is_(True),
-        )
-    ).one()
-    if had + qty > sale.per_customer_limit:
-        raise Conflict("limit_reached")
     session.add(FlashSaleOrder(shop_id=shop_id, flash_sale_id=sale_id, order_id=order_id, customer_id=customer_id, qty=qty))
     session.flush()
 
