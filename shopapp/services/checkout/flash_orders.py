@@ -117,16 +117,15 @@ def enter(session: Session, slug: str, sale_id, customer_token: str | None, qty)
 
 
 def place(session: Session, ticket: Ticket, customer_token: str | None, data: dict, *, mobile: bool = True) -> dict:
-    """The winner's order: a one-line cart at the sale's price, placed as checkout places any order (stock
+    """The winner's order: one line at the sale's price (no cart), placed as checkout places any order (stock
     reserved, payment waiting for `pay_minutes`), and the sale's units taken in the same transaction."""
     sale = session.get(FlashSale, ticket.sale_id)
     flash_sales.check_customer_limit(session, sale, ticket.customer_id, ticket.qty)
-    cart_token = carts.create_cart(session, ticket.shop_id, ticket.email, ticket.customer_id)
-    carts.add_item(session, ticket.shop_id, cart_token, ticket.variant_id, ticket.qty, view=False)
     placed = placing.place_order(
-        session, ticket.shop_id, cart_token, data.get("email") or ticket.email, data.get("address"),
+        session, ticket.shop_id, "", data.get("email") or ticket.email, data.get("address"),
         data.get("shipping_method_id"), data.get("note") or "", provider=data.get("provider"), mobile=mobile,
         customer_token=customer_token, exclusive_prices={sale.variant_id: flash_sales.unit_price(sale)},
+        lines=[carts.line_of(session, ticket.shop_id, sale.variant_id, ticket.qty)],
         pay_seconds=sale.pay_minutes * 60,
     )
     flash_sales.take_units(session, sale.id, ticket.shop_id, placed["order_id"], ticket.customer_id, ticket.qty)
