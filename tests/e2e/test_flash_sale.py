@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from playwright.sync_api import expect
 
-from tests.e2e.steps import DEMO_EMAIL, DEMO_PASSWORD
+from tests.e2e.steps import DEMO_EMAIL, DEMO_PASSWORD, log_in_as_demo_owner
 
 EMAIL = "flash.fan@example.com"
 PASSWORD = "tea-flash-2026"
@@ -59,3 +59,32 @@ def test_a_flash_sale_opens_at_its_second_and_a_shopper_buys_on_a_phone(phone, p
     block.get_by_role("button", name="立即抢购").click()
     expect(phone).to_have_url(re.compile(r"/s/demo-tea/orders/"), timeout=15000)
     expect(phone.get_by_text("秒杀").first).to_be_visible()
+
+
+def test_the_owner_creates_a_flash_sale_in_the_console_reads_its_numbers_and_ends_it(page, platform_url):
+    with httpx.Client(base_url=platform_url + "/api/v1", timeout=30) as api:
+        headers = {"Authorization": "Bearer " + api.post("/auth/login", json={"email": DEMO_EMAIL, "password": DEMO_PASSWORD}).json()["token"]}
+        product = api.get("/products", headers=headers, params={"status": "active", "per_page": 50}).json()["items"][-1]
+        variant = api.get(f"/products/{product['id']}", headers=headers).json()["variants"][0]
+    log_in_as_demo_owner(page)
+    page.get_by_role("link", name="营销中心").first.click()
+    page.get_by_test_id("marketing-cards").get_by_role("link", name=re.compile("^秒杀")).click()
+    form = page.get_by_test_id("flash-sale-form")
+    form.get_by_label("活动名称").fill("周末秒杀")
+    form.get_by_label("规格 SKU(或 ID)").fill(str(variant["id"]))
+    form.get_by_label("秒杀价(元)").fill(f"{variant['price'] / 100 + 1:.2f}")  # above the usual price
+    form.get_by_label("秒杀数量").fill("10")
+    form.get_by_label("开始时间").fill("2026-01-01T00:00")
+    form.get_by_label("结束时间").fill("2036-01-01T00:00")
+    form.get_by_role("button", name="创建").click()
+    expect(form.get_by_role("alert").filter(has_text="活动价必须低于原价")).to_be_visible()
+    form.get_by_label("秒杀价(元)").fill("1")
+    form.get_by_role("button", name="创建").click()
+    expect(page.get_by_role("status").filter(has_text="已保存")).to_contain_text("周末秒杀")
+    row = page.get_by_test_id("flash-sale-list").get_by_role("listitem").filter(has_text="周末秒杀")
+    expect(row).to_contain_text("进行中")
+    row.get_by_role("button", name="数据").click()
+    expect(row.get_by_test_id("flash-report")).to_contain_text("已付款订单")
+    row.get_by_role("button", name="立即结束").click()
+    row.get_by_role("button", name="确定").click()
+    expect(page.get_by_test_id("flash-sale-list").get_by_role("listitem").filter(has_text="周末秒杀")).to_contain_text("已结束")

@@ -230,3 +230,16 @@ def test_the_home_pages_flash_sale_block_lists_current_and_coming_sales_instead_
     assert [(b["status"], b["price"], b["regular"], b["sold_percent"], b["gone"]) for b in shown.blocks] == [
         ("active", "¥9.90", "¥38", "0", ""), ("scheduled", "¥9.90", "¥38", "0", "")]
     assert shown.blocks[0]["title"] == "龙井 · 整点秒杀" and shown.blocks[0]["link"].startswith("/s/tea-house/p/")
+
+
+def test_the_console_form_takes_the_variant_by_its_sku_the_price_in_yuan_and_times_on_the_shops_clock(session, owner):
+    product_on_sale(session, owner, price=3800, sku="LJ-250")
+    made = flash_sales.create_from_form(session, owner, {
+        "name": "午间秒杀", "variant_id": "LJ-250", "price": "9.9", "quantity": "20", "per_customer_limit": "1",
+        "pay_minutes": "", "starts_at": "2030-01-01T12:00", "ends_at": "2030-01-01T13:00",
+    })
+    assert (made["price"], made["pay_minutes"], made["starts_at"]) == (990, 10, "2030-01-01T04:00:00Z")
+    with pytest.raises(Invalid) as refused:
+        flash_sales.create_from_form(session, owner, {"name": "x", "variant_id": "NOPE", "price": "1", "quantity": "1",
+                                                      "starts_at": "2030-01-01T12:00", "ends_at": "2030-01-01T13:00"})
+    assert refused.value.fields == {"variant_id": "variants_not_in_shop"}

@@ -420,9 +420,16 @@ def _moment(value, field: str, errors: dict[str, str]) -> datetime | None:
 
 
 def create_from_form(session: Session, actor: Actor, form: dict) -> dict:
-    """The console's form: the price typed in yuan ("9.9"), times typed on the shop's clock (datetime-local)."""
+    """The console's form: the variant by its SKU (or id), the price typed in yuan ("9.9"), times typed on the
+    shop's clock (datetime-local)."""
     errors: dict[str, str] = {}
     data = {k: form.get(k, "") for k in ("name", "variant_id", "quantity", "per_customer_limit", "pay_minutes")}
+    typed_variant = str(data["variant_id"] or "").strip()
+    if typed_variant and not typed_variant.isdigit():  # a SKU, as the owner knows the variant
+        found = session.exec(select(Variant.id).where(Variant.shop_id == actor.shop_id, Variant.sku == typed_variant)).first()
+        data["variant_id"] = found if found is not None else 0
+        if found is None:
+            errors["variant_id"] = "variants_not_in_shop"
     typed = str(form.get("price") or "").strip()
     try:
         data["price"] = parse_money(typed, field="price") if typed else None

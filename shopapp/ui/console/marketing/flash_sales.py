@@ -37,7 +37,7 @@ def _sale(item: dict) -> rx.Component:
         rx.el.div(
             rx.el.button(tr("flash.console.report"), on_click=state.open_report(item["id"]), type="button", class_name=SECONDARY_BUTTON),
             rx.cond(item["status"] != "ended", confirm_button(
-                state.confirming == item["id"], state.ask(item["id"]), state.end, state.cancel, "flash.console.end", "flash.console.end")),
+                state.confirming == item["id"], state.ask(item["id"]), state.end, state.cancel, "flash.console.end", "flash.console.end_question")),
             class_name="flex flex-wrap gap-2",
         ),
         rx.cond(state.selected == item["id"], rx.el.dl(
