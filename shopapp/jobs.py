@@ -27,7 +27,7 @@ from shopapp.services.analytics import rollups
 from shopapp.services.core import idempotency, outbox
 from shopapp.services.customers import campaigns
 from shopapp.services.insights import recommendations
-from shopapp.services.marketing import affiliate_money
+from shopapp.services.marketing import affiliate_money, flash_sales
 from shopapp.services.orders import cancel, fulfillment, tracking
 from shopapp.services.shops import accounts
 
@@ -67,6 +67,8 @@ JOBS: list[Job] = [
     Job("refresh_recommendations", 3 * 3600, recommendations.refresh_all),
     # 分销: commissions whose order completed settle_days ago become available to withdraw.
     Job("settle_commissions", 300, affiliate_money.settle_due),
+    # A flash-sale unit taken at the gate by a worker that died before its order committed comes back.
+    Job("reconcile_flash_gates", 15, flash_sales.reconcile_gates),
 ]
 
 

@@ -29,6 +29,7 @@ from shopapp.ui.console.design import page as console_design  # noqa: F401 - reg
 from shopapp.ui.console.marketing import affiliates as console_affiliates  # noqa: F401 - registers /console/marketing/affiliates (分销)
 from shopapp.ui.console.marketing import bargains as console_bargains  # noqa: F401 - registers /console/marketing/bargains (砍价)
 from shopapp.ui.console.marketing import coupons as console_coupons  # noqa: F401 - registers /console/marketing/coupons
+from shopapp.ui.console.marketing import flash_sales as console_flash_sales  # noqa: F401 - registers /console/marketing/flash-sales
 from shopapp.ui.console.marketing import hub as marketing_hub  # noqa: F401 - registers /console/marketing
 from shopapp.ui.console.marketing import points as console_points  # noqa: F401 - registers /console/marketing/points
 from shopapp.ui.console.marketing import promotions as console_promotions  # noqa: F401 - registers /console/marketing/promotions/[kind]

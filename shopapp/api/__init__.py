@@ -21,6 +21,7 @@ from shopapp.api import (
     design,
     errors,
     finance,
+    flash_sales,
     fulfillment,
     health,
     input_limits,
@@ -99,6 +100,7 @@ def create_api() -> FastAPI:
         insights,
         bargains,
         affiliates,
+        flash_sales,
     ):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(media.router)

@@ -12,7 +12,7 @@ from shopapp.db import session_scope
 from shopapp.demo import bargain, history
 from shopapp.demo.catalogue import SIGNATURE_TEAS, TEAS, TEAWARE, WEIGHT_FACTORS, WEIGHTS
 from shopapp.demo.pictures import product_picture
-from shopapp.models import Product, Shop
+from shopapp.models import Product, Shop, Variant
 from shopapp.models.base import utcnow
 from shopapp.services.catalog import categories as catalog_categories
 from shopapp.services.catalog import media
@@ -20,7 +20,7 @@ from shopapp.services.catalog import products as catalog_products
 from shopapp.services.checkout import shipping
 from shopapp.services.customers import shoppers
 from shopapp.services.insights import recommendations
-from shopapp.services.marketing import affiliates
+from shopapp.services.marketing import affiliates, flash_sales
 from shopapp.services.shops import accounts, shops, themes
 from shopapp.settings import get_settings
 
@@ -77,6 +77,7 @@ def seed_demo(*, if_empty: bool = False) -> str | None:
         _feature_signature_teas(session, owner)
         shipping.create_method(session, owner, SHIPPING)
         bargain.seed_bargain(session, owner)  # one live 砍价
+        _live_flash_sale(session, owner)
         shop_id = owner.shop_id
     # Two months of orders, refunds and questions, so the console's charts and lists have something to show.
     history.seed_history(signed.token, shop_id)
@@ -132,6 +133,15 @@ def _affiliate_programme(session: Session, owner) -> None:
     friend = shoppers.register(session, owner.shop_id, email=DEMO_PROMOTER_EMAIL, password=secrets.token_urlsafe(12),
                                name="茶友小林")
     affiliates.become_promoter(session, owner.shop_id, friend.customer["id"])
+def _live_flash_sale(session: Session, owner) -> None:
+    """One 秒杀 running for a month on the first signature tea, at 60 % of its price (its product page shows it)."""
+    product_id = session.exec(select(Product.id).where(Product.shop_id == owner.shop_id, Product.title == SIGNATURE_TEAS[0])).one()
+    variant = session.exec(select(Variant).where(Variant.product_id == product_id).order_by(Variant.id)).first()
+    now = utcnow()
+    flash_sales.create_flash_sale(session, owner, {
+        "name": "整点秒杀", "variant_id": variant.id, "price": variant.price * 6 // 10, "quantity": 50, "per_customer_limit": 1,
+        "starts_at": (now - timedelta(minutes=1)).isoformat(), "ends_at": (now + timedelta(days=30)).isoformat(), "pay_minutes": 15,
+    })
 
 
 def _skip(session: Session, if_empty: bool) -> bool:

@@ -18,6 +18,7 @@ from shopapp.models.checkout import Cart, CartItem, ShippingMethod
 from shopapp.models.core import IdempotencyRecord
 from shopapp.models.coupons import Coupon, CouponCode, CustomerCoupon
 from shopapp.models.customers import Customer, CustomerProfile, CustomerSegment, CustomerSession, CustomerTag
+from shopapp.models.flash_sales import FlashSale, FlashSaleOrder
 from shopapp.models.fulfillment import Shipment, ShipmentItem, TrackingEvent
 from shopapp.models.insights import Recommendation
 from shopapp.models.inventory import StockMove
@@ -52,4 +53,5 @@ __all__ = [
     "Recommendation",
     "Bargain", "BargainCut", "BargainRun",
     "AffiliateBinding", "AffiliateMove", "AffiliateProgram", "Commission", "CommissionWithdrawal", "Promoter",
+    "FlashSale", "FlashSaleOrder",
 ]

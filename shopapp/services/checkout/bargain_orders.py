@@ -49,7 +49,7 @@ def checkout(
         price = UnitPrice(run.price, bargains.SOURCE, bargain.id, LABEL, exclusive=True)
         placed = place.place_order(
             session, shop_id, token, customer.email, address or {}, shipping_method_id, mobile=mobile,
-            customer_token=customer_token, extra_offers={"exclusive_prices": {bargain.variant_id: price}},
+            customer_token=customer_token, exclusive_prices={bargain.variant_id: price},
         )
         run.order_id = placed["order_id"]
         session.add(run)

@@ -172,6 +172,15 @@ def cart_lines(session: Session, cart: Cart) -> list[Line]:
     return lines
 
 
+def line_of(session: Session, shop_id: int, variant_id: int, qty: int) -> Line:
+    """One line bought straight from a product page without a cart (a 秒杀 order), as a cart would price it."""
+    variant = session.get(Variant, variant_id)
+    if variant is None or variant.shop_id != shop_id:
+        return Line(variant_id, qty, None, None, "product_unavailable")
+    product = session.get(Product, variant.product_id)
+    return Line(variant_id, qty, variant, product, _problem(variant, product, qty))
+
+
 def cart_dict(session: Session, cart: Cart, lines: list[Line] | None = None) -> dict:
     """What the cart page shows (from `lines` when the caller has read them). Lines with a problem
     stay visible but count for nothing."""

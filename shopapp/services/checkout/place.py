@@ -36,7 +36,8 @@ def place_order(
     session: Session, shop_id: int, cart_token: str, email: str, address: dict,
     shipping_method_id: int | None = None, note: str = "", idempotency_key: str | None = None,
     *, provider: str | None = None, mobile: bool = True, customer_token: str | None = None,
-    choices: offers.Choices = offers.NO_CHOICES, extra_offers: dict | None = None,
+    choices: offers.Choices = offers.NO_CHOICES, exclusive_prices: dict | None = None, pay_seconds: int | None = None,
+    lines: list[carts.Line] | None = None,
 ) -> dict:
     """Turn the cart into an order awaiting payment; returns what the shopper needs next:
     {order_id, order_no, total, currency, expires_at, payment: {id, provider, pay_url}, token}.
@@ -47,7 +48,9 @@ def place_order(
     nothing at all is kept. The same Idempotency-Key with the same request returns the first
     answer and does nothing again. With a shopper's log-in token the order goes into their
     account's order history. `choices` (a coupon, points) are priced exactly as the quote prices them.
-    `extra_offers` go into the offers' `extra` (an exclusive activity's price: checkout/bargain_orders).
+    `exclusive_prices` (variant id -> UnitPrice) prices lines under an exclusive activity (a 秒杀 order,
+    checkout/flash_orders), whose own `pay_seconds` replaces the shop's payment window; such an order
+    may bring its `lines` (carts.line_of) instead of a cart.
     """
     shop = shops.get_shop(session, shop_id)
     # Only a shopper's log-in counts here; other bearer tokens (an API key) place guest orders.
@@ -70,7 +73,7 @@ def place_order(
         owner_id = email_verification.verified_customer_id(session, shop_id, email) if customer_id is None else None
         placed = _place(
             session, shop, cart_token, email, address, shipping_method_id, note, provider, mobile, customer_id, choices,
-            extra_offers,
+            exclusive_prices, pay_seconds, lines,
         )
         if customer_id is None:
             if owner_id is not None:
@@ -143,10 +146,10 @@ def checked_address(raw, errors: dict[str, str]) -> dict:
 def _place(
     session: Session, shop: Shop, cart_token: str, email: str, address: dict, shipping_method_id: int | None,
     note: str, provider: str | None, mobile: bool, customer_id: int | None, choices: offers.Choices,
-    extra_offers: dict | None = None,
+    exclusive_prices: dict | None = None, pay_seconds: int | None = None, lines: list[carts.Line] | None = None,
 ) -> dict:
-    cart = carts.load_cart(session, shop.id, cart_token)
-    lines = carts.cart_lines(session, cart)
+    cart = carts.load_cart(session, shop.id, cart_token) if lines is None else None
+    lines = carts.cart_lines(session, cart) if cart is not None else list(lines or [])
     errors: dict[str, str] = {}
     email = checked_email(email, errors)
     note = _checked_note(note, errors)
@@ -167,8 +170,8 @@ def _place(
         if line.problem:
             raise carts.line_problem(line)
     offered_now = offers.load_offers(session, shop.id, customer_id=customer_id, choices=choices)
-    if extra_offers:
-        offered_now = replace(offered_now, extra={**offered_now.extra, **extra_offers})
+    if exclusive_prices:
+        offered_now = replace(offered_now, extra={**offered_now.extra, "exclusive_prices": exclusive_prices})
     choice = coupon_choice.price_with_coupon(session, lines, method, offered_now, compare=False)
     choice.require_applies()
     priced, offered_now = choice.priced, choice.offers
@@ -183,7 +186,7 @@ def _place(
         discount_total=priced.discount_total, discounts=[saving.as_dict() for saving in priced.discounts],
         shipping_total=priced.shipping_total, total=priced.total, weight_grams=priced.weight_grams, note=note,
         presale=bool(presale_dates), ships_at=max(presale_dates, default=None),
-        expires_at=utcnow() + timedelta(seconds=get_settings().unpaid_order_ttl_seconds),
+        expires_at=utcnow() + timedelta(seconds=pay_seconds or get_settings().unpaid_order_ttl_seconds),
     )
     session.add(order)
     session.flush()
@@ -206,7 +209,8 @@ def _place(
             session, order, provider_name=provider, subject=_subject(shop, order), return_url=link, mobile=mobile, first=True,
         )
         payment_answer = {"id": payments.public_id(payment), "provider": payment.provider, "pay_url": pay_url}
-    carts.delete_cart(session, cart)
+    if cart is not None:
+        carts.delete_cart(session, cart)
     _queue_confirmation(session, shop, order, link)
     # What the order uses up (its wallet coupon or one-time code, points, limited units), then the units,
     # last: from here to the commit the order holds those rows (the hot SKU above all), which every

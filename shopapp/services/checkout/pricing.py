@@ -179,11 +179,13 @@ def _steps_from_coupon(stage: _Stage, offers: Offers, shipping_method: ShippingM
 def _unit_prices(lines: tuple[carts.Line, ...], offers: Offers) -> list[list[tuple[int, UnitPrice]]]:
     """Step 1: each line's (qty, unit price) parts: the variant's price, or the lower of a 限时折扣 and the
     member level's discount with its source. Two parts when a per-customer limit leaves only some units
-    at the limited price (the rest pay the normal price on a separate line). An exclusive activity's
-    price (秒杀, 拼团, 砍价) comes from `offers.extra["exclusive_prices"]` ({variant_id: UnitPrice(exclusive=True)},
-    set by the activity's own checkout) and replaces the line's whole price."""
+    at the limited price (the rest pay the normal price on a separate line). A line bought under an
+    exclusive activity (秒杀, 拼团, 砍价) has that activity's UnitPrice, from `offers.extra["exclusive_prices"]`
+    (variant id -> UnitPrice(exclusive=True)), whole."""
     parts = promotion_rules.unit_prices(lines, offers)
     exclusive = offers.extra.get("exclusive_prices") or {}
+    if not exclusive:
+        return parts
     return [[(line.qty, exclusive[line.variant_id])] if line.variant_id in exclusive else part for line, part in zip(lines, parts)]
 
 

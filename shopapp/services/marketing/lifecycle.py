@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from shopapp.services.marketing import affiliate_money, bargains, coupons, points
+from shopapp.services.marketing import affiliate_money, bargains, coupons, flash_sales, points
 
 
 def order_moved(session: Session, order: Any, before: str, to: str) -> None:
@@ -22,6 +22,7 @@ def order_moved(session: Session, order: Any, before: str, to: str) -> None:
     if before == "pending_payment" and to == "cancelled":
         coupons.give_back(session, order)  # an unpaid order cancelled or expired: the coupon is the shopper's again
         bargains.order_closed(session, order)  # and a bargain's unit goes back to the activity
+    flash_sales.order_moved(session, order, before, to)  # a cancelled flash order's units go back to the sale
 
 
 def order_refunded(session: Session, order: Any, amount: int, units: dict[int, int]) -> None:

@@ -12,7 +12,7 @@ from shopapp.ui.components.picture import product_picture
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.coupons import CouponBlockState, coupon_block
 from shopapp.ui.store.layout import store_page
-from shopapp.ui.store.section_data import HomeSection, running_coupons, section_view
+from shopapp.ui.store.section_data import HomeSection, running_coupons, running_flash_sales, section_view
 from shopapp.ui.store.sections import section
 from shopapp.ui.store.state import StoreState
 
@@ -42,10 +42,11 @@ class StoreHomeState(StoreState):
             filled = _with_recommendations(session, int(self.shop["id"]), self.shopper.get("id"), filled)
             offers = card_offers(session, self.shop, [item for section in filled for item in section["products"]])
             coupons = running_coupons(session, int(self.shop["id"])) if any(f["type"] == "coupons" for f in filled) else []
+            flash = running_flash_sales(session, self.shop) if any(f["type"] == "flash_sale" for f in filled) else []
         self.page_title = (page or {}).get("title", "") or self.shop["name"]
         first = next((i for i, f in enumerate(filled) if f["type"] in ("banner", "image_text", "image_grid", "hotzone")), -1)
         self.sections = [
-            section_view(f, self.shop, [product_card(item, self.shop, offers.get(item["id"])) for item in f["products"]], i == first, coupons)
+            section_view(f, self.shop, [product_card(item, self.shop, offers.get(item["id"])) for item in f["products"]], i == first, coupons, flash)
             for i, f in enumerate(filled)
         ]
 

@@ -17,6 +17,7 @@ from shopapp.ui.components.picture import picture_placeholder
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.bargain_start import BargainStartState, bargain_start
 from shopapp.ui.store.coupons import CouponBlockState, coupon_block
+from shopapp.ui.store.flash_sale import FlashSaleBlockState, flash_sale_block
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.product_reviews import ProductReviewsState, rating_link, reviews_section
 from shopapp.ui.store.promotion_tags import priced_variants, promotion_tags
@@ -50,6 +51,7 @@ class ProductPageState(StoreState):
         if not self.missing and not self.not_found:
             (await self.get_state(RecommendationsState))._load_for_product(self.product_id)
         (await self.get_state(BargainStartState))._load_for_product(self.product_id)
+        return (await self.get_state(FlashSaleBlockState))._load_for_product(self.product_id)  # its countdown, if coming
 
     def _load_product(self):
         self._load_shop()
@@ -168,6 +170,7 @@ def product_page() -> rx.Component:
                     class_name="mt-2",
                 ),
                 promotion_tags(state.badges, state.sale_ends),
+                flash_sale_block(),
                 _presale_notice(),
                 coupon_block(padded=False),
                 bargain_start(),

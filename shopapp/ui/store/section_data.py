@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from shopapp.services.marketing import coupons
+from shopapp.services.core.money import format_money
+from shopapp.services.marketing import coupons, flash_sales
 from shopapp.ui import routes
 
 
@@ -38,14 +39,27 @@ def running_coupons(session, shop_id: int) -> list[dict]:
     return [{"title": f"{c['name']} · {c['description']}", "link": ""} for c in coupons.claimable_coupons(session, shop_id)]
 
 
+def running_flash_sales(session, shop: dict[str, str]) -> list[dict]:
+    """The shop's current and coming 秒杀 for the design's flash-sale block: one card each, to its product."""
+    return [{
+        "title": f"{s['title']} · {s['name']}", "link": routes.product_page(shop["slug"], s["product_id"]),
+        "price": format_money(s["price"], shop["currency"]), "regular": format_money(s["regular_price"], shop["currency"]),
+        "status": s["status"], "sold_percent": str(s["sold_percent"]), "starts_at": s["starts_at"] or "",
+        "gone": "yes" if s["left"] <= 0 else "",
+    } for s in flash_sales.storefront_sales(session, int(shop["id"]))]
+
+
 def section_view(section: dict, shop: dict[str, str], cards: list[dict[str, str]], first_picture: bool,
-                 coupons: list[dict] | None = None) -> HomeSection:
-    """`coupons`: running_coupons' answer, shown by a coupon block ({title, link} each)."""
+                 coupons: list[dict] | None = None, flash: list[dict] | None = None) -> HomeSection:
+    """`coupons`: running_coupons' answer, shown by a coupon block ({title, link} each); `flash`:
+    running_flash_sales' answer, shown by a flash-sale block."""
     settings = section.get("settings", {})
     kind = section["type"]
     blocks = [dict(b) for b in section.get("blocks") or []]
     if kind == "coupons":
         blocks = [{"title": c.get("title", ""), "link": c.get("link", "")} for c in coupons or []]
+    if kind == "flash_sale":
+        blocks = [dict(f) for f in flash or []]
     if kind == "banner" and not blocks:  # a home from before the editor: one slide from the section itself
         blocks = [{k: settings.get(k, "") for k in ("image_url", "title", "subtitle", "link")}]
     if kind == "hotzone":

@@ -52,13 +52,28 @@ def section(s: HomeSection, product_grid, product_row) -> rx.Component:
         ("coupons", rx.cond(s.blocks.length() > 0, _titled(s, "store.section.coupons", rx.el.ul(rx.foreach(s.blocks, lambda c: rx.el.li(
             rx.el.a(c["title"], href=c["link"], class_name="shop-notice block rounded-lg px-3 py-2 text-sm"))), class_name="flex gap-2 px-4")),
             _nothing_running(s, "store.section.coupons"))),
-        ("flash_sale", _nothing_running(s, "store.section.flash_sale")),
+        ("flash_sale", rx.cond(s.blocks.length() > 0, _titled(s, "store.section.flash_sale", rx.el.ul(
+            rx.foreach(s.blocks, _flash_card), class_name="flex flex-col gap-2 px-4", data_testid="flash-sales")),
+            _nothing_running(s, "store.section.flash_sale"))),
         ("group_buy", _nothing_running(s, "store.section.group_buy")),
         ("store_info", store_info(s)),
         ("divider", rx.el.hr(class_name=rx.cond(s.variant == "dashed", "mx-4 mt-5 border-dashed", "mx-4 mt-5"))),
         ("spacer", rx.el.div(style={"height": s.height}, aria_hidden="true")),
         rx.fragment(),
     ), data_section=s.type, data_testid="store-section")
+
+
+def _flash_card(sale: dict) -> rx.Component:
+    """A current or coming 秒杀: its price against the usual one, and how much is gone or when it opens."""
+    return rx.el.li(rx.el.a(
+        rx.el.p(rx.el.span("⚡ ", aria_hidden="true"), sale["title"], class_name="truncate text-sm font-medium"),
+        rx.el.p(rx.el.span(sale["price"], class_name="font-bold text-red-600"), rx.el.s(sale["regular"], class_name="ml-2 text-xs text-gray-400"),
+                rx.el.span(rx.cond(sale["gone"] != "", tr("flash.gone"), rx.cond(sale["status"] == "active",
+                           rx.el.span(tr("flash.sold"), " ", sale["sold_percent"], "%"), tr("flash.coming"))),
+                           class_name="ml-auto text-xs text-red-600"),
+                class_name="mt-1 flex items-baseline"),
+        href=sale["link"], class_name="block rounded-lg border border-red-100 bg-white px-3 py-2",
+    ), data_testid="flash-card")
 
 
 def banner(s: HomeSection) -> rx.Component:
@@ -134,7 +149,7 @@ def _titled(s: HomeSection, default_key: str, body: rx.Component, more: bool = F
     heading = rx.cond(s.title != "", s.title, tr(default_key)) if default_key else s.title
     return rx.el.section(
         rx.cond((s.title != "") | (default_key != ""), rx.el.h2(heading, class_name="px-4 pb-2 pt-6 text-base font-semibold")),
-        rx.cond((s.type != "image_grid") & (s.type != "coupons") & (s.products.length() == 0), rx.el.p(tr("store.empty"), class_name="px-4 py-12 text-center text-gray-500"), body),
+        rx.cond((s.type != "image_grid") & (s.type != "coupons") & (s.type != "flash_sale") & (s.products.length() == 0), rx.el.p(tr("store.empty"), class_name="px-4 py-12 text-center text-gray-500"), body),
         rx.cond(more, rx.el.a(tr("store.all_products"), " →", href=routes.store_search(StoreState.shop["slug"]),
                               class_name="block px-4 py-4 text-center text-sm text-emerald-700")),
     )

@@ -18,6 +18,7 @@ CARDS = (
     ("campaigns.title", "campaigns.hint", routes.CONSOLE_CAMPAIGNS),
     ("marketing.bargains", "marketing.bargains_hint", routes.CONSOLE_BARGAINS),
     ("marketing.affiliates", "marketing.affiliates_hint", routes.CONSOLE_AFFILIATES),
+    ("marketing.flash_sales", "marketing.flash_sales_hint", routes.CONSOLE_FLASH_SALES),
 )
 
 

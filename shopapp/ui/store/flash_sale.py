@@ -1,0 +1,163 @@
+"""The storefront's 秒杀 block on a product page: the countdown to the start on the server's clock, the
+button opening at the second, the sold bar ("已抢 80%"), "已抢光" when gone, and the flash order itself
+(checkout/flash_orders: the gate first, only a winner writes an order)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import reflex as rx
+
+from shopapp.db import read_scope, session_scope
+from shopapp.services.checkout import flash_orders
+from shopapp.services.core.clock import utcnow
+from shopapp.services.core.errors import DomainError
+from shopapp.services.core.money import format_money
+from shopapp.services.marketing import flash_sales
+from shopapp.ui import routes
+from shopapp.ui.components.forms import PRIMARY_BUTTON
+from shopapp.ui.components.text import tr
+from shopapp.ui.store.state import StoreState
+
+TICK_SECONDS = 0.2  # how often the countdown is read again from the server's clock
+LONGEST_WATCH = 3600  # a countdown further away than this is shown, not ticked
+ADDRESS_FIELDS = ("name", "phone", "province", "city", "district", "line1", "postcode")
+
+
+class FlashSaleBlockState(StoreState):
+    sale: dict[str, str] = {}  # {id, name, price, regular, left, quantity, sold_percent}
+    phase: str = ""  # "", "coming", "open", "gone", "ended"
+    countdown: str = ""  # HH:MM:SS to the start
+    problem: str = ""
+    _starts_at: str = ""
+    _ends_at: str = ""
+
+    def _load_for_product(self, product_id: str):
+        """Part of the product page's load: the product's current or coming sale, if any."""
+        self.sale, self.phase, self.countdown, self.problem = {}, "", "", ""
+        if self.not_found or not product_id.isdigit():
+            return None
+        with read_scope() as session:
+            found = flash_sales.storefront_sales(session, int(self.shop["id"]), product_id=int(product_id))
+        if not found:
+            return None
+        item, currency = found[0], self.shop["currency"]
+        self.sale = {
+            "id": str(item["id"]), "name": item["name"], "price": format_money(item["price"], currency),
+            "regular": format_money(item["regular_price"], currency), "left": str(item["left"]),
+            "quantity": str(item["quantity"]), "sold_percent": str(item["sold_percent"]),
+            "limit": str(item["per_customer_limit"]),
+        }
+        self._starts_at, self._ends_at = item["starts_at"], item["ends_at"]
+        self._set_phase(item["left"])
+        if self.phase == "coming" and item["seconds_to_start"] <= LONGEST_WATCH:
+            return FlashSaleBlockState.watch_start
+        return None
+
+    def _set_phase(self, left: int):
+        now = utcnow()
+        starts, ends = _moment(self._starts_at), _moment(self._ends_at)
+        if now >= ends:
+            self.phase = "ended"
+        elif now < starts:
+            self.phase = "coming"
+            self.countdown = _hms((starts - now).total_seconds())
+        else:
+            self.phase = "open" if left > 0 else "gone"
+
+    @rx.event(background=True)
+    async def watch_start(self):
+        """The countdown, read from the server's clock: the button opens at the second."""
+        while True:
+            async with self:
+                if self.phase != "coming" or not self.sale:
+                    return
+                self._set_phase(int(self.sale["left"]))
+                if self.phase != "coming":
+                    return
+            await asyncio.sleep(TICK_SECONDS)
+
+    @rx.event
+    def buy(self, form: dict):
+        """立即抢购: a guest is sent to log in; a winner goes to the order's page to pay."""
+        if not self.shopper:
+            return rx.redirect(routes.store_account(self.shop["slug"]))
+        self.problem = ""
+        address = {name: str(form.get(name, "")) for name in ADDRESS_FIELDS}
+        try:
+            placed = flash_orders.buy(read_scope, session_scope, self.shop["slug"], self.sale["id"], self._shopper_token(),
+                                      {"qty": 1, "address": address})
+        except DomainError as refused:
+            self.problem = self._message(refused)
+            if refused.code == "sold_out":
+                self.phase = "gone"
+            return None
+        return rx.redirect(routes.store_order(self.shop["slug"], placed["order_no"], placed["token"]))
+
+
+def flash_sale_block() -> rx.Component:
+    """The product page's 秒杀 panel; nothing when the product has no current or coming sale."""
+    state = FlashSaleBlockState
+    return rx.cond(state.sale.contains("id"), rx.el.section(
+        rx.el.div(
+            rx.el.span("⚡ ", tr("flash.title"), class_name="font-bold"),
+            rx.el.span(state.sale["name"], class_name="ml-2 truncate text-sm"),
+            class_name="flex items-center",
+        ),
+        rx.el.div(
+            rx.el.span(state.sale["price"], class_name="text-2xl font-bold", data_testid="flash-price"),
+            rx.el.s(state.sale["regular"], class_name="ml-2 text-sm opacity-80"),
+            rx.el.span(tr("flash.limit"), " ", state.sale["limit"], class_name="ml-auto text-xs"),
+            class_name="mt-1 flex items-baseline",
+        ),
+        rx.match(
+            state.phase,
+            ("coming", rx.el.p(tr("flash.starts_in"), " ", rx.el.span(state.countdown, class_name="font-mono font-bold", data_testid="flash-countdown"),
+                               class_name="mt-2 text-sm", role="timer")),
+            ("open", rx.el.div(_sold_bar(), _buy_form())),
+            ("gone", rx.el.div(_sold_bar(), rx.el.p(tr("flash.gone"), class_name="mt-2 text-center font-bold", data_testid="flash-gone"))),
+            rx.el.p(tr("flash.ended"), class_name="mt-2 text-sm"),
+        ),
+        rx.cond(state.phase == "coming", rx.el.button(tr("flash.not_yet"), type="button", disabled=True, data_testid="flash-buy",
+                                                      class_name=PRIMARY_BUTTON + " mt-2 w-full opacity-50")),
+        rx.cond(state.problem != "", rx.el.p(state.problem, role="alert", class_name="mt-2 text-sm font-medium", data_testid="flash-problem")),
+        aria_label=tr("flash.title"), data_testid="flash-sale",
+        class_name="mt-3 rounded-xl bg-gradient-to-r from-red-600 to-orange-500 p-3 text-white",
+    ))
+
+
+def _sold_bar() -> rx.Component:
+    state = FlashSaleBlockState
+    return rx.el.div(
+        rx.el.div(rx.el.div(class_name="h-2 rounded-full bg-yellow-300", style={"width": state.sale["sold_percent"] + "%"}),
+                  class_name="h-2 flex-1 rounded-full bg-white/30"),
+        rx.el.span(tr("flash.sold"), " ", state.sale["sold_percent"], "%", class_name="ml-2 whitespace-nowrap text-xs", data_testid="flash-sold"),
+        class_name="mt-2 flex items-center",
+    )
+
+
+def _buy_form() -> rx.Component:
+    field = "w-full rounded bg-white px-2 py-1 text-sm text-gray-900"
+    return rx.el.form(
+        rx.cond(FlashSaleBlockState.shopper.contains("email"), rx.el.div(
+            *[rx.el.input(name=name, placeholder=label, aria_label=label, required=True, class_name=field) for name, label in (
+                ("name", tr("address.name")), ("phone", tr("address.phone")), ("province", tr("address.province")),
+                ("city", tr("address.city")), ("district", tr("address.district")), ("line1", tr("address.line1")),
+                ("postcode", tr("address.postcode")))],
+            class_name="mt-2 grid grid-cols-2 gap-1",
+        )),
+        rx.el.button(tr("flash.buy"), type="submit", data_testid="flash-buy",
+                     class_name=PRIMARY_BUTTON + " mt-2 w-full bg-yellow-300 text-red-700"),
+        on_submit=FlashSaleBlockState.buy, reset_on_submit=False,
+    )
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _hms(seconds: float) -> str:
+    whole = max(0, int(seconds + 0.999))
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
