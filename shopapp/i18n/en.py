@@ -1508,4 +1508,6 @@ MESSAGES = {
     "field.range_too_long": "A range is at most one year",
     "field.range_unknown": "The range is today, yesterday, the last 7 or 30 days, or custom",
     "field.sort_unknown": "Cannot sort by this column",
+    # --- intent ---
+    "error.ai_timeout": "The AI service timed out; these suggestions come from the offline assistant",
 }

@@ -1516,4 +1516,6 @@ MESSAGES = {
     "field.range_too_long": "日期范围最长一年",
     "field.range_unknown": "日期范围应为 今天、昨天、近7天、近30天 或自定义",
     "field.sort_unknown": "不能按这一列排序",
+    # --- intent ---
+    "error.ai_timeout": "AI 服务超时未回答，以下建议来自离线助手",
 }

@@ -97,7 +97,7 @@ def _intent_and_questions(shopper_texts: list[str]) -> tuple[str, list[dict]]:
             answerable = [q["intent"] for q in questions if q["intent"] not in HANDED_OVER]
             return (answerable or [questions[0]["intent"]])[0], questions
         intent = detect_intent(text)
-        if intent != "other":
+        if intent not in ("other", "greeting"):
             return intent, [{"text": text.strip(), "intent": intent}]
     return "other", []
 

@@ -22,8 +22,9 @@ from shopapp.services.core.permissions import Actor, require
 from shopapp.services.support import conversations
 from shopapp.services.support.ai import retrieval
 from shopapp.services.support.ai.engines import COPY_FIELDS, TONES, AIError, Engine, ProductFacts, ReplyContext
+from shopapp.services.support.ai.intents import FOLLOWED_UP, HANDED_OVER
 from shopapp.services.support.ai.offline import OfflineEngine
-from shopapp.services.support.ai.openai_engine import OpenAIEngine, sources_for
+from shopapp.services.support.ai.openai_engine import OpenAIEngine, grounded, sources_for, stream_text
 from shopapp.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -54,13 +55,20 @@ def reply_context(session: Session, actor: Actor, conversation_id: int) -> Reply
 
 
 def suggest(context: ReplyContext) -> dict:
-    """Step two: ask the engine. A failing model gives the offline engine's suggestions and the error code."""
+    """Step two: ask the engine. A failing model gives the offline engine's suggestions and the error code.
+    `follow_up` says a person has to act on the message (an invoice, a change of address, "转人工"...)."""
     engine = current_engine()
     try:
         suggestions = engine.suggest_replies(context)
-        return {"engine": engine.name, "suggestions": [_described(s.as_dict(), context) for s in suggestions]}
+        answer = {"engine": engine.name, "suggestions": [_described(s.as_dict(), context) for s in suggestions]}
     except AIError as error:
-        return _offline_fallback(error, [_described(s.as_dict(), context) for s in OfflineEngine().suggest_replies(context)])
+        answer = _offline_fallback(error, [_described(s.as_dict(), context) for s in OfflineEngine().suggest_replies(context)])
+    return answer | {"follow_up": needs_follow_up(context)}
+
+
+def needs_follow_up(context: ReplyContext) -> bool:
+    """Whether a person must act on the shopper's message, not only send a reply."""
+    return any(q["intent"] in HANDED_OVER + FOLLOWED_UP + ("cancel",) for q in context.questions)
 
 
 def stream_suggestion(context: ReplyContext) -> Iterator[dict]:
@@ -78,8 +86,8 @@ def stream_suggestion(context: ReplyContext) -> Iterator[dict]:
         except AIError as error:
             yield {"type": "error", "code": error.code}
         else:
-            text = "".join(written).strip()
-            if text:
+            text = stream_text("".join(written))
+            if text and grounded(context, text):
                 yield {"type": "done", "engine": engine.name, "text": text,
                        "sources": describe_sources(context, sources_for(context, text))}
                 return
