@@ -15,7 +15,6 @@ import logging
 import re
 import threading
 import unicodedata
-from functools import lru_cache
 from pathlib import Path
 
 INTENTS = (
@@ -192,10 +191,22 @@ def _has_word(folded: str, word: str) -> bool:
     return re.search(r"(?<![a-z])" + re.escape(word) + r"(?:s|es)?(?![a-z])", folded) is not None
 
 
-@lru_cache(maxsize=1)
+class _Trained:
+    model = None
+
+
 def _model():
-    with _lock:
-        return _train()
+    """The recogniser, trained by the first caller; others wait for it rather than train again."""
+    if _Trained.model is None:
+        with _lock:
+            if _Trained.model is None:
+                _Trained.model = _train()
+    return _Trained.model
+
+
+def _forget() -> None:
+    """Drop the trained recogniser (tests; after editing the phrasings)."""
+    _Trained.model = None
 
 
 def _train():
