@@ -1510,4 +1510,5 @@ MESSAGES = {
     "field.sort_unknown": "Cannot sort by this column",
     # --- intent ---
     "error.ai_timeout": "The AI service timed out; these suggestions come from the offline assistant",
+    "support.source.coupon": "Coupon {label}",
 }

@@ -1518,4 +1518,5 @@ MESSAGES = {
     "field.sort_unknown": "不能按这一列排序",
     # --- intent ---
     "error.ai_timeout": "AI 服务超时未回答，以下建议来自离线助手",
+    "support.source.coupon": "优惠券 {label}",
 }

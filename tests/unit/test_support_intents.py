@@ -133,3 +133,27 @@ def test_asking_for_a_person_and_the_parcel_at_once_gets_both(session, desk):  #
     started = _li_asks(session, desk, "包裹到哪了？顺便帮我转个人工")
     text = ai.reply_suggestions(session, desk.owner, started.id)["suggestions"][0]["text"]
     assert "SF1234567890123" in text and "转接人工" in text and "您好，感谢您的咨询" not in text
+
+
+def test_a_question_about_discounts_is_answered_from_the_coupons_anyone_can_claim(session, desk):  # noqa: F811
+    from datetime import timedelta
+
+    from shopapp.models.base import utcnow as now
+    from shopapp.services.marketing import coupons
+    from shopapp.services.support.ai import service as ai
+    from tests.support_shop import conversation
+
+    started, _ = conversation(session, desk.owner.shop_id, "newcomer@example.com", "有没有优惠券呀")
+    session.commit()
+    before = ai.reply_suggestions(session, desk.owner, started.id)
+    assert "转给店主" in before["suggestions"][0]["text"] and before["follow_up"] is True
+    coupon = coupons.create_coupon(session, desk.owner, {
+        "name": "新客立减", "kind": "amount", "amount_off": 1000, "min_amount": 9900, "claimable": True,
+        "starts_at": (now() - timedelta(days=1)).isoformat(), "ends_at": (now() + timedelta(days=7)).isoformat(),
+    })
+    session.commit()
+    after = ai.reply_suggestions(session, desk.owner, started.id)
+    first = after["suggestions"][0]
+    assert "新客立减" in first["text"] and "满¥99减¥10" in first["text"]
+    assert first["sources"] == [{"type": "coupon", "id": coupon["id"], "label": "新客立减"}]
+    assert after["follow_up"] is False

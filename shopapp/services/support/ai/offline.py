@@ -90,6 +90,7 @@ _TEXT = {
         "cancel_shipped_no_policy": "订单 {order_no} 已发货，无法直接取消；收到后可以联系我们办理退货。",
         "no_refund": "订单 {order_no} 目前没有退款记录。如需申请退款，请告诉我们原因，我们尽快为您处理。",
         "shipping_no_policy": "运费会在结算页按收货地址计算显示，付款后我们会尽快为您发货。",
+        "coupons": "本店现在有这些优惠券可以领取：{coupons}。在店铺首页或商品页点“领券”即可，下单时自动抵扣。",
         "list_sep": "、",
         "line_sep": "；",
     },
@@ -161,6 +162,7 @@ _TEXT = {
         "cancel_shipped_no_policy": "Order {order_no} has already shipped, so it can't be cancelled; once it arrives, contact us to return it.",
         "no_refund": "There's no refund on order {order_no} yet. If you'd like one, tell us why and we'll take care of it.",
         "shipping_no_policy": "Shipping is worked out at checkout from your address; we ship as soon as you've paid.",
+        "coupons": "These coupons are available to claim right now: {coupons}. Tap \u201cGet coupons\u201d on the shop's home or a product page and it applies at checkout.",
         "list_sep": ", ",
         "line_sep": "; ",
     },
@@ -217,8 +219,8 @@ class OfflineEngine:
         """Up to three alternatives, each answering every question of the message: the first topic the shop's
         data answers decides the alternatives, the other answerable topics add their best answer to each, and
         what only a person can answer (an invoice, a discount, anything else) is handed over in a sentence."""
-        answerable = list(dict.fromkeys(q["intent"] for q in context.questions if q["intent"] not in HANDED_OVER))
-        handed = [q for q in context.questions if q["intent"] in HANDED_OVER]
+        answerable = list(dict.fromkeys(q["intent"] for q in context.questions if not handed_over(context, q["intent"])))
+        handed = [q for q in context.questions if handed_over(context, q["intent"])]
         if not context.questions:
             answerable = [context.intent]
         if not answerable:
@@ -447,6 +449,24 @@ def _refund_status(context: ReplyContext) -> list[Suggestion]:
     return [Suggestion(_say(context, "no_refund", order_no=order["order_no"]), sources), _which_order(context)]
 
 
+def _discount(context: ReplyContext) -> list[Suggestion]:
+    """The coupons anyone can claim now; a discount beyond them is the owner's to give."""
+    names = _join(context, [f"{c['name']}（{c['description']}）" if context.lang == "zh-CN" else f"{c['name']} ({c['description']})"
+                            for c in context.coupons])
+    sources = [{"type": "coupon", "id": c["id"]} for c in context.coupons]
+    return [
+        Suggestion(_say(context, "coupons", coupons=names), sources),
+        Suggestion(_sentences(context, [_say(context, "coupons", coupons=names), _say(context, "hand_over.discount")]), sources),
+    ]
+
+
+def handed_over(context: ReplyContext, intent: str) -> bool:
+    """Whether only a person can answer: a discount can be answered when the shop has coupons to claim."""
+    if intent == "discount":
+        return not context.coupons
+    return intent in HANDED_OVER
+
+
 def _shipping_info(context: ReplyContext) -> list[Suggestion]:
     """Fees, carriers and delivery times: what the shop's shipping policy says."""
     policy = _excerpt(context.policies.get("shipping_policy"))
@@ -465,7 +485,7 @@ _ANSWERS = {
     "where_is_order": _where_is_order, "tracking": _where_is_order, "when_ship": _when_ship, "return": _return,
     "stock": _stock, "size": _size, "payment": _payment, "not_received": _not_received,
     "change_address": _change_address, "cancel": _cancel, "refund_status": _refund_status,
-    "shipping_info": _shipping_info, "greeting": _other, "other": _other,
+    "shipping_info": _shipping_info, "discount": _discount, "greeting": _other, "other": _other,
 }
 
 

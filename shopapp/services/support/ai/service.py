@@ -22,8 +22,8 @@ from shopapp.services.core.permissions import Actor, require
 from shopapp.services.support import conversations
 from shopapp.services.support.ai import retrieval
 from shopapp.services.support.ai.engines import COPY_FIELDS, TONES, AIError, Engine, ProductFacts, ReplyContext
-from shopapp.services.support.ai.intents import FOLLOWED_UP, HANDED_OVER
-from shopapp.services.support.ai.offline import OfflineEngine
+from shopapp.services.support.ai.intents import FOLLOWED_UP
+from shopapp.services.support.ai.offline import OfflineEngine, handed_over
 from shopapp.services.support.ai.openai_engine import OpenAIEngine, grounded, sources_for, stream_text
 from shopapp.settings import Settings, get_settings
 
@@ -68,7 +68,7 @@ def suggest(context: ReplyContext) -> dict:
 
 def needs_follow_up(context: ReplyContext) -> bool:
     """Whether a person must act on the shopper's message, not only send a reply."""
-    return any(q["intent"] in HANDED_OVER + FOLLOWED_UP + ("cancel",) for q in context.questions)
+    return any(handed_over(context, q["intent"]) or q["intent"] in FOLLOWED_UP + ("cancel",) for q in context.questions)
 
 
 def stream_suggestion(context: ReplyContext) -> Iterator[dict]:
@@ -110,6 +110,7 @@ def describe_sources(context: ReplyContext, sources: list[dict]) -> list[dict]:
         for order in context.orders for s in order["shipments"]
     }
     titles = {product["id"]: product["title"] for product in context.products}
+    coupon_names = {coupon["id"]: coupon["name"] for coupon in context.coupons}
     described = []
     for source in sources:
         kind, key = source["type"], source["id"]
@@ -124,6 +125,8 @@ def describe_sources(context: ReplyContext, sources: list[dict]) -> list[dict]:
             }
         elif kind == "product" and key in titles:
             extra = {"label": titles[key]}
+        elif kind == "coupon" and key in coupon_names:
+            extra = {"label": coupon_names[key]}
         described.append({**source, **extra})
     return described
 

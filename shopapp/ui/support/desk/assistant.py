@@ -82,6 +82,8 @@ def source_link(source: dict, lang: str) -> dict[str, str]:
         return {"text": t(f"support.source.policy.{source['id']}", lang), "href": routes.CONSOLE_SETTINGS}
     if kind == "product":
         return {"text": t("support.source.product", lang, label=label), "href": routes.console_product(source["id"])}
+    if kind == "coupon":
+        return {"text": t("support.source.coupon", lang, label=label), "href": routes.CONSOLE_COUPONS}
     return {"text": label, "href": ""}
 
 
