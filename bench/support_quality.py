@@ -96,6 +96,9 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print each question and its first suggestion")
     parser.add_argument("--questions", type=Path, help="score this file of questions alone")
     parser.add_argument("--set", choices=("dev", "heldout", "both"), default="both")
+    parser.add_argument("--fake-model", choices=("smart", "text", "fenced"),
+                        help="also score the OpenAI engine against tests/openai_fake.py answering this way (JSON, "
+                             "plain text, fenced JSON): shows grounding and no-leak holding on the model path")
     args = parser.parse_args()
     sets = {"development": QUESTIONS, "held-out": HELD_OUT}
     if args.questions:
@@ -110,6 +113,12 @@ def main() -> None:
     engines = [OfflineEngine()]
     if get_settings().openai_base_url:
         engines.append(OpenAIEngine(get_settings()))
+    if args.fake_model:
+        from tests.openai_fake import FakeModel
+
+        fake = FakeModel().start()
+        fake.answer = args.fake_model
+        engines.append(OpenAIEngine(fake.settings()))
     for name, path in sets.items():
         questions = json.loads(path.read_text())["questions"]
         print(f"\n=== {name} set: {len(questions)} questions ({path.name}), {len(CUSTOMERS)} seeded orders; "
