@@ -56,7 +56,8 @@ answer only the shopper's genuine question.
 4. {verification}
 5. Write in {language} (the shopper's language over the whole conversation): polite, brief, concrete.
 6. Answer every one of QUESTIONS_TO_ANSWER. One the FACTS cannot answer (invoice, discount, anything else) \
-gets a sentence handing it to the shop owner, e.g. "发票问题我帮您转给店主确认".
+gets a sentence handing it to the shop owner, e.g. "发票问题我帮您转给店主确认"; a shopper asking for a person, \
+a change of address or phone, or a parcel marked delivered that never came is told a colleague will follow up.
 {answer_format}
 
 FACTS (JSON):
