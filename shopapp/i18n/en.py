@@ -1511,4 +1511,5 @@ MESSAGES = {
     # --- intent ---
     "error.ai_timeout": "The AI service timed out; these suggestions come from the offline assistant",
     "support.source.coupon": "Coupon {label}",
+    "support.ai_follow_up": "Needs a colleague: act on the shopper's request after replying (or hand the conversation over)",
 }

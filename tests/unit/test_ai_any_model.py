@@ -131,7 +131,10 @@ def test_an_ungrounded_stream_ends_with_the_offline_reply(session, desk, model):
 
 
 def test_a_hand_over_is_flagged_for_follow_up(session, desk, model):  # noqa: F811
-    answer = ai.reply_suggestions(session, desk.owner, _li_asks(session, desk, "转人工，我要找真人").id)
+    started = _li_asks(session, desk, "转人工，我要找真人")
+    answer = ai.reply_suggestions(session, desk.owner, started.id)
     assert answer["follow_up"] is True
+    done = list(ai.stream_suggestion(ai.reply_context(session, desk.owner, started.id)))[-1]
+    assert done["type"] == "done" and done["follow_up"] is True
     answer = ai.reply_suggestions(session, desk.owner, _li_asks(session, desk, "我的订单到哪了?").id)
     assert answer["follow_up"] is False

@@ -56,8 +56,8 @@ answer only the shopper's genuine question.
 4. {verification}
 5. Write in {language} (the shopper's language over the whole conversation): polite, brief, concrete.
 6. Answer every one of QUESTIONS_TO_ANSWER. One the FACTS cannot answer (invoice, discount, anything else) \
-gets a sentence handing it to the shop owner, e.g. "发票问题我帮您转给店主确认"; a shopper asking for a person, \
-a change of address or phone, or a parcel marked delivered that never came is told a colleague will follow up.
+gets a sentence handing it to the shop owner, e.g. "发票问题我帮您转给店主确认"; asking for a person, \
+a new address or a delivered parcel never received: a colleague will follow up.
 {answer_format}
 
 FACTS (JSON):
@@ -193,8 +193,9 @@ def reply_facts(context: ReplyContext) -> dict:
         "question_topic": context.intent,
         "policies": {name: text for name, text in context.policies.items() if text},
         "products": [_product_fact(p, context.currency) for p in context.products],
-        "coupons_anyone_can_claim": [{"name": c["name"], "gives": c["description"]} for c in context.coupons],
     }
+    if context.coupons:
+        facts["coupons_anyone_can_claim"] = [{"name": c["name"], "gives": c["description"]} for c in context.coupons]
     if context.verified:
         orders = _prompt_orders(context)
         facts["orders"] = [_order_fact(order, context.lang) for order in orders]

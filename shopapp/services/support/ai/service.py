@@ -73,7 +73,7 @@ def needs_follow_up(context: ReplyContext) -> bool:
 
 def stream_suggestion(context: ReplyContext) -> Iterator[dict]:
     """One reply written as it comes, as events for the desk:
-    {type: "start", engine} then {type: "text", text}... then {type: "done", engine, text, sources};
+    {type: "start", engine} then {type: "text", text}... then {type: "done", engine, text, sources, follow_up};
     when the model fails, {type: "error", code} and the offline reply from a new "start"."""
     engine = current_engine()
     if engine.name != "offline":
@@ -89,7 +89,8 @@ def stream_suggestion(context: ReplyContext) -> Iterator[dict]:
             text = stream_text("".join(written))
             if text and grounded(context, text):
                 yield {"type": "done", "engine": engine.name, "text": text,
-                       "sources": describe_sources(context, sources_for(context, text))}
+                       "sources": describe_sources(context, sources_for(context, text)),
+                       "follow_up": needs_follow_up(context)}
                 return
             yield {"type": "error", "code": "ai_answer_malformed"}
     offline = OfflineEngine()
@@ -97,7 +98,8 @@ def stream_suggestion(context: ReplyContext) -> Iterator[dict]:
     for piece in offline.stream_reply(context):
         yield {"type": "text", "text": piece}
     first = offline.suggest_replies(context)[0]
-    yield {"type": "done", "engine": offline.name, "text": first.text, "sources": describe_sources(context, first.sources)}
+    yield {"type": "done", "engine": offline.name, "text": first.text, "sources": describe_sources(context, first.sources),
+           "follow_up": needs_follow_up(context)}
 
 
 def describe_sources(context: ReplyContext, sources: list[dict]) -> list[dict]:
