@@ -26,6 +26,7 @@ import argparse
 import itertools
 import json
 import os
+import random
 import re
 import sys
 import tempfile
@@ -96,6 +97,10 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print each question and its first suggestion")
     parser.add_argument("--questions", type=Path, help="score this file of questions alone")
     parser.add_argument("--set", choices=("dev", "heldout", "both"), default="both")
+    parser.add_argument("--typos", type=int, default=0, metavar="N",
+                        help="add N random typos (a letter or character dropped, doubled or swapped) to every message: "
+                             "how the recogniser copes with sloppier writing than the sets hold")
+    parser.add_argument("--seed", type=int, default=22)
     parser.add_argument("--fake-model", choices=("smart", "text", "fenced"),
                         help="also score the OpenAI engine against tests/openai_fake.py answering this way (JSON, "
                              "plain text, fenced JSON): shows grounding and no-leak holding on the model path")
@@ -121,6 +126,10 @@ def main() -> None:
         engines.append(OpenAIEngine(fake.settings()))
     for name, path in sets.items():
         questions = json.loads(path.read_text())["questions"]
+        if args.typos:
+            rng = random.Random(args.seed)
+            questions = [{**q, "messages": [_typos(m, args.typos, rng) for m in q["messages"]]} for q in questions]
+            name = f"{name} (+{args.typos} typos a message, seed {args.seed})"
         print(f"\n=== {name} set: {len(questions)} questions ({path.name}), {len(CUSTOMERS)} seeded orders; "
               f"engines: {', '.join(e.name for e in engines)}")
         for ai_engine in engines:
@@ -319,6 +328,29 @@ def _forbidden(facts: dict, allowed: set[str]) -> list[str]:
         facts[key][field] for key in facts if key not in allowed for field in _SECRET_FIELDS
         if facts[key][field] and facts[key][field] not in mine
     ]
+
+
+def _typos(text: str, count: int, rng: random.Random) -> str:
+    """The message with `count` slips of the keyboard on its letters and Chinese characters (never inside
+    a {placeholder} or a number): one dropped, doubled or swapped with the next."""
+    chars = list(text)
+    for _ in range(count):
+        inside, eligible = False, []
+        for i, ch in enumerate(chars):
+            inside = (inside or ch == "{") and ch != "}"
+            if not inside and ch != "}" and (ch.isalpha()):
+                eligible.append(i)
+        if len(eligible) < 4:
+            break
+        i = rng.choice(eligible)
+        slip = rng.choice(("drop", "double", "swap"))
+        if slip == "drop":
+            del chars[i]
+        elif slip == "double":
+            chars.insert(i, chars[i])
+        elif i + 1 in eligible:
+            chars[i], chars[i + 1] = chars[i + 1], chars[i]
+    return "".join(chars)
 
 
 def _fill(text: str, facts: dict) -> str:
