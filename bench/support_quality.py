@@ -54,7 +54,10 @@ from shopapp.services.core.money import format_money
 from shopapp.services.orders import cancel, fulfillment, payments, refunds
 from shopapp.services.shops import accounts, shops
 from shopapp.services.support import conversations
-from shopapp.services.support.ai import retrieval  # noqa: E402
+from shopapp.services.support.ai import (
+    intents,  # noqa: E402
+    retrieval,  # noqa: E402
+)
 from shopapp.services.support.ai.engines import AIError  # noqa: E402
 from shopapp.services.support.ai.intents import detect_language  # noqa: E402
 from shopapp.services.support.ai.offline import OfflineEngine  # noqa: E402
@@ -124,6 +127,11 @@ def main() -> None:
         fake = FakeModel().start()
         fake.answer = args.fake_model
         engines.append(OpenAIEngine(fake.settings()))
+    started = time.perf_counter()
+    cpu = time.process_time()
+    intents.warm_up()
+    print(f"intent recogniser ready in {time.perf_counter() - started:.2f} s "
+          f"({time.process_time() - cpu:.2f} s CPU: importing scikit-learn, loading jieba's dictionary, training)")
     for name, path in sets.items():
         questions = json.loads(path.read_text())["questions"]
         if args.typos:
