@@ -27,12 +27,13 @@ class FakeModel:
     `answer` = "smart" (default: JSON), "fenced" (JSON in a ```json fence), "text" (the reply as plain text),
     "invented" (plain text naming an order number it was never given), "malformed" (JSON holding no
     reply) or "empty" (no content). `reject_response_format`: answer 400 to a request carrying
-    response_format. `delay`: seconds to wait before answering."""
+    response_format; `reject_stream`: answer 400 to a request to stream. `delay`: seconds to wait before answering."""
 
     def __init__(self):
         self.requests: list[dict] = []
         self.answer = "smart"
         self.reject_response_format = False
+        self.reject_stream = False
         self.delay = 0.0
         self.model = "fake-1"  # what GET /models lists
         self.api_key: str | None = None  # when set, GET /models refuses any other key
@@ -52,6 +53,10 @@ class FakeModel:
                 if fake.reject_response_format and "response_format" in request:
                     self._json({"error": {"message": "response_format is not supported", "type": "invalid_request_error",
                                           "param": "response_format", "code": None}}, status=400)
+                    return
+                if fake.reject_stream and request.get("stream"):
+                    self._json({"error": {"message": "stream is not supported", "type": "invalid_request_error",
+                                          "param": "stream", "code": None}}, status=400)
                     return
                 if fake.delay:
                     time.sleep(fake.delay)

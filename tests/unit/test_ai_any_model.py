@@ -27,6 +27,7 @@ def model(model_server, monkeypatch) -> FakeModel:
     model_server.requests.clear()
     model_server.answer = "smart"
     model_server.reject_response_format = False
+    model_server.reject_stream = False
     model_server.delay = 0.0
     monkeypatch.setattr(ai, "get_settings", model_server.settings)
     ai._openai_engine.cache_clear()  # what the engine learnt of the last endpoint stays with it
@@ -119,6 +120,15 @@ def test_a_streamed_answer_over_sse_arrives_in_pieces_even_as_json(session, desk
     assert done["type"] == "done" and done["engine"] == "openai" and "SF1234567890123" in done["text"]
     assert "{" not in done["text"] and _source(done, "shipment", desk.li_parcel.id)
     assert model.requests[-1]["stream"] is True
+
+
+def test_an_endpoint_that_cannot_stream_gives_the_whole_reply_at_once(session, desk, model):  # noqa: F811
+    model.reject_stream = True
+    started = _li_asks(session, desk, "我的订单到哪了?")
+    events = list(ai.stream_suggestion(ai.reply_context(session, desk.owner, started.id)))
+    assert [e["type"] for e in events] == ["start", "text", "done"]
+    assert events[-1]["engine"] == "openai" and "SF1234567890123" in events[-1]["text"]
+    assert [r.get("stream") for r in model.requests] == [True, None]
 
 
 def test_an_ungrounded_stream_ends_with_the_offline_reply(session, desk, model):  # noqa: F811

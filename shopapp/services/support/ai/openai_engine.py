@@ -116,6 +116,10 @@ class OpenAIEngine:
                 piece = chunk.choices[0].delta.content if chunk.choices else None
                 if piece:
                     yield piece
+        except openai.BadRequestError as error:
+            # An endpoint that cannot stream: the whole reply in one piece.
+            log.info("AI endpoint refused to stream, asking for the whole reply: %s", error)
+            yield self._complete(reply_messages(context, stream=True))
         except openai.APITimeoutError as error:
             log.warning("AI endpoint timed out while streaming: %s", error)
             raise AIError("ai_timeout", str(error)) from error
