@@ -2,6 +2,14 @@
 
     .venv/bin/python bench/support_quality.py              # the offline engine (and the OpenAI one when OPENAI_BASE_URL is set)
     .venv/bin/python bench/support_quality.py --show       # also print each question and its first suggestion
+    .venv/bin/python bench/support_quality.py --set dev    # only the development set (tune on this one)
+
+Two sets of questions, reported apart: the development set (bench/support_questions.json), which the
+recogniser's phrasings and the templates may be tuned on, and the held-out set
+(bench/support_questions_heldout.json), written separately before tuning and never tuned on: its
+figures are the honest ones. A question's first suggestion is "fully right" when it holds every fact
+the question needs, is written in the shopper's language, cites the right sources (every one the
+question lists, and no order or parcel of anyone else) and leaks nothing.
 
 Seeds a temporary SQLite database through the real services: a tea shop with shipping and returns
 policies, products with sizes and colours (some sold out, one pre-sale), and customers whose orders
@@ -18,6 +26,7 @@ import argparse
 import itertools
 import json
 import os
+import random
 import re
 import sys
 import tempfile
@@ -41,19 +50,26 @@ from shopapp.models import Order, Variant  # noqa: E402
 from shopapp.models.base import utcnow  # noqa: E402
 from shopapp.services.catalog import products, search
 from shopapp.services.checkout import cart, place
-from shopapp.services.orders import cancel, fulfillment, payments
+from shopapp.services.core.money import format_money
+from shopapp.services.orders import cancel, fulfillment, payments, refunds
 from shopapp.services.shops import accounts, shops
 from shopapp.services.support import conversations
-from shopapp.services.support.ai import retrieval  # noqa: E402
+from shopapp.services.support.ai import (
+    intents,  # noqa: E402
+    retrieval,  # noqa: E402
+)
 from shopapp.services.support.ai.engines import AIError  # noqa: E402
+from shopapp.services.support.ai.intents import detect_language  # noqa: E402
 from shopapp.services.support.ai.offline import OfflineEngine  # noqa: E402
 from shopapp.services.support.ai.openai_engine import OpenAIEngine  # noqa: E402
 from shopapp.settings import get_settings  # noqa: E402
 
 _SECRET_FIELDS = ("order_no", "tracking_no", "name", "phone", "street", "email")
 _SKUS = itertools.count(1)
+PRODUCT_IDS: dict[str, int] = {}  # product key -> id, once seeded
 QUESTIONS = Path(__file__).resolve().parent / "support_questions.json"
-SHIPPING_POLICY = "付款后 48 小时内发货（预售商品按商品页日期发货），偏远地区可能延迟 1–2 天。"
+SHIPPING_POLICY = "付款后 48 小时内发货（预售商品按商品页日期发货），满 99 元包邮，偏远地区可能延迟 1–2 天。"
+HELD_OUT = Path(__file__).resolve().parent / "support_questions_heldout.json"
 RETURNS_POLICY = "签收后 7 天内可申请无理由退货，商品需保持完好、不影响二次销售；质量问题退货运费由本店承担。"
 PRESALE_DAY = date.today() + timedelta(days=20)
 # Customers: e-mail, recipient, phone, street; what happens to their order; the product and carrier.
@@ -68,6 +84,7 @@ CUSTOMERS = {
     "liu": ("liu@example.com", "刘洋", "13800000008", "长安街 1 号", "in_transit", "cups", ("JD", "JD0012345678901")),
     "liu2": ("liu@example.com", "刘洋", "13800000008", "长安街 1 号", "paid", "tea", None),
     "zhou": ("zhou@example.com", "周杰", "13800000009", "滨江路 2 号", "paid", "presale", None),
+    "qian": ("qian@example.com", "钱多多", "13800000010", "西湖大道 7 号", "refunded", "tea", None),
 }
 NO_ORDER_SHOPPERS = {"mallory": "mallory@example.com", "newcomer": "newcomer@example.com", "emma2": "emma.k@example.com"}
 TRACKING = {
@@ -81,9 +98,21 @@ TRACKING = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--show", action="store_true", help="print each question and its first suggestion")
-    parser.add_argument("--questions", type=Path, default=QUESTIONS)
+    parser.add_argument("--questions", type=Path, help="score this file of questions alone")
+    parser.add_argument("--set", choices=("dev", "heldout", "both"), default="both")
+    parser.add_argument("--typos", type=int, default=0, metavar="N",
+                        help="add N random typos (a letter or character dropped, doubled or swapped) to every message: "
+                             "how the recogniser copes with sloppier writing than the sets hold")
+    parser.add_argument("--seed", type=int, default=22)
+    parser.add_argument("--fake-model", choices=("smart", "text", "fenced"),
+                        help="also score the OpenAI engine against tests/openai_fake.py answering this way (JSON, "
+                             "plain text, fenced JSON): shows grounding and no-leak holding on the model path")
     args = parser.parse_args()
-    questions = json.loads(args.questions.read_text())["questions"]
+    sets = {"development": QUESTIONS, "held-out": HELD_OUT}
+    if args.questions:
+        sets = {args.questions.name: args.questions}
+    elif args.set != "both":
+        sets = {"development": QUESTIONS} if args.set == "dev" else {"held-out": HELD_OUT}
     engine = get_engine()
     SQLModel.metadata.create_all(engine)
     search.ensure_search_objects(engine)
@@ -92,9 +121,27 @@ def main() -> None:
     engines = [OfflineEngine()]
     if get_settings().openai_base_url:
         engines.append(OpenAIEngine(get_settings()))
-    print(f"{len(questions)} questions, {len(CUSTOMERS)} seeded orders; engines: {', '.join(e.name for e in engines)}")
-    for ai_engine in engines:
-        report(ai_engine, score(ai_engine, owner, facts, questions, args.show))
+    if args.fake_model:
+        from tests.openai_fake import FakeModel
+
+        fake = FakeModel().start()
+        fake.answer = args.fake_model
+        engines.append(OpenAIEngine(fake.settings()))
+    started = time.perf_counter()
+    cpu = time.process_time()
+    intents.warm_up()
+    print(f"intent recogniser ready in {time.perf_counter() - started:.2f} s "
+          f"({time.process_time() - cpu:.2f} s CPU: importing scikit-learn, loading jieba's dictionary, training)")
+    for name, path in sets.items():
+        questions = json.loads(path.read_text())["questions"]
+        if args.typos:
+            rng = random.Random(args.seed)
+            questions = [{**q, "messages": [_typos(m, args.typos, rng) for m in q["messages"]]} for q in questions]
+            name = f"{name} (+{args.typos} typos a message, seed {args.seed})"
+        print(f"\n=== {name} set: {len(questions)} questions ({path.name}), {len(CUSTOMERS)} seeded orders; "
+              f"engines: {', '.join(e.name for e in engines)}")
+        for ai_engine in engines:
+            report(ai_engine, score(ai_engine, owner, facts, questions, args.show))
 
 
 # Seeding ---------------------------------------------------------------------------------------
@@ -115,12 +162,17 @@ def seed(session):
         "presale": _product(session, owner, "2026 头采明前新茶 预售", [], [((), 12800, 100)], presale=PRESALE_DAY.isoformat()),
     }
     session.commit()
+    PRODUCT_IDS.update({key: session.get(Variant, ids[0]).product_id for key, ids in variants.items()})
     facts = {}
     for key, (email, name, phone, street, state, product, waybill) in CUSTOMERS.items():
         paid = state not in ("pending", "cancelled")
         order, link = _order(session, owner, variants[product][0], email, name, phone, street, pay=paid)
         if state == "cancelled":
             cancel.cancel_order(session, owner, order.id, "顾客要求取消")
+        if state == "refunded":
+            refunds.refund(session, owner, order.id, order.total, "顾客不想要了")
+            session.refresh(order)
+        shipment = None
         if waybill:
             shipment = fulfillment.ship(session, owner, order.id, None, *waybill)
             for status, description, location, minutes_ago in TRACKING.get(key, []):
@@ -132,6 +184,8 @@ def seed(session):
         facts[key] = {
             "order_no": order.order_no, "link": link, "email": email, "name": name, "phone": phone, "street": street,
             "tracking_no": waybill[1] if waybill else "", "ships_at": PRESALE_DAY.isoformat(),
+            "refunded": format_money(order.refunded_total, order.currency) if order.refunded_total else "",
+            "order_id": order.id, "shipment_id": shipment.id if shipment else None,
         }
     return owner, facts
 
@@ -167,16 +221,17 @@ def _order(session, owner, variant_id, email, name, phone, street, *, pay: bool)
 
 def score(ai_engine, owner, facts: dict, questions: list[dict], show: bool) -> dict:
     results = {"kinds": defaultdict(lambda: [0, 0, 0]), "complete": [0, 0], "leaks": [], "errors": [], "seconds": 0.0,
-               "count": len(questions)}
+               "count": len(questions), "sources": 0, "language": 0, "wrong": [], "topics": defaultdict(lambda: [0, 0])}
     for question in questions:
         context, allowed = _ask(owner, facts, question)
         started = time.perf_counter()
         try:
-            texts = [s.text for s in ai_engine.suggest_replies(context)]
+            suggestions = ai_engine.suggest_replies(context)
         except AIError as error:
             results["errors"].append((question["id"], error.code))
-            texts = []
+            suggestions = []
         results["seconds"] += time.perf_counter() - started
+        texts = [s.text for s in suggestions]
         top, everything = (texts[0] if texts else ""), "\n".join(texts)
         complete_top = complete_any = True
         for kind, alternatives in question["must"].items():
@@ -188,16 +243,59 @@ def score(ai_engine, owner, facts: dict, questions: list[dict], show: bool) -> d
             tally[2] += in_any
             complete_top &= in_top
             complete_any &= in_any
-        results["complete"][0] += complete_top
-        results["complete"][1] += complete_any
         leaked = [secret for secret in _forbidden(facts, allowed) if secret in everything]
         if leaked:
             results["leaks"].append((question["id"], leaked))
+        sources_right = _sources_right(suggestions[0].sources if suggestions else [], question, facts, allowed)
+        language_right = _language_right(top, question)
+        results["sources"] += sources_right
+        results["language"] += language_right
+        fully_right = complete_top and sources_right and language_right and not leaked
+        results["complete"][0] += fully_right
+        results["complete"][1] += complete_any and not leaked and any(_language_right(t, question) for t in texts or [""])
+        results["topics"][question["topic"]][0] += 1
+        results["topics"][question["topic"]][1] += fully_right
+        if not fully_right:
+            results["wrong"].append(question["id"])
         if show:
             asked = " / ".join(_fill(m, facts) for m in question["messages"])
-            print(f"\n#{question['id']} [{question['topic']}, {question['verify']}] {asked}")
+            mark = "ok " if fully_right else "BAD"
+            print(f"\n{mark} #{question['id']} [{question['topic']}, {question['verify']}] {asked}")
             print(f"  -> {top}")
+            if not fully_right:
+                cited = suggestions[0].sources if suggestions else []
+                print(f"     facts {complete_top} sources {sources_right} {cited} language {language_right} leak {bool(leaked)}")
     return results
+
+
+def _sources_right(cited: list[dict], question: dict, facts: dict, allowed: set[str]) -> bool:
+    """Every source the question lists is cited, and no order or parcel of anyone the asker is not."""
+    cited_keys = {(s["type"], s["id"]) for s in cited}
+    mine = {("order", facts[k]["order_id"]) for k in allowed} | {("shipment", facts[k]["shipment_id"]) for k in allowed}
+    if any(kind in ("order", "shipment") and (kind, key) not in mine for kind, key in cited_keys):
+        return False
+    for wanted in question.get("sources", []):
+        kind, key = wanted.split(":")
+        if kind == "order":
+            expected = ("order", facts[key]["order_id"])
+        elif kind == "shipment":
+            expected = ("shipment", facts[key]["shipment_id"])
+        elif kind == "product":
+            expected = ("product", PRODUCT_IDS[key])
+        else:
+            expected = (kind, key)
+        if expected not in cited_keys:
+            return False
+    return True
+
+
+def _language_right(text: str, question: dict) -> bool:
+    """The reply's own words are in the shopper's language; the shop's facts it quotes (its Chinese
+    policies, tracking events, product titles) do not count either way."""
+    for quoted in _QUOTED_FACTS:
+        text = text.replace(quoted, " ")
+    lang = detect_language(text) if text else None
+    return lang == ("en" if question["lang"] == "en" else "zh-CN")
 
 
 def _ask(owner, facts: dict, question: dict):
@@ -224,6 +322,13 @@ def _ask(owner, facts: dict, question: dict):
     return context, allowed
 
 
+_QUOTED_FACTS = sorted(
+    [SHIPPING_POLICY, RETURNS_POLICY, "纯棉短袖T恤", "白瓷茶具套装", "西湖龙井 明前特级 250g", "手绘品茗杯 两只装", "2026 头采明前新茶 预售"]
+    + [part for events in TRACKING.values() for _, description, location, _ in events for part in (description, location)],
+    key=len, reverse=True,
+)
+
+
 def _forbidden(facts: dict, allowed: set[str]) -> list[str]:
     """Every other customer's order number, tracking number, name, phone, street and e-mail."""
     mine = {value for key in allowed for value in facts[key].values()}
@@ -231,6 +336,29 @@ def _forbidden(facts: dict, allowed: set[str]) -> list[str]:
         facts[key][field] for key in facts if key not in allowed for field in _SECRET_FIELDS
         if facts[key][field] and facts[key][field] not in mine
     ]
+
+
+def _typos(text: str, count: int, rng: random.Random) -> str:
+    """The message with `count` slips of the keyboard on its letters and Chinese characters (never inside
+    a {placeholder} or a number): one dropped, doubled or swapped with the next."""
+    chars = list(text)
+    for _ in range(count):
+        inside, eligible = False, []
+        for i, ch in enumerate(chars):
+            inside = (inside or ch == "{") and ch != "}"
+            if not inside and ch != "}" and (ch.isalpha()):
+                eligible.append(i)
+        if len(eligible) < 4:
+            break
+        i = rng.choice(eligible)
+        slip = rng.choice(("drop", "double", "swap"))
+        if slip == "drop":
+            del chars[i]
+        elif slip == "double":
+            chars.insert(i, chars[i])
+        elif i + 1 in eligible:
+            chars[i], chars[i + 1] = chars[i + 1], chars[i]
+    return "".join(chars)
 
 
 def _fill(text: str, facts: dict) -> str:
@@ -249,15 +377,22 @@ def report(ai_engine, results: dict) -> None:
     names = {
         "status": "order status", "tracking": "tracking number", "carrier": "carrier", "policy": "policy fact",
         "ask_order_no": "asks for the order number", "product": "stock / options", "order": "the order asked about",
-        "greeting": "greets",
+        "greeting": "greets", "followup": "a colleague follows up", "topic": "names the topic", "amount": "refunded amount",
+        "fee": "shipping fee",
     }
     for kind, (asked, top, anywhere) in sorted(results["kinds"].items(), key=lambda item: -item[1][0]):
         print(f"  {names.get(kind, kind):<28}{asked:>10}{_share(top, asked):>12}{_share(anywhere, asked):>12}")
     top, anywhere = results["complete"]
-    print(f"  {'every fact of the question':<28}{count:>10}{_share(top, count):>12}{_share(anywhere, count):>12}")
+    print(f"  {'fully right':<28}{count:>10}{_share(top, count):>12}{_share(anywhere, count):>12}")
+    print(f"  right sources (1st reply): {_share(results['sources'], count)}; "
+          f"shopper's language (1st reply): {_share(results['language'], count)}")
     print(f"  replies with another customer's data: {len(results['leaks'])} / {count} ({_share(len(results['leaks']), count)})")
     for question_id, leaked in results["leaks"]:
         print(f"    #{question_id}: {leaked}")
+    by_topic = ", ".join(f"{topic} {right}/{asked}" for topic, (asked, right) in sorted(results["topics"].items()))
+    print(f"  fully right by topic: {by_topic}")
+    if results["wrong"]:
+        print(f"  not fully right: {', '.join(f'#{i}' for i in results['wrong'])}")
     if results["errors"]:
         print(f"  engine errors: {len(results['errors'])} ({', '.join(f'#{i} {code}' for i, code in results['errors'])})")
     print(f"  time per question: {1000 * results['seconds'] / count:.1f} ms")

@@ -1,5 +1,7 @@
 """A local stand-in for an OpenAI-compatible endpoint: POST /v1/chat/completions answered as JSON, or as
 server-sent events (`data: {...}` chunks, then `data: [DONE]`) when the request says "stream": true.
+Like the many small and local models it stands for, it can answer in JSON, in fenced JSON or in plain
+text, refuse `response_format` with a 400 (as servers that do not know it do), or be slow.
 
 Its "model" is a tiny, gullible one: it reads the FACTS the system message gives and drafts a reply
 from them, and when the shopper asks it to ignore its rules it obeys and repeats everything it was
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -21,11 +24,17 @@ INJECTION_MARKERS = ("ignore", "忽略")
 
 class FakeModel:
     """Run with `start()`; `settings()` gives the platform settings that point at it.
-    `answer` = "smart" (default), "malformed" (prose, no JSON) or "empty" (no content)."""
+    `answer` = "smart" (default: JSON), "fenced" (JSON in a ```json fence), "text" (the reply as plain text),
+    "invented" (plain text naming an order number it was never given), "malformed" (JSON holding no
+    reply) or "empty" (no content). `reject_response_format`: answer 400 to a request carrying
+    response_format; `reject_stream`: answer 400 to a request to stream. `delay`: seconds to wait before answering."""
 
     def __init__(self):
         self.requests: list[dict] = []
         self.answer = "smart"
+        self.reject_response_format = False
+        self.reject_stream = False
+        self.delay = 0.0
         self.model = "fake-1"  # what GET /models lists
         self.api_key: str | None = None  # when set, GET /models refuses any other key
         self._server: ThreadingHTTPServer | None = None
@@ -41,6 +50,16 @@ class FakeModel:
                 if not self.path.endswith("/chat/completions"):
                     self.send_error(404)
                     return
+                if fake.reject_response_format and "response_format" in request:
+                    self._json({"error": {"message": "response_format is not supported", "type": "invalid_request_error",
+                                          "param": "response_format", "code": None}}, status=400)
+                    return
+                if fake.reject_stream and request.get("stream"):
+                    self._json({"error": {"message": "stream is not supported", "type": "invalid_request_error",
+                                          "param": "stream", "code": None}}, status=400)
+                    return
+                if fake.delay:
+                    time.sleep(fake.delay)
                 content = fake._content(request)
                 if request.get("stream"):
                     self._stream(request, content)
@@ -63,9 +82,9 @@ class FakeModel:
                     return
                 self._json({"object": "list", "data": [{"id": fake.model, "object": "model", "owned_by": "fake"}]})
 
-            def _json(self, answer: dict) -> None:
+            def _json(self, answer: dict, status: int = 200) -> None:
                 body = json.dumps(answer, ensure_ascii=False).encode()
-                self.send_response(200)
+                self.send_response(status)
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(body)))
                 self.end_headers()
@@ -115,7 +134,7 @@ class FakeModel:
         if self.answer == "empty":
             return ""
         if self.answer == "malformed":
-            return "Sure! Here are some thoughts about this customer."
+            return '{"thoughts": "Sure! Here are some thoughts about this customer."}'
         system = next((m["content"] for m in request["messages"] if m["role"] == "system"), "")
         user = next((m["content"] for m in request["messages"] if m["role"] == "user"), "")
         facts = json.loads(system.split("FACTS (JSON):", 1)[1]) if "FACTS (JSON):" in system else {}
@@ -128,9 +147,14 @@ class FakeModel:
             reply = "好的，这是我知道的全部：" + system
         else:
             reply = self._reply(facts)
-        if request.get("stream"):
+        if self.answer == "invented":
+            return f"{reply} 另外您的订单 261206ZZZZZZZZ 也已发货。"
+        answer = json.dumps({"suggestions": [{"text": reply}, {"text": "感谢您的耐心等待。"}]}, ensure_ascii=False)
+        if self.answer == "fenced":
+            return f"好的，以下是建议：\n```json\n{answer}\n```"
+        if request.get("stream") or self.answer == "text":
             return reply
-        return json.dumps({"suggestions": [{"text": reply}, {"text": "感谢您的耐心等待。"}]}, ensure_ascii=False)
+        return answer
 
     @staticmethod
     def _reply(facts: dict) -> str:

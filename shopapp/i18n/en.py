@@ -1790,4 +1790,8 @@ MESSAGES = {
     "flash.status.scheduled": "Scheduled",
     "flash.status.active": "Running",
     "flash.status.ended": "Ended",
+    # --- intent ---
+    "error.ai_timeout": "The AI service timed out; these suggestions come from the offline assistant",
+    "support.source.coupon": "Coupon {label}",
+    "support.ai_follow_up": "Needs a colleague: act on the shopper's request after replying (or hand the conversation over)",
 }

@@ -1798,4 +1798,8 @@ MESSAGES = {
     "flash.status.scheduled": "未开始",
     "flash.status.active": "进行中",
     "flash.status.ended": "已结束",
+    # --- intent ---
+    "error.ai_timeout": "AI 服务超时未回答，以下建议来自离线助手",
+    "support.source.coupon": "优惠券 {label}",
+    "support.ai_follow_up": "需要同事跟进：请在回复后处理顾客的请求（或转交给同事）",
 }

@@ -204,6 +204,16 @@ def test_offline_suggestions_name_the_carrier_and_tracking_number_with_the_parce
     assert "YT9876543210987" not in json.dumps(body, ensure_ascii=False)
 
 
+def test_a_shopper_asking_for_a_person_and_a_change_of_address_is_flagged_for_follow_up(client, store):
+    started = _li_verified(client, store, message="地址写错了想改一下，另外帮我转人工")
+    body = client.post(
+        f"/conversations/{started['conversation_id']}/reply-suggestions", json={}, headers=store["headers"],
+    ).json()
+    assert body["follow_up"] is True
+    first = body["suggestions"][0]["text"]
+    assert store["li_no"] in first and "同事" in first and "转接人工" in first
+
+
 def test_an_unverified_shopper_gets_a_request_for_the_order_number_and_no_tracking(client, store):
     started = _start(client, store)
     body = client.post(

@@ -171,3 +171,24 @@ def test_an_agent_answers_on_a_phone_in_the_shoppers_language_with_every_questio
     agent.get_by_test_id("support-back").click()
     expect(conversation).to_be_visible()
     expect(agent.get_by_role("button", name="结束会话")).to_be_hidden()
+
+
+def test_a_shopper_asking_for_a_person_gets_a_hand_over_draft_flagged_for_a_colleague(browser, platform_url, phone):
+    """Issue 22: "转人工" no longer gets a greeting; the draft says a colleague follows up and the desk shows
+    that someone has to act. Unverified, the draft holds no order data."""
+    phone.goto("/s/demo-tea")
+    phone.get_by_test_id("chat-open").click()
+    phone.get_by_label("邮箱").fill("person-please@example.com")
+    phone.get_by_label("输入消息…").fill("机器人听不懂😤 我要找人工客服")
+    phone.get_by_role("button", name="发送").click()
+    expect(phone.get_by_test_id("chat-messages")).to_contain_text("我要找人工客服")
+
+    agent = browser.new_context(base_url=platform_url, viewport={"width": 1400, "height": 900}).new_page()
+    log_in_as_demo_owner(agent)
+    agent.goto("/support")
+    agent.get_by_test_id("support-queue").get_by_role("button", name=re.compile("person-please@example.com")).click()
+    agent.get_by_test_id("ai-draft").click()
+    draft = agent.get_by_test_id("ai-text")
+    expect(draft).to_contain_text("同事", timeout=30_000)
+    expect(draft).not_to_contain_text("请问有什么可以帮您")
+    expect(agent.get_by_test_id("ai-follow-up")).to_contain_text("需要同事跟进")

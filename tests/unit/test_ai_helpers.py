@@ -97,7 +97,7 @@ def _texts(answer: dict) -> str:
     ("我的订单到哪了?", "where_is_order"),
     ("快递怎么还没到", "where_is_order"),
     ("Where is my order?", "where_is_order"),
-    ("Can I get the tracking number?", "where_is_order"),
+    ("Can I get the tracking number?", "tracking"),  # its own topic since issue 22
     ("什么时候发货呀", "when_ship"),
     ("Has my order shipped yet?", "when_ship"),
     ("我想退货", "return"),

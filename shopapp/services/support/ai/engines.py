@@ -41,6 +41,8 @@ class ReplyContext:
     # Every question of the message being answered, in order: [{text, intent}]; each is answered or
     # handed to a person (intents.HANDED_OVER). Empty: answer `intent` alone.
     questions: list[dict] = field(default_factory=list)
+    # The coupons any shopper can claim now: [{id, name, description}] ("满¥100减¥20").
+    coupons: list[dict] = field(default_factory=list)
 
 
 @dataclass

@@ -77,6 +77,20 @@ _TEXT = {
         "hand_over.invoice": "发票问题我帮您转给店主确认，稍后回复您。",
         "hand_over.discount": "优惠的问题我帮您转给店主确认，稍后回复您。",
         "hand_over.other": "您问的“{question}”我帮您转给店主确认，稍后回复您。",
+        "hand_over.human": "好的，我已为您转接人工客服，同事会尽快跟进回复您。",
+        "not_received": "您好，订单 {order_no} 的包裹（{carrier} {tracking_no}）物流显示已签收。很抱歉您还没有收到，同事会马上联系快递核实，并尽快跟进回复您。",
+        "not_received_short": "已记录：订单 {order_no} 显示已签收但您没有收到，同事会联系快递核实后跟进回复您。",
+        "not_received_follow_up": "如果包裹显示已签收但您没有收到，同事会马上联系快递核实并跟进回复您。",
+        "change_before_shipping": "好的，订单 {order_no} 还未发货，可以修改。请把新的收货地址或电话发给我们，同事会帮您更新并跟进确认。",
+        "change_after_shipping": "订单 {order_no} 已发货（{carrier} {tracking_no}），修改地址需要联系快递，同事会帮您联系快递并跟进回复您。",
+        "change_after_shipping_no_tracking": "订单 {order_no} 已发货，修改地址需要联系快递，同事会帮您联系快递并跟进回复您。",
+        "cancel_unpaid": "订单 {order_no} 还未付款，您可以在订单页面直接取消；也可以回复确认，我们帮您取消。",
+        "cancel_paid": "订单 {order_no} 还未发货，可以取消，款项会原路退回。我已转给同事为您办理取消，稍后跟进回复您。",
+        "cancel_shipped": "订单 {order_no} 已发货，无法直接取消；收到后可以按退货政策办理：{policy}",
+        "cancel_shipped_no_policy": "订单 {order_no} 已发货，无法直接取消；收到后可以联系我们办理退货。",
+        "no_refund": "订单 {order_no} 目前没有退款记录。如需申请退款，请告诉我们原因，我们尽快为您处理。",
+        "shipping_no_policy": "运费会在结算页按收货地址计算显示，付款后我们会尽快为您发货。",
+        "coupons": "本店现在有这些优惠券可以领取：{coupons}。在店铺首页或商品页点“领券”即可，下单时自动抵扣。",
         "list_sep": "、",
         "line_sep": "；",
     },
@@ -135,6 +149,20 @@ _TEXT = {
         "hand_over.invoice": "I've passed your invoice question to the shop owner to confirm; we'll get back to you shortly.",
         "hand_over.discount": "I've passed your question about a discount to the shop owner to confirm; we'll get back to you shortly.",
         "hand_over.other": "I've passed your question \u201c{question}\u201d to the shop owner; we'll get back to you shortly.",
+        "hand_over.human": "Sure, I've passed this to a colleague, who will follow up with you shortly.",
+        "not_received": "Hello! The parcel for order {order_no} ({carrier} {tracking_no}) shows as delivered. Sorry you haven't got it: a colleague will check with the carrier right away and follow up with you.",
+        "not_received_short": "Noted: order {order_no} shows as delivered but hasn't reached you; a colleague will check with the carrier and follow up with you.",
+        "not_received_follow_up": "If it shows as delivered but hasn't reached you, a colleague will check with the carrier and follow up with you.",
+        "change_before_shipping": "Sure, order {order_no} hasn't shipped yet, so it can still be changed: send us the new address or phone number and a colleague will update it and follow up.",
+        "change_after_shipping": "Order {order_no} has already shipped ({carrier} {tracking_no}); a colleague will ask the carrier to change the delivery details and follow up with you.",
+        "change_after_shipping_no_tracking": "Order {order_no} has already shipped; a colleague will ask the carrier to change the delivery details and follow up with you.",
+        "cancel_unpaid": "Order {order_no} hasn't been paid yet, so you can cancel it yourself on the order page, or reply to confirm and we'll cancel it for you.",
+        "cancel_paid": "Order {order_no} hasn't shipped yet, so it can be cancelled and refunded in full; I've passed it to a colleague, who will cancel it and follow up with you.",
+        "cancel_shipped": "Order {order_no} has already shipped, so it can't be cancelled; once it arrives you can return it: {policy}",
+        "cancel_shipped_no_policy": "Order {order_no} has already shipped, so it can't be cancelled; once it arrives, contact us to return it.",
+        "no_refund": "There's no refund on order {order_no} yet. If you'd like one, tell us why and we'll take care of it.",
+        "shipping_no_policy": "Shipping is worked out at checkout from your address; we ship as soon as you've paid.",
+        "coupons": "These coupons are available to claim right now: {coupons}. Tap \u201cGet coupons\u201d on the shop's home or a product page and it applies at checkout.",
         "list_sep": ", ",
         "line_sep": "; ",
     },
@@ -191,8 +219,8 @@ class OfflineEngine:
         """Up to three alternatives, each answering every question of the message: the first topic the shop's
         data answers decides the alternatives, the other answerable topics add their best answer to each, and
         what only a person can answer (an invoice, a discount, anything else) is handed over in a sentence."""
-        answerable = list(dict.fromkeys(q["intent"] for q in context.questions if q["intent"] not in HANDED_OVER))
-        handed = [q for q in context.questions if q["intent"] in HANDED_OVER]
+        answerable = list(dict.fromkeys(q["intent"] for q in context.questions if not handed_over(context, q["intent"])))
+        handed = [q for q in context.questions if handed_over(context, q["intent"])]
         if not context.questions:
             answerable = [context.intent]
         if not answerable:
@@ -259,7 +287,12 @@ def _when_ship(context: ReplyContext) -> list[Suggestion]:
         # "How soon do you ship?" is answered by the policy itself; the order number comes second.
         return [s for s in suggestions if s.sources] + [s for s in suggestions if not s.sources]
     if order["status"] == "paid":
-        suggestions.insert(1, Suggestion(_say(context, "shipping_policy", policy=policy), [_policy("shipping")]))
+        said = Suggestion(_say(context, "shipping_policy", policy=policy), [_policy("shipping")])
+        if order["presale"]:
+            suggestions.insert(1, said)
+        else:
+            # Paid, waiting to ship: where it stands and when the shop's policy says it leaves.
+            suggestions.insert(0, _with(suggestions[0], [said], context))
     return suggestions
 
 
@@ -347,9 +380,112 @@ def _other(context: ReplyContext) -> list[Suggestion]:
     return [Suggestion(_say(context, "greeting_unverified")), Suggestion(_say(context, "greeting"))]
 
 
+def _not_received(context: ReplyContext) -> list[Suggestion]:
+    """"It says delivered but I never got it": the parcel as the carrier reports it, and a colleague who
+    checks with the carrier (the conversation is flagged for follow-up)."""
+    if not context.verified or not context.focus_order:
+        return _ask_for_order_number(context, policy="shipping")
+    order = context.focus_order
+    done = order["status"] in ("delivered", "completed")
+    delivered = [s for s in order["shipments"] if s["tracking_no"] and (done or s["status"] == "delivered")]
+    if not delivered:
+        follow_up = Suggestion(_say(context, "not_received_follow_up"))
+        return [_with(s, [follow_up], context) for s in _where_is_order(context) if s.text.strip()]
+    parcel = _carrier_named(context, delivered[0])
+    sources = [_order_source(order), _shipment_source(parcel)]
+    return [
+        Suggestion(_say(context, "not_received", order_no=order["order_no"], carrier=parcel["carrier_name"],
+                        tracking_no=parcel["tracking_no"]), sources),
+        Suggestion(_say(context, "not_received_short", order_no=order["order_no"]), [_order_source(order)]),
+    ]
+
+
+def _change_address(context: ReplyContext) -> list[Suggestion]:
+    """Only the team changes an order's address or phone: before shipping they can, after it the carrier must."""
+    if not context.verified or not context.focus_order:
+        return [Suggestion(_say(context, "ask_order_no")), Suggestion(_say(context, "ask_order_no_short"))]
+    order = context.focus_order
+    sources = [_order_source(order)]
+    if order["status"] in ("cancelled", "closed", "completed", "delivered"):
+        return _status_replies(context, order)
+    if order["status"] in ("pending_payment", "paid"):
+        return [Suggestion(_say(context, "change_before_shipping", order_no=order["order_no"]), sources)]
+    parcels = [_carrier_named(context, s) for s in order["shipments"] if s["tracking_no"]]
+    if not parcels:
+        return [Suggestion(_say(context, "change_after_shipping_no_tracking", order_no=order["order_no"]), sources)]
+    return [Suggestion(_say(
+        context, "change_after_shipping", order_no=order["order_no"], carrier=parcels[0]["carrier_name"],
+        tracking_no=parcels[0]["tracking_no"],
+    ), sources + [_shipment_source(parcels[0])])]
+
+
+def _cancel(context: ReplyContext) -> list[Suggestion]:
+    if not context.verified or not context.focus_order:
+        return [Suggestion(_say(context, "ask_order_no")), Suggestion(_say(context, "ask_order_no_short"))]
+    order = context.focus_order
+    sources = [_order_source(order)]
+    status = order["status"]
+    if status == "pending_payment":
+        return [Suggestion(_say(context, "cancel_unpaid", order_no=order["order_no"]), sources)]
+    if status == "paid":
+        return [Suggestion(_say(context, "cancel_paid", order_no=order["order_no"]), sources)]
+    if status in ("cancelled", "closed"):
+        return _status_replies(context, order)
+    policy = _excerpt(context.policies.get("returns_policy"))
+    if policy:
+        return [Suggestion(_say(context, "cancel_shipped", order_no=order["order_no"], policy=policy),
+                           sources + [_policy("returns")])]
+    return [Suggestion(_say(context, "cancel_shipped_no_policy", order_no=order["order_no"]), sources)]
+
+
+def _refund_status(context: ReplyContext) -> list[Suggestion]:
+    if not context.verified or not context.focus_order:
+        return [Suggestion(_say(context, "ask_order_no")), Suggestion(_say(context, "ask_order_no_short"))]
+    order = context.focus_order
+    sources = [_order_source(order)]
+    if order["refunded_total"]:
+        amount = format_money(order["refunded_total"], order["currency"])
+        return [Suggestion(_say(context, "return_refunded", order_no=order["order_no"], amount=amount), sources)]
+    return [Suggestion(_say(context, "no_refund", order_no=order["order_no"]), sources), _which_order(context)]
+
+
+def _discount(context: ReplyContext) -> list[Suggestion]:
+    """The coupons anyone can claim now; a discount beyond them is the owner's to give."""
+    names = _join(context, [f"{c['name']}（{c['description']}）" if context.lang == "zh-CN" else f"{c['name']} ({c['description']})"
+                            for c in context.coupons])
+    sources = [{"type": "coupon", "id": c["id"]} for c in context.coupons]
+    return [
+        Suggestion(_say(context, "coupons", coupons=names), sources),
+        Suggestion(_sentences(context, [_say(context, "coupons", coupons=names), _say(context, "hand_over.discount")]), sources),
+    ]
+
+
+def handed_over(context: ReplyContext, intent: str) -> bool:
+    """Whether only a person can answer: a discount can be answered when the shop has coupons to claim."""
+    if intent == "discount":
+        return not context.coupons
+    return intent in HANDED_OVER
+
+
+def _shipping_info(context: ReplyContext) -> list[Suggestion]:
+    """Fees, carriers and delivery times: what the shop's shipping policy says."""
+    policy = _excerpt(context.policies.get("shipping_policy"))
+    if policy:
+        return [Suggestion(_say(context, "shipping_policy", policy=policy), [_policy("shipping")])]
+    return [Suggestion(_say(context, "shipping_no_policy"))]
+
+
+def _carrier_named(context: ReplyContext, shipment: dict) -> dict:
+    if context.lang == "en":
+        return {**shipment, "carrier_name": shipment.get("carrier_name_en") or shipment["carrier_name"]}
+    return shipment
+
+
 _ANSWERS = {
-    "where_is_order": _where_is_order, "when_ship": _when_ship, "return": _return, "stock": _stock,
-    "size": _size, "payment": _payment, "other": _other,
+    "where_is_order": _where_is_order, "tracking": _where_is_order, "when_ship": _when_ship, "return": _return,
+    "stock": _stock, "size": _size, "payment": _payment, "not_received": _not_received,
+    "change_address": _change_address, "cancel": _cancel, "refund_status": _refund_status,
+    "shipping_info": _shipping_info, "discount": _discount, "greeting": _other, "other": _other,
 }
 
 

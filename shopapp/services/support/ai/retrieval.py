@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from shopapp.models import Category, Conversation, Product, ProductCategory, Shop, Variant
 from shopapp.services.catalog import search
 from shopapp.services.inventory import availability
+from shopapp.services.marketing import coupons
 from shopapp.services.support import conversations
 from shopapp.services.support.ai.engines import ProductFacts, ReplyContext
 from shopapp.services.support.ai.intents import (
@@ -21,6 +22,7 @@ from shopapp.services.support.ai.intents import (
 
 TRANSCRIPT_MESSAGES = 10
 MAX_PRODUCTS_NAMED = 2
+MAX_COUPONS = 5
 # Reading every title of a huge catalogue for one question is not worth it; recent products suffice.
 MAX_TITLES_SCANNED = 5000
 # Words of a question that say nothing about which product is meant.
@@ -48,6 +50,8 @@ def reply_context(session: Session, conversation: Conversation) -> ReplyContext:
         focus_order=_focus_order(orders, conversation, shopper_texts),
         policies=conversations.shop_policies(shop), products=named_products(session, shop.id, question),
         questions=questions,
+        coupons=[{"id": c["id"], "name": c["name"], "description": c["description"]}
+                 for c in coupons.claimable_coupons(session, shop.id)[:MAX_COUPONS]],
     )
 
 
@@ -97,7 +101,7 @@ def _intent_and_questions(shopper_texts: list[str]) -> tuple[str, list[dict]]:
             answerable = [q["intent"] for q in questions if q["intent"] not in HANDED_OVER]
             return (answerable or [questions[0]["intent"]])[0], questions
         intent = detect_intent(text)
-        if intent != "other":
+        if intent not in ("other", "greeting"):
             return intent, [{"text": text.strip(), "intent": intent}]
     return "other", []
 

@@ -22,8 +22,9 @@ from shopapp.services.core.permissions import Actor, require
 from shopapp.services.support import conversations
 from shopapp.services.support.ai import retrieval
 from shopapp.services.support.ai.engines import COPY_FIELDS, TONES, AIError, Engine, ProductFacts, ReplyContext
-from shopapp.services.support.ai.offline import OfflineEngine
-from shopapp.services.support.ai.openai_engine import OpenAIEngine, sources_for
+from shopapp.services.support.ai.intents import FOLLOWED_UP
+from shopapp.services.support.ai.offline import OfflineEngine, handed_over
+from shopapp.services.support.ai.openai_engine import OpenAIEngine, grounded, sources_for, stream_text
 from shopapp.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -54,18 +55,25 @@ def reply_context(session: Session, actor: Actor, conversation_id: int) -> Reply
 
 
 def suggest(context: ReplyContext) -> dict:
-    """Step two: ask the engine. A failing model gives the offline engine's suggestions and the error code."""
+    """Step two: ask the engine. A failing model gives the offline engine's suggestions and the error code.
+    `follow_up` says a person has to act on the message (an invoice, a change of address, "转人工"...)."""
     engine = current_engine()
     try:
         suggestions = engine.suggest_replies(context)
-        return {"engine": engine.name, "suggestions": [_described(s.as_dict(), context) for s in suggestions]}
+        answer = {"engine": engine.name, "suggestions": [_described(s.as_dict(), context) for s in suggestions]}
     except AIError as error:
-        return _offline_fallback(error, [_described(s.as_dict(), context) for s in OfflineEngine().suggest_replies(context)])
+        answer = _offline_fallback(error, [_described(s.as_dict(), context) for s in OfflineEngine().suggest_replies(context)])
+    return answer | {"follow_up": needs_follow_up(context)}
+
+
+def needs_follow_up(context: ReplyContext) -> bool:
+    """Whether a person must act on the shopper's message, not only send a reply."""
+    return any(handed_over(context, q["intent"]) or q["intent"] in FOLLOWED_UP + ("cancel",) for q in context.questions)
 
 
 def stream_suggestion(context: ReplyContext) -> Iterator[dict]:
     """One reply written as it comes, as events for the desk:
-    {type: "start", engine} then {type: "text", text}... then {type: "done", engine, text, sources};
+    {type: "start", engine} then {type: "text", text}... then {type: "done", engine, text, sources, follow_up};
     when the model fails, {type: "error", code} and the offline reply from a new "start"."""
     engine = current_engine()
     if engine.name != "offline":
@@ -78,10 +86,11 @@ def stream_suggestion(context: ReplyContext) -> Iterator[dict]:
         except AIError as error:
             yield {"type": "error", "code": error.code}
         else:
-            text = "".join(written).strip()
-            if text:
+            text = stream_text("".join(written))
+            if text and grounded(context, text):
                 yield {"type": "done", "engine": engine.name, "text": text,
-                       "sources": describe_sources(context, sources_for(context, text))}
+                       "sources": describe_sources(context, sources_for(context, text)),
+                       "follow_up": needs_follow_up(context)}
                 return
             yield {"type": "error", "code": "ai_answer_malformed"}
     offline = OfflineEngine()
@@ -89,7 +98,8 @@ def stream_suggestion(context: ReplyContext) -> Iterator[dict]:
     for piece in offline.stream_reply(context):
         yield {"type": "text", "text": piece}
     first = offline.suggest_replies(context)[0]
-    yield {"type": "done", "engine": offline.name, "text": first.text, "sources": describe_sources(context, first.sources)}
+    yield {"type": "done", "engine": offline.name, "text": first.text, "sources": describe_sources(context, first.sources),
+           "follow_up": needs_follow_up(context)}
 
 
 def describe_sources(context: ReplyContext, sources: list[dict]) -> list[dict]:
@@ -102,6 +112,7 @@ def describe_sources(context: ReplyContext, sources: list[dict]) -> list[dict]:
         for order in context.orders for s in order["shipments"]
     }
     titles = {product["id"]: product["title"] for product in context.products}
+    coupon_names = {coupon["id"]: coupon["name"] for coupon in context.coupons}
     described = []
     for source in sources:
         kind, key = source["type"], source["id"]
@@ -116,6 +127,8 @@ def describe_sources(context: ReplyContext, sources: list[dict]) -> list[dict]:
             }
         elif kind == "product" and key in titles:
             extra = {"label": titles[key]}
+        elif kind == "coupon" and key in coupon_names:
+            extra = {"label": coupon_names[key]}
         described.append({**source, **extra})
     return described
 

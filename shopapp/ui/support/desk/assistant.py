@@ -21,6 +21,7 @@ class AiDraftMixin(rx.State, mixin=True):
     ai_engine: str = ""
     ai_busy: bool = False
     ai_problem: str = ""
+    ai_follow_up: bool = False  # the shopper's message needs a colleague to act (a person, an address, an invoice...)
 
     @rx.event(background=True)
     async def draft_with_ai(self):
@@ -30,6 +31,7 @@ class AiDraftMixin(rx.State, mixin=True):
                 return
             actor, conversation_id = self._actor(), int(self.selected)
             self.ai_busy, self.ai_text, self.ai_sources, self.ai_problem, self.ai_engine = True, "", [], "", ""
+            self.ai_follow_up = False
         events: list[dict] = []
         finished = threading.Event()
 
@@ -64,6 +66,7 @@ class AiDraftMixin(rx.State, mixin=True):
         elif kind == "done":
             self.ai_text = event["text"]
             self.ai_sources = [source_link(s, self.lang) for s in event.get("sources") or []]
+            self.ai_follow_up = bool(event.get("follow_up"))
         elif kind == "error":
             self.ai_problem = self._catalogue().get(f"error.{event['code']}", event["code"])
 
@@ -82,6 +85,8 @@ def source_link(source: dict, lang: str) -> dict[str, str]:
         return {"text": t(f"support.source.policy.{source['id']}", lang), "href": routes.CONSOLE_SETTINGS}
     if kind == "product":
         return {"text": t("support.source.product", lang, label=label), "href": routes.console_product(source["id"])}
+    if kind == "coupon":
+        return {"text": t("support.source.coupon", lang, label=label), "href": routes.CONSOLE_COUPONS}
     return {"text": label, "href": ""}
 
 
@@ -98,6 +103,8 @@ def assistant(state) -> rx.Component:
         rx.cond(state.ai_problem != "", rx.el.p(state.ai_problem, role="alert", class_name="mt-1 text-xs text-amber-700")),
         rx.cond(state.ai_text != "", rx.el.div(
             rx.el.p(state.ai_text, class_name="whitespace-pre-wrap text-sm", data_testid="ai-text"),
+            rx.cond(state.ai_follow_up, rx.el.p(tr("support.ai_follow_up"), class_name="mt-1 text-xs font-medium text-amber-800",
+                                                data_testid="ai-follow-up")),
             rx.cond(state.ai_sources.length() > 0, rx.el.p(tr("support.sources"), ": ", rx.foreach(state.ai_sources, _source),
                                                           class_name="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-gray-500", data_testid="ai-sources")),
             rx.el.button(tr("support.insert"), on_click=state.use_text(state.ai_text), type="button", disabled=state.ai_busy,
