@@ -10,6 +10,7 @@ from shopapp.models import OperatorAudit, Product, ShopPlan
 from shopapp.models.base import clock_at, utcnow
 from shopapp.services.catalog import products
 from shopapp.services.core import plan_limits
+from shopapp.services.core.clock import shop_today
 from shopapp.services.core.errors import Conflict, Invalid, NotFound, PlanLimit, ShopSuspended, Unauthorized
 from shopapp.services.platform import audit, operators, plans, platform_figures, shop_directory, suspension
 from shopapp.services.shops import accounts, api_keys, staff
@@ -167,3 +168,16 @@ def test_trial_periods_are_history_that_stays(session, owner):
         plan_limits.current_plan(session, owner.shop_id)
     assert session.exec(select(ShopPlan).where(ShopPlan.shop_id == owner.shop_id)).one().kind == "trial"
     assert session.exec(select(OperatorAudit)).all() == []
+
+
+def test_reports_reach_back_only_as_far_as_the_plan_allows(session, owner):
+    from shopapp.services.analytics import ranges, reports
+
+    old = ranges.period(from_=(shop_today() - timedelta(days=60)).isoformat(), to=shop_today().isoformat())
+    reports.overview(session, owner, old)  # the trial includes reports history
+    with clock_at(utcnow() + LATER):
+        reports.overview(session, owner, ranges.period("30d"))  # the last 30 days: every plan
+        with pytest.raises(PlanLimit) as refused:
+            reports.overview(session, owner, ranges.period(from_=(shop_today() - timedelta(days=60)).isoformat(),
+                                                           to=shop_today().isoformat()))
+    assert refused.value.params["feature"] == "reports_history"

@@ -10,7 +10,7 @@ when something is added, and what the shop already has stays.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, or_
 from sqlalchemy.exc import IntegrityError
@@ -18,9 +18,12 @@ from sqlmodel import Session, select
 
 from shopapp.models import Plan, ShopPlan
 from shopapp.models.base import utcnow
+from shopapp.services.core.clock import shop_today
 from shopapp.services.core.errors import PlanLimit
 
 TRIAL_DAYS = 14
+# A plan without `reports_history` reads reports of the last this many days only (the console's 近30天).
+RECENT_REPORT_DAYS = 30
 FEATURES = ("affiliates", "campaigns", "custom_domain", "api_keys", "reports_history")
 LIMITS = ("products", "staff", "storage_mb")
 
@@ -126,6 +129,13 @@ def require_feature(session: Session, shop_id: int, feature: str) -> None:
         return
     better = next((plan for plan in ensure_plans(session) if feature in (plan.features or [])), None)
     raise PlanLimit("plan_feature_missing", **_names(now.plan, better), feature=feature)
+
+
+def check_history(session: Session, shop_id: int, first_day: date) -> None:
+    """PlanLimit when a report reaches back before RECENT_REPORT_DAYS and the plan has no `reports_history`."""
+    if first_day > shop_today(shop_id) - timedelta(days=RECENT_REPORT_DAYS):
+        return
+    require_feature(session, shop_id, "reports_history")
 
 
 def has_feature(session: Session, shop_id: int, feature: str) -> bool:
