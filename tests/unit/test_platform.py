@@ -4,6 +4,7 @@ limits the services check, operators, suspension (read-only, data intact) and th
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 from sqlmodel import select
 
 from shopapp.models import OperatorAudit, Product, ShopPlan
@@ -181,3 +182,35 @@ def test_reports_reach_back_only_as_far_as_the_plan_allows(session, owner):
             reports.overview(session, owner, ranges.period(from_=(shop_today() - timedelta(days=60)).isoformat(),
                                                            to=shop_today().isoformat()))
     assert refused.value.params["feature"] == "reports_history"
+
+
+def test_concurrent_creations_never_pass_the_plan_limit(session, owner):
+    """Eight threads race for the last two places of the free plan's product limit: exactly two win."""
+    import threading
+
+    from shopapp.db import session_scope
+
+    ops = operator(session)
+    free = plan_limits.free_plan(session)
+    plans.save_plan(session, ops, {"limits": {"products": 3, "staff": 2, "storage_mb": 500}}, free.id)
+    products.create_product(session, owner, product("一"))
+    session.exec(update(ShopPlan).where(ShopPlan.shop_id == owner.shop_id).values(ends_at=utcnow()))
+    session.commit()
+    start, outcomes = threading.Barrier(8), []
+
+    def create(n: int) -> None:
+        start.wait()
+        try:
+            with session_scope() as session:
+                products.create_product(session, owner, product(f"茶{n}"))
+            outcomes.append("made")
+        except PlanLimit:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=create, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["made"] * 2 + ["refused"] * 6
+    assert products.product_count(session, owner.shop_id) == 3
