@@ -10,7 +10,7 @@ import uuid
 import httpx
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import IPHONE, ROOT, watch_the_policy
 
 
 def create_operator(platform_data, email: str, password: str) -> None:
@@ -22,7 +22,7 @@ def create_operator(platform_data, email: str, password: str) -> None:
     assert made.returncode == 0, made.stderr
 
 
-def test_an_operator_suspends_a_shop_and_a_shopper_sees_the_paused_page(page, phone, platform_url, platform_data):
+def test_an_operator_suspends_a_shop_and_a_shopper_sees_the_paused_page(browser, phone, platform_url, platform_data):
     slug = "paused-" + uuid.uuid4().hex[:8]
     signed = httpx.post(f"{platform_url}/api/v1/auth/signup", json={
         "email": f"{slug}@example.com", "password": "secret-pass", "shop_name": "暂停测试店", "shop_slug": slug,
@@ -31,6 +31,10 @@ def test_an_operator_suspends_a_shop_and_a_shopper_sees_the_paused_page(page, ph
     email, password = f"ops-{uuid.uuid4().hex[:6]}@platform.example", "operator-pass-1"
     create_operator(platform_data, email, password)
 
+    # The operator works on a phone too (390 px): every step below is done at that width.
+    context = browser.new_context(base_url=platform_url, **IPHONE)
+    violations = watch_the_policy(context)
+    page = context.new_page()
     page.goto("/ops")
     expect(page).to_have_url(re.compile("/ops/login/?$"))
     page.get_by_label("邮箱").fill(email)
@@ -65,3 +69,5 @@ def test_an_operator_suspends_a_shop_and_a_shopper_sees_the_paused_page(page, ph
     page.get_by_role("button", name="确定").click()
     expect(page.get_by_test_id("ops-shop-status")).to_have_text("营业中")
     assert phone.goto(f"/s/{slug}").status == 200
+    context.close()
+    assert violations == [], "the operator's pages broke their Content-Security-Policy"

@@ -214,3 +214,16 @@ def test_concurrent_creations_never_pass_the_plan_limit(session, owner):
         thread.join()
     assert sorted(outcomes) == ["made"] * 2 + ["refused"] * 6
     assert products.product_count(session, owner.shop_id) == 3
+
+
+def test_the_cli_makes_operators_and_says_why_it_will_not(session, owner, capsys):
+    from shopapp import cli
+
+    session.commit()  # the fixture's read ends: the CLI writes in a transaction of its own
+
+    assert cli.main(["create-operator", "--email", "Boss@Platform.example", "--password", "operator-pass"]) == 0
+    assert "boss@platform.example" in capsys.readouterr().out
+    assert cli.main(["create-operator", "--email", "owner@example.com", "--password", "operator-pass"]) == 1
+    assert "runs a shop" in capsys.readouterr().err
+    assert cli.main(["create-operator", "--email", "new@platform.example", "--password", "short"]) == 1
+    assert "password" in capsys.readouterr().err
