@@ -127,7 +127,8 @@ def check_room(session: Session, shop_id: int, limit: str, used, adding: int = 1
     if used + adding <= allowed:
         return
     better = next((plan for plan in ensure_plans(session) if _has_room(plan, limit, used + adding)), None)
-    raise PlanLimit("plan_limit_reached", fields={limit: "plan_limit_reached"}, **_names(now.plan, better),
+    # No field: every door shows the one message that names the plans (a field would show only "limit reached").
+    raise PlanLimit("plan_limit_reached", **_names(now.plan, better),
                     limit=limit, allowed=allowed)
 
 
