@@ -99,7 +99,7 @@ def test_the_operator_edits_a_plan_and_bad_input_changes_nothing(session):
     assert set(refused.value.fields) == {"monthly_price", "commission_percent", "features"}
     assert plans.get_plan(session, basic.id).monthly_price == 7800
     actions = [entry["action"] for entry in audit.list_entries(session)["items"]]
-    assert actions == ["update_plan", "create_operator"]
+    assert actions == ["update_plan", "operator_login", "create_operator"]
 
 
 def test_operators_come_from_the_cli_and_never_run_a_shop(session, owner):

@@ -76,6 +76,8 @@ def login(session: Session, *, email: str, password: str, ip: str = "") -> str |
     expires = utcnow() + timedelta(seconds=get_settings().session_ttl_seconds)
     session.add(OperatorSession(operator_id=operator.id, token_hash=token_hash(token), expires_at=expires))
     session.flush()
+    audit.record(session, OperatorActor(id=operator.id, user_id=user.id, email=user.email), "operator_login",
+                 data={"ip": ip[:64]})
     return token
 
 
