@@ -71,3 +71,36 @@ def test_an_operator_suspends_a_shop_and_a_shopper_sees_the_paused_page(browser,
     assert phone.goto(f"/s/{slug}").status == 200
     context.close()
     assert violations == [], "the operator's pages broke their Content-Security-Policy"
+
+
+def test_an_operator_edits_a_plan_and_a_bad_price_changes_nothing(page, platform_url, platform_data):
+    email, password = f"ops-{uuid.uuid4().hex[:6]}@platform.example", "operator-pass-1"
+    create_operator(platform_data, email, password)
+    page.goto("/ops/login")
+    page.get_by_label("邮箱").fill(email)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile("/ops/?$"))
+    page.get_by_role("link", name="套餐").click()
+    pro = page.get_by_test_id("ops-plan").filter(has_text="专业版")
+    expect(pro).to_contain_text("¥198")
+    before = httpx.get(f"{platform_url}/api/v1/plans").json()["items"]
+
+    pro.get_by_test_id("ops-plan-edit").click()
+    form = page.get_by_test_id("ops-plan-form")
+    form.get_by_label("月费（元）").fill("一百")
+    form.get_by_role("button", name="保存").click()
+    expect(form.get_by_role("alert").first).to_be_visible()
+    assert httpx.get(f"{platform_url}/api/v1/plans").json()["items"] == before
+
+    form.get_by_label("月费（元）").fill("218")
+    form.get_by_role("button", name="保存").click()
+    expect(pro).to_contain_text("¥218")
+    assert next(p for p in httpx.get(f"{platform_url}/api/v1/plans").json()["items"] if p["code"] == "pro")["monthly_price"] == 21800
+
+    pro.get_by_test_id("ops-plan-edit").click()  # the price back, for the journeys after this one
+    page.get_by_test_id("ops-plan-form").get_by_label("月费（元）").fill("198")
+    page.get_by_test_id("ops-plan-form").get_by_role("button", name="保存").click()
+    expect(pro).to_contain_text("¥198")
+    page.get_by_role("link", name="操作日志").click()
+    expect(page.get_by_test_id("ops-audit-entry").first).to_contain_text("修改套餐")
