@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from shopapp.api.deps import bearer_token, jsonable
 from shopapp.db import session_scope
+from shopapp.services.core.validation import id_from_text
 from shopapp.services.platform import audit, operators, plans, platform_figures, shop_directory, suspension
 from shopapp.services.platform.operators import OperatorActor
 
@@ -51,24 +52,24 @@ def list_shops(request: Request, q: str = "", status: str = "", page: int = 1, p
 
 
 @router.get("/shops/{shop_id}")
-def shop_page(shop_id: int, request: Request):
+def shop_page(shop_id: str, request: Request):
     """Owner, staff, plan and plan history, recent order counts, suspension, the shop's audit lines."""
     with operating(request) as (session, _):
-        return jsonable(shop_directory.shop_page(session, shop_id))
+        return jsonable(shop_directory.shop_page(session, id_from_text(shop_id)))
 
 
 @router.post("/shops/{shop_id}/suspend")
-def suspend(shop_id: int, body: ReasonBody, request: Request):
+def suspend(shop_id: str, body: ReasonBody, request: Request):
     with operating(request) as (session, operator):
-        suspension.suspend(session, operator, shop_id, body.reason)
-        return jsonable(shop_directory.shop_page(session, shop_id))
+        suspension.suspend(session, operator, id_from_text(shop_id), body.reason)
+        return jsonable(shop_directory.shop_page(session, id_from_text(shop_id)))
 
 
 @router.post("/shops/{shop_id}/restore")
-def restore(shop_id: int, body: ReasonBody, request: Request):
+def restore(shop_id: str, body: ReasonBody, request: Request):
     with operating(request) as (session, operator):
-        suspension.restore(session, operator, shop_id, body.reason)
-        return jsonable(shop_directory.shop_page(session, shop_id))
+        suspension.restore(session, operator, id_from_text(shop_id), body.reason)
+        return jsonable(shop_directory.shop_page(session, id_from_text(shop_id)))
 
 
 @router.get("/audit")
@@ -98,6 +99,6 @@ def create_plan(body: dict, request: Request):
 
 
 @router.patch("/plans/{plan_id}")
-def update_plan(plan_id: int, body: dict, request: Request):
+def update_plan(plan_id: str, body: dict, request: Request):
     with operating(request) as (session, operator):
-        return jsonable(plans.save_plan(session, operator, body, plan_id))
+        return jsonable(plans.save_plan(session, operator, body, id_from_text(plan_id)))

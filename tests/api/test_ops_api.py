@@ -134,6 +134,8 @@ def test_the_operator_edits_plans_and_bad_input_changes_nothing(client):
     assert changed.status_code == 200 and changed.json()["commission_percent"] == 0.5
     bad = client.patch(f"/ops/plans/{basic['id']}", json={"monthly_price": "lots", "features": ["x"]}, headers=headers)
     assert bad.status_code == 422 and set(bad.json()["error"]["field_codes"]) == {"monthly_price", "features"}
+    assert client.patch(f"/ops/plans/{2**70}", json={"name": "x"}, headers=headers).status_code == 404
+    assert client.get(f"/ops/shops/{2**70}", headers=headers).status_code == 404
     public = {plan["code"]: plan for plan in client.get("/plans").json()["items"]}
     assert public["basic"]["monthly_price"] == 5800
     created = client.post("/ops/plans", json={"code": "flagship", "name": "旗舰版", "monthly_price": 99900,
