@@ -72,6 +72,20 @@ def restore(shop_id: str, body: ReasonBody, request: Request):
         return jsonable(shop_directory.shop_page(session, id_from_text(shop_id)))
 
 
+class GrantBody(BaseModel):
+    plan_id: int | str = ""
+    days: int | str | None = None
+    reason: str = ""
+
+
+@router.post("/shops/{shop_id}/plan")
+def grant_plan(shop_id: str, body: GrantBody, request: Request):
+    """`{plan_id, days?, reason}` → the shop's plan now: the operator's grant, for `days` or with no end."""
+    with operating(request) as (session, operator):
+        return jsonable(plans.grant_plan(session, operator, id_from_text(shop_id), body.plan_id, days=body.days,
+                                         reason=body.reason))
+
+
 @router.get("/audit")
 def audit_log(request: Request, shop_id: int | None = None, action: str = "", page: int = 1, per_page: int = 50):
     """Every operator action, newest first: `{items: [{at, operator, action, shop_id, reason}], total}`."""

@@ -1611,4 +1611,5 @@ MESSAGES = {
     "ops.figures.note": "Active: a paid order or a staff log-in in the period; churned: active in the period before, not in this one. Plan revenue and commission appear once billing is on.",
     "ops.console_suspended_banner": "The platform has suspended this shop: the storefront shows a paused page and the console is read-only. Your data is intact; contact the platform with any question.",
     "ops.action.operator_login": "Operator signed in",
+    "ops.action.grant_plan": "Plan granted",
 }

@@ -1619,4 +1619,5 @@ MESSAGES = {
     "ops.figures.note": "活跃：期间内有付款订单或员工登录；流失：上一期活跃、本期不活跃。套餐收入和佣金在计费上线后显示。",
     "ops.console_suspended_banner": "店铺已被平台暂停营业：前台显示暂停页面，后台只能查看，不能修改。数据完好，如有疑问请联系平台。",
     "ops.action.operator_login": "运营人员登录",
+    "ops.action.grant_plan": "赠送套餐",
 }

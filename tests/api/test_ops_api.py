@@ -152,3 +152,21 @@ def test_the_shop_page_and_figures(client, shop):
     assert page["orders"] == {"today": 0, "7d": 0, "30d": 0, "all": 0}
     figures = client.get("/ops/figures?days=7", headers=headers).json()
     assert figures["shops"] == 1 and len(figures["days"]) == 7 and figures["days"][-1]["shops_opened"] == 1
+
+
+def test_the_operator_grants_a_plan_for_a_while_and_the_shop_can_do_what_it_allows(client, shop):
+    headers = operator_headers(client)
+    end_trial(shop["shop"]["id"])
+    assert client.post("/api-keys", json={"name": "erp"}, headers=shop["headers"]).status_code == 403
+    basic = next(plan for plan in client.get("/plans").json()["items"] if plan["code"] == "basic")
+    path = f"/ops/shops/{shop['shop']['id']}/plan"
+    refused = client.post(path, json={"plan_id": basic["id"], "days": 0, "reason": ""}, headers=headers)
+    assert refused.status_code == 422 and set(refused.json()["error"]["field_codes"]) == {"days", "reason"}
+    assert client.post(path, json={"plan_id": 99999, "reason": "x"}, headers=headers).status_code == 404
+    granted = client.post(path, json={"plan_id": basic["id"], "days": 30, "reason": "合作伙伴"}, headers=headers)
+    assert granted.status_code == 200 and granted.json()["kind"] == "operator"
+    assert granted.json()["plan"]["code"] == "basic"
+    assert client.post("/api-keys", json={"name": "erp"}, headers=shop["headers"]).status_code == 201
+    entry = client.get("/ops/audit", headers=headers).json()["items"][0]
+    assert (entry["action"], entry["reason"]) == ("grant_plan", "合作伙伴")
+    assert client.post(path, json={"plan_id": basic["id"], "reason": "x"}, headers=shop["headers"]).status_code == 404

@@ -4,21 +4,23 @@ The lookup of a shop's plan now (and the limits the services check) is services/
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from shopapp.models import Plan, ShopPlan
+from shopapp.models import Plan, Shop, ShopPlan
 from shopapp.models.base import utcnow
 from shopapp.services.core import plan_limits
 from shopapp.services.core.errors import Invalid, NotFound, require_fields
 from shopapp.services.core.money import parse_money
-from shopapp.services.core.validation import checked_text, checked_whole
+from shopapp.services.core.validation import checked_text, checked_whole, id_from_text
 from shopapp.services.platform import audit
 
 MAX_PRICE = 100_000_000  # ¥1,000,000 a period, in 分
 MAX_LIMIT = 10_000_000
+MAX_GRANT_DAYS = 3660
 _CODE_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
@@ -92,6 +94,26 @@ def save_plan_form(session: Session, operator, form: dict, plan_id: int | None =
     data["features"] = [name for name in plan_limits.FEATURES if form.get(f"feature_{name}") in (True, "on", "true")]
     require_fields(errors)
     return save_plan(session, operator, data, plan_id)
+
+
+def grant_plan(session: Session, operator, shop_id: int, plan_id, *, days=None, reason: str = "") -> dict:
+    """The operator puts a shop on a plan (a partner, a complaint settled, a fix for a billing mistake): an
+    `operator` period from now for `days` days, or with no end; the reason goes into the audit log."""
+    errors: dict[str, str] = {}
+    reason = checked_text(reason, errors, "reason", limit=200, required=True)
+    length = checked_whole(days, "days", errors, limit=MAX_GRANT_DAYS) if days not in (None, "") else None
+    if length == 0:
+        errors["days"] = "must_be_positive"
+    require_fields(errors)
+    if session.get(Shop, shop_id) is None:
+        raise NotFound("shop_not_found")
+    plan = get_plan(session, id_from_text(plan_id))
+    now = utcnow()
+    period = plan_limits.add_period(session, shop_id, plan.id, "operator", starts_at=now,
+                                    ends_at=now + timedelta(days=length) if length else None, note=reason)
+    audit.record(session, operator, "grant_plan", shop_id=shop_id, reason=reason,
+                 data={"plan_id": plan.id, "plan": plan.name, "days": length, "period_id": period.id})
+    return plan_now(session, shop_id)
 
 
 def plan_history(session: Session, shop_id: int) -> list[dict]:
