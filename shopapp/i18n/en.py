@@ -1612,4 +1612,8 @@ MESSAGES = {
     "ops.console_suspended_banner": "The platform has suspended this shop: the storefront shows a paused page and the console is read-only. Your data is intact; contact the platform with any question.",
     "ops.action.operator_login": "Operator signed in",
     "ops.action.grant_plan": "Plan granted",
+    "ops.grant.title": "Grant a plan",
+    "ops.grant.days": "Days (blank: no end)",
+    "ops.grant.reason": "Reason (required)",
+    "ops.grant.button": "Grant",
 }

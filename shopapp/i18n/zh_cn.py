@@ -1620,4 +1620,8 @@ MESSAGES = {
     "ops.console_suspended_banner": "店铺已被平台暂停营业：前台显示暂停页面，后台只能查看，不能修改。数据完好，如有疑问请联系平台。",
     "ops.action.operator_login": "运营人员登录",
     "ops.action.grant_plan": "赠送套餐",
+    "ops.grant.title": "赠送套餐",
+    "ops.grant.days": "天数（留空不限）",
+    "ops.grant.reason": "原因（必填）",
+    "ops.grant.button": "赠送",
 }

@@ -69,6 +69,16 @@ def test_an_operator_suspends_a_shop_and_a_shopper_sees_the_paused_page(browser,
     page.get_by_role("button", name="确定").click()
     expect(page.get_by_test_id("ops-shop-status")).to_have_text("营业中")
     assert phone.goto(f"/s/{slug}").status == 200
+
+    page.get_by_label("套餐", exact=True).select_option(label="基础版")
+    page.get_by_label("天数（留空不限）").fill("30")
+    page.get_by_role("button", name="赠送", exact=True).click()
+    expect(page.get_by_role("alert")).to_be_visible()  # no reason: nothing granted
+    page.get_by_label("套餐", exact=True).select_option(label="基础版")
+    page.get_by_label("天数（留空不限）").fill("30")
+    page.get_by_label("原因（必填）").fill("合作伙伴")
+    page.get_by_role("button", name="赠送", exact=True).click()
+    expect(page.get_by_text("基础版 · 平台赠送").first).to_be_visible()
     context.close()
     assert violations == [], "the operator's pages broke their Content-Security-Policy"
 

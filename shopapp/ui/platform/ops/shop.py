@@ -7,10 +7,10 @@ from shopapp.i18n import pick_lang
 from shopapp.services.core.errors import DomainError, NotFound
 from shopapp.services.core.money import format_money
 from shopapp.services.core.validation import id_from_text
-from shopapp.services.platform import shop_directory, suspension
+from shopapp.services.platform import plans, shop_directory, suspension
 from shopapp.ui import routes
 from shopapp.ui.components.confirm import confirm_button
-from shopapp.ui.components.forms import INPUT, form_error
+from shopapp.ui.components.forms import INPUT, SECONDARY_BUTTON, form_error
 from shopapp.ui.components.text import tr, tr_of
 from shopapp.ui.components.time import shown_time
 from shopapp.ui.platform.ops.layout import CARD, ops_page
@@ -26,6 +26,8 @@ class OpsShopState(ConfirmMixin, OpsState):
     entries: list[dict[str, str]] = []
     reason: str = ""
     error: str = ""
+    plan_options: list[dict[str, str]] = []
+    grant_error: str = ""
 
     def _shop_id(self) -> int:
         return id_from_text(self.router.page.params.get("shop_id", ""))
@@ -40,6 +42,7 @@ class OpsShopState(ConfirmMixin, OpsState):
             self._operator()
             with session_scope() as session:
                 page = shop_directory.shop_page(session, self._shop_id())
+                options = plans.list_plans(session)
         except NotFound:
             self.found = False
             return
@@ -60,8 +63,24 @@ class OpsShopState(ConfirmMixin, OpsState):
         self.staff = [{"email": member["email"], "role": member["role"]} for member in page["staff"]]
         self.history = [{"plan": row["plan_en" if english else "plan"], "kind": row["kind"],
                          "starts": shown_time(row["starts_at"]), "ends": shown_time(row["ends_at"])} for row in page["plan_history"]]
+        self.plan_options = [{"id": str(p["id"]), "name": p["name_en" if english else "name"]}
+                             for p in options]
         self.entries = [{"at": shown_time(e["at"]), "action": e["action"], "operator": e["operator"], "reason": e["reason"]}
                         for e in page["audit"]]
+
+    @rx.event
+    def grant(self, form: dict):
+        """Put the shop on a plan for some days (or with no end), with a reason for the audit log."""
+        self.grant_error = ""
+        try:
+            operator = self._operator()
+            with session_scope() as session:
+                plans.grant_plan(session, operator, self._shop_id(), form.get("plan_id", ""),
+                                 days=form.get("days") or None, reason=form.get("grant_reason", ""))
+        except DomainError as exc:
+            self.grant_error = self._problem_text(exc)
+            return
+        self._load()
 
     @rx.event
     def set_reason(self, value: str):
@@ -81,6 +100,24 @@ class OpsShopState(ConfirmMixin, OpsState):
             return
         self.reason = ""
         self._load()
+
+
+def _grant_box() -> rx.Component:
+    return rx.el.form(
+        rx.el.h2(tr("ops.grant.title"), class_name="mb-2 font-semibold"),
+        form_error(OpsShopState.grant_error),
+        rx.el.div(
+            rx.el.select(rx.foreach(OpsShopState.plan_options, lambda p: rx.el.option(p["name"], value=p["id"])),
+                         name="plan_id", aria_label=tr("ops.plan"), class_name=INPUT),
+            rx.el.input(name="days", inputmode="numeric", placeholder=tr("ops.grant.days"), aria_label=tr("ops.grant.days"),
+                        class_name=INPUT),
+            rx.el.input(name="grant_reason", placeholder=tr("ops.grant.reason"), aria_label=tr("ops.grant.reason"),
+                        class_name=INPUT),
+            rx.el.button(tr("ops.grant.button"), type="submit", class_name=SECONDARY_BUTTON),
+            class_name="flex flex-col gap-2 sm:flex-row",
+        ),
+        on_submit=OpsShopState.grant, reset_on_submit=True, class_name=CARD + " mt-4",
+    )
 
 
 def _fact(label_key: str, value) -> rx.Component:
@@ -127,6 +164,7 @@ def _details() -> rx.Component:
             class_name=CARD + " mb-4 grid grid-cols-2 gap-3 sm:grid-cols-4",
         ),
         _suspend_box(),
+        _grant_box(),
         rx.el.section(
             rx.el.h2(tr("ops.staff"), class_name="mb-2 font-semibold"),
             rx.foreach(OpsShopState.staff, lambda m: rx.el.p(m["email"], " · ", tr_of("role." + m["role"], "role."), class_name="text-sm")),
