@@ -28,8 +28,11 @@ from shopapp.api import (
     insights,
     loyalty,
     media,
+    ops,
+    ops_session,
     orders,
     payments,
+    plans,
     products,
     promotions,
     refunds,
@@ -45,6 +48,7 @@ from shopapp.api import (
     stock_alerts,
     storefront,
     support,
+    suspended_shops,
     tickets,
     tracking,
 )
@@ -62,6 +66,7 @@ def create_api() -> FastAPI:
     errors.install(api)
     caching.install(api)
     served_by.install(api)
+    suspended_shops.install(api)  # inside the security headers: the paused page carries them too
     security.install(api)
     tracking.install(api)
     # One line per router, in the order they were added: a new one is a line of its own.
@@ -101,6 +106,9 @@ def create_api() -> FastAPI:
         bargains,
         affiliates,
         flash_sales,
+        plans,
+        ops,
+        ops_session,
     ):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(media.router)

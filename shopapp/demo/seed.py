@@ -18,6 +18,7 @@ from shopapp.services.catalog import categories as catalog_categories
 from shopapp.services.catalog import media
 from shopapp.services.catalog import products as catalog_products
 from shopapp.services.checkout import shipping
+from shopapp.services.core import plan_limits
 from shopapp.services.customers import shoppers
 from shopapp.services.insights import recommendations
 from shopapp.services.marketing import affiliates, flash_sales
@@ -60,6 +61,9 @@ def seed_demo(*, if_empty: bool = False) -> str | None:
             session, email=DEMO_EMAIL, password=password, shop_name="一叶茶舍", shop_slug=DEMO_SLUG
         )
         owner = accounts.authenticate(session, signed.token)
+        # The demo shows every feature for as long as it lives: the paid plan, granted with no end.
+        plan_limits.add_period(session, owner.shop_id, plan_limits.trial_plan(session).id, "operator",
+                               note="demo shop: every feature")
         shops.update_profile(session, owner, PROFILE)
         categories = {name: catalog_categories.create_category(session, owner, name).id for name in _category_names()}
     # Each product in its own transaction: pictures take a moment, and other writers should not wait on all of them.

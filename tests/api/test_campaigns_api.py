@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from shopapp.db import session_scope
-from shopapp.models import OutboxEmail
+from shopapp.models import OutboxEmail, Variant
 from shopapp.services.customers import campaigns
 from shopapp.services.shops import accounts
 from tests.api.conftest import signup
@@ -18,9 +18,10 @@ def store(client, shop) -> dict:
     """The shop with two buyers and a saved segment of them."""
     with session_scope() as session:
         owner = accounts.authenticate(session, shop["token"])
-        tea = product_on_sale(session, owner, stock=50, price=3800)
+        variant = product_on_sale(session, owner, stock=50, price=3800)
         for email in ("mei@example.com", "lin@example.com"):
-            paid_order(session, owner, (tea, 1), email=email)
+            paid_order(session, owner, (variant, 1), email=email)
+        tea = session.get(Variant, variant).product_id
         session.commit()
     made = client.post("/segments", json={"name": "买家", "filters": {"orders_min": 1}}, headers=shop["headers"])
     assert made.status_code == 201, made.text

@@ -8,6 +8,7 @@ from shopapp import cli, demo
 from shopapp.db import session_scope
 from shopapp.demo import seed
 from shopapp.models import Shop
+from shopapp.services.core import plan_limits
 from shopapp.services.core.errors import Unauthorized
 from shopapp.services.shops import accounts
 from shopapp.settings import load_settings
@@ -47,6 +48,10 @@ def test_the_embedded_default_seeds_the_demo_with_a_password_made_for_this_insta
 
     assert password and password != "demo-tea-2026" and len(password) >= 16
     assert _shops() == [demo.DEMO_SLUG]
+    with session_scope() as session:  # the demo keeps every feature after the trial: the paid plan, no end
+        shop_id = session.exec(select(Shop.id)).one()
+        kept = plan_limits.current_plan(session, shop_id)
+        assert (kept.kind, kept.ends_at, kept.plan.is_trial) == ("operator", None, True)
     with session_scope() as session:
         assert accounts.login(session, email=demo.DEMO_EMAIL, password=password).shop.slug == demo.DEMO_SLUG
     assert cli.demo_on_first_start(settings) is None  # a second start seeds nothing and knows no password

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from shopapp.db import session_scope
-from shopapp.models import Campaign, OutboxEmail
+from shopapp.models import Campaign, OutboxEmail, Variant
 from shopapp.models.base import utcnow
 from shopapp.services.core import outbox
 from shopapp.services.core.errors import Conflict, Invalid, NotFound
@@ -22,7 +22,12 @@ from tests.shopping import paid_order, product_on_sale
 
 @pytest.fixture
 def tea(session, owner) -> int:
+    """The variant of a tea on sale (what the orders buy)."""
     return product_on_sale(session, owner, stock=500, price=3800)
+
+
+def _product_of(session, variant_id: int) -> int:
+    return session.get(Variant, variant_id).product_id
 
 
 @pytest.fixture
@@ -54,9 +59,9 @@ def _mails(session, campaign_id: int) -> list[OutboxEmail]:
 
 
 def test_a_campaign_reaches_each_member_of_its_segment_once_through_the_outbox(session, owner, buyers, tea):
-    made = _draft(session, owner, buyers, product_ids=[tea])
+    made = _draft(session, owner, buyers, product_ids=[_product_of(session, tea)])
     assert "<script>" not in made["body_html"] and made["status"] == "draft"
-    assert made["products"][0]["id"] == tea
+    assert made["products"][0]["id"] == _product_of(session, tea)
     campaigns.schedule(session, owner, made["id"])
     session.commit()
     _send_all(session)
@@ -194,7 +199,7 @@ def test_a_sent_campaign_cannot_be_edited_and_a_cancelled_one_sends_no_more(sess
 
 def test_bad_input_is_named_and_saves_nothing(session, owner):
     other = make_shop(session, "other-shop")
-    theirs = product_on_sale(session, other, stock=1, price=100)
+    theirs = _product_of(session, product_on_sale(session, other, stock=1, price=100))
     with pytest.raises(Invalid) as refused:
         campaigns.create_campaign(session, owner, {"name": "", "subject": "x" * 200, "segment": "nobody",
                                                     "product_ids": [theirs]})

@@ -1,0 +1,1 @@
+"""The platform's own side: plans the operator sets, operators, suspensions, the audit log, platform figures."""
