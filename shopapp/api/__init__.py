@@ -16,10 +16,12 @@ from shopapp.api import (
     customer_list,
     customers,
     design,
+    domains,
     errors,
     finance,
     fulfillment,
     health,
+    hosts,
     input_limits,
     loyalty,
     media,
@@ -59,7 +61,8 @@ def create_api() -> FastAPI:
     served_by.install(api)
     security.install(api)
     tracking.install(api)
-    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, coupons, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions, reviews, customer_list, tickets, design, finance, tracking, reports):
+    hosts.install(api)  # outermost: a shop's own site is routed before anything else looks at the path
+    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, coupons, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions, reviews, customer_list, tickets, design, finance, tracking, reports, domains):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(media.router)
     api.include_router(seo.router)

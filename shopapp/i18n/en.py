@@ -1508,4 +1508,17 @@ MESSAGES = {
     "field.range_too_long": "A range is at most one year",
     "field.range_unknown": "The range is today, yesterday, the last 7 or 30 days, or custom",
     "field.sort_unknown": "Cannot sort by this column",
+    # --- billing ---
+    'error.domain_taken': 'This domain is already connected to another shop',
+    'error.domain_not_found': 'Domain not found',
+    'error.domain_txt_wrong': 'The TXT record is wrong: add the TXT record shown on the page and verify once it is live',
+    'error.domain_cname_wrong': "The CNAME record is wrong: point the domain's CNAME at the address shown on the page",
+    'error.dns_unavailable': 'DNS could not be reached, please verify again later',
+    'field.domain_taken': 'This domain is already connected to another shop',
+    'field.domain_txt_wrong': "The TXT record's value is wrong",
+    'field.domain_txt_missing': 'No TXT record found yet (DNS can take a few minutes)',
+    'field.domain_cname_wrong': 'The CNAME record does not point at the platform',
+    'field.hostname_invalid': 'Enter a domain such as shop.example.com',
+    'field.hostname_platform': "The platform's own domains cannot be connected",
+    'field.domain_limit': 'A shop connects at most 5 domains',
 }

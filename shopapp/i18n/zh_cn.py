@@ -1516,4 +1516,17 @@ MESSAGES = {
     "field.range_too_long": "日期范围最长一年",
     "field.range_unknown": "日期范围应为 今天、昨天、近7天、近30天 或自定义",
     "field.sort_unknown": "不能按这一列排序",
+    # --- billing ---
+    'error.domain_taken': '这个域名已被其他店铺绑定',
+    'error.domain_not_found': '域名不存在',
+    'error.domain_txt_wrong': 'TXT 记录不对：请按页面上的值添加 TXT 记录，生效后再验证',
+    'error.domain_cname_wrong': 'CNAME 记录不对：请把域名的 CNAME 指向页面上显示的地址',
+    'error.dns_unavailable': '暂时查询不到 DNS，请稍后再验证',
+    'field.domain_taken': '这个域名已被其他店铺绑定',
+    'field.domain_txt_wrong': 'TXT 记录的值不对',
+    'field.domain_txt_missing': '还查不到 TXT 记录（DNS 生效可能需要几分钟）',
+    'field.domain_cname_wrong': 'CNAME 记录没有指向平台',
+    'field.hostname_invalid': '请输入域名，例如 shop.example.com',
+    'field.hostname_platform': '不能绑定平台自己的域名',
+    'field.domain_limit': '一个店铺最多绑定 5 个域名',
 }

@@ -3,6 +3,18 @@
 from shopapp.models.accounts import AuthSession, LoginAttempt, PasswordReset, User
 from shopapp.models.aftersales import AftersalesRequest, Refund, RefundItem
 from shopapp.models.analytics import AnalyticsDay, OrderVisit, VisitEvent
+from shopapp.models.billing import (
+    BalanceEntry,
+    BillingPayment,
+    CommissionEntry,
+    Invoice,
+    InvoiceCounter,
+    Payout,
+    PayoutBatch,
+    ShopDomain,
+    ShopPaymentAccount,
+    Subscription,
+)
 from shopapp.models.catalog import Category, Product, ProductCategory, ProductImage, Variant
 from shopapp.models.checkout import Cart, CartItem, ShippingMethod
 from shopapp.models.core import IdempotencyRecord
@@ -37,4 +49,6 @@ __all__ = [
     "LoyaltySettings", "MemberLevel", "PointsAccount", "PointsMove", "PointsReward",
     "Review", "ReviewPhoto",
     "AnalyticsDay", "OrderVisit", "VisitEvent",
+    "BalanceEntry", "BillingPayment", "CommissionEntry", "Invoice", "InvoiceCounter", "Payout", "PayoutBatch",
+    "ShopDomain", "ShopPaymentAccount", "Subscription",
 ]

@@ -1,0 +1,1 @@
+"""The platform's own side: plans and billing, commission, operators, custom domains."""
