@@ -6,7 +6,7 @@ import contextlib
 import reflex as rx
 
 from shopapp import worker_tokens
-from shopapp.api import create_api
+from shopapp.api import create_api, hosts
 from shopapp.logs import setup_logging
 from shopapp.settings import get_settings
 from shopapp.ui import degraded
@@ -69,6 +69,8 @@ app = rx.App(
     backend_exception_handler=degraded.on_backend_error,
     extra_app_wraps={(3, "ServiceDegraded"): lambda stateful: degraded.degraded_banner() if stateful else None},
 )
+# Shops' own sites (custom domains, subdomains) talk to the same live websocket at PUBLIC_URL.
+hosts.allow_shop_sites_on_websocket(app.sio)
 app.add_page(home_page, route="/", title="开店宝 · 几分钟开一家自己的网店",
              description="个人网店平台：店铺装修、商品库存、订单物流、营销和智能客服，一站搞定。")
 app.add_page(signup_page, route="/signup", title="开店宝 · 免费开店")

@@ -12,8 +12,11 @@ the browser from location.pathname.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from anyio import to_thread
 
+from shopapp.api.security import public_origin
 from shopapp.db import session_scope
 from shopapp.services.platform import domains
 from shopapp.settings import get_settings
@@ -93,3 +96,24 @@ async def _not_found(scope, send) -> None:
 
 def install(api) -> None:
     api.add_middleware(ShopHostMiddleware)
+
+
+def websocket_origin_allowed(origin: str | None, environ=None) -> bool:
+    """Who may open the live websocket (at PUBLIC_URL): the platform's own pages, and the pages of a shop's
+    own site (its storefront talks to the same backend). Any other origin is refused, as before."""
+    if not origin:
+        return True  # not a browser page (Reflex's own tools, the load bench)
+    if origin == public_origin():
+        return True
+    parts = urlsplit(origin)
+    name = (parts.hostname or "").lower()
+    if not name or domains.platform_host(name):
+        return False
+    return _site(name).kind == "shop"
+
+
+def allow_shop_sites_on_websocket(sio) -> None:
+    """Reflex hands socket.io a fixed list of origins (rxconfig's cors_allowed_origins): widen it to shops' sites."""
+    eio = getattr(sio, "eio", None)
+    if eio is not None:
+        eio.cors_allowed_origins = websocket_origin_allowed

@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from shopapp.services.marketing import coupons, points
+from shopapp.services.settlement import ledger
 
 
 def order_moved(session: Session, order: Any, before: str, to: str) -> None:
@@ -20,9 +21,11 @@ def order_moved(session: Session, order: Any, before: str, to: str) -> None:
     points.order_moved(session, order, before, to)
     if before == "pending_payment" and to == "cancelled":
         coupons.give_back(session, order)  # an unpaid order cancelled or expired: the coupon is the shopper's again
+    ledger.order_moved(session, order, before, to)  # the platform's commission and the shop's balance
 
 
 def order_refunded(session: Session, order: Any, amount: int, units: dict[int, int]) -> None:
     """`amount` 分 of the order went back to the shopper; `units` are the refunded units per order item id
     (empty for a refund of an amount rather than of lines)."""
     points.order_refunded(session, order, amount, units)
+    ledger.order_refunded(session, order, amount, units)
