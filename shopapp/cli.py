@@ -1,4 +1,4 @@
-"""`python -m shopapp <command>`: serve, migrate, seed-demo, demo-password, jobs, settings, doctor, backup, restore, docs."""
+"""`python -m shopapp <command>`: serve, migrate, seed-demo, demo-password, create-operator, jobs, settings, doctor, backup, restore, docs."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     seed = commands.add_parser("seed-demo", help="create the demo tea shop (skipped if it exists)")
     seed.add_argument("--if-empty", action="store_true", help="only when the platform has no shop yet")
     commands.add_parser("demo-password", help="give the demo shop's owner a new password and print it")
+    operator = commands.add_parser("create-operator", help="make a platform operator (the only way: never a web sign-up)")
+    operator.add_argument("--email", required=True)
+    operator.add_argument("--password", required=True)
     commands.add_parser("jobs", help="run scheduled jobs in this process (set RUN_JOBS=false on the web workers)")
     commands.add_parser("settings", help="check the environment and list every variable")
     commands.add_parser("docs", help="write docs/api.md and docs/settings.md from the code")
@@ -73,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         return _seed_demo(if_empty=args.if_empty)
     if args.command == "demo-password":
         return _demo_password()
+    if args.command == "create-operator":
+        return _create_operator(args.email, args.password)
     if args.command == "jobs":
         from shopapp import jobs
 
@@ -108,6 +113,23 @@ def _backup_or_restore(settings, args) -> int:
         return 1
     if elsewhere:  # SQLite, pictures in S3: the database is done, the bucket is the operator's
         print(elsewhere, file=sys.stderr)
+    return 0
+
+
+def _create_operator(email: str, password: str) -> int:
+    from shopapp.db import session_scope
+    from shopapp.i18n import error_message, field_message
+    from shopapp.services.core.errors import DomainError
+    from shopapp.services.platform import operators
+
+    try:
+        with session_scope() as session:
+            operators.create_operator(session, email=email, password=password)
+    except DomainError as exc:
+        problems = [f"{name}: {field_message(code, 'en')}" for name, code in exc.fields.items()]
+        print(f"shopapp create-operator: {error_message(exc.code, 'en')} {'; '.join(problems)}".strip(), file=sys.stderr)
+        return 1
+    print(f"operator {email.strip().lower()} created: log in at /ops/login")
     return 0
 
 

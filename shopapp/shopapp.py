@@ -35,6 +35,7 @@ from shopapp.ui.platform import (
     invite,  # noqa: F401 - registers /invite/[invite_code]
     password_reset,  # noqa: F401 - registers /forgot-password, /reset-password/[reset_token]
 )
+from shopapp.ui.platform import ops as platform_ops  # noqa: F401 - registers /ops, /ops/login and the operator pages
 from shopapp.ui.platform.home import home_page
 from shopapp.ui.platform.login import login_page
 from shopapp.ui.platform.signup import signup_page

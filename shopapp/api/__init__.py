@@ -25,8 +25,11 @@ from shopapp.api import (
     input_limits,
     loyalty,
     media,
+    ops,
+    ops_session,
     orders,
     payments,
+    plans,
     products,
     promotions,
     refunds,
@@ -42,6 +45,7 @@ from shopapp.api import (
     stock_alerts,
     storefront,
     support,
+    suspended_shops,
     tickets,
     tracking,
 )
@@ -59,10 +63,11 @@ def create_api() -> FastAPI:
     errors.install(api)
     caching.install(api)
     served_by.install(api)
+    suspended_shops.install(api)  # inside the security headers: the paused page carries them too
     security.install(api)
     tracking.install(api)
     hosts.install(api)  # outermost: a shop's own site is routed before anything else looks at the path
-    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, coupons, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions, reviews, customer_list, tickets, design, finance, tracking, reports, domains):
+    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, coupons, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions, reviews, customer_list, tickets, design, finance, tracking, reports, domains, plans, ops, ops_session):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(media.router)
     api.include_router(seo.router)

@@ -5,6 +5,7 @@ from pydantic import BaseModel
 
 from shopapp.api.deps import acting, bearer_token, client_ip
 from shopapp.db import session_scope
+from shopapp.services.platform import operators
 from shopapp.services.shops import accounts, password_resets
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
@@ -41,7 +42,12 @@ def signup(body: SignupBody):
 
 @router.post("/login")
 def login(body: LoginBody, request: Request):
+    """An owner's or staff member's session `{token, shop}`; a platform operator's `{token, operator: true}`
+    (that token opens /api/v1/ops and nothing in any shop)."""
     with session_scope() as session:
+        operator_token = operators.login(session, email=body.email, password=body.password, ip=client_ip(request))
+        if operator_token is not None:
+            return {"token": operator_token, "operator": True}
         signed = accounts.login(session, email=body.email, password=body.password, ip=client_ip(request))
         return {"token": signed.token, "shop": {"id": signed.shop.id, "slug": signed.shop.slug, "name": signed.shop.name}}
 
@@ -50,6 +56,7 @@ def login(body: LoginBody, request: Request):
 def logout(request: Request):
     with session_scope() as session:
         accounts.logout(session, bearer_token(request))
+        operators.logout(session, bearer_token(request))
 
 
 @router.get("/me")

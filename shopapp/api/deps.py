@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from fastapi import Request
@@ -11,6 +12,7 @@ from sqlmodel import Session
 
 from shopapp.api.security import public_origin
 from shopapp.db import session_scope
+from shopapp.services.core.errors import ShopSuspended
 from shopapp.services.core.permissions import Actor
 from shopapp.services.shops import accounts
 from shopapp.settings import get_settings
@@ -44,9 +46,18 @@ def from_own_pages(request: Request) -> bool:
 
 @contextmanager
 def acting(request: Request) -> Iterator[tuple[Session, Actor]]:
-    """One transaction on behalf of whoever the bearer token belongs to."""
+    """One transaction on behalf of whoever the bearer token belongs to. A shop the operator suspended
+    may read (GET) and nothing else: any other method answers 423 shop_suspended before it starts."""
     with session_scope() as session:
-        yield session, accounts.authenticate(session, bearer_token(request))
+        actor = accounts.authenticate(session, bearer_token(request))
+        if actor.suspended:
+            if request.method not in READING_METHODS:
+                raise ShopSuspended()
+            actor = replace(actor, suspended=False)  # a read's service may ask a manager's right to look
+        yield session, actor
+
+
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def client_ip(request: Request) -> str:

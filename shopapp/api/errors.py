@@ -19,6 +19,7 @@ from shopapp.services.core.errors import (
     Invalid,
     NotFound,
     RateLimited,
+    ShopSuspended,
     TooLarge,
     Unauthorized,
     Unavailable,
@@ -29,7 +30,7 @@ log = logging.getLogger("shopapp.api")
 # What each kind of domain error is in HTTP; any other DomainError is a plain 400.
 HTTP_STATUS: tuple[tuple[type[DomainError], int], ...] = (
     (Invalid, 422), (NotFound, 404), (Conflict, 409), (Forbidden, 403), (Unauthorized, 401),
-    (RateLimited, 429), (TooLarge, 413), (Unavailable, 502),
+    (RateLimited, 429), (TooLarge, 413), (Unavailable, 502), (ShopSuspended, 423),
 )
 
 

@@ -27,6 +27,7 @@ from shopapp.models.loyalty import LoyaltySettings, MemberLevel, PointsAccount, 
 from shopapp.models.notifications import OutboxEmail
 from shopapp.models.orders import Order, OrderEvent, OrderItem
 from shopapp.models.payments import Payment, PaymentNotification
+from shopapp.models.platform import Operator, OperatorAudit, OperatorSession, Plan, ShopPlan, ShopSuspension
 from shopapp.models.promotions import Promotion
 from shopapp.models.reviews import Review, ReviewPhoto
 from shopapp.models.search import ProductSearch
@@ -51,4 +52,5 @@ __all__ = [
     "AnalyticsDay", "OrderVisit", "VisitEvent",
     "BalanceEntry", "BillingPayment", "CommissionEntry", "Invoice", "InvoiceCounter", "Payout", "PayoutBatch",
     "ShopDomain", "ShopPaymentAccount", "Subscription",
+    "Operator", "OperatorAudit", "OperatorSession", "Plan", "ShopPlan", "ShopSuspension",
 ]

@@ -51,6 +51,19 @@ STORE_VERIFY_EMAIL = "/s/[slug]/account/verify/[verify_token]"
 # Server routes (FastAPI) a page leaves to with a full page load: the session cookie is set and cleared there.
 SESSION_START = "/api/v1/session/start"
 SESSION_END = "/api/v1/session/end"
+# The platform operator's console (issue 23) and its own cookie's server routes.
+OPS = "/ops"
+OPS_LOGIN = "/ops/login"
+OPS_SHOP = "/ops/shops/[shop_id]"
+OPS_FIGURES = "/ops/figures"
+OPS_PLANS = "/ops/plans"
+OPS_AUDIT = "/ops/audit"
+OPS_SESSION_START = "/api/v1/ops-session/start"
+OPS_SESSION_END = "/api/v1/ops-session/end"
+
+
+def ops_shop(shop_id) -> str:
+    return "/ops/shops/" + shop_id.to(str) if hasattr(shop_id, "to") else f"/ops/shops/{shop_id}"
 
 
 def store_home(slug):

@@ -7,7 +7,7 @@ import math
 from datetime import date
 
 import nh3
-from sqlalchemy import delete
+from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from shopapp.models import Category, Product, ProductCategory, Variant
@@ -16,6 +16,7 @@ from shopapp.services.catalog import search
 from shopapp.services.catalog.categories import categories_exist
 from shopapp.services.catalog.media import forget_product_images
 from shopapp.services.catalog.views import PRODUCT_TYPES, STATUSES, get_product, variant_values, variants_of
+from shopapp.services.core import plan_limits
 from shopapp.services.core.clock import shop_today
 from shopapp.services.core.errors import Invalid, require_fields
 from shopapp.services.core.permissions import Actor, require
@@ -65,6 +66,7 @@ def create_product(session: Session, actor: Actor, data: dict, *, stock_reason: 
     else:
         specs = _grid(options, [], errors)
     require_fields(errors)
+    plan_limits.check_room(session, actor.shop_id, "products", product_count(session, actor.shop_id))
     product = Product(shop_id=actor.shop_id)
     _save(session, actor, product, fields, specs, stock_reason, current=[])
     search.index_product(session, product.id)
@@ -94,8 +96,14 @@ def create_products(
         problems.append(errors)
     _check_batch_skus(session, actor.shop_id, [specs for _, specs in checked], problems)
     if not any(problems):
+        plan_limits.check_room(session, actor.shop_id, "products", product_count(session, actor.shop_id), len(checked))
         _save_new(session, actor, checked, stock_reason or "initial stock")
     return problems
+
+
+def product_count(session: Session, shop_id: int) -> int:
+    """Every product the shop keeps (drafts and archived ones too): what the plan's product limit counts."""
+    return session.exec(select(func.count()).select_from(Product).where(Product.shop_id == shop_id)).one()
 
 
 def update_product(

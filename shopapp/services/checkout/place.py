@@ -12,7 +12,7 @@ from shopapp.models import Order, OrderItem, Shop
 from shopapp.models.base import utcnow
 from shopapp.services.checkout import cart as carts
 from shopapp.services.checkout import coupon_choice, pricing, shipping
-from shopapp.services.core import idempotency
+from shopapp.services.core import idempotency, shop_status
 from shopapp.services.core.errors import Conflict, require_fields
 from shopapp.services.core.money import format_money
 from shopapp.services.core.outbox import queue_bilingual
@@ -49,6 +49,7 @@ def place_order(
     account's order history. `choices` (a coupon, points) are priced exactly as the quote prices them.
     """
     shop = shops.get_shop(session, shop_id)
+    shop_status.refuse_if_suspended(session, shop_id)  # an open tab of a suspended shop sells nothing more
     # Only a shopper's log-in counts here; other bearer tokens (an API key) place guest orders.
     logged_in = shoppers.is_customer_token(customer_token)
     customer_id = shoppers.customer_for_token(session, shop_id, customer_token).id if logged_in else None

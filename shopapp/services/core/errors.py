@@ -62,3 +62,16 @@ def require_fields(errors: dict[str, str]) -> None:
     """Raise Invalid with every collected field error at once, so a form shows them all."""
     if errors:
         raise Invalid(fields=errors)
+
+
+class ShopSuspended(DomainError):
+    """The platform's operator has suspended the shop: it may be read, nothing in it may change."""
+
+    code = "shop_suspended"
+
+
+class PlanLimit(Forbidden):
+    """The shop's plan does not include this (a count reached, a feature missing); the params name
+    the plan that does (`plan_zh`, `plan_en`)."""
+
+    code = "plan_limit_reached"

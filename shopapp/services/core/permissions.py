@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
-from shopapp.services.core.errors import Forbidden, NotFound
+from shopapp.services.core.errors import Forbidden, NotFound, ShopSuspended
 
 Row = TypeVar("Row")
 
@@ -28,6 +28,8 @@ ACTIONS = {
     "manage_staff": "admin",
     "manage_api_keys": "admin",
 }
+# What a suspended shop may still do: look (its console is read-only while the operator's suspension holds).
+READ_ACTIONS = frozenset({"view_console", "view_orders", "view_reports"})
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Actor:
     role: str
     user_id: int | None = None
     api_key_id: int | None = None
+    suspended: bool = False  # the operator has suspended the shop: every action but READ_ACTIONS is refused
 
     @property
     def label(self) -> str:
@@ -54,6 +57,8 @@ def can(actor: Actor, action: str) -> bool:
 
 
 def require(actor: Actor, action: str) -> None:
+    if actor.suspended and action not in READ_ACTIONS:
+        raise ShopSuspended()
     if not can(actor, action):
         raise Forbidden("role_not_allowed", role=actor.role, action=action)
 

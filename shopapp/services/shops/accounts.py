@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from shopapp.models import ApiKey, AuthSession, LoginAttempt, Shop, StaffMember, User
 from shopapp.models.base import utcnow
+from shopapp.services.core import plan_limits, shop_status
 from shopapp.services.core.errors import RateLimited, Unauthorized, require_fields
 from shopapp.services.core.outbox import queue_bilingual
 from shopapp.services.core.permissions import Actor, role_at_least
@@ -67,6 +68,7 @@ def signup(session: Session, *, email: str, password: str, shop_name: str, shop_
     session.add_all([user, shop])
     session.flush()
     session.add(StaffMember(shop_id=shop.id, user_id=user.id, role="owner"))
+    plan_limits.start_trial(session, shop.id)
     return SignedIn(token=start_session(session, user.id, shop.id), user_id=user.id, shop=shop)
 
 
@@ -144,7 +146,8 @@ def authenticate(session: Session, token: str | None) -> Actor:
         # A key works only while its maker could still make it (api_keys.py revokes it when that ends).
         if key.created_by is not None and not role_at_least(maker_role or "", "admin"):
             raise Unauthorized("invalid_token")
-        return Actor(shop_id=key.shop_id, role="admin", api_key_id=key.id)
+        return Actor(shop_id=key.shop_id, role="admin", api_key_id=key.id,
+                     suspended=shop_status.is_suspended(session, key.shop_id))
     row = session.exec(
         select(AuthSession, StaffMember)
         .join(StaffMember, (StaffMember.user_id == AuthSession.user_id) & (StaffMember.shop_id == AuthSession.shop_id))
@@ -153,7 +156,8 @@ def authenticate(session: Session, token: str | None) -> Actor:
     if row is None:
         raise Unauthorized("invalid_token")
     auth, member = row
-    return Actor(shop_id=auth.shop_id, role=member.role, user_id=auth.user_id)
+    return Actor(shop_id=auth.shop_id, role=member.role, user_id=auth.user_id,
+                 suspended=shop_status.is_suspended(session, auth.shop_id))
 
 
 def user_email(session: Session, user_id: int) -> str:

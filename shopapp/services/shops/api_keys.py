@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from shopapp.models import ApiKey, User
 from shopapp.models.base import utcnow
+from shopapp.services.core import plan_limits
 from shopapp.services.core.errors import require_fields
 from shopapp.services.core.permissions import Actor, require, role_at_least, shop_row
 from shopapp.services.core.tokens import new_token, token_hash
@@ -19,6 +20,7 @@ from shopapp.services.core.tokens import new_token, token_hash
 def create(session: Session, actor: Actor, name: str) -> tuple[ApiKey, str]:
     """A new key; the plain key is returned this once and only its hash is kept."""
     require(actor, "manage_api_keys")
+    plan_limits.require_feature(session, actor.shop_id, "api_keys")
     name = (name or "").strip()
     if not name:
         require_fields({"name": "required"})

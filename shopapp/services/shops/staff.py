@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from shopapp.i18n import t
-from shopapp.models import Shop, StaffInvite, StaffMember, User
+from shopapp.models import Operator, Shop, StaffInvite, StaffMember, User
 from shopapp.models.base import utcnow
+from shopapp.services.core import plan_limits
 from shopapp.services.core.errors import Conflict, Forbidden, NotFound, require_fields
 from shopapp.services.core.outbox import queue_email
 from shopapp.services.core.permissions import ROLES, Actor, require, shop_row
@@ -53,6 +55,7 @@ def invite(session: Session, actor: Actor, *, email: str, role: str) -> str:
     ).first()
     if already:
         raise Conflict("already_staff", fields={"email": "already_staff"})
+    plan_limits.check_room(session, actor.shop_id, "staff", staff_and_invited(session, actor.shop_id))
     token = new_token("inv")
     session.add(StaffInvite(
         shop_id=actor.shop_id, email=email, role=role, token_hash=token_hash(token),
@@ -70,6 +73,16 @@ def invite(session: Session, actor: Actor, *, email: str, role: str) -> str:
     return token
 
 
+def staff_and_invited(session: Session, shop_id: int) -> int:
+    """The seats the plan's staff limit counts: members (the owner too) and invitations still open."""
+    members = session.exec(select(func.count()).select_from(StaffMember).where(StaffMember.shop_id == shop_id)).one()
+    invited = session.exec(select(func.count()).select_from(StaffInvite).where(
+        StaffInvite.shop_id == shop_id, StaffInvite.accepted_at.is_(None), StaffInvite.revoked_at.is_(None),
+        StaffInvite.expires_at > utcnow(),
+    )).one()
+    return members + invited
+
+
 def pending_invite(session: Session, token: str) -> dict:
     """What an invitation offers, for the page that accepts it."""
     row = _open_invite(session, token)
@@ -84,6 +97,8 @@ def accept_invite(session: Session, *, token: str, password: str) -> accounts.Si
     """Join the shop: a new account gets this password, an existing one must give its own."""
     row = _open_invite(session, token)
     user = accounts.user_by_email(session, row.email)
+    if user is not None and session.exec(select(Operator.id).where(Operator.user_id == user.id)).first():
+        raise Forbidden("operator_cannot_join_shop")  # a platform operator is never a shop's staff
     if user is None:
         errors: dict[str, str] = {}
         accounts.check_password(password, errors)

@@ -1,0 +1,155 @@
+"""/ops/shops/<id>: one shop as the operator sees it, and suspending or restoring it (a reason, then a confirmation)."""
+
+import reflex as rx
+
+from shopapp.db import session_scope
+from shopapp.i18n import pick_lang
+from shopapp.services.core.errors import DomainError, NotFound
+from shopapp.services.core.money import format_money
+from shopapp.services.core.validation import id_from_text
+from shopapp.services.platform import shop_directory, suspension
+from shopapp.ui import routes
+from shopapp.ui.components.confirm import confirm_button
+from shopapp.ui.components.forms import INPUT, form_error
+from shopapp.ui.components.text import tr, tr_of
+from shopapp.ui.components.time import shown_time
+from shopapp.ui.platform.ops.layout import CARD, ops_page
+from shopapp.ui.platform.ops.state import OpsState
+from shopapp.ui.state import ConfirmMixin
+
+
+class OpsShopState(ConfirmMixin, OpsState):
+    found: bool = False
+    shop: dict[str, str] = {}
+    staff: list[dict[str, str]] = []
+    history: list[dict[str, str]] = []
+    entries: list[dict[str, str]] = []
+    reason: str = ""
+    error: str = ""
+
+    def _shop_id(self) -> int:
+        return id_from_text(self.router.page.params.get("shop_id", ""))
+
+    @rx.event
+    def load(self):
+        self.reason, self.error, self.confirming = "", "", ""
+        self._load()
+
+    def _load(self):
+        try:
+            self._operator()
+            with session_scope() as session:
+                page = shop_directory.shop_page(session, self._shop_id())
+        except NotFound:
+            self.found = False
+            return
+        english = pick_lang(self.lang) == "en"
+        held = page["suspension"] or {}
+        plan = page["plan"]
+        self.found = True
+        self.shop = {
+            "id": str(page["id"]), "name": page["name"], "slug": page["slug"], "status": page["status"],
+            "owner": page["owner"]["email"], "created_at": shown_time(page["created_at"]),
+            "plan": plan["plan"]["name_en" if english else "name"], "plan_kind": plan["kind"],
+            "plan_ends": shown_time(plan["ends_at"]), "gmv": format_money(page["gmv_30d"]),
+            "orders_today": str(page["orders"]["today"]), "orders_7d": str(page["orders"]["7d"]),
+            "orders_30d": str(page["orders"]["30d"]), "orders_all": str(page["orders"]["all"]),
+            "products": str(page["products"]), "last_activity": shown_time(page["last_activity"]),
+            "suspended_reason": held.get("reason", ""), "suspended_at": shown_time(held.get("suspended_at")),
+        }
+        self.staff = [{"email": member["email"], "role": member["role"]} for member in page["staff"]]
+        self.history = [{"plan": row["plan_en" if english else "plan"], "kind": row["kind"],
+                         "starts": shown_time(row["starts_at"]), "ends": shown_time(row["ends_at"])} for row in page["plan_history"]]
+        self.entries = [{"at": shown_time(e["at"]), "action": e["action"], "operator": e["operator"], "reason": e["reason"]}
+                        for e in page["audit"]]
+
+    @rx.event
+    def set_reason(self, value: str):
+        self.reason = value[:500]
+
+    @rx.event
+    def apply(self):
+        """Suspend an active shop or restore a suspended one, with the reason typed above."""
+        self.confirming, self.error = "", ""
+        try:
+            operator = self._operator()
+            with session_scope() as session:
+                act = suspension.restore if self.shop.get("status") == "suspended" else suspension.suspend
+                act(session, operator, self._shop_id(), self.reason)
+        except DomainError as exc:
+            self.error = self._problem_text(exc)
+            return
+        self.reason = ""
+        self._load()
+
+
+def _fact(label_key: str, value) -> rx.Component:
+    return rx.el.div(rx.el.dt(tr(label_key), class_name="text-xs text-gray-500"), rx.el.dd(value, class_name="font-medium"))
+
+
+def _suspend_box() -> rx.Component:
+    suspended = OpsShopState.shop["status"] == "suspended"
+    return rx.el.section(
+        rx.el.h2(rx.cond(suspended, tr("ops.restore.title"), tr("ops.suspend.title")), class_name="mb-2 font-semibold"),
+        rx.cond(suspended, rx.el.p(tr("ops.suspended_since"), " ", OpsShopState.shop["suspended_at"], " · ",
+                                   OpsShopState.shop["suspended_reason"], class_name="mb-2 text-sm text-red-700")),
+        form_error(OpsShopState.error),
+        rx.el.label(tr("ops.reason"), html_for="ops-reason", class_name="mb-1 block text-sm font-medium"),
+        rx.el.textarea(id="ops-reason", value=OpsShopState.reason, on_change=OpsShopState.set_reason, rows=2,
+                       class_name=INPUT + " mb-3"),
+        rx.cond(
+            suspended,
+            confirm_button(OpsShopState.confirming == "restore", OpsShopState.ask("restore"), OpsShopState.apply,
+                           OpsShopState.cancel, "ops.restore.button", "ops.restore.confirm"),
+            confirm_button(OpsShopState.confirming == "suspend", OpsShopState.ask("suspend"), OpsShopState.apply,
+                           OpsShopState.cancel, "ops.suspend.button", "ops.suspend.confirm"),
+        ),
+        class_name=CARD,
+    )
+
+
+def _details() -> rx.Component:
+    shop = OpsShopState.shop
+    return rx.el.div(
+        rx.el.div(
+            rx.el.h1(shop["name"], class_name="text-xl font-bold"),
+            rx.el.span(tr_of(shop["status"], "ops.status."), data_testid="ops-shop-status",
+                       class_name="rounded bg-slate-100 px-2 text-sm"),
+            class_name="mb-4 flex flex-wrap items-center gap-2",
+        ),
+        rx.el.dl(
+            _fact("ops.owner", shop["owner"]), _fact("ops.created_at", shop["created_at"]),
+            _fact("ops.plan", rx.el.span(shop["plan"], " · ", tr_of(shop["plan_kind"], "ops.plan_kind."))),
+            _fact("ops.plan_ends", shop["plan_ends"]), _fact("ops.gmv_30d", shop["gmv"]),
+            _fact("ops.orders_today", shop["orders_today"]), _fact("ops.orders_7d", shop["orders_7d"]),
+            _fact("ops.orders_30d_placed", shop["orders_30d"]), _fact("ops.orders_all", shop["orders_all"]),
+            _fact("ops.products", shop["products"]), _fact("ops.last_activity", shop["last_activity"]),
+            class_name=CARD + " mb-4 grid grid-cols-2 gap-3 sm:grid-cols-4",
+        ),
+        _suspend_box(),
+        rx.el.section(
+            rx.el.h2(tr("ops.staff"), class_name="mb-2 font-semibold"),
+            rx.foreach(OpsShopState.staff, lambda m: rx.el.p(m["email"], " · ", tr_of(m["role"], "role."), class_name="text-sm")),
+            class_name=CARD + " mt-4",
+        ),
+        rx.el.section(
+            rx.el.h2(tr("ops.plan_history"), class_name="mb-2 font-semibold"),
+            rx.foreach(OpsShopState.history, lambda h: rx.el.p(
+                h["plan"], " · ", tr_of(h["kind"], "ops.plan_kind."), " · ", h["starts"], " → ", h["ends"], class_name="text-sm")),
+            class_name=CARD + " mt-4",
+        ),
+        rx.el.section(
+            rx.el.h2(tr("ops.nav.audit"), class_name="mb-2 font-semibold"),
+            rx.foreach(OpsShopState.entries, lambda e: rx.el.p(
+                e["at"], " · ", tr_of(e["action"], "ops.action."), " · ", e["operator"], " · ", e["reason"], class_name="text-sm")),
+            class_name=CARD + " mt-4",
+        ),
+    )
+
+
+@ops_page(routes.OPS_SHOP, on_load=OpsShopState.load)
+def ops_shop() -> rx.Component:
+    return rx.el.div(
+        rx.el.a("← ", tr("ops.nav.shops"), href=routes.OPS, class_name="mb-3 inline-block text-sm text-slate-600"),
+        rx.cond(OpsShopState.found, _details(), rx.el.p(tr("error.shop_not_found"), class_name="text-gray-500")),
+    )
