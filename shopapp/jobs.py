@@ -26,6 +26,7 @@ from shopapp.models.base import utcnow
 from shopapp.services.analytics import rollups
 from shopapp.services.core import idempotency, outbox
 from shopapp.services.orders import cancel, fulfillment, tracking
+from shopapp.services.platform import billing, invoices
 from shopapp.services.shops import accounts
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,10 @@ JOBS: list[Job] = [
     Job("auto_complete_delivered", 3600, fulfillment.auto_complete_delivered),
     # Seals the days that are over into analytics_day (the reports read today live).
     Job("roll_up_analytics", 900, rollups.roll_up_recent),
+    # Plans: renewal reminders, renewals with their grace, and the fall to the free plan after it.
+    Job("plan_renewals", 3600, billing.run_renewals),
+    # Commission accrued in months that are over, one invoice per shop (nothing when already invoiced).
+    Job("commission_invoices", 3600, lambda session: invoices.issue_commission_invoices(session)),
 ]
 
 

@@ -41,9 +41,11 @@ from shopapp.api import (
     session,
     shipping,
     shop,
+    shop_money,
     staff,
     stock_alerts,
     storefront,
+    subscription,
     support,
     suspended_shops,
     tickets,
@@ -67,8 +69,9 @@ def create_api() -> FastAPI:
     security.install(api)
     tracking.install(api)
     hosts.install(api)  # outermost: a shop's own site is routed before anything else looks at the path
-    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, coupons, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions, reviews, customer_list, tickets, design, finance, tracking, reports, domains, plans, ops, ops_session):
+    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, coupons, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions, reviews, customer_list, tickets, design, finance, tracking, reports, domains, subscription, shop_money, plans, ops, ops_session):
         api.include_router(module.router, prefix="/api/v1")
+    api.include_router(shop_money.ops_router, prefix="/api/v1")
     api.include_router(media.router)
     api.include_router(seo.router)
     errors.install_fallback(api)

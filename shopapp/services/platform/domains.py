@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from shopapp.models import Shop, ShopDomain
 from shopapp.models.base import utcnow
+from shopapp.services.core import plan_limits
 from shopapp.services.core.errors import Conflict, Invalid, NotFound
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.platform import dns_check
@@ -50,6 +51,7 @@ def add_domain(session: Session, actor: Actor, hostname: str) -> dict:
     """Claim `hostname` for the actor's shop (pending until verified); the records to create come back."""
     require(actor, "edit_shop")
     name = checked_hostname(hostname)
+    plan_limits.require_feature(session, actor.shop_id, "custom_domain")
     existing = session.exec(select(ShopDomain).where(ShopDomain.hostname == name)).first()
     if existing is not None:
         if existing.shop_id != actor.shop_id:
@@ -189,12 +191,13 @@ def _site(session: Session, name: str) -> Site:
         if "." not in slug and session.exec(select(Shop.id).where(Shop.slug == slug)).first() is not None:
             return Site("shop", slug)
         return UNKNOWN
-    slug = session.exec(
-        select(Shop.slug).join(ShopDomain, ShopDomain.shop_id == Shop.id)
+    found = session.exec(
+        select(Shop.id, Shop.slug).join(ShopDomain, ShopDomain.shop_id == Shop.id)
         .where(ShopDomain.hostname == name, ShopDomain.status == "verified")
     ).first()
-    if slug:
-        return Site("shop", slug)
+    # A plan without custom domains (after a downgrade) stops serving them; the records stay for later.
+    if found and plan_limits.has_feature(session, found[0], "custom_domain"):
+        return Site("shop", found[1])
     # Without PLATFORM_DOMAIN the platform does not know all its own names (a proxy's, a container's):
     # only a name some shop claimed and has not verified is refused; others are the platform.
     if platform or session.exec(select(ShopDomain.id).where(ShopDomain.hostname == name)).first() is not None:
