@@ -1637,4 +1637,5 @@ MESSAGES = {
     'email.plan_renewal_due.body': "Hello,\n\n{shop}'s {plan} has ended and its renewal of {amount} is unpaid. Pay before {day} to keep it; otherwise the shop moves to the free plan (no data is deleted).\nPay: {link}",
     'email.plan_lapsed.subject': '{shop} moved to the free plan',
     'email.plan_lapsed.body': "Hello,\n\n{shop}'s {plan} renewal was not paid and the grace period is over, so the shop is on the free plan now. All its data is kept; subscribe again any time under Plan & billing.",
+    'field.billing_period_invalid': 'Choose monthly or yearly',
 }

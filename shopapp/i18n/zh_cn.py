@@ -1645,4 +1645,5 @@ MESSAGES = {
     'email.plan_renewal_due.body': '你好！\n\n{shop} 的 {plan} 已到期，续费 {amount} 尚未支付。{day} 前支付可继续使用，否则店铺将转为免费版（数据不会删除）。\n支付：{link}',
     'email.plan_lapsed.subject': '{shop} 已转为免费版',
     'email.plan_lapsed.body': '你好！\n\n{shop} 的 {plan} 续费未支付，宽限期已结束，店铺已转为免费版。所有数据都在，随时可在 套餐与账单 重新订阅。',
+    'field.billing_period_invalid': '请选择按月或按年',
 }

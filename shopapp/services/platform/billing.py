@@ -66,7 +66,7 @@ def change_plan(session: Session, actor: Actor, plan_id, period: str, *, return_
     (created=True); a move to a cheaper plan is scheduled for the period's end and needs none."""
     require(actor, "edit_shop")
     if period not in PERIODS:
-        raise Invalid(fields={"period": "period_invalid"})
+        raise Invalid(fields={"period": "billing_period_invalid"})
     try:
         plan = session.get(Plan, int(plan_id))
     except (TypeError, ValueError):
