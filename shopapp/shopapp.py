@@ -10,6 +10,7 @@ from shopapp.api import create_api, hosts
 from shopapp.logs import setup_logging
 from shopapp.settings import get_settings
 from shopapp.ui import degraded
+from shopapp.ui.console import billing as console_billing  # noqa: F401 - registers /console/billing (套餐与账单)
 from shopapp.ui.console import (
     categories,  # noqa: F401 - registers /console/categories
     product_editor,  # noqa: F401 - registers /console/products/[product_id]
@@ -17,6 +18,7 @@ from shopapp.ui.console import (
     products,  # noqa: F401 - registers /console/products
 )
 from shopapp.ui.console import customers as console_customers  # noqa: F401 - registers /console/customers[/...], /console/segments
+from shopapp.ui.console import domains as console_domains  # noqa: F401 - registers /console/domains
 from shopapp.ui.console import finance as console_finance  # noqa: F401 - registers /console/finance
 from shopapp.ui.console import home as console_home  # noqa: F401 - registers /console
 from shopapp.ui.console import orders as console_orders  # noqa: F401 - registers /console/orders[/...]
