@@ -1,7 +1,7 @@
 """Billing, commission, payouts, shop payment accounts and custom domains (issue 23): new tables and payment.collection
 
 Revision ID: 7937b76a0064
-Revises: 10d9b3fac22c
+Revises: e23a0b7c51d4 (ops' plans, merged into this branch; originally 10d9b3fac22c)
 Create Date: 2026-12-06 09:13:02.307595
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '7937b76a0064'
-down_revision: str | None = '10d9b3fac22c'
+down_revision: str | None = 'e23a0b7c51d4'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
