@@ -17,11 +17,20 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from shopapp.models import BillingPayment, PaymentNotification, Plan, ShopPlan, StaffMember, Subscription, User
+from shopapp.models import (
+    BillingPayment,
+    CommissionEntry,
+    PaymentNotification,
+    Plan,
+    ShopPlan,
+    StaffMember,
+    Subscription,
+    User,
+)
 from shopapp.models.base import utcnow
 from shopapp.services.core import plan_limits
 from shopapp.services.core.errors import Conflict, Invalid, NotFound
@@ -180,6 +189,15 @@ def run_renewals(session: Session) -> dict:
         session.add(sub)
     session.flush()
     return done
+
+
+def revenue_between(session: Session, since: datetime, until: datetime) -> dict:
+    """The operator's figures: plan payments received and commission accrued (net of reversals) in [since, until)."""
+    plan_revenue = session.exec(select(func.coalesce(func.sum(BillingPayment.amount), 0)).where(
+        BillingPayment.status == "succeeded", BillingPayment.updated_at >= since, BillingPayment.updated_at < until)).one()
+    commission = session.exec(select(func.coalesce(func.sum(CommissionEntry.amount), 0)).where(
+        CommissionEntry.created_at >= since, CommissionEntry.created_at < until)).one()
+    return {"plan_revenue": int(plan_revenue), "commission": int(commission)}
 
 
 def public_id(payment: BillingPayment) -> str:
