@@ -1609,6 +1609,7 @@ MESSAGES = {
     "ops.figures.date": "Date",
     "ops.figures.opened": "Shops opened",
     "ops.figures.note": "Active: a paid order or a staff log-in in the period; churned: active in the period before, not in this one. Plan revenue and commission appear once billing is on.",
+    "ops.console_suspended_banner": "The platform has suspended this shop: the storefront shows a paused page and the console is read-only. Your data is intact; contact the platform with any question.",
     # --- billing ---
     'error.domain_taken': 'This domain is already connected to another shop',
     'error.domain_not_found': 'Domain not found',

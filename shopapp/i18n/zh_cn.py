@@ -1617,6 +1617,7 @@ MESSAGES = {
     "ops.figures.date": "日期",
     "ops.figures.opened": "新开店铺",
     "ops.figures.note": "活跃：期间内有付款订单或员工登录；流失：上一期活跃、本期不活跃。套餐收入和佣金在计费上线后显示。",
+    "ops.console_suspended_banner": "店铺已被平台暂停营业：前台显示暂停页面，后台只能查看，不能修改。数据完好，如有疑问请联系平台。",
     # --- billing ---
     'error.domain_taken': '这个域名已被其他店铺绑定',
     'error.domain_not_found': '域名不存在',

@@ -4,12 +4,14 @@ limits the services check, operators, suspension (read-only, data intact) and th
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 from sqlmodel import select
 
 from shopapp.models import OperatorAudit, Product, ShopPlan
 from shopapp.models.base import clock_at, utcnow
 from shopapp.services.catalog import products
 from shopapp.services.core import plan_limits
+from shopapp.services.core.clock import shop_today
 from shopapp.services.core.errors import Conflict, Invalid, NotFound, PlanLimit, ShopSuspended, Unauthorized
 from shopapp.services.platform import audit, operators, plans, platform_figures, shop_directory, suspension
 from shopapp.services.shops import accounts, api_keys, staff
@@ -167,3 +169,61 @@ def test_trial_periods_are_history_that_stays(session, owner):
         plan_limits.current_plan(session, owner.shop_id)
     assert session.exec(select(ShopPlan).where(ShopPlan.shop_id == owner.shop_id)).one().kind == "trial"
     assert session.exec(select(OperatorAudit)).all() == []
+
+
+def test_reports_reach_back_only_as_far_as_the_plan_allows(session, owner):
+    from shopapp.services.analytics import ranges, reports
+
+    old = ranges.period(from_=(shop_today() - timedelta(days=60)).isoformat(), to=shop_today().isoformat())
+    reports.overview(session, owner, old)  # the trial includes reports history
+    with clock_at(utcnow() + LATER):
+        reports.overview(session, owner, ranges.period("30d"))  # the last 30 days: every plan
+        with pytest.raises(PlanLimit) as refused:
+            reports.overview(session, owner, ranges.period(from_=(shop_today() - timedelta(days=60)).isoformat(),
+                                                           to=shop_today().isoformat()))
+    assert refused.value.params["feature"] == "reports_history"
+
+
+def test_concurrent_creations_never_pass_the_plan_limit(session, owner):
+    """Eight threads race for the last two places of the free plan's product limit: exactly two win."""
+    import threading
+
+    from shopapp.db import session_scope
+
+    ops = operator(session)
+    free = plan_limits.free_plan(session)
+    plans.save_plan(session, ops, {"limits": {"products": 3, "staff": 2, "storage_mb": 500}}, free.id)
+    products.create_product(session, owner, product("一"))
+    session.exec(update(ShopPlan).where(ShopPlan.shop_id == owner.shop_id).values(ends_at=utcnow()))
+    session.commit()
+    start, outcomes = threading.Barrier(8), []
+
+    def create(n: int) -> None:
+        start.wait()
+        try:
+            with session_scope() as session:
+                products.create_product(session, owner, product(f"茶{n}"))
+            outcomes.append("made")
+        except PlanLimit:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=create, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["made"] * 2 + ["refused"] * 6
+    assert products.product_count(session, owner.shop_id) == 3
+
+
+def test_the_cli_makes_operators_and_says_why_it_will_not(session, owner, capsys):
+    from shopapp import cli
+
+    session.commit()  # the fixture's read ends: the CLI writes in a transaction of its own
+
+    assert cli.main(["create-operator", "--email", "Boss@Platform.example", "--password", "operator-pass"]) == 0
+    assert "boss@platform.example" in capsys.readouterr().out
+    assert cli.main(["create-operator", "--email", "owner@example.com", "--password", "operator-pass"]) == 1
+    assert "runs a shop" in capsys.readouterr().err
+    assert cli.main(["create-operator", "--email", "new@platform.example", "--password", "short"]) == 1
+    assert "password" in capsys.readouterr().err

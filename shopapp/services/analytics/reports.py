@@ -24,17 +24,25 @@ from shopapp.models.aftersales import Refund
 from shopapp.models.analytics import PAGE_TYPES
 from shopapp.services.analytics import rollups
 from shopapp.services.analytics.ranges import Period
+from shopapp.services.core import plan_limits
 from shopapp.services.core.clock import shop_today, shop_zone
 from shopapp.services.core.errors import Invalid
 from shopapp.services.core.money import average
 from shopapp.services.core.permissions import Actor, require
+
+
+def _may_read(session: Session, actor: Actor, period: Period) -> None:
+    """The reader may see reports, and the shop's plan reaches back to the period's first day."""
+    require(actor, "view_reports")
+    plan_limits.check_history(session, actor.shop_id, period.first)
+
 
 PRODUCT_SORTS = ("views", "viewers", "add_to_cart", "add_to_cart_rate", "units", "gmv", "conversion_rate")
 
 
 def overview(session: Session, actor: Actor, period: Period, today: date | None = None) -> dict:
     """The period's figures with the previous period's (same length, just before) under `previous`."""
-    require(actor, "view_reports")
+    _may_read(session, actor, period)
     today = today or shop_today(actor.shop_id)
     return {**_overview(session, actor.shop_id, period, today), "previous": _overview(session, actor.shop_id, period.previous(), today)}
 
@@ -42,7 +50,7 @@ def overview(session: Session, actor: Actor, period: Period, today: date | None 
 def funnel(session: Session, actor: Actor, period: Period) -> dict:
     """Distinct visitors at each step: any event → a product view → an add to cart → a checkout start → a paid
     order (its visit's visitor id). Each later step counts only visitors of the period."""
-    require(actor, "view_reports")
+    _may_read(session, actor, period)
     shop_id = actor.shop_id
     steps = {key[0]: count for key, count in _distinct_visitors(session, (VisitEvent.type,), *_events(shop_id, period)).items()}
     buyers = session.exec(
@@ -59,7 +67,7 @@ def funnel(session: Session, actor: Actor, period: Period) -> dict:
 
 def sources(session: Session, actor: Actor, period: Period, today: date | None = None) -> dict:
     """Per (source, medium, campaign): visitors, page views, buyers, paid orders and GMV; most GMV first."""
-    require(actor, "view_reports")
+    _may_read(session, actor, period)
     shop_id, today = actor.shop_id, today or shop_today(actor.shop_id)
     rows: dict[tuple, dict] = defaultdict(lambda: {"visitors": 0, "page_views": 0, "buyers": 0, "orders": 0, "gmv": 0})
     for key, values in rollups.figures_for(session, shop_id, period.first, period.last, today).items():
@@ -83,7 +91,7 @@ def products(session: Session, actor: Actor, period: Period, sort: str = "views"
              limit: int = 100) -> dict:
     """Per product: views, viewers, add to cart (and its rate per view), units, GMV (lines' paid), paid orders
     and conversion (paid orders with it / viewers); sorted by `sort`, highest first."""
-    require(actor, "view_reports")
+    _may_read(session, actor, period)
     if sort not in PRODUCT_SORTS:
         raise Invalid(fields={"sort": "sort_unknown"})
     shop_id, today = actor.shop_id, today or shop_today(actor.shop_id)
@@ -110,7 +118,7 @@ def products(session: Session, actor: Actor, period: Period, sort: str = "views"
 
 def regions(session: Session, actor: Actor, period: Period) -> dict:
     """Paid orders by the shipping address's province: buyers, orders and GMV; most GMV first."""
-    require(actor, "view_reports")
+    _may_read(session, actor, period)
     rows: dict[str, dict] = defaultdict(lambda: {"buyers": set(), "orders": 0, "gmv": 0})
     for address, customer_id, email, total in session.exec(
         select(Order.address, Order.customer_id, Order.email, Order.total).where(*_paid(actor.shop_id, period))
@@ -129,7 +137,7 @@ def regions(session: Session, actor: Actor, period: Period) -> dict:
 def hours(session: Session, actor: Actor, period: Period) -> dict:
     """Page views and paid orders by hour of the day (0-23) and day of the week (1 Monday .. 7 Sunday), on the
     shop's clock."""
-    require(actor, "view_reports")
+    _may_read(session, actor, period)
     shop_id = actor.shop_id
     by_hour = [{"hour": h, "page_views": 0, "orders": 0} for h in range(24)]
     by_weekday = [{"weekday": d, "page_views": 0, "orders": 0} for d in range(1, 8)]

@@ -66,7 +66,7 @@ def create_product(session: Session, actor: Actor, data: dict, *, stock_reason: 
     else:
         specs = _grid(options, [], errors)
     require_fields(errors)
-    plan_limits.check_room(session, actor.shop_id, "products", product_count(session, actor.shop_id))
+    plan_limits.check_room(session, actor.shop_id, "products", lambda s: product_count(s, actor.shop_id))
     product = Product(shop_id=actor.shop_id)
     _save(session, actor, product, fields, specs, stock_reason, current=[])
     search.index_product(session, product.id)
@@ -96,7 +96,7 @@ def create_products(
         problems.append(errors)
     _check_batch_skus(session, actor.shop_id, [specs for _, specs in checked], problems)
     if not any(problems):
-        plan_limits.check_room(session, actor.shop_id, "products", product_count(session, actor.shop_id), len(checked))
+        plan_limits.check_room(session, actor.shop_id, "products", lambda s: product_count(s, actor.shop_id), len(checked))
         _save_new(session, actor, checked, stock_reason or "initial stock")
     return problems
 

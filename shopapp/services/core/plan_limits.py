@@ -10,17 +10,20 @@ when something is added, and what the shop already has stays.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from shopapp.models import Plan, ShopPlan
+from shopapp.models import Plan, Shop, ShopPlan
 from shopapp.models.base import utcnow
+from shopapp.services.core.clock import shop_today
 from shopapp.services.core.errors import PlanLimit
 
 TRIAL_DAYS = 14
+# A plan without `reports_history` reads reports of the last this many days only (the console's 近30天).
+RECENT_REPORT_DAYS = 30
 FEATURES = ("affiliates", "campaigns", "custom_domain", "api_keys", "reports_history")
 LIMITS = ("products", "staff", "storage_mb")
 
@@ -108,11 +111,20 @@ def add_period(
     return period
 
 
-def check_room(session: Session, shop_id: int, limit: str, used: int, adding: int = 1) -> None:
-    """PlanLimit when `used + adding` is more than the plan's `limit`; it names the smallest plan with room."""
+def check_room(session: Session, shop_id: int, limit: str, used, adding: int = 1) -> None:
+    """PlanLimit when `used + adding` is more than the plan's `limit`; it names the smallest plan with room.
+
+    `used` may be a number or a function `used(session)`: with a limit to keep, the shop's row is locked first
+    (PostgreSQL; SQLite writes one at a time anyway) and the count taken after, so two requests at the last
+    free place cannot both take it."""
     now = current_plan(session, shop_id)
     allowed = (now.plan.limits or {}).get(limit)
-    if allowed is None or used + adding <= allowed:
+    if allowed is None:
+        return
+    if callable(used):
+        session.exec(select(Shop.id).where(Shop.id == shop_id).with_for_update()).first()
+        used = used(session)
+    if used + adding <= allowed:
         return
     better = next((plan for plan in ensure_plans(session) if _has_room(plan, limit, used + adding)), None)
     raise PlanLimit("plan_limit_reached", fields={limit: "plan_limit_reached"}, **_names(now.plan, better),
@@ -126,6 +138,13 @@ def require_feature(session: Session, shop_id: int, feature: str) -> None:
         return
     better = next((plan for plan in ensure_plans(session) if feature in (plan.features or [])), None)
     raise PlanLimit("plan_feature_missing", **_names(now.plan, better), feature=feature)
+
+
+def check_history(session: Session, shop_id: int, first_day: date) -> None:
+    """PlanLimit when a report reaches back before RECENT_REPORT_DAYS and the plan has no `reports_history`."""
+    if first_day > shop_today(shop_id) - timedelta(days=RECENT_REPORT_DAYS):
+        return
+    require_feature(session, shop_id, "reports_history")
 
 
 def has_feature(session: Session, shop_id: int, feature: str) -> bool:

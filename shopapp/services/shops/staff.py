@@ -55,7 +55,7 @@ def invite(session: Session, actor: Actor, *, email: str, role: str) -> str:
     ).first()
     if already:
         raise Conflict("already_staff", fields={"email": "already_staff"})
-    plan_limits.check_room(session, actor.shop_id, "staff", staff_and_invited(session, actor.shop_id))
+    plan_limits.check_room(session, actor.shop_id, "staff", lambda s: staff_and_invited(s, actor.shop_id))
     token = new_token("inv")
     session.add(StaffInvite(
         shop_id=actor.shop_id, email=email, role=role, token_hash=token_hash(token),

@@ -83,6 +83,7 @@ def _frame(route: str, content: rx.Component) -> rx.Component:
                 ConsoleState.payment_notice,
                 ("sandbox", _banner("console.sandbox_banner", "sandbox-banner")),
                 ("none", _banner("console.no_payment_banner", "no-payment-banner")),
+                ("suspended", _banner("ops.console_suspended_banner", "suspended-banner")),
                 rx.fragment(),
             ),
             rx.el.main(

@@ -1,5 +1,7 @@
 """The signed-in console: who is here, in which shop, with which role. Every console page builds on it."""
 
+from dataclasses import replace
+
 import reflex as rx
 
 from shopapp.db import session_scope
@@ -34,7 +36,8 @@ class ConsoleState(LeaveMixin, SessionState):
             self.email = accounts.user_email(session, actor.user_id)
         self.shop_name, self.shop_slug, self.role = shop.name, shop.slug, actor.role
         self.can_edit_shop = can(actor, "edit_shop")
-        self.payment_notice = payments.payment_notice()
+        # A shop the platform suspended: the console stays readable, every write is refused (shop_suspended).
+        self.payment_notice = "suspended" if actor.suspended else payments.payment_notice()
         self.ready, self.menu_open = True, False
 
     @rx.event
@@ -53,7 +56,7 @@ class ConsoleState(LeaveMixin, SessionState):
             return None
         try:
             with session_scope() as session:
-                return read(session, actor)
+                return read(session, replace(actor, suspended=False))  # a read writes nothing, suspended or not
         except Forbidden:
             return None
 

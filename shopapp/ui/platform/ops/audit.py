@@ -51,7 +51,7 @@ class OpsAuditState(OpsState):
 
 def _entry(row) -> rx.Component:
     return rx.el.div(
-        rx.el.div(rx.el.span(tr_of(row["action"], "ops.action."), class_name="font-semibold"),
+        rx.el.div(rx.el.span(tr_of("ops.action." + row["action"], "ops.action."), class_name="font-semibold"),
                   rx.el.span(row["at"], class_name="ml-auto text-xs text-gray-500"), class_name="flex gap-2"),
         rx.el.p(row["operator"], rx.cond(row["shop_id"] != "", rx.el.a(" · #", row["shop_id"], href=routes.ops_shop(row["shop_id"]),
                                                                           class_name="text-slate-700 underline")),

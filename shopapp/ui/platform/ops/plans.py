@@ -92,7 +92,7 @@ def _plan_card(row) -> rx.Component:
         rx.el.p(tr("ops.plans.limit_products"), " ", rx.cond(row["products"] == "", tr("ops.plans.unlimited"), row["products"]),
                 " · ", tr("ops.plans.limit_staff"), " ", rx.cond(row["staff"] == "", tr("ops.plans.unlimited"), row["staff"]),
                 " · ", tr("ops.plans.shops"), " ", row["shops"], class_name="text-sm text-gray-600"),
-        rx.el.p(rx.foreach(row["features"].to(list[str]), lambda f: rx.el.span(tr_of(f, "ops.feature."), class_name="mr-2")),
+        rx.el.p(rx.foreach(row["features"].to(list[str]), lambda f: rx.el.span(tr_of("ops.feature." + f, "ops.feature."), class_name="mr-2")),
                 class_name="text-sm text-gray-600"),
         class_name=CARD, data_testid="ops-plan",
     )

@@ -113,13 +113,13 @@ def _details() -> rx.Component:
     return rx.el.div(
         rx.el.div(
             rx.el.h1(shop["name"], class_name="text-xl font-bold"),
-            rx.el.span(tr_of(shop["status"], "ops.status."), data_testid="ops-shop-status",
+            rx.el.span(tr_of("ops.status." + shop["status"], "ops.status."), data_testid="ops-shop-status",
                        class_name="rounded bg-slate-100 px-2 text-sm"),
             class_name="mb-4 flex flex-wrap items-center gap-2",
         ),
         rx.el.dl(
             _fact("ops.owner", shop["owner"]), _fact("ops.created_at", shop["created_at"]),
-            _fact("ops.plan", rx.el.span(shop["plan"], " · ", tr_of(shop["plan_kind"], "ops.plan_kind."))),
+            _fact("ops.plan", rx.el.span(shop["plan"], " · ", tr_of("ops.plan_kind." + shop["plan_kind"], "ops.plan_kind."))),
             _fact("ops.plan_ends", shop["plan_ends"]), _fact("ops.gmv_30d", shop["gmv"]),
             _fact("ops.orders_today", shop["orders_today"]), _fact("ops.orders_7d", shop["orders_7d"]),
             _fact("ops.orders_30d_placed", shop["orders_30d"]), _fact("ops.orders_all", shop["orders_all"]),
@@ -129,19 +129,19 @@ def _details() -> rx.Component:
         _suspend_box(),
         rx.el.section(
             rx.el.h2(tr("ops.staff"), class_name="mb-2 font-semibold"),
-            rx.foreach(OpsShopState.staff, lambda m: rx.el.p(m["email"], " · ", tr_of(m["role"], "role."), class_name="text-sm")),
+            rx.foreach(OpsShopState.staff, lambda m: rx.el.p(m["email"], " · ", tr_of("role." + m["role"], "role."), class_name="text-sm")),
             class_name=CARD + " mt-4",
         ),
         rx.el.section(
             rx.el.h2(tr("ops.plan_history"), class_name="mb-2 font-semibold"),
             rx.foreach(OpsShopState.history, lambda h: rx.el.p(
-                h["plan"], " · ", tr_of(h["kind"], "ops.plan_kind."), " · ", h["starts"], " → ", h["ends"], class_name="text-sm")),
+                h["plan"], " · ", tr_of("ops.plan_kind." + h["kind"], "ops.plan_kind."), " · ", h["starts"], " → ", h["ends"], class_name="text-sm")),
             class_name=CARD + " mt-4",
         ),
         rx.el.section(
             rx.el.h2(tr("ops.nav.audit"), class_name="mb-2 font-semibold"),
             rx.foreach(OpsShopState.entries, lambda e: rx.el.p(
-                e["at"], " · ", tr_of(e["action"], "ops.action."), " · ", e["operator"], " · ", e["reason"], class_name="text-sm")),
+                e["at"], " · ", tr_of("ops.action." + e["action"], "ops.action."), " · ", e["operator"], " · ", e["reason"], class_name="text-sm")),
             class_name=CARD + " mt-4",
         ),
     )

@@ -69,13 +69,13 @@ def _row(row) -> rx.Component:
         rx.el.div(
             rx.el.span(row["name"], class_name="font-semibold"),
             rx.el.span("/s/", row["slug"], class_name="ml-2 text-xs text-gray-500"),
-            rx.el.span(tr_of(row["status"], "ops.status."), data_testid="ops-shop-status",
+            rx.el.span(tr_of("ops.status." + row["status"], "ops.status."), data_testid="ops-shop-status",
                        class_name=rx.cond(row["status"] == "suspended", "ml-auto rounded bg-red-100 px-2 text-xs text-red-800",
                                           "ml-auto rounded bg-emerald-50 px-2 text-xs text-emerald-800")),
             class_name="flex items-center gap-1",
         ),
         rx.el.div(
-            rx.el.span(row["plan"], " · ", tr_of(row["plan_kind"], "ops.plan_kind.")),
+            rx.el.span(row["plan"], " · ", tr_of("ops.plan_kind." + row["plan_kind"], "ops.plan_kind.")),
             rx.el.span(tr("ops.gmv_30d"), " ", row["gmv"]),
             rx.el.span(tr("ops.orders_30d"), " ", row["orders"]),
             rx.el.span(tr("ops.last_activity"), " ", row["last_activity"]),
