@@ -1686,4 +1686,7 @@ MESSAGES = {
     'domains.records_hint': 'Create these two records at your DNS provider:',
     'domains.verify': 'Verify',
     'domains.tls_note': 'Once verified, the platform obtains an HTTPS certificate for the domain on its own.',
+    'billing.over_limit': '{what}: you have {used}, the new plan allows {allowed}. Nothing is deleted when it starts; you just cannot add more',
+    'billing.limit.products': 'Products',
+    'billing.limit.staff': 'Staff',
 }

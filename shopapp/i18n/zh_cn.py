@@ -1694,4 +1694,7 @@ MESSAGES = {
     'domains.records_hint': '在域名服务商处添加以下两条记录：',
     'domains.verify': '验证',
     'domains.tls_note': '验证通过后，平台会自动为域名申请 HTTPS 证书。',
+    'billing.over_limit': '{what}已有 {used}，新套餐最多 {allowed}：降级后数据不会删除，只是不能再新增',
+    'billing.limit.products': '商品',
+    'billing.limit.staff': '员工',
 }

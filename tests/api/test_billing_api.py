@@ -179,3 +179,21 @@ def test_bad_choices_are_refused(client, owner):
     assert client.post("/subscription", json={"plan_id": 99999, "period": "month"}, headers=owner["headers"]).status_code == 422
     assert client.post("/subscription", json={"plan_id": plans["basic"]["id"], "period": "week"}, headers=owner["headers"]).status_code == 422
     assert client.post("/subscription", json={"plan_id": plans["basic"]["id"], "period": "month"}).status_code == 401
+
+
+def test_a_downgrade_below_what_the_shop_uses_is_explained_allowed_and_deletes_nothing(client, owner):
+    plans = _plans(client)
+    _pay(client, _subscribe(client, owner, plans["pro"]["id"]))
+    for email in ("a@example.com", "b@example.com"):
+        invited = client.post("/staff/invites", json={"email": email, "role": "support"}, headers=owner["headers"])
+        assert invited.status_code == 201, invited.text
+    answer = client.post("/subscription", json={"plan_id": plans["free"]["id"], "period": "month"}, headers=owner["headers"])
+    assert answer.status_code == 200, answer.text
+    scheduled = answer.json()["subscription"]
+    assert scheduled["next_plan"]["code"] == "free"
+    assert scheduled["downgrade_notes"] == [{"limit": "staff", "used": 3, "allowed": plans["free"]["limits"]["staff"]}]
+    _move_period_end(_shop_id(owner), utcnow() - timedelta(minutes=1))
+    assert _renewals()["downgraded"] == 1
+    after = _sub(client, owner)
+    assert after["status"] == "free" and after["plan"]["code"] == "free"
+    assert len(client.get("/staff", headers=owner["headers"]).json()["invites"]) == 2  # nothing deleted

@@ -32,6 +32,7 @@ from shopapp.models import (
     User,
 )
 from shopapp.models.base import utcnow
+from shopapp.services.catalog.products import product_count
 from shopapp.services.core import plan_limits
 from shopapp.services.core.errors import Conflict, Invalid, NotFound
 from shopapp.services.core.money import format_money
@@ -43,6 +44,7 @@ from shopapp.services.payments.base import PaymentProvider
 from shopapp.services.payments.sandbox import SandboxGateway
 from shopapp.services.platform import invoices
 from shopapp.services.shops import shops
+from shopapp.services.shops.staff import staff_and_invited
 from shopapp.settings import get_settings
 
 PERIODS = {"month": 30, "year": 365}  # days a period lasts
@@ -65,6 +67,8 @@ def subscription_view(session: Session, actor: Actor) -> dict:
         "period_end": sub.period_end if sub and status in ("active", "grace") else now.ends_at,
         "grace_ends_at": sub.grace_ends_at if sub and status == "grace" else None,
         "next_plan": _plan_brief(session.get(Plan, sub.next_plan_id)) if sub and sub.next_plan_id else None,
+        "downgrade_notes": over_limits(session, actor.shop_id, session.get(Plan, sub.next_plan_id))
+        if sub and sub.next_plan_id else [],
         "pending_payment": _payment_view(pending) if pending else None,
         "invoices": invoices.list_invoices(session, actor.shop_id),
     }
@@ -108,6 +112,20 @@ def change_plan(session: Session, actor: Actor, plan_id, period: str, *, return_
         amount, kind = _price(plan, period), "subscribe"
     payment = _new_payment(session, actor.shop_id, kind, plan, period, amount)
     return {"created": True, "payment": _payment_view(payment, return_url)}
+
+
+def over_limits(session: Session, shop_id: int, plan: Plan | None) -> list[dict]:
+    """What the shop has beyond `plan`'s limits: a move down is allowed and deletes nothing, but these can
+    no longer grow there. [{limit, used, allowed}]."""
+    if plan is None:
+        return []
+    used = {"products": product_count(session, shop_id), "staff": staff_and_invited(session, shop_id)}
+    notes = []
+    for limit, count in used.items():
+        allowed = (plan.limits or {}).get(limit)
+        if allowed is not None and count > allowed:
+            notes.append({"limit": limit, "used": count, "allowed": allowed})
+    return notes
 
 
 def handle_notification(session: Session, provider_name: str, payload: Mapping[str, str]) -> dict:

@@ -17,6 +17,7 @@ class BillingState(ConsoleState):
     status_key: str = ""  # billing.status.trial, .active, .grace, .free
     period_end: str = ""
     next_plan: str = ""
+    downgrade_notes: list[str] = []  # what the next plan's limits leave out: allowed, nothing deleted
     pending_url: str = ""
     pending_amount: str = ""
     plans: list[dict[str, str]] = []
@@ -34,6 +35,8 @@ class BillingState(ConsoleState):
         self.status_key = f"billing.status.{sub['status']}"
         self.period_end = f"{shop_time(sub['period_end']):%Y-%m-%d}" if sub["period_end"] else ""
         self.next_plan = ((sub["next_plan"]["name_en"] if english else sub["next_plan"]["name"]) if sub["next_plan"] else "")
+        self.downgrade_notes = [self._text("billing.over_limit").format(
+            what=self._text(f"billing.limit.{n['limit']}"), used=n["used"], allowed=n["allowed"]) for n in sub["downgrade_notes"]]
         pending = sub["pending_payment"]
         self.pending_url = pending["pay_url"] if pending else ""
         self.pending_amount = format_money(pending["amount"]) if pending else ""
