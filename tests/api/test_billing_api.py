@@ -197,3 +197,24 @@ def test_a_downgrade_below_what_the_shop_uses_is_explained_allowed_and_deletes_n
     after = _sub(client, owner)
     assert after["status"] == "free" and after["plan"]["code"] == "free"
     assert len(client.get("/staff", headers=owner["headers"]).json()["invites"]) == 2  # nothing deleted
+
+
+def test_one_notification_delivered_four_times_at_once_activates_once(client, owner, api_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    plans = _plans(client)
+    payment = _subscribe(client, owner, plans["basic"]["id"])
+    with session_scope() as session:
+        genuine = billing.sandbox_notification(session, payment["id"], "succeeded")
+
+    def deliver(_):
+        with httpx.Client(base_url=api_url + "/api/v1", timeout=60) as own:
+            return own.post("/subscription/notify/sandbox", json=genuine).json()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(deliver, range(4)))
+    assert sorted(a["repeat"] for a in answers) == [False, True, True, True]
+    after = _sub(client, owner)
+    assert after["status"] == "active" and len(after["invoices"]) == 1
