@@ -133,3 +133,19 @@ def test_subdomains_serve_their_shop_and_unknown_hosts_are_a_plain_404(client, a
         assert "tea-house" not in answer.text
     # The platform's own names are the platform as before.
     assert _get(api_url, "shops.example", "/api/v1/health").status_code == 200
+
+
+def test_the_live_websocket_accepts_the_platform_and_verified_shop_sites_only(client, zone):
+    from shopapp.api import hosts
+    from shopapp.api.security import public_origin
+
+    shop = signup(client)
+    domain = _add(client, shop)
+    assert hosts.websocket_origin_allowed(public_origin())
+    assert not hosts.websocket_origin_allowed("http://shop.example.com")  # not verified yet
+    _publish(zone, domain)
+    assert client.post(f"/domains/{domain['id']}/verify", headers=shop["headers"]).status_code == 200
+    assert hosts.websocket_origin_allowed("https://shop.example.com")
+    assert hosts.websocket_origin_allowed("http://tea-house.shops.example:8000")
+    for other in ("https://evil.example.org", "http://localhost:9999", "null"):
+        assert not hosts.websocket_origin_allowed(other), other
