@@ -29,6 +29,7 @@ from shopapp.services.customers import campaigns
 from shopapp.services.insights import recommendations
 from shopapp.services.marketing import affiliate_money, flash_sales
 from shopapp.services.orders import cancel, fulfillment, tracking
+from shopapp.services.platform import billing, invoices
 from shopapp.services.shops import accounts
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,10 @@ JOBS: list[Job] = [
     Job("settle_commissions", 300, affiliate_money.settle_due),
     # A flash-sale unit taken at the gate by a worker that died before its order committed comes back.
     Job("reconcile_flash_gates", 15, flash_sales.reconcile_gates),
+    # Plans: renewal reminders, renewals with their grace, and the fall to the free plan after it.
+    Job("plan_renewals", 3600, billing.run_renewals),
+    # Commission accrued in months that are over, one invoice per shop (nothing when already invoiced).
+    Job("commission_invoices", 3600, lambda session: invoices.issue_commission_invoices(session)),
 ]
 
 

@@ -53,6 +53,9 @@ class Settings:
     redis_retry_seconds: int = 5
     host: str = "0.0.0.0"
     workers: int = 1
+    platform_domain: str | None = None
+    dns_nameserver: str | None = None
+    payment_keys_key: str | None = None
 
     @property
     def media_dir(self) -> Path:
@@ -89,6 +92,9 @@ VARIABLES: list[tuple[str, str, str]] = [
     ("SANDBOX_PAYMENTS", "true", "The built-in test gateway (测试支付, no money moves) while no real one is set up; false in production, so no shop takes real orders on it."),
     ("TRUSTED_PROXY_HOPS", "0", "How many reverse proxies of ours stand in front (1 behind one nginx or Caddy): the shopper's address, which log-in limits count by, is then read from X-Forwarded-For that far from its end. 0 ignores the header, which anyone can send."),
     ("AUTO_COMPLETE_DAYS", "7", "Delivered orders complete (确认收货) on their own after this many days."),
+    ("PLATFORM_DOMAIN", "(unset: shops only at /s/<slug>)", "shops.example: every shop also answers at <slug>.shops.example (a wildcard DNS record and certificate point there), and any other Host that is not a verified custom domain is a plain 404."),
+    ("DNS_NAMESERVER", "(unset: the system's resolver)", "ip[:port] of the DNS server custom domains' records are checked with."),
+    ("PAYMENT_KEYS_KEY", "(unset: derived from SECRET_KEY)", "A Fernet key (base64, 32 bytes) that encrypts the Alipay keys shops connect; keep it outside the database."),
     ("DEMO_SHOP", "true on the embedded default (SQLite under DATA_DIR), else false", "Create the demo tea shop (一叶茶舍) on the first start of an empty platform. Its owner demo@example.com gets a password generated for this install, printed once when the shop is made (`python -m shopapp demo-password` makes a new one)."),
     ("DEMO_PASSWORD", "(unset: generated)", "The demo owner's password instead of a generated one: for test runs that log in as the demo owner; never set it in production."),
     ("TRACKING_URL / TRACKING_CUSTOMER / TRACKING_KEY", "(unset: no tracking polls) / (unset) / (unset)", "A 快递100-style tracking query URL, customer id and key; set all three to follow parcels."),
@@ -148,7 +154,19 @@ def load_settings(env) -> Settings:
         redis_retry_seconds=_int(env, "REDIS_RETRY_SECONDS", 5, low=0, high=300),
         host=_host(env),
         workers=_workers(env, shared_state=redis_url is not None),
+        platform_domain=_platform_domain(env),
+        dns_nameserver=env.get("DNS_NAMESERVER") or None,
+        payment_keys_key=env.get("PAYMENT_KEYS_KEY") or None,
     )
+
+
+def _platform_domain(env) -> str | None:
+    raw = (env.get("PLATFORM_DOMAIN") or "").strip().lower().rstrip(".")
+    if not raw:
+        return None
+    if not _HOSTNAME.match(raw) or "." not in raw:
+        raise SettingsError(f"PLATFORM_DOMAIN must be a domain name such as shops.example, got {raw!r}")
+    return raw
 
 
 def _embedded(database_url: str, data_dir: Path) -> bool:

@@ -6,10 +6,11 @@ import contextlib
 import reflex as rx
 
 from shopapp import worker_tokens
-from shopapp.api import create_api
+from shopapp.api import create_api, hosts
 from shopapp.logs import setup_logging
 from shopapp.settings import get_settings
 from shopapp.ui import degraded
+from shopapp.ui.console import billing as console_billing  # noqa: F401 - registers /console/billing (套餐与账单)
 from shopapp.ui.console import (
     categories,  # noqa: F401 - registers /console/categories
     product_editor,  # noqa: F401 - registers /console/products/[product_id]
@@ -17,6 +18,7 @@ from shopapp.ui.console import (
     products,  # noqa: F401 - registers /console/products
 )
 from shopapp.ui.console import customers as console_customers  # noqa: F401 - registers /console/customers[/...], /console/segments
+from shopapp.ui.console import domains as console_domains  # noqa: F401 - registers /console/domains
 from shopapp.ui.console import finance as console_finance  # noqa: F401 - registers /console/finance
 from shopapp.ui.console import home as console_home  # noqa: F401 - registers /console
 from shopapp.ui.console import orders as console_orders  # noqa: F401 - registers /console/orders[/...]
@@ -76,6 +78,8 @@ app = rx.App(
     backend_exception_handler=degraded.on_backend_error,
     extra_app_wraps={(3, "ServiceDegraded"): lambda stateful: degraded.degraded_banner() if stateful else None},
 )
+# Shops' own sites (custom domains, subdomains) talk to the same live websocket at PUBLIC_URL.
+hosts.allow_shop_sites_on_websocket(app.sio)
 app.add_page(home_page, route="/", title="开店宝 · 几分钟开一家自己的网店",
              description="个人网店平台：店铺装修、商品库存、订单物流、营销和智能客服，一站搞定。")
 app.add_page(signup_page, route="/signup", title="开店宝 · 免费开店")

@@ -19,11 +19,13 @@ from shopapp.api import (
     customer_list,
     customers,
     design,
+    domains,
     errors,
     finance,
     flash_sales,
     fulfillment,
     health,
+    hosts,
     input_limits,
     insights,
     loyalty,
@@ -44,9 +46,11 @@ from shopapp.api import (
     session,
     shipping,
     shop,
+    shop_money,
     staff,
     stock_alerts,
     storefront,
+    subscription,
     support,
     suspended_shops,
     tickets,
@@ -69,6 +73,7 @@ def create_api() -> FastAPI:
     suspended_shops.install(api)  # inside the security headers: the paused page carries them too
     security.install(api)
     tracking.install(api)
+    hosts.install(api)  # outermost: a shop's own site is routed before anything else looks at the path
     # One line per router, in the order they were added: a new one is a line of its own.
     for module in (
         health,
@@ -109,8 +114,12 @@ def create_api() -> FastAPI:
         plans,
         ops,
         ops_session,
+        domains,
+        subscription,
+        shop_money,
     ):
         api.include_router(module.router, prefix="/api/v1")
+    api.include_router(shop_money.ops_router, prefix="/api/v1")
     api.include_router(media.router)
     api.include_router(seo.router)
     errors.install_fallback(api)

@@ -13,9 +13,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from shopapp.api.hosts import SITE_KEY, SITE_SHELL
 from shopapp.db import session_scope
 from shopapp.services.core.errors import NotFound
 from shopapp.services.core.validation import id_from_text
@@ -31,34 +32,57 @@ BARE_SHELL = '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"/></h
 
 @router.get("/s/{slug}")
 @router.get("/s/{slug}/")
-def shop_page(slug: str):
-    return _page(lambda session: seo.shop_page_tags(session, slug), SHOP_ROUTE)
+def shop_page(slug: str, request: Request):
+    site = _site_origin(request)
+    return _page(lambda session: seo.shop_page_tags(session, slug, site), SHOP_ROUTE, request, f"/s/{slug}")
 
 
 @router.get("/s/{slug}/p/{product_id}")
 @router.get("/s/{slug}/p/{product_id}/")
-def product_page(slug: str, product_id: str):
+def product_page(slug: str, product_id: str, request: Request):
     # Any text: an id no product could have is the friendly not-found page, like a deleted product.
-    return _page(lambda session: seo.product_page_tags(session, slug, id_from_text(product_id)), PRODUCT_ROUTE)
+    site = _site_origin(request)
+    return _page(lambda session: seo.product_page_tags(session, slug, id_from_text(product_id), site), PRODUCT_ROUTE,
+                 request, f"/s/{slug}/p/{product_id}")
 
 
 @router.get("/s/{slug}/sitemap.xml")
-def sitemap(slug: str):
+def sitemap(slug: str, request: Request):
     try:
         with session_scope() as session:
-            return Response(seo.sitemap(session, slug), media_type="application/xml")
+            return Response(seo.sitemap(session, slug, _site_origin(request)), media_type="application/xml")
     except NotFound:
         return Response(status_code=404)
 
 
-def _page(tags_for, route: str) -> HTMLResponse:
+@router.get(SITE_SHELL + "/{rest:path}")
+def site_page(rest: str, request: Request):
+    """Any other page of a shop's own site (api/hosts.py sends it here): the shell, routed in the browser."""
+    site = request.scope.get(SITE_KEY)
+    if not site:
+        return Response(status_code=404)
+    return HTMLResponse(_shell().replace("</head>", _site_script(f"/s/{site['slug']}/{rest}".rstrip("/")) + "</head>", 1))
+
+
+def _site_origin(request: Request) -> str | None:
+    return (request.scope.get(SITE_KEY) or {}).get("origin")
+
+
+def _site_script(path: str) -> str:
+    """On a shop's own site the address bar says `/` while the storefront's route is /s/<slug>: this script
+    (classic, so it runs before the app's modules) shows the router the storefront's path."""
+    return f'<script src="/site-path.js" data-path="{html.escape(path)}"></script>'
+
+
+def _page(tags_for, route: str, request: Request | None = None, path: str = "") -> HTMLResponse:
     try:
         with session_scope() as session:
             tags = tags_for(session)
     except NotFound:
         # The app still renders its friendly "not found" page; crawlers get the right status.
         return HTMLResponse(_shell(), status_code=404)
-    return HTMLResponse(_shell().replace("</head>", _preloads(route, tags["first_image"]) + _head(tags) + "</head>", 1))
+    extra = _site_script(path) if request is not None and _site_origin(request) else ""
+    return HTMLResponse(_shell().replace("</head>", extra + _preloads(route, tags["first_image"]) + _head(tags) + "</head>", 1))
 
 
 def _preloads(route: str, first_image: str) -> str:

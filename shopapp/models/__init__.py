@@ -12,6 +12,18 @@ from shopapp.models.affiliates import (
 from shopapp.models.aftersales import AftersalesRequest, Refund, RefundItem
 from shopapp.models.analytics import AnalyticsDay, AnalyticsVisitorDay, OrderVisit, VisitEvent
 from shopapp.models.bargains import Bargain, BargainCut, BargainRun
+from shopapp.models.billing import (
+    BalanceEntry,
+    BillingPayment,
+    CommissionEntry,
+    Invoice,
+    InvoiceCounter,
+    Payout,
+    PayoutBatch,
+    ShopDomain,
+    ShopPaymentAccount,
+    Subscription,
+)
 from shopapp.models.campaigns import Campaign, CampaignRecipient, EmailUnsubscribe
 from shopapp.models.catalog import Category, Product, ProductCategory, ProductImage, Variant
 from shopapp.models.checkout import Cart, CartItem, ShippingMethod
@@ -55,5 +67,7 @@ __all__ = [
     "Bargain", "BargainCut", "BargainRun",
     "AffiliateBinding", "AffiliateMove", "AffiliateProgram", "Commission", "CommissionWithdrawal", "Promoter",
     "FlashSale", "FlashSaleOrder",
+    "BalanceEntry", "BillingPayment", "CommissionEntry", "Invoice", "InvoiceCounter", "Payout", "PayoutBatch",
+    "ShopDomain", "ShopPaymentAccount", "Subscription",
     "Operator", "OperatorAudit", "OperatorSession", "Plan", "ShopPlan", "ShopSuspension",
 ]

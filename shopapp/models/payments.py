@@ -20,6 +20,9 @@ class Payment(SQLModel, table=True):
     provider_reference: str = Field(default="", max_length=100)  # the provider's trade number
     refunded_amount: int = 0
     refund_reference: str = Field(default="", max_length=100)
+    # Whose account the money went to: the platform's collection (settled to the shop's balance when the
+    # order completes) or the shop's own Alipay app.
+    collection: str = Field(default="platform", max_length=20, sa_column_kwargs={"server_default": "platform"})
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -49,10 +49,20 @@ def platform_data() -> Path:
 
 
 @pytest.fixture(scope="session")
-def platform_url(platform_data) -> str:
+def dns_zone():
+    """The DNS server the served platform checks custom domains with (DNS_NAMESERVER): journeys set records in it."""
+    from tests.dns_fake import dns_server
+
+    with dns_server() as (zone, address):
+        zone.address = address
+        yield zone
+
+
+@pytest.fixture(scope="session")
+def platform_url(platform_data, dns_zone) -> str:
     """`make run` itself (`python -m shopapp serve`: migrate, seed the demo, build the front end, serve it under
     Granian), on a private data folder and port."""
-    with serving_platform(platform_data) as url:
+    with serving_platform(platform_data, DNS_NAMESERVER=dns_zone.address) as url:
         yield url
 
 

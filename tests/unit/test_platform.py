@@ -161,7 +161,7 @@ def test_platform_figures_count_shops_opened_and_active(session, owner):
     figures = platform_figures.figures(session, 7)
     assert len(figures["days"]) == 7 and figures["days"][-1]["shops_opened"] == 2
     assert figures["shops"] == 2 and figures["active_shops"] == 2 and figures["churned_shops"] == 0
-    assert figures["plan_revenue"] is None  # billing's seam: not measured yet, not zero
+    assert figures["plan_revenue"] == 0 and figures["commission"] == 0  # measured by billing (billing.revenue_between)
 
 
 def test_trial_periods_are_history_that_stays(session, owner):

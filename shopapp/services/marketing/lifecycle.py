@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from shopapp.services.marketing import affiliate_money, bargains, coupons, flash_sales, points
+from shopapp.services.settlement import ledger
 
 
 def order_moved(session: Session, order: Any, before: str, to: str) -> None:
@@ -23,6 +24,7 @@ def order_moved(session: Session, order: Any, before: str, to: str) -> None:
         coupons.give_back(session, order)  # an unpaid order cancelled or expired: the coupon is the shopper's again
         bargains.order_closed(session, order)  # and a bargain's unit goes back to the activity
     flash_sales.order_moved(session, order, before, to)  # a cancelled flash order's units go back to the sale
+    ledger.order_moved(session, order, before, to)  # the platform's commission and the shop's balance
 
 
 def order_refunded(session: Session, order: Any, amount: int, units: dict[int, int]) -> None:
@@ -30,3 +32,4 @@ def order_refunded(session: Session, order: Any, amount: int, units: dict[int, i
     (empty for a refund of an amount rather than of lines)."""
     points.order_refunded(session, order, amount, units)
     affiliate_money.order_refunded(session, order, amount, units)
+    ledger.order_refunded(session, order, amount, units)

@@ -24,6 +24,7 @@ from shopapp.services.orders import fulfillment, state
 from shopapp.services.payments.alipay import Alipay
 from shopapp.services.payments.base import PaymentProvider
 from shopapp.services.payments.sandbox import SandboxGateway
+from shopapp.services.settlement import accounts
 from shopapp.services.shops import shops
 from shopapp.settings import get_settings
 
@@ -91,11 +92,13 @@ def create_payment(
 ) -> tuple[Payment, str]:
     """A pending payment of the order's total with `provider_name`, and the URL the shopper pays at.
     `first`: the order was placed in this transaction, so this is its first attempt (no query to count them)."""
-    gateway = provider(provider_name)
+    # A shop that connected its own Alipay app is paid straight into it, whichever way the platform offers.
+    own = accounts.shop_gateway(session, order.shop_id) if order.currency == "CNY" else None
+    gateway = own or provider(provider_name)
     attempt = 1 if first else len(session.exec(select(Payment.id).where(Payment.order_id == order.id)).all()) + 1
     payment = Payment(
         shop_id=order.shop_id, order_id=order.id, provider=gateway.name, reference=f"{order.order_no}-{attempt}",
-        amount=order.total, currency=order.currency,
+        amount=order.total, currency=order.currency, collection="shop" if own else "platform",
     )
     session.add(payment)
     session.flush()
@@ -109,9 +112,14 @@ def pay_url(session: Session, order: Order, *, subject: str, return_url: str, mo
     payment = session.exec(select(Payment).where(Payment.order_id == order.id).order_by(Payment.id.desc())).first()
     if payment is None or payment.status not in ("pending", "failed"):
         return None
-    if payment.provider not in available_providers(order.currency):
+    if payment.collection == "shop":
+        gateway = accounts.shop_gateway(session, order.shop_id)
+        if gateway is None:
+            return None  # the shop went back to the platform's collection since
+    elif payment.provider not in available_providers(order.currency):
         return None  # its gateway was switched off since
-    gateway = provider(payment.provider)
+    else:
+        gateway = provider(payment.provider)
     return gateway.create_payment(payment, order, subject=subject, return_url=return_url, mobile=mobile)
 
 
@@ -125,7 +133,9 @@ def handle_notification(session: Session, provider_name: str, payload: Mapping[s
     """
     if provider_name not in PROVIDERS:
         raise NotFound("payment_provider_not_found")
-    gateway = provider(provider_name)
+    # A shop's own Alipay app signs its notifications with its own keys: found by the app id it names.
+    own = accounts.gateway_for_app(session, str(payload.get("app_id") or "")) if provider_name == "alipay" else None
+    gateway = own or provider(provider_name)
     notice = gateway.verify_notification(payload)
     payment = session.exec(
         select(Payment).where(Payment.reference == notice.payment_reference, Payment.provider == gateway.name)
@@ -145,6 +155,16 @@ def handle_notification(session: Session, provider_name: str, payload: Mapping[s
         _failed(session, payment, notice.provider_reference)
     session.refresh(payment)
     return HandledNotification(payment.id, payment.status, False, gateway.acknowledgement)
+
+
+def gateway_of(session: Session, payment: Payment) -> PaymentProvider:
+    """The gateway that took `payment`: the shop's own app for money it collected, else the platform's provider."""
+    if payment.collection == "shop":
+        own = accounts.shop_gateway(session, payment.shop_id)
+        if own is None:
+            raise Conflict("shop_gateway_disconnected")
+        return own
+    return provider(payment.provider)
 
 
 def public_id(payment: Payment) -> str:

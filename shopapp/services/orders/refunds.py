@@ -233,7 +233,7 @@ def _pay_back(
         raise Invalid(fields={"amount": "refund_too_large"})
     number = session.exec(select(func.count()).select_from(Refund).where(Refund.payment_id == payment.id)).one()
     request_no = f"{payment.reference}-R{number + 1}"
-    reference = payments.provider(payment.provider).refund(payment, amount, reason or "退款", request_no)
+    reference = payments.gateway_of(session, payment).refund(payment, amount, reason or "退款", request_no)
     refunded = payment.refunded_amount + amount
     session.exec(
         update(Payment).where(Payment.id == payment.id).values(

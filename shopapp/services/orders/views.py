@@ -34,7 +34,8 @@ def order_dict(session: Session, order: Order) -> dict:
         "payments": [
             {"id": p.id, "provider": p.provider, "status": p.status, "amount": p.amount,
              "refunded_amount": p.refunded_amount, "provider_reference": p.provider_reference,
-             "created_at": p.created_at, "test": p.provider == "sandbox"}
+             "created_at": p.created_at, "test": p.provider == "sandbox",
+             "collection": p.collection}  # platform: the platform collected (担保交易); shop: the shop's own Alipay
             for p in payments
         ],
         "shipments": _shipments(session, order),

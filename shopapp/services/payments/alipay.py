@@ -126,7 +126,23 @@ class Alipay(PaymentProvider):
             "biz_content": json.dumps(biz, ensure_ascii=False, separators=(",", ":")),
         }
 
+    def check_keys(self) -> bool:
+        """A test call (alipay.trade.query of a trade that cannot exist): True when the gateway accepted our
+        signature and app id and its answer verifies with its public key; ProviderUnavailable when unreachable."""
+        try:
+            answer = self._signed_answer("alipay.trade.query", {"out_trade_no": "KEYCHECK-0"})
+        except ProviderUnavailable:
+            return False
+        return not str(answer.get("sub_code", "")).startswith("isv.")
+
     def _call(self, method: str, biz: dict) -> dict:
+        answer = self._signed_answer(method, biz)
+        if answer.get("code") != "10000":
+            log.warning("alipay %s refused: %s %s", method, answer.get("sub_code"), answer.get("sub_msg"))
+            raise ProviderUnavailable()
+        return answer
+
+    def _signed_answer(self, method: str, biz: dict) -> dict:
         """A signed server-to-server call; the answer's signature is checked before it is believed."""
         params = self._request(method, biz)
         params["sign"] = self.sign(params)
@@ -147,9 +163,6 @@ class Alipay(PaymentProvider):
         signature = _top_level(text).get("sign")
         if not signature or not self.verify(raw, signature):
             log.warning("alipay %s answer's signature does not verify", method)
-            raise ProviderUnavailable()
-        if answer.get("code") != "10000":
-            log.warning("alipay %s refused: %s %s", method, answer.get("sub_code"), answer.get("sub_msg"))
             raise ProviderUnavailable()
         return answer
 

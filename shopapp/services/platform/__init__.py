@@ -1,1 +1,2 @@
-"""The platform's own side: plans the operator sets, operators, suspensions, the audit log, platform figures."""
+"""The platform's own side: plans the operator sets, operators, suspensions, the audit log, platform figures;
+billing, invoices and custom domains."""

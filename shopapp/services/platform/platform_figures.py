@@ -12,12 +12,13 @@ from sqlmodel import Session, select
 from shopapp.models import AuthSession, Order, Shop, ShopSuspension
 from shopapp.models.base import utcnow
 from shopapp.services.core.clock import shop_time, shop_today, start_of_day
+from shopapp.services.platform import billing
 
 MAX_DAYS = 366
 
 # Billing's seam: each reader takes (session, since, until) and answers {"plan_revenue": 分, "commission": 分};
 # the figures add them up. Until billing registers one, both are None ("not yet measured", not 0).
-revenue_readers: list[Callable[[Session, datetime, datetime], dict]] = []
+revenue_readers: list[Callable[[Session, datetime, datetime], dict]] = [billing.revenue_between]
 
 
 def figures(session: Session, days: int = 30) -> dict:

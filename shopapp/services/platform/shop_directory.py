@@ -12,7 +12,8 @@ from shopapp.models.base import utcnow
 from shopapp.services.core import plan_limits
 from shopapp.services.core.errors import NotFound
 from shopapp.services.core.paging import page_size, page_start
-from shopapp.services.platform import audit, plans, suspension
+from shopapp.services.platform import audit, invoices, plans, suspension
+from shopapp.services.settlement import accounts, ledger
 
 STATUSES = ("active", "suspended")
 
@@ -79,6 +80,9 @@ def shop_page(session: Session, shop_id: int) -> dict:
         "products": session.exec(select(func.count()).select_from(Product).where(Product.shop_id == shop.id)).one(),
         "last_activity": max(filter(None, [shop.updated_at, _last_activity(session, [shop.id]).get(shop.id)])),
         "audit": audit.list_entries(session, shop_id=shop.id, per_page=20)["items"],
+        # Billing's part: the shop's invoices, how it is paid and what the platform holds for it.
+        "invoices": invoices.list_invoices(session, shop.id),
+        "payment_mode": accounts.payment_mode(session, shop.id)["mode"], "balance": ledger.balance(session, shop.id),
     }
 
 

@@ -18,32 +18,42 @@ _SPACE = re.compile(r"\s+")
 JSON_LD_REVIEWS = 5
 
 
-def shop_page_tags(session: Session, slug: str) -> dict:
-    """Tags for a shop's home; NotFound when there is no such shop."""
+def shop_url(slug: str, site: str | None = None) -> str:
+    """The shop home's canonical address: its own site's root (a custom domain or subdomain, `site` being
+    that origin) or the platform's /s/<slug>."""
+    return f"{site}/" if site else f"{get_settings().public_url}/s/{slug}"
+
+
+def product_url(slug: str, product_id: int, site: str | None = None) -> str:
+    return f"{site}/p/{product_id}" if site else f"{get_settings().public_url}/s/{slug}/p/{product_id}"
+
+
+def shop_page_tags(session: Session, slug: str, site: str | None = None) -> dict:
+    """Tags for a shop's home; NotFound when there is no such shop. `site`: the origin of the shop's own
+    site the page is served on (custom domain or subdomain), whose addresses the tags then use."""
     shop = shops.shop_by_slug(session, slug)
-    base = get_settings().public_url
+    url = shop_url(shop.slug, site)
     return {
         "title": shop.name,
         "description": shop.description or shop.name,
-        "image": _absolute(shop.logo_url),
-        "url": f"{base}/s/{shop.slug}",
+        "image": _absolute(shop.logo_url, site),
+        "url": url,
         "type": "website",
-        "json_ld": {"@context": "https://schema.org", "@type": "Store", "name": shop.name, "url": f"{base}/s/{shop.slug}",
+        "json_ld": {"@context": "https://schema.org", "@type": "Store", "name": shop.name, "url": url,
                     **({"telephone": shop.contact_phone} if shop.contact_phone else {})},
         "first_image": _home_first_image(session, shop.id),
         "icon": favicon(session, shop.id),
     }
 
 
-def product_page_tags(session: Session, slug: str, product_id: int) -> dict:
+def product_page_tags(session: Session, slug: str, product_id: int, site: str | None = None) -> dict:
     """Tags for an active product's page, with schema.org Product JSON-LD; NotFound otherwise."""
     shop = shops.shop_by_slug(session, slug)
     product = views.storefront_product(session, shop.id, product_id)
-    base = get_settings().public_url
-    url = f"{base}/s/{shop.slug}/p/{product['id']}"
+    url = product_url(shop.slug, product["id"], site)
     # One line of words: a preview shows no markup and no runs of spaces.
     description = _SPACE.sub(" ", search.plain_text(product["seo_description"] or product["description_html"])).strip()[:300] or product["title"]
-    image = _absolute(product["images"][0]["url"]) if product["images"] else ""
+    image = _absolute(product["images"][0]["url"], site) if product["images"] else ""
     prices = [v["price"] for v in product["variants"]] or [0]
     in_stock = any(v["available"] > 0 and not v["presale_ships_at"] for v in product["variants"])
     presale = any(v["available"] > 0 and v["presale_ships_at"] for v in product["variants"])
@@ -60,7 +70,7 @@ def product_page_tags(session: Session, slug: str, product_id: int) -> dict:
         offer.update(lowPrice=yuan_text(min(prices)), highPrice=yuan_text(max(prices)), offerCount=len(prices))
     json_ld = {
         "@context": "https://schema.org", "@type": "Product", "name": product["title"], "description": description,
-        "image": [_absolute(i["url"]) for i in product["images"]],
+        "image": [_absolute(i["url"], site) for i in product["images"]],
         "sku": next((v["sku"] for v in product["variants"] if v["sku"]), None) or str(product["id"]),
         "brand": {"@type": "Brand", "name": shop.name}, "offers": offer,
         **_review_markup(session, shop.id, product),
@@ -114,22 +124,21 @@ def _home_first_image(session: Session, shop_id: int) -> str:
     return ""
 
 
-def sitemap(session: Session, slug: str) -> str:
+def sitemap(session: Session, slug: str, site: str | None = None) -> str:
     """The shop's sitemap.xml: its home and every active product."""
     shop = shops.shop_by_slug(session, slug)
-    base = get_settings().public_url
     rows = session.exec(
         select(Product.id, Product.updated_at).where(Product.shop_id == shop.id, Product.status == "active").order_by(Product.id)
     ).all()
-    urls = [(f"{base}/s/{shop.slug}", shop.updated_at)] + [(f"{base}/s/{shop.slug}/p/{pid}", changed) for pid, changed in rows]
+    urls = [(shop_url(shop.slug, site), shop.updated_at)] + [(product_url(shop.slug, pid, site), changed) for pid, changed in rows]
     entries = "".join(f"<url><loc>{html.escape(loc)}</loc><lastmod>{_day(changed)}</lastmod></url>" for loc, changed in urls)
     return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
 
 
-def _absolute(url: str) -> str:
+def _absolute(url: str, site: str | None = None) -> str:
     if not url or url.startswith(("http://", "https://")):
         return url or ""
-    return get_settings().public_url + url
+    return (site or get_settings().public_url) + url
 
 
 def _day(moment: datetime | None) -> str:

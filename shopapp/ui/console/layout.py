@@ -24,6 +24,8 @@ NAV = [
     (routes.CONSOLE_FINANCE, "console.nav.finance"),
     (routes.CONSOLE_REPORTS, "console.nav.reports"),
     (routes.SUPPORT, "console.nav.support"),
+    (routes.CONSOLE_BILLING, "console.nav.billing"),
+    (routes.CONSOLE_DOMAINS, "console.nav.domains"),
     (routes.CONSOLE_SETTINGS, "console.nav.settings"),
 ]
 

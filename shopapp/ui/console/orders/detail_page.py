@@ -94,7 +94,8 @@ def order_detail() -> rx.Component:
             _card("orders.payments", rx.el.ul(rx.foreach(state.payments, lambda p: rx.el.li(
                 words(p["provider_key"]), rx.cond(p["test"] != "", rx.el.span(
                     tr("payment.test_badge"), class_name="ml-1 rounded bg-amber-100 px-1.5 text-xs font-semibold text-amber-800", data_testid="test-payment",
-                )), " · ", words(p["status_key"]), " · ", p["amount"], " ",
+                )), " · ", words(p["status_key"]), " · ", p["amount"], " · ",
+                rx.el.span(words(p["collection_key"]), data_testid="payment-collection"), " ",
                 rx.el.span(p["reference"], class_name="break-all font-mono text-xs text-gray-500"),
                 class_name="text-sm",
             )), data_testid="order-payments")),

@@ -30,7 +30,8 @@ def payment_rows(payments: list[dict], money) -> list[dict[str, str]]:
     return [
         {"provider_key": _known(f"payment.provider.{p['provider']}", "payment.provider.other"),
          "status_key": _known(f"payment.status.{p['status']}", "payment.status.other"),
-         "amount": money(p["amount"]), "reference": p["provider_reference"] or "", "test": "yes" if p.get("test") else ""}
+         "amount": money(p["amount"]), "reference": p["provider_reference"] or "", "test": "yes" if p.get("test") else "",
+         "collection_key": f"payment.collection.{p.get('collection') or 'platform'}"}
         for p in payments
     ]
 
