@@ -24,6 +24,7 @@ from shopapp.db import session_scope
 from shopapp.models import AuthSession, JobLease, LoginAttempt
 from shopapp.models.base import utcnow
 from shopapp.services.analytics import rollups
+from shopapp.services.checkout import group_orders
 from shopapp.services.core import idempotency, outbox
 from shopapp.services.orders import cancel, fulfillment, tracking
 from shopapp.services.shops import accounts
@@ -57,6 +58,8 @@ JOBS: list[Job] = [
     Job("auto_complete_delivered", 3600, fulfillment.auto_complete_delivered),
     # Seals the days that are over into analytics_day (the reports read today live).
     Job("roll_up_analytics", 900, rollups.roll_up_recent),
+    # 拼团: groups whose window closed form with virtual members or fail, and a failed group's members are refunded.
+    Job("close_group_buys", 30, group_orders.close_due_groups),
 ]
 
 

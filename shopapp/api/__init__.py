@@ -19,6 +19,7 @@ from shopapp.api import (
     errors,
     finance,
     fulfillment,
+    group_buys,
     health,
     input_limits,
     loyalty,
@@ -59,7 +60,7 @@ def create_api() -> FastAPI:
     served_by.install(api)
     security.install(api)
     tracking.install(api)
-    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, coupons, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions, reviews, customer_list, tickets, design, finance, tracking, reports):
+    for module in (health, session, account, shop, api_keys, staff, products, storefront, stock_alerts, carts, customers, checkout, coupons, payments, orders, shipping, support, ai, fulfillment, refunds, aftersales, loyalty, promotions, group_buys, reviews, customer_list, tickets, design, finance, tracking, reports):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(media.router)
     api.include_router(seo.router)

@@ -9,6 +9,7 @@ from shopapp.models.core import IdempotencyRecord
 from shopapp.models.coupons import Coupon, CouponCode, CustomerCoupon
 from shopapp.models.customers import Customer, CustomerProfile, CustomerSegment, CustomerSession, CustomerTag
 from shopapp.models.fulfillment import Shipment, ShipmentItem, TrackingEvent
+from shopapp.models.group_buys import GroupBuy, GroupBuyGroup, GroupBuyMember
 from shopapp.models.inventory import StockMove
 from shopapp.models.jobs import JobLease
 from shopapp.models.loyalty import LoyaltySettings, MemberLevel, PointsAccount, PointsMove, PointsReward
@@ -37,4 +38,5 @@ __all__ = [
     "LoyaltySettings", "MemberLevel", "PointsAccount", "PointsMove", "PointsReward",
     "Review", "ReviewPhoto",
     "AnalyticsDay", "OrderVisit", "VisitEvent",
+    "GroupBuy", "GroupBuyGroup", "GroupBuyMember",
 ]

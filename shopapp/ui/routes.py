@@ -28,6 +28,7 @@ CONSOLE_MARKETING = "/console/marketing"
 CONSOLE_PROMOTIONS = "/console/marketing/promotions/[kind]"
 CONSOLE_PROMOTION_REPORT = "/console/marketing/promotion-report/[promotion_id]"
 CONSOLE_COUPONS = "/console/marketing/coupons"
+CONSOLE_GROUP_BUYS = "/console/marketing/group-buys"
 CONSOLE_REVIEWS = "/console/reviews"
 CONSOLE_CUSTOMERS = "/console/customers"
 CONSOLE_CUSTOMER = "/console/customers/[customer_id]"
@@ -43,6 +44,8 @@ STORE_CHECKOUT = "/s/[slug]/checkout"
 STORE_ORDER = "/s/[slug]/orders/[order_no]"
 STORE_ACCOUNT = "/s/[slug]/account"
 STORE_MICRO_PAGE = "/s/[slug]/pages/[handle]"
+STORE_GROUP = "/s/[slug]/groups/[group_id]"
+STORE_GROUP_OPEN = "/s/[slug]/group-buys/[group_buy_id]"
 CONSOLE_DESIGN = "/console/design"
 STORE_POINTS = "/s/[slug]/account/points"
 STORE_COUPONS = "/s/[slug]/account/coupons"
@@ -134,3 +137,13 @@ def shipment_label(shipment_id: int | str) -> str:
 def shipment_labels(shipment_ids: list[int]) -> str:
     """Several parcels' labels in one PDF, for printing in one go."""
     return f"/api/v1/shipments/labels.pdf?ids={','.join(map(str, shipment_ids))}"
+
+
+def store_group(slug, group_id):
+    """A group's page: who has joined, how many are missing, the share link and the join form."""
+    return "/s/" + slug + "/groups/" + group_id
+
+
+def store_group_open(slug, group_buy_id):
+    """Where a shopper opens a new group of a group buy."""
+    return "/s/" + slug + "/group-buys/" + group_buy_id

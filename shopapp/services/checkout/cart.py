@@ -172,6 +172,18 @@ def cart_lines(session: Session, cart: Cart) -> list[Line]:
     return lines
 
 
+def lines_of(session: Session, shop_id: int, wanted: list[tuple[int, int]]) -> list[Line]:
+    """(variant_id, qty) bought without a cart (an activity's own order: a group buy's), as cart_lines prices them."""
+    ids = [variant_id for variant_id, _ in wanted]
+    found = session.exec(
+        select(Variant, Product).join(Product, Product.id == Variant.product_id)
+        .where(Variant.shop_id == shop_id, Variant.id.in_(ids))
+    ).all() if ids else []
+    by_id = {variant.id: (variant, product) for variant, product in found}
+    return [Line(variant_id, qty, *by_id.get(variant_id, (None, None)), _problem(*by_id.get(variant_id, (None, None)), qty))
+            for variant_id, qty in wanted]
+
+
 def cart_dict(session: Session, cart: Cart, lines: list[Line] | None = None) -> dict:
     """What the cart page shows (from `lines` when the caller has read them). Lines with a problem
     stay visible but count for nothing."""

@@ -181,7 +181,11 @@ def _unit_prices(lines: tuple[carts.Line, ...], offers: Offers) -> list[list[tup
     member level's discount with its source. Two parts when a per-customer limit leaves only some units
     at the limited price (the rest pay the normal price on a separate line). An exclusive activity's
     price (秒杀, 拼团, 砍价) will come in here too."""
-    return promotion_rules.unit_prices(lines, offers)
+    parts = promotion_rules.unit_prices(lines, offers)
+    # An exclusive activity's order (group_orders) names its lines' prices: {variant_id: UnitPrice(exclusive=True)}.
+    exclusive = offers.extra.get("exclusive_prices") or {}
+    return [[(line.qty, exclusive[line.variant_id])] if line.variant_id in exclusive else line_parts
+            for line, line_parts in zip(lines, parts)]
 
 
 def _quantity_deals(basket: Basket, offers: Offers) -> list[Saving]:

@@ -12,12 +12,13 @@ from typing import Any
 
 from sqlmodel import Session
 
-from shopapp.services.marketing import coupons, points
+from shopapp.services.marketing import coupons, group_buys, points
 
 
 def order_moved(session: Session, order: Any, before: str, to: str) -> None:
     """The order went from status `before` to `to` (orders/state.transition, after its event)."""
     points.order_moved(session, order, before, to)
+    group_buys.order_moved(session, order, before, to)  # a group member's place is paid, freed or refunded
     if before == "pending_payment" and to == "cancelled":
         coupons.give_back(session, order)  # an unpaid order cancelled or expired: the coupon is the shopper's again
 

@@ -14,6 +14,7 @@ CARDS = (
     ("marketing.bundle", "marketing.bundle_hint", routes.console_promotions("bundle")),
     ("marketing.coupons", "marketing.coupons_hint", routes.CONSOLE_COUPONS),
     ("marketing.points", "marketing.points_hint", routes.CONSOLE_POINTS),
+    ("gb.title", "gb.hint", routes.CONSOLE_GROUP_BUYS),
 )
 
 
