@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from shopapp.db import session_scope
-from shopapp.demo import history
+from shopapp.demo import group_buy, history
 from shopapp.demo.catalogue import SIGNATURE_TEAS, TEAS, TEAWARE, WEIGHT_FACTORS, WEIGHTS
 from shopapp.demo.pictures import product_picture
 from shopapp.models import Product, Shop
@@ -75,6 +75,7 @@ def seed_demo(*, if_empty: bool = False) -> str | None:
         shop_id = owner.shop_id
     # Two months of orders, refunds and questions, so the console's charts and lists have something to show.
     history.seed_history(signed.token, shop_id)
+    group_buy.seed_group_buy(signed.token, shop_id)  # one live 拼团 with a group waiting for its second member
     return password
 
 
