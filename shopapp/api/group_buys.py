@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Header, Request
 
 from shopapp.api.deps import acting, bearer_token, jsonable
 from shopapp.db import session_scope
@@ -55,21 +55,21 @@ def product_group_buy(slug: str, product_id: str, request: Request):
 
 
 @router.post("/store/{slug}/group-buys/{group_buy_id}/groups", status_code=201)
-def open_group(slug: str, group_buy_id: str, body: dict[str, Any], request: Request):
+def open_group(slug: str, group_buy_id: str, body: dict[str, Any], request: Request, idempotency_key: str | None = Header(default=None)):
     """*shopper* `{variant_id, qty, address, shipping_method_id?}` → {group_id, order_no, total, payment}."""
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
         return jsonable(group_orders.open_group(session, shop.id, group_buy_id, bearer_token(request), body,
-                                                mobile=body.get("device") != "desktop"))
+                                                mobile=body.get("device") != "desktop", idempotency_key=idempotency_key))
 
 
 @router.post("/store/{slug}/groups/{group_id}/join", status_code=201)
-def join_group(slug: str, group_id: str, body: dict[str, Any], request: Request):
+def join_group(slug: str, group_id: str, body: dict[str, Any], request: Request, idempotency_key: str | None = Header(default=None)):
     """*shopper*, same body → {order_no, total, payment}; 409 group_full / already_joined / group_closed."""
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
         return jsonable(group_orders.join_group(session, shop.id, group_id, bearer_token(request), body,
-                                                mobile=body.get("device") != "desktop"))
+                                                mobile=body.get("device") != "desktop", idempotency_key=idempotency_key))
 
 
 @router.get("/store/{slug}/groups/{group_id}")

@@ -142,6 +142,15 @@ def test_joining_is_refused_twice_when_full_and_when_closed_and_an_expired_join_
     opened = _open(client, slug, activity, lin, variant_id)
     _pay(client, opened)
 
+    # The same Idempotency-Key answers the first group again; nothing is placed twice.
+    repeat = client.post(f"/store/{slug}/group-buys/{activity['id']}/groups", headers={**zhou["headers"], "Idempotency-Key": "k1"},
+                         json={"variant_id": variant_id, "qty": 1, "address": ADDRESS})
+    twice = client.post(f"/store/{slug}/group-buys/{activity['id']}/groups", headers={**zhou["headers"], "Idempotency-Key": "k1"},
+                        json={"variant_id": variant_id, "qty": 1, "address": ADDRESS})
+    assert repeat.status_code == twice.status_code == 201 and repeat.json()["group_id"] == twice.json()["group_id"]
+    assert repeat.json()["order_no"] == twice.json()["order_no"]
+    client.post(f"/store/{slug}/orders/{repeat.json()['order_no']}/cancel", headers=zhou["headers"])
+
     again = _join(client, slug, opened["group_id"], lin, variant_id)
     assert again.status_code == 409 and again.json()["error"]["code"] == "already_joined"
     held = _join(client, slug, opened["group_id"], wang, variant_id)

@@ -17,6 +17,7 @@ from shopapp.models import Order
 from shopapp.models.group_buys import GroupBuy
 from shopapp.services.checkout import cart as carts
 from shopapp.services.checkout import place, pricing
+from shopapp.services.core import idempotency
 from shopapp.services.core.errors import Conflict, Invalid, require_fields
 from shopapp.services.core.permissions import Actor
 from shopapp.services.core.validation import checked_whole
@@ -40,33 +41,53 @@ class _System(Actor):
 
 def open_group(
     session: Session, shop_id: int, group_buy_id, customer_token: str, body: dict, *, mobile: bool = True,
+    idempotency_key: str | None = None,
 ) -> dict:
     """A logged-in shopper opens a group: a new group with their place, and their order at the group price.
-    Answers {group_id, order_no, total, payment, token, ...}; nothing is kept when anything is refused."""
+    Answers {group_id, order_no, total, payment, token, ...}; nothing is kept when anything is refused. The same
+    Idempotency-Key with the same request answers the first group again and places nothing twice."""
     customer = _customer(session, shop_id, customer_token)
     activity = group_buys.get_row(session, shop_id, group_buy_id)
     variant_id, qty = _wanted(activity, body)
+    request = {"group_buy_id": activity.id, "customer_id": customer.id, "body": body}
     with session.begin_nested():
+        if idempotency_key is not None:
+            earlier = idempotency.recall(session, shop_id, "group_open", idempotency_key, request)
+            if earlier is not None:
+                return earlier
         group = group_buys.open_group(session, activity, customer.id)
         placed = _order(session, shop_id, activity, customer, variant_id, qty, body, mobile)
         group_buys.add_member(session, group, customer.id, placed["order_id"])
-    return {"group_id": group.id, **placed}
+        answer = {"group_id": group.id, **placed}
+        if idempotency_key is not None:
+            idempotency.remember(session, shop_id, "group_open", idempotency_key, answer)
+    return answer
 
 
 def join_group(
     session: Session, shop_id: int, group_id, customer_token: str, body: dict, *, mobile: bool = True,
+    idempotency_key: str | None = None,
 ) -> dict:
     """A logged-in shopper joins a group by ordering at its price: 409 already_joined / group_closed / group_full
-    before anything is placed. The place is held from here until the order is paid or expires."""
+    before anything is placed. The place is held from here until the order is paid or expires. A repeated
+    Idempotency-Key answers the first join (not already_joined)."""
     customer = _customer(session, shop_id, customer_token)
     group = group_buys.get_group(session, shop_id, group_id)
     activity = session.get(GroupBuy, group.group_buy_id)
     variant_id, qty = _wanted(activity, body)
+    request = {"group_id": group.id, "customer_id": customer.id, "body": body}
     with session.begin_nested():
-        earlier = group_buys.take_place(session, group, customer.id)
+        if idempotency_key is not None:
+            earlier = idempotency.recall(session, shop_id, "group_join", idempotency_key, request)
+            if earlier is not None:
+                return earlier
+        earlier_member = group_buys.take_place(session, group, customer.id)
         placed = _order(session, shop_id, activity, customer, variant_id, qty, body, mobile)
-        group_buys.add_member(session, group, customer.id, placed["order_id"], earlier)
-    return {"group_id": group.id, **placed}
+        group_buys.add_member(session, group, customer.id, placed["order_id"], earlier_member)
+        answer = {"group_id": group.id, **placed}
+        if idempotency_key is not None:
+            idempotency.remember(session, shop_id, "group_join", idempotency_key, answer)
+    return answer
 
 
 def end_group_buy(session: Session, actor: Actor, group_buy_id) -> dict:

@@ -1,6 +1,8 @@
 """What the 拼团 page knows and does: the group (or the activity a new group opens), its members, and the order
 that opens or joins it. Rules and money are the services'; this only shows them and hands the form over."""
 
+import uuid
+
 import reflex as rx
 
 from shopapp.db import session_scope
@@ -21,13 +23,14 @@ class GroupState(LeaveMixin, FormMixin, StoreState):
     title: str = ""
     joinable: bool = False
     missing_page: bool = False
+    attempt: str = ""  # one Idempotency-Key per visit: a double tap never places two orders
 
     @rx.event
     def load(self):
         self._load_shop()
         if self.not_found:
             return
-        self.errors, self.error, self.busy = {}, "", False
+        self.errors, self.error, self.busy, self.attempt = {}, "", False, uuid.uuid4().hex
         params = self.router.page.params
         try:
             with session_scope() as session:
@@ -69,9 +72,10 @@ class GroupState(LeaveMixin, FormMixin, StoreState):
             with session_scope() as session:
                 shop_id = int(self.shop["id"])
                 if self.group:
-                    placed = group_orders.join_group(session, shop_id, self.group["id"], token, body)
+                    placed = group_orders.join_group(session, shop_id, self.group["id"], token, body, idempotency_key=self.attempt)
                 else:
-                    placed = group_orders.open_group(session, shop_id, params.get("group_buy_id", ""), token, body)
+                    placed = group_orders.open_group(session, shop_id, params.get("group_buy_id", ""), token, body,
+                                                     idempotency_key=self.attempt)
         except DomainError as exc:
             self._show_error(exc)
             self.errors = {key.removeprefix("address."): message for key, message in self.errors.items()}
