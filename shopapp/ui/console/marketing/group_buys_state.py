@@ -1,5 +1,7 @@
 """What the console's 拼团 page knows and does: the activities with their group numbers, a new one, its report, ending it."""
 
+from datetime import datetime
+
 import reflex as rx
 
 from shopapp.services.checkout import group_orders
@@ -47,7 +49,7 @@ class GroupBuysState(FormMixin, ConfirmMixin, ConsoleState):
             self.report = {k: str(found[k]) for k in NUMBERS}
             self.report |= {"revenue": format_money(found["revenue"]), "discount_total": format_money(found["discount_total"])}
             self.report_orders = [{"order_no": o["order_no"], "status": o["status"], "total": format_money(o["total"]),
-                                   "at": shown_time(o["created_at"])} for o in found["order_list"]]
+                                   "at": _shown(o["created_at"])} for o in found["order_list"]]
 
     @rx.event
     def close_report(self):
@@ -68,6 +70,11 @@ def _row(item: dict) -> dict[str, str]:
         "id": str(item["id"]), "name": item["name"], "status": item["status"], "product_id": str(item["product_id"]),
         "size": str(item["group_size"]), "hours": str(item["hours_to_form"]),
         "price": " / ".join(format_money(p) for p in prices), "virtual": "yes" if item["fill_with_virtual"] else "",
-        "when": f"{shown_time(item['starts_at'])} – {shown_time(item['ends_at'])}",
+        "when": f"{_shown(item['starts_at'])} – {_shown(item['ends_at'])}",
         "forming": str(item["groups_forming"]), "formed": str(item["groups_formed"]), "failed": str(item["groups_failed"]),
     }
+
+
+def _shown(iso: str | None) -> str:
+    """An activity's ISO time (as the service answers the API) on the shop's clock."""
+    return shown_time(datetime.fromisoformat(iso.replace("Z", "+00:00"))) if iso else ""
