@@ -23,7 +23,7 @@ class OrderGroupState(StoreState):
         token = self.router.url.query_parameters.get("token", "") or self._shopper_token()
         try:
             with session_scope() as session:
-                found = group_orders.group_of_order(session, int(self.shop["id"]), self.router.page.params.get("order_no", ""), token)
+                found = group_orders.group_of_order(session, int(self.shop["id"]), self.order_no, token)
         except DomainError:
             return
         if found:

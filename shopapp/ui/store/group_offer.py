@@ -18,7 +18,7 @@ class GroupOfferState(StoreState):
     @rx.event
     def load(self):
         self.offer, self.open_groups = {}, []
-        product_id = self.router.page.params.get("product_id", "")
+        product_id = self.product_id
         if not self.shop.get("id") or not str(product_id).isdigit():
             return
         with session_scope() as session:

@@ -31,11 +31,10 @@ class GroupState(LeaveMixin, FormMixin, StoreState):
         if self.not_found:
             return
         self.errors, self.error, self.busy, self.attempt = {}, "", False, uuid.uuid4().hex
-        params = self.router.page.params
         try:
-            with session_scope() as session:
-                page = group_buys.shopper_page(session, int(self.shop["id"]), group_id=params.get("group_id"),
-                                               group_buy_id=params.get("group_buy_id"))
+            with session_scope() as session:  # /s/<slug>/groups/<group_id>, or /s/<slug>/group-buys/<group_buy_id> to open one
+                page = group_buys.shopper_page(session, int(self.shop["id"]), group_id=self.group_id or None,
+                                               group_buy_id=self.group_buy_id or None)
         except DomainError:
             self.missing_page, self.group, self.members, self.joinable = True, {}, [], False
             return
@@ -67,14 +66,13 @@ class GroupState(LeaveMixin, FormMixin, StoreState):
             "variant_id": form.get("variant_id", ""), "qty": form.get("qty", "1") or "1",
             "address": {k: form.get(k, "") for k in ("name", "phone", "province", "city", "district", "line1", "postcode")},
         }
-        params = self.router.page.params
         try:
             with session_scope() as session:
                 shop_id = int(self.shop["id"])
                 if self.group:
                     placed = group_orders.join_group(session, shop_id, self.group["id"], token, body, idempotency_key=self.attempt)
                 else:
-                    placed = group_orders.open_group(session, shop_id, params.get("group_buy_id", ""), token, body,
+                    placed = group_orders.open_group(session, shop_id, self.group_buy_id, token, body,
                                                      idempotency_key=self.attempt)
         except DomainError as exc:
             self._show_error(exc)
