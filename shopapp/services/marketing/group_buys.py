@@ -215,7 +215,7 @@ def group_view(session: Session, shop_id: int, group_id) -> dict:
         .order_by(GroupBuyMember.joined_at, GroupBuyMember.id)
     ).all()
     shown = [{"name_masked": m.name_masked, "paid": m.status in ("paid", "refunded"), "opener": m.customer_id == group.opener_customer_id}
-             for m in members if m.status != "refunded" or group.status == "formed"]
+             for m in members if m.status != "refunded" or group.status != "forming"]  # one refunded while forming has left
     shown += [{"name_masked": "***", "paid": True, "opener": False, "virtual": True}] * group.virtual_members
     now = utcnow()
     return {
