@@ -75,7 +75,7 @@ def _order_form() -> rx.Component:
         form_error(state.error),
         rx.cond(~state.shopper.contains("email"), rx.el.p(
             tr("group.login_first"), " ", rx.el.a(tr("nav.login"), href=routes.store_account(state.shop["slug"]), class_name="text-emerald-700 underline"),
-            class_name="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-800")),
+            class_name="mb-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-800")),
         rx.el.div(
             rx.el.label(tr("group.variant"), html_for="variant_id", class_name="mb-1 block text-sm font-medium text-gray-800"),
             rx.el.select(rx.foreach(state.variants, lambda v: rx.el.option(v["label"], value=v["id"])), id="variant_id", name="variant_id",

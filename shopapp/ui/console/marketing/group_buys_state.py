@@ -48,7 +48,7 @@ class GroupBuysState(FormMixin, ConfirmMixin, ConsoleState):
         if found is not None:
             self.report = {k: str(found[k]) for k in NUMBERS}
             self.report |= {"revenue": format_money(found["revenue"]), "discount_total": format_money(found["discount_total"])}
-            self.report_orders = [{"order_no": o["order_no"], "status": o["status"], "total": format_money(o["total"]),
+            self.report_orders = [{"order_no": o["order_no"], "status": self._text(f"order.status.{o['status']}"), "total": format_money(o["total"]),
                                    "at": _shown(o["created_at"])} for o in found["order_list"]]
 
     @rx.event
