@@ -7,6 +7,7 @@ from fastapi import APIRouter, Header, Request
 from shopapp.api.deps import acting, bearer_token, jsonable
 from shopapp.db import session_scope
 from shopapp.services.checkout import group_orders
+from shopapp.services.core.validation import id_from_text
 from shopapp.services.marketing import group_buys
 from shopapp.services.shops import shops
 
@@ -50,7 +51,7 @@ def product_group_buy(slug: str, product_id: str, request: Request):
     """The product's running group buy and the groups open to join now ({"group_buy": null} when none runs)."""
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        found = group_buys.storefront_offer(session, shop.id, int(product_id) if product_id.isdigit() else 0)
+        found = group_buys.storefront_offer(session, shop.id, id_from_text(product_id))
         return {"group_buy": found}
 
 

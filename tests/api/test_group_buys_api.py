@@ -92,6 +92,9 @@ def test_the_owner_creates_lists_reads_and_reports_a_group_buy_and_bad_input_cha
     other = client.post("/auth/signup", json={"email": "o@example.com", "password": "secret-pass", "shop_name": "别家", "shop_slug": "other"}).json()
     assert client.get(f"/group-buys/{made['id']}", headers={"Authorization": f"Bearer {other['token']}"}).status_code == 404
 
+    # A product id no row could have is simply not found, on the product page's block too.
+    assert client.get(f"/store/{shop['shop']['slug']}/products/9223372036854775808/group-buy").status_code == 404
+    assert client.get(f"/store/{shop['shop']['slug']}/groups/9223372036854775808").status_code == 404
     report = client.get(f"/group-buys/{made['id']}/report", headers=shop["headers"]).json()
     assert {k: report[k] for k in ("orders", "paid_orders", "units", "revenue", "customers", "new_customers")} == {
         "orders": 0, "paid_orders": 0, "units": 0, "revenue": 0, "customers": 0, "new_customers": 0}

@@ -4,7 +4,9 @@
 import reflex as rx
 
 from shopapp.db import session_scope
+from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
+from shopapp.services.core.validation import id_from_text
 from shopapp.services.marketing import group_buys
 from shopapp.ui import routes
 from shopapp.ui.components.text import tr
@@ -18,11 +20,13 @@ class GroupOfferState(StoreState):
     @rx.event
     def load(self):
         self.offer, self.open_groups = {}, []
-        product_id = self.product_id
-        if not self.shop.get("id") or not str(product_id).isdigit():
+        if not self.shop.get("id"):
             return
-        with session_scope() as session:
-            found = group_buys.storefront_offer(session, int(self.shop["id"]), int(product_id))
+        try:
+            with session_scope() as session:
+                found = group_buys.storefront_offer(session, int(self.shop["id"]), id_from_text(self.product_id))
+        except DomainError:  # no such product (an id no row could have): the product page says so itself
+            return
         if not found:
             return
         slug = self.shop["slug"]
