@@ -24,6 +24,7 @@ from shopapp.db import session_scope
 from shopapp.models import AuthSession, JobLease, LoginAttempt
 from shopapp.models.base import utcnow
 from shopapp.services.analytics import rollups
+from shopapp.services.checkout import group_orders
 from shopapp.services.core import idempotency, outbox
 from shopapp.services.customers import campaigns
 from shopapp.services.insights import recommendations
@@ -74,6 +75,8 @@ JOBS: list[Job] = [
     Job("plan_renewals", 3600, billing.run_renewals),
     # Commission accrued in months that are over, one invoice per shop (nothing when already invoiced).
     Job("commission_invoices", 3600, lambda session: invoices.issue_commission_invoices(session)),
+    # 拼团: groups whose window closed form with virtual members or fail, and a failed group's members are refunded.
+    Job("close_group_buys", 30, group_orders.close_due_groups),
 ]
 
 

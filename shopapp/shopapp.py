@@ -32,6 +32,7 @@ from shopapp.ui.console.marketing import affiliates as console_affiliates  # noq
 from shopapp.ui.console.marketing import bargains as console_bargains  # noqa: F401 - registers /console/marketing/bargains (砍价)
 from shopapp.ui.console.marketing import coupons as console_coupons  # noqa: F401 - registers /console/marketing/coupons
 from shopapp.ui.console.marketing import flash_sales as console_flash_sales  # noqa: F401 - registers /console/marketing/flash-sales
+from shopapp.ui.console.marketing import group_buys as console_group_buys  # noqa: F401 - registers /console/marketing/group-buys
 from shopapp.ui.console.marketing import hub as marketing_hub  # noqa: F401 - registers /console/marketing
 from shopapp.ui.console.marketing import points as console_points  # noqa: F401 - registers /console/marketing/points
 from shopapp.ui.console.marketing import promotions as console_promotions  # noqa: F401 - registers /console/marketing/promotions/[kind]
@@ -51,6 +52,7 @@ from shopapp.ui.store import cart as store_cart  # noqa: F401 - registers /s/[sl
 from shopapp.ui.store import chat as store_chat  # noqa: F401 - registers /s/[slug]/chat/[chat_key]
 from shopapp.ui.store import checkout as store_checkout  # noqa: F401 - registers /s/[slug]/checkout
 from shopapp.ui.store import coupons as store_coupons  # noqa: F401 - registers /s/[slug]/account/coupons
+from shopapp.ui.store import group as store_group  # noqa: F401 - registers /s/[slug]/groups/[group_id], /s/[slug]/group-buys/[group_buy_id]
 from shopapp.ui.store import home as store_home  # noqa: F401 - registers /s/[slug]
 from shopapp.ui.store import order as store_order  # noqa: F401 - registers /s/[slug]/orders/[order_no]
 from shopapp.ui.store import points as store_points  # noqa: F401 - registers /s/[slug]/account/points (我的积分)
@@ -70,7 +72,7 @@ app = rx.App(
     # The storefront's first-party tracking (assets/track.js): a static deferred file, allowed by script-src
     # 'self'; it counts only /s/ pages and sends after the page is idle.
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),
-                     rx.el.script(src="/track.js", defer=True)],
+                     rx.el.script(src="/track.js", defer=True), rx.el.script(src="/countdown.js", defer=True)],
     # No toast library (sonner, 9 KB compressed) on every page: nothing calls rx.toast. A lost connection
     # still shows Reflex's connection indicator, only not its "cannot connect" toast.
     toaster=None,

@@ -24,6 +24,7 @@ from shopapp.api import (
     finance,
     flash_sales,
     fulfillment,
+    group_buys,
     health,
     hosts,
     input_limits,
@@ -117,6 +118,7 @@ def create_api() -> FastAPI:
         domains,
         subscription,
         shop_money,
+        group_buys,
     ):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(shop_money.ops_router, prefix="/api/v1")

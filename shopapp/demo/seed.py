@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from shopapp.db import session_scope
-from shopapp.demo import bargain, history
+from shopapp.demo import bargain, group_buy, history
 from shopapp.demo.catalogue import SIGNATURE_TEAS, TEAS, TEAWARE, WEIGHT_FACTORS, WEIGHTS
 from shopapp.demo.pictures import product_picture
 from shopapp.models import Product, Shop, Variant
@@ -90,6 +90,7 @@ def seed_demo(*, if_empty: bool = False) -> str | None:
     # The shelves the nightly job fills, filled now so the demo's product pages show them from the start.
     with session_scope() as session:
         recommendations.refresh_shop(session, shop_id)
+    group_buy.seed_group_buy(signed.token, shop_id)  # one live 拼团 with a group waiting for its second member
     return password
 
 

@@ -32,6 +32,7 @@ from shopapp.models.coupons import Coupon, CouponCode, CustomerCoupon
 from shopapp.models.customers import Customer, CustomerProfile, CustomerSegment, CustomerSession, CustomerTag
 from shopapp.models.flash_sales import FlashSale, FlashSaleOrder
 from shopapp.models.fulfillment import Shipment, ShipmentItem, TrackingEvent
+from shopapp.models.group_buys import GroupBuy, GroupBuyGroup, GroupBuyMember
 from shopapp.models.insights import Recommendation
 from shopapp.models.inventory import StockMove
 from shopapp.models.jobs import JobLease
@@ -70,4 +71,5 @@ __all__ = [
     "BalanceEntry", "BillingPayment", "CommissionEntry", "Invoice", "InvoiceCounter", "Payout", "PayoutBatch",
     "ShopDomain", "ShopPaymentAccount", "Subscription",
     "Operator", "OperatorAudit", "OperatorSession", "Plan", "ShopPlan", "ShopSuspension",
+    "GroupBuy", "GroupBuyGroup", "GroupBuyMember",
 ]

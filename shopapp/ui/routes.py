@@ -32,6 +32,7 @@ CONSOLE_PROMOTIONS = "/console/marketing/promotions/[kind]"
 CONSOLE_PROMOTION_REPORT = "/console/marketing/promotion-report/[promotion_id]"
 CONSOLE_COUPONS = "/console/marketing/coupons"
 CONSOLE_FLASH_SALES = "/console/marketing/flash-sales"
+CONSOLE_GROUP_BUYS = "/console/marketing/group-buys"
 CONSOLE_REVIEWS = "/console/reviews"
 CONSOLE_CUSTOMERS = "/console/customers"
 CONSOLE_CUSTOMER = "/console/customers/[customer_id]"
@@ -49,6 +50,8 @@ STORE_CHECKOUT = "/s/[slug]/checkout"
 STORE_ORDER = "/s/[slug]/orders/[order_no]"
 STORE_ACCOUNT = "/s/[slug]/account"
 STORE_MICRO_PAGE = "/s/[slug]/pages/[handle]"
+STORE_GROUP = "/s/[slug]/groups/[group_id]"
+STORE_GROUP_OPEN = "/s/[slug]/group-buys/[group_buy_id]"
 CONSOLE_DESIGN = "/console/design"
 STORE_POINTS = "/s/[slug]/account/points"
 STORE_COUPONS = "/s/[slug]/account/coupons"
@@ -180,3 +183,9 @@ def store_bargain_run(slug, run_id) -> str:
 def store_log_in_then(slug, path: str) -> str:
     """The shop's log-in page, coming back to `path` (one of the shop's pages) once logged in."""
     return f"/s/{slug}/account?" + urlencode({"next": path})
+def store_group(slug, group_id):
+    """A group's page: who has joined, how many are missing, the share link and the join form."""
+    return "/s/" + slug + "/groups/" + group_id
+def store_group_open(slug, group_buy_id):
+    """Where a shopper opens a new group of a group buy."""
+    return "/s/" + slug + "/group-buys/" + group_buy_id

@@ -172,13 +172,21 @@ def cart_lines(session: Session, cart: Cart) -> list[Line]:
     return lines
 
 
+def lines_of(session: Session, shop_id: int, wanted: list[tuple[int, int]]) -> list[Line]:
+    """(variant_id, qty) bought without a cart (an activity's own order: a group buy's), as cart_lines prices them."""
+    ids = [variant_id for variant_id, _ in wanted]
+    found = session.exec(
+        select(Variant, Product).join(Product, Product.id == Variant.product_id)
+        .where(Variant.shop_id == shop_id, Variant.id.in_(ids))
+    ).all() if ids else []
+    by_id = {variant.id: (variant, product) for variant, product in found}
+    return [Line(variant_id, qty, *by_id.get(variant_id, (None, None)), _problem(*by_id.get(variant_id, (None, None)), qty))
+            for variant_id, qty in wanted]
+
+
 def line_of(session: Session, shop_id: int, variant_id: int, qty: int) -> Line:
     """One line bought straight from a product page without a cart (a 秒杀 order), as a cart would price it."""
-    variant = session.get(Variant, variant_id)
-    if variant is None or variant.shop_id != shop_id:
-        return Line(variant_id, qty, None, None, "product_unavailable")
-    product = session.get(Product, variant.product_id)
-    return Line(variant_id, qty, variant, product, _problem(variant, product, qty))
+    return lines_of(session, shop_id, [(variant_id, qty)])[0]
 
 
 def cart_dict(session: Session, cart: Cart, lines: list[Line] | None = None) -> dict:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 
 from sqlmodel import Session
 
-from shopapp.models import Order, OrderItem, Shop
+from shopapp.models import Order, OrderItem, ShippingMethod, Shop
 from shopapp.models.base import utcnow
 from shopapp.services.checkout import cart as carts
 from shopapp.services.checkout import coupon_choice, pricing, shipping
@@ -20,7 +20,7 @@ from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email
 from shopapp.services.customers import email_verification, shoppers
 from shopapp.services.inventory import availability, ledger
-from shopapp.services.marketing import offers
+from shopapp.services.marketing import group_buys, offers
 from shopapp.services.orders import cancel, fulfillment, payments, state, views
 from shopapp.services.shops import shops
 from shopapp.settings import get_settings
@@ -49,8 +49,8 @@ def place_order(
     answer and does nothing again. With a shopper's log-in token the order goes into their
     account's order history. `choices` (a coupon, points) are priced exactly as the quote prices them.
     `exclusive_prices` (variant id -> UnitPrice) prices lines under an exclusive activity (a 秒杀 order,
-    checkout/flash_orders), whose own `pay_seconds` replaces the shop's payment window; such an order
-    may bring its `lines` (carts.line_of) instead of a cart.
+    checkout/flash_orders; a 砍价, checkout/bargain_orders), whose own `pay_seconds` replaces the shop's payment
+    window; such an order may bring its `lines` (carts.line_of) instead of a cart.
     """
     shop = shops.get_shop(session, shop_id)
     shop_status.refuse_if_suspended(session, shop_id)  # an open tab of a suspended shop sells nothing more
@@ -98,7 +98,8 @@ def order_page(session: Session, shop_id: int, order_no: str, token: str, *, mob
     url = payments.pay_url(
         session, order, subject=_subject(shop, order), return_url=_order_link(shop, order, link_token), mobile=mobile,
     )
-    return {**views.shopper_order_dict(session, order), "pay_url": url}
+    # A group-buy order shows its group: who has joined (masked), how many are missing, till when.
+    return {**views.shopper_order_dict(session, order), "pay_url": url, "group": group_buys.group_of_order(session, order)}
 
 
 def cancel_my_order(session: Session, shop_id: int, order_no: str, token: str, reason: str = "") -> dict:
@@ -151,6 +152,39 @@ def _place(
 ) -> dict:
     cart = carts.load_cart(session, shop.id, cart_token) if lines is None else None
     lines = carts.cart_lines(session, cart) if cart is not None else list(lines or [])
+    checked = checked_order_input(session, shop, lines, email, address, shipping_method_id, note, provider)
+    if not lines:
+        raise Conflict("cart_empty")
+    for line in lines:
+        if line.problem:
+            raise carts.line_problem(line)
+    offered_now = offers.load_offers(session, shop.id, customer_id=customer_id, choices=choices)
+    if exclusive_prices:
+        offered_now = replace(offered_now, extra={**offered_now.extra, "exclusive_prices": exclusive_prices})
+    choice = coupon_choice.price_with_coupon(session, lines, checked.method, offered_now, compare=False)
+    choice.require_applies()
+    if cart is not None:
+        carts.delete_cart(session, cart)
+    return create_order(session, shop, lines, choice.priced, choice.offers, checked, mobile=mobile, customer_id=customer_id,
+                        pay_seconds=pay_seconds)
+
+
+@dataclass(frozen=True)
+class OrderInput:
+    """What the shopper typed for an order, checked: e-mail, note, delivery address and method, payment provider."""
+
+    email: str
+    note: str
+    delivery: dict
+    method: ShippingMethod | None
+    provider: str
+
+
+def checked_order_input(
+    session: Session, shop: Shop, lines: list[carts.Line], email: str, address: dict, shipping_method_id: int | None,
+    note: str, provider: str | None,
+) -> OrderInput:
+    """Every field an order needs, checked at once (Invalid names each bad one); no address for virtual goods only."""
     errors: dict[str, str] = {}
     email = checked_email(email, errors)
     note = _checked_note(note, errors)
@@ -164,18 +198,16 @@ def _place(
     if provider not in offered:
         errors["provider"] = "payment_provider_invalid"
     require_fields(errors)
+    return OrderInput(email, note, delivery, method, provider)
 
-    if not lines:
-        raise Conflict("cart_empty")
-    for line in lines:
-        if line.problem:
-            raise carts.line_problem(line)
-    offered_now = offers.load_offers(session, shop.id, customer_id=customer_id, choices=choices)
-    if exclusive_prices:
-        offered_now = replace(offered_now, extra={**offered_now.extra, "exclusive_prices": exclusive_prices})
-    choice = coupon_choice.price_with_coupon(session, lines, method, offered_now, compare=False)
-    choice.require_applies()
-    priced, offered_now = choice.priced, choice.offers
+
+def create_order(
+    session: Session, shop: Shop, lines: list[carts.Line], priced: pricing.PricedCart, offered_now: offers.Offers,
+    checked: OrderInput, *, mobile: bool = True, customer_id: int | None = None, pay_seconds: int | None = None,
+) -> dict:
+    """The order of priced lines awaiting payment (the cart's, or an activity's own): its items, payment, e-mail,
+    what its offers use up and its units, taken last. Answers {order_id, order_no, total, ..., payment, token}."""
+    email, note, delivery, method, provider = checked.email, checked.note, checked.delivery, checked.method, checked.provider
     token = new_token("ord")
     ships_at = {line.variant_id: availability.presale_date(line.variant, line.product) for line in lines}
     presale_dates = [day for day in ships_at.values() if day]
@@ -210,8 +242,6 @@ def _place(
             session, order, provider_name=provider, subject=_subject(shop, order), return_url=link, mobile=mobile, first=True,
         )
         payment_answer = {"id": payments.public_id(payment), "provider": payment.provider, "pay_url": pay_url}
-    if cart is not None:
-        carts.delete_cart(session, cart)
     _queue_confirmation(session, shop, order, link)
     # What the order uses up (its wallet coupon or one-time code, points, limited units), then the units,
     # last: from here to the commit the order holds those rows (the hot SKU above all), which every

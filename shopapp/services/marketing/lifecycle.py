@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from shopapp.services.marketing import affiliate_money, bargains, coupons, flash_sales, points
+from shopapp.services.marketing import affiliate_money, bargains, coupons, flash_sales, group_buys, points
 from shopapp.services.settlement import ledger
 
 
@@ -20,6 +20,7 @@ def order_moved(session: Session, order: Any, before: str, to: str) -> None:
     """The order went from status `before` to `to` (orders/state.transition, after its event)."""
     points.order_moved(session, order, before, to)
     affiliate_money.order_moved(session, order, before, to)  # 分销: commissions frozen, scheduled, taken back
+    group_buys.order_moved(session, order, before, to)  # a group member's place is paid, freed or refunded
     if before == "pending_payment" and to == "cancelled":
         coupons.give_back(session, order)  # an unpaid order cancelled or expired: the coupon is the shopper's again
         bargains.order_closed(session, order)  # and a bargain's unit goes back to the activity

@@ -17,6 +17,7 @@ from shopapp.services.core.errors import Conflict, Invalid, NotFound, require_fi
 from shopapp.services.core.outbox import queue_bilingual
 from shopapp.services.core.permissions import Actor, require, shop_row
 from shopapp.services.core.validation import checked_text
+from shopapp.services.marketing import group_buys
 from shopapp.services.orders import state
 from shopapp.services.shops import shops
 from shopapp.settings import get_settings
@@ -67,7 +68,7 @@ def ship(
     require(actor, "manage_orders")
     carrier, tracking_no = checked_waybill(carrier, tracking_no)
     order = _locked_orders(session, actor.shop_id, [order_id])[0]
-    _check_shippable(order)
+    _check_shippable(session, order)
     remaining = remaining_to_ship(session, order)
     lines = _lines_to_ship(items, remaining)
     shipment = _new_shipment(session, order, carrier, tracking_no)
@@ -85,7 +86,7 @@ def merge_ship(session: Session, actor: Actor, order_ids: list[int], carrier: st
         raise Invalid(fields={"order_ids": "merge_needs_two_orders"})
     merged = _locked_orders(session, actor.shop_id, sorted(set(ids)))
     for order in merged:
-        _check_shippable(order)
+        _check_shippable(session, order)
     if len({order.email.lower() for order in merged}) > 1:
         raise Conflict("merge_different_customers")
     if len({_address_key(order.address) for order in merged}) > 1:
@@ -280,9 +281,10 @@ def _locked_orders(session: Session, shop_id: int, order_ids: list[int]) -> list
     return [found[order_id] for order_id in order_ids]
 
 
-def _check_shippable(order: Order) -> None:
+def _check_shippable(session: Session, order: Order) -> None:
     if order.status not in SHIPPABLE_ORDER_STATUSES:
         raise Conflict("order_not_shippable", order_no=order.order_no)
+    group_buys.require_shippable(session, order)  # a group's orders wait until it has formed
 
 
 def _lines_to_ship(items, remaining: dict[int, int]) -> dict[int, int]:

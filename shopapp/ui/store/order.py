@@ -19,6 +19,7 @@ from shopapp.ui.components.status import (
 from shopapp.ui.components.text import tr
 from shopapp.ui.components.time import day_text, shown_time
 from shopapp.ui.store.chat_widget import ChatState
+from shopapp.ui.store.group_card import OrderGroupState, group_card
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.order_reviews import OrderReviewsState, reviews_card
 from shopapp.ui.store.state import StoreState
@@ -127,7 +128,7 @@ def _request_view(request: dict, currency: str) -> dict[str, str]:
     }
 
 
-@store_page(routes.STORE_ORDER, title="订单详情", on_load=[OrderPageState.load, OrderReviewsState.load])
+@store_page(routes.STORE_ORDER, title="订单详情", on_load=[OrderPageState.load, OrderReviewsState.load, OrderGroupState.load])
 def order_page() -> rx.Component:
     state = OrderPageState
     order = state.order
@@ -154,6 +155,7 @@ def order_page() -> rx.Component:
                              type="button", class_name="mt-3 text-sm text-emerald-700 underline"),
                 class_name="rounded-2xl bg-white p-4",
             ),
+            group_card(),
             rx.el.section(
                 rx.el.ul(rx.foreach(state.items, lambda i: rx.el.li(
                     rx.el.span(i["title"], rx.cond(i["options"] != "", rx.el.span(" · ", i["options"], class_name="text-gray-500")),

@@ -18,6 +18,7 @@ from shopapp.ui.components.text import tr
 from shopapp.ui.store.bargain_start import BargainStartState, bargain_start
 from shopapp.ui.store.coupons import CouponBlockState, coupon_block
 from shopapp.ui.store.flash_sale import FlashSaleBlockState, flash_sale_block
+from shopapp.ui.store.group_offer import GroupOfferState, group_offer
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.product_reviews import ProductReviewsState, rating_link, reviews_section
 from shopapp.ui.store.promotion_tags import priced_variants, promotion_tags
@@ -148,7 +149,7 @@ class ProductPageState(StoreState):
         self.notify_done = True
 
 
-@store_page(routes.STORE_PRODUCT, title=ProductPageState.product["title"].to(str), on_load=ProductPageState.load)
+@store_page(routes.STORE_PRODUCT, title=ProductPageState.product["title"].to(str), on_load=[ProductPageState.load, GroupOfferState.load])
 def product_page() -> rx.Component:
     state = ProductPageState
     return rx.cond(
@@ -171,6 +172,7 @@ def product_page() -> rx.Component:
                 ),
                 promotion_tags(state.badges, state.sale_ends),
                 flash_sale_block(),
+                group_offer(),
                 _presale_notice(),
                 coupon_block(padded=False),
                 bargain_start(),

@@ -19,6 +19,7 @@ CARDS = (
     ("marketing.bargains", "marketing.bargains_hint", routes.CONSOLE_BARGAINS),
     ("marketing.affiliates", "marketing.affiliates_hint", routes.CONSOLE_AFFILIATES),
     ("marketing.flash_sales", "marketing.flash_sales_hint", routes.CONSOLE_FLASH_SALES),
+    ("gb.title", "gb.hint", routes.CONSOLE_GROUP_BUYS),
 )
 
 
