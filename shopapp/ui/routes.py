@@ -4,7 +4,7 @@ The storefront's builders join with `+`, so they take a plain slug or a page's V
 (`store_cart(StoreState.shop["slug"])` is a Var the browser fills in).
 """
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 HOME = "/"
 SIGNUP = "/signup"
@@ -48,6 +48,7 @@ STORE_MICRO_PAGE = "/s/[slug]/pages/[handle]"
 CONSOLE_DESIGN = "/console/design"
 STORE_POINTS = "/s/[slug]/account/points"
 STORE_COUPONS = "/s/[slug]/account/coupons"
+STORE_POINTS_MALL = "/s/[slug]/points-mall"
 STORE_PASSWORD_RESET = "/s/[slug]/account/reset/[reset_token]"
 STORE_VERIFY_EMAIL = "/s/[slug]/account/verify/[verify_token]"
 # Server routes (FastAPI) a page leaves to with a full page load: the session cookie is set and cleared there.
@@ -108,6 +109,15 @@ def store_points(slug):
 
 def store_coupons(slug):
     return "/s/" + slug + "/account/coupons"
+
+
+def store_points_mall(slug):
+    return "/s/" + slug + "/points-mall"
+
+
+def store_log_in_and_back(slug: str, back: str) -> str:
+    """The shopper's log-in, which returns to `back` (a path of this shop) once logged in."""
+    return f"/s/{slug}/account?back={quote(back, safe='')}"
 
 
 def store_account_order(slug: str, order_no: str) -> str:

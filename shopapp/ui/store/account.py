@@ -72,6 +72,9 @@ class AccountState(FormMixin, StoreState):
             self.reset_sent = True
         else:
             self._welcome(result)
+            back = self.router.url.query_parameters.get("back", "")
+            if back.startswith(f"/s/{self.shop['slug']}/"):  # sent here to log in by a page of this shop (积分商城)
+                yield rx.redirect(back)
 
     @rx.event
     def resend_verification(self):
@@ -255,6 +258,7 @@ def _orders() -> rx.Component:
         ),
         rx.cond(state.shopper["verified"] != "yes", _verify_notice()),
         rx.el.a(tr("points.mine"), " ›", href=routes.store_points(state.shop["slug"]), class_name="mt-3 block rounded-2xl bg-white p-3 font-medium", data_testid="account-points"),
+        rx.el.a(tr("mall.title"), " ›", href=routes.store_points_mall(state.shop["slug"]), class_name="mt-3 block rounded-2xl bg-white p-3 font-medium", data_testid="account-points-mall"),
         rx.el.a(tr("store.coupons.wallet"), href=routes.store_coupons(state.shop["slug"]), class_name="mt-3 block rounded-2xl bg-white p-3 font-medium", data_testid="wallet-link"),
         rx.el.h2(tr("account.orders"), class_name="mt-4 font-semibold"),
         rx.cond(
