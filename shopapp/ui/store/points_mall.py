@@ -23,12 +23,13 @@ class PointsMallState(AddressMixin, FormMixin, StoreState):
     available: str = ""  # the shopper's available points; "" for a guest
     asking: dict[str, str] = {}  # the reward being confirmed: {id, kind, title, points}
     coupon_done: str = ""  # the coupon just redeemed, now in 我的优惠券
+    done_id: str = ""  # its reward, while still listed ("": the message shows above the list)
     loaded: bool = False
 
     @rx.event
     def load(self):
         self._load_shop()
-        self.asking, self.coupon_done, self.errors, self.error, self.busy = {}, "", {}, "", False
+        self.asking, self.coupon_done, self.done_id, self.errors, self.error, self.busy = {}, "", "", {}, "", False
         self._load_mall()
 
     def _load_mall(self):
@@ -60,7 +61,7 @@ class PointsMallState(AddressMixin, FormMixin, StoreState):
         if not self.shopper:
             return rx.redirect(routes.store_log_in_and_back(self.shop["slug"], routes.store_points_mall(self.shop["slug"])))
         chosen = next((item for item in self.items if item["id"] == reward_id), None)
-        self.errors, self.error, self.coupon_done = {}, "", ""
+        self.errors, self.error, self.coupon_done, self.done_id = {}, "", "", ""
         if chosen is None:
             return
         self.asking = {key: chosen[key] for key in ("id", "kind", "title", "points")}
@@ -99,6 +100,7 @@ class PointsMallState(AddressMixin, FormMixin, StoreState):
             return
         self.coupon_done = title
         self._load_mall()
+        self.done_id = str(reward_id) if any(item["id"] == str(reward_id) for item in self.items) else ""
 
 
 def _item(reward: dict, available: int | None) -> dict[str, str]:
@@ -114,8 +116,7 @@ def points_mall_page() -> rx.Component:
     return rx.el.div(
         rx.el.h1(tr("mall.title"), class_name="text-xl font-bold"),
         _balance(),
-        rx.cond(state.coupon_done != "", _coupon_done()),
-        rx.cond(state.asking.contains("id"), _confirmation()),
+        rx.cond((state.coupon_done != "") & (state.done_id == ""), _coupon_done()),
         rx.cond(state.asking.contains("id"), rx.fragment(), form_error(state.error)),
         rx.cond(
             state.items.length() == 0,
@@ -144,7 +145,7 @@ def _balance() -> rx.Component:
 
 def _reward(item: dict) -> rx.Component:
     state = PointsMallState
-    return rx.el.li(
+    row = rx.el.div(
         rx.el.div(
             rx.el.p(item["title"], class_name="font-medium"),
             rx.el.p(rx.cond(item["kind"] == "coupon", tr("mall.kind_coupon"), tr("mall.kind_product")), " · ",
@@ -158,8 +159,14 @@ def _reward(item: dict) -> rx.Component:
             rx.cond(item["enough"] != "yes", rx.el.p(tr("mall.not_enough"), class_name="mt-1 text-xs text-gray-500")),
             class_name="shrink-0 text-right",
         ),
-        class_name="flex items-center justify-between gap-3 rounded-2xl bg-white p-4",
-        data_testid="mall-reward",
+        class_name="flex items-center justify-between gap-3",
+    )
+    # The question and the outcome under the reward tapped, where the eye is (not at the top of a long list).
+    return rx.el.li(
+        row,
+        rx.cond(state.asking["id"] == item["id"], _confirmation()),
+        rx.cond(state.done_id == item["id"], _coupon_done()),
+        class_name="rounded-2xl bg-white p-4", data_testid="mall-reward",
     )
 
 
@@ -179,7 +186,7 @@ def _confirmation() -> rx.Component:
             class_name="mt-3 flex flex-wrap gap-2",
         ),
         on_submit=state.confirm, reset_on_submit=False, no_validate=True,
-        class_name="rounded-2xl border-2 border-red-200 bg-white p-4", data_testid="mall-confirmation",
+        class_name="mt-3 rounded-xl border-2 border-red-200 p-3", data_testid="mall-confirmation",
     )
 
 
@@ -189,5 +196,5 @@ def _coupon_done() -> rx.Component:
         rx.el.p(tr("mall.coupon_done"), " ", rx.el.b(state.coupon_done), class_name="text-emerald-800"),
         rx.el.a(tr("mall.see_wallet"), " ›", href=routes.store_coupons(state.shop["slug"]),
                 class_name="mt-1 inline-block font-medium text-emerald-700 underline", data_testid="mall-wallet-link"),
-        role="status", class_name="rounded-2xl bg-emerald-50 p-4", data_testid="mall-coupon-done",
+        role="status", class_name="mt-3 rounded-xl bg-emerald-50 p-3", data_testid="mall-coupon-done",
     )
