@@ -57,6 +57,7 @@ STORE_POINTS = "/s/[slug]/account/points"
 STORE_COUPONS = "/s/[slug]/account/coupons"
 STORE_PROMOTER = "/s/[slug]/account/promoter"
 CONSOLE_AFFILIATES = "/console/marketing/affiliates"
+STORE_POINTS_MALL = "/s/[slug]/points-mall"
 STORE_PASSWORD_RESET = "/s/[slug]/account/reset/[reset_token]"
 STORE_VERIFY_EMAIL = "/s/[slug]/account/verify/[verify_token]"
 STORE_BARGAIN_RUN = "/s/[slug]/bargain-runs/[run_id]"
@@ -141,6 +142,10 @@ def store_promoter(slug):
 def promoter_poster(slug: str, code: str) -> str:
     """A promoter's share poster (the REST API draws the PNG)."""
     return f"/api/v1/store/{slug}/affiliates/{code}/poster.png"
+
+
+def store_points_mall(slug):
+    return "/s/" + slug + "/points-mall"
 
 
 def store_account_order(slug: str, order_no: str) -> str:

@@ -259,6 +259,7 @@ def _orders() -> rx.Component:
         ),
         rx.cond(state.shopper["verified"] != "yes", _verify_notice()),
         rx.el.a(tr("points.mine"), " ›", href=routes.store_points(state.shop["slug"]), class_name="mt-3 block rounded-2xl bg-white p-3 font-medium", data_testid="account-points"),
+        rx.el.a(tr("mall.title"), " ›", href=routes.store_points_mall(state.shop["slug"]), class_name="mt-3 block rounded-2xl bg-white p-3 font-medium", data_testid="account-points-mall"),
         rx.el.a(tr("store.coupons.wallet"), href=routes.store_coupons(state.shop["slug"]), class_name="mt-3 block rounded-2xl bg-white p-3 font-medium", data_testid="wallet-link"),
         rx.el.a(tr("promoter.title"), " ›", href=routes.store_promoter(state.shop["slug"]), class_name="mt-3 block rounded-2xl bg-white p-3 font-medium", data_testid="account-promoter"),
         rx.el.h2(tr("account.orders"), class_name="mt-4 font-semibold"),

@@ -13,9 +13,9 @@ from shopapp.services.checkout import shipping
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
 from shopapp.services.marketing import offers
-from shopapp.services.shops import regions
 from shopapp.ui import routes
-from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, form_error, form_field
+from shopapp.ui.components.address import AddressMixin, address_fields
+from shopapp.ui.components.forms import PRIMARY_BUTTON, form_error, form_field
 from shopapp.ui.components.navigation import leave_to
 from shopapp.ui.components.text import tr
 from shopapp.ui.state import FormMixin, LeaveMixin
@@ -24,13 +24,7 @@ from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
 
 
-class CheckoutState(SavingsMixin, LeaveMixin, FormMixin, StoreState):
-    provinces: list[str] = []
-    cities: list[str] = []
-    districts: list[str] = []
-    province: str = ""
-    city: str = ""
-    district: str = ""
+class CheckoutState(AddressMixin, SavingsMixin, LeaveMixin, FormMixin, StoreState):
     methods: list[dict[str, str]] = []
     method_id: str = ""
     totals: dict[str, str] = {}
@@ -44,25 +38,14 @@ class CheckoutState(SavingsMixin, LeaveMixin, FormMixin, StoreState):
             return
         if not self._cart_token():
             return rx.redirect(routes.store_cart(self.shop["slug"]))
-        self.provinces, self.attempt = regions.provinces(), uuid.uuid4().hex
+        self._start_address()
+        self.attempt = uuid.uuid4().hex
         self.errors, self.error, self.busy = {}, "", False
         self.coupon_code, self._picked, self.points_typed, self.code_key = "", "", "", self.code_key + 1
         return self._requote()
 
-    @rx.event
-    def choose_province(self, province: str):
-        self.province, self.city, self.district = province, "", ""
-        self.cities, self.districts = regions.cities(province), []
+    def _province_chosen(self):
         return self._requote()
-
-    @rx.event
-    def choose_city(self, city: str):
-        self.city, self.district = city, ""
-        self.districts = regions.districts(self.province, city)
-
-    @rx.event
-    def choose_district(self, district: str):
-        self.district = district
 
     @rx.event
     def choose_method(self, method_id: str):
@@ -108,10 +91,7 @@ class CheckoutState(SavingsMixin, LeaveMixin, FormMixin, StoreState):
     def place(self, form: dict):
         self._start_submit()
         yield
-        address = {
-            "name": form.get("name", ""), "phone": form.get("phone", ""), "province": self.province, "city": self.city,
-            "district": self.district, "line1": form.get("line1", ""), "postcode": form.get("postcode", ""),
-        }
+        address = self._address(form)
         try:
             with session_scope() as session:
                 placed = checkout.place_order(
@@ -165,19 +145,7 @@ def _order_form() -> rx.Component:
         _box("store.contact_section",
              form_field("form.email", "email", errors, type="email", autocomplete="email", hint_key="store.email_hint",
                         value=state.shopper.get("email", ""), key=state.shopper.get("email", "guest"))),
-        rx.cond(state.needs_shipping, _box(
-            "store.address_section",
-            form_field("address.name", "name", errors, autocomplete="name"),
-            form_field("address.phone", "phone", errors, type="tel", autocomplete="tel", inputmode="numeric"),
-            rx.el.div(
-                _picker("address.province", "province", state.provinces, state.province, state.choose_province),
-                _picker("address.city", "city", state.cities, state.city, state.choose_city),
-                _picker("address.district", "district", state.districts, state.district, state.choose_district),
-                class_name="grid grid-cols-3 gap-2",
-            ),
-            form_field("address.line1", "line1", errors, autocomplete="street-address"),
-            form_field("address.postcode", "postcode", errors, inputmode="numeric", autocomplete="postal-code"),
-        )),
+        rx.cond(state.needs_shipping, _box("store.address_section", address_fields(state))),
         rx.cond(state.needs_shipping, _box("store.shipping_section", _methods()),
                 rx.el.p(tr("store.no_shipping_needed"), class_name="rounded-2xl bg-white p-4 text-sm text-gray-600")),
         _box("store.note_section", form_field("store.note", "note", errors, multiline=True)),
@@ -187,21 +155,6 @@ def _order_form() -> rx.Component:
 
 def _box(title_key: str, *children) -> rx.Component:
     return rx.el.section(rx.el.h2(tr(title_key), class_name="mb-3 font-semibold"), *children, class_name="rounded-2xl bg-white p-4")
-
-
-def _picker(label_key: str, name: str, options, value, on_change) -> rx.Component:
-    errors = CheckoutState.errors
-    return rx.el.div(
-        rx.el.label(tr(label_key), html_for=name, class_name="mb-1 block text-sm font-medium text-gray-800"),
-        rx.el.select(
-            rx.el.option(tr("store.choose"), value=""),
-            rx.foreach(options, lambda option: rx.el.option(option, value=option)),
-            id=name, name=name, value=value, on_change=on_change, class_name=INPUT + " px-2",
-            aria_invalid=rx.cond(errors.contains(name), "true", "false"),
-        ),
-        rx.cond(errors.contains(name), rx.el.p(errors[name], role="alert", class_name="mt-1 text-sm text-red-600")),
-        class_name="mb-4 min-w-0",
-    )
 
 
 def _methods() -> rx.Component:

@@ -103,6 +103,8 @@ def _summary() -> rx.Component:
             class_name="grid grid-cols-2 gap-3",
         ),
         rx.el.p(tr("points.frozen_hint"), class_name="mt-2 text-xs text-gray-500"),
+        rx.el.a(tr("mall.title"), " ›", href=routes.store_points_mall(state.shop["slug"]),
+                class_name="mt-3 block rounded-xl bg-red-50 p-3 font-medium text-red-700", data_testid="points-mall-link"),
         rx.cond(
             state.balance["level"] != "",
             rx.el.p(tr("points.level"), " ", state.balance["level"], " · ", tr("points.level_discount"), " ",
