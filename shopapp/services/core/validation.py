@@ -1,7 +1,10 @@
 """Checks of input shared by several services."""
 
+from datetime import UTC, datetime
+
 from email_validator import EmailNotValidError, validate_email
 
+from shopapp.services.core.clock import typed_moment
 from shopapp.services.core.errors import NotFound
 
 
@@ -104,3 +107,49 @@ def unstorable_values(value, field: str = "body") -> dict[str, str]:
         elif isinstance(item, list):
             stack.extend((f"{name}.{i}", inner) for i, inner in enumerate(item))
     return problems
+
+
+def checked_whole_between(value, field: str, errors: dict[str, str], *, low: int = 0, high: int = INT64_MAX,
+                          code: str = "number_out_of_range") -> int | None:
+    """A required whole number in low..high (an activity's quantity, a percent): the number, or None with
+    "required", checked_whole's codes, or `code` when it is out of range."""
+    if value in (None, ""):
+        errors[field] = "required"
+        return None
+    if isinstance(value, bool):
+        errors[field] = "must_be_whole_number"
+        return None
+    number = checked_whole(value, field, errors)
+    if number is not None and not low <= number <= high:
+        errors[field] = code
+        return None
+    return number
+
+
+def checked_moment(value, field: str, errors: dict[str, str]) -> datetime | None:
+    """A required ISO 8601 time (an activity's start or end); one without a zone is UTC (API.md: activity
+    times are UTC). None with "required" or "date_invalid" in `errors`."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and value.strip():
+        try:
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            errors[field] = "date_invalid"
+            return None
+    else:
+        errors[field] = "required"
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def checked_shop_moment(typed, field: str, errors: dict[str, str], shop_id: int | None = None) -> str | None:
+    """A console form's time ("2026-12-12T10:00" from a datetime-local field) on the shop's clock, as ISO 8601
+    with its zone for the service; None when empty, or with "time_invalid" in `errors`."""
+    try:
+        moment = typed_moment(typed, shop_id)
+    except ValueError:
+        errors[field] = "time_invalid"
+        return None
+    return moment.isoformat() if moment else None
+

@@ -9,8 +9,8 @@ from shopapp.models import Product, Variant
 from shopapp.services.core.errors import Invalid
 from shopapp.services.core.money import format_money, parse_money
 from shopapp.services.core.permissions import Actor, require
+from shopapp.services.core.validation import checked_shop_moment
 from shopapp.services.marketing import bargains
-from shopapp.services.marketing.coupon_forms import _shop_moment
 
 MAX_CHOICES = 300
 
@@ -26,7 +26,7 @@ def create_from_form(session: Session, actor: Actor, form: dict[str, str]) -> di
         except Invalid as refused:
             errors.update(refused.fields)
     for field in ("starts_at", "ends_at"):
-        data[field] = _shop_moment(form.get(field), field, errors, actor.shop_id)
+        data[field] = checked_shop_moment(form.get(field), field, errors, actor.shop_id)
     data["buy_before_floor"] = bool(form.get("buy_before_floor"))
     return bargains.create_bargain(session, actor, data, errors)
 

@@ -18,8 +18,8 @@ from shopapp.models.base import utcnow
 from shopapp.services.core.errors import Conflict, require_fields
 from shopapp.services.core.money import refund_for_units
 from shopapp.services.core.permissions import Actor, require, shop_row
-from shopapp.services.core.validation import checked_text, checked_whole, id_from_text
-from shopapp.services.marketing.promotions import _moment, iso
+from shopapp.services.core.validation import checked_moment, checked_text, checked_whole_between, id_from_text
+from shopapp.services.marketing.promotions import iso
 
 SOURCE = "bargain"  # the saving's source on quotes and orders (PRICING.md)
 STATUSES = ("scheduled", "active", "ended")
@@ -200,11 +200,11 @@ def checked_bargain(session: Session, shop_id: int, data: dict, errors: dict[str
     a quantity of at least 1, an end after the start."""
     errors = dict(errors or {})
     values: dict = {"name": checked_text(data.get("name"), errors, "name", limit=MAX_NAME, required=True)}
-    variant_id = _whole(data.get("variant_id"), "variant_id", errors, low=1)
-    floor = _whole(data.get("floor_price"), "floor_price", errors, low=0) if "floor_price" not in errors else None
-    helpers = _whole(data.get("helpers_needed"), "helpers_needed", errors, low=1, high=MAX_HELPERS, code="helpers_out_of_range")
-    values["hours"] = _whole(data.get("hours"), "hours", errors, low=1, high=MAX_HOURS, code="hours_out_of_range")
-    values["quantity"] = _whole(data.get("quantity"), "quantity", errors, low=1, high=MAX_QUANTITY)
+    variant_id = checked_whole_between(data.get("variant_id"), "variant_id", errors, low=1)
+    floor = checked_whole_between(data.get("floor_price"), "floor_price", errors, low=0) if "floor_price" not in errors else None
+    helpers = checked_whole_between(data.get("helpers_needed"), "helpers_needed", errors, low=1, high=MAX_HELPERS, code="helpers_out_of_range")
+    values["hours"] = checked_whole_between(data.get("hours"), "hours", errors, low=1, high=MAX_HOURS, code="hours_out_of_range")
+    values["quantity"] = checked_whole_between(data.get("quantity"), "quantity", errors, low=1, high=MAX_QUANTITY)
     variant = session.get(Variant, variant_id) if variant_id is not None else None
     if variant_id is not None and (variant is None or variant.shop_id != shop_id):
         errors["variant_id"] = "variants_not_in_shop"
@@ -215,8 +215,8 @@ def checked_bargain(session: Session, shop_id: int, data: dict, errors: dict[str
         elif helpers is not None and variant.price - floor < helpers:
             errors["helpers_needed"] = "helpers_more_than_cents"  # every cut is at least 1 分
     now = utcnow()
-    starts = _moment(data.get("starts_at"), "starts_at", errors) if data.get("starts_at") and "starts_at" not in errors else now
-    ends = _moment(data.get("ends_at"), "ends_at", errors) if data.get("ends_at") and "ends_at" not in errors else (starts or now) + FOREVER
+    starts = checked_moment(data.get("starts_at"), "starts_at", errors) if data.get("starts_at") and "starts_at" not in errors else now
+    ends = checked_moment(data.get("ends_at"), "ends_at", errors) if data.get("ends_at") and "ends_at" not in errors else (starts or now) + FOREVER
     if starts and ends and ends <= starts and "ends_at" not in errors:
         errors["ends_at"] = "ends_before_start"
     require_fields(errors)
@@ -227,16 +227,3 @@ def checked_bargain(session: Session, shop_id: int, data: dict, errors: dict[str
     )
     return values
 
-
-def _whole(value, field: str, errors: dict[str, str], *, low: int = 0, high: int = 2**62, code: str = "number_out_of_range") -> int | None:
-    if value in (None, ""):
-        errors[field] = "required"
-        return None
-    if isinstance(value, bool):
-        errors[field] = "must_be_whole_number"
-        return None
-    number = checked_whole(value, field, errors)
-    if number is not None and not low <= number <= high:
-        errors[field] = code
-        return None
-    return number

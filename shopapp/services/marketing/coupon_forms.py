@@ -10,11 +10,11 @@ import io
 
 from sqlmodel import Session
 
-from shopapp.services.core.clock import typed_moment
 from shopapp.services.core.errors import Invalid
 from shopapp.services.core.money import parse_money
 from shopapp.services.core.permissions import Actor
 from shopapp.services.core.spreadsheet import SafeWriter
+from shopapp.services.core.validation import checked_shop_moment
 from shopapp.services.marketing import coupons
 
 MONEY_FIELDS = ("amount_off", "max_off", "min_amount")
@@ -45,7 +45,7 @@ def typed_coupon(form: dict[str, str], errors: dict[str, str], shop_id: int | No
             data[field] = typed  # create_coupon reads whole numbers written as text
     if str(form.get("dates") or "fixed") == "fixed":
         for field in ("starts_at", "ends_at"):
-            data[field] = _shop_moment(form.get(field), field, errors, shop_id)
+            data[field] = checked_shop_moment(form.get(field), field, errors, shop_id)
         data.pop("valid_days", None)
     data["claimable"] = bool(form.get("claimable"))
     data["combines_with_promotions"] = bool(form.get("combines_with_promotions"))
@@ -62,12 +62,3 @@ def codes_csv(codes: list[dict]) -> str:
         writer.writerow([row["code"], "yes" if row["used"] else "no"])
     return out.getvalue()
 
-
-def _shop_moment(typed, field: str, errors: dict[str, str], shop_id: int | None) -> str | None:
-    """"2026-12-12T10:00" on the shop's clock as ISO 8601 with its zone; None when empty."""
-    try:
-        moment = typed_moment(typed, shop_id)
-    except ValueError:
-        errors[field] = "time_invalid"
-        return None
-    return moment.isoformat() if moment else None

@@ -24,7 +24,7 @@ from shopapp.services.core.clock import shop_zone
 from shopapp.services.core.errors import Conflict, Invalid, require_fields
 from shopapp.services.core.money import parse_money, refund_for_units
 from shopapp.services.core.permissions import Actor, require, shop_row
-from shopapp.services.core.validation import checked_text, checked_whole, id_from_text
+from shopapp.services.core.validation import checked_moment, checked_text, checked_whole_between, id_from_text
 from shopapp.services.marketing import flash_gate
 from shopapp.services.marketing.savings import UnitPrice
 
@@ -147,21 +147,21 @@ def checked_flash_sale(session: Session, shop_id: int, data: dict) -> dict:
     a price above 0 and below the variant's, a quantity, a per-customer limit, an end after the start."""
     errors: dict[str, str] = {}
     values: dict = {"name": checked_text(data.get("name"), errors, "name", limit=MAX_NAME, required=True)}
-    variant_id = _whole(data.get("variant_id"), "variant_id", errors, low=1, high=2**62)
+    variant_id = checked_whole_between(data.get("variant_id"), "variant_id", errors, low=1, high=2**62)
     variant = session.get(Variant, variant_id) if variant_id else None
     if variant_id and (variant is None or variant.shop_id != shop_id):
         errors["variant_id"] = "variants_not_in_shop"
         variant = None
-    price = _whole(data.get("price"), "price", errors, low=1, high=100_000_000)
+    price = checked_whole_between(data.get("price"), "price", errors, low=1, high=100_000_000)
     if variant is not None and price is not None and price >= variant.price:
         errors["price"] = "price_not_below_variant"
-    values["quantity"] = _whole(data.get("quantity"), "quantity", errors, low=1, high=MAX_QUANTITY)
+    values["quantity"] = checked_whole_between(data.get("quantity"), "quantity", errors, low=1, high=MAX_QUANTITY)
     limit = data.get("per_customer_limit")
-    values["per_customer_limit"] = 1 if limit in (None, "") else _whole(limit, "per_customer_limit", errors, low=1, high=MAX_LIMIT)
+    values["per_customer_limit"] = 1 if limit in (None, "") else checked_whole_between(limit, "per_customer_limit", errors, low=1, high=MAX_LIMIT)
     minutes = data.get("pay_minutes")
-    values["pay_minutes"] = DEFAULT_PAY_MINUTES if minutes in (None, "") else _whole(minutes, "pay_minutes", errors, low=1, high=MAX_PAY_MINUTES)
-    values["starts_at"] = _moment(data.get("starts_at"), "starts_at", errors)
-    values["ends_at"] = _moment(data.get("ends_at"), "ends_at", errors)
+    values["pay_minutes"] = DEFAULT_PAY_MINUTES if minutes in (None, "") else checked_whole_between(minutes, "pay_minutes", errors, low=1, high=MAX_PAY_MINUTES)
+    values["starts_at"] = checked_moment(data.get("starts_at"), "starts_at", errors)
+    values["ends_at"] = checked_moment(data.get("ends_at"), "ends_at", errors)
     if values["starts_at"] and values["ends_at"] and values["ends_at"] <= values["starts_at"]:
         errors["ends_at"] = "ends_before_start"
     elif values["ends_at"] and values["ends_at"] <= utcnow():
@@ -392,31 +392,8 @@ def _new_customers(session: Session, shop_id: int, paid: list[Order]) -> int:
     return len({o.email for o in paid if first.get(o.email) == o.paid_at})
 
 
-def _whole(value, field: str, errors: dict[str, str], *, low: int, high: int) -> int | None:
-    if value in (None, ""):
-        errors[field] = "required"
-        return None
-    number = checked_whole(value, field, errors)
-    if number is not None and not low <= number <= high:
-        errors[field] = "number_out_of_range"
-        return None
-    return number
 
 
-def _moment(value, field: str, errors: dict[str, str]) -> datetime | None:
-    """An ISO 8601 time; one without a zone is UTC (API.md: activity times are UTC)."""
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str) and value.strip():
-        try:
-            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            errors[field] = "date_invalid"
-            return None
-    else:
-        errors[field] = "required"
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def create_from_form(session: Session, actor: Actor, form: dict) -> dict:

@@ -3,15 +3,13 @@ times on the shop's clock (datetime-local fields). Every typo is named at once, 
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlmodel import Session, select
 
 from shopapp.models import Variant
-from shopapp.services.core.clock import shop_zone
 from shopapp.services.core.errors import Invalid
 from shopapp.services.core.money import parse_money
 from shopapp.services.core.permissions import Actor
+from shopapp.services.core.validation import checked_shop_moment
 from shopapp.services.marketing import group_buys
 
 
@@ -20,7 +18,7 @@ def create_from_form(session: Session, actor: Actor, form: dict[str, str]) -> di
     data: dict = {name: str(form.get(name) or "").strip() for name in ("name", "product_id", "group_size", "hours_to_form")}
     data["fill_with_virtual"] = bool(form.get("fill_with_virtual"))
     for name in ("starts_at", "ends_at"):
-        data[name] = _shop_moment(form.get(name), name, errors, actor.shop_id)
+        data[name] = checked_shop_moment(form.get(name), name, errors, actor.shop_id)
     price = None
     typed = str(form.get("group_price") or "").strip()
     if not typed:
@@ -43,14 +41,3 @@ def create_from_form(session: Session, actor: Actor, form: dict[str, str]) -> di
     if errors:  # the caller's transaction is rolled back with this refusal: nothing is kept
         raise Invalid(fields=errors)
     return made
-
-def _shop_moment(typed, field: str, errors: dict[str, str], shop_id: int) -> str | None:
-    text = str(typed or "").strip()
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        errors[field] = "time_invalid"
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=shop_zone(shop_id))).isoformat()

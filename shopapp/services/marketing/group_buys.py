@@ -21,7 +21,13 @@ from shopapp.models.group_buys import GroupBuy, GroupBuyGroup, GroupBuyMember
 from shopapp.services.core.errors import Conflict, require_fields
 from shopapp.services.core.money import refund_for_units
 from shopapp.services.core.permissions import Actor, require, shop_row
-from shopapp.services.core.validation import checked_text, checked_whole, id_from_text
+from shopapp.services.core.validation import (
+    checked_moment,
+    checked_text,
+    checked_whole,
+    checked_whole_between,
+    id_from_text,
+)
 from shopapp.services.marketing.savings import UnitPrice
 
 STATUSES = ("scheduled", "active", "ended")
@@ -64,10 +70,10 @@ def checked_group_buy(session: Session, shop_id: int, data: dict) -> dict:
     product = _product(session, shop_id, data.get("product_id"), errors)
     values["product_id"] = product.id if product else None
     values["prices"] = _prices(session, shop_id, product, data.get("prices"), errors) if product else {}
-    values["group_size"] = _whole(data.get("group_size"), "group_size", errors, low=2, high=MAX_GROUP_SIZE)
-    values["hours_to_form"] = _whole(data.get("hours_to_form"), "hours_to_form", errors, low=1, high=MAX_HOURS)
-    values["starts_at"] = _moment(data.get("starts_at"), "starts_at", errors)
-    values["ends_at"] = _moment(data.get("ends_at"), "ends_at", errors)
+    values["group_size"] = checked_whole_between(data.get("group_size"), "group_size", errors, low=2, high=MAX_GROUP_SIZE)
+    values["hours_to_form"] = checked_whole_between(data.get("hours_to_form"), "hours_to_form", errors, low=1, high=MAX_HOURS)
+    values["starts_at"] = checked_moment(data.get("starts_at"), "starts_at", errors)
+    values["ends_at"] = checked_moment(data.get("ends_at"), "ends_at", errors)
     if values["starts_at"] and values["ends_at"] and values["ends_at"] <= values["starts_at"]:
         errors["ends_at"] = "ends_before_start"
     elif values["ends_at"] and values["ends_at"] <= utcnow():
@@ -499,28 +505,4 @@ def _prices(session: Session, shop_id: int, product: Product, prices, errors: di
     return checked
 
 
-def _whole(value, field: str, errors: dict[str, str], *, low: int, high: int) -> int | None:
-    if value in (None, ""):
-        errors[field] = "required"
-        return None
-    number = checked_whole(value, field, errors)
-    if number is not None and not low <= number <= high:
-        errors[field] = "number_out_of_range"
-        return None
-    return number
 
-
-def _moment(value, field: str, errors: dict[str, str]) -> datetime | None:
-    """An ISO 8601 time; one without a zone is UTC (API.md: activity times are UTC)."""
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str) and value.strip():
-        try:
-            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            errors[field] = "date_invalid"
-            return None
-    else:
-        errors[field] = "required"
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

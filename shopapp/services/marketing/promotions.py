@@ -17,7 +17,13 @@ from shopapp.models.base import utcnow
 from shopapp.models.promotions import Promotion
 from shopapp.services.core.errors import Conflict, Invalid, require_fields
 from shopapp.services.core.permissions import Actor, require, shop_row
-from shopapp.services.core.validation import checked_text, checked_whole, id_from_text
+from shopapp.services.core.validation import (
+    checked_moment,
+    checked_text,
+    checked_whole,
+    checked_whole_between,
+    id_from_text,
+)
 from shopapp.services.marketing import promotion_rules
 
 KINDS = ("limited_discount", "second_half", "bundle", "tiered")
@@ -158,8 +164,8 @@ def checked_promotion(session: Session, shop_id: int, data: dict) -> dict:
         require_fields(errors)
     values: dict = {"kind": kind, **_BLANK}
     values["name"] = checked_text(data.get("name"), errors, "name", limit=MAX_NAME, required=True)
-    values["starts_at"] = _moment(data.get("starts_at"), "starts_at", errors)
-    values["ends_at"] = _moment(data.get("ends_at"), "ends_at", errors)
+    values["starts_at"] = checked_moment(data.get("starts_at"), "starts_at", errors)
+    values["ends_at"] = checked_moment(data.get("ends_at"), "ends_at", errors)
     if values["starts_at"] and values["ends_at"] and values["ends_at"] <= values["starts_at"]:
         errors["ends_at"] = "ends_before_start"
     for field, model, code in SCOPES:
@@ -169,8 +175,8 @@ def checked_promotion(session: Session, shop_id: int, data: dict) -> dict:
     elif kind == "second_half":
         values["percent_off"] = _percent(data.get("percent_off"), "percent_off", errors)
     elif kind == "bundle":
-        values["qty"] = _whole(data.get("qty"), "qty", errors, low=2, high=99)
-        values["price"] = _whole(data.get("price"), "price", errors, low=1, high=MAX_AMOUNT)
+        values["qty"] = checked_whole_between(data.get("qty"), "qty", errors, low=2, high=99)
+        values["price"] = checked_whole_between(data.get("price"), "price", errors, low=1, high=MAX_AMOUNT)
     else:
         _check_tiers(session, shop_id, data, values, errors)
     require_fields(errors)
@@ -189,7 +195,7 @@ def _check_limited(session: Session, shop_id: int, data: dict, values: dict, err
         values["percent_off"] = _percent(percent, "percent_off", errors)
     limit = data.get("per_customer_limit")
     if limit not in (None, "", 0):
-        values["per_customer_limit"] = _whole(limit, "per_customer_limit", errors, low=1, high=9999)
+        values["per_customer_limit"] = checked_whole_between(limit, "per_customer_limit", errors, low=1, high=9999)
     values["stacks_with_member"] = bool(data.get("stacks_with_member"))
 
 
@@ -199,8 +205,8 @@ def _prices(session: Session, shop_id: int, prices, errors: dict[str, str]) -> d
         return {}
     wanted: dict[int, int] = {}
     for key, price in prices.items():
-        variant_id = _whole(key, "prices", errors, low=1)
-        amount = _whole(price, f"prices.{key}", errors, low=0, high=MAX_AMOUNT)
+        variant_id = checked_whole_between(key, "prices", errors, low=1)
+        amount = checked_whole_between(price, f"prices.{key}", errors, low=0, high=MAX_AMOUNT)
         if variant_id is not None and amount is not None:
             wanted[variant_id] = amount
     found = dict(session.exec(select(Variant.id, Variant.price).where(Variant.shop_id == shop_id, col(Variant.id).in_(wanted))).all())
@@ -251,10 +257,10 @@ def _tier(session: Session, shop_id: int, tier, name: str, errors: dict[str, str
     if len(thresholds) != 1 or len(rewards) != 1:
         return None
     measure, reward = thresholds[0], rewards[0]
-    need = _whole(tier[measure], f"{name}.{measure}", errors, low=1, high=MAX_AMOUNT if measure == "min_amount" else 999)
+    need = checked_whole_between(tier[measure], f"{name}.{measure}", errors, low=1, high=MAX_AMOUNT if measure == "min_amount" else 999)
     checked: dict = {measure: need}
     if reward == "amount_off":
-        off = _whole(tier[reward], f"{name}.amount_off", errors, low=1, high=MAX_AMOUNT)
+        off = checked_whole_between(tier[reward], f"{name}.amount_off", errors, low=1, high=MAX_AMOUNT)
         if off is not None and need is not None and measure == "min_amount" and off >= need:
             errors[f"{name}.amount_off"] = "amount_off_not_below_threshold"
         checked[reward] = off
@@ -271,34 +277,11 @@ def _tier(session: Session, shop_id: int, tier, name: str, errors: dict[str, str
 # Small checks ------------------------------------------------------------------------------------
 
 def _percent(value, field: str, errors: dict[str, str]) -> int | None:
-    return _whole(value, field, errors, low=1, high=99, code="percent_out_of_range")
+    return checked_whole_between(value, field, errors, low=1, high=99, code="percent_out_of_range")
 
 
-def _whole(value, field: str, errors: dict[str, str], *, low: int = 0, high: int = 2**62, code: str = "number_out_of_range") -> int | None:
-    if value in (None, ""):
-        errors[field] = "required"
-        return None
-    number = checked_whole(value, field, errors)
-    if number is not None and not low <= number <= high:
-        errors[field] = code
-        return None
-    return number
 
 
-def _moment(value, field: str, errors: dict[str, str]) -> datetime | None:
-    """An ISO 8601 time; one without a zone is UTC (API.md: activity times are UTC)."""
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str) and value.strip():
-        try:
-            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            errors[field] = "date_invalid"
-            return None
-    else:
-        errors[field] = "required"
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _ids_of_shop(session: Session, shop_id: int, ids, field: str, model, code: str, errors: dict[str, str]) -> list[int]:
