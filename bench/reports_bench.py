@@ -9,7 +9,7 @@
     DATA_DIR=/tmp/analytics-data .venv/bin/uvicorn shopapp.api:create_api --factory --workers 2 --port 8700 --log-level warning &
     .venv/bin/python bench/reports_bench.py --endpoint http://127.0.0.1:8700 --beacons 20000 [--per-beacon 5]
 
-Builds one shop's rows with bulk inserts (events over the last 365 days, paid orders with one line each and a
+Builds one shop's rows with bulk inserts (events in visits of a few pages each over the last 365 days, paid orders with one line each and a
 visit source for most), rolls up every day that is over (analytics.rollups.rebuild, as the job keeps them),
 then times each report through the service (what the API and the console call); prints p50 / p95 in ms.
 """
@@ -55,20 +55,24 @@ def build(engine, events: int, orders: int) -> None:
                                               "updated_at": now} for n in range(1, PRODUCTS + 1)])
     rng = random.Random(21)
     started = time.time()
-    visitors = max(events // 8, 1)
-    batch = []
-    for n in range(events):
-        at = now - timedelta(seconds=rng.randint(0, 365 * 86400))
-        product = rng.randint(1, PRODUCTS)
-        kind = rng.choices(("page_view", "product_view", "add_to_cart", "checkout_start"), (50, 35, 10, 5))[0]
-        source = SOURCES[rng.randint(0, len(SOURCES) - 1)]
-        batch.append({"shop_id": 1, "visitor_id": f"v-{rng.randint(1, visitors):08d}", "type": kind, "path": "/s/bench",
-                      "product_id": product if kind in ("product_view", "add_to_cart") else None, "source": source[0],
-                      "medium": source[1], "campaign": source[2], "referrer_host": "", "share_code": "", "at": at})
-        if len(batch) == BATCH:
-            _flush(engine, VisitEvent, batch)
-            if (n + 1) % 200_000 == 0:
-                print(f"  {n + 1:,} events ({time.time() - started:.0f} s)", flush=True)
+    visitors = max(events // 24, 1)  # a pool of returning visitors: about four visits each over the year
+    batch, n = [], 0
+    while n < events:
+        # A visit: one visitor from one source, a few pages within half an hour (a shop's events come in visits).
+        visitor, source = f"v-{rng.randint(1, visitors):08d}", SOURCES[rng.randint(0, len(SOURCES) - 1)]
+        start = now - timedelta(seconds=rng.randint(1800, 365 * 86400))
+        for _ in range(min(1 + int(rng.expovariate(1 / 5)), 30, events - n)):
+            product = rng.randint(1, PRODUCTS)
+            kind = rng.choices(("page_view", "product_view", "add_to_cart", "checkout_start"), (50, 35, 10, 5))[0]
+            batch.append({"shop_id": 1, "visitor_id": visitor, "type": kind, "path": "/s/bench",
+                          "product_id": product if kind in ("product_view", "add_to_cart") else None, "source": source[0],
+                          "medium": source[1], "campaign": source[2], "referrer_host": "", "share_code": "",
+                          "at": start + timedelta(seconds=rng.randint(0, 1800))})
+            n += 1
+            if len(batch) == BATCH:
+                _flush(engine, VisitEvent, batch)
+                if n % 200_000 == 0:
+                    print(f"  {n:,} events ({time.time() - started:.0f} s)", flush=True)
     _flush(engine, VisitEvent, batch)
     orders_rows, items, visits = [], [], []
     for n in range(1, orders + 1):
