@@ -35,6 +35,7 @@ import shopapp.models  # noqa: E402,F401
 from shopapp.db import get_engine, session_scope  # noqa: E402
 from shopapp.models import Order, OrderItem, OrderVisit, Product, Shop, VisitEvent  # noqa: E402
 from shopapp.services.analytics import ranges, reports, rollups  # noqa: E402
+from shopapp.services.core import plan_limits  # noqa: E402
 from shopapp.services.core.clock import shop_today  # noqa: E402
 from shopapp.services.core.permissions import Actor  # noqa: E402
 
@@ -113,6 +114,9 @@ def _flush(engine, table, batch: list[dict]) -> None:
 
 def measure(year: bool = True) -> None:
     owner = Actor(shop_id=1, role="owner", user_id=None, api_key_id=1)
+    with session_scope() as session:  # a year of reports needs a plan with reports_history (the paid plan)
+        if not plan_limits.has_feature(session, 1, "reports_history"):
+            plan_limits.add_period(session, 1, plan_limits.trial_plan(session).id, "operator", note="bench")
     today = shop_today()
     cases = {"30 days": ranges.period("30d", today=today),
              "1 year": ranges.period(None, today - timedelta(days=364), today, today=today)}

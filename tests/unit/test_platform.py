@@ -227,3 +227,20 @@ def test_the_cli_makes_operators_and_says_why_it_will_not(session, owner, capsys
     assert "runs a shop" in capsys.readouterr().err
     assert cli.main(["create-operator", "--email", "new@platform.example", "--password", "short"]) == 1
     assert "password" in capsys.readouterr().err
+
+
+def test_the_free_plan_keeps_drafts_and_promoters_but_sends_no_campaign_and_starts_no_affiliate_programme(session, owner):
+    from shopapp.services.customers import campaigns
+    from shopapp.services.marketing import affiliates
+
+    free = plan_limits.free_plan(session)
+    session.exec(update(ShopPlan).where(ShopPlan.shop_id == owner.shop_id).values(ends_at=utcnow()))
+    session.commit()
+    draft = campaigns.create_campaign(session, owner, {"name": "春茶", "subject": "上新", "segment": "new", "body_html": "<p>hi</p>"})
+    with pytest.raises(PlanLimit) as refused:
+        campaigns.schedule(session, owner, draft["id"])
+    assert refused.value.code == "plan_feature_missing" and refused.value.params["plan_zh"] == free.name
+    with pytest.raises(PlanLimit):
+        affiliates.save_program(session, owner, {"enabled": True, "level1_percent": 10, "level2_percent": 5,
+                                                 "binding_days": 30, "settle_days": 7})
+    assert campaigns.get_campaign(session, owner, draft["id"])["status"] == "draft"

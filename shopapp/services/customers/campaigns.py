@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from shopapp.models import Campaign, CampaignRecipient, EmailUnsubscribe, OutboxEmail, Product, User
 from shopapp.models.base import utcnow
-from shopapp.services.core import outbox
+from shopapp.services.core import outbox, plan_limits
 from shopapp.services.core.clock import typed_moment
 from shopapp.services.core.errors import Conflict, Invalid, require_fields
 from shopapp.services.core.paging import page_start
@@ -82,6 +82,7 @@ def schedule(session: Session, actor: Actor, campaign_id: int, send_at=None) -> 
     """Send now (`send_at` empty) or at a time to come (ISO 8601; without a zone, on the shop's clock).
     An empty segment is refused before anything is queued."""
     require(actor, "manage_marketing")
+    plan_limits.require_feature(session, actor.shop_id, "campaigns")  # drafts may be written on any plan
     row = _editable(session, actor, campaign_id)
     errors: dict[str, str] = {}
     try:

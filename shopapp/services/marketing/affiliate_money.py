@@ -23,6 +23,7 @@ from sqlmodel import Session, func, select
 
 from shopapp.models import AffiliateMove, Commission, CommissionWithdrawal, OrderItem, Promoter
 from shopapp.models.base import utcnow
+from shopapp.services.core import plan_limits
 from shopapp.services.core.errors import Conflict, Invalid, NotFound, require_fields
 from shopapp.services.core.money import percent_of
 from shopapp.services.core.paging import page_size, page_start
@@ -206,7 +207,8 @@ def withdrawal_dict(session: Session, row: CommissionWithdrawal) -> dict:
 # Helpers --------------------------------------------------------------------------------------
 
 def _earn(session: Session, order: Any) -> None:
-    program = affiliates.active_program(session, order.shop_id)
+    # A shop gone down to a plan without 分销 keeps its promoters and balances, but earns no new commission.
+    program = affiliates.active_program(session, order.shop_id) if plan_limits.has_feature(session, order.shop_id, "affiliates") else None
     binder = affiliates.binder_of(session, order.shop_id, order.customer_id) if program else None
     if binder is None:
         return

@@ -19,6 +19,7 @@ from sqlmodel import Session, func, select
 
 from shopapp.models import AffiliateBinding, AffiliateProgram, Customer, Promoter, Shop
 from shopapp.models.base import utcnow
+from shopapp.services.core import plan_limits
 from shopapp.services.core.errors import Conflict, Invalid, NotFound, require_fields
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.core.validation import checked_whole
@@ -62,6 +63,8 @@ def save_program(session: Session, actor: Actor, data: dict) -> dict:
     enabled = data.get("enabled", current["enabled"])
     if not isinstance(enabled, bool):
         errors["enabled"] = "yes_or_no"
+    elif enabled and not current["enabled"]:
+        plan_limits.require_feature(session, actor.shop_id, "affiliates")  # the plan that allows it is named
     values: dict = {"enabled": enabled}
     for name in ("level1_percent", "level2_percent"):
         value = checked_whole(data.get(name, current[name]), name, errors)
