@@ -12,7 +12,7 @@ from shopapp.services.core.money import format_money
 from shopapp.services.core.validation import id_from_text
 from shopapp.services.inventory import stock_alerts
 from shopapp.ui import routes
-from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON
+from shopapp.ui.components.forms import PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.picture import picture_placeholder
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.bargain_start import BargainStartState, bargain_start
@@ -21,6 +21,7 @@ from shopapp.ui.store.flash_sale import FlashSaleBlockState, flash_sale_block
 from shopapp.ui.store.group_offer import GroupOfferState, group_offer
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.product_reviews import ProductReviewsState, rating_link, reviews_section
+from shopapp.ui.store.product_stock import presale_notice, stock_state
 from shopapp.ui.store.promotion_tags import priced_variants, promotion_tags
 from shopapp.ui.store.recommendations import RecommendationsState, product_shelves
 from shopapp.ui.store.state import StoreState
@@ -173,11 +174,11 @@ def product_page() -> rx.Component:
                 promotion_tags(state.badges, state.sale_ends),
                 flash_sale_block(),
                 group_offer(),
-                _presale_notice(),
+                presale_notice(ProductPageState),
                 coupon_block(padded=False),
                 bargain_start(),
                 _picker(),
-                _stock_state(),
+                stock_state(ProductPageState),
                 _buy_bar(),
                 class_name="px-4 py-4 md:py-0",
             ),
@@ -245,57 +246,6 @@ def _value_button(choice: dict) -> rx.Component:
                     "rounded-lg border border-gray-300 px-3 py-1.5 text-sm text-gray-800",
                     "rounded-lg border border-dashed border-gray-300 px-3 py-1.5 text-sm text-gray-400"),
         ),
-    )
-
-
-def _presale_notice() -> rx.Component:
-    """The chosen variant's pre-sale: when it ships, and how many places are left when there is a quota."""
-    state = ProductPageState
-    return rx.cond(state.current["ships_at"] != "", rx.el.div(
-        rx.el.p(tr("store.presale_notice"), " ", state.current["ships_at"], data_testid="presale-notice"),
-        rx.cond(
-            (state.current["places_left"] != "") & (state.current["stock"] != "0"),
-            rx.el.p(tr("store.presale_left_before"), " ", rx.el.b(state.current["places_left"]), " ", tr("store.presale_left_after"),
-                    class_name="mt-1 font-medium", data_testid="presale-places"),
-        ),
-        class_name="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-800",
-    ))
-
-
-def _stock_state() -> rx.Component:
-    state = ProductPageState
-    return rx.cond(
-        state.current["stock"].to(int) > 0,
-        rx.cond(state.current["ships_at"] != "", rx.fragment(),
-                rx.el.p(tr("store.in_stock"), class_name="mt-4 text-sm text-emerald-700", data_testid="stock-state")),
-        rx.cond(
-            state.current["places_left"] != "",
-            # A quota used up: the pre-sale is over for this variant, there is no restock to wait for.
-            rx.el.p(tr("store.presale_sold_out"), class_name="mt-4 rounded-xl bg-gray-50 p-3 text-sm font-medium text-gray-800",
-                    data_testid="stock-state"),
-            _notify_me(),
-        ),
-    )
-
-
-def _notify_me() -> rx.Component:
-    state = ProductPageState
-    return rx.el.div(
-        rx.el.p(tr("store.sold_out_notify"), class_name="text-sm font-medium text-gray-800", data_testid="stock-state"),
-        rx.cond(
-            state.notify_done,
-            rx.el.p(tr("store.notify_done"), role="status", class_name="mt-2 text-sm text-emerald-700"),
-            rx.el.form(
-                rx.el.input(name="email", type="email", placeholder=tr("form.email"), aria_label=tr("form.email"),
-                            autocomplete="email", class_name=INPUT),
-                rx.el.button(tr("store.notify_me"), type="submit", class_name=PRIMARY_BUTTON + " whitespace-nowrap"),
-                on_submit=state.notify_me,
-                reset_on_submit=False,
-                class_name="mt-2 flex gap-2",
-            ),
-        ),
-        rx.cond(state.notify_error != "", rx.el.p(state.notify_error, role="alert", class_name="mt-1 text-sm text-red-600")),
-        class_name="mt-4 rounded-xl bg-gray-50 p-3",
     )
 
 
