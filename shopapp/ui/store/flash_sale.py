@@ -12,8 +12,9 @@ import reflex as rx
 from shopapp.db import read_scope, session_scope
 from shopapp.services.checkout import flash_orders
 from shopapp.services.core.clock import utcnow
-from shopapp.services.core.errors import DomainError
+from shopapp.services.core.errors import DomainError, NotFound
 from shopapp.services.core.money import format_money
+from shopapp.services.core.validation import id_from_text
 from shopapp.services.marketing import flash_sales
 from shopapp.ui import routes
 from shopapp.ui.components.forms import PRIMARY_BUTTON
@@ -36,10 +37,14 @@ class FlashSaleBlockState(StoreState):
     def _load_for_product(self, product_id: str):
         """Part of the product page's load: the product's current or coming sale, if any."""
         self.sale, self.phase, self.countdown, self.problem = {}, "", "", ""
-        if self.not_found or not product_id.isdigit():
+        if self.not_found:
+            return None
+        try:
+            product = id_from_text(product_id)  # a missing product's page: no number the database could hold
+        except NotFound:
             return None
         with read_scope() as session:
-            found = flash_sales.storefront_sales(session, int(self.shop["id"]), product_id=int(product_id))
+            found = flash_sales.storefront_sales(session, int(self.shop["id"]), product_id=product)
         if not found:
             return None
         item, currency = found[0], self.shop["currency"]
