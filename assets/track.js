@@ -39,7 +39,7 @@
     return kept || {};
   }
 
-  var visitor = visitorId(), source = visitSource(), last = "", pending = [], shopSlug = "", timer = 0;
+  var visitor = visitorId(), source = visitSource(), last = "", pending = [], shopSlug = "", timer = 0, sent = false;
 
   // The pages opened within two seconds go in one beacon (up to 20 events), and whatever waits goes when the
   // tab is hidden or closed: fewer requests for the phone and for the server.
@@ -63,6 +63,9 @@
                   type: product ? "product_view" : rest.replace(/\/$/, "") === "/checkout" ? "checkout_start" : "page_view" };
     for (var key in source) event[key] = source[key];
     pending.push(event);
+    // The landing page goes at once (its source must be known before the shopper adds to the cart);
+    // the pages after it wait up to two seconds for company.
+    if (!sent) { sent = true; flush(); return; }
     if (!timer) timer = setTimeout(flush, 2000);
   }
 

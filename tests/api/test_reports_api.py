@@ -287,3 +287,17 @@ def test_the_rollup_job_catches_up_older_days_never_sealed_and_they_read_the_sam
         rollups.roll_up_recent(session)
         assert session.exec(select(AnalyticsDay).where(AnalyticsDay.shop_id == shop_id, AnalyticsDay.day == day)).all()
     assert (_report(client, shop, "funnel", **asked), _report(client, shop, "sources", **asked)) == live
+
+
+def test_an_order_keeps_its_campaign_when_a_direct_event_comes_after_it(client, shop):
+    """Last non-direct touch: the server's own add-to-cart (source unknown to it) or a late beacon never makes a
+    WeChat visit direct."""
+    shop_id = shop["shop"]["id"]
+    with session_scope() as session:
+        landing = VisitEvent(shop_id=shop_id, visitor_id="visitor-touch-001", type="page_view", source="wechat", medium="social")
+        session.add(landing)
+        session.add(VisitEvent(shop_id=shop_id, visitor_id="visitor-touch-001", type="add_to_cart", source="direct",
+                               at=landing.at + timedelta(seconds=5)))
+        session.flush()
+        assert tracking.source_of(session, shop_id, "visitor-touch-001") == ("wechat", "social", "")
+        assert tracking.source_of(session, shop_id, "visitor-nobody-01") == ("direct", "", "")

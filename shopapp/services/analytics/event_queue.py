@@ -62,10 +62,10 @@ class EventQueue:
             return len(self._rows)
 
     def latest_source(self, shop_id: int, visitor_id: str) -> tuple[str, str, str] | None:
-        """The source of the visitor's newest event still waiting here, if any."""
+        """The source of the visitor's newest event still waiting here that came from somewhere, if any."""
         with self._lock:
             for row in reversed(self._rows):
-                if row["shop_id"] == shop_id and row["visitor_id"] == visitor_id:
+                if row["shop_id"] == shop_id and row["visitor_id"] == visitor_id and row["source"] != "direct":
                     return row["source"], row["medium"], row["campaign"]
         return None
 

@@ -162,7 +162,9 @@ def checked_event(shop_id: int, visitor: str, payload: dict) -> dict | None:
 
 
 def source_of(session: Session, shop_id: int, visitor_id: str) -> tuple[str, str, str]:
-    """The visit source of the visitor's latest event ("direct" when none is known)."""
+    """The visitor's source: that of their latest event that came from somewhere ("last non-direct touch", the
+    usual attribution), else "direct". A direct event never hides the campaign before it: the server's own
+    add-to-cart, or a beacon the browser had not sent yet, would otherwise make a WeChat visit direct."""
     if not visitor_id:
         return ("direct", "", "")
     waiting = event_queue.queue.latest_source(shop_id, visitor_id)
@@ -170,7 +172,7 @@ def source_of(session: Session, shop_id: int, visitor_id: str) -> tuple[str, str
         return waiting
     row = session.exec(
         select(VisitEvent.source, VisitEvent.medium, VisitEvent.campaign)
-        .where(VisitEvent.shop_id == shop_id, VisitEvent.visitor_id == visitor_id)
+        .where(VisitEvent.shop_id == shop_id, VisitEvent.visitor_id == visitor_id, VisitEvent.source != "direct")
         .order_by(VisitEvent.at.desc(), VisitEvent.id.desc()).limit(1)
     ).first()
     return tuple(row) if row else ("direct", "", "")
