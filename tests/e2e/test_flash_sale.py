@@ -5,7 +5,6 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.e2e.steps import DEMO_EMAIL, DEMO_PASSWORD, log_in_as_demo_owner
@@ -58,11 +57,6 @@ def test_a_flash_sale_opens_at_its_second_and_a_shopper_buys_on_a_phone(phone, p
     block.get_by_label("详细地址").fill("文三路 100 号")
     block.get_by_label("邮编").fill("310012")
     block.get_by_role("button", name="立即抢购").click()
-    # Once, under load, the first tap at the opening second was answered "秒杀还没开始" (not understood yet,
-    # see the session 6 note); a shopper then taps again, and so does this journey.
-    if _refused_as_not_started(block.get_by_test_id("flash-problem")):
-        phone.wait_for_timeout(1500)
-        block.get_by_role("button", name="立即抢购").click()
     expect(phone).to_have_url(re.compile(r"/s/demo-tea/orders/"), timeout=15000)
     expect(phone.get_by_text("秒杀").first).to_be_visible()
 
@@ -95,10 +89,3 @@ def test_the_owner_creates_a_flash_sale_in_the_console_reads_its_numbers_and_end
     row.get_by_role("button", name="确定").click()
     expect(page.get_by_test_id("flash-sale-list").get_by_role("listitem").filter(has_text="周末秒杀")).to_contain_text("已结束")
 
-
-def _refused_as_not_started(problem) -> bool:
-    try:
-        problem.wait_for(state="visible", timeout=3000)
-    except PlaywrightTimeout:
-        return False  # the tap won: the order's page is on its way
-    return "还没开始" in problem.inner_text()

@@ -243,3 +243,17 @@ def test_the_console_form_takes_the_variant_by_its_sku_the_price_in_yuan_and_tim
         flash_sales.create_from_form(session, owner, {"name": "x", "variant_id": "NOPE", "price": "1", "quantity": "1",
                                                       "starts_at": "2030-01-01T12:00", "ends_at": "2030-01-01T13:00"})
     assert refused.value.fields == {"variant_id": "variants_not_in_shop"}
+
+
+def test_a_sale_opens_on_a_whole_second_never_before_the_time_asked(session, owner):
+    """The storefront shows times to the second: a start at .7 s shown as the second before opened the button
+    0.7 s before the database would sell ("秒杀还没开始" to the first tap)."""
+    tea = product_on_sale(session, owner, price=3800)
+    asked = (utcnow() + timedelta(hours=1)).replace(microsecond=700_000)
+    made = flash_sales.create_flash_sale(session, owner, {
+        "name": "整点", "variant_id": tea, "price": 1900, "quantity": 5, "per_customer_limit": 1,
+        "starts_at": asked.isoformat(), "ends_at": (asked + timedelta(hours=1)).isoformat(),
+    })
+    sale = session.get(FlashSale, made["id"])
+    assert sale.starts_at.microsecond == 0 and sale.starts_at == asked.replace(microsecond=0) + timedelta(seconds=1)
+    assert sale.starts_at > asked

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
@@ -160,8 +160,10 @@ def checked_flash_sale(session: Session, shop_id: int, data: dict) -> dict:
     values["per_customer_limit"] = 1 if limit in (None, "") else checked_whole_between(limit, "per_customer_limit", errors, low=1, high=MAX_LIMIT)
     minutes = data.get("pay_minutes")
     values["pay_minutes"] = DEFAULT_PAY_MINUTES if minutes in (None, "") else checked_whole_between(minutes, "pay_minutes", errors, low=1, high=MAX_PAY_MINUTES)
-    values["starts_at"] = checked_moment(data.get("starts_at"), "starts_at", errors)
-    values["ends_at"] = checked_moment(data.get("ends_at"), "ends_at", errors)
+    # A sale opens on a whole second: the storefront shows its times to the second (iso), and a start at
+    # 10:00:00.7 shown as 10:00:00 opened the button 0.7 s before the database would sell.
+    values["starts_at"] = _on_the_second(checked_moment(data.get("starts_at"), "starts_at", errors))
+    values["ends_at"] = _on_the_second(checked_moment(data.get("ends_at"), "ends_at", errors))
     if values["starts_at"] and values["ends_at"] and values["ends_at"] <= values["starts_at"]:
         errors["ends_at"] = "ends_before_start"
     elif values["ends_at"] and values["ends_at"] <= utcnow():
@@ -169,6 +171,13 @@ def checked_flash_sale(session: Session, shop_id: int, data: dict) -> dict:
     require_fields(errors)
     values.update(variant_id=variant.id, product_id=variant.product_id, price=price)
     return values
+
+
+def _on_the_second(moment: datetime | None) -> datetime | None:
+    """The moment, rounded up to its whole second (never earlier than asked)."""
+    if moment is None or not moment.microsecond:
+        return moment
+    return moment.replace(microsecond=0) + timedelta(seconds=1)
 
 
 # The storefront's side --------------------------------------------------------------------------
