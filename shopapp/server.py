@@ -19,12 +19,15 @@ Granian then stops the platform rather than spinning.
 from __future__ import annotations
 
 import argparse
+import logging
 import multiprocessing
 import os
 import sys
 
 from shopapp import frontend
 from shopapp.settings import SettingsError, get_settings
+
+log = logging.getLogger(__name__)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,11 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = get_settings()
     except SettingsError as exc:
-        print(f"shopapp: bad setting: {exc}", file=sys.stderr)
+        log.error("shopapp: bad setting: %s", exc)  # logging's last-resort handler writes it to stderr
         return 2
     if not args.backend_only and not frontend.client_dir().is_dir():
-        print(f"shopapp: no front-end build in {frontend.client_dir()}: `python -m shopapp serve` builds it",
-              file=sys.stderr)
+        log.error("shopapp: no front-end build in %s: `python -m shopapp serve` builds it", frontend.client_dir())
         return 2
     # What `reflex run --env prod --single-port` sets for its workers: production mode, no compile
     # in the workers (the front end is built already), and the build served beside the backend.
