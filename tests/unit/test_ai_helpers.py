@@ -1,5 +1,5 @@
 """The AI helpers: the offline engine's replies from the shop's own facts, the OpenAI-compatible engine
-against a local fake model, what may and may not reach a prompt, fallbacks, and product copy."""
+against a local fake model, what may and may not reach a prompt, and fallbacks."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from shopapp.models import Message, Product
 from shopapp.services.catalog import products
-from shopapp.services.core.errors import Invalid, NotFound
+from shopapp.services.core.errors import NotFound
 from shopapp.services.shops import shops
 from shopapp.services.support import conversations
 from shopapp.services.support.ai import service as ai
@@ -318,39 +318,6 @@ def test_a_failing_stream_says_so_and_continues_offline(session, desk, monkeypat
     kinds = [e["type"] for e in events]
     assert kinds[:3] == ["start", "error", "start"] and events[1]["code"] == "ai_unavailable"
     assert events[2]["engine"] == "offline" and "SF1234567890123" in events[-1]["text"]
-
-
-# Product copy ------------------------------------------------------------------------------------
-
-def test_offline_copy_puts_key_words_first_within_60_characters_and_saves_nothing(session, desk):
-    long_title = "西湖龙井" + "明前特级高山云雾手工炒制" * 8
-    product = products.create_product(session, desk.owner, {"title": long_title, "options": [
-        {"name": "规格", "values": ["250g"]},
-    ]})
-    session.commit()
-    copy = ai.product_copy(session, desk.owner, product.id, ["title", "description"], "premium", ["春茶", "礼盒"])
-    assert copy["engine"] == "offline" and len(copy["title"]) <= 60
-    assert copy["title"].startswith("臻选 春茶 礼盒")
-    shirt = ai.product_copy(session, desk.owner, desk.shirt_id, ["title"], "simple", [])
-    assert shirt == {"engine": "offline", "title": "纯棉短袖T恤 S-L"}
-    described = ai.product_copy(session, desk.owner, desk.shirt_id, ["description"], "playful", ["夏季"])
-    assert "<li>可选尺码：S、M、L</li>" in described["description_html"] and "¥99" in described["description_html"]
-    session.refresh(product)
-    assert product.title == long_title and product.description_html == ""
-
-
-def test_model_copy_is_cut_to_60_characters_and_cleaned(session, desk, model):
-    copy = ai.product_copy(session, desk.owner, desk.shirt_id, ["title", "description"], "simple", ["夏季"])
-    assert copy["engine"] == "openai" and len(copy["title"]) <= 60 and copy["title"].startswith("纯棉短袖T恤")
-    assert "<script>" not in copy["description_html"] and "纯棉短袖T恤" in copy["description_html"]
-
-
-def test_copy_requests_are_checked(session, desk):
-    with pytest.raises(Invalid) as refused:
-        ai.product_copy(session, desk.owner, desk.shirt_id, ["slogan"], "loud", [f"词{n}" for n in range(11)])
-    assert refused.value.fields == {"fields": "copy_fields_invalid", "tone": "tone_invalid", "keywords": "too_many_keywords"}
-    with pytest.raises(NotFound):
-        ai.product_copy(session, make_shop(session, "other-shop"), desk.shirt_id)
 
 
 # Issue 13: the shopper's language over the conversation, every question answered or handed over ------

@@ -7,9 +7,11 @@ import json
 
 import pytest
 
-from shopapp.services.catalog import categories, products
+from shopapp.services.catalog import categories, products, views
+from shopapp.services.core.errors import Invalid, NotFound
 from shopapp.services.insights import copy_grounding, copy_offline, copywriting
 from shopapp.services.shops import shops
+from tests.conftest import make_shop
 from tests.openai_fake import FakeModel
 
 DESCRIPTION = ("<p>产自杭州西湖产区，明前采摘，豆花香清幽，汤色嫩绿明亮。</p>"
@@ -157,3 +159,20 @@ def test_an_english_product_gets_english_titles_and_sections(session, owner):
     full = copy_offline.descriptions(facts)[0]["html"]
     assert "<h3>Highlights</h3>" in full and "<li>chestnut aroma</li>" in full and "<h3>How to brew</h3><ul><li>Steep at 80°C" in full
     assert copy_grounding.problems(facts, ["Dragon Well Green Tea, certified organic, 100% natural"]) != []
+
+
+def test_copy_requests_are_checked_and_another_shops_product_is_not_found(session, owner, longjing):
+    with pytest.raises(Invalid) as refused:
+        copywriting.copy_request(session, owner, longjing, ["slogan"], "loud", [f"词{n}" for n in range(11)])
+    assert refused.value.fields == {"fields": "copy_fields_invalid", "tone": "tone_invalid", "keywords": "too_many_keywords"}
+    with pytest.raises(NotFound):
+        copywriting.copy_request(session, make_shop(session, "other-shop"), longjing)
+
+
+def test_writing_copy_saves_nothing(session, owner, longjing):
+    before = views.get_product(session, owner.shop_id, longjing)
+    title, description = before.title, before.description_html
+    copywriting.write_copy(copywriting.copy_request(session, owner, longjing, ["title", "description"], "premium", ["春茶"]))
+    session.expire_all()
+    after = views.get_product(session, owner.shop_id, longjing)
+    assert (after.title, after.description_html) == (title, description)

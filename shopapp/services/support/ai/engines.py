@@ -6,10 +6,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-TONES = ("simple", "premium", "playful")
-COPY_FIELDS = ("title", "description")
-MAX_TITLE = 60
-
 
 @dataclass
 class Suggestion:
@@ -45,24 +41,6 @@ class ReplyContext:
     coupons: list[dict] = field(default_factory=list)
 
 
-@dataclass
-class ProductFacts:
-    """What product copy may say: the catalogue's own facts, nothing invented."""
-
-    id: int
-    title: str
-    lang: str
-    product_type: str
-    options: list[dict]
-    price_min: int | None
-    price_max: int | None
-    currency: str
-    tags: list[str]
-    categories: list[str]
-    description: str  # plain text
-    presale_ships_at: str | None
-
-
 class AIError(Exception):
     """The engine could not answer; `code` is an i18n error code (ai_unavailable, ai_answer_malformed)."""
 
@@ -81,5 +59,3 @@ class Engine(Protocol):
     def stream_reply(self, context: ReplyContext) -> Iterator[str]:
         """One reply, as pieces of text while it is written."""
 
-    def write_copy(self, product_facts: ProductFacts, fields: list[str], tone: str, keywords: list[str]) -> dict:
-        """{title?, description_html?} for the fields asked."""

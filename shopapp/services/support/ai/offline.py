@@ -1,9 +1,8 @@
-"""The embedded engine: replies filled from the shop's own facts by templates, and product copy from the
-catalogue, with no model at all. Its answers only ever quote the facts the context holds."""
+"""The embedded engine: replies filled from the shop's own facts by templates, with no model at
+all. Its answers only ever quote the facts the context holds."""
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -11,8 +10,8 @@ from datetime import datetime
 
 from shopapp.i18n import t
 from shopapp.services.core.clock import shop_time
-from shopapp.services.core.money import format_money, format_price_range
-from shopapp.services.support.ai.engines import MAX_TITLE, ProductFacts, ReplyContext, Suggestion
+from shopapp.services.core.money import format_money
+from shopapp.services.support.ai.engines import ReplyContext, Suggestion
 from shopapp.services.support.ai.intents import HANDED_OVER
 
 POLICY_EXCERPT = 200
@@ -168,43 +167,6 @@ _TEXT = {
     },
 }
 
-_COPY = {
-    "zh-CN": {
-        "intro.simple": "{title}。",
-        "intro.premium": "{title}，用心甄选，细节可见。",
-        "intro.playful": "心动不如行动！{title} 来啦～",
-        "outro.simple": "如有任何问题，欢迎咨询客服。",
-        "outro.premium": "每一件都经过仔细检查后发出，期待与您分享。",
-        "outro.playful": "快加入购物车，和它一起开心每一天吧～",
-        "title.premium": "臻选",
-        "title.playful": "好物",
-        "fact.option": "可选{name}：{values}",
-        "fact.price": "价格：{price}",
-        "fact.presale": "预售：预计 {date} 发货",
-        "fact.category": "分类：{names}",
-        "fact.virtual": "虚拟商品，无需快递",
-        "many_colours": "多色可选",
-        "sep": "、",
-    },
-    "en": {
-        "intro.simple": "{title}.",
-        "intro.premium": "{title}, carefully chosen, down to the details.",
-        "intro.playful": "Say hello to {title}!",
-        "outro.simple": "Questions? Our team is happy to help.",
-        "outro.premium": "Every piece is checked by hand before it ships.",
-        "outro.playful": "Pop it in your cart and make every day a little brighter!",
-        "title.premium": "Premium",
-        "title.playful": "Lovely",
-        "fact.option": "{name}: {values}",
-        "fact.price": "Price: {price}",
-        "fact.presale": "Pre-order: ships by {date}",
-        "fact.category": "Category: {names}",
-        "fact.virtual": "Digital item, nothing to ship",
-        "many_colours": "Multiple colours",
-        "sep": ", ",
-    },
-}
-_COLOUR_OPTION_NAMES = ("颜色", "色", "colour", "color")
 # Which sentence tells an order's status when it has no tracking number to give.
 _STATUS_REPLY = {
     "pending_payment": "pending_payment", "paid": "paid", "partially_shipped": "paid", "shipped": "shipped_no_tracking",
@@ -237,32 +199,6 @@ class OfflineEngine:
         text = self.suggest_replies(context)[0].text
         yield from (piece for piece in re.split(r"(?<=[，。；！？,.;!?])", text) if piece)
 
-    def write_copy(self, product_facts: ProductFacts, fields: list[str], tone: str, keywords: list[str]) -> dict:
-        copy: dict = {}
-        if "title" in fields:
-            copy["title"] = copy_title(product_facts, tone, keywords)
-        if "description" in fields:
-            copy["description_html"] = _copy_description(product_facts, tone, keywords)
-        return copy
-
-
-def copy_title(facts: ProductFacts, tone: str, keywords: list[str]) -> str:
-    """A listing title the way Chinese marketplaces write them: the key words and attributes first, then the
-    product, then what one can choose; at most MAX_TITLE characters, cut between parts rather than inside one."""
-    words = _COPY[_copy_lang(facts)]
-    parts = [words[f"title.{tone}"]] if tone != "simple" else []
-    parts += [k for k in keywords if k.casefold() not in facts.title.casefold()]
-    parts.append(facts.title)
-    parts += _attribute_words(facts)
-    title = ""
-    for part in parts:
-        candidate = f"{title} {part}".strip()
-        if len(candidate) > MAX_TITLE:
-            if not title:
-                title = part[:MAX_TITLE].strip()
-            continue
-        title = candidate
-    return title
 
 
 # Replies by intent -----------------------------------------------------------------------------
@@ -641,48 +577,6 @@ def _parcel_state(context: ReplyContext, shipment: dict) -> str:
     return _say(context, "state_waiting")
 
 
-def _copy_description(facts: ProductFacts, tone: str, keywords: list[str]) -> str:
-    words = _COPY[_copy_lang(facts)]
-    title = html.escape(facts.title)
-    lines = [
-        words["fact.option"].format(name=html.escape(o["name"]), values=html.escape(words["sep"].join(o["values"])))
-        for o in facts.options if o.get("values")
-    ]
-    if facts.price_min is not None:
-        lines.append(words["fact.price"].format(price=format_price_range(facts.price_min, facts.price_max, facts.currency)))
-    if facts.presale_ships_at:
-        lines.append(words["fact.presale"].format(date=facts.presale_ships_at))
-    if facts.categories:
-        lines.append(words["fact.category"].format(names=html.escape(words["sep"].join(facts.categories))))
-    if facts.product_type == "virtual":
-        lines.append(words["fact.virtual"])
-    parts = [f"<p>{words[f'intro.{tone}'].format(title=title)}</p>"]
-    if keywords:
-        parts.append("<p>" + html.escape(words["sep"].join(keywords)) + "</p>")
-    if lines:
-        parts.append("<ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>")
-    if facts.description:
-        parts.append(f"<p>{html.escape(_excerpt(facts.description, 500))}</p>")
-    parts.append(f"<p>{words[f'outro.{tone}']}</p>")
-    return "".join(parts)
-
-
-def _attribute_words(facts: ProductFacts) -> list[str]:
-    """What one can choose, in a few words: "S-XL", "多色可选"."""
-    words = _COPY[_copy_lang(facts)]
-    found = []
-    for option in facts.options:
-        values = [v for v in option.get("values", []) if v]
-        name = option.get("name", "").casefold()
-        if len(values) >= 2 and any(n in name for n in _SIZE_OPTION_NAMES):
-            found.append(f"{values[0]}-{values[-1]}")
-        elif len(values) >= 3 and any(n in name for n in _COLOUR_OPTION_NAMES):
-            found.append(words["many_colours"])
-        elif len(values) == 1:
-            found.append(values[0])
-    return found
-
-
 # Small helpers ---------------------------------------------------------------------------------
 
 def _say(context: ReplyContext, key: str, **params) -> str:
@@ -738,10 +632,6 @@ def _unique(suggestions: list[Suggestion]) -> list[Suggestion]:
 
 def _is_size_option(name: str) -> bool:
     return any(n in name.casefold() for n in _SIZE_OPTION_NAMES)
-
-
-def _copy_lang(facts: ProductFacts) -> str:
-    return facts.lang if facts.lang in _COPY else "zh-CN"
 
 
 def _order_source(order: dict) -> dict:

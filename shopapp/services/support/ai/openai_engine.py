@@ -19,12 +19,11 @@ import logging
 import re
 from collections.abc import Iterator
 
-import nh3
 import openai
 
 from shopapp.i18n import t
-from shopapp.services.core.money import format_money, format_price_range
-from shopapp.services.support.ai.engines import MAX_TITLE, AIError, ProductFacts, ReplyContext, Suggestion
+from shopapp.services.core.money import format_money
+from shopapp.services.support.ai.engines import AIError, ReplyContext, Suggestion
 from shopapp.services.support.ai.intents import HANDED_OVER
 from shopapp.settings import Settings
 
@@ -37,11 +36,6 @@ MAX_SUGGESTION_CHARS = 2000
 MAX_ORDERS_IN_PROMPT = 5
 MAX_EVENTS_IN_PROMPT = 3
 _LANGUAGE = {"zh-CN": "Simplified Chinese", "en": "English"}
-_TONE = {
-    "simple": "plain and clear",
-    "premium": "refined and understated, for a premium brand",
-    "playful": "warm and playful, with a light touch",
-}
 
 _REPLY_RULES = """You draft replies for the customer service team of the online shop "{shop}". \
 A person on the team reads every draft and decides what is sent; you never talk to the shopper directly.
@@ -73,19 +67,6 @@ _JSON_ANSWER = (
 )
 _TEXT_ANSWER = "7. Answer with the text of one reply only, no JSON, no quotes."
 
-_COPY_RULES = """You write product listing copy for an online shop. The owner reviews it before saving.
-
-Rules:
-1. Use only the FACTS below; never invent materials, certifications, awards, sales figures or claims.
-2. Title: at most {max_title} characters, following Chinese e-commerce conventions: the key words and key \
-attributes first (core product, then specification, material or size), no exaggerations, no punctuation clutter.
-3. Description: simple HTML (<p>, <ul>, <li>, <strong>), a short opening, the facts as a list, a short closing.
-4. Tone: {tone}. Work in these keywords naturally where they fit: {keywords}.
-5. Write in {language}.
-6. Answer with JSON only: {{"title": "...", "description_html": "..."}}, leaving out fields not asked for: {fields}.
-
-FACTS (JSON):
-{facts}"""
 
 
 class OpenAIEngine:
@@ -127,17 +108,6 @@ class OpenAIEngine:
             log.warning("AI endpoint failed while streaming: %s", error)
             raise AIError("ai_unavailable", str(error)) from error
 
-    def write_copy(self, product_facts: ProductFacts, fields: list[str], tone: str, keywords: list[str]) -> dict:
-        content = self._complete(copy_messages(product_facts, fields, tone, keywords))
-        answer = _json_object(content)
-        copy: dict = {}
-        if "title" in fields and isinstance(answer.get("title"), str) and answer["title"].strip():
-            copy["title"] = answer["title"].strip()[:MAX_TITLE].strip()
-        if "description" in fields and isinstance(answer.get("description_html"), str) and answer["description_html"].strip():
-            copy["description_html"] = nh3.clean(answer["description_html"].strip())
-        if len(copy) != len(fields):
-            raise AIError("ai_answer_malformed", content[:200])
-        return copy
 
     def _complete(self, messages: list[dict], json_answer: bool = False) -> str:
         try:
@@ -227,22 +197,6 @@ def sources_for(context: ReplyContext, text: str) -> list[dict]:
         if policy and context.policies.get(f"{policy}_policy"):
             sources.append({"type": "policy", "id": policy})
     return sources
-
-
-def copy_messages(facts: ProductFacts, fields: list[str], tone: str, keywords: list[str]) -> list[dict]:
-    shown = {
-        "title": facts.title, "product_type": facts.product_type, "options": facts.options,
-        "price": format_price_range(facts.price_min, facts.price_max, facts.currency) if facts.price_min is not None else None,
-        "categories": facts.categories, "tags": facts.tags, "description": facts.description,
-        "presale_ships_by": facts.presale_ships_at,
-    }
-    system = _COPY_RULES.format(
-        max_title=MAX_TITLE, tone=_TONE.get(tone, _TONE["simple"]),
-        keywords=json.dumps(keywords, ensure_ascii=False), language=_LANGUAGE.get(facts.lang, "Simplified Chinese"),
-        fields=", ".join("description_html" if f == "description" else f for f in fields),
-        facts=json.dumps(shown, ensure_ascii=False, indent=1),
-    )
-    return [{"role": "system", "content": system}, {"role": "user", "content": "Write the copy."}]
 
 
 # Helpers ---------------------------------------------------------------------------------------
@@ -357,19 +311,6 @@ def _json_value(text: str):
         if isinstance(value, dict | list):
             return value
     return None
-
-
-def _json_object(content: str) -> dict:
-    """The JSON object in a model's answer, allowing for a ```json fence or words around it; {} if none."""
-    text = re.sub(r"^```(?:json)?\s*|\s*```$", "", (content or "").strip())
-    for candidate in (text, text[text.find("{"):text.rfind("}") + 1]):
-        try:
-            value = json.loads(candidate)
-        except ValueError:
-            continue
-        if isinstance(value, dict):
-            return value
-    return {}
 
 
 def _day(value) -> str | None:

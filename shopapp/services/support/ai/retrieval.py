@@ -1,17 +1,16 @@
 """What the AI helpers may know, fetched from the database: for a conversation, this shop's policies,
-the products the shopper named and, only when verified, the customer's own orders; for product copy,
-the product's catalogue facts."""
+the products the shopper named and, only when verified, the customer's own orders."""
 
 from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from shopapp.models import Category, Conversation, Product, ProductCategory, Shop, Variant
+from shopapp.models import Conversation, Product, Shop, Variant
 from shopapp.services.catalog import search
 from shopapp.services.inventory import availability
 from shopapp.services.marketing import coupons
 from shopapp.services.support import conversations
-from shopapp.services.support.ai.engines import ProductFacts, ReplyContext
+from shopapp.services.support.ai.engines import ReplyContext
 from shopapp.services.support.ai.intents import (
     HANDED_OVER,
     conversation_language,
@@ -70,23 +69,6 @@ def named_products(session: Session, shop_id: int, text: str) -> list[dict]:
     best = scored[0][0] if scored else 0
     chosen = [product_id for score, product_id in scored if score and score == best][:MAX_PRODUCTS_NAMED]
     return [_product_facts_for_reply(session, shop_id, product_id) for product_id in chosen]
-
-
-def product_facts(session: Session, product: Product) -> ProductFacts:
-    variants = _enabled_variants(session, product.shop_id, product.id)
-    prices = [v.price for v in variants]
-    categories = session.exec(
-        select(Category.name).join(ProductCategory, ProductCategory.category_id == Category.id)
-        .where(ProductCategory.shop_id == product.shop_id, ProductCategory.product_id == product.id)
-    ).all()
-    shop = session.get(Shop, product.shop_id)
-    return ProductFacts(
-        id=product.id, title=product.title, lang=detect_language(product.title) or "zh-CN",
-        product_type=product.product_type, options=product.options, price_min=min(prices, default=None),
-        price_max=max(prices, default=None), currency=shop.currency, tags=list(product.tags),
-        categories=list(categories), description=search.plain_text(product.description_html).strip()[:1500],
-        presale_ships_at=product.presale_ships_at.isoformat() if product.presale_ships_at else None,
-    )
 
 
 # Helpers ---------------------------------------------------------------------------------------

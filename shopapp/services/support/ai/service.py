@@ -1,8 +1,10 @@
-"""The AI helpers' doors: reply suggestions for a conversation and copy for a product, from the engine the
+"""The AI reply assistant's door: reply suggestions for a conversation from the engine the
 settings choose (OpenAI-compatible when OPENAI_BASE_URL is set, else offline), falling back to the offline
 engine, labelled as such, when the model fails. Nothing here sends anything to a shopper or saves anything.
 
-Asking a model takes seconds, so each helper comes in two steps as well as one: the first reads what the
+(Product copy is services/insights/copywriting.py.)
+
+Asking a model takes seconds, so a suggestion comes in two steps as well as one: the first reads what the
 engine needs inside the caller's unit of work, the second asks the engine and touches no database, so a
 caller (the API does) can end its transaction before the model is asked and hold no lock meanwhile.
 """
@@ -11,35 +13,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlmodel import Session
 
-from shopapp.services.catalog import views
-from shopapp.services.core.errors import require_fields
-from shopapp.services.core.permissions import Actor, require
+from shopapp.services.core.permissions import Actor
 from shopapp.services.support import conversations
 from shopapp.services.support.ai import retrieval
-from shopapp.services.support.ai.engines import COPY_FIELDS, TONES, AIError, Engine, ProductFacts, ReplyContext
+from shopapp.services.support.ai.engines import AIError, Engine, ReplyContext
 from shopapp.services.support.ai.intents import FOLLOWED_UP
 from shopapp.services.support.ai.offline import OfflineEngine, handed_over
 from shopapp.services.support.ai.openai_engine import OpenAIEngine, grounded, sources_for, stream_text
 from shopapp.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
-
-MAX_KEYWORDS = 10
-MAX_KEYWORD_LENGTH = 20
-
-
-@dataclass
-class CopyRequest:
-    facts: ProductFacts
-    fields: list[str]
-    tone: str
-    keywords: list[str]
-
 
 # Reply suggestions -----------------------------------------------------------------------------
 
@@ -137,43 +124,6 @@ def _described(suggestion: dict, context: ReplyContext) -> dict:
     return {**suggestion, "sources": describe_sources(context, suggestion["sources"])}
 
 
-# Product copy ----------------------------------------------------------------------------------
-
-def product_copy(
-    session: Session, actor: Actor, product_id: int, fields: list[str] | None = None, tone: str | None = None,
-    keywords: list[str] | str | None = None,
-) -> dict:
-    """{engine, title?, description_html?, error?}: suggestions only, nothing is saved."""
-    return write_copy(copy_request(session, actor, product_id, fields, tone, keywords))
-
-
-def copy_request(
-    session: Session, actor: Actor, product_id: int, fields: list[str] | None = None, tone: str | None = None,
-    keywords: list[str] | str | None = None,
-) -> CopyRequest:
-    """Step one: check the request and read the product's facts."""
-    require(actor, "manage_catalog")
-    errors: dict[str, str] = {}
-    fields = _checked_fields(fields, errors)
-    tone = tone or "simple"
-    if tone not in TONES:
-        errors["tone"] = "tone_invalid"
-    keywords = _checked_keywords(keywords, errors)
-    require_fields(errors)
-    product = views.get_product(session, actor.shop_id, product_id)
-    return CopyRequest(retrieval.product_facts(session, product), fields, tone, keywords)
-
-
-def write_copy(request: CopyRequest) -> dict:
-    """Step two: ask the engine."""
-    engine = current_engine()
-    try:
-        return {"engine": engine.name, **engine.write_copy(request.facts, request.fields, request.tone, request.keywords)}
-    except AIError as error:
-        offline = OfflineEngine().write_copy(request.facts, request.fields, request.tone, request.keywords)
-        return _offline_fallback(error, None) | offline
-
-
 def current_engine() -> Engine:
     settings = get_settings()
     return _openai_engine(settings) if settings.openai_base_url else OfflineEngine()
@@ -193,28 +143,3 @@ def _offline_fallback(error: AIError, suggestions: list[dict] | None) -> dict:
     if suggestions is not None:
         answer["suggestions"] = suggestions
     return answer
-
-
-def _checked_fields(fields, errors: dict[str, str]) -> list[str]:
-    if fields is None:
-        return list(COPY_FIELDS)
-    if not isinstance(fields, list) or not fields or any(f not in COPY_FIELDS for f in fields):
-        errors["fields"] = "copy_fields_invalid"
-        return []
-    return [f for f in COPY_FIELDS if f in fields]
-
-
-def _checked_keywords(keywords, errors: dict[str, str]) -> list[str]:
-    if keywords is None:
-        return []
-    if isinstance(keywords, str):
-        keywords = keywords.replace("，", ",").split(",")
-    if not isinstance(keywords, list) or any(not isinstance(k, str) for k in keywords):
-        errors["keywords"] = "must_be_text"
-        return []
-    cleaned = list(dict.fromkeys(k.strip() for k in keywords if k.strip()))
-    if len(cleaned) > MAX_KEYWORDS:
-        errors["keywords"] = "too_many_keywords"
-    elif any(len(k) > MAX_KEYWORD_LENGTH for k in cleaned):
-        errors["keywords"] = "too_long"
-    return cleaned
