@@ -1573,8 +1573,6 @@ MESSAGES = {
     "restock.explain_after": " days.",
     "restock.count": "SKUs",
     "restock.empty": "Nothing needs restocking for now",
-    "restock.previous": "Previous page",
-    "restock.next": "Next page",
     "restock.urgency.out": "Out of stock",
     "restock.urgency.urgent": "Urgent",
     "restock.urgency.soon": "Soon",

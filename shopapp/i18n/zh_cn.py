@@ -1581,8 +1581,6 @@ MESSAGES = {
     "restock.explain_after": " 天。",
     "restock.count": "SKU 数",
     "restock.empty": "暂时没有需要补货的商品",
-    "restock.previous": "上一页",
-    "restock.next": "下一页",
     "restock.urgency.out": "已断货",
     "restock.urgency.urgent": "紧急",
     "restock.urgency.soon": "尽快",

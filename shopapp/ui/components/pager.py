@@ -1,9 +1,31 @@
-"""Previous / next paging under every list that holds one page at a time."""
+"""Previous / next paging under every list that holds one page at a time: the state's part (PagesMixin) and
+the bar under the list (pager)."""
 
 import reflex as rx
 
+from shopapp.services.core.paging import page_count
 from shopapp.ui.components.forms import SECONDARY_BUTTON
 from shopapp.ui.components.text import tr
+
+
+class PagesMixin(rx.State, mixin=True):
+    """`page` of `pages`, `total` rows. A list state sets the count with `_counted` when it loads a page and says
+    how to load one in `_load_page` (what it returns, an event, is returned to the browser)."""
+
+    page: int = 1
+    total: int = 0
+    pages: int = 1  # set with total: a computed var here made Reflex write this state for every tab
+
+    @rx.event
+    def turn_page(self, step: int):
+        self.page = max(1, min(self.pages, self.page + step))
+        return self._load_page()
+
+    def _counted(self, total: int, per_page: int) -> None:
+        self.total, self.pages = total, page_count(total, per_page)
+
+    def _load_page(self):
+        raise NotImplementedError
 
 
 def shown_total(total: int, q: str, counted_up_to: int) -> str:

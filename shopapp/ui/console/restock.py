@@ -8,6 +8,7 @@ import reflex as rx
 from shopapp.services.insights import restock
 from shopapp.ui import routes
 from shopapp.ui.components.forms import SECONDARY_BUTTON
+from shopapp.ui.components.pager import PagesMixin, pager
 from shopapp.ui.components.text import tr, tr_of
 from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.state import ConsoleState
@@ -17,11 +18,8 @@ URGENCY_CLASS = {"out": "bg-red-100 text-red-800", "urgent": "bg-amber-100 text-
                  "ok": "bg-gray-100 text-gray-700"}
 
 
-class RestockState(ConsoleState):
+class RestockState(PagesMixin, ConsoleState):
     rows: list[dict[str, str]] = []
-    total: int = 0
-    page: int = 1
-    pages: int = 1
     all_skus: bool = False
     lead_days: int = restock.LEAD_DAYS
     target_days: int = restock.TARGET_DAYS
@@ -36,18 +34,17 @@ class RestockState(ConsoleState):
         self.all_skus, self.page = not self.all_skus, 1
         self._refresh()
 
-    @rx.event
-    def turn(self, step: int):
-        self.page = max(1, min(self.pages, self.page + step))
+    def _load_page(self):
         self._refresh()
 
     def _refresh(self):
         found = self._read(lambda session, actor: restock.suggestions(session, actor, page=self.page, per_page=PER_PAGE,
                                                                       all_skus=self.all_skus))
         if found is None:
-            self.rows, self.total, self.pages = [], 0, 1
+            self.rows = []
+            self._counted(0, PER_PAGE)
             return
-        self.total, self.pages = found["total"], found["pages"]
+        self._counted(found["total"], PER_PAGE)
         self.rows = [_row(item) for item in found["items"]]
 
 
@@ -76,12 +73,7 @@ def restock_page() -> rx.Component:
         rx.el.p(tr("restock.count"), ": ", state.total, class_name="text-sm text-gray-500", data_testid="restock-total"),
         rx.cond(state.rows.length() > 0, rx.el.ul(rx.foreach(state.rows, _card), class_name="space-y-2", data_testid="restock-list"),
                 rx.el.p(tr("restock.empty"), class_name="rounded-xl border border-dashed p-6 text-center text-sm text-gray-500")),
-        rx.cond(state.pages > 1, rx.el.div(
-            rx.el.button("←", on_click=state.turn(-1), type="button", aria_label=tr("restock.previous"), class_name=SECONDARY_BUTTON + " py-1"),
-            rx.el.span(state.page, " / ", state.pages, class_name="text-sm"),
-            rx.el.button("→", on_click=state.turn(1), type="button", aria_label=tr("restock.next"), class_name=SECONDARY_BUTTON + " py-1"),
-            class_name="flex items-center justify-center gap-3",
-        )),
+        rx.cond(state.pages > 1, pager(state.page, state.pages, state.total, state.turn_page(-1), state.turn_page(1))),
         class_name="space-y-4",
     )
 

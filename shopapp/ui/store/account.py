@@ -11,12 +11,11 @@ from shopapp.db import session_scope
 from shopapp.services.checkout import shopper_sign_in
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
-from shopapp.services.core.paging import page_count
 from shopapp.services.customers import email_verification, password_resets, shoppers
 from shopapp.services.orders import listing
 from shopapp.ui import routes
 from shopapp.ui.components.forms import SECONDARY_BUTTON, form_error, form_field, submit_button
-from shopapp.ui.components.pager import pager
+from shopapp.ui.components.pager import PagesMixin, pager
 from shopapp.ui.components.status import order_status_label
 from shopapp.ui.components.text import tr
 from shopapp.ui.components.time import shown_time
@@ -27,14 +26,11 @@ from shopapp.ui.store.state import StoreState
 PER_PAGE = 10
 
 
-class AccountState(FormMixin, StoreState):
+class AccountState(FormMixin, PagesMixin, StoreState):
     mode: str = "login"  # login, register, forgot
     reset_sent: bool = False
     verification_sent: bool = False
     history: list[dict[str, str]] = []
-    total: int = 0
-    pages: int = 1  # set with total: a computed var here made Reflex write this state for every tab
-    page: int = 1
     loaded: bool = False
 
     @rx.event
@@ -91,11 +87,10 @@ class AccountState(FormMixin, StoreState):
         with session_scope() as session:
             shoppers.log_out(session, self._shopper_token())
         self._forget_shopper()
-        self.history, self.total, self.pages, self.mode = [], 0, 1, "login"
+        self.history, self.mode = [], "login"
+        self._counted(0, PER_PAGE)
 
-    @rx.event
-    def turn_page(self, step: int):
-        self.page = min(max(1, self.page + step), self.pages)
+    def _load_page(self):
         self._load_history()
 
     def _welcome(self, logged_in: shoppers.LoggedIn):
@@ -106,17 +101,18 @@ class AccountState(FormMixin, StoreState):
 
     def _load_history(self):
         if not self.shopper:
-            self.history, self.total, self.pages = [], 0, 1
+            self.history = []
+            self._counted(0, PER_PAGE)
             return
         try:
             with session_scope() as session:
-                rows, self.total = listing.customer_orders(
+                rows, total = listing.customer_orders(
                     session, int(self.shop["id"]), self._shopper_token(), page=self.page, per_page=PER_PAGE,
                 )
         except DomainError:
             self._forget_shopper()
             return
-        self.pages = page_count(self.total, PER_PAGE)
+        self._counted(total, PER_PAGE)
         slug = self.shop["slug"]
         self.history = [{
             "order_no": row["order_no"], "status": row["status"], "items": str(row["item_count"]),

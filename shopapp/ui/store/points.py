@@ -5,11 +5,10 @@ import reflex as rx
 from shopapp.db import read_scope
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
-from shopapp.services.core.paging import page_count
 from shopapp.services.customers import shoppers
 from shopapp.services.marketing import points
 from shopapp.ui import routes
-from shopapp.ui.components.pager import pager
+from shopapp.ui.components.pager import PagesMixin, pager
 from shopapp.ui.components.points import move_item, move_row
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.layout import store_page
@@ -18,12 +17,9 @@ from shopapp.ui.store.state import StoreState
 PER_PAGE = 20
 
 
-class PointsState(StoreState):
+class PointsState(PagesMixin, StoreState):
     balance: dict[str, str] = {}  # available, frozen, level, discount, next_level, next_needs
     moves: list[dict[str, str]] = []
-    total: int = 0
-    pages: int = 1  # set with total: a computed var here made Reflex write this state for every tab
-    page: int = 1
     loaded: bool = False
 
     @rx.event
@@ -32,9 +28,7 @@ class PointsState(StoreState):
         self.page = 1
         self._load_points()
 
-    @rx.event
-    def turn_page(self, step: int):
-        self.page = min(max(1, self.page + step), self.pages)
+    def _load_page(self):
         self._load_points()
 
     def _load_points(self):
@@ -52,8 +46,8 @@ class PointsState(StoreState):
             self.loaded = True
             return
         self.balance = _balance(mine, self.shop.get("currency", "CNY"))
-        self.moves, self.total, self.loaded = [move_row(move) for move in mine["moves"]], mine["total"], True
-        self.pages = page_count(self.total, PER_PAGE)
+        self.moves, self.loaded = [move_row(move) for move in mine["moves"]], True
+        self._counted(mine["total"], PER_PAGE)
 
 
 def _balance(mine: dict, currency: str) -> dict[str, str]:

@@ -4,36 +4,32 @@ from __future__ import annotations
 
 import reflex as rx
 
-from shopapp.services.core.paging import page_count
 from shopapp.services.customers import campaigns
 from shopapp.ui import routes
-from shopapp.ui.components.forms import PRIMARY_BUTTON, SECONDARY_BUTTON
+from shopapp.ui.components.forms import PRIMARY_BUTTON
+from shopapp.ui.components.pager import PagesMixin, pager
 from shopapp.ui.components.text import tr, tr_of
 from shopapp.ui.components.time import shown_time
 from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.state import ConsoleState
 
 
-class CampaignsState(ConsoleState):
+class CampaignsState(PagesMixin, ConsoleState):
     items: list[dict[str, str]] = []
-    page: int = 1
-    pages: int = 1
 
     @rx.event
     def load(self):
         self.page = 1
         self._reload()
 
-    @rx.event
-    def turn(self, step: int):
-        self.page = max(1, min(self.pages, self.page + step))
+    def _load_page(self):
         self._reload()
 
     def _reload(self):
         shown = self._read(lambda session, actor: campaigns.list_campaigns(session, actor, self.page))
         if shown is None:
             return
-        self.pages = page_count(shown["total"], campaigns.PER_PAGE)
+        self._counted(shown["total"], campaigns.PER_PAGE)
         self.items = [{
             "name": c["name"], "subject": c["subject"], "status": f"campaigns.status.{c['status']}",
             "when": shown_time(c["send_at"] or c["created_at"]), "url": routes.console_campaign(c["id"]),
@@ -53,12 +49,7 @@ def campaigns_page() -> rx.Component:
         rx.el.p(tr("campaigns.columns"), class_name="mt-2 text-xs text-gray-500"),
         rx.cond(state.items.length() == 0, rx.el.p(tr("campaigns.empty"), class_name="mt-4 text-sm text-gray-500")),
         rx.el.ul(rx.foreach(state.items, _row), class_name="mt-2 flex flex-col gap-2", data_testid="campaign-list"),
-        rx.cond(state.pages > 1, rx.el.div(
-            rx.el.button("‹", on_click=state.turn(-1), disabled=state.page <= 1, type="button", class_name=SECONDARY_BUTTON),
-            rx.el.span(state.page, " / ", state.pages, class_name="text-sm"),
-            rx.el.button("›", on_click=state.turn(1), disabled=state.page >= state.pages, type="button", class_name=SECONDARY_BUTTON),
-            class_name="mt-4 flex items-center gap-2",
-        )),
+        rx.cond(state.pages > 1, pager(state.page, state.pages, state.total, state.turn_page(-1), state.turn_page(1))),
         class_name="max-w-4xl",
     )
 

@@ -56,7 +56,7 @@ def customer_list() -> rx.Component:
                 class_name="mt-4 overflow-x-auto rounded-2xl border bg-white",
             ),
         ),
-        pager(state.page, state.pages, state.total_text, state.prev_page, state.next_page),
+        pager(state.page, state.pages, state.total_text, state.turn_page(-1), state.turn_page(1)),
         _save_segment(),
     )
 

@@ -7,9 +7,9 @@ import reflex as rx
 from shopapp.db import session_scope
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money, parse_money
-from shopapp.services.core.paging import page_count
 from shopapp.services.customers import details, directory, export, rfm, segments
 from shopapp.ui import routes
+from shopapp.ui.components.pager import PagesMixin
 from shopapp.ui.components.time import shown_time
 from shopapp.ui.console.state import ConsoleState
 
@@ -17,15 +17,12 @@ PER_PAGE = 20
 FORM_FILTERS = ("q", "tag", "level", "region", "orders_min", "last_order_from", "last_order_to")
 
 
-class CustomerListState(ConsoleState):
+class CustomerListState(PagesMixin, ConsoleState):
     filters: dict[str, str] = {}  # as the form gave them; spent_min in yuan
     segment: str = ""  # a saved segment's id or a built-in group's key, from ?segment=
     segment_label: str = ""
     sort: str = "recent"
     levels: list[dict[str, str]] = []  # the shop's member levels, for the filter's choices
-    page: int = 1
-    total: int = 0
-    pages: int = 1  # set with total: a computed var here made Reflex write this state for every tab
     total_text: str = "0"
     rows: list[dict[str, str]] = []
     selected: list[str] = []
@@ -97,14 +94,7 @@ class CustomerListState(ConsoleState):
             return
         return rx.download(data=text.encode("utf-8"), filename="customers.csv")
 
-    @rx.event
-    def next_page(self):
-        self.page = min(self.page + 1, self.pages)
-        self._load()
-
-    @rx.event
-    def prev_page(self):
-        self.page = max(1, self.page - 1)
+    def _load_page(self):
         self._load()
 
     def _segment_label(self) -> str:
@@ -125,13 +115,14 @@ class CustomerListState(ConsoleState):
         self.problem = ""
         try:
             with session_scope() as session:
-                items, self.total = directory.list_customers(
+                items, total = directory.list_customers(
                     session, actor, self._filters(session, actor), sort=self.sort, page=self.page, per_page=PER_PAGE)
         except DomainError as exc:
-            self.problem, self.rows, self.total, self.pages = self._problem_text(exc), [], 0, 1
+            self.problem, self.rows = self._problem_text(exc), []
+            self._counted(0, PER_PAGE)
             return
-        self.pages = page_count(self.total, PER_PAGE)
-        self.total_text = f"{self.total}+" if self.total >= directory.MAX_COUNTED else str(self.total)
+        self._counted(total, PER_PAGE)
+        self.total_text = f"{total}+" if total >= directory.MAX_COUNTED else str(total)
         self.rows = [
             {"id": str(c["id"]), "name": c["name"] or "—", "email": c["email"], "phone": c["phone_masked"],
              "orders": str(c["orders_count"]), "spent": format_money(c["total_spent"]), "tags": " · ".join(c["tags"]),

@@ -7,12 +7,11 @@ import reflex as rx
 from shopapp.db import session_scope
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
-from shopapp.services.core.paging import page_count
 from shopapp.services.orders import export as order_export
 from shopapp.services.orders import fulfillment, listing, state
 from shopapp.services.shops import shops
 from shopapp.ui import routes
-from shopapp.ui.components.pager import shown_total
+from shopapp.ui.components.pager import PagesMixin, shown_total
 from shopapp.ui.components.time import shown_time
 from shopapp.ui.console.state import ConsoleState
 from shopapp.ui.live import refresh_while_open
@@ -22,14 +21,11 @@ LIVE_SECONDS = 5
 LIVE_FOR_MINUTES = 30
 
 
-class OrderListState(ConsoleState):
+class OrderListState(PagesMixin, ConsoleState):
     status: str = ""
     q: str = ""
     created_from: str = ""
     created_to: str = ""
-    page: int = 1
-    total: int = 0
-    pages: int = 1  # set with total: a computed var here made Reflex write this state for every tab
     total_text: str = "0"
     rows: list[dict[str, str]] = []
     selected: list[str] = []
@@ -80,15 +76,15 @@ class OrderListState(ConsoleState):
         self.problem = ""
         try:
             with session_scope() as session:
-                items, self.total = listing.list_orders(
+                items, total = listing.list_orders(
                     session, actor, status=self.status or None, q=self.q or None, created_from=self.created_from or None,
                     created_to=self.created_to or None, page=self.page, per_page=PER_PAGE,
                 )
         except DomainError as exc:
             self.problem = next(iter(self._field_messages(exc).values()), self._message(exc))
             return
-        self.total_text = shown_total(self.total, self.q, listing.MAX_COUNTED)
-        self.pages = page_count(self.total, PER_PAGE)
+        self._counted(total, PER_PAGE)
+        self.total_text = shown_total(total, self.q, listing.MAX_COUNTED)
         self.rows = [
             {"id": str(o["id"]), "order_no": o["order_no"], "status": o["status"], "email": o["email"],
              "recipient": o["recipient_name"], "total": format_money(o["total"], o["currency"]),
@@ -126,12 +122,5 @@ class OrderListState(ConsoleState):
             return
         return rx.download(data=text.encode("utf-8"), filename="orders.csv")
 
-    @rx.event
-    def next_page(self):
-        self.page = min(self.page + 1, self.pages)
-        self._load()
-
-    @rx.event
-    def prev_page(self):
-        self.page = max(1, self.page - 1)
+    def _load_page(self):
         self._load()

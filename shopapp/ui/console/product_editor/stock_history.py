@@ -2,10 +2,9 @@
 
 import reflex as rx
 
-from shopapp.services.core.paging import page_count
 from shopapp.services.inventory import ledger
 from shopapp.ui.components.forms import SECONDARY_BUTTON
-from shopapp.ui.components.pager import pager
+from shopapp.ui.components.pager import PagesMixin, pager
 from shopapp.ui.components.text import tr
 from shopapp.ui.components.time import shown_time
 from shopapp.ui.console.state import ConsoleState
@@ -13,12 +12,9 @@ from shopapp.ui.console.state import ConsoleState
 PER_PAGE = 20
 
 
-class StockHistoryState(ConsoleState):
+class StockHistoryState(PagesMixin, ConsoleState):
     open: bool = False
     moves: list[dict[str, str]] = []
-    page: int = 1
-    total: int = 0
-    pages: int = 1  # set with total: a computed var here made Reflex write this state for every tab
 
     @rx.event
     def toggle(self):
@@ -26,9 +22,7 @@ class StockHistoryState(ConsoleState):
         if self.open:
             self._load()
 
-    @rx.event
-    def turn_page(self, step: int):
-        self.page = max(1, min(self.pages, self.page + step))
+    def _load_page(self):
         self._load()
 
     @rx.event
@@ -40,7 +34,8 @@ class StockHistoryState(ConsoleState):
     @rx.event
     def close(self):
         """On every load of the editor: another product's ledger must not stay open."""
-        self.open, self.moves, self.total, self.pages = False, [], 0, 1
+        self.open, self.moves = False, []
+        self._counted(0, PER_PAGE)
 
     def _load(self):
         if not self.product_id.isdigit() or len(self.product_id) > 18:
@@ -49,8 +44,8 @@ class StockHistoryState(ConsoleState):
             session, actor, int(self.product_id), page=self.page, per_page=PER_PAGE,
         ))
         if found is not None:
-            moves, self.total = found
-            self.pages = page_count(self.total, PER_PAGE)
+            moves, total = found
+            self._counted(total, PER_PAGE)
             self.moves = [_move(m) for m in moves]
 
 

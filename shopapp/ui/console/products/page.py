@@ -41,7 +41,7 @@ def product_list() -> rx.Component:
             ),
             _table(),
         ),
-        pager(ProductListState.page, ProductListState.pages, ProductListState.total_text, ProductListState.prev_page, ProductListState.next_page),
+        pager(ProductListState.page, ProductListState.pages, ProductListState.total_text, ProductListState.turn_page(-1), ProductListState.turn_page(1)),
     )
 
 

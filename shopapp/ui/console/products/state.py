@@ -9,11 +9,10 @@ from shopapp.db import session_scope
 from shopapp.services.catalog import categories as catalog_categories
 from shopapp.services.catalog import products, search
 from shopapp.services.core.money import format_price_range
-from shopapp.services.core.paging import page_count
 from shopapp.services.inventory import availability
 from shopapp.services.shops import shops
 from shopapp.ui import routes
-from shopapp.ui.components.pager import shown_total
+from shopapp.ui.components.pager import PagesMixin, shown_total
 from shopapp.ui.components.price_filter import PriceFilterMixin
 from shopapp.ui.console.products.bulk import BulkEditMixin
 from shopapp.ui.console.products.low_stock import LowStockMixin
@@ -22,16 +21,13 @@ from shopapp.ui.console.state import ConsoleState
 PER_PAGE = 20
 
 
-class ProductListState(BulkEditMixin, LowStockMixin, PriceFilterMixin, ConsoleState):
+class ProductListState(BulkEditMixin, LowStockMixin, PriceFilterMixin, PagesMixin, ConsoleState):
     q: str = ""
     status: str = ""
     sort: str = "relevance"
     category_id: str = ""
     in_stock_only: bool = False
     categories: list[dict[str, str]] = []
-    page: int = 1
-    total: int = 0
-    pages: int = 1  # set with total: a computed var here made Reflex write this state for every tab
     total_text: str = "0"
     rows: list[dict[str, str]] = []
     loading: bool = False
@@ -43,13 +39,13 @@ class ProductListState(BulkEditMixin, LowStockMixin, PriceFilterMixin, ConsoleSt
             return
         self.loading = True
         with session_scope() as session:
-            items, self.total = products.list_products(
+            items, total = products.list_products(
                 session, actor.shop_id, q=self.q or None, status=self.status or None, page=self.page, per_page=PER_PAGE,
                 sort=self.sort, category_id=int(self.category_id) if self.category_id else None,
                 in_stock=True if self.in_stock_only else None, **self._price_range(),
             )
-            self.total_text = shown_total(self.total, self.q, search.MAX_COUNTED)
-            self.pages = page_count(self.total, PER_PAGE)
+            self._counted(total, PER_PAGE)
+            self.total_text = shown_total(total, self.q, search.MAX_COUNTED)
             self.categories = [{"id": str(c["id"]), "name": c["name"]} for c in catalog_categories.list_categories(session, actor.shop_id)]
             shop = shops.get_shop(session, actor.shop_id)
             self.low_stock_count = availability.low_stock(session, actor.shop_id, per_page=1)[1]
@@ -88,14 +84,7 @@ class ProductListState(BulkEditMixin, LowStockMixin, PriceFilterMixin, ConsoleSt
         self.status, self.page, self.selected = status, 1, []
         return ProductListState.load
 
-    @rx.event
-    def next_page(self):
-        self.page = min(self.page + 1, self.pages)
-        return ProductListState.load
-
-    @rx.event
-    def prev_page(self):
-        self.page = max(1, self.page - 1)
+    def _load_page(self):
         return ProductListState.load
 
 
