@@ -32,6 +32,22 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https" or get_settings().public_url.startswith("https://")
 
 
+def cookie_set(request: Request, cookie: str, token: str, target: str) -> RedirectResponse:
+    """On to `target` with the session cookie set: HttpOnly, same site only, secure behind HTTPS, never cached."""
+    answer = RedirectResponse(target, status_code=303)
+    answer.set_cookie(cookie, token, max_age=get_settings().session_ttl_seconds, path="/",
+                      httponly=True, samesite="strict", secure=_secure(request))
+    answer.headers["cache-control"] = "no-store"
+    return answer
+
+
+def cookie_cleared(request: Request, cookie: str, target: str) -> RedirectResponse:
+    answer = RedirectResponse(target, status_code=303)
+    answer.delete_cookie(cookie, path="/", httponly=True, samesite="strict", secure=_secure(request))
+    answer.headers["cache-control"] = "no-store"
+    return answer
+
+
 @router.get("/start")
 def start(request: Request, ticket: str = "", next: str = CONSOLE):  # noqa: A002 - the query's name
     try:
@@ -39,18 +55,9 @@ def start(request: Request, ticket: str = "", next: str = CONSOLE):  # noqa: A00
             token = sign_in_tickets.redeem(session, ticket)
     except Unauthorized:
         return RedirectResponse(LOGIN, status_code=303)
-    answer = RedirectResponse(_local_path(next, CONSOLE), status_code=303)
-    answer.set_cookie(
-        SESSION_COOKIE, token, max_age=get_settings().session_ttl_seconds, path="/",
-        httponly=True, samesite="strict", secure=_secure(request),
-    )
-    answer.headers["cache-control"] = "no-store"
-    return answer
+    return cookie_set(request, SESSION_COOKIE, token, _local_path(next, CONSOLE))
 
 
 @router.get("/end")
 def end(request: Request):
-    answer = RedirectResponse(LOGIN, status_code=303)
-    answer.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict", secure=_secure(request))
-    answer.headers["cache-control"] = "no-store"
-    return answer
+    return cookie_cleared(request, SESSION_COOKIE, LOGIN)
