@@ -986,8 +986,6 @@ MESSAGES = {
     "store.sale_ends": "Sale ends",
     "store.time_left": "time left:",
     "store.days": "d",
-    "store.hours": "h",
-    "store.minutes": "m",
     "marketing.no_orders": "No order has used this promotion yet",
 
     # Marketing: coupons
@@ -2071,4 +2069,5 @@ MESSAGES = {
     "mall.see_wallet": "See my coupons",
     # --- activities ---
     "bargain.status_refunded": "Refunded",
+    "flash.ends_in": "Ends in",
 }

@@ -994,8 +994,6 @@ MESSAGES = {
     "store.sale_ends": "限时折扣截止",
     "store.time_left": "还剩",
     "store.days": "天",
-    "store.hours": "小时",
-    "store.minutes": "分",
     "marketing.no_orders": "还没有订单用到这个活动",
 
     # Marketing: coupons
@@ -2079,4 +2077,5 @@ MESSAGES = {
     "mall.see_wallet": "查看我的优惠券",
     # --- activities ---
     "bargain.status_refunded": "已退款",
+    "flash.ends_in": "距结束",
 }
