@@ -1767,7 +1767,6 @@ MESSAGES = {
     "flash.console.none": "No flash sales yet",
     "flash.console.new": "New flash sale",
     "flash.console.name": "Name",
-    "flash.console.variant_id": "Variant SKU (or ID)",
     "flash.console.price": "Sale price (¥)",
     "flash.console.quantity": "Quantity",
     "flash.console.limit": "Limit per customer",
@@ -2070,4 +2069,8 @@ MESSAGES = {
     # --- activities ---
     "bargain.status_refunded": "Refunded",
     "flash.ends_in": "Ends in",
+    "flash.console.variant": "Product on sale (search by name or SKU, then pick the variant)",
+    "picker.placeholder": "Search by product name or SKU",
+    "picker.change": "Change",
+    "picker.nothing": "No product on sale matches",
 }

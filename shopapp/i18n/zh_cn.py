@@ -1775,7 +1775,6 @@ MESSAGES = {
     "flash.console.none": "还没有秒杀活动",
     "flash.console.new": "新建秒杀",
     "flash.console.name": "活动名称",
-    "flash.console.variant_id": "规格 SKU(或 ID)",
     "flash.console.price": "秒杀价(元)",
     "flash.console.quantity": "秒杀数量",
     "flash.console.limit": "每人限购",
@@ -2078,4 +2077,8 @@ MESSAGES = {
     # --- activities ---
     "bargain.status_refunded": "已退款",
     "flash.ends_in": "距结束",
+    "flash.console.variant": "秒杀商品（搜索名称或 SKU 后选择规格）",
+    "picker.placeholder": "输入商品名称或 SKU 搜索",
+    "picker.change": "换一个",
+    "picker.nothing": "没有找到在售的商品",
 }

@@ -5,10 +5,11 @@ import reflex as rx
 
 from shopapp.ui import routes
 from shopapp.ui.components.confirm import confirm_button
-from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON, form_error, form_field
+from shopapp.ui.components.forms import PRIMARY_BUTTON, SECONDARY_BUTTON, form_error, form_field
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.marketing.bargains_state import BargainsState
+from shopapp.ui.console.marketing.variant_picker import variant_picker
 
 BADGE = "ml-2 rounded px-2 text-xs"
 REPORT = [("orders", "bargains.r.orders"), ("paid_orders", "bargains.r.paid_orders"), ("units", "bargains.r.units"),
@@ -83,14 +84,7 @@ def _new_form() -> rx.Component:
         rx.el.h2(tr("bargains.new_title"), class_name="text-lg font-semibold"),
         form_error(state.error),
         form_field("bargains.name", "name", errors),
-        rx.el.div(
-            rx.el.label(tr("bargains.variant"), html_for="variant_id", class_name="mb-1 block text-sm font-medium text-gray-800"),
-            rx.el.select(rx.el.option(tr("store.choose"), value=""), rx.foreach(state.variants, lambda v: rx.el.option(v["label"], value=v["id"])),
-                         id="variant_id", name="variant_id", class_name=INPUT,
-                         aria_invalid=rx.cond(errors.contains("variant_id"), "true", "false")),
-            rx.cond(errors.contains("variant_id"), rx.el.p(errors["variant_id"], role="alert", class_name="mt-1 text-sm text-red-600")),
-            class_name="mb-4",
-        ),
+        variant_picker("bargains.variant", errors),
         rx.el.div(form_field("bargains.floor_price", "floor_price", errors, inputmode="decimal", placeholder="¥"),
                   form_field("bargains.helpers_needed", "helpers_needed", errors, inputmode="numeric", value="3"),
                   class_name="grid gap-3 sm:grid-cols-2"),

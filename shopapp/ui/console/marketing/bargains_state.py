@@ -8,6 +8,7 @@ import reflex as rx
 from shopapp.services.core.money import format_money
 from shopapp.services.marketing import bargain_forms, bargains
 from shopapp.ui.components.time import shown_time
+from shopapp.ui.console.marketing.variant_picker import VariantPickerState
 from shopapp.ui.console.state import ConsoleState
 from shopapp.ui.state import FAILED, ConfirmMixin, FormMixin
 
@@ -16,7 +17,6 @@ REPORT_NUMBERS = ("orders", "paid_orders", "units", "customers", "new_customers"
 
 class BargainsState(FormMixin, ConfirmMixin, ConsoleState):
     items: list[dict[str, str]] = []
-    variants: list[dict[str, str]] = []
     allowed: bool = True
     form_key: int = 0
     saved: str = ""
@@ -25,11 +25,10 @@ class BargainsState(FormMixin, ConfirmMixin, ConsoleState):
 
     @rx.event
     def load(self):
-        found = self._read(lambda session, actor: (bargains.list_bargains(session, actor),
-                                                   bargain_forms.variant_choices(session, actor)))
+        found = self._read(bargains.list_bargains)
         self.allowed = found is not None
         if found is not None:
-            self.items, self.variants = [_row(item) for item in found[0]], found[1]
+            self.items = [_row(item) for item in found]
 
     @rx.event
     def create(self, form: dict):
@@ -39,7 +38,7 @@ class BargainsState(FormMixin, ConfirmMixin, ConsoleState):
             return
         self.saved = made["name"]
         self.form_key += 1
-        return BargainsState.load
+        return [BargainsState.load, VariantPickerState.clear]
 
     @rx.event
     def open_report(self, bargain_id: str):

@@ -8,6 +8,7 @@ from shopapp.ui.components.forms import PRIMARY_BUTTON, SECONDARY_BUTTON, form_e
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.marketing.flash_sales_state import FlashSalesState
+from shopapp.ui.console.marketing.variant_picker import variant_picker
 
 
 @console_page(routes.CONSOLE_FLASH_SALES, "marketing.flash_sales", on_load=FlashSalesState.load)
@@ -55,8 +56,8 @@ def _new_sale_form() -> rx.Component:
         rx.el.h2(tr("flash.console.new"), class_name="font-semibold"),
         form_error(state.error),
         form_field("flash.console.name", "name", state.errors),
+        variant_picker("flash.console.variant", state.errors),
         rx.el.div(
-            form_field("flash.console.variant_id", "variant_id", state.errors, inputmode="numeric"),
             form_field("flash.console.price", "price", state.errors, inputmode="decimal"),
             form_field("flash.console.quantity", "quantity", state.errors, inputmode="numeric"),
             form_field("flash.console.limit", "per_customer_limit", state.errors, inputmode="numeric", value="1"),

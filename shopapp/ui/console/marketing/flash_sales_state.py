@@ -7,6 +7,7 @@ import reflex as rx
 from shopapp.services.core.money import format_money
 from shopapp.services.marketing import flash_sales
 from shopapp.ui.components.time import shown_time
+from shopapp.ui.console.marketing.variant_picker import VariantPickerState
 from shopapp.ui.console.state import ConsoleState
 from shopapp.ui.state import FAILED, ConfirmMixin, FormMixin
 
@@ -34,7 +35,7 @@ class FlashSalesState(FormMixin, ConfirmMixin, ConsoleState):
             return
         self.saved = made["name"]
         self.form_key += 1
-        return FlashSalesState.load
+        return [FlashSalesState.load, VariantPickerState.clear]
 
     @rx.event
     def end(self):
