@@ -2039,8 +2039,6 @@ MESSAGES = {
     "gb.r.note": "Paid orders only, net of refunds; a failed group's orders are refunded and count for nothing.",
     "gb.new_title": "New group buy",
     "gb.name": "Name",
-    "gb.product_id": "Product ID",
-    "gb.product_id_hint": "The product list shows each product's ID",
     "gb.group_price": "Group price (¥)",
     "gb.group_price_hint": "Every variant of the product at this price, below its normal price",
     "gb.group_size": "Group size",

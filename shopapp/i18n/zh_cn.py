@@ -2047,8 +2047,6 @@ MESSAGES = {
     "gb.r.note": "只计已付款订单，扣除退款；失败团的订单已全额退款，不计入。",
     "gb.new_title": "新建拼团",
     "gb.name": "活动名称",
-    "gb.product_id": "商品 ID",
-    "gb.product_id_hint": "在商品列表中可以看到商品 ID",
     "gb.group_price": "拼团价（元）",
     "gb.group_price_hint": "商品每个规格都按这个价格拼团，须低于原价",
     "gb.group_size": "成团人数",

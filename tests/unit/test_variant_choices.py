@@ -13,7 +13,8 @@ def test_an_owner_finds_a_variant_by_name_or_sku_in_their_own_shop_only(session,
     other = make_shop(session, "other-tea")
     product_on_sale(session, other, title="龙井 别家", sku="LJ-X")
 
-    assert variant_choices(session, owner, "龙井") == [{"id": str(longjing), "label": "西湖龙井 明前 · ¥38"}]
+    (found,) = variant_choices(session, owner, "龙井")
+    assert (found["id"], found["label"]) == (str(longjing), "西湖龙井 明前 · ¥38") and found["product_id"].isdigit()
     assert [v["id"] for v in variant_choices(session, owner, "lj-2")] == [str(longjing)]  # SKU, any case
     assert [v["id"] for v in variant_choices(session, owner, "100%")] == [str(pu_erh)]
     assert [v["id"] for v in variant_choices(session, owner, "PE_")] == [str(pu_erh)]

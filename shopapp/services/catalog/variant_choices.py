@@ -1,4 +1,4 @@
-"""The variants an owner picks from in an activity's form (秒杀, 砍价): found by product name or SKU, each
+"""The variants an owner picks from in an activity's form (秒杀, 砍价; 拼团 takes the chosen one's product): found by product name or SKU, each
 as "龙井 · 250克 · ¥38.00", so no form asks for a typed variant id."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ MAX_QUERY = 60
 
 def variant_choices(session: Session, actor: Actor, query: str = "", *, limit: int = MAX_CHOICES) -> list[dict[str, str]]:
     """The shop's variants on sale whose product name or SKU contains `query` (all of them without one), newest
-    product first, at most `limit`: [{id, label}]."""
+    product first, at most `limit`: [{id, product_id, label}]."""
     require(actor, "view_console")
     statement = (
         select(Variant, Product).join(Product, col(Product.id) == col(Variant.product_id))
@@ -26,7 +26,7 @@ def variant_choices(session: Session, actor: Actor, query: str = "", *, limit: i
         pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         statement = statement.where(or_(col(Product.title).ilike(pattern, escape="\\"), col(Variant.sku).ilike(pattern, escape="\\")))
     rows = session.exec(statement.order_by(col(Product.id).desc(), col(Variant.id)).limit(limit)).all()
-    return [{"id": str(variant.id), "label": label(product.title, variant)} for variant, product in rows]
+    return [{"id": str(variant.id), "product_id": str(product.id), "label": label(product.title, variant)} for variant, product in rows]
 
 
 def label(title: str, variant: Variant) -> str:

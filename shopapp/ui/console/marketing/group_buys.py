@@ -9,6 +9,7 @@ from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.marketing.activity_list import activity_page, activity_row, numbers_panel, report_button
 from shopapp.ui.console.marketing.group_buys_state import GroupBuysState
+from shopapp.ui.console.marketing.variant_picker import variant_picker
 
 REPORT = [("orders", "gb.r.orders"), ("paid_orders", "gb.r.paid_orders"), ("units", "gb.r.units"), ("revenue", "gb.r.revenue"),
           ("discount_total", "gb.r.discount_total"), ("customers", "gb.r.customers"), ("groups_formed", "gb.formed"),
@@ -50,9 +51,8 @@ def _new_form() -> rx.Component:
         rx.el.h2(tr("gb.new_title"), class_name="text-lg font-semibold"),
         form_error(state.error),
         form_field("gb.name", "name", errors),
-        rx.el.div(form_field("gb.product_id", "product_id", errors, inputmode="numeric", hint_key="gb.product_id_hint"),
-                  form_field("gb.group_price", "group_price", errors, inputmode="decimal", placeholder="¥", hint_key="gb.group_price_hint"),
-                  class_name="grid gap-3 sm:grid-cols-2"),
+        variant_picker("gb.product", errors, submits="product_id"),
+        form_field("gb.group_price", "group_price", errors, inputmode="decimal", placeholder="¥", hint_key="gb.group_price_hint"),
         rx.el.div(form_field("gb.group_size", "group_size", errors, inputmode="numeric", value="2"),
                   form_field("gb.hours_to_form", "hours_to_form", errors, inputmode="numeric", value="24"),
                   class_name="grid gap-3 sm:grid-cols-2"),

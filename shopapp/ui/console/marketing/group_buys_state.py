@@ -6,6 +6,7 @@ from shopapp.services.checkout import group_orders
 from shopapp.services.core.money import format_money
 from shopapp.services.marketing import group_buy_forms, group_buys
 from shopapp.ui.console.marketing.activity_list import ActivityListMixin, shown_iso
+from shopapp.ui.console.marketing.variant_picker import VariantPickerState
 from shopapp.ui.console.state import ConsoleState
 from shopapp.ui.state import FAILED, ConfirmMixin, FormMixin
 
@@ -27,7 +28,7 @@ class GroupBuysState(ActivityListMixin, FormMixin, ConfirmMixin, ConsoleState):
         if made is FAILED:
             return
         self._created(made)
-        return GroupBuysState.load
+        return [GroupBuysState.load, VariantPickerState.clear]
 
     @rx.event
     def open_report(self, group_buy_id: str):
