@@ -13,7 +13,6 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
-from shopapp.demo.catalogue import SIGNATURE_TEAS
 from shopapp.models import Product, Variant
 from shopapp.models.base import utcnow
 from shopapp.models.flash_sales import FlashSale
@@ -24,6 +23,8 @@ from shopapp.services.shops import design
 log = logging.getLogger(__name__)
 
 COMING_SALE = "明日秒杀"
+# Not a tea the group buy or the running sale is on, nor one the home already features: one activity per product.
+COMING_TEA = "武夷大红袍 岩茶"
 STARTS_IN = timedelta(hours=2)  # soon enough to watch its countdown on a first visit
 SECTION_TITLE = "限时秒杀"
 
@@ -38,10 +39,10 @@ def bring_up_to_date(session: Session, owner: Actor) -> bool:
 
 
 def _coming_sale(session: Session, owner: Actor) -> None:
-    """A second signature tea at half price from two hours on, for a month: the home shows it as coming."""
+    """COMING_TEA at half price from two hours on, for a month: the home shows it as coming."""
     variant = session.exec(
         select(Variant).join(Product, col(Product.id) == col(Variant.product_id))
-        .where(Product.shop_id == owner.shop_id, Product.title == SIGNATURE_TEAS[1]).order_by(col(Variant.id))
+        .where(Product.shop_id == owner.shop_id, Product.title == COMING_TEA).order_by(col(Variant.id))
     ).first()
     if variant is None:  # the owner deleted it: nothing to put on sale
         return

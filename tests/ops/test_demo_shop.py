@@ -7,7 +7,7 @@ from sqlmodel import select
 from shopapp import cli, demo
 from shopapp.db import session_scope
 from shopapp.demo import seed
-from shopapp.demo.catalogue import SIGNATURE_TEAS
+from shopapp.demo.flash_home import COMING_TEA
 from shopapp.models import Shop
 from shopapp.services.core import plan_limits
 from shopapp.services.core.errors import Unauthorized
@@ -108,7 +108,7 @@ def test_a_platform_upgraded_from_the_published_password_gets_a_new_one_on_its_n
 def test_a_demo_seeded_before_the_flash_section_gains_it_and_a_coming_sale_once_on_its_next_start(session, tmp_path):
     signed = accounts.signup(session, email=demo.DEMO_EMAIL, password="an-older-install", shop_name="一叶茶舍", shop_slug=demo.DEMO_SLUG)
     owner = accounts.authenticate(session, signed.token)
-    product_on_sale(session, owner, title=SIGNATURE_TEAS[1], price=9800, sku="T02-50")
+    product_on_sale(session, owner, title=COMING_TEA, price=13800, sku="T11-50")
     shop_id = owner.shop_id
     settings = load_settings({"DATA_DIR": str(tmp_path)})
     assert flash_sales.storefront_sales(session, shop_id) == [] and "flash_sale" not in _home_types(session, shop_id)
@@ -118,7 +118,7 @@ def test_a_demo_seeded_before_the_flash_section_gains_it_and_a_coming_sale_once_
 
     with session_scope() as check:
         (coming,) = flash_sales.storefront_sales(check, shop_id)
-        assert (coming["status"], coming["price"], coming["title"]) == ("scheduled", 4900, SIGNATURE_TEAS[1])
+        assert (coming["status"], coming["price"], coming["title"]) == ("scheduled", 6900, COMING_TEA)
         types = _home_types(check, shop_id)
         assert types.count("flash_sale") == 1 and types.index("flash_sale") == types.index("banner") + 1
         version = design.get_design(check, owner)["version"]
@@ -139,7 +139,7 @@ def test_a_demo_seeded_before_the_flash_section_gains_it_and_a_coming_sale_once_
 def test_an_owner_with_unpublished_edits_never_has_them_published_by_the_upgrade(session, tmp_path):
     signed = accounts.signup(session, email=demo.DEMO_EMAIL, password="an-older-install", shop_name="一叶茶舍", shop_slug=demo.DEMO_SLUG)
     owner = accounts.authenticate(session, signed.token)
-    product_on_sale(session, owner, title=SIGNATURE_TEAS[1], price=9800, sku="T02-50")
+    product_on_sale(session, owner, title=COMING_TEA, price=13800, sku="T11-50")
     home = design.published_design(session, owner.shop_id)["pages"]["home"]
     design.save_draft(session, owner, {"pages": {"home": {**home, "sections": home["sections"][:2]}}})  # not published
     session.commit()
