@@ -1,16 +1,34 @@
-// Countdowns on the storefront ("剩余 02:13:45"): every element with data-countdown-ends (an ISO time)
-// shows the time left as HH:MM:SS, ticked here once a second so no event goes to the server.
+// Countdowns on the storefront ("剩余 02:13:45", "还剩 2天 03:05:10"): every element with data-countdown-ends
+// (an ISO time) shows the time left, ticked here twice a second so no event goes to the server. The time is
+// the server's, not the phone's: an element that carries data-countdown-now (the server's clock when the page
+// read it) counts from that moment, moved on by the time elapsed since the element appeared (a phone's clock
+// set hours wrong does not move a sale's end). data-countdown-day ("天", " days ") shows whole days apart.
 (function () {
   function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function skew(el, now) {
+    // server minus phone, measured once for each server reading the element carries
+    var said = el.getAttribute("data-countdown-now");
+    if (!said) return 0;
+    if (el.__countdownSaid !== said) {
+      var server = Date.parse(said);
+      el.__countdownSaid = said;
+      el.__countdownSkew = isNaN(server) ? 0 : server - now;
+    }
+    return el.__countdownSkew;
+  }
   function tick() {
     var now = Date.now();
     document.querySelectorAll("[data-countdown-ends]").forEach(function (el) {
       var ends = Date.parse(el.getAttribute("data-countdown-ends"));
       if (isNaN(ends)) return;
-      var left = Math.max(0, Math.floor((ends - now) / 1000));
-      var text = pad(Math.floor(left / 3600)) + ":" + pad(Math.floor(left / 60) % 60) + ":" + pad(left % 60);
+      var left = Math.max(0, Math.floor((ends - now - skew(el, now)) / 1000));
+      var day = el.getAttribute("data-countdown-day");
+      var days = day ? Math.floor(left / 86400) : 0;
+      var hours = day ? Math.floor(left / 3600) % 24 : Math.floor(left / 3600);
+      var text = (days ? days + day + " " : "") + pad(hours) + ":" + pad(Math.floor(left / 60) % 60) + ":" + pad(left % 60);
       if (el.textContent !== text) el.textContent = text;
     });
   }
-  setInterval(tick, 1000);
+  tick();
+  setInterval(tick, 500);
 })();

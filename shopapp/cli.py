@@ -139,6 +139,8 @@ def _seed_demo(*, if_empty: bool) -> int:
     password = demo.seed_demo(if_empty=if_empty)
     if password:
         print(f"demo shop ready: /s/{demo.DEMO_SLUG}  (log in as {demo.DEMO_EMAIL} / {password}; shown only now)")
+    elif demo.bring_up_to_date():
+        print(f"demo shop /s/{demo.DEMO_SLUG} brought up to date: a coming flash sale and the home's flash-sale section")
     return 0
 
 
@@ -156,14 +158,18 @@ def _demo_password() -> int:
 def demo_on_first_start(settings) -> str | None:
     """`serve`'s demo decision: seed the demo shop into an empty platform when DEMO_SHOP says so (by
     default only the embedded SQLite: never a production database), and retire the once-published
-    demo password wherever it still opens the demo. Returns a password for the ready line to show once
+    demo password wherever it still opens the demo; a demo from an older release is brought up to date
+    (demo.bring_up_to_date). Returns a password for the ready line to show once
     (only where the demo is wanted: a production log gets none), or None."""
     from shopapp import demo
 
     retired = demo.retire_published_password()
     if not settings.demo_shop:
         return None
-    return demo.seed_demo(if_empty=True) or retired
+    password = demo.seed_demo(if_empty=True)
+    if password is None:
+        demo.bring_up_to_date()  # a demo seeded by an older release gains what the demo seeds now
+    return password or retired
 
 
 def _serve(settings) -> int:

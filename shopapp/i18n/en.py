@@ -986,8 +986,6 @@ MESSAGES = {
     "store.sale_ends": "Sale ends",
     "store.time_left": "time left:",
     "store.days": "d",
-    "store.hours": "h",
-    "store.minutes": "m",
     "marketing.no_orders": "No order has used this promotion yet",
 
     # Marketing: coupons
@@ -1767,7 +1765,6 @@ MESSAGES = {
     "flash.console.none": "No flash sales yet",
     "flash.console.new": "New flash sale",
     "flash.console.name": "Name",
-    "flash.console.variant_id": "Variant SKU (or ID)",
     "flash.console.price": "Sale price (¥)",
     "flash.console.quantity": "Quantity",
     "flash.console.limit": "Limit per customer",
@@ -2040,8 +2037,6 @@ MESSAGES = {
     "gb.r.note": "Paid orders only, net of refunds; a failed group's orders are refunded and count for nothing.",
     "gb.new_title": "New group buy",
     "gb.name": "Name",
-    "gb.product_id": "Product ID",
-    "gb.product_id_hint": "The product list shows each product's ID",
     "gb.group_price": "Group price (¥)",
     "gb.group_price_hint": "Every variant of the product at this price, below its normal price",
     "gb.group_size": "Group size",
@@ -2067,4 +2062,11 @@ MESSAGES = {
     "mall.confirm": "Redeem now",
     "mall.coupon_done": "Done: the coupon is in My coupons:",
     "mall.see_wallet": "See my coupons",
+    # --- activities ---
+    "bargain.status_refunded": "Refunded",
+    "flash.ends_in": "Ends in",
+    "flash.console.variant": "Product on sale (search by name or SKU, then pick the variant)",
+    "picker.placeholder": "Search by product name or SKU",
+    "picker.change": "Change",
+    "picker.nothing": "No product on sale matches",
 }

@@ -994,8 +994,6 @@ MESSAGES = {
     "store.sale_ends": "限时折扣截止",
     "store.time_left": "还剩",
     "store.days": "天",
-    "store.hours": "小时",
-    "store.minutes": "分",
     "marketing.no_orders": "还没有订单用到这个活动",
 
     # Marketing: coupons
@@ -1775,7 +1773,6 @@ MESSAGES = {
     "flash.console.none": "还没有秒杀活动",
     "flash.console.new": "新建秒杀",
     "flash.console.name": "活动名称",
-    "flash.console.variant_id": "规格 SKU(或 ID)",
     "flash.console.price": "秒杀价(元)",
     "flash.console.quantity": "秒杀数量",
     "flash.console.limit": "每人限购",
@@ -2048,8 +2045,6 @@ MESSAGES = {
     "gb.r.note": "只计已付款订单，扣除退款；失败团的订单已全额退款，不计入。",
     "gb.new_title": "新建拼团",
     "gb.name": "活动名称",
-    "gb.product_id": "商品 ID",
-    "gb.product_id_hint": "在商品列表中可以看到商品 ID",
     "gb.group_price": "拼团价（元）",
     "gb.group_price_hint": "商品每个规格都按这个价格拼团，须低于原价",
     "gb.group_size": "成团人数",
@@ -2075,4 +2070,11 @@ MESSAGES = {
     "mall.confirm": "确认兑换",
     "mall.coupon_done": "兑换成功，优惠券已放入我的优惠券：",
     "mall.see_wallet": "查看我的优惠券",
+    # --- activities ---
+    "bargain.status_refunded": "已退款",
+    "flash.ends_in": "距结束",
+    "flash.console.variant": "秒杀商品（搜索名称或 SKU 后选择规格）",
+    "picker.placeholder": "输入商品名称或 SKU 搜索",
+    "picker.change": "换一个",
+    "picker.nothing": "没有找到在售的商品",
 }

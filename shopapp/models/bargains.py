@@ -3,7 +3,8 @@
 A run starts at the variant's price; each friend's cut is drawn so that after exactly `helpers_needed`
 cuts the price is `floor_price` (services/marketing/bargains.draw_cut). A run's status is read from its
 columns (services/marketing/bargains.run_status): `open` while friends may cut, `finished` at the floor,
-`ordered` once the starter's order holds it, `expired` after `expires_at` (or when the activity ended).
+`ordered` once the starter's order holds it (shown `refunded` once that order
+went back in full: bargain_runs.run_view), `expired` after `expires_at` (or when the activity ended).
 """
 
 from datetime import datetime

@@ -1,7 +1,8 @@
 """秒杀 flash sales: an activity price and its own quantity for one variant, and the orders that won units.
 
-`sold` counts the units in live orders (paid or not): `sold + left == quantity` always, and a cancelled or
-expired order gives its units back at once. The row's `sold` is moved only by a conditional atomic update
+`sold` counts the units in live orders (paid or not, refunded after payment included): `sold + left ==
+quantity` always, and a cancelled or expired unpaid order gives its units back at once (a refund does not:
+services/marketing/flash_sales says why). The row's `sold` is moved only by a conditional atomic update
 (services/marketing/flash_sales), so the database never sells more than `quantity`, whatever the gate said.
 """
 
@@ -23,7 +24,7 @@ class FlashSale(SQLModel, table=True):
     product_id: int
     price: int  # 分, below the variant's price
     quantity: int
-    sold: int = 0  # units in live orders (paid or awaiting payment)
+    sold: int = 0  # units in live orders (awaiting payment, paid, refunded after payment)
     per_customer_limit: int = 1
     pay_minutes: int = 10
     starts_at: datetime

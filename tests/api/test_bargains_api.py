@@ -108,3 +108,26 @@ def test_ending_a_bargain_expires_its_open_runs_and_refuses_new_ones(client, sho
     assert (again.status_code, again.json()["error"]["code"]) == (409, "bargain_ended")
     unknown = client.get(f"/store/{slug}/bargain-runs/999999")
     assert unknown.status_code == 404
+
+
+def test_a_refunded_bargain_order_shows_its_run_refunded_and_the_run_is_never_bought_again(client, shop):
+    slug = shop["shop"]["slug"]
+    tea = _product(shop, price=3800, stock=10)
+    bargain = _bargain(client, shop, tea, helpers_needed=1)
+    starter = _shopper(client, slug, "mei@example.com")
+    run = client.post(f"/store/{slug}/bargains/{bargain['id']}/start", headers=starter["headers"]).json()
+    helped = client.post(f"/store/{slug}/bargain-runs/{run['run_id']}/cuts", headers=_shopper(client, slug, "lan@example.com")["headers"])
+    assert helped.status_code == 201, helped.text
+    checkout = f"/store/{slug}/bargain-runs/{run['run_id']}/checkout"
+    order = client.post(checkout, headers=starter["headers"], json={"address": ADDRESS}).json()
+    client.post(f"/payments/sandbox/{order['payment']['id']}/pay", json={"outcome": "success"})
+
+    cancelled = client.post(f"/orders/{order['order_id']}/cancel", headers=shop["headers"], json={"reason": "缺货"})
+
+    assert cancelled.status_code == 200, cancelled.text
+    assert (cancelled.json()["status"], cancelled.json()["refunded_total"]) == ("closed", order["total"])
+    shown = client.get(f"/store/{slug}/bargain-runs/{run['run_id']}", headers=starter["headers"]).json()
+    assert shown["status"] == "refunded"
+    again = client.post(checkout, headers=starter["headers"], json={"address": ADDRESS})
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "already_ordered")
+    assert client.get(f"/bargains/{bargain['id']}", headers=shop["headers"]).json()["sold"] == 1  # the unit stays sold

@@ -79,7 +79,9 @@ def test_two_shoppers_form_a_group_from_the_product_page_and_the_shared_link(pag
     expect(page.get_by_role("heading", name="拼团", exact=True)).to_be_visible()
     form = page.get_by_test_id("group-buy-form")
     form.get_by_label("活动名称").fill("紫砂杯两人团")
-    form.get_by_label("商品 ID").fill(str(product_id))
+    form.get_by_test_id("variant-search").fill("拼团紫砂杯")  # the product found by its name, not typed as an id
+    form.get_by_test_id("variant-option").first.click()
+    expect(form.get_by_test_id("variant-chosen")).to_contain_text("拼团紫砂杯")
     form.get_by_label("拼团价（元）").fill("100")
     form.get_by_label("开始时间").fill(_local(datetime.now(UTC) - timedelta(minutes=5)))
     form.get_by_label("结束时间").fill(_local(datetime.now(UTC) + timedelta(days=7)))

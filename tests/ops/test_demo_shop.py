@@ -7,13 +7,20 @@ from sqlmodel import select
 from shopapp import cli, demo
 from shopapp.db import session_scope
 from shopapp.demo import seed
+from shopapp.demo.flash_home import COMING_TEA
 from shopapp.models import Shop
 from shopapp.services.core import plan_limits
 from shopapp.services.core.errors import Unauthorized
-from shopapp.services.shops import accounts
+from shopapp.services.marketing import flash_sales
+from shopapp.services.shops import accounts, design
 from shopapp.settings import load_settings
+from tests.shopping import product_on_sale
 
 PRODUCTION = {"DATABASE_URL": "postgresql://shop:secret@db.internal:5432/shopapp", "REDIS_URL": "redis://cache:6379/0"}
+
+
+def _home_types(session, shop_id: int) -> list[str]:
+    return [section["type"] for section in design.published_design(session, shop_id)["pages"]["home"]["sections"]]
 
 
 def _shops() -> list[str]:
@@ -54,6 +61,9 @@ def test_the_embedded_default_seeds_the_demo_with_a_password_made_for_this_insta
         assert (kept.kind, kept.ends_at, kept.plan.is_trial) == ("operator", None, True)
     with session_scope() as session:
         assert accounts.login(session, email=demo.DEMO_EMAIL, password=password).shop.slug == demo.DEMO_SLUG
+        # Each activity live: a 秒杀 running and one starting soon, both on the home's flash-sale section.
+        assert [s["status"] for s in flash_sales.storefront_sales(session, shop_id)] == ["active", "scheduled"]
+        assert _home_types(session, shop_id).count("flash_sale") == 1
     assert cli.demo_on_first_start(settings) is None  # a second start seeds nothing and knows no password
     line = cli.ready_line(settings, demo_shop=True, demo_password=password)
     assert f"(demo@example.com / {password}, shown only now)" in line
@@ -93,3 +103,50 @@ def test_a_platform_upgraded_from_the_published_password_gets_a_new_one_on_its_n
     else:  # a production log never carries a password; demo-password makes one when wanted
         assert shown is None
     assert cli.demo_on_first_start(settings) is None  # retired once
+
+
+def test_a_demo_seeded_before_the_flash_section_gains_it_and_a_coming_sale_once_on_its_next_start(session, tmp_path):
+    signed = accounts.signup(session, email=demo.DEMO_EMAIL, password="an-older-install", shop_name="一叶茶舍", shop_slug=demo.DEMO_SLUG)
+    owner = accounts.authenticate(session, signed.token)
+    product_on_sale(session, owner, title=COMING_TEA, price=13800, sku="T11-50")
+    shop_id = owner.shop_id
+    settings = load_settings({"DATA_DIR": str(tmp_path)})
+    assert flash_sales.storefront_sales(session, shop_id) == [] and "flash_sale" not in _home_types(session, shop_id)
+    session.commit()
+
+    assert cli.demo_on_first_start(settings) is None  # nothing seeded, no password shown: the demo exists
+
+    with session_scope() as check:
+        (coming,) = flash_sales.storefront_sales(check, shop_id)
+        assert (coming["status"], coming["price"], coming["title"]) == ("scheduled", 6900, COMING_TEA)
+        types = _home_types(check, shop_id)
+        assert types.count("flash_sale") == 1 and types.index("flash_sale") == types.index("banner") + 1
+        version = design.get_design(check, owner)["version"]
+        assert accounts.login(check, email=demo.DEMO_EMAIL, password="an-older-install").shop.slug == demo.DEMO_SLUG
+
+    # The owner took the section off: later starts leave the home (and the sales) as the owner left them.
+    with session_scope() as edit:
+        home = design.published_design(edit, shop_id)["pages"]["home"]
+        design.save_draft(edit, owner, {"pages": {"home": {**home, "sections": [x for x in home["sections"] if x["type"] != "flash_sale"]}}})
+        design.publish(edit, owner)
+    assert cli.demo_on_first_start(settings) is None and demo.bring_up_to_date() is False
+    with session_scope() as check:
+        assert "flash_sale" not in _home_types(check, shop_id)
+        assert len(flash_sales.storefront_sales(check, shop_id)) == 1
+        assert design.get_design(check, owner)["version"] == version + 1
+
+
+def test_an_owner_with_unpublished_edits_never_has_them_published_by_the_upgrade(session, tmp_path):
+    signed = accounts.signup(session, email=demo.DEMO_EMAIL, password="an-older-install", shop_name="一叶茶舍", shop_slug=demo.DEMO_SLUG)
+    owner = accounts.authenticate(session, signed.token)
+    product_on_sale(session, owner, title=COMING_TEA, price=13800, sku="T11-50")
+    home = design.published_design(session, owner.shop_id)["pages"]["home"]
+    design.save_draft(session, owner, {"pages": {"home": {**home, "sections": home["sections"][:2]}}})  # not published
+    session.commit()
+
+    assert demo.bring_up_to_date() is True  # the coming sale, the marker that it was looked at
+
+    with session_scope() as check:
+        kept = design.get_design(check, owner)
+        assert kept["version"] == 0 and len(kept["draft"]["pages"]["home"]["sections"]) == 2
+        assert "flash_sale" not in _home_types(check, owner.shop_id)

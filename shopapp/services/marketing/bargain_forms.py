@@ -3,16 +3,14 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from shopapp.models import Product, Variant
+from shopapp.services.catalog import variant_choices as choices
 from shopapp.services.core.errors import Invalid
-from shopapp.services.core.money import format_money, parse_money
-from shopapp.services.core.permissions import Actor, require
+from shopapp.services.core.money import parse_money
+from shopapp.services.core.permissions import Actor
 from shopapp.services.core.validation import checked_shop_moment
 from shopapp.services.marketing import bargains
-
-MAX_CHOICES = 300
 
 
 def create_from_form(session: Session, actor: Actor, form: dict[str, str]) -> dict:
@@ -31,16 +29,6 @@ def create_from_form(session: Session, actor: Actor, form: dict[str, str]) -> di
     return bargains.create_bargain(session, actor, data, errors)
 
 
-def variant_choices(session: Session, actor: Actor) -> list[dict[str, str]]:
-    """The shop's variants on sale, as "龙井 · 250g · ¥38.00", newest product first."""
-    require(actor, "view_console")
-    rows = session.exec(
-        select(Variant, Product).join(Product, col(Product.id) == col(Variant.product_id))
-        .where(Variant.shop_id == actor.shop_id, Product.status == "active")
-        .order_by(col(Product.id).desc(), col(Variant.id)).limit(MAX_CHOICES)
-    ).all()
-    return [
-        {"id": str(variant.id), "label": " · ".join([product.title, *[str(v) for v in variant.option_values or []],
-                                                     format_money(variant.price)])}
-        for variant, product in rows
-    ]
+def variant_choices(session: Session, actor: Actor, query: str = "") -> list[dict[str, str]]:
+    """The shop's variants on sale, as "龙井 · 250g · ¥38.00", newest product first (catalog/variant_choices)."""
+    return choices.variant_choices(session, actor, query)

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from shopapp.models import Customer, Product, Variant
+from shopapp.models import Customer, Order, Product, Variant
 from shopapp.models.bargains import Bargain, BargainCut, BargainRun
 from shopapp.models.base import utcnow
 from shopapp.services.catalog.ratings import masked_name
@@ -144,7 +144,7 @@ def run_view(session: Session, shop_id: int, run_id, customer_token: str | None 
         "variant_id": bargain.variant_id, "title": product.title if product else "",
         "options": " / ".join(str(v) for v in (variant.option_values if variant else []) or []),
         "start_price": run.start_price, "price": run.price, "floor_price": run.floor_price,
-        "status": run_status(run, bargain), "helpers_needed": run.helpers_needed, "cuts_count": run.cuts_count,
+        "status": _shown_status(session, run, bargain), "helpers_needed": run.helpers_needed, "cuts_count": run.cuts_count,
         "cut_total": run.start_price - run.price, "buy_before_floor": bargain.buy_before_floor,
         "starter_masked": masked_name(starter.name or starter.email) if starter else "***",
         "cuts": [{"name_masked": c.name_masked, "cut": c.amount, "at": iso(c.created_at)} for c in cuts],
@@ -152,6 +152,16 @@ def run_view(session: Session, shop_id: int, run_id, customer_token: str | None 
         "mine": viewer is not None and viewer == run.customer_id,
         "helped": viewer is not None and any(c.customer_id == viewer for c in cuts),
     }
+
+
+def _shown_status(session: Session, run: BargainRun, bargain: Bargain) -> str:
+    """run_status, and `refunded` once the starter's paid order went back in full (closed): the unit is the
+    shop's stock again (refunds put it back through the inventory) but not the activity's, and the run is
+    spent, never bought again at its price; the starter may start a new run while units are left."""
+    status = run_status(run, bargain)
+    if status == "ordered" and session.exec(select(Order.status).where(Order.id == run.order_id)).first() == "closed":
+        return "refunded"
+    return status
 
 
 def active_for_product(session: Session, shop_id: int, product_id: int) -> list[dict]:

@@ -113,7 +113,9 @@ def take_unit(session: Session, bargain: Bargain) -> None:
 
 def order_closed(session: Session, order) -> None:
     """An unpaid bargain order was cancelled or expired: its unit goes back to the activity and the run
-    to its starter, who may buy again while it lasts (marketing/lifecycle)."""
+    to its starter, who may buy again while it lasts (marketing/lifecycle). A paid order refunded later
+    is not given back here: its goods return to the stock (orders/refunds) and the unit stays sold, as a
+    flash sale's does (marketing/flash_sales says why); the run shows `refunded` (bargain_runs.run_view)."""
     run = session.exec(select(BargainRun).where(BargainRun.shop_id == order.shop_id, BargainRun.order_id == order.id)).first()
     if run is None:
         return

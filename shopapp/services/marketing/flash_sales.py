@@ -2,9 +2,13 @@
 the units each order wins (the database's truth), units given back, and the gate kept in step.
 
 A sale is `scheduled` before `starts_at`, `active` until `ends_at` (or until the owner ends it), then
-`ended`. `sold` counts units in live orders (paid or awaiting payment): `sold + left == quantity`
-always. Only `take_units` raises `sold` (a conditional atomic update: never past `quantity`, only while
-the sale runs) and only `order_moved` lowers it (an order cancelled or expired unpaid). Lines bought
+`ended`. `sold` counts units won in live orders (awaiting payment, paid, or paid and refunded later):
+`sold + left == quantity` always. Only `take_units` raises `sold` (a conditional atomic update: never past
+`quantity`, only while the sale runs) and only `order_moved` lowers it (an order cancelled or expired
+unpaid). A refund after payment puts the goods back in the variant's stock (orders/refunds, through the
+inventory) but not the unit back in the sale, as Youzan's 秒杀 does: the sale's quantity is the number
+sold at its price, and a refund days later neither reopens a sale shoppers saw sold out nor lets a
+shopper refund and buy again past the per-customer limit. Lines bought
 in a sale are priced by PRICING.md step 1 as exclusive (`unit_price`): nothing of steps 2-5 applies.
 """
 

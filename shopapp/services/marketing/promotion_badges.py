@@ -13,7 +13,6 @@ from types import SimpleNamespace
 from sqlmodel import Session, col, select
 
 from shopapp.models import Variant
-from shopapp.models.base import utcnow
 from shopapp.services.marketing import promotion_rules
 from shopapp.services.marketing.offers import Offers
 from shopapp.services.marketing.promotion_rules import Running
@@ -69,12 +68,6 @@ def for_variants(session: Session, shop_id: int, product_id: int, variants: list
             ends = next((p.ends_at for p in running if p.id == step1.id), ends)
     badges = _badges(running, product_id, _variant_products(session, shop_id, running))
     return ProductOffer(badges=badges, sale_price=min(sale.values(), default=None), ends_at=ends), sale
-
-
-def time_left(ends_at: datetime) -> tuple[int, int, int]:
-    """(days, hours, minutes) until a limited price ends, for its countdown; zeros once it has."""
-    minutes = max(0, int((ends_at - utcnow()).total_seconds()) // 60)
-    return minutes // 1440, minutes % 1440 // 60, minutes % 60
 
 
 def _line(variant_id: int | None, product_id: int, price: int) -> SimpleNamespace:

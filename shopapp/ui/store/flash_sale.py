@@ -1,5 +1,5 @@
-"""The storefront's 秒杀 block on a product page: the countdown to the start on the server's clock, the
-button opening at the second, the sold bar ("已抢 80%"), "已抢光" when gone, and the flash order itself
+"""The storefront's 秒杀 block on a product page: the countdown to the start on the server's clock (ticked in
+the browser by countdown_clock, as every storefront countdown), the button opened by the server at the second, the sold bar ("已抢 80%"), "已抢光" when gone, and the flash order itself
 (checkout/flash_orders: the gate first, only a winner writes an order)."""
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from shopapp.services.marketing import flash_sales
 from shopapp.ui import routes
 from shopapp.ui.components.forms import PRIMARY_BUTTON
 from shopapp.ui.components.text import tr
+from shopapp.ui.components.time import countdown_clock, server_clock
 from shopapp.ui.store.state import StoreState
 
-TICK_SECONDS = 0.2  # how often the countdown is read again from the server's clock
+TICK_SECONDS = 0.2  # how often the server's clock is read again while the button waits for the start
 LONGEST_WATCH = 3600  # a countdown further away than this is shown, not ticked
 ADDRESS_FIELDS = ("name", "phone", "province", "city", "district", "line1", "postcode")
 
@@ -29,14 +30,15 @@ ADDRESS_FIELDS = ("name", "phone", "province", "city", "district", "line1", "pos
 class FlashSaleBlockState(StoreState):
     sale: dict[str, str] = {}  # {id, name, price, regular, left, quantity, sold_percent}
     phase: str = ""  # "", "coming", "open", "gone", "ended"
-    countdown: str = ""  # HH:MM:SS to the start
+    starts_at: str = ""  # ISO: what the countdown counts to
+    clock_now: str = ""  # the server's clock when the sale was read, for the countdown to tick from
     problem: str = ""
     _starts_at: str = ""
     _ends_at: str = ""
 
     def _load_for_product(self, product_id: str):
         """Part of the product page's load: the product's current or coming sale, if any."""
-        self.sale, self.phase, self.countdown, self.problem = {}, "", "", ""
+        self.sale, self.phase, self.starts_at, self.problem = {}, "", "", ""
         if self.not_found:
             return None
         try:
@@ -55,6 +57,7 @@ class FlashSaleBlockState(StoreState):
             "limit": str(item["per_customer_limit"]),
         }
         self._starts_at, self._ends_at = item["starts_at"], item["ends_at"]
+        self.starts_at, self.clock_now = item["starts_at"], server_clock()
         self._set_phase(item["left"])
         if self.phase == "coming" and item["seconds_to_start"] <= LONGEST_WATCH:
             return FlashSaleBlockState.watch_start
@@ -67,13 +70,13 @@ class FlashSaleBlockState(StoreState):
             self.phase = "ended"
         elif now < starts:
             self.phase = "coming"
-            self.countdown = _hms((starts - now).total_seconds())
         else:
             self.phase = "open" if left > 0 else "gone"
 
     @rx.event(background=True)
     async def watch_start(self):
-        """The countdown, read from the server's clock: the button opens at the second."""
+        """The server's clock read until the start: the button opens at the second (the countdown the shopper
+        sees ticks in the browser, from the same clock)."""
         while True:
             async with self:
                 if self.phase != "coming" or not self.sale:
@@ -118,8 +121,8 @@ def flash_sale_block() -> rx.Component:
         ),
         rx.match(
             state.phase,
-            ("coming", rx.el.p(tr("flash.starts_in"), " ", rx.el.span(state.countdown, class_name="font-mono font-bold", data_testid="flash-countdown"),
-                               class_name="mt-2 text-sm", role="timer")),
+            ("coming", rx.el.p(tr("flash.starts_in"), " ", countdown_clock(state.starts_at, state.clock_now, tr("store.days"), class_name="font-mono font-bold", data_testid="flash-countdown"),
+                               class_name="mt-2 text-sm")),
             ("open", rx.el.div(_sold_bar(), _buy_form())),
             ("gone", rx.el.div(_sold_bar(), rx.el.p(tr("flash.gone"), class_name="mt-2 text-center font-bold", data_testid="flash-gone"))),
             rx.el.p(tr("flash.ended"), class_name="mt-2 text-sm"),
@@ -160,9 +163,3 @@ def _buy_form() -> rx.Component:
 
 def _moment(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def _hms(seconds: float) -> str:
-    whole = max(0, int(seconds + 0.999))
-    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
-

@@ -7,6 +7,7 @@ from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, form_error, form_field
 from shopapp.ui.components.navigation import leave_to
 from shopapp.ui.components.text import tr
+from shopapp.ui.components.time import countdown_clock
 from shopapp.ui.store.group_state import GroupState
 from shopapp.ui.store.layout import store_page
 
@@ -48,7 +49,7 @@ def _group_card() -> rx.Component:
             rx.el.div(
                 rx.el.p(tr("group.forming"), class_name="text-lg font-bold text-red-600", data_testid="group-status"),
                 rx.el.p(tr("group.missing_prefix"), " ", rx.el.b(group["missing"], data_testid="group-missing-count"), " ", tr("group.people"),
-                        " · ", tr("group.left"), " ", rx.el.span("", data_countdown_ends=group["expires_at"], class_name="font-mono"),
+                        " · ", tr("group.left"), " ", countdown_clock(group["expires_at"], group["now"], class_name="font-mono"),
                         class_name="text-sm text-gray-700"),
             ),
         ),

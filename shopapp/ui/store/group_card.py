@@ -8,6 +8,7 @@ from shopapp.services.checkout import group_orders
 from shopapp.services.core.errors import DomainError
 from shopapp.ui import routes
 from shopapp.ui.components.text import tr
+from shopapp.ui.components.time import countdown_clock, server_clock
 from shopapp.ui.store.state import StoreState
 
 
@@ -27,7 +28,7 @@ class OrderGroupState(StoreState):
         except DomainError:
             return
         if found:
-            self.order_group = {"status": found["status"], "missing": str(found["places_left"]), "ends": found["expires_at"] or "",
+            self.order_group = {"status": found["status"], "missing": str(found["places_left"]), "ends": found["expires_at"] or "", "now": server_clock(),
                                 "href": routes.store_group(self.shop["slug"], str(found["group_id"]))}
             self.order_members = [m["name_masked"] for m in found["members"]]
 
@@ -41,7 +42,7 @@ def group_card() -> rx.Component:
             ("formed", rx.el.p(tr("group.formed"), class_name="text-sm font-semibold text-emerald-700", data_testid="order-group-status")),
             ("failed", rx.el.p(tr("group.failed_refunded"), class_name="text-sm font-semibold text-gray-600", data_testid="order-group-status")),
             rx.el.p(tr("group.forming"), " · ", tr("group.missing_prefix"), " ", group["missing"], " ", tr("group.people"), " · ",
-                    tr("group.left"), " ", rx.el.span("", data_countdown_ends=group["ends"], class_name="font-mono"),
+                    tr("group.left"), " ", countdown_clock(group["ends"], group["now"], class_name="font-mono"),
                     class_name="text-sm font-semibold text-red-600", data_testid="order-group-status"),
         ),
         rx.el.p(rx.foreach(OrderGroupState.order_members, lambda name: rx.el.span(name, class_name="mr-2")), class_name="mt-1 text-sm text-gray-700"),

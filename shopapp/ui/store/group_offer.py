@@ -10,6 +10,7 @@ from shopapp.services.core.validation import id_from_text
 from shopapp.services.marketing import group_buys
 from shopapp.ui import routes
 from shopapp.ui.components.text import tr
+from shopapp.ui.components.time import countdown_clock, server_clock
 from shopapp.ui.store.state import StoreState
 
 
@@ -29,11 +30,11 @@ class GroupOfferState(StoreState):
             return
         if not found:
             return
-        slug = self.shop["slug"]
+        slug, now = self.shop["slug"], server_clock()
         self.offer = {"id": str(found["id"]), "price": format_money(min(found["prices"].values())), "size": str(found["group_size"]),
                       "open": routes.store_group_open(slug, str(found["id"]))}
         self.open_groups = [{"id": str(g["group_id"]), "opener": g["opener_masked"], "missing": str(g["missing"]),
-                             "ends": g["expires_at"], "href": routes.store_group(slug, str(g["group_id"]))} for g in found["groups"]]
+                             "ends": g["expires_at"], "now": now, "href": routes.store_group(slug, str(g["group_id"]))} for g in found["groups"]]
 
 
 def group_offer() -> rx.Component:
@@ -50,7 +51,7 @@ def group_offer() -> rx.Component:
         rx.el.ul(rx.foreach(state.open_groups, lambda g: rx.el.li(
             rx.el.span(g["opener"], class_name="font-medium"),
             rx.el.span(tr("group.missing_prefix"), " ", g["missing"], " ", tr("group.people"), " · ", tr("group.left"), " ",
-                       rx.el.span("", data_countdown_ends=g["ends"], class_name="font-mono"), class_name="flex-1 text-xs text-gray-600"),
+                       countdown_clock(g["ends"], g["now"], class_name="font-mono"), class_name="flex-1 text-xs text-gray-600"),
             rx.el.a(tr("group.join"), href=g["href"], class_name="rounded-full border border-red-600 px-3 py-1 text-xs font-semibold text-red-600",
                     data_testid="group-join"),
             class_name="flex items-center gap-2 py-2", data_testid="open-group",

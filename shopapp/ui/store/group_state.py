@@ -12,6 +12,7 @@ from shopapp.services.core.money import format_money
 from shopapp.services.marketing import group_buys
 from shopapp.settings import get_settings
 from shopapp.ui import routes
+from shopapp.ui.components.time import server_clock
 from shopapp.ui.state import FormMixin, LeaveMixin
 from shopapp.ui.store.state import StoreState
 
@@ -47,7 +48,7 @@ class GroupState(LeaveMixin, FormMixin, StoreState):
         self.group = {
             "id": str(view["group_id"]), "status": view["status"], "size": str(view["group_size"]),
             "paid": str(view["paid_members"]), "missing": str(view["places_left"]), "expires_at": view["expires_at"] or "",
-            "share": get_settings().public_url + routes.store_group(slug, str(view["group_id"])),
+            "now": server_clock(), "share": get_settings().public_url + routes.store_group(slug, str(view["group_id"])),
             "product": routes.product_page(slug, view["product_id"]) if view["product_id"] else "",
         }
         self.members = [{"name": m["name_masked"], "paid": "yes" if m["paid"] else "", "opener": "yes" if m["opener"] else ""}

@@ -8,7 +8,7 @@ import reflex as rx
 from shopapp.services.core.money import format_money
 from shopapp.services.marketing import promotion_badges
 from shopapp.ui.components.text import tr
-from shopapp.ui.components.time import shown_time
+from shopapp.ui.components.time import countdown_clock, iso_moment, server_clock, shown_time
 from shopapp.ui.store.home import BADGE
 
 
@@ -19,18 +19,18 @@ def priced_variants(session, shop: dict, shown: dict) -> tuple[dict[int, str], l
     )
     ends: dict[str, str] = {}
     if offer.ends_at is not None:
-        days, hours, minutes = promotion_badges.time_left(offer.ends_at)
-        ends = {"at": shown_time(offer.ends_at), "days": str(days), "hours": str(hours), "minutes": str(minutes)}
+        ends = {"at": shown_time(offer.ends_at), "ends": iso_moment(offer.ends_at), "now": server_clock()}
     return {v: format_money(p, shop["currency"]) for v, p in sale.items()}, list(offer.badges), ends
 
 
 def promotion_tags(badges, ends) -> rx.Component:
-    """Badges, then "限时折扣 2026-12-08 20:00 结束 · 还剩 2 天 3 小时 5 分" when a limited price ends."""
+    """Badges, then "限时折扣截止 2026-12-08 20:00 · 还剩 2天 03:05:10" when a limited price ends, ticking each
+    second from the server's clock (countdown_clock, as every storefront countdown)."""
     return rx.el.div(
         rx.foreach(badges, lambda badge: rx.el.span(badge, class_name=BADGE, data_testid="promotion-badge")),
         rx.cond(ends.contains("at"), rx.el.p(
             tr("store.sale_ends"), " ", ends["at"], " · ", tr("store.time_left"), " ",
-            ends["days"], tr("store.days"), " ", ends["hours"], tr("store.hours"), " ", ends["minutes"], tr("store.minutes"),
+            countdown_clock(ends["ends"], ends["now"], tr("store.days"), class_name="font-mono", data_testid="sale-clock"),
             class_name="mt-1 text-xs text-red-600", data_testid="sale-countdown",
         )),
         class_name="mt-1",

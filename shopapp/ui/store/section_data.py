@@ -8,6 +8,7 @@ import dataclasses
 from shopapp.services.core.money import format_money
 from shopapp.services.marketing import coupons, flash_sales
 from shopapp.ui import routes
+from shopapp.ui.components.time import server_clock
 
 
 @dataclasses.dataclass
@@ -40,12 +41,16 @@ def running_coupons(session, shop_id: int) -> list[dict]:
 
 
 def running_flash_sales(session, shop: dict[str, str]) -> list[dict]:
-    """The shop's current and coming 秒杀 for the design's flash-sale block: one card each, to its product."""
+    """The shop's current and coming 秒杀 for the design's flash-sale block: one card each, to its product,
+    with the moment its countdown counts to (the start of a coming sale, the end of a running one) and the
+    server's clock for that countdown to tick from."""
+    now = server_clock()
     return [{
         "title": f"{s['title']} · {s['name']}", "link": routes.product_page(shop["slug"], s["product_id"]),
         "price": format_money(s["price"], shop["currency"]), "regular": format_money(s["regular_price"], shop["currency"]),
         "status": s["status"], "sold_percent": str(s["sold_percent"]), "starts_at": s["starts_at"] or "",
-        "gone": "yes" if s["left"] <= 0 else "",
+        "gone": "yes" if s["left"] <= 0 else "", "counts_to": s["starts_at"] if s["status"] == "scheduled" else s["ends_at"],
+        "now": now,
     } for s in flash_sales.storefront_sales(session, int(shop["id"]))]
 
 

@@ -7,6 +7,7 @@ import reflex as rx
 
 from shopapp.ui import routes
 from shopapp.ui.components.text import tr
+from shopapp.ui.components.time import countdown_clock
 from shopapp.ui.store.section_data import HomeSection
 from shopapp.ui.store.state import StoreState
 
@@ -64,16 +65,26 @@ def section(s: HomeSection, product_grid, product_row) -> rx.Component:
 
 
 def _flash_card(sale: dict) -> rx.Component:
-    """A current or coming 秒杀: its price against the usual one, and how much is gone or when it opens."""
+    """A current or coming 秒杀: its price against the usual one, the sold bar of a running one ("已抢 80%"),
+    and the countdown to its start or its end on the server's clock (countdown_clock)."""
+    running = sale["status"] == "active"
     return rx.el.li(rx.el.a(
         rx.el.p(rx.el.span("⚡ ", aria_hidden="true"), sale["title"], class_name="truncate text-sm font-medium"),
         rx.el.p(rx.el.span(sale["price"], class_name="font-bold text-red-600"), rx.el.s(sale["regular"], class_name="ml-2 text-xs text-gray-400"),
-                rx.el.span(rx.cond(sale["gone"] != "", tr("flash.gone"), rx.cond(sale["status"] == "active",
-                           rx.el.span(tr("flash.sold"), " ", sale["sold_percent"], "%"), tr("flash.coming"))),
+                rx.el.span(rx.cond(sale["gone"] != "", tr("flash.gone"), rx.cond(running, tr("flash.ends_in"), tr("flash.starts_in"))), " ",
+                           rx.cond(sale["gone"] != "", "", countdown_clock(sale["counts_to"], sale["now"], tr("store.days"), class_name="font-mono font-bold",
+                                                                           data_testid="flash-card-countdown")),
                            class_name="ml-auto text-xs text-red-600"),
                 class_name="mt-1 flex items-baseline"),
+        rx.cond(running, rx.el.div(
+            rx.el.div(rx.el.div(class_name="h-1.5 rounded-full bg-red-500", style={"width": sale["sold_percent"] + "%"}),
+                      class_name="h-1.5 flex-1 rounded-full bg-red-100"),
+            rx.el.span(tr("flash.sold"), " ", sale["sold_percent"], "%", class_name="ml-2 whitespace-nowrap text-xs text-red-600",
+                       data_testid="flash-card-sold"),
+            class_name="mt-1 flex items-center",
+        ), rx.el.p(tr("flash.coming"), class_name="mt-1 text-xs text-gray-500")),
         href=sale["link"], class_name="block rounded-lg border border-red-100 bg-white px-3 py-2",
-    ), data_testid="flash-card")
+    ), data_testid="flash-card", data_status=sale["status"])
 
 
 def banner(s: HomeSection) -> rx.Component:

@@ -1,35 +1,22 @@
 """What the console's bargain page knows and does: the list with each bargain's numbers, the new bargain's
 form (a variant chosen from the shop's), ending one, and its report."""
 
-from datetime import datetime
-
 import reflex as rx
 
 from shopapp.services.core.money import format_money
 from shopapp.services.marketing import bargain_forms, bargains
-from shopapp.ui.components.time import shown_time
+from shopapp.ui.console.marketing.activity_list import ActivityListMixin, shown_iso
+from shopapp.ui.console.marketing.variant_picker import VariantPickerState
 from shopapp.ui.console.state import ConsoleState
 from shopapp.ui.state import FAILED, ConfirmMixin, FormMixin
 
 REPORT_NUMBERS = ("orders", "paid_orders", "units", "customers", "new_customers", "runs_started", "runs_finished")
 
 
-class BargainsState(FormMixin, ConfirmMixin, ConsoleState):
-    items: list[dict[str, str]] = []
-    variants: list[dict[str, str]] = []
-    allowed: bool = True
-    form_key: int = 0
-    saved: str = ""
-    selected: str = ""  # the bargain whose report is open
-    report: dict[str, str] = {}
-
+class BargainsState(ActivityListMixin, FormMixin, ConfirmMixin, ConsoleState):
     @rx.event
     def load(self):
-        found = self._read(lambda session, actor: (bargains.list_bargains(session, actor),
-                                                   bargain_forms.variant_choices(session, actor)))
-        self.allowed = found is not None
-        if found is not None:
-            self.items, self.variants = [_row(item) for item in found[0]], found[1]
+        self._listed(self._read(bargains.list_bargains), _row)
 
     @rx.event
     def create(self, form: dict):
@@ -37,9 +24,8 @@ class BargainsState(FormMixin, ConfirmMixin, ConsoleState):
         made = self._submit(lambda session: bargain_forms.create_from_form(session, self._actor(), form))
         if made is FAILED:
             return
-        self.saved = made["name"]
-        self.form_key += 1
-        return BargainsState.load
+        self._created(made)
+        return [BargainsState.load, VariantPickerState.clear]
 
     @rx.event
     def open_report(self, bargain_id: str):
@@ -50,13 +36,8 @@ class BargainsState(FormMixin, ConfirmMixin, ConsoleState):
             self.report |= {"revenue": format_money(found["revenue"]), "discount_total": format_money(found["discount_total"])}
 
     @rx.event
-    def close_report(self):
-        self.selected = ""
-
-    @rx.event
     def end(self):
-        bargain_id = int(self.confirming)
-        self.confirming = ""
+        bargain_id = self._ending()
         self.error = self._attempt(lambda session, actor: bargains.end_bargain(session, actor, bargain_id))
         return BargainsState.load
 
@@ -67,9 +48,5 @@ def _row(item: dict) -> dict[str, str]:
         "floor": format_money(item["floor_price"]), "helpers": str(item["helpers_needed"]), "hours": str(item["hours"]),
         "sold": str(item["sold"]), "quantity": str(item["quantity"]), "started": str(item["runs_started"]),
         "finished": str(item["runs_finished"]), "before_floor": "yes" if item["buy_before_floor"] else "",
-        "when": f"{shown_time(_at(item['starts_at']))} – {shown_time(_at(item['ends_at']))}",
+        "when": f"{shown_iso(item['starts_at'])} – {shown_iso(item['ends_at'])}",
     }
-
-
-def _at(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None

@@ -7,35 +7,26 @@ from shopapp.ui.components.confirm import confirm_button
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON, form_error, form_field
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.layout import console_page
+from shopapp.ui.console.marketing.activity_list import BADGE, activity_page, status_badge
 from shopapp.ui.console.marketing.coupons_state import CouponsState
 
 KINDS = [("amount", "coupons.kind.amount"), ("percent", "coupons.kind.percent"), ("free_shipping", "coupons.kind.free_shipping")]
 DATES = [("fixed", "coupons.dates.fixed"), ("days", "coupons.dates.days")]
-BADGE = "ml-2 rounded px-2 text-xs"
 
 
 @console_page(routes.CONSOLE_COUPONS, "console.nav.coupons", on_load=CouponsState.load)
 def coupons_page() -> rx.Component:
     state = CouponsState
-    return rx.el.div(
-        rx.el.h1(tr("console.nav.coupons"), class_name="text-2xl font-bold"),
-        rx.el.p(tr("coupons.intro"), class_name="mt-1 text-sm text-gray-600"),
-        rx.cond(~state.allowed, rx.el.p(tr("error.role_not_allowed"), role="alert", class_name="mt-4 text-sm text-amber-700")),
-        rx.cond(state.saved != "", rx.el.p(tr("coupons.saved"), " ", state.saved, role="status",
-                                            class_name="mt-4 rounded-lg bg-emerald-50 px-3 py-2 text-sm text-emerald-800")),
-        rx.cond(state.panel == "", form_error(state.error)),
-        rx.cond(state.items.length() == 0, rx.el.p(tr("coupons.none"), class_name="mt-4 text-sm text-gray-500")),
-        rx.el.ul(rx.foreach(state.items, _coupon), class_name="mt-4 divide-y rounded-2xl border bg-white", data_testid="coupon-list"),
-        rx.cond(state.allowed, _new_coupon_form()),
-        class_name="max-w-3xl",
-    )
+    return activity_page(state, title="console.nav.coupons", intro="coupons.intro", saved="coupons.saved", none="coupons.none",
+                         row=_coupon, list_testid="coupon-list", form=_new_coupon_form(),
+                         notes=(rx.cond(state.panel == "", form_error(state.error)),))
 
 
 def _coupon(item: dict) -> rx.Component:
     state = CouponsState
     return rx.el.li(
         rx.el.div(
-            rx.el.p(item["name"], _status(item["status"]), rx.cond(item["claimable"] != "", rx.el.span(tr("coupons.claimable"), class_name=f"{BADGE} bg-sky-50 text-sky-800")),
+            rx.el.p(item["name"], status_badge(item["status"]), rx.cond(item["claimable"] != "", rx.el.span(tr("coupons.claimable"), class_name=f"{BADGE} bg-sky-50 text-sky-800")),
                     class_name="font-medium"),
             rx.el.p(item["description"], rx.cond(item["code"] != "", rx.el.span(" · ", tr("coupons.code"), " ", rx.el.code(item["code"]))),
                     class_name="text-sm text-gray-700"),
@@ -54,15 +45,6 @@ def _coupon(item: dict) -> rx.Component:
         ),
         rx.cond(state.selected == item["id"], _panel()),
         class_name="flex flex-col gap-2 p-3", data_testid="coupon-" + item["id"],
-    )
-
-
-def _status(status) -> rx.Component:
-    return rx.match(
-        status,
-        ("active", rx.el.span(tr("coupons.status.active"), class_name=f"{BADGE} bg-emerald-50 text-emerald-800")),
-        ("scheduled", rx.el.span(tr("coupons.status.scheduled"), class_name=f"{BADGE} bg-amber-50 text-amber-800")),
-        rx.el.span(tr("coupons.status.ended"), class_name=f"{BADGE} bg-gray-100 text-gray-600"),
     )
 
 

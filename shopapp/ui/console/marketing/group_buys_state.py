@@ -1,35 +1,25 @@
 """What the console's 拼团 page knows and does: the activities with their group numbers, a new one, its report, ending it."""
 
-from datetime import datetime
-
 import reflex as rx
 
 from shopapp.services.checkout import group_orders
 from shopapp.services.core.money import format_money
 from shopapp.services.marketing import group_buy_forms, group_buys
-from shopapp.ui.components.time import shown_time
+from shopapp.ui.console.marketing.activity_list import ActivityListMixin, shown_iso
+from shopapp.ui.console.marketing.variant_picker import VariantPickerState
 from shopapp.ui.console.state import ConsoleState
 from shopapp.ui.state import FAILED, ConfirmMixin, FormMixin
 
 NUMBERS = ("orders", "paid_orders", "units", "customers", "new_customers", "groups_formed", "groups_failed", "groups_forming")
 
 
-class GroupBuysState(FormMixin, ConfirmMixin, ConsoleState):
-    items: list[dict[str, str]] = []
-    allowed: bool = True
-    form_key: int = 0  # bumped so the emptied form remounts after a save
-    saved: str = ""
-    selected: str = ""  # the activity whose report is open
-    report: dict[str, str] = {}
+class GroupBuysState(ActivityListMixin, FormMixin, ConfirmMixin, ConsoleState):
     report_orders: list[dict[str, str]] = []
     problem: str = ""  # what ending one refused
 
     @rx.event
     def load(self):
-        found = self._read(group_buys.list_group_buys)
-        self.allowed = found is not None
-        if found is not None:
-            self.items = [_row(item) for item in found]
+        self._listed(self._read(group_buys.list_group_buys), _row)
 
     @rx.event
     def create(self, form: dict):
@@ -37,9 +27,8 @@ class GroupBuysState(FormMixin, ConfirmMixin, ConsoleState):
         made = self._submit(lambda session: group_buy_forms.create_from_form(session, self._actor(), form))
         if made is FAILED:
             return
-        self.saved = made["name"]
-        self.form_key += 1
-        return GroupBuysState.load
+        self._created(made)
+        return [GroupBuysState.load, VariantPickerState.clear]
 
     @rx.event
     def open_report(self, group_buy_id: str):
@@ -49,17 +38,12 @@ class GroupBuysState(FormMixin, ConfirmMixin, ConsoleState):
             self.report = {k: str(found[k]) for k in NUMBERS}
             self.report |= {"revenue": format_money(found["revenue"]), "discount_total": format_money(found["discount_total"])}
             self.report_orders = [{"order_no": o["order_no"], "status": self._text(f"order.status.{o['status']}"), "total": format_money(o["total"]),
-                                   "at": _shown(o["created_at"])} for o in found["order_list"]]
-
-    @rx.event
-    def close_report(self):
-        self.selected = ""
+                                   "at": shown_iso(o["created_at"])} for o in found["order_list"]]
 
     @rx.event
     def end(self):
         """End it now: its forming groups fail and their paid members are refunded in full."""
-        group_buy_id = int(self.confirming)
-        self.confirming = ""
+        group_buy_id = self._ending()
         self.problem = self._attempt(lambda session, actor: group_orders.end_group_buy(session, actor, group_buy_id))
         return GroupBuysState.load
 
@@ -70,11 +54,6 @@ def _row(item: dict) -> dict[str, str]:
         "id": str(item["id"]), "name": item["name"], "status": item["status"], "product_id": str(item["product_id"]),
         "size": str(item["group_size"]), "hours": str(item["hours_to_form"]),
         "price": " / ".join(format_money(p) for p in prices), "virtual": "yes" if item["fill_with_virtual"] else "",
-        "when": f"{_shown(item['starts_at'])} – {_shown(item['ends_at'])}",
+        "when": f"{shown_iso(item['starts_at'])} – {shown_iso(item['ends_at'])}",
         "forming": str(item["groups_forming"]), "formed": str(item["groups_formed"]), "failed": str(item["groups_failed"]),
     }
-
-
-def _shown(iso: str | None) -> str:
-    """An activity's ISO time (as the service answers the API) on the shop's clock."""
-    return shown_time(datetime.fromisoformat(iso.replace("Z", "+00:00"))) if iso else ""
