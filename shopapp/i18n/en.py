@@ -948,8 +948,6 @@ MESSAGES = {
     "marketing.name": "Name",
     "marketing.starts_at": "Starts",
     "marketing.ends_at": "Ends",
-    "marketing.product_ids": "Product IDs (comma separated)",
-    "marketing.category_ids": "Category IDs (comma separated)",
     "marketing.scope_hint": "Leave both empty for the whole shop",
     "marketing.percent_off": "Percent off (20 means 20% off)",
     "marketing.prices": "Or a price per variant: one \"variant ID=price\" per line",
@@ -2069,4 +2067,12 @@ MESSAGES = {
     "picker.placeholder": "Search by product name or SKU",
     "picker.change": "Change",
     "picker.nothing": "No product on sale matches",
+    # --- scope picker ---
+    "scope.products": "Products it covers",
+    "scope.search": "Search a product name or SKU, tap to add",
+    "scope.remove": "Remove",
+    "scope.categories": "Or by category (tap to choose)",
+    "scope.nothing": "No product matches",
+    "coupons.scope_all": "Whole shop",
+    "coupons.scope_some": "Chosen products",
 }

@@ -956,8 +956,6 @@ MESSAGES = {
     "marketing.name": "活动名称",
     "marketing.starts_at": "开始时间",
     "marketing.ends_at": "结束时间",
-    "marketing.product_ids": "商品 ID（逗号分隔）",
-    "marketing.category_ids": "分类 ID（逗号分隔）",
     "marketing.scope_hint": "都不填即全店商品参加",
     "marketing.percent_off": "优惠百分比（20 即 8 折）",
     "marketing.prices": "或按规格设活动价：每行「规格ID=价格」",
@@ -2077,4 +2075,12 @@ MESSAGES = {
     "picker.placeholder": "输入商品名称或 SKU 搜索",
     "picker.change": "换一个",
     "picker.nothing": "没有找到在售的商品",
+    # --- scope picker ---
+    "scope.products": "适用商品",
+    "scope.search": "按商品名或 SKU 搜索，点选加入",
+    "scope.remove": "移除",
+    "scope.categories": "或按分类（点选）",
+    "scope.nothing": "没有找到这个商品",
+    "coupons.scope_all": "全店可用",
+    "coupons.scope_some": "指定商品可用",
 }

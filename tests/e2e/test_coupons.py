@@ -75,12 +75,16 @@ def test_the_owner_makes_a_coupon_its_codes_issues_it_and_ends_it_in_the_console
     form.get_by_label("开始时间").fill("2026-01-01T00:00")
     form.get_by_label("结束时间").fill("2036-01-01T00:00")
     form.get_by_label("券码（可不填）").fill("vip day")
+    form.get_by_test_id("scope-search").fill("龙井")  # the coupon covers one product, picked by its name
+    form.get_by_test_id("scope-option").filter(has_text="西湖龙井绿茶 明前特级").click()
+    expect(form.get_by_test_id("scope-product")).to_contain_text("西湖龙井绿茶 明前特级")
     form.get_by_role("button", name="创建优惠券").click()
     expect(page.get_by_role("status").filter(has_text="已创建优惠券")).to_contain_text("会员日券")
 
     row = page.get_by_test_id("coupon-list").locator("li").filter(has_text="会员日券")
     expect(row).to_contain_text("满¥99减¥15")
     expect(row).to_contain_text("VIPDAY")
+    expect(row).to_contain_text("指定商品可用")
     row.get_by_role("button", name="一次性券码").click()
     row.get_by_label("生成数量").fill("5")
     with page.expect_download() as download:

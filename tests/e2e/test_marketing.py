@@ -24,7 +24,8 @@ def test_owner_creates_a_spend_and_save_and_a_phone_shopper_sees_its_badge(page,
     now = datetime.now(UTC)
     form.get_by_label("开始时间").fill(_china_minute(now - timedelta(hours=1)))
     form.get_by_label("结束时间").fill(_china_minute(now - timedelta(hours=2)))
-    form.get_by_label("商品 ID（逗号分隔）").fill("1")
+    form.get_by_test_id("scope-search").fill("龙井")
+    form.get_by_test_id("scope-option").filter(has_text="西湖龙井绿茶 明前特级").click()
     form.get_by_test_id("tier-min").first.fill("300")
     form.get_by_test_id("tier-value").first.fill("40")
     form.get_by_test_id("promotion-save").click()
@@ -35,6 +36,10 @@ def test_owner_creates_a_spend_and_save_and_a_phone_shopper_sees_its_badge(page,
     row = page.get_by_test_id("promotion-row").filter(has_text="龙井满 300 减 40")
     expect(row).to_contain_text("进行中")
     expect(row).to_contain_text("满300减40")
+    row.get_by_role("button", name="编辑").click()  # the form shows the scope it was saved with, by name
+    expect(form.get_by_test_id("scope-product")).to_have_text(re.compile("西湖龙井绿茶 明前特级"))
+    form.get_by_role("button", name="取消").click()
+    expect(form.get_by_test_id("scope-product")).to_have_count(0)
 
     phone.goto("/s/demo-tea/p/1")
     expect(phone.get_by_test_id("product-title")).to_have_text("西湖龙井绿茶 明前特级")

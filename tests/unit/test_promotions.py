@@ -263,7 +263,7 @@ def test_the_console_form_is_typed_in_yuan_on_the_shops_clock(session, owner):
             "tier_measure": "amount", "repeat": ""}
     rows = [{"min": "300", "reward": "amount_off", "value": "40"}, {"min": "500", "reward": "free_shipping", "value": ""}]
     data = promotion_forms.typed_promotion("tiered", form, rows, owner.shop_id)
-    assert data["starts_at"] == "2026-12-06T10:00:00+08:00" and data["product_ids"] == ["3", "5"]
+    assert data["starts_at"] == "2026-12-06T10:00:00+08:00" and data["product_ids"] == [3, 5]
     assert data["tiers"] == [{"min_amount": 30000, "amount_off": 4000}, {"min_amount": 50000, "free_shipping": True}]
     with pytest.raises(Invalid) as refused:
         promotion_forms.typed_promotion("tiered", form, [{"min": "3x", "reward": "amount_off", "value": "40"}], owner.shop_id)

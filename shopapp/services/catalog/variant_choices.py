@@ -1,5 +1,6 @@
-"""The variants an owner picks from in an activity's form (秒杀, 砍价; 拼团 takes the chosen one's product): found by product name or SKU, each
-as "龙井 · 250克 · ¥38.00", so no form asks for a typed variant id."""
+"""What an owner picks from in a marketing form, so no form asks for a typed id: the variants of an activity
+(秒杀, 砍价; 拼团 takes the chosen one's product), each as "龙井 · 250克 · ¥38.00", and the products of a
+promotion's or coupon's scope; both found by product name or SKU."""
 
 from __future__ import annotations
 
@@ -21,9 +22,8 @@ def variant_choices(session: Session, actor: Actor, query: str = "", *, limit: i
         select(Variant, Product).join(Product, col(Product.id) == col(Variant.product_id))
         .where(Variant.shop_id == actor.shop_id, Product.shop_id == actor.shop_id, Product.status == "active")
     )
-    words = str(query or "").strip()[:MAX_QUERY]
-    if words:
-        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = _pattern(query)
+    if pattern:
         statement = statement.where(or_(col(Product.title).ilike(pattern, escape="\\"), col(Variant.sku).ilike(pattern, escape="\\")))
     rows = session.exec(statement.order_by(col(Product.id).desc(), col(Variant.id)).limit(limit)).all()
     return [{"id": str(variant.id), "product_id": str(product.id), "label": label(product.title, variant)} for variant, product in rows]
@@ -31,3 +31,35 @@ def variant_choices(session: Session, actor: Actor, query: str = "", *, limit: i
 
 def label(title: str, variant: Variant) -> str:
     return " · ".join([title, *[str(v) for v in variant.option_values or []], format_money(variant.price)])
+
+
+def product_choices(session: Session, actor: Actor, query: str = "", *, limit: int = MAX_CHOICES) -> list[dict[str, str]]:
+    """The shop's products (any status but archived) whose name or a variant's SKU contains `query`, newest
+    first, at most `limit`: [{id, label}] — a promotion's or coupon's scope picks from these."""
+    require(actor, "view_console")
+    statement = select(Product.id, Product.title).where(Product.shop_id == actor.shop_id, Product.status != "archived")
+    pattern = _pattern(query)
+    if pattern:
+        skus = select(Variant.product_id).where(Variant.shop_id == actor.shop_id, col(Variant.sku).ilike(pattern, escape="\\"))
+        statement = statement.where(or_(col(Product.title).ilike(pattern, escape="\\"), col(Product.id).in_(skus)))
+    rows = session.exec(statement.order_by(col(Product.id).desc()).limit(limit)).all()
+    return [{"id": str(product_id), "label": title} for product_id, title in rows]
+
+
+def product_labels(session: Session, actor: Actor, product_ids: list[int]) -> list[dict[str, str]]:
+    """The shop's products of `product_ids` as [{id, label}], in that order (another shop's ids are left out)."""
+    require(actor, "view_console")
+    wanted = [int(i) for i in product_ids if str(i).isdigit() and len(str(i)) < 19]
+    if not wanted:
+        return []
+    titles = dict(session.exec(select(Product.id, Product.title).where(
+        Product.shop_id == actor.shop_id, col(Product.id).in_(wanted))).all())
+    return [{"id": str(i), "label": titles[i]} for i in wanted if i in titles]
+
+
+def _pattern(query: str) -> str:
+    """`query` as a LIKE pattern that finds it anywhere ("" for no query), its own % and _ taken literally."""
+    words = str(query or "").strip()[:MAX_QUERY]
+    if not words:
+        return ""
+    return "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -1,5 +1,6 @@
 """Checks of input shared by several services."""
 
+import re
 from datetime import UTC, datetime
 
 from email_validator import EmailNotValidError, validate_email
@@ -153,3 +154,12 @@ def checked_shop_moment(typed, field: str, errors: dict[str, str], shop_id: int 
         return None
     return moment.isoformat() if moment else None
 
+
+
+def typed_ids(typed: str, field: str, errors: dict[str, str]) -> list[int]:
+    """Ids as a form sends them ("3, 5", also with Chinese commas or spaces); anything else is `ids_invalid`."""
+    parts = [p for p in re.split(r"[\s,，、]+", str(typed or "")) if p]
+    if any(not (p.isascii() and p.isdigit() and storable_integer(int(p))) for p in parts):
+        errors[field] = "ids_invalid"
+        return []
+    return [int(p) for p in parts]

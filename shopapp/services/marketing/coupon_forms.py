@@ -14,7 +14,7 @@ from shopapp.services.core.errors import Invalid
 from shopapp.services.core.money import parse_money
 from shopapp.services.core.permissions import Actor
 from shopapp.services.core.spreadsheet import SafeWriter
-from shopapp.services.core.validation import checked_shop_moment
+from shopapp.services.core.validation import checked_shop_moment, typed_ids
 from shopapp.services.marketing import coupons
 
 MONEY_FIELDS = ("amount_off", "max_off", "min_amount")
@@ -47,6 +47,8 @@ def typed_coupon(form: dict[str, str], errors: dict[str, str], shop_id: int | No
         for field in ("starts_at", "ends_at"):
             data[field] = checked_shop_moment(form.get(field), field, errors, shop_id)
         data.pop("valid_days", None)
+    for field in ("product_ids", "category_ids"):
+        data[field] = typed_ids(form.get(field, ""), field, errors)
     data["claimable"] = bool(form.get("claimable"))
     data["combines_with_promotions"] = bool(form.get("combines_with_promotions"))
     return data

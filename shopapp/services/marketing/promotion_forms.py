@@ -3,12 +3,12 @@ turned into what create_promotion and update_promotion take (分, UTC, lists), a
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from shopapp.services.core.clock import shop_time, shop_zone
 from shopapp.services.core.errors import Invalid, require_fields
 from shopapp.services.core.money import parse_money, yuan_text
+from shopapp.services.core.validation import typed_ids
 
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 REWARDS = ("amount_off", "percent_off", "gift_variant_id", "free_shipping")
@@ -23,7 +23,7 @@ def typed_promotion(kind: str, form: dict, tiers: list[dict[str, str]], shop_id:
     for field in ("starts_at", "ends_at"):
         data[field] = _utc(form.get(field, ""), shop_id, field, errors)
     for field in ("product_ids", "category_ids"):
-        data[field] = _ids(form.get(field, ""), field, errors)
+        data[field] = typed_ids(form.get(field, ""), field, errors)
     if kind in ("limited_discount", "second_half"):
         data["percent_off"] = (form.get("percent_off") or "").strip() or None
     if kind == "limited_discount":
@@ -109,13 +109,6 @@ def _utc(typed: str, shop_id: int, field: str, errors: dict[str, str]) -> str:
 
 def _local(iso: str, shop_id: int) -> str:
     return shop_time(datetime.fromisoformat(iso.replace("Z", "+00:00")), shop_id).strftime(LOCAL_MINUTE)
-
-
-def _ids(typed: str, field: str, errors: dict[str, str]) -> list[str]:
-    parts = [p for p in re.split(r"[\s,，、]+", typed or "") if p]
-    if any(not p.isdigit() for p in parts):
-        errors[field] = "ids_invalid"
-    return parts
 
 
 def _prices(typed: str, errors: dict[str, str]) -> dict[str, int]:

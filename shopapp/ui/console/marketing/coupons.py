@@ -5,16 +5,17 @@ import reflex as rx
 from shopapp.ui import routes
 from shopapp.ui.components.confirm import confirm_button
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON, form_error, form_field
-from shopapp.ui.components.text import tr
+from shopapp.ui.components.text import tr, tr_of
 from shopapp.ui.console.layout import console_page
 from shopapp.ui.console.marketing.activity_list import BADGE, activity_page, status_badge
 from shopapp.ui.console.marketing.coupons_state import CouponsState
+from shopapp.ui.console.marketing.scope_picker import ScopePickerState, scope_picker
 
 KINDS = [("amount", "coupons.kind.amount"), ("percent", "coupons.kind.percent"), ("free_shipping", "coupons.kind.free_shipping")]
 DATES = [("fixed", "coupons.dates.fixed"), ("days", "coupons.dates.days")]
 
 
-@console_page(routes.CONSOLE_COUPONS, "console.nav.coupons", on_load=CouponsState.load)
+@console_page(routes.CONSOLE_COUPONS, "console.nav.coupons", on_load=[CouponsState.load, ScopePickerState.clear])
 def coupons_page() -> rx.Component:
     state = CouponsState
     return activity_page(state, title="console.nav.coupons", intro="coupons.intro", saved="coupons.saved", none="coupons.none",
@@ -27,7 +28,7 @@ def _coupon(item: dict) -> rx.Component:
     return rx.el.li(
         rx.el.div(
             rx.el.p(item["name"], status_badge(item["status"]), rx.cond(item["claimable"] != "", rx.el.span(tr("coupons.claimable"), class_name=f"{BADGE} bg-sky-50 text-sky-800")),
-                    class_name="font-medium"),
+                    rx.el.span(tr_of(item["scope"], "coupons.scope_"), class_name=f"{BADGE} bg-gray-100 text-gray-700"), class_name="font-medium"),
             rx.el.p(item["description"], rx.cond(item["code"] != "", rx.el.span(" · ", tr("coupons.code"), " ", rx.el.code(item["code"]))),
                     class_name="text-sm text-gray-700"),
             rx.el.p(rx.cond(item["days"] != "", rx.el.span(tr("coupons.valid_days_after"), " ", item["when"]), item["when"]), " · ",
@@ -122,6 +123,7 @@ def _new_coupon_form() -> rx.Component:
             rx.fragment(),
         ),
         form_field("coupons.min_amount", "min_amount", errors, inputmode="decimal", placeholder="¥", hint_key="coupons.min_amount_hint"),
+        scope_picker(errors),
         rx.el.div(
             rx.el.label(tr("coupons.dates"), html_for="dates", class_name="mb-1 block text-sm font-medium text-gray-800"),
             rx.el.select(*[rx.el.option(tr(key), value=value) for value, key in DATES], id="dates", name="dates",

@@ -7,6 +7,7 @@ from shopapp.i18n import field_message, pick_lang
 from shopapp.services.core.money import format_money
 from shopapp.services.marketing import coupon_forms, coupons
 from shopapp.ui.components.time import shown_time
+from shopapp.ui.console.marketing.scope_picker import ScopePickerState
 from shopapp.ui.console.state import ConsoleState
 from shopapp.ui.state import FAILED, ConfirmMixin, FormMixin
 
@@ -47,7 +48,7 @@ class CouponsState(FormMixin, ConfirmMixin, ConsoleState):
             return
         self.saved, self.kind, self.dates = made["name"], "amount", "fixed"
         self.form_key += 1
-        return CouponsState.load
+        return [CouponsState.load, ScopePickerState.clear]
 
     @rx.event
     def open_panel(self, coupon_id: str, panel: str):
@@ -112,6 +113,7 @@ def _row(item: dict) -> dict[str, str]:
         "status": item["status"], "issued": str(item["issued"]), "used": str(item["used"]),
         "left": "∞" if item["left"] is None else str(item["left"]), "code": item["code"] or "",
         "when": when, "days": "" if item["valid_days"] is None else "yes", "claimable": "yes" if item["claimable"] else "",
+        "scope": "coupons.scope_some" if item["product_ids"] or item["category_ids"] else "coupons.scope_all",
     }
 
 

@@ -5,6 +5,7 @@ import reflex as rx
 from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON, form_error
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.marketing.promotions_state import PromotionsState
+from shopapp.ui.console.marketing.scope_picker import scope_picker
 
 REWARDS = (("amount_off", "marketing.reward.amount_off"), ("percent_off", "marketing.reward.percent_off"),
            ("gift_variant_id", "marketing.reward.gift"), ("free_shipping", "marketing.reward.free_shipping"))
@@ -19,9 +20,7 @@ def promotion_form() -> rx.Component:
         field("name", "marketing.name"),
         rx.el.div(field("starts_at", "marketing.starts_at", type="datetime-local"), field("ends_at", "marketing.ends_at", type="datetime-local"),
                   class_name="grid gap-3 sm:grid-cols-2"),
-        rx.el.div(field("product_ids", "marketing.product_ids"), field("category_ids", "marketing.category_ids"),
-                  class_name="grid gap-3 sm:grid-cols-2"),
-        rx.el.p(tr("marketing.scope_hint"), class_name="-mt-2 text-sm text-gray-500"),
+        scope_picker(state.errors),
         rx.cond(kind == "limited_discount", rx.el.div(
             field("percent_off", "marketing.percent_off", inputmode="numeric"),
             field("prices", "marketing.prices", multiline=True),
