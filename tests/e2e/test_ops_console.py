@@ -89,13 +89,7 @@ def test_an_operator_suspends_a_shop_and_a_shopper_sees_the_paused_page(browser,
 
 
 def test_an_operator_edits_a_plan_and_a_bad_price_changes_nothing(page, platform_url, platform_data):
-    email, password = f"ops-{uuid.uuid4().hex[:6]}@platform.example", "operator-pass-1"
-    create_operator(platform_data, email, password)
-    page.goto("/ops/login")
-    page.get_by_label("邮箱").fill(email)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile("/ops/?$"))
+    _log_in_operator(page, platform_data)
     page.get_by_role("link", name="套餐").click()
     pro = page.get_by_test_id("ops-plan").filter(has_text="专业版")
     expect(pro).to_contain_text("¥198")
@@ -149,7 +143,9 @@ def test_a_shopper_reports_a_shop_and_the_operator_resolves_it_then_pays_out_a_b
 
     # A shopper on a phone: the footer's 举报, a reason and what happened.
     phone.goto(f"/s/{slug}")
+    expect(phone.get_by_test_id("store-name")).to_have_text("被举报的店")
     phone.get_by_test_id("report-link").click()
+    expect(phone).to_have_url(re.compile(f"/s/{slug}/report/?$"))
     expect(phone.get_by_role("heading", name="举报这家店铺")).to_be_visible()
     phone.get_by_role("button", name="提交举报").click()
     expect(phone.get_by_text("请选择举报原因")).to_be_visible()  # nothing chosen: refused, nothing sent

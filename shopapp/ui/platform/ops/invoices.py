@@ -3,10 +3,7 @@ PDF; search by a shop's name or address (or a number) and paging on the server."
 
 import reflex as rx
 
-from shopapp.db import session_scope
-from shopapp.services.core.errors import NotFound
 from shopapp.services.core.money import format_money
-from shopapp.services.core.paging import page_count
 from shopapp.services.platform import invoices
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, SECONDARY_BUTTON
@@ -14,26 +11,18 @@ from shopapp.ui.components.pager import pager
 from shopapp.ui.components.text import tr, tr_of
 from shopapp.ui.components.time import shown_time
 from shopapp.ui.platform.ops.layout import CARD, ops_page
-from shopapp.ui.platform.ops.state import OpsState
+from shopapp.ui.platform.ops.state import OpsListMixin, OpsState
 
 PER_PAGE = 20
 
 
-class OpsInvoicesState(OpsState):
+class OpsInvoicesState(OpsListMixin, OpsState):
     q: str = ""
-    page: int = 1
-    pages: int = 1
-    total: int = 0
     rows: list[dict[str, str]] = []
 
-    def _load(self):
-        try:
-            self._operator()
-        except NotFound:
-            return
-        with session_scope() as session:
-            found = invoices.all_invoices(session, q=self.q, page=self.page, per_page=PER_PAGE)
-        self.total, self.pages = found["total"], page_count(found["total"], PER_PAGE)
+    def _fill(self, session):
+        found = invoices.all_invoices(session, q=self.q, page=self.page, per_page=PER_PAGE)
+        self._counted(found["total"], PER_PAGE)
         self.rows = [{
             "number": i["number"], "shop_id": str(i["shop_id"]), "shop": i["shop_name"], "slug": i["shop_slug"],
             "kind": i["kind"], "total": format_money(i["total"]), "status": i["status"],
@@ -48,16 +37,6 @@ class OpsInvoicesState(OpsState):
     @rx.event
     def search(self, form: dict):
         self.q, self.page = (form.get("q") or "").strip()[:100], 1
-        self._load()
-
-    @rx.event
-    def prev_page(self):
-        self.page = max(1, self.page - 1)
-        self._load()
-
-    @rx.event
-    def next_page(self):
-        self.page = min(self.pages, self.page + 1)
         self._load()
 
 

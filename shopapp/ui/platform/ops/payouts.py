@@ -7,9 +7,8 @@ import dataclasses
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services.core.errors import DomainError, NotFound
+from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
-from shopapp.services.core.paging import page_count
 from shopapp.services.core.validation import id_from_text
 from shopapp.services.platform import payouts
 from shopapp.ui import routes
@@ -19,7 +18,7 @@ from shopapp.ui.components.pager import pager
 from shopapp.ui.components.text import tr, tr_of
 from shopapp.ui.components.time import shown_time
 from shopapp.ui.platform.ops.layout import CARD, ops_page
-from shopapp.ui.platform.ops.state import OpsState
+from shopapp.ui.platform.ops.state import OpsListMixin, OpsState
 from shopapp.ui.state import ConfirmMixin
 
 PER_PAGE = 10
@@ -39,28 +38,20 @@ class BatchView:
     payouts: list[dict[str, str]] = dataclasses.field(default_factory=list)
 
 
-class OpsPayoutsState(ConfirmMixin, OpsState):
+class OpsPayoutsState(ConfirmMixin, OpsListMixin, OpsState):
     due: list[dict[str, str]] = []
     due_total: str = ""
     batches: list[BatchView] = []
     references: dict[str, str] = {}
-    page: int = 1
-    pages: int = 1
-    total: int = 0
     error: str = ""
 
-    def _load(self):
-        try:
-            self._operator()
-        except NotFound:
-            return
-        with session_scope() as session:
-            owed = payouts.due(session)
-            ledger = payouts.list_batches(session, page=self.page, per_page=PER_PAGE)
+    def _fill(self, session):
+        owed = payouts.due(session)
+        ledger = payouts.list_batches(session, page=self.page, per_page=PER_PAGE)
         self.due = [{"shop_id": str(i["shop_id"]), "name": i["name"], "slug": i["slug"], "balance": format_money(i["balance"])}
                     for i in owed["items"]]
         self.due_total = format_money(owed["total"])
-        self.total, self.pages = ledger["total"], page_count(ledger["total"], PER_PAGE)
+        self._counted(ledger["total"], PER_PAGE)
         self.batches = [BatchView(
             id=str(b["id"]), at=shown_time(b["created_at"]), by=b["created_by"].removeprefix("operator:"),
             shops=str(b["shops"]), total=format_money(b["total"]), status=b["status"],
@@ -96,16 +87,6 @@ class OpsPayoutsState(ConfirmMixin, OpsState):
             self.error = self._problem_text(exc)
             return
         self.page = 1
-        self._load()
-
-    @rx.event
-    def prev_page(self):
-        self.page = max(1, self.page - 1)
-        self._load()
-
-    @rx.event
-    def next_page(self):
-        self.page = min(self.pages, self.page + 1)
         self._load()
 
 

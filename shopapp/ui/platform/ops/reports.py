@@ -4,8 +4,7 @@
 import reflex as rx
 
 from shopapp.db import session_scope
-from shopapp.services.core.errors import DomainError, NotFound
-from shopapp.services.core.paging import page_count
+from shopapp.services.core.errors import DomainError
 from shopapp.services.core.validation import id_from_text
 from shopapp.services.platform import abuse_reports
 from shopapp.ui import routes
@@ -15,30 +14,23 @@ from shopapp.ui.components.pager import pager
 from shopapp.ui.components.text import tr, tr_of
 from shopapp.ui.components.time import shown_time
 from shopapp.ui.platform.ops.layout import CARD, ops_page
-from shopapp.ui.platform.ops.state import OpsState
+from shopapp.ui.platform.ops.state import OpsListMixin, OpsState
 from shopapp.ui.state import ConfirmMixin
 
 PER_PAGE = 20
 
 
-class OpsReportsState(ConfirmMixin, OpsState):
+class OpsReportsState(ConfirmMixin, OpsListMixin, OpsState):
     status: str = "open"
-    page: int = 1
-    pages: int = 1
-    total: int = 0
     waiting: int = 0
     rows: list[dict[str, str]] = []
     notes: dict[str, str] = {}
     error: str = ""
 
-    def _load(self):
-        try:
-            self._operator()
-        except NotFound:
-            return
-        with session_scope() as session:
-            found = abuse_reports.list_reports(session, status=self.status, page=self.page, per_page=PER_PAGE)
-        self.total, self.pages, self.waiting = found["total"], page_count(found["total"], PER_PAGE), found["open"]
+    def _fill(self, session):
+        found = abuse_reports.list_reports(session, status=self.status, page=self.page, per_page=PER_PAGE)
+        self._counted(found["total"], PER_PAGE)
+        self.waiting = found["open"]
         self.rows = [{
             "id": str(r["id"]), "shop_id": str(r["shop_id"]), "shop": r["shop_name"], "slug": r["shop_slug"],
             "reason": r["reason"], "details": r["details"], "contact": r["contact"], "status": r["status"],
@@ -71,16 +63,6 @@ class OpsReportsState(ConfirmMixin, OpsState):
             self.error = self._problem_text(exc)
             return
         self.notes = {key: value for key, value in self.notes.items() if key != report_id}
-        self._load()
-
-    @rx.event
-    def prev_page(self):
-        self.page = max(1, self.page - 1)
-        self._load()
-
-    @rx.event
-    def next_page(self):
-        self.page = min(self.pages, self.page + 1)
         self._load()
 
 

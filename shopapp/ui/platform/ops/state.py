@@ -9,6 +9,7 @@ import reflex as rx
 
 from shopapp.db import session_scope
 from shopapp.services.core.errors import NotFound
+from shopapp.services.core.paging import page_count
 from shopapp.services.platform import operator_tickets, operators
 from shopapp.services.platform.operators import OperatorActor
 from shopapp.ui import routes
@@ -50,3 +51,36 @@ class OpsState(LeaveMixin, LangState):
             operators.logout(session, self._ops_token())
         self.operator_email = ""
         self._leave(routes.OPS_SESSION_END)
+
+
+class OpsListMixin(rx.State, mixin=True):
+    """A list page of /ops (mixed with OpsState): it holds one page at a time; `_fill(session)` reads that page
+    once the operator is checked again, and says the total with `_counted`."""
+
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+
+    def _fill(self, session) -> None:
+        raise NotImplementedError
+
+    def _load(self):
+        try:
+            self._operator()
+        except NotFound:
+            return
+        with session_scope() as session:
+            self._fill(session)
+
+    def _counted(self, total: int, per_page: int) -> None:
+        self.total, self.pages = total, page_count(total, per_page)
+
+    @rx.event
+    def prev_page(self):
+        self.page = max(1, self.page - 1)
+        self._load()
+
+    @rx.event
+    def next_page(self):
+        self.page = min(self.pages, self.page + 1)
+        self._load()
