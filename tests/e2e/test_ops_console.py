@@ -124,6 +124,16 @@ def _sign_up(platform_url: str, prefix: str, name: str) -> tuple[str, int]:
     return slug, signed.json()["shop"]["id"]
 
 
+def _issue_plan_invoice(platform_data, shop_id: int) -> None:
+    code = ("import sys; from shopapp.db import session_scope; from shopapp.services.platform import invoices\n"
+            "with session_scope() as session:\n"
+            "    invoices.issue(session, int(sys.argv[1]), 'plan', [{'description': '基础版 · 月付', 'amount': 6800}])")
+    env = {**os.environ, "DATA_DIR": str(platform_data), "RUN_JOBS": "false"}
+    for name in ("DATABASE_URL", "REDIS_URL"):
+        env.pop(name, None)
+    subprocess.run([sys.executable, "-c", code, str(shop_id)], cwd=ROOT, env=env, check=True, timeout=120)
+
+
 def _log_in_operator(page, platform_data) -> None:
     email, password = f"ops-{uuid.uuid4().hex[:6]}@platform.example", "operator-pass-1"
     create_operator(platform_data, email, password)
@@ -189,6 +199,19 @@ def test_a_shopper_reports_a_shop_and_the_operator_resolves_it_then_pays_out_a_b
     batch.get_by_role("button", name="确定").click()
     expect(batch.get_by_test_id("ops-payout-status")).to_have_text("已打款")
     expect(batch).to_contain_text("ICBC-E2E-0001")
+
+    # Invoices: the shop's (a plan paid, issued by the billing service in the served platform's database).
+    _issue_plan_invoice(platform_data, shop_id)
+    page.get_by_role("link", name="发票").click()
+    page.get_by_label("搜索店名、店铺地址或发票号").fill(slug)
+    page.get_by_role("button", name="搜索").click()
+    invoice = page.get_by_test_id("ops-invoice")
+    expect(invoice).to_have_count(1)
+    expect(invoice).to_contain_text("被举报的店")
+    expect(invoice).to_contain_text("¥68")
+    expect(invoice).to_contain_text("已支付")
+    pdf = invoice.get_by_role("link", name="PDF").get_attribute("href")
+    assert page.request.get(platform_url + pdf).body().startswith(b"%PDF")
 
     page.get_by_role("link", name="操作日志").click()
     expect(page.get_by_test_id("ops-audit-entry").first).to_contain_text("确认已打款")
