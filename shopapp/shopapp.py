@@ -59,6 +59,7 @@ from shopapp.ui.store import points as store_points  # noqa: F401 - registers /s
 from shopapp.ui.store import points_mall as store_points_mall  # noqa: F401 - registers /s/[slug]/points-mall (积分商城)
 from shopapp.ui.store import product as store_product  # noqa: F401 - registers /s/[slug]/p/[product_id]
 from shopapp.ui.store import promoter as store_promoter  # noqa: F401 - registers /s/[slug]/account/promoter (推广中心)
+from shopapp.ui.store import report as store_report  # noqa: F401 - registers /s/[slug]/report (举报)
 from shopapp.ui.store import search as store_search  # noqa: F401 - registers /s/[slug]/search
 from shopapp.ui.support import desk  # noqa: F401 - registers /support
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 
 from shopapp.api import (
+    abuse_reports,
     account,
     affiliates,
     aftersales,
@@ -119,9 +120,11 @@ def create_api() -> FastAPI:
         subscription,
         shop_money,
         group_buys,
+        abuse_reports,
     ):
         api.include_router(module.router, prefix="/api/v1")
     api.include_router(shop_money.ops_router, prefix="/api/v1")
+    api.include_router(abuse_reports.ops_router, prefix="/api/v1")
     api.include_router(media.router)
     api.include_router(seo.router)
     errors.install_fallback(api)

@@ -12,17 +12,27 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from shopapp.api.deps import bearer_token, jsonable
+from shopapp.api.deps import bearer_token, from_own_pages, jsonable
+from shopapp.api.ops_session import OPS_COOKIE
 from shopapp.db import session_scope
 from shopapp.services.core.validation import id_from_text
 from shopapp.services.platform import audit, operators, plans, platform_figures, shop_directory, suspension
 from shopapp.services.platform.operators import OperatorActor
 
 
+def operator_token(request: Request) -> str:
+    """The bearer token; for a GET from the platform's own pages also the /ops cookie, so the operator's console
+    can link a PDF (the same rule as the owners' cookie in deps.bearer_token)."""
+    token = bearer_token(request)
+    if token or request.method != "GET" or not from_own_pages(request):
+        return token
+    return request.cookies.get(OPS_COOKIE, "")
+
+
 def only_operators(request: Request) -> None:
     """Runs before any parameter is checked: to a non-operator even a malformed call is a 404."""
     with session_scope() as session:
-        operators.authenticate(session, bearer_token(request))
+        operators.authenticate(session, operator_token(request))
 
 
 router = APIRouter(prefix="/ops", tags=["operators"], dependencies=[Depends(only_operators)])
@@ -31,7 +41,7 @@ router = APIRouter(prefix="/ops", tags=["operators"], dependencies=[Depends(only
 @contextmanager
 def operating(request: Request) -> Iterator[tuple[Session, OperatorActor]]:
     with session_scope() as session:
-        yield session, operators.authenticate(session, bearer_token(request))
+        yield session, operators.authenticate(session, operator_token(request))
 
 
 class ReasonBody(BaseModel):

@@ -1,13 +1,14 @@
 """A shop's money: how it is collected (the platform's collection or its own Alipay app), its balance and
 commission; and the operator's payout batches."""
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel
 
 from shopapp.api.deps import acting, jsonable
 from shopapp.api.ops import only_operators, operating
 from shopapp.services.core.errors import Invalid
-from shopapp.services.platform import payouts
+from shopapp.services.core.validation import id_from_text
+from shopapp.services.platform import invoices, payouts
 from shopapp.services.settlement import accounts, ledger
 
 router = APIRouter(prefix="/payment-account", tags=["payment account"])
@@ -23,6 +24,10 @@ class PaymentAccount(BaseModel):
 
 class PayoutRun(BaseModel):
     minimum: int = 1
+
+
+class PayoutPaid(BaseModel):
+    reference: str = ""
 
 
 @router.get("")
@@ -48,3 +53,32 @@ def set_account(body: PaymentAccount, request: Request):
 def run_payouts(body: PayoutRun, request: Request):
     with operating(request) as (session, operator):
         return jsonable(payouts.run_batch(session, operator, body.minimum))
+
+
+@ops_router.get("/payouts")
+def payouts_page(request: Request, minimum: int = 1, page: int = 1, per_page: int = 20):
+    """`{due: {items: [{shop_id, name, slug, balance}], total}, batches: {items: [batch with payouts], total}}`."""
+    with operating(request) as (session, _):
+        return jsonable({"due": payouts.due(session, minimum),
+                         "batches": payouts.list_batches(session, page=page, per_page=per_page)})
+
+
+@ops_router.post("/payouts/{batch_id}/paid")
+def payout_paid(batch_id: str, body: PayoutPaid, request: Request):
+    """`{reference}` (the bank's) → the batch, now paid; a batch paid already → 409."""
+    with operating(request) as (session, operator):
+        return jsonable(payouts.mark_paid(session, operator, id_from_text(batch_id), body.reference))
+
+
+@ops_router.get("/invoices")
+def all_invoices(request: Request, q: str = "", page: int = 1, per_page: int = 30):
+    """Every shop's invoices, newest first; `q` a shop's name or address, or an invoice number."""
+    with operating(request) as (session, _):
+        return jsonable(invoices.all_invoices(session, q=q, page=page, per_page=per_page))
+
+
+@ops_router.get("/invoices/{invoice_id}/pdf")
+def invoice_pdf(invoice_id: str, request: Request):
+    with operating(request) as (session, _):
+        name, pdf = invoices.operator_invoice_pdf(session, id_from_text(invoice_id))
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})

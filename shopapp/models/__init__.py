@@ -1,5 +1,6 @@
 """All tables, imported here so SQLModel.metadata (and Alembic) sees every one."""
 
+from shopapp.models.abuse import AbuseReport
 from shopapp.models.accounts import AuthSession, LoginAttempt, PasswordReset, User
 from shopapp.models.affiliates import (
     AffiliateBinding,
@@ -46,6 +47,7 @@ from shopapp.models.reviews import Review, ReviewPhoto
 from shopapp.models.search import ProductSearch
 from shopapp.models.shops import ApiKey, Shop, StaffInvite, StaffMember
 from shopapp.models.stock_alerts import StockNotification
+from shopapp.models.storage_use import ShopStorage, StoredFile
 from shopapp.models.support import Conversation, Message, QuickReply, ServiceTicket
 from shopapp.models.themes import StoreDesignVersion, StoreTheme
 
@@ -72,4 +74,5 @@ __all__ = [
     "ShopDomain", "ShopPaymentAccount", "Subscription",
     "Operator", "OperatorAudit", "OperatorSession", "Plan", "ShopPlan", "ShopSuspension",
     "GroupBuy", "GroupBuyGroup", "GroupBuyMember",
+    "AbuseReport", "ShopStorage", "StoredFile",
 ]

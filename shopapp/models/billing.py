@@ -85,6 +85,11 @@ class PayoutBatch(SQLModel, table=True):
     shops: int = 0
     total: int = 0
     created_at: datetime = Field(default_factory=utcnow)
+    # made (the balances are taken off, the transfers still to do) → paid (the operator confirms the transfers)
+    status: str = Field(default="made", max_length=20)
+    paid_at: datetime | None = None
+    paid_by: str = Field(default="", max_length=80)
+    paid_reference: str = Field(default="", max_length=100)  # the bank's batch or transfer reference
 
 
 class Payout(SQLModel, table=True):

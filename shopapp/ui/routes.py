@@ -72,8 +72,16 @@ OPS_SHOP = "/ops/shops/[shop_id]"
 OPS_FIGURES = "/ops/figures"
 OPS_PLANS = "/ops/plans"
 OPS_AUDIT = "/ops/audit"
+OPS_REPORTS = "/ops/reports"
+OPS_PAYOUTS = "/ops/payouts"
+OPS_INVOICES = "/ops/invoices"
+STORE_REPORT = "/s/[slug]/report"
 OPS_SESSION_START = "/api/v1/ops-session/start"
 OPS_SESSION_END = "/api/v1/ops-session/end"
+
+
+def store_report(slug):
+    return "/s/" + slug + "/report"
 
 
 def ops_shop(shop_id) -> str:

@@ -91,7 +91,7 @@ def test_the_platform_collects_and_settles_to_the_balance_at_completion_then_pay
         kinds = [e.kind for e in session.exec(select(BalanceEntry).order_by(BalanceEntry.id)).all()]
     assert kinds == ["order_completed", "refund", "payout"]
     again = client.post("/ops/payouts", json={}, headers={"Authorization": f"Bearer {token}"})
-    assert again.json()["total"] == 0  # nothing is paid twice
+    assert again.status_code == 409 and again.json()["error"]["code"] == "payout_nothing_due"  # nothing is paid twice
 
 
 @pytest.fixture

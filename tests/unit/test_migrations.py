@@ -192,3 +192,62 @@ def _json(value):
     return json.loads(value) if isinstance(value, str) else value
 
 
+
+
+# The head before the storage count (issue 23's missing parts).
+BEFORE_STORAGE = "3b7d9e2f4a61"
+
+
+def _pictures_stored_before_are_counted(url: str) -> None:
+    """Revision a7c3e9d1f5b2 counts what each shop stores already: its product images' renditions, design
+    pictures and logos, from the media storage; a leftover file no image points at is not charged."""
+    from shopapp.services.catalog import storage
+
+    engine = create_engine(url)
+    config = alembic_config()
+    slug = f"pictures-{uuid.uuid4().hex[:6]}"
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, BEFORE_STORAGE)
+        shop_id = _insert(connection, "shop", slug=slug, name="图多的店")
+        product_id = _insert(connection, "product", shop_id=shop_id, title="龙井", status="active")
+        image_key = f"shops/{shop_id}/products/{product_id}/{uuid.uuid4().hex}"
+        _insert(connection, "product_image", shop_id=shop_id, product_id=product_id, key=image_key, width=480, height=320)
+        files = {f"{image_key}/160.webp": 100, f"{image_key}/480.webp": 300,
+                 f"shops/{shop_id}/design/{uuid.uuid4().hex[:24]}/960.webp": 700,
+                 f"shops/{shop_id}/logo/{uuid.uuid4().hex}/160.webp": 50,
+                 f"shops/{shop_id}/products/{product_id}/{uuid.uuid4().hex}/160.webp": 9000}  # a failed upload's leftover
+        for key, size in files.items():
+            storage.put(key, b"w" * size, "image/webp")
+        try:
+            command.upgrade(config, "head")
+            kinds = dict(connection.execute(text(
+                "SELECT kind, bytes FROM stored_file WHERE shop_id = :shop ORDER BY kind"), {"shop": shop_id}).all())
+            total = connection.execute(text("SELECT bytes FROM shop_storage WHERE shop_id = :shop"), {"shop": shop_id}).scalar_one()
+            status = connection.execute(text("SELECT count(*) FROM payout_batch")).scalar_one()
+            command.downgrade(config, "base")
+        finally:
+            storage.delete_prefix(f"shops/{shop_id}")
+    engine.dispose()
+    assert kinds == {"design": 700, "logo": 50, "product_image": 400}
+    assert total == 1150 and status == 0
+
+
+def _own_media_folder(monkeypatch, tmp_path) -> None:
+    """Other tests' pictures (their shops have the same ids) stay out of this one's count."""
+    from shopapp.services.catalog import storage
+
+    folder = storage.LocalStorage(tmp_path / "media")
+    monkeypatch.setattr(storage, "_backend", lambda: folder)
+
+
+def test_sqlite_pictures_stored_before_are_counted(tmp_path, monkeypatch):
+    _own_media_folder(monkeypatch, tmp_path)
+    _pictures_stored_before_are_counted(f"sqlite:///{tmp_path / 'old-pictures.db'}")
+
+
+@pytest.mark.skipif(not get_settings().database_url.startswith("postgresql"), reason="DATABASE_URL is not PostgreSQL")
+def test_postgresql_pictures_stored_before_are_counted(tmp_path, monkeypatch):
+    _own_media_folder(monkeypatch, tmp_path)
+    with _scratch_postgresql() as url:
+        _pictures_stored_before_are_counted(url)

@@ -157,7 +157,23 @@ def test_deleting_a_prefix_removes_that_folder_and_spares_its_neighbours(media_d
     assert _files_under(media_dir) == ["p/abcd/160.webp"]
 
 
+def test_sizes_under_a_prefix_are_its_files_own_and_not_its_neighbours(media_dir):
+    for key, size in (("p/abc/160.webp", 3), ("p/abc/480.webp", 7), ("p/abcd/160.webp", 11)):
+        storage.put(key, b"x" * size, "image/webp")
+
+    assert storage.sizes_under("p/abc") == {"p/abc/160.webp": 3, "p/abc/480.webp": 7}
+    assert storage.sizes_under("p/never-stored") == {}
+
+
 # Any S3-compatible store
+
+
+def test_sizes_under_an_s3_prefix_are_its_objects_own_named_without_the_bucket_prefix(s3_bucket):
+    for key, size in (("p/abc/160.webp", 3), ("p/abc/480.webp", 7), ("p/abcd/160.webp", 11)):
+        storage.put(key, b"x" * size, "image/webp")
+
+    assert storage.sizes_under("p/abc") == {"p/abc/160.webp": 3, "p/abc/480.webp": 7}
+    assert storage.sizes_under("p/never-stored") == {}
 
 
 def test_s3_storage_keeps_files_in_the_bucket_under_its_prefix(s3_bucket, s3_endpoint, tmp_path):

@@ -15,7 +15,7 @@ from sqlalchemy import event, func
 from sqlmodel import Session, select
 
 from shopapp.models import Product, ProductImage
-from shopapp.services.catalog import storage
+from shopapp.services.catalog import storage, storage_use
 from shopapp.services.core.errors import Invalid, NotFound, RateLimited, require_fields
 from shopapp.services.core.permissions import Actor, require
 
@@ -70,6 +70,8 @@ def add_product_image(session: Session, actor: Actor, product_id: int, data: byt
     if product is None:
         raise NotFound()
     key = f"shops/{actor.shop_id}/products/{product_id}/{uuid.uuid4().hex}"
+    size = sum(len(webp) for webp in processed.renditions.values())
+    storage_use.make_room(session, actor.shop_id, size)
     try:
         for width, webp in processed.renditions.items():
             storage.put(f"{key}/{width}.webp", webp, "image/webp")
@@ -84,6 +86,7 @@ def add_product_image(session: Session, actor: Actor, product_id: int, data: byt
         )
         session.add(image)
         session.flush()
+        storage_use.record(session, actor.shop_id, key, "product_image", size)
     except BaseException:
         # Undo the files already written, so a failed upload leaves nothing behind.
         storage.delete_prefix(key)
@@ -131,6 +134,7 @@ def delete_image(session: Session, actor: Actor, image_id: int, *, product_id: i
     session.delete(image)
     session.flush()
     _renumber(session, _images(session, actor.shop_id, image.product_id))
+    storage_use.forget(session, actor.shop_id, [image.key])
     _delete_files_after_commit(session, [image.key])
 
 
@@ -140,6 +144,7 @@ def forget_product_images(session: Session, shop_id: int, product_id: int) -> No
     for image in images:
         session.delete(image)
     session.flush()
+    storage_use.forget(session, shop_id, [image.key for image in images])
     _delete_files_after_commit(session, [image.key for image in images])
 
 

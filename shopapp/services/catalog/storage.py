@@ -32,6 +32,11 @@ def delete_prefix(prefix: str) -> None:
     _backend().delete_prefix(_checked(prefix))
 
 
+def sizes_under(prefix: str) -> dict[str, int]:
+    """Every file under the folder `prefix/` with its size in bytes (the storage backfill reads it once)."""
+    return _backend().sizes_under(_checked(prefix))
+
+
 def url(key: str) -> str:
     """Where a browser fetches the file."""
     return _backend().url(_checked(key))
@@ -93,6 +98,13 @@ class LocalStorage:
         folder = self._path(prefix)
         if folder.is_dir():
             shutil.rmtree(folder)
+
+    def sizes_under(self, prefix: str) -> dict[str, int]:
+        folder = self._path(prefix)
+        if not folder.is_dir():
+            return {}
+        return {path.relative_to(self.root).as_posix(): path.stat().st_size
+                for path in folder.rglob("*") if path.is_file() and not path.name.startswith(".")}
 
     def url(self, key: str) -> str:
         return f"/media/{key}"
@@ -156,6 +168,13 @@ class S3Storage:
             # A page holds at most 1000 keys, exactly what one delete_objects call accepts.
             if objects:
                 self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": objects, "Quiet": True})
+
+    def sizes_under(self, prefix: str) -> dict[str, int]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self._object(prefix) + "/"
+        )
+        skip = len(self.prefix) + 1 if self.prefix else 0
+        return {item["Key"][skip:]: int(item["Size"]) for page in pages for item in page.get("Contents", [])}
 
     def url(self, key: str) -> str:
         # A plain public URL, not a presigned one: shop images are public anyway, and a URL that

@@ -32,6 +32,7 @@ from shopapp.models import (
     User,
 )
 from shopapp.models.base import utcnow
+from shopapp.services.catalog import storage_use
 from shopapp.services.catalog.products import product_count
 from shopapp.services.core import plan_limits
 from shopapp.services.core.errors import Conflict, Invalid, NotFound
@@ -71,6 +72,7 @@ def subscription_view(session: Session, actor: Actor) -> dict:
         if sub and sub.next_plan_id else [],
         "pending_payment": _payment_view(pending) if pending else None,
         "invoices": invoices.list_invoices(session, actor.shop_id),
+        "storage": storage_use.usage(session, actor.shop_id),
     }
 
 
@@ -119,12 +121,14 @@ def over_limits(session: Session, shop_id: int, plan: Plan | None) -> list[dict]
     no longer grow there. [{limit, used, allowed}]."""
     if plan is None:
         return []
-    used = {"products": product_count(session, shop_id), "staff": staff_and_invited(session, shop_id)}
+    used = {"products": product_count(session, shop_id), "staff": staff_and_invited(session, shop_id),
+            "storage_mb": storage_use.used_bytes(session, shop_id) / storage_use.MB}
     notes = []
     for limit, count in used.items():
         allowed = (plan.limits or {}).get(limit)
         if allowed is not None and count > allowed:
-            notes.append({"limit": limit, "used": count, "allowed": allowed})
+            shown = storage_use.mb_text(storage_use.used_bytes(session, shop_id)) if limit == "storage_mb" else count
+            notes.append({"limit": limit, "used": shown, "allowed": allowed})
     return notes
 
 

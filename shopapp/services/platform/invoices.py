@@ -10,15 +10,16 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
-from sqlalchemy import func, update
+from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from shopapp.models import CommissionEntry, Invoice, InvoiceCounter
+from shopapp.models import CommissionEntry, Invoice, InvoiceCounter, Shop
 from shopapp.models.base import utcnow
 from shopapp.services.core.clock import shop_time, start_of_day
 from shopapp.services.core.errors import NotFound
 from shopapp.services.core.money import yuan_text
+from shopapp.services.core.paging import page_size, page_start
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.shops import shops
 
@@ -64,6 +65,39 @@ def issue_commission_invoices(session: Session, before: datetime | None = None) 
 def list_invoices(session: Session, shop_id: int) -> list[dict]:
     rows = session.exec(select(Invoice).where(Invoice.shop_id == shop_id).order_by(Invoice.id.desc())).all()
     return [invoice_view(row) for row in rows]
+
+
+def all_invoices(session: Session, *, q: str = "", page: int = 1, per_page: int = 30) -> dict:
+    """The operator's list of every invoice, newest first; `q` finds a shop by name or address (slug) or an
+    invoice by its number. `{items: [{id, number, shop_id, shop_name, shop_slug, kind, total, status,
+    issued_at, pdf_url}], total}`; a plan invoice is issued for a payment received (status paid), a
+    commission invoice is a bill still to settle (status issued)."""
+    per_page = page_size(per_page)
+    query = select(Invoice)
+    text = (q or "").strip()[:100]
+    if text:
+        pattern = f"%{text.lower()}%"
+        shop_ids = select(Shop.id).where(or_(func.lower(Shop.name).like(pattern), func.lower(Shop.slug).like(pattern)))
+        query = query.where(or_(Invoice.shop_id.in_(shop_ids), func.lower(Invoice.number).like(pattern)))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(Invoice.id.desc()).offset(page_start(page, per_page)).limit(per_page)).all()
+    names = shops.names_by_id(session, {row.shop_id for row in rows})
+    items = []
+    for row in rows:
+        name, slug = names.get(row.shop_id, ("", ""))
+        items.append({**invoice_view(row), "shop_id": row.shop_id, "shop_name": name, "shop_slug": slug,
+                      "status": "issued" if row.kind == "commission" else "paid",
+                      "pdf_url": f"/api/v1/ops/invoices/{row.id}/pdf"})
+    return {"items": items, "total": total}
+
+
+def operator_invoice_pdf(session: Session, invoice_id: int) -> tuple[str, bytes]:
+    """(file name, PDF) of any shop's invoice, for the operator (the API lets only operators call it)."""
+    row = session.get(Invoice, invoice_id)
+    if row is None:
+        raise NotFound("invoice_not_found")
+    shop = shops.get_shop(session, row.shop_id)
+    return f"{row.number}.pdf", _pdf(row, shop.name, shop.slug)
 
 
 def invoice_view(row: Invoice) -> dict:

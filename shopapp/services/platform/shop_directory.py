@@ -9,10 +9,11 @@ from sqlmodel import Session, select
 
 from shopapp.models import AuthSession, Order, Product, Shop, ShopSuspension, StaffMember, User
 from shopapp.models.base import utcnow
+from shopapp.services.catalog import storage_use
 from shopapp.services.core import plan_limits
 from shopapp.services.core.errors import NotFound
 from shopapp.services.core.paging import page_size, page_start
-from shopapp.services.platform import audit, invoices, plans, suspension
+from shopapp.services.platform import abuse_reports, audit, invoices, plans, suspension
 from shopapp.services.settlement import accounts, ledger
 
 STATUSES = ("active", "suspended")
@@ -83,6 +84,8 @@ def shop_page(session: Session, shop_id: int) -> dict:
         # Billing's part: the shop's invoices, how it is paid and what the platform holds for it.
         "invoices": invoices.list_invoices(session, shop.id),
         "payment_mode": accounts.payment_mode(session, shop.id)["mode"], "balance": ledger.balance(session, shop.id),
+        "reports": abuse_reports.list_reports(session, status="", shop_id=shop.id, per_page=20)["items"],
+        "storage": storage_use.usage(session, shop.id),
     }
 
 

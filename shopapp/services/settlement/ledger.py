@@ -81,9 +81,7 @@ def money_view(session: Session, actor: Actor) -> dict:
 
 def pay_out(session: Session, operator: str, minimum: int = 1) -> dict:
     """One payout batch: every shop whose balance is at least `minimum` 分 is paid it, recorded in the ledger."""
-    rows = session.exec(select(BalanceEntry.shop_id, func.sum(BalanceEntry.amount))
-                        .group_by(BalanceEntry.shop_id).order_by(BalanceEntry.shop_id)).all()
-    due = [(shop_id, int(total)) for shop_id, total in rows if int(total) >= max(minimum, 1)]
+    due = balances_due(session, minimum)
     batch = PayoutBatch(created_by=operator[:80], shops=len(due), total=sum(amount for _, amount in due))
     session.add(batch)
     session.flush()
@@ -95,6 +93,15 @@ def pay_out(session: Session, operator: str, minimum: int = 1) -> dict:
                                    payout_id=payout.id, amount=-amount))
     return {"id": batch.id, "shops": batch.shops, "total": batch.total,
             "payouts": [{"shop_id": shop_id, "amount": amount} for shop_id, amount in due]}
+
+
+def balances_due(session: Session, minimum: int = 1) -> list[tuple[int, int]]:
+    """(shop_id, balance) of every shop whose balance is at least `minimum` 分 (never less than 1 分)."""
+    rows = session.exec(select(BalanceEntry.shop_id, func.sum(BalanceEntry.amount))
+                        .group_by(BalanceEntry.shop_id)
+                        .having(func.sum(BalanceEntry.amount) >= max(minimum, 1))
+                        .order_by(BalanceEntry.shop_id)).all()
+    return [(shop_id, int(total)) for shop_id, total in rows]
 
 
 def _accrue(session: Session, order: Any) -> None:

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from shopapp.models import Shop, StoreDesignVersion, StoreTheme, User
 from shopapp.models.base import utcnow
-from shopapp.services.catalog import media, storage
+from shopapp.services.catalog import media, storage, storage_use
 from shopapp.services.core.errors import Invalid, NotFound, require_fields
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.shops import design_rules as rules
@@ -128,7 +128,11 @@ def add_picture(session: Session, actor: Actor, data: bytes) -> str:
     # 960 px: sharp across a phone (the storefront is phone first) at a fraction of 1600's weight.
     width = max((w for w in processed.renditions if w <= 960), default=min(processed.renditions))
     key = f"shops/{actor.shop_id}/design/{hashlib.sha256(processed.renditions[width]).hexdigest()[:24]}/{width}.webp"
-    storage.put(key, processed.renditions[width], "image/webp")
+    # The same picture again is the same file: it takes no more room, so it needs none.
+    if not storage_use.is_recorded(session, actor.shop_id, key):
+        storage_use.make_room(session, actor.shop_id, len(processed.renditions[width]))
+        storage.put(key, processed.renditions[width], "image/webp")
+        storage_use.record(session, actor.shop_id, key, "design", len(processed.renditions[width]))
     return storage.url(key)
 
 

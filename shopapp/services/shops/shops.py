@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from shopapp.models import Shop
 from shopapp.models.base import utcnow
-from shopapp.services.catalog import media, storage
+from shopapp.services.catalog import media, storage, storage_use
 from shopapp.services.core.errors import NotFound, require_fields
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.core.validation import checked_email
@@ -72,6 +72,15 @@ def shop_by_slug(session: Session, slug: str) -> Shop:
     if shop is None:
         raise NotFound("shop_not_found")
     return shop
+
+
+def names_by_id(session: Session, shop_ids) -> dict[int, tuple[str, str]]:
+    """{shop_id: (name, slug)} for the platform's lists (reports, payouts, invoices), in one query."""
+    ids = set(shop_ids)
+    if not ids:
+        return {}
+    return {shop_id: (name, slug) for shop_id, name, slug in session.exec(
+        select(Shop.id, Shop.name, Shop.slug).where(Shop.id.in_(ids))).all()}
 
 
 def update_profile(session: Session, actor: Actor, changes: dict) -> Shop:
@@ -201,7 +210,9 @@ def set_logo(session: Session, actor: Actor, data: bytes) -> Shop:
     processed = media.process_image(data)  # before any query: image work never holds the write lock
     width = min(processed.renditions)  # the smallest rendition (160 px, or less for a tiny logo) is plenty
     key = f"shops/{actor.shop_id}/logo/{uuid.uuid4().hex}/{width}.webp"
+    storage_use.make_room(session, actor.shop_id, len(processed.renditions[width]))
     storage.put(key, processed.renditions[width], "image/webp")
+    storage_use.record(session, actor.shop_id, key, "logo", len(processed.renditions[width]))
     shop = get_shop(session, actor.shop_id)
     shop.logo_url, shop.updated_at = storage.url(key), utcnow()
     session.add(shop)

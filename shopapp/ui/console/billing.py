@@ -33,6 +33,7 @@ def _current() -> rx.Component:
                 rx.el.span(tr_of(BillingState.status_key, "billing.status."), data_testid="plan-status")),
         rx.cond(BillingState.period_end != "", rx.el.p(tr("billing.period_end"), ": ", BillingState.period_end, class_name="text-sm text-gray-600")),
         rx.cond(BillingState.next_plan != "", rx.el.p(tr("billing.next_plan"), ": ", BillingState.next_plan, class_name="text-sm text-gray-600")),
+        rx.el.p(tr("billing.storage"), ": ", rx.el.span(BillingState.storage, data_testid="storage-usage"), class_name="text-sm text-gray-600"),
         rx.foreach(BillingState.downgrade_notes, lambda note: rx.el.p(note, class_name="text-sm text-amber-800", data_testid="downgrade-note")),
         rx.cond(BillingState.pending_url != "", rx.el.div(
             rx.el.span(tr("billing.pending"), " ", BillingState.pending_amount, class_name="text-sm"),

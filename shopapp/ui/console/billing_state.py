@@ -9,6 +9,7 @@ from shopapp.services.core.money import format_money
 from shopapp.services.platform import billing, plans
 from shopapp.settings import get_settings
 from shopapp.ui import routes
+from shopapp.ui.components.storage_usage import storage_text
 from shopapp.ui.console.state import ConsoleState
 
 
@@ -22,6 +23,7 @@ class BillingState(ConsoleState):
     pending_amount: str = ""
     plans: list[dict[str, str]] = []
     invoices: list[dict[str, str]] = []
+    storage: str = ""  # 已用 x MB / y MB
     problem: str = ""
 
     @rx.event
@@ -48,6 +50,7 @@ class BillingState(ConsoleState):
         } for p in offered]
         self.invoices = [{"number": i["number"], "total": format_money(i["total"]), "kind": i["kind"],
                           "day": f"{shop_time(i['issued_at']):%Y-%m-%d}", "url": i["pdf_url"]} for i in sub["invoices"]]
+        self.storage = storage_text(self._text, sub["storage"])
         self.problem = ""
 
     @rx.event

@@ -99,7 +99,12 @@ def _footer() -> rx.Component:
             ),
         ),
         rx.cond(StoreState.shop["contact_phone"] != "", rx.el.p(tr("store.contact"), ": ", StoreState.shop["contact_phone"])),
-        rx.el.p(tr("store.powered_by"), class_name="mt-2"),
+        rx.el.p(tr("store.powered_by"),
+                # Only once the shop is known: before that the address would name no shop.
+                rx.cond(StoreState.shop["slug"], rx.fragment(" · ", rx.el.a(
+                    tr("store.report.link"), href=routes.store_report(StoreState.shop["slug"]), rel="nofollow",
+                    class_name="underline", data_testid="report-link"))),
+                class_name="mt-2"),
         class_name="mx-auto max-w-5xl px-4 py-8 text-center text-xs text-gray-500",
     )
 

@@ -2,50 +2,29 @@
 
 import reflex as rx
 
-from shopapp.db import session_scope
-from shopapp.services.core.errors import NotFound
-from shopapp.services.core.paging import page_count
 from shopapp.services.platform import audit
 from shopapp.ui import routes
 from shopapp.ui.components.pager import pager
 from shopapp.ui.components.text import tr, tr_of
 from shopapp.ui.components.time import shown_time
 from shopapp.ui.platform.ops.layout import CARD, ops_page
-from shopapp.ui.platform.ops.state import OpsState
+from shopapp.ui.platform.ops.state import OpsListMixin, OpsState
 
 PER_PAGE = 30
 
 
-class OpsAuditState(OpsState):
-    page: int = 1
-    pages: int = 1
-    total: int = 0
+class OpsAuditState(OpsListMixin, OpsState):
     rows: list[dict[str, str]] = []
 
-    def _load(self):
-        try:
-            self._operator()
-        except NotFound:
-            return
-        with session_scope() as session:
-            found = audit.list_entries(session, page=self.page, per_page=PER_PAGE)
-        self.total, self.pages = found["total"], page_count(found["total"], PER_PAGE)
+    def _fill(self, session):
+        found = audit.list_entries(session, page=self.page, per_page=PER_PAGE)
+        self._counted(found["total"], PER_PAGE)
         self.rows = [{"at": shown_time(e["at"]), "operator": e["operator"], "action": e["action"],
                       "shop_id": str(e["shop_id"] or ""), "reason": e["reason"]} for e in found["items"]]
 
     @rx.event
     def load(self):
         self.page = 1
-        self._load()
-
-    @rx.event
-    def prev_page(self):
-        self.page = max(1, self.page - 1)
-        self._load()
-
-    @rx.event
-    def next_page(self):
-        self.page = min(self.pages, self.page + 1)
         self._load()
 
 
@@ -66,5 +45,5 @@ def ops_audit() -> rx.Component:
     return rx.el.div(
         rx.el.h1(tr("ops.nav.audit"), class_name="mb-4 text-xl font-bold"),
         rx.el.div(rx.foreach(OpsAuditState.rows, _entry), class_name="flex flex-col gap-2"),
-        pager(OpsAuditState.page, OpsAuditState.pages, OpsAuditState.total, OpsAuditState.prev_page, OpsAuditState.next_page),
+        pager(OpsAuditState.page, OpsAuditState.pages, OpsAuditState.total, OpsAuditState.turn_page(-1), OpsAuditState.turn_page(1)),
     )

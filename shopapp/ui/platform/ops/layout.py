@@ -12,6 +12,9 @@ from shopapp.ui.platform.ops.state import OpsState
 NAV = [
     (routes.OPS, "ops.nav.shops"),
     (routes.OPS_FIGURES, "ops.nav.figures"),
+    (routes.OPS_REPORTS, "ops.nav.reports"),
+    (routes.OPS_PAYOUTS, "ops.nav.payouts"),
+    (routes.OPS_INVOICES, "ops.nav.invoices"),
     (routes.OPS_PLANS, "ops.nav.plans"),
     (routes.OPS_AUDIT, "ops.nav.audit"),
 ]

@@ -11,6 +11,7 @@ from shopapp.services.platform import plans, shop_directory, suspension
 from shopapp.ui import routes
 from shopapp.ui.components.confirm import confirm_button
 from shopapp.ui.components.forms import INPUT, SECONDARY_BUTTON, form_error
+from shopapp.ui.components.storage_usage import storage_text
 from shopapp.ui.components.text import tr, tr_of
 from shopapp.ui.components.time import shown_time
 from shopapp.ui.platform.ops.layout import CARD, ops_page
@@ -24,6 +25,7 @@ class OpsShopState(ConfirmMixin, OpsState):
     staff: list[dict[str, str]] = []
     history: list[dict[str, str]] = []
     entries: list[dict[str, str]] = []
+    reports: list[dict[str, str]] = []
     reason: str = ""
     error: str = ""
     plan_options: list[dict[str, str]] = []
@@ -67,6 +69,10 @@ class OpsShopState(ConfirmMixin, OpsState):
                              for p in options]
         self.entries = [{"at": shown_time(e["at"]), "action": e["action"], "operator": e["operator"], "reason": e["reason"]}
                         for e in page["audit"]]
+        self.reports = [{"at": shown_time(r["created_at"]), "reason": r["reason"], "details": r["details"], "status": r["status"],
+                         "resolution": r["resolution"]} for r in page["reports"]]
+        storage = page["storage"]
+        self.shop = {**self.shop, "storage": storage_text(self._text, storage)}
 
     @rx.event
     def grant(self, form: dict):
@@ -120,6 +126,21 @@ def _grant_box() -> rx.Component:
     )
 
 
+def _reports_box() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2(tr("ops.reports.shop_reports"), class_name="mb-2 font-semibold"),
+        rx.cond(OpsShopState.reports.length() == 0, rx.el.p(tr("ops.reports.none_for_shop"), class_name="text-sm text-gray-500")),
+        rx.foreach(OpsShopState.reports, lambda r: rx.el.div(
+            rx.el.p(r["at"], " · ", tr_of("report.reason." + r["reason"], "report.reason."), " · ",
+                    tr_of("ops.reports." + r["status"], "ops.reports."), class_name="text-sm font-medium"),
+            rx.el.p(r["details"], class_name="break-words text-sm text-gray-700"),
+            rx.cond(r["resolution"] != "", rx.el.p(r["resolution"], class_name="text-sm text-emerald-800")),
+            class_name="border-t py-2", data_testid="ops-shop-report")),
+        rx.el.a(tr("ops.nav.reports"), " →", href=routes.OPS_REPORTS, class_name="text-sm text-slate-700 underline"),
+        class_name=CARD + " mt-4",
+    )
+
+
 def _fact(label_key: str, value) -> rx.Component:
     return rx.el.div(rx.el.dt(tr(label_key), class_name="text-xs text-gray-500"), rx.el.dd(value, class_name="font-medium"))
 
@@ -161,10 +182,12 @@ def _details() -> rx.Component:
             _fact("ops.orders_today", shop["orders_today"]), _fact("ops.orders_7d", shop["orders_7d"]),
             _fact("ops.orders_30d_placed", shop["orders_30d"]), _fact("ops.orders_all", shop["orders_all"]),
             _fact("ops.products", shop["products"]), _fact("ops.last_activity", shop["last_activity"]),
+            _fact("ops.storage", shop["storage"]),
             class_name=CARD + " mb-4 grid grid-cols-2 gap-3 sm:grid-cols-4",
         ),
         _suspend_box(),
         _grant_box(),
+        _reports_box(),
         rx.el.section(
             rx.el.h2(tr("ops.staff"), class_name="mb-2 font-semibold"),
             rx.foreach(OpsShopState.staff, lambda m: rx.el.p(m["email"], " · ", tr_of("role." + m["role"], "role."), class_name="text-sm")),

@@ -2,11 +2,8 @@
 
 import reflex as rx
 
-from shopapp.db import session_scope
 from shopapp.i18n import pick_lang
-from shopapp.services.core.errors import NotFound
 from shopapp.services.core.money import format_money
-from shopapp.services.core.paging import page_count
 from shopapp.services.platform import shop_directory
 from shopapp.ui import routes
 from shopapp.ui.components.forms import INPUT, SECONDARY_BUTTON
@@ -14,27 +11,19 @@ from shopapp.ui.components.pager import pager
 from shopapp.ui.components.text import tr, tr_of
 from shopapp.ui.components.time import shown_time
 from shopapp.ui.platform.ops.layout import CARD, ops_page
-from shopapp.ui.platform.ops.state import OpsState
+from shopapp.ui.platform.ops.state import OpsListMixin, OpsState
 
 PER_PAGE = 20
 
 
-class OpsShopsState(OpsState):
+class OpsShopsState(OpsListMixin, OpsState):
     q: str = ""
     status: str = ""
-    page: int = 1
-    pages: int = 1
-    total: int = 0
     rows: list[dict[str, str]] = []
 
-    def _load(self):
-        try:
-            self._operator()
-        except NotFound:
-            return
-        with session_scope() as session:
-            found = shop_directory.list_shops(session, q=self.q, status=self.status, page=self.page, per_page=PER_PAGE)
-        self.total, self.pages = found["total"], page_count(found["total"], PER_PAGE)
+    def _fill(self, session):
+        found = shop_directory.list_shops(session, q=self.q, status=self.status, page=self.page, per_page=PER_PAGE)
+        self._counted(found["total"], PER_PAGE)
         english = pick_lang(self.lang) == "en"
         self.rows = [{
             "id": str(item["id"]), "name": item["name"], "slug": item["slug"],
@@ -51,16 +40,6 @@ class OpsShopsState(OpsState):
     @rx.event
     def search(self, form: dict):
         self.q, self.status, self.page = (form.get("q") or "").strip()[:100], form.get("status") or "", 1
-        self._load()
-
-    @rx.event
-    def prev_page(self):
-        self.page = max(1, self.page - 1)
-        self._load()
-
-    @rx.event
-    def next_page(self):
-        self.page = min(self.pages, self.page + 1)
         self._load()
 
 
@@ -102,5 +81,5 @@ def ops_shops() -> rx.Component:
         ),
         rx.cond(OpsShopsState.rows.length() == 0, rx.el.p(tr("ops.shops.empty"), class_name="text-gray-500")),
         rx.el.div(rx.foreach(OpsShopsState.rows, _row), class_name="flex flex-col gap-2"),
-        pager(OpsShopsState.page, OpsShopsState.pages, OpsShopsState.total, OpsShopsState.prev_page, OpsShopsState.next_page),
+        pager(OpsShopsState.page, OpsShopsState.pages, OpsShopsState.total, OpsShopsState.turn_page(-1), OpsShopsState.turn_page(1)),
     )

@@ -12,6 +12,7 @@ from shopapp.services.core.errors import NotFound
 from shopapp.services.platform import operator_tickets, operators
 from shopapp.services.platform.operators import OperatorActor
 from shopapp.ui import routes
+from shopapp.ui.components.pager import PagesMixin
 from shopapp.ui.state import LangState, LeaveMixin
 
 OPS_COOKIE = "shopapp_ops"
@@ -50,3 +51,22 @@ class OpsState(LeaveMixin, LangState):
             operators.logout(session, self._ops_token())
         self.operator_email = ""
         self._leave(routes.OPS_SESSION_END)
+
+
+class OpsListMixin(PagesMixin, mixin=True):
+    """A list page of /ops (mixed with OpsState): it holds one page at a time; `_fill(session)` reads that page
+    once the operator is checked again, and says the total with `_counted`."""
+
+    def _fill(self, session) -> None:
+        raise NotImplementedError
+
+    def _load(self):
+        try:
+            self._operator()
+        except NotFound:
+            return
+        with session_scope() as session:
+            self._fill(session)
+
+    def _load_page(self):
+        self._load()
