@@ -950,7 +950,6 @@ MESSAGES = {
     "marketing.ends_at": "Ends",
     "marketing.scope_hint": "Leave both empty for the whole shop",
     "marketing.percent_off": "Percent off (20 means 20% off)",
-    "marketing.prices": "Or a price per variant: one \"variant ID=price\" per line",
     "marketing.per_customer_limit": "Units per customer (empty: no limit)",
     "marketing.stacks_with_member": "Stacks with the member discount",
     "marketing.second_percent_off": "Percent off the second unit (50 means half price)",
@@ -2146,4 +2145,7 @@ MESSAGES = {
     'ops.invoices.kind.commission': 'Commission',
     'ops.invoices.status.paid': 'Paid',
     'ops.invoices.status.issued': 'To settle',
+    "prices.legend": "Or a price per variant (instead of the discount)",
+    "prices.price": "Activity price (yuan)",
+    "prices.search": "Find a variant by product name or SKU, tap it, then type its price",
 }

@@ -958,7 +958,6 @@ MESSAGES = {
     "marketing.ends_at": "结束时间",
     "marketing.scope_hint": "都不填即全店商品参加",
     "marketing.percent_off": "优惠百分比（20 即 8 折）",
-    "marketing.prices": "或按规格设活动价：每行「规格ID=价格」",
     "marketing.per_customer_limit": "每人限购件数（空为不限）",
     "marketing.stacks_with_member": "可与会员折扣叠加",
     "marketing.second_percent_off": "第二件优惠百分比（50 即 5 折）",
@@ -2154,4 +2153,7 @@ MESSAGES = {
     'ops.invoices.kind.commission': '交易佣金',
     'ops.invoices.status.paid': '已支付',
     'ops.invoices.status.issued': '待结算',
+    "prices.legend": "或按规格设活动价（填了就不用折扣）",
+    "prices.price": "活动价（元）",
+    "prices.search": "按商品名或 SKU 找规格，点选后填活动价",
 }

@@ -51,3 +51,24 @@ def test_owner_creates_a_spend_and_save_and_a_phone_shopper_sees_its_badge(page,
     phone.reload()
     expect(phone.get_by_test_id("product-title")).to_have_text("西湖龙井绿茶 明前特级")
     expect(phone.get_by_test_id("promotion-badge")).to_have_count(0)
+
+
+def test_owner_sets_a_limited_time_price_per_variant_by_picking_it(page):
+    log_in_as_demo_owner(page)
+    page.goto("/console/marketing/promotions/limited_discount")
+    form = page.get_by_test_id("promotion-form")
+    form.get_by_label("活动名称").fill("毛峰限时价")
+    now = datetime.now(UTC)
+    form.get_by_label("开始时间").fill(_china_minute(now - timedelta(hours=1)))
+    form.get_by_label("结束时间").fill(_china_minute(now + timedelta(days=1)))
+    form.get_by_test_id("prices-search").fill("毛峰")
+    form.get_by_test_id("prices-option").first.click()
+    price = form.get_by_test_id("variant-price")
+    price.fill("9.9")
+    price.blur()
+    form.get_by_test_id("promotion-save").click()
+    expect(page.get_by_test_id("promotion-saved")).to_contain_text("毛峰限时价")
+    row = page.get_by_test_id("promotion-row").filter(has_text="毛峰限时价")
+    row.get_by_role("button", name="编辑").click()  # the price comes back on its variant, by name
+    expect(form.get_by_test_id("variant-price-row")).to_contain_text("毛峰")
+    expect(form.get_by_test_id("variant-price")).to_have_value("9.90")

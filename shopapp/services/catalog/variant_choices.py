@@ -57,6 +57,18 @@ def product_labels(session: Session, actor: Actor, product_ids: list[int]) -> li
     return [{"id": str(i), "label": titles[i]} for i in wanted if i in titles]
 
 
+def variant_labels(session: Session, actor: Actor, variant_ids: list[int]) -> list[dict[str, str]]:
+    """The shop's variants of `variant_ids` as [{id, label}], in that order (another shop's are left out)."""
+    require(actor, "view_console")
+    wanted = [int(i) for i in variant_ids]
+    if not wanted:
+        return []
+    rows = session.exec(select(Variant, Product).join(Product, col(Product.id) == col(Variant.product_id)).where(
+        Variant.shop_id == actor.shop_id, col(Variant.id).in_(wanted))).all()
+    found = {variant.id: label(product.title, variant) for variant, product in rows}
+    return [{"id": str(i), "label": found[i]} for i in wanted if i in found]
+
+
 def _pattern(query: str) -> str:
     """`query` as a LIKE pattern that finds it anywhere ("" for no query), its own % and _ taken literally."""
     words = str(query or "").strip()[:MAX_QUERY]

@@ -6,6 +6,7 @@ from shopapp.ui.components.forms import INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON,
 from shopapp.ui.components.text import tr
 from shopapp.ui.console.marketing.promotions_state import PromotionsState
 from shopapp.ui.console.marketing.scope_picker import scope_picker
+from shopapp.ui.console.marketing.variant_prices import variant_prices
 
 REWARDS = (("amount_off", "marketing.reward.amount_off"), ("percent_off", "marketing.reward.percent_off"),
            ("gift_variant_id", "marketing.reward.gift"), ("free_shipping", "marketing.reward.free_shipping"))
@@ -23,7 +24,7 @@ def promotion_form() -> rx.Component:
         scope_picker(state.errors),
         rx.cond(kind == "limited_discount", rx.el.div(
             field("percent_off", "marketing.percent_off", inputmode="numeric"),
-            field("prices", "marketing.prices", multiline=True),
+            variant_prices(state.errors),
             field("per_customer_limit", "marketing.per_customer_limit", inputmode="numeric"),
             check("stacks_with_member", "marketing.stacks_with_member"),
             class_name="flex flex-col gap-3",

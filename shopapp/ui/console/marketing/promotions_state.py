@@ -7,6 +7,7 @@ import reflex as rx
 from shopapp.services.marketing import promotion_forms, promotions
 from shopapp.ui.components.time import shown_time
 from shopapp.ui.console.marketing.scope_picker import ScopePickerState
+from shopapp.ui.console.marketing.variant_prices import VariantPricesState
 from shopapp.ui.console.state import ConsoleState
 from shopapp.ui.state import FAILED, ConfirmMixin, FormMixin
 
@@ -32,14 +33,14 @@ class PromotionsState(FormMixin, ConfirmMixin, ConsoleState):
             self.promotion_kind, self.status_filter, self.editing, self.form, self.saved = kind, "", "", {}, ""
             self.tiers, self.errors, self.error = [dict(BLANK_TIER)], {}, ""
             self.form_key += 1
-            picker = ScopePickerState.clear
+            pickers = [ScopePickerState.clear, VariantPricesState.clear]
         else:
-            picker = None
+            pickers = None
         status = self.status_filter
         found = self._read(lambda session, actor: promotions.list_promotions(session, actor, kind=kind or None, status=status or None))
         self.allowed = found is not None
         self.rows = [_row(p) for p in found or []]
-        return picker
+        return pickers
 
     @rx.event
     def show(self, status: str):
@@ -50,7 +51,7 @@ class PromotionsState(FormMixin, ConfirmMixin, ConsoleState):
     def start_new(self):
         self.editing, self.form, self.tiers, self.errors, self.error, self.saved = "", {}, [dict(BLANK_TIER)], {}, "", ""
         self.form_key += 1
-        return ScopePickerState.clear
+        return [ScopePickerState.clear, VariantPricesState.clear]
 
     @rx.event
     def edit(self, promotion_id: str):
@@ -62,7 +63,8 @@ class PromotionsState(FormMixin, ConfirmMixin, ConsoleState):
         self.tiers = tiers or [dict(BLANK_TIER)]
         self.editing, self.errors, self.error, self.saved = promotion_id, {}, "", ""
         self.form_key += 1
-        return ScopePickerState.fill(self.form.get("product_ids", ""), self.form.get("category_ids", ""))
+        return [ScopePickerState.fill(self.form.get("product_ids", ""), self.form.get("category_ids", "")),
+                VariantPricesState.fill(self.form.get("prices", ""))]
 
     @rx.event
     def add_tier(self):
@@ -86,7 +88,7 @@ class PromotionsState(FormMixin, ConfirmMixin, ConsoleState):
             return
         self.saved, self.editing, self.form, self.tiers = saved["name"], "", {}, [dict(BLANK_TIER)]
         self.form_key += 1
-        return [PromotionsState.load, ScopePickerState.clear]
+        return [PromotionsState.load, ScopePickerState.clear, VariantPricesState.clear]
 
     @rx.event
     def end_now(self, promotion_id: str):
