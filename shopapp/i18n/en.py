@@ -2069,4 +2069,6 @@ MESSAGES = {
     "mall.confirm": "Redeem now",
     "mall.coupon_done": "Done: the coupon is in My coupons:",
     "mall.see_wallet": "See my coupons",
+    # --- rollups ---
+    "finance.checking": "Checking the payments… (a month of a big shop takes a few seconds)",
 }

@@ -2077,4 +2077,6 @@ MESSAGES = {
     "mall.confirm": "确认兑换",
     "mall.coupon_done": "兑换成功，优惠券已放入我的优惠券：",
     "mall.see_wallet": "查看我的优惠券",
+    # --- rollups ---
+    "finance.checking": "正在核对支付记录…（一个月的大店需要几秒）",
 }
