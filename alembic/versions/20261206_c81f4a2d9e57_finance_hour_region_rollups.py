@@ -64,10 +64,12 @@ def upgrade() -> None:
     )
     op.create_index('ix_analytics_region_day_shop_day', 'analytics_region_day', ['shop_id', 'day', 'province', 'buyer'],
                     unique=False)
+    op.create_index('ix_analytics_region_day_shop_buyer', 'analytics_region_day', ['shop_id', 'buyer', 'day'], unique=False)
     op.execute("DELETE FROM analytics_day")
 
 
 def downgrade() -> None:
+    op.drop_index('ix_analytics_region_day_shop_buyer', table_name='analytics_region_day')
     op.drop_index('ix_analytics_region_day_shop_day', table_name='analytics_region_day')
     op.drop_table('analytics_region_day')
     op.drop_index('ux_analytics_hour_key', table_name='analytics_hour')

@@ -139,7 +139,11 @@ class AnalyticsRegionDay(SQLModel, table=True):
     Written with analytics_day by analytics.rollups."""
 
     __tablename__ = "analytics_region_day"
-    __table_args__ = (Index("ix_analytics_region_day_shop_day", "shop_id", "day", "province", "buyer"),)
+    __table_args__ = (
+        Index("ix_analytics_region_day_shop_day", "shop_id", "day", "province", "buyer"),
+        # Today's buyers looked up among the rolled days, so each counts once over a range.
+        Index("ix_analytics_region_day_shop_buyer", "shop_id", "buyer", "day"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     shop_id: int = Field(foreign_key="shop.id")
     day: date
