@@ -8,7 +8,11 @@ Keys: (0, "", "", "") the shop's totals; (product_id, "", "", "") a product; (0,
 visit source (an event's source is never "": "direct" when nothing is known). Distinct counts cannot be added
 up over days: for visitors, the funnel and visitors per source a day that is over also keeps one row per
 visitor and source with the steps reached (analytics_visitor_day), which the reports count distinct instead
-of every event; product viewers and buyers are read from the raw rows.
+of every event; product viewers and the overview's buyers are read from the raw rows.
+
+The same transaction writes the day's other rollups, each from the function the reports call live: finance_day
+(finance.day_groups, per payment provider), analytics_hour (hour_figures) and analytics_region_day
+(region_figures, one row per province and buyer so buyers count once over a range).
 """
 
 from __future__ import annotations
