@@ -181,7 +181,7 @@ def hours(session: Session, actor: Actor, period: Period, today: date | None = N
         for day, page_views, orders in session.exec(
             select(AnalyticsHour.day, *sums).where(*on_rolled).group_by(AnalyticsHour.day)
         ).all():
-            row = by_weekday[_as_date(day).isoweekday() - 1]
+            row = by_weekday[day.isoweekday() - 1]
             row.update(page_views=row["page_views"] + int(page_views), orders=row["orders"] + int(orders))
     for start, end in rollups.live_spans(period.first, period.last, rolled, shop_id):
         for (hour, weekday), values in rollups.hour_figures(session, shop_id, start, end).items():
@@ -265,7 +265,3 @@ def _buyer():
 
 def _rate(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
-
-
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
