@@ -2148,4 +2148,6 @@ MESSAGES = {
     "prices.legend": "Or a price per variant (instead of the discount)",
     "prices.price": "Activity price (yuan)",
     "prices.search": "Find a variant by product name or SKU, tap it, then type its price",
+    # --- rollups ---
+    "finance.checking": "Checking the payments… (a month of a big shop takes a few seconds)",
 }

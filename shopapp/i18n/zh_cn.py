@@ -2156,4 +2156,6 @@ MESSAGES = {
     "prices.legend": "或按规格设活动价（填了就不用折扣）",
     "prices.price": "活动价（元）",
     "prices.search": "按商品名或 SKU 找规格，点选后填活动价",
+    # --- rollups ---
+    "finance.checking": "正在核对支付记录…（一个月的大店需要几秒）",
 }

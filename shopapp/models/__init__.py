@@ -11,7 +11,15 @@ from shopapp.models.affiliates import (
     Promoter,
 )
 from shopapp.models.aftersales import AftersalesRequest, Refund, RefundItem
-from shopapp.models.analytics import AnalyticsDay, AnalyticsVisitorDay, OrderVisit, VisitEvent
+from shopapp.models.analytics import (
+    AnalyticsDay,
+    AnalyticsHour,
+    AnalyticsRegionDay,
+    AnalyticsVisitorDay,
+    FinanceDay,
+    OrderVisit,
+    VisitEvent,
+)
 from shopapp.models.bargains import Bargain, BargainCut, BargainRun
 from shopapp.models.billing import (
     BalanceEntry,
@@ -64,7 +72,7 @@ __all__ = [
     "AftersalesRequest", "Refund", "RefundItem", "Shipment", "ShipmentItem", "TrackingEvent",
     "LoyaltySettings", "MemberLevel", "PointsAccount", "PointsMove", "PointsReward",
     "Review", "ReviewPhoto",
-    "AnalyticsDay", "AnalyticsVisitorDay", "OrderVisit", "VisitEvent",
+    "AnalyticsDay", "AnalyticsHour", "AnalyticsRegionDay", "AnalyticsVisitorDay", "FinanceDay", "OrderVisit", "VisitEvent",
     "Campaign", "CampaignRecipient", "EmailUnsubscribe",
     "Recommendation",
     "Bargain", "BargainCut", "BargainRun",

@@ -98,3 +98,56 @@ class AnalyticsVisitorDay(SQLModel, table=True):
     add_to_cart: int = 0
     checkout_start: int = 0
 
+
+
+class FinanceDay(SQLModel, table=True):
+    """The 财务 figures of one shop-day per payment provider ("none" for orders of 0): what finance reports read
+    for days that are over. Written with analytics_day by analytics.rollups, rebuilt from the orders and refunds."""
+
+    __tablename__ = "finance_day"
+    __table_args__ = (Index("ux_finance_day_key", "shop_id", "day", "provider", unique=True),)
+    id: int | None = Field(default=None, primary_key=True)
+    shop_id: int = Field(foreign_key="shop.id")
+    day: date
+    provider: str = Field(max_length=32)
+    paid_orders: int = 0
+    gross_sales: int = 0
+    discounts: int = 0
+    shipping: int = 0
+    gmv: int = 0
+    refunds: int = 0
+    net_sales: int = 0
+
+
+class AnalyticsHour(SQLModel, table=True):
+    """Page views and paid orders of one shop-day per hour of the shop's clock: the hours report's days that are
+    over (the day of the week is the day's). Written with analytics_day by analytics.rollups."""
+
+    __tablename__ = "analytics_hour"
+    __table_args__ = (Index("ux_analytics_hour_key", "shop_id", "day", "hour", unique=True),)
+    id: int | None = Field(default=None, primary_key=True)
+    shop_id: int = Field(foreign_key="shop.id")
+    day: date
+    hour: int
+    page_views: int = 0
+    orders: int = 0
+
+
+class AnalyticsRegionDay(SQLModel, table=True):
+    """Paid orders and GMV of one shop-day per province of the shipping address and buyer (their account id, else
+    their e-mail): the regions report's days that are over, one row per buyer so buyers count once over a range.
+    Written with analytics_day by analytics.rollups."""
+
+    __tablename__ = "analytics_region_day"
+    __table_args__ = (
+        Index("ix_analytics_region_day_shop_day", "shop_id", "day", "province", "buyer"),
+        # Today's buyers looked up among the rolled days, so each counts once over a range.
+        Index("ix_analytics_region_day_shop_buyer", "shop_id", "buyer", "day"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    shop_id: int = Field(foreign_key="shop.id")
+    day: date
+    province: str = Field(max_length=64)
+    buyer: str = Field(max_length=255)
+    orders: int = 0
+    gmv: int = 0

@@ -20,8 +20,9 @@ from shopapp.services.checkout import pricing
 from shopapp.services.core.clock import CHINA_TIME
 from shopapp.services.core.errors import Invalid
 from shopapp.services.core.money import yuan_text
+from shopapp.services.core.permissions import Actor
 from shopapp.services.orders import refunds
-from shopapp.ui.console.finance_state import ReconciliationState
+from shopapp.ui.console.finance_state import ReconciliationState, _reconciled
 from tests.conftest import make_shop
 from tests.shopping import order_wide_saving, paid_order, product_on_sale
 
@@ -231,3 +232,14 @@ def test_the_finance_page_names_every_mismatch_and_provider_in_both_languages(se
     keys += [f"finance.provider.{name}" for name in (*reconciliation.PROVIDERS, finance.NO_PAYMENT)]
     for catalogue in CATALOGUES.values():
         assert all(key in catalogue for key in keys)
+
+
+def test_the_page_reconciles_in_the_background_what_the_service_answers_and_nothing_for_support(session, owner,
+                                                                                                  two_days_of_sales):
+    """The 财务 page compares outside its state's lock (a month of a big shop takes seconds): the same answer as
+    the service, in the shop's currency; a role that may not see reports gets nothing, not an error."""
+    days = finance.Range(date(2026, 12, 4), DAY)
+    session.commit()  # the page's own session writes nothing, but on SQLite it waits for an open one
+    shown = _reconciled(owner, days)
+    assert _reconciled(Actor(shop_id=owner.shop_id, role="support", user_id=9), days) is None
+    assert shown == (reconciliation.reconcile(session, owner, days), "CNY")

@@ -15,12 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, and_, cast, exists, func, literal_column
+from sqlalchemy import Date, and_, cast, delete, exists, func, literal_column
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from shopapp.models import Order, Payment
+from shopapp.models import FinanceDay, Order, Payment
 from shopapp.models.aftersales import Refund
+from shopapp.services.analytics import sealed
 from shopapp.services.core.clock import shop_today, shop_zone, start_of_day
 from shopapp.services.core.errors import Invalid
 from shopapp.services.core.permissions import Actor, require
@@ -86,20 +87,41 @@ def finance_report(session: Session, actor: Actor, days: Range, group: str = "da
     for n in range((days.last - days.first).days + 1):
         rows.setdefault(key(days.first + timedelta(days=n)), _empty())
     providers: dict[str, dict] = {}
-    for day, provider, figures in _order_groups(session, actor.shop_id, days):
-        for target in (rows[key(day)], providers.setdefault(provider or NO_PAYMENT, _empty())):
+    for (day, provider), figures in _figures(session, actor.shop_id, days).items():
+        for target in (rows[key(day)], providers.setdefault(provider, _empty())):
             for name, value in figures.items():
                 target[name] += value
-    for day, provider, amount in _refund_groups(session, actor.shop_id, days):
-        for target in (rows[key(day)], providers.setdefault(provider or NO_PAYMENT, _empty())):
-            target["refunds"] += amount
-            target["net_sales"] -= amount
     return {
         "from": days.first, "to": days.last, "group": group,
         "days": [{"date": when, **figures} for when, figures in rows.items()],
         "totals": _sum(rows.values()),
         "providers": [{"provider": name, **providers[name]} for name in sorted(providers)],
     }
+
+
+def day_groups(session: Session, shop_id: int, days: Range) -> dict[tuple[date, str], dict]:
+    """{(day, provider): figures} computed from the orders and refunds of the range: what the rollup stores for
+    a day that is over and what the report computes live for the others (today at least)."""
+    groups: dict[tuple[date, str], dict] = {}
+    for day, provider, figures in _order_groups(session, shop_id, days):
+        target = groups.setdefault((day, provider or NO_PAYMENT), _empty())
+        for name, value in figures.items():
+            target[name] += value
+    for day, provider, amount in _refund_groups(session, shop_id, days):
+        target = groups.setdefault((day, provider or NO_PAYMENT), _empty())
+        target["refunds"] += amount
+        target["net_sales"] -= amount
+    return groups
+
+
+def roll_up_day(session: Session, shop_id: int, day: date) -> int:
+    """(Re)write the shop-day's finance_day rows (one per provider that took or gave back money); called by
+    rollups.roll_up_day, whose analytics_day totals row marks the day as rolled up. Returns the rows written."""
+    session.exec(delete(FinanceDay).where(FinanceDay.shop_id == shop_id, FinanceDay.day == day))
+    groups = day_groups(session, shop_id, Range(day, day))
+    for (when, provider), figures in groups.items():
+        session.add(FinanceDay(shop_id=shop_id, day=when, provider=provider, **figures))
+    return len(groups)
 
 
 # Helpers ---------------------------------------------------------------------------------------
@@ -114,6 +136,22 @@ def _day(value, field: str, errors: dict[str, str]) -> date | None:
     except ValueError:
         errors[field] = "date_invalid"
         return None
+
+
+def _figures(session: Session, shop_id: int, days: Range) -> dict[tuple[date, str], dict]:
+    """{(day, provider): figures} of the range: days that are over and rolled up from finance_day, the others
+    (today at least, and any day the job has not sealed yet) computed live by day_groups."""
+    rolled = sealed.rolled_days(session, shop_id, days.first, days.last, shop_today(shop_id))
+    groups: dict[tuple[date, str], dict] = {}
+    if rolled:
+        for row in session.exec(
+            select(FinanceDay.day, FinanceDay.provider, *[getattr(FinanceDay, name) for name in FIGURES])
+            .where(FinanceDay.shop_id == shop_id, FinanceDay.day.in_(sorted(rolled)))
+        ).all():
+            groups[(_as_date(row[0]), row[1])] = dict(zip(FIGURES, row[2:]))
+    for first, last in sealed.live_runs(days.first, days.last, rolled):
+        groups.update(day_groups(session, shop_id, Range(first, last)))
+    return groups
 
 
 def _empty() -> dict:
@@ -134,9 +172,10 @@ def _order_groups(session: Session, shop_id: int, days: Range) -> list[tuple[dat
     the money (a second one is reconciliation's business); none for an order of 0."""
     # Paid within UNPAID_ORDER_TTL of being placed (a day more covers a payment that beat the expiry
     # job): this created_at bound lets the (shop_id, created_at) index find the rows, as the dashboard does.
-    placed_after = days.start - timedelta(seconds=get_settings().unpaid_order_ttl_seconds, days=1)
+    start, end = start_of_day(days.first, shop_id), start_of_day(days.last + timedelta(days=1), shop_id)
+    placed_after = start - timedelta(seconds=get_settings().unpaid_order_ttl_seconds, days=1)
     earlier = aliased(Payment)
-    day = shop_day(session, Order.paid_at)
+    day = shop_day(session, Order.paid_at, shop_id)
     paying = and_(
         Payment.order_id == Order.id, Payment.status.in_(TOOK_MONEY),
         ~exists().where(earlier.order_id == Order.id, earlier.status.in_(TOOK_MONEY), earlier.id < Payment.id),
@@ -145,7 +184,7 @@ def _order_groups(session: Session, shop_id: int, days: Range) -> list[tuple[dat
         select(day, Payment.provider, func.count(), func.sum(Order.subtotal), func.sum(Order.discount_total),
                func.sum(Order.shipping_total), func.sum(Order.total))
         .select_from(Order).join(Payment, paying, isouter=True)
-        .where(Order.shop_id == shop_id, Order.created_at >= placed_after, Order.paid_at >= days.start, Order.paid_at < days.end)
+        .where(Order.shop_id == shop_id, Order.created_at >= placed_after, Order.paid_at >= start, Order.paid_at < end)
         .group_by(day, Payment.provider)
     ).all()
     return [
@@ -158,22 +197,23 @@ def _order_groups(session: Session, shop_id: int, days: Range) -> list[tuple[dat
 
 
 def _refund_groups(session: Session, shop_id: int, days: Range) -> list[tuple[date, str | None, int]]:
-    day = shop_day(session, Refund.created_at)
+    day = shop_day(session, Refund.created_at, shop_id)
+    start, end = start_of_day(days.first, shop_id), start_of_day(days.last + timedelta(days=1), shop_id)
     found = session.exec(
         select(day, Payment.provider, func.sum(Refund.amount))
         .select_from(Refund).join(Payment, Payment.id == Refund.payment_id, isouter=True)
         .where(
             Refund.shop_id == shop_id, Refund.status == "succeeded",
-            Refund.created_at >= days.start, Refund.created_at < days.end,
+            Refund.created_at >= start, Refund.created_at < end,
         ).group_by(day, Payment.provider)
     ).all()
     return [(_as_date(when), provider, int(amount)) for when, provider, amount in found]
 
 
-def shop_day(session: Session, column):
+def shop_day(session: Session, column, shop_id: int | None = None):
     """The shop's calendar day of a stored moment, computed by the database (the shop's clock is a
     fixed offset from UTC: core/clock)."""
-    minutes = int(shop_zone().utcoffset(None).total_seconds() // 60)
+    minutes = int(shop_zone(shop_id).utcoffset(None).total_seconds() // 60)
     if session.get_bind().dialect.name == "postgresql":
         sign, value = ("+" if minutes >= 0 else "-"), abs(minutes)
         return cast(func.timezone(literal_column(f"INTERVAL '{sign}{value // 60:02d}:{value % 60:02d}'"), column), Date)

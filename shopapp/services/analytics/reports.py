@@ -9,24 +9,32 @@ Definitions, one place:
 - buyers: distinct shoppers (the account, else the e-mail) among the paid orders;
 - a paid order's source is the source of its visit (analytics.tracking.tag_order, last touch when placed);
 - additive figures come from analytics.rollups (rolled-up days + today live); visitors, the funnel and visitors
-  per source from its visitor-days (+ today's raw events); product viewers and buyers from the raw rows.
+  per source from its visitor-days (+ today's raw events); regions from its province-buyer days and hours from
+  its hour rows (+ today live); product viewers and the overview's buyers from the raw rows.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import Integer, String, cast, extract, func, union
+from sqlalchemy import String, cast, func, union
 from sqlmodel import Session, select
 
-from shopapp.models import AnalyticsVisitorDay, Order, OrderVisit, Product, VisitEvent
+from shopapp.models import (
+    AnalyticsHour,
+    AnalyticsRegionDay,
+    AnalyticsVisitorDay,
+    Order,
+    OrderVisit,
+    Product,
+    VisitEvent,
+)
 from shopapp.models.aftersales import Refund
-from shopapp.models.analytics import PAGE_TYPES
 from shopapp.services.analytics import rollups
 from shopapp.services.analytics.ranges import Period
 from shopapp.services.core import plan_limits
-from shopapp.services.core.clock import shop_today, shop_zone
+from shopapp.services.core.clock import shop_today
 from shopapp.services.core.errors import Invalid
 from shopapp.services.core.money import average
 from shopapp.services.core.permissions import Actor, require
@@ -116,37 +124,69 @@ def products(session: Session, actor: Actor, period: Period, sort: str = "views"
     return {"items": items[:limit]}
 
 
-def regions(session: Session, actor: Actor, period: Period) -> dict:
-    """Paid orders by the shipping address's province: buyers, orders and GMV; most GMV first."""
+def regions(session: Session, actor: Actor, period: Period, today: date | None = None) -> dict:
+    """Paid orders by the shipping address's province: buyers, orders and GMV; most GMV first. Days that are over
+    from analytics_region_day (one row per province and buyer a day), the others (today at least) live."""
     _may_read(session, actor, period)
-    rows: dict[str, dict] = defaultdict(lambda: {"buyers": set(), "orders": 0, "gmv": 0})
-    for address, customer_id, email, total in session.exec(
-        select(Order.address, Order.customer_id, Order.email, Order.total).where(*_paid(actor.shop_id, period))
-    ).all():
-        province = str((address or {}).get("province") or "").strip() or "未知"
+    shop_id, today = actor.shop_id, today or shop_today(actor.shop_id)
+    rolled = rollups.rolled_days(session, shop_id, period.first, period.last, today)
+    rows: dict[str, dict] = defaultdict(lambda: {"buyers": 0, "orders": 0, "gmv": 0})
+    live: dict[tuple[str, str], list[int]] = {}
+    for start, end in rollups.live_spans(period.first, period.last, rolled, shop_id):
+        for key, (orders, gmv) in rollups.region_figures(session, shop_id, start, end).items():
+            live.setdefault(key, [0, 0])
+            live[key][0] += orders
+            live[key][1] += gmv
+    known: set[tuple[str, str]] = set()
+    if rolled:
+        day = AnalyticsRegionDay
+        on_rolled = (day.shop_id == shop_id, day.day.in_(sorted(rolled)))
+        for province, orders, gmv in session.exec(
+            select(day.province, func.sum(day.orders), func.sum(day.gmv)).where(*on_rolled).group_by(day.province)
+        ).all():
+            rows[province].update(orders=int(orders), gmv=int(gmv))
+        pairs = select(day.province, day.buyer).where(*on_rolled).distinct().subquery()
+        for province, buyers in session.exec(select(pairs.c.province, func.count()).group_by(pairs.c.province)).all():
+            rows[province]["buyers"] = buyers
+        buyers = sorted({buyer for _province, buyer in live})
+        for chunk in range(0, len(buyers), 500):  # a live buyer already counted on a rolled day counts once
+            known.update(session.exec(select(day.province, day.buyer).where(
+                *on_rolled, day.buyer.in_(buyers[chunk:chunk + 500]))).all())
+    for (province, buyer), (orders, gmv) in live.items():
         row = rows[province]
-        row["buyers"].add(customer_id or email.lower())
-        row["orders"] += 1
-        row["gmv"] += total
-    items = [{"province": name, "buyers": len(row["buyers"]), "orders": row["orders"], "gmv": row["gmv"]}
-             for name, row in rows.items()]
+        row["buyers"] += (province, buyer) not in known
+        row["orders"] += orders
+        row["gmv"] += gmv
+    items = [{"province": name, **row} for name, row in rows.items()]
     items.sort(key=lambda item: (-item["gmv"], item["province"]))
     return {"items": items}
 
 
-def hours(session: Session, actor: Actor, period: Period) -> dict:
+def hours(session: Session, actor: Actor, period: Period, today: date | None = None) -> dict:
     """Page views and paid orders by hour of the day (0-23) and day of the week (1 Monday .. 7 Sunday), on the
-    shop's clock."""
+    shop's clock: days that are over from analytics_hour, the others (today at least) live."""
     _may_read(session, actor, period)
-    shop_id = actor.shop_id
+    shop_id, today = actor.shop_id, today or shop_today(actor.shop_id)
     by_hour = [{"hour": h, "page_views": 0, "orders": 0} for h in range(24)]
     by_weekday = [{"weekday": d, "page_views": 0, "orders": 0} for d in range(1, 8)]
-    for column, where, metric in ((VisitEvent.at, (*_events(shop_id, period), VisitEvent.type.in_(PAGE_TYPES)), "page_views"),
-                                  (Order.paid_at, _paid(shop_id, period), "orders")):
-        hour, weekday = _local_hour_and_weekday(session, column, shop_id)
-        for at_hour, on_day, count in session.exec(select(hour, weekday, func.count()).where(*where).group_by(hour, weekday)).all():
-            by_hour[int(at_hour)][metric] += count
-            by_weekday[(int(on_day) - 1) % 7][metric] += count  # SQLite's Sunday is 0, PostgreSQL's 7
+    rolled = rollups.rolled_days(session, shop_id, period.first, period.last, today)
+    if rolled:
+        on_rolled = (AnalyticsHour.shop_id == shop_id, AnalyticsHour.day.in_(sorted(rolled)))
+        sums = (func.sum(AnalyticsHour.page_views), func.sum(AnalyticsHour.orders))
+        for hour, page_views, orders in session.exec(
+            select(AnalyticsHour.hour, *sums).where(*on_rolled).group_by(AnalyticsHour.hour)
+        ).all():
+            by_hour[hour].update(page_views=by_hour[hour]["page_views"] + int(page_views),
+                                 orders=by_hour[hour]["orders"] + int(orders))
+        for day, page_views, orders in session.exec(
+            select(AnalyticsHour.day, *sums).where(*on_rolled).group_by(AnalyticsHour.day)
+        ).all():
+            row = by_weekday[day.isoweekday() - 1]
+            row.update(page_views=row["page_views"] + int(page_views), orders=row["orders"] + int(orders))
+    for start, end in rollups.live_spans(period.first, period.last, rolled, shop_id):
+        for (hour, weekday), values in rollups.hour_figures(session, shop_id, start, end).items():
+            for row in (by_hour[hour], by_weekday[weekday - 1]):
+                row.update(page_views=row["page_views"] + values["page_views"], orders=row["orders"] + values["orders"])
     return {"hours": by_hour, "weekdays": by_weekday}
 
 
@@ -170,17 +210,6 @@ def _overview(session: Session, shop_id: int, period: Period, today: date) -> di
         "orders": orders, "paid_orders": paid_orders, "buyers": buyers, "gmv": gmv, "refunds": int(refunds),
         "net_sales": gmv - int(refunds), "aov": average(gmv, paid_orders), "conversion_rate": _rate(buyers, visitors),
     }
-
-
-def _local_hour_and_weekday(session: Session, column, shop_id: int) -> tuple:
-    """The hour and the weekday of a stored moment on the shop's clock, computed by the database so a report
-    groups rows instead of fetching them. The shop's zone is a fixed offset (China keeps no daylight saving)."""
-    minutes = int(shop_zone(shop_id).utcoffset(None).total_seconds() // 60)
-    if session.get_bind().dialect.name == "postgresql":
-        local = func.timezone("UTC", column) + timedelta(minutes=minutes)
-        return extract("hour", local), extract("isodow", local)
-    shift = f"{minutes:+d} minutes"
-    return cast(func.strftime("%H", column, shift), Integer), cast(func.strftime("%w", column, shift), Integer)
 
 
 def _visitor_counts(session: Session, shop_id: int, period: Period, today: date, group: tuple[str, ...] = (),

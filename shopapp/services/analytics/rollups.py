@@ -8,7 +8,11 @@ Keys: (0, "", "", "") the shop's totals; (product_id, "", "", "") a product; (0,
 visit source (an event's source is never "": "direct" when nothing is known). Distinct counts cannot be added
 up over days: for visitors, the funnel and visitors per source a day that is over also keeps one row per
 visitor and source with the steps reached (analytics_visitor_day), which the reports count distinct instead
-of every event; product viewers and buyers are read from the raw rows.
+of every event; product viewers and the overview's buyers are read from the raw rows.
+
+The same transaction writes the day's other rollups, each from the function the reports call live: finance_day
+(finance.day_groups, per payment provider), analytics_hour (hour_figures) and analytics_region_day
+(region_figures, one row per province and buyer so buyers count once over a range).
 """
 
 from __future__ import annotations
@@ -16,12 +20,26 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, case, delete, func, insert, literal
+from sqlalchemy import Date, Integer, case, cast, delete, extract, func, insert, literal
 from sqlmodel import Session, select
 
-from shopapp.models import AnalyticsDay, AnalyticsVisitorDay, Order, OrderItem, OrderVisit, Shop, VisitEvent
+from shopapp.models import (
+    AnalyticsDay,
+    AnalyticsHour,
+    AnalyticsRegionDay,
+    AnalyticsVisitorDay,
+    Order,
+    OrderItem,
+    OrderVisit,
+    Shop,
+    VisitEvent,
+)
 from shopapp.models.analytics import PAGE_TYPES
-from shopapp.services.core.clock import shop_time, shop_today, start_of_day
+from shopapp.services.analytics import finance
+from shopapp.services.analytics.sealed import live_spans, rolled_days
+from shopapp.services.core.clock import shop_time, shop_today, shop_zone, start_of_day
+
+__all__ = ["live_spans", "rolled_days"]  # the sealed days' bookkeeping, read by the reports through this module
 
 METRICS = ("page_views", "product_views", "add_to_cart", "checkout_start", "orders", "units", "gmv")
 STEPS = ("product_view", "add_to_cart", "checkout_start")  # the funnel's steps after the visit
@@ -66,18 +84,21 @@ def day_figures(session: Session, shop_id: int, start: datetime, end: datetime) 
 
 
 def roll_up_day(session: Session, shop_id: int, day: date) -> int:
-    """(Re)write the shop-day's rows from the raw events and orders; a totals row is always written, so a day
-    without any activity is known to be rolled up. Returns the rows written."""
+    """(Re)write the shop-day's rows from the raw events and orders — analytics_day, the visitor days, finance_day,
+    the hours and the regions, in one transaction; a totals row is always written, so a day without any activity
+    is known to be rolled up (sealed.rolled_days). Returns the rows written."""
     session.exec(delete(AnalyticsDay).where(AnalyticsDay.shop_id == shop_id, AnalyticsDay.day == day))
     start, end = start_of_day(day, shop_id), start_of_day(day + timedelta(days=1), shop_id)
     _roll_up_visitors(session, shop_id, day, start, end)
+    written = finance.roll_up_day(session, shop_id, day) + _roll_up_hours(session, shop_id, day, start, end)
+    written += _roll_up_regions(session, shop_id, day, start, end)
     figures = day_figures(session, shop_id, start, end)
     figures.setdefault(TOTAL, dict.fromkeys(METRICS, 0))
     for (product_id, source, medium, campaign), values in figures.items():
         session.add(AnalyticsDay(shop_id=shop_id, day=day, product_id=product_id, source=source, medium=medium,
                                  campaign=campaign, **values))
     session.flush()
-    return len(figures)
+    return written + len(figures)
 
 
 def rebuild(session: Session, shop_id: int, first: date, last: date) -> int:
@@ -125,14 +146,34 @@ def figures_for(session: Session, shop_id: int, first: date, last: date, today: 
     return dict(total)
 
 
-def rolled_days(session: Session, shop_id: int, first: date, last: date, today: date) -> set[date]:
-    """The days of first..last (before today) whose rollup is written: their totals row is there."""
-    return set(session.exec(
-        select(AnalyticsDay.day).where(
-            AnalyticsDay.shop_id == shop_id, AnalyticsDay.day >= first, AnalyticsDay.day <= last,
-            AnalyticsDay.day < today, AnalyticsDay.product_id == 0, AnalyticsDay.source == "",
-        )
-    ).all())
+def hour_figures(session: Session, shop_id: int, start: datetime, end: datetime) -> dict[tuple[int, int], dict[str, int]]:
+    """{(hour 0-23, weekday 1 Monday .. 7 Sunday): {page_views, orders}} of [start, end) on the shop's clock, grouped
+    by the database: what the hours report computes live and the rollup stores per day."""
+    figures: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: {"page_views": 0, "orders": 0})
+    for column, where, metric in (
+        (VisitEvent.at, (VisitEvent.shop_id == shop_id, VisitEvent.at >= start, VisitEvent.at < end,
+                         VisitEvent.type.in_(PAGE_TYPES)), "page_views"),
+        (Order.paid_at, (Order.shop_id == shop_id, Order.paid_at >= start, Order.paid_at < end), "orders"),
+    ):
+        hour, weekday = _local_hour_and_weekday(session, column, shop_id)
+        for at_hour, on_day, count in session.exec(select(hour, weekday, func.count()).where(*where).group_by(hour, weekday)).all():
+            figures[(int(at_hour), (int(on_day) - 1) % 7 + 1)][metric] += count  # SQLite's Sunday is 0, PostgreSQL's 7
+    return dict(figures)
+
+
+def region_figures(session: Session, shop_id: int, start: datetime, end: datetime) -> dict[tuple[str, str], list[int]]:
+    """{(province, buyer): [paid orders, GMV]} of the orders paid in [start, end): the province is the shipping
+    address's ("未知" when it has none), the buyer their account id, else their e-mail in lower case."""
+    rows: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for address, customer_id, email, total in session.exec(
+        select(Order.address, Order.customer_id, Order.email, Order.total)
+        .where(Order.shop_id == shop_id, Order.paid_at >= start, Order.paid_at < end)
+    ).all():
+        province = str((address or {}).get("province") or "").strip() or "未知"
+        row = rows[(province, str(customer_id) if customer_id else email.lower())]
+        row[0] += 1
+        row[1] += total
+    return dict(rows)
 
 
 def visit_source(source: str | None, medium: str | None, campaign: str | None) -> tuple[str, str, str]:
@@ -161,16 +202,37 @@ def _roll_up_visitors(session: Session, shop_id: int, day: date, start: datetime
         ["shop_id", "day", "visitor_id", "source", "medium", "campaign", *STEPS], rows))
 
 
-def live_spans(first: date, last: date, rolled: set[date], shop_id: int) -> list[tuple[datetime, datetime]]:
-    """The days not rolled up, joined into runs, as [start, end) moments."""
-    spans: list[tuple[datetime, datetime]] = []
-    day = first
-    while day <= last:
-        if day in rolled:
-            day += timedelta(days=1)
-            continue
-        begin = day
-        while day <= last and day not in rolled:
-            day += timedelta(days=1)
-        spans.append((start_of_day(begin, shop_id), start_of_day(day, shop_id)))
-    return spans
+def _roll_up_hours(session: Session, shop_id: int, day: date, start: datetime, end: datetime) -> int:
+    session.exec(delete(AnalyticsHour).where(AnalyticsHour.shop_id == shop_id, AnalyticsHour.day == day))
+    by_hour: dict[int, dict[str, int]] = defaultdict(lambda: {"page_views": 0, "orders": 0})
+    for (hour, _weekday), values in hour_figures(session, shop_id, start, end).items():
+        _add_counts(by_hour[hour], values)
+    for hour, values in by_hour.items():
+        session.add(AnalyticsHour(shop_id=shop_id, day=day, hour=hour, **values))
+    return len(by_hour)
+
+
+def _roll_up_regions(session: Session, shop_id: int, day: date, start: datetime, end: datetime) -> int:
+    session.exec(delete(AnalyticsRegionDay).where(AnalyticsRegionDay.shop_id == shop_id, AnalyticsRegionDay.day == day))
+    rows = region_figures(session, shop_id, start, end)
+    if rows:
+        session.execute(insert(AnalyticsRegionDay), [
+            {"shop_id": shop_id, "day": day, "province": province, "buyer": buyer, "orders": orders, "gmv": gmv}
+            for (province, buyer), (orders, gmv) in rows.items()])
+    return len(rows)
+
+
+def _add_counts(into: dict[str, int], values: dict[str, int]) -> None:
+    for name, value in values.items():
+        into[name] += value
+
+
+def _local_hour_and_weekday(session: Session, column, shop_id: int) -> tuple:
+    """The hour and the weekday of a stored moment on the shop's clock, computed by the database so a report
+    groups rows instead of fetching them. The shop's zone is a fixed offset (China keeps no daylight saving)."""
+    minutes = int(shop_zone(shop_id).utcoffset(None).total_seconds() // 60)
+    if session.get_bind().dialect.name == "postgresql":
+        local = func.timezone("UTC", column) + timedelta(minutes=minutes)
+        return extract("hour", local), extract("isodow", local)
+    shift = f"{minutes:+d} minutes"
+    return cast(func.strftime("%H", column, shift), Integer), cast(func.strftime("%w", column, shift), Integer)

@@ -145,7 +145,11 @@ def _reconciliation() -> rx.Component:
                 rx.el.tbody(rx.foreach(state.mismatches, _mismatch)),
                 test_id="reconciliation-mismatches",
             ),
-            rx.el.p(tr("finance.no_mismatches"), class_name="mt-3 text-sm text-emerald-700", data_testid="reconciliation-clean"),
+            rx.cond(
+                state.checking,
+                rx.el.p(tr("finance.checking"), class_name="mt-3 text-sm text-gray-500", data_testid="reconciliation-checking"),
+                rx.el.p(tr("finance.no_mismatches"), class_name="mt-3 text-sm text-emerald-700", data_testid="reconciliation-clean"),
+            ),
         ),
         class_name="mt-4 rounded-2xl border bg-white p-4",
     )

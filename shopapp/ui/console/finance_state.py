@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
+
 import reflex as rx
 
+from shopapp.db import session_scope
 from shopapp.i18n import pick_lang
 from shopapp.services.analytics import finance, finance_export, reconciliation
-from shopapp.services.core.errors import DomainError
+from shopapp.services.core.errors import DomainError, Forbidden
 from shopapp.services.core.money import format_money
 from shopapp.services.shops import shops
 from shopapp.ui.console.state import ConsoleState
@@ -86,12 +90,20 @@ class ReconciliationState(FinanceState):
     checked: str = ""  # the days compared, "2026-12-01 – 2026-12-06"
     statement_name: str = ""
     statement_error: str = ""
+    checking: bool = False
 
-    @rx.event
-    def refresh(self):
-        """Our records and the sandbox's over the days the table shows."""
-        self.statement_name, self.statement_error = "", ""
-        self._compare(self._days(), None)
+    @rx.event(background=True)
+    async def refresh(self):
+        """Our records and the sandbox's over the days the table shows, compared outside the state's lock: a month
+        of a big shop's payments takes seconds (bench/README.md, "Rollups at the issue's scale"), longer than a
+        handler may hold the lock with Redis, and the figures above show meanwhile."""
+        async with self:
+            self.statement_name, self.statement_error, self.checking = "", "", True
+            actor, days = self._signed_in(), self._days()
+        found = await asyncio.to_thread(_reconciled, actor, days) if actor else None
+        async with self:
+            self.checking = False
+            self._show_answer(found)
 
     @rx.event
     async def check_statement(self, files: list[rx.UploadFile]):
@@ -108,11 +120,6 @@ class ReconciliationState(FinanceState):
             self.statement_error = "；".join(self._field_messages(exc).values()) or self._message(exc)
             return
         self._show_answer(found)
-
-    def _compare(self, days: finance.Range, lines) -> None:
-        self._show_answer(self._read(lambda session, actor: (
-            reconciliation.reconcile(session, actor, days, lines), shops.get_shop(session, actor.shop_id).currency,
-        )))
 
     def _show_answer(self, found) -> None:
         if found is None:
@@ -131,6 +138,17 @@ class ReconciliationState(FinanceState):
             "refunds": money(p["refunds"]),
             "statement": "—" if p["statement"] is None else f"{p['statement']['payments']} · {money(p['statement']['amount'])}",
         } for p in answer["providers"]]
+
+
+def _reconciled(actor, days: finance.Range) -> tuple[dict, str] | None:
+    """Our records against the sandbox's over `days`, and the shop's currency; None when the role may not see it.
+    A read writes nothing, so a suspended shop's owner still sees it (as ConsoleState._read)."""
+    try:
+        with session_scope() as session:
+            return (reconciliation.reconcile(session, replace(actor, suspended=False), days, None),
+                    shops.get_shop(session, actor.shop_id).currency)
+    except Forbidden:
+        return None
 
 
 def _shown(row: dict, name: str, currency: str) -> dict[str, str]:
