@@ -59,9 +59,11 @@ def buy(read: Opener, write: Opener, slug: str, sale_id, customer_token: str | N
         raise
 
 
-def refuse_from_memory(slug: str, sale_id) -> None:
+def refuse_from_memory(slug: str, sale_id, *, ask_gate: bool = True) -> None:
     """The rush's usual answers from a sale read a moment ago and the gate alone (no database at all):
-    not_started, ended, sold_out. Anything else goes on to `enter`, which reads the sale afresh."""
+    not_started, ended, sold_out. Anything else goes on to `enter`, which reads the sale afresh. With
+    `ask_gate=False` nothing waits on I/O (the API asks so on its event loop): sold_out only when this
+    process saw the gate empty a moment ago."""
     known = flash_sales.remembered((slug or "").lower(), id_from_text(sale_id))
     if known is None:
         return
@@ -70,6 +72,10 @@ def refuse_from_memory(slug: str, sale_id) -> None:
         raise Conflict("not_started", starts_at=flash_sales.iso(known.starts_at))
     if now >= known.ends_at:
         raise Conflict("ended")
+    if flash_gate.seen_sold_out(known.key):
+        raise Conflict("sold_out")
+    if not ask_gate:
+        return
     try:
         if flash_gate.gate().left(known.key) == 0:
             raise Conflict("sold_out")
