@@ -22,6 +22,7 @@ import shopapp.models  # noqa: F401 - registers every table
 from shopapp.db import get_engine, session_scope
 from shopapp.services.analytics import tracking
 from shopapp.services.catalog import search
+from shopapp.services.core import shop_status
 from shopapp.services.core.permissions import Actor
 from shopapp.services.orders import listing
 from shopapp.services.shops import accounts
@@ -45,6 +46,7 @@ def clean_database(request, engine):
     if "e2e" in request.keywords:
         return
     tracking.forget()
+    shop_status.forget_slugs()  # the next test's "tea-house" is another shop
     with engine.begin() as connection:
         for table in reversed(SQLModel.metadata.sorted_tables):
             connection.execute(text(f'DELETE FROM "{table.name}"'))

@@ -12,7 +12,7 @@ import re
 
 import anyio
 
-from shopapp.db import session_scope
+from shopapp.db import read_scope
 from shopapp.i18n import error_message, t
 from shopapp.services.core import shop_status
 
@@ -36,7 +36,7 @@ h1{{font-size:22px;margin:0 0 12px}}p{{margin:6px 0;color:#666;line-height:1.5}}
 
 
 def _suspended(slug: str) -> bool:
-    with session_scope() as session:
+    with read_scope() as session:
         return shop_status.slug_suspended(session, slug)
 
 
@@ -51,7 +51,14 @@ class SuspendedShopsMiddleware:
         path = scope.get("path", "")
         page, api = _STOREFRONT.match(path), _STORE_API.match(path)
         match = page or api
-        if match is None or not await anyio.to_thread.run_sync(_suspended, match.group(1)):
+        if match is None:
+            await self.app(scope, receive, send)
+            return
+        slug = match.group(1)
+        suspended = shop_status.remembered_slug(slug)  # asked a moment ago: no thread, no query
+        if suspended is None:
+            suspended = await anyio.to_thread.run_sync(_suspended, slug)
+        if not suspended:
             await self.app(scope, receive, send)
             return
         if api:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -163,6 +164,29 @@ def test_a_unit_taken_at_the_gate_by_a_worker_that_died_comes_back_after_two_rec
     with _buy_again:
         _buy(sale["id"], amy)
     assert _sold_and_left(sale["id"]) == (2, 0)
+
+
+def test_a_unit_another_worker_gives_back_is_on_sale_here_again_within_a_second(session, owner, monkeypatch):
+    # The rush's losers are answered from this process's memory of an empty gate (no Redis, no database); a unit
+    # given back here clears it at once (the expiry test above), one given back by another worker once it runs out.
+    tea = product_on_sale(session, owner, stock=10)
+    sale = sale_on(session, owner, tea, quantity=1)
+    amy, bob = shoppers_of(session, owner.shop_id, 2)
+    placed = _buy(sale["id"], amy)
+    with pytest.raises(Conflict) as refused:
+        _buy(sale["id"], bob)
+    assert refused.value.code == "sold_out"
+    with monkeypatch.context() as elsewhere:
+        elsewhere.setattr(flash_gate._seen_sold_out, "forget", lambda *args: None)  # this process is not told
+        with session_scope() as other_worker:
+            cancel.cancel_my_order(other_worker, owner.shop_id, placed["order_no"], amy)
+    assert _sold_and_left(sale["id"]) == (0, 1)
+    with pytest.raises(Conflict) as refused:
+        _buy(sale["id"], bob)
+    assert refused.value.code == "sold_out"  # still this process's memory
+    time.sleep(flash_gate.SOLD_OUT_SECONDS)
+    _buy(sale["id"], bob)
+    assert _sold_and_left(sale["id"]) == (1, 0)
 
 
 def test_the_database_never_sells_past_the_quantity_even_when_the_gate_is_wrong(session, owner, monkeypatch):

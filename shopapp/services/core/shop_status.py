@@ -9,6 +9,10 @@ from sqlmodel import Session, select
 
 from shopapp.models import Shop, ShopSuspension
 from shopapp.services.core.errors import ShopSuspended
+from shopapp.services.core.remembered import Remembered
+
+SLUG_SECONDS = 1.0
+_slugs: Remembered[str, bool] = Remembered(SLUG_SECONDS)
 
 
 def is_suspended(session: Session, shop_id: int) -> bool:
@@ -18,11 +22,27 @@ def is_suspended(session: Session, shop_id: int) -> bool:
 
 
 def slug_suspended(session: Session, slug: str) -> bool:
-    """The storefront's question, by the slug in its address (an unknown slug is not suspended: it is a 404)."""
-    return session.exec(
+    """The storefront's question, by the slug in its address (an unknown slug is not suspended: it is a 404).
+    The answer is remembered for SLUG_SECONDS (see `remembered_slug`)."""
+    suspended = session.exec(
         select(ShopSuspension.id).join(Shop, Shop.id == ShopSuspension.shop_id)
         .where(Shop.slug == slug, ShopSuspension.restored_at.is_(None)).limit(1)
     ).first() is not None
+    _slugs.put(slug, suspended)
+    return suspended
+
+
+def remembered_slug(slug: str) -> bool | None:
+    """`slug_suspended`'s answer of the last SLUG_SECONDS, None when not asked since: every storefront request
+    (a flash sale's rush of thousands a second) asks, and a suspension reaching the other workers a second
+    late lets nothing through that matters: checkout itself refuses a suspended shop's order
+    (`refuse_if_suspended`, inside its transaction)."""
+    return _slugs.get(slug)
+
+
+def forget_slugs() -> None:
+    """A shop suspended or restored here: this process asks again at once."""
+    _slugs.forget()
 
 
 def refuse_if_suspended(session: Session, shop_id: int) -> None:

@@ -19,12 +19,18 @@ from dataclasses import dataclass
 
 import redis
 
+from shopapp.services.core.remembered import Remembered
 from shopapp.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 OK, SOLD_OUT, LIMIT_REACHED = "ok", "sold_out", "limit_reached"
 KEY_TTL_SECONDS = 14 * 24 * 3600  # a sale's gate outlives any sale by far; reloaded from the database if gone
+# How long this process trusts a gate it saw empty: the rush's thousands of losers a second are then answered
+# from memory, with no Redis round trip. A unit given back through this process is seen at once (give_back,
+# adjust and forget clear it); one given back through another worker, at most this much later.
+SOLD_OUT_SECONDS = 1.0
+_seen_sold_out: Remembered[SaleKey, bool] = Remembered(SOLD_OUT_SECONDS)
 
 # What the database says a sale's gate should hold: units left and units per customer in live orders.
 Loader = Callable[[], tuple[int, dict[int, int]]]
@@ -71,9 +77,10 @@ class MemoryGate:
 
     def left(self, key: SaleKey) -> int | None:
         with self._lock:
-            return self._left.get(key)
+            return _noted(key, self._left.get(key))
 
     def give_back(self, key: SaleKey, customer_id: int, qty: int) -> None:
+        _seen_sold_out.forget(key)
         with self._lock:
             if key in self._left:
                 self._left[key] += qty
@@ -87,6 +94,7 @@ class MemoryGate:
             return self._left[key], dict(self._bought[key])
 
     def adjust(self, key: SaleKey, left_delta: int, bought_deltas: dict[int, int]) -> None:
+        _seen_sold_out.forget(key)
         with self._lock:
             if key in self._left:
                 self._left[key] += left_delta
@@ -94,6 +102,7 @@ class MemoryGate:
                     self._bought[key][customer_id] = max(0, self._bought[key].get(customer_id, 0) + delta)
 
     def forget(self, key: SaleKey) -> None:
+        _seen_sold_out.forget(key)
         with self._lock:
             self._left.pop(key, None)
             self._bought.pop(key, None)
@@ -161,9 +170,10 @@ class RedisGate:
 
     def left(self, key: SaleKey) -> int | None:
         value = self._client.get(key.left)
-        return None if value is None else int(value)
+        return _noted(key, None if value is None else int(value))
 
     def give_back(self, key: SaleKey, customer_id: int, qty: int) -> None:
+        _seen_sold_out.forget(key)
         self._adjust(keys=[key.left, key.bought], args=[qty, customer_id, -qty])
 
     def state(self, key: SaleKey) -> tuple[int, dict[int, int]] | None:
@@ -176,12 +186,14 @@ class RedisGate:
         return int(left), {int(k): int(v) for k, v in bought.items()}
 
     def adjust(self, key: SaleKey, left_delta: int, bought_deltas: dict[int, int]) -> None:
+        _seen_sold_out.forget(key)
         args: list = [left_delta]
         for customer, delta in bought_deltas.items():
             args += [customer, delta]
         self._adjust(keys=[key.left, key.bought], args=args)
 
     def forget(self, key: SaleKey) -> None:
+        _seen_sold_out.forget(key)
         self._client.delete(key.left, key.bought)
 
 
@@ -199,6 +211,17 @@ def gate() -> MemoryGate | RedisGate:
             if found is None:
                 found = _gates[url] = RedisGate(url) if url else MemoryGate()
     return found
+
+
+def seen_sold_out(key: SaleKey) -> bool:
+    """This process saw the sale's gate empty less than SOLD_OUT_SECONDS ago (no unit given back here since)."""
+    return bool(_seen_sold_out.get(key))
+
+
+def _noted(key: SaleKey, left: int | None) -> int | None:
+    if left == 0:
+        _seen_sold_out.put(key, True)
+    return left
 
 
 GateDown = redis.RedisError  # the gate could not answer: the database decides alone (slower, as correct)

@@ -239,15 +239,15 @@ def gate_load(session: Session, sale: FlashSale) -> tuple[int, dict[int, int]]:
     return sale.quantity - fresh, {int(k): int(v) for k, v in bought.items()}
 
 
-def check_customer_limit(session: Session, sale: FlashSale, customer_id: int, qty: int) -> None:
+def check_customer_limit(session: Session, sale_id: int, limit: int, customer_id: int, qty: int) -> None:
     """409 limit_reached when the customer's units in live orders of the sale and `qty` pass its limit. Read
     before the checkout takes its hot rows (the stock, the sale), so they are held for two statements only."""
     had = session.exec(
         select(func.coalesce(func.sum(FlashSaleOrder.qty), 0)).where(
-            FlashSaleOrder.flash_sale_id == sale.id, FlashSaleOrder.customer_id == customer_id, col(FlashSaleOrder.live).is_(True),
+            FlashSaleOrder.flash_sale_id == sale_id, FlashSaleOrder.customer_id == customer_id, col(FlashSaleOrder.live).is_(True),
         )
     ).one()
-    if had + qty > sale.per_customer_limit:
+    if had + qty > limit:
         raise Conflict("limit_reached")
 
 

@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 
 from shopapp.models import Shop, ShopSuspension
 from shopapp.models.base import utcnow
+from shopapp.services.core import shop_status
 from shopapp.services.core.errors import Conflict, NotFound, require_fields
 from shopapp.services.core.validation import checked_text
 from shopapp.services.platform import audit
@@ -21,6 +22,7 @@ def suspend(session: Session, operator, shop_id: int, reason: str) -> ShopSuspen
     session.add(row)
     audit.record(session, operator, "suspend_shop", shop_id=shop.id, reason=reason)
     session.flush()
+    shop_status.forget_slugs()
     return row
 
 
@@ -34,6 +36,7 @@ def restore(session: Session, operator, shop_id: int, reason: str) -> ShopSuspen
     session.add(row)
     audit.record(session, operator, "restore_shop", shop_id=shop.id, reason=reason)
     session.flush()
+    shop_status.forget_slugs()
     return row
 
 
