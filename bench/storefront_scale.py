@@ -34,6 +34,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import sys
 import time
 import uuid
@@ -390,8 +391,12 @@ async def run(args, base: str, pid: int, redis_url: str | None) -> None:
     if redis_url:
         import redis
 
-        clients = redis.Redis.from_url(redis_url).info("clients")["connected_clients"]
-        print(f"Redis connected_clients after the run: {clients}")
+        def clients() -> int:
+            return redis.Redis.from_url(redis_url).info("clients")["connected_clients"]
+
+        print(f"Redis connected_clients after the run: {clients()}")
+        await asyncio.sleep(args.settle)
+        print(f"Redis connected_clients {args.settle:.0f} s later, {len(shoppers)} shoppers idle: {clients()}")
     await asyncio.gather(*(s.close() for s in shoppers + warm_shoppers), return_exceptions=True)
 
 
@@ -445,6 +450,7 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=100, help="shoppers connecting at once at the end (0: none)")
     parser.add_argument("--samples", type=int, default=30, help="idle probes (ping + page load)")
     parser.add_argument("--products", type=int, default=5)
+    parser.add_argument("--settle", type=float, default=20, help="seconds after the burst before Redis clients are counted again")
     parser.add_argument("--compare", metavar="URL", help="only compare this client's frames with Chromium's on URL")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # figures as they come, also through a pipe
@@ -462,6 +468,16 @@ def main() -> None:
           f"{args.workers} worker(s); load average {os.getloadavg()[0]:.1f} (machine shared with other work)")
     with production_backend(workers=args.workers, database_url=database_url, redis_url=redis_url) as backend:
         asyncio.run(run(args, backend.url, backend.process.pid, redis_url))
+        print(lock_warnings((backend.data_dir / "server.log").read_text(errors="replace")))
+
+
+def lock_warnings(server_log: str) -> str:
+    """Reflex's "Lock for token … was held too long time_taken=1.23s" warnings in the server's log
+    (Redis only: over redis_lock_warning_threshold, 1 s by default): how many, and the longest."""
+    held = [float(found) for found in re.findall(r"held too long time_taken=([0-9.]+)s", server_log)]
+    if not held:
+        return "Redis locks held too long (over 1 s): none"
+    return f"Redis locks held too long (over 1 s): {len(held)}, longest {max(held):.2f} s"
 
 
 if __name__ == "__main__":
