@@ -11,7 +11,9 @@ layers, measuring the server's RSS (supervisor + workers, from /proc) after each
 2. the socket.io namespace on it: the CONNECT packet to `/_event` without a token or boot event, so
    python-socketio's session and Reflex's on_connect run but no page state is made;
 3. a whole shopper (bench/storefront_scale.Shopper): the CONNECT with the token and the page's
-   hydrate event, served a product page: page state, Reflex's token <-> sid records and router data.
+   hydrate event, served a product page: page state, Reflex's token <-> sid records and router data;
+4. with `--second-wave S`: those shoppers leave, and S seconds later as many new ones come: what the
+   server still keeps of tabs that are gone shows as the growth the second crowd adds.
 
 Also says whether Granian negotiated permessage-deflate (a zlib window pair, ~300 KB, per socket when
 a browser asks for it, as Chromium always does): the upgrade's answer headers are printed.
@@ -89,13 +91,28 @@ async def run(args, base: str, pid: int) -> None:
         print(f"3. a whole shopper on a product page: {(rss3 - rss2) / max(len(shoppers), 1):6.1f} KB per shopper "
               f"({len(shoppers)} connected, {figures.errors} failed)")
         await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
-        await asyncio.gather(*(s.close() for s in shoppers + warm), return_exceptions=True)
+        await asyncio.gather(*(s.close() for s in shoppers), return_exceptions=True)
+        if args.second_wave:
+            # The shoppers of layer 3 have left; a second crowd as large comes after `--second-wave` s.
+            # What the server keeps of tabs that are gone shows as growth the second crowd adds.
+            await asyncio.sleep(args.second_wave)
+            rss4 = server_rss_kb(pid)
+            again = await connect_many(base, slug, products, boot, args.connections, Figures())
+            await asyncio.sleep(2)
+            rss5 = server_rss_kb(pid)
+            print(f"4. {len(shoppers)} shoppers gone for {args.second_wave:.0f} s: RSS {rss3 / 1024:.0f} -> "
+                  f"{rss4 / 1024:.0f} MB; {len(again)} new ones then add {(rss5 - rss4) / max(len(again), 1):6.1f} KB "
+                  f"per shopper (server RSS {rss0 / 1024:.0f} MB before any)")
+            await asyncio.gather(*(s.close() for s in again), return_exceptions=True)
+        await asyncio.gather(*(s.close() for s in warm), return_exceptions=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--connections", type=int, default=500)
+    parser.add_argument("--second-wave", type=float, default=0,
+                        help="after the shoppers leave, wait this many seconds and connect as many again (0: not)")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
     redis_url = os.environ.get("REDIS_URL")
