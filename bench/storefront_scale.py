@@ -299,7 +299,8 @@ async def idle_probe(shoppers: list[Shopper], slug: str, products: list[int], sa
             figures.errors += 1
 
 
-async def cpu_per_kind(shopper: Shopper, slug: str, products: list[int], pid: int, count: int):
+async def cpu_per_kind(shopper: Shopper, slug: str, products: list[int], pid: int, count: int,
+                       redis_url: str | None = None):
     """Server CPU per event of each kind: one shopper doing `count` of them one after another
     (the others connected and idle), CPU of the server's processes before and after."""
     path, params = product_path(slug, products[0])
@@ -311,10 +312,22 @@ async def cpu_per_kind(shopper: Shopper, slug: str, products: list[int], pid: in
     for kind, action in kinds.items():
         if kind == "add to cart":
             await shopper.navigate(path, params)  # the button is on the product page
-        before = cpu_seconds(pid)
+        before, commands = cpu_seconds(pid), redis_commands(redis_url)
         for _ in range(count):
             await action()
-        print(f"CPU per {kind:<20} {1000 * (cpu_seconds(pid) - before) / count:5.1f} ms (server, {count} in a row)")
+        cpu = f"CPU per {kind:<20} {1000 * (cpu_seconds(pid) - before) / count:5.1f} ms (server, {count} in a row)"
+        if redis_url:  # the Redis round trips, a figure the machine's load does not move
+            cpu += f"; Redis commands per event {(redis_commands(redis_url) - commands) / count:.1f}"
+        print(cpu)
+
+
+def redis_commands(redis_url: str | None) -> int:
+    """Commands the Redis server has processed (all its clients: ours alone on a Redis of the bench's own)."""
+    if not redis_url:
+        return 0
+    import redis
+
+    return redis.Redis.from_url(redis_url).info("stats")["total_commands_processed"]
 
 
 async def active_loop(shopper: Shopper, slug: str, products: list[int], until: float, figures: Figures, pause: float):
@@ -361,7 +374,7 @@ async def run(args, base: str, pid: int, redis_url: str | None) -> None:
     print(line("idle: ping", idle.ping_ms))
     print(line("idle: product page load", idle.page_ms))
 
-    await cpu_per_kind(shoppers[0] if shoppers else warm_shoppers[0], slug, products, pid, args.samples)
+    await cpu_per_kind(shoppers[0] if shoppers else warm_shoppers[0], slug, products, pid, args.samples, redis_url)
 
     busy, probe = Figures(), Figures()
     cpu0, began = cpu_seconds(pid), time.monotonic()
