@@ -17,13 +17,15 @@ gate, so the gate cannot deadlock on itself.
 from __future__ import annotations
 
 import asyncio
+import os
 
 import reflex.app
 from reflex_base.event.processor.base_state_processor import BaseStateEventProcessor
 
 # A page event is mostly CPU (its queries, pickling, the delta) with short waits on Redis or the
-# database: a few side by side keep the core busy through those waits.
-EVENTS_AT_ONCE = 8
+# database: a few side by side keep the core busy through those waits. SHOPAPP_EVENTS_AT_ONCE
+# overrides it for measuring (bench/storefront_scale.py); 0 turns the gate off.
+EVENTS_AT_ONCE = int(os.environ.get("SHOPAPP_EVENTS_AT_ONCE", "8") or "8")
 
 _gate: asyncio.Semaphore | None = None
 
@@ -40,7 +42,7 @@ class GatedEventProcessor(BaseStateEventProcessor):
     """Reflex's event processor with its foreground events through the gate."""
 
     async def _execute_event(self, *, entry, registered_handler) -> None:
-        if registered_handler.handler.is_background:
+        if registered_handler.handler.is_background or EVENTS_AT_ONCE <= 0:
             await super()._execute_event(entry=entry, registered_handler=registered_handler)
             return
         async with gate():
