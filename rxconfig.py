@@ -14,10 +14,8 @@ from shopapp import redis_watch
 if (os.environ.get("REDIS_URL") and not os.environ.get("REFLEX_REDIS_URL")
         and not os.environ.get(redis_watch.STARTED_WITHOUT_REDIS)):
     os.environ["REFLEX_REDIS_URL"] = redis_watch.reflex_redis_url(os.environ["REDIS_URL"])
-# Each worker's Redis connections in one bounded pool (an event waits for a free one) instead of
-# Reflex's unbounded default, which grew from about 100 to 2 800 clients after bursts and kept them.
-if os.environ.get("REFLEX_REDIS_URL"):
-    os.environ.setdefault("REFLEX_REDIS_MAX_CONNECTIONS", "64")
+# Each worker's Redis pools are capped by our server's start (shopapp/server.reflex_redis_pool, from the
+# worker count), and idle connections after a burst closed by each worker (shopapp/ui/degraded.watch_redis).
 
 _port = int(os.environ.get("PORT", "8000") or "8000")
 

@@ -34,6 +34,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import sys
 import time
 import uuid
@@ -298,7 +299,8 @@ async def idle_probe(shoppers: list[Shopper], slug: str, products: list[int], sa
             figures.errors += 1
 
 
-async def cpu_per_kind(shopper: Shopper, slug: str, products: list[int], pid: int, count: int):
+async def cpu_per_kind(shopper: Shopper, slug: str, products: list[int], pid: int, count: int,
+                       redis_url: str | None = None):
     """Server CPU per event of each kind: one shopper doing `count` of them one after another
     (the others connected and idle), CPU of the server's processes before and after."""
     path, params = product_path(slug, products[0])
@@ -310,10 +312,22 @@ async def cpu_per_kind(shopper: Shopper, slug: str, products: list[int], pid: in
     for kind, action in kinds.items():
         if kind == "add to cart":
             await shopper.navigate(path, params)  # the button is on the product page
-        before = cpu_seconds(pid)
+        before, commands = cpu_seconds(pid), redis_commands(redis_url)
         for _ in range(count):
             await action()
-        print(f"CPU per {kind:<20} {1000 * (cpu_seconds(pid) - before) / count:5.1f} ms (server, {count} in a row)")
+        cpu = f"CPU per {kind:<20} {1000 * (cpu_seconds(pid) - before) / count:5.1f} ms (server, {count} in a row)"
+        if redis_url:  # the Redis round trips, a figure the machine's load does not move
+            cpu += f"; Redis commands per event {(redis_commands(redis_url) - commands) / count:.1f}"
+        print(cpu)
+
+
+def redis_commands(redis_url: str | None) -> int:
+    """Commands the Redis server has processed (all its clients: ours alone on a Redis of the bench's own)."""
+    if not redis_url:
+        return 0
+    import redis
+
+    return redis.Redis.from_url(redis_url).info("stats")["total_commands_processed"]
 
 
 async def active_loop(shopper: Shopper, slug: str, products: list[int], until: float, figures: Figures, pause: float):
@@ -360,7 +374,7 @@ async def run(args, base: str, pid: int, redis_url: str | None) -> None:
     print(line("idle: ping", idle.ping_ms))
     print(line("idle: product page load", idle.page_ms))
 
-    await cpu_per_kind(shoppers[0] if shoppers else warm_shoppers[0], slug, products, pid, args.samples)
+    await cpu_per_kind(shoppers[0] if shoppers else warm_shoppers[0], slug, products, pid, args.samples, redis_url)
 
     busy, probe = Figures(), Figures()
     cpu0, began = cpu_seconds(pid), time.monotonic()
@@ -390,8 +404,12 @@ async def run(args, base: str, pid: int, redis_url: str | None) -> None:
     if redis_url:
         import redis
 
-        clients = redis.Redis.from_url(redis_url).info("clients")["connected_clients"]
-        print(f"Redis connected_clients after the run: {clients}")
+        def clients() -> int:
+            return redis.Redis.from_url(redis_url).info("clients")["connected_clients"]
+
+        print(f"Redis connected_clients after the run: {clients()}")
+        await asyncio.sleep(args.settle)
+        print(f"Redis connected_clients {args.settle:.0f} s later, {len(shoppers)} shoppers idle: {clients()}")
     await asyncio.gather(*(s.close() for s in shoppers + warm_shoppers), return_exceptions=True)
 
 
@@ -445,6 +463,7 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=100, help="shoppers connecting at once at the end (0: none)")
     parser.add_argument("--samples", type=int, default=30, help="idle probes (ping + page load)")
     parser.add_argument("--products", type=int, default=5)
+    parser.add_argument("--settle", type=float, default=20, help="seconds after the burst before Redis clients are counted again")
     parser.add_argument("--compare", metavar="URL", help="only compare this client's frames with Chromium's on URL")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # figures as they come, also through a pipe
@@ -462,6 +481,16 @@ def main() -> None:
           f"{args.workers} worker(s); load average {os.getloadavg()[0]:.1f} (machine shared with other work)")
     with production_backend(workers=args.workers, database_url=database_url, redis_url=redis_url) as backend:
         asyncio.run(run(args, backend.url, backend.process.pid, redis_url))
+        print(lock_warnings((backend.data_dir / "server.log").read_text(errors="replace")))
+
+
+def lock_warnings(server_log: str) -> str:
+    """Reflex's "Lock for token … was held too long time_taken=1.23s" warnings in the server's log
+    (Redis only: over redis_lock_warning_threshold, 1 s by default): how many, and the longest."""
+    held = [float(found) for found in re.findall(r"held too long time_taken=([0-9.]+)s", server_log)]
+    if not held:
+        return "Redis locks held too long (over 1 s): none"
+    return f"Redis locks held too long (over 1 s): {len(held)}, longest {max(held):.2f} s"
 
 
 if __name__ == "__main__":

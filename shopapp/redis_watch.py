@@ -107,6 +107,34 @@ def answers(url: str) -> bool:
         client.close()
 
 
+# Idle connections a pool keeps open after a burst; the others are closed (release_idle_connections).
+KEEP_IDLE_CONNECTIONS = 2
+
+
+async def release_idle_connections(client, keep: int = KEEP_IDLE_CONNECTIONS) -> int:
+    """Close the connections a capped (blocking) pool of `client` holds idle beyond `keep`, the least
+    recently used first; returns how many. A burst leaves each worker's pools at their cap, and a pool
+    never closes a connection by itself: this brings Redis's connected_clients back down.
+
+    Taken out of the pool under the pool's own condition, the one its get_connection takes a connection
+    under, so no event can be handed one while it closes. Pools of other kinds are left alone."""
+    pool = client.connection_pool
+    condition, idle = getattr(pool, "_condition", None), getattr(pool, "_available_connections", None)
+    if condition is None or not isinstance(idle, list):
+        return 0
+    async with condition:
+        # get_available_connection pops from the end: the front holds the longest unused.
+        surplus = max(0, len(idle) - keep)
+        closing, idle[:surplus] = idle[:surplus], []
+        condition.notify_all()  # room under the cap again for any waiter
+    for connection in closing:
+        try:
+            await connection.disconnect()
+        except (redis.RedisError, OSError):
+            pass  # closing is best effort: the connection is out of the pool either way
+    return len(closing)
+
+
 def reflex_redis_url(url: str) -> str:
     """REDIS_URL as Reflex gets it: with a connect timeout unless the URL names one. Only the connect:
     a read timeout would also end Reflex's idle pub/sub listeners every few seconds."""

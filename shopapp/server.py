@@ -63,6 +63,28 @@ def worker_count(settings, environ) -> int:
     return 1 if environ.get(redis_watch.STARTED_WITHOUT_REDIS) else settings.workers
 
 
+# Redis connections for page state across all the workers. Reflex makes two pooled clients in each worker
+# (the state manager's, the websocket token manager's; each keeps one to three pub/sub listeners), and
+# without a cap each pool opens a connection per event in flight: 108 grew to 2 804 clients after bursts.
+# An event's Redis commands take well under a millisecond each, so a few dozen per worker serve any
+# burst this machine can compute; an event finding them all busy waits (REFLEX_REDIS_POOL_TIMEOUT, 2 s).
+REDIS_CONNECTIONS = 128
+MIN_REDIS_POOL = 8  # Reflex refuses under 3 (its pub/sub listeners), and a worker needs some beside them
+
+
+def redis_pool_size(workers: int) -> int:
+    """REFLEX_REDIS_MAX_CONNECTIONS for each of a worker's Redis clients: REDIS_CONNECTIONS shared
+    between the workers' two clients each, never under MIN_REDIS_POOL."""
+    return max(MIN_REDIS_POOL, REDIS_CONNECTIONS // (2 * max(workers, 1)))
+
+
+def reflex_redis_pool(settings, environ, workers: int) -> None:
+    """With REDIS_URL, cap Reflex's Redis pools from the worker count, unless the operator set
+    REFLEX_REDIS_MAX_CONNECTIONS (Reflex's own variable) themselves."""
+    if settings.redis_url and not environ.get("REFLEX_REDIS_MAX_CONNECTIONS"):
+        environ["REFLEX_REDIS_MAX_CONNECTIONS"] = str(redis_pool_size(workers))
+
+
 def serve(settings) -> None:
     from granian.constants import Interfaces
     from granian.log import LogLevels
@@ -70,6 +92,9 @@ def serve(settings) -> None:
     from reflex.utils import exec as reflex_exec
     from reflex_base.config import get_config
 
+    workers = worker_count(settings, os.environ)
+    # Before the app is imported and the workers forked: they read it when they make their clients.
+    reflex_redis_pool(settings, os.environ, workers)
     _fork_from_a_loaded_app(reflex_exec)
     server = Server(
         target=reflex_exec.get_app_instance_from_file(),
@@ -79,7 +104,7 @@ def serve(settings) -> None:
         interface=Interfaces.ASGI,
         log_level=LogLevels(os.getenv("GRANIAN_LOG_LEVEL", get_config().loglevel.subprocess_level().value)),
         log_dictconfig=reflex_exec._granian_log_dictconfig(),
-        workers=worker_count(settings, os.environ),
+        workers=workers,
         respawn_failed_workers=True,
         # A worker asked to stop (Ctrl-C, a restart) finishes its requests, but not for ever.
         workers_kill_timeout=10,

@@ -5,7 +5,7 @@ import contextlib
 
 import reflex as rx
 
-from shopapp import worker_tokens
+from shopapp import event_gate, worker_tokens
 from shopapp.api import create_api, hosts
 from shopapp.logs import setup_logging
 from shopapp.settings import get_settings
@@ -66,6 +66,8 @@ from shopapp.ui.support import desk  # noqa: F401 - registers /support
 setup_logging()
 # Before the app exists: its websocket namespace asks Reflex for a token manager when it is made.
 worker_tokens.install()
+# Page events of a worker through a gate, a few at a time, so a burst does not hold every tab's lock.
+event_gate.install()
 
 app = rx.App(
     api_transformer=create_api(),

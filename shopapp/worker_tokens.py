@@ -15,6 +15,9 @@ names this machine and that process is gone (seen at once, the usual case: the b
 within a second, to a worker beside the dead one), or its key has expired (another machine's
 worker, after ALIVE_SECONDS). A record of a live worker still means a duplicated tab, which still
 gets a new token.
+
+Without Redis (the embedded default, one worker) a tab that has gone also has its page state dropped
+from the worker's memory GONE_TAB_SECONDS after its websocket closed (LocalTabTokenManager).
 """
 
 from __future__ import annotations
@@ -123,13 +126,57 @@ def died_on_this_machine(worker: str) -> bool:
     return False
 
 
+# The embedded default (one worker, page state in its memory): a tab whose websocket closed and has not
+# come back within this long (a reload, a phone waking up, a dropped network reconnect in seconds) is
+# gone, and its page state is dropped then, not an hour after its last event.
+GONE_TAB_SECONDS = 120
+
+
+class LocalTabTokenManager(LocalTokenManager):
+    """Reflex's one-worker token manager, which also drops a gone tab's page state from memory.
+
+    Reflex's memory state manager keeps every tab's whole state tree (all the app's states, ~100 KB)
+    for an hour after its last event, so the worker's memory grew with every tab opened in the last
+    hour, open or long closed. A tab still connected keeps its state as before."""
+
+    async def disconnect_token(self, token: str, sid: str) -> None:
+        await super().disconnect_token(token, sid)
+        asyncio.get_running_loop().call_later(GONE_TAB_SECONDS, self._forget_if_gone, token)
+
+    def _forget_if_gone(self, token: str) -> None:
+        if token in self.token_to_socket:
+            return  # it came back
+        forget_tab_state(self._state_manager(), token)
+
+    def _state_manager(self):
+        from shopapp.shopapp import app  # the running app (this module is imported before it is made)
+
+        return app.state_manager
+
+
+def forget_tab_state(manager, token: str) -> bool:
+    """Drop a tab's page state from Reflex's memory state manager, unless an event holds it now;
+    whether it was dropped. Other state managers (Redis expires its keys itself) are left alone."""
+    from reflex.istate.manager.memory import StateManagerMemory
+    from reflex.istate.manager.token import BaseStateToken
+    from reflex.state import State
+
+    if not isinstance(manager, StateManagerMemory) or token not in manager.states:
+        return False
+    lock = manager._states_locks.get(token)
+    if lock is not None and lock.locked():
+        return False  # an event runs for it: it stays, with the hour's expiry Reflex keeps
+    manager._purge_token(BaseStateToken(ident=token, cls=State))  # what Reflex's own expiry does
+    return True
+
+
 def install() -> None:
     """Make Reflex create our token manager (call before rx.App is made)."""
     TokenManager.create = classmethod(_create)
 
 
 def _create(cls) -> TokenManager:
-    # Reflex's own TokenManager.create, with our Redis manager.
+    # Reflex's own TokenManager.create, with our managers.
     if prerequisites.check_redis_used() and (redis := prerequisites.get_redis()) is not None:
         return WorkerAwareTokenManager(redis)
-    return LocalTokenManager()
+    return LocalTabTokenManager()

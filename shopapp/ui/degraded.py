@@ -21,11 +21,12 @@ from reflex_base.event import EventSpec
 from reflex_base.utils.exceptions import LockExpiredError
 
 from shopapp.i18n import CATALOGUES
-from shopapp.redis_watch import DEGRADED, redis_status
+from shopapp.redis_watch import DEGRADED, redis_status, release_idle_connections
 
 log = logging.getLogger(__name__)
 
 ASK_EVERY_SECONDS = 1.0
+RELEASE_IDLE_EVERY_SECONDS = 10.0
 FLAG_ID = "service-degraded-flag"
 LOG_EVERY_SECONDS = 60.0
 _last_logged = 0.0
@@ -84,13 +85,21 @@ async def watch_redis(app: rx.App, stop: asyncio.Event) -> None:
     Reflex's client has no read timeout, so a hung Redis (accepting, never answering) would hold a
     page event forever. A closed connection fails the command it waits on; Reflex retries it on a new
     connection three times, then the event fails and the page shows the banner, seconds later. A Redis
-    that is merely stopped has no connections to close: this changes nothing for it."""
+    that is merely stopped has no connections to close: this changes nothing for it.
+
+    While Redis answers, every RELEASE_IDLE_EVERY_SECONDS the connections a burst left idle in Reflex's
+    pools are closed (redis_watch.release_idle_connections), so connected_clients falls back."""
+    release_at = time.monotonic() + RELEASE_IDLE_EVERY_SECONDS
     while not stop.is_set():
         # Asked afresh each round (off the event loop): connections to a Redis that is back are not cut.
         if await asyncio.to_thread(redis_status, fresh=True) == DEGRADED:
             for client in _reflex_redis_clients(app):
                 with contextlib.suppress(Exception):  # closing is best effort; the next round tries again
                     await client.connection_pool.disconnect(inuse_connections=True)
+        elif time.monotonic() >= release_at:
+            release_at = time.monotonic() + RELEASE_IDLE_EVERY_SECONDS
+            for client in _reflex_redis_clients(app):
+                await release_idle_connections(client)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=ASK_EVERY_SECONDS)
 

@@ -18,8 +18,8 @@ class GroupOfferState(StoreState):
     offer: dict[str, str] = {}  # {id, price, size}; empty when no group buy runs for the product
     open_groups: list[dict[str, str]] = []
 
-    @rx.event
-    def load(self):
+    def _load_for_product(self):
+        """Filled by the product page's one on_load (ProductPageState.load), not an event of its own."""
         self.offer, self.open_groups = {}, []
         if not self.shop.get("id"):
             return

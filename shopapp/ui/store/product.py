@@ -15,6 +15,7 @@ from shopapp.ui import routes
 from shopapp.ui.components.forms import PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.picture import picture_placeholder
 from shopapp.ui.components.text import tr
+from shopapp.ui.state_fetch import fetch_states
 from shopapp.ui.store.bargain_start import BargainStartState, bargain_start
 from shopapp.ui.store.coupons import CouponBlockState, coupon_block
 from shopapp.ui.store.flash_sale import FlashSaleBlockState, flash_sale_block
@@ -45,14 +46,19 @@ class ProductPageState(StoreState):
 
     @rx.event
     async def load(self):
-        """The page's one on_load: the product, then the coupons and reviews blocks in the same event
-        (one state lock, one delta), not three events each paying Reflex's load, save and delta."""
+        """The page's one on_load: the product, then its blocks (coupons, reviews, recommendations, bargain,
+        group buy, flash sale) in the same event (one state lock, one delta), not an event each paying
+        Reflex's lock, load, save and delta."""
+        # The blocks' states in one Redis read, not one read each (ui/state_fetch.py).
+        await fetch_states(self, CouponBlockState, ProductReviewsState, RecommendationsState, BargainStartState,
+                           GroupOfferState, FlashSaleBlockState)
         self._load_product()
         (await self.get_state(CouponBlockState))._load_claimables(self.product_id)
         (await self.get_state(ProductReviewsState))._first_page()
         if not self.missing and not self.not_found:
             (await self.get_state(RecommendationsState))._load_for_product(self.product_id)
         (await self.get_state(BargainStartState))._load_for_product(self.product_id)
+        (await self.get_state(GroupOfferState))._load_for_product()
         return (await self.get_state(FlashSaleBlockState))._load_for_product(self.product_id)  # its countdown, if coming
 
     def _load_product(self):
@@ -150,7 +156,7 @@ class ProductPageState(StoreState):
         self.notify_done = True
 
 
-@store_page(routes.STORE_PRODUCT, title=ProductPageState.product["title"].to(str), on_load=[ProductPageState.load, GroupOfferState.load])
+@store_page(routes.STORE_PRODUCT, title=ProductPageState.product["title"].to(str), on_load=ProductPageState.load)
 def product_page() -> rx.Component:
     state = ProductPageState
     return rx.cond(
