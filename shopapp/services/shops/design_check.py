@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from html.parser import HTMLParser
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import nh3
