@@ -1,8 +1,11 @@
 """A shop's home page, mobile first: the sections the owner arranged (banner, categories, products, text)."""
 
+import json
+
 import reflex as rx
 
 from shopapp.db import read_scope
+from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
 from shopapp.services.insights import recommendations
 from shopapp.services.marketing import promotion_badges
@@ -11,11 +14,13 @@ from shopapp.ui import routes
 from shopapp.ui.components.picture import product_picture
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.coupons import CouponBlockState, coupon_block
+from shopapp.ui.store.draft_listener import draft_listener
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.section_data import HomeSection, running_coupons, running_flash_sales, section_view
 from shopapp.ui.store.sections import section
 from shopapp.ui.store.state import StoreState
 
+MAX_LIVE_DRAFT = 400_000  # characters of one page's design posted by the editor (100 sections fit well under it)
 # A promotion's badge on a card or a product page ("限时 8 折", "满 300 减 40").
 BADGE = "mr-1 mt-1 inline-block rounded border border-red-500 px-1 text-xs text-red-600"
 
@@ -32,17 +37,39 @@ class StoreHomeState(StoreState):
         if self.not_found:
             self.sections = []
             return
-        path = self.router.url.path.rstrip("/")
-        handle = path.rsplit("/pages/", 1)[1] if "/pages/" in path else "home"
         with read_scope() as session:
-            shown = design.design_for_visit(session, int(self.shop["id"]), self.preview_token())
-            page = shown["pages"].get(handle)
-            self.page_missing = page is None
-            filled = design_pages.filled_page(session, int(self.shop["id"]), page or {"sections": []})
-            filled = _with_recommendations(session, int(self.shop["id"]), self.shopper.get("id"), filled)
-            offers = card_offers(session, self.shop, [item for section in filled for item in section["products"]])
-            coupons = running_coupons(session, int(self.shop["id"])) if any(f["type"] == "coupons" for f in filled) else []
-            flash = running_flash_sales(session, self.shop) if any(f["type"] == "flash_sale" for f in filled) else []
+            self._show(session, design.design_for_visit(session, int(self.shop["id"]), self.preview_token()))
+
+    @rx.event
+    def show_draft(self, body: str):
+        """The editor's unsaved design, posted into its framed preview (draft_listener): shown at once if
+        the preview token and every check of a save allow it; anything else leaves the page as it was."""
+        if not self.shop or len(body) > MAX_LIVE_DRAFT:
+            return
+        try:
+            sent = json.loads(body)
+            if not isinstance(sent, dict) or sent.get("handle") != self._handle():
+                return
+            with read_scope() as session:
+                shown = design.live_preview(session, int(self.shop["id"]), self.preview_token(), sent["handle"], sent.get("theme"), sent.get("page"))
+                self._load_theme(shown["theme"])
+                self._show(session, shown)
+        except (ValueError, DomainError):
+            return
+
+    def _handle(self) -> str:
+        path = self.router.url.path.rstrip("/")
+        return path.rsplit("/pages/", 1)[1] if "/pages/" in path else "home"
+
+    def _show(self, session, shown: dict):
+        shop_id = int(self.shop["id"])
+        page = shown["pages"].get(self._handle())
+        self.page_missing = page is None
+        filled = design_pages.filled_page(session, shop_id, page or {"sections": []})
+        filled = _with_recommendations(session, shop_id, self.shopper.get("id"), filled)
+        offers = card_offers(session, self.shop, [item for section in filled for item in section["products"]])
+        coupons = running_coupons(session, shop_id) if any(f["type"] == "coupons" for f in filled) else []
+        flash = running_flash_sales(session, self.shop) if any(f["type"] == "flash_sale" for f in filled) else []
         self.page_title = (page or {}).get("title", "") or self.shop["name"]
         first = next((i for i, f in enumerate(filled) if f["type"] in ("banner", "image_text", "image_grid", "hotzone")), -1)
         self.sections = [
@@ -94,7 +121,7 @@ def product_card(item: dict, shop: dict[str, str], offer=None) -> dict[str, str]
 @store_page(routes.STORE_HOME, title=StoreHomeState.shop["name"].to(str), on_load=[StoreHomeState.load, CouponBlockState.load_coupons])
 def store_home() -> tuple[rx.Component, ...]:
     # The 领券 strip (claim in place) while the shop has claimable coupons, whatever the design holds.
-    return (coupon_block(), rx.foreach(StoreHomeState.sections, _section))
+    return (coupon_block(), rx.foreach(StoreHomeState.sections, _section), draft_listener(on_draft=StoreHomeState.show_draft))
 
 
 @store_page(routes.STORE_MICRO_PAGE, title=StoreHomeState.page_title, on_load=StoreHomeState.load)
@@ -104,6 +131,7 @@ def store_micro_page() -> tuple[rx.Component, ...]:
         rx.cond(StoreHomeState.page_missing, rx.el.p(tr("store.section.page_missing"), class_name="px-4 py-16 text-center text-gray-600",
                                                      data_testid="page-missing")),
         rx.foreach(StoreHomeState.sections, _section),
+        draft_listener(on_draft=StoreHomeState.show_draft),
     )
 
 
