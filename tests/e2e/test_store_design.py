@@ -12,6 +12,7 @@ from tests.e2e.steps import log_in_as_demo_owner
 
 pytestmark = pytest.mark.changes_demo_home
 
+MP4 = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41" + b"\x00" * 512  # an MP4's first box, as a phone writes it
 BLUE = "rgb(29, 78, 216)"  # #1d4ed8, the main colour the owner picks
 
 
@@ -110,6 +111,21 @@ def test_the_owner_decorates_the_home_and_a_phone_shopper_sees_it_once_published
     page.get_by_title("Link").click()
     expect(page.get_by_test_id("design-problem")).to_contain_text("不能有脚本")
     expect(preview.locator("[data-section=rich_text] a")).to_have_count(0)
+
+    # A video from the shop's media: a file that is not one is refused by its bytes; an MP4 goes into the
+    # section and plays on the storefront only when tapped (nothing loads before).
+    page.get_by_test_id("add-section").click()
+    before = _saves(page)
+    page.get_by_test_id("library-video").click()
+    _saved_after(page, before)
+    upload = page.locator("#design_video input[type=file]")
+    upload.set_input_files({"name": "clip.mp4", "mimeType": "video/mp4", "buffer": b"MZ this is a program, not a video" * 8})
+    expect(page.get_by_test_id("design-problem")).to_contain_text("不是 MP4 或 WebM 视频")
+    upload.set_input_files({"name": "clip.mp4", "mimeType": "video/mp4", "buffer": MP4})
+    video = preview.locator("[data-section=video] video")
+    expect(video).to_have_attribute("src", re.compile(r"/design/videos/.+\.mp4$"))
+    expect(video).to_have_attribute("preload", "none")
+    expect(page.get_by_test_id("pick-video").locator("option")).to_have_count(2)
 
     # Shoppers see nothing of the draft yet.
     phone.goto("/s/demo-tea")
