@@ -58,15 +58,7 @@ def restore(version: int, request: Request):
 @router.post("/store-design/pictures", status_code=201)
 async def add_picture(request: Request):
     """Multipart `file` (JPEG, PNG, WebP or GIF, at most 10 MB) → `{url}` to put in a section or the theme."""
-    refuse_declared_size(request, MAX_PICTURE_REQUEST_BYTES)
-    form = await form_in(request, await bounded_body(request, MAX_PICTURE_REQUEST_BYTES), max_files=1, max_fields=2)
-    try:
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
-            raise Invalid(fields={"file": "required"})
-        data = await upload.read()
-    finally:
-        await form.close()
+    data = await _one_file(request, MAX_PICTURE_REQUEST_BYTES)
     return {"url": await run_in_threadpool(_add_picture, bearer_token(request), data)}
 
 
@@ -80,16 +72,21 @@ def videos(request: Request):
 @router.post("/store-design/videos", status_code=201)
 async def add_video(request: Request):
     """Multipart `file` (an MP4 or WebM video, told by its bytes, at most 30 MB) → `{url, name}`."""
-    refuse_declared_size(request, MAX_VIDEO_REQUEST_BYTES)
-    form = await form_in(request, await bounded_body(request, MAX_VIDEO_REQUEST_BYTES), max_files=1, max_fields=2)
+    data = await _one_file(request, MAX_VIDEO_REQUEST_BYTES)
+    return await run_in_threadpool(_add_video, bearer_token(request), data)
+
+
+async def _one_file(request: Request, limit: int) -> bytes:
+    """The multipart form's `file`, the request refused past `limit` bytes."""
+    refuse_declared_size(request, limit)
+    form = await form_in(request, await bounded_body(request, limit), max_files=1, max_fields=2)
     try:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise Invalid(fields={"file": "required"})
-        data = await upload.read()
+        return await upload.read()
     finally:
         await form.close()
-    return await run_in_threadpool(_add_video, bearer_token(request), data)
 
 
 def _draft(saved: dict) -> dict:

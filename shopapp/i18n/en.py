@@ -2080,5 +2080,4 @@ MESSAGES = {
     "design.video_refused": "{name} cannot be used: only MP4 or WebM videos up to 30 MB",
     "design.insert_picture": "Insert a picture",
     "design.drag_handle": "Hold and drag to reorder",
-    "design.uploading": "Uploading…",
 }

@@ -2088,5 +2088,4 @@ MESSAGES = {
     "design.video_refused": "{name} 不能用：只接受 30 MB 以内的 MP4 或 WebM 视频",
     "design.insert_picture": "插入图片",
     "design.drag_handle": "按住拖动排序",
-    "design.uploading": "正在上传…",
 }

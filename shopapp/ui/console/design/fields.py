@@ -110,7 +110,7 @@ def _video(field: dict, on_save) -> rx.Component:
         rx.cond(field["value"] != "", rx.el.video(src=field["value"], controls=True, preload="none", muted=True,
                                                   class_name="mt-1 aspect-video w-full rounded bg-black", data_testid="chosen-video")),
         rx.upload.root(
-            rx.el.div(rx.cond(S.uploading, tr("design.uploading"), tr("design.drop_video")),
+            rx.el.div(tr("design.drop_video"),
                       class_name="mt-1 cursor-pointer rounded-lg border-2 border-dashed p-3 text-center text-xs"),
             id=VIDEO_UPLOAD_ID, accept=_VIDEOS, max_size=design_videos.MAX_VIDEO_BYTES, multiple=False,
             on_drop=S.upload_video(rx.upload_files(upload_id=VIDEO_UPLOAD_ID)),

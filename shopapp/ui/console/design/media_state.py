@@ -21,7 +21,6 @@ RICH_PICTURE = "html+picture"  # picture_target: a picture put at the end of the
 
 class MediaState(SectionsState):
     picture_target: str = ""  # the field the next uploaded picture goes into
-    uploading: bool = False
     videos: list[dict[str, str]] = []
 
     @rx.event
@@ -36,15 +35,9 @@ class MediaState(SectionsState):
     async def upload_picture(self, files: list[rx.UploadFile]):
         if not files or not self.picture_target:
             return
-        self.uploading = True
-        data = await files[0].read()
-        try:
-            with session_scope() as session:
-                url = design.add_picture(session, self._actor(), data)
-        except DomainError as exc:
-            self.uploading, self.problem = False, self._problem_text(exc)
+        url = self._stored(design.add_picture, await files[0].read())
+        if url is None:
             return
-        self.uploading = False
         target, self.picture_target = self.picture_target, ""
         if target.startswith("theme."):
             self._save({"theme": {**self._draft["theme"], target.removeprefix("theme."): url}})
@@ -71,15 +64,9 @@ class MediaState(SectionsState):
         """Into the chosen section's video field; the shop's list then offers it too."""
         if not files:
             return
-        self.uploading = True
-        data = await files[0].read(design_videos.MAX_VIDEO_BYTES + 1)
-        try:
-            with session_scope() as session:
-                kept = design_videos.add_video(session, self._actor(), data)
-        except DomainError as exc:
-            self.uploading, self.problem = False, self._problem_text(exc)
+        kept = self._stored(design_videos.add_video, await files[0].read(design_videos.MAX_VIDEO_BYTES + 1))
+        if kept is None:
             return
-        self.uploading = False
         self._save_sections(design_edit.with_field(self._sections(), self.selected, "video_url", kept["url"]))
         self.form_key += 1
         self.load_videos()
@@ -96,3 +83,12 @@ class MediaState(SectionsState):
         ids = [i for i in current.split(",") if i] + [product_id]
         self._save_sections(design_edit.with_field(self._sections(), self.selected, field, ",".join(dict.fromkeys(ids))))
         self.form_key += 1
+
+    def _stored(self, add, data: bytes):
+        """What `add(session, actor, data)` answers for an upload; None once its refusal is shown."""
+        try:
+            with session_scope() as session:
+                return add(session, self._actor(), data)
+        except DomainError as exc:
+            self.problem = self._problem_text(exc)
+            return None
