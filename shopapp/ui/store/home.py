@@ -72,8 +72,13 @@ class StoreHomeState(StoreState):
         flash = running_flash_sales(session, self.shop) if any(f["type"] == "flash_sale" for f in filled) else []
         self.page_title = (page or {}).get("title", "") or self.shop["name"]
         first = next((i for i, f in enumerate(filled) if f["type"] in ("banner", "image_text", "image_grid", "hotzone")), -1)
+        # Only the first product list's first cards are on the first screen: they load at once (with high
+        # priority unless a picture above is the page's largest paint); every later list loads as scrolled.
+        listing = next((i for i, f in enumerate(filled) if f["products"]), -1)
         self.sections = [
-            section_view(f, self.shop, [product_card(item, self.shop, offers.get(item["id"])) for item in f["products"]], i == first, coupons, flash)
+            section_view(f, self.shop, [
+                product_card(item, self.shop, offers.get(item["id"]), position=n if i == listing else None, urgent=not 0 <= first < i)
+                for n, item in enumerate(f["products"])], i == first, coupons, flash)
             for i, f in enumerate(filled)
         ]
 
@@ -95,9 +100,12 @@ def card_offers(session, shop: dict[str, str], items: list[dict]) -> dict:
     return promotion_badges.for_products(session, int(shop["id"]), [(item["id"], item["price_min"] or 0) for item in items])
 
 
-def product_card(item: dict, shop: dict[str, str], offer=None) -> dict[str, str]:
+def product_card(item: dict, shop: dict[str, str], offer=None, position: int | None = None, urgent: bool = True) -> dict[str, str]:
     """What a product card shows, as plain strings for the page; `offer` (card_offers) its promotions:
-    a limited discount's price with the usual one struck through, and up to two badges."""
+    a limited discount's price with the usual one struck through, and up to two badges. `position`: the
+    card's place in a list on the first screen (its first 4 pictures load at once, the first 2 with high
+    priority when `urgent`); None for a card further down, whose picture loads as the shopper scrolls."""
+    on_first_screen = position is not None and position < 4
     image = item["image"] or {}
     low, high = item["price_min"] or 0, item["price_max"] or 0
     offer = offer or promotion_badges.NOTHING
@@ -115,6 +123,8 @@ def product_card(item: dict, shop: dict[str, str], offer=None) -> dict[str, str]
         "presale": "yes" if item["presale"] else "",
         "rating": f"{item['rating']['average']:.1f}" if item.get("rating", {}).get("count") else "",
         "rating_count": str(item.get("rating", {}).get("count", 0)),
+        "loading": "eager" if on_first_screen else "lazy",
+        "priority": "high" if on_first_screen and urgent and position < 2 else "auto",
     }
 
 
@@ -151,19 +161,17 @@ def product_row(products) -> rx.Component:
     return rx.el.ul(rx.foreach(products, _product_card), class_name="flex snap-x gap-3 overflow-x-auto px-4 [&>li]:w-40 [&>li]:shrink-0 [&>li]:snap-start")
 
 
-def _product_card(product: dict, index) -> rx.Component:
-    first_screen = index < 4  # what a phone shows first loads at once; the rest as the shopper scrolls
+def _product_card(product: dict) -> rx.Component:
     return rx.el.li(
         rx.el.a(
             product_picture(product["thumb_url"], product["title"], "aspect-square w-full rounded-t-xl bg-gray-100 object-cover",
-                            width="480", height="480", loading=rx.cond(first_screen, "eager", "lazy"),
-                            fetchpriority=rx.cond(index < 2, "high", "auto")),
+                            width="480", height="480", loading=product["loading"], fetchpriority=product["priority"]),
             rx.el.div(
                 rx.el.h3(product["title"], class_name="line-clamp-2 text-sm text-gray-900"),
                 rx.el.p(
                     product["price"],
                     rx.cond(product["price_from"] != "", rx.el.span(" ", tr("store.from_price"), class_name="text-xs font-normal text-gray-500")),
-                    rx.cond(product["was_price"] != "", rx.el.s(product["was_price"], class_name="ml-1 text-xs font-normal text-gray-400")),
+                    rx.cond(product["was_price"] != "", rx.el.s(product["was_price"], class_name="ml-1 text-xs font-normal text-gray-500")),
                     class_name="mt-1 font-semibold text-red-600",
                 ),
                 rx.cond(product["badge"] != "", rx.el.span(product["badge"], class_name=BADGE, data_testid="promotion-badge")),

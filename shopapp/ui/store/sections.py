@@ -67,7 +67,7 @@ def _flash_card(sale: dict) -> rx.Component:
     """A current or coming 秒杀: its price against the usual one, and how much is gone or when it opens."""
     return rx.el.li(rx.el.a(
         rx.el.p(rx.el.span("⚡ ", aria_hidden="true"), sale["title"], class_name="truncate text-sm font-medium"),
-        rx.el.p(rx.el.span(sale["price"], class_name="font-bold text-red-600"), rx.el.s(sale["regular"], class_name="ml-2 text-xs text-gray-400"),
+        rx.el.p(rx.el.span(sale["price"], class_name="font-bold text-red-600"), rx.el.s(sale["regular"], class_name="ml-2 text-xs text-gray-500"),
                 rx.el.span(rx.cond(sale["gone"] != "", tr("flash.gone"), rx.cond(sale["status"] == "active",
                            rx.el.span(tr("flash.sold"), " ", sale["sold_percent"], "%"), tr("flash.coming"))),
                            class_name="ml-auto text-xs text-red-600"),
