@@ -12,10 +12,11 @@ from shopapp.api.deps import acting, bearer_token
 from shopapp.db import session_scope
 from shopapp.services.catalog import media
 from shopapp.services.core.errors import Invalid
-from shopapp.services.shops import accounts, design
+from shopapp.services.shops import accounts, design, design_videos
 
 router = APIRouter(tags=["store design"])
 MAX_PICTURE_REQUEST_BYTES = media.MAX_UPLOAD_BYTES + 64 * 1024
+MAX_VIDEO_REQUEST_BYTES = design_videos.MAX_VIDEO_BYTES + 64 * 1024
 
 
 @router.get("/store-design")
@@ -57,16 +58,35 @@ def restore(version: int, request: Request):
 @router.post("/store-design/pictures", status_code=201)
 async def add_picture(request: Request):
     """Multipart `file` (JPEG, PNG, WebP or GIF, at most 10 MB) → `{url}` to put in a section or the theme."""
-    refuse_declared_size(request, MAX_PICTURE_REQUEST_BYTES)
-    form = await form_in(request, await bounded_body(request, MAX_PICTURE_REQUEST_BYTES), max_files=1, max_fields=2)
+    data = await _one_file(request, MAX_PICTURE_REQUEST_BYTES)
+    return {"url": await run_in_threadpool(_add_picture, bearer_token(request), data)}
+
+
+@router.get("/store-design/videos")
+def videos(request: Request):
+    """The shop's uploaded videos, newest first: `{items: [{url, name}]}`, to put a url in a video section."""
+    with acting(request) as (session, actor):
+        return {"items": design_videos.list_videos(session, actor)}
+
+
+@router.post("/store-design/videos", status_code=201)
+async def add_video(request: Request):
+    """Multipart `file` (an MP4 or WebM video, told by its bytes, at most 30 MB) → `{url, name}`."""
+    data = await _one_file(request, MAX_VIDEO_REQUEST_BYTES)
+    return await run_in_threadpool(_add_video, bearer_token(request), data)
+
+
+async def _one_file(request: Request, limit: int) -> bytes:
+    """The multipart form's `file`, the request refused past `limit` bytes."""
+    refuse_declared_size(request, limit)
+    form = await form_in(request, await bounded_body(request, limit), max_files=1, max_fields=2)
     try:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise Invalid(fields={"file": "required"})
-        data = await upload.read()
+        return await upload.read()
     finally:
         await form.close()
-    return {"url": await run_in_threadpool(_add_picture, bearer_token(request), data)}
 
 
 def _draft(saved: dict) -> dict:
@@ -79,3 +99,9 @@ def _add_picture(token: str, data: bytes) -> str:
     # Decoded outside any transaction: on SQLite one would hold the write lock meanwhile.
     with session_scope() as session:
         return design.add_picture(session, actor, data)
+
+
+def _add_video(token: str, data: bytes) -> dict[str, str]:
+    with session_scope() as session:
+        actor = accounts.authenticate(session, token)
+        return design_videos.add_video(session, actor, data)

@@ -83,6 +83,7 @@ def content_security_policy(framed_preview: bool = False) -> str:
       <style> elements at run time, and React sets style attributes; styles cannot run code.
     - img-src 'self' data: blob: + the image store's origin: product images, data: URIs of
       placeholders, blob: previews of images being uploaded, pictures kept in S3.
+    - media-src 'self' + the store's origin: the design's videos (local media or S3), as pictures.
     - font-src 'self' data:: the bundled fonts.
     - connect-src 'self' + PUBLIC_URL's origin and its ws(s) twin: Reflex's state travels over a
       websocket to its api_url (PUBLIC_URL), uploads and API calls go to the same origin.
@@ -108,6 +109,7 @@ def content_security_policy(framed_preview: bool = False) -> str:
         "script-src " + " ".join(["'self'", *inline_script_hashes()]),
         "style-src 'self' 'unsafe-inline'",
         "img-src " + " ".join(dict.fromkeys(images)),
+        "media-src " + " ".join(dict.fromkeys(["'self'", *images[3:]])),
         "font-src 'self' data:",
         "connect-src " + " ".join(dict.fromkeys(["'self'", public, websocket])),
         "form-action " + " ".join(dict.fromkeys(["'self'", public])),

@@ -1297,7 +1297,7 @@ MESSAGES = {
     "design.field.source": "Products from",
     "design.field.category_id": "Category ID",
     "design.field.tag": "Tag",
-    "design.field.html": "Content (HTML)",
+    "design.field.html": "Content",
     "design.field.image_side": "Picture position",
     "design.field.alt": "Picture description",
     "design.field.x": "Left %",
@@ -2150,4 +2150,15 @@ MESSAGES = {
     "prices.search": "Find a variant by product name or SKU, tap it, then type its price",
     # --- rollups ---
     "finance.checking": "Checking the payments… (a month of a big shop takes a few seconds)",
+    # --- editor ---
+    "field.html_unsafe": "Rich text may not contain scripts, event handlers (on...) or javascript: links; nothing was saved",
+    "field.not_a_video": "This is not an MP4 or WebM video; nothing was saved",
+    "field.video_too_large": "The video is too large (30 MB at most)",
+    "design.upload_video": "Upload a video",
+    "design.drop_video": "Click or drop a video (MP4/WebM, up to 30 MB)",
+    "design.pick_video": "or pick an uploaded video",
+    "design.no_videos": "No video uploaded yet",
+    "design.video_refused": "{name} cannot be used: only MP4 or WebM videos up to 30 MB",
+    "design.insert_picture": "Insert a picture",
+    "design.drag_handle": "Hold and drag to reorder",
 }

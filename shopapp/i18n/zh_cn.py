@@ -1305,7 +1305,7 @@ MESSAGES = {
     "design.field.source": "商品来源",
     "design.field.category_id": "分类 ID",
     "design.field.tag": "标签",
-    "design.field.html": "内容 (HTML)",
+    "design.field.html": "内容",
     "design.field.image_side": "图片位置",
     "design.field.alt": "图片说明",
     "design.field.x": "左 %",
@@ -2158,4 +2158,15 @@ MESSAGES = {
     "prices.search": "按商品名或 SKU 找规格，点选后填活动价",
     # --- rollups ---
     "finance.checking": "正在核对支付记录…（一个月的大店需要几秒）",
+    # --- editor ---
+    "field.html_unsafe": "富文本里不能有脚本、事件属性 (on...) 或 javascript: 等链接，未保存",
+    "field.not_a_video": "这不是 MP4 或 WebM 视频，未保存",
+    "field.video_too_large": "视频太大，最大 30 MB",
+    "design.upload_video": "上传视频",
+    "design.drop_video": "点击或拖入视频 (MP4/WebM, 30 MB 以内)",
+    "design.pick_video": "或选择已上传的视频",
+    "design.no_videos": "还没有上传过视频",
+    "design.video_refused": "{name} 不能用：只接受 30 MB 以内的 MP4 或 WebM 视频",
+    "design.insert_picture": "插入图片",
+    "design.drag_handle": "按住拖动排序",
 }

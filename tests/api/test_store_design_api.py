@@ -99,3 +99,18 @@ def test_the_shops_favicon_is_named_in_its_pages_once_published(client, shop, ap
     assert icon not in httpx.get(api_url + "/s/tea-house").text
     client.post("/store-design/publish", headers=headers)
     assert f'<link rel="icon" href="{icon}"/>' in httpx.get(api_url + "/s/tea-house").text
+
+
+def test_a_video_is_uploaded_listed_and_a_file_that_is_not_one_refused(client, shop):
+    headers = shop["headers"]
+    mp4 = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41" + b"\x00" * 256
+    upload = client.post("/store-design/videos", files={"file": ("clip.mp4", mp4, "video/mp4")}, headers=headers)
+    assert upload.status_code == 201, upload.text
+    url = upload.json()["url"]
+    assert url in [v["url"] for v in client.get("/store-design/videos", headers=headers).json()["items"]]
+    video = {"type": "video", "settings": {"title": "制茶", "video_url": url}}
+    assert client.put("/store-design/draft", json={"pages": {"home": {"sections": [video]}}}, headers=headers).status_code == 200
+    disguised = client.post("/store-design/videos", files={"file": ("clip.mp4", b"MZ\x90\x00 not a video", "video/mp4")}, headers=headers)
+    assert disguised.status_code == 422 and "not_a_video" in disguised.text
+    other = signup(client, "video-other")
+    assert url not in [v["url"] for v in client.get("/store-design/videos", headers=other["headers"]).json()["items"]]

@@ -4,7 +4,7 @@ import pytest
 
 from shopapp.services.catalog import products
 from shopapp.services.core.errors import Forbidden, Invalid
-from shopapp.services.shops import design, design_pages, design_rules
+from shopapp.services.shops import design, design_pages, design_rules, design_videos
 from tests.conftest import make_shop
 
 
@@ -40,11 +40,63 @@ def test_a_javascript_link_or_another_shops_link_is_refused(session, owner):
     assert saved["draft"]["pages"]["home"]["sections"][0]["settings"]["link"] == "/s/tea-house/search?q=茶"
 
 
-def test_script_in_rich_text_is_stripped(session, owner):
-    saved = design.save_draft(session, owner, _home({"type": "rich_text", "settings": {
-        "html": '<p onclick="steal()">好茶<script>alert(1)</script><a href="javascript:x()">点</a></p>'}}))
-    html = saved["draft"]["pages"]["home"]["sections"][0]["settings"]["html"]
-    assert "script" not in html and "onclick" not in html and "javascript" not in html and "好茶" in html
+def test_script_event_handlers_or_a_javascript_link_in_rich_text_are_refused_and_nothing_is_saved(session, owner):
+    before = design.draft_design(session, owner.shop_id)
+    for html in ('<p>好茶<script>alert(1)</script></p>', '<p onclick="steal()">好茶</p>', '<a href="javascript:x()">点</a>',
+                 '<a href=" java\tscript:x()">点</a>', '<img src="x" onerror="steal()">', '<iframe src="/s/tea-house"></iframe>'):
+        assert _refused(session, owner, _home({"type": "rich_text", "settings": {"html": html}})) == {
+            "pages.home.sections.0.settings.html": "html_unsafe"}, html
+    assert design.draft_design(session, owner.shop_id) == before
+
+
+def test_rich_text_keeps_its_formatting_and_pictures_only_from_the_shop(session, owner):
+    html = '<h2>新茶</h2><p><b>好</b> <i>茶</i></p><ul><li>一</li></ul><a href="/s/tea-house/p/1">看看</a>'
+    saved = design.save_draft(session, owner, _home({"type": "rich_text", "settings": {"html": html + '<p style="color:red">红</p>'}}))
+    kept = saved["draft"]["pages"]["home"]["sections"][0]["settings"]["html"]
+    assert all(part in kept for part in ("<h2>新茶</h2>", "<b>好</b>", "<i>茶</i>", "<li>一</li>", 'href="/s/tea-house/p/1"'))
+    assert "style" not in kept  # not running code, only dropped by the sanitiser
+    fields = _refused(session, owner, _home({"type": "rich_text", "settings": {"html": '<img src="https://cdn.example/x.jpg" alt="">'}}))
+    assert fields == {"pages.home.sections.0.settings.html": "media_not_in_shop"}
+
+
+def test_a_video_is_told_by_its_bytes_and_size_and_only_a_kept_one_goes_into_a_section(session, owner, monkeypatch):
+    mp4 = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41" + b"\x00" * 64
+    webm = b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\x82\x84webm" + b"\x00" * 64
+    for refused in (b"hello, not a video", b"\x00\x00\x00\x18ftypheic" + b"\x00" * 64, b"\x1a\x45\xdf\xa3\x42\x82\x88matroska"):
+        with pytest.raises(Invalid) as caught:
+            design_videos.add_video(session, owner, refused)
+        assert caught.value.fields == {"file": "not_a_video"}
+    monkeypatch.setattr(design_videos, "MAX_VIDEO_BYTES", 100)
+    with pytest.raises(Invalid) as caught:
+        design_videos.add_video(session, owner, mp4 + b"\x00" * 100)
+    assert caught.value.fields == {"file": "video_too_large"}
+    monkeypatch.undo()
+
+    first = design_videos.add_video(session, owner, mp4)
+    second = design_videos.add_video(session, owner, webm)
+    assert first["url"].endswith(".mp4") and second["url"].endswith(".webm")
+    assert {v["url"] for v in design_videos.list_videos(session, owner)} >= {first["url"], second["url"]}
+    saved = design.save_draft(session, owner, _home({"type": "video", "settings": {"video_url": first["url"]}}))
+    assert saved["draft"]["pages"]["home"]["sections"][0]["settings"]["video_url"] == first["url"]
+    picture = first["url"].replace("/videos/", "/").replace(".mp4", "/960.webp")
+    assert _refused(session, owner, _home({"type": "video", "settings": {"video_url": picture}})) == {
+        "pages.home.sections.0.settings.video_url": "not_a_video"}
+    other = make_shop(session, "video-neighbour")
+    assert {v["url"] for v in design_videos.list_videos(session, other)}.isdisjoint({first["url"], second["url"]})
+
+
+def test_the_live_preview_shows_a_checked_draft_only_with_the_preview_token(session, owner):
+    before = design.draft_design(session, owner.shop_id)
+    token = design.preview_token(owner.shop_id)
+    page = {"sections": [{"id": "n1", "type": "notice", "settings": {"text": "正在输入"}}]}
+    shown = design.live_preview(session, owner.shop_id, token, "home", design_rules.DEFAULT_THEME, page)
+    assert shown["pages"]["home"]["sections"][0]["settings"]["text"] == "正在输入"
+    with pytest.raises(Forbidden):
+        design.live_preview(session, owner.shop_id, "guess", "home", design_rules.DEFAULT_THEME, page)
+    unsafe = {"sections": [{"id": "r1", "type": "rich_text", "settings": {"html": "<script>alert(1)</script>"}}]}
+    with pytest.raises(Invalid):
+        design.live_preview(session, owner.shop_id, token, "home", design_rules.DEFAULT_THEME, unsafe)
+    assert design.draft_design(session, owner.shop_id) == before  # a preview saves nothing
 
 
 def test_unreadable_colours_are_refused_and_a_pale_accent_only_warned(session, owner):

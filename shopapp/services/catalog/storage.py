@@ -37,6 +37,11 @@ def sizes_under(prefix: str) -> dict[str, int]:
     return _backend().sizes_under(_checked(prefix))
 
 
+def list_keys(prefix: str, limit: int = 100) -> list[str]:
+    """The keys of the files under the folder `prefix/`, newest first, at most `limit`."""
+    return _backend().list_keys(_checked(prefix), limit)
+
+
 def url(key: str) -> str:
     """Where a browser fetches the file."""
     return _backend().url(_checked(key))
@@ -105,6 +110,12 @@ class LocalStorage:
             return {}
         return {path.relative_to(self.root).as_posix(): path.stat().st_size
                 for path in folder.rglob("*") if path.is_file() and not path.name.startswith(".")}
+
+    def list_keys(self, prefix: str, limit: int) -> list[str]:
+        folder = self._path(prefix)
+        files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")] if folder.is_dir() else []
+        files.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        return [f"{prefix}/{p.name}" for p in files[:limit]]
 
     def url(self, key: str) -> str:
         return f"/media/{key}"
@@ -175,6 +186,13 @@ class S3Storage:
         )
         skip = len(self.prefix) + 1 if self.prefix else 0
         return {item["Key"][skip:]: int(item["Size"]) for page in pages for item in page.get("Contents", [])}
+
+    def list_keys(self, prefix: str, limit: int) -> list[str]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self._object(prefix) + "/")
+        found = [item for page in pages for item in page.get("Contents", [])]
+        found.sort(key=lambda item: item["LastModified"], reverse=True)
+        start = len(self._object(prefix)) - len(prefix)
+        return [item["Key"][start:] for item in found[:limit]]
 
     def url(self, key: str) -> str:
         # A plain public URL, not a presigned one: shop images are public anyway, and a URL that

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from shopapp.models import Shop, StoreDesignVersion, StoreTheme, User
 from shopapp.models.base import utcnow
 from shopapp.services.catalog import media, storage, storage_use
-from shopapp.services.core.errors import Invalid, NotFound, require_fields
+from shopapp.services.core.errors import Forbidden, Invalid, NotFound, require_fields
 from shopapp.services.core.permissions import Actor, require
 from shopapp.services.shops import design_rules as rules
 from shopapp.services.shops.design_check import Checker
@@ -158,6 +158,18 @@ def design_for_visit(session: Session, shop_id: int, preview: str = "") -> dict:
     if preview and hmac.compare_digest(preview, preview_token(shop_id)):
         return draft_design(session, shop_id)
     return published_design(session, shop_id)
+
+
+def live_preview(session: Session, shop_id: int, preview: str, handle: str, theme, page) -> dict:
+    """The editor's unsaved design of one page, sent to its framed preview as the owner types: shown only
+    with the shop's preview token, and only once it passes every check a save makes (rich text
+    sanitised, links inside the shop...); Forbidden without the token, Invalid when a check fails."""
+    if not (preview and hmac.compare_digest(preview, preview_token(shop_id))):
+        raise Forbidden()
+    if not isinstance(handle, str) or not isinstance(page, dict):
+        raise Invalid(fields={"body": "invalid"})
+    clean, _ = checked(session, shop_id, {"theme": theme, "pages": {handle: page}})
+    return clean
 
 
 def _row(session: Session, shop_id: int, lock: bool = False) -> StoreTheme:

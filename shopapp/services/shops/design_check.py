@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import nh3
@@ -16,6 +17,7 @@ from sqlmodel import Session, select
 from shopapp.models import Category, Product
 from shopapp.services.catalog import storage
 from shopapp.services.shops import design_rules as rules
+from shopapp.services.shops import design_videos
 from shopapp.settings import get_settings
 
 _HANDLE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
@@ -144,8 +146,15 @@ class Checker:
     def _html(self, value, _):
         if not isinstance(value, str):
             return "must_be_text", None
-        # The catalogue's sanitiser: scripts, styles, event handlers and javascript: links go.
-        return ("too_long", None) if len(value) > 20000 else (None, nh3.clean(value))
+        if len(value) > 20000:
+            return "too_long", None
+        # Script, event handlers or a javascript: link are refused with a message (the owner learns that
+        # the page would not run them); pictures only from this shop's media; then the catalogue's
+        # sanitiser (nh3) strips whatever else is not plain formatting.
+        problem = rich_text_problem(value)
+        if problem is None:
+            problem = next((p for p in (self._media(src)[0] for src in rich_text_pictures(value)) if p), None)
+        return (problem, None) if problem else (None, nh3.clean(value))
 
     def _int(self, value, bounds: str):
         low, high = (int(b) for b in bounds.split(":"))
@@ -171,7 +180,10 @@ class Checker:
         return self._media(value)
 
     def _video(self, value, _):
-        return self._media(value)
+        problem, clean = self._media(value)
+        if not problem and clean and not design_videos.is_video_url(clean):
+            return "not_a_video", None
+        return problem, clean
 
     def _media(self, value):
         if not isinstance(value, str):
@@ -211,3 +223,47 @@ def link_problem(value, slug: str) -> tuple[str | None, str | None]:
     if value.startswith("//") or not (parts.path == f"/s/{slug}" or parts.path.startswith(f"/s/{slug}/")):
         return "link_outside_shop", None
     return None, value
+
+
+_RUNNING_TAGS = {"script", "style", "iframe", "object", "embed", "frame", "frameset", "applet", "base", "form", "meta", "link"}
+_URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "srcset", "poster", "background"}
+_SAFE_SCHEMES = ("", "http", "https", "mailto", "tel")
+
+
+def rich_text_problem(html: str) -> str | None:
+    """"html_unsafe" when rich text holds anything that would run: a script (or another element that
+    loads code), an event handler (on...=) or a link of another scheme than http(s), mailto, tel."""
+    found = _RichTextReader()
+    found.feed(html)
+    found.close()
+    return "html_unsafe" if found.unsafe else None
+
+
+def rich_text_pictures(html: str) -> list[str]:
+    found = _RichTextReader()
+    found.feed(html)
+    found.close()
+    return found.pictures
+
+
+class _RichTextReader(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.unsafe = False
+        self.pictures: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _RUNNING_TAGS:
+            self.unsafe = True
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.unsafe = True
+            elif name in _URL_ATTRIBUTES and value is not None:
+                # Browsers ignore control characters and spaces inside a scheme ("java\tscript:").
+                squeezed = re.sub(r"[\x00-\x20]", "", value)
+                if urlsplit(squeezed).scheme.lower() not in _SAFE_SCHEMES:
+                    self.unsafe = True
+                if tag == "img" and name == "src":
+                    self.pictures.append(value.strip())
+
+    handle_startendtag = handle_starttag

@@ -1,8 +1,11 @@
 """A shop's home page, mobile first: the sections the owner arranged (banner, categories, products, text)."""
 
+import json
+
 import reflex as rx
 
 from shopapp.db import read_scope
+from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
 from shopapp.services.insights import recommendations
 from shopapp.services.marketing import promotion_badges
@@ -11,11 +14,13 @@ from shopapp.ui import routes
 from shopapp.ui.components.picture import product_picture
 from shopapp.ui.components.text import tr
 from shopapp.ui.store.coupons import CouponBlockState, coupon_block
+from shopapp.ui.store.draft_listener import draft_listener
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.section_data import HomeSection, running_coupons, running_flash_sales, section_view
 from shopapp.ui.store.sections import section
 from shopapp.ui.store.state import StoreState
 
+MAX_LIVE_DRAFT = 400_000  # characters of one page's design posted by the editor (100 sections fit well under it)
 # A promotion's badge on a card or a product page ("限时 8 折", "满 300 减 40").
 BADGE = "mr-1 mt-1 inline-block rounded border border-red-500 px-1 text-xs text-red-600"
 
@@ -32,21 +37,48 @@ class StoreHomeState(StoreState):
         if self.not_found:
             self.sections = []
             return
-        path = self.router.url.path.rstrip("/")
-        handle = path.rsplit("/pages/", 1)[1] if "/pages/" in path else "home"
         with read_scope() as session:
-            shown = design.design_for_visit(session, int(self.shop["id"]), self.preview_token())
-            page = shown["pages"].get(handle)
-            self.page_missing = page is None
-            filled = design_pages.filled_page(session, int(self.shop["id"]), page or {"sections": []})
-            filled = _with_recommendations(session, int(self.shop["id"]), self.shopper.get("id"), filled)
-            offers = card_offers(session, self.shop, [item for section in filled for item in section["products"]])
-            coupons = running_coupons(session, int(self.shop["id"])) if any(f["type"] == "coupons" for f in filled) else []
-            flash = running_flash_sales(session, self.shop) if any(f["type"] == "flash_sale" for f in filled) else []
+            self._show(session, design.design_for_visit(session, int(self.shop["id"]), self.preview_token()))
+
+    @rx.event
+    def show_draft(self, body: str):
+        """The editor's unsaved design, posted into its framed preview (draft_listener): shown at once if
+        the preview token and every check of a save allow it; anything else leaves the page as it was."""
+        if not self.shop or len(body) > MAX_LIVE_DRAFT:
+            return
+        try:
+            sent = json.loads(body)
+            if not isinstance(sent, dict) or sent.get("handle") != self._handle():
+                return
+            with read_scope() as session:
+                shown = design.live_preview(session, int(self.shop["id"]), self.preview_token(), sent["handle"], sent.get("theme"), sent.get("page"))
+                self._load_theme(shown["theme"])
+                self._show(session, shown)
+        except (ValueError, DomainError):
+            return
+
+    def _handle(self) -> str:
+        path = self.router.url.path.rstrip("/")
+        return path.rsplit("/pages/", 1)[1] if "/pages/" in path else "home"
+
+    def _show(self, session, shown: dict):
+        shop_id = int(self.shop["id"])
+        page = shown["pages"].get(self._handle())
+        self.page_missing = page is None
+        filled = design_pages.filled_page(session, shop_id, page or {"sections": []})
+        filled = _with_recommendations(session, shop_id, self.shopper.get("id"), filled)
+        offers = card_offers(session, self.shop, [item for section in filled for item in section["products"]])
+        coupons = running_coupons(session, shop_id) if any(f["type"] == "coupons" for f in filled) else []
+        flash = running_flash_sales(session, self.shop) if any(f["type"] == "flash_sale" for f in filled) else []
         self.page_title = (page or {}).get("title", "") or self.shop["name"]
         first = next((i for i, f in enumerate(filled) if f["type"] in ("banner", "image_text", "image_grid", "hotzone")), -1)
+        # Only the first product list's first cards are on the first screen: they load at once (with high
+        # priority unless a picture above is the page's largest paint); every later list loads as scrolled.
+        listing = next((i for i, f in enumerate(filled) if f["products"]), -1)
         self.sections = [
-            section_view(f, self.shop, [product_card(item, self.shop, offers.get(item["id"])) for item in f["products"]], i == first, coupons, flash)
+            section_view(f, self.shop, [
+                product_card(item, self.shop, offers.get(item["id"]), position=n if i == listing else None, urgent=not 0 <= first < i)
+                for n, item in enumerate(f["products"])], i == first, coupons, flash)
             for i, f in enumerate(filled)
         ]
 
@@ -68,9 +100,12 @@ def card_offers(session, shop: dict[str, str], items: list[dict]) -> dict:
     return promotion_badges.for_products(session, int(shop["id"]), [(item["id"], item["price_min"] or 0) for item in items])
 
 
-def product_card(item: dict, shop: dict[str, str], offer=None) -> dict[str, str]:
+def product_card(item: dict, shop: dict[str, str], offer=None, position: int | None = None, urgent: bool = True) -> dict[str, str]:
     """What a product card shows, as plain strings for the page; `offer` (card_offers) its promotions:
-    a limited discount's price with the usual one struck through, and up to two badges."""
+    a limited discount's price with the usual one struck through, and up to two badges. `position`: the
+    card's place in a list on the first screen (its first 4 pictures load at once, the first 2 with high
+    priority when `urgent`); None for a card further down, whose picture loads as the shopper scrolls."""
+    on_first_screen = position is not None and position < 4
     image = item["image"] or {}
     low, high = item["price_min"] or 0, item["price_max"] or 0
     offer = offer or promotion_badges.NOTHING
@@ -88,13 +123,15 @@ def product_card(item: dict, shop: dict[str, str], offer=None) -> dict[str, str]
         "presale": "yes" if item["presale"] else "",
         "rating": f"{item['rating']['average']:.1f}" if item.get("rating", {}).get("count") else "",
         "rating_count": str(item.get("rating", {}).get("count", 0)),
+        "loading": "eager" if on_first_screen else "lazy",
+        "priority": "high" if on_first_screen and urgent and position < 2 else "auto",
     }
 
 
 @store_page(routes.STORE_HOME, title=StoreHomeState.shop["name"].to(str), on_load=[StoreHomeState.load, CouponBlockState.load_coupons])
 def store_home() -> tuple[rx.Component, ...]:
     # The 领券 strip (claim in place) while the shop has claimable coupons, whatever the design holds.
-    return (coupon_block(), rx.foreach(StoreHomeState.sections, _section))
+    return (coupon_block(), rx.foreach(StoreHomeState.sections, _section), draft_listener(on_draft=StoreHomeState.show_draft))
 
 
 @store_page(routes.STORE_MICRO_PAGE, title=StoreHomeState.page_title, on_load=StoreHomeState.load)
@@ -104,6 +141,7 @@ def store_micro_page() -> tuple[rx.Component, ...]:
         rx.cond(StoreHomeState.page_missing, rx.el.p(tr("store.section.page_missing"), class_name="px-4 py-16 text-center text-gray-600",
                                                      data_testid="page-missing")),
         rx.foreach(StoreHomeState.sections, _section),
+        draft_listener(on_draft=StoreHomeState.show_draft),
     )
 
 
@@ -123,19 +161,17 @@ def product_row(products) -> rx.Component:
     return rx.el.ul(rx.foreach(products, _product_card), class_name="flex snap-x gap-3 overflow-x-auto px-4 [&>li]:w-40 [&>li]:shrink-0 [&>li]:snap-start")
 
 
-def _product_card(product: dict, index) -> rx.Component:
-    first_screen = index < 4  # what a phone shows first loads at once; the rest as the shopper scrolls
+def _product_card(product: dict) -> rx.Component:
     return rx.el.li(
         rx.el.a(
             product_picture(product["thumb_url"], product["title"], "aspect-square w-full rounded-t-xl bg-gray-100 object-cover",
-                            width="480", height="480", loading=rx.cond(first_screen, "eager", "lazy"),
-                            fetchpriority=rx.cond(index < 2, "high", "auto")),
+                            width="480", height="480", loading=product["loading"], fetchpriority=product["priority"]),
             rx.el.div(
                 rx.el.h3(product["title"], class_name="line-clamp-2 text-sm text-gray-900"),
                 rx.el.p(
                     product["price"],
                     rx.cond(product["price_from"] != "", rx.el.span(" ", tr("store.from_price"), class_name="text-xs font-normal text-gray-500")),
-                    rx.cond(product["was_price"] != "", rx.el.s(product["was_price"], class_name="ml-1 text-xs font-normal text-gray-400")),
+                    rx.cond(product["was_price"] != "", rx.el.s(product["was_price"], class_name="ml-1 text-xs font-normal text-gray-500")),
                     class_name="mt-1 font-semibold text-red-600",
                 ),
                 rx.cond(product["badge"] != "", rx.el.span(product["badge"], class_name=BADGE, data_testid="promotion-badge")),

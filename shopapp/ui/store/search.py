@@ -95,7 +95,7 @@ class SearchState(PriceFilterMixin, StoreState):
             self.problem = self._message(exc)
             return
         self.total_text = shown_total(self.total, self.q, search.MAX_COUNTED)
-        cards = [product_card(item, self.shop, offers.get(item["id"])) for item in items]
+        cards = [product_card(item, self.shop, offers.get(item["id"]), position=None if append else n) for n, item in enumerate(items)]
         self.products = self.products + cards if append else cards
 
 

@@ -70,7 +70,7 @@ def _flash_card(sale: dict) -> rx.Component:
     running = sale["status"] == "active"
     return rx.el.li(rx.el.a(
         rx.el.p(rx.el.span("⚡ ", aria_hidden="true"), sale["title"], class_name="truncate text-sm font-medium"),
-        rx.el.p(rx.el.span(sale["price"], class_name="font-bold text-red-600"), rx.el.s(sale["regular"], class_name="ml-2 text-xs text-gray-400"),
+        rx.el.p(rx.el.span(sale["price"], class_name="font-bold text-red-600"), rx.el.s(sale["regular"], class_name="ml-2 text-xs text-gray-500"),
                 rx.el.span(rx.cond(sale["gone"] != "", tr("flash.gone"), rx.cond(running, tr("flash.ends_in"), tr("flash.starts_in"))), " ",
                            rx.cond(sale["gone"] != "", "", countdown_clock(sale["counts_to"], sale["now"], tr("store.days"), class_name="font-mono font-bold",
                                                                            data_testid="flash-card-countdown")),

@@ -1,4 +1,4 @@
-"""/console/design (店铺装修): the page's sections on the left (drag, or ↑ ↓ with the keyboard), the
+"""/console/design (店铺装修): the page's sections on the left (drag by mouse or finger, or ↑ ↓ with the keyboard), the
 live preview of the real storefront in the middle (phone 390 px or desktop), the chosen section's or
 the theme's settings on the right. Every change is saved as the draft at once; 发布 shows it to shoppers."""
 
@@ -10,15 +10,16 @@ from shopapp.services.shops import design_rules
 from shopapp.ui import routes
 from shopapp.ui.components.forms import DANGER_BUTTON, PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.text import tr, tr_of
-from shopapp.ui.console.design.drag import drag_item
+from shopapp.ui.console.design.drag import sortable_list
 from shopapp.ui.console.design.fields import BOX, field_input
+from shopapp.ui.console.design.preview import preview
 from shopapp.ui.console.design.theme_state import ThemeState as S
 from shopapp.ui.console.layout import console_page
 
 SMALL = SECONDARY_BUTTON + " px-2 py-1 text-xs"
 
 
-@console_page(routes.CONSOLE_DESIGN, "console.nav.design", on_load=[S.load, S.load_versions])
+@console_page(routes.CONSOLE_DESIGN, "console.nav.design", on_load=[S.load, S.load_versions, S.load_videos])
 def design_page() -> rx.Component:
     return rx.el.div(
         _top_bar(),
@@ -27,7 +28,7 @@ def design_page() -> rx.Component:
         rx.cond(S.warnings.length() > 0, rx.el.p(tr("design.contrast_warning"), class_name="mt-2 rounded bg-amber-50 px-3 py-2 text-sm text-amber-800")),
         rx.el.div(
             rx.el.div(_section_list(), class_name="lg:w-72 lg:shrink-0"),
-            rx.el.div(_preview(), class_name="min-w-0 flex-1"),
+            rx.el.div(preview(), class_name="min-w-0 flex-1"),
             rx.el.div(_panel(), class_name="lg:w-80 lg:shrink-0"),
             class_name="mt-4 flex flex-col gap-4 lg:flex-row",
         ),
@@ -58,7 +59,8 @@ def _top_bar() -> rx.Component:
 
 def _section_list() -> rx.Component:
     return rx.el.div(
-        rx.el.ol(rx.foreach(S.rows, _row), class_name="space-y-2", data_testid="section-list", aria_label=tr("design.sections")),
+        sortable_list(rx.foreach(S.rows, _row), handle="[data-drag-handle]", on_reorder=S.reorder,
+                      class_name="space-y-2", data_testid="section-list", aria_label=tr("design.sections")),
         rx.el.button("+ ", tr("design.add_section"), type="button", on_click=S.toggle_library, aria_expanded=S.library_open,
                      class_name=SECONDARY_BUTTON + " mt-3 w-full", data_testid="add-section"),
         rx.cond(S.library_open, rx.el.div(
@@ -71,9 +73,11 @@ def _section_list() -> rx.Component:
 
 def _row(row: dict, index) -> rx.Component:
     section_id = row["id"]
-    return drag_item(
+    return rx.el.li(
         rx.el.div(
-            rx.el.span("⠿", aria_hidden="true", class_name="cursor-grab select-none text-gray-400"),
+            # The drag handle: a finger-sized target; touch-action none so a drag on it never scrolls the page.
+            rx.el.span("⠿", title=tr("design.drag_handle"), data_drag_handle="", data_testid="drag-handle",
+                       class_name="flex h-9 w-9 shrink-0 cursor-grab touch-none select-none items-center justify-center rounded text-lg text-gray-500"),
             rx.el.button(tr_of("design.type." + row["type"], "design.type."), rx.el.span(" ", row["label"], class_name="text-xs text-gray-500"),
                          type="button", on_click=S.choose(section_id), class_name="min-w-0 flex-1 truncate text-left text-sm",
                          data_testid="choose-section"),
@@ -92,21 +96,8 @@ def _row(row: dict, index) -> rx.Component:
                     rx.el.button(tr("design.delete"), type="button", on_click=S.ask_delete(section_id), class_name=SMALL)),
             class_name="mt-1 flex flex-wrap gap-1",
         ),
-        draggable=True,
-        on_drag_start=S.drag_start(section_id),
-        on_drag_over=rx.prevent_default,
-        on_drop=[rx.prevent_default, S.drop_on(section_id)],
         data_testid="section-row", data_type=row["type"], data_index=index, data_selected=row["selected"],
         class_name=rx.cond(row["selected"] != "", "rounded-xl border-2 border-emerald-600 bg-white p-2", "rounded-xl border bg-white p-2"),
-    )
-
-
-def _preview() -> rx.Component:
-    return rx.el.div(
-        rx.el.iframe(src=S.preview_src, title=tr("design.preview"), key=S.preview_rev.to_string(), data_testid="preview",
-                     class_name=rx.cond(S.phone, "mx-auto block h-[75vh] w-[390px] max-w-full rounded-2xl border bg-white",
-                                        "block h-[75vh] w-full rounded-xl border bg-white")),
-        class_name="rounded-2xl bg-gray-100 p-2",
     )
 
 
@@ -123,7 +114,7 @@ def _panel() -> rx.Component:
 
 def _settings() -> rx.Component:
     return rx.cond(S.selected == "", rx.el.p(tr("design.choose_section"), class_name="mt-3 text-sm text-gray-500"), rx.el.div(
-        rx.foreach(S.fields, lambda f: field_input(f, S.set_field)),
+        rx.foreach(S.fields, lambda f: field_input(f, S.set_field, S.live_field)),
         rx.cond(S.rows.length() > 0, rx.el.div(
             rx.el.button("+ ", tr("design.add_block"), type="button", on_click=S.add_block, class_name=SMALL),
             rx.el.button(tr("design.remove_block"), type="button", on_click=S.remove_block(-1), class_name=SMALL),
@@ -137,7 +128,7 @@ def _theme() -> rx.Component:
     return rx.el.div(
         rx.el.div(*[rx.el.button(name, type="button", on_click=S.use_preset(name), class_name=SMALL, data_testid=f"preset-{name}")
                     for name in design_rules.PRESETS], class_name="flex gap-2"),
-        rx.foreach(S.theme_fields, lambda f: field_input(f, S.set_theme)),
+        rx.foreach(S.theme_fields, lambda f: field_input(f, S.set_theme, S.live_theme)),
         class_name="mt-3 space-y-3", data_testid="theme-settings",
     )
 

@@ -1,8 +1,11 @@
 """The store editor's state: the draft (kept as data on the server side of the state), the page being
 edited, the chosen section, and saving: every change is saved as the draft at once (autosave), so
-nothing is lost across a reload, and the preview frame reloads to show it."""
+nothing is lost across a reload; every change, saved or still being typed, goes to the preview frame
+at once as `live_draft` (preview.py posts it in), so the preview never waits for a save or a reload."""
 
 from __future__ import annotations
+
+import json
 
 import reflex as rx
 
@@ -25,7 +28,7 @@ class DesignState(ConsoleState):
     links: dict[str, list[dict[str, str]]] = {}
     panel: str = "section"  # section | theme | menu | versions
     token: str = ""
-    preview_rev: int = 0
+    live_draft: str = ""  # the page being edited and the theme as JSON, for the preview frame
     phone: bool = True
     problem: str = ""
     warnings: list[str] = []
@@ -63,7 +66,7 @@ class DesignState(ConsoleState):
     @rx.var
     def preview_src(self) -> str:
         page = "" if self.handle == "home" else f"/pages/{self.handle}"
-        return f"/s/{self.shop_slug}{page}?preview={self.token}&v={self.preview_rev}"
+        return f"/s/{self.shop_slug}{page}?preview={self.token}"
 
     @rx.var
     def preview_link(self) -> str:
@@ -88,9 +91,15 @@ class DesignState(ConsoleState):
         self._draft, self.problem = saved["draft"], ""
         self.warnings = [w["field"] for w in saved["warnings"]]
         self.saved_rev += 1
-        self.preview_rev += 1
         self._show()
+        self._send_live()
         return True
+
+    def _send_live(self, sections: list[dict] | None = None, theme: dict | None = None):
+        """The preview shows this page with `sections` / `theme` (as typed, not saved yet) or as saved."""
+        page = {**self._draft["pages"].get(self.handle, {}), "sections": self._sections() if sections is None else sections}
+        self.live_draft = json.dumps({"handle": self.handle, "theme": self._draft["theme"] if theme is None else theme, "page": page},
+                                     ensure_ascii=False, separators=(",", ":"))
 
     def _show(self):
         self.handles = list(self._draft["pages"])

@@ -12,10 +12,10 @@ from shopapp.services.core.errors import DomainError
 from shopapp.services.shops import design, design_edit
 from shopapp.services.shops import design_rules as rules
 from shopapp.ui.components.time import shown_time
-from shopapp.ui.console.design.sections_state import SectionsState
+from shopapp.ui.console.design.media_state import MediaState
 
 
-class ThemeState(SectionsState):
+class ThemeState(MediaState):
     versions: list[dict[str, str]] = []
     published_note: str = ""
     restoring: str = ""  # the version whose restore is being asked about
@@ -27,13 +27,20 @@ class ThemeState(SectionsState):
         self.form_key += 1
 
     @rx.event
+    def live_theme(self, name: str, value: str):
+        self._send_live(theme=self._theme_with(name, value))
+
+    @rx.event
     def set_theme(self, name: str, value: str):
+        self._save({"theme": self._theme_with(name, value)})
+
+    def _theme_with(self, name: str, value: str) -> dict:
         theme = dict(self._draft["theme"])
         if name.startswith("colors."):
             theme["colors"] = {**theme.get("colors", {}), name.removeprefix("colors."): value}
         else:
             theme[name] = design_edit.typed(rules.THEME.get(name, "text"), value)
-        self._save({"theme": theme})
+        return theme
 
     @rx.event
     def add_link(self, menu: str):
@@ -97,6 +104,6 @@ class ThemeState(SectionsState):
         self._draft = restored["draft"]
         if self.handle not in self._draft["pages"]:  # a 微页面 made after that version
             self.handle, self.selected = "home", ""
-        self.preview_rev += 1
         self.form_key += 1
         self._show()
+        self._send_live()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from shopapp.services.shops import design_rules as rules
 
-_INPUTS = {"text": "text", "html": "textarea", "link": "link", "image": "image", "video": "text", "color": "color",
+_INPUTS = {"text": "text", "html": "richtext", "link": "link", "image": "image", "video": "video", "color": "color",
            "int": "number", "choice": "select", "products": "products", "category": "category", "bool": "bool"}
 _LONG = {"text", "subtitle", "html"}
 
