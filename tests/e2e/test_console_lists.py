@@ -10,10 +10,17 @@ def test_the_owner_turns_the_product_list_to_the_next_page_and_back(page, platfo
     api = f"{platform_url}/api/v1"
     token = httpx.post(f"{api}/auth/login", json={"email": DEMO_EMAIL, "password": DEMO_PASSWORD}).json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
-    for n in range(21):
-        httpx.post(f"{api}/products", headers=headers, json={
-            "title": f"翻页样品 {n:02d}", "variants": [{"price": 1000 + n, "stock": 1}],
-        }).raise_for_status()
+    made = [httpx.post(f"{api}/products", headers=headers, json={
+        "title": f"翻页样品 {n:02d}", "variants": [{"price": 1000 + n, "stock": 1}],
+    }).raise_for_status().json()["id"] for n in range(21)]
+    try:
+        _turn_pages(page)
+    finally:  # the demo shop is shared by every journey: its product list's first page stays as it was
+        for product_id in made:
+            httpx.delete(f"{api}/products/{product_id}", headers=headers).raise_for_status()
+
+
+def _turn_pages(page):
     log_in_as_demo_owner(page)
     page.goto("/console/products")
     page.get_by_label("搜索商品名称或货号").fill("翻页样品")
