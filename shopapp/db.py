@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -36,6 +37,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        add_sqlite_functions(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
@@ -51,6 +53,20 @@ def _sqlite_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def add_sqlite_functions(dbapi_connection) -> None:
+    """PostgreSQL's functions the services call that SQLite lacks, on a SQLite connection."""
+    dbapi_connection.create_function("hashtextextended", 2, _hash_text_64, deterministic=True)
+
+
+def _hash_text_64(value: str | None, seed: int) -> int | None:
+    """A signed 64-bit hash of a text (SQLite's stand-in for PostgreSQL's hashtextextended: another hash, the same
+    use — each database only ever compares its own)."""
+    if value is None:
+        return None
+    digest = hashlib.blake2b(value.encode(), digest_size=8, salt=seed.to_bytes(8, "little", signed=True)).digest()
+    return int.from_bytes(digest, "little", signed=True)
 
 
 @contextmanager

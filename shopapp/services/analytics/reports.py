@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import String, cast, func, union
+from sqlalchemy import String, case, cast, func, union_all
 from sqlmodel import Session, select
 
 from shopapp.models import (
@@ -61,16 +61,16 @@ def funnel(session: Session, actor: Actor, period: Period, today: date | None = 
     order (its visit's visitor id). Each later step counts only visitors of the period."""
     _may_read(session, actor, period)
     shop_id, today = actor.shop_id, today or shop_today(actor.shop_id)
-    steps = {step: _visitor_counts(session, shop_id, period, today, step=step).get((), 0) for step in rollups.STEPS}
+    counts = _visitor_counts(session, shop_id, period, today).get((), {})
     buyers = session.exec(
         select(func.count(func.distinct(OrderVisit.visitor_id))).select_from(Order)
         .join(OrderVisit, OrderVisit.order_id == Order.id)
         .where(*_paid(shop_id, period), OrderVisit.visitor_id != "")
     ).one()
     return {
-        "visitors": _visitor_counts(session, shop_id, period, today).get((), 0),
-        "product_viewers": steps.get("product_view", 0), "cart_adders": steps.get("add_to_cart", 0),
-        "checkout_starters": steps.get("checkout_start", 0), "buyers": buyers,
+        "visitors": counts.get("visitors", 0), "product_viewers": counts.get("product_view", 0),
+        "cart_adders": counts.get("add_to_cart", 0), "checkout_starters": counts.get("checkout_start", 0),
+        "buyers": buyers,
     }
 
 
@@ -82,8 +82,8 @@ def sources(session: Session, actor: Actor, period: Period, today: date | None =
     for key, values in rollups.figures_for(session, shop_id, period.first, period.last, today).items():
         if key[0] == 0 and key[1]:
             rows[key[1:]].update(page_views=values["page_views"], orders=values["orders"], gmv=values["gmv"])
-    for key, visitors in _visitor_counts(session, shop_id, period, today, group=("source", "medium", "campaign")).items():
-        rows[key]["visitors"] = visitors
+    for key, counts in _visitor_counts(session, shop_id, period, today, group=("source", "medium", "campaign")).items():
+        rows[key]["visitors"] = counts["visitors"]
     for source, medium, campaign, buyers in session.exec(
         select(OrderVisit.source, OrderVisit.medium, OrderVisit.campaign, func.count(func.distinct(_buyer())))
         .select_from(Order).outerjoin(OrderVisit, OrderVisit.order_id == Order.id).where(*_paid(shop_id, period))
@@ -195,7 +195,7 @@ def hours(session: Session, actor: Actor, period: Period, today: date | None = N
 def _overview(session: Session, shop_id: int, period: Period, today: date) -> dict:
     totals = rollups.figures_for(session, shop_id, period.first, period.last, today).get(rollups.TOTAL, {})
     gmv, paid_orders = totals.get("gmv", 0), totals.get("orders", 0)
-    visitors = _visitor_counts(session, shop_id, period, today).get((), 0)
+    visitors = _visitor_counts(session, shop_id, period, today).get((), {}).get("visitors", 0)
     buyers = session.exec(select(func.count(func.distinct(_buyer()))).where(*_paid(shop_id, period))).one()
     refunds = session.exec(
         select(func.coalesce(func.sum(Refund.amount), 0))
@@ -212,30 +212,35 @@ def _overview(session: Session, shop_id: int, period: Period, today: date) -> di
     }
 
 
-def _visitor_counts(session: Session, shop_id: int, period: Period, today: date, group: tuple[str, ...] = (),
-                    step: str | None = None) -> dict[tuple, int]:
-    """{group's values: distinct visitors} of the period, or only those who reached `step` (rollups.STEPS): days
-    that are over from analytics_visitor_day (a row per visitor and source, not per page), the others (today at
-    least) from the raw events, united before counting so a visitor of both counts once."""
+def _visitor_counts(session: Session, shop_id: int, period: Period, today: date,
+                    group: tuple[str, ...] = ()) -> dict[tuple, dict[str, int]]:
+    """{group's values: {"visitors": distinct visitors, step: those of them who reached it (rollups.STEPS)}} of the
+    period, in one query: days that are over from analytics_visitor_day (a row per visitor and source, not per
+    page), the others (today at least) from the raw events, united and then grouped per visitor — on the
+    visitor's 64-bit key (rollups.visitor_key), which the database hashes where it sorted the text ids — so a
+    visitor of both counts once."""
     rolled = rollups.rolled_days(session, shop_id, period.first, period.last, today)
     parts = []
     if rolled:
         day = AnalyticsVisitorDay
-        parts.append(select(*[getattr(day, column) for column in group], day.visitor_id).where(
-            day.shop_id == shop_id, day.day >= period.first, day.day <= period.last, day.day < today,
-            *([getattr(day, step) == 1] if step else [])))
+        parts.append(select(*[getattr(day, column) for column in group], day.visitor_key.label("key"),
+                            *[getattr(day, step) for step in rollups.STEPS]).where(
+            day.shop_id == shop_id, day.day >= period.first, day.day <= period.last, day.day < today))
     for start, end in rollups.live_spans(period.first, period.last, rolled, shop_id):
-        parts.append(select(*[getattr(VisitEvent, column) for column in group], VisitEvent.visitor_id).where(
-            VisitEvent.shop_id == shop_id, VisitEvent.at >= start, VisitEvent.at < end, VisitEvent.visitor_id != "",
-            *([VisitEvent.type == step] if step else [])))
+        event = VisitEvent
+        parts.append(select(*[getattr(event, column) for column in group], rollups.visitor_key(event.visitor_id).label("key"),
+                            *[case((event.type == step, 1), else_=0).label(step) for step in rollups.STEPS]).where(
+            event.shop_id == shop_id, event.at >= start, event.at < end, event.visitor_id != ""))
     if not parts:
         return {}
-    # UNION hashes the (group, visitor) pairs once; count(DISTINCT …) sorted them (see _distinct_visitors).
-    pairs = (union(*parts) if len(parts) > 1 else parts[0].distinct()).subquery()
-    columns = [pairs.c[column] for column in group]
-    if not columns:
-        return {(): session.exec(select(func.count()).select_from(pairs)).one()}
-    return {tuple(row[:-1]): row[-1] for row in session.exec(select(*columns, func.count()).group_by(*columns)).all()}
+    rows = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+    keys = [rows.c[column] for column in group]
+    visitors = select(*keys, rows.c.key, *[func.max(rows.c[step]).label(step) for step in rollups.STEPS]
+                      ).group_by(*keys, rows.c.key).subquery()
+    keys = [visitors.c[column] for column in group]
+    counted = ("visitors", *rollups.STEPS)
+    return {tuple(row[:len(keys)]): dict(zip(counted, (int(value or 0) for value in row[len(keys):]))) for row in session.exec(
+        select(*keys, func.count(), *[func.sum(visitors.c[step]) for step in rollups.STEPS]).group_by(*keys)).all()}
 
 
 def _distinct_visitors(session: Session, group: tuple, *where) -> dict[tuple, int]:
