@@ -968,7 +968,7 @@ MESSAGES = {
     "marketing.tier_value": "Value",
     "marketing.reward.amount_off": "Amount off (yuan)",
     "marketing.reward.percent_off": "Percent off",
-    "marketing.reward.gift": "Gift (variant ID)",
+    "marketing.reward.gift": "A gift",
     "marketing.reward.free_shipping": "Free shipping",
     "marketing.report_hint": "Paid orders only, net of refunds",
     "marketing.report_orders": "Orders",
@@ -2161,4 +2161,5 @@ MESSAGES = {
     "design.video_refused": "{name} cannot be used: only MP4 or WebM videos up to 30 MB",
     "design.insert_picture": "Insert a picture",
     "design.drag_handle": "Hold and drag to reorder",
+    "marketing.gift_choose": "Choose the gift",
 }

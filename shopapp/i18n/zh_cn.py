@@ -976,7 +976,7 @@ MESSAGES = {
     "marketing.tier_value": "优惠值",
     "marketing.reward.amount_off": "减（元）",
     "marketing.reward.percent_off": "打折（%）",
-    "marketing.reward.gift": "送赠品（规格ID）",
+    "marketing.reward.gift": "送赠品",
     "marketing.reward.free_shipping": "包邮",
     "marketing.report_hint": "只计已付款订单，已扣除退款",
     "marketing.report_orders": "参与订单",
@@ -2169,4 +2169,5 @@ MESSAGES = {
     "design.video_refused": "{name} 不能用：只接受 30 MB 以内的 MP4 或 WebM 视频",
     "design.insert_picture": "插入图片",
     "design.drag_handle": "按住拖动排序",
+    "marketing.gift_choose": "选择赠品",
 }

@@ -72,3 +72,22 @@ def test_owner_sets_a_limited_time_price_per_variant_by_picking_it(page):
     row.get_by_role("button", name="编辑").click()  # the price comes back on its variant, by name
     expect(form.get_by_test_id("variant-price-row")).to_contain_text("毛峰")
     expect(form.get_by_test_id("variant-price")).to_have_value("9.90")
+
+
+def test_owner_gives_a_gift_over_a_spend_choosing_it_by_name(page):
+    log_in_as_demo_owner(page)
+    page.goto("/console/marketing/promotions/tiered")
+    form = page.get_by_test_id("promotion-form")
+    form.get_by_label("活动名称").fill("满 500 送好礼")
+    now = datetime.now(UTC)
+    form.get_by_label("开始时间").fill(_china_minute(now - timedelta(hours=1)))
+    form.get_by_label("结束时间").fill(_china_minute(now + timedelta(days=1)))
+    form.get_by_test_id("tier-min").first.fill("500")
+    form.get_by_label("优惠方式").first.select_option("gift_variant_id")
+    gift = form.get_by_test_id("tier-gift")
+    gift.select_option(label=gift.locator("option").filter(has_text="青瓷盖碗").first.inner_text())
+    form.get_by_test_id("promotion-save").click()
+    expect(page.get_by_test_id("promotion-saved")).to_contain_text("满 500 送好礼")
+    row = page.get_by_test_id("promotion-row").filter(has_text="满 500 送好礼")
+    row.get_by_role("button", name="编辑").click()  # the gift comes back chosen, by its name
+    expect(form.get_by_test_id("tier-gift").locator("option:checked")).to_contain_text("青瓷盖碗")

@@ -11,6 +11,7 @@ from shopapp.services.core.money import format_money
 from shopapp.services.core.permissions import Actor, require
 
 MAX_CHOICES = 20
+MAX_GIFT_CHOICES = 200  # a 满赠 tier lists the shop's variants on sale to choose its gift from
 MAX_QUERY = 60
 
 

@@ -4,6 +4,7 @@ from datetime import datetime
 
 import reflex as rx
 
+from shopapp.services.catalog import variant_choices
 from shopapp.services.marketing import promotion_forms, promotions
 from shopapp.ui.components.time import shown_time
 from shopapp.ui.console.marketing.scope_picker import ScopePickerState
@@ -21,6 +22,7 @@ class PromotionsState(FormMixin, ConfirmMixin, ConsoleState):
     form: dict[str, str] = {}  # the form's starting values
     tiers: list[dict[str, str]] = [dict(BLANK_TIER)]  # the tier editor's rows (their starting values)
     form_key: int = 0  # bumped whenever the form must show other values, so its fields remount
+    gifts: list[dict[str, str]] = []  # the variants a 满赠 tier may give, by name: {id, label}
     saved: str = ""
     allowed: bool = True
 
@@ -40,6 +42,9 @@ class PromotionsState(FormMixin, ConfirmMixin, ConsoleState):
         found = self._read(lambda session, actor: promotions.list_promotions(session, actor, kind=kind or None, status=status or None))
         self.allowed = found is not None
         self.rows = [_row(p) for p in found or []]
+        if kind == "tiered":
+            self.gifts = self._read(lambda session, actor: variant_choices.variant_choices(
+                session, actor, limit=variant_choices.MAX_GIFT_CHOICES)) or []
         return pickers
 
     @rx.event
@@ -70,6 +75,11 @@ class PromotionsState(FormMixin, ConfirmMixin, ConsoleState):
     def add_tier(self):
         if len(self.tiers) < promotions.MAX_TIERS:
             self.tiers = [*self.tiers, dict(BLANK_TIER)]
+
+    @rx.event
+    def choose_reward(self, n: int, reward: str):
+        """A tier's reward changed: its value field becomes the gift's list, or an amount again."""
+        self.tiers = [{**tier, "reward": reward} if i == n else tier for i, tier in enumerate(self.tiers)]
 
     @rx.event
     def remove_tier(self):
