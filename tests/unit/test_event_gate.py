@@ -6,6 +6,7 @@ import asyncio
 import reflex.app
 
 from shopapp import event_gate
+from tests.loops import run_coroutine
 
 
 def test_reflex_makes_the_gated_event_processor():
@@ -35,7 +36,7 @@ def test_at_most_n_at_once_and_served_tabs_before_arrivals():
         await asyncio.gather(*tasks)
         return order, most
 
-    order, most = asyncio.run(run())
+    order, most = run_coroutine(run())
     assert most == 2
     assert order == ["new-0", "new-1", "click-0", "click-1", "new-2", "new-3"]
 
@@ -52,4 +53,4 @@ def test_a_cancelled_waiter_gives_its_turn_on():
         await asyncio.wait_for(gate.acquire(arrival=True), 1)  # the slot is free again
         return gate.free
 
-    assert asyncio.run(run()) == 0
+    assert run_coroutine(run()) == 0

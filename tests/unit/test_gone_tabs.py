@@ -10,6 +10,7 @@ from reflex.state import State
 
 from shopapp import worker_tokens
 from shopapp.ui.store.product import ProductPageState
+from tests.loops import run_coroutine
 
 
 def test_embedded_default_makes_the_tab_token_manager(monkeypatch):
@@ -21,7 +22,7 @@ def test_embedded_default_makes_the_tab_token_manager(monkeypatch):
 
 def test_a_gone_tabs_state_is_dropped_and_a_returning_tabs_is_kept(monkeypatch):
     monkeypatch.setattr(worker_tokens, "GONE_TAB_SECONDS", 0.05)
-    asyncio.run(_tabs())
+    run_coroutine(_tabs())
 
 
 async def _tabs() -> None:

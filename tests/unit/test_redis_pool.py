@@ -12,6 +12,7 @@ import redis
 from redis.asyncio import BlockingConnectionPool, Redis
 
 from shopapp import redis_watch, server
+from tests.loops import run_coroutine
 
 
 def test_the_pool_cap_shares_the_connections_between_the_workers():
@@ -62,7 +63,7 @@ def test_the_connections_a_burst_left_idle_are_closed(own_redis, keep):
         await client.aclose()
         return before, after_burst, closed, answer
 
-    before, after_burst, closed, answer = asyncio.run(burst_then_release())
+    before, after_burst, closed, answer = run_coroutine(burst_then_release())
     assert after_burst == before + 20
     assert closed == 20 - keep
     assert _clients(own_redis.url) == before  # every connection of the client gone after aclose
@@ -80,6 +81,6 @@ def test_connections_in_use_are_not_closed(own_redis):
         await client.aclose()
         return answers, closed
 
-    answers, closed = asyncio.run(release_during_a_command())
+    answers, closed = run_coroutine(release_during_a_command())
     assert closed == 0
     assert answers == [(b"list-0", b"x"), None, None]

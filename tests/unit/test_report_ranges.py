@@ -6,6 +6,7 @@ import pytest
 
 from shopapp.services.analytics import ranges, tracking
 from shopapp.services.core.errors import Invalid
+from tests.loops import run_coroutine
 
 TODAY = date(2026, 12, 6)
 
@@ -44,8 +45,6 @@ def test_crawlers_and_tools_are_bots_and_a_phone_is_not():
 
 def _page_cookie(**headers) -> str:
     """What Set-Cookie a storefront page answers with, through the VisitorCookie middleware."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
 
     import httpx
     from starlette.responses import PlainTextResponse
@@ -61,10 +60,7 @@ def _page_cookie(**headers) -> str:
             answer = await client.get(headers.pop("path", "/s/demo-tea"), headers=headers)
         return answer.headers.get("set-cookie", "")
 
-    # In a thread of its own: in the whole suite the browser journeys' Playwright leaves an event loop
-    # running in this one, where asyncio.run refuses to start.
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, get()).result()
+    return run_coroutine(get())
 
 
 PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"

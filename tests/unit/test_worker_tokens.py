@@ -3,7 +3,6 @@ tab still gets a token of its own (Reflex's token records in Redis, shopapp/work
 
 Needs Redis: runs when REDIS_URL is set (the PostgreSQL + Redis pass of .ci/run), skipped otherwise."""
 
-import asyncio
 import contextlib
 import os
 import socket
@@ -13,13 +12,14 @@ import uuid
 import pytest
 
 from shopapp.worker_tokens import WorkerAwareTokenManager, alive_key
+from tests.loops import run_coroutine
 
 pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL: the token records live in Redis")
 
 
 @pytest.mark.parametrize("death", ["killed beside the worker it reconnects to", "on another machine, gone quiet"])
 def test_a_tab_whose_worker_died_keeps_its_token_and_a_duplicated_tab_gets_a_new_one(death):
-    asyncio.run(_tabs_and_workers(os.environ["REDIS_URL"], death))
+    run_coroutine(_tabs_and_workers(os.environ["REDIS_URL"], death))
 
 
 @contextlib.asynccontextmanager
@@ -57,7 +57,7 @@ async def _tabs_and_workers(url: str, death: str) -> None:
 
 
 def test_a_worker_on_another_machine_that_still_beats_is_alive_so_a_copy_of_its_tab_gets_a_new_token():
-    asyncio.run(_other_machine(os.environ["REDIS_URL"]))
+    run_coroutine(_other_machine(os.environ["REDIS_URL"]))
 
 
 async def _other_machine(url: str) -> None:
