@@ -54,13 +54,7 @@ def test_owner_creates_a_spend_and_save_and_a_phone_shopper_sees_its_badge(page,
 
 
 def test_owner_sets_a_limited_time_price_per_variant_by_picking_it(page):
-    log_in_as_demo_owner(page)
-    page.goto("/console/marketing/promotions/limited_discount")
-    form = page.get_by_test_id("promotion-form")
-    form.get_by_label("活动名称").fill("毛峰限时价")
-    now = datetime.now(UTC)
-    form.get_by_label("开始时间").fill(_china_minute(now - timedelta(hours=1)))
-    form.get_by_label("结束时间").fill(_china_minute(now + timedelta(days=1)))
+    form = _new_promotion(page, "limited_discount", "毛峰限时价")
     form.get_by_test_id("prices-search").fill("毛峰")
     form.get_by_test_id("prices-option").first.click()
     price = form.get_by_test_id("variant-price")
@@ -75,13 +69,7 @@ def test_owner_sets_a_limited_time_price_per_variant_by_picking_it(page):
 
 
 def test_owner_gives_a_gift_over_a_spend_choosing_it_by_name(page):
-    log_in_as_demo_owner(page)
-    page.goto("/console/marketing/promotions/tiered")
-    form = page.get_by_test_id("promotion-form")
-    form.get_by_label("活动名称").fill("满 500 送好礼")
-    now = datetime.now(UTC)
-    form.get_by_label("开始时间").fill(_china_minute(now - timedelta(hours=1)))
-    form.get_by_label("结束时间").fill(_china_minute(now + timedelta(days=1)))
+    form = _new_promotion(page, "tiered", "满 500 送好礼")
     form.get_by_test_id("tier-min").first.fill("500")
     form.get_by_label("优惠方式").first.select_option("gift_variant_id")
     gift = form.get_by_test_id("tier-gift")
@@ -91,3 +79,15 @@ def test_owner_gives_a_gift_over_a_spend_choosing_it_by_name(page):
     row = page.get_by_test_id("promotion-row").filter(has_text="满 500 送好礼")
     row.get_by_role("button", name="编辑").click()  # the gift comes back chosen, by its name
     expect(form.get_by_test_id("tier-gift").locator("option:checked")).to_contain_text("青瓷盖碗")
+
+
+def _new_promotion(page, kind: str, name: str):
+    """The owner opens the form of a new promotion of `kind`, names it and runs it from an hour ago for a day."""
+    log_in_as_demo_owner(page)
+    page.goto(f"/console/marketing/promotions/{kind}")
+    form = page.get_by_test_id("promotion-form")
+    form.get_by_label("活动名称").fill(name)
+    now = datetime.now(UTC)
+    form.get_by_label("开始时间").fill(_china_minute(now - timedelta(hours=1)))
+    form.get_by_label("结束时间").fill(_china_minute(now + timedelta(days=1)))
+    return form

@@ -13,6 +13,8 @@ from shopapp.ui.console.state import ConsoleState
 from shopapp.ui.state import FAILED, ConfirmMixin, FormMixin
 
 BLANK_TIER = {"min": "", "reward": "amount_off", "value": ""}
+# The form's pickers hold their own state: emptied with the form (a new promotion, after a save).
+PICKERS_EMPTIED = [ScopePickerState.clear, VariantPricesState.clear]
 
 
 class PromotionsState(FormMixin, ConfirmMixin, ConsoleState):
@@ -35,7 +37,7 @@ class PromotionsState(FormMixin, ConfirmMixin, ConsoleState):
             self.promotion_kind, self.status_filter, self.editing, self.form, self.saved = kind, "", "", {}, ""
             self.tiers, self.errors, self.error = [dict(BLANK_TIER)], {}, ""
             self.form_key += 1
-            pickers = [ScopePickerState.clear, VariantPricesState.clear]
+            pickers = PICKERS_EMPTIED
         else:
             pickers = None
         status = self.status_filter
@@ -56,7 +58,7 @@ class PromotionsState(FormMixin, ConfirmMixin, ConsoleState):
     def start_new(self):
         self.editing, self.form, self.tiers, self.errors, self.error, self.saved = "", {}, [dict(BLANK_TIER)], {}, "", ""
         self.form_key += 1
-        return [ScopePickerState.clear, VariantPricesState.clear]
+        return PICKERS_EMPTIED
 
     @rx.event
     def edit(self, promotion_id: str):
@@ -98,7 +100,7 @@ class PromotionsState(FormMixin, ConfirmMixin, ConsoleState):
             return
         self.saved, self.editing, self.form, self.tiers = saved["name"], "", {}, [dict(BLANK_TIER)]
         self.form_key += 1
-        return [PromotionsState.load, ScopePickerState.clear, VariantPricesState.clear]
+        return [PromotionsState.load, *PICKERS_EMPTIED]
 
     @rx.event
     def end_now(self, promotion_id: str):
