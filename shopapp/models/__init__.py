@@ -18,6 +18,7 @@ from shopapp.models.analytics import (
     AnalyticsVisitorDay,
     FinanceDay,
     OrderVisit,
+    ReconciliationDay,
     VisitEvent,
 )
 from shopapp.models.bargains import Bargain, BargainCut, BargainRun
@@ -72,7 +73,7 @@ __all__ = [
     "AftersalesRequest", "Refund", "RefundItem", "Shipment", "ShipmentItem", "TrackingEvent",
     "LoyaltySettings", "MemberLevel", "PointsAccount", "PointsMove", "PointsReward",
     "Review", "ReviewPhoto",
-    "AnalyticsDay", "AnalyticsHour", "AnalyticsRegionDay", "AnalyticsVisitorDay", "FinanceDay", "OrderVisit", "VisitEvent",
+    "AnalyticsDay", "AnalyticsHour", "AnalyticsRegionDay", "AnalyticsVisitorDay", "FinanceDay", "OrderVisit", "ReconciliationDay", "VisitEvent",
     "Campaign", "CampaignRecipient", "EmailUnsubscribe",
     "Recommendation",
     "Bargain", "BargainCut", "BargainRun",

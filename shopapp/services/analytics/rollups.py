@@ -35,7 +35,7 @@ from shopapp.models import (
     VisitEvent,
 )
 from shopapp.models.analytics import PAGE_TYPES
-from shopapp.services.analytics import finance
+from shopapp.services.analytics import finance, reconciliation
 from shopapp.services.analytics.sealed import live_spans, rolled_days
 from shopapp.services.core.clock import shop_time, shop_today, shop_zone, start_of_day
 
@@ -85,13 +85,14 @@ def day_figures(session: Session, shop_id: int, start: datetime, end: datetime) 
 
 def roll_up_day(session: Session, shop_id: int, day: date) -> int:
     """(Re)write the shop-day's rows from the raw events and orders — analytics_day, the visitor days, finance_day,
-    the hours and the regions, in one transaction; a totals row is always written, so a day without any activity
-    is known to be rolled up (sealed.rolled_days). Returns the rows written."""
+    the hours, the regions and the day's reconciliation, in one transaction; a totals row is always written, so a
+    day without any activity is known to be rolled up (sealed.rolled_days). Returns the rows written."""
     session.exec(delete(AnalyticsDay).where(AnalyticsDay.shop_id == shop_id, AnalyticsDay.day == day))
     start, end = start_of_day(day, shop_id), start_of_day(day + timedelta(days=1), shop_id)
     _roll_up_visitors(session, shop_id, day, start, end)
     written = finance.roll_up_day(session, shop_id, day) + _roll_up_hours(session, shop_id, day, start, end)
     written += _roll_up_regions(session, shop_id, day, start, end)
+    reconciliation.check_day(session, shop_id, day)
     figures = day_figures(session, shop_id, start, end)
     figures.setdefault(TOTAL, dict.fromkeys(METRICS, 0))
     for (product_id, source, medium, campaign), values in figures.items():
@@ -119,10 +120,11 @@ def roll_up_recent(session: Session, days_back: int = 2, catch_up: int = 31) -> 
         for back in range(days_back, 0, -1):
             written += roll_up_day(session, shop_id, today - timedelta(days=back))
         first = max(today - timedelta(days=366), shop_time(opened, shop_id).date())
-        sealed = rolled_days(session, shop_id, first, today, today)
+        sealed = rolled_days(session, shop_id, first, today, today) & reconciliation.checked_days(session, shop_id, first, today)
         missing = [first + timedelta(days=n) for n in range((today - first).days)]
         for day in [day for day in reversed(missing) if day not in sealed][:catch_up]:
             written += roll_up_day(session, shop_id, day)
+        reconciliation.recheck_open_days(session, shop_id)
         session.commit()
     return written
 
