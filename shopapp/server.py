@@ -1,19 +1,23 @@
 """The platform's web server: the Reflex app (front end, state websocket, /api/v1) on one port
-under Granian, with a worker that dies started again.
+under uvicorn (or Granian, WEB_SERVER=granian), with a worker that dies started again.
 
 `python -m shopapp.server [--backend-only]`, started by `python -m shopapp serve` once the front
-end is built (shopapp/frontend.py), and by tests/live_backend.py. HOST, PORT and WORKERS come from
-the settings.
+end is built (shopapp/frontend.py), and by tests/live_backend.py. HOST, PORT, WORKERS and
+WEB_SERVER come from the settings.
 
-Why not `reflex run --env prod`: it rebuilds the front end at every start, and it starts Granian
-without `respawn_failed_workers`, so one worker killed (out of memory, a crash in a C library)
-stopped the whole platform ("Unexpected exit from worker-2"). Here Granian's supervisor forks a
-new worker in its place at once. Each worker listens on the port itself (SO_REUSEPORT): while one
-is gone the others take the new connections, and the dead one's requests in flight and queued
-connections are lost (clients see a reset, never a half-placed order: each request is one
-database transaction). With a single worker, connections are refused for the second or so until
-its successor listens. The same worker dying again within 5.5 s of its restart is a crash loop:
-Granian then stops the platform rather than spinning.
+Why not `reflex run --env prod`: it rebuilds the front end at every start, and it starts its server
+without a supervisor that replaces a dead worker, so one worker killed (out of memory, a crash in a
+C library) stopped the whole platform ("Unexpected exit from worker-2"). Here the supervisor forks
+a new worker in its place at once. While one is gone the others take the new connections, and the
+dead one's requests in flight are lost (clients see a reset, never a half-placed order: each
+request is one database transaction). With a single worker, connections wait for the second or so
+until its successor serves.
+
+Why uvicorn by default (issue 17): every shopper's tab holds a websocket, and Granian 2.8.9 keeps a
+128 KiB read buffer per websocket (tokio-tungstenite's, not configurable): ~195 KB per connected tab
+with python-engineio's session, against ~40 KB under uvicorn (bench/server_memory.py). Under
+Granian the same worker dying again within 5.5 s of its restart stops the platform (a crash loop);
+uvicorn's supervisor starts it again every time, except a worker that fails before it serves.
 """
 
 from __future__ import annotations
@@ -86,23 +90,63 @@ def reflex_redis_pool(settings, environ, workers: int) -> None:
 
 
 def serve(settings) -> None:
-    from granian.constants import Interfaces
-    from granian.log import LogLevels
-    from granian.server import Server
     from reflex.utils import exec as reflex_exec
-    from reflex_base.config import get_config
 
     workers = worker_count(settings, os.environ)
     # Before the app is imported and the workers forked: they read it when they make their clients.
     reflex_redis_pool(settings, os.environ, workers)
     _fork_from_a_loaded_app(reflex_exec)
+    target = reflex_exec.get_app_instance_from_file()
+    if settings.web_server == "granian":
+        _serve_granian(settings, target, workers)
+    else:
+        _serve_uvicorn(settings, target, workers)
+
+
+# uvicorn's websocket: ~40 KB per connected tab with python-engineio's session, against Granian's ~195 KB
+# (bench/server_memory.py). SHOPAPP_UVICORN_WS picks another of uvicorn's for measuring.
+UVICORN_WEBSOCKETS = os.environ.get("SHOPAPP_UVICORN_WS") or "websockets-sansio"
+
+
+def _serve_uvicorn(settings, target: str, workers: int) -> None:
+    """uvicorn's supervisor with `workers` processes on one listening socket; a worker that dies
+    is forked again from the loaded app within half a second."""
+    import uvicorn
+    import uvicorn._subprocess
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config(
+        target, factory=True, host=settings.host, port=settings.port, workers=workers,
+        ws=UVICORN_WEBSOCKETS,
+        # Engine.io pings every tab every 25 s already; a second ping at the websocket level is only cost.
+        ws_ping_interval=None,
+        # Who the shopper is comes from TRUSTED_PROXY_HOPS (shopapp.api.deps.client_ip), never from a
+        # header uvicorn would believe for any loopback peer.
+        proxy_headers=False, server_header=False, access_log=False,
+        log_level=_server_log_level().lower(),
+        timeout_graceful_shutdown=10,  # as Granian's workers_kill_timeout: finish requests, not for ever
+    )
+    # uvicorn spawns fresh interpreters (each importing the app, ~6 s of CPU here); fork them from the
+    # app loaded above instead, as Granian's workers are, so a replacement serves at once.
+    if multiprocessing.get_start_method() == "fork":
+        uvicorn._subprocess.spawn = multiprocessing.get_context("fork")
+    # The supervisor even for one worker: it is what starts a dead worker again.
+    Multiprocess(config, sockets=[config.bind_socket()]).run()
+
+
+def _serve_granian(settings, target: str, workers: int) -> None:
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
+    from reflex.utils import exec as reflex_exec
+
     server = Server(
-        target=reflex_exec.get_app_instance_from_file(),
+        target=target,
         factory=True,
         address=settings.host,
         port=settings.port,
         interface=Interfaces.ASGI,
-        log_level=LogLevels(os.getenv("GRANIAN_LOG_LEVEL", get_config().loglevel.subprocess_level().value)),
+        log_level=LogLevels(_server_log_level()),
         log_dictconfig=reflex_exec._granian_log_dictconfig(),
         workers=workers,
         respawn_failed_workers=True,
@@ -110,6 +154,12 @@ def serve(settings) -> None:
         workers_kill_timeout=10,
     )
     server.serve()
+
+
+def _server_log_level() -> str:
+    from reflex_base.config import get_config
+
+    return os.getenv("GRANIAN_LOG_LEVEL", get_config().loglevel.subprocess_level().value)
 
 
 def _fork_from_a_loaded_app(reflex_exec) -> None:
