@@ -14,19 +14,25 @@ request is one database transaction). With a single worker, connections wait for
 until its successor serves.
 
 Why uvicorn by default (issue 17): every shopper's tab holds a websocket, and Granian 2.8.9 keeps a
-128 KiB read buffer per websocket (tokio-tungstenite's, not configurable): ~195 KB per connected tab
-with python-engineio's session, against ~40 KB under uvicorn (bench/server_memory.py). Under
-Granian the same worker dying again within 5.5 s of its restart stops the platform (a crash loop);
-uvicorn's supervisor starts it again every time, except a worker that fails before it serves.
+128 KiB read buffer per websocket (tokio-tungstenite's, not configurable): ~170 KB per connected tab
+with python-engineio's session, against ~40 KB under uvicorn (bench/server_memory.py). The workers
+are ours (UvicornWorkers: forked from the loaded app, a socket each), not uvicorn's supervisor, which
+spawns fresh interpreters (~6 s of CPU each to import the app) that share one listening socket.
+Under Granian the same worker dying again within 5.5 s of its restart stops the platform (a crash
+loop); under uvicorn a worker is started again every time, except one that fails before it serves.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import multiprocessing
 import os
+import signal
+import socket
 import sys
+import time
 
 from shopapp import frontend
 from shopapp.settings import SettingsError, get_settings
@@ -103,17 +109,13 @@ def serve(settings) -> None:
         _serve_uvicorn(settings, target, workers)
 
 
-# uvicorn's websocket: ~40 KB per connected tab with python-engineio's session, against Granian's ~195 KB
+# uvicorn's websocket: ~40 KB per connected tab with python-engineio's session, against Granian's ~170 KB
 # (bench/server_memory.py). SHOPAPP_UVICORN_WS picks another of uvicorn's for measuring.
 UVICORN_WEBSOCKETS = os.environ.get("SHOPAPP_UVICORN_WS") or "websockets-sansio"
 
 
 def _serve_uvicorn(settings, target: str, workers: int) -> None:
-    """uvicorn's supervisor with `workers` processes on one listening socket; a worker that dies
-    is forked again from the loaded app within half a second."""
     import uvicorn
-    import uvicorn._subprocess
-    from uvicorn.supervisors import Multiprocess
 
     config = uvicorn.Config(
         target, factory=True, host=settings.host, port=settings.port, workers=workers,
@@ -126,12 +128,109 @@ def _serve_uvicorn(settings, target: str, workers: int) -> None:
         log_level=_server_log_level().lower(),
         timeout_graceful_shutdown=10,  # as Granian's workers_kill_timeout: finish requests, not for ever
     )
-    # uvicorn spawns fresh interpreters (each importing the app, ~6 s of CPU here); fork them from the
-    # app loaded above instead, as Granian's workers are, so a replacement serves at once.
-    if multiprocessing.get_start_method() == "fork":
-        uvicorn._subprocess.spawn = multiprocessing.get_context("fork")
-    # The supervisor even for one worker: it is what starts a dead worker again.
-    Multiprocess(config, sockets=[config.bind_socket()]).run()
+    config.configure_logging()
+    listeners = [_listener(settings.host, settings.port, config.backlog) for _ in range(workers)]
+    sys.exit(UvicornWorkers(config, listeners).run())
+
+
+def _listener(host: str, port: int, backlog: int) -> socket.socket:
+    """A listening socket of its own for one worker, SO_REUSEPORT: the kernel spreads new connections
+    evenly over the workers, as under Granian. On one shared socket (uvicorn's own supervisor) the
+    worker that woke first accepted a whole burst: 500 tabs at once were served in 25.8 s, not 13.3."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(backlog)
+    sock.set_inheritable(True)
+    return sock
+
+
+class UvicornWorkers:
+    """One uvicorn server per listening socket, each in a process forked from the loaded app; a worker
+    that dies is forked again on its socket (the connections queued there wait for it, not lost). One
+    that fails before it serves (a broken app, the database URL refused) stops the platform instead of
+    spinning. SIGTERM or SIGINT: every worker finishes its requests (10 s at most) and the platform stops."""
+
+    def __init__(self, config, listeners: list[socket.socket]):
+        self.config, self.listeners = config, listeners
+        self.running: dict[int, int] = {}  # pid -> index of its socket
+        self.stopping = False
+
+    def run(self) -> int:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, self._stop)
+        for index in range(len(self.listeners)):
+            self._start(index)
+        while not self.stopping:
+            time.sleep(0.1)
+            if (failed := self._reap()) is not None:
+                log.error("shopapp: a worker failed to start (exit %s): stopping", failed)
+                self.stopping = True
+                self._stop_all()
+                return 1
+        self._stop_all()
+        return 0
+
+    def _start(self, index: int) -> None:
+        pid = os.fork()
+        if pid:
+            self.running[pid] = index
+            return
+        code = 0
+        try:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(sig, signal.SIG_DFL)  # uvicorn's server sets its own as it starts
+            import uvicorn
+
+            uvicorn.Server(self.config).run(sockets=[self.listeners[index]])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        except BaseException:
+            log.exception("shopapp: worker %s crashed", os.getpid())
+            code = 1
+        finally:
+            os._exit(code)
+
+    def _reap(self) -> int | None:
+        """Start again every worker that died; the exit status of one that never served, else None."""
+        from uvicorn.config import STARTUP_FAILURE
+
+        while self.running:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if not pid:
+                return None
+            index = self.running.pop(pid, None)
+            if index is None:
+                continue
+            if os.WIFEXITED(status) and os.WEXITSTATUS(status) == STARTUP_FAILURE:
+                return STARTUP_FAILURE
+            log.warning("shopapp: worker %s died (%s); starting another", pid, _how(status))
+            self._start(index)
+        return None
+
+    def _stop(self, *_):
+        self.stopping = True
+
+    def _stop_all(self) -> None:
+        for pid in self.running:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + self.config.timeout_graceful_shutdown + 5
+        while self.running and time.monotonic() < deadline:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+            if pid:
+                self.running.pop(pid, None)
+            else:
+                time.sleep(0.1)
+        for pid in self.running:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _how(status: int) -> str:
+    return f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit {os.WEXITSTATUS(status)}"
 
 
 def _serve_granian(settings, target: str, workers: int) -> None:
