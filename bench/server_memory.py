@@ -12,9 +12,10 @@ connection for two apps:
   engine.io's OPEN packet: the server plus python-engineio's session, layer 1 of
   bench/connection_cost.py.
 
-Servers: Granian (what shopapp.server runs today), uvicorn with each websocket implementation it
-offers (websockets, websockets-sansio, wsproto; its HTTP parser is h11 here), and Hypercorn
-(wsproto under the hood).
+Servers: Granian, uvicorn with each websocket implementation it offers (websockets,
+websockets-sansio, wsproto; its HTTP parser is h11 here; permessage-deflate refused, as
+shopapp/server.py runs it), uvicorn's default that grants it, and Hypercorn (wsproto under the
+hood). `--deflate`: the client asks for permessage-deflate, as Chromium does on every websocket.
 """
 
 from __future__ import annotations
@@ -32,11 +33,15 @@ import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# uvicorn as shopapp/server.py runs it: permessage-deflate refused (a browser asks for it on every socket).
+NO_DEFLATE = ["--ws-per-message-deflate", "false"]
 SERVERS = {
     "granian": ["-m", "granian", "--interface", "asgi", "--workers", "1", "--log-level", "warning"],
-    "uvicorn-websockets": ["-m", "uvicorn", "--ws", "websockets", "--log-level", "warning"],
-    "uvicorn-websockets-sansio": ["-m", "uvicorn", "--ws", "websockets-sansio", "--log-level", "warning"],
-    "uvicorn-wsproto": ["-m", "uvicorn", "--ws", "wsproto", "--log-level", "warning"],
+    "uvicorn-websockets": ["-m", "uvicorn", "--ws", "websockets", *NO_DEFLATE, "--log-level", "warning"],
+    "uvicorn-websockets-sansio": ["-m", "uvicorn", "--ws", "websockets-sansio", *NO_DEFLATE, "--log-level", "warning"],
+    "uvicorn-wsproto": ["-m", "uvicorn", "--ws", "wsproto", *NO_DEFLATE, "--log-level", "warning"],
+    # uvicorn's default grants permessage-deflate: what refusing it saves when the client asks (--deflate)
+    "uvicorn-websockets-sansio-deflate": ["-m", "uvicorn", "--ws", "websockets-sansio", "--log-level", "warning"],
     "hypercorn": ["-m", "hypercorn", "--log-level", "warning"],
 }
 
@@ -126,15 +131,15 @@ async def wait_listening(port: int, seconds: float = 30) -> None:
     raise RuntimeError(f"nothing listens on {port}")
 
 
-async def open_one(session: aiohttp.ClientSession, url: str, app: str):
-    ws = await session.ws_connect(url, autoping=True, heartbeat=None)
+async def open_one(session: aiohttp.ClientSession, url: str, app: str, deflate: bool):
+    ws = await session.ws_connect(url, autoping=True, heartbeat=None, compress=15 if deflate else 0)
     if app == "engineio":
         opened = await ws.receive()
         assert opened.type == aiohttp.WSMsgType.TEXT and opened.data.startswith("0"), opened
     return ws
 
 
-async def measure(server: str, app: str, connections: int) -> float:
+async def measure(server: str, app: str, connections: int, deflate: bool) -> float:
     port = free_port()
     process = start(server, app, port)
     try:
@@ -142,12 +147,12 @@ async def measure(server: str, app: str, connections: int) -> float:
         path = "/_event/?EIO=4&transport=websocket" if app == "engineio" else "/ws"
         url = f"http://127.0.0.1:{port}{path}"
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
-            warm = [await open_one(session, url, app) for _ in range(5)]  # first-use allocations
+            warm = [await open_one(session, url, app, deflate) for _ in range(5)]  # first-use allocations
             await asyncio.sleep(1)
             before = rss_kb(process.pid)
             sockets = []
             for begin in range(0, connections, 50):
-                sockets += await asyncio.gather(*(open_one(session, url, app)
+                sockets += await asyncio.gather(*(open_one(session, url, app, deflate)
                                                   for _ in range(begin, min(begin + 50, connections))))
             await asyncio.sleep(2)
             after = rss_kb(process.pid)
@@ -166,12 +171,13 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=500)
     parser.add_argument("--servers", nargs="*", default=list(SERVERS), choices=list(SERVERS))
     parser.add_argument("--apps", nargs="*", default=["bare", "engineio"], choices=["bare", "engineio"])
+    parser.add_argument("--deflate", action="store_true", help="ask for permessage-deflate, as a browser does")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
-    print(f"{args.connections} websockets each; load average {os.getloadavg()[0]:.1f}")
+    print(f"{args.connections} websockets each, permessage-deflate {'asked for' if args.deflate else 'not asked'}; load average {os.getloadavg()[0]:.1f}")
     for server in args.servers:
         for app in args.apps:
-            per = asyncio.run(measure(server, app, args.connections))
+            per = asyncio.run(measure(server, app, args.connections, args.deflate))
             print(f"{server:<27} {app:<9} {per:7.1f} KB per connection")
 
 

@@ -122,6 +122,9 @@ def _serve_uvicorn(settings, target: str, workers: int) -> None:
         ws=UVICORN_WEBSOCKETS,
         # Engine.io pings every tab every 25 s already; a second ping at the websocket level is only cost.
         ws_ping_interval=None,
+        # Chromium asks for permessage-deflate on every websocket; granted, each tab would keep a zlib
+        # window pair (~300 KB). Granian never granted it; Reflex's deltas are small JSON anyway.
+        ws_per_message_deflate=False,
         # Who the shopper is comes from TRUSTED_PROXY_HOPS (shopapp.api.deps.client_ip), never from a
         # header uvicorn would believe for any loopback peer.
         proxy_headers=False, server_header=False, access_log=False,
