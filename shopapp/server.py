@@ -194,6 +194,9 @@ class UvicornWorkers:
             log.exception("shopapp: worker %s crashed", os.getpid())
             code = 1
         finally:
+            for stream in (sys.stdout, sys.stderr):
+                with contextlib.suppress(Exception):
+                    stream.flush()  # os._exit skips it: a worker's last lines would be lost
             os._exit(code)
 
     def _reap(self) -> int | None:
