@@ -6,7 +6,7 @@
     .venv/bin/python bench/storefront_scale.py --compare http://localhost:8740/s/demo/p/1   # check the client
 
 Starts the production backend (tests/live_backend.py: `python -m shopapp.server --backend-only`,
-the Granian workers `make run` serves with), opens a shop with a few products over the API, then
+the workers `make run` serves with: uvicorn, or Granian with WEB_SERVER=granian), opens a shop with a few products over the API, then
 connects shoppers that speak Reflex's own websocket protocol from Python (python-socketio), as
 the built page does (.web/utils/state.js, context.jsx):
 
