@@ -6,7 +6,7 @@
 Starts the production backend (tests/live_backend.py) and opens `--connections` sockets in three
 layers, measuring the server's RSS (supervisor + workers, from /proc) after each, per connection:
 
-1. the websocket alone: Granian's upgrade of `/_event/?EIO=4&transport=websocket` and python-engineio's
+1. the websocket alone: the server's upgrade of `/_event/?EIO=4&transport=websocket` and python-engineio's
    session (its OPEN packet read), nothing more sent;
 2. the socket.io namespace on it: the CONNECT packet to `/_event` without a token or boot event, so
    python-socketio's session and Reflex's on_connect run but no page state is made;
@@ -15,7 +15,7 @@ layers, measuring the server's RSS (supervisor + workers, from /proc) after each
 4. with `--second-wave S`: those shoppers leave, and S seconds later as many new ones come: what the
    server still keeps of tabs that are gone shows as the growth the second crowd adds.
 
-Also says whether Granian negotiated permessage-deflate (a zlib window pair, ~300 KB, per socket when
+Also says whether the server negotiated permessage-deflate (a zlib window pair, ~300 KB, per socket when
 a browser asks for it, as Chromium always does): the upgrade's answer headers are printed.
 """
 
@@ -67,7 +67,7 @@ async def run(args, base: str, pid: int) -> None:
     async with aiohttp.ClientSession(connector=connector) as session:
         probe = await session.ws_connect(f"{base}/_event/?EIO=4&transport=websocket", compress=15,
                                          headers={"Origin": base})
-        print(f"permessage-deflate asked for, Granian answered: compress={probe.compress} "
+        print(f"permessage-deflate asked for, the server answered: compress={probe.compress} "
               f"(0 = not negotiated)")
         await probe.close()
         await asyncio.sleep(1)

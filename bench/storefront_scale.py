@@ -6,7 +6,7 @@
     .venv/bin/python bench/storefront_scale.py --compare http://localhost:8740/s/demo/p/1   # check the client
 
 Starts the production backend (tests/live_backend.py: `python -m shopapp.server --backend-only`,
-the Granian workers `make run` serves with), opens a shop with a few products over the API, then
+the workers `make run` serves with: uvicorn, or Granian with WEB_SERVER=granian), opens a shop with a few products over the API, then
 connects shoppers that speak Reflex's own websocket protocol from Python (python-socketio), as
 the built page does (.web/utils/state.js, context.jsx):
 
@@ -171,6 +171,15 @@ class Shopper:
         await asyncio.wait_for(answered, timeout)
         return (time.monotonic() - began) * 1000
 
+    async def empty_event(self, path: str, params: dict[str, str], timeout: float = 60) -> float:
+        """An event that reads nothing and changes nothing (the quantity stepped by 0 on the product page):
+        what Reflex itself costs per event, its lock, state load and save, delta."""
+        answered = self._expect(lambda delta: "qty_rx_state_" in delta.get(PRODUCT_PAGE, {}))
+        began = time.monotonic()
+        await self.emit(f"{PRODUCT_PAGE}.change_qty", {"step": 0}, path, params)
+        await asyncio.wait_for(answered, timeout)
+        return (time.monotonic() - began) * 1000
+
     async def ping(self, timeout: float = 60) -> float:
         self._pong = asyncio.get_running_loop().create_future()
         began = time.monotonic()
@@ -305,12 +314,13 @@ async def cpu_per_kind(shopper: Shopper, slug: str, products: list[int], pid: in
     (the others connected and idle), CPU of the server's processes before and after."""
     path, params = product_path(slug, products[0])
     kinds = {
+        "empty event": lambda: shopper.empty_event(path, params),
         "product page load": lambda: shopper.navigate(path, params),
         "add to cart": lambda: shopper.add_to_cart(path, params),
         "cart page load": lambda: shopper.navigate(*cart_path(slug)),
     }
     for kind, action in kinds.items():
-        if kind == "add to cart":
+        if kind in ("add to cart", "empty event"):
             await shopper.navigate(path, params)  # the button is on the product page
         before, commands = cpu_seconds(pid), redis_commands(redis_url)
         for _ in range(count):
@@ -478,7 +488,8 @@ def main() -> None:
 
         redis.Redis.from_url(redis_url).flushdb()  # our own database number: per-shopper keys from zero
     print(f"database {'PostgreSQL' if database_url else 'SQLite (temporary)'}, redis {'yes' if redis_url else 'no'}, "
-          f"{args.workers} worker(s); load average {os.getloadavg()[0]:.1f} (machine shared with other work)")
+          f"{args.workers} worker(s), {os.environ.get('WEB_SERVER', 'uvicorn')}, events at once "
+          f"{os.environ.get('SHOPAPP_EVENTS_AT_ONCE', '8')}; load average {os.getloadavg()[0]:.1f} (machine shared with other work)")
     with production_backend(workers=args.workers, database_url=database_url, redis_url=redis_url) as backend:
         asyncio.run(run(args, backend.url, backend.process.pid, redis_url))
         print(lock_warnings((backend.data_dir / "server.log").read_text(errors="replace")))

@@ -174,7 +174,7 @@ def demo_on_first_start(settings) -> str | None:
 
 def _serve(settings) -> int:
     """Migrate, seed the demo on a first start, build the front end if the code changed since its
-    last build, then serve it with the backend under Granian (shopapp/server.py: workers that die
+    last build, then serve it with the backend under uvicorn or Granian (shopapp/server.py: workers that die
     are started again), and say so in one line only once it answers. Reflex's own lines at
     start-up ("Run `uv run reflex run` to start the app", Node 20 "out of date" though bun does
     the building, an address before anything listens) would only mislead."""
@@ -191,7 +191,7 @@ def _serve(settings) -> int:
         return built
     workers = worker_count(settings, env)
     print(f"starting {workers} worker{'s' if workers > 1 else ''}, port {settings.port} {_interfaces(settings)}", flush=True)
-    # Same process group: Ctrl-C reaches Granian's supervisor directly, and it stops its workers.
+    # Same process group: Ctrl-C reaches the server's supervisor (uvicorn's or Granian's) directly, and it stops its workers.
     server = subprocess.Popen(server_command(), cwd=ROOT, env=env, **PIPED)
     ready = threading.Event()
     threading.Thread(target=_announce_when_ready, args=(server, settings, ready, demo_password), daemon=True).start()

@@ -113,7 +113,7 @@ def died_on_this_machine(worker: str) -> bool:
         return False
     if Path("/proc/self/stat").exists():
         try:
-            # A killed worker stays a zombie until Granian's supervisor collects it: dead all the same.
+            # A killed worker stays a zombie until the server's supervisor collects it: dead all the same.
             return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
         except OSError:
             return True

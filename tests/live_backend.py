@@ -3,7 +3,7 @@
     with production_backend(workers=2, redis_url="redis://127.0.0.1:6379/0") as backend:
         httpx.get(backend.url + "/api/v1/health")
 
-Runs `python -m shopapp.server --backend-only` (the Granian server `make run` starts, with
+Runs `python -m shopapp.server --backend-only` (the server `make run` starts, with
 dead workers started again, without the front end: the API needs no build) with its own data
 folder, WORKERS worker processes, Redis when given, and no scheduled jobs. The whole process
 group is killed on the way out, whatever happened inside the block. Shared by
@@ -49,7 +49,7 @@ class Backend:
             return ""
 
     def worker_pids(self) -> set[int]:
-        """The worker processes: the live children of Granian's supervisor (the process we started)."""
+        """The worker processes: the live children of the server's supervisor (the process we started)."""
         return live_children(self.process.pid)
 
     def wait_for_workers(self, count: int, *, gone: int | None = None, seconds: float = STARTUP_SECONDS) -> set[int]:

@@ -7,7 +7,7 @@ import threading
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from shopapp.db import get_engine, read_scope, session_scope
+from shopapp.db import get_engine, one_read, read_scope, session_scope
 from shopapp.services.shops import shops
 from tests.conftest import make_shop
 
@@ -60,3 +60,18 @@ def test_a_read_that_tries_to_write_is_refused_and_changes_nothing(owner):
         shops.update_profile(session, owner, {"name": "新名字"})
     with read_scope() as session:
         assert shops.shop_by_slug(session, "tea-house").name == "新名字"
+
+
+def test_a_product_page_s_blocks_read_through_one_session_and_one_failed_read_spoils_no_other(owner):
+    with one_read():
+        with read_scope() as first:
+            assert shops.shop_by_slug(first, "tea-house").name == "Tea-House"
+        with read_scope() as second:
+            assert second is first
+        with pytest.raises(OperationalError, match="no such table"):
+            with read_scope() as failing:
+                failing.connection().exec_driver_sql("SELECT * FROM no_such_table")
+        with read_scope() as after:
+            assert shops.shop_by_slug(after, "tea-house").name == "Tea-House"
+    with read_scope() as alone:
+        assert alone is not first

@@ -22,6 +22,7 @@ def test_defaults_need_nothing_but_a_data_folder(tmp_path):
         ("UNPAID_ORDER_TTL_SECONDS", "-5"), ("STORAGE_URL", "ftp://bucket"), ("SMTP_URL", "mail.example.com"),
         ("OPENAI_BASE_URL", "not a url"), ("RUN_JOBS", "perhaps"), ("LOG_LEVEL", "LOUD"),
         ("WORKERS", "0"), ("WORKERS", "many"), ("WORKERS", "3"), ("HOST", "every interface"),
+        ("WEB_SERVER", "gunicorn"),
     ],
 )
 def test_a_bad_value_names_the_variable(tmp_path, name, value):

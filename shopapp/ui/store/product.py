@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from shopapp.db import read_scope, session_scope
+from shopapp.db import one_read, read_scope, session_scope
 from shopapp.services.catalog import views
 from shopapp.services.checkout import cart as carts
 from shopapp.services.core.errors import DomainError
@@ -52,14 +52,15 @@ class ProductPageState(StoreState):
         # The blocks' states in one Redis read, not one read each (ui/state_fetch.py).
         await fetch_states(self, CouponBlockState, ProductReviewsState, RecommendationsState, BargainStartState,
                            GroupOfferState, FlashSaleBlockState)
-        self._load_product()
-        (await self.get_state(CouponBlockState))._load_claimables(self.product_id)
-        (await self.get_state(ProductReviewsState))._first_page()
-        if not self.missing and not self.not_found:
-            (await self.get_state(RecommendationsState))._load_for_product(self.product_id)
-        (await self.get_state(BargainStartState))._load_for_product(self.product_id)
-        (await self.get_state(GroupOfferState))._load_for_product()
-        return (await self.get_state(FlashSaleBlockState))._load_for_product(self.product_id)  # its countdown, if coming
+        with one_read():  # the blocks' reads in one session, not a session each (db.one_read)
+            self._load_product()
+            (await self.get_state(CouponBlockState))._load_claimables(self.product_id)
+            (await self.get_state(ProductReviewsState))._first_page()
+            if not self.missing and not self.not_found:
+                (await self.get_state(RecommendationsState))._load_for_product(self.product_id)
+            (await self.get_state(BargainStartState))._load_for_product(self.product_id)
+            (await self.get_state(GroupOfferState))._load_for_product()
+            return (await self.get_state(FlashSaleBlockState))._load_for_product(self.product_id)  # its countdown, if coming
 
     def _load_product(self):
         self._load_shop()
