@@ -268,7 +268,7 @@ def _take_units(session: Session, order: Order, lines: list[carts.Line]) -> dict
     try:
         return ledger.take_for_order(
             session, f"order:{order.order_no}", order.shop_id, [(line.variant_id, line.qty) for line in lines],
-            f"order {order.order_no}",
+            f"order {order.order_no}", loaded=[(line.variant, line.product) for line in lines if line.variant and line.product],
         )
     except Conflict as refused:
         available = refused.params.get("available", 0)
