@@ -15,7 +15,7 @@ from shopapp.services.checkout import coupon_choice, pricing, shipping
 from shopapp.services.core import idempotency, shop_status
 from shopapp.services.core.errors import Conflict, require_fields
 from shopapp.services.core.money import format_money
-from shopapp.services.core.outbox import queue_bilingual
+from shopapp.services.core.outbox import queue_bilingual_at_once
 from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email
 from shopapp.services.customers import email_verification, shoppers
@@ -234,7 +234,7 @@ def create_order(
         for item in priced.items
     ]
     session.add_all(items)
-    state.record_event(session, order, "placed", "shopper", {"total": order.total})
+    state.record_event_at_once(session, order, "placed", "shopper", {"total": order.total})
     link = _order_link(shop, order, token)
     payment_answer = None
     if order.total:
@@ -320,7 +320,7 @@ def _queue_confirmation(session: Session, shop: Shop, order: Order, link: str) -
     money = lambda amount: format_money(amount, order.currency)  # noqa: E731 - one currency per order
     # Each saving on a line of its own ("满减 -¥10"), as the order page lists them; none, no lines.
     savings = "".join(f"{saving['label'] or saving['source']} -{money(saving['amount'])}\n" for saving in order.discounts if saving["amount"])
-    queue_bilingual(
+    queue_bilingual_at_once(
         session, shop.id, order.email, "email.order_placed", shop=shop.name, order_no=order.order_no, link=link,
         subtotal=money(order.subtotal), savings=savings, shipping=money(order.shipping_total), total=money(order.total),
     )
