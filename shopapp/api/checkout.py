@@ -45,7 +45,9 @@ def place_order(slug: str, body: CheckoutRequest, request: Request, idempotency_
             idempotency_key, provider=body.provider, mobile=body.device != "desktop", customer_token=bearer_token(request),
             choices=offers.checked_choices(body.coupon_code, body.customer_coupon_id, body.points),
         )
-        tracking.tag_order(session, shop.id, placed["order_no"], body.visitor_id or request.cookies.get(tracking.VISITOR_COOKIE, ""))
+        visitor = body.visitor_id or request.cookies.get(tracking.VISITOR_COOKIE, "")
+        # Without a key the order is new (no earlier answer repeated): its visit is written without a look first.
+        tracking.tag_order(session, shop.id, placed["order_id"], visitor, new=idempotency_key is None)
         return placed
 
 

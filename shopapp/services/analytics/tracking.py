@@ -16,9 +16,10 @@ from collections import OrderedDict
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import urlsplit
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from shopapp.models import Order, OrderVisit, Shop, VisitEvent
+from shopapp.models import OrderVisit, Shop, VisitEvent
 from shopapp.models.analytics import EVENT_TYPES
 from shopapp.models.base import utcnow
 from shopapp.services.analytics import event_queue
@@ -211,13 +212,16 @@ def _host(referrer) -> str:
     return host.removeprefix("www.")
 
 
-def tag_order(session: Session, shop_id: int, order_no: str, visitor_id: str) -> None:
+def tag_order(session: Session, shop_id: int, order_id: int, visitor_id: str, *, new: bool = False) -> None:
     """Remember which visit an order just placed came from: the shopper's visitor id and that visitor's latest
-    source (last touch). An order without a visitor id (DNT, the API) counts as "direct"."""
-    order_id = session.exec(select(Order.id).where(Order.shop_id == shop_id, Order.order_no == order_no)).first()
-    if order_id is None or session.get(OrderVisit, order_id) is not None:
+    source (last touch). An order without a visitor id (DNT, the API) counts as "direct". `new`: the order was
+    placed in this transaction, so no visit can be tagged yet (a checkout without an Idempotency-Key); one
+    statement, on the hot path of every checkout. Otherwise (an answer repeated for its key) a tagged order
+    keeps its visit."""
+    if not new and session.get(OrderVisit, order_id) is not None:
         return
     visitor = _visitor_id(visitor_id)
     source, medium, campaign = source_of(session, shop_id, visitor)
-    session.add(OrderVisit(order_id=order_id, shop_id=shop_id, visitor_id=visitor, source=source, medium=medium,
-                           campaign=campaign))
+    session.execute(insert(OrderVisit).values(
+        order_id=order_id, shop_id=shop_id, visitor_id=visitor, source=source, medium=medium, campaign=campaign,
+    ))

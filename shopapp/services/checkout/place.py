@@ -6,6 +6,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 
+from sqlalchemy import delete, insert
 from sqlmodel import Session
 
 from shopapp.models import Order, OrderItem, ShippingMethod, Shop
@@ -15,7 +16,7 @@ from shopapp.services.checkout import coupon_choice, pricing, shipping
 from shopapp.services.core import idempotency, shop_status
 from shopapp.services.core.errors import Conflict, require_fields
 from shopapp.services.core.money import format_money
-from shopapp.services.core.outbox import queue_bilingual
+from shopapp.services.core.outbox import queue_bilingual_at_once
 from shopapp.services.core.tokens import new_token, token_hash
 from shopapp.services.core.validation import checked_email
 from shopapp.services.customers import email_verification, shoppers
@@ -223,18 +224,20 @@ def create_order(
     )
     session.add(order)
     session.flush()
-    items = [
-        OrderItem(
-            order_id=order.id, shop_id=shop.id, variant_id=item.variant_id, product_id=item.line.product.id,
-            title=item.line.product.title, sku=item.line.variant.sku, option_values=item.line.variant.option_values,
-            qty=item.qty, unit_price=item.unit_price, total=item.total, paid=item.paid,
-            discounts=[share.as_dict() for share in item.discounts], weight_grams=item.line.variant.weight_grams,
-            presale_ships_at=ships_at.get(item.variant_id), gift=item.gift,
-        )
+    # Where each line sells from is known before its units are taken (the ledger takes them from the same rows:
+    # take_for_order's `loaded`), so the items are written at once, by one Core INSERT, with their pool.
+    sold_from = {item.variant_id: availability.sells_from(item.line.variant, item.line.product) for item in priced.items}
+    session.execute(insert(OrderItem), [
+        {
+            "order_id": order.id, "shop_id": shop.id, "variant_id": item.variant_id, "product_id": item.line.product.id,
+            "title": item.line.product.title, "sku": item.line.variant.sku, "option_values": item.line.variant.option_values,
+            "qty": item.qty, "unit_price": item.unit_price, "total": item.total, "paid": item.paid,
+            "discounts": [share.as_dict() for share in item.discounts], "weight_grams": item.line.variant.weight_grams,
+            "presale_ships_at": ships_at.get(item.variant_id), "gift": item.gift, "sold_from": sold_from[item.variant_id],
+        }
         for item in priced.items
-    ]
-    session.add_all(items)
-    state.record_event(session, order, "placed", "shopper", {"total": order.total})
+    ])
+    state.record_event_at_once(session, order, "placed", "shopper", {"total": order.total})
     link = _order_link(shop, order, token)
     payment_answer = None
     if order.total:
@@ -249,10 +252,8 @@ def create_order(
     # with a 满减 and a coupon, taking up last (and no coupon counter written) took 15 to 77 orders/s
     # (bench/README.md).
     offers.take_up(session, offered_now, order, priced.discounts)
-    sold_from = _take_units(session, order, lines)
-    sold_from.update(_take_gifts(session, order, items, [item for item in priced.items if item.gift]))
-    for item in items:
-        item.sold_from = sold_from.get(item.variant_id, "stock")
+    _take_units(session, order, lines)
+    _take_gifts(session, order, [item for item in priced.items if item.gift])
     if not order.total:
         state.transition(session, order, "paid", "system", {"amount": 0})  # nothing to pay: a free order
         fulfillment.complete_if_virtual(session, order, "system")
@@ -263,12 +264,12 @@ def create_order(
     }
 
 
-def _take_units(session: Session, order: Order, lines: list[carts.Line]) -> dict[int, str]:
-    """Each line's units, from stock or its pre-sale quota; variant id -> where they came from."""
+def _take_units(session: Session, order: Order, lines: list[carts.Line]) -> None:
+    """Each line's units, from stock or its pre-sale quota."""
     try:
-        return ledger.take_for_order(
+        ledger.take_for_order(
             session, f"order:{order.order_no}", order.shop_id, [(line.variant_id, line.qty) for line in lines],
-            f"order {order.order_no}",
+            f"order {order.order_no}", loaded=[(line.variant, line.product) for line in lines if line.variant and line.product],
         )
     except Conflict as refused:
         available = refused.params.get("available", 0)
@@ -276,21 +277,20 @@ def _take_units(session: Session, order: Order, lines: list[carts.Line]) -> dict
         raise Conflict(code, available=available, variant_id=refused.params.get("variant_id")) from None
 
 
-def _take_gifts(session: Session, order: Order, items: list[OrderItem], gifts: list[pricing.PricedLine]) -> dict[int, str]:
+def _take_gifts(session: Session, order: Order, gifts: list[pricing.PricedLine]) -> None:
     """A 满赠 gift's unit, taken like any other; when the last one went a moment ago the order simply
     has no gift (its line is dropped), never an error."""
-    taken: dict[int, str] = {}
     for gift in gifts:
         try:
             with session.begin_nested():
-                taken.update(ledger.take_for_order(
+                ledger.take_for_order(
                     session, f"order:{order.order_no}", order.shop_id, [(gift.variant_id, 1)], f"order {order.order_no} gift",
-                ))
+                    loaded=[(gift.line.variant, gift.line.product)],
+                )
         except Conflict:
-            row = next(item for item in items if item.gift and item.variant_id == gift.variant_id)
-            items.remove(row)
-            session.delete(row)
-    return taken
+            session.execute(delete(OrderItem).where(
+                OrderItem.order_id == order.id, OrderItem.variant_id == gift.variant_id, OrderItem.gift.is_(True),
+            ))
 
 
 def _checked_note(note, errors: dict[str, str]) -> str:
@@ -320,7 +320,7 @@ def _queue_confirmation(session: Session, shop: Shop, order: Order, link: str) -
     money = lambda amount: format_money(amount, order.currency)  # noqa: E731 - one currency per order
     # Each saving on a line of its own ("满减 -¥10"), as the order page lists them; none, no lines.
     savings = "".join(f"{saving['label'] or saving['source']} -{money(saving['amount'])}\n" for saving in order.discounts if saving["amount"])
-    queue_bilingual(
+    queue_bilingual_at_once(
         session, shop.id, order.email, "email.order_placed", shop=shop.name, order_no=order.order_no, link=link,
         subtotal=money(order.subtotal), savings=savings, shipping=money(order.shipping_total), total=money(order.total),
     )

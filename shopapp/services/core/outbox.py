@@ -12,6 +12,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 from urllib.parse import unquote, urlparse
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from shopapp.i18n import t
@@ -33,9 +34,21 @@ def queue_email(session: Session, *, to: str, subject: str, body: str, shop_id: 
 
 def queue_bilingual(session: Session, shop_id: int, to: str, key: str, **params) -> OutboxEmail:
     """An e-mail from the catalogue's `<key>.subject` / `<key>.body`, in Chinese and then English."""
+    subject, body = _bilingual(key, params)
+    return queue_email(session, shop_id=shop_id, to=to, subject=subject, body=body)
+
+
+def queue_bilingual_at_once(session: Session, shop_id: int, to: str, key: str, **params) -> None:
+    """queue_bilingual written at once by a Core INSERT, without an object for the session's unit of work
+    to flush: the checkout's hot path (every order's confirmation), whose caller needs no message back."""
+    subject, body = _bilingual(key, params)
+    session.execute(insert(OutboxEmail).values(shop_id=shop_id, to=to, subject=subject[:200], body=body))
+
+
+def _bilingual(key: str, params: dict) -> tuple[str, str]:
     subject = " / ".join(t(f"{key}.subject", lang, **params) for lang in ("zh-CN", "en"))
     body = "\n\n".join(t(f"{key}.body", lang, **params) for lang in ("zh-CN", "en"))
-    return queue_email(session, shop_id=shop_id, to=to, subject=subject, body=body)
+    return subject, body
 
 
 def masked_address(email: str) -> str:

@@ -108,9 +108,14 @@ def stock_new_variants(session: Session, actor_label: str, shop_id: int, stock: 
 
 def take_for_order(
     session: Session, actor_label: str, shop_id: int, lines: Iterable[tuple[int, int]], reason: str,
+    *, loaded: Iterable[tuple[Variant, Product]] = (),
 ) -> dict[int, str]:
     """Take each (variant_id, qty) from where the variant sells; returns variant id -> the pool
     it came from (STOCK, VARIANT_QUOTA or PRODUCT_QUOTA), for the order items to remember.
+
+    `loaded`: the variants with their products as the caller read them in this transaction (a checkout's
+    cart lines), not read again. Where a variant sells from is all that is taken from them: the units
+    themselves are checked by the conditional UPDATE.
 
     The first line that cannot be had raises Conflict("insufficient_stock", variant_id=...,
     available=...); what was taken before it stays taken, so the caller runs this inside a
@@ -119,7 +124,10 @@ def take_for_order(
     wanted = _merged(lines)
     for qty in wanted.values():
         _check_move(-qty, reason, "qty")
-    found = _variants_and_products(session, shop_id, list(wanted))
+    known = {variant.id: (variant, product) for variant, product in loaded if variant.shop_id == shop_id}
+    missing = [variant_id for variant_id in wanted if variant_id not in known]
+    found = [known[variant_id] for variant_id in wanted if variant_id in known]
+    found += _variants_and_products(session, shop_id, missing)
     if len(found) < len(wanted):
         raise NotFound()
     taken: dict[int, str] = {}
@@ -400,9 +408,10 @@ def _record(
     session: Session, actor_label: str, shop_id: int, variant_id: int | None, *, before: int, after: int, reason: str,
     pool: str = STOCK, product_id: int | None = None,
 ) -> None:
-    session.add(StockMove(
+    # A Core INSERT, not the session's unit of work: every checkout writes one, right after the hot row's UPDATE.
+    session.execute(insert(StockMove).values(
         shop_id=shop_id, variant_id=variant_id, delta=after - before, before=before, after=after,
-        reason=reason.strip(), actor=(actor_label or "")[:100], pool=pool, product_id=product_id,
+        reason=reason.strip(), actor=(actor_label or "")[:100], pool=pool, product_id=product_id, created_at=utcnow(),
     ))
     if pool != STOCK:
         return

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import and_, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -459,13 +459,17 @@ def _wallet_choice(session: Session, shop_id: int, customer_id: int | None, entr
 def _code_choice(session: Session, shop_id: int, customer_id: int | None, typed: str) -> CouponOffer:
     field = "coupon_code"
     code = typed.replace(" ", "").upper()
-    coupon = session.exec(select(Coupon).where(Coupon.shop_id == shop_id, Coupon.code == code)).first()
+    # The coupon whose public code it is, or the one-time code with its coupon: one statement for both.
+    found = session.exec(
+        select(Coupon, CouponCode)
+        .outerjoin(CouponCode, and_(CouponCode.coupon_id == Coupon.id, CouponCode.shop_id == shop_id, CouponCode.code == code))
+        .where(Coupon.shop_id == shop_id, or_(Coupon.code == code, CouponCode.id.is_not(None)))
+    ).all()
+    coupon = next((coupon for coupon, _ in found if coupon.code == code), None)  # a public code comes first
     if coupon is None:
-        found = session.exec(select(CouponCode, Coupon).join(Coupon, Coupon.id == CouponCode.coupon_id)
-                             .where(CouponCode.shop_id == shop_id, CouponCode.code == code)).first()
-        if found is None:
+        if not found:
             raise Invalid(fields={field: "coupon_not_found"})
-        one_time, coupon = found
+        coupon, one_time = found[0]
         if one_time.used_order_id is not None:
             raise Invalid(fields={field: "coupon_already_used"})
         _require_usable(coupon, field, coupon.starts_at, coupon.ends_at)

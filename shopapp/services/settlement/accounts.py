@@ -15,10 +15,13 @@ from shopapp.models import ShopPaymentAccount
 from shopapp.models.base import utcnow
 from shopapp.services.core.errors import Invalid
 from shopapp.services.core.permissions import Actor, require
+from shopapp.services.core.remembered import Remembered
 from shopapp.services.payments.alipay import Alipay, load_private_key, load_public_key
 from shopapp.settings import get_settings
 
 MODES = ("platform", "own_alipay")
+ACCOUNT_SECONDS = 1.0
+_accounts: Remembered[int, tuple[str, str]] = Remembered(ACCOUNT_SECONDS)  # shop id -> (app id, encrypted keys)
 
 
 def payment_mode(session: Session, shop_id: int) -> dict:
@@ -56,6 +59,7 @@ def connect_own_alipay(session: Session, actor: Actor, app_id: str, private_key:
     ).decode()
     session.add(row)
     session.flush()
+    _accounts.forget(actor.shop_id)
     return payment_mode(session, actor.shop_id)
 
 
@@ -67,15 +71,27 @@ def use_platform_collection(session: Session, actor: Actor) -> dict:
         row.mode, row.alipay_keys_encrypted, row.alipay_app_id, row.updated_at = "platform", "", "", utcnow()
         session.add(row)
         session.flush()
+    _accounts.forget(actor.shop_id)
     return payment_mode(session, actor.shop_id)
 
 
 def shop_gateway(session: Session, shop_id: int) -> Alipay | None:
-    """The shop's own Alipay app, when it connected one."""
-    row = _row(session, shop_id)
-    if row is None or row.mode != "own_alipay" or not row.alipay_keys_encrypted:
-        return None
-    return _decrypted_gateway(row)
+    """The shop's own Alipay app, when it connected one. Every checkout asks (its payment goes there), so
+    each process remembers the account for ACCOUNT_SECONDS: a switch reaches another worker that much
+    later, and a payment made meanwhile is still paid and refunded where it says (Payment.collection)."""
+    own = _accounts.get(shop_id)
+    if own is None:
+        row = _row(session, shop_id)
+        connected = row is not None and row.mode == "own_alipay" and row.alipay_keys_encrypted
+        own = (row.alipay_app_id, row.alipay_keys_encrypted) if connected else ("", "")
+        _accounts.put(shop_id, own)
+    app_id, keys = own
+    return _decrypted_gateway(app_id, keys) if keys else None
+
+
+def forget_accounts() -> None:
+    """This process asks the database again at once (a test's next shop may have the same id)."""
+    _accounts.forget()
 
 
 def gateway_for_app(session: Session, app_id: str) -> Alipay | None:
@@ -84,15 +100,15 @@ def gateway_for_app(session: Session, app_id: str) -> Alipay | None:
         return None
     row = session.exec(select(ShopPaymentAccount).where(
         ShopPaymentAccount.alipay_app_id == app_id, ShopPaymentAccount.mode == "own_alipay")).first()
-    return _decrypted_gateway(row) if row is not None else None
+    return _decrypted_gateway(row.alipay_app_id, row.alipay_keys_encrypted) if row is not None else None
 
 
-def _decrypted_gateway(row: ShopPaymentAccount) -> Alipay | None:
+def _decrypted_gateway(app_id: str, encrypted_keys: str) -> Alipay | None:
     try:
-        keys = json.loads(_fernet().decrypt(row.alipay_keys_encrypted.encode()))
+        keys = json.loads(_fernet().decrypt(encrypted_keys.encode()))
     except (InvalidToken, ValueError):
         return None  # the platform's key changed: the owner connects again
-    return _gateway(row.alipay_app_id, keys["private_key"], keys["alipay_public_key"])
+    return _gateway(app_id, keys["private_key"], keys["alipay_public_key"])
 
 
 def _gateway(app_id: str, private_key: str, alipay_public_key: str) -> Alipay:

@@ -99,7 +99,7 @@ class CheckoutState(AddressMixin, SavingsMixin, LeaveMixin, FormMixin, StoreStat
                     int(self.method_id) if self.method_id else None, form.get("note", ""), self.attempt,
                     customer_token=self._shopper_token() or None, choices=offers.checked_choices(**self._typed_choices()),
                 )
-                tracking.tag_order(session, int(self.shop["id"]), placed["order_no"], self._visitor_id())
+                tracking.tag_order(session, int(self.shop["id"]), placed["order_id"], self._visitor_id())
         except DomainError as exc:
             self._show_error(exc)
             self.errors = {key.removeprefix("address."): message for key, message in self.errors.items()}
