@@ -4,8 +4,8 @@ app's own class names (so the app's stylesheet, already in the page's head, lays
 will) and the shop's theme.
 
 It stands in a <first-screen> element fixed over the viewport: React leaves an element it does not know
-alone in <body> while it hydrates, and a CSS rule hides it once the app has drawn the page's own
-content under it. Nothing beneath it moves when that happens, so the page shows no layout shift.
+alone in <body> while it hydrates; assets/first-screen.js removes it (and a CSS rule hides it) once the
+app has drawn the page's own content under it. Nothing beneath it moves, so the page shows no layout shift.
 Every text and address is escaped; rich text is the sanitised HTML the app shows too."""
 
 from __future__ import annotations
@@ -52,7 +52,10 @@ def _screen(frame: dict, lang: str, main: str, drawn: str) -> str:
     style = ";".join(f"{name}:{value}" for name, value in frame["style"].items())
     css = ("first-screen{position:fixed;inset:0;z-index:30;display:block;overflow:hidden}"
            f"body:has({drawn}) first-screen{{display:none}}")
-    return (f"<first-screen><style>{css}</style>"
+    # inert and aria-hidden: a picture of the page, not a second copy of its links for assistive technology
+    # (the app's own page is there under it from the start).
+    return (f'<first-screen inert aria-hidden="true" data-drawn="{escape(drawn)}"><style>{css}</style>'
+            '<script defer src="/first-screen.js"></script>'
             f'<div class="shop-themed min-h-screen bg-gray-50 text-gray-900" style="{escape(style)}" data-button="{escape(frame["button_style"])}">'
             f"{_header(frame, lang)}{_menu(frame['menu'])}{main}</div></first-screen>")
 
