@@ -12,5 +12,5 @@
       screen.remove();
     }
   });
-  watch.observe(document.body, { childList: true, subtree: true });
+  watch.observe(document.body, { childList: true, characterData: true, subtree: true });
 })();

@@ -146,7 +146,7 @@ def _banner(section: dict, frame: dict, lang: str, first_picture: bool) -> str:
                      f'loading="{"eager" if first else "lazy"}" fetchpriority="{"high" if first else "auto"}" class="aspect-[12/5] w-full object-cover"/>')
         else:
             inner = (f'<div class="shop-notice px-5 py-8"><h1 class="text-2xl font-bold">{e(slide.get("title") or frame["name"])}</h1>'
-                     f'<p class="mt-1 text-sm">{e(slide.get("subtitle") or "")}</p></div>')
+                     f'<p class="mt-1 text-sm">{e(slide.get("subtitle") or frame["description"] or "")}</p></div>')
         link = slide.get("link") or f"/s/{frame['slug']}"
         drawn.append(f'<a href="{e(link)}" class="block w-full shrink-0 snap-center overflow-hidden rounded-2xl">{inner}</a>')
     return (f'<section aria-label="{e(t("store.section.banner", lang))}" class="mx-4 mt-3 flex snap-x snap-mandatory gap-2 overflow-x-auto">'

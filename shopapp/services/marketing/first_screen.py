@@ -75,7 +75,7 @@ def _cleaned(section: dict) -> dict:
 def _frame(shop: dict, theme: dict) -> dict:
     """The storefront frame's header as ui/store/layout.store_frame draws it, in the shop's theme."""
     return {
-        "slug": shop["slug"], "name": shop["name"], "logo_url": theme.get("logo_url") or shop["logo_url"] or "",
+        "slug": shop["slug"], "name": shop["name"], "description": shop["description"] or "", "logo_url": theme.get("logo_url") or shop["logo_url"] or "",
         "header_layout": theme.get("header_layout", "left"), "button_style": theme.get("button_style", "filled"),
         "style": design_rules.theme_variables(theme),
         "menu": [{"label": i.get("label", ""), "link": i.get("link", "")} for i in theme.get("menu") or []],
