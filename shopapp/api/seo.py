@@ -49,10 +49,12 @@ def shop_page(slug: str, request: Request):
 def product_page(slug: str, product_id: str, request: Request):
     # Any text: an id no product could have is the friendly not-found page, like a deleted product.
     site, lang, preview = _site_origin(request), _lang(request), request.query_params.get("preview", "")
-    pid = id_from_text(product_id)
-    return _page(lambda session: (seo.product_page_tags(session, slug, pid, site),
-                                  first_screen_html.product_html(first_screen.product(session, slug, pid, preview), lang)),
-                 PRODUCT_ROUTE, request, f"/s/{slug}/p/{product_id}")
+    def read(session):
+        pid = id_from_text(product_id)
+        return (seo.product_page_tags(session, slug, pid, site),
+                first_screen_html.product_html(first_screen.product(session, slug, pid, preview), lang))
+
+    return _page(read, PRODUCT_ROUTE, request, f"/s/{slug}/p/{product_id}")
 
 
 @router.get("/s/{slug}/sitemap.xml")

@@ -58,3 +58,9 @@ def test_a_page_the_app_must_draw_whole_has_no_first_screen(client, shop, api_ur
     """A home that starts with a product list waits for the app (nothing would be drawn twice)."""
     _publish(client, shop["headers"], [{"type": "product_grid", "settings": {"source": "newest"}}])
     assert "<first-screen" not in httpx.get(api_url + "/s/tea-house").text
+
+
+def test_a_missing_product_is_the_apps_not_found_page_without_a_first_screen(shop, api_url):
+    for missing in ("999999", str(2**63)):
+        answer = httpx.get(f"{api_url}/s/tea-house/p/{missing}")
+        assert answer.status_code == 404 and "<first-screen" not in answer.text and answer.text.startswith("<!DOCTYPE html>")
