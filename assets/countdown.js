@@ -31,4 +31,8 @@
   }
   tick();
   setInterval(tick, 500);
+  // A countdown the app has just drawn shows its time before the browser paints it: empty until the next
+  // tick, its text then pushed the words beside it aside (a layout shift on every flash-sale card).
+  // (A mutation observer's callback runs after the app's change, before the paint.)
+  new MutationObserver(tick).observe(document.documentElement, { childList: true, subtree: true });
 })();

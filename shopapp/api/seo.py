@@ -2,8 +2,9 @@
 description, Open Graph tags, canonical link and JSON-LD, so link previews and crawlers see them
 without running JavaScript (Reflex 0.10 renders dynamic routes only in the browser).
 
-The shell also names what the page needs first (its route's code and its largest picture), so the
-browser fetches them alongside the app's code instead of after it has run."""
+The shell also carries the page's first screen as HTML (api/first_screen.py), painted before the app's
+JavaScript has run, and names what the page needs first (its route's code and its largest picture), so
+the browser fetches them alongside the app's code instead of after it has run."""
 
 from __future__ import annotations
 
@@ -16,10 +17,13 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from shopapp.api import first_screen as first_screen_html
 from shopapp.api.hosts import SITE_KEY, SITE_SHELL
 from shopapp.db import session_scope
+from shopapp.i18n import pick_lang
 from shopapp.services.core.errors import NotFound
 from shopapp.services.core.validation import id_from_text
+from shopapp.services.marketing import first_screen
 from shopapp.services.shops import seo
 
 router = APIRouter(include_in_schema=False)
@@ -27,23 +31,30 @@ SHELL = Path(__file__).resolve().parents[2] / ".web" / "build" / "client" / "__s
 ASSETS = SHELL.parent / "assets"
 # React Router's paths of the two pages (routes.STORE_HOME and routes.STORE_PRODUCT in its notation).
 SHOP_ROUTE, PRODUCT_ROUTE = "s/:slug", "s/:slug/p/:product_id"
+LANG_COOKIE = "shopapp_lang"  # ui/state.LangState's cookie: the shopper's language
 BARE_SHELL = '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"/></head><body></body></html>'
 
 
 @router.get("/s/{slug}")
 @router.get("/s/{slug}/")
 def shop_page(slug: str, request: Request):
-    site = _site_origin(request)
-    return _page(lambda session: seo.shop_page_tags(session, slug, site), SHOP_ROUTE, request, f"/s/{slug}")
+    site, lang, preview = _site_origin(request), _lang(request), request.query_params.get("preview", "")
+    return _page(lambda session: (seo.shop_page_tags(session, slug, site),
+                                  first_screen_html.home_html(first_screen.home(session, slug, preview), lang)),
+                 SHOP_ROUTE, request, f"/s/{slug}")
 
 
 @router.get("/s/{slug}/p/{product_id}")
 @router.get("/s/{slug}/p/{product_id}/")
 def product_page(slug: str, product_id: str, request: Request):
     # Any text: an id no product could have is the friendly not-found page, like a deleted product.
-    site = _site_origin(request)
-    return _page(lambda session: seo.product_page_tags(session, slug, id_from_text(product_id), site), PRODUCT_ROUTE,
-                 request, f"/s/{slug}/p/{product_id}")
+    site, lang, preview = _site_origin(request), _lang(request), request.query_params.get("preview", "")
+    def read(session):
+        pid = id_from_text(product_id)
+        return (seo.product_page_tags(session, slug, pid, site),
+                first_screen_html.product_html(first_screen.product(session, slug, pid, preview), lang))
+
+    return _page(read, PRODUCT_ROUTE, request, f"/s/{slug}/p/{product_id}")
 
 
 @router.get("/s/{slug}/sitemap.xml")
@@ -74,15 +85,22 @@ def _site_script(path: str) -> str:
     return f'<script src="/site-path.js" data-path="{html.escape(path)}"></script>'
 
 
-def _page(tags_for, route: str, request: Request | None = None, path: str = "") -> HTMLResponse:
+def _lang(request: Request) -> str:
+    return pick_lang(request.cookies.get(LANG_COOKIE))
+
+
+def _page(read, route: str, request: Request | None = None, path: str = "") -> HTMLResponse:
+    """`read(session)`: the page's (tags, first screen's HTML)."""
     try:
         with session_scope() as session:
-            tags = tags_for(session)
+            tags, screen = read(session)
     except NotFound:
         # The app still renders its friendly "not found" page; crawlers get the right status.
         return HTMLResponse(_shell(), status_code=404)
     extra = _site_script(path) if request is not None and _site_origin(request) else ""
-    return HTMLResponse(_shell().replace("</head>", extra + _preloads(route, tags["first_image"]) + _head(tags) + "</head>", 1))
+    page = _shell().replace("</head>", extra + _preloads(route, tags["first_image"]) + _head(tags) + "</head>", 1)
+    # The first screen paints as soon as it has arrived, before any of the app's JavaScript has run.
+    return HTMLResponse(page.replace("<body>", "<body>" + screen, 1))
 
 
 def _preloads(route: str, first_image: str) -> str:

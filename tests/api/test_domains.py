@@ -127,6 +127,7 @@ def test_subdomains_serve_their_shop_and_unknown_hosts_are_a_plain_404(client, a
     signup(client)
     home = _get(api_url, "tea-house.shops.example")
     assert home.status_code == 200 and '<link rel="canonical" href="http://tea-house.shops.example/"/>' in home.text
+    assert "<body><first-screen" in home.text and "tea-house 店" in home.text.split("</first-screen>")[0]  # its first screen too
     for host in ("nobody.shops.example", "evil.example.org", "a.b.shops.example"):
         answer = _get(api_url, host)
         assert answer.status_code == 404 and answer.text == "Not Found", host

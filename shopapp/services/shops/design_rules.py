@@ -84,6 +84,17 @@ PRESETS: dict[str, dict] = {
 DEFAULT_THEME: dict = {**PRESETS["清新"], "colors": dict(PRESETS["清新"]["colors"]), "preset": "清新", "header_layout": "left",
                        "footer_links": [], "menu": [], "tab_bar": []}
 
+def theme_variables(theme: dict) -> dict[str, str]:
+    """A design's theme as the CSS variables of the storefront's frame (assets/shopapp.css maps the shop's
+    colour classes onto them): the app's frame and the page's first HTML (api/first_screen.py) both wear them."""
+    colors = {**DEFAULT_THEME["colors"], **(theme.get("colors") or {})}
+    return {
+        "--shop-primary": colors["primary"], "--shop-accent": colors["accent"], "--shop-bg": colors["background"],
+        "--shop-text": colors["text"], "--shop-button-text": colors["button_text"],
+        "--shop-radius": f"{int(theme.get('radius', 12))}px", "--shop-font-scale": str(theme.get("font_scale", "1")),
+    }
+
+
 _HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
 

@@ -23,6 +23,10 @@ def store_page(route: str, title: str | rx.Var, on_load: Callable | list[Callabl
             return store_frame(*shown) if isinstance(shown, tuple) else store_frame(shown)
 
         page.__name__ = content.__name__
+        # Reflex writes a page's compiled components into one file per module of its page function: named
+        # after the page's own module, each storefront page loads its own, not every shop page's (one
+        # 330 KB file with the order page's upload library, fetched by the home and product pages).
+        page.__module__ = content.__module__
         return rx.page(route=route, title=title, on_load=on_load)(page)
 
     return decorator

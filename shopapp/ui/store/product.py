@@ -189,13 +189,17 @@ def product_page() -> rx.Component:
                 _buy_bar(),
                 class_name="px-4 py-4 md:py-0",
             ),
-            rx.el.section(
-                rx.el.h2(tr("store.details"), class_name="mb-2 font-semibold"),
-                rx.html(state.product["description_html"], class_name="prose max-w-none text-gray-700"),
-                class_name="px-4 py-4 md:col-span-2",
-            ),
-            reviews_section(),
-            product_shelves(),
+            # Below the buy box only once the product is known: drawn before, they sat on the first screen
+            # and were pushed down when the price's blocks arrived (a layout shift of 0.1 on a phone).
+            rx.cond(state.product.contains("id"), rx.fragment(
+                rx.el.section(
+                    rx.el.h2(tr("store.details"), class_name="mb-2 font-semibold"),
+                    rx.html(state.product["description_html"], class_name="prose max-w-none text-gray-700"),
+                    class_name="px-4 py-4 md:col-span-2",
+                ),
+                reviews_section(),
+                product_shelves(),
+            )),
             class_name="bg-white pb-24 md:grid md:grid-cols-2 md:gap-6 md:p-6",
         ),
     )

@@ -11,12 +11,7 @@ from shopapp.services.shops import design_rules
 
 def theme_view(theme: dict) -> dict:
     """What StoreState keeps of a design's theme: a style of CSS variables and the frame's choices."""
-    colors = {**design_rules.DEFAULT_THEME["colors"], **(theme.get("colors") or {})}
-    style = {
-        "--shop-primary": colors["primary"], "--shop-accent": colors["accent"], "--shop-bg": colors["background"],
-        "--shop-text": colors["text"], "--shop-button-text": colors["button_text"],
-        "--shop-radius": f"{int(theme.get('radius', 12))}px", "--shop-font-scale": str(theme.get("font_scale", "1")),
-    }
+    style = design_rules.theme_variables(theme)
     links = lambda name: [{"label": i.get("label", ""), "link": i.get("link", "")} for i in theme.get(name) or []]  # noqa: E731
     return {
         "style": style, "button_style": theme.get("button_style", "filled"), "header_layout": theme.get("header_layout", "left"),
