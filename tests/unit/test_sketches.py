@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import delete, update
 from sqlmodel import select
 
+from shopapp.i18n import CATALOGUES
 from shopapp.models import AnalyticsSketchDay, Order, OrderVisit, Shop, VisitEvent
 from shopapp.models.base import utcnow
 from shopapp.services.analytics import ranges, reports, rollups, sketches
 from shopapp.services.core.clock import shop_today, start_of_day
 from shopapp.settings import get_settings
+from shopapp.ui.console.reports.state import ReportsState
 
 DAYS = 8
 VISITORS = 3000
@@ -158,3 +161,19 @@ def test_the_job_seals_again_a_day_rolled_up_before_the_sketches(session, owner,
     assert old not in sketches.sketched_days(session, owner.shop_id, old, old, busy_week["today"])
     rollups.roll_up_recent(session)
     assert old in sketches.sketched_days(session, owner.shop_id, old, old, busy_week["today"])
+
+
+def test_the_console_marks_estimated_figures_with_yue_and_explains_them(session, owner, busy_week, estimating):
+    """The reports page puts 约 before each estimated count and says why once; amounts and orders stay bare."""
+    answers = {name: getattr(reports, name)(session, owner, busy_week["period"]) for name in REPORTS}
+    answers["hours"] = reports.hours(session, owner, busy_week["period"])
+    page = SimpleNamespace(_text=lambda key: CATALOGUES["zh-CN"][key])
+    ReportsState._show(page, answers, lambda amount: f"¥{amount / 100:.2f}")
+    cards = {card["key"]: card["value"] for card in page.cards}
+    assert page.approximate is True
+    assert cards["reports.figure.visitors"].startswith("约 ") and cards["reports.figure.buyers"].startswith("约 ")
+    assert cards["reports.figure.gmv"].startswith("¥") and not cards["reports.figure.paid_orders"].startswith("约")
+    assert all(step["count"].startswith("约 ") for step in page.funnel_steps)
+    assert all(row["viewers"].startswith("约 ") for row in page.products)
+    for catalogue in CATALOGUES.values():
+        assert catalogue["sketches.note"] and catalogue["sketches.about"]
