@@ -5,7 +5,7 @@ PostgreSQL, built by the database itself (INSERT … SELECT generate_series: min
     export DATABASE_URL=postgresql://postgres@127.0.0.1:5432/rollups_scale
     flock /tmp/bench.lock .venv/bin/python bench/scale_bench.py build [--events 10000000 --orders 1000000]
     flock /tmp/bench.lock .venv/bin/python bench/scale_bench.py orders     # the orders again, the events kept
-    flock /tmp/bench.lock .venv/bin/python bench/scale_bench.py roll       # rollups.rebuild of the last 366 days
+    flock /tmp/bench.lock .venv/bin/python bench/scale_bench.py roll       # rollups.rebuild of the last 366 days (sketches too)
     flock /tmp/bench.lock .venv/bin/python bench/scale_bench.py measure [--rounds 10] [--only finance,hours]
     flock /tmp/bench.lock .venv/bin/python bench/scale_bench.py reconcile  # one month's payments against the orders
 
@@ -13,7 +13,8 @@ Events come in visits (one visitor and source, 5 pages within half an hour, a po
 are paid at random over the last year, each with one line, its payment (one in ten Alipay, the rest sandbox) and
 its success notification; 80 % have a recorded visit; one in twenty is partly refunded three hours after.
 `measure` times each report through the service (what the API and the console call) for the last 30 days and
-the last year and prints p50 / p95 in ms with the load average before and after.
+the last year and prints p50 / p95 in ms with the load average before and after, and whether the answer's distinct
+counts were exact or estimated from the days' sketches (REPORTS_EXACT_ROWS, analytics.sketches).
 """
 
 from __future__ import annotations
@@ -155,7 +156,7 @@ def measure(rounds: int, only: set[str]) -> None:
     calls["finance"] = lambda session, period, days: finance.finance_report(session, owner, days, "day")
     calls["finance by month"] = lambda session, period, days: finance.finance_report(session, owner, days, "month")
     print(f"load before: {_load()}", flush=True)
-    print(f"{'report':<28} {'p50 ms':>8} {'p95 ms' if rounds >= 10 else 'max ms':>8}", flush=True)
+    print(f"{'report':<28} {'p50 ms':>8} {'p95 ms' if rounds >= 10 else 'max ms':>8}  answer", flush=True)
     for label, (period, days) in cases.items():
         for name, call in calls.items():
             if only and name not in only:
@@ -164,11 +165,12 @@ def measure(rounds: int, only: set[str]) -> None:
             for _ in range(rounds):
                 started = time.perf_counter()
                 with session_scope() as session:
-                    call(session, period, days)
+                    answer = call(session, period, days)
                 timings.append((time.perf_counter() - started) * 1000)
             timings.sort()
             p95 = timings[int(len(timings) * 0.95) - 1] if len(timings) >= 10 else timings[-1]  # fewer rounds: the slowest
-            print(f"{name + ', ' + label:<28} {statistics.median(timings):>8.1f} {p95:>8.1f}", flush=True)
+            kind = "approximate" if isinstance(answer, dict) and answer.get("approximate") else "exact"
+            print(f"{name + ', ' + label:<28} {statistics.median(timings):>8.1f} {p95:>8.1f}  {kind}", flush=True)
     print(f"load after: {_load()}")
 
 

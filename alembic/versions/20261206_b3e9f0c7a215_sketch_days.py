@@ -5,7 +5,7 @@ Revises: d4b8e2f6a913
 Create Date: 2026-12-06 16:00:00
 
 One new table, analytics_sketch_day: per shop, day, kind and dim a compact DataSketches HLL sketch and the day's
-exact count. Days rolled up before have none: the roll-up job seals them again (analytics.rollups.roll_up_recent
+exact count, and per month the same of its days merged (span "month"). Days rolled up before have none: the roll-up job seals them again (analytics.rollups.roll_up_recent
 looks for days without sketches), and until then the reports count those days exactly from the rollups and raw
 rows, as before. No figure is computed in the migration.
 """
@@ -27,6 +27,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('shop_id', sa.Integer(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('span', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('dim', sa.Text(), server_default='', nullable=False),
     sa.Column('count', sa.Integer(), nullable=False),
@@ -34,7 +35,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['shop_id'], ['shop.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
-    op.create_index('ux_analytics_sketch_day_key', 'analytics_sketch_day', ['shop_id', 'kind', 'day', 'dim'], unique=True)
+    op.create_index('ux_analytics_sketch_day_key', 'analytics_sketch_day', ['shop_id', 'kind', 'span', 'day', 'dim'], unique=True)
 
 
 def downgrade() -> None:

@@ -109,13 +109,15 @@ class AnalyticsSketchDay(SQLModel, table=True):
     read every visitor- or buyer-day again. kind names what is counted (visitors, a funnel step, viewers of a
     product, buyers per province...), dim which of them ("" for the shop's whole day, a product id, a province,
     a source as JSON); `count` is the day's exact figure, which the reports add up to decide whether a range is
-    big enough to be estimated. Written with analytics_day by analytics.rollups."""
+    big enough to be estimated. Each month also has its days merged in one row per (kind, dim) (span "month"), so a
+    year merges 12 sketches where it would merge 365. Written with analytics_day by analytics.rollups."""
 
     __tablename__ = "analytics_sketch_day"
-    __table_args__ = (Index("ux_analytics_sketch_day_key", "shop_id", "kind", "day", "dim", unique=True),)
+    __table_args__ = (Index("ux_analytics_sketch_day_key", "shop_id", "kind", "span", "day", "dim", unique=True),)
     id: int | None = Field(default=None, primary_key=True)
     shop_id: int = Field(foreign_key="shop.id")
-    day: date
+    day: date  # the month's first day for a month row
+    span: str = Field(default="day", max_length=8)  # "day", or "month": the month's days so far merged, counts added
     kind: str = Field(max_length=32)
     dim: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     count: int = 0

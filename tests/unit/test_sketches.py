@@ -5,7 +5,7 @@ and buyers rolled up, then each report counted exactly (small ranges, the defaul
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -177,3 +177,15 @@ def test_the_console_marks_estimated_figures_with_yue_and_explains_them(session,
     assert all(row["viewers"].startswith("约 ") for row in page.products)
     for catalogue in CATALOGUES.values():
         assert catalogue["sketches.note"] and catalogue["sketches.about"]
+
+
+@pytest.mark.parametrize("first, last, today, whole", [
+    (date(2026, 1, 15), date(2026, 4, 10), date(2026, 6, 1), [date(2026, 2, 1), date(2026, 3, 1)]),
+    (date(2026, 2, 1), date(2026, 2, 28), date(2026, 6, 1), [date(2026, 2, 1)]),
+    (date(2026, 2, 1), date(2026, 2, 27), date(2026, 6, 1), []),
+    # The month still running is whole up to yesterday: its month row holds only the days before today.
+    (date(2026, 5, 1), date(2026, 6, 5), date(2026, 6, 6), [date(2026, 5, 1), date(2026, 6, 1)]),
+    (date(2026, 6, 2), date(2026, 6, 5), date(2026, 6, 6), []),
+])
+def test_a_range_reads_the_month_rows_of_the_months_it_holds_whole(first, last, today, whole):
+    assert sketches._whole_months(first, min(last, today - timedelta(days=1)), today) == whole
