@@ -31,6 +31,8 @@ def upgrade() -> None:
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('dim', sa.Text(), server_default='', nullable=False),
     sa.Column('count', sa.Integer(), nullable=False),
+    sa.Column('orders', sa.Integer(), nullable=False),
+    sa.Column('gmv', sa.Integer(), nullable=False),
     sa.Column('sketch', sa.LargeBinary(), nullable=False),
     sa.ForeignKeyConstraint(['shop_id'], ['shop.id'], ),
     sa.PrimaryKeyConstraint('id')

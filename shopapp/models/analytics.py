@@ -121,6 +121,10 @@ class AnalyticsSketchDay(SQLModel, table=True):
     kind: str = Field(max_length=32)
     dim: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     count: int = 0
+    # A province's paid orders and GMV on its region_buyers rows (0 elsewhere): a long range's regions report reads
+    # them with the buyers' sketches, one row a province and month instead of a row per buyer and day.
+    orders: int = 0
+    gmv: int = 0
     sketch: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 

@@ -137,13 +137,16 @@ def test_a_range_above_the_limit_is_estimated_and_says_so(session, owner, busy_w
         assert _near(estimated["funnel"][step], exact["funnel"][step]), step
     steps = [estimated["funnel"][step] for step in ("visitors", "product_viewers", "cart_adders", "checkout_starters")]
     assert steps == sorted(steps, reverse=True)
-    for name, key, figures in (("sources", lambda row: (row["source"], row["medium"], row["campaign"]), ("visitors", "buyers", "gmv")),
-                               ("products", lambda row: row["product_id"], ("viewers", "views", "units")),
-                               ("regions", lambda row: row["province"], ("buyers", "orders", "gmv"))):
+    for name, key, counts, sums in (
+        ("sources", lambda row: (row["source"], row["medium"], row["campaign"]), ("visitors", "buyers"), ("orders", "gmv")),
+        ("products", lambda row: row["product_id"], ("viewers",), ("views", "units", "gmv")),
+        ("regions", lambda row: row["province"], ("buyers",), ("orders", "gmv")),
+    ):
         exact_rows = {key(row): row for row in exact[name]["items"]}
+        assert set(exact_rows) == {key(row) for row in estimated[name]["items"]}
         for row in estimated[name]["items"]:
-            for figure in figures:
-                assert _near(row[figure], exact_rows[key(row)][figure]), (name, key(row), figure)
+            assert all(_near(row[figure], exact_rows[key(row)][figure]) for figure in counts), (name, row)
+            assert all(row[figure] == exact_rows[key(row)][figure] for figure in sums), (name, row)
 
 
 def test_a_rebuild_gives_the_same_estimates(session, owner, busy_week, estimating):

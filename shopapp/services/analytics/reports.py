@@ -144,30 +144,27 @@ def products(session: Session, actor: Actor, period: Period, sort: str = "views"
 
 def regions(session: Session, actor: Actor, period: Period, today: date | None = None) -> dict:
     """Paid orders by the shipping address's province: buyers, orders and GMV; most GMV first. Days that are over
-    from analytics_region_day (one row per province and buyer a day), the others (today at least) live."""
+    from analytics_region_day (one row per province and buyer a day) — or, for a long range, from the sketches'
+    province rows (buyers estimated) —, the others (today at least) live."""
     _may_read(session, actor, period)
     shop_id, today = actor.shop_id, today or shop_today(actor.shop_id)
-    rolled = rollups.rolled_days(session, shop_id, period.first, period.last, today)
+    estimated = _estimated(session, shop_id, period, today, ("region_buyers",))
+    if estimated is None:
+        sealed = rollups.rolled_days(session, shop_id, period.first, period.last, today)
+        live = _live_regions(session, shop_id, period, sealed)
+        sales = _region_sales(session, shop_id, sealed)
+        buyers = _region_buyers(session, shop_id, sealed, live)
+    else:
+        sealed = sketches.sketched_days(session, shop_id, period.first, period.last, today)
+        live = _live_regions(session, shop_id, period, sealed)
+        sales = sketches.region_sales(session, shop_id, period.first, period.last, today)
+        buyers = {dim: count for (_kind, dim), count in estimated.items()}
     rows: dict[str, dict] = defaultdict(lambda: {"buyers": 0, "orders": 0, "gmv": 0})
-    live: dict[tuple[str, str], list[int]] = {}
-    for start, end in rollups.live_spans(period.first, period.last, rolled, shop_id):
-        for key, (orders, gmv) in rollups.region_figures(session, shop_id, start, end).items():
-            live.setdefault(key, [0, 0])
-            live[key][0] += orders
-            live[key][1] += gmv
-    if rolled:
-        day = AnalyticsRegionDay
-        for province, orders, gmv in session.exec(
-            select(day.province, func.sum(day.orders), func.sum(day.gmv))
-            .where(day.shop_id == shop_id, day.day.in_(sorted(rolled))).group_by(day.province)
-        ).all():
-            rows[province].update(orders=int(orders), gmv=int(gmv))
+    for province, (orders, gmv) in sales.items():
+        rows[province].update(orders=orders, gmv=gmv)
     for (province, _buyer), (orders, gmv) in live.items():
         rows[province]["orders"] += orders
         rows[province]["gmv"] += gmv
-    estimated = _estimated(session, shop_id, period, today, ("region_buyers",))
-    buyers = _region_buyers(session, shop_id, rolled, live) if estimated is None else {
-        dim: count for (_kind, dim), count in estimated.items()}
     for province, count in buyers.items():
         rows[province]["buyers"] = count
     items = [{"province": name, **row} for name, row in rows.items()]
@@ -246,6 +243,27 @@ def _steps_estimated(estimated: dict) -> dict[str, int]:
         counts[step] = estimated.get((step, ""), 0) if before is None else min(estimated.get((step, ""), 0), before)
         before = counts[step]
     return counts
+
+
+def _live_regions(session: Session, shop_id: int, period: Period, sealed: set[date]) -> dict[tuple[str, str], list[int]]:
+    """{(province, buyer): [paid orders, GMV]} of the period's days not sealed (today at least), from the orders."""
+    live: dict[tuple[str, str], list[int]] = {}
+    for start, end in rollups.live_spans(period.first, period.last, sealed, shop_id):
+        for key, (orders, gmv) in rollups.region_figures(session, shop_id, start, end).items():
+            live.setdefault(key, [0, 0])
+            live[key][0] += orders
+            live[key][1] += gmv
+    return live
+
+
+def _region_sales(session: Session, shop_id: int, rolled: set[date]) -> dict[str, list[int]]:
+    """{province: [paid orders, GMV]} of the rolled days, from analytics_region_day."""
+    if not rolled:
+        return {}
+    day = AnalyticsRegionDay
+    return {province: [int(orders), int(gmv)] for province, orders, gmv in session.exec(
+        select(day.province, func.sum(day.orders), func.sum(day.gmv))
+        .where(day.shop_id == shop_id, day.day.in_(sorted(rolled))).group_by(day.province)).all()}
 
 
 def _region_buyers(session: Session, shop_id: int, rolled: set[date], live: dict[tuple[str, str], list[int]]) -> dict[str, int]:

@@ -93,7 +93,8 @@ def roll_up_day(session: Session, shop_id: int, day: date) -> int:
     start, end = start_of_day(day, shop_id), start_of_day(day + timedelta(days=1), shop_id)
     _roll_up_visitors(session, shop_id, day, start, end)
     written = finance.roll_up_day(session, shop_id, day) + _roll_up_hours(session, shop_id, day, start, end)
-    written += _roll_up_regions(session, shop_id, day, start, end) + sketches.roll_up_day(session, shop_id, day, start, end)
+    regions = region_figures(session, shop_id, start, end)
+    written += _roll_up_regions(session, shop_id, day, regions) + sketches.roll_up_day(session, shop_id, day, start, end, regions)
     figures = day_figures(session, shop_id, start, end)
     figures.setdefault(TOTAL, dict.fromkeys(METRICS, 0))
     for (product_id, source, medium, campaign), values in figures.items():
@@ -208,9 +209,8 @@ def _roll_up_hours(session: Session, shop_id: int, day: date, start: datetime, e
     return len(by_hour)
 
 
-def _roll_up_regions(session: Session, shop_id: int, day: date, start: datetime, end: datetime) -> int:
+def _roll_up_regions(session: Session, shop_id: int, day: date, rows: dict[tuple[str, str], list[int]]) -> int:
     session.exec(delete(AnalyticsRegionDay).where(AnalyticsRegionDay.shop_id == shop_id, AnalyticsRegionDay.day == day))
-    rows = region_figures(session, shop_id, start, end)
     if rows:
         session.execute(insert(AnalyticsRegionDay), [
             {"shop_id": shop_id, "day": day, "province": province, "buyer": buyer, "orders": orders, "gmv": gmv}

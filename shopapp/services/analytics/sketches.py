@@ -62,17 +62,23 @@ def day_keys(session: Session, shop_id: int, start: datetime, end: datetime,
     return {counted: values for counted, values in keys.items() if counted[0] in kinds}
 
 
-def roll_up_day(session: Session, shop_id: int, day: date, start: datetime, end: datetime) -> int:
+def roll_up_day(session: Session, shop_id: int, day: date, start: datetime, end: datetime,
+                regions: dict[tuple[str, str], list[int]]) -> int:
     """(Re)write the day's sketches, one row per (kind, dim) with the day's exact count, and its month's rows again.
-    Returns the rows written."""
+    `regions` is the day's rollups.region_figures: each province's row keeps its paid orders and GMV too, so the
+    regions report of a long range reads one row a province and month. Returns the rows written."""
     row = AnalyticsSketchDay
     session.exec(delete(row).where(row.shop_id == shop_id, row.kind.in_(KINDS), row.span == "day", row.day == day))
     keys = day_keys(session, shop_id, start, end)
     for kind in SHOP_WIDE:
         keys.setdefault((kind, ""), set())
+    sales: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (province, _buyer), (orders, gmv) in regions.items():
+        sales[province][0] += orders
+        sales[province][1] += gmv
     session.execute(insert(row), [
         {"shop_id": shop_id, "day": day, "span": "day", "kind": kind, "dim": dim, "count": len(values),
-         "sketch": _sketch(values)} for (kind, dim), values in keys.items()])
+         "sketch": _sketch(values), **_sales(sales, kind, dim)} for (kind, dim), values in keys.items()])
     return len(keys) + _roll_up_month(session, shop_id, day.replace(day=1))
 
 
@@ -90,6 +96,14 @@ def worth_estimating(session: Session, shop_id: int, first: date, last: date, to
     rows = session.exec(select(func.coalesce(func.sum(AnalyticsSketchDay.count), 0)).where(
         *_rows_of(shop_id, kinds, first, last, today))).one()
     return int(rows) > get_settings().reports_exact_rows
+
+
+def region_sales(session: Session, shop_id: int, first: date, last: date, today: date) -> dict[str, list[int]]:
+    """{province: [paid orders, GMV]} of the sketched days of first..last, from the region_buyers rows."""
+    row = AnalyticsSketchDay
+    return {province: [int(orders), int(gmv)] for province, orders, gmv in session.exec(
+        select(row.dim, func.sum(row.orders), func.sum(row.gmv))
+        .where(*_rows_of(shop_id, ("region_buyers",), first, last, today)).group_by(row.dim)).all()}
 
 
 def estimate(session: Session, shop_id: int, first: date, last: date, today: date, kinds: Iterable[str]) -> dict[Counted, int]:
@@ -116,17 +130,19 @@ def _roll_up_month(session: Session, shop_id: int, month: date) -> int:
     count of the month would read), so a year merges 12 sketches a product instead of 365."""
     row = AnalyticsSketchDay
     unions: dict[Counted, hll_union] = defaultdict(lambda: hll_union(LG_K))
-    counts: dict[Counted, int] = defaultdict(int)
-    for kind, dim, count, blob in session.exec(select(row.kind, row.dim, row.count, row.sketch).where(
+    counts: dict[Counted, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for kind, dim, count, orders, gmv, blob in session.exec(select(row.kind, row.dim, row.count, row.orders, row.gmv, row.sketch).where(
         row.shop_id == shop_id, row.kind.in_(KINDS), row.span == "day", row.day >= month, row.day < _next_month(month),
         row.count > 0,
     )).all():
         unions[(kind, dim)].update(hll_sketch.deserialize(blob))
-        counts[(kind, dim)] += count
+        added = counts[(kind, dim)]
+        added[0], added[1], added[2] = added[0] + count, added[1] + orders, added[2] + gmv
     session.exec(delete(row).where(row.shop_id == shop_id, row.kind.in_(KINDS), row.span == "month", row.day == month))
     if unions:
         session.execute(insert(row), [
-            {"shop_id": shop_id, "day": month, "span": "month", "kind": kind, "dim": dim, "count": counts[(kind, dim)],
+            {"shop_id": shop_id, "day": month, "span": "month", "kind": kind, "dim": dim, "count": counts[(kind, dim)][0],
+             "orders": counts[(kind, dim)][1], "gmv": counts[(kind, dim)][2],
              "sketch": union.get_result(tgt_hll_type.HLL_4).serialize_compact()} for (kind, dim), union in unions.items()])
     return len(unions)
 
@@ -185,6 +201,11 @@ def _order_keys(session: Session, shop_id: int, start: datetime, end: datetime, 
         keys[("source_buyers", source_dim(*visit_source(source, medium, campaign)))].add(buyer)
         if visitor_id:
             keys[("paid_visitors", "")].add(visitor_id)
+
+
+def _sales(sales: dict[str, list[int]], kind: str, dim: str) -> dict[str, int]:
+    orders, gmv = sales.get(dim, (0, 0)) if kind == "region_buyers" else (0, 0)
+    return {"orders": orders, "gmv": gmv}
 
 
 def _sketch_of(values: Iterable) -> hll_sketch:
