@@ -32,7 +32,7 @@ def upgrade() -> None:
     sa.Column('dim', sa.Text(), server_default='', nullable=False),
     sa.Column('count', sa.Integer(), nullable=False),
     sa.Column('orders', sa.Integer(), nullable=False),
-    sa.Column('gmv', sa.Integer(), nullable=False),
+    sa.Column('gmv', sa.BigInteger(), nullable=False),
     sa.Column('sketch', sa.LargeBinary(), nullable=False),
     sa.ForeignKeyConstraint(['shop_id'], ['shop.id'], ),
     sa.PrimaryKeyConstraint('id')

@@ -124,7 +124,7 @@ class AnalyticsSketchDay(SQLModel, table=True):
     # A province's paid orders and GMV on its region_buyers rows (0 elsewhere): a long range's regions report reads
     # them with the buyers' sketches, one row a province and month instead of a row per buyer and day.
     orders: int = 0
-    gmv: int = 0
+    gmv: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))  # a month of a big province passes 2³¹ 分
     sketch: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
