@@ -13,12 +13,12 @@ sketches (today, a day not rolled up) are read from the raw rows by the same `da
 into the merge, so a visitor of today and of last week counts once.
 
 Kinds, each with its dims:
-- "visitors" and each funnel step (rollups.STEPS): the visitors of the shop's day, dim "";
+- "visitors" and each funnel step (keys.STEPS): the visitors of the shop's day, dim "";
 - "source_visitors": visitors per visit source, dim a JSON list [source, medium, campaign];
 - "product_viewers": the visitors who viewed a product, dim its id;
 - "buyers": the overview's buyers (account, else e-mail), dim ""; "paid_visitors": the funnel's last step, the
   visitor ids of the paid orders' visits, dim ""; "source_buyers": buyers per visit source; "region_buyers": buyers
-  per shipping province.
+  per shipping province, whose rows also keep the province's paid orders and GMV (`region_sales`).
 """
 
 from __future__ import annotations
