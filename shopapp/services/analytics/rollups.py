@@ -85,16 +85,18 @@ def day_figures(session: Session, shop_id: int, start: datetime, end: datetime) 
     return dict(figures)
 
 
-def roll_up_day(session: Session, shop_id: int, day: date) -> int:
+def roll_up_day(session: Session, shop_id: int, day: date, month: bool = True) -> int:
     """(Re)write the shop-day's rows from the raw events and orders — analytics_day, the visitor days, finance_day,
-    the hours, the regions and the distinct counts' sketches, in one transaction; a totals row is always written, so a day without any activity
-    is known to be rolled up (sealed.rolled_days). Returns the rows written."""
+    the hours, the regions and the distinct counts' sketches (and its month's merged sketches, unless `month` is
+    False: a rebuild merges each month once), in one transaction; a totals row is always written, so a day without
+    any activity is known to be rolled up (sealed.rolled_days). Returns the rows written."""
     session.exec(delete(AnalyticsDay).where(AnalyticsDay.shop_id == shop_id, AnalyticsDay.day == day))
     start, end = start_of_day(day, shop_id), start_of_day(day + timedelta(days=1), shop_id)
     _roll_up_visitors(session, shop_id, day, start, end)
     written = finance.roll_up_day(session, shop_id, day) + _roll_up_hours(session, shop_id, day, start, end)
     regions = region_figures(session, shop_id, start, end)
-    written += _roll_up_regions(session, shop_id, day, regions) + sketches.roll_up_day(session, shop_id, day, start, end, regions)
+    written += _roll_up_regions(session, shop_id, day, regions)
+    written += sketches.roll_up_day(session, shop_id, day, start, end, regions, month=month)
     figures = day_figures(session, shop_id, start, end)
     figures.setdefault(TOTAL, dict.fromkeys(METRICS, 0))
     for (product_id, source, medium, campaign), values in figures.items():
@@ -105,17 +107,19 @@ def roll_up_day(session: Session, shop_id: int, day: date) -> int:
 
 
 def rebuild(session: Session, shop_id: int, first: date, last: date) -> int:
-    """Roll up every day from first to last again (only days that are over: today stays live)."""
+    """Roll up every day from first to last again (only days that are over: today stays live), then merge the
+    sketches of each month they touch once."""
     last = min(last, shop_today(shop_id) - timedelta(days=1))
     days = (last - first).days + 1
-    return sum(roll_up_day(session, shop_id, first + timedelta(days=n)) for n in range(max(days, 0)))
+    written = sum(roll_up_day(session, shop_id, first + timedelta(days=n), month=False) for n in range(max(days, 0)))
+    return written + (sketches.roll_up_months(session, shop_id, first, last) if days > 0 else 0)
 
 
 def roll_up_recent(session: Session, days_back: int = 2, catch_up: int = 31) -> int:
     """The job: seal the last `days_back` days that are over, for every shop (yesterday's late events and
     payments included), and up to `catch_up` older days of the last year never sealed (a new install, an
-    upgrade that asked for the rollups again, a day sealed before the sketches were kept). A day rolled up again gives the same rows, so running it twice
-    changes nothing."""
+    upgrade that asked for the rollups again, a day sealed before the sketches were kept). A day rolled up again
+    gives the same rows, so running it twice changes nothing."""
     written = 0
     for shop_id, opened in session.exec(select(Shop.id, Shop.created_at).order_by(Shop.id)).all():
         today = shop_today(shop_id)

@@ -63,9 +63,9 @@ def day_keys(session: Session, shop_id: int, start: datetime, end: datetime,
 
 
 def roll_up_day(session: Session, shop_id: int, day: date, start: datetime, end: datetime,
-                regions: dict[tuple[str, str], list[int]]) -> int:
-    """(Re)write the day's sketches, one row per (kind, dim) with the day's exact count, and its month's rows again.
-    `regions` is the day's rollups.region_figures: each province's row keeps its paid orders and GMV too, so the
+                regions: dict[tuple[str, str], list[int]], month: bool = True) -> int:
+    """(Re)write the day's sketches, one row per (kind, dim) with the day's exact count, and (`month`) its month's
+    rows again. `regions` is the day's rollups.region_figures: each province's row keeps its paid orders and GMV too, so the
     regions report of a long range reads one row a province and month. Returns the rows written."""
     row = AnalyticsSketchDay
     session.exec(delete(row).where(row.shop_id == shop_id, row.kind.in_(KINDS), row.span == "day", row.day == day))
@@ -79,7 +79,16 @@ def roll_up_day(session: Session, shop_id: int, day: date, start: datetime, end:
     session.execute(insert(row), [
         {"shop_id": shop_id, "day": day, "span": "day", "kind": kind, "dim": dim, "count": len(values),
          "sketch": _sketch(values), **_sales(sales, kind, dim)} for (kind, dim), values in keys.items()])
-    return len(keys) + _roll_up_month(session, shop_id, day.replace(day=1))
+    return len(keys) + (_roll_up_month(session, shop_id, day.replace(day=1)) if month else 0)
+
+
+def roll_up_months(session: Session, shop_id: int, first: date, last: date) -> int:
+    """Merge again the month rows of every month that first..last touches. Returns the rows written."""
+    written, month = 0, first.replace(day=1)
+    while month <= last:
+        written += _roll_up_month(session, shop_id, month)
+        month = _next_month(month)
+    return written
 
 
 def sketched_days(session: Session, shop_id: int, first: date, last: date, today: date) -> set[date]:
