@@ -7,6 +7,7 @@ PostgreSQL, built by the database itself (INSERT … SELECT generate_series: min
     flock /tmp/bench.lock .venv/bin/python bench/scale_bench.py orders     # the orders again, the events kept
     flock /tmp/bench.lock .venv/bin/python bench/scale_bench.py roll       # rollups.rebuild of the last 366 days (sketches too)
     flock /tmp/bench.lock .venv/bin/python bench/scale_bench.py measure [--rounds 10] [--only finance,hours]
+    flock /tmp/bench.lock .venv/bin/python bench/scale_bench.py accuracy   # the sketches' estimates against exact counts
     flock /tmp/bench.lock .venv/bin/python bench/scale_bench.py reconcile  # one month's payments against the orders
 
 Events come in visits (one visitor and source, 5 pages within half an hour, a pool of returning visitors); orders
@@ -35,6 +36,7 @@ from shopapp.services.analytics import finance, ranges, reconciliation, reports,
 from shopapp.services.core import plan_limits
 from shopapp.services.core.clock import shop_today
 from shopapp.services.core.permissions import Actor
+from shopapp.settings import get_settings
 
 CHUNK = 1_000_000
 PRODUCTS = 200
@@ -174,6 +176,30 @@ def measure(rounds: int, only: set[str]) -> None:
     print(f"load after: {_load()}")
 
 
+def accuracy() -> None:
+    """Each distinct count of the reports estimated from the sketches beside the exact one (REPORTS_EXACT_ROWS set
+    out of reach), for the last 30 days and the last year: the largest relative error per report."""
+    owner = Actor(shop_id=1, role="owner", user_id=None, api_key_id=1)
+    today = shop_today(1)
+    counted = {"overview": lambda a: {"visitors": a["visitors"], "buyers": a["buyers"]},
+               "funnel": lambda a: {k: v for k, v in a.items() if k != "approximate"},
+               "sources": lambda a: {(r["source"], r["medium"], r["campaign"], f): r[f] for r in a["items"] for f in ("visitors", "buyers")},
+               "products": lambda a: {(r["product_id"], "viewers"): r["viewers"] for r in a["items"]},
+               "regions": lambda a: {(r["province"], "buyers"): r["buyers"] for r in a["items"]}}
+    for label, period in (("30 days", ranges.period("30d", today=today)),
+                          ("1 year", ranges.period(None, today - timedelta(days=364), today, today=today))):
+        answers = {}
+        for limit in ("1000000000", "50000"):
+            os.environ["REPORTS_EXACT_ROWS"] = limit
+            get_settings.cache_clear()
+            with session_scope() as session:
+                answers[limit] = {name: counted[name](getattr(reports, name)(session, owner, period)) for name in counted}
+        for name in counted:
+            exact, estimated = answers["1000000000"][name], answers["50000"][name]
+            worst = max((abs(estimated[key] - exact[key]) / exact[key], key) for key in exact if exact[key])
+            print(f"{name + ', ' + label:<22} largest error {worst[0]:.2%} ({worst[1]}: {exact[worst[1]]:,} exact)", flush=True)
+
+
 def reconcile() -> None:
     owner = Actor(shop_id=1, role="owner", user_id=None, api_key_id=1)
     today = shop_today(1)
@@ -200,7 +226,7 @@ def _load() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("step", choices=("build", "orders", "roll", "measure", "reconcile"))
+    parser.add_argument("step", choices=("build", "orders", "roll", "measure", "accuracy", "reconcile"))
     parser.add_argument("--events", type=int, default=10_000_000)
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=10)
@@ -218,6 +244,8 @@ def main() -> None:
         roll()
     elif args.step == "measure":
         measure(args.rounds, {name.strip() for name in args.only.split(",") if name.strip()})
+    elif args.step == "accuracy":
+        accuracy()
     else:
         reconcile()
 

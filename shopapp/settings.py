@@ -98,7 +98,7 @@ VARIABLES: list[tuple[str, str, str]] = [
     ("PAYMENT_KEYS_KEY", "(unset: derived from SECRET_KEY)", "A Fernet key (base64, 32 bytes) that encrypts the Alipay keys shops connect; keep it outside the database."),
     ("DEMO_SHOP", "true on the embedded default (SQLite under DATA_DIR), else false", "Create the demo tea shop (一叶茶舍) on the first start of an empty platform. Its owner demo@example.com gets a password generated for this install, printed once when the shop is made (`python -m shopapp demo-password` makes a new one)."),
     ("DEMO_PASSWORD", "(unset: generated)", "The demo owner's password instead of a generated one: for test runs that log in as the demo owner; never set it in production."),
-    ("REPORTS_EXACT_ROWS", "50000", "Reports count visitors, buyers and viewers exactly while a range holds at most this many visitor-, buyer- and viewer-days; above it they merge the days' HyperLogLog sketches (within about 2 %, marked approximate): a year of a big shop in well under a second."),
+    ("REPORTS_EXACT_ROWS", "50000", "Reports count visitors, buyers and viewers exactly while a range holds at most this many visitor-, buyer- and viewer-days; above it they merge the days' HyperLogLog sketches (typically within 1–2 %, marked approximate): a year of a big shop in well under a second."),
     ("TRACKING_URL / TRACKING_CUSTOMER / TRACKING_KEY", "(unset: no tracking polls) / (unset) / (unset)", "A 快递100-style tracking query URL, customer id and key; set all three to follow parcels."),
 ]
 

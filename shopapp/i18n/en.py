@@ -2164,5 +2164,5 @@ MESSAGES = {
     "marketing.gift_choose": "Choose the gift",
     # --- sketches ---
     "sketches.about": "≈",
-    "sketches.note": "≈ A long range: visitors, buyers and viewers are estimated from each day's counts merged (within about 2 %); page views, orders and amounts are exact.",
+    "sketches.note": "≈ A long range: visitors, buyers and viewers are estimated from each day's counts merged (typically within 1–2 %, a few up to 5 %); page views, orders and amounts are exact.",
 }

@@ -13,7 +13,7 @@ Definitions, one place:
   its hour rows (+ today live); product viewers and the overview's buyers from the raw rows.
 
 Big ranges: when a range's distinct counts would read more than REPORTS_EXACT_ROWS visitor-, buyer- or viewer-days,
-they are estimated from the days' HyperLogLog sketches instead (analytics.sketches, within about 2 %) and the answer
+they are estimated from the days' HyperLogLog sketches instead (analytics.sketches, typically within 1–2 %) and the answer
 says `approximate: true`; additive figures (page views, orders, GMV, refunds...) are exact always.
 """
 
