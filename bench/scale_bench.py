@@ -5,15 +5,17 @@ PostgreSQL, built by the database itself (INSERT … SELECT generate_series: min
     export DATABASE_URL=postgresql://postgres@127.0.0.1:5432/rollups_scale
     flock /tmp/bench.lock .venv/bin/python bench/scale_bench.py build [--events 10000000 --orders 1000000]
     flock /tmp/bench.lock .venv/bin/python bench/scale_bench.py orders     # the orders again, the events kept
-    flock /tmp/bench.lock .venv/bin/python bench/scale_bench.py roll       # rollups.rebuild of the last 366 days
+    flock /tmp/bench.lock .venv/bin/python bench/scale_bench.py roll       # rollups.rebuild of the last 366 days (sketches too)
     flock /tmp/bench.lock .venv/bin/python bench/scale_bench.py measure [--rounds 10] [--only finance,hours]
+    flock /tmp/bench.lock .venv/bin/python bench/scale_bench.py accuracy   # the sketches' estimates against exact counts
     flock /tmp/bench.lock .venv/bin/python bench/scale_bench.py reconcile  # one month's payments against the orders
 
 Events come in visits (one visitor and source, 5 pages within half an hour, a pool of returning visitors); orders
 are paid at random over the last year, each with one line, its payment (one in ten Alipay, the rest sandbox) and
 its success notification; 80 % have a recorded visit; one in twenty is partly refunded three hours after.
 `measure` times each report through the service (what the API and the console call) for the last 30 days and
-the last year and prints p50 / p95 in ms with the load average before and after.
+the last year and prints p50 / p95 in ms with the load average before and after, and whether the answer's distinct
+counts were exact or estimated from the days' sketches (REPORTS_EXACT_ROWS, analytics.sketches).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from shopapp.services.analytics import finance, ranges, reconciliation, reports,
 from shopapp.services.core import plan_limits
 from shopapp.services.core.clock import shop_today
 from shopapp.services.core.permissions import Actor
+from shopapp.settings import get_settings
 
 CHUNK = 1_000_000
 PRODUCTS = 200
@@ -155,7 +158,7 @@ def measure(rounds: int, only: set[str]) -> None:
     calls["finance"] = lambda session, period, days: finance.finance_report(session, owner, days, "day")
     calls["finance by month"] = lambda session, period, days: finance.finance_report(session, owner, days, "month")
     print(f"load before: {_load()}", flush=True)
-    print(f"{'report':<28} {'p50 ms':>8} {'p95 ms' if rounds >= 10 else 'max ms':>8}", flush=True)
+    print(f"{'report':<28} {'p50 ms':>8} {'p95 ms' if rounds >= 10 else 'max ms':>8}  answer", flush=True)
     for label, (period, days) in cases.items():
         for name, call in calls.items():
             if only and name not in only:
@@ -164,12 +167,37 @@ def measure(rounds: int, only: set[str]) -> None:
             for _ in range(rounds):
                 started = time.perf_counter()
                 with session_scope() as session:
-                    call(session, period, days)
+                    answer = call(session, period, days)
                 timings.append((time.perf_counter() - started) * 1000)
             timings.sort()
             p95 = timings[int(len(timings) * 0.95) - 1] if len(timings) >= 10 else timings[-1]  # fewer rounds: the slowest
-            print(f"{name + ', ' + label:<28} {statistics.median(timings):>8.1f} {p95:>8.1f}", flush=True)
+            kind = "approximate" if isinstance(answer, dict) and answer.get("approximate") else "exact"
+            print(f"{name + ', ' + label:<28} {statistics.median(timings):>8.1f} {p95:>8.1f}  {kind}", flush=True)
     print(f"load after: {_load()}")
+
+
+def accuracy() -> None:
+    """Each distinct count of the reports estimated from the sketches beside the exact one (REPORTS_EXACT_ROWS set
+    out of reach), for the last 30 days and the last year: the largest relative error per report."""
+    owner = Actor(shop_id=1, role="owner", user_id=None, api_key_id=1)
+    today = shop_today(1)
+    counted = {"overview": lambda a: {"visitors": a["visitors"], "buyers": a["buyers"]},
+               "funnel": lambda a: {k: v for k, v in a.items() if k != "approximate"},
+               "sources": lambda a: {(r["source"], r["medium"], r["campaign"], f): r[f] for r in a["items"] for f in ("visitors", "buyers")},
+               "products": lambda a: {(r["product_id"], "viewers"): r["viewers"] for r in a["items"]},
+               "regions": lambda a: {(r["province"], "buyers"): r["buyers"] for r in a["items"]}}
+    for label, period in (("30 days", ranges.period("30d", today=today)),
+                          ("1 year", ranges.period(None, today - timedelta(days=364), today, today=today))):
+        answers = {}
+        for limit in ("1000000000", "50000"):
+            os.environ["REPORTS_EXACT_ROWS"] = limit
+            get_settings.cache_clear()
+            with session_scope() as session:
+                answers[limit] = {name: counted[name](getattr(reports, name)(session, owner, period)) for name in counted}
+        for name in counted:
+            exact, estimated = answers["1000000000"][name], answers["50000"][name]
+            worst = max((abs(estimated[key] - exact[key]) / exact[key], key) for key in exact if exact[key])
+            print(f"{name + ', ' + label:<22} largest error {worst[0]:.2%} ({worst[1]}: {exact[worst[1]]:,} exact)", flush=True)
 
 
 def reconcile(rounds: int) -> None:
@@ -206,7 +234,7 @@ def _load() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("step", choices=("build", "orders", "roll", "measure", "reconcile"))
+    parser.add_argument("step", choices=("build", "orders", "roll", "measure", "accuracy", "reconcile"))
     parser.add_argument("--events", type=int, default=10_000_000)
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=10)
@@ -224,6 +252,8 @@ def main() -> None:
         roll()
     elif args.step == "measure":
         measure(args.rounds, {name.strip() for name in args.only.split(",") if name.strip()})
+    elif args.step == "accuracy":
+        accuracy()
     else:
         reconcile(args.rounds)
 

@@ -2,7 +2,7 @@
 instead of comparing tens of thousands of payments on every look
 
 Revision ID: e7a2c4b9d150
-Revises: d4b8e2f6a913
+Revises: b3e9f0c7a215
 Create Date: 2026-12-06 16:30:00
 
 Days already rolled up have no row yet: reconciliation compares them live until the roll-up job's catch-up
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = 'e7a2c4b9d150'
-down_revision: str | None = 'd4b8e2f6a913'
+down_revision: str | None = 'b3e9f0c7a215'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2162,4 +2162,7 @@ MESSAGES = {
     "design.insert_picture": "Insert a picture",
     "design.drag_handle": "Hold and drag to reorder",
     "marketing.gift_choose": "Choose the gift",
+    # --- sketches ---
+    "sketches.about": "≈",
+    "sketches.note": "≈ A long range: visitors, buyers and viewers are estimated from each day's counts merged (typically within 1–2 %, a few up to 5 %); page views, orders and amounts are exact.",
 }

@@ -2170,4 +2170,7 @@ MESSAGES = {
     "design.insert_picture": "插入图片",
     "design.drag_handle": "按住拖动排序",
     "marketing.gift_choose": "选择赠品",
+    # --- sketches ---
+    "sketches.about": "约",
+    "sketches.note": "约：所选区间较长，访客、买家、浏览人数等去重人数由每日统计合并估算（误差通常为 1–2%，个别可达 5%）；浏览量、订单、金额为精确值。",
 }

@@ -3,7 +3,7 @@ daily rollups the reports read for days that are over."""
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, Index
+from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 from shopapp.models.base import json_column, utcnow
@@ -101,6 +101,31 @@ class AnalyticsVisitorDay(SQLModel, table=True):
     add_to_cart: int = 0
     checkout_start: int = 0
 
+
+
+class AnalyticsSketchDay(SQLModel, table=True):
+    """One distinct count of a shop-day kept as a HyperLogLog sketch (Apache DataSketches, analytics.sketches):
+    sketches of several days merge into the distinct count of the range within ~1.6 %, where exact counts must
+    read every visitor- or buyer-day again. kind names what is counted (visitors, a funnel step, viewers of a
+    product, buyers per province...), dim which of them ("" for the shop's whole day, a product id, a province,
+    a source as JSON); `count` is the day's exact figure, which the reports add up to decide whether a range is
+    big enough to be estimated. Each month also has its days merged in one row per (kind, dim) (span "month"), so a
+    year merges 12 sketches where it would merge 365. Written with analytics_day by analytics.rollups."""
+
+    __tablename__ = "analytics_sketch_day"
+    __table_args__ = (Index("ux_analytics_sketch_day_key", "shop_id", "kind", "span", "day", "dim", unique=True),)
+    id: int | None = Field(default=None, primary_key=True)
+    shop_id: int = Field(foreign_key="shop.id")
+    day: date  # the month's first day for a month row
+    span: str = Field(default="day", max_length=8)  # "day", or "month": the month's days so far merged, counts added
+    kind: str = Field(max_length=32)
+    dim: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    count: int = 0
+    # A province's paid orders and GMV on its region_buyers rows (0 elsewhere): a long range's regions report reads
+    # them with the buyers' sketches, one row a province and month instead of a row per buyer and day.
+    orders: int = 0
+    gmv: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))  # a month of a big province passes 2³¹ 分
+    sketch: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class FinanceDay(SQLModel, table=True):

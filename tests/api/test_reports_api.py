@@ -13,6 +13,7 @@ from shopapp.db import session_scope
 from shopapp.models import AnalyticsDay, Order, Product, Shop, Variant, VisitEvent
 from shopapp.services.analytics import event_queue, rollups, tracking
 from shopapp.services.core.clock import shop_today, start_of_day
+from shopapp.settings import get_settings
 from tests.api.test_fulfillment_api import _product
 from tests.shopping import ADDRESS
 
@@ -78,7 +79,7 @@ def _visit_and_buy(client, shop: dict) -> dict:
 def test_the_funnel_counts_each_visitor_once_at_every_step(client, shop):
     _visit_and_buy(client, shop)
     assert _report(client, shop, "funnel") == {
-        "visitors": 3, "product_viewers": 2, "cart_adders": 1, "checkout_starters": 1, "buyers": 1,
+        "visitors": 3, "product_viewers": 2, "cart_adders": 1, "checkout_starters": 1, "buyers": 1, "approximate": False,
     }
 
 
@@ -212,6 +213,40 @@ def test_rebuilding_the_rollups_from_raw_events_and_orders_gives_the_same_report
     assert {name: _report(client, shop, name, range="yesterday") for name in names} == live
     custom = {"from": yesterday, "to": shop_today().isoformat()}  # a rolled-up day and today live, together
     assert _report(client, shop, "overview", **custom)["gmv"] == made["placed"]["total"]
+
+
+def test_a_range_past_the_exact_limit_is_estimated_from_the_days_sketches_and_says_so(client, shop, monkeypatch):
+    """REPORTS_EXACT_ROWS lowered to 0: yesterday's rolled-up visits and order are merged from their sketches, today's
+    visitors fed in (A again counts once, D is new); the answers say approximate, and sketches of a handful of
+    visitors hold them exactly, so the figures are the exact ones."""
+    made = _visit_and_buy(client, shop)
+    slug, shop_id = shop["shop"]["slug"], shop["shop"]["id"]
+    with session_scope() as session:
+        for event in session.exec(select(VisitEvent).where(VisitEvent.shop_id == shop_id)).all():
+            event.at -= timedelta(days=1)
+        order = session.get(Order, made["placed"]["order_id"])
+        order.paid_at, order.created_at = order.paid_at - timedelta(days=1), order.created_at - timedelta(days=1)
+    with session_scope() as session:
+        rollups.roll_up_day(session, shop_id, shop_today() - timedelta(days=1))
+    _event(client, slug, made["visitors"][0])
+    _event(client, slug, "visitor-dddd-4444", utm_source="wechat", utm_medium="social", utm_campaign="双十二")
+    names = ("overview", "funnel", "sources", "products", "regions")
+    exact = {name: _report(client, shop, name, range="7d") for name in names}
+    monkeypatch.setenv("REPORTS_EXACT_ROWS", "0")
+    get_settings.cache_clear()
+    try:
+        estimated = {name: _report(client, shop, name, range="7d") for name in names}
+    finally:
+        monkeypatch.delenv("REPORTS_EXACT_ROWS")
+        get_settings.cache_clear()
+    assert [exact[name]["approximate"] for name in names] == [False] * 5
+    assert [estimated[name]["approximate"] for name in names] == [True] * 5
+    assert exact["funnel"] == {"visitors": 4, "product_viewers": 2, "cart_adders": 1, "checkout_starters": 1, "buyers": 1,
+                               "approximate": False}
+    for name in names:  # the overview's previous week has no sketched day: counted exactly in both
+        assert {**estimated[name], "approximate": False} == exact[name]
+    wechat = next(row for row in estimated["sources"]["items"] if row["source"] == "wechat")
+    assert (wechat["visitors"], wechat["buyers"]) == (2, 1)
 
 
 def test_a_visit_at_half_past_ten_china_time_counts_in_the_ten_oclock_hour_of_its_weekday(client, shop):

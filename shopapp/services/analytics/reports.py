@@ -11,10 +11,15 @@ Definitions, one place:
 - additive figures come from analytics.rollups (rolled-up days + today live); visitors, the funnel and visitors
   per source from its visitor-days (+ today's raw events); regions from its province-buyer days and hours from
   its hour rows (+ today live); product viewers and the overview's buyers from the raw rows.
+
+Big ranges: when a range's distinct counts would read more than REPORTS_EXACT_ROWS visitor-, buyer- or viewer-days,
+they are estimated from the days' HyperLogLog sketches instead (analytics.sketches, typically within 1–2 %) and the answer
+says `approximate: true`; additive figures (page views, orders, GMV, refunds...) are exact always.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import date
 
@@ -31,7 +36,7 @@ from shopapp.models import (
     VisitEvent,
 )
 from shopapp.models.aftersales import Refund
-from shopapp.services.analytics import rollups
+from shopapp.services.analytics import rollups, sketches
 from shopapp.services.analytics.ranges import Period
 from shopapp.services.core import plan_limits
 from shopapp.services.core.clock import shop_today
@@ -61,16 +66,20 @@ def funnel(session: Session, actor: Actor, period: Period, today: date | None = 
     order (its visit's visitor id). Each later step counts only visitors of the period."""
     _may_read(session, actor, period)
     shop_id, today = actor.shop_id, today or shop_today(actor.shop_id)
-    counts = _visitor_counts(session, shop_id, period, today).get((), {})
-    buyers = session.exec(
-        select(func.count(func.distinct(OrderVisit.visitor_id))).select_from(Order)
-        .join(OrderVisit, OrderVisit.order_id == Order.id)
-        .where(*_paid(shop_id, period), OrderVisit.visitor_id != "")
-    ).one()
+    estimated = _estimated(session, shop_id, period, today, ("visitors", *rollups.STEPS, "paid_visitors"))
+    if estimated is None:
+        counts = _visitor_counts(session, shop_id, period, today).get((), {})
+        buyers = session.exec(
+            select(func.count(func.distinct(OrderVisit.visitor_id))).select_from(Order)
+            .join(OrderVisit, OrderVisit.order_id == Order.id)
+            .where(*_paid(shop_id, period), OrderVisit.visitor_id != "")
+        ).one()
+    else:
+        counts, buyers = _steps_estimated(estimated), estimated.get(("paid_visitors", ""), 0)
     return {
         "visitors": counts.get("visitors", 0), "product_viewers": counts.get("product_view", 0),
         "cart_adders": counts.get("add_to_cart", 0), "checkout_starters": counts.get("checkout_start", 0),
-        "buyers": buyers,
+        "buyers": buyers, "approximate": estimated is not None,
     }
 
 
@@ -82,17 +91,22 @@ def sources(session: Session, actor: Actor, period: Period, today: date | None =
     for key, values in rollups.figures_for(session, shop_id, period.first, period.last, today).items():
         if key[0] == 0 and key[1]:
             rows[key[1:]].update(page_views=values["page_views"], orders=values["orders"], gmv=values["gmv"])
-    for key, counts in _visitor_counts(session, shop_id, period, today, group=("source", "medium", "campaign")).items():
-        rows[key]["visitors"] = counts["visitors"]
-    for source, medium, campaign, buyers in session.exec(
-        select(OrderVisit.source, OrderVisit.medium, OrderVisit.campaign, func.count(func.distinct(_buyer())))
-        .select_from(Order).outerjoin(OrderVisit, OrderVisit.order_id == Order.id).where(*_paid(shop_id, period))
-        .group_by(OrderVisit.source, OrderVisit.medium, OrderVisit.campaign)
-    ).all():
-        rows[rollups.visit_source(source, medium, campaign)]["buyers"] += buyers
+    estimated = _estimated(session, shop_id, period, today, ("source_visitors", "source_buyers"))
+    if estimated is None:
+        for key, counts in _visitor_counts(session, shop_id, period, today, group=("source", "medium", "campaign")).items():
+            rows[key]["visitors"] = counts["visitors"]
+        for source, medium, campaign, buyers in session.exec(
+            select(OrderVisit.source, OrderVisit.medium, OrderVisit.campaign, func.count(func.distinct(_buyer())))
+            .select_from(Order).outerjoin(OrderVisit, OrderVisit.order_id == Order.id).where(*_paid(shop_id, period))
+            .group_by(OrderVisit.source, OrderVisit.medium, OrderVisit.campaign)
+        ).all():
+            rows[rollups.visit_source(source, medium, campaign)]["buyers"] += buyers
+    else:
+        for (kind, dim), count in estimated.items():
+            rows[tuple(json.loads(dim))]["visitors" if kind == "source_visitors" else "buyers"] = count
     items = [{"source": s, "medium": m, "campaign": c, **values} for (s, m, c), values in rows.items()]
     items.sort(key=lambda item: (-item["gmv"], -item["visitors"], item["source"], item["medium"], item["campaign"]))
-    return {"items": items}
+    return {"items": items, "approximate": estimated is not None}
 
 
 def products(session: Session, actor: Actor, period: Period, sort: str = "views", today: date | None = None,
@@ -105,8 +119,12 @@ def products(session: Session, actor: Actor, period: Period, sort: str = "views"
     shop_id, today = actor.shop_id, today or shop_today(actor.shop_id)
     figures = {key[0]: values for key, values in rollups.figures_for(session, shop_id, period.first, period.last, today).items()
                if key[0] and not key[1]}
-    viewers = {key[0]: count for key, count in _distinct_visitors(
-        session, (VisitEvent.product_id,), *_events(shop_id, period), VisitEvent.type == "product_view").items()}
+    estimated = _estimated(session, shop_id, period, today, ("product_viewers",))
+    if estimated is None:
+        viewers = {key[0]: count for key, count in _distinct_visitors(
+            session, (VisitEvent.product_id,), *_events(shop_id, period), VisitEvent.type == "product_view").items()}
+    else:
+        viewers = {int(dim): count for (_kind, dim), count in estimated.items()}
     titles = dict(session.exec(
         select(Product.id, Product.title).where(Product.shop_id == shop_id, Product.id.in_(list(figures)))
     ).all()) if figures else {}
@@ -121,45 +139,37 @@ def products(session: Session, actor: Actor, period: Period, sort: str = "views"
             "conversion_rate": _rate(values["orders"], seen),
         })
     items.sort(key=lambda item: (-item[sort], item["product_id"]))
-    return {"items": items[:limit]}
+    return {"items": items[:limit], "approximate": estimated is not None}
 
 
 def regions(session: Session, actor: Actor, period: Period, today: date | None = None) -> dict:
     """Paid orders by the shipping address's province: buyers, orders and GMV; most GMV first. Days that are over
-    from analytics_region_day (one row per province and buyer a day), the others (today at least) live."""
+    from analytics_region_day (one row per province and buyer a day) — or, for a long range, from the sketches'
+    province rows (buyers estimated) —, the others (today at least) live."""
     _may_read(session, actor, period)
     shop_id, today = actor.shop_id, today or shop_today(actor.shop_id)
-    rolled = rollups.rolled_days(session, shop_id, period.first, period.last, today)
+    estimated = _estimated(session, shop_id, period, today, ("region_buyers",))
+    if estimated is None:
+        sealed = rollups.rolled_days(session, shop_id, period.first, period.last, today)
+        live = _live_regions(session, shop_id, period, sealed)
+        sales = _region_sales(session, shop_id, sealed)
+        buyers = _region_buyers(session, shop_id, sealed, live)
+    else:
+        sealed = sketches.sketched_days(session, shop_id, period.first, period.last, today)
+        live = _live_regions(session, shop_id, period, sealed)
+        sales = sketches.region_sales(session, shop_id, period.first, period.last, today)
+        buyers = {dim: count for (_kind, dim), count in estimated.items()}
     rows: dict[str, dict] = defaultdict(lambda: {"buyers": 0, "orders": 0, "gmv": 0})
-    live: dict[tuple[str, str], list[int]] = {}
-    for start, end in rollups.live_spans(period.first, period.last, rolled, shop_id):
-        for key, (orders, gmv) in rollups.region_figures(session, shop_id, start, end).items():
-            live.setdefault(key, [0, 0])
-            live[key][0] += orders
-            live[key][1] += gmv
-    known: set[tuple[str, str]] = set()
-    if rolled:
-        day = AnalyticsRegionDay
-        on_rolled = (day.shop_id == shop_id, day.day.in_(sorted(rolled)))
-        for province, orders, gmv in session.exec(
-            select(day.province, func.sum(day.orders), func.sum(day.gmv)).where(*on_rolled).group_by(day.province)
-        ).all():
-            rows[province].update(orders=int(orders), gmv=int(gmv))
-        pairs = select(day.province, day.buyer).where(*on_rolled).distinct().subquery()
-        for province, buyers in session.exec(select(pairs.c.province, func.count()).group_by(pairs.c.province)).all():
-            rows[province]["buyers"] = buyers
-        buyers = sorted({buyer for _province, buyer in live})
-        for chunk in range(0, len(buyers), 500):  # a live buyer already counted on a rolled day counts once
-            known.update(session.exec(select(day.province, day.buyer).where(
-                *on_rolled, day.buyer.in_(buyers[chunk:chunk + 500]))).all())
-    for (province, buyer), (orders, gmv) in live.items():
-        row = rows[province]
-        row["buyers"] += (province, buyer) not in known
-        row["orders"] += orders
-        row["gmv"] += gmv
+    for province, (orders, gmv) in sales.items():
+        rows[province].update(orders=orders, gmv=gmv)
+    for (province, _buyer), (orders, gmv) in live.items():
+        rows[province]["orders"] += orders
+        rows[province]["gmv"] += gmv
+    for province, count in buyers.items():
+        rows[province]["buyers"] = count
     items = [{"province": name, **row} for name, row in rows.items()]
     items.sort(key=lambda item: (-item["gmv"], item["province"]))
-    return {"items": items}
+    return {"items": items, "approximate": estimated is not None}
 
 
 def hours(session: Session, actor: Actor, period: Period, today: date | None = None) -> dict:
@@ -195,8 +205,12 @@ def hours(session: Session, actor: Actor, period: Period, today: date | None = N
 def _overview(session: Session, shop_id: int, period: Period, today: date) -> dict:
     totals = rollups.figures_for(session, shop_id, period.first, period.last, today).get(rollups.TOTAL, {})
     gmv, paid_orders = totals.get("gmv", 0), totals.get("orders", 0)
-    visitors = _visitor_counts(session, shop_id, period, today).get((), {}).get("visitors", 0)
-    buyers = session.exec(select(func.count(func.distinct(_buyer()))).where(*_paid(shop_id, period))).one()
+    estimated = _estimated(session, shop_id, period, today, ("visitors", "buyers"))
+    if estimated is None:
+        visitors = _visitor_counts(session, shop_id, period, today).get((), {}).get("visitors", 0)
+        buyers = session.exec(select(func.count(func.distinct(_buyer()))).where(*_paid(shop_id, period))).one()
+    else:
+        visitors, buyers = estimated.get(("visitors", ""), 0), estimated.get(("buyers", ""), 0)
     refunds = session.exec(
         select(func.coalesce(func.sum(Refund.amount), 0))
         .where(Refund.shop_id == shop_id, Refund.created_at >= period.start, Refund.created_at < period.end)
@@ -209,7 +223,67 @@ def _overview(session: Session, shop_id: int, period: Period, today: date) -> di
         "from": period.first, "to": period.last, "visitors": visitors, "page_views": totals.get("page_views", 0),
         "orders": orders, "paid_orders": paid_orders, "buyers": buyers, "gmv": gmv, "refunds": int(refunds),
         "net_sales": gmv - int(refunds), "aov": average(gmv, paid_orders), "conversion_rate": _rate(buyers, visitors),
+        "approximate": estimated is not None,
     }
+
+
+def _estimated(session: Session, shop_id: int, period: Period, today: date, kinds: tuple[str, ...]) -> dict | None:
+    """{(kind, dim): count} estimated from the days' sketches when the period's exact counts of `kinds` would read
+    more than REPORTS_EXACT_ROWS rows (analytics.sketches); None when they are counted exactly."""
+    if not sketches.worth_estimating(session, shop_id, period.first, period.last, today, kinds):
+        return None
+    return sketches.estimate(session, shop_id, period.first, period.last, today, kinds)
+
+
+def _steps_estimated(estimated: dict) -> dict[str, int]:
+    """The funnel's visitors and steps from their estimates, each step at most the one before: every estimate is
+    off by a percent or two, and a visitor who reached a step reached the ones before it."""
+    counts, before = {}, None
+    for step in ("visitors", *rollups.STEPS):
+        counts[step] = estimated.get((step, ""), 0) if before is None else min(estimated.get((step, ""), 0), before)
+        before = counts[step]
+    return counts
+
+
+def _live_regions(session: Session, shop_id: int, period: Period, sealed: set[date]) -> dict[tuple[str, str], list[int]]:
+    """{(province, buyer): [paid orders, GMV]} of the period's days not sealed (today at least), from the orders."""
+    live: dict[tuple[str, str], list[int]] = {}
+    for start, end in rollups.live_spans(period.first, period.last, sealed, shop_id):
+        for key, (orders, gmv) in rollups.region_figures(session, shop_id, start, end).items():
+            live.setdefault(key, [0, 0])
+            live[key][0] += orders
+            live[key][1] += gmv
+    return live
+
+
+def _region_sales(session: Session, shop_id: int, rolled: set[date]) -> dict[str, list[int]]:
+    """{province: [paid orders, GMV]} of the rolled days, from analytics_region_day."""
+    if not rolled:
+        return {}
+    day = AnalyticsRegionDay
+    return {province: [int(orders), int(gmv)] for province, orders, gmv in session.exec(
+        select(day.province, func.sum(day.orders), func.sum(day.gmv))
+        .where(day.shop_id == shop_id, day.day.in_(sorted(rolled))).group_by(day.province)).all()}
+
+
+def _region_buyers(session: Session, shop_id: int, rolled: set[date], live: dict[tuple[str, str], list[int]]) -> dict[str, int]:
+    """{province: distinct buyers}, exactly: the rolled days' (province, buyer) pairs counted once each, and a live
+    buyer already counted on a rolled day not again."""
+    buyers: dict[str, int] = defaultdict(int)
+    known: set[tuple[str, str]] = set()
+    if rolled:
+        day = AnalyticsRegionDay
+        on_rolled = (day.shop_id == shop_id, day.day.in_(sorted(rolled)))
+        pairs = select(day.province, day.buyer).where(*on_rolled).distinct().subquery()
+        for province, count in session.exec(select(pairs.c.province, func.count()).group_by(pairs.c.province)).all():
+            buyers[province] = count
+        live_buyers = sorted({buyer for _province, buyer in live})
+        for chunk in range(0, len(live_buyers), 500):
+            known.update(session.exec(select(day.province, day.buyer).where(
+                *on_rolled, day.buyer.in_(live_buyers[chunk:chunk + 500]))).all())
+    for province, buyer in live:
+        buyers[province] += (province, buyer) not in known
+    return buyers
 
 
 def _visitor_counts(session: Session, shop_id: int, period: Period, today: date,

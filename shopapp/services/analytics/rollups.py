@@ -12,7 +12,8 @@ of every event; product viewers and the overview's buyers are read from the raw 
 
 The same transaction writes the day's other rollups, each from the function the reports call live: finance_day
 (finance.day_groups, per payment provider), analytics_hour (hour_figures) and analytics_region_day
-(region_figures, one row per province and buyer so buyers count once over a range).
+(region_figures, one row per province and buyer so buyers count once over a range) and analytics_sketch_day
+(analytics.sketches: the day's distinct counts as mergeable sketches, which the reports use for big ranges).
 """
 
 from __future__ import annotations
@@ -35,14 +36,15 @@ from shopapp.models import (
     VisitEvent,
 )
 from shopapp.models.analytics import PAGE_TYPES
-from shopapp.services.analytics import finance, reconciliation
+from shopapp.services.analytics import finance, reconciliation, sketches
+from shopapp.services.analytics.keys import STEPS, buyer_of, province_of, visit_source, visitor_key
 from shopapp.services.analytics.sealed import live_spans, rolled_days
 from shopapp.services.core.clock import shop_time, shop_today, shop_zone, start_of_day
 
-__all__ = ["live_spans", "rolled_days"]  # the sealed days' bookkeeping, read by the reports through this module
+# The sealed days' bookkeeping and who is counted once, read by the reports through this module.
+__all__ = ["STEPS", "live_spans", "rolled_days", "visit_source", "visitor_key"]
 
 METRICS = ("page_views", "product_views", "add_to_cart", "checkout_start", "orders", "units", "gmv")
-STEPS = ("product_view", "add_to_cart", "checkout_start")  # the funnel's steps after the visit
 TOTAL = (0, "", "", "")
 Key = tuple[int, str, str, str]
 
@@ -83,15 +85,18 @@ def day_figures(session: Session, shop_id: int, start: datetime, end: datetime) 
     return dict(figures)
 
 
-def roll_up_day(session: Session, shop_id: int, day: date) -> int:
+def roll_up_day(session: Session, shop_id: int, day: date, month: bool = True) -> int:
     """(Re)write the shop-day's rows from the raw events and orders — analytics_day, the visitor days, finance_day,
-    the hours, the regions and the day's reconciliation, in one transaction; a totals row is always written, so a
-    day without any activity is known to be rolled up (sealed.rolled_days). Returns the rows written."""
+    the hours, the regions, the day's reconciliation and the distinct counts' sketches (and its month's merged
+    sketches, unless `month` is False: a rebuild merges each month once), in one transaction; a totals row is always written, so a day without
+    any activity is known to be rolled up (sealed.rolled_days). Returns the rows written."""
     session.exec(delete(AnalyticsDay).where(AnalyticsDay.shop_id == shop_id, AnalyticsDay.day == day))
     start, end = start_of_day(day, shop_id), start_of_day(day + timedelta(days=1), shop_id)
     _roll_up_visitors(session, shop_id, day, start, end)
     written = finance.roll_up_day(session, shop_id, day) + _roll_up_hours(session, shop_id, day, start, end)
-    written += _roll_up_regions(session, shop_id, day, start, end)
+    regions = region_figures(session, shop_id, start, end)
+    written += _roll_up_regions(session, shop_id, day, regions)
+    written += sketches.roll_up_day(session, shop_id, day, start, end, regions, month=month)
     reconciliation.check_day(session, shop_id, day)
     figures = day_figures(session, shop_id, start, end)
     figures.setdefault(TOTAL, dict.fromkeys(METRICS, 0))
@@ -103,24 +108,28 @@ def roll_up_day(session: Session, shop_id: int, day: date) -> int:
 
 
 def rebuild(session: Session, shop_id: int, first: date, last: date) -> int:
-    """Roll up every day from first to last again (only days that are over: today stays live)."""
+    """Roll up every day from first to last again (only days that are over: today stays live), then merge the
+    sketches of each month they touch once."""
     last = min(last, shop_today(shop_id) - timedelta(days=1))
     days = (last - first).days + 1
-    return sum(roll_up_day(session, shop_id, first + timedelta(days=n)) for n in range(max(days, 0)))
+    written = sum(roll_up_day(session, shop_id, first + timedelta(days=n), month=False) for n in range(max(days, 0)))
+    return written + (sketches.roll_up_months(session, shop_id, first, last) if days > 0 else 0)
 
 
 def roll_up_recent(session: Session, days_back: int = 2, catch_up: int = 31) -> int:
     """The job: seal the last `days_back` days that are over, for every shop (yesterday's late events and
     payments included), and up to `catch_up` older days of the last year never sealed (a new install, an
-    upgrade that asked for the rollups again). A day rolled up again gives the same rows, so running it twice
-    changes nothing."""
+    upgrade that asked for the rollups again, a day sealed before the sketches were kept). A day rolled up again
+    gives the same rows, so running it twice changes nothing."""
     written = 0
     for shop_id, opened in session.exec(select(Shop.id, Shop.created_at).order_by(Shop.id)).all():
         today = shop_today(shop_id)
         for back in range(days_back, 0, -1):
             written += roll_up_day(session, shop_id, today - timedelta(days=back))
         first = max(today - timedelta(days=366), shop_time(opened, shop_id).date())
-        sealed = rolled_days(session, shop_id, first, today, today) & reconciliation.checked_days(session, shop_id, first, today)
+        # a day sealed before sketches or before reconciliation was stored: again
+        sealed = sketches.sketched_days(session, shop_id, first, today, today) & reconciliation.checked_days(
+            session, shop_id, first, today)
         missing = [first + timedelta(days=n) for n in range((today - first).days)]
         for day in [day for day in reversed(missing) if day not in sealed][:catch_up]:
             written += roll_up_day(session, shop_id, day)
@@ -171,24 +180,10 @@ def region_figures(session: Session, shop_id: int, start: datetime, end: datetim
         select(Order.address, Order.customer_id, Order.email, Order.total)
         .where(Order.shop_id == shop_id, Order.paid_at >= start, Order.paid_at < end)
     ).all():
-        province = str((address or {}).get("province") or "").strip() or "未知"
-        row = rows[(province, str(customer_id) if customer_id else email.lower())]
+        row = rows[(province_of(address), buyer_of(customer_id, email))]
         row[0] += 1
         row[1] += total
     return dict(rows)
-
-
-def visitor_key(visitor_id):
-    """The visitor's 64-bit key, computed by the database (PostgreSQL's hashtextextended; on SQLite the stand-in
-    shopapp.db registers): stored with each visitor-day and computed the same way from today's raw events, so the
-    reports count distinct integers. Two of a shop's visitors share a key with a chance of about n²/2⁶⁵ (one in
-    ten million for 2 M visitors)."""
-    return func.hashtextextended(visitor_id, 0)
-
-
-def visit_source(source: str | None, medium: str | None, campaign: str | None) -> tuple[str, str, str]:
-    """An order's visit source; an order without a recorded visit (placed over the API, before tracking) is direct."""
-    return (source, medium or "", campaign or "") if source else ("direct", "", "")
 
 
 # Helpers ---------------------------------------------------------------------------------------
@@ -222,9 +217,8 @@ def _roll_up_hours(session: Session, shop_id: int, day: date, start: datetime, e
     return len(by_hour)
 
 
-def _roll_up_regions(session: Session, shop_id: int, day: date, start: datetime, end: datetime) -> int:
+def _roll_up_regions(session: Session, shop_id: int, day: date, rows: dict[tuple[str, str], list[int]]) -> int:
     session.exec(delete(AnalyticsRegionDay).where(AnalyticsRegionDay.shop_id == shop_id, AnalyticsRegionDay.day == day))
-    rows = region_figures(session, shop_id, start, end)
     if rows:
         session.execute(insert(AnalyticsRegionDay), [
             {"shop_id": shop_id, "day": day, "province": province, "buyer": buyer, "orders": orders, "gmv": gmv}

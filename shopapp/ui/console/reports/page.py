@@ -29,6 +29,7 @@ def reports_page() -> rx.Component:
         rx.el.h1(tr("console.nav.reports"), class_name="mt-4 text-2xl font-bold"),
         _range_bar(),
         rx.cond(state.problem != "", rx.el.p(state.problem, role="alert", class_name="mt-3 text-sm text-red-700", data_testid="reports-problem")),
+        rx.cond(state.approximate, rx.el.p(tr("sketches.note"), class_name="mt-2 text-sm text-gray-500", data_testid="reports-approximate")),
         rx.el.div(rx.foreach(state.cards, _card), class_name="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-5", data_testid="report-cards"),
         _section("reports.funnel", rx.el.ol(rx.foreach(state.funnel_steps, _funnel_step), class_name="space-y-2", data_testid="report-funnel")),
         _section("reports.sources", _sources()),

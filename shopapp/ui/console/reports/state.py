@@ -12,6 +12,7 @@ from shopapp.ui.console.state import ConsoleState
 
 CARDS = ("visitors", "page_views", "orders", "paid_orders", "buyers", "gmv", "refunds", "net_sales", "aov", "conversion_rate")
 MONEY = {"gmv", "refunds", "net_sales", "aov"}
+ESTIMATED = {"visitors", "buyers", "conversion_rate"}  # what a long range estimates (reports: approximate)
 FUNNEL = ("visitors", "product_viewers", "cart_adders", "checkout_starters", "buyers")
 
 
@@ -21,6 +22,7 @@ class ReportsState(ConsoleState):
     to_text: str = ""
     shown_range: str = ""
     problem: str = ""
+    approximate: bool = False  # some distinct counts of the range are estimates: "≈" / "约" beside them
     cards: list[dict[str, str]] = []
     funnel_steps: list[dict[str, str]] = []
     sources: list[dict[str, str]] = []
@@ -74,23 +76,27 @@ class ReportsState(ConsoleState):
 
     def _show(self, answers: dict, money) -> None:
         now, before = answers["overview"], answers["overview"]["previous"]
+        self.approximate = any(answers[name]["approximate"] for name in ("overview", "funnel", "sources", "products", "regions"))
         shown = lambda key, value: money(value) if key in MONEY else f"{value:.1%}" if key == "conversion_rate" else str(value)  # noqa: E731
-        self.cards = [{"key": "reports.figure." + key, "value": shown(key, now[key]), "previous": shown(key, before[key]),
+        about = lambda answer, key, value: (self._text("sketches.about") + " " if answer["approximate"] and key in ESTIMATED  # noqa: E731
+                                            else "") + shown(key, value)
+        self.cards = [{"key": "reports.figure." + key, "value": about(now, key, now[key]), "previous": about(before, key, before[key]),
                        "trend": _trend(now[key], before[key])} for key in CARDS]
         steps = answers["funnel"]
         top = steps["visitors"] or 1
-        self.funnel_steps = [{"key": "reports.funnel." + key, "count": str(steps[key]), "width": f"{max(steps[key] * 100 // top, 1)}%",
+        self.funnel_steps = [{"key": "reports.funnel." + key, "count": about(steps, "visitors", steps[key]), "width": f"{max(steps[key] * 100 // top, 1)}%",
                               "share": f"{steps[key] / top:.0%}",
                               "drop": f"-{1 - steps[key] / steps[FUNNEL[n - 1]]:.0%}" if n and steps[FUNNEL[n - 1]] else ""}
                              for n, key in enumerate(FUNNEL)]
         self.sources = [{"source": row["source"], "medium": row["medium"] or "—", "campaign": row["campaign"] or "—",
-                         "visitors": str(row["visitors"]), "buyers": str(row["buyers"]), "gmv": money(row["gmv"])}
+                         "visitors": about(answers["sources"], "visitors", row["visitors"]),
+                         "buyers": about(answers["sources"], "buyers", row["buyers"]), "gmv": money(row["gmv"])}
                         for row in answers["sources"]["items"]]
         self.products = [{"id": str(row["product_id"]), "title": row["title"] or f"#{row['product_id']}", "views": str(row["views"]),
-                          "viewers": str(row["viewers"]), "add_to_cart_rate": f"{row['add_to_cart_rate']:.0%}", "units": str(row["units"]),
+                          "viewers": about(answers["products"], "visitors", row["viewers"]), "add_to_cart_rate": f"{row['add_to_cart_rate']:.0%}", "units": str(row["units"]),
                           "gmv": money(row["gmv"]), "conversion_rate": f"{row['conversion_rate']:.0%}"}
                          for row in answers["products"]["items"]]
-        self.regions = [{"province": row["province"], "gmv": row["gmv"] / 100, "orders": row["orders"], "buyers": row["buyers"],
+        self.regions = [{"province": row["province"], "gmv": row["gmv"] / 100, "orders": row["orders"], "buyers": about(answers["regions"], "buyers", row["buyers"]),
                          "gmv_text": money(row["gmv"])} for row in answers["regions"]["items"]]
         self.hours = [{"hour": row["hour"], "page_views": row["page_views"], "orders": row["orders"]} for row in answers["hours"]["hours"]]
         self.weekdays = [{"weekday": self._text(f"reports.weekday.{row['weekday']}"), "page_views": row["page_views"], "orders": row["orders"]}
