@@ -19,11 +19,6 @@ class CouponBlockState(StoreState):
     problem: str = ""
 
     @rx.event
-    def load_coupons(self):
-        """on_load of the home page, after the page's own load (the shop is known by then)."""
-        self._load_claimables(None)
-
-    @rx.event
     def load_product_coupons(self):
         """on_load of a product's page: the coupons that cover this product."""
         self._load_claimables(self.product_id)

@@ -32,7 +32,17 @@ class StoreHomeState(StoreState):
 
     @rx.event
     def load(self):
-        """The home (or the 微页面 in the address) as published; the draft with the shop's preview token."""
+        """The 微页面 in the address as published; the draft with the shop's preview token."""
+        self._load_page()
+
+    @rx.event
+    async def load_home(self):
+        """The home and its 领券 strip in one event, so one render: loaded by a second on_load, the strip
+        arrived after the sections and pushed them down (a layout shift of 0.15 on a phone)."""
+        self._load_page()
+        (await self.get_state(CouponBlockState))._load_claimables(None)
+
+    def _load_page(self):
         self._load_shop()
         if self.not_found:
             self.sections = []
@@ -128,7 +138,7 @@ def product_card(item: dict, shop: dict[str, str], offer=None, position: int | N
     }
 
 
-@store_page(routes.STORE_HOME, title=StoreHomeState.shop["name"].to(str), on_load=[StoreHomeState.load, CouponBlockState.load_coupons])
+@store_page(routes.STORE_HOME, title=StoreHomeState.shop["name"].to(str), on_load=StoreHomeState.load_home)
 def store_home() -> tuple[rx.Component, ...]:
     # The 领券 strip (claim in place) while the shop has claimable coupons, whatever the design holds.
     return (coupon_block(), rx.foreach(StoreHomeState.sections, _section), draft_listener(on_draft=StoreHomeState.show_draft))
