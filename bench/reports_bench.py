@@ -35,6 +35,7 @@ import shopapp.models  # noqa: E402,F401
 from shopapp.db import get_engine, session_scope  # noqa: E402
 from shopapp.models import Order, OrderItem, OrderVisit, Product, Shop, VisitEvent  # noqa: E402
 from shopapp.services.analytics import ranges, reports, rollups  # noqa: E402
+from shopapp.services.analytics.tracking import FLOOD_EVENTS  # noqa: E402
 from shopapp.services.core import plan_limits  # noqa: E402
 from shopapp.services.core.clock import shop_today  # noqa: E402
 from shopapp.services.core.permissions import Actor  # noqa: E402
@@ -142,11 +143,14 @@ def fire(base: str, slug: str, beacons: int, threads: int = 16, per_beacon: int 
 
     agent = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
     each = beacons // threads
+    # a new visitor before one would pass the flood limit, so every event sent is an event written
+    per_visitor = max(per_beacon, FLOOD_EVENTS - FLOOD_EVENTS % per_beacon)
+    run = int(time.time())  # another run's visitors are other visitors
 
     def send(worker: int) -> None:
         with httpx.Client(base_url=base, headers={"User-Agent": agent, "Content-Type": "text/plain"}) as client:
             for n in range(each):
-                event = {"visitor_id": f"bench-{worker:04d}-{n * per_beacon // 50:06d}", "type": "page_view", "path": f"/s/{slug}",
+                event = {"visitor_id": f"bench-{run}-{worker:04d}-{n * per_beacon // per_visitor:06d}", "type": "page_view", "path": f"/s/{slug}",
                          "utm_source": "wechat"}
                 body = json.dumps({"events": [event] * per_beacon} if per_beacon > 1 else event)
                 assert client.post(f"/api/v1/store/{slug}/events", content=body).status_code == 204

@@ -31,6 +31,9 @@ from pathlib import Path
 
 import aiohttp
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.storefront_scale import server_rss_kb  # noqa: E402  - the server's RSS with its workers
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # uvicorn as shopapp/server.py runs it: permessage-deflate refused (a browser asks for it on every socket).
@@ -83,29 +86,6 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def rss_kb(pid: int) -> int:
-    """RSS of the process and its children (Granian's supervisor forks its worker)."""
-    total = 0
-    for process in {pid, *_children(pid)}:
-        try:
-            for line in Path(f"/proc/{process}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total
-
-
-def _children(pid: int) -> set[int]:
-    found = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found.update(int(child) for child in (task / "children").read_text().split())
-        except OSError:
-            continue
-    return found | {grand for child in found for grand in _children(child)}
-
-
 def start(server: str, app: str, port: int) -> subprocess.Popen:
     target = f"bench.server_memory:{app}"
     where = ["--port", str(port)] if server == "granian" else []
@@ -149,13 +129,13 @@ async def measure(server: str, app: str, connections: int, deflate: bool) -> flo
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
             warm = [await open_one(session, url, app, deflate) for _ in range(5)]  # first-use allocations
             await asyncio.sleep(1)
-            before = rss_kb(process.pid)
+            before = server_rss_kb(process.pid)
             sockets = []
             for begin in range(0, connections, 50):
                 sockets += await asyncio.gather(*(open_one(session, url, app, deflate)
                                                   for _ in range(begin, min(begin + 50, connections))))
             await asyncio.sleep(2)
-            after = rss_kb(process.pid)
+            after = server_rss_kb(process.pid)
             await asyncio.gather(*(ws.close() for ws in sockets + warm), return_exceptions=True)
         return (after - before) / connections
     finally:

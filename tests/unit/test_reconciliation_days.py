@@ -3,7 +3,7 @@ leaves the list when the job checks it again, and only days not checked are comp
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import select
@@ -59,9 +59,24 @@ def test_a_duplicate_refunded_later_leaves_the_list_when_the_job_checks_again(se
 
     session.exec(update(Payment).where(Payment.id == second.id).values(refunded_amount=second.amount, status="refunded"))
     session.commit()
-    reconciliation.recheck_open_days(session, owner.shop_id)
+    reconciliation.recheck_open_days(session, owner.shop_id, since=TWO_DAYS.first)
     session.commit()
     assert "duplicate" not in _kinds(session, owner)
+
+
+def test_the_job_checks_again_only_the_recent_days_with_mismatches(session, owner, two_days_of_sales, monkeypatch):  # noqa: F811
+    _, saved, _ = two_days_of_sales
+    _plant_a_duplicate(session, owner, saved)
+    rollups.rebuild(session, owner.shop_id, TWO_DAYS.first, TWO_DAYS.last)
+    session.commit()
+    checked = []
+    monkeypatch.setattr(reconciliation, "check_day", lambda s, shop_id, day: checked.append(day) or 1)
+    assert reconciliation.recheck_open_days(session, owner.shop_id, since=DAY + timedelta(days=1)) == 0
+    assert checked == []
+    reconciliation.recheck_open_days(session, owner.shop_id, since=TWO_DAYS.first)
+    assert checked == list(session.exec(select(ReconciliationDay.day).where(
+        ReconciliationDay.shop_id == owner.shop_id, ReconciliationDay.open_mismatches > 0)).all())
+    assert checked  # the duplicate's day
 
 
 def _kinds(session, owner) -> list[str]:

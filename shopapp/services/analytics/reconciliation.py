@@ -87,10 +87,12 @@ def checked_days(session: Session, shop_id: int, first: date, last: date) -> set
     )).all())
 
 
-def recheck_open_days(session: Session, shop_id: int) -> int:
-    """Check again every stored day of the shop that had mismatches: what was put right since leaves the list."""
+def recheck_open_days(session: Session, shop_id: int, since: date) -> int:
+    """Check again the stored days from `since` on that had mismatches: what was put right since leaves the list.
+    Bounded, because a mismatch that never clears (a payment missing from a statement) would otherwise be paid
+    for on every run for ever; one put right later than that stays listed until its days are rebuilt."""
     days = session.exec(select(ReconciliationDay.day).where(
-        ReconciliationDay.shop_id == shop_id, ReconciliationDay.open_mismatches > 0,
+        ReconciliationDay.shop_id == shop_id, ReconciliationDay.day >= since, ReconciliationDay.open_mismatches > 0,
     )).all()
     return sum(check_day(session, shop_id, day) for day in days)
 
@@ -100,28 +102,27 @@ def recheck_open_days(session: Session, shop_id: int) -> int:
 def _range(session: Session, shop_id: int, days: Range) -> dict:
     today = shop_today(shop_id)
     found = {"expected": {name: _zero() for name in PROVIDERS}, "statements": {"sandbox": _zero()}, "mismatches": []}
-    stored = session.exec(select(ReconciliationDay).where(
+    stored = session.exec(select(
+        ReconciliationDay.day, ReconciliationDay.expected, ReconciliationDay.statements, ReconciliationDay.mismatches,
+    ).where(
         ReconciliationDay.shop_id == shop_id, ReconciliationDay.day >= days.first, ReconciliationDay.day <= days.last,
         ReconciliationDay.day < today,
     ).order_by(ReconciliationDay.day)).all()
     for row in stored:
-        _add(found, row)
+        _add(found, row._asdict())
     for first, last in live_runs(days.first, days.last, {row.day for row in stored}):
         _add(found, mismatches.check(session, shop_id, Range(first, last)))
     return found
 
 
-def _add(found: dict, day) -> None:
-    """Add one check (a stored day's row, or a live check's answer) to the range's."""
-    expected, sandbox, listed = (
-        (day.expected, day.statements, day.mismatches) if isinstance(day, ReconciliationDay)
-        else (day["expected"], day["statements"], day["mismatches"])
-    )
-    for name, figures in expected.items():
+def _add(found: dict, check: dict) -> None:
+    """Add one day's or one run's check ({expected, statements, mismatches}, as mismatches.check gives) to the
+    range's."""
+    for name, figures in check["expected"].items():
         _add_summary(found["expected"].setdefault(name, _zero()), figures)
-    for name, figures in sandbox.items():
+    for name, figures in check["statements"].items():
         _add_summary(found["statements"].setdefault(name, _zero()), figures)
-    found["mismatches"].extend(listed)
+    found["mismatches"].extend(check["mismatches"])
 
 
 def _compare_upload(session: Session, shop_id: int, days: Range, provider: str, lines: list, found: dict) -> None:

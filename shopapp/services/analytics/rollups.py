@@ -133,7 +133,7 @@ def roll_up_recent(session: Session, days_back: int = 2, catch_up: int = 31) -> 
         missing = [first + timedelta(days=n) for n in range((today - first).days)]
         for day in [day for day in reversed(missing) if day not in sealed][:catch_up]:
             written += roll_up_day(session, shop_id, day)
-        reconciliation.recheck_open_days(session, shop_id)
+        reconciliation.recheck_open_days(session, shop_id, since=today - timedelta(days=catch_up))
         session.commit()
     return written
 

@@ -49,18 +49,21 @@ class ProductPageState(StoreState):
         """The page's one on_load: the product, then its blocks (coupons, reviews, recommendations, bargain,
         group buy, flash sale) in the same event (one state lock, one delta), not an event each paying
         Reflex's lock, load, save and delta."""
-        # The blocks' states in one Redis read, not one read each (ui/state_fetch.py).
-        await fetch_states(self, CouponBlockState, ProductReviewsState, RecommendationsState, BargainStartState,
-                           GroupOfferState, FlashSaleBlockState)
+        # The blocks' states in one Redis read, not one read each (ui/state_fetch.py), all taken before the
+        # reads, so the one session below is never held open across an await.
+        blocks = (CouponBlockState, ProductReviewsState, RecommendationsState, BargainStartState, GroupOfferState,
+                  FlashSaleBlockState)
+        await fetch_states(self, *blocks)
+        coupons, reviews, recommendations, bargain, group, flash = [await self.get_state(block) for block in blocks]
         with one_read():  # the blocks' reads in one session, not a session each (db.one_read)
             self._load_product()
-            (await self.get_state(CouponBlockState))._load_claimables(self.product_id)
-            (await self.get_state(ProductReviewsState))._first_page()
+            coupons._load_claimables(self.product_id)
+            reviews._first_page()
             if not self.missing and not self.not_found:
-                (await self.get_state(RecommendationsState))._load_for_product(self.product_id)
-            (await self.get_state(BargainStartState))._load_for_product(self.product_id)
-            (await self.get_state(GroupOfferState))._load_for_product()
-            return (await self.get_state(FlashSaleBlockState))._load_for_product(self.product_id)  # its countdown, if coming
+                recommendations._load_for_product(self.product_id)
+            bargain._load_for_product(self.product_id)
+            group._load_for_product()
+            return flash._load_for_product(self.product_id)  # its countdown, if coming
 
     def _load_product(self):
         self._load_shop()
