@@ -13,6 +13,7 @@ from shopapp.services.shops import design, design_pages
 from shopapp.ui import routes
 from shopapp.ui.components.picture import product_picture
 from shopapp.ui.components.text import tr
+from shopapp.ui.page_events import hydrating
 from shopapp.ui.store.coupons import CouponBlockState, coupon_block
 from shopapp.ui.store.draft_listener import draft_listener
 from shopapp.ui.store.layout import store_page
@@ -31,11 +32,13 @@ class StoreHomeState(StoreState):
     page_missing: bool = False
 
     @rx.event
+    @hydrating  # sets is_hydrated itself: no set_is_hydrated event after it (ui/page_events.py)
     def load(self):
         """The 微页面 in the address as published; the draft with the shop's preview token."""
         self._load_page()
 
     @rx.event
+    @hydrating
     async def load_home(self):
         """The home and its 领券 strip in one event, so one render: loaded by a second on_load, the strip
         arrived after the sections and pushed them down (a layout shift of 0.15 on a phone)."""
