@@ -6,7 +6,7 @@ import pytest
 
 from shopapp.services.core.errors import NotFound
 from shopapp.services.core.paging import page_count
-from shopapp.services.shops import design, shops
+from shopapp.services.shops import design, design_pages, shops
 
 
 def test_a_shoppers_page_reads_the_same_public_shop_as_the_api_showed(session, owner):
@@ -38,3 +38,11 @@ def test_the_visit_design_is_remembered_and_publishing_forgets_it(session, owner
     assert design.design_for_visit(session, owner.shop_id) is before  # a draft is not what shoppers see
     design.publish(session, owner)
     assert design.design_for_visit(session, owner.shop_id)["pages"]["home"]["sections"][0]["type"] == "notice"
+
+
+def test_a_published_page_is_filled_once_a_second_and_a_newly_published_one_at_once(session, owner):
+    page = design.design_for_visit(session, owner.shop_id)["pages"]["home"]
+    filled = design_pages.filled_published_page(session, owner.shop_id, "home", page)
+    assert design_pages.filled_published_page(session, owner.shop_id, "home", page) is filled
+    other = {"sections": [{"type": "notice", "settings": {"text": "新"}}]}
+    assert [f["type"] for f in design_pages.filled_published_page(session, owner.shop_id, "home", other)] == ["notice"]

@@ -78,7 +78,10 @@ class StoreHomeState(StoreState):
         shop_id = int(self.shop["id"])
         page = shown["pages"].get(self._handle())
         self.page_missing = page is None
-        filled = design_pages.filled_page(session, shop_id, page or {"sections": []})
+        if page is None or self.preview_token():  # a draft, or no page: filled afresh
+            filled = design_pages.filled_page(session, shop_id, page or {"sections": []})
+        else:  # what was published: the same for every shopper, remembered a second
+            filled = design_pages.filled_published_page(session, shop_id, self._handle(), page)
         filled = _with_recommendations(session, shop_id, self.shopper.get("id"), filled)
         offers = card_offers(session, self.shop, [item for section in filled for item in section["products"]])
         coupons = running_coupons(session, shop_id) if any(f["type"] == "coupons" for f in filled) else []
