@@ -31,6 +31,9 @@ HYDRATING = "_shopapp_hydrating"  # the mark `hydrating` leaves on a handler's f
 def hydrating(fn):
     """Mark a page's one on_load handler as setting `is_hydrated` itself, when it ends or fails, so Reflex
     does not queue `set_is_hydrated` as an event after it. Put it under `@rx.event`."""
+    if inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn):
+        # A handler that yields sends deltas as it goes: the flag would have to wait for its last one.
+        raise TypeError(f"{fn.__qualname__}: @hydrating is for a load that returns, not one that yields")
     if inspect.iscoroutinefunction(fn):
         @functools.wraps(fn)
         async def load(self, *args, **kwargs):

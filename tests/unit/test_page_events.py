@@ -22,7 +22,8 @@ def test_the_storefront_journeys_pages_set_is_hydrated_in_their_one_load():
     from shopapp.shopapp import app
 
     app._apply_decorated_pages()
-    for route in ("s/[slug]", "s/[slug]/p/[product_id]", "s/[slug]/cart", "s/[slug]/orders/[order_no]"):
+    for route in ("s/[slug]", "s/[slug]/p/[product_id]", "s/[slug]/cart", "s/[slug]/checkout", "s/[slug]/search",
+                  "s/[slug]/orders/[order_no]"):
         events = app._load_events[next(r for r in app._load_events if r.strip("/") == route)]
         assert page_events._hydrates_itself(events), route
     assert not page_events._hydrates_itself([])
@@ -50,3 +51,14 @@ def test_a_hydrating_load_sets_the_flag_also_when_it_fails():
     page = _Page()
     assert asyncio.run(loads(page)) == "done" and page.is_hydrated
     assert getattr(loads, page_events.HYDRATING)
+
+
+def test_a_load_that_yields_cannot_be_marked():
+    def yields(self):
+        yield
+
+    try:
+        page_events.hydrating(yields)
+    except TypeError:
+        return
+    raise AssertionError("a yielding load was marked")
