@@ -315,6 +315,7 @@ async def cpu_per_kind(shopper: Shopper, slug: str, products: list[int], pid: in
     path, params = product_path(slug, products[0])
     kinds = {
         "empty event": lambda: shopper.empty_event(path, params),
+        "home page load": lambda: shopper.navigate(f"/s/{slug}", {"slug": slug}),
         "product page load": lambda: shopper.navigate(path, params),
         "add to cart": lambda: shopper.add_to_cart(path, params),
         "cart page load": lambda: shopper.navigate(*cart_path(slug)),
@@ -322,13 +323,41 @@ async def cpu_per_kind(shopper: Shopper, slug: str, products: list[int], pid: in
     for kind, action in kinds.items():
         if kind in ("add to cart", "empty event"):
             await shopper.navigate(path, params)  # the button is on the product page
-        before, commands = cpu_seconds(pid), redis_commands(redis_url)
+        before, commands, stats = cpu_seconds(pid), redis_commands(redis_url), event_stats_mark()
         for _ in range(count):
             await action()
+        await asyncio.sleep(0.2)  # a chained event's line may come just after the delta that answered
         cpu = f"CPU per {kind:<20} {1000 * (cpu_seconds(pid) - before) / count:5.1f} ms (server, {count} in a row)"
         if redis_url:  # the Redis round trips, a figure the machine's load does not move
             cpu += f"; Redis commands per event {(redis_commands(redis_url) - commands) / count:.1f}"
         print(cpu)
+        if stats is not None:
+            print(event_stats_since(stats, count))
+
+
+# Reflex events per action and each one's CPU (--event-stats: the workers log each event, event_gate.py) --
+
+def event_stats_mark() -> dict[str, int] | None:
+    """Where each worker's event log ends now (None without --event-stats)."""
+    folder = os.environ.get("SHOPAPP_EVENT_STATS")
+    if not folder:
+        return None
+    return {name: (Path(folder) / name).stat().st_size for name in os.listdir(folder)}
+
+
+def event_stats_since(mark: dict[str, int], actions: int) -> str:
+    """The events logged since `mark`, per action: how many of each and the worker CPU of each."""
+    folder = Path(os.environ["SHOPAPP_EVENT_STATS"])
+    cpu: dict[str, list[float]] = {}
+    for name in os.listdir(folder):
+        with open(folder / name, "rb") as log:
+            log.seek(mark.get(name, 0))
+            for row in log.read().decode().splitlines():
+                event, _, ms = row.rpartition("\t")
+                cpu.setdefault(event.rsplit(".", 1)[-1], []).append(float(ms))
+    total = sum(len(values) for values in cpu.values())
+    parts = [f"{event} {len(values) / actions:.1f} x {sum(values) / len(values):.2f} ms" for event, values in cpu.items()]
+    return f"    {total / actions:.1f} events each (worker CPU per event): " + ", ".join(parts)
 
 
 def redis_commands(redis_url: str | None) -> int:
@@ -474,6 +503,8 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=30, help="idle probes (ping + page load)")
     parser.add_argument("--products", type=int, default=5)
     parser.add_argument("--settle", type=float, default=20, help="seconds after the burst before Redis clients are counted again")
+    parser.add_argument("--event-stats", action="store_true",
+                        help="count the Reflex events of each action and the worker CPU of each (event_gate.py)")
     parser.add_argument("--compare", metavar="URL", help="only compare this client's frames with Chromium's on URL")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # figures as they come, also through a pipe
@@ -483,6 +514,10 @@ def main() -> None:
     database_url, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
     if args.workers > 1 and not redis_url:
         sys.exit("several workers share their state through Redis: set REDIS_URL")
+    if args.event_stats:  # read by the workers at import (event_gate.EVENT_STATS)
+        import tempfile
+
+        os.environ["SHOPAPP_EVENT_STATS"] = tempfile.mkdtemp(prefix="event-stats-")
     if redis_url:
         import redis
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import os
+import time
 
 import reflex.app
 from reflex_base.event.processor.base_state_processor import BaseStateEventProcessor
@@ -79,10 +80,35 @@ def gate() -> Gate:
     return _gate
 
 
+# For measuring only (bench/storefront_scale.py --event-stats): a folder where each worker appends one
+# line per event, "name<TAB>CPU ms", so a navigation's events can be counted and each one's CPU told
+# apart (Reflex's own events from our handlers). The CPU is the worker thread's during the event, so
+# it is exact only while one event runs at a time, as in the bench's one-shopper rows.
+EVENT_STATS = os.environ.get("SHOPAPP_EVENT_STATS", "")
+_stats_file = None
+
+
+def _record(name: str, cpu: float) -> None:
+    global _stats_file
+    if _stats_file is None:
+        _stats_file = open(os.path.join(EVENT_STATS, f"{os.getpid()}.tsv"), "a", buffering=1)  # noqa: SIM115
+    _stats_file.write(f"{name}\t{cpu * 1000:.3f}\n")
+
+
 class GatedEventProcessor(BaseStateEventProcessor):
     """Reflex's event processor with its foreground events through the gate."""
 
     async def _execute_event(self, *, entry, registered_handler) -> None:
+        if not EVENT_STATS:
+            await self._gated(entry=entry, registered_handler=registered_handler)
+            return
+        began = time.thread_time()
+        try:
+            await self._gated(entry=entry, registered_handler=registered_handler)
+        finally:
+            _record(entry.event.name, time.thread_time() - began)
+
+    async def _gated(self, *, entry, registered_handler) -> None:
         if registered_handler.handler.is_background or EVENTS_AT_ONCE <= 0:
             await super()._execute_event(entry=entry, registered_handler=registered_handler)
             return

@@ -9,7 +9,7 @@ from shopapp import event_gate, worker_tokens
 from shopapp.api import create_api, hosts
 from shopapp.logs import setup_logging
 from shopapp.settings import get_settings
-from shopapp.ui import degraded
+from shopapp.ui import degraded, page_events
 from shopapp.ui.console import billing as console_billing  # noqa: F401 - registers /console/billing (套餐与账单)
 from shopapp.ui.console import (
     categories,  # noqa: F401 - registers /console/categories
@@ -68,6 +68,8 @@ setup_logging()
 worker_tokens.install()
 # Page events of a worker through a gate, a few at a time, so a burst does not hold every tab's lock.
 event_gate.install()
+# Fewer events per storefront navigation: no set_is_hydrated after a @hydrating load, no re-assigned LocalStorage.
+page_events.install()
 
 app = rx.App(
     api_transformer=create_api(),

@@ -26,7 +26,7 @@ from shopapp.services.core import shop_status
 from shopapp.services.core.permissions import Actor
 from shopapp.services.orders import listing
 from shopapp.services.settlement import accounts as accounts_of_payment
-from shopapp.services.shops import accounts
+from shopapp.services.shops import accounts, design, design_pages, shops
 from tests.redis_server import RedisServer, own_redis_server
 
 
@@ -49,6 +49,9 @@ def clean_database(request, engine):
     tracking.forget()
     shop_status.forget_slugs()  # the next test's "tea-house" is another shop
     accounts_of_payment.forget_accounts()  # and its shop id may be this test's (SQLite reuses them)
+    shops.forget_public()  # the storefront's shop and design, remembered a second (session 9)
+    design.forget_published()
+    design_pages.forget_filled()
     with engine.begin() as connection:
         for table in reversed(SQLModel.metadata.sorted_tables):
             connection.execute(text(f'DELETE FROM "{table.name}"'))

@@ -18,6 +18,7 @@ from shopapp.models.base import utcnow
 from shopapp.services.catalog import media, storage, storage_use
 from shopapp.services.core.errors import Forbidden, Invalid, NotFound, require_fields
 from shopapp.services.core.permissions import Actor, require
+from shopapp.services.core.remembered import Remembered
 from shopapp.services.shops import design_rules as rules
 from shopapp.services.shops.design_check import Checker
 from shopapp.settings import get_settings
@@ -93,6 +94,7 @@ def publish(session: Session, actor: Actor) -> dict:
     row = _row(session, actor.shop_id, lock=True)
     row.version += 1
     row.published, row.published_at, row.draft = design, utcnow(), copy.deepcopy(design)
+    _published.forget(actor.shop_id)
     session.add(row)
     user = session.get(User, actor.user_id) if actor.user_id else None
     session.add(StoreDesignVersion(shop_id=actor.shop_id, version=row.version, design=design, published_at=row.published_at,
@@ -153,11 +155,26 @@ def preview_token(shop_id: int) -> str:
     return hmac.new(get_settings().secret_key.encode(), f"design-preview:{shop_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
+# What shoppers see, asked by every storefront event (the frame's theme) and twice by the home's:
+# remembered a second per worker (publishing in this process forgets it at once, in another a second
+# later at most). Read-only for callers, as the row's own JSON always was.
+_published = Remembered[int, dict](1.0)
+
+
 def design_for_visit(session: Session, shop_id: int, preview: str = "") -> dict:
     """The draft with the shop's preview token, else what was published."""
     if preview and hmac.compare_digest(preview, preview_token(shop_id)):
         return draft_design(session, shop_id)
-    return published_design(session, shop_id)
+    found = _published.get(shop_id)
+    if found is None:
+        found = published_design(session, shop_id)
+        _published.put(shop_id, found)
+    return found
+
+
+def forget_published() -> None:
+    """Forget every remembered published design (the tests' next shop may reuse this one's id)."""
+    _published.forget()
 
 
 def live_preview(session: Session, shop_id: int, preview: str, handle: str, theme, page) -> dict:

@@ -12,6 +12,7 @@ from shopapp.models.base import utcnow
 from shopapp.services.catalog import media, storage, storage_use
 from shopapp.services.core.errors import NotFound, require_fields
 from shopapp.services.core.permissions import Actor, require
+from shopapp.services.core.remembered import Remembered
 from shopapp.services.core.validation import checked_email
 from shopapp.services.shops import regions
 
@@ -117,7 +118,7 @@ def update_profile(session: Session, actor: Actor, changes: dict) -> Shop:
     require_fields(errors)
     for field, value in clean.items():
         setattr(shop, field, value)
-    shop.updated_at = utcnow()
+    _changed(shop)
     session.add(shop)
     return shop
 
@@ -192,16 +193,35 @@ def shop_public(shop: Shop) -> dict:
     return {name: getattr(shop, name) for name in PUBLIC_FIELDS}
 
 
+# Every storefront event asks for its shop: remembered a second per worker (another worker's change is
+# seen a second later at most; this process's own changes forget it at once, `_changed`).
+_public = Remembered[str, dict](1.0)
+
+
 def public_shop_by_slug(session: Session, slug: str) -> dict:
     """shop_public of the shop at this address, reading only those columns: every storefront page
     load asks, and a whole Shop row (some 40 columns into an ORM object) cost more than the page's
-    own product did."""
-    row = session.exec(
-        select(*(getattr(Shop, name) for name in PUBLIC_FIELDS)).where(Shop.slug == (slug or "").lower())
-    ).first()
-    if row is None:
-        raise NotFound("shop_not_found")
-    return dict(zip(PUBLIC_FIELDS, row))
+    own product did. A copy each time: one caller's changes never reach another's."""
+    key = (slug or "").lower()
+    found = _public.get(key)
+    if found is None:
+        row = session.exec(select(*(getattr(Shop, name) for name in PUBLIC_FIELDS)).where(Shop.slug == key)).first()
+        if row is None:
+            raise NotFound("shop_not_found")
+        found = dict(zip(PUBLIC_FIELDS, row))
+        _public.put(key, found)
+    return dict(found)
+
+
+def forget_public() -> None:
+    """Forget every shop's remembered public fields (the tests' next "tea-house" is another shop)."""
+    _public.forget()
+
+
+def _changed(shop: Shop) -> None:
+    """A shop's public fields changed: forget what this process remembered of them."""
+    shop.updated_at = utcnow()
+    _public.forget()
 
 
 def set_logo(session: Session, actor: Actor, data: bytes) -> Shop:
@@ -214,6 +234,7 @@ def set_logo(session: Session, actor: Actor, data: bytes) -> Shop:
     storage.put(key, processed.renditions[width], "image/webp")
     storage_use.record(session, actor.shop_id, key, "logo", len(processed.renditions[width]))
     shop = get_shop(session, actor.shop_id)
-    shop.logo_url, shop.updated_at = storage.url(key), utcnow()
+    shop.logo_url = storage.url(key)
+    _changed(shop)
     session.add(shop)
     return shop

@@ -13,6 +13,7 @@ from shopapp.ui.components.forms import PRIMARY_BUTTON
 from shopapp.ui.components.picture import product_picture
 from shopapp.ui.components.savings import line_money, line_price, next_tier_text, saving_rows, savings_list
 from shopapp.ui.components.text import tr
+from shopapp.ui.page_events import hydrating
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.recommendations import RecommendationsState, cart_shelf
 from shopapp.ui.store.state import StoreState
@@ -30,6 +31,7 @@ class CartPageState(StoreState):
     loaded: bool = False
 
     @rx.event
+    @hydrating  # sets is_hydrated itself: no set_is_hydrated event after it (ui/page_events.py)
     async def load(self):
         self._load_shop(count_cart=False)  # _show sets the count from the priced view
         self.problem = ""

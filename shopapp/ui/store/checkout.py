@@ -18,6 +18,7 @@ from shopapp.ui.components.address import AddressMixin, address_fields
 from shopapp.ui.components.forms import PRIMARY_BUTTON, form_error, form_field
 from shopapp.ui.components.navigation import leave_to
 from shopapp.ui.components.text import tr
+from shopapp.ui.page_events import hydrating
 from shopapp.ui.state import FormMixin, LeaveMixin
 from shopapp.ui.store.checkout_savings import SavingsMixin, savings_rows, savings_section
 from shopapp.ui.store.layout import store_page
@@ -32,6 +33,7 @@ class CheckoutState(AddressMixin, SavingsMixin, LeaveMixin, FormMixin, StoreStat
     attempt: str = ""  # one Idempotency-Key per visit: a double tap never places two orders
 
     @rx.event
+    @hydrating  # sets is_hydrated itself: no set_is_hydrated event after it (ui/page_events.py)
     def load(self):
         self._load_shop()
         if self.not_found:

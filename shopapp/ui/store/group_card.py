@@ -16,8 +16,8 @@ class OrderGroupState(StoreState):
     order_group: dict[str, str] = {}  # empty when the order is not a group buy's
     order_members: list[str] = []
 
-    @rx.event
-    def load(self):
+    def _load_group(self):
+        """Filled by the order page's one on_load (OrderPageState.open_page), after the order."""
         self.order_group, self.order_members = {}, []
         if self.not_found or not self.shop.get("id"):  # the order page's own load read the shop first
             return

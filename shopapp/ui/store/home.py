@@ -13,6 +13,7 @@ from shopapp.services.shops import design, design_pages
 from shopapp.ui import routes
 from shopapp.ui.components.picture import product_picture
 from shopapp.ui.components.text import tr
+from shopapp.ui.page_events import hydrating
 from shopapp.ui.store.coupons import CouponBlockState, coupon_block
 from shopapp.ui.store.draft_listener import draft_listener
 from shopapp.ui.store.layout import store_page
@@ -31,11 +32,13 @@ class StoreHomeState(StoreState):
     page_missing: bool = False
 
     @rx.event
+    @hydrating  # sets is_hydrated itself: no set_is_hydrated event after it (ui/page_events.py)
     def load(self):
         """The 微页面 in the address as published; the draft with the shop's preview token."""
         self._load_page()
 
     @rx.event
+    @hydrating
     async def load_home(self):
         """The home and its 领券 strip in one event, so one render: loaded by a second on_load, the strip
         arrived after the sections and pushed them down (a layout shift of 0.15 on a phone)."""
@@ -75,7 +78,10 @@ class StoreHomeState(StoreState):
         shop_id = int(self.shop["id"])
         page = shown["pages"].get(self._handle())
         self.page_missing = page is None
-        filled = design_pages.filled_page(session, shop_id, page or {"sections": []})
+        if page is None or self.preview_token():  # a draft, or no page: filled afresh
+            filled = design_pages.filled_page(session, shop_id, page or {"sections": []})
+        else:  # what was published: the same for every shopper, remembered a second
+            filled = design_pages.filled_published_page(session, shop_id, self._handle(), page)
         filled = _with_recommendations(session, shop_id, self.shopper.get("id"), filled)
         offers = card_offers(session, self.shop, [item for section in filled for item in section["products"]])
         coupons = running_coupons(session, shop_id) if any(f["type"] == "coupons" for f in filled) else []

@@ -18,6 +18,8 @@ from shopapp.ui.components.status import (
 )
 from shopapp.ui.components.text import tr
 from shopapp.ui.components.time import day_text, shown_time
+from shopapp.ui.page_events import hydrating
+from shopapp.ui.state_fetch import fetch_states
 from shopapp.ui.store.chat_widget import ChatState
 from shopapp.ui.store.group_card import OrderGroupState, group_card
 from shopapp.ui.store.layout import store_page
@@ -75,7 +77,21 @@ class OrderPageState(StoreState):
     order_token: str = ""
 
     @rx.event
+    @hydrating  # sets is_hydrated itself: no set_is_hydrated event after it (ui/page_events.py)
+    async def open_page(self):
+        """The page's one on_load: the order, its 评价 card and its 拼团 card in one event (one state lock, one
+        delta), not an event each paying Reflex's lock, state load and save."""
+        await fetch_states(self, OrderReviewsState, OrderGroupState)  # both in one Redis read
+        self._load_order()
+        (await self.get_state(OrderReviewsState))._load_reviews()
+        (await self.get_state(OrderGroupState))._load_group()
+
+    @rx.event
     def load(self):
+        """The order again, after an after-sales request or a return was sent."""
+        self._load_order()
+
+    def _load_order(self):
         self._load_shop()
         if self.not_found:
             return
@@ -128,7 +144,7 @@ def _request_view(request: dict, currency: str) -> dict[str, str]:
     }
 
 
-@store_page(routes.STORE_ORDER, title="订单详情", on_load=[OrderPageState.load, OrderReviewsState.load, OrderGroupState.load])
+@store_page(routes.STORE_ORDER, title="订单详情", on_load=OrderPageState.open_page)
 def order_page() -> rx.Component:
     state = OrderPageState
     order = state.order

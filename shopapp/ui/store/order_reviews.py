@@ -27,8 +27,8 @@ class OrderReviewsState(StoreState):
     _photos: list[bytes] = []  # backend only: pictures waiting for the review to be sent
     _token: str = ""
 
-    @rx.event
-    def load(self):
+    def _load_reviews(self):
+        """Filled by the order page's one on_load (OrderPageState.open_page), after the order."""
         if not self.shop:
             return
         self._token = self.router.url.query_parameters.get("token", "") or self._shopper_token()

@@ -15,6 +15,7 @@ from shopapp.ui import routes
 from shopapp.ui.components.forms import PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.picture import picture_placeholder
 from shopapp.ui.components.text import tr
+from shopapp.ui.page_events import hydrating
 from shopapp.ui.state_fetch import fetch_states
 from shopapp.ui.store.bargain_start import BargainStartState, bargain_start
 from shopapp.ui.store.coupons import CouponBlockState, coupon_block
@@ -45,6 +46,7 @@ class ProductPageState(StoreState):
     sale_ends: dict[str, str] = {}
 
     @rx.event
+    @hydrating  # sets is_hydrated itself: no set_is_hydrated event after it (ui/page_events.py)
     async def load(self):
         """The page's one on_load: the product, then its blocks (coupons, reviews, recommendations, bargain,
         group buy, flash sale) in the same event (one state lock, one delta), not an event each paying

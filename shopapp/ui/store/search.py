@@ -13,6 +13,7 @@ from shopapp.ui.components.forms import INPUT, SEARCH_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.pager import shown_total
 from shopapp.ui.components.price_filter import PriceFilterMixin, price_filter
 from shopapp.ui.components.text import tr
+from shopapp.ui.page_events import hydrating
 from shopapp.ui.store.home import card_offers, product_card, product_grid
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.state import StoreState
@@ -34,6 +35,7 @@ class SearchState(PriceFilterMixin, StoreState):
     problem: str = ""
 
     @rx.event
+    @hydrating  # sets is_hydrated itself: no set_is_hydrated event after it (ui/page_events.py)
     def load(self):
         self._load_shop()
         if self.not_found:
