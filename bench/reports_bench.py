@@ -3,6 +3,8 @@
     # reports (SQLite by default, in a temporary DATA_DIR; or DATABASE_URL=postgresql://...)
     .venv/bin/python bench/reports_bench.py --events 1000000 --orders 100000
     .venv/bin/python bench/reports_bench.py --reuse            # measure again without rebuilding
+    DATA_DIR=/tmp/x .venv/bin/python bench/reports_bench.py --build-only                            # build, no timing
+    DATA_DIR=/tmp/x flock /tmp/bench.lock .venv/bin/python bench/reports_bench.py --reuse          # time it alone
 
     # the events endpoint: serve the API with 2 workers, then fire beacons at it
     DATA_DIR=/tmp/analytics-data .venv/bin/python -m shopapp migrate && DATA_DIR=/tmp/analytics-data .venv/bin/python -m shopapp seed-demo
@@ -123,17 +125,25 @@ def measure(year: bool = True) -> None:
              "1 year": ranges.period(None, today - timedelta(days=364), today, today=today)}
     if not year:
         cases.pop("1 year")
-    print(f"{'report':<22} {'p50 ms':>8} {'p95 ms':>8}")
+    print(f"load before: {_load()}", flush=True)
+    print(f"{'report':<22} {'p50 ms':>8} {'p95 ms':>8}  answer")
     for label, period in cases.items():
         for name in ("overview", "funnel", "sources", "products", "regions", "hours"):
             timings = []
             for _ in range(ROUNDS):
                 started = time.perf_counter()
                 with session_scope() as session:
-                    getattr(reports, name)(session, owner, period)
+                    answer = getattr(reports, name)(session, owner, period)
                 timings.append((time.perf_counter() - started) * 1000)
             timings.sort()
-            print(f"{name + ', ' + label:<22} {statistics.median(timings):>8.1f} {timings[int(len(timings) * 0.95) - 1]:>8.1f}", flush=True)
+            kind = "approximate" if answer.get("approximate") else "exact"  # distinct counts from the sketches, or not
+            print(f"{name + ', ' + label:<22} {statistics.median(timings):>8.1f} {timings[int(len(timings) * 0.95) - 1]:>8.1f}  {kind}",
+                  flush=True)
+    print(f"load after: {_load()}")
+
+
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def fire(base: str, slug: str, beacons: int, threads: int = 16, per_beacon: int = 1) -> None:
@@ -172,6 +182,7 @@ if __name__ == "__main__":
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--build-only", action="store_true", help="build and roll up, time nothing (then --reuse under flock)")
     parser.add_argument("--month-only", action="store_true", help="skip the one-year ranges (slow at scale)")
     parser.add_argument("--endpoint", help="fire beacons at this running server instead")
     parser.add_argument("--beacons", type=int, default=20_000)
@@ -183,4 +194,5 @@ if __name__ == "__main__":
     else:
         if not args.reuse:
             build(get_engine(), args.events, args.orders)
-        measure(year=not args.month_only)
+        if not args.build_only:
+            measure(year=not args.month_only)

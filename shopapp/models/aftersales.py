@@ -13,7 +13,8 @@ class Refund(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     shop_id: int = Field(foreign_key="shop.id")
     order_id: int = Field(foreign_key="order.id", index=True)
-    payment_id: int | None = Field(default=None, foreign_key="payment.id")
+    # Indexed: a payment's refunds are looked up by it (the refund's number, reconciliation's automatic refunds).
+    payment_id: int | None = Field(default=None, foreign_key="payment.id", index=True)
     aftersales_id: int | None = Field(default=None, foreign_key="aftersales_request.id")
     amount: int
     reason: str = Field(default="", max_length=200)

@@ -48,7 +48,13 @@ def run_jobs(platform_data: Path, platform_url: str, *names: str) -> None:
     suite's servers run with RUN_JOBS=false so that no job fires in the middle of a journey)."""
     code = ("import sys; from shopapp import jobs; "
             "jobs.run_due_jobs([job for job in jobs.JOBS if job.name in sys.argv[1:]])")
+    run_on_platform(platform_data, platform_url, code, *names)
+
+
+def run_on_platform(platform_data: Path, platform_url: str, code: str, *args: str) -> None:
+    """Run Python `code` (with `args` in sys.argv[1:]) on the served platform's data and settings, as one of its
+    own processes would: what a journey cannot do through a page (a job, yesterday's visits)."""
     env = {**os.environ, "DATA_DIR": str(platform_data), "PORT": platform_url.rsplit(":", 1)[1].strip("/")}
     for name in ("DATABASE_URL", "REDIS_URL", "PUBLIC_URL"):
         env.pop(name, None)
-    subprocess.run([sys.executable, "-c", code, *names], env=env, check=True, timeout=120)
+    subprocess.run([sys.executable, "-c", code, *args], env=env, check=True, timeout=120)

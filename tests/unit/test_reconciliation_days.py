@@ -91,3 +91,18 @@ def test_the_roll_up_job_checks_days_rolled_up_before_reconciliation_was_stored(
     rollups.roll_up_recent(session, days_back=0)
     days = set(session.exec(select(ReconciliationDay.day).where(ReconciliationDay.shop_id == owner.shop_id)).all())
     assert TWO_DAYS.first in days and DAY in days
+
+
+def test_money_sent_back_without_a_refund_row_is_a_refund_line_and_a_refund_row_counts_once(session, owner, two_days_of_sales):  # noqa: F811
+    """The duplicate's money sent back at once (no Refund row) is a refund of the sandbox, in our records and in its
+    own; the ¥15 refund of the first order (a Refund row) counts once, not again as money sent back."""
+    _, saved, _ = two_days_of_sales
+    second = _plant_a_duplicate(session, owner, saved)
+    session.exec(update(Payment).where(Payment.id == second.id).values(
+        refunded_amount=second.amount, status="refunded", updated_at=second.updated_at))
+    session.commit()
+    answer = reconciliation.reconcile(session, owner, TWO_DAYS)
+    sandbox = next(row for row in answer["providers"] if row["provider"] == "sandbox")
+    assert sandbox["refunds"] == 1500 + second.amount
+    assert sandbox["statement"]["refunds"] == sandbox["refunds"]
+    assert [m for m in answer["mismatches"] if m["what"] == "refund"] == []  # (the planted payment has no notification)

@@ -35,12 +35,11 @@ def check(session: Session, shop_id: int, days: Range, sandbox: list | None = No
     records, and the sandbox's own records (or `sandbox`, lines uploaded in their place) against what ours say
     it should show."""
     placed_after = placed_after_for(days.start)
-    known = payments_of_orders(session, shop_id, placed_after, days.end)
+    known = statements.payments_of_orders(session, shop_id, placed_after, days.end)  # read once, used by every part
     found = _our_records(session, shop_id, days, placed_after, known)
-    expected = {name: statements.recorded_lines(session, shop_id, name, days.start, days.end, placed_after)
-                for name in PROVIDERS}
+    expected = {name: statements.recorded_lines(session, shop_id, name, days.start, days.end, known) for name in PROVIDERS}
     if sandbox is None:
-        sandbox = statements.sandbox_statement(session, shop_id, days.start, days.end, placed_after)
+        sandbox = statements.sandbox_statement(session, shop_id, days.start, days.end, placed_after, known)
     found += against_statement(session, shop_id, "sandbox", expected["sandbox"], sandbox, known)
     return {"expected": {name: summary(lines) for name, lines in expected.items()},
             "statements": {"sandbox": summary(sandbox)}, "mismatches": found}
@@ -50,18 +49,6 @@ def placed_after_for(start: datetime) -> datetime:
     """The earliest an order paid from `start` on can have been placed (a payment is made within the unpaid-order
     time of its order): bounds every read so the orders' (shop_id, created_at) index finds them."""
     return start - timedelta(seconds=get_settings().unpaid_order_ttl_seconds, days=1)
-
-
-def payments_of_orders(session: Session, shop_id: int, placed_after, end, provider: str | None = None) -> list:
-    """Every payment (of one provider, or all) of the orders placed from `placed_after` to `end`, with its order's
-    number and paid_at, oldest first: read once, through the orders' (shop_id, created_at) index, as plain rows."""
-    query = (
-        select(*statements.PAYMENT_COLUMNS, Order.order_no, Order.paid_at).join(Order, Order.id == Payment.order_id)
-        .where(Order.shop_id == shop_id, Order.created_at >= placed_after, Order.created_at < end, Payment.shop_id == shop_id)
-    )
-    if provider:
-        query = query.where(Payment.provider == provider)
-    return list(session.exec(query.order_by(Payment.id)).all())
 
 
 def summary(lines: list) -> dict:

@@ -128,8 +128,8 @@ def _add(found: dict, check: dict) -> None:
 def _compare_upload(session: Session, shop_id: int, days: Range, provider: str, lines: list, found: dict) -> None:
     """An uploaded statement of `provider` (not the sandbox) against that provider's records over the whole range."""
     placed_after = mismatches.placed_after_for(days.start)
-    expected = statements.recorded_lines(session, shop_id, provider, days.start, days.end, placed_after)
-    known = mismatches.payments_of_orders(session, shop_id, placed_after, days.end, provider)
+    known = statements.payments_of_orders(session, shop_id, placed_after, days.end, provider)
+    expected = statements.recorded_lines(session, shop_id, provider, days.start, days.end, known)
     found["mismatches"] += mismatches.against_statement(session, shop_id, provider, expected, lines, known)
     found["statements"][provider] = mismatches.summary(lines)
 

@@ -24,7 +24,7 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from shopapp.models import Order, Payment, PaymentNotification
@@ -86,16 +86,40 @@ def parse_alipay_statement(data: bytes) -> list[StatementLine]:
     return lines
 
 
+def payments_of_orders(session: Session, shop_id: int, placed_after: datetime, end: datetime,
+                       provider: str | None = None) -> list:
+    """Every payment (of one provider, or all) of the orders placed from `placed_after` to `end`, oldest first, as
+    plain rows: PAYMENT_COLUMNS, its order's order_no and paid_at, `notified` (when its first success notification
+    arrived) and `given` (what its Refund rows gave back). One check reads them once, through the orders'
+    (shop_id, created_at) index, and derives our records and the statements from them: each read of the range's
+    payments costs a look-up per order, most of what a day's check costs."""
+    notified = (
+        select(func.min(PaymentNotification.received_at))
+        .where(PaymentNotification.payment_id == Payment.id, PaymentNotification.outcome == "succeeded")
+        .scalar_subquery()
+    )
+    refunded = select(func.coalesce(func.sum(Refund.amount), 0)).where(Refund.payment_id == Payment.id).scalar_subquery()
+    query = (
+        select(*PAYMENT_COLUMNS, Order.order_no, Order.paid_at, notified.label("notified"),
+               case((Payment.refunded_amount > 0, refunded), else_=0).label("given"))  # most were never refunded
+        .join(Order, Order.id == Payment.order_id).where(*_orders_placed(shop_id, placed_after, end), Payment.shop_id == shop_id)
+    )
+    if provider:
+        query = query.where(Payment.provider == provider)
+    return list(session.exec(query.order_by(Payment.id)).all())
+
+
 def sandbox_statement(
-    session: Session, shop_id: int, start: datetime, end: datetime, placed_after: datetime,
+    session: Session, shop_id: int, start: datetime, end: datetime, placed_after: datetime, known: list,
 ) -> list[StatementLine]:
     """What the sandbox gateway itself recorded between `start` and `end`: the succeeded notifications
     it signed (a payment line each, its amount checked against the payment when it arrived) and the
-    refunds it made (each refund, and the automatic refund of money an order no longer wanted)."""
+    refunds it made (each refund, and the automatic refund of money an order no longer wanted).
+    `known`: payments_of_orders from `placed_after` to `end`."""
     lines = [
         StatementLine(0, "payment", payment.reference, payment.provider_reference, _aware(payment.received_at), payment.amount)
         for payment in session.exec(
-            select(*PAYMENT_COLUMNS, PaymentNotification.received_at)
+            select(Payment.reference, Payment.provider_reference, Payment.amount, PaymentNotification.received_at)
             .join(PaymentNotification, PaymentNotification.payment_id == Payment.id)
             .join(Order, Order.id == Payment.order_id)
             .where(*_orders_placed(shop_id, placed_after, end), Payment.shop_id == shop_id, Payment.provider == "sandbox",
@@ -104,48 +128,42 @@ def sandbox_statement(
             .order_by(PaymentNotification.id)
         ).all()
     ]
-    return lines + refund_lines(session, shop_id, "sandbox", start, end, placed_after)
+    return lines + refund_lines(session, shop_id, "sandbox", start, end, known)
 
 
 def recorded_lines(
-    session: Session, shop_id: int, provider: str, start: datetime, end: datetime, placed_after: datetime,
+    session: Session, shop_id: int, provider: str, start: datetime, end: datetime, known: list,
 ) -> list[StatementLine]:
     """The statement our own records say the provider should show: a line for every payment that took
     money (when its first success notification arrived, else when it last changed) and every refund.
-    `placed_after` bounds the payments' creation so the shop's index finds them."""
-    paid_at = (
-        select(func.min(PaymentNotification.received_at))
-        .where(PaymentNotification.payment_id == Payment.id, PaymentNotification.outcome == "succeeded")
-        .scalar_subquery()
-    )
+    `known`: payments_of_orders over the range (the provider's, or all)."""
     lines = []
-    for payment in session.exec(
-        select(*PAYMENT_COLUMNS, paid_at.label("notified")).join(Order, Order.id == Payment.order_id).where(
-            *_orders_placed(shop_id, placed_after, end), Payment.shop_id == shop_id, Payment.provider == provider,
-            Payment.status.in_(("succeeded", "refunded")),
-        ).order_by(Payment.id)
-    ).all():
+    for payment in known:
+        if payment.provider != provider or payment.status not in ("succeeded", "refunded"):
+            continue
         at = _aware(payment.notified or payment.updated_at)
         if start <= at < end:
             lines.append(StatementLine(0, "payment", payment.reference, payment.provider_reference, at, payment.amount))
-    return lines + refund_lines(session, shop_id, provider, start, end, placed_after)
+    return lines + refund_lines(session, shop_id, provider, start, end, known)
 
 
 def refund_lines(
-    session: Session, shop_id: int, provider: str, start: datetime, end: datetime, placed_after: datetime,
+    session: Session, shop_id: int, provider: str, start: datetime, end: datetime, known: list,
 ) -> list[StatementLine]:
-    """Every refund of the provider's payments made between `start` and `end`, the automatic ones included."""
+    """Every refund of the provider's payments made between `start` and `end`, the automatic ones included
+    (those from `known`, payments_of_orders over the range)."""
     lines = [
         StatementLine(0, "refund", refund.reference, refund.provider_reference, _aware(refund.created_at), refund.amount)
         for refund in session.exec(
             select(Payment.reference, Refund.provider_reference, Refund.created_at, Refund.amount)
             .join(Refund, Refund.payment_id == Payment.id)
-            .where(Payment.shop_id == shop_id, Payment.provider == provider, Refund.status == "succeeded",
-                   Refund.created_at >= start, Refund.created_at < end)
+            # Refund's own shop_id: the refunds' (shop_id, created_at) index finds the range's
+            .where(Refund.shop_id == shop_id, Payment.shop_id == shop_id, Payment.provider == provider,
+                   Refund.status == "succeeded", Refund.created_at >= start, Refund.created_at < end)
             .order_by(Refund.id)
         ).all()
     ]
-    return lines + _automatic_refunds(session, shop_id, provider, start, end, placed_after)
+    return lines + _automatic_refunds(provider, start, end, known)
 
 
 # Helpers ---------------------------------------------------------------------------------------
@@ -204,23 +222,12 @@ def _orders_placed(shop_id: int, placed_after: datetime, end: datetime) -> tuple
     return Order.shop_id == shop_id, Order.created_at >= placed_after, Order.created_at < end
 
 
-def _automatic_refunds(
-    session: Session, shop_id: int, provider: str, start: datetime, end: datetime, placed_after: datetime,
-) -> list[StatementLine]:
+def _automatic_refunds(provider: str, start: datetime, end: datetime, known: list) -> list[StatementLine]:
     """Money sent back at once (paid twice, or after the order was cancelled) has no Refund row: the
     payment's refunded amount beyond its Refund rows is that, made when the payment last changed."""
-    recorded = (
-        select(func.coalesce(func.sum(Refund.amount), 0)).where(Refund.payment_id == Payment.id).scalar_subquery()
-    )
     return [
-        StatementLine(
-            0, "refund", payment.reference, payment.refund_reference, _aware(payment.updated_at),
-            payment.refunded_amount - payment.given,
-        )
-        for payment in session.exec(
-            select(*PAYMENT_COLUMNS, recorded.label("given")).join(Order, Order.id == Payment.order_id).where(
-                *_orders_placed(shop_id, placed_after, end), Payment.shop_id == shop_id, Payment.provider == provider, Payment.refunded_amount > 0,
-                Payment.updated_at >= start, Payment.updated_at < end,
-            ).order_by(Payment.id)
-        ).all() if payment.refunded_amount > payment.given
+        StatementLine(0, "refund", payment.reference, payment.refund_reference, _aware(payment.updated_at),
+                      payment.refunded_amount - payment.given)
+        for payment in known
+        if payment.provider == provider and payment.refunded_amount > payment.given and start <= _aware(payment.updated_at) < end
     ]
