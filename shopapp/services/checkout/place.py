@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import delete, insert
 from sqlmodel import Session
 
+from shopapp.db import add_at_once
 from shopapp.models import Order, OrderItem, ShippingMethod, Shop
 from shopapp.models.base import utcnow
 from shopapp.services.checkout import cart as carts
@@ -231,8 +232,7 @@ def create_order(
         presale=bool(presale_dates), ships_at=max(presale_dates, default=None),
         expires_at=utcnow() + timedelta(seconds=pay_seconds or get_settings().unpaid_order_ttl_seconds),
     )
-    session.add(order)
-    session.flush()
+    add_at_once(session, order)
     # Where each line sells from is known before its units are taken (the ledger takes them from the same rows:
     # take_for_order's `loaded`), so the items are written at once, by one Core INSERT, with their pool.
     sold_from = {item.variant_id: availability.sells_from(item.line.variant, item.line.product) for item in priced.items}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import and_, bindparam, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -456,15 +456,21 @@ def _wallet_choice(session: Session, shop_id: int, customer_id: int | None, entr
     return _offer(session, coupon, customer_coupon_id=entry.id)
 
 
+# Built once (every checkout with a typed code asks): the coupon whose public code it is, or the one-time code with its coupon.
+_BY_CODE = (
+    select(Coupon, CouponCode)
+    .outerjoin(CouponCode, and_(
+        CouponCode.coupon_id == Coupon.id, CouponCode.shop_id == bindparam("shop_id"), CouponCode.code == bindparam("code"),
+    ))
+    .where(Coupon.shop_id == bindparam("shop_id"), or_(Coupon.code == bindparam("code"), CouponCode.id.is_not(None)))
+)
+
+
 def _code_choice(session: Session, shop_id: int, customer_id: int | None, typed: str) -> CouponOffer:
     field = "coupon_code"
     code = typed.replace(" ", "").upper()
     # The coupon whose public code it is, or the one-time code with its coupon: one statement for both.
-    found = session.exec(
-        select(Coupon, CouponCode)
-        .outerjoin(CouponCode, and_(CouponCode.coupon_id == Coupon.id, CouponCode.shop_id == shop_id, CouponCode.code == code))
-        .where(Coupon.shop_id == shop_id, or_(Coupon.code == code, CouponCode.id.is_not(None)))
-    ).all()
+    found = session.execute(_BY_CODE, {"shop_id": shop_id, "code": code}).all()
     coupon = next((coupon for coupon, _ in found if coupon.code == code), None)  # a public code comes first
     if coupon is None:
         if not found:
