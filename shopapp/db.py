@@ -8,8 +8,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 
-from sqlalchemy import event
+from sqlalchemy import event, insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, create_engine
 
 from shopapp.settings import get_settings
@@ -123,6 +124,24 @@ def _unit_of_work(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def add_at_once(session: Session, row):
+    """`session.add(row); session.flush()` for one new row on a hot path (a checkout's order and payment): one Core
+    INSERT of its fields, its id from RETURNING, then the row joins the session as if just read, so later changes to
+    it are flushed as UPDATEs. The unit of work's flush cost a checkout several times the INSERT's own CPU."""
+    table = type(row).__table__
+    statement = _inserts.get(table)
+    if statement is None:
+        statement = _inserts[table] = insert(table).returning(table.c.id)
+    values = {column.key: getattr(row, column.key) for column in table.columns if column.key != "id"}
+    row.id = session.execute(statement, values).scalar_one()
+    make_transient_to_detached(row)
+    session.add(row)
+    return row
+
+
+_inserts: dict = {}  # table -> its INSERT ... RETURNING id, built once
 
 
 def database_answers() -> bool:

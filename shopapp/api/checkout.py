@@ -38,17 +38,18 @@ class Cancellation(BaseModel):
 @router.post("/checkout", status_code=201)
 def place_order(slug: str, body: CheckoutRequest, request: Request, idempotency_key: str | None = Header(default=None)):
     """A logged-in shopper (Authorization: Bearer cs_...) finds the order in their account."""
+    visitor = body.visitor_id or request.cookies.get(tracking.VISITOR_COOKIE, "")
     with session_scope() as session:
         shop = shops.shop_by_slug(session, slug)
-        placed = place.place_order(
+        # The order's visit is written as soon as the order exists, before its units are taken (the hot row is
+        # held from then to the commit); the order is new, so no visit can be there yet. The transaction is the
+        # checkout alone and rolls back on any error: no savepoint needed.
+        return place.place_order(
             session, shop.id, body.cart_token, body.email, body.address, body.shipping_method_id, body.note,
             idempotency_key, provider=body.provider, mobile=body.device != "desktop", customer_token=bearer_token(request),
-            choices=offers.checked_choices(body.coupon_code, body.customer_coupon_id, body.points),
+            choices=offers.checked_choices(body.coupon_code, body.customer_coupon_id, body.points), savepoint=False,
+            on_created=lambda order_id: tracking.tag_order(session, shop.id, order_id, visitor, new=True),
         )
-        visitor = body.visitor_id or request.cookies.get(tracking.VISITOR_COOKIE, "")
-        # Without a key the order is new (no earlier answer repeated): its visit is written without a look first.
-        tracking.tag_order(session, shop.id, placed["order_id"], visitor, new=idempotency_key is None)
-        return placed
 
 
 @router.get("/carts/{cart_token}/quote")

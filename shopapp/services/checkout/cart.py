@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, delete
+from sqlalchemy import and_, bindparam, delete
 from sqlmodel import Session, select
 
 from shopapp.models import Cart, CartItem, Product, Shop, Variant
@@ -149,8 +149,21 @@ def item_count(session: Session, shop_id: int, cart_token: str) -> int:
     return sum(line.qty for line in lines if line.problem is None)
 
 
+# A checkout's statements, built once (on each call, SQLAlchemy's building them cost more CPU than their round trip).
+_CART_BY_TOKEN = select(Cart).where(Cart.token_hash == bindparam("token_hash"))
+# The lines with their variants and products (a variant of another shop is no variant).
+_CART_LINES = (
+    select(CartItem.variant_id, CartItem.qty, Variant, Product)
+    .outerjoin(Variant, and_(Variant.id == CartItem.variant_id, Variant.shop_id == bindparam("shop_id")))
+    .outerjoin(Product, Product.id == Variant.product_id)
+    .where(CartItem.cart_id == bindparam("cart_id")).order_by(CartItem.id)
+)
+_DELETE_ITEMS = delete(CartItem.__table__).where(CartItem.__table__.c.cart_id == bindparam("cart_id"))
+_DELETE_CART = delete(Cart.__table__).where(Cart.__table__.c.id == bindparam("cart_id"))
+
+
 def load_cart(session: Session, shop_id: int, cart_token: str) -> Cart:
-    cart = session.exec(select(Cart).where(Cart.token_hash == token_hash(cart_token or ""))).first()
+    cart = session.scalars(_CART_BY_TOKEN, {"token_hash": token_hash(cart_token or "")}).first()
     if cart is None or cart.shop_id != shop_id:
         raise NotFound("cart_not_found")
     return cart
@@ -159,12 +172,7 @@ def load_cart(session: Session, shop_id: int, cart_token: str) -> Cart:
 def cart_lines(session: Session, cart: Cart) -> list[Line]:
     """Every line, priced from the catalogue now, in the order they were added."""
     # One statement: the lines with their variants and products (a variant of another shop is no variant).
-    found = session.exec(
-        select(CartItem.variant_id, CartItem.qty, Variant, Product)
-        .outerjoin(Variant, and_(Variant.id == CartItem.variant_id, Variant.shop_id == cart.shop_id))
-        .outerjoin(Product, Product.id == Variant.product_id)
-        .where(CartItem.cart_id == cart.id).order_by(CartItem.id)
-    ).all()
+    found = session.execute(_CART_LINES, {"shop_id": cart.shop_id, "cart_id": cart.id}).all()
     return [Line(variant_id, qty, variant, product, _problem(variant, product, qty))
             for variant_id, qty, variant, product in found]
 
@@ -218,8 +226,8 @@ def line_problem(line: Line) -> Conflict:
 def delete_cart(session: Session, cart: Cart) -> None:
     """Checkout consumes the cart: its token leads nowhere afterwards."""
     # Two DELETEs straight to the database, not the session's unit of work (checkout's hot path).
-    session.exec(delete(CartItem).where(CartItem.cart_id == cart.id))
-    session.exec(delete(Cart).where(Cart.id == cart.id))
+    session.execute(_DELETE_ITEMS, {"cart_id": cart.id})
+    session.execute(_DELETE_CART, {"cart_id": cart.id})
     session.expunge(cart)
 
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from shopapp.models import LoyaltySettings, MemberLevel
@@ -22,8 +23,11 @@ MAX_SPENT = 10**12  # 分: ¥10 billion, far beyond any shopper
 DEFAULTS = {"enabled": False, "points_per_yuan": 1, "points_per_yuan_off": 100, "max_points_percent": 50}
 
 
+_SETTINGS = select(LoyaltySettings).where(LoyaltySettings.shop_id == bindparam("shop_id"))  # built once: every checkout asks
+
+
 def settings_of(session: Session, shop_id: int) -> LoyaltySettings | None:
-    return session.exec(select(LoyaltySettings).where(LoyaltySettings.shop_id == shop_id)).first()
+    return session.scalars(_SETTINGS, {"shop_id": shop_id}).first()
 
 
 def active_settings(session: Session, shop_id: int) -> LoyaltySettings | None:

@@ -14,6 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from shopapp.db import add_at_once
 from shopapp.models import Order, Payment, PaymentNotification
 from shopapp.models.base import utcnow
 from shopapp.services.core import idempotency
@@ -100,8 +101,7 @@ def create_payment(
         shop_id=order.shop_id, order_id=order.id, provider=gateway.name, reference=f"{order.order_no}-{attempt}",
         amount=order.total, currency=order.currency, collection="shop" if own else "platform",
     )
-    session.add(payment)
-    session.flush()
+    add_at_once(session, payment)
     return payment, gateway.create_payment(payment, order, subject=subject, return_url=return_url, mobile=mobile)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from shopapp.models import Shop
@@ -68,8 +69,11 @@ def get_shop(session: Session, shop_id: int) -> Shop:
     return shop
 
 
+_SHOP_BY_SLUG = select(Shop).where(Shop.slug == bindparam("slug"))  # built once: every storefront request asks
+
+
 def shop_by_slug(session: Session, slug: str) -> Shop:
-    shop = session.exec(select(Shop).where(Shop.slug == (slug or "").lower())).first()
+    shop = session.scalars(_SHOP_BY_SLUG, {"slug": (slug or "").lower()}).first()
     if shop is None:
         raise NotFound("shop_not_found")
     return shop
