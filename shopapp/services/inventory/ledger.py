@@ -18,6 +18,7 @@ in product-id order, and within a product its variants (in id order) before the 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NoReturn
 
 from sqlalchemy import case, delete, func, insert, text, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -356,13 +357,18 @@ def _move_stock(
         .execution_options(synchronize_session=False)
     ).first()
     if moved is None:
-        current, _ = _current_stock(session, shop_id, variant_id)
-        if current + delta > MAX_STOCK:
-            raise Invalid(fields={"delta": "stock_too_large"})
-        raise Conflict("insufficient_stock", available=current)
+        _refuse_move(session, shop_id, variant_id, delta)
     after, product_id = moved
     _record(session, actor_label, shop_id, variant_id, before=after - delta, after=after, reason=reason)
     return after, product_id
+
+
+def _refuse_move(session: Session, shop_id: int, variant_id: int, delta: int) -> NoReturn:
+    """Why the conditional UPDATE moved nothing: too much stock, or not enough."""
+    current, _ = _current_stock(session, shop_id, variant_id)
+    if current + delta > MAX_STOCK:
+        raise Invalid(fields={"delta": "stock_too_large"})
+    raise Conflict("insufficient_stock", available=current)
 
 
 # PostgreSQL: the conditional UPDATE and its ledger row in one statement (a data-modifying CTE), so one round
@@ -389,10 +395,7 @@ def _move_stock_and_record(
         "reason": reason.strip(), "actor": (actor_label or "")[:100], "at": utcnow(),
     }).first()
     if moved is None:
-        current, _ = _current_stock(session, shop_id, variant_id)
-        if current + delta > MAX_STOCK:
-            raise Invalid(fields={"delta": "stock_too_large"})
-        raise Conflict("insufficient_stock", available=current)
+        _refuse_move(session, shop_id, variant_id, delta)
     after, product_id = moved
     _after_stock_move(session, shop_id, variant_id, before=after - delta, after=after)
     return after, product_id
