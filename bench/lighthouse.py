@@ -36,10 +36,14 @@ def main() -> None:
         rows = []
         for run in range(1, args.runs + 1):
             out = TOOL / f"{page.strip('/').replace('/', '_')}-{run}.json"
-            subprocess.run(
-                [str(binary), args.base + page, "--quiet", f"--chrome-flags={FLAGS}", "--output=json", f"--output-path={out}", "--form-factor=mobile"],
-                check=True, env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"},
-            )
+            command = [str(binary), args.base + page, "--quiet", f"--chrome-flags={FLAGS}", "--output=json",
+                       f"--output-path={out}", "--form-factor=mobile"]
+            # Lighthouse now and then fails to record the trace (NO_NAVSTART): that run again, twice at most.
+            for attempt in range(3):
+                done = subprocess.run(command, env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"})
+                if done.returncode == 0 or attempt == 2:
+                    done.check_returncode()
+                    break
             rows.append(_figures(json.loads(out.read_text())))
             _print(page, rows[-1])
         if args.runs > 1:
