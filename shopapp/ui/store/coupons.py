@@ -18,11 +18,6 @@ class CouponBlockState(StoreState):
     claimed: list[str] = []  # the coupons claimed on this visit
     problem: str = ""
 
-    @rx.event
-    def load_product_coupons(self):
-        """on_load of a product's page: the coupons that cover this product."""
-        self._load_claimables(self.product_id)
-
     def _load_claimables(self, product_id: str | None):
         if not self.shop:
             self._load_shop()
