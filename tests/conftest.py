@@ -22,7 +22,7 @@ import shopapp.models  # noqa: F401 - registers every table
 from shopapp.db import get_engine, session_scope
 from shopapp.services.analytics import tracking
 from shopapp.services.catalog import search
-from shopapp.services.core import shop_status
+from shopapp.services.core import changes, shop_status
 from shopapp.services.core.permissions import Actor
 from shopapp.services.orders import listing
 from shopapp.services.settlement import accounts as accounts_of_payment
@@ -52,6 +52,7 @@ def clean_database(request, engine):
     shops.forget_public()  # the storefront's shop and design, remembered a second (session 9)
     design.forget_published()
     design_pages.forget_filled()
+    changes.touch()  # every shop's: what a worker remembered of product pages is read again (ui/store/product_views)
     with engine.begin() as connection:
         for table in reversed(SQLModel.metadata.sorted_tables):
             connection.execute(text(f'DELETE FROM "{table.name}"'))

@@ -27,6 +27,7 @@ from sqlmodel import Session, select
 
 from shopapp.models import ApiKey, Product, StockMove, StockNotification, User, Variant
 from shopapp.models.base import utcnow
+from shopapp.services.core.changes import note as note_shown_change
 from shopapp.services.core.errors import Conflict, Invalid, NotFound, require_fields
 from shopapp.services.core.paging import page_size, page_start
 from shopapp.services.core.permissions import Actor, require, shop_row
@@ -396,6 +397,7 @@ def _move_stock_and_record(
     }).first()
     if moved is None:
         _refuse_move(session, shop_id, variant_id, delta)
+    note_shown_change(session, shop_id)  # text SQL: the statement hook cannot see its table
     after, product_id = moved
     _after_stock_move(session, shop_id, variant_id, before=after - delta, after=after)
     return after, product_id

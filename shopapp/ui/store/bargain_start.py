@@ -17,22 +17,9 @@ class BargainStartState(StoreState):
     bargains: list[dict[str, str]] = []
     problem: str = ""
 
-    def _load_for_product(self, product_id: str):
-        """Called by the product page's load, once the shop is known."""
-        self.problem, self.bargains = "", []
-        if not self.shop:
-            self._load_shop()
-        if self.not_found:
-            return
-        try:
-            product = id_from_text(product_id)  # a missing product's page: no number the database could hold
-        except NotFound:
-            return
-        with read_scope() as session:
-            found = bargain_runs.active_for_product(session, int(self.shop["id"]), product)
-        currency = self.shop.get("currency", "CNY")
-        self.bargains = [{"id": str(b["id"]), "name": b["name"], "floor": format_money(b["floor_price"], currency),
-                          "helpers": str(b["helpers_needed"])} for b in found]
+    def _show_for_product(self, bargains: list[dict[str, str]]):
+        """The product page's load shows the bargains it read for every shopper (product_views)."""
+        self.problem, self.bargains = "", bargains
 
     @rx.event
     def start(self, bargain_id: str):
@@ -46,6 +33,19 @@ class BargainStartState(StoreState):
             self.problem = self._message(refused)
             return
         return rx.redirect(routes.store_bargain_run(self.shop["slug"], run["run_id"]))
+
+
+def bargains_view(shop: dict, product_id: str) -> list[dict[str, str]]:
+    """The bargains running on a product, the same for every shopper."""
+    try:
+        product = id_from_text(product_id)  # a missing product's page: no number the database could hold
+    except NotFound:
+        return []
+    with read_scope() as session:
+        found = bargain_runs.active_for_product(session, int(shop["id"]), product)
+    currency = shop.get("currency", "CNY")
+    return [{"id": str(b["id"]), "name": b["name"], "floor": format_money(b["floor_price"], currency),
+             "helpers": str(b["helpers_needed"])} for b in found]
 
 
 def bargain_start() -> rx.Component:

@@ -21,12 +21,10 @@ class CouponBlockState(StoreState):
     def _load_claimables(self, product_id: str | None):
         if not self.shop:
             self._load_shop()
-        self.claimed, self.problem, self.claimables = [], "", []
-        if self.not_found or (product_id is not None and not product_id.isdigit()):
-            return
-        with read_scope() as session:
-            found = coupons.claimable_coupons(session, int(self.shop["id"]), int(product_id) if product_id else None)
-        self.claimables = [_card(item) for item in found]
+        self._show_claimables([] if self.not_found else claimable_cards(self.shop, product_id))
+
+    def _show_claimables(self, cards: list[dict[str, str]]):
+        self.claimed, self.problem, self.claimables = [], "", cards
 
     @rx.event
     def claim(self, coupon_id: str):
@@ -124,6 +122,15 @@ def _wallet_entry(item: dict) -> rx.Component:
         ),
         class_name="flex items-center gap-2 rounded-2xl bg-white p-3",
     )
+
+
+def claimable_cards(shop: dict, product_id: str | None) -> list[dict[str, str]]:
+    """The 领券 strip's cards, the same for every shopper: the shop's, or a product's (`product_id`)."""
+    if product_id is not None and not product_id.isdigit():
+        return []
+    with read_scope() as session:
+        found = coupons.claimable_coupons(session, int(shop["id"]), int(product_id) if product_id else None)
+    return [_card(item) for item in found]
 
 
 def _card(item: dict) -> dict[str, str]:

@@ -36,30 +36,17 @@ class FlashSaleBlockState(StoreState):
     _starts_at: str = ""
     _ends_at: str = ""
 
-    def _load_for_product(self, product_id: str):
-        """Part of the product page's load: the product's current or coming sale, if any."""
+    def _show_for_product(self, view: dict):
+        """Part of the product page's load: the sale it read for every shopper (product_views), its phase
+        and the countdown's clock now; the start watched when it is coming within the hour."""
         self.sale, self.phase, self.starts_at, self.problem = {}, "", "", ""
-        if self.not_found:
+        if not view:
             return None
-        try:
-            product = id_from_text(product_id)  # a missing product's page: no number the database could hold
-        except NotFound:
-            return None
-        with read_scope() as session:
-            found = flash_sales.storefront_sales(session, int(self.shop["id"]), product_id=product)
-        if not found:
-            return None
-        item, currency = found[0], self.shop["currency"]
-        self.sale = {
-            "id": str(item["id"]), "name": item["name"], "price": format_money(item["price"], currency),
-            "regular": format_money(item["regular_price"], currency), "left": str(item["left"]),
-            "quantity": str(item["quantity"]), "sold_percent": str(item["sold_percent"]),
-            "limit": str(item["per_customer_limit"]),
-        }
-        self._starts_at, self._ends_at = item["starts_at"], item["ends_at"]
-        self.starts_at, self.clock_now = item["starts_at"], server_clock()
-        self._set_phase(item["left"])
-        if self.phase == "coming" and item["seconds_to_start"] <= LONGEST_WATCH:
+        self.sale = view["sale"]
+        self._starts_at, self._ends_at = view["starts_at"], view["ends_at"]
+        self.starts_at, self.clock_now = view["starts_at"], server_clock()
+        self._set_phase(int(view["sale"]["left"]))
+        if self.phase == "coming" and view["seconds_to_start"] <= LONGEST_WATCH:  # a second old at most
             return FlashSaleBlockState.watch_start
         return None
 
@@ -102,6 +89,26 @@ class FlashSaleBlockState(StoreState):
                 self.phase = "gone"
             return None
         return rx.redirect(routes.store_order(self.shop["slug"], placed["order_no"], placed["token"]))
+
+
+def flash_sale_view(shop: dict, product_id: str) -> dict:
+    """The product's current or coming 秒杀, the same for every shopper ({} when none)."""
+    try:
+        product = id_from_text(product_id)  # a missing product's page: no number the database could hold
+    except NotFound:
+        return {}
+    with read_scope() as session:
+        found = flash_sales.storefront_sales(session, int(shop["id"]), product_id=product)
+    if not found:
+        return {}
+    item, currency = found[0], shop["currency"]
+    return {
+        "sale": {"id": str(item["id"]), "name": item["name"], "price": format_money(item["price"], currency),
+                 "regular": format_money(item["regular_price"], currency), "left": str(item["left"]),
+                 "quantity": str(item["quantity"]), "sold_percent": str(item["sold_percent"]),
+                 "limit": str(item["per_customer_limit"])},
+        "starts_at": item["starts_at"], "ends_at": item["ends_at"], "seconds_to_start": item["seconds_to_start"],
+    }
 
 
 def flash_sale_block() -> rx.Component:

@@ -18,23 +18,30 @@ class GroupOfferState(StoreState):
     offer: dict[str, str] = {}  # {id, price, size}; empty when no group buy runs for the product
     open_groups: list[dict[str, str]] = []
 
-    def _load_for_product(self):
-        """Filled by the product page's one on_load (ProductPageState.load), not an event of its own."""
-        self.offer, self.open_groups = {}, []
-        if not self.shop.get("id"):
-            return
-        try:
-            with session_scope() as session:
-                found = group_buys.storefront_offer(session, int(self.shop["id"]), id_from_text(self.product_id))
-        except DomainError:  # no such product (an id no row could have): the product page says so itself
-            return
-        if not found:
-            return
-        slug, now = self.shop["slug"], server_clock()
-        self.offer = {"id": str(found["id"]), "price": format_money(min(found["prices"].values())), "size": str(found["group_size"]),
-                      "open": routes.store_group_open(slug, str(found["id"]))}
-        self.open_groups = [{"id": str(g["group_id"]), "opener": g["opener_masked"], "missing": str(g["missing"]),
-                             "ends": g["expires_at"], "now": now, "href": routes.store_group(slug, str(g["group_id"]))} for g in found["groups"]]
+    def _show_for_product(self, view: dict):
+        """Shown by the product page's one on_load (ProductPageState.load) from what it read for every shopper
+        (product_views), with the server's clock now for the groups' countdowns."""
+        now = server_clock()
+        self.offer = view.get("offer", {})
+        self.open_groups = [{**group, "now": now} for group in view.get("open_groups", [])]
+
+
+def group_offer_view(shop: dict, product_id: str) -> dict:
+    """The product's group buy and the groups open now, the same for every shopper ({} when none runs)."""
+    try:
+        with session_scope() as session:
+            found = group_buys.storefront_offer(session, int(shop["id"]), id_from_text(product_id))
+    except DomainError:  # no such product (an id no row could have): the product page says so itself
+        return {}
+    if not found:
+        return {}
+    slug = shop["slug"]
+    return {
+        "offer": {"id": str(found["id"]), "price": format_money(min(found["prices"].values())), "size": str(found["group_size"]),
+                  "open": routes.store_group_open(slug, str(found["id"]))},
+        "open_groups": [{"id": str(g["group_id"]), "opener": g["opener_masked"], "missing": str(g["missing"]),
+                         "ends": g["expires_at"], "href": routes.store_group(slug, str(g["group_id"]))} for g in found["groups"]],
+    }
 
 
 def group_offer() -> rx.Component:

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from shopapp.db import one_read, read_scope, session_scope
-from shopapp.services.catalog import views
+from shopapp.db import session_scope
 from shopapp.services.checkout import cart as carts
 from shopapp.services.core.errors import DomainError
-from shopapp.services.core.money import format_money
-from shopapp.services.core.validation import id_from_text
 from shopapp.services.inventory import stock_alerts
 from shopapp.ui import routes
 from shopapp.ui.components.forms import PRIMARY_BUTTON, SECONDARY_BUTTON
 from shopapp.ui.components.picture import picture_placeholder
 from shopapp.ui.components.text import tr
+from shopapp.ui.components.time import server_clock
 from shopapp.ui.page_events import hydrating
 from shopapp.ui.state_fetch import fetch_states
 from shopapp.ui.store.bargain_start import BargainStartState, bargain_start
@@ -24,7 +22,8 @@ from shopapp.ui.store.group_offer import GroupOfferState, group_offer
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.product_reviews import ProductReviewsState, rating_link, reviews_section
 from shopapp.ui.store.product_stock import presale_notice, stock_state
-from shopapp.ui.store.promotion_tags import priced_variants, promotion_tags
+from shopapp.ui.store.product_views import product_page_views
+from shopapp.ui.store.promotion_tags import promotion_tags
 from shopapp.ui.store.recommendations import RecommendationsState, product_shelves
 from shopapp.ui.store.state import StoreState
 
@@ -50,53 +49,30 @@ class ProductPageState(StoreState):
     async def load(self):
         """The page's one on_load: the product, then its blocks (coupons, reviews, recommendations, bargain,
         group buy, flash sale) in the same event (one state lock, one delta), not an event each paying
-        Reflex's lock, load, save and delta."""
-        # The blocks' states in one Redis read, not one read each (ui/state_fetch.py), all taken before the
-        # reads, so the one session below is never held open across an await.
+        Reflex's lock, load, save and delta. What they show is read once a second for every shopper
+        (product_views); the shop and the shopper's own header are this tab's."""
+        # The blocks' states in one Redis read, not one read each (ui/state_fetch.py).
         blocks = (CouponBlockState, ProductReviewsState, RecommendationsState, BargainStartState, GroupOfferState,
                   FlashSaleBlockState)
         await fetch_states(self, *blocks)
         coupons, reviews, recommendations, bargain, group, flash = [await self.get_state(block) for block in blocks]
-        with one_read():  # the blocks' reads in one session, not a session each (db.one_read)
-            self._load_product()
-            coupons._load_claimables(self.product_id)
-            reviews._first_page()
-            if not self.missing and not self.not_found:
-                recommendations._load_for_product(self.product_id)
-            bargain._load_for_product(self.product_id)
-            group._load_for_product()
-            return flash._load_for_product(self.product_id)  # its countdown, if coming
-
-    def _load_product(self):
         self._load_shop()
         self.notify_done, self.notify_error = False, ""
         if self.not_found:
-            return
-        try:
-            with read_scope() as session:
-                shown = views.storefront_product(session, int(self.shop["id"]), id_from_text(self.product_id))
-                sale, self.badges, self.sale_ends = priced_variants(session, self.shop, shown)
-        except (DomainError, ValueError):
-            self.missing, self.product = True, {}
-            return
-        currency = self.shop["currency"]
-        self.missing = False
-        self.product = {"id": str(shown["id"]), "title": shown["title"], "description_html": shown["description_html"]}
-        self.images = [{"url": i["url"], "thumb": i["thumb_url"], "alt": i["alt"] or shown["title"]} for i in shown["images"]]
-        self.options = [o["name"] for o in shown["options"]]
-        self.option_values = [o["values"] for o in shown["options"]]
-        # "stock" is what can be bought now: pre-sale places when the variant sells from a quota
-        # ("places_left" then says how many), else its stock.
-        self.variants = [
-            {"id": str(v["id"]), "key": "|".join(v["option_values"]), "price": sale.get(v["id"]) or format_money(v["price"], currency),
-             "compare_at": format_money(v["price"], currency) if v["id"] in sale else
-             format_money(v["compare_at_price"], currency) if (v["compare_at_price"] or 0) > v["price"] else "",
-             "stock": str(v["available"]), "ships_at": v["presale_ships_at"] or "",
-             "places_left": str(v["available"]) if v["sells_from"] != "stock" else ""}
-            for v in shown["variants"]
-        ]
-        in_stock = next((v for v in shown["variants"] if v["available"] > 0), shown["variants"][0] if shown["variants"] else None)
-        self.chosen = list(in_stock["option_values"]) if in_stock else []
+            return None
+        page = product_page_views(self.shop, self.product_id)
+        self._show_product(page.product)
+        coupons._show_claimables(page.coupons)
+        reviews._show_first_page(page.reviews)
+        recommendations._show_for_product(page.shelves)
+        bargain._show_for_product(page.bargains)
+        group._show_for_product(page.group)
+        return flash._show_for_product(page.flash)  # its countdown, if coming
+
+    def _show_product(self, view: dict):
+        self._keep(**view)
+        if self.sale_ends:  # the countdown ticks from the server's clock now, not when the view was read
+            self.sale_ends = {**self.sale_ends, "now": server_clock()}
 
     @rx.event
     def choose(self, dimension: int, value: str):

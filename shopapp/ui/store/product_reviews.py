@@ -34,9 +34,13 @@ class ProductReviewsState(StoreState):
         self._first_page()
 
     def _first_page(self):
-        """All reviews, first page, viewer closed (also run by the product page's own load)."""
+        """All reviews, first page, viewer closed."""
+        self._show_first_page(reviews_view(self.shop, self.product_id, "all", 1) if self.shop else None)
+
+    def _show_first_page(self, view: dict | None):
+        """The product page's load shows the first page it read for every shopper (product_views)."""
         self.tab, self.page, self.viewing = "all", 1, ""
-        self._read(reset=True)
+        self._show(view, reset=True)
 
     @rx.event
     def choose_tab(self, tab: str):
@@ -57,32 +61,41 @@ class ProductReviewsState(StoreState):
         self.viewing = ""
 
     def _read(self, reset: bool):
-        if not self.shop:
-            return
-        shop_id = int(self.shop["id"])
-        try:
-            product_id = id_from_text(self.product_id)
-            with read_scope() as session:
-                product = views.get_product(session, shop_id, product_id)
-                summary = ratings.rating_summary(session, product)
-                items, total = ratings.published_reviews(
-                    session, shop_id, product_id, rating=self.tab if self.tab in ("good", "bad") else None,
-                    with_photos=self.tab == "photos", page=self.page,
-                )
-        except (DomainError, ValueError):
+        if self.shop:
+            self._show(reviews_view(self.shop, self.product_id, self.tab, self.page), reset)
+
+    def _show(self, view: dict | None, reset: bool):
+        if view is None:
             self.reviews, self.photos, self.stars = [], [], []
             return
-        count = summary["count"]
-        self.rating = {"average": f"{summary['average']:.1f}" if count else "", "count": str(count)}
-        self.stars = [
-            {"star": star, "count": str(n), "width": f"{round(100 * n / count) if count else 0}%"}
-            for star, n in sorted(summary["by_star"].items(), reverse=True)
-        ]
-        shown = [_review_view(item) for item in items]
-        pictures = [[{"thumb": p["thumb_url"], "url": p["url"]} for p in item["photos"]] for item in items]
-        self.reviews = shown if reset else self.reviews + shown
-        self.photos = pictures if reset else self.photos + pictures
-        self.more = len(self.reviews) < total
+        self.rating, self.stars = view["rating"], view["stars"]
+        self.reviews = view["reviews"] if reset else self.reviews + view["reviews"]
+        self.photos = view["photos"] if reset else self.photos + view["photos"]
+        self.more = len(self.reviews) < view["total"]
+
+
+def reviews_view(shop: dict, product_id: str, tab: str, page: int) -> dict | None:
+    """A page of a product's published reviews under a tab, with the rating summary (None: no such product)."""
+    shop_id = int(shop["id"])
+    try:
+        product = id_from_text(product_id)
+        with read_scope() as session:
+            summary = ratings.rating_summary(session, views.get_product(session, shop_id, product))
+            items, total = ratings.published_reviews(
+                session, shop_id, product, rating=tab if tab in ("good", "bad") else None,
+                with_photos=tab == "photos", page=page,
+            )
+    except (DomainError, ValueError):
+        return None
+    count = summary["count"]
+    return {
+        "rating": {"average": f"{summary['average']:.1f}" if count else "", "count": str(count)},
+        "stars": [{"star": star, "count": str(n), "width": f"{round(100 * n / count) if count else 0}%"}
+                  for star, n in sorted(summary["by_star"].items(), reverse=True)],
+        "reviews": [_review_view(item) for item in items],
+        "photos": [[{"thumb": p["thumb_url"], "url": p["url"]} for p in item["photos"]] for item in items],
+        "total": total,
+    }
 
 
 def _review_view(item: dict) -> dict[str, str]:

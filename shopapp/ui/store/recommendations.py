@@ -22,17 +22,9 @@ class RecommendationsState(StoreState):
     cart_picks: list[dict[str, str]] = []
     _cart_ids: str = ""  # the cart's products the picks were made for: asked again only when they change
 
-    def _load_for_product(self, product_id: str):
-        """Called by the product page's one load event (after it loaded the shop)."""
-        try:
-            with read_scope() as session:
-                shelves = recommendations.for_product(session, int(self.shop["id"]), id_from_text(product_id), SHELF)
-                offers = card_offers(session, self.shop, shelves["bought_together"] + shelves["similar"])
-        except (DomainError, ValueError, KeyError):
-            self._keep(together=[], similar=[])
-            return
-        self._keep(together=[product_card(i, self.shop, offers.get(i["id"])) for i in shelves["bought_together"]],
-                   similar=[product_card(i, self.shop, offers.get(i["id"])) for i in shelves["similar"]])
+    def _show_for_product(self, shelves: dict[str, list[dict[str, str]]]):
+        """The product page's load shows the shelves it read for every shopper (product_views)."""
+        self._keep(together=shelves.get("together", []), similar=shelves.get("similar", []))
 
     def _load_for_cart(self, product_ids: list[int]):
         key = ",".join(str(i) for i in sorted(set(product_ids)))
@@ -46,6 +38,18 @@ class RecommendationsState(StoreState):
             items = recommendations.for_cart(session, int(self.shop["id"]), product_ids, SHELF)
             offers = card_offers(session, self.shop, items)
         self._keep(cart_picks=[product_card(i, self.shop, offers.get(i["id"])) for i in items])
+
+
+def product_shelves_view(shop: dict, product_id: str) -> dict[str, list[dict[str, str]]]:
+    """A product's two shelves as cards, the same for every shopper: {together, similar}."""
+    try:
+        with read_scope() as session:
+            shelves = recommendations.for_product(session, int(shop["id"]), id_from_text(product_id), SHELF)
+            offers = card_offers(session, shop, shelves["bought_together"] + shelves["similar"])
+    except (DomainError, ValueError, KeyError):
+        return {"together": [], "similar": []}
+    return {"together": [product_card(i, shop, offers.get(i["id"])) for i in shelves["bought_together"]],
+            "similar": [product_card(i, shop, offers.get(i["id"])) for i in shelves["similar"]]}
 
 
 def product_shelves() -> rx.Component:
