@@ -6,6 +6,7 @@ import pytest
 
 from shopapp.services.core.errors import NotFound
 from shopapp.services.core.paging import page_count
+from shopapp.services.catalog import products
 from shopapp.services.shops import design, design_pages, shops
 
 
@@ -46,3 +47,14 @@ def test_a_published_page_is_filled_once_a_second_and_a_newly_published_one_at_o
     assert design_pages.filled_published_page(session, owner.shop_id, "home", page) is filled
     other = {"sections": [{"type": "notice", "settings": {"text": "新"}}]}
     assert [f["type"] for f in design_pages.filled_published_page(session, owner.shop_id, "home", other)] == ["notice"]
+
+
+def test_a_product_this_worker_changes_is_shown_changed_on_the_published_page_at_once(session, owner):
+    product = products.create_product(session, owner, {"title": "龙井", "status": "active", "variants": [{"price": 3800, "stock": 5}]})
+    session.commit()
+    page = {"sections": [{"type": "product_grid", "settings": {"source": "newest", "limit": 4}}]}
+    filled = design_pages.filled_published_page(session, owner.shop_id, "home", page)
+    assert [p["title"] for p in filled[0]["products"]] == ["龙井"]
+    products.update_product(session, owner, product.id, {"title": "明前龙井"})
+    session.commit()
+    assert [p["title"] for p in design_pages.filled_published_page(session, owner.shop_id, "home", page)[0]["products"]] == ["明前龙井"]

@@ -11,6 +11,7 @@ from shopapp.models import Order, OrderItem, Product
 from shopapp.services.catalog import categories as catalog_categories
 from shopapp.services.catalog import products as catalog_products
 from shopapp.services.catalog import views
+from shopapp.services.core import changes
 from shopapp.services.core.remembered import Remembered
 
 _LISTS = ("product_grid", "product_carousel")
@@ -18,18 +19,20 @@ _LISTS = ("product_grid", "product_carousel")
 
 # A published page filled in, per (shop, page handle): the same for every shopper (what is theirs, the
 # 猜你喜欢 picks and their prices, is added after), and the home's product lists were most of its load's
-# CPU. Kept with the page it was filled from, so a newly published page is never answered with the old.
-_filled: Remembered[tuple[int, str], tuple[dict, list[dict]]] = Remembered(1.0)
+# CPU. Kept with the page it was filled from, so a newly published page is never answered with the old,
+# and with the shop's stamp (core.changes), so a product this worker changed is shown changed at once.
+_filled: Remembered[tuple[int, str], tuple[dict, tuple[int, int], list[dict]]] = Remembered(1.0)
 
 
 def filled_published_page(session: Session, shop_id: int, handle: str, page: dict) -> list[dict]:
     """filled_page of a published page (design.design_for_visit without a preview), remembered a second per
     worker; callers read it and copy what they change."""
+    stamp = changes.stamp(shop_id)
     found = _filled.get((shop_id, handle))
-    if found is not None and found[0] is page:
-        return found[1]
+    if found is not None and found[0] is page and found[1] == stamp:
+        return found[2]
     filled = filled_page(session, shop_id, page)
-    _filled.put((shop_id, handle), (page, filled))
+    _filled.put((shop_id, handle), (page, stamp, filled))
     return filled
 
 

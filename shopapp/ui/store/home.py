@@ -1,20 +1,26 @@
 """A shop's home page, mobile first: the sections the owner arranged (banner, categories, products, text)."""
 
+from __future__ import annotations
+
+import dataclasses
 import json
 
 import reflex as rx
 
 from shopapp.db import read_scope
+from shopapp.services.core import changes
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
+from shopapp.services.core.remembered import Remembered
 from shopapp.services.insights import recommendations
 from shopapp.services.marketing import promotion_badges
 from shopapp.services.shops import design, design_pages
 from shopapp.ui import routes
 from shopapp.ui.components.picture import product_picture
 from shopapp.ui.components.text import tr
+from shopapp.ui.components.time import server_clock
 from shopapp.ui.page_events import hydrating
-from shopapp.ui.store.coupons import CouponBlockState, coupon_block
+from shopapp.ui.store.coupons import CouponBlockState, claimable_cards, coupon_block
 from shopapp.ui.store.draft_listener import draft_listener
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.section_data import HomeSection, running_coupons, running_flash_sales, section_view
@@ -42,16 +48,16 @@ class StoreHomeState(StoreState):
     async def load_home(self):
         """The home and its 领券 strip in one event, so one render: loaded by a second on_load, the strip
         arrived after the sections and pushed them down (a layout shift of 0.15 on a phone)."""
-        self._load_page()
-        (await self.get_state(CouponBlockState))._load_claimables(None)
+        reads = self._load_page()
+        (await self.get_state(CouponBlockState))._show_claimables(reads.strip if reads else [])
 
-    def _load_page(self):
+    def _load_page(self) -> _PageReads | None:
         self._load_shop()
         if self.not_found:
             self.sections = []
-            return
+            return None
         with read_scope() as session:
-            self._show(session, design.design_for_visit(session, int(self.shop["id"]), self.preview_token()))
+            return self._show(session, design.design_for_visit(session, int(self.shop["id"]), self.preview_token()))
 
     @rx.event
     def show_draft(self, body: str):
@@ -74,18 +80,17 @@ class StoreHomeState(StoreState):
         path = self.router.url.path.rstrip("/")
         return path.rsplit("/pages/", 1)[1] if "/pages/" in path else "home"
 
-    def _show(self, session, shown: dict):
-        shop_id = int(self.shop["id"])
+    def _show(self, session, shown: dict) -> _PageReads:
         page = shown["pages"].get(self._handle())
         self.page_missing = page is None
         if page is None or self.preview_token():  # a draft, or no page: filled afresh
-            filled = design_pages.filled_page(session, shop_id, page or {"sections": []})
-        else:  # what was published: the same for every shopper, remembered a second
-            filled = design_pages.filled_published_page(session, shop_id, self._handle(), page)
-        filled = _with_recommendations(session, shop_id, self.shopper.get("id"), filled)
-        offers = card_offers(session, self.shop, [item for section in filled for item in section["products"]])
-        coupons = running_coupons(session, shop_id) if any(f["type"] == "coupons" for f in filled) else []
-        flash = running_flash_sales(session, self.shop) if any(f["type"] == "flash_sale" for f in filled) else []
+            reads = _page_reads(session, self.shop, None, page or {"sections": []})
+        elif self.shopper and any(s["type"] == "recommended" for s in page.get("sections", [])):  # their own picks
+            reads = _page_reads(session, self.shop, self.shopper["id"], page, self._handle())
+        else:  # what was published, as every guest sees it: read once a second
+            reads = _reads_for_everyone(session, self.shop, self._handle(), page)
+        filled, offers, coupons = reads.filled, reads.offers, reads.coupons
+        flash = [{**f, "now": server_clock()} for f in reads.flash]  # the countdowns tick from the clock now
         self.page_title = (page or {}).get("title", "") or self.shop["name"]
         first = next((i for i, f in enumerate(filled) if f["type"] in ("banner", "image_text", "image_grid", "hotzone")), -1)
         # Only the first product list's first cards are on the first screen: they load at once (with high
@@ -97,6 +102,48 @@ class StoreHomeState(StoreState):
                 for n, item in enumerate(f["products"])], i == first, coupons, flash)
             for i, f in enumerate(filled)
         ]
+        return reads
+
+
+@dataclasses.dataclass(frozen=True)
+class _PageReads:
+    """What a page's sections show from the database, and the home's 领券 strip. Read-only: kept for others."""
+
+    filled: list[dict]
+    offers: dict
+    coupons: list[dict]
+    flash: list[dict]
+    strip: list[dict[str, str]]
+
+
+def _page_reads(session, shop: dict[str, str], shopper_id: str | None, page: dict, published: str = "") -> _PageReads:
+    """`published`: the handle of a published page (its products filled once a second, design_pages)."""
+    shop_id = int(shop["id"])
+    filled = (design_pages.filled_published_page(session, shop_id, published, page) if published
+              else design_pages.filled_page(session, shop_id, page))
+    filled = _with_recommendations(session, shop_id, shopper_id, filled)
+    return _PageReads(
+        filled=filled, offers=card_offers(session, shop, [item for section in filled for item in section["products"]]),
+        coupons=running_coupons(session, shop_id) if any(f["type"] == "coupons" for f in filled) else [],
+        flash=running_flash_sales(session, shop) if any(f["type"] == "flash_sale" for f in filled) else [],
+        strip=claimable_cards(shop, None),
+    )
+
+
+# A published page as every guest sees it, per (shop, handle): read once a second per worker, as a product
+# page's blocks are (product_views), with the page it was read for and the shop's stamp (core.changes).
+_for_everyone: Remembered[tuple[int, str], tuple[dict, tuple[int, int], _PageReads]] = Remembered(1.0)
+
+
+def _reads_for_everyone(session, shop: dict[str, str], handle: str, page: dict) -> _PageReads:
+    key = (int(shop["id"]), handle)
+    stamp = changes.stamp(key[0])
+    found = _for_everyone.get(key)
+    if found is not None and found[0] is page and found[1] == stamp:
+        return found[2]
+    reads = _page_reads(session, shop, None, page, handle)
+    _for_everyone.put(key, (page, stamp, reads))
+    return reads
 
 
 def _with_recommendations(session, shop_id: int, shopper_id: str | None, filled: list[dict]) -> list[dict]:
