@@ -85,7 +85,7 @@ def read_scope() -> Iterator[Session]:
     Inside `one_read`, the session of that block."""
     shared = _one_read.get()
     if shared is None:
-        with _unit_of_work(get_engine().execution_options(**{READ_ONLY: True})) as session:
+        with _unit_of_work(_read_only(get_engine())) as session:
             yield session
         return
     try:
@@ -93,6 +93,13 @@ def read_scope() -> Iterator[Session]:
     except BaseException:
         shared.rollback()  # a failed query must not fail the block's other reads
         raise
+
+
+@lru_cache(maxsize=4)
+def _read_only(engine: Engine) -> Engine:
+    """The engine's read-only face, made once: making it on every read_scope cost an eighth of a storefront
+    page's shop-and-header load (py-spy); it shares the engine's pool."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 _one_read: ContextVar[Session | None] = ContextVar("shopapp_one_read", default=None)
