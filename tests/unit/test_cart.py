@@ -125,6 +125,26 @@ def test_a_line_that_ran_out_stays_visible_but_blocks_checkout(session, owner):
     assert cart.item_count(session, owner.shop_id, token) == 3
 
 
+def test_adding_on_a_product_page_makes_the_cart_on_the_first_add_and_answers_the_headers_count(session, owner):
+    tea = product_on_sale(session, owner, stock=5)
+    cup = product_on_sale(session, owner, stock=5, sku="CUP-1", price=1000)
+    token, count = cart.add_to_cart(session, owner.shop_id, "", tea, 2)
+    assert count == 2 and cart.view_cart(session, owner.shop_id, token)["item_count"] == 2
+    assert cart.add_to_cart(session, owner.shop_id, token, cup, 1) == (token, 3)
+    # A line that cannot be bought as it is counts for nothing, in the count after an add too.
+    ledger.adjust_stock(session, "order:X", owner.shop_id, tea, -4, "sale")
+    assert cart.add_to_cart(session, owner.shop_id, token, cup, 1) == (token, 2)
+    # A token that leads nowhere (expired, another shop's) gets a new cart, the shopper's when logged in.
+    elsewhere = cart.create_cart(session, make_shop(session, "green-leaf").shop_id)
+    for lost in ("cart_not-a-real-token", elsewhere):
+        new_token, count = cart.add_to_cart(session, owner.shop_id, lost, cup, 1, customer_id=None)
+        assert new_token not in (token, lost) and count == 1
+    # Refused adds change nothing.
+    with pytest.raises(Conflict):
+        cart.add_to_cart(session, owner.shop_id, token, cup, 4)
+    assert cart.item_count(session, owner.shop_id, token) == 2
+
+
 def test_a_deleted_product_leaves_an_unavailable_line(session, owner):
     tea = product_on_sale(session, owner)
     token = cart.create_cart(session, owner.shop_id)

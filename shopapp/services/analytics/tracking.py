@@ -137,9 +137,15 @@ def record_server_event(session: Session, shop_id: int, visitor_id: str, kind: s
                         path: str = "") -> None:
     """An event the server knows exactly (a product put into the cart): the visit's source is the visitor's latest."""
     visitor = _visitor_id(visitor_id)
-    source = source_of(session, shop_id, visitor)
-    session.add(VisitEvent(shop_id=shop_id, visitor_id=visitor, type=kind, path=path[:300], product_id=product_id,
-                           source=source[0], medium=source[1], campaign=source[2]))
+    source, medium, campaign = source_of(session, shop_id, visitor)
+    # A Core INSERT built once, not a row flushed by the unit of work: that was half of 加入购物车's own CPU.
+    session.execute(_INSERT_EVENT, {
+        "shop_id": shop_id, "visitor_id": visitor, "type": kind, "path": path[:300], "product_id": product_id,
+        "source": source, "medium": medium, "campaign": campaign, "referrer_host": "", "share_code": "", "at": utcnow(),
+    })
+
+
+_INSERT_EVENT = insert(VisitEvent.__table__)
 
 
 def checked_event(shop_id: int, visitor: str, payload: dict) -> dict | None:

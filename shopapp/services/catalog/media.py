@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageOps
-from sqlalchemy import event, func
+from sqlalchemy import bindparam, event, func
 from sqlmodel import Session, select
 
 from shopapp.models import Product, ProductImage
@@ -165,12 +165,17 @@ def first_images(session: Session, shop_id: int, product_ids) -> dict[int, Produ
     first: dict[int, ProductImage] = {}
     if not ids:
         return first
-    for image in session.exec(
-        select(ProductImage).where(ProductImage.shop_id == shop_id, ProductImage.product_id.in_(ids))
-        .order_by(ProductImage.product_id, ProductImage.position, ProductImage.id)
-    ).all():
+    for image in session.scalars(_IMAGES_OF, {"shop_id": shop_id, "product_ids": ids}).all():
         first.setdefault(image.product_id, image)
     return first
+
+
+# Built once (every cart page and product list asks): building the select again cost more than running it.
+_IMAGES_OF = (
+    select(ProductImage)
+    .where(ProductImage.shop_id == bindparam("shop_id"), ProductImage.product_id.in_(bindparam("product_ids", expanding=True)))
+    .order_by(ProductImage.product_id, ProductImage.position, ProductImage.id)
+)
 
 
 def rendition_widths(original_width: int) -> list[int]:

@@ -25,9 +25,8 @@ def quote(
     `coupons` lists the shopper's coupons with what each saves or why it cannot be used, and
     `chosen_coupon` the one priced in (theirs, or else the best of their wallet).
     """
-    cart = carts.load_cart(session, shop_id, cart_token)
-    lines = carts.cart_lines(session, cart)
-    view = carts.cart_dict(session, cart, lines)
+    cart, lines, currency = carts.read_cart(session, shop_id, cart_token)
+    view = carts.cart_dict(session, cart, lines, currency)
     province = shipping.normalise_province(province) if province else None
     errors: dict[str, str] = {}
     method = None

@@ -66,6 +66,8 @@ NOTHING = ForPricing()
 def for_pricing(session: Session, shop_id: int, customer_id: int | None, wanted: int) -> ForPricing:
     """The member discount and the points offer for this shopper (None: a guest). Spending points
     needs a log-in and the programme on, and never more than the balance: refused with the reason."""
+    if customer_id is None and not wanted:
+        return NOTHING  # a guest has no level and spends no points: no need of the shop's settings (the cart page)
     settings = levels.active_settings(session, shop_id)
     if wanted and (customer_id is None or settings is None):
         raise Invalid(fields={"points": "points_need_log_in" if settings else "points_not_offered"})

@@ -3,7 +3,7 @@ checkout will charge for the goods (the same pipeline prices both), on to checko
 
 import reflex as rx
 
-from shopapp.db import read_scope, session_scope
+from shopapp.db import one_read, read_scope, session_scope
 from shopapp.services.checkout import cart as carts
 from shopapp.services.checkout import quote as checkout_quote
 from shopapp.services.core.errors import DomainError
@@ -33,12 +33,14 @@ class CartPageState(StoreState):
     @rx.event
     @hydrating  # sets is_hydrated itself: no set_is_hydrated event after it (ui/page_events.py)
     async def load(self):
-        self._load_shop(count_cart=False)  # _show sets the count from the priced view
-        self.problem = ""
-        if not self.not_found:
-            view = self._view()
-            self._show(view)
-            (await self.get_state(RecommendationsState))._load_for_cart([i["product_id"] for i in (view or {}).get("items", []) if i["product_id"]])
+        shelf = await self.get_state(RecommendationsState)
+        with one_read():  # the shop, the priced cart and the shelf read in one session and transaction (db.one_read)
+            self._load_shop(count_cart=False)  # _show sets the count from the priced view
+            self.problem = ""
+            if not self.not_found:
+                view = self._view()
+                self._show(view)
+                shelf._load_for_cart([i["product_id"] for i in (view or {}).get("items", []) if i["product_id"]])
         self.loaded = True
 
     @rx.event

@@ -85,6 +85,12 @@ class StoreState(LangState):
     def _remember_cart(self, token: str | None):
         self.cart_tokens = _kept(self.cart_tokens, self.shop.get("slug", ""), token)
 
+    def _keep_cart(self, token: str):
+        """The cart's token after an add: assigned only when it is another (a new cart), as LocalStorage
+        vars are sent to the browser and saved whenever assigned."""
+        if token != self._cart_token():
+            self._remember_cart(token)
+
     def _forget_cart(self):
         self._remember_cart(None)
 
@@ -96,20 +102,6 @@ class StoreState(LangState):
             return carts.item_count(session, int(self.shop["id"]), token)
         except DomainError:
             return 0
-
-    def _cart_token_or_new(self, session) -> str:
-        """This shop's cart, made on the first add (an unknown or expired token gets a new cart)."""
-        token = self._cart_token()
-        if token:
-            try:
-                carts.load_cart(session, int(self.shop["id"]), token)
-                return token
-            except NotFound:
-                pass
-        shopper_id = int(self.shopper["id"]) if self.shopper else None
-        token = carts.create_cart(session, int(self.shop["id"]), customer_id=shopper_id)
-        self._remember_cart(token)
-        return token
 
     # The visit (analytics) ------------------------------------------------------------------
 
@@ -124,6 +116,10 @@ class StoreState(LangState):
                                      int(product_id), path=self.router.url.path)
 
     # The shopper's log-in -------------------------------------------------------------------
+
+    def _shopper_id(self) -> int | None:
+        """The logged-in shopper's customer id (None: a guest), whose cart a new cart is."""
+        return int(self.shopper["id"]) if self.shopper else None
 
     def _shopper_token(self) -> str:
         return _per_shop(self.shopper_tokens).get(self.shop.get("slug", ""), "")
