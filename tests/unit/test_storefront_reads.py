@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from shopapp.services.catalog import products
 from shopapp.services.core.errors import NotFound
 from shopapp.services.core.paging import page_count
-from shopapp.services.catalog import products
 from shopapp.services.shops import design, design_pages, shops
 
 
