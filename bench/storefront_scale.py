@@ -4,6 +4,7 @@
     REDIS_URL=redis://127.0.0.1:6379/3 .venv/bin/python bench/storefront_scale.py --workers 2 \\
         --shoppers 200 --active 20 --burst 100                                              # Redis, 2 workers
     .venv/bin/python bench/storefront_scale.py --compare http://localhost:8740/s/demo/p/1   # check the client
+    ... --shoppers 500 --active 0 --burst 0 --heap /tmp/heap    # where the shoppers' memory went (bench/heap_diff.py)
 
 Starts the production backend (tests/live_backend.py: `python -m shopapp.server --backend-only`,
 the workers `make run` serves with: uvicorn, or Granian with WEB_SERVER=granian), opens a shop with a few products over the API, then
