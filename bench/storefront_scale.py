@@ -4,6 +4,7 @@
     REDIS_URL=redis://127.0.0.1:6379/3 .venv/bin/python bench/storefront_scale.py --workers 2 \\
         --shoppers 200 --active 20 --burst 100                                              # Redis, 2 workers
     .venv/bin/python bench/storefront_scale.py --compare http://localhost:8740/s/demo/p/1   # check the client
+    ... --shoppers 500 --active 0 --burst 0 --heap /tmp/heap    # where the shoppers' memory went (bench/heap_diff.py)
 
 Starts the production backend (tests/live_backend.py: `python -m shopapp.server --backend-only`,
 the workers `make run` serves with: uvicorn, or Granian with WEB_SERVER=granian), opens a shop with a few products over the API, then
@@ -241,6 +242,35 @@ def server_rss_kb(pid: int) -> int:
     return total
 
 
+def server_pss_kb(pid: int) -> int:
+    """Proportional set size of the supervisor and its workers: pages the forked workers still share
+    with the supervisor counted once, not once per process as in the RSS sum (what the machine pays)."""
+    total = 0
+    for process in {pid, *live_children(pid)}:
+        try:
+            for line in Path(f"/proc/{process}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+def heap_snapshots(pid: int, folder: Path, number: int, timeout: float = 120) -> None:
+    """Each worker writes snapshot `number` (shopapp/heap_probe.py, SIGUSR1); wait until all have."""
+    import signal
+
+    workers = live_children(pid)
+    for worker in workers:
+        os.kill(worker, signal.SIGUSR1)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if all((folder / f"{worker}-{number}.json").exists() for worker in workers):
+            return
+        time.sleep(0.2)
+    print(f"  heap snapshots {number}: not all workers wrote one within {timeout:.0f} s")
+
+
 def redis_figures(redis_url: str | None) -> tuple[int, int]:
     """(used_memory bytes of the whole Redis, keys in our database) or (0, 0) without Redis."""
     if not redis_url:
@@ -249,6 +279,26 @@ def redis_figures(redis_url: str | None) -> tuple[int, int]:
 
     client = redis.Redis.from_url(redis_url)
     return int(client.info("memory")["used_memory"]), int(client.dbsize())
+
+
+def redis_keys_bytes(redis_url: str | None) -> tuple[int, dict[str, list[int]]]:
+    """MEMORY USAGE of every key in our database (the whole server's used_memory moves with other
+    databases' traffic), and the sizes by kind of key (a state's name, the token manager's record)."""
+    if not redis_url:
+        return 0, {}
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    names = list(client.scan_iter(count=1000))
+    pipe = client.pipeline(transaction=False)
+    for name in names:
+        pipe.memory_usage(name, samples=0)
+    sizes = pipe.execute()
+    kinds: dict[str, list[int]] = {}
+    for name, size in zip(names, sizes):
+        kind = re.sub(r"^[0-9a-f-]{36}_?|[0-9a-f-]{36}$", "", name.decode(errors="replace")).rsplit(".", 1)[-1]
+        kinds.setdefault(kind, []).append(size or 0)
+    return sum(size or 0 for size in sizes), kinds
 
 
 def cpu_seconds(pid: int) -> float:
@@ -391,9 +441,14 @@ async def run(args, base: str, pid: int, redis_url: str | None) -> None:
     slug, products = await open_shop(base + "/api/v1", args.products)
     # Warm up: the first page load of a worker imports and compiles what it needs.
     warm = Figures()
-    warm_shoppers = await connect_many(base, slug, products, boot, 2 * args.workers, warm)
+    # Every product page in every worker, so the workers' one-time caches (SQLAlchemy's compiled statements,
+    # mappers) are filled before the memory is measured, not counted as the shoppers'.
+    warm_shoppers = await connect_many(base, slug, products, boot, 2 * len(products) * args.workers, warm)
     await asyncio.sleep(1)
-    rss0, (redis0, keys0) = server_rss_kb(pid), redis_figures(redis_url)
+    if args.heap:
+        heap_snapshots(pid, args.heap, 0)
+    rss0, pss0, (redis0, keys0) = server_rss_kb(pid), server_pss_kb(pid), redis_figures(redis_url)
+    ours0, _ = redis_keys_bytes(redis_url)
 
     connect = Figures()
     began = time.monotonic()
@@ -401,12 +456,23 @@ async def run(args, base: str, pid: int, redis_url: str | None) -> None:
     print(f"{len(shoppers)} shoppers connected in {time.monotonic() - began:.1f} s ({connect.errors} failed)")
     print(line("page load while connecting", connect.page_ms))
     await asyncio.sleep(2)
-    rss1, (redis1, keys1) = server_rss_kb(pid), redis_figures(redis_url)
+    rss1, pss1, (redis1, keys1) = server_rss_kb(pid), server_pss_kb(pid), redis_figures(redis_url)
     count = max(1, len(shoppers))
-    print(f"server RSS {rss0 / 1024:.0f} -> {rss1 / 1024:.0f} MB: {(rss1 - rss0) / count:.1f} KB per shopper")
+    print(f"server RSS {rss0 / 1024:.0f} -> {rss1 / 1024:.0f} MB: {(rss1 - rss0) / count:.1f} KB per shopper "
+          f"(PSS {pss0 / 1024:.0f} -> {pss1 / 1024:.0f} MB: {(pss1 - pss0) / count:.1f} KB)")
+    if args.heap:
+        from bench.heap_diff import report
+
+        heap_snapshots(pid, args.heap, 1)
+        print(report(args.heap, count // max(args.workers, 1)))
     if redis_url:
         print(f"Redis used_memory {redis0 / 1e6:.1f} -> {redis1 / 1e6:.1f} MB: {(redis1 - redis0) / count / 1024:.1f} KB "
               f"per shopper; keys {keys0} -> {keys1}: {(keys1 - keys0) / count:.1f} per shopper")
+        ours1, kinds = redis_keys_bytes(redis_url)
+        print(f"Redis MEMORY USAGE of our keys {ours0 / 1e6:.2f} -> {ours1 / 1e6:.2f} MB: "
+              f"{(ours1 - ours0) / count / 1024:.2f} KB per shopper; by key, mean bytes (keys):")
+        for kind, sizes in sorted(kinds.items(), key=lambda kv: -sum(kv[1])):
+            print(f"    {sum(sizes) / len(sizes):7.0f} B ({len(sizes)})  {kind}")
 
     idle = Figures()
     await idle_probe(shoppers or warm_shoppers, slug, products, args.samples, idle)
@@ -505,6 +571,9 @@ def main() -> None:
     parser.add_argument("--settle", type=float, default=20, help="seconds after the burst before Redis clients are counted again")
     parser.add_argument("--event-stats", action="store_true",
                         help="count the Reflex events of each action and the worker CPU of each (event_gate.py)")
+    parser.add_argument("--heap", metavar="FOLDER", type=Path,
+                        help="the workers trace their allocations (shopapp/heap_probe.py); print where the "
+                             "shoppers' memory went, from snapshots before and after they connect (FOLDER keeps them)")
     parser.add_argument("--compare", metavar="URL", help="only compare this client's frames with Chromium's on URL")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # figures as they come, also through a pipe
@@ -518,6 +587,10 @@ def main() -> None:
         import tempfile
 
         os.environ["SHOPAPP_EVENT_STATS"] = tempfile.mkdtemp(prefix="event-stats-")
+    if args.heap:  # read by each worker as it starts (shopapp/heap_probe.py)
+        args.heap = args.heap.resolve()
+        args.heap.mkdir(parents=True, exist_ok=True)
+        os.environ["SHOPAPP_HEAP_PROBE"] = str(args.heap)
     if redis_url:
         import redis
 

@@ -34,7 +34,7 @@ import socket
 import sys
 import time
 
-from shopapp import frontend
+from shopapp import frontend, heap_probe
 from shopapp.settings import SettingsError, get_settings
 
 log = logging.getLogger(__name__)
@@ -102,12 +102,16 @@ def serve(settings) -> None:
     # Before the app is imported and the workers forked: they read it when they make their clients.
     reflex_redis_pool(settings, os.environ, workers)
     _fork_from_a_loaded_app(reflex_exec)
-    target = reflex_exec.get_app_instance_from_file()
+    reflex_exec.get_app_instance_from_file()  # checks the app's module is there, as `reflex run` does
+    # Reflex's app (shopapp.shopapp:app, a factory), with the live websocket's short way in front of it.
+    target = SERVED_APP
     if settings.web_server == "granian":
         _serve_granian(settings, target, workers)
     else:
         _serve_uvicorn(settings, target, workers)
 
+
+SERVED_APP = "shopapp.socket_path:asgi_app"
 
 # uvicorn's websocket: ~40 KB per connected tab with python-engineio's session, against Granian's ~170 KB
 # (bench/server_memory.py). SHOPAPP_UVICORN_WS picks another of uvicorn's for measuring.
@@ -185,6 +189,7 @@ class UvicornWorkers:
         try:
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, signal.SIG_DFL)  # uvicorn's server sets its own as it starts
+            heap_probe.start_in_worker()  # only when measuring (SHOPAPP_HEAP_PROBE)
             import uvicorn
 
             uvicorn.Server(self.config).run(sockets=[self.listeners[index]])

@@ -12,7 +12,7 @@ from shopapp.ui.components.forms import DANGER_BUTTON, PRIMARY_BUTTON, SECONDARY
 from shopapp.ui.components.text import tr, tr_of
 from shopapp.ui.console.design.drag import sortable_list
 from shopapp.ui.console.design.fields import BOX, field_input
-from shopapp.ui.console.design.preview import preview
+from shopapp.ui.console.design.preview import preview, preview_address
 from shopapp.ui.console.design.theme_state import ThemeState as S
 from shopapp.ui.console.layout import console_page
 
@@ -47,7 +47,7 @@ def _top_bar() -> rx.Component:
         rx.el.div(
             rx.el.button(tr("design.phone"), type="button", on_click=S.set_phone(True), aria_pressed=S.phone, class_name=SMALL),
             rx.el.button(tr("design.desktop"), type="button", on_click=S.set_phone(False), aria_pressed=~S.phone, class_name=SMALL),
-            rx.el.a(tr("design.preview_link"), href=S.preview_link, target="_blank", rel="noopener", class_name=SMALL, data_testid="preview-link"),
+            rx.el.a(tr("design.preview_link"), href=preview_address(), target="_blank", rel="noopener", class_name=SMALL, data_testid="preview-link"),
             rx.el.button(tr("design.publish"), type="button", on_click=S.publish, class_name=PRIMARY_BUTTON, data_testid="publish"),
             class_name="ml-auto flex flex-wrap items-center gap-2",
         ),

@@ -40,9 +40,17 @@ class DraftSender(rx.Component):
 
 def preview() -> rx.Component:
     return rx.el.div(
-        rx.el.iframe(id=FRAME_ID, src=S.preview_src, title=tr("design.preview"), data_testid="preview",
+        rx.el.iframe(id=FRAME_ID, src=preview_address(), title=tr("design.preview"), data_testid="preview",
                      class_name=rx.cond(S.phone, "mx-auto block h-[75vh] w-[390px] max-w-full rounded-2xl border bg-white",
                                         "block h-[75vh] w-full rounded-xl border bg-white")),
         DraftSender.create(message=S.live_draft, frame=FRAME_ID),
         class_name="rounded-2xl bg-gray-100 p-2",
     )
+
+
+def preview_address() -> rx.Var:
+    """The page being edited with the draft's preview token, built in the browser from the state's vars. Not a
+    computed var: Reflex keeps a computed var's last value in its state, so every tab that connected (a
+    shopper's too: the hydrate reads the whole tree) had this console state written to Redis (issue 17)."""
+    page = rx.cond(S.handle == "home", "", f"/pages/{S.handle}")
+    return rx.Var.create(f"/s/{S.shop_slug}{page}?preview={S.token}")

@@ -63,16 +63,6 @@ class DesignState(ConsoleState):
     def set_phone(self, phone: bool):
         self.phone = phone
 
-    @rx.var
-    def preview_src(self) -> str:
-        page = "" if self.handle == "home" else f"/pages/{self.handle}"
-        return f"/s/{self.shop_slug}{page}?preview={self.token}"
-
-    @rx.var
-    def preview_link(self) -> str:
-        page = "" if self.handle == "home" else f"/pages/{self.handle}"
-        return f"/s/{self.shop_slug}{page}?preview={self.token}"
-
     def _sections(self) -> list[dict]:
         return self._draft["pages"].get(self.handle, {"sections": []})["sections"]
 
