@@ -5,7 +5,7 @@ import contextlib
 
 import reflex as rx
 
-from shopapp import event_gate, worker_tokens
+from shopapp import event_gate, redis_states, worker_tokens
 from shopapp.api import create_api, hosts
 from shopapp.logs import setup_logging
 from shopapp.settings import get_settings
@@ -70,6 +70,8 @@ worker_tokens.install()
 event_gate.install()
 # Fewer events per storefront navigation: no set_is_hydrated after a @hydrating load, no re-assigned LocalStorage.
 page_events.install()
+# With Redis, an event's lock and read in one round trip, its save and unlock in another (four in Reflex).
+redis_states.install()
 
 app = rx.App(
     api_transformer=create_api(),
