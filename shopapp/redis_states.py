@@ -25,15 +25,16 @@ relies on.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import reflex.istate.manager.redis as reflex_redis
 from reflex.istate.manager.redis import StateManagerRedis
 from reflex.istate.manager.token import BaseStateToken
-from reflex.state import BaseState
+from reflex.state import BaseState, all_base_state_classes
 from reflex_base.utils.exceptions import LockExpiredError, StateSchemaMismatchError
 
 logger = logging.getLogger("reflex.istate.manager.redis")  # Reflex's own logger: the same warnings, same place
@@ -61,8 +62,21 @@ return 0
 """
 
 
+@dataclasses.dataclass
 class LeanStateManagerRedis(StateManagerRedis):
     """StateManagerRedis with two round trips per locked event (see the module's docstring)."""
+
+    # The states an event of a class reads, parents first, worked out once per class (Reflex walks the tree
+    # for every event: 28 µs for a product page event, 0.8 ms for a page opened, which reads all 95 states).
+    # Keyed by how many state classes exist, so a class defined later is never missed.
+    _reads: dict[tuple, tuple[type[BaseState], ...]] = dataclasses.field(default_factory=dict, init=False)
+
+    def _event_states(self, cls: type[BaseState]) -> tuple[type[BaseState], ...]:
+        key = (cls, len(all_base_state_classes))
+        if (found := self._reads.get(key)) is None:
+            found = self._reads[key] = tuple(sorted(self._get_required_state_classes(cls, subclasses=True),
+                                                    key=lambda each: each.get_full_name()))
+        return found
 
     @contextlib.asynccontextmanager
     async def _try_modify_state(self, token, **context) -> AsyncIterator[Any]:
@@ -86,8 +100,7 @@ class LeanStateManagerRedis(StateManagerRedis):
 
     async def _lock_and_read(self, token: BaseStateToken, lock_key: bytes, lock_id: bytes) -> BaseState:
         """The tab's lock and its states, in one round trip when the lock is free and nobody here waits."""
-        classes = sorted(self._get_required_state_classes(token.cls, subclasses=True),
-                         key=lambda cls: cls.get_full_name())
+        classes = self._event_states(token.cls)
         if not self._n_lock_waiters(lock_key):  # others of this worker queued first: no jumping the queue
             pipeline = self.redis.pipeline(transaction=False)
             pipeline.set(lock_key, lock_id, px=self.lock_expiration, nx=True)
@@ -131,7 +144,7 @@ class LeanStateManagerRedis(StateManagerRedis):
         self._notify_next_waiter(lock_key)
 
 
-def attach_stored_states(tree: dict[str, BaseState], classes: list[type[BaseState]], stored: list) -> None:
+def attach_stored_states(tree: dict[str, BaseState], classes: Sequence[type[BaseState]], stored: list) -> None:
     """Unpickle each of `classes` from `stored` (an MGET's answer, in the same order; parents before their
     substates) into `tree` (full name -> state), linked to its parent there, as Reflex's get_state does."""
     for cls, data in zip(classes, stored, strict=True):

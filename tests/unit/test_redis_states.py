@@ -36,6 +36,16 @@ def test_what_it_replaces_in_reflex_is_still_there():
     assert "from reflex.istate.manager.redis import StateManagerRedis" in inspect.getsource(StateManager.create)
 
 
+def test_an_events_states_are_reflexs_own_parents_first_worked_out_once():
+    manager = redis_states.LeanStateManagerRedis(redis=Redis.from_url("redis://127.0.0.1:6379/0"))  # never connects
+    states = manager._event_states(ProductPageState)
+    assert set(states) == reflex_redis.StateManagerRedis._get_required_state_classes(
+        manager, ProductPageState, subclasses=True)
+    names = [cls.get_full_name() for cls in states]
+    assert names == sorted(names)  # a parent's full name sorts before its substates'
+    assert manager._event_states(ProductPageState) is states
+
+
 @needs_redis
 def test_the_app_makes_ours_once_installed(monkeypatch):
     from reflex.utils import prerequisites
