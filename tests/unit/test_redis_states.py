@@ -162,3 +162,35 @@ async def _expires() -> None:
         assert (await root.get_state(ProductPageState)).qty == 1
     for manager in (slow, other):
         await manager.close()
+
+
+@needs_redis
+def test_a_navigation_compares_the_browsers_tokens_with_their_state_alone_and_assigns_only_a_new_one():
+    run_coroutine(_navigation_tokens())
+
+
+async def _navigation_tokens() -> None:
+    from reflex.state import UpdateVarsInternalState
+    from reflex_base.event.context import EventContext
+
+    from shopapp.ui import page_events
+    from shopapp.ui.store.state import StoreState
+
+    manager, tab = _manager(), str(uuid.uuid4())
+    EventContext.set(EventContext(token=tab, state_manager=manager, enqueue_impl=None))
+    carts = f"{StoreState.get_full_name()}.cart_tokens_rx_state_"
+
+    async def navigation(cart_tokens: str) -> tuple[list, set[str]]:
+        async with manager.modify_state(BaseStateToken(ident=tab, cls=UpdateVarsInternalState)) as root:
+            root.router_data = root._update_router_vars({"token": tab, "pathname": "/s/demo/cart"}, root.router_data)
+            state = await root.get_state(UpdateVarsInternalState)
+            applied = await page_events._apply_client_storage_vars(state, {carts: cart_tokens})
+            return applied, set(manager._get_populated_states(root))
+
+    applied, read = await navigation('{"demo": "t1"}')  # a new token: assigned, Reflex's way
+    assert [(type(owner), name) for owner, name in applied] == [(StoreState, "cart_tokens")]
+    applied, read = await navigation('{"demo": "t1"}')  # the same again: nothing assigned, StoreState not in the tree
+    assert applied == [] and StoreState.get_full_name() not in read
+    async with manager.modify_state(BaseStateToken(ident=tab, cls=StoreState)) as root:
+        assert (await root.get_state(StoreState)).cart_tokens == '{"demo": "t1"}'
+    await manager.close()
