@@ -5,7 +5,7 @@ import contextlib
 
 import reflex as rx
 
-from shopapp import event_gate, tab_headers, worker_tokens
+from shopapp import event_gate, redis_states, tab_headers, worker_tokens
 from shopapp.api import create_api, hosts
 from shopapp.logs import setup_logging
 from shopapp.settings import get_settings
@@ -72,6 +72,9 @@ event_gate.install()
 page_events.install()
 # A connected tab keeps the headers the app reads (cookie, origin, host), not all of them, in the worker and in Redis.
 tab_headers.install()
+
+# With Redis, an event's lock and read in one round trip, its save and unlock in another (four in Reflex).
+redis_states.install()
 
 app = rx.App(
     api_transformer=create_api(),

@@ -25,6 +25,8 @@ from typing import Any
 
 import reflex.state as reflex_state
 
+from shopapp.ui.state_fetch import stored_states
+
 HYDRATING = "_shopapp_hydrating"  # the mark `hydrating` leaves on a handler's function
 
 
@@ -75,16 +77,18 @@ def _load_events_for_page(state):
 
 async def _apply_client_storage_vars(state, vars: dict[str, Any]):
     """Reflex's, given only the browser's values that differ from the state's: an equal value assigned
-    would still mark the var dirty, save its state and send it back."""
-    changed = {}
+    would still mark the var dirty, save its state and send it back. The values are compared with the
+    owning states read alone (state_fetch.stored_states), not with Reflex's get_state, which would read
+    StoreState's 27 substates for the two tokens it holds."""
+    owned = []
     for name, value in vars.items():
         state_name, _, var_name = name.rpartition(".")
         var_name = var_name.removesuffix(reflex_state.FIELD_MARKER)
         owner = reflex_state.State.get_class_substate(state_name)
-        if not owner._is_client_storage(var_name):
-            continue
-        if getattr(await state.get_state(owner), var_name) != value:
-            changed[name] = value
+        if owner._is_client_storage(var_name):
+            owned.append((name, value, owner, var_name))
+    current = await stored_states(state, list({owner for _, _, owner, _ in owned}))
+    changed = {name: value for name, value, owner, var_name in owned if getattr(current[owner], var_name) != value}
     return await _reflex_apply_client_storage_vars(state, changed) if changed else []
 
 

@@ -11,13 +11,12 @@ tab already) it does nothing.
 
 from __future__ import annotations
 
-import contextlib
-
 from reflex.istate.manager import get_state_manager
 from reflex.istate.manager.redis import StateManagerRedis
 from reflex.istate.manager.token import BaseStateToken
 from reflex.state import BaseState
-from reflex_base.utils.exceptions import StateSchemaMismatchError
+
+from shopapp.redis_states import attach_stored_states, stored_state
 
 
 async def fetch_states(state: BaseState, *classes: type[BaseState]) -> None:
@@ -39,16 +38,24 @@ async def fetch_states(state: BaseState, *classes: type[BaseState]) -> None:
         return
     token = BaseStateToken(ident=root.rx_router_session.client_token, cls=type(root))
     stored = await manager.redis.mget([token._state_key(cls) for cls in missing])
-    for cls, data in zip(missing, stored, strict=True):
-        fetched = None
-        if data is not None:
-            with contextlib.suppress(StateSchemaMismatchError):
-                fetched = BaseState._deserialize(data=data)
-        if fetched is None:  # never saved, or saved by another version of the app: a fresh one
-            fetched = cls(init_substates=False, _reflex_internal_init=True)
-        full_name = fetched.get_full_name()
-        tree[full_name] = fetched
-        parent_name, _, name = full_name.rpartition(".")
-        parent = tree[parent_name]
-        parent.substates[name] = fetched
-        fetched.parent_state = parent
+    attach_stored_states(tree, missing, stored)
+
+
+async def stored_states(state: BaseState, classes: list[type[BaseState]]) -> dict[type[BaseState], BaseState]:
+    """Each of `classes` as the tab has it, to read, not to change: the one in `state`'s tree, or with Redis a
+    copy of that state alone, read in one MGET for all of them and attached to nothing.
+
+    Reflex's `get_state(Cls)` reads Cls with every substate below it (StoreState: 27 storefront states) and
+    puts them in the event's tree; an event that only compares a value needs none of them."""
+    manager = get_state_manager()
+    root = state._get_root_state()
+    if not isinstance(manager, StateManagerRedis) or getattr(root, "_reflex_internal_links", None):
+        return {cls: await state.get_state(cls) for cls in classes}  # in memory, or shared states: Reflex's way
+    tree = manager._get_populated_states(root)
+    found = {cls: tree[cls.get_full_name()] for cls in classes if cls.get_full_name() in tree}
+    missing = [cls for cls in classes if cls not in found]
+    if missing:
+        token = BaseStateToken(ident=root.rx_router_session.client_token, cls=type(root))
+        stored = await manager.redis.mget([token._state_key(cls) for cls in missing])
+        found.update((cls, stored_state(cls, data)) for cls, data in zip(missing, stored, strict=True))
+    return found
