@@ -231,25 +231,22 @@ def cart_path(slug: str) -> tuple[str, dict[str, str]]:
 
 def server_rss_kb(pid: int) -> int:
     """Resident memory of the supervisor and its workers (what the server costs the machine)."""
-    total = 0
-    for process in {pid, *live_children(pid)}:
-        try:
-            for line in Path(f"/proc/{process}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total
+    return _summed_kb(pid, "status", "VmRSS:")
 
 
 def server_pss_kb(pid: int) -> int:
     """Proportional set size of the supervisor and its workers: pages the forked workers still share
     with the supervisor counted once, not once per process as in the RSS sum (what the machine pays)."""
+    return _summed_kb(pid, "smaps_rollup", "Pss:")
+
+
+def _summed_kb(pid: int, proc_file: str, field: str) -> int:
+    """One /proc/<pid>/<proc_file> field (in kB), summed over the supervisor and its workers."""
     total = 0
     for process in {pid, *live_children(pid)}:
         try:
-            for line in Path(f"/proc/{process}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
+            for line in Path(f"/proc/{process}/{proc_file}").read_text().splitlines():
+                if line.startswith(field):
                     total += int(line.split()[1])
         except OSError:
             continue
