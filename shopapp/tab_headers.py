@@ -19,8 +19,10 @@ from reflex.app import EventNamespace
 from reflex_base import constants
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol as _UvicornSansIO
 
-# Header names as Reflex keeps them (lower case): what the app and Reflex read from `router.headers`.
-KEPT_HEADERS = frozenset({"host", "origin", "cookie"})
+# Header names as Reflex keeps them (lower case): what the app and Reflex read from `router.headers`, and
+# X-Forwarded-For, from which Reflex finds the shopper's address behind trusted proxies (TRUSTED_PROXY_HOPS)
+# should it build a socket's router data again from the scope.
+KEPT_HEADERS = frozenset({"host", "origin", "cookie", "x-forwarded-for"})
 # What python-engineio's environ keeps that nothing reads once the socket is connected: its request body
 # reader (the class engineio.async_drivers.asgi.translate_request defines per request) and the headers.
 _ENVIRON_UNREAD = ("wsgi.input",)
