@@ -3,12 +3,12 @@ these names, a tab's socket skips the HTTP middlewares, and everything else stil
 
 from __future__ import annotations
 
-import asyncio
 from types import SimpleNamespace
 
 from starlette.routing import Mount
 
 from shopapp import socket_path
+from tests.loops import run_coroutine
 
 
 def test_reflex_still_mounts_its_socket_app_at_the_event_path_behind_its_subprotocol_echo():
@@ -29,7 +29,7 @@ def test_reflex_context_middleware_is_still_there_and_sets_the_contexts():
         calls.append("inner")
 
     reflex_app = SimpleNamespace(_set_contexts_internal=lambda: calls.append("contexts"))
-    asyncio.run(_ContextMiddleware(inner, reflex_app=reflex_app)({"type": "websocket"}, None, None))
+    run_coroutine(_ContextMiddleware(inner, reflex_app=reflex_app)({"type": "websocket"}, None, None))
     assert calls == ["contexts", "inner"]
 
 
@@ -51,6 +51,6 @@ def test_a_tab_socket_skips_the_http_stack_and_every_other_request_goes_through_
                   {"type": "http", "path": "/_event/", "headers": platform},
                   {"type": "websocket", "path": "/_events", "headers": platform},
                   {"type": "http", "path": "/api/v1/health", "headers": platform}):
-        asyncio.run(route(scope, None, None))
+        run_coroutine(route(scope, None, None))
     assert served == [("socket", "websocket", "/_event/"), ("socket", "websocket", "/_event"),
                       ("full", "http", "/_event/"), ("full", "websocket", "/_events"), ("full", "http", "/api/v1/health")]

@@ -4,7 +4,6 @@ and the rest is gone from the router data and from engine.io's environ."""
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 
 from engineio.async_drivers import asgi as engineio_asgi
@@ -12,6 +11,7 @@ from reflex.app import EventNamespace
 from reflex_base import constants
 
 from shopapp import tab_headers
+from tests.loops import run_coroutine
 
 BROWSER = [(b"host", b"shop.example:8000"), (b"origin", b"http://shop.example:8000"), (b"cookie", b"shopapp_visitor=v1"),
            (b"user-agent", b"Mozilla/5.0 (iPhone) " + b"x" * 120), (b"accept-language", b"zh-CN,zh;q=0.9"),
@@ -26,7 +26,7 @@ def test_the_replaced_reflex_method_is_still_there_and_ours_once_installed():
 
 
 def test_a_tab_keeps_the_headers_the_app_reads_and_engineio_forgets_its_copies():
-    environ = asyncio.run(_engineio_environ())
+    environ = run_coroutine(_engineio_environ())
     assert "wsgi.input" in environ and environ["HTTP_USER_AGENT"].startswith("Mozilla")  # engine.io's own, as before
     namespace = object.__new__(EventNamespace)
     data = tab_headers._build_static_router_data(namespace, "sid-1", environ)
