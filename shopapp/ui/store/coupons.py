@@ -18,11 +18,6 @@ class CouponBlockState(StoreState):
     claimed: list[str] = []  # the coupons claimed on this visit
     problem: str = ""
 
-    def _load_claimables(self, product_id: str | None):
-        if not self.shop:
-            self._load_shop()
-        self._show_claimables([] if self.not_found else claimable_cards(self.shop, product_id))
-
     def _show_claimables(self, cards: list[dict[str, str]]):
         self.claimed, self.problem, self.claimables = [], "", cards
 
@@ -130,11 +125,12 @@ def claimable_cards(shop: dict, product_id: str | None) -> list[dict[str, str]]:
         return []
     with read_scope() as session:
         found = coupons.claimable_coupons(session, int(shop["id"]), int(product_id) if product_id else None)
-    return [_card(item) for item in found]
+    return cards_of(found)
 
 
-def _card(item: dict) -> dict[str, str]:
-    return {"id": str(item["id"]), "name": item["name"], "description": item["description"]}
+def cards_of(claimable: list[dict]) -> list[dict[str, str]]:
+    """The 领券 strip's cards for `coupons.claimable_coupons`' answer."""
+    return [{"id": str(item["id"]), "name": item["name"], "description": item["description"]} for item in claimable]
 
 
 def _wallet_row(item: dict) -> dict[str, str]:

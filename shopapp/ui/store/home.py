@@ -13,14 +13,14 @@ from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
 from shopapp.services.core.remembered import Remembered
 from shopapp.services.insights import recommendations
-from shopapp.services.marketing import promotion_badges
+from shopapp.services.marketing import coupons, promotion_badges
 from shopapp.services.shops import design, design_pages
 from shopapp.ui import routes
 from shopapp.ui.components.picture import product_picture
 from shopapp.ui.components.text import tr
 from shopapp.ui.components.time import server_clock
 from shopapp.ui.page_events import hydrating
-from shopapp.ui.store.coupons import CouponBlockState, claimable_cards, coupon_block
+from shopapp.ui.store.coupons import CouponBlockState, cards_of, coupon_block
 from shopapp.ui.store.draft_listener import draft_listener
 from shopapp.ui.store.layout import store_page
 from shopapp.ui.store.section_data import HomeSection, running_coupons, running_flash_sales, section_view
@@ -84,12 +84,12 @@ class StoreHomeState(StoreState):
         page = shown["pages"].get(self._handle())
         self.page_missing = page is None
         if page is None or self.preview_token():  # a draft, or no page: filled afresh
-            reads = _page_reads(session, self.shop, None, page or {"sections": []})
+            reads = _page_reads(session, self.shop, None, page or {"sections": []}, self._handle())
         elif self.shopper and any(s["type"] == "recommended" for s in page.get("sections", [])):  # their own picks
-            reads = _page_reads(session, self.shop, self.shopper["id"], page, self._handle())
+            reads = _page_reads(session, self.shop, self.shopper["id"], page, self._handle(), published=True)
         else:  # what was published, as every guest sees it: read once a second
             reads = _reads_for_everyone(session, self.shop, self._handle(), page)
-        filled, offers, coupons = reads.filled, reads.offers, reads.coupons
+        filled, offers = reads.filled, reads.offers
         flash = [{**f, "now": server_clock()} for f in reads.flash]  # the countdowns tick from the clock now
         self.page_title = (page or {}).get("title", "") or self.shop["name"]
         first = next((i for i, f in enumerate(filled) if f["type"] in ("banner", "image_text", "image_grid", "hotzone")), -1)
@@ -99,7 +99,7 @@ class StoreHomeState(StoreState):
         self.sections = [
             section_view(f, self.shop, [
                 product_card(item, self.shop, offers.get(item["id"]), position=n if i == listing else None, urgent=not 0 <= first < i)
-                for n, item in enumerate(f["products"])], i == first, coupons, flash)
+                for n, item in enumerate(f["products"])], i == first, reads.coupons, flash)
             for i, f in enumerate(filled)
         ]
         return reads
@@ -116,17 +116,21 @@ class _PageReads:
     strip: list[dict[str, str]]
 
 
-def _page_reads(session, shop: dict[str, str], shopper_id: str | None, page: dict, published: str = "") -> _PageReads:
-    """`published`: the handle of a published page (its products filled once a second, design_pages)."""
+def _page_reads(session, shop: dict[str, str], shopper_id: str | None, page: dict, handle: str,
+                published: bool = False) -> _PageReads:
+    """The page `handle`'s reads; `published`: its products filled once a second (design_pages). Only the
+    home has the 领券 strip; it and a coupon section share one read of the claimable coupons."""
     shop_id = int(shop["id"])
-    filled = (design_pages.filled_published_page(session, shop_id, published, page) if published
+    filled = (design_pages.filled_published_page(session, shop_id, handle, page) if published
               else design_pages.filled_page(session, shop_id, page))
     filled = _with_recommendations(session, shop_id, shopper_id, filled)
+    has_coupons = any(f["type"] == "coupons" for f in filled)
+    claimable = coupons.claimable_coupons(session, shop_id) if has_coupons or handle == "home" else []
     return _PageReads(
         filled=filled, offers=card_offers(session, shop, [item for section in filled for item in section["products"]]),
-        coupons=running_coupons(session, shop_id) if any(f["type"] == "coupons" for f in filled) else [],
+        coupons=running_coupons(claimable) if has_coupons else [],
         flash=running_flash_sales(session, shop) if any(f["type"] == "flash_sale" for f in filled) else [],
-        strip=claimable_cards(shop, None),
+        strip=cards_of(claimable) if handle == "home" else [],
     )
 
 
@@ -141,7 +145,7 @@ def _reads_for_everyone(session, shop: dict[str, str], handle: str, page: dict) 
     found = _for_everyone.get(key)
     if found is not None and found[0] is page and found[1] == stamp:
         return found[2]
-    reads = _page_reads(session, shop, None, page, handle)
+    reads = _page_reads(session, shop, None, page, handle, published=True)
     _for_everyone.put(key, (page, stamp, reads))
     return reads
 

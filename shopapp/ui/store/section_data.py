@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from shopapp.services.core.money import format_money
-from shopapp.services.marketing import coupons, flash_sales
+from shopapp.services.marketing import flash_sales
 from shopapp.ui import routes
 from shopapp.ui.components.time import server_clock
 
@@ -35,9 +35,9 @@ class HomeSection:
 _BLANK = dict.fromkeys(("image_url", "title", "subtitle", "link", "alt", "label"), "")
 
 
-def running_coupons(session, shop_id: int) -> list[dict]:
-    """The coupons a shopper may claim now, for the design's coupon block (claimed in the 领券 strip)."""
-    return [{"title": f"{c['name']} · {c['description']}", "link": ""} for c in coupons.claimable_coupons(session, shop_id)]
+def running_coupons(claimable: list[dict]) -> list[dict]:
+    """The design's coupon block for `coupons.claimable_coupons`' answer (claimed in the 领券 strip)."""
+    return [{"title": f"{c['name']} · {c['description']}", "link": ""} for c in claimable]
 
 
 def running_flash_sales(session, shop: dict[str, str]) -> list[dict]:
