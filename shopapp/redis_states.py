@@ -28,7 +28,7 @@ import contextlib
 import dataclasses
 import logging
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import reflex.istate.manager.redis as reflex_redis
@@ -36,6 +36,8 @@ from reflex.istate.manager.redis import StateManagerRedis
 from reflex.istate.manager.token import BaseStateToken
 from reflex.state import BaseState, all_base_state_classes
 from reflex_base.utils.exceptions import LockExpiredError, StateSchemaMismatchError
+
+from shopapp.hydrate_states import hydrate_reads, is_default_hydrate
 
 logger = logging.getLogger("reflex.istate.manager.redis")  # Reflex's own logger: the same warnings, same place
 
@@ -88,7 +90,7 @@ class LeanStateManagerRedis(StateManagerRedis):
         event = context.get("event")
         lock_key = self._lock_key(token)
         lock_id = (f"{event.name}:{uuid.uuid4().hex}" if event is not None else uuid.uuid4().hex).encode()
-        state = await self._lock_and_read(token, lock_key, lock_id)
+        state = await self._lock_and_read(token, lock_key, lock_id, event)
         try:
             yield state
         except LockExpiredError:
@@ -98,8 +100,9 @@ class LeanStateManagerRedis(StateManagerRedis):
             raise
         await self._save_and_unlock(token, state, lock_key, lock_id, event)
 
-    async def _lock_and_read(self, token: BaseStateToken, lock_key: bytes, lock_id: bytes) -> BaseState:
-        """The tab's lock and its states, in one round trip when the lock is free and nobody here waits."""
+    async def _lock_and_read(self, token: BaseStateToken, lock_key: bytes, lock_id: bytes, event) -> BaseState:
+        """The tab's lock and its states, in one round trip when the lock is free and nobody here waits; for a
+        tab's first hydrate, only the states it needs (hydrate_states)."""
         classes = self._event_states(token.cls)
         if not self._n_lock_waiters(lock_key):  # others of this worker queued first: no jumping the queue
             pipeline = self.redis.pipeline(transaction=False)
@@ -108,7 +111,8 @@ class LeanStateManagerRedis(StateManagerRedis):
             locked, stored = await pipeline.execute()
             if locked:
                 tree: dict[str, BaseState] = {}
-                attach_stored_states(tree, classes, stored)
+                reads = hydrate_reads(classes, stored) if is_default_hydrate(token.cls, event) else zip(classes, stored, strict=True)
+                attach_stored_states(tree, reads)
                 return tree[token.cls.get_root_state().get_full_name()]
         await self._wait_lock(lock_key, lock_id)  # Reflex's wait: notifications, the local queue, expiry
         return await self.get_state(token)
@@ -144,10 +148,10 @@ class LeanStateManagerRedis(StateManagerRedis):
         self._notify_next_waiter(lock_key)
 
 
-def attach_stored_states(tree: dict[str, BaseState], classes: Sequence[type[BaseState]], stored: list) -> None:
-    """Unpickle each of `classes` from `stored` (an MGET's answer, in the same order; parents before their
-    substates) into `tree` (full name -> state), linked to its parent there, as Reflex's get_state does."""
-    for cls, data in zip(classes, stored, strict=True):
+def attach_stored_states(tree: dict[str, BaseState], reads: Iterable[tuple[type[BaseState], bytes | None]]) -> None:
+    """Unpickle each state class's pickle in `reads` (from an MGET; parents before their substates) into
+    `tree` (full name -> state), linked to its parent there, as Reflex's get_state does."""
+    for cls, data in reads:
         state = stored_state(cls, data)
         full_name = state.get_full_name()
         tree[full_name] = state

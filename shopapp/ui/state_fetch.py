@@ -38,7 +38,7 @@ async def fetch_states(state: BaseState, *classes: type[BaseState]) -> None:
         return
     token = BaseStateToken(ident=root.rx_router_session.client_token, cls=type(root))
     stored = await manager.redis.mget([token._state_key(cls) for cls in missing])
-    attach_stored_states(tree, missing, stored)
+    attach_stored_states(tree, zip(missing, stored, strict=True))
 
 
 async def stored_states(state: BaseState, classes: list[type[BaseState]]) -> dict[type[BaseState], BaseState]:

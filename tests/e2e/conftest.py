@@ -65,8 +65,10 @@ def dns_zone():
 @pytest.fixture(scope="session")
 def platform_url(platform_data, dns_zone) -> str:
     """`make run` itself (`python -m shopapp serve`: migrate, seed the demo, build the front end, serve it under
-    Granian), on a private data folder and port."""
-    with serving_platform(platform_data, DNS_NAMESERVER=dns_zone.address, REPORTS_EXACT_ROWS=str(REPORTS_EXACT_ROWS)) as url:
+    Granian), on a private data folder and port; its page states in Redis when E2E_REDIS_URL is set (.ci/run's
+    storefront journeys on Redis: the state manager production runs, shopapp/redis_states.py)."""
+    redis = {"REDIS_URL": os.environ["E2E_REDIS_URL"]} if os.environ.get("E2E_REDIS_URL") else {}
+    with serving_platform(platform_data, DNS_NAMESERVER=dns_zone.address, REPORTS_EXACT_ROWS=str(REPORTS_EXACT_ROWS), **redis) as url:
         yield url
 
 
