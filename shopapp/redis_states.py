@@ -73,11 +73,14 @@ class LeanStateManagerRedis(StateManagerRedis):
     # Keyed by how many state classes exist, so a class defined later is never missed.
     _reads: dict[tuple, tuple[type[BaseState], ...]] = dataclasses.field(default_factory=dict, init=False)
 
-    def _event_states(self, cls: type[BaseState]) -> tuple[type[BaseState], ...]:
-        key = (cls, len(all_base_state_classes))
+    def _event_states(self, cls: type[BaseState], handler: str = "") -> tuple[type[BaseState], ...]:
+        """What an event of `cls` reads, with the states its `handler` declares it also reads (`reads_too`)."""
+        key = (cls, handler, len(all_base_state_classes))
         if (found := self._reads.get(key)) is None:
-            found = self._reads[key] = tuple(sorted(self._get_required_state_classes(cls, subclasses=True),
-                                                    key=lambda each: each.get_full_name()))
+            wanted = set(self._get_required_state_classes(cls, subclasses=True))
+            for other in _declared_reads(cls, handler):
+                wanted |= self._get_required_state_classes(other, subclasses=True)
+            found = self._reads[key] = tuple(sorted(wanted, key=lambda each: each.get_full_name()))
         return found
 
     @contextlib.asynccontextmanager
@@ -103,7 +106,7 @@ class LeanStateManagerRedis(StateManagerRedis):
     async def _lock_and_read(self, token: BaseStateToken, lock_key: bytes, lock_id: bytes, event) -> BaseState:
         """The tab's lock and its states, in one round trip when the lock is free and nobody here waits; for a
         tab's first hydrate, only the states it needs (hydrate_states)."""
-        classes = self._event_states(token.cls)
+        classes = self._event_states(token.cls, event.name.rpartition(".")[2] if event is not None else "")
         if not self._n_lock_waiters(lock_key):  # others of this worker queued first: no jumping the queue
             pipeline = self.redis.pipeline(transaction=False)
             pipeline.set(lock_key, lock_id, px=self.lock_expiration, nx=True)
@@ -146,6 +149,25 @@ class LeanStateManagerRedis(StateManagerRedis):
         if not await self.redis.eval(_UNLOCK, 1, lock_key, lock_id):
             logger.warning(f"{lock_key.decode()} was not held by {lock_id.decode()} any more when it was released.")
         self._notify_next_waiter(lock_key)
+
+
+def reads_too(*classes: type[BaseState]):
+    """Mark an event handler that reaches other states (`await self.get_state(Other)`): with Redis they are
+    read in its event's own MGET, not in a round trip each while it runs (a product page's load reaches
+    its six blocks' states). Not for a state shared through Reflex's links (none here): that one is read
+    through its link. Put it under `@rx.event` (and `@hydrating`)."""
+    def mark(handler):
+        handler.__dict__[_READS_TOO] = classes  # functools.wraps (hydrating) carries it to the wrapper
+        return handler
+    return mark
+
+
+_READS_TOO = "_shopapp_reads_too"
+
+
+def _declared_reads(cls: type[BaseState], handler: str) -> tuple[type[BaseState], ...]:
+    found = cls.event_handlers.get(handler) if handler else None
+    return getattr(found.fn, _READS_TOO, ()) if found is not None else ()
 
 
 def attach_stored_states(tree: dict[str, BaseState], reads: Iterable[tuple[type[BaseState], bytes | None]]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import os
+import types
 import uuid
 
 import pytest
@@ -19,6 +20,7 @@ from reflex.istate.manager.token import BaseStateToken
 from reflex_base.utils.exceptions import LockExpiredError
 
 from shopapp import redis_states
+from shopapp.ui.store.coupons import CouponBlockState
 from shopapp.ui.store.product import ProductPageState
 from tests.loops import run_coroutine
 
@@ -44,6 +46,47 @@ def test_an_events_states_are_reflexs_own_parents_first_worked_out_once():
     names = [cls.get_full_name() for cls in states]
     assert names == sorted(names)  # a parent's full name sorts before its substates'
     assert manager._event_states(ProductPageState) is states
+
+
+def test_a_handler_reads_the_states_it_declares_in_its_events_own_read():
+    from shopapp.ui.store.product import BLOCKS
+
+    manager = redis_states.LeanStateManagerRedis(redis=Redis.from_url("redis://127.0.0.1:6379/0"))  # never connects
+    load, step = manager._event_states(ProductPageState, "load"), manager._event_states(ProductPageState, "change_qty")
+    assert set(BLOCKS) <= set(load) and not set(BLOCKS) & set(step)
+    assert set(step) < set(load)
+    names = [cls.get_full_name() for cls in load]
+    assert names == sorted(names)  # parents first
+
+
+@needs_redis
+def test_a_declared_state_is_read_with_the_event_not_on_its_own(monkeypatch):
+    from redis.asyncio.connection import AbstractConnection
+
+    sent = []
+    send = AbstractConnection.send_packed_command
+
+    async def counted(self, command, check_health=True):
+        sent.append(command)
+        return await send(self, command, check_health)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+    run_coroutine(_declared_read(sent))
+
+
+async def _declared_read(sent: list) -> None:
+    manager, tab = _manager(), str(uuid.uuid4())
+    await manager.redis.ping()
+    await manager._ensure_lock_task_subscribed()
+    sent.clear()
+    load = types.SimpleNamespace(name=f"{ProductPageState.get_full_name()}.load")
+    async with manager.modify_state(_token(tab), event=load) as root:
+        page = await root.get_state(ProductPageState)
+        (await page.get_state(CouponBlockState)).problem = "seen"
+    assert len(sent) == 2  # the coupon block's state came with the event's read; saved with it
+    async with manager.modify_state(_token(tab), event=load) as root:
+        assert (await root.get_state(CouponBlockState)).problem == "seen"
+    await manager.close()
 
 
 @needs_redis

@@ -4,6 +4,7 @@ checkout will charge for the goods (the same pipeline prices both), on to checko
 import reflex as rx
 
 from shopapp.db import one_read, read_scope, session_scope
+from shopapp.redis_states import reads_too
 from shopapp.services.checkout import cart as carts
 from shopapp.services.checkout import quote as checkout_quote
 from shopapp.services.core.errors import DomainError
@@ -32,6 +33,7 @@ class CartPageState(StoreState):
 
     @rx.event
     @hydrating  # sets is_hydrated itself: no set_is_hydrated event after it (ui/page_events.py)
+    @reads_too(RecommendationsState)  # with Redis, the shelf comes in the event's own read (redis_states)
     async def load(self):
         shelf = await self.get_state(RecommendationsState)
         with one_read():  # the shop, the priced cart and the shelf read in one session and transaction (db.one_read)

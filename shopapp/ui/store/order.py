@@ -3,6 +3,7 @@
 import reflex as rx
 
 from shopapp.db import session_scope
+from shopapp.redis_states import reads_too
 from shopapp.services.checkout import place
 from shopapp.services.core.errors import DomainError
 from shopapp.services.core.money import format_money
@@ -19,7 +20,6 @@ from shopapp.ui.components.status import (
 from shopapp.ui.components.text import tr
 from shopapp.ui.components.time import day_text, shown_time
 from shopapp.ui.page_events import hydrating
-from shopapp.ui.state_fetch import fetch_states
 from shopapp.ui.store.chat_widget import ChatState
 from shopapp.ui.store.group_card import OrderGroupState, group_card
 from shopapp.ui.store.layout import store_page
@@ -78,10 +78,10 @@ class OrderPageState(StoreState):
 
     @rx.event
     @hydrating  # sets is_hydrated itself: no set_is_hydrated event after it (ui/page_events.py)
+    @reads_too(OrderReviewsState, OrderGroupState)  # with Redis, in the event's own read (redis_states)
     async def open_page(self):
         """The page's one on_load: the order, its 评价 card and its 拼团 card in one event (one state lock, one
         delta), not an event each paying Reflex's lock, state load and save."""
-        await fetch_states(self, OrderReviewsState, OrderGroupState)  # both in one Redis read
         self._load_order()
         (await self.get_state(OrderReviewsState))._load_reviews()
         (await self.get_state(OrderGroupState))._load_group()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from shopapp.db import session_scope
+from shopapp.redis_states import reads_too
 from shopapp.services.checkout import cart as carts
 from shopapp.services.core.errors import DomainError
 from shopapp.services.inventory import stock_alerts
@@ -14,7 +15,6 @@ from shopapp.ui.components.picture import picture_placeholder
 from shopapp.ui.components.text import tr
 from shopapp.ui.components.time import server_clock
 from shopapp.ui.page_events import hydrating
-from shopapp.ui.state_fetch import fetch_states
 from shopapp.ui.store.bargain_start import BargainStartState, bargain_start
 from shopapp.ui.store.coupons import CouponBlockState, coupon_block
 from shopapp.ui.store.flash_sale import FlashSaleBlockState, flash_sale_block
@@ -26,6 +26,9 @@ from shopapp.ui.store.product_views import product_page_views
 from shopapp.ui.store.promotion_tags import promotion_tags
 from shopapp.ui.store.recommendations import RecommendationsState, product_shelves
 from shopapp.ui.store.state import StoreState
+
+# The product page's blocks: each a state of its own, filled by the page's one load.
+BLOCKS = (CouponBlockState, ProductReviewsState, RecommendationsState, BargainStartState, GroupOfferState, FlashSaleBlockState)
 
 
 class ProductPageState(StoreState):
@@ -46,16 +49,13 @@ class ProductPageState(StoreState):
 
     @rx.event
     @hydrating  # sets is_hydrated itself: no set_is_hydrated event after it (ui/page_events.py)
+    @reads_too(*BLOCKS)  # with Redis, the blocks' states come in the event's own read (redis_states)
     async def load(self):
         """The page's one on_load: the product, then its blocks (coupons, reviews, recommendations, bargain,
         group buy, flash sale) in the same event (one state lock, one delta), not an event each paying
         Reflex's lock, load, save and delta. What they show is read once a second for every shopper
         (product_views); the shop and the shopper's own header are this tab's."""
-        # The blocks' states in one Redis read, not one read each (ui/state_fetch.py).
-        blocks = (CouponBlockState, ProductReviewsState, RecommendationsState, BargainStartState, GroupOfferState,
-                  FlashSaleBlockState)
-        await fetch_states(self, *blocks)
-        coupons, reviews, recommendations, bargain, group, flash = [await self.get_state(block) for block in blocks]
+        coupons, reviews, recommendations, bargain, group, flash = [await self.get_state(block) for block in BLOCKS]
         self._load_shop()
         self.notify_done, self.notify_error = False, ""
         if self.not_found:
