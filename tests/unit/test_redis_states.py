@@ -61,17 +61,7 @@ def test_a_handler_reads_the_states_it_declares_in_its_events_own_read():
 
 @needs_redis
 def test_a_declared_state_is_read_with_the_event_not_on_its_own(monkeypatch):
-    from redis.asyncio.connection import AbstractConnection
-
-    sent = []
-    send = AbstractConnection.send_packed_command
-
-    async def counted(self, command, check_health=True):
-        sent.append(command)
-        return await send(self, command, check_health)
-
-    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
-    run_coroutine(_declared_read(sent))
+    run_coroutine(_declared_read(_commands_sent(monkeypatch)))
 
 
 async def _declared_read(sent: list) -> None:
@@ -102,6 +92,21 @@ def test_the_app_makes_ours_once_installed(monkeypatch):
         assert isinstance(manager, redis_states.LeanStateManagerRedis)
     finally:
         run_coroutine(manager.close())
+
+
+def _commands_sent(monkeypatch) -> list:
+    """Every command (or pipeline) sent to Redis from now on, in order."""
+    from redis.asyncio.connection import AbstractConnection
+
+    sent = []
+    send = AbstractConnection.send_packed_command
+
+    async def counted(self, command, check_health=True):
+        sent.append(command)
+        return await send(self, command, check_health)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+    return sent
 
 
 def _manager(**settings) -> redis_states.LeanStateManagerRedis:
@@ -140,17 +145,7 @@ async def _take_turns() -> None:
 
 @needs_redis
 def test_an_event_is_two_round_trips_to_redis(monkeypatch):
-    from redis.asyncio.connection import AbstractConnection
-
-    sent = []
-    send = AbstractConnection.send_packed_command
-
-    async def counted(self, command, check_health=True):
-        sent.append(command)
-        return await send(self, command, check_health)
-
-    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
-    run_coroutine(_one_event(sent))
+    run_coroutine(_one_event(_commands_sent(monkeypatch)))
 
 
 async def _one_event(sent: list) -> None:
