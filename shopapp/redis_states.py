@@ -37,8 +37,6 @@ from reflex.istate.manager.token import BaseStateToken
 from reflex.state import BaseState, all_base_state_classes
 from reflex_base.utils.exceptions import LockExpiredError, StateSchemaMismatchError
 
-from shopapp.hydrate_states import hydrate_reads, is_default_hydrate
-
 logger = logging.getLogger("reflex.istate.manager.redis")  # Reflex's own logger: the same warnings, same place
 
 # KEYS: the lock, then the state keys; ARGV: the lock id, the states' expiry (s), the pickles in KEYS order.
@@ -104,8 +102,7 @@ class LeanStateManagerRedis(StateManagerRedis):
         await self._save_and_unlock(token, state, lock_key, lock_id, event)
 
     async def _lock_and_read(self, token: BaseStateToken, lock_key: bytes, lock_id: bytes, event) -> BaseState:
-        """The tab's lock and its states, in one round trip when the lock is free and nobody here waits; for a
-        tab's first hydrate, only the states it needs (hydrate_states)."""
+        """The tab's lock and its states, in one round trip when the lock is free and nobody here waits."""
         classes = self._event_states(token.cls, event.name.rpartition(".")[2] if event is not None else "")
         if not self._n_lock_waiters(lock_key):  # others of this worker queued first: no jumping the queue
             pipeline = self.redis.pipeline(transaction=False)
@@ -114,8 +111,7 @@ class LeanStateManagerRedis(StateManagerRedis):
             locked, stored = await pipeline.execute()
             if locked:
                 tree: dict[str, BaseState] = {}
-                reads = hydrate_reads(classes, stored) if is_default_hydrate(token.cls, event) else zip(classes, stored, strict=True)
-                attach_stored_states(tree, reads)
+                attach_stored_states(tree, zip(classes, stored, strict=True))
                 return tree[token.cls.get_root_state().get_full_name()]
         await self._wait_lock(lock_key, lock_id)  # Reflex's wait: notifications, the local queue, expiry
         return await self.get_state(token)
