@@ -37,6 +37,8 @@ from reflex.istate.manager.token import BaseStateToken
 from reflex.state import BaseState, all_base_state_classes
 from reflex_base.utils.exceptions import LockExpiredError, StateSchemaMismatchError
 
+from shopapp.hydrate_states import hydrate_reads, is_default_hydrate
+
 logger = logging.getLogger("reflex.istate.manager.redis")  # Reflex's own logger: the same warnings, same place
 
 # KEYS: the lock, then the state keys; ARGV: the lock id, the states' expiry (s), the pickles in KEYS order.
@@ -102,7 +104,8 @@ class LeanStateManagerRedis(StateManagerRedis):
         await self._save_and_unlock(token, state, lock_key, lock_id, event)
 
     async def _lock_and_read(self, token: BaseStateToken, lock_key: bytes, lock_id: bytes, event) -> BaseState:
-        """The tab's lock and its states, in one round trip when the lock is free and nobody here waits."""
+        """The tab's lock and its states, in one round trip when the lock is free and nobody here waits; for a
+        tab's first hydrate, only the states it needs (hydrate_states)."""
         classes = self._event_states(token.cls, event.name.rpartition(".")[2] if event is not None else "")
         if not self._n_lock_waiters(lock_key):  # others of this worker queued first: no jumping the queue
             pipeline = self.redis.pipeline(transaction=False)
@@ -111,7 +114,8 @@ class LeanStateManagerRedis(StateManagerRedis):
             locked, stored = await pipeline.execute()
             if locked:
                 tree: dict[str, BaseState] = {}
-                attach_stored_states(tree, zip(classes, stored, strict=True))
+                reads = hydrate_reads(classes, stored) if is_default_hydrate(token.cls, event) else zip(classes, stored, strict=True)
+                attach_stored_states(tree, reads)
                 return tree[token.cls.get_root_state().get_full_name()]
         await self._wait_lock(lock_key, lock_id)  # Reflex's wait: notifications, the local queue, expiry
         return await self.get_state(token)
@@ -147,6 +151,9 @@ class LeanStateManagerRedis(StateManagerRedis):
         self._notify_next_waiter(lock_key)
 
 
+_READS_TOO = "_shopapp_reads_too"  # where reads_too leaves its classes on the handler
+
+
 def reads_too(*classes: type[BaseState]):
     """Mark an event handler that reaches other states (`await self.get_state(Other)`): with Redis they are
     read in its event's own MGET, not in a round trip each while it runs (a product page's load reaches
@@ -156,9 +163,6 @@ def reads_too(*classes: type[BaseState]):
         handler.__dict__[_READS_TOO] = classes  # functools.wraps (hydrating) carries it to the wrapper
         return handler
     return mark
-
-
-_READS_TOO = "_shopapp_reads_too"
 
 
 def _declared_reads(cls: type[BaseState], handler: str) -> tuple[type[BaseState], ...]:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
 
-from tests.e2e.steps import log_in_as_demo_owner
+from tests.e2e.steps import let_other_workers_see_it, log_in_as_demo_owner
 
 
 def _china_minute(moment: datetime) -> str:
@@ -41,6 +41,7 @@ def test_owner_creates_a_spend_and_save_and_a_phone_shopper_sees_its_badge(page,
     form.get_by_role("button", name="取消").click()
     expect(form.get_by_test_id("scope-product")).to_have_count(0)
 
+    let_other_workers_see_it()
     phone.goto("/s/demo-tea/p/1")
     expect(phone.get_by_test_id("product-title")).to_have_text("西湖龙井绿茶 明前特级")
     expect(phone.get_by_test_id("promotion-badge").filter(has_text="满 300 减 40")).to_be_visible()
@@ -48,6 +49,7 @@ def test_owner_creates_a_spend_and_save_and_a_phone_shopper_sees_its_badge(page,
     row.get_by_role("button", name="立即结束").click()
     row.get_by_role("button", name="确定").click()
     expect(row).to_contain_text("已结束")
+    let_other_workers_see_it()
     phone.reload()
     expect(phone.get_by_test_id("product-title")).to_have_text("西湖龙井绿茶 明前特级")
     expect(phone.get_by_test_id("promotion-badge")).to_have_count(0)

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.steps import log_in_as_demo_owner
+from tests.e2e.steps import let_other_workers_see_it, log_in_as_demo_owner
 
 pytestmark = pytest.mark.changes_demo_home
 
@@ -138,6 +138,7 @@ def test_the_owner_decorates_the_home_and_a_phone_shopper_sees_it_once_published
     # v1 is the demo's own home (its flash-sale section); v2 the owner's.
     expect(page.get_by_test_id("versions").get_by_text(re.compile(r"^v2 · .*demo@example\.com"))).to_be_visible()
 
+    let_other_workers_see_it()
     phone.goto("/s/demo-tea")
     expect(phone.get_by_test_id("store-section").first).to_have_attribute("data-section", "product_grid")
     expect(phone.locator("[data-testid=banner] img[src*='/design/']")).to_be_visible()
@@ -190,6 +191,7 @@ def test_the_owner_builds_a_micro_page_links_it_from_the_phone_tab_bar_and_resto
     page.get_by_test_id("publish").click()
     expect(page.get_by_test_id("published-note")).not_to_have_text(re.compile(f"v{baseline}$"))
 
+    let_other_workers_see_it()
     phone.goto("/s/demo-tea")
     phone.get_by_test_id("store-tab-bar").get_by_role("link", name="春茶节").click()
     expect(phone).to_have_url(re.compile("/s/demo-tea/pages/spring"))
@@ -203,6 +205,7 @@ def test_the_owner_builds_a_micro_page_links_it_from_the_phone_tab_bar_and_resto
     published = page.get_by_test_id("published-note").inner_text()
     page.get_by_test_id("publish").click()
     expect(page.get_by_test_id("published-note")).not_to_have_text(published)
+    let_other_workers_see_it()
     phone.goto("/s/demo-tea/pages/spring")
     expect(phone.get_by_test_id("page-missing")).to_be_visible()
     expect(phone.get_by_test_id("store-tab-bar")).to_have_count(0)
