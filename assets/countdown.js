@@ -1,5 +1,6 @@
 // Countdowns on the storefront ("剩余 02:13:45", "还剩 2天 03:05:10"): every element with data-countdown-ends
-// (an ISO time) shows the time left, ticked here twice a second so no event goes to the server. The time is
+// (an ISO time) shows the time left, ticked here twice a second so no event goes to the server; an element
+// with data-opens-at gets data-open at that time (a 秒杀's button opens). The time is
 // the server's, not the phone's: an element that carries data-countdown-now (the server's clock when the page
 // read it) counts from that moment, moved on by the time elapsed since the element appeared (a phone's clock
 // set hours wrong does not move a sale's end). data-countdown-day ("天", " days ") shows whole days apart.
@@ -27,6 +28,12 @@
       var hours = day ? Math.floor(left / 3600) % 24 : Math.floor(left / 3600);
       var text = (days ? days + day + " " : "") + pad(hours) + ":" + pad(Math.floor(left / 60) % 60) + ":" + pad(left % 60);
       if (el.textContent !== text) el.textContent = text;
+    });
+    // A block waiting for a moment (a 秒杀's start: data-opens-at) is marked open at it, on the same clock;
+    // shopapp.css then shows what waited hidden (the buy button), with no event to the server.
+    document.querySelectorAll("[data-opens-at]:not([data-open])").forEach(function (el) {
+      var opens = Date.parse(el.getAttribute("data-opens-at"));
+      if (!isNaN(opens) && opens - now - skew(el, now) <= 0) el.setAttribute("data-open", "");
     });
   }
   tick();

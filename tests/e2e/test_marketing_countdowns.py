@@ -47,7 +47,8 @@ def test_a_phone_shopper_sees_the_homes_flash_sales_counting_down_on_the_servers
     block = phone.get_by_test_id("flash-sale")
     expect(block).to_contain_text("明日秒杀")
     expect(block.get_by_test_id("flash-countdown")).to_have_text(re.compile(r"^0[01]:\d\d:\d\d$"))
-    expect(block.get_by_test_id("flash-buy")).to_be_disabled()
+    expect(block.get_by_test_id("flash-not-yet")).to_be_disabled()
+    expect(block.get_by_role("button", name="立即抢购")).to_be_hidden()
     _ticks(block.get_by_test_id("flash-countdown"))
 
 

@@ -1,10 +1,13 @@
-"""The storefront's 秒杀 block on a product page: the countdown to the start on the server's clock (ticked in
-the browser by countdown_clock, as every storefront countdown), the button opened by the server at the second, the sold bar ("已抢 80%"), "已抢光" when gone, and the flash order itself
-(checkout/flash_orders: the gate first, only a winner writes an order)."""
+"""The storefront's 秒杀 block on a product page: the countdown to the start on the server's clock and the
+button opened at the second, both in the browser (assets/countdown.js), the sold bar ("已抢 80%"), "已抢光"
+when gone, and the flash order itself (checkout/flash_orders: the gate first, only a winner writes an order).
+
+The button opens with no event to the server: a thousand tabs waiting for the second would otherwise each
+ask the server's clock several times a second. A press a moment early (a phone whose clock runs ahead of
+what countdown.js corrected) is refused by the gate, which keeps the sale's own times."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 
 import reflex as rx
@@ -22,8 +25,6 @@ from shopapp.ui.components.text import tr
 from shopapp.ui.components.time import countdown_clock, server_clock
 from shopapp.ui.store.state import StoreState
 
-TICK_SECONDS = 0.2  # how often the server's clock is read again while the button waits for the start
-LONGEST_WATCH = 3600  # a countdown further away than this is shown, not ticked
 ADDRESS_FIELDS = ("name", "phone", "province", "city", "district", "line1", "postcode")
 
 
@@ -38,17 +39,14 @@ class FlashSaleBlockState(StoreState):
 
     def _show_for_product(self, view: dict):
         """Part of the product page's load: the sale it read for every shopper (product_views), its phase
-        and the countdown's clock now; the start watched when it is coming within the hour."""
+        and the server's clock now, for the countdown and the button to open from in the browser."""
         self.sale, self.phase, self.starts_at, self.problem = {}, "", "", ""
         if not view:
-            return None
+            return
         self.sale = view["sale"]
         self._starts_at, self._ends_at = view["starts_at"], view["ends_at"]
         self.starts_at, self.clock_now = view["starts_at"], server_clock()
         self._set_phase(int(view["sale"]["left"]))
-        if self.phase == "coming" and view["seconds_to_start"] <= LONGEST_WATCH:  # a second old at most
-            return FlashSaleBlockState.watch_start
-        return None
 
     def _set_phase(self, left: int):
         now = utcnow()
@@ -59,19 +57,6 @@ class FlashSaleBlockState(StoreState):
             self.phase = "coming"
         else:
             self.phase = "open" if left > 0 else "gone"
-
-    @rx.event(background=True)
-    async def watch_start(self):
-        """The server's clock read until the start: the button opens at the second (the countdown the shopper
-        sees ticks in the browser, from the same clock)."""
-        while True:
-            async with self:
-                if self.phase != "coming" or not self.sale:
-                    return
-                self._set_phase(int(self.sale["left"]))
-                if self.phase != "coming":
-                    return
-            await asyncio.sleep(TICK_SECONDS)
 
     @rx.event
     def buy(self, form: dict):
@@ -107,7 +92,7 @@ def flash_sale_view(shop: dict, product_id: str) -> dict:
                  "regular": format_money(item["regular_price"], currency), "left": str(item["left"]),
                  "quantity": str(item["quantity"]), "sold_percent": str(item["sold_percent"]),
                  "limit": str(item["per_customer_limit"])},
-        "starts_at": item["starts_at"], "ends_at": item["ends_at"], "seconds_to_start": item["seconds_to_start"],
+        "starts_at": item["starts_at"], "ends_at": item["ends_at"],
     }
 
 
@@ -128,18 +113,32 @@ def flash_sale_block() -> rx.Component:
         ),
         rx.match(
             state.phase,
-            ("coming", rx.el.p(tr("flash.starts_in"), " ", countdown_clock(state.starts_at, state.clock_now, tr("store.days"), class_name="font-mono font-bold", data_testid="flash-countdown"),
-                               class_name="mt-2 text-sm")),
+            ("coming", _coming()),
             ("open", rx.el.div(_sold_bar(), _buy_form())),
             ("gone", rx.el.div(_sold_bar(), rx.el.p(tr("flash.gone"), class_name="mt-2 text-center font-bold", data_testid="flash-gone"))),
             rx.el.p(tr("flash.ended"), class_name="mt-2 text-sm"),
         ),
-        rx.cond(state.phase == "coming", rx.el.button(tr("flash.not_yet"), type="button", disabled=True, data_testid="flash-buy",
-                                                      class_name=PRIMARY_BUTTON + " mt-2 w-full opacity-50")),
         rx.cond(state.problem != "", rx.el.p(state.problem, role="alert", class_name="mt-2 text-sm font-medium", data_testid="flash-problem")),
         aria_label=tr("flash.title"), data_testid="flash-sale",
         class_name="mt-3 rounded-xl bg-gradient-to-r from-red-600 to-orange-500 p-3 text-white",
     ))
+
+
+def _coming() -> rx.Component:
+    """The countdown and a shut button; the buy form beside them, hidden until countdown.js marks the block
+    open at the start (data-opens-at, on the server's clock from data-countdown-now: shopapp.css shows it)."""
+    state = FlashSaleBlockState
+    return rx.el.div(
+        rx.el.div(
+            rx.el.p(tr("flash.starts_in"), " ", countdown_clock(state.starts_at, state.clock_now, tr("store.days"), class_name="font-mono font-bold", data_testid="flash-countdown"),
+                    class_name="mt-2 text-sm"),
+            rx.el.button(tr("flash.not_yet"), type="button", disabled=True, data_testid="flash-not-yet",
+                         class_name=PRIMARY_BUTTON + " mt-2 w-full opacity-50"),
+            class_name="flash-until-open",
+        ),
+        rx.el.div(_sold_bar(), _buy_form(), class_name="flash-when-open"),
+        data_opens_at=state.starts_at, data_countdown_now=state.clock_now,
+    )
 
 
 def _sold_bar() -> rx.Component:

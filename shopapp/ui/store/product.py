@@ -59,7 +59,7 @@ class ProductPageState(StoreState):
         self._load_shop()
         self.notify_done, self.notify_error = False, ""
         if self.not_found:
-            return None
+            return
         page = product_page_views(self.shop, self.product_id)
         self._show_product(page.product)
         coupons._show_claimables(page.coupons)
@@ -67,7 +67,7 @@ class ProductPageState(StoreState):
         recommendations._show_for_product(page.shelves)
         bargain._show_for_product(page.bargains)
         group._show_for_product(page.group)
-        return flash._show_for_product(page.flash)  # its countdown, if coming
+        flash._show_for_product(page.flash)
 
     def _show_product(self, view: dict):
         self._keep(**view)
