@@ -5,6 +5,10 @@ import contextlib
 
 import reflex as rx
 
+# Imported now, not at the first form a shopper sends: Reflex imports it (alembic, pygments: ~0.4 s on the event
+# loop) to check a dict argument against it, and a 秒杀's first 立即抢购 in each worker waited for it.
+import reflex.model  # noqa: F401
+
 from shopapp import event_gate, redis_states, tab_headers, worker_tokens
 from shopapp.api import create_api, hosts
 from shopapp.logs import setup_logging
