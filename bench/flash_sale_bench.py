@@ -85,7 +85,9 @@ async def run(api: str, args) -> None:
         sys.exit(1)
 
 
-async def open_shop(owner: httpx.AsyncClient, units: int):
+async def open_shop(owner: httpx.AsyncClient, units: int, starts_in: float = -60):
+    """A shop with one product and a sale of `units` on it starting `starts_in` seconds from now (running already
+    by default), its default shipping method made: (slug, owner's headers, shop id, variant id, sale id)."""
     slug = f"flash-{uuid.uuid4().hex[:8]}"
     signed = (await owner.post("/auth/signup", json={
         "email": f"{slug}@example.com", "password": "secret-pass", "shop_name": "秒杀茶铺", "shop_slug": slug,
@@ -98,7 +100,7 @@ async def open_shop(owner: httpx.AsyncClient, units: int):
     now = datetime.now(UTC)
     sale = (await owner.post("/flash-sales", headers=headers, json={
         "name": "整点秒杀", "variant_id": variant_id, "price": FLASH_PRICE, "quantity": units, "per_customer_limit": 1,
-        "starts_at": (now - timedelta(minutes=1)).isoformat(), "ends_at": (now + timedelta(hours=1)).isoformat(),
+        "starts_at": (now + timedelta(seconds=starts_in)).isoformat(), "ends_at": (now + timedelta(hours=1)).isoformat(),
     })).raise_for_status().json()
     (await owner.get(f"/store/{slug}/shipping-methods")).raise_for_status()  # the default method, made on a first visit
     return slug, headers, signed["shop"]["id"], variant_id, sale["id"]

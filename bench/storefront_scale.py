@@ -324,13 +324,14 @@ def line(label: str, values: list[float]) -> str:
 
 
 async def connect_many(base: str, slug: str, products: list[int], boot, count: int, figures: Figures,
-                       at_once: int = 50) -> list[Shopper]:
-    """`count` shoppers each opening a product page, `at_once` connecting at a time."""
+                       at_once: int = 50, make=None) -> list[Shopper]:
+    """`count` shoppers each opening a product page, `at_once` connecting at a time; `make(number)` builds
+    shopper `number` (a Shopper of another kind, or one with a log-in in its LocalStorage)."""
     shoppers: list[Shopper] = []
     gate = asyncio.Semaphore(at_once)
 
     async def one(number: int):
-        shopper = Shopper(base, slug, boot)
+        shopper = make(number) if make else Shopper(base, slug, boot)
         async with gate:
             try:
                 figures.page_ms.append(await shopper.open(*product_path(slug, products[number % len(products)])))
