@@ -13,16 +13,18 @@ product and a sale of --units units (limit 1) starting --connect-budget + --lead
    the LocalStorage vars of its hydrate, as a browser that logged in earlier sends it), 50 at a time; the block
    must say phase "coming";
 2. the wait: server CPU (% of the machine's cores), Redis commands/s and CPU, updates pushed per shopper and the
-   whole machine's busy share for --wait seconds while everyone sits on "coming" (what
-   FlashSaleBlockState.watch_start's 0.2 s ticks cost), and the same once the rush is over (everyone still
-   connected, nobody ticking) for comparison;
-3. the open: per shopper, the sale's start (the server's clock, this machine) to the delta saying phase "open";
-   a shopper whose button has not opened --open-timeout s after the start is counted, with when its last update
-   came and whether it was shown the "service degraded" banner (shopapp/ui/degraded.py: an event that failed on
-   Redis, e.g. its watch_start);
+   whole machine's busy share for --wait seconds while everyone sits on "coming" (before 618af91: what
+   FlashSaleBlockState.watch_start's 0.2 s ticks cost), and the same once the rush is over, for comparison;
+3. the open: per shopper, the sale's start to its button opening. Before 618af91 the server opened it (the
+   delta saying phase "open", from watch_start); since, the page does (assets/countdown.js: at the start on the
+   server's clock, `data-countdown-now` giving the skew, on its 0.5 s tick), which this client imitates; the
+   bench tells which from the code. A shopper whose button has not opened --open-timeout s after the start is
+   counted, with when its last update came and whether it was shown the "service degraded" banner
+   (shopapp/ui/degraded.py: an event that failed on Redis, e.g. its watch_start);
 4. the rush: each presses 立即抢购 (FlashSaleBlockState.buy with the address form) 0-`--jitter` s after its
-   button opened; the time to its answer: a winner's `_redirect` to its order's page (not followed), a loser's
-   `problem`; and from the start until every shopper has an answer, with the server's CPU until then;
+   button opened (again, up to 5 times, when refused before the start); the time from its first press to its
+   answer: a winner's `_redirect` to its order's page (not followed), a loser's `problem`; from the start until
+   every shopper has an answer, with the server's CPU until then, and this client's longest event-loop stall;
 5. checks (exit 1 when wrong): exactly --units winners and orders, no shopper with two, sold + left ==
    quantity, every shopper answered; Redis locks held over 1 s and tracebacks from the server's log (copied to
    --server-log).
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
@@ -67,6 +70,8 @@ from tests.shopping import ADDRESS  # noqa: E402
 FLASH = f"{STORE}.shopapp___ui___store___flash_sale____flash_sale_block_state"
 SHOPPER_TOKENS = f"{STORE}.shopper_tokens_rx_state_"
 PHASE, PROBLEM = "phase_rx_state_", "problem_rx_state_"
+STARTS_AT, CLOCK_NOW = "starts_at_rx_state_", "clock_now_rx_state_"
+EARLY_PRESSES = 5  # presses of a shopper whose press came before the start (refused, the block still "coming")
 
 
 class RushShopper(Shopper):
@@ -89,12 +94,18 @@ class RushShopper(Shopper):
         self.last_update: dict = {}
         self.last_update_at = 0.0  # wall clock
         self.degraded_at = 0.0  # wall clock: the first "service degraded" banner (a failed event)
+        self.starts_at, self.skew = 0.0, 0.0
+        self.early = 0  # presses refused before the sale had started (the block still "coming")
 
     async def _on_update(self, update):
         await super()._on_update(update)
         self.updates += 1
         self.last_update, self.last_update_at = update, time.time()
         block = (update.get("delta") or {}).get(FLASH, {})
+        if block.get(CLOCK_NOW):  # countdown.js's skew: the server's clock the page read, minus this tab's clock
+            self.skew = _moment(block[CLOCK_NOW]) - time.time()
+        if block.get(STARTS_AT):
+            self.starts_at = _moment(block[STARTS_AT])
         if PHASE in block:
             self.phase = block[PHASE]
             if self.phase == "open" and not self.opened_at:
@@ -117,8 +128,18 @@ class RushShopper(Shopper):
         self.answered_at, self.answered_wall, self.outcome = time.monotonic(), time.time(), outcome
         self.answered.set()
 
-    async def rush(self, path: str, params: dict[str, str], opens_by: float, jitter: float, timeout: float):
-        """Wait for the button (until `opens_by`, wall clock), a thumb's delay, press it, wait for the answer."""
+    async def rush(self, path: str, params: dict[str, str], opens_by: float, jitter: float, timeout: float,
+                   in_browser: bool):
+        """Wait for the button (until `opens_by`, wall clock), a thumb's delay, press it, wait for the answer;
+        pressed again when refused before the start (as a thumb would). `in_browser`: the button opens in the
+        page, as assets/countdown.js opens it (its 0.5 s tick, at the start on the server's clock), not by a delta."""
+        if in_browser:
+            if not self.starts_at:
+                self.outcome = "page without the sale's start"
+                return
+            await asyncio.sleep(max(0.0, self.starts_at - self.skew - time.time()) + random.uniform(0, 0.5))
+            self.opened_at = time.time()
+            self.opened.set()
         try:
             await asyncio.wait_for(self.opened.wait(), max(0.1, opens_by - time.time()))
         except TimeoutError:
@@ -126,11 +147,18 @@ class RushShopper(Shopper):
             return
         await asyncio.sleep(random.uniform(0, jitter))
         self.pressed_at = time.monotonic()
-        await self.emit(f"{FLASH}.buy", {"form": dict(ADDRESS)}, path, params)
-        try:
-            await asyncio.wait_for(self.answered.wait(), timeout)
-        except TimeoutError:
-            self.outcome = "no answer (timeout)"
+        for _ in range(EARLY_PRESSES):
+            self.answered.clear()
+            await self.emit(f"{FLASH}.buy", {"form": dict(ADDRESS)}, path, params)
+            try:
+                await asyncio.wait_for(self.answered.wait(), timeout)
+            except TimeoutError:
+                self.outcome, self.answered_at = "no answer (timeout)", 0.0
+                return
+            if self.outcome == "won" or self.phase != "coming":
+                return
+            self.early += 1
+            await asyncio.sleep(0.3)
 
 
 def main() -> None:
@@ -181,6 +209,11 @@ def main() -> None:
 
 async def run(args, base: str, pid: int) -> bool:
     boot = await compiled_defaults()
+    from shopapp.ui.store.flash_sale import FlashSaleBlockState
+
+    # Before 618af91 the server opened the button (watch_start's delta); since, the page does (countdown.js).
+    in_browser = not hasattr(FlashSaleBlockState, "watch_start")
+    print(f"the button opens {'in the browser (countdown.js)' if in_browser else 'by the server (watch_start)'}")
     print(f"server pid {pid}, workers {' '.join(map(str, sorted(live_children(pid))))}")
     async with httpx.AsyncClient(base_url=base + "/api/v1", timeout=60) as owner:
         slug, headers, shop_id, _variant, sale_id = await open_shop(owner, args.units,
@@ -207,18 +240,26 @@ async def run(args, base: str, pid: int) -> bool:
             await _close(crowd)
             return False
 
+        # This client's 1 000 sockets outlive every collection: out of the collector's way, or a full collection
+        # in the rush stalls every shopper's timers at once.
+        gc.collect()
+        gc.freeze()
+
         # 2. The wait: what the ticking costs.
         waiting = await _costs(crowd, pid, args.redis_url, min(args.wait, max(1.0, lead - 2)))
         tick = crowd[0].last_update
 
         # 3-4. The open and the rush.
         opens_by = starts + args.open_timeout
-        rushing = asyncio.gather(*(s.rush(path, params, opens_by, args.jitter, args.timeout) for s in crowd))
+        stalls: list[float] = []
+        watching = asyncio.create_task(_watch_loop(stalls))
+        rushing = asyncio.gather(*(s.rush(path, params, opens_by, args.jitter, args.timeout, in_browser) for s in crowd))
         await asyncio.sleep(max(0.0, starts - time.time()))
         samples: list[tuple] = []  # (wall clock, server CPU s, Redis commands, client CPU s, machine jiffies)
         sampling = asyncio.create_task(_sample(samples, pid, args.redis_url))
         await rushing
         sampling.cancel()
+        watching.cancel()
         await asyncio.sleep(1)
         after = await _costs(crowd, pid, args.redis_url, min(args.wait, 5))
 
@@ -233,7 +274,8 @@ async def run(args, base: str, pid: int) -> bool:
     print(f"the wait ({waiting['seconds']:.0f} s, all on 'coming'): {_costs_line(waiting)}")
     print(f"    a waiting tab's last update: {str(tick)[:300]}")
     print(f"after the rush ({after['seconds']:.0f} s, nobody ticking): {_costs_line(after)}")
-    print(line("sale's start -> 'open' delta", opened) + f" ({len(opened)} of {len(crowd)})")
+    print(line("sale's start -> button open" + (" (page)" if in_browser else " (delta)"), opened)
+          + f" ({len(opened)} of {len(crowd)})")
     print(line("press -> winner's redirect", [1000 * (s.answered_at - s.pressed_at) for s in winners]))
     print(line("press -> loser's answer", [1000 * (s.answered_at - s.pressed_at) for s in losers]))
     # The rush's costs from its first sample to the first one after the last answer.
@@ -242,7 +284,11 @@ async def run(args, base: str, pid: int) -> bool:
     print(f"the last answer came {last - starts:.1f} s after the start; until then: server CPU "
           f"{(end[1] - first[1]) / took / cores * 100:.0f} %, Redis {(end[2] - first[2]) / took:.0f} commands/s, "
           f"this client {(end[3] - first[3]) / took / cores * 100:.0f} % of the machine; the machine busy {_busy(first[4], end[4]):.0f} %")
-    print(f"answers: {dict(Counter(s.outcome for s in winners + losers))}; without one: {dict(unanswered) or 0}")
+    print(f"this client's event loop, longest stall from the end of the wait to the last answer: "
+          f"{1000 * max(stalls, default=0):.0f} ms; skew (server clock - this one) p50 "
+          f"{1000 * sorted(s.skew for s in crowd)[len(crowd) // 2]:.0f} ms")
+    print(f"answers: {dict(Counter(s.outcome for s in winners + losers))}; without one: {dict(unanswered) or 0}; "
+          f"presses refused as too early: {sum(s.early for s in crowd)} (by {sum(1 for s in crowd if s.early)} shoppers)")
     if shut := [s for s in crowd if not s.opened_at]:  # when their ticks stopped coming
         print(line("never opened: last update before start", [1000 * (starts - s.last_update_at) for s in shut])
               + f"; updates received p50 {sorted(s.updates for s in shut)[len(shut) // 2]}")
@@ -278,6 +324,14 @@ async def _sample(samples: list, pid: int, redis_url: str, every: float = 0.25):
         await asyncio.sleep(every)
 
 
+async def _watch_loop(stalls: list[float], every: float = 0.01):
+    """This client's own event loop: how late a 10 ms sleep wakes (a stall delays every shopper's timers)."""
+    while True:
+        began = time.monotonic()
+        await asyncio.sleep(every)
+        stalls.append(time.monotonic() - began - every)
+
+
 async def _costs(crowd: list[RushShopper], pid: int, redis_url: str, seconds: float) -> dict:
     """Server CPU (% of the machine), Redis commands/s, updates pushed per shopper per second, over `seconds`."""
     cpu0, commands0, client0, updates0 = cpu_seconds(pid), redis_commands(redis_url), _client_cpu(), sum(s.updates for s in crowd)
@@ -298,6 +352,10 @@ def _costs_line(costs: dict) -> str:
     return (f"server CPU {costs['cpu']:.0f} % of the machine, Redis {costs['commands']:.0f} commands/s, "
             f"Redis server CPU {costs['redis']:.0f} %, {costs['updates']:.2f} updates/s per shopper, this client {costs['client']:.0f} %; "
             f"the machine busy {costs['machine']:.0f} % (everything on it)")
+
+
+def _moment(text: str) -> float:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
 def _errors(server_log: str) -> str:
