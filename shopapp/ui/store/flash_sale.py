@@ -8,7 +8,6 @@ what countdown.js corrected) is refused by the gate, which keeps the sale's own 
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 
 import reflex as rx
@@ -60,18 +59,15 @@ class FlashSaleBlockState(StoreState):
             self.phase = "open" if left > 0 else "gone"
 
     @rx.event
-    async def buy(self, form: dict):
-        """立即抢购: a guest is sent to log in; a winner goes to the order's page to pay. The try runs in a thread:
-        a winner's order is database round trips, which on the event loop would stall every other tab of this
-        worker at the very second of the rush. A page event still, so the worker's gate (event_gate) keeps a
-        crowd's presses to a few at a time, each one Redis read and write of its tab."""
+    def buy(self, form: dict):
+        """立即抢购: a guest is sent to log in; a winner goes to the order's page to pay."""
         if not self.shopper:
             return rx.redirect(routes.store_account(self.shop["slug"]))
         self.problem = ""
         address = {name: str(form.get(name, "")) for name in ADDRESS_FIELDS}
         try:
-            placed = await asyncio.to_thread(flash_orders.buy, read_scope, session_scope, self.shop["slug"], self.sale["id"],
-                                             self._shopper_token(), {"qty": 1, "address": address})
+            placed = flash_orders.buy(read_scope, session_scope, self.shop["slug"], self.sale["id"], self._shopper_token(),
+                                      {"qty": 1, "address": address})
         except DomainError as refused:
             self.problem = self._message(refused)
             if refused.code == "sold_out":
