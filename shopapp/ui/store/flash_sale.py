@@ -34,8 +34,6 @@ class FlashSaleBlockState(StoreState):
     starts_at: str = ""  # ISO: what the countdown counts to
     clock_now: str = ""  # the server's clock when the sale was read, for the countdown to tick from
     problem: str = ""
-    _starts_at: str = ""
-    _ends_at: str = ""
 
     def _show_for_product(self, view: dict):
         """Part of the product page's load: the sale it read for every shopper (product_views), its phase
@@ -44,19 +42,8 @@ class FlashSaleBlockState(StoreState):
         if not view:
             return
         self.sale = view["sale"]
-        self._starts_at, self._ends_at = view["starts_at"], view["ends_at"]
         self.starts_at, self.clock_now = view["starts_at"], server_clock()
-        self._set_phase(int(view["sale"]["left"]))
-
-    def _set_phase(self, left: int):
-        now = utcnow()
-        starts, ends = _moment(self._starts_at), _moment(self._ends_at)
-        if now >= ends:
-            self.phase = "ended"
-        elif now < starts:
-            self.phase = "coming"
-        else:
-            self.phase = "open" if left > 0 else "gone"
+        self.phase = _phase(view["starts_at"], view["ends_at"], int(view["sale"]["left"]))
 
     @rx.event
     def buy(self, form: dict):
@@ -114,7 +101,7 @@ def flash_sale_block() -> rx.Component:
         rx.match(
             state.phase,
             ("coming", _coming()),
-            ("open", rx.el.div(_sold_bar(), _buy_form())),
+            ("open", _open_part()),
             ("gone", rx.el.div(_sold_bar(), rx.el.p(tr("flash.gone"), class_name="mt-2 text-center font-bold", data_testid="flash-gone"))),
             rx.el.p(tr("flash.ended"), class_name="mt-2 text-sm"),
         ),
@@ -136,9 +123,13 @@ def _coming() -> rx.Component:
                          class_name=PRIMARY_BUTTON + " mt-2 w-full opacity-50"),
             class_name="flash-until-open",
         ),
-        rx.el.div(_sold_bar(), _buy_form(), class_name="flash-when-open"),
+        _open_part(class_name="flash-when-open"),
         data_opens_at=state.starts_at, data_countdown_now=state.clock_now,
     )
+
+
+def _open_part(**props) -> rx.Component:
+    return rx.el.div(_sold_bar(), _buy_form(), **props)
 
 
 def _sold_bar() -> rx.Component:
@@ -165,6 +156,16 @@ def _buy_form() -> rx.Component:
                      class_name=PRIMARY_BUTTON + " mt-2 w-full bg-yellow-300 text-red-700"),
         on_submit=FlashSaleBlockState.buy, reset_on_submit=False,
     )
+
+
+def _phase(starts_at: str, ends_at: str, left: int) -> str:
+    """The sale's phase now, on the server's clock; after this the page opens the button itself (countdown.js)."""
+    now = utcnow()
+    if now >= _moment(ends_at):
+        return "ended"
+    if now < _moment(starts_at):
+        return "coming"
+    return "open" if left > 0 else "gone"
 
 
 def _moment(text: str) -> datetime:
