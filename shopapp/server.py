@@ -143,9 +143,14 @@ def _serve_uvicorn(settings, target: str, workers: int) -> None:
 def _listener(host: str, port: int, backlog: int) -> socket.socket:
     """A listening socket of its own for one worker, SO_REUSEPORT: the kernel spreads new connections
     evenly over the workers, as under Granian. On one shared socket (uvicorn's own supervisor) the
-    worker that woke first accepted a whole burst: 500 tabs at once were served in 25.8 s, not 13.3."""
+    worker that woke first accepted a whole burst: 500 tabs at once were served in 25.8 s, not 13.3.
+
+    The protocol is named (IPPROTO_TCP, not the default 0) because asyncio turns Nagle off on an accepted
+    socket only when its `proto` says TCP, and an accepted socket takes the listener's. With Nagle on, a
+    page's second delta (a navigation's load, after on_load_internal's) waited for the browser's delayed
+    ACK of the first: 40 ms more on every navigation (bench/README.md, session 13)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
