@@ -9,7 +9,7 @@ import reflex as rx
 # loop) to check a dict argument against it, and a 秒杀's first 立即抢购 in each worker waited for it.
 import reflex.model  # noqa: F401
 
-from shopapp import event_gate, redis_states, tab_headers, worker_tokens
+from shopapp import event_gate, redis_states, tab_headers, tab_socket, worker_tokens
 from shopapp.api import create_api, hosts
 from shopapp.logs import setup_logging
 from shopapp.settings import get_settings
@@ -76,6 +76,8 @@ event_gate.install()
 page_events.install()
 # A connected tab keeps the headers the app reads (cookie, origin, host), not all of them, in the worker and in Redis.
 tab_headers.install()
+# A tab's engine.io socket in one task, writing as it sends: no writer task, queue or sleeping ping task per tab.
+tab_socket.install()
 
 # With Redis, an event's lock and read in one round trip, its save and unlock in another (four in Reflex).
 redis_states.install()
