@@ -118,12 +118,22 @@ SERVED_APP = "shopapp.socket_path:asgi_app"
 UVICORN_WEBSOCKETS = os.environ.get("SHOPAPP_UVICORN_WS") or "websockets-sansio"
 
 
+def _websocket_protocol():
+    """uvicorn's websockets-sansio with a lighter queue of messages in (tab_socket.TabWebSocket), unless
+    SHOPAPP_UVICORN_WS names one of uvicorn's own."""
+    if os.environ.get("SHOPAPP_UVICORN_WS"):
+        return UVICORN_WEBSOCKETS
+    from shopapp.tab_socket import TabWebSocket
+
+    return TabWebSocket
+
+
 def _serve_uvicorn(settings, target: str, workers: int) -> None:
     import uvicorn
 
     config = uvicorn.Config(
         target, factory=True, host=settings.host, port=settings.port, workers=workers,
-        ws=UVICORN_WEBSOCKETS,
+        ws=_websocket_protocol(),
         # Engine.io pings every tab every 25 s already; a second ping at the websocket level is only cost.
         ws_ping_interval=None,
         # Chromium asks for permessage-deflate on every websocket; granted, each tab would keep a zlib

@@ -16,6 +16,9 @@ starts a short task only when it is due. What a tab sees is the same protocol, f
 packet, sent before the websocket handler starts, waits in a list until it does. A socket that polls (not
 Reflex's) gets python-engineio's own code and queue.
 
+Under it, uvicorn's websocket (websockets-sansio) keeps its messages in for the app in an asyncio.Queue, four
+deques and an Event; `TabWebSocket` (shopapp/server.py serves with it) keeps them in a `Mailbox`, one deque.
+
 tests/unit/test_tab_socket.py speaks engine.io to it over a real websocket and fails if an upgrade of
 python-engineio renames what this replaces.
 """
@@ -23,10 +26,12 @@ python-engineio renames what this replaces.
 from __future__ import annotations
 
 import asyncio
+import collections
 import time
 
 import engineio.async_socket
 from engineio import exceptions, packet
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 _STOCK_SOCKET = engineio.async_socket.AsyncSocket
 
@@ -136,6 +141,45 @@ class TabSocket(_STOCK_SOCKET):
     async def close(self, wait=True, abort=False, reason=None):
         self._stop_ping()  # the timer would keep the socket alive for a whole interval after it closed
         await super().close(wait=wait, abort=abort, reason=reason)
+
+
+# uvicorn's side of the tab's websocket -------------------------------------------------------------------------
+
+class Mailbox:
+    """What uvicorn's websocket asks of its asyncio.Queue of messages in (put_nowait, get, empty), in one deque
+    and at most one waiting reader (there is one: the ASGI app's receive). An asyncio.Queue keeps four deques
+    and an Event, ~3 KB per connected tab."""
+
+    __slots__ = ("_messages", "_reader")
+
+    def __init__(self):
+        self._messages: collections.deque = collections.deque()
+        self._reader: asyncio.Future | None = None
+
+    def put_nowait(self, message) -> None:
+        self._messages.append(message)
+        if self._reader is not None and not self._reader.done():
+            self._reader.set_result(None)
+
+    async def get(self):
+        while not self._messages:
+            self._reader = asyncio.get_running_loop().create_future()
+            try:
+                await self._reader
+            finally:
+                self._reader = None
+        return self._messages.popleft()
+
+    def empty(self) -> bool:
+        return not self._messages
+
+
+class TabWebSocket(WebSocketsSansIOProtocol):
+    """uvicorn's websockets-sansio websocket with the Mailbox for its queue."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.queue = Mailbox()
 
 
 def install() -> None:

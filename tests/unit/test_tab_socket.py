@@ -2,7 +2,9 @@
 python-socketio on both ends, engine.io's pings short so their cycles show within a test."""
 
 import asyncio
+import inspect
 import json
+import re
 import time
 
 import aiohttp
@@ -11,9 +13,10 @@ import engineio.base_socket
 import pytest
 import socketio
 import uvicorn
+from uvicorn.protocols.websockets import websockets_sansio_impl
 
 from shopapp import tab_socket
-from shopapp.server import UVICORN_WEBSOCKETS, _listener
+from shopapp.server import _listener, _websocket_protocol
 from tests.loops import run_coroutine
 
 PING_INTERVAL, PING_TIMEOUT = 0.2, 0.3
@@ -43,7 +46,7 @@ class Platform:
     async def __aenter__(self):
         listener = _listener("127.0.0.1", 0, 64)
         self.url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-        config = uvicorn.Config(socketio.ASGIApp(self.sio), ws=UVICORN_WEBSOCKETS, lifespan="off", log_level="warning")
+        config = uvicorn.Config(socketio.ASGIApp(self.sio), ws=_websocket_protocol(), lifespan="off", log_level="warning")
         self.server = uvicorn.Server(config)
         self.task = asyncio.create_task(self.server.serve(sockets=[listener]))
         while not self.server.started:
@@ -74,6 +77,8 @@ def test_a_tab_is_answered_stays_through_its_pings_and_is_let_go_when_it_leaves(
             await tab.connect(platform.url, transports=["websocket"])
             [server_side] = platform.sockets()
             assert isinstance(server_side, tab_socket.TabSocket)
+            [websocket] = [conn for conn in platform.server.server_state.connections if hasattr(conn, "queue")]
+            assert isinstance(websocket.queue, tab_socket.Mailbox)
 
             await tab.emit("hello", "你好")
             assert await asyncio.wait_for(answers.get(), 5) == {"got": "你好"}
@@ -122,3 +127,29 @@ def test_what_it_replaces_in_python_engineio_is_still_there():
                             "closed", "session"}
     ours = set(vars(tab_socket.TabSocket(Server(), "sid")))
     assert stock_fields - {"queue"} <= ours
+
+
+def test_the_websockets_mailbox_hands_messages_in_order_to_the_one_reader():
+    async def journey():
+        box = tab_socket.Mailbox()
+        assert box.empty()
+        box.put_nowait("connect")
+        assert await box.get() == "connect" and box.empty()
+        reader = asyncio.create_task(box.get())
+        await asyncio.sleep(0)  # the reader waits
+        box.put_nowait("one")
+        box.put_nowait("two")
+        assert await reader == "one" and await box.get() == "two"
+        waiting = asyncio.create_task(box.get())
+        await asyncio.sleep(0)
+        waiting.cancel()  # the app's receive cancelled (a timeout): nothing lost, the next reader gets it
+        await asyncio.gather(waiting, return_exceptions=True)
+        box.put_nowait("three")
+        assert await box.get() == "three"
+    run_coroutine(journey())
+
+
+def test_what_the_mailbox_stands_in_for_in_uvicorn_is_still_all_it_asks():
+    source = inspect.getsource(websockets_sansio_impl.WebSocketsSansIOProtocol)
+    assert set(re.findall(r"self\.queue\.(\w+)", source)) == {"put_nowait", "get", "empty"}
+    assert issubclass(_websocket_protocol(), websockets_sansio_impl.WebSocketsSansIOProtocol)

@@ -30,12 +30,14 @@ class CampaignState(FormMixin, ConfirmMixin, ConsoleState):
     question: str = ""  # "send to the N customers of …?", while confirming
     notice: str = ""
     form_key: int = 0  # the inputs show the saved values again after a load
+    _notice_kept: bool = False  # a new campaign's "saved" stays shown on the page it is sent to
 
     @rx.event
     def load(self):
         if self._signed_in() is None:
             return
-        self.notice, self.errors, self.error, self.confirming, self.found = "", {}, "", "", []
+        notice, self._notice_kept = (self.notice if self._notice_kept else ""), False
+        self.notice, self.errors, self.error, self.confirming, self.found = notice, {}, "", "", []
         options = self._read(segments.list_segments)
         if options is None:
             return rx.redirect(routes.CONSOLE)
@@ -101,6 +103,7 @@ class CampaignState(FormMixin, ConfirmMixin, ConsoleState):
         self._show(saved)
         self.notice = self._text("campaigns.saved")
         if was_new:
+            self._notice_kept = True
             return rx.redirect(routes.console_campaign(saved["id"]))
 
     @rx.event
