@@ -1,17 +1,17 @@
 """A tab's states stored compressed, against a dictionary of the app's own names (issue 17, Redis per shopper).
 
-Reflex pickles each state a tab touched into a value of its own (in Redis, or a file in the embedded default):
-a connected shopper on a product page is 10 of them, ~5 KB. Most of those bytes are names, the same in every
-tab: each state's module and class, its vars' names, the router's fields (`reflex.istate.data.HeaderData`,
-`rx_router_page`, ...). zlib with a preset dictionary of those names sends each name as a back-reference to
-the dictionary: the product page's tab measured 4 968 -> ~400 bytes (bench/README.md, session 13), for
-~15-20 us of CPU per state saved or read.
+Reflex's Redis state manager pickles each state a tab touched into a value of its own: a connected shopper on a
+product page and the cart is 11 of them, ~5 KB. Much of it is names every tab repeats: each state's module and
+class, its fields' names, its schema hash, the router's fields (`reflex.istate.data.HeaderData`,
+`rx_router_page`, ...). zlib with a preset dictionary of those names sends each one as a back-reference: that
+tab measured 5 206 -> 2 663 bytes, for ~10 us of CPU per state saved and ~7 us per state read (bench/README.md,
+session 13). (The embedded default keeps states in memory and pickles nothing.)
 
-The dictionary is made from the code (every state class's full name, module, class name and var names,
-sorted), so every worker of one build makes the same one, and its id (4 bytes of its hash) goes in front of
-each value. A value compressed with another build's dictionary is treated as Reflex treats a state pickled by
-another version of the app (`StateSchemaMismatchError`: the tab gets a fresh state). A value without the
-mark (a plain pickle, as Reflex stores it) is read as before, so states saved before this change still load.
+The dictionary is made from the code alone (`_all_state_classes`, `_names`), so every worker of one build makes
+the same one, and its id (4 bytes of its hash) goes in front of each value. A value compressed with another
+build's dictionary is treated as Reflex treats a state pickled by another version of the app
+(`StateSchemaMismatchError`: the tab gets a fresh state). A value without the mark (a plain pickle, as Reflex
+stores it) is read as before, so states saved before this change still load.
 
 Installed over `BaseState._serialize` / `_deserialize`, the one place Reflex's Redis and disk state managers
 pickle and unpickle a state; tests/unit/test_state_zip.py fails if a Reflex upgrade changes them.

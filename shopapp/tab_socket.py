@@ -91,7 +91,6 @@ class TabSocket(_STOCK_SOCKET):
             await self._read(ws)
         finally:
             self._websocket = None
-            self._stop_ping()
             await ws.close()
             await self.close(wait=False, abort=True, reason=self.server.reason.TRANSPORT_CLOSE)
 
