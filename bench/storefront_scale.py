@@ -278,6 +278,21 @@ def redis_figures(redis_url: str | None) -> tuple[int, int]:
     return int(client.info("memory")["used_memory"]), int(client.dbsize())
 
 
+def _state_names() -> dict[str, str]:
+    """A state key's short name (shopapp/state_keys.py) -> the state's full name, for the app's states."""
+    from reflex.state import State
+
+    import shopapp.shopapp  # noqa: F401 - defines every state
+    from shopapp.state_keys import short_name
+
+    names, classes = {}, [State]
+    while classes:
+        cls = classes.pop()
+        names[short_name(cls)] = cls.get_full_name()
+        classes.extend(cls.get_substates())
+    return names
+
+
 def redis_keys_bytes(redis_url: str | None) -> tuple[int, dict[str, list[int]]]:
     """MEMORY USAGE of every key in our database (the whole server's used_memory moves with other
     databases' traffic), and the sizes by kind of key (a state's name, the token manager's record)."""
@@ -292,9 +307,10 @@ def redis_keys_bytes(redis_url: str | None) -> tuple[int, dict[str, list[int]]]:
         pipe.memory_usage(name, samples=0)
     sizes = pipe.execute()
     kinds: dict[str, list[int]] = {}
+    state_names = _state_names()
     for name, size in zip(names, sizes):
-        kind = re.sub(r"^[0-9a-f-]{36}_?|[0-9a-f-]{36}$", "", name.decode(errors="replace")).rsplit(".", 1)[-1]
-        kinds.setdefault(kind, []).append(size or 0)
+        kind = re.sub(r"^[0-9a-f-]{36}_?|[0-9a-f-]{36}$", "", name.decode(errors="replace"))
+        kinds.setdefault(state_names.get(kind, kind).rsplit(".", 1)[-1], []).append(size or 0)
     return sum(size or 0 for size in sizes), kinds
 
 

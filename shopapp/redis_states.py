@@ -38,17 +38,23 @@ from reflex.state import BaseState, all_base_state_classes
 from reflex_base.utils.exceptions import LockExpiredError, StateSchemaMismatchError
 
 from shopapp.hydrate_states import hydrate_reads, is_default_hydrate
+from shopapp.state_keys import is_blank
 
 logger = logging.getLogger("reflex.istate.manager.redis")  # Reflex's own logger: the same warnings, same place
 
-# KEYS: the lock, then the state keys; ARGV: the lock id, the states' expiry (s), the pickles in KEYS order.
-# Writes and unlocks only while the lock is ARGV[1]'s; returns the PTTL it had, nil when it was not ours.
+# KEYS: the lock, then the state keys; ARGV: the lock id, the states' expiry (s), the pickles in KEYS order, an
+# empty one for a state at its defaults (deleted: state_keys.is_blank). Writes and unlocks only while the lock is
+# ARGV[1]'s; returns the PTTL it had, nil when it was not ours.
 _SAVE_AND_UNLOCK = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
     return nil
 end
 for i = 2, #KEYS do
-    redis.call('SET', KEYS[i], ARGV[i + 1], 'EX', ARGV[2])
+    if ARGV[i + 1] == '' then
+        redis.call('DEL', KEYS[i])
+    else
+        redis.call('SET', KEYS[i], ARGV[i + 1], 'EX', ARGV[2])
+    end
 end
 local pttl = redis.call('PTTL', KEYS[1])
 redis.call('DEL', KEYS[1])
@@ -121,7 +127,7 @@ class LeanStateManagerRedis(StateManagerRedis):
         return await self.get_state(token)
 
     async def _save_and_unlock(self, token, state: BaseState, lock_key: bytes, lock_id: bytes, event) -> None:
-        writes = self._collect_state_writes(token, state)
+        writes = self._tab_writes(token, state)
         pttl = await self.redis.eval(
             _SAVE_AND_UNLOCK, 1 + len(writes), lock_key, *(key for key, _ in writes),
             lock_id, self.token_expiration, *(pickled for _, pickled in writes),
@@ -144,6 +150,22 @@ class LeanStateManagerRedis(StateManagerRedis):
                 f"decorator for long-running tasks.{suffix}",
                 extra={"dedupe": True},
             )
+
+    @staticmethod
+    def _tab_writes(token: BaseStateToken, root: BaseState) -> list[tuple[str, bytes]]:
+        """Reflex's `_collect_state_writes` (each touched state of the tree, pickled), with an empty pickle for a
+        state at its defaults: its key is deleted rather than written."""
+        writes = []
+        stack = [root]
+        while stack:
+            state = stack.pop()
+            if state._was_touched:
+                if is_blank(state):
+                    writes.append((token._state_key(type(state)), b""))
+                elif pickled := state._serialize():  # empty when it cannot be pickled: Reflex skips it too
+                    writes.append((token._state_key(type(state)), pickled))
+            stack.extend(state.substates.values())
+        return writes
 
     async def _unlock(self, lock_key: bytes, lock_id: bytes) -> None:
         if not await self.redis.eval(_UNLOCK, 1, lock_key, lock_id):

@@ -79,6 +79,7 @@ def test_a_tab_is_answered_stays_through_its_pings_and_is_let_go_when_it_leaves(
             assert isinstance(server_side, tab_socket.TabSocket)
             [websocket] = [conn for conn in platform.server.server_state.connections if hasattr(conn, "queue")]
             assert isinstance(websocket.queue, tab_socket.Mailbox)
+            assert websocket.request is None and websocket.response is None  # the handshake's, let go once done
 
             await tab.emit("hello", "你好")
             assert await asyncio.wait_for(answers.get(), 5) == {"got": "你好"}
@@ -152,4 +153,10 @@ def test_the_websockets_mailbox_hands_messages_in_order_to_the_one_reader():
 def test_what_the_mailbox_stands_in_for_in_uvicorn_is_still_all_it_asks():
     source = inspect.getsource(websockets_sansio_impl.WebSocketsSansIOProtocol)
     assert set(re.findall(r"self\.queue\.(\w+)", source)) == {"put_nowait", "get", "empty"}
+    # The handshake's request and response are read only while it is answered (handle_connect, and send's
+    # branch for a handshake not complete yet): TabWebSocket lets go of them once it is complete.
+    uses = {line.strip() for line in re.findall(r".*self\.(?:request|response)\b.*", source)}
+    assert uses == {"self.request = event", "self.response = self.conn.accept(event)",
+                    "if self.response.status_code != 101:", "self.conn.send_response(self.response)",
+                    'del self.response.headers["Date"]', "self.response.headers.update(headers)"}
     assert issubclass(_websocket_protocol(), websockets_sansio_impl.WebSocketsSansIOProtocol)
