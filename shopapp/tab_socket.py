@@ -176,7 +176,9 @@ class Mailbox:
 class TabWebSocket(WebSocketsSansIOProtocol):
     """uvicorn's websockets-sansio websocket with the Mailbox for its queue, which lets go of the handshake's
     request and response once the handshake is done: uvicorn keeps both for the connection's life, though it
-    reads them only until it answers (the ASGI scope keeps the headers the app reads). ~3 KB a tab."""
+    reads them only until it answers (the ASGI scope has its own copy of the headers, which the app reads).
+    The request's headers are emptied in place: websockets' parser keeps the request in its generator's frame
+    for as long as the connection lasts."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -185,6 +187,7 @@ class TabWebSocket(WebSocketsSansIOProtocol):
     async def send(self, message) -> None:
         await super().send(message)
         if self.handshake_complete and self.response is not None:
+            self.request.headers.clear()
             self.request = self.response = None
 
 

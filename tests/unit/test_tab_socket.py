@@ -14,6 +14,7 @@ import pytest
 import socketio
 import uvicorn
 from uvicorn.protocols.websockets import websockets_sansio_impl
+from websockets.http11 import Request
 
 from shopapp import tab_socket
 from shopapp.server import _listener, _websocket_protocol
@@ -80,6 +81,9 @@ def test_a_tab_is_answered_stays_through_its_pings_and_is_let_go_when_it_leaves(
             [websocket] = [conn for conn in platform.server.server_state.connections if hasattr(conn, "queue")]
             assert isinstance(websocket.queue, tab_socket.Mailbox)
             assert websocket.request is None and websocket.response is None  # the handshake's, let go once done
+            # websockets' parser still holds the request (a local of its generator): its headers are emptied
+            kept = websocket.conn.parser.gi_frame.f_locals["request"]
+            assert isinstance(kept, Request) and not kept.headers
 
             await tab.emit("hello", "你好")
             assert await asyncio.wait_for(answers.get(), 5) == {"got": "你好"}
