@@ -207,8 +207,8 @@ def attach_stored_states(tree: dict[str, BaseState], reads: Iterable[tuple[type[
 
 
 def stored_state(cls: type[BaseState], data: bytes | None) -> BaseState:
-    """The state Redis held (`data`, its pickle), or a fresh one when it was never saved or was saved by
-    another version of the app, as Reflex's get_state does."""
+    """The state Redis held (`data`, its pickle), or a fresh one when it was never saved, was deleted at its
+    defaults (state_keys.is_blank) or was saved by another version of the app, as Reflex's get_state does."""
     if data is not None:
         with contextlib.suppress(StateSchemaMismatchError):
             return BaseState._deserialize(data=data)

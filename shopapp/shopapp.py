@@ -81,9 +81,9 @@ tab_socket.install()
 
 # With Redis, an event's lock and read in one round trip, its save and unlock in another (four in Reflex).
 redis_states.install()
-# A tab's states in Redis under short keys, and none for a state at its defaults: ~5.3 -> ~2.5 KB per shopper.
+# A tab's states in Redis under short keys, none for a state at its defaults: 11 keys, 5.3 KB -> 5 keys, 2.7 KB.
 state_keys.install()
-# A tab's states stored compressed against the app's own names: ~5 KB -> ~2.5 KB per shopper in Redis.
+# A tab's states stored compressed against the app's own names: a product tab's values 5.2 -> 2.7 KB.
 state_zip.install()
 
 app = rx.App(
