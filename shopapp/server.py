@@ -113,7 +113,7 @@ def serve(settings) -> None:
 
 SERVED_APP = "shopapp.socket_path:asgi_app"
 
-# uvicorn's websocket: ~40 KB per connected tab with python-engineio's session, against Granian's ~170 KB
+# uvicorn's websocket: ~25 KB per connected tab with python-engineio's session, against Granian's ~170 KB
 # (bench/server_memory.py). SHOPAPP_UVICORN_WS picks another of uvicorn's for measuring.
 UVICORN_WEBSOCKETS = os.environ.get("SHOPAPP_UVICORN_WS") or "websockets-sansio"
 

@@ -73,7 +73,7 @@ VARIABLES: list[tuple[str, str, str]] = [
     ("PORT", "8000", "Port the platform serves on (storefront, console, API)."),
     ("HOST", "0.0.0.0", "Address the platform listens on: 0.0.0.0 is every interface (reachable from the network); 127.0.0.1 keeps it to this machine, e.g. behind a reverse proxy on the same host."),
     ("WORKERS", "1 without REDIS_URL; with it 2 × CPU cores + 1, at most 8", "Backend worker processes sharing the port; one that dies is started again. Above 1 needs REDIS_URL: a shopper's page state must be readable by every worker."),
-    ("WEB_SERVER", "uvicorn", "The ASGI server the workers run: uvicorn (its websockets cost ~40 KB per connected tab) or granian (~195 KB: its websocket keeps a 128 KiB read buffer per socket)."),
+    ("WEB_SERVER", "uvicorn", "The ASGI server the workers run: uvicorn (its websocket with its engine.io session costs ~25 KB per connected tab) or granian (~195 KB: its websocket keeps a 128 KiB read buffer per socket)."),
     ("DATA_DIR", "./data", "Folder for the SQLite file, uploaded media and the generated secret key."),
     ("DATABASE_URL", "sqlite:///$DATA_DIR/shopapp.db", "SQLAlchemy URL; postgresql://user@host:5432/db for PostgreSQL."),
     ("REDIS_URL", "(unset)", "redis://host:6379/0: shared UI state and locks, so several backend workers can serve."),
