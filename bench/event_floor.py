@@ -7,8 +7,8 @@ Starts the production backend (one worker unless --workers; with REDIS_URL page 
 and one shopper (bench/storefront_scale.py's client, which speaks Reflex's websocket protocol), then runs, one
 kind at a time: connects (a page opened: hydrate_and_load, on_load_internal, the page's load), empty events (the
 product page's quantity stepped by 0: Reflex's floor, nothing of ours), product page navigations
-(on_load_internal + load) and, with a cart token in LocalStorage, cart page navigations (update_vars_internal +
-on_load_internal + load). Prints per kind the workers' CPU per action, the Redis commands per action (the whole
+(on_load_internal + load) and, with a cart token in LocalStorage, cart page navigations (on_load_internal with
+the token + load; update_vars_internal + on_load_internal + load before session 14). Prints per kind the workers' CPU per action, the Redis commands per action (the whole
 server's: run it on a quiet Redis) and, per Reflex event, the worker thread's CPU during it (median and mean,
 shopapp/event_gate.py's --event-stats log). `--profile DIR` records each kind with py-spy on each worker
 (`--format raw`, 500 Hz) into DIR/<kind>-<pid>.txt, for reading where the time goes.

@@ -16,8 +16,9 @@ the built page does (.web/utils/state.js, context.jsx):
   compiled default state, rides in the CONNECT packet's auth (`{"event": …, "state_schema": …}`);
   the backend answers with the state delta and runs the page's on_load events, the last of which
   sets `is_hydrated`: the page is served when a delta says `is_hydrated: true`;
-- a client-side navigation (another product page, the cart) sends `update_vars_internal` (the
-  LocalStorage values: cart token) and `on_load_internal` with the new path's router_data;
+- a client-side navigation (another product page, the cart) sends `on_load_internal` with the new
+  path's router_data and, as its payload's `vars`, the LocalStorage values (the cart token): one event
+  where Reflex sends two (`update_vars_internal` first; shopapp/ui/page_events.py);
 - a button sends its handler's event, e.g. ProductPageState.add_to_cart.
 
 `--compare URL` opens URL in Chromium (Playwright), prints the websocket frames the real tab
@@ -53,7 +54,6 @@ NAMESPACE = "/_event"
 ROOT_STATE = "reflex___state____state"
 HYDRATE = f"{ROOT_STATE}.hydrate_and_load"
 ON_LOAD = f"{ROOT_STATE}.reflex___state____on_load_internal_state.on_load_internal"
-UPDATE_VARS = f"{ROOT_STATE}.reflex___state____update_vars_internal_state.update_vars_internal"
 STORE = f"{ROOT_STATE}.shopapp___ui___state____lang_state.shopapp___ui___store___state____store_state"
 PRODUCT_PAGE = f"{STORE}.shopapp___ui___store___product____product_page_state"
 # The LocalStorage vars the page keeps (context.jsx clientStorage): sent back on every hydrate/navigation.
@@ -155,12 +155,11 @@ class Shopper:
         await self.sio.emit("event", event, namespace=NAMESPACE)
 
     async def navigate(self, path: str, params: dict[str, str], timeout: float = 60) -> float:
-        """A client-side navigation: the LocalStorage vars, then the new page's on_load; ms until served."""
+        """A client-side navigation: on_load_internal with the LocalStorage vars (shopapp/ui/page_events.py);
+        ms until served."""
         hydrated = self._expect(_is_hydrated)
         began = time.monotonic()
-        if self.storage:
-            await self.emit(UPDATE_VARS, self._vars(), path, params)
-        await self.emit(ON_LOAD, None, path, params)
+        await self.emit(ON_LOAD, self._vars() or None, path, params)
         await asyncio.wait_for(hydrated, timeout)
         return (time.monotonic() - began) * 1000
 

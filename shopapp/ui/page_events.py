@@ -13,17 +13,27 @@ A client-side navigation in Reflex 0.10 is four events, each taking the tab's lo
    marked `@hydrating` sets the flag itself at its end (also when it fails, as the separate event
    did), so that fourth event is not queued.
 
-Both are replacements of two module functions of `reflex.state` (0.10.1), checked by
-tests/unit/test_page_events.py against the installed Reflex.
+And 1 and 2 are one event: the compiled frontend's `onLoadInternalEvent` sends the browser's storage values
+with `on_load_internal` (`_one_navigation_event`), and our `on_load_internal` applies them before it queues
+the page's load. A navigation is two events, the page's own load among them (0.7 ms of a cart navigation's
+4.6 ms of CPU was update_vars_internal: bench/README.md, session 14). `update_vars_internal` stays for what
+else sends it (a LocalStorage value synced from another tab).
+
+These replace module functions of `reflex.state` and `reflex.compiler.templates` and one handler's
+function (0.10.1), checked by tests/unit/test_page_events.py against the installed Reflex.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import re
 from typing import Any
 
 import reflex.state as reflex_state
+from reflex.compiler import templates  # the module the compiler calls it in (a re-export of reflex_base's)
+from reflex_base.constants import CompileVars
+from reflex_base.event import SUPERSEDES_MARKER
 
 from shopapp.ui.state_fetch import stored_states
 
@@ -92,7 +102,48 @@ async def _apply_client_storage_vars(state, vars: dict[str, Any]):
     return await _reflex_apply_client_storage_vars(state, changed) if changed else []
 
 
+async def on_load_internal(self, vars: dict[str, Any] | None = None):
+    """Reflex's `on_load_internal` (queue the page's on_load handlers), which first applies the browser's
+    storage values a navigation sends with it, as `update_vars_internal` did in an event of its own."""
+    if vars:
+        await _apply_client_storage_vars(self, vars)
+    return reflex_state._load_events_for_page(self)
+
+
+# Reflex names the event after its handler's function, and a newer navigation cancels an older one's chain.
+on_load_internal.__qualname__ = "OnLoadInternalState.on_load_internal"
+setattr(on_load_internal, SUPERSEDES_MARKER, True)
+
+# Reflex's compiled `onLoadInternalEvent` (reflex_base/compiler/templates.py): update_vars_internal with the
+# storage values when the browser holds any, then on_load_internal.
+_NAVIGATION_EVENTS = re.compile(r"export const onLoadInternalEvent = \(\) => \{\n.*?\n\}\n", re.S)
+
+_ONE_NAVIGATION_EVENT = f"""export const onLoadInternalEvent = () => {{
+    // One event per navigation (shopapp/ui/page_events.py): the browser's storage values go with on_load_internal.
+    const client_storage_vars = clientStorageVars();
+    const payload = client_storage_vars === undefined ? {{}} : {{{CompileVars.PAYLOAD_VARS}: client_storage_vars}};
+    return [ReflexEvent(state_name + '.{CompileVars.ON_LOAD_INTERNAL}', payload)];
+}}
+"""
+
+_reflex_context_template = templates.context_template
+
+
+def _one_navigation_event(*args, **kwargs) -> str:
+    """Reflex's compiled context, whose navigation sends on_load_internal alone, with the storage values."""
+    return _NAVIGATION_EVENTS.sub(lambda _: _ONE_NAVIGATION_EVENT, _reflex_context_template(*args, **kwargs), count=1)
+
+
 def install() -> None:
-    """Replace the two functions where `reflex.state`'s handlers look them up (at call time)."""
+    """Replace the two functions where `reflex.state`'s handlers look them up (at call time), the template
+    function the compiler calls for the frontend's context (also at call time), and on_load_internal's
+    function in its EventHandler, whose caches of what it read from the function are made again."""
     reflex_state._load_events_for_page = _load_events_for_page
     reflex_state._apply_client_storage_vars = _apply_client_storage_vars
+    templates.context_template = _one_navigation_event
+    handler = reflex_state.OnLoadInternalState.event_handlers["on_load_internal"]
+    object.__setattr__(handler, "fn", on_load_internal)
+    object.__setattr__(handler, "_type_hints", None)
+    for cached in ("_is_coroutine_function", "supersedes", "is_background"):
+        handler.__dict__.pop(cached, None)
+    handler._get_type_hints()
