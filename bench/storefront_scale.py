@@ -282,14 +282,10 @@ def _state_names() -> dict[str, str]:
     from reflex.state import State
 
     import shopapp.shopapp  # noqa: F401 - defines every state
+    from shopapp.hydrate_states import state_tree
     from shopapp.state_keys import short_name
 
-    names, classes = {}, [State]
-    while classes:
-        cls = classes.pop()
-        names[short_name(cls)] = cls.get_full_name()
-        classes.extend(cls.get_substates())
-    return names
+    return {short_name(cls): cls.get_full_name() for cls in state_tree(State)}
 
 
 def redis_keys_bytes(redis_url: str | None) -> tuple[int, dict[str, list[int]]]:

@@ -63,14 +63,15 @@ def _always_read(root: type[BaseState]) -> frozenset[type[BaseState]]:
     key = (root, len(all_base_state_classes))
     if (found := _always.get(key)) is None:
         found = _always[key] = frozenset(
-            parent for cls in _tree(root) if cls is root or any(not var._backend for var in cls.computed_vars.values())
+            parent for cls in state_tree(root) if cls is root or any(not var._backend for var in cls.computed_vars.values())
             for parent in _with_parents(cls)
         )
     return found
 
 
-def _tree(cls: type[BaseState]) -> list[type[BaseState]]:
-    return [cls, *(each for sub in cls.get_substates() for each in _tree(sub))]
+def state_tree(cls: type[BaseState]) -> list[type[BaseState]]:
+    """`cls` and every state under it, each before its substates."""
+    return [cls, *(each for sub in cls.get_substates() for each in state_tree(sub))]
 
 
 def _with_parents(cls: type[BaseState] | None) -> list[type[BaseState]]:

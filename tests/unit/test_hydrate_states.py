@@ -31,7 +31,7 @@ def _hydrate(hashes) -> types.SimpleNamespace:
 
 
 def _classes() -> list:
-    return sorted(hydrate_states._tree(State), key=lambda cls: cls.get_full_name())
+    return sorted(hydrate_states.state_tree(State), key=lambda cls: cls.get_full_name())
 
 
 def _saved_product_page() -> bytes:

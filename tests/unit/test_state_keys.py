@@ -19,6 +19,7 @@ from reflex.state import State
 
 import shopapp.shopapp  # noqa: F401 - defines every state and installs the short keys
 from shopapp import redis_states, state_keys
+from shopapp.hydrate_states import state_tree
 from shopapp.ui.state import LangState
 from shopapp.ui.store.chat_widget import ChatState
 from shopapp.ui.store.coupons import CouponBlockState
@@ -28,21 +29,12 @@ from tests.loops import run_coroutine
 needs_redis = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL: the states live in Redis")
 
 
-def _every_state() -> list:
-    found, stack = [], [State]
-    while stack:
-        cls = stack.pop()
-        found.append(cls)
-        stack.extend(cls.get_substates())
-    return found
-
-
 def _fresh(cls):
     return cls(init_substates=False, _reflex_internal_init=True)
 
 
 def test_every_state_of_the_app_has_a_short_key_of_its_own():
-    names = [state_keys.short_name(cls) for cls in _every_state()]
+    names = [state_keys.short_name(cls) for cls in state_tree(State)]
     assert len(names) > 50 and len(set(names)) == len(names)
     tab = str(uuid.uuid4())
     key = str(BaseStateToken(ident=tab, cls=CouponBlockState))
